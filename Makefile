@@ -1,0 +1,57 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export QUYHOACH_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test test-all test-postgres test-browser bench setup setup-dev i18n demo-data clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+## make run: set up, create the database, load the demo province (first time), serve on PORT
+run: setup
+	$(BIN)/quyhoach db upgrade
+	$(BIN)/quyhoach demo --if-empty
+	PORT=$(PORT) $(BIN)/quyhoach serve
+
+## make test: set up and run the test suite (SQLite; PostgreSQL too if QUYHOACH_TEST_DATABASE_URL is set)
+test: setup-dev
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+test-postgres: setup-dev
+	QUYHOACH_TEST_DATABASE_URL=$${QUYHOACH_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+test-all: setup-dev
+	$(BIN)/python -m pytest -q -m "not browser"
+
+## make bench: benchmarks under tests/bench (figures go to docs/benchmarks.md)
+bench: setup-dev
+	$(BIN)/python -m pytest tests/bench -q --benchmark-only --benchmark-columns=min,median,max,rounds
+
+## make i18n: extract UI strings, update and compile the catalogs
+i18n: setup-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o src/quyhoach/translations/messages.pot src/quyhoach templates
+	$(BIN)/pybabel update -i src/quyhoach/translations/messages.pot -d src/quyhoach/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d src/quyhoach/translations
+
+## make demo-data: regenerate fixtures/ with the deterministic generator
+demo-data: setup
+	$(BIN)/python fixtures/generate.py
+
+clean:
+	rm -rf $(VENV) instance build dist .pytest_cache .benchmarks

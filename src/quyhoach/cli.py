@@ -1,0 +1,151 @@
+"""The `quyhoach` command. Each subcommand calls the same service the web calls.
+
+    quyhoach db upgrade            create or migrate the database schema
+    quyhoach demo [--small]        load the demo province (or the small test one)
+    quyhoach import KIND FILE      import a list (.xlsx/.csv); --dry-run checks only
+    quyhoach export KIND FILE      export a list as .xlsx or .csv
+    quyhoach serve                 serve the web app (waitress; PORT, HOST)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from quyhoach.db.engine import transaction
+
+
+def _engine():
+    return current_app.extensions["quyhoach.engine"]
+
+
+@click.group("db", help="Lược đồ cơ sở dữ liệu (Alembic).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema, then make sure the reference data is there."""
+    from quyhoach.db import migrate
+    from quyhoach.services import reference
+
+    migrate.upgrade(_engine(), revision)
+    with transaction(_engine()) as session:
+        reference.ensure(session)
+    click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    from quyhoach.db import migrate
+
+    migrate.downgrade(_engine(), revision)
+    click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    from quyhoach.db import migrate
+
+    click.echo(migrate.current_revision(_engine()) or "(trống)")
+
+
+@click.command("demo", help="Nạp dữ liệu tỉnh mẫu.")
+@click.option("--small", is_flag=True, help="the small test province instead of the full demo")
+@click.option("--if-empty", is_flag=True, help="do nothing when cadres are already loaded")
+@with_appcontext
+def demo(small: bool, if_empty: bool) -> None:
+    from quyhoach.services import demo as demo_service
+
+    started = time.perf_counter()
+    with transaction(_engine()) as session:
+        if if_empty and not demo_service.is_empty(session):
+            click.echo("Đã có dữ liệu; bỏ qua việc nạp tỉnh mẫu.")
+            return
+        report = demo_service.load(session, demo_service.SMALL if small else demo_service.DEMO)
+        if not report.ok:
+            for problem in report.problems[:50]:
+                click.echo(f"{report.kind}: {problem}", err=True)
+            raise click.ClickException("Dữ liệu mẫu có lỗi; không nạp gì.")
+    click.echo(f"Đã nạp {report.summary()} trong {time.perf_counter() - started:.1f} giây.")
+
+
+@click.command("import", help="Nhập danh sách từ tệp .xlsx hoặc .csv.")
+@click.argument("kind", type=click.Choice(["units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="check every row, write nothing")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@with_appcontext
+def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
+    from quyhoach.services import importer
+
+    with transaction(_engine()) as session:
+        result = importer.run(session, kind, path.read_bytes(), path.name, dry_run=dry_run)
+        if not result.written:
+            session.rollback()
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(result.message())
+    if result.problems:
+        sys.exit(1)
+
+
+@click.command("export", help="Xuất danh sách ra .xlsx hoặc .csv.")
+@click.argument("kind", type=click.Choice(["units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations"]))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(kind: str, path: Path) -> None:
+    from quyhoach.services import exporter
+
+    with transaction(_engine()) as session:
+        data = exporter.export(session, kind, path.suffix.lower().lstrip("."))
+    path.write_bytes(data)
+    click.echo(f"Đã ghi {path}.")
+
+
+@click.command("serve", help="Chạy ứng dụng web (waitress).")
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1 or $HOST")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="5000 or $PORT")
+@click.option("--threads", default=8, type=int)
+@with_appcontext
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    click.echo(f"quyhoach: http://{host}:{port}/  (Ctrl+C để dừng)")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quyhoach")
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from quyhoach import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                     load_dotenv=False, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
+    cli.main(prog_name="quyhoach")

@@ -1,0 +1,51 @@
+"""Configuration: defaults here, overrides from QUYHOACH_* environment variables.
+
+QUYHOACH_DATABASE_URL   SQLAlchemy URL; default: SQLite file in the instance folder
+QUYHOACH_INSTANCE_PATH  where the SQLite file and uploads live (default ./instance)
+QUYHOACH_SECRET_KEY     session signing key; a random one is generated and kept in the instance folder
+QUYHOACH_LANGUAGE       default UI language (vi)
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PREFIX = "QUYHOACH_"
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get(PREFIX + "INSTANCE_PATH", "instance")).resolve()
+
+
+def _secret_key(folder: Path) -> str:
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load(overrides: dict | None = None) -> dict:
+    """The app's configuration: defaults < environment < explicit overrides."""
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "INSTANCE_PATH": str(folder),
+        "DATABASE_URL": f"sqlite:///{folder / 'quyhoach.db'}",
+        "LANGUAGE": "vi",
+        "LANGUAGES": ["vi", "en"],
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "SEARCH_LIMIT": 50,
+    }
+    for key in list(config) + ["SECRET_KEY"]:
+        value = os.environ.get(PREFIX + key)
+        if value is not None and key not in ("LANGUAGES",):
+            config[key] = int(value) if isinstance(config.get(key), int) else value
+    config.update(overrides or {})
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(folder)
+    return config

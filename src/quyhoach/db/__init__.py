@@ -1,0 +1,1 @@
+"""Data layer: SQLModel tables, engine and sessions, queries, Alembic migrations."""

@@ -1,0 +1,205 @@
+"""SQLModel tables. One family per noun: base fields, the table, and where the
+web needs it a create input. Constraints live on the fields.
+
+Codes (`code` columns) are the stable keys that spreadsheets and fixtures use;
+integer ids are internal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, Field, SQLModel
+
+# Sort keys are ASCII digit strings ordered byte by byte; PostgreSQL's default
+# locale collation would reorder them, so it gets the "C" collation.
+SortKey = sa.String(400).with_variant(sa.String(400, collation="C"), "postgresql")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Ethnicity(SQLModel, table=True):
+    """The 54 official ethnic groups with their statistical codes (01 Kinh ... 54 Rơ-măm)."""
+
+    code: str = Field(primary_key=True, max_length=2)
+    name_vi: str = Field(max_length=60)
+    name_en: str = Field(max_length=60)
+
+    @property
+    def is_minority(self) -> bool:
+        return self.code != "01"
+
+
+class Level(SQLModel, table=True):
+    """A level of the organisation (trung ương, tỉnh, huyện, xã ...). Levels are data:
+    the two-level local government of 2025 and the older three-level one both fit."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True)
+    name: str = Field(max_length=80)
+    depth: int = Field(ge=0, description="0 for the highest level, growing downward")
+
+
+class Unit(SQLModel, table=True):
+    """A node of the organisation tree: a party committee, a department, a commune..."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=200)
+    short_name: Optional[str] = Field(default=None, max_length=80)
+    parent_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    level_id: int = Field(foreign_key="level.id", index=True)
+    kind: str = Field(max_length=30)
+    is_locality: bool = Field(default=False, description="a territory (tỉnh, xã) rather than an agency")
+    sort_order: int = Field(default=0)
+    search_text: str = Field(default="", max_length=400)
+    active: bool = Field(default=True)
+
+
+class Term(SQLModel, table=True):
+    """A five-year term (nhiệm kỳ) of the party or of the government."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True)
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=80)
+    start_date: dt.date
+    end_date: dt.date
+
+
+class Title(SQLModel, table=True):
+    """A leadership post (chức danh) of a unit, with its rank and flags."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=60, unique=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    name: str = Field(max_length=200)
+    rank: int = Field(ge=0, le=1000, description="higher is more senior; compared across units")
+    seats: int = Field(default=1, ge=1, le=50)
+    term_kind: str = Field(default="party", max_length=20)
+    is_head: bool = Field(default=False, description="người đứng đầu")
+    is_deputy: bool = Field(default=False, description="cấp phó")
+    non_local: bool = Field(default=False, description="key post held by a non-local (QĐ 65, R4)")
+    sensitive_sector: Optional[str] = Field(default=None, max_length=30, description="one of the 13 sectors of QĐ 114")
+    appointing_authority: Optional[str] = Field(default=None, max_length=120)
+    search_text: str = Field(default="", max_length=400)
+
+
+class CadreBase(SQLModel):
+    """The fields of the 2C personal record (sơ yếu lý lịch) that planning needs."""
+
+    code: str = Field(max_length=40, unique=True)
+    full_name: str = Field(max_length=120)
+    other_names: Optional[str] = Field(default=None, max_length=120)
+    birth_date: dt.date
+    sex: str = Field(max_length=1)
+    ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2)
+    religion: Optional[str] = Field(default=None, max_length=60)
+    hometown: Optional[str] = Field(default=None, max_length=200)
+    hometown_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    birthplace: Optional[str] = Field(default=None, max_length=200)
+    party_entry_date: Optional[dt.date] = None
+    party_official_date: Optional[dt.date] = None
+    education: Optional[str] = Field(default=None, max_length=200)
+    theory_level: str = Field(default="none", max_length=20)
+    state_mgmt_level: str = Field(default="none", max_length=20)
+    foreign_language: Optional[str] = Field(default=None, max_length=120)
+    it_level: Optional[str] = Field(default=None, max_length=120)
+    note: Optional[str] = Field(default=None, max_length=1000)
+
+
+class Cadre(CadreBase, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    search_text: str = Field(default="", max_length=400, index=True)
+    sort_key: str = Field(default="", sa_type=SortKey, index=True)
+    retirement_override: Optional[dt.date] = Field(default=None, description="set by decision, with a reason")
+    retirement_override_reason: Optional[str] = Field(default=None, max_length=300)
+    created_at: dt.datetime = Field(default_factory=_now)
+    updated_at: dt.datetime = Field(default_factory=_now)
+
+
+class Posting(SQLModel, table=True):
+    """A stretch of the career (quá trình công tác): a title or a position in a unit."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    title_id: Optional[int] = Field(default=None, foreign_key="title.id", index=True)
+    position: str = Field(max_length=200, description="as written in the dossier")
+    start_date: dt.date
+    end_date: Optional[dt.date] = Field(default=None, description="None while held")
+    is_concurrent: bool = Field(default=False, description="kiêm nhiệm")
+
+
+class Evaluation(SQLModel, table=True):
+    """A rating and/or a score for one period: a year, a quarter, a month or a term."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("cadre_id", "period", "year", "period_no", name="uq_evaluation_period"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True, description="where the cadre worked then")
+    period: str = Field(max_length=10, description="year, quarter, month or term")
+    year: int = Field(ge=1945, le=2100)
+    period_no: int = Field(default=0, ge=0, le=12, description="quarter 1-4, month 1-12, 0 for a year or a term")
+    rating: Optional[str] = Field(default=None, max_length=12)
+    score: Optional[float] = Field(default=None, ge=0, le=100)
+    note: Optional[str] = Field(default=None, max_length=500)
+
+
+class ConfidenceVote(SQLModel, table=True):
+    """A confidence vote (lấy phiếu tín nhiệm) with its counts."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    vote_date: dt.date
+    body: str = Field(max_length=120, description="the body that voted, e.g. Ban Chấp hành")
+    convened: int = Field(ge=0)
+    present: int = Field(ge=0)
+    high: int = Field(ge=0)
+    normal: int = Field(ge=0)
+    low: int = Field(ge=0)
+
+
+class Discipline(SQLModel, table=True):
+    """A disciplinary measure (kỷ luật) with its dates."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    level: str = Field(max_length=20)
+    decision_date: dt.date
+    effective_to: Optional[dt.date] = Field(default=None, description="end of effect")
+    decision_no: Optional[str] = Field(default=None, max_length=60)
+    authority: Optional[str] = Field(default=None, max_length=120)
+    reason: Optional[str] = Field(default=None, max_length=500)
+
+
+class Relation(SQLModel, table=True):
+    """A family link between two cadres, stored once: `cadre` is `kind` of `relative`."""
+
+    __table_args__ = (sa.UniqueConstraint("cadre_id", "relative_id", name="uq_relation_pair"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    relative_id: int = Field(foreign_key="cadre.id", index=True)
+    kind: str = Field(max_length=20)
+
+
+class RuleSet(SQLModel, table=True):
+    """Versioned parameters with their legal basis and validity (filled by the planning issue)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    domain: str = Field(max_length=20, description="planning, rating or rotation")
+    name: str = Field(max_length=200)
+    legal_basis: str = Field(max_length=300)
+    valid_from: dt.date
+    valid_to: Optional[dt.date] = None
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    unconfirmed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -1,0 +1,155 @@
+"""The field's vocabulary: codes used in code and data, Vietnamese labels shown to users,
+and the spellings accepted on import (see RULES.md §2).
+
+Labels are Vietnamese source strings; the UI passes them through gettext so the
+English catalog can translate them. `N_` only marks them for extraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .text import fold
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext marker convention
+    return message
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A closed list of choices; `parse` accepts code, label or alias, with or without diacritics."""
+
+    name: str
+    choices: tuple[Choice, ...]
+    _index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for choice in self.choices:
+            for spelling in (choice.code, choice.label, *choice.aliases):
+                self._index[fold(spelling)] = choice.code
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.choices]
+
+    def label(self, code: str | None) -> str:
+        for choice in self.choices:
+            if choice.code == code:
+                return choice.label
+        return code or ""
+
+    def parse(self, value: str) -> str:
+        code = self._index.get(fold(value))
+        if code is None:
+            allowed = ", ".join(c.label for c in self.choices)
+            raise ValueError(f"'{value}' không thuộc danh mục; giá trị hợp lệ: {allowed}")
+        return code
+
+
+SEX = Vocabulary("sex", (
+    Choice("M", N_("Nam"), ("male", "m", "1")),
+    Choice("F", N_("Nữ"), ("female", "f", "0", "nu")),
+))
+
+RATING = Vocabulary("rating", (
+    Choice("excellent", N_("Hoàn thành xuất sắc nhiệm vụ"), ("HTXSNV", "xuất sắc", "xuat sac")),
+    Choice("good", N_("Hoàn thành tốt nhiệm vụ"), ("HTTNV", "tốt", "tot")),
+    Choice("complete", N_("Hoàn thành nhiệm vụ"), ("HTNV", "hoàn thành")),
+    Choice("fail", N_("Không hoàn thành nhiệm vụ"), ("KHTNV", "không hoàn thành")),
+))
+RATING_SHORT = {"excellent": "HTXSNV", "good": "HTTNV", "complete": "HTNV", "fail": "KHTNV"}
+RATING_ORDER = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
+
+PERIOD = Vocabulary("period", (
+    Choice("year", N_("Năm"), ("nam", "yearly")),
+    Choice("quarter", N_("Quý"), ("quy", "quarterly")),
+    Choice("month", N_("Tháng"), ("thang", "monthly")),
+    Choice("term", N_("Nhiệm kỳ"), ("nhiem ky",)),
+))
+
+THEORY_LEVEL = Vocabulary("theory_level", (
+    Choice("none", N_("Chưa qua đào tạo"), ("", "không", "chưa có")),
+    Choice("basic", N_("Sơ cấp"),),
+    Choice("intermediate", N_("Trung cấp"),),
+    Choice("advanced", N_("Cao cấp"), ("cử nhân", "cao cấp, cử nhân")),
+))
+THEORY_ORDER = {"none": 0, "basic": 1, "intermediate": 2, "advanced": 3}
+
+STATE_MGMT_LEVEL = Vocabulary("state_mgmt_level", (
+    Choice("none", N_("Chưa qua bồi dưỡng"), ("", "không")),
+    Choice("specialist", N_("Chuyên viên"), ("CV",)),
+    Choice("principal", N_("Chuyên viên chính"), ("CVC",)),
+    Choice("senior", N_("Chuyên viên cao cấp"), ("CVCC",)),
+))
+
+DISCIPLINE_LEVEL = Vocabulary("discipline_level", (
+    Choice("reprimand", N_("Khiển trách"),),
+    Choice("warning", N_("Cảnh cáo"),),
+    Choice("removal", N_("Cách chức"), ("cách tất cả chức vụ trong Đảng",)),
+    Choice("expulsion", N_("Khai trừ"),),
+))
+DISCIPLINE_ORDER = {"reprimand": 1, "warning": 2, "removal": 3, "expulsion": 4}
+
+RELATION_KIND = Vocabulary("relation_kind", (
+    Choice("spouse", N_("Vợ/chồng"), ("vợ", "chồng", "vo", "chong")),
+    Choice("parent", N_("Bố/mẹ"), ("bố", "mẹ", "cha", "bo", "me")),
+    Choice("child", N_("Con"),),
+    Choice("sibling", N_("Anh/chị/em ruột"), ("anh", "chị", "em", "anh ruột", "chị ruột", "em ruột")),
+    Choice("parent_in_law", N_("Bố/mẹ vợ (chồng)"), ("bố vợ", "mẹ vợ", "bố chồng", "mẹ chồng")),
+    Choice("sibling_in_law", N_("Anh/chị/em ruột của vợ (chồng)"), ("anh vợ", "em vợ", "anh chồng", "em chồng", "chị vợ", "chị chồng")),
+    Choice("child_in_law", N_("Con dâu/con rể"), ("con dâu", "con rể")),
+))
+# The relation seen from the other side: A is B's parent <=> B is A's child.
+RELATION_INVERSE = {
+    "spouse": "spouse", "parent": "child", "child": "parent", "sibling": "sibling",
+    "parent_in_law": "child_in_law", "child_in_law": "parent_in_law",
+    "sibling_in_law": "sibling_in_law",
+}
+
+# The 13 sectors of QĐ 114 whose heads may not be relatives of the party
+# secretary or the government head of the same level.
+SENSITIVE_SECTOR = Vocabulary("sensitive_sector", (
+    Choice("home_affairs", N_("Nội vụ"),),
+    Choice("inspection", N_("Thanh tra"),),
+    Choice("finance", N_("Tài chính"),),
+    Choice("banking", N_("Ngân hàng"),),
+    Choice("tax", N_("Thuế"),),
+    Choice("customs", N_("Hải quan"),),
+    Choice("industry_trade", N_("Công thương"),),
+    Choice("planning_investment", N_("Kế hoạch và Đầu tư"), ("kế hoạch - đầu tư", "kế hoạch–đầu tư")),
+    Choice("natural_resources", N_("Tài nguyên và Môi trường"), ("tài nguyên - môi trường", "nông nghiệp và môi trường")),
+    Choice("military", N_("Quân đội"), ("quân sự",)),
+    Choice("police", N_("Công an"),),
+    Choice("court", N_("Tòa án"), ("toà án",)),
+    Choice("procuracy", N_("Viện kiểm sát"),),
+))
+
+TERM_KIND = Vocabulary("term_kind", (
+    Choice("party", N_("Đảng"), ("nhiệm kỳ Đảng", "đại hội")),
+    Choice("government", N_("Chính quyền"), ("HĐND", "HĐND, UBND", "UBND")),
+))
+
+UNIT_KIND = Vocabulary("unit_kind", (
+    Choice("party_committee", N_("Cấp ủy"), ("tỉnh ủy", "đảng ủy", "huyện ủy")),
+    Choice("party_organ", N_("Cơ quan Đảng"), ("ban đảng",)),
+    Choice("council", N_("Hội đồng nhân dân"), ("HĐND",)),
+    Choice("government", N_("Ủy ban nhân dân"), ("UBND",)),
+    Choice("department", N_("Sở, ban, ngành"), ("sở", "ngành")),
+    Choice("mass_org", N_("Mặt trận, đoàn thể"), ("đoàn thể", "MTTQ")),
+    Choice("judicial", N_("Tư pháp, nội chính"), ("nội chính",)),
+    Choice("locality", N_("Địa phương"), ("xã", "phường", "huyện", "tỉnh")),
+    Choice("enterprise", N_("Doanh nghiệp, đơn vị sự nghiệp"), ("doanh nghiệp", "sự nghiệp")),
+))
+
+VOCABULARIES = {v.name: v for v in (
+    SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
+    SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND,
+)}

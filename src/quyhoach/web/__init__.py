@@ -1,0 +1,53 @@
+"""The web layer: one blueprint per feature. Handlers parse, call one service, render."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel, get_locale
+from flask_htmx import HTMX
+
+from quyhoach.db.engine import make_engine
+from quyhoach.domain.dates import format_date
+
+htmx = HTMX()
+babel = Babel()
+
+
+def _locale() -> str:
+    from flask import current_app
+
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["LANGUAGE"]
+
+
+def init_app(app: Flask) -> None:
+    from . import db as web_db
+    from . import filters
+
+    app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
+    htmx.init_app(app)
+    babel.init_app(app, locale_selector=_locale, default_translation_directories="translations")
+    web_db.init_app(app)
+    filters.init_app(app)
+
+    from . import cadres, home, imports, units
+
+    for module in (home, units, cadres, imports):
+        app.register_blueprint(module.bp)
+
+    @app.after_request
+    def _vary_on_htmx(response):
+        # The same URL answers a full page or a partial: caches must keep them apart.
+        response.vary.add("HX-Request")
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    from quyhoach import cli
+
+    cli.init_app(app)
+    app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["get_locale"] = get_locale
