@@ -18,8 +18,8 @@ from sqlmodel import JSON, Column, Field, SQLModel
 SortKey = sa.String(400).with_variant(sa.String(400, collation="C"), "postgresql")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
 
 class Ethnicity(SQLModel, table=True):
@@ -118,8 +118,8 @@ class Cadre(CadreBase, table=True):
     sort_key: str = Field(default="", sa_type=SortKey, index=True)
     retirement_override: Optional[dt.date] = Field(default=None, description="set by decision, with a reason")
     retirement_override_reason: Optional[str] = Field(default=None, max_length=300)
-    created_at: dt.datetime = Field(default_factory=_now)
-    updated_at: dt.datetime = Field(default_factory=_now)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Posting(SQLModel, table=True):

@@ -337,8 +337,12 @@ def _table_from_rows(numbered: Iterable[tuple[int, Any]]) -> Table:
 
 @dataclass
 class ParsedRow:
+    """A row read from the file. Cells that could not be read are None and named in
+    `invalid`, so later checks (references, cross-field rules) still run on the rest."""
+
     row: int
     values: dict[str, Any]
+    invalid: frozenset[str] = frozenset()
 
 
 def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
@@ -373,7 +377,7 @@ def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     seen: dict[tuple, int] = {}
     for number, cells in table.rows:
         values: dict[str, Any] = {}
-        row_ok = True
+        invalid: set[str] = set()
         for column in sheet.columns:
             index = positions.get(column.key)
             raw = cells[index] if index is not None and index < len(cells) else None
@@ -381,24 +385,15 @@ def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
                 values[column.key] = column.read(raw)
             except CellError as exc:
                 problems.append(Problem(number, column.header, str(exc), "" if raw is None else str(raw)))
-                row_ok = False
-        if not row_ok:
-            continue
-        identity = tuple(values.get(k) for k in sheet.key)
-        if identity in seen:
-            headers = ", ".join(sheet.column(k).header for k in sheet.key)
-            problems.append(Problem(number, sheet.column(sheet.key[0]).header,
-                                    f"trùng với dòng {seen[identity]} ({headers})"))
-            continue
-        seen[identity] = number
-        parsed.append(ParsedRow(number, values))
+                values[column.key] = None
+                invalid.add(column.key)
+        if not invalid.intersection(sheet.key):
+            identity = tuple(values.get(k) for k in sheet.key)
+            if identity in seen:
+                headers = ", ".join(sheet.column(k).header for k in sheet.key)
+                problems.append(Problem(number, sheet.column(sheet.key[0]).header,
+                                        f"trùng với dòng {seen[identity]} ({headers})"))
+                continue
+            seen[identity] = number
+        parsed.append(ParsedRow(number, values, frozenset(invalid)))
     return parsed, problems
-
-
-def template_csv(sheet: Sheet) -> bytes:
-    """A CSV template: the header row and one example row (UTF-8 with BOM so Excel reads it)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in sheet.columns])
-    writer.writerow([c.example for c in sheet.columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

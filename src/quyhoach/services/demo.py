@@ -1,0 +1,71 @@
+"""The demo province and the small test province: the CSV lists under fixtures/,
+loaded through the same importer a user's files go through."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Cadre
+from quyhoach.services import importer
+from quyhoach.services.tabular import LOAD_ORDER, Problem
+
+DEMO = "demo"
+SMALL = "small"
+
+
+def fixtures_dir() -> Path:
+    """fixtures/ of the checkout, or the copy a wheel carries as `quyhoach.fixtures`."""
+    spec = importlib.util.find_spec("quyhoach.fixtures")
+    if spec and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parents[3] / "fixtures"
+
+
+@dataclass
+class DemoReport:
+    results: list[importer.ImportResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def kind(self) -> str:
+        return next((r.kind for r in self.results if not r.ok), "")
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for r in self.results for p in r.problems]
+
+    def count(self, kind: str) -> int:
+        return sum(r.created + r.updated for r in self.results if r.kind == kind)
+
+    def summary(self) -> str:
+        return ", ".join(f"{r.created + r.updated} {r.title.lower()}" for r in self.results)
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(sa.func.count()).select_from(Cadre)).one() == 0
+
+
+def load(session: Session, name: str = DEMO, folder: Path | None = None) -> DemoReport:
+    """Load every list of a fixture set, in reference order; stops at the first list with
+    problems (the caller then rolls the whole load back)."""
+    folder = folder or fixtures_dir() / name
+    if not folder.is_dir():
+        raise FileNotFoundError(f"không thấy thư mục dữ liệu mẫu {folder}")
+    report = DemoReport()
+    for kind in LOAD_ORDER:
+        path = folder / f"{kind}.csv"
+        if not path.exists():
+            continue
+        result = importer.run(session, kind, path.read_bytes(), path.name)
+        report.results.append(result)
+        if not result.ok:
+            break
+    return report

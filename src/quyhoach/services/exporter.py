@@ -1,0 +1,203 @@
+"""Export lists in the same shapes the importer reads, so an exported file can be
+edited and imported back. XLSX with a frozen, filtered header; or CSV (UTF-8 with BOM)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from quyhoach.db.models import (
+    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, Posting, Relation, Title, Unit,
+)
+from quyhoach.domain import vocab
+from quyhoach.domain.dates import format_date
+from quyhoach.services.tabular import SHEETS, Column, Sheet
+
+
+def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+    if kind == "units":
+        parent = aliased(Unit)
+        query = (select(Unit, Level.code, parent.code).join(Level, Level.id == Unit.level_id)
+                 .outerjoin(parent, parent.id == Unit.parent_id).order_by(Level.depth, Unit.sort_order, Unit.code))
+        for unit, level, parent_code in session.exec(query):
+            yield {**unit.model_dump(), "level": level, "parent_code": parent_code}
+    elif kind == "titles":
+        for title, unit_code in session.exec(select(Title, Unit.code).join(Unit).order_by(Unit.code, Title.rank.desc(), Title.code)):
+            yield {**title.model_dump(), "unit_code": unit_code}
+    elif kind == "cadres":
+        hometown = aliased(Unit)
+        post_unit = aliased(Unit)
+        current = (select(Posting).where(Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).subquery()
+        query = (select(Cadre, Ethnicity.name_vi, hometown.code, post_unit.code, Title.code,
+                        current.c.position, current.c.start_date)
+                 .join(Ethnicity)
+                 .outerjoin(hometown, hometown.id == Cadre.hometown_unit_id)
+                 .outerjoin(current, current.c.cadre_id == Cadre.id)
+                 .outerjoin(post_unit, post_unit.id == current.c.unit_id)
+                 .outerjoin(Title, Title.id == current.c.title_id)
+                 .order_by(Cadre.code))
+        for cadre, ethnicity, home, unit, title, position, since in session.exec(query):
+            yield {**cadre.model_dump(), "ethnicity": ethnicity, "hometown_unit_code": home,
+                   "unit_code": unit, "title_code": title, "position": position, "position_since": since}
+    elif kind == "postings":
+        query = (select(Posting, Cadre.code, Unit.code, Title.code).join(Cadre).join(Unit, Unit.id == Posting.unit_id)
+                 .outerjoin(Title, Title.id == Posting.title_id)
+                 .where(sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
+                 .order_by(Cadre.code, Posting.start_date))
+        for posting, cadre, unit, title in session.exec(query):
+            yield {**posting.model_dump(), "cadre_code": cadre, "unit_code": unit, "title_code": title}
+    elif kind == "evaluations":
+        query = (select(Evaluation, Cadre.code, Cadre.full_name, Unit.code).join(Cadre)
+                 .outerjoin(Unit, Unit.id == Evaluation.unit_id)
+                 .order_by(Cadre.code, Evaluation.year, Evaluation.period, Evaluation.period_no))
+        for evaluation, code, name, unit in session.exec(query):
+            yield {**evaluation.model_dump(), "cadre_code": code, "full_name": name, "unit_code": unit,
+                   "period_no": evaluation.period_no or None}
+    elif kind in ("votes", "disciplines"):
+        model = ConfidenceVote if kind == "votes" else Discipline
+        order = model.vote_date if kind == "votes" else model.decision_date
+        for record, code in session.exec(select(model, Cadre.code).join(Cadre).order_by(Cadre.code, order)):
+            yield {**record.model_dump(), "cadre_code": code}
+    elif kind == "relations":
+        relative = aliased(Cadre)
+        query = (select(Relation, Cadre.code, relative.code).join(Cadre, Cadre.id == Relation.cadre_id)
+                 .join(relative, relative.id == Relation.relative_id).order_by(Cadre.code, relative.code))
+        for relation, a, b in session.exec(query):
+            yield {**relation.model_dump(), "cadre_code": a, "relative_code": b}
+    else:  # pragma: no cover - guarded by the CLI and the routes
+        raise KeyError(kind)
+
+
+def _cell(column: Column, value: Any, *, for_csv: bool) -> Any:
+    if value is None:
+        return None
+    if column.kind == "bool":
+        return "Có" if value else "Không"
+    if column.kind in vocab.VOCABULARIES:
+        if column.kind == "rating":
+            return vocab.RATING_SHORT.get(value, value)
+        return vocab.VOCABULARIES[column.kind].label(value)
+    if column.kind == "date" and for_csv:
+        return format_date(value)
+    return value
+
+
+def records(session: Session, kind: str) -> Iterator[list[Any]]:
+    sheet = SHEETS[kind]
+    for row in _rows(session, kind):
+        yield [row.get(c.key) for c in sheet.columns]
+
+
+def export(session: Session, kind: str, fmt: str = "xlsx") -> bytes:
+    sheet = SHEETS[kind]
+    rows = records(session, kind)
+    if fmt == "csv":
+        return _csv(sheet, rows)
+    if fmt == "xlsx":
+        return _xlsx(sheet, rows)
+    raise ValueError(f"không hỗ trợ định dạng «{fmt}»: chỉ xlsx hoặc csv")
+
+
+def _csv(sheet: Sheet, rows: Iterator[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.header for c in sheet.columns])
+    for row in rows:
+        writer.writerow(["" if v is None else _cell(c, v, for_csv=True) for c, v in zip(sheet.columns, row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet.title[:31]
+    ws.append([c.header for c in sheet.columns])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF1F5")
+    for index, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column.header) + 4))
+    count = 1
+    for row in rows:
+        ws.append([_cell(c, v, for_csv=False) for c, v in zip(sheet.columns, row)])
+        count += 1
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        if column.kind == "date":
+            for (cell,) in ws.iter_rows(min_row=2, max_row=count, min_col=index, max_col=index):
+                cell.number_format = "DD/MM/YYYY"
+        if column.kind in vocab.VOCABULARIES or column.kind == "bool":
+            labels = (["Có", "Không"] if column.kind == "bool"
+                      else [vocab.RATING_SHORT[c] for c in vocab.RATING.codes] if column.kind == "rating"
+                      else [c.label for c in vocab.VOCABULARIES[column.kind].choices])
+            formula = '"' + ",".join(labels) + '"'
+            if len(formula) <= 255 and not any("," in label for label in labels):
+                validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+                validation.error = f"Chọn một giá trị: {', '.join(labels)}"
+                ws.add_data_validation(validation)
+                validation.add(f"{letter}2:{letter}{max(count, 2) + 1000}")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(count, 2)}"
+    if example:
+        guide = workbook.create_sheet("Hướng dẫn")
+        guide.append(["Cột", "Bắt buộc", "Kiểu", "Giải thích"])
+        for cell in guide[1]:
+            cell.font, cell.fill = bold, fill
+        for column in sheet.columns:
+            guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help])
+        for letter, width in zip("ABCD", (28, 10, 60, 40)):
+            guide.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _kind_help(column: Column) -> str:
+    if column.kind == "date":
+        return "ngày/tháng/năm (dd/mm/yyyy)"
+    if column.kind == "int":
+        return "số nguyên"
+    if column.kind == "float":
+        return "số (dùng dấu phẩy hoặc chấm thập phân)"
+    if column.kind == "bool":
+        return "Có / Không"
+    if column.kind == "rating":
+        return "HTXSNV / HTTNV / HTNV / KHTNV (hoặc ghi đầy đủ)"
+    if column.kind in vocab.VOCABULARIES:
+        return " / ".join(c.label for c in vocab.VOCABULARIES[column.kind].choices)
+    return "chữ" + (f", tối đa {column.max_length} ký tự" if column.max_length else "")
+
+
+def template(kind: str, fmt: str = "xlsx") -> bytes:
+    """The downloadable template: header, one example row, and (xlsx) a guide sheet."""
+    sheet = SHEETS[kind]
+    example = [[_example(c) for c in sheet.columns]]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([c.header for c in sheet.columns])
+        writer.writerow([c.example for c in sheet.columns])
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return _xlsx(sheet, iter(example), example=True)
+
+
+def _example(column: Column) -> Any:
+    if column.kind == "date" and column.example:
+        return dt.datetime.strptime(column.example, "%d/%m/%Y").date()
+    if column.kind in ("int",) and column.example:
+        return int(column.example)
+    if column.kind == "float" and column.example:
+        return float(column.example)
+    return column.example or None
