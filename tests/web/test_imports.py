@@ -1,0 +1,90 @@
+"""The import page: upload, see problems by row and column, import all or nothing;
+templates and exports download."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from quyhoach.db.models import Cadre, Unit
+from tests.files import CADRES, TITLES, UNITS, csv_bytes, xlsx_bytes
+
+
+def upload(client, kind, data, name):
+    return client.post("/nhap-du-lieu/kiem-tra", data={"kind": kind, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def import_all(client, kind, rows, name=None):
+    name = name or f"{kind}.csv"
+    data = xlsx_bytes(rows) if name.endswith(".xlsx") else csv_bytes(rows)
+    checked = upload(client, kind, data, name)
+    assert checked.status_code == 200, checked.get_data(as_text=True)
+    token = checked.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
+    return client.post("/nhap-du-lieu/ghi", data={"kind": kind, "token": token}, follow_redirects=True)
+
+
+def test_the_page_offers_every_list_with_templates(client):
+    page = client.get("/nhap-du-lieu/").get_data(as_text=True)
+    assert "Danh sách trích ngang cán bộ" in page and "Kết quả đánh giá, xếp loại" in page
+    assert "/nhap-du-lieu/mau/cadres.xlsx" in page and "/nhap-du-lieu/xuat/evaluations.csv" in page
+
+
+def test_checking_writes_nothing_and_importing_writes_everything(client, session):
+    response = upload(client, "units", xlsx_bytes(UNITS), "don-vi.xlsx")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "4 dòng hợp lệ: sẽ thêm 4, cập nhật 0" in page
+    assert session.exec(select(sa.func.count()).select_from(Unit)).one() == 0
+    done = import_all(client, "units", UNITS, "don-vi.xlsx")
+    assert "đã thêm 4" in done.get_data(as_text=True)
+    assert session.exec(select(sa.func.count()).select_from(Unit)).one() == 4
+
+
+def test_a_bad_file_lists_rows_and_columns_and_offers_no_import(client, session):
+    import_all(client, "units", UNITS)
+    import_all(client, "titles", TITLES)
+    bad = [row[:] for row in CADRES]
+    bad[2][3] = "31/02/1982"
+    bad[3][11] = "SO-MA"
+    response = upload(client, "cadres", csv_bytes(bad), "can-bo.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "2 lỗi ở 2 dòng" in page and "Chưa ghi gì" in page
+    assert "<td class=\"num\">3</td><td>Ngày sinh</td><td>31/02/1982</td>" in page
+    assert "SO-MA" in page and 'name="token"' not in page
+    assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 0
+
+
+def test_names_with_markup_are_shown_as_text(client):
+    rows = [UNITS[0], ["U1", "Đơn vị \"lạ\"", "<script>alert(1)</script>", "tỉnh", "Cấp ủy", ""]]
+    page = upload(client, "units", csv_bytes(rows), "x.csv").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_no_file_chosen_is_a_clear_message(client):
+    response = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "cadres"}, follow_redirects=True)
+    assert "Chưa chọn tệp" in response.get_data(as_text=True)
+
+
+def test_template_download_is_a_workbook_with_headers_example_and_guide(client):
+    response = client.get("/nhap-du-lieu/mau/cadres.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+    sheet = workbook.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:3] == ["Mã cán bộ", "Họ và tên", "Tên gọi khác"]
+    assert sheet.freeze_panes == "A2"
+    assert workbook["Hướng dẫn"]["A2"].value == "Mã cán bộ"
+
+
+def test_export_round_trips_through_the_importer(client):
+    for kind, rows in (("units", UNITS), ("titles", TITLES), ("cadres", CADRES)):
+        import_all(client, kind, rows)
+    exported = client.get("/nhap-du-lieu/xuat/cadres.xlsx")
+    assert exported.status_code == 200
+    checked = upload(client, "cadres", exported.data, "xuat.xlsx").get_data(as_text=True)
+    assert "3 dòng hợp lệ: sẽ thêm 0, cập nhật 3" in checked
+    csv_export = client.get("/nhap-du-lieu/xuat/cadres.csv").get_data(as_text=True)
+    assert "Lò Thị Hoa" in csv_export and "07/03/1978" in csv_export
