@@ -1,13 +1,593 @@
-"""Read-only queries shared by pages, the CLI and reports."""
+"""Read-only queries shared by pages, the CLI and reports.
+
+Each page asks one function here and gets plain view objects back. Counting is done
+by the database (GROUP BY, COUNT), lists are paged with LIMIT, and a dossier is read
+in a fixed handful of queries whatever the length of the career.
+
+"Current" posting means a Posting without end_date (the model's "None while held").
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Generic, Optional, TypeVar
+
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Cadre, Title, Unit
+from quyhoach.db.models import (
+    Cadre,
+    ConfidenceVote,
+    Discipline,
+    Ethnicity,
+    Evaluation,
+    Level,
+    Posting,
+    Relation,
+    Title,
+    Unit,
+)
+from quyhoach.domain import vocab
+from quyhoach.domain.text import fold, text_sort_key
+
+T = TypeVar("T")
+KINH = "01"  # the majority ethnic group; every other code is a minority
 
 
 def province_stats(session: Session) -> dict[str, int]:
     count = lambda model: session.exec(select(sa.func.count()).select_from(model)).one()  # noqa: E731
     return {"cadres": count(Cadre), "units": count(Unit), "titles": count(Title)}
+
+
+# --------------------------------------------------------------------------- paging
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.size))
+
+    @property
+    def first_index(self) -> int:
+        """The running number (STT) of the first item on this page."""
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _page(session: Session, statement, number: int, size: int) -> tuple[int, int, list]:
+    """Total, the page number kept within range, and the rows of that page."""
+    total = session.exec(select(sa.func.count()).select_from(statement.order_by(None).subquery())).one()
+    pages = max(1, math.ceil(total / size))
+    number = min(max(1, number), pages)
+    rows = session.exec(statement.limit(size).offset((number - 1) * size)).all()
+    return total, number, list(rows)
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass
+class UnitNode:
+    """A unit in the tree with what it holds directly."""
+
+    id: int
+    code: str
+    name: str
+    parent_id: Optional[int]
+    level_name: str
+    kind: str
+    is_locality: bool
+    sort_order: int
+    cadres: int
+    titles: int
+    subunits: int
+    children: Optional[list["UnitNode"]] = None  # None: not loaded yet
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.sort_order, text_sort_key(self.name))
+
+
+def _current_postings():
+    return Posting.end_date.is_(None)
+
+
+def _node_statement():
+    cadre_counts = (
+        select(Posting.unit_id, sa.func.count(sa.distinct(Posting.cadre_id)).label("n"))
+        .where(_current_postings()).group_by(Posting.unit_id).subquery()
+    )
+    title_counts = select(Title.unit_id, sa.func.count().label("n")).group_by(Title.unit_id).subquery()
+    child = aliased(Unit)
+    child_counts = select(child.parent_id, sa.func.count().label("n")).group_by(child.parent_id).subquery()
+    return (
+        select(
+            Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
+            Unit.sort_order,
+            sa.func.coalesce(cadre_counts.c.n, 0), sa.func.coalesce(title_counts.c.n, 0),
+            sa.func.coalesce(child_counts.c.n, 0),
+        )
+        .join(Level, Level.id == Unit.level_id)
+        .outerjoin(cadre_counts, cadre_counts.c.unit_id == Unit.id)
+        .outerjoin(title_counts, title_counts.c.unit_id == Unit.id)
+        .outerjoin(child_counts, child_counts.c.parent_id == Unit.id)
+    )
+
+
+def _nodes(session: Session, condition) -> list[UnitNode]:
+    rows = session.exec(_node_statement().where(condition)).all()
+    nodes = [UnitNode(*row) for row in rows]
+    return sorted(nodes, key=lambda n: n.sort_key)
+
+
+def unit_by_code(session: Session, code: str) -> Optional[Unit]:
+    return session.exec(select(Unit).where(Unit.code == code)).first()
+
+
+def ancestors(session: Session, unit_id: int) -> list[Unit]:
+    """The chain from the root down to the unit's parent (one recursive query)."""
+    chain = (
+        select(Unit.id, Unit.parent_id, sa.literal(0).label("depth"))
+        .where(Unit.id == unit_id).cte("chain", recursive=True)
+    )
+    chain = chain.union_all(
+        select(Unit.id, Unit.parent_id, (chain.c.depth + 1).label("depth"))
+        .join(chain, Unit.id == chain.c.parent_id).where(chain.c.depth < 50)
+    )
+    rows = session.exec(
+        select(Unit).join(chain, chain.c.id == Unit.id).where(chain.c.depth > 0).order_by(chain.c.depth.desc())
+    ).all()
+    return list(rows)
+
+
+def _subtree_ids(unit_id: int):
+    """A recursive CTE with the ids of the unit and everything below it."""
+    tree = select(Unit.id.label("id"), sa.literal(0).label("depth")).where(Unit.id == unit_id).cte("subtree", recursive=True)
+    return tree.union_all(
+        select(Unit.id, (tree.c.depth + 1).label("depth")).join(tree, Unit.parent_id == tree.c.id).where(tree.c.depth < 50)
+    )
+
+
+@dataclass
+class Tree:
+    roots: list[UnitNode]
+    opened: Optional[Unit] = None  # the unit asked for with ?mo=, its path expanded
+
+
+OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
+
+
+def unit_tree(session: Session, open_code: str | None = None) -> Tree:
+    """The roots with their children loaded, and the path down to `open_code` expanded.
+
+    Two queries plus one per level of the opened path's depth is avoided: all the
+    needed branches come in one query with their counts.
+    """
+    roots = _nodes(session, Unit.parent_id.is_(None))
+    open_ids = {n.id for n in roots} if len(roots) <= OPEN_ROOTS_UP_TO else set()
+    opened = unit_by_code(session, open_code) if open_code else None
+    if opened is not None:
+        open_ids |= {u.id for u in ancestors(session, opened.id)} | {opened.id}
+    if open_ids:
+        by_parent: dict[int, list[UnitNode]] = {}
+        for node in _nodes(session, Unit.parent_id.in_(open_ids)):
+            by_parent.setdefault(node.parent_id, []).append(node)
+
+        def attach(nodes: list[UnitNode]) -> None:
+            for node in nodes:
+                if node.id in open_ids:
+                    node.children = by_parent.get(node.id, [])
+                    attach(node.children)
+
+        attach(roots)
+    return Tree(roots=roots, opened=opened)
+
+
+def unit_children(session: Session, code: str) -> Optional[list[UnitNode]]:
+    """The sub-units of one unit with their counts (what the tree loads on expand)."""
+    unit = unit_by_code(session, code)
+    if unit is None:
+        return None
+    return _nodes(session, Unit.parent_id == unit.id)
+
+
+def unit_options(session: Session) -> list[tuple[str, str, int]]:
+    """Every unit as (code, name, depth) in tree order, for a select box."""
+    rows = session.exec(select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.sort_order)).all()
+    by_parent: dict[Optional[int], list] = {}
+    for row in rows:
+        by_parent.setdefault(row[1], []).append(row)
+    out: list[tuple[str, str, int]] = []
+
+    def walk(parent: Optional[int], depth: int) -> None:
+        for row in sorted(by_parent.get(parent, []), key=lambda r: (r[4], text_sort_key(r[3]))):
+            out.append((row[2], row[3], depth))
+            if depth < 50:
+                walk(row[0], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+@dataclass
+class Post:
+    """A current posting of a cadre, as the lists show it."""
+
+    cadre_id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    title_name: Optional[str]
+    title_rank: int
+    position: str
+    start_date: dt.date
+    is_concurrent: bool
+
+
+def _current_posts(session: Session, cadre_ids: list[int]) -> dict[int, list[Post]]:
+    """Each cadre's current postings, the main one first (not concurrent, higher rank, newer)."""
+    if not cadre_ids:
+        return {}
+    rows = session.exec(
+        select(Posting.cadre_id, Unit.id, Unit.code, Unit.name, Title.name, sa.func.coalesce(Title.rank, -1),
+               Posting.position, Posting.start_date, Posting.is_concurrent)
+        .join(Unit, Unit.id == Posting.unit_id)
+        .outerjoin(Title, Title.id == Posting.title_id)
+        .where(Posting.cadre_id.in_(cadre_ids), _current_postings())
+    ).all()
+    posts: dict[int, list[Post]] = {}
+    for row in rows:
+        posts.setdefault(row[0], []).append(Post(*row))
+    for items in posts.values():
+        items.sort(key=lambda p: (p.is_concurrent, -p.title_rank, -p.start_date.toordinal()))
+    return posts
+
+
+@dataclass
+class CadreRow:
+    cadre: Cadre
+    ethnicity: Ethnicity
+    posts: list[Post] = field(default_factory=list)
+
+    @property
+    def main_post(self) -> Optional[Post]:
+        return self.posts[0] if self.posts else None
+
+    @property
+    def is_minority(self) -> bool:
+        return self.cadre.ethnicity_code != KINH
+
+
+def _cadre_rows(session: Session, statement, number: int, size: int) -> Page[CadreRow]:
+    statement = statement.join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).order_by(Cadre.sort_key, Cadre.id)
+    total, number, rows = _page(session, statement, number, size)
+    posts = _current_posts(session, [cadre.id for cadre, _ in rows])
+    items = [CadreRow(cadre, ethnicity, posts.get(cadre.id, [])) for cadre, ethnicity in rows]
+    return Page(items=items, total=total, number=number, size=size)
+
+
+@dataclass
+class TitleRow:
+    title: Title
+    holders: list[tuple[Cadre, Posting]]
+
+    @property
+    def vacant(self) -> int:
+        return max(0, self.title.seats - len(self.holders))
+
+    @property
+    def excess(self) -> int:
+        return max(0, len(self.holders) - self.title.seats)
+
+
+@dataclass
+class UnitPage:
+    unit: Unit
+    level: Level
+    ancestors: list[Unit]
+    children: list[UnitNode]
+    titles: list[TitleRow]
+    cadres: Page[CadreRow]
+
+    @property
+    def vacant_seats(self) -> int:
+        return sum(row.vacant for row in self.titles)
+
+
+def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -> Page[CadreRow]:
+    """The cadres holding a current posting in the unit itself, in name order."""
+    in_unit = sa.exists().where(Posting.cadre_id == Cadre.id, Posting.unit_id == unit_id, _current_postings())
+    return _cadre_rows(session, select(Cadre, Ethnicity).where(in_unit), page, size)
+
+
+def unit_page(session: Session, code: str, page: int = 1, size: int = 50) -> Optional[UnitPage]:
+    """A unit with its path, sub-units, titles with their holders, and its cadres."""
+    found = session.exec(select(Unit, Level).join(Level, Level.id == Unit.level_id).where(Unit.code == code)).first()
+    if found is None:
+        return None
+    unit, level = found
+    titles = session.exec(select(Title).where(Title.unit_id == unit.id)).all()
+    titles = sorted(titles, key=lambda t: (-t.rank, text_sort_key(t.name)))
+    holders: dict[int, list[tuple[Cadre, Posting]]] = {}
+    if titles:
+        rows = session.exec(
+            select(Posting, Cadre).join(Cadre, Cadre.id == Posting.cadre_id)
+            .where(Posting.title_id.in_([t.id for t in titles]), _current_postings())
+            .order_by(Cadre.sort_key, Cadre.id)
+        ).all()
+        for posting, cadre in rows:
+            holders.setdefault(posting.title_id, []).append((cadre, posting))
+    return UnitPage(
+        unit=unit,
+        level=level,
+        ancestors=ancestors(session, unit.id),
+        children=_nodes(session, Unit.parent_id == unit.id),
+        titles=[TitleRow(t, holders.get(t.id, [])) for t in titles],
+        cadres=unit_cadres(session, unit.id, page, size),
+    )
+
+
+@dataclass
+class UnitCount:
+    code: str
+    name: str
+    level_name: str
+    cadres: int
+
+
+def units_by_cadres(session: Session, limit: int = 10) -> list[UnitCount]:
+    """The units with the most cadres currently posted there (one GROUP BY)."""
+    n = sa.func.count(sa.distinct(Posting.cadre_id)).label("n")
+    rows = session.exec(
+        select(Unit.code, Unit.name, Level.name, n)
+        .join(Posting, Posting.unit_id == Unit.id).join(Level, Level.id == Unit.level_id)
+        .where(_current_postings())
+        .group_by(Unit.id, Unit.code, Unit.name, Level.name)
+        .order_by(n.desc(), Unit.code).limit(limit)
+    ).all()
+    return [UnitCount(*row) for row in rows]
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class CadreSearch:
+    """What the search form asks for. Empty fields do not filter."""
+
+    text: str = ""
+    unit_code: str = ""
+    sex: str = ""  # "M", "F" or ""
+    minority: Optional[bool] = None
+    page: int = 1
+
+    @property
+    def tokens(self) -> list[str]:
+        return fold(self.text).split()
+
+
+@dataclass
+class SearchResult:
+    query: CadreSearch
+    unit: Optional[Unit]
+    page: Page[CadreRow]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_prefix(column, token: str):
+    """The token starts a word of the folded text ("thi" in "lo thi hoa", not in "vthi")."""
+    token = _like_escape(token)
+    return sa.or_(column.like(f"{token}%", escape="\\"), column.like(f"% {token}%", escape="\\"))
+
+
+def _token_matches(token: str):
+    """One typed word, found in the name or code, or in the current unit's or title's name."""
+    in_cadre = _word_prefix(Cadre.search_text, token)
+    if any(ch.isdigit() for ch in token):  # a piece of a code: anywhere in it
+        in_cadre = sa.or_(in_cadre, Cadre.search_text.like(f"%{_like_escape(token)}%", escape="\\"))
+    in_post = (
+        sa.exists()
+        .where(Posting.cadre_id == Cadre.id, _current_postings())
+        .where(sa.or_(
+            sa.exists().where(Unit.id == Posting.unit_id, _word_prefix(Unit.search_text, token)),
+            sa.exists().where(Title.id == Posting.title_id, _word_prefix(Title.search_text, token)),
+        ))
+    )
+    return sa.or_(in_cadre, in_post)
+
+
+def search_cadres(session: Session, query: CadreSearch, size: int = 50) -> SearchResult:
+    """Cadres matching every typed word (without diacritics), filtered, in name order, one page."""
+    statement = select(Cadre, Ethnicity)
+    for token in query.tokens[:8]:
+        statement = statement.where(_token_matches(token))
+    unit = unit_by_code(session, query.unit_code) if query.unit_code else None
+    if unit is not None:
+        subtree = _subtree_ids(unit.id)
+        statement = statement.where(
+            sa.exists().where(Posting.cadre_id == Cadre.id, _current_postings(),
+                              Posting.unit_id.in_(select(subtree.c.id)))
+        )
+    if query.sex in vocab.SEX.codes:
+        statement = statement.where(Cadre.sex == query.sex)
+    if query.minority is True:
+        statement = statement.where(Cadre.ethnicity_code != KINH)
+    elif query.minority is False:
+        statement = statement.where(Cadre.ethnicity_code == KINH)
+    page = _cadre_rows(session, statement, query.page, size)
+    return SearchResult(query=query, unit=unit, page=page)
+
+
+# --------------------------------------------------------------------------- dossier
+
+
+@dataclass
+class CareerRow:
+    posting: Posting
+    unit: Unit
+    title: Optional[Title]
+
+
+@dataclass
+class RelationRow:
+    kind: str  # how the relative stands to the dossier's cadre ("parent": the relative is a parent)
+    relative: Cadre
+    post: Optional[Post]
+
+
+@dataclass
+class YearCell:
+    year: int
+    evaluation: Optional[Evaluation]
+
+    @property
+    def rating(self) -> Optional[str]:
+        return self.evaluation.rating if self.evaluation else None
+
+    @property
+    def score(self) -> Optional[float]:
+        return self.evaluation.score if self.evaluation else None
+
+
+@dataclass
+class VoteRow:
+    vote: ConfidenceVote
+
+    @property
+    def attendance(self) -> Optional[float]:
+        return self.vote.present / self.vote.convened if self.vote.convened else None
+
+    @property
+    def low_share(self) -> Optional[float]:
+        """Low votes over the votes cast (those present), as QĐ 96 counts them."""
+        return self.vote.low / self.vote.present if self.vote.present else None
+
+    @property
+    def low_majority(self) -> bool:
+        """More than half of the votes cast are low (RULES.md P11: > 1/2)."""
+        return self.vote.present > 0 and 2 * self.vote.low > self.vote.present
+
+
+@dataclass
+class DisciplineRow:
+    discipline: Discipline
+    on: dt.date
+
+    @property
+    def in_effect(self) -> bool:
+        d = self.discipline
+        return d.decision_date <= self.on and (d.effective_to is None or d.effective_to >= self.on)
+
+
+@dataclass
+class Dossier:
+    cadre: Cadre
+    ethnicity: Ethnicity
+    career: list[CareerRow]
+    relations: list[RelationRow]
+    years: list[YearCell]
+    term_evaluations: list[Evaluation]
+    quarters: list[tuple[int, list[Optional[Evaluation]]]]
+    month_year: Optional[int]
+    months: list[Optional[Evaluation]]
+    votes: list[VoteRow]
+    disciplines: list[DisciplineRow]
+    today: dt.date
+
+    @property
+    def current(self) -> list[CareerRow]:
+        rows = [r for r in self.career if r.posting.end_date is None]
+        return sorted(rows, key=lambda r: (r.posting.is_concurrent, -(r.title.rank if r.title else -1),
+                                           -r.posting.start_date.toordinal()))
+
+    @property
+    def is_minority(self) -> bool:
+        return self.cadre.ethnicity_code != KINH
+
+    @property
+    def disciplines_in_effect(self) -> list[DisciplineRow]:
+        return [d for d in self.disciplines if d.in_effect]
+
+
+def _evaluation_timeline(evaluations: list[Evaluation]):
+    yearly = {e.year: e for e in evaluations if e.period == "year"}
+    years = [YearCell(y, yearly.get(y)) for y in range(min(yearly), max(yearly) + 1)] if yearly else []
+    terms = sorted((e for e in evaluations if e.period == "term"), key=lambda e: e.year)
+    quarter_map: dict[int, list[Optional[Evaluation]]] = {}
+    for e in evaluations:
+        if e.period == "quarter" and 1 <= e.period_no <= 4:
+            quarter_map.setdefault(e.year, [None] * 4)[e.period_no - 1] = e
+    quarters = sorted(quarter_map.items())
+    month_years = [e.year for e in evaluations if e.period == "month" and 1 <= e.period_no <= 12]
+    month_year = max(month_years) if month_years else None
+    months: list[Optional[Evaluation]] = [None] * 12
+    for e in evaluations:
+        if e.period == "month" and e.year == month_year and 1 <= e.period_no <= 12:
+            months[e.period_no - 1] = e
+    return years, terms, quarters, month_year, months
+
+
+def dossier(session: Session, code: str, today: dt.date | None = None) -> Optional[Dossier]:
+    """The whole record of one cadre in seven queries, however long the career."""
+    today = today or dt.date.today()
+    found = session.exec(
+        select(Cadre, Ethnicity).join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).where(Cadre.code == code)
+    ).first()
+    if found is None:
+        return None
+    cadre, ethnicity = found
+    career = [
+        CareerRow(p, u, t) for p, u, t in session.exec(
+            select(Posting, Unit, Title).join(Unit, Unit.id == Posting.unit_id)
+            .outerjoin(Title, Title.id == Posting.title_id)
+            .where(Posting.cadre_id == cadre.id).order_by(Posting.start_date, Posting.id)
+        ).all()
+    ]
+    evaluations = list(session.exec(
+        select(Evaluation).where(Evaluation.cadre_id == cadre.id)
+        .order_by(Evaluation.year, Evaluation.period, Evaluation.period_no)
+    ).all())
+    years, terms, quarters, month_year, months = _evaluation_timeline(evaluations)
+    votes = [VoteRow(v) for v in session.exec(
+        select(ConfidenceVote).where(ConfidenceVote.cadre_id == cadre.id).order_by(ConfidenceVote.vote_date)
+    ).all()]
+    disciplines = [DisciplineRow(d, today) for d in session.exec(
+        select(Discipline).where(Discipline.cadre_id == cadre.id).order_by(Discipline.decision_date)
+    ).all()]
+    # Relations are stored once ("cadre is kind of relative"); read both directions.
+    other_id = sa.case((Relation.cadre_id == cadre.id, Relation.relative_id), else_=Relation.cadre_id)
+    relation_rows = session.exec(
+        select(Relation, Cadre).join(Cadre, Cadre.id == other_id)
+        .where(sa.or_(Relation.cadre_id == cadre.id, Relation.relative_id == cadre.id))
+        .order_by(Cadre.sort_key)
+    ).all()
+    posts = _current_posts(session, [other.id for _, other in relation_rows])
+    relations = []
+    for relation, other in relation_rows:
+        # The stored row says relation.cadre is `kind` of relation.relative.
+        kind = relation.kind if relation.relative_id == cadre.id else vocab.RELATION_INVERSE.get(relation.kind, relation.kind)
+        relations.append(RelationRow(kind, other, (posts.get(other.id) or [None])[0]))
+    return Dossier(
+        cadre=cadre, ethnicity=ethnicity, career=career, relations=relations, years=years,
+        term_evaluations=terms, quarters=quarters, month_year=month_year, months=months,
+        votes=votes, disciplines=disciplines, today=today,
+    )
