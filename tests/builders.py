@@ -96,7 +96,7 @@ def make_posting(session: Session, cadre: Cadre, *, unit: Unit | None = None, ti
     if unit is None:
         unit = session.get(Unit, title.unit_id)
     if position is None:
-        position = f"{title.name} {unit.name}" if title else f"Chuyên viên {unit.name}"
+        position = title.name if title else f"Chuyên viên {unit.name}"
     return _save(session, Posting(
         cadre_id=cadre.id, unit_id=unit.id, title_id=title.id if title else None,
         position=position, start_date=start, end_date=end, is_concurrent=is_concurrent,

@@ -29,3 +29,17 @@ def test_unknown_address_is_a_404_in_vietnamese(client):
     response = client.get("/khong-co-trang-nay")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_pages_on_an_empty_database(client):
+    assert "0</span> cán bộ" in client.get("/").get_data(as_text=True)
+    assert "Chưa có cơ quan, đơn vị nào" in client.get("/to-chuc/").get_data(as_text=True)
+    search = client.get("/can-bo/?q=lo+thi").get_data(as_text=True)
+    assert "0 kết quả" in search and "Không tìm thấy cán bộ nào phù hợp" in search
+
+
+def test_pages_render_in_english_without_a_catalog_yet(client, session):
+    make_cadre(session, "Lò Thị Hoa", code="HOA")
+    session.commit()
+    for url in ("/?lang=en", "/to-chuc/?lang=en", "/can-bo/?lang=en", "/can-bo/HOA?lang=en"):
+        assert client.get(url).status_code == 200, url
