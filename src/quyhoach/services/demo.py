@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import Cadre
 from quyhoach.services import importer
-from quyhoach.services.tabular import LOAD_ORDER, Problem
+from quyhoach.services.tabular import LOAD_ORDER, SHEETS, Problem
 
 DEMO = "demo"
 SMALL = "small"
@@ -46,7 +46,7 @@ class DemoReport:
         return sum(r.created + r.updated for r in self.results if r.kind == kind)
 
     def summary(self) -> str:
-        return ", ".join(f"{r.created + r.updated} {r.title.lower()}" for r in self.results)
+        return ", ".join(f"{r.created + r.updated:,} {SHEETS[r.kind].noun}".replace(",", ".") for r in self.results)
 
 
 def is_empty(session: Session) -> bool:

@@ -150,6 +150,7 @@ class Sheet:
 
     kind: str
     title: str
+    noun: str  # what one row is, for counts: "3.000 cán bộ"
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     ignored_headers: tuple[str, ...] = ("STT", "TT", "Số TT")
@@ -158,7 +159,7 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-UNITS = Sheet("units", "Danh sách cơ quan, đơn vị", (
+UNITS = Sheet("units", "Danh sách cơ quan, đơn vị", "đơn vị", (
     Column("code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("name", "Tên đơn vị", required=True, max_length=200, example="Sở Nội vụ"),
     Column("short_name", "Tên viết tắt", max_length=80, example="SNV"),
@@ -169,7 +170,7 @@ UNITS = Sheet("units", "Danh sách cơ quan, đơn vị", (
     Column("sort_order", "Thứ tự", "int", example="10"),
 ), key=("code",))
 
-TITLES = Sheet("titles", "Danh mục chức danh", (
+TITLES = Sheet("titles", "Danh mục chức danh", "chức danh", (
     Column("code", "Mã chức danh", required=True, max_length=60, example="SO-NV-GD"),
     Column("unit_code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("name", "Tên chức danh", required=True, max_length=200, example="Giám đốc Sở Nội vụ"),
@@ -183,7 +184,7 @@ TITLES = Sheet("titles", "Danh mục chức danh", (
     Column("appointing_authority", "Thẩm quyền bổ nhiệm", max_length=120, example="Ban Thường vụ Tỉnh ủy"),
 ), key=("code",))
 
-CADRES = Sheet("cadres", "Danh sách trích ngang cán bộ", (
+CADRES = Sheet("cadres", "Danh sách trích ngang cán bộ", "cán bộ", (
     Column("code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("full_name", "Họ và tên", required=True, max_length=120, example="Lò Thị Hoa"),
     Column("other_names", "Tên gọi khác", max_length=120),
@@ -208,7 +209,7 @@ CADRES = Sheet("cadres", "Danh sách trích ngang cán bộ", (
     Column("note", "Ghi chú", max_length=1000),
 ), key=("code",))
 
-POSTINGS = Sheet("postings", "Quá trình công tác", (
+POSTINGS = Sheet("postings", "Quá trình công tác", "quá trình công tác", (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("unit_code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("title_code", "Mã chức danh", max_length=60, example="SO-NV-PGD"),
@@ -218,7 +219,7 @@ POSTINGS = Sheet("postings", "Quá trình công tác", (
     Column("is_concurrent", "Kiêm nhiệm", "bool", example="Không"),
 ), key=("cadre_code", "unit_code", "position", "start_date"))
 
-EVALUATIONS = Sheet("evaluations", "Kết quả đánh giá, xếp loại", (
+EVALUATIONS = Sheet("evaluations", "Kết quả đánh giá, xếp loại", "kết quả đánh giá", (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("full_name", "Họ và tên", max_length=120, example="Lò Thị Hoa", help="để đối chiếu với mã"),
     Column("period", "Kỳ đánh giá", "period", example="Năm"),
@@ -230,7 +231,7 @@ EVALUATIONS = Sheet("evaluations", "Kết quả đánh giá, xếp loại", (
     Column("note", "Ghi chú", max_length=500),
 ), key=("cadre_code", "period", "year", "period_no"))
 
-VOTES = Sheet("votes", "Kết quả lấy phiếu tín nhiệm", (
+VOTES = Sheet("votes", "Kết quả lấy phiếu tín nhiệm", "kết quả lấy phiếu", (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("vote_date", "Ngày lấy phiếu", "date", required=True, example="15/11/2023"),
     Column("body", "Hội nghị", required=True, max_length=120, example="Ban Chấp hành Đảng bộ tỉnh"),
@@ -241,7 +242,7 @@ VOTES = Sheet("votes", "Kết quả lấy phiếu tín nhiệm", (
     Column("low", "Tín nhiệm thấp", "int", required=True, example="2"),
 ), key=("cadre_code", "vote_date", "body"))
 
-DISCIPLINES = Sheet("disciplines", "Kỷ luật", (
+DISCIPLINES = Sheet("disciplines", "Kỷ luật", "quyết định kỷ luật", (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("level", "Hình thức", "discipline_level", required=True, example="Khiển trách"),
     Column("decision_date", "Ngày quyết định", "date", required=True, example="20/06/2024"),
@@ -251,7 +252,7 @@ DISCIPLINES = Sheet("disciplines", "Kỷ luật", (
     Column("reason", "Lý do", max_length=500),
 ), key=("cadre_code", "level", "decision_date"))
 
-RELATIONS = Sheet("relations", "Quan hệ gia đình giữa cán bộ", (
+RELATIONS = Sheet("relations", "Quan hệ gia đình giữa cán bộ", "quan hệ gia đình", (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("relative_code", "Mã người thân", required=True, max_length=40, example="CB00002"),
     Column("kind", "Quan hệ", "relation_kind", required=True, example="Vợ/chồng", help="cán bộ là … của người thân"),
