@@ -43,11 +43,16 @@ test-all: setup-dev
 bench: setup-dev
 	$(BIN)/python -m pytest tests/bench -q --benchmark-only --benchmark-columns=min,median,max,rounds
 
-## make i18n: extract UI strings, update and compile the catalogs
+## make i18n: extract UI strings, update and compile the catalogs (the .po and the .mo are committed)
+# Keywords beyond Babel's defaults (_ gettext ngettext pgettext ...): Flask-Babel's lazy forms and
+# vocab.N_; tests/test_i18n.py extracts with the same list. Locations are file names only, so
+# moving a string within a template does not rewrite the catalogs.
 i18n: setup-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o src/quyhoach/translations/messages.pot src/quyhoach templates
-	$(BIN)/pybabel update -i src/quyhoach/translations/messages.pot -d src/quyhoach/translations --no-fuzzy-matching
-	$(BIN)/pybabel compile -d src/quyhoach/translations
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_ \
+		--project=quyhoach --add-location=file -o src/quyhoach/translations/messages.pot .
+	$(BIN)/pybabel update -i src/quyhoach/translations/messages.pot -d src/quyhoach/translations -l en \
+		--init-missing --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	$(BIN)/pybabel compile -d src/quyhoach/translations --statistics
 
 ## make demo-data: regenerate fixtures/ with the deterministic generator
 demo-data: setup
