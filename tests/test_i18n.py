@@ -192,10 +192,6 @@ def test_english_reaches_vocabulary_labels_and_handler_messages(client, session)
     assert "No cadre with code “NOPE” was found." in missing.get_data(as_text=True)  # gettext in web/cadres.py
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "templates/imports/*.html show list names with _(sheet.title) / _(result.title), but the titles "
-    "in services/tabular.py are plain strings, not marked with N_, so extraction cannot find them "
-    "and the English UI shows them in Vietnamese. Mark them with N_, drop this marker, run make i18n."))
 def test_import_list_titles_are_extracted(extracted):
     from quyhoach.services.tabular import SHEETS
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from quyhoach.domain import vocab
+from quyhoach.domain.vocab import N_
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.domain.text import fold, nfc
 
@@ -159,7 +160,7 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-UNITS = Sheet("units", "Danh sách cơ quan, đơn vị", "đơn vị", (
+UNITS = Sheet("units", N_("Danh sách cơ quan, đơn vị"), N_("đơn vị"), (
     Column("code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("name", "Tên đơn vị", required=True, max_length=200, example="Sở Nội vụ"),
     Column("short_name", "Tên viết tắt", max_length=80, example="SNV"),
@@ -170,7 +171,7 @@ UNITS = Sheet("units", "Danh sách cơ quan, đơn vị", "đơn vị", (
     Column("sort_order", "Thứ tự", "int", example="10"),
 ), key=("code",))
 
-TITLES = Sheet("titles", "Danh mục chức danh", "chức danh", (
+TITLES = Sheet("titles", N_("Danh mục chức danh"), N_("chức danh"), (
     Column("code", "Mã chức danh", required=True, max_length=60, example="SO-NV-GD"),
     Column("unit_code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("name", "Tên chức danh", required=True, max_length=200, example="Giám đốc Sở Nội vụ"),
@@ -184,7 +185,7 @@ TITLES = Sheet("titles", "Danh mục chức danh", "chức danh", (
     Column("appointing_authority", "Thẩm quyền bổ nhiệm", max_length=120, example="Ban Thường vụ Tỉnh ủy"),
 ), key=("code",))
 
-CADRES = Sheet("cadres", "Danh sách trích ngang cán bộ", "cán bộ", (
+CADRES = Sheet("cadres", N_("Danh sách trích ngang cán bộ"), N_("cán bộ"), (
     Column("code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("full_name", "Họ và tên", required=True, max_length=120, example="Lò Thị Hoa"),
     Column("other_names", "Tên gọi khác", max_length=120),
@@ -209,7 +210,7 @@ CADRES = Sheet("cadres", "Danh sách trích ngang cán bộ", "cán bộ", (
     Column("note", "Ghi chú", max_length=1000),
 ), key=("code",))
 
-POSTINGS = Sheet("postings", "Quá trình công tác", "quá trình công tác", (
+POSTINGS = Sheet("postings", N_("Quá trình công tác"), N_("quá trình công tác"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("unit_code", "Mã đơn vị", required=True, max_length=40, example="SO-NV"),
     Column("title_code", "Mã chức danh", max_length=60, example="SO-NV-PGD"),
@@ -219,7 +220,7 @@ POSTINGS = Sheet("postings", "Quá trình công tác", "quá trình công tác",
     Column("is_concurrent", "Kiêm nhiệm", "bool", example="Không"),
 ), key=("cadre_code", "unit_code", "position", "start_date"))
 
-EVALUATIONS = Sheet("evaluations", "Kết quả đánh giá, xếp loại", "kết quả đánh giá", (
+EVALUATIONS = Sheet("evaluations", N_("Kết quả đánh giá, xếp loại"), N_("kết quả đánh giá"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("full_name", "Họ và tên", max_length=120, example="Lò Thị Hoa", help="để đối chiếu với mã"),
     Column("period", "Kỳ đánh giá", "period", example="Năm"),
@@ -231,7 +232,7 @@ EVALUATIONS = Sheet("evaluations", "Kết quả đánh giá, xếp loại", "k�
     Column("note", "Ghi chú", max_length=500),
 ), key=("cadre_code", "period", "year", "period_no"))
 
-VOTES = Sheet("votes", "Kết quả lấy phiếu tín nhiệm", "kết quả lấy phiếu", (
+VOTES = Sheet("votes", N_("Kết quả lấy phiếu tín nhiệm"), N_("kết quả lấy phiếu"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("vote_date", "Ngày lấy phiếu", "date", required=True, example="15/11/2023"),
     Column("body", "Hội nghị", required=True, max_length=120, example="Ban Chấp hành Đảng bộ tỉnh"),
@@ -242,7 +243,7 @@ VOTES = Sheet("votes", "Kết quả lấy phiếu tín nhiệm", "kết quả l�
     Column("low", "Tín nhiệm thấp", "int", required=True, example="2"),
 ), key=("cadre_code", "vote_date", "body"))
 
-DISCIPLINES = Sheet("disciplines", "Kỷ luật", "quyết định kỷ luật", (
+DISCIPLINES = Sheet("disciplines", N_("Kỷ luật"), N_("quyết định kỷ luật"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("level", "Hình thức", "discipline_level", required=True, example="Khiển trách"),
     Column("decision_date", "Ngày quyết định", "date", required=True, example="20/06/2024"),
@@ -252,7 +253,7 @@ DISCIPLINES = Sheet("disciplines", "Kỷ luật", "quyết định kỷ luật",
     Column("reason", "Lý do", max_length=500),
 ), key=("cadre_code", "level", "decision_date"))
 
-RELATIONS = Sheet("relations", "Quan hệ gia đình giữa cán bộ", "quan hệ gia đình", (
+RELATIONS = Sheet("relations", N_("Quan hệ gia đình giữa cán bộ"), N_("quan hệ gia đình"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("relative_code", "Mã người thân", required=True, max_length=40, example="CB00002"),
     Column("kind", "Quan hệ", "relation_kind", required=True, example="Vợ/chồng", help="cán bộ là … của người thân"),
