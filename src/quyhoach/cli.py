@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quyhoach.db.engine import transaction
+from quyhoach.services.tabular import LOAD_ORDER
 
 
 def _engine():
@@ -84,7 +85,7 @@ def demo(small: bool, if_empty: bool) -> None:
 
 
 @click.command("import", help="Nhập danh sách từ tệp .xlsx hoặc .csv.")
-@click.argument("kind", type=click.Choice(["units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations"]))
+@click.argument("kind", type=click.Choice(LOAD_ORDER))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="check every row, write nothing")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
@@ -107,7 +108,7 @@ def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
 
 
 @click.command("export", help="Xuất danh sách ra .xlsx hoặc .csv.")
-@click.argument("kind", type=click.Choice(["units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations"]))
+@click.argument("kind", type=click.Choice(LOAD_ORDER))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(kind: str, path: Path) -> None:

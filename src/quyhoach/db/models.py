@@ -86,6 +86,7 @@ class Title(SQLModel, table=True):
     non_local: bool = Field(default=False, description="key post held by a non-local (QĐ 65, R4)")
     sensitive_sector: Optional[str] = Field(default=None, max_length=30, description="one of the 13 sectors of QĐ 114")
     appointing_authority: Optional[str] = Field(default=None, max_length=120)
+    leadership_role: Optional[str] = Field(default=None, max_length=30, description="party_secretary, government_head, council_head")
     search_text: str = Field(default="", max_length=400)
 
 
@@ -203,3 +204,92 @@ class RuleSet(SQLModel, table=True):
     valid_to: Optional[dt.date] = None
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     unconfirmed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Proposal(SQLModel, table=True):
+    """An appointment or nomination proposal under way: while open, no planning (P5)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    title_id: Optional[int] = Field(default=None, foreign_key="title.id")
+    opened_on: dt.date
+    closed_on: Optional[dt.date] = None
+    note: Optional[str] = Field(default=None, max_length=300)
+
+
+class Pool(SQLModel, table=True):
+    """A succession pool (danh sách quy hoạch): one title, one term."""
+
+    __table_args__ = (sa.UniqueConstraint("title_id", "term_id", name="uq_pool_title_term"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title_id: int = Field(foreign_key="title.id", index=True)
+    term_id: int = Field(foreign_key="term.id", index=True)
+    status: str = Field(default="draft", max_length=20, description="draft, approved")
+    approved_on: Optional[dt.date] = None
+    decision_no: Optional[str] = Field(default=None, max_length=60)
+    note: Optional[str] = Field(default=None, max_length=1000)
+    version: int = Field(default=1, description="bumped on every change, to refuse a stale save")
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PoolEntry(SQLModel, table=True):
+    """A cadre in a pool, from the day they entered to the day they left (if they did)."""
+
+    __table_args__ = (sa.UniqueConstraint("pool_id", "cadre_id", name="uq_pool_entry"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pool_id: int = Field(foreign_key="pool.id", index=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    source: str = Field(default="internal", max_length=20, description="internal (tại chỗ) or external (nơi khác)")
+    status: str = Field(default="active", max_length=20, description="active, exited")
+    added_on: dt.date
+    added_reason: str = Field(max_length=500)
+    exited_on: Optional[dt.date] = None
+    exit_reason: Optional[str] = Field(default=None, max_length=500)
+    exit_rule: Optional[str] = Field(default=None, max_length=10, description="the rule that triggered the exit, if any")
+
+
+class PoolEvent(SQLModel, table=True):
+    """The history of a pool: every entry, exit, review decision and ballot, with its reason."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pool_id: int = Field(foreign_key="pool.id", index=True)
+    cadre_id: Optional[int] = Field(default=None, foreign_key="cadre.id", index=True)
+    kind: str = Field(max_length=20, description="add, exit, reinstate, review_keep, ballot, approve")
+    on: dt.date
+    reason: str = Field(default="", max_length=500)
+    rule: Optional[str] = Field(default=None, max_length=10)
+    actor: str = Field(default="", max_length=120)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Ballot(SQLModel, table=True):
+    """The tallies of one procedure step for a pool entry (RULES.md §4 procedure)."""
+
+    __table_args__ = (sa.UniqueConstraint("entry_id", "step", name="uq_ballot_step"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="poolentry.id", index=True)
+    step: str = Field(max_length=30, description="leadership_proposal, key_cadres, standing_committee, approval")
+    held_on: dt.date
+    convened: int = Field(ge=0)
+    present: int = Field(ge=0)
+    issued: int = Field(ge=0)
+    valid: int = Field(ge=0)
+    agree: int = Field(ge=0)
+
+
+class ReviewDecision(SQLModel, table=True):
+    """The officer's answer to one item of the annual review worklist."""
+
+    __table_args__ = (sa.UniqueConstraint("entry_id", "rule", "review_year", name="uq_review_item"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="poolentry.id", index=True)
+    rule: str = Field(max_length=10)
+    review_year: int
+    decision: str = Field(max_length=10, description="accept (exit) or reject (keep)")
+    reason: str = Field(max_length=500)
+    decided_on: dt.date
+    actor: str = Field(default="", max_length=120)

@@ -137,6 +137,19 @@ TERM_KIND = Vocabulary("term_kind", (
     Choice("government", N_("Chính quyền"), ("HĐND", "HĐND, UBND", "UBND")),
 ))
 
+# The posts QĐ 114 names: the party secretary and the government head of a locality may
+# not have a relative heading one of the 13 sectors at that level.
+LEADERSHIP_ROLE = Vocabulary("leadership_role", (
+    Choice("party_secretary", N_("Bí thư cấp ủy"), ("bí thư", "bi thu")),
+    Choice("government_head", N_("Chủ tịch UBND"), ("chủ tịch ủy ban nhân dân", "chủ tịch ubnd")),
+    Choice("council_head", N_("Chủ tịch HĐND"), ("chủ tịch hội đồng nhân dân",)),
+))
+
+POOL_SOURCE = Vocabulary("pool_source", (
+    Choice("internal", N_("Tại chỗ"), ("nguồn tại chỗ", "tai cho")),
+    Choice("external", N_("Nơi khác"), ("nguồn nơi khác", "noi khac")),
+))
+
 UNIT_KIND = Vocabulary("unit_kind", (
     Choice("party_committee", N_("Cấp ủy"), ("tỉnh ủy", "đảng ủy", "huyện ủy")),
     Choice("party_organ", N_("Cơ quan Đảng"), ("ban đảng",)),
@@ -151,5 +164,5 @@ UNIT_KIND = Vocabulary("unit_kind", (
 
 VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
-    SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND,
+    SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
 )}

@@ -13,7 +13,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from quyhoach.db.models import (
-    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, Posting, Relation, Title, Unit,
+    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, Pool, PoolEntry, Posting, Relation, Term,
+    Title, Unit,
 )
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
@@ -70,6 +71,14 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
                  .join(relative, relative.id == Relation.relative_id).order_by(Cadre.code, relative.code))
         for relation, a, b in session.exec(query):
             yield {**relation.model_dump(), "cadre_code": a, "relative_code": b}
+    elif kind == "pools":
+        query = (select(PoolEntry, Title.code, Term.code, Cadre.code, Cadre.full_name)
+                 .join(Pool, Pool.id == PoolEntry.pool_id).join(Title, Title.id == Pool.title_id)
+                 .join(Term, Term.id == Pool.term_id).join(Cadre, Cadre.id == PoolEntry.cadre_id)
+                 .where(PoolEntry.status == "active").order_by(Title.code, Term.code, Cadre.sort_key))
+        for entry, title, term, code, name in session.exec(query):
+            yield {**entry.model_dump(), "title_code": title, "term": term, "cadre_code": code,
+                   "full_name": name, "reason": entry.added_reason}
     else:  # pragma: no cover - guarded by the CLI and the routes
         raise KeyError(kind)
 

@@ -183,6 +183,8 @@ TITLES = Sheet("titles", N_("Danh mục chức danh"), N_("chức danh"), (
     Column("non_local", "Không là người địa phương", "bool", example="Không"),
     Column("sensitive_sector", "Ngành (QĐ 114)", "sensitive_sector", example="Nội vụ"),
     Column("appointing_authority", "Thẩm quyền bổ nhiệm", max_length=120, example="Ban Thường vụ Tỉnh ủy"),
+    Column("leadership_role", "Vai trò lãnh đạo", "leadership_role", example="",
+           help="Bí thư cấp ủy / Chủ tịch UBND / Chủ tịch HĐND: các chức danh QĐ 114 xét quan hệ gia đình"),
 ), key=("code",))
 
 CADRES = Sheet("cadres", N_("Danh sách trích ngang cán bộ"), N_("cán bộ"), (
@@ -259,11 +261,22 @@ RELATIONS = Sheet("relations", N_("Quan hệ gia đình giữa cán bộ"), N_("
     Column("kind", "Quan hệ", "relation_kind", required=True, example="Vợ/chồng", help="cán bộ là … của người thân"),
 ), key=("cadre_code", "relative_code"))
 
+POOLS = Sheet("pools", N_("Danh sách quy hoạch"), N_("cán bộ trong quy hoạch"), (
+    Column("title_code", "Mã chức danh", required=True, max_length=60, example="SO-NV-GD"),
+    Column("term", "Nhiệm kỳ", required=True, max_length=80, example="2026-2031",
+           help="mã nhiệm kỳ (CQ-2026-2031) hoặc các năm (2026-2031); loại nhiệm kỳ theo chức danh"),
+    Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
+    Column("full_name", "Họ và tên", max_length=120, example="Lò Thị Hoa", help="để đối chiếu với mã"),
+    Column("source", "Nguồn", "pool_source", example="Tại chỗ"),
+    Column("added_on", "Ngày đưa vào quy hoạch", "date", required=True, example="15/12/2025"),
+    Column("reason", "Căn cứ", max_length=500, example="Nghị quyết của Ban Thường vụ Tỉnh ủy số 12-NQ/TU"),
+), key=("title_code", "term", "cadre_code"))
+
 SHEETS: dict[str, Sheet] = {s.kind: s for s in (
-    UNITS, TITLES, CADRES, POSTINGS, EVALUATIONS, VOTES, DISCIPLINES, RELATIONS,
+    UNITS, TITLES, CADRES, POSTINGS, EVALUATIONS, VOTES, DISCIPLINES, RELATIONS, POOLS,
 )}
 # The order in which a set of lists must be loaded (references point backwards).
-LOAD_ORDER = ("units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations")
+LOAD_ORDER = ("units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations", "pools")
 
 
 @dataclass
