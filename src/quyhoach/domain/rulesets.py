@@ -1,0 +1,155 @@
+"""Versioned rule sets: every number of RULES.md is a parameter here, never a literal in
+the rules. A rule set has a legal basis and a validity; a check is judged under the set in
+force on its reference date and names it.
+
+`BUILTIN` are the sets shipped with the software (seeded into the database, where the
+Organization Board can edit the parameters marked unconfirmed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+PLANNING = "planning"
+RATING = "rating"
+
+
+@dataclass(frozen=True)
+class RuleSetData:
+    code: str
+    domain: str
+    name: str
+    legal_basis: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    params: dict[str, Any]
+    unconfirmed: tuple[str, ...] = ()
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    @property
+    def basis(self) -> str:
+        return self.legal_basis
+
+
+class NoRuleSetError(LookupError):
+    pass
+
+
+def in_force(rule_sets: Iterable[RuleSetData], domain: str, on: dt.date) -> RuleSetData:
+    """The rule set of `domain` in force on a date (the latest valid_from wins on overlap)."""
+    candidates = [r for r in rule_sets if r.domain == domain and r.in_force(on)]
+    if not candidates:
+        raise NoRuleSetError(f"không có bộ quy định «{domain}» có hiệu lực ngày {on:%d/%m/%Y}")
+    return max(candidates, key=lambda r: r.valid_from)
+
+
+# Planning parameters (RULES.md §3, §4). Unconfirmed ones ([?], [L]) are listed in
+# PLANNING_UNCONFIRMED and shown with an "unconfirmed default" mark in the UI.
+PLANNING_DEFAULTS: dict[str, Any] = {
+    "pool_max_per_title": 3,            # P2
+    "pool_min_per_title": 2,            # P3 (warning)
+    "pools_per_cadre_max": 3,           # P4, per level
+    "next_term_min_months": 60,         # P6: one full term of service left at the term's start
+    "next_term_preferred_months": 120,  # P6: two terms preferred (warning)
+    "supplement_min_months": 72,        # P7: annual supplement for the current term
+    "supplement_rank_min": 90,          # P7 applies to titles of this rank and above ("highest titles")
+    "rating_window_years": 3,           # P8 [?]
+    "rating_min": "good",               # P8 [?]
+    "confidence_low_max_share": 0.5,    # P11: more than this share of low votes => out
+    "discipline_exit_min": "reprimand", # P9: discipline at this level or above => automatic exit
+    "discipline_cooldown_months": {"reprimand": 24, "warning": 36, "removal": 60, "expulsion": 1200},  # P13
+    "relation_kinds": ["spouse", "parent", "child", "sibling", "parent_in_law", "sibling_in_law", "child_in_law"],  # P14 [?]
+    "sensitive_sectors": ["home_affairs", "inspection", "finance", "banking", "tax", "customs",
+                          "industry_trade", "planning_investment", "natural_resources", "military",
+                          "police", "court", "procuracy"],  # P14 (QĐ 114)
+    # Structure targets (S1–S5)
+    "age_band_years": 5,                # S1: bands 5 years apart [L]
+    "age_bands": {                      # S1: ages at the term's start, [min, max) per band, per level [L]
+        "central": [[0, 50], [50, 55], [55, 200]],
+        "province": [[0, 45], [45, 50], [50, 200]],
+        "district": [[0, 40], [40, 45], [45, 200]],
+        "commune": [[0, 35], [35, 40], [40, 200]],
+    },
+    "young_age": {"central": 45, "province": 40, "district": 35, "commune": 35},  # S2 [?]
+    "young_min_share": 0.15,            # S2
+    "women_min_share": 0.25,            # S3
+    "minority_min_share": 0.0,          # S4: default; per locality in minority_min_share_by_unit
+    "minority_min_share_by_unit": {},   # S4: {unit code: share}, e.g. the local population share
+    "committee_under40_min_share": 0.10,   # S5 (Chỉ thị 35)
+    "committee_40_50_share": [0.40, 0.50],  # S5
+    # Ballots (RULES.md §4 procedure)
+    "ballot_quorum_share": 2 / 3,       # present / convened for a valid vote
+    "ballot_first_round_min_share": 0.30,   # key-cadres conference recommendation
+    "ballot_standing_min_share": 0.50,  # standing committee: more than half
+    # Vacancy forecast
+    "head_max_consecutive_terms": 2,    # R5
+    "appointment_term_years": 5,        # an appointment lasts 5 years (then reappointment or vacancy)
+    # Regulations a rule rests on besides the rule set's own basis (shown with it in findings)
+    "rule_basis": {
+        "P6": "Nghị định 135/2020/NĐ-CP (tuổi nghỉ hưu)",
+        "P7": "Nghị định 135/2020/NĐ-CP (tuổi nghỉ hưu)",
+        "P11": "Quy định 96-QĐ/TW năm 2023 (lấy phiếu tín nhiệm)",
+        "P14": "Quy định 114-QĐ/TW ngày 11/07/2023 (kiểm soát quyền lực trong công tác cán bộ)",
+        "R4": "Quy định 65-QĐ/TW ngày 28/04/2022 (luân chuyển cán bộ)",
+        "S5": "Chỉ thị 35-CT/TW năm 2019 (cơ cấu cấp ủy)",
+    },
+}
+PLANNING_UNCONFIRMED = (
+    "rating_window_years", "rating_min", "relation_kinds", "age_band_years", "age_bands",
+    "young_age", "minority_min_share", "ballot_first_round_min_share",
+)
+
+RATING_DEFAULTS: dict[str, Any] = {
+    "score_excellent_min": 90,          # E2
+    "score_good_min": 70,
+    "score_complete_min": 50,
+    "excellent_tasks_exceeded_min_share": 0.30,
+    "complete_tasks_late_max_share": 0.20,
+    "excellent_max_share_of_good": 0.20,  # E4
+    "fail_years_for_dismissal": 2,      # E5
+    "min_months_worked": 6,             # E6
+    "uses_score": True,
+}
+
+
+def _planning(**overrides: Any) -> dict[str, Any]:
+    return {**PLANNING_DEFAULTS, **overrides}
+
+
+BUILTIN: tuple[RuleSetData, ...] = (
+    RuleSetData(
+        code="QD50-2021", domain=PLANNING,
+        name="Quy hoạch cán bộ theo Quy định 50-QĐ/TW",
+        legal_basis="Quy định 50-QĐ/TW ngày 27/12/2021; Hướng dẫn 16-HD/BTCTW năm 2022",
+        valid_from=dt.date(2021, 12, 27), valid_to=dt.date(2025, 10, 7),
+        params=_planning(), unconfirmed=PLANNING_UNCONFIRMED,
+    ),
+    RuleSetData(
+        code="QD377-2025", domain=PLANNING,
+        name="Quy hoạch cán bộ theo Quy định 377-QĐ/TW",
+        legal_basis="Quy định 377-QĐ/TW ngày 08/10/2025",
+        valid_from=dt.date(2025, 10, 8), valid_to=None,
+        params=_planning(), unconfirmed=PLANNING_UNCONFIRMED,
+    ),
+    RuleSetData(
+        code="QD124-2023", domain=RATING,
+        name="Kiểm điểm, đánh giá, xếp loại theo Quy định 124-QĐ/TW",
+        legal_basis="Quy định 124-QĐ/TW năm 2023 (trước đó Quy định 132-QĐ/TW năm 2018)",
+        valid_from=dt.date(2018, 3, 8), valid_to=dt.date(2025, 8, 29),
+        params={**RATING_DEFAULTS, "uses_score": False},
+    ),
+    RuleSetData(
+        code="QD366-2025", domain=RATING,
+        name="Kiểm điểm, đánh giá, xếp loại theo Quy định 366-QĐ/TW",
+        legal_basis="Quy định 366-QĐ/TW ngày 30/08/2025; Nghị định 335/2025/NĐ-CP",
+        valid_from=dt.date(2025, 8, 30), valid_to=None,
+        params=dict(RATING_DEFAULTS),
+    ),
+)
