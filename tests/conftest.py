@@ -53,6 +53,9 @@ def _schema(database_url):
 
 @pytest.fixture
 def engine(_schema) -> sa.Engine:
+    from quyhoach.services import world
+
+    world.clear_cache()
     _reset(_schema)
     with Session(_schema) as session:
         reference.ensure(session)

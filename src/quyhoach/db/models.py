@@ -293,3 +293,11 @@ class ReviewDecision(SQLModel, table=True):
     reason: str = Field(max_length=500)
     decided_on: dt.date
     actor: str = Field(default="", max_length=120)
+
+
+class DataStamp(SQLModel, table=True):
+    """One row whose counter grows with every write transaction, so a process can tell
+    whether facts it built earlier (the planning world) are still current."""
+
+    id: int = Field(default=1, primary_key=True)
+    counter: int = Field(default=0)

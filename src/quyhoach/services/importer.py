@@ -22,6 +22,7 @@ from quyhoach.db.models import (
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services import cadres as cadre_service
+from quyhoach.services import stamp
 from quyhoach.services.tabular import SHEETS, ParsedRow, Problem, Sheet, parse, read_table
 
 CHUNK = 500
@@ -81,6 +82,7 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
         result.created, result.updated = loader.plan(checked)
         if not result.problems and not dry_run:
             loader.write(checked)
+            stamp.bump(session)
             session.flush()
             result.written = True
     return result

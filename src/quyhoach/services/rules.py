@@ -1,0 +1,75 @@
+"""Rule sets in the database: the built-in ones seeded, read back as domain RuleSetData,
+and the unconfirmed parameters editable by the Organization Board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import RuleSet
+from quyhoach.domain import rulesets
+from quyhoach.domain.rulesets import RuleSetData
+
+
+def seed(session: Session) -> None:
+    """Add the built-in rule sets that are missing; never overwrite edited ones, but add
+    parameters a newer version of the software introduced."""
+    existing = {r.code: r for r in session.exec(select(RuleSet))}
+    for builtin in rulesets.BUILTIN:
+        row = existing.get(builtin.code)
+        if row is None:
+            session.add(RuleSet(
+                code=builtin.code, domain=builtin.domain, name=builtin.name, legal_basis=builtin.legal_basis,
+                valid_from=builtin.valid_from, valid_to=builtin.valid_to, params=dict(builtin.params),
+                unconfirmed=list(builtin.unconfirmed),
+            ))
+        else:
+            missing = {k: v for k, v in builtin.params.items() if k not in row.params}
+            if missing:
+                row.params = {**row.params, **missing}
+                session.add(row)
+    session.flush()
+
+
+def _data(row: RuleSet) -> RuleSetData:
+    return RuleSetData(
+        code=row.code, domain=row.domain, name=row.name, legal_basis=row.legal_basis,
+        valid_from=row.valid_from, valid_to=row.valid_to, params=dict(row.params),
+        unconfirmed=tuple(row.unconfirmed),
+    )
+
+
+def all_rule_sets(session: Session) -> list[RuleSetData]:
+    return [_data(r) for r in session.exec(select(RuleSet).order_by(RuleSet.domain, RuleSet.valid_from))]
+
+
+def in_force(session: Session, domain: str, on: dt.date) -> RuleSetData:
+    return rulesets.in_force(all_rule_sets(session), domain, on)
+
+
+class ParameterError(ValueError):
+    pass
+
+
+def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleSet:
+    """Change one parameter of a rule set. Only parameters marked unconfirmed may be
+    edited in the app (the confirmed ones are the regulation's own numbers); the value
+    must keep the type of the default."""
+    row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
+    if row is None:
+        raise ParameterError(f"không có bộ quy định «{code}»")
+    if key not in row.params:
+        raise ParameterError(f"bộ quy định «{code}» không có tham số «{key}»")
+    if key not in row.unconfirmed:
+        raise ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
+    current = row.params[key]
+    if isinstance(current, bool) or type(value) is not type(current) and not (
+        isinstance(current, (int, float)) and isinstance(value, (int, float)) and not isinstance(value, bool)
+    ):
+        raise ParameterError(f"«{key}» phải có kiểu {type(current).__name__}")
+    row.params = {**row.params, key: value}
+    session.add(row)
+    session.flush()
+    return row

@@ -1,0 +1,246 @@
+"""The planning world: every fact the rules read, built from the database in a handful
+of batched queries (no query per cadre or per pool), so the whole province can be judged
+in well under a second.
+
+The rules themselves live in `quyhoach.domain`; this module only gathers facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from quyhoach.db.models import (
+    Cadre, ConfidenceVote, Discipline, Evaluation, Level, Pool, PoolEntry, Posting, Proposal, Relation, Term,
+    Title, Unit,
+)
+from quyhoach.domain.facts import (
+    CadreFacts, DisciplineFact, PoolFacts, RatingFact, RelativeFact, TermFact, TitleFact, VoteFact,
+)
+from quyhoach.domain.rulesets import RuleSetData
+from quyhoach.domain.vocab import RELATION_INVERSE
+from quyhoach.services import rules as rule_service
+from quyhoach.services import stamp
+
+
+@dataclass
+class PoolRecord:
+    """A pool with its database ids, next to the facts the rules read."""
+
+    id: int
+    status: str
+    version: int
+    facts: PoolFacts
+    entry_ids: dict[int, int] = field(default_factory=dict)   # cadre id -> pool entry id
+    sources: dict[int, str] = field(default_factory=dict)      # cadre id -> internal / external
+    added_on: dict[int, dt.date] = field(default_factory=dict)
+
+
+@dataclass
+class World:
+    on: dt.date
+    units: dict[int, Unit]
+    levels: dict[int, str]                 # level id -> level code
+    titles: dict[int, TitleFact]
+    terms: dict[int, TermFact]
+    term_ids: dict[str, int]
+    cadres: dict[int, CadreFacts]
+    pools: dict[int, PoolRecord]
+    rule_sets: list[RuleSetData]
+    holders: dict[int, list[tuple[int, dt.date]]]   # title id -> [(cadre id, since)]
+    title_of_cadre: dict[int, list[int]]
+
+    def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
+        from quyhoach.domain import rulesets
+
+        return rulesets.in_force(self.rule_sets, domain, on or self.on)
+
+    def title_levels(self) -> dict[int, str]:
+        return {t.id: t.level for t in self.titles.values()}
+
+    def unit_ancestors(self, unit_id: int | None) -> list[int]:
+        chain: list[int] = []
+        while unit_id is not None and unit_id not in chain:
+            chain.append(unit_id)
+            unit_id = self.units[unit_id].parent_id if unit_id in self.units else None
+        return chain
+
+    def subtree(self, unit_id: int) -> set[int]:
+        children: dict[int, list[int]] = defaultdict(list)
+        for unit in self.units.values():
+            if unit.parent_id is not None:
+                children[unit.parent_id].append(unit.id)
+        found, stack = set(), [unit_id]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children[current])
+        return found
+
+
+def _locality(units: dict[int, Unit], unit_id: int) -> Unit | None:
+    seen = set()
+    current = units.get(unit_id)
+    while current is not None and current.id not in seen:
+        if current.is_locality:
+            return current
+        seen.add(current.id)
+        current = units.get(current.parent_id) if current.parent_id else None
+    return None
+
+
+def build(session: Session, on: dt.date | None = None) -> World:
+    """Everything the planning rules need, as of `on` (today by default)."""
+    on = on or dt.date.today()
+    units = {u.id: u for u in session.exec(select(Unit))}
+    levels = dict(session.exec(select(Level.id, Level.code)).all())
+
+    titles: dict[int, TitleFact] = {}
+    for t in session.exec(select(Title)):
+        unit = units[t.unit_id]
+        locality = _locality(units, unit.id)
+        titles[t.id] = TitleFact(
+            id=t.id, code=t.code, name=t.name, unit_id=t.unit_id, unit_name=unit.name,
+            level=levels.get(unit.level_id, ""), rank=t.rank, is_head=t.is_head, is_deputy=t.is_deputy,
+            non_local=t.non_local, sensitive_sector=t.sensitive_sector,
+            locality_id=locality.id if locality else None, term_kind=t.term_kind,
+            is_party_secretary=t.leadership_role == "party_secretary",
+            is_government_head=t.leadership_role == "government_head",
+            unit_code=unit.code, locality_code=locality.code if locality else "",
+        )
+
+    terms: dict[int, TermFact] = {}
+    term_ids: dict[str, int] = {}
+    for term in session.exec(select(Term)):
+        terms[term.id] = TermFact(code=term.code, kind=term.kind, name=term.name, start=term.start_date, end=term.end_date)
+        term_ids[term.code] = term.id
+
+    holders: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    title_of_cadre: dict[int, list[int]] = defaultdict(list)
+    for cadre_id, title_id, start in session.exec(
+        select(Posting.cadre_id, Posting.title_id, Posting.start_date)
+        .where(Posting.title_id.is_not(None), Posting.start_date <= on,
+               sa.or_(Posting.end_date.is_(None), Posting.end_date >= on))
+    ):
+        holders[title_id].append((cadre_id, start))
+        title_of_cadre[cadre_id].append(title_id)
+
+    ratings: dict[int, list[RatingFact]] = defaultdict(list)
+    for cadre_id, year, rating, score in session.exec(
+        select(Evaluation.cadre_id, Evaluation.year, Evaluation.rating, Evaluation.score)
+        .where(Evaluation.period == "year")
+    ):
+        ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
+
+    votes: dict[int, list[VoteFact]] = defaultdict(list)
+    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on)):
+        votes[v.cadre_id].append(VoteFact(v.vote_date, v.body, v.convened, v.present, v.high, v.normal, v.low))
+
+    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
+    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on)):
+        disciplines[d.cadre_id].append(DisciplineFact(d.level, d.decision_date, d.effective_to, d.decision_no))
+
+    open_proposals = set(session.exec(select(Proposal.cadre_id).where(
+        Proposal.opened_on <= on, sa.or_(Proposal.closed_on.is_(None), Proposal.closed_on > on))).all())
+
+    pool_rows = session.exec(
+        select(Pool, PoolEntry).join(PoolEntry, PoolEntry.pool_id == Pool.id, isouter=True)
+    ).all()
+    pool_titles_of: dict[int, set[int]] = defaultdict(set)
+    for pool, entry in pool_rows:
+        if entry is not None and entry.status == "active" and terms[pool.term_id].end >= on:
+            pool_titles_of[entry.cadre_id].add(pool.title_id)
+
+    people = session.exec(select(
+        Cadre.id, Cadre.code, Cadre.full_name, Cadre.sex, Cadre.birth_date, Cadre.ethnicity_code,
+        Cadre.hometown_unit_id, Cadre.retirement_override, Cadre.theory_level, Cadre.state_mgmt_level,
+    )).all()
+    names = {row[0]: (row[1], row[2]) for row in people}
+
+    relatives: dict[int, list[RelativeFact]] = defaultdict(list)
+    for a, b, kind in session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)):
+        # stored as "a is kind of b": b's relative a is b's `kind`; a's relative b is the inverse
+        relatives[b].append(RelativeFact(code=names[a][0], name=names[a][1], kind=kind,
+                                         titles=tuple(titles[t] for t in title_of_cadre.get(a, ()))))
+        relatives[a].append(RelativeFact(code=names[b][0], name=names[b][1], kind=RELATION_INVERSE[kind],
+                                         titles=tuple(titles[t] for t in title_of_cadre.get(b, ()))))
+
+    ancestors_cache: dict[int, frozenset[int]] = {}
+
+    def hometown_ids(unit_id: int | None) -> frozenset[int]:
+        if unit_id is None:
+            return frozenset()
+        if unit_id not in ancestors_cache:
+            chain, current = [], unit_id
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = units[current].parent_id if current in units else None
+            ancestors_cache[unit_id] = frozenset(chain)
+        return ancestors_cache[unit_id]
+
+    cadres: dict[int, CadreFacts] = {}
+    for (id_, code, name, sex, birth, ethnicity, hometown, override, theory, state_mgmt) in people:
+        cadres[id_] = CadreFacts(
+            id=id_, code=code, name=name, sex=sex, birth_date=birth, minority=ethnicity != "01",
+            hometown_locality_ids=hometown_ids(hometown), retirement_override=override,
+            theory_level=theory, state_mgmt_level=state_mgmt,
+            titles=tuple(titles[t] for t in title_of_cadre.get(id_, ())),
+            ratings=tuple(ratings.get(id_, ())), votes=tuple(votes.get(id_, ())),
+            disciplines=tuple(disciplines.get(id_, ())), relatives=tuple(relatives.get(id_, ())),
+            open_proposal=id_ in open_proposals, pool_title_ids=frozenset(pool_titles_of.get(id_, ())),
+        )
+
+    members: dict[int, list[int]] = defaultdict(list)
+    pool_info: dict[int, Pool] = {}
+    entries: dict[int, dict[int, PoolEntry]] = defaultdict(dict)
+    for pool, entry in pool_rows:
+        pool_info[pool.id] = pool
+        if entry is not None and entry.status == "active":
+            members[pool.id].append(entry.cadre_id)
+            entries[pool.id][entry.cadre_id] = entry
+    pools: dict[int, PoolRecord] = {}
+    for pool_id, pool in pool_info.items():
+        ids = members.get(pool_id, [])
+        pools[pool_id] = PoolRecord(
+            id=pool_id, status=pool.status, version=pool.version,
+            facts=PoolFacts(title=titles[pool.title_id], term=terms[pool.term_id],
+                            members=tuple(cadres[c] for c in ids)),
+            entry_ids={c: entries[pool_id][c].id for c in ids},
+            sources={c: entries[pool_id][c].source for c in ids},
+            added_on={c: entries[pool_id][c].added_on for c in ids},
+        )
+
+    return World(on=on, units=units, levels=levels, titles=titles, terms=terms, term_ids=term_ids,
+                 cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
+                 holders=dict(holders), title_of_cadre=dict(title_of_cadre))
+
+
+_cache: dict[str, tuple[int, dt.date, World]] = {}
+_lock = threading.Lock()
+
+
+def cached(session: Session, on: dt.date | None = None) -> World:
+    """The world for `on`, rebuilt only when the data stamp has moved since the last build
+    in this process (any write through the services moves it)."""
+    on = on or dt.date.today()
+    key = str(session.get_bind().url)
+    counter = stamp.current(session)
+    with _lock:
+        hit = _cache.get(key)
+        if hit and hit[0] == counter and hit[1] == on:
+            return hit[2]
+    world = build(session, on)
+    with _lock:
+        _cache[key] = (counter, on, world)
+    return world
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
