@@ -84,6 +84,7 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     "minority_min_share_by_unit": {},   # S4: {unit code: share}, e.g. the local population share
     "committee_under40_min_share": 0.10,   # S5 (Chỉ thị 35)
     "committee_40_50_share": [0.40, 0.50],  # S5
+    "committee_age_edges": [40, 50],    # S5: the "under 40" and "40–50" edges (ages at the term's start)
     # Ballots (RULES.md §4 procedure)
     "ballot_quorum_share": 2 / 3,       # present / convened for a valid vote
     "ballot_first_round_min_share": 0.30,   # key-cadres conference recommendation
