@@ -4,6 +4,7 @@ cadre would pass; messages carry the numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 
@@ -188,6 +189,12 @@ def test_p6_women_use_their_roadmap():
     # a woman born 05/1975 retires 31/05/2035 (60y0m): 56 months at 01/10/2030
     f = rule_of("P6", cadre(sex="F", birth="02/05/1975"))
     assert f.compared["value"] == 56 and f.blocking
+
+
+def test_p6_someone_already_retired_on_the_terms_start():
+    f = rule_of("P6", cadre(birth="15/01/1966"))
+    assert f.blocking and f.compared["value"] < 0
+    assert f.message.startswith("không còn thời gian công tác tính đến 01/10/2030 (nghỉ hưu ngày 31/10/2027)")  # 61y9m
 
 
 def test_p6_override_counts():
@@ -438,6 +445,7 @@ def test_r4_non_local_post_is_a_planning_warning():
     post = title(30, "Bí thư Tỉnh ủy", 500, unit_id=30, is_head=True, is_party_secretary=True, non_local=True)
     local = rule_of("R4", cadre(hometown_locality_ids=frozenset({PROVINCE, 1})), of=post)
     assert not local.passed and local.severity == WARNING and not local.blocking
+    assert "người địa phương" in local.message and "Quy định 65-QĐ/TW" in local.basis
     assert rule_of("R4", cadre(hometown_locality_ids=frozenset({OTHER_PROVINCE})), of=post).passed
     assert "R4" not in {f.rule for f in judge(cadre(hometown_locality_ids=frozenset({PROVINCE})))}
 
@@ -500,3 +508,29 @@ def test_a_province_worth_of_checks_is_fast():
     elapsed = time.perf_counter() - start
     assert count == 9000
     assert elapsed < 2.0, f"{elapsed:.2f} s for {count} checks"
+
+
+# --------------------------------------------------------------------------- plumbing
+
+def test_fast_findings_equal_constructed_ones():
+    from quyhoach.domain.eligibility import new_finding
+    from quyhoach.domain.findings import Finding
+
+    values = dict(rule="P1", passed=False, severity=ERROR, name="n", message="m", basis="b", rule_set="r",
+                  compared={"value": 1}, evidence=("e",), from_date=d("01/07/2027"), subject="C1")
+    assert new_finding(**values) == Finding(**values)
+    assert new_finding(rule="P1", passed=True, severity=INFO, name="n", message="m") == Finding(
+        rule="P1", passed=True, severity=INFO, name="n", message="m")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        new_finding(**values).passed = True  # type: ignore[misc]
+
+
+def test_domain_stays_pure():
+    import pathlib
+    import re
+
+    import quyhoach.domain as domain
+
+    forbidden = re.compile(r"^\s*(from|import)\s+(flask|sqlmodel|sqlalchemy|ortools)\b", re.M)
+    for path in pathlib.Path(domain.__file__).parent.glob("*.py"):
+        assert not forbidden.search(path.read_text(encoding="utf-8")), path.name

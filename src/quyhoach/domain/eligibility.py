@@ -279,6 +279,13 @@ def _retirement_evidence(cadre: CadreFacts) -> tuple[str, ...]:
             f"ngày {format_date(last_day)} (Nghị định 135/2020)",)
 
 
+def _service_words(cadre: CadreFacts, months: int, reference: dt.date) -> str:
+    if months > 0:
+        return f"còn {months} tháng công tác tính đến {format_date(reference)}"
+    return (f"không còn thời gian công tác tính đến {format_date(reference)} "
+            f"(nghỉ hưu ngày {format_date(retirement_of(cadre))})")
+
+
 def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: TermFact,
                    on: dt.date) -> Finding:
     params = ctx.rules.params
@@ -289,7 +296,7 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
         need = int(params["supplement_min_months"])
         months = remaining_service_months(cadre, on)
         compared = {"value": months, "threshold": need, "unit": MONTHS}
-        text = f"còn {months} tháng công tác tính đến {format_date(on)}"
+        text = _service_words(cadre, months, on)
         if months >= need:
             return _make(ctx, "P7", True, ERROR, f"{text}; cần ít nhất {need} khi quy hoạch bổ sung",
                          cadre.code, compared, _retirement_evidence(cadre))
@@ -303,7 +310,7 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
     reference = on if started else term.start
     months = remaining_service_months(cadre, reference)
     compared = {"value": months, "threshold": need, "preferred": preferred, "unit": MONTHS}
-    text = f"còn {months} tháng công tác tính đến {format_date(reference)}"
+    text = _service_words(cadre, months, reference)
     if months < need:
         return _make(ctx, "P6", False, ERROR, f"{text}; cần ít nhất {need}", cadre.code, compared,
                      _retirement_evidence(cadre))
@@ -526,8 +533,8 @@ def _r4_non_local(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding
     compared = {"value": int(local), "threshold": 0, "unit": "người địa phương"}
     if local:
         return _make(ctx, "R4", False, WARNING,
-                     f"{title.name} bố trí người không phải người địa phương; cán bộ có quê quán tại địa phương này "
-                     "(cần luân chuyển nơi khác khi bổ nhiệm)", cadre.code, compared)
+                     f"cán bộ là người địa phương (quê quán tại đây) trong khi {title.name} bố trí người không phải "
+                     "người địa phương: chỉ bổ nhiệm được sau khi luân chuyển nơi khác", cadre.code, compared)
     return _make(ctx, "R4", True, WARNING, f"không phải người địa phương của {title.unit_name or title.name}",
                  cadre.code, compared)
 
