@@ -268,3 +268,9 @@ def test_inconsistent_tallies_are_reported():
 
 def test_no_valid_votes_fails_the_threshold():
     assert not one(check_ballot("key_cadres", 30, 25, 0, 0, RULES), "B2").passed
+
+
+def test_steps_may_be_named_in_vietnamese():
+    assert one(check_ballot("Hội nghị cán bộ chủ chốt", 30, 30, 30, 9, RULES), "B2").passed
+    f = one(check_ballot("Ban Thường vụ", 15, 15, 14, 7, RULES), "B2")
+    assert not f.passed and f.message.startswith("ban thường vụ")

@@ -23,6 +23,7 @@ from .facts import CadreFacts, PoolFacts, TitleFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .retirement import remaining_service_months
 from .rulesets import RuleSetData
+from .text import fold
 from .vocab import RATING_ORDER
 
 RULE_NAMES: dict[str, str] = {
@@ -522,13 +523,30 @@ BALLOT_STEPS: dict[str, tuple[str, str | None, bool]] = {
 }
 
 
+_STEP_ALIASES = {
+    fold(alias): code
+    for code, aliases in {
+        "leadership_proposal": ("tập thể lãnh đạo", "tập thể lãnh đạo đề xuất", "đề xuất"),
+        "key_cadres": ("hội nghị cán bộ chủ chốt", "cán bộ chủ chốt", "hội nghị cán bộ"),
+        "standing_committee": ("ban thường vụ", "thường vụ"),
+        "approval": ("phê duyệt", "cấp có thẩm quyền phê duyệt"),
+    }.items()
+    for alias in (code, *aliases)
+}
+
+
+def ballot_step(step: str) -> str:
+    """The step code for a code or its Vietnamese name ("hội nghị cán bộ chủ chốt" -> "key_cadres")."""
+    return _STEP_ALIASES.get(fold(step), step)
+
+
 def check_ballot(step: str, convened: int, present: int, valid: int, agree: int, rules: RuleSetData, *,
                  subject: str = "") -> list[Finding]:
     """The checks of one procedure step's tallies: consistent numbers (B0, only when they
     are not), quorum — at least 2/3 of those convened present (B1) — and the step's
     threshold of agreeing votes among the valid ones (B2): ≥ 30% at the key-cadres
     conference, > 50% at the standing committee and for the leadership's proposal."""
-    label, share_key, strict = BALLOT_STEPS.get(step, (step, None, False))
+    label, share_key, strict = BALLOT_STEPS.get(ballot_step(step), (step, None, False))
     findings: list[Finding] = []
     problems = []
     if present > convened:
