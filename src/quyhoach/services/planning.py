@@ -1,0 +1,184 @@
+"""Judging pools: every member against every rule, every pool against its structure
+targets, the province dashboard, candidate suggestions and the annual review worklist.
+
+Pure reading: facts come from the planning world (services.world), rules from the
+domain. The same judgements feed the pages, `quyhoach check` and the reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import ReviewDecision
+from quyhoach.domain import eligibility, structure
+from quyhoach.domain.facts import CadreFacts, PoolFacts
+from quyhoach.domain.findings import ERROR, Finding
+from quyhoach.domain.retirement import remaining_service_months
+from quyhoach.domain.rulesets import RuleSetData
+from quyhoach.services.world import PoolRecord, World
+
+
+@dataclass
+class PoolJudgement:
+    record: PoolRecord
+    rules: RuleSetData
+    members: dict[int, list[Finding]]          # cadre id -> findings
+    structure: list[Finding]
+
+    @property
+    def facts(self) -> PoolFacts:
+        return self.record.facts
+
+    @property
+    def key(self) -> str:
+        return self.facts.key
+
+    def failing_members(self) -> dict[int, list[Finding]]:
+        return {c: [f for f in fs if f.blocking] for c, fs in self.members.items() if any(f.blocking for f in fs)}
+
+    @property
+    def structure_failures(self) -> list[Finding]:
+        return [f for f in self.structure if not f.passed]
+
+    @property
+    def severity_score(self) -> int:
+        """Worst first: blocking structure failures weigh most, then ineligible members,
+        then shortfalls against targets."""
+        blocking = sum(1 for f in self.structure if f.blocking)
+        warnings = sum(1 for f in self.structure if not f.passed and not f.blocking)
+        return 100 * blocking + 10 * len(self.failing_members()) + warnings
+
+    def findings(self) -> list[Finding]:
+        out = list(self.structure)
+        for fs in self.members.values():
+            out.extend(fs)
+        return out
+
+
+def judge_pool(world: World, pool_id: int, on: dt.date | None = None) -> PoolJudgement:
+    on = on or world.on
+    record = world.pools[pool_id]
+    rules = world.rule_set("planning", on)
+    facts = record.facts
+    members = {
+        member.id: eligibility.check(member, facts.title, facts.term, rules, on, title_index=world.titles)
+        for member in facts.members
+    }
+    return PoolJudgement(record, rules, members, structure.check_pool(facts, rules, on))
+
+
+def judge_all(world: World, on: dt.date | None = None, *, unit_id: int | None = None,
+              title_code: str | None = None, term_code: str | None = None) -> list[PoolJudgement]:
+    """Every pool (optionally of one unit's subtree, one title or one term), worst first."""
+    units = world.subtree(unit_id) if unit_id is not None else None
+    judged = []
+    for pool_id, record in world.pools.items():
+        title = record.facts.title
+        if units is not None and title.unit_id not in units:
+            continue
+        if title_code and title.code != title_code:
+            continue
+        if term_code and record.facts.term.code != term_code:
+            continue
+        judged.append(judge_pool(world, pool_id, on))
+    judged.sort(key=lambda j: (-j.severity_score, -j.facts.title.rank, j.facts.title.code))
+    return judged
+
+
+@dataclass
+class Suggestion:
+    cadre: CadreFacts
+    score: int
+    parts: dict[str, int]
+    effects: list[str]
+    findings: list[Finding]
+    remaining_months: int
+
+
+def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: int = 10) -> list[Suggestion]:
+    """Eligible cadres for a pool, ranked by a transparent score; each says what it would fix.
+
+    Cheap filters first (rank below the title, not already a member, enough service left),
+    then the full rule check on the short list."""
+    on = on or world.on
+    record = world.pools[pool_id]
+    facts = record.facts
+    rules = world.rule_set("planning", on)
+    reference = max(on, facts.term.start)
+    minimum = rules["next_term_min_months"]
+    members = {m.id for m in facts.members}
+    shortlist = []
+    for cadre in world.cadres.values():
+        if cadre.id in members:
+            continue
+        highest = max((t.rank for t in cadre.titles), default=0)
+        if highest >= facts.title.rank or highest < facts.title.rank - 30:
+            continue
+        months = remaining_service_months(cadre, reference)
+        if months < minimum:
+            continue
+        shortlist.append((cadre, months))
+    ranked = []
+    for cadre, months in shortlist:
+        found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles)
+        if any(f.blocking for f in found):
+            continue
+        score, parts = structure.suggestion_score(facts, cadre, rules, on)
+        ranked.append(Suggestion(cadre, score, parts, structure.suggestion_effects(facts, cadre, rules, on),
+                                 found, months))
+    ranked.sort(key=lambda s: (-s.score, s.cadre.code))
+    return ranked[:limit]
+
+
+@dataclass
+class ReviewItem:
+    """One line of the annual review worklist: a proposed exit, or a pool below target."""
+
+    kind: str                     # "exit" or "structure"
+    pool_id: int
+    title: str
+    term: str
+    finding: Finding
+    cadre: CadreFacts | None = None
+    entry_id: int | None = None
+    decision: ReviewDecision | None = None
+
+
+@dataclass
+class Worklist:
+    year: int
+    exits: list[ReviewItem] = field(default_factory=list)
+    short_pools: list[ReviewItem] = field(default_factory=list)
+
+    @property
+    def open_exits(self) -> list[ReviewItem]:
+        return [i for i in self.exits if i.decision is None]
+
+
+def review_worklist(session: Session, world: World, on: dt.date | None = None, *,
+                    unit_id: int | None = None) -> Worklist:
+    """The annual review (rà soát, bổ sung): every member an exit rule catches, and every
+    pool short of its targets, each with its reason; decisions already taken this year
+    are attached."""
+    on = on or world.on
+    year = on.year
+    decided = {(d.entry_id, d.rule): d for d in session.exec(
+        select(ReviewDecision).where(ReviewDecision.review_year == year))}
+    worklist = Worklist(year)
+    for judgement in judge_all(world, on, unit_id=unit_id):
+        facts = judgement.facts
+        for cadre in facts.members:
+            for finding in eligibility.exit_findings(cadre, facts.title, facts.term, judgement.rules, on,
+                                                     title_index=world.titles):
+                entry_id = judgement.record.entry_ids[cadre.id]
+                worklist.exits.append(ReviewItem(
+                    "exit", judgement.record.id, facts.title.name, facts.term.name, finding, cadre, entry_id,
+                    decided.get((entry_id, finding.rule))))
+        for finding in judgement.structure_failures:
+            worklist.short_pools.append(ReviewItem(
+                "structure", judgement.record.id, facts.title.name, facts.term.name, finding))
+    worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
+    return worklist

@@ -1,0 +1,174 @@
+"""Writing to succession pools: add, exit, reinstate, ballots, review decisions. Every
+change is recorded in the pool's history with its date and reason, bumps the pool's
+version (a stale form is refused, never silently overwritten) and the data stamp.
+
+Services flush; the caller commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Ballot, Cadre, Pool, PoolEntry, PoolEvent, ReviewDecision, Term, Title, utcnow
+from quyhoach.domain import eligibility
+from quyhoach.domain.text import nfc
+from quyhoach.services import stamp
+from quyhoach.services import world as world_service
+
+BALLOT_STEPS = ("leadership_proposal", "key_cadres", "standing_committee", "approval")
+
+
+class PoolError(ValueError):
+    """A change refused, with the reason in Vietnamese."""
+
+
+class StaleError(PoolError):
+    pass
+
+
+def _reason(reason: str | None) -> str:
+    text = nfc(reason or "") or ""
+    if len(text) < 5:
+        raise PoolError("cần ghi lý do (ít nhất 5 ký tự)")
+    if len(text) > 500:
+        raise PoolError("lý do dài quá 500 ký tự")
+    return text
+
+
+def _touch(session: Session, pool: Pool, expected_version: int | None) -> None:
+    if expected_version is not None and pool.version != expected_version:
+        raise StaleError("danh sách quy hoạch này vừa được người khác thay đổi; hãy tải lại trang để xem "
+                         "thay đổi rồi thực hiện lại")
+    pool.version += 1
+    pool.updated_at = utcnow()
+    session.add(pool)
+    stamp.bump(session)
+
+
+def get_or_create_pool(session: Session, title_id: int, term_id: int) -> Pool:
+    pool = session.exec(select(Pool).where(Pool.title_id == title_id, Pool.term_id == term_id)).one_or_none()
+    if pool is None:
+        if session.get(Title, title_id) is None or session.get(Term, term_id) is None:
+            raise PoolError("không có chức danh hoặc nhiệm kỳ này")
+        pool = Pool(title_id=title_id, term_id=term_id)
+        session.add(pool)
+        session.flush()
+    return pool
+
+
+def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, on: dt.date,
+              source: str = "internal", actor: str = "", expected_version: int | None = None) -> PoolEntry:
+    """Put a cadre in a pool. Refused when the cadre is already in it, when the pool is full
+    (P2), or when a rule blocks the cadre today (the message lists every blocking rule)."""
+    pool = session.get(Pool, pool_id)
+    if pool is None:
+        raise PoolError("không có danh sách quy hoạch này")
+    reason = _reason(reason)
+    if source not in ("internal", "external"):
+        raise PoolError("nguồn phải là «tại chỗ» hoặc «nơi khác»")
+    cadre = session.exec(select(Cadre).where(Cadre.code == cadre_code)).one_or_none()
+    if cadre is None:
+        raise PoolError(f"không có cán bộ mã «{cadre_code}»")
+    entry = session.exec(select(PoolEntry).where(PoolEntry.pool_id == pool_id, PoolEntry.cadre_id == cadre.id)).one_or_none()
+    if entry is not None and entry.status == "active":
+        raise PoolError(f"{cadre.full_name} đã có trong danh sách này")
+    world = world_service.cached(session, on)
+    record = world.pools[pool_id]
+    rules = world.rule_set("planning", on)
+    if len(record.facts.members) >= rules["pool_max_per_title"]:
+        raise PoolError(f"danh sách đã đủ {rules['pool_max_per_title']} người (P2, {rules.legal_basis}); "
+                        "đưa một người ra trước khi bổ sung")
+    findings = eligibility.check(world.cadres[cadre.id], record.facts.title, record.facts.term, rules, on,
+                                 title_index=world.titles)
+    blocking = [f for f in findings if f.blocking]
+    if blocking:
+        raise PoolError(f"{cadre.full_name} chưa đủ điều kiện: " + "; ".join(f"{f.rule} {f.message}" for f in blocking))
+    _touch(session, pool, expected_version)
+    if entry is None:
+        entry = PoolEntry(pool_id=pool_id, cadre_id=cadre.id, source=source, added_on=on, added_reason=reason)
+        kind = "add"
+    else:
+        entry.status, entry.added_on, entry.added_reason, entry.source = "active", on, reason, source
+        entry.exited_on = entry.exit_reason = entry.exit_rule = None
+        kind = "reinstate"
+    session.add(entry)
+    session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=reason, actor=actor))
+    session.flush()
+    return entry
+
+
+def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rule: str | None = None,
+               actor: str = "", expected_version: int | None = None) -> PoolEntry:
+    """Take a cadre out of a pool, with the reason (and the rule, when a rule triggered it)."""
+    entry = session.get(PoolEntry, entry_id)
+    if entry is None or entry.status != "active":
+        raise PoolError("cán bộ này không còn trong danh sách")
+    reason = _reason(reason)
+    pool = session.get(Pool, entry.pool_id)
+    _touch(session, pool, expected_version)
+    entry.status, entry.exited_on, entry.exit_reason, entry.exit_rule = "exited", on, reason, rule
+    session.add(entry)
+    session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="exit", on=on, reason=reason,
+                          rule=rule, actor=actor))
+    session.flush()
+    return entry
+
+
+def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.date, convened: int, present: int,
+                  issued: int, valid: int, agree: int, actor: str = "", expected_version: int | None = None) -> Ballot:
+    """Record (or correct) the tallies of one procedure step. The numbers must be coherent:
+    agree ≤ valid ≤ issued ≤ present ≤ convened."""
+    if step not in BALLOT_STEPS:
+        raise PoolError("bước bỏ phiếu không hợp lệ")
+    numbers = {"số triệu tập": convened, "số có mặt": present, "số phiếu phát ra": issued,
+               "số phiếu hợp lệ": valid, "số đồng ý": agree}
+    for name, value in numbers.items():
+        if value is None or value < 0:
+            raise PoolError(f"{name} phải là số không âm")
+    if not agree <= valid <= issued <= present <= convened:
+        raise PoolError("các số phải thỏa: đồng ý ≤ hợp lệ ≤ phát ra ≤ có mặt ≤ triệu tập")
+    if convened == 0:
+        raise PoolError("số triệu tập phải lớn hơn 0")
+    entry = session.get(PoolEntry, entry_id)
+    if entry is None:
+        raise PoolError("không có cán bộ này trong danh sách")
+    pool = session.get(Pool, entry.pool_id)
+    _touch(session, pool, expected_version)
+    ballot = session.exec(select(Ballot).where(Ballot.entry_id == entry_id, Ballot.step == step)).one_or_none()
+    ballot = ballot or Ballot(entry_id=entry_id, step=step, held_on=held_on, convened=0, present=0, issued=0, valid=0, agree=0)
+    ballot.held_on, ballot.convened, ballot.present, ballot.issued, ballot.valid, ballot.agree = (
+        held_on, convened, present, issued, valid, agree)
+    session.add(ballot)
+    session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="ballot", on=held_on,
+                          reason=f"{step}: {agree}/{valid} phiếu đồng ý, {present}/{convened} có mặt", actor=actor))
+    session.flush()
+    return ballot
+
+
+def decide_review_item(session: Session, entry_id: int, *, rule: str, review_year: int, accept: bool,
+                       reason: str, on: dt.date, actor: str = "") -> ReviewDecision:
+    """The officer's answer to a proposed exit: accept (the cadre leaves the pool, citing
+    the rule) or reject (the cadre stays; the reason is kept)."""
+    reason = _reason(reason)
+    existing = session.exec(select(ReviewDecision).where(
+        ReviewDecision.entry_id == entry_id, ReviewDecision.rule == rule,
+        ReviewDecision.review_year == review_year)).one_or_none()
+    if existing is not None:
+        raise PoolError("mục này đã được quyết định trong đợt rà soát năm nay")
+    entry = session.get(PoolEntry, entry_id)
+    if entry is None:
+        raise PoolError("không có cán bộ này trong danh sách")
+    if accept:
+        exit_entry(session, entry_id, reason=reason, on=on, rule=rule, actor=actor)
+    else:
+        pool = session.get(Pool, entry.pool_id)
+        _touch(session, pool, None)
+        session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="review_keep", on=on,
+                              reason=reason, rule=rule, actor=actor))
+    decision = ReviewDecision(entry_id=entry_id, rule=rule, review_year=review_year,
+                              decision="accept" if accept else "reject", reason=reason, decided_on=on, actor=actor)
+    session.add(decision)
+    session.flush()
+    return decision
