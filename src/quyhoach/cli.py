@@ -132,7 +132,56 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quyhoach")
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve)
+@click.command("check", help="Kiểm tra quy hoạch: điều kiện từng cán bộ và cơ cấu từng danh sách.")
+@click.option("--unit", "unit_code", help="only the pools of this unit and the units under it")
+@click.option("--title", "title_code", help="only the pools of this title")
+@click.option("--term", "term_code", help="only this term (e.g. DANG-2025-2030)")
+@click.option("--on", "on_text", help="reference date dd/mm/yyyy (default today)")
+@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
+@click.option("--failing", is_flag=True, help="only what fails")
+@with_appcontext
+def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -> None:
+    from sqlmodel import Session, select
+
+    from quyhoach.db.models import Unit
+    from quyhoach.domain.dates import format_date, parse_date
+    from quyhoach.services import planning, world as world_service
+
+    on = parse_date(on_text) if on_text else None
+    with Session(_engine()) as session:
+        unit_id = None
+        if unit_code:
+            unit_id = session.exec(select(Unit.id).where(Unit.code == unit_code)).one_or_none()
+            if unit_id is None:
+                raise click.ClickException(f"không có đơn vị mã «{unit_code}»")
+        world = world_service.build(session, on)
+    judged = planning.judge_all(world, unit_id=unit_id, title_code=title_code, term_code=term_code)
+    if title_code and not judged:
+        raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{title_code}»")
+    if as_json:
+        out = []
+        for j in judged:
+            items = [f for f in j.findings() if not (failing and f.passed)]
+            out.append({"pool": j.key, "title": j.facts.title.name, "term": j.facts.term.code,
+                        "rule_set": j.rules.code, "members": [m.code for m in j.facts.members],
+                        "findings": [f.as_dict() for f in items]})
+        click.echo(json.dumps({"on": world.on.isoformat(), "pools": out}, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"Ngày xét: {format_date(world.on)} · {len(judged)} danh sách quy hoạch")
+    for j in judged:
+        shown = [f for f in j.findings() if not (failing and f.passed)]
+        if failing and not shown:
+            continue
+        click.echo(f"\n{j.facts.title.name} · {j.facts.term.name} · {len(j.facts.members)} người · theo {j.rules.code}")
+        names = {m.code: m.name for m in j.facts.members}
+        for f in shown:
+            mark = "Đạt" if f.passed else ("Chưa đạt" if f.blocking else "Lưu ý")
+            who = f"{names.get(f.subject, '')}: " if f.subject in names else ""
+            tail = f" (đủ điều kiện từ {format_date(f.from_date)})" if f.from_date and not f.passed else ""
+            click.echo(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve, check_command)
 
 
 def init_app(app: Flask) -> None:
