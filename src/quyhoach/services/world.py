@@ -150,12 +150,14 @@ def build(session: Session, on: dt.date | None = None) -> World:
         Proposal.opened_on <= on, sa.or_(Proposal.closed_on.is_(None), Proposal.closed_on > on))).all())
 
     pool_rows = session.exec(
-        select(Pool, PoolEntry).join(PoolEntry, PoolEntry.pool_id == Pool.id, isouter=True)
+        select(Pool.id, Pool.title_id, Pool.term_id, Pool.status, Pool.version,
+               PoolEntry.id, PoolEntry.cadre_id, PoolEntry.status, PoolEntry.source, PoolEntry.added_on)
+        .join(PoolEntry, PoolEntry.pool_id == Pool.id, isouter=True)
     ).all()
     pool_titles_of: dict[int, set[int]] = defaultdict(set)
-    for pool, entry in pool_rows:
-        if entry is not None and entry.status == "active" and terms[pool.term_id].end >= on:
-            pool_titles_of[entry.cadre_id].add(pool.title_id)
+    for (_, title_id, term_id, _, _, entry_id, cadre_id, entry_status, _, _) in pool_rows:
+        if entry_id is not None and entry_status == "active" and terms[term_id].end >= on:
+            pool_titles_of[cadre_id].add(title_id)
 
     people = session.exec(select(
         Cadre.id, Cadre.code, Cadre.full_name, Cadre.sex, Cadre.birth_date, Cadre.ethnicity_code,
@@ -196,25 +198,20 @@ def build(session: Session, on: dt.date | None = None) -> World:
             open_proposal=id_ in open_proposals, pool_title_ids=frozenset(pool_titles_of.get(id_, ())),
         )
 
-    members: dict[int, list[int]] = defaultdict(list)
-    pool_info: dict[int, Pool] = {}
-    entries: dict[int, dict[int, PoolEntry]] = defaultdict(dict)
-    for pool, entry in pool_rows:
-        pool_info[pool.id] = pool
-        if entry is not None and entry.status == "active":
-            members[pool.id].append(entry.cadre_id)
-            entries[pool.id][entry.cadre_id] = entry
     pools: dict[int, PoolRecord] = {}
-    for pool_id, pool in pool_info.items():
-        ids = members.get(pool_id, [])
-        pools[pool_id] = PoolRecord(
-            id=pool_id, status=pool.status, version=pool.version,
-            facts=PoolFacts(title=titles[pool.title_id], term=terms[pool.term_id],
-                            members=tuple(cadres[c] for c in ids)),
-            entry_ids={c: entries[pool_id][c].id for c in ids},
-            sources={c: entries[pool_id][c].source for c in ids},
-            added_on={c: entries[pool_id][c].added_on for c in ids},
-        )
+    for (pool_id, title_id, term_id, status, version, entry_id, cadre_id, entry_status, source, added_on) in pool_rows:
+        record = pools.get(pool_id)
+        if record is None:
+            record = pools[pool_id] = PoolRecord(
+                id=pool_id, status=status, version=version,
+                facts=PoolFacts(title=titles[title_id], term=terms[term_id], members=()))
+        if entry_id is not None and entry_status == "active":
+            record.entry_ids[cadre_id] = entry_id
+            record.sources[cadre_id] = source
+            record.added_on[cadre_id] = added_on
+    for record in pools.values():
+        record.facts = PoolFacts(title=record.facts.title, term=record.facts.term,
+                                 members=tuple(cadres[c] for c in record.entry_ids))
 
     return World(on=on, units=units, levels=levels, titles=titles, terms=terms, term_ids=term_ids,
                  cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
