@@ -201,3 +201,38 @@ def test_check_command_prints_findings_as_json(runner, session, province):
     text = runner.invoke(args=["check", "--unit", "SO-NV", "--on", "15/01/2026", "--failing"])
     assert "Chưa đạt" in text.output or "Lưu ý" in text.output
     assert runner.invoke(args=["check", "--unit", "KHONG-CO"]).exit_code != 0
+
+
+def test_a_new_regulation_rejudges_every_pool_and_lists_what_changes(session, province):
+    from quyhoach.services import rules
+
+    pools.add_entry(session, province["pool"].id, "CB2", reason="Nghị quyết 12-NQ/TU", on=ON)
+    session.commit()
+    new = rules.create_version(session, "QD377-2025", code="QD999-2026", name="Quy định mới (thử)",
+                               legal_basis="Quy định 999-QĐ/TW ngày 01/01/2026", valid_from=dt.date(2026, 1, 1))
+    new.params = {**new.params, "next_term_min_months": 300, "women_min_share": 0.0}
+    session.add(new)
+    session.commit()
+    facts = world_service.build(session, ON)
+    assert facts.rule_set("planning").code == "QD999-2026"                       # in force on 15/01/2026
+    assert facts.rule_set("planning", dt.date(2025, 12, 31)).code == "QD377-2025"  # the day before
+    before = facts.rule_set("planning", dt.date(2025, 12, 31))
+    changes = planning.compare_rule_sets(facts, before, facts.rule_set("planning"))
+    summary = {(c.subject, c.rule, c.before.passed, c.after.passed) for c in changes}
+    assert ("Nguyễn Văn Bình", "P6", True, False) in summary   # 300 months now needed
+    assert ("", "S3", False, True) in summary                  # no women target any more
+    judged = planning.judge_pool(facts, province["pool"].id)
+    assert judged.rules.code == "QD999-2026"
+    assert all(f.rule_set == "QD999-2026" for f in judged.findings())
+
+
+def test_only_unconfirmed_parameters_are_editable(session, province):
+    from quyhoach.services import rules
+
+    rules.update_parameter(session, "QD377-2025", "rating_window_years", 5)
+    session.commit()
+    assert rules.in_force(session, "planning", ON)["rating_window_years"] == 5
+    with pytest.raises(rules.ParameterError, match="đã được quy định"):
+        rules.update_parameter(session, "QD377-2025", "pool_max_per_title", 4)
+    with pytest.raises(rules.ParameterError, match="kiểu"):
+        rules.update_parameter(session, "QD377-2025", "rating_window_years", "năm")

@@ -182,3 +182,41 @@ def review_worklist(session: Session, world: World, on: dt.date | None = None, *
                 "structure", judgement.record.id, facts.title.name, facts.term.name, finding))
     worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
     return worklist
+
+
+@dataclass
+class VerdictChange:
+    """A verdict that differs between two rule sets: the same rule, the same subject."""
+
+    pool_id: int
+    title: str
+    term: str
+    subject: str                  # cadre name, or "" for the pool's structure
+    rule: str
+    before: Finding
+    after: Finding
+
+
+def compare_rule_sets(world: World, before: RuleSetData, after: RuleSetData,
+                      on: dt.date | None = None) -> list[VerdictChange]:
+    """Every pool judged under two rule sets, and the verdicts that change (journey 4: a new
+    regulation is entered; what does it change?)."""
+    on = on or world.on
+    changes: list[VerdictChange] = []
+    for pool_id, record in world.pools.items():
+        facts = record.facts
+        for member in facts.members:
+            old = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, before, on, title_index=world.titles)}
+            new = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, after, on, title_index=world.titles)}
+            for rule in sorted(old.keys() & new.keys()):
+                if old[rule].passed != new[rule].passed:
+                    changes.append(VerdictChange(pool_id, facts.title.name, facts.term.name, member.name, rule,
+                                                 old[rule], new[rule]))
+        old_s = {f.rule: f for f in structure.check_pool(facts, before, on)}
+        new_s = {f.rule: f for f in structure.check_pool(facts, after, on)}
+        for rule in sorted(old_s.keys() & new_s.keys()):
+            if old_s[rule].passed != new_s[rule].passed:
+                changes.append(VerdictChange(pool_id, facts.title.name, facts.term.name, "", rule,
+                                             old_s[rule], new_s[rule]))
+    changes.sort(key=lambda c: (c.title, c.subject, c.rule))
+    return changes

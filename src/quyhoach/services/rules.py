@@ -71,5 +71,35 @@ def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleS
         raise ParameterError(f"«{key}» phải có kiểu {type(current).__name__}")
     row.params = {**row.params, key: value}
     session.add(row)
+    from quyhoach.services import stamp
+
+    stamp.bump(session)
+    session.flush()
+    return row
+
+
+def create_version(session: Session, base_code: str, *, code: str, name: str, legal_basis: str,
+                   valid_from: dt.date) -> RuleSet:
+    """A new rule set from an existing one (a new regulation): same parameters to start
+    with, valid from the given date; the base set ends the day before."""
+    base = session.exec(select(RuleSet).where(RuleSet.code == base_code)).one_or_none()
+    if base is None:
+        raise ParameterError(f"không có bộ quy định «{base_code}»")
+    code = (code or "").strip()
+    if not code or session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none() is not None:
+        raise ParameterError(f"mã bộ quy định «{code}» trống hoặc đã có")
+    if not (name or "").strip() or not (legal_basis or "").strip():
+        raise ParameterError("cần ghi tên và căn cứ pháp lý của bộ quy định mới")
+    if valid_from <= base.valid_from:
+        raise ParameterError("ngày hiệu lực của bộ mới phải sau ngày hiệu lực của bộ gốc")
+    row = RuleSet(code=code, domain=base.domain, name=name.strip(), legal_basis=legal_basis.strip(),
+                  valid_from=valid_from, valid_to=base.valid_to if base.valid_to and base.valid_to >= valid_from else None,
+                  params=dict(base.params), unconfirmed=list(base.unconfirmed))
+    base.valid_to = valid_from - dt.timedelta(days=1)
+    session.add(base)
+    session.add(row)
+    from quyhoach.services import stamp
+
+    stamp.bump(session)
     session.flush()
     return row
