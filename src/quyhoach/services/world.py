@@ -99,6 +99,10 @@ def build(session: Session, on: dt.date | None = None) -> World:
     """Everything the planning rules need, as of `on` (today by default)."""
     on = on or dt.date.today()
     units = {u.id: u for u in session.exec(select(Unit))}
+    for unit in units.values():
+        # The world outlives the request: detached now, a later rollback of this session
+        # cannot expire the units (reading unit.parent_id would then raise).
+        session.expunge(unit)
     levels = dict(session.exec(select(Level.id, Level.code)).all())
 
     titles: dict[int, TitleFact] = {}
