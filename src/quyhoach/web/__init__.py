@@ -32,9 +32,9 @@ def init_app(app: Flask) -> None:
     web_db.init_app(app)
     filters.init_app(app)
 
-    from . import cadres, home, imports, units
+    from . import cadres, home, imports, planning, units
 
-    for module in (home, units, cadres, imports):
+    for module in (home, units, cadres, imports, planning):
         app.register_blueprint(module.bp)
 
     @app.after_request

@@ -1,0 +1,212 @@
+"""The vacancy forecast of the province (or a unit's subtree): the seats that fall vacant
+in the current and the next term, year by year, with the reason and the depth of each
+title's pool. The rules are in `domain.forecast`; this module builds its Seats from the
+planning world and the postings.
+
+How the facts are read:
+- holders: the current postings of each title (world.holders); a title with more seats
+  than holders has a vacant seat now;
+- consecutive terms of a head: the holder's continuous time in the title (back-to-back
+  postings merged) is laid against the terms of the title's kind; the current term counts,
+  and each earlier term counts when the holder held the title for at least half of it;
+- appointed posts: titles of departments, party organs, judicial and public bodies, unless
+  the appointing authority is an elected body's approval (phê chuẩn, Ban Chấp hành, HĐND,
+  Bộ Chính trị); those posts follow the terms instead;
+- pool depth: the members of the title's pool for that term with no blocking finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Posting, Title
+from quyhoach.domain import forecast as domain
+from quyhoach.domain.facts import TermFact
+from quyhoach.domain.rulesets import RuleSetData
+from quyhoach.domain.text import fold
+from quyhoach.services.world import World
+
+APPOINTED_UNIT_KINDS = frozenset({"department", "party_organ", "judicial", "enterprise"})
+ELECTED_AUTHORITY_WORDS = ("phe chuan", "ban chap hanh", "hoi dong nhan dan", "bo chinh tri")
+MERGE_GAP = dt.timedelta(days=31)   # postings this close are one continuous holding
+
+
+def is_appointed(unit_kind: str, authority: str | None) -> bool:
+    """An appointed post (5-year appointment), as opposed to one elected for a term."""
+    folded = fold(authority or "")
+    if any(word in folded for word in ELECTED_AUTHORITY_WORDS):
+        return False
+    return unit_kind in APPOINTED_UNIT_KINDS
+
+
+def continuous_start(periods: list[tuple[dt.date, dt.date | None]], since: dt.date) -> dt.date:
+    """The start of the continuous holding that includes the posting starting `since`."""
+    start = since
+    for begin, end in sorted(periods, key=lambda p: p[0], reverse=True):
+        if begin >= start:
+            continue
+        if end is None or end + MERGE_GAP >= start:
+            start = begin
+        else:
+            break
+    return start
+
+
+def consecutive_terms(start: dt.date, terms: list[TermFact], on: dt.date) -> int:
+    """Terms in a row the holding covers, the current one included; an earlier term counts
+    when the title was held for at least half of it."""
+    past = sorted((t for t in terms if t.start <= on), key=lambda t: t.start, reverse=True)
+    if not past:
+        return 1
+    count = 1  # the current term
+    for term in past[1:]:
+        half = term.start + (term.end - term.start) / 2
+        if start <= half:
+            count += 1
+        else:
+            break
+    return count
+
+
+@dataclass
+class YearBar:
+    year: int
+    vacancies: int
+    covered: int
+    message: str
+    x: float = 0
+    width: float = 0
+    y_all: float = 0
+    y_covered: float = 0
+
+
+@dataclass
+class ForecastView:
+    forecast: domain.Forecast
+    rules: RuleSetData
+    pool_ids: dict[tuple[int, str], int]    # (title id, term code) -> pool id
+    bars: list[YearBar]
+    chart: dict
+    unit: object = None
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for v in self.forecast.vacancies:
+            counts[v.reason] += 1
+        return dict(counts)
+
+    def pool_id(self, vacancy: domain.Vacancy) -> int | None:
+        if vacancy.term is None:
+            return None
+        return self.pool_ids.get((vacancy.title.id, vacancy.term.code))
+
+
+def successor_depth(world: World) -> dict[int, dict[str, int]]:
+    """Eligible pool members per title and term code."""
+    from quyhoach.services.planning_views import judged
+
+    depth: dict[int, dict[str, int]] = defaultdict(dict)
+    for j in judged(world):
+        eligible = sum(1 for fs in j.members.values() if not any(f.blocking for f in fs))
+        depth[j.facts.title.id][j.facts.term.code] = eligible
+    return depth
+
+
+def seats(session: Session, world: World, unit_ids: set[int] | None = None) -> list[domain.Seat]:
+    """One Seat per holder of every title (of the unit subtree), and one per vacant seat."""
+    on = world.on
+    rows = session.exec(select(Title.id, Title.seats, Title.appointing_authority)).all()
+    title_rows = {tid: (n, authority) for tid, n, authority in rows}
+    holders = world.holders
+    holder_ids = {cid for hs in holders.values() for cid, _ in hs}
+    periods: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    if holder_ids:
+        for cadre_id, title_id, start, end in session.exec(
+            select(Posting.cadre_id, Posting.title_id, Posting.start_date, Posting.end_date)
+            .where(Posting.title_id.is_not(None), Posting.cadre_id.in_(list(holder_ids)), Posting.start_date <= on)
+        ):
+            periods[(cadre_id, title_id)].append((start, end))
+    terms_by_kind: dict[str, list[TermFact]] = defaultdict(list)
+    for term in world.terms.values():
+        terms_by_kind[term.kind].append(term)
+    depth = successor_depth(world)
+
+    out: list[domain.Seat] = []
+    for title in world.titles.values():
+        if unit_ids is not None and title.unit_id not in unit_ids:
+            continue
+        count, authority = title_rows.get(title.id, (1, None))
+        unit = world.units.get(title.unit_id)
+        appointed = is_appointed(unit.kind if unit else "", authority)
+        by_term = depth.get(title.id, {})
+        terms = terms_by_kind.get(title.term_kind) or list(world.terms.values())
+        current = holders.get(title.id, [])
+        for cadre_id, since in current:
+            holder = world.cadres.get(cadre_id)
+            if holder is None:
+                continue
+            start = continuous_start(periods.get((cadre_id, title.id), []), since)
+            out.append(domain.Seat(
+                title=title, holder=holder, since=since,
+                consecutive_terms=consecutive_terms(start, terms, on) if title.is_head else 1,
+                appointed=appointed, successors=0, successors_by_term=by_term,
+            ))
+        for _ in range(max(0, count - len(current))):
+            out.append(domain.Seat(title=title, holder=None, successors=0, successors_by_term=by_term))
+    return out
+
+
+def horizon_terms(terms: list[TermFact], on: dt.date) -> list[TermFact]:
+    """The terms of the database and, for each kind whose next term is not entered yet,
+    that next term as it will be (five years from the end of the current one), so the
+    forecast always spans the current and the next term."""
+    out = list(terms)
+    kinds: dict[str, list[TermFact]] = defaultdict(list)
+    for term in terms:
+        kinds[term.kind].append(term)
+    for kind, same in kinds.items():
+        ahead = sorted((t for t in same if t.end >= on), key=lambda t: t.start)
+        if len(ahead) >= 2 or not ahead:
+            continue
+        last = ahead[-1]
+        start = last.end + dt.timedelta(days=1)
+        end = dt.date(start.year + 5, start.month, start.day) - dt.timedelta(days=1)
+        code = f"{last.code.rsplit('-', 2)[0]}-{start.year}-{start.year + 5}"
+        years = f"{start.year}–{start.year + 5}"
+        prefix = last.name.rsplit(" ", 1)[0] if last.name[-1].isdigit() else last.name
+        out.append(TermFact(code=code, kind=kind, name=f"{prefix} {years} (dự kiến)", start=start, end=end))
+    return out
+
+
+def _chart(bars: list[YearBar], width: int = 640, height: int = 200) -> dict:
+    left, right, top, bottom = 36, 10, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    high = max([b.vacancies for b in bars] + [1])
+    step = max(1, -(-high // 5))
+    high = step * -(-high // step)
+    slot = plot_w / max(1, len(bars))
+    for i, bar in enumerate(bars):
+        bar.width = round(slot * 0.3, 1)
+        bar.x = round(left + slot * i + slot * 0.18, 1)
+        bar.y_all = round(top + plot_h * (1 - bar.vacancies / high), 1)
+        bar.y_covered = round(top + plot_h * (1 - bar.covered / high), 1)
+    return {
+        "width": width, "height": height, "left": left, "right": width - right, "top": top,
+        "bottom": height - bottom, "slot": slot,
+        "ticks": [{"y": round(top + plot_h * (1 - v / high), 1), "value": v} for v in range(0, high + 1, step)],
+    }
+
+
+def vacancy_forecast(session: Session, world: World, *, unit_ids: set[int] | None = None, unit=None) -> ForecastView:
+    """Every seat falling vacant from today to the end of the next term, per year."""
+    rules = world.rule_set("planning")
+    terms = horizon_terms(list(world.terms.values()), world.on)
+    result = domain.forecast(seats(session, world, unit_ids), terms, rules, world.on)
+    pool_ids = {(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()}
+    bars = [YearBar(y.year, len(y.vacancies), len(y.vacancies) - len(y.uncovered), y.message) for y in result.years]
+    return ForecastView(result, rules, pool_ids, bars, _chart(bars), unit)

@@ -1,0 +1,597 @@
+"""What the Quy hoạch pages show, read from the planning world and the pool history.
+
+Thin reading on top of `services.planning` (judgements, suggestions, the review worklist)
+and `services.pools` (writes): the dashboard's filtered list and aggregates, one pool's
+page (members with their key facts and findings, ballots with their checks, history),
+a cadre's eligibility for any title, and the editable rule-set parameters.
+
+The province's judgements are computed once per planning world (a world is rebuilt
+whenever the data stamp moves), so the dashboard, the review and the forecast share
+one pass over the ~700 pools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent, ReviewDecision, RuleSet
+from quyhoach.domain import eligibility, rulesets, structure
+from quyhoach.domain.dates import age_on
+from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
+from quyhoach.domain.findings import Finding, eligible_from
+from quyhoach.domain.retirement import remaining_service_months, retirement_of
+from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
+from quyhoach.domain.text import name_sort_key, text_sort_key
+from quyhoach.domain.vocab import RATING, RELATION_KIND
+from quyhoach.services import planning, rules as rule_service
+from quyhoach.services.world import World
+
+# --------------------------------------------------------------------------- judgements, once per world
+
+_judged: dict[int, tuple[World, list[planning.PoolJudgement]]] = {}
+_lock = threading.Lock()
+
+
+def judged(world: World) -> list[planning.PoolJudgement]:
+    """Every pool of the world judged, worst first; computed once per world object."""
+    with _lock:
+        hit = _judged.get(id(world))
+        if hit is not None and hit[0] is world:
+            return hit[1]
+    result = planning.judge_all(world)
+    with _lock:
+        if len(_judged) > 4:
+            _judged.clear()
+        _judged[id(world)] = (world, result)
+    return result
+
+
+def unit_by_code(world: World, code: str):
+    if not code:
+        return None
+    return next((u for u in world.units.values() if u.code == code), None)
+
+
+def pool_meets_all(j: planning.PoolJudgement) -> bool:
+    return not j.structure_failures and not j.failing_members()
+
+
+# --------------------------------------------------------------------------- dashboard
+
+@dataclass
+class GroupStructure:
+    """Structure targets aggregated over a group of pools (a level, a term)."""
+
+    key: str
+    label: str
+    pools: int
+    findings: list[Finding]
+
+    @property
+    def failing(self) -> int:
+        return sum(1 for f in self.findings if not f.passed)
+
+
+@dataclass
+class Dashboard:
+    rules: RuleSetData
+    judgements: list[planning.PoolJudgement]   # every pool of the filter, worst first
+    failing: list[planning.PoolJudgement]      # those short of something, worst first
+    by_level: list[GroupStructure]
+    by_term: list[GroupStructure]
+    unit: Any = None
+
+    @property
+    def pool_count(self) -> int:
+        return len(self.judgements)
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(j.facts.members) for j in self.judgements)
+
+    @property
+    def cadre_count(self) -> int:
+        return len({m.id for j in self.judgements for m in j.facts.members})
+
+    @property
+    def meeting_all(self) -> int:
+        return self.pool_count - len(self.failing)
+
+
+def level_names(session: Session) -> dict[str, str]:
+    return dict(session.exec(select(Level.code, Level.name).order_by(Level.depth)).all())
+
+
+def dashboard(session: Session, world: World, *, term_code: str = "", level: str = "",
+              unit_code: str = "") -> Dashboard:
+    """The pools of a term, level and unit subtree (all by default), the failing ones
+    worst first, and the structure aggregated per level and per term."""
+    unit = unit_by_code(world, unit_code)
+    units = world.subtree(unit.id) if unit is not None else None
+    chosen = [
+        j for j in judged(world)
+        if (not term_code or j.facts.term.code == term_code)
+        and (not level or j.facts.title.level == level)
+        and (units is None or j.facts.title.unit_id in units)
+    ]
+    rules = world.rule_set("planning")
+    names = level_names(session)
+    by_level: dict[str, list] = defaultdict(list)
+    by_term: dict[str, list] = defaultdict(list)
+    for j in chosen:
+        by_level[j.facts.title.level].append(j.facts)
+        by_term[j.facts.term.code].append(j.facts)
+    level_order = list(names)
+    levels = [
+        GroupStructure(code, names.get(code, code), len(pools), structure.aggregate(pools, rules, world.on, code))
+        for code, pools in sorted(by_level.items(), key=lambda kv: level_order.index(kv[0]) if kv[0] in level_order else 99)
+    ]
+    term_facts = {t.code: t for t in world.terms.values()}
+    terms = [
+        GroupStructure(code, term_facts[code].name, len(pools), structure.aggregate(pools, rules, world.on, code))
+        for code, pools in sorted(by_term.items(), key=lambda kv: term_facts[kv[0]].start)
+    ]
+    failing = [j for j in chosen if not pool_meets_all(j)]
+    return Dashboard(rules, chosen, failing, levels, terms, unit)
+
+
+def pool_terms(world: World) -> list[TermFact]:
+    """Terms that have pools, oldest first."""
+    codes = {r.facts.term.code for r in world.pools.values()}
+    return sorted((t for t in world.terms.values() if t.code in codes), key=lambda t: t.start)
+
+
+# --------------------------------------------------------------------------- pool page
+
+RATING_YEARS = 3
+
+
+@dataclass
+class MemberRow:
+    cadre: CadreFacts
+    entry_id: int
+    source: str
+    added_on: dt.date | None
+    age: int                       # today
+    age_at_term: int               # at the term's start (the structure's ages)
+    remaining_months: int
+    retirement_date: dt.date
+    ratings: list[tuple[int, str | None]]   # (year, rating code) for the last RATING_YEARS years
+    findings: list[Finding]
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if not f.passed]
+
+    @property
+    def passing(self) -> list[Finding]:
+        return [f for f in self.findings if f.passed]
+
+    @property
+    def eligible(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    @property
+    def eligible_from(self) -> dt.date | None:
+        return eligible_from(self.findings)
+
+    @property
+    def current_titles(self) -> list[TitleFact]:
+        return sorted(self.cadre.titles, key=lambda t: -t.rank)
+
+
+@dataclass
+class BallotRow:
+    ballot: Ballot
+    findings: list[Finding]
+
+    @property
+    def passed(self) -> bool:
+        return all(f.passed for f in self.findings)
+
+
+@dataclass
+class EventRow:
+    event: PoolEvent
+    cadre_name: str
+    cadre_code: str
+
+
+@dataclass
+class PoolPage:
+    pool: Pool
+    record: Any                     # services.world.PoolRecord
+    judgement: planning.PoolJudgement
+    members: list[MemberRow]
+    ballots: dict[int, dict[str, BallotRow]]    # entry id -> step -> row
+    events: list[EventRow]
+    on: dt.date
+    unit_code: str
+
+    @property
+    def title(self) -> TitleFact:
+        return self.record.facts.title
+
+    @property
+    def term(self) -> TermFact:
+        return self.record.facts.term
+
+    @property
+    def rules(self) -> RuleSetData:
+        return self.judgement.rules
+
+    @property
+    def structure(self) -> list[Finding]:
+        return self.judgement.structure
+
+    @property
+    def is_full(self) -> bool:
+        return len(self.members) >= int(self.rules["pool_max_per_title"])
+
+    @property
+    def meets_all(self) -> bool:
+        return pool_meets_all(self.judgement)
+
+    @property
+    def ballot_count(self) -> int:
+        return sum(len(steps) for steps in self.ballots.values())
+
+
+def last_ratings(cadre: CadreFacts, on: dt.date, years: int = RATING_YEARS) -> list[tuple[int, str | None]]:
+    by_year = {r.year: r for r in cadre.ratings}
+    out = []
+    for year in range(on.year - years, on.year):
+        fact = by_year.get(year)
+        out.append((year, eligibility.rating_of(fact) if fact else None))
+    return out
+
+
+def member_row(world: World, record, cadre: CadreFacts, findings: list[Finding]) -> MemberRow:
+    on = world.on
+    return MemberRow(
+        cadre=cadre, entry_id=record.entry_ids[cadre.id], source=record.sources.get(cadre.id, "internal"),
+        added_on=record.added_on.get(cadre.id), age=age_on(cadre.birth_date, on),
+        age_at_term=age_on(cadre.birth_date, record.facts.term.start),
+        remaining_months=remaining_service_months(cadre, on), retirement_date=retirement_of(cadre),
+        ratings=last_ratings(cadre, on), findings=findings,
+    )
+
+
+def rules_on(world: World, day: dt.date) -> RuleSetData:
+    try:
+        return world.rule_set("planning", day)
+    except NoRuleSetError:
+        return world.rule_set("planning")
+
+
+def pool_page(session: Session, world: World, pool_id: int) -> PoolPage | None:
+    record = world.pools.get(pool_id)
+    pool = session.get(Pool, pool_id)
+    if record is None or pool is None:
+        return None
+    judgement = planning.judge_pool(world, pool_id)
+    members = [member_row(world, record, c, judgement.members[c.id]) for c in record.facts.members]
+    members.sort(key=lambda m: name_sort_key(m.cadre.name))
+
+    entry_to_cadre = {e: c for c, e in record.entry_ids.items()}
+    ballots: dict[int, dict[str, BallotRow]] = defaultdict(dict)
+    if entry_to_cadre:
+        for ballot in session.exec(select(Ballot).where(Ballot.entry_id.in_(list(entry_to_cadre)))):
+            cadre = world.cadres.get(entry_to_cadre[ballot.entry_id])
+            found = structure.check_ballot(ballot.step, ballot.convened, ballot.present, ballot.valid, ballot.agree,
+                                           rules_on(world, ballot.held_on), subject=cadre.code if cadre else "")
+            ballots[ballot.entry_id][ballot.step] = BallotRow(ballot, found)
+
+    events = []
+    for event in session.exec(select(PoolEvent).where(PoolEvent.pool_id == pool_id)
+                              .order_by(PoolEvent.on.desc(), PoolEvent.id.desc())):
+        cadre = world.cadres.get(event.cadre_id) if event.cadre_id else None
+        events.append(EventRow(event, cadre.name if cadre else "", cadre.code if cadre else ""))
+    unit = world.units.get(record.facts.title.unit_id)
+    return PoolPage(pool, record, judgement, members, dict(ballots), events, world.on, unit.code if unit else "")
+
+
+def ballot_preview(world: World, step: str, convened: int, present: int, valid: int, agree: int,
+                   day: dt.date) -> list[Finding]:
+    return structure.check_ballot(step, convened, present, valid, agree, rules_on(world, day))
+
+
+# --------------------------------------------------------------------------- a cadre and a title
+
+@dataclass
+class TitleCheck:
+    title: TitleFact
+    term: TermFact
+    rules: RuleSetData
+    findings: list[Finding]
+    pool_id: int | None
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if not f.passed]
+
+    @property
+    def eligible(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    @property
+    def eligible_from(self) -> dt.date | None:
+        return eligible_from(self.findings)
+
+
+@dataclass
+class CadreEligibility:
+    cadre: CadreFacts
+    pools: list[TitleCheck]                 # the pools the cadre is in, with their findings
+    options: list[tuple[str, list[TitleFact]]]   # titles above the cadre, grouped by unit name
+    terms: list[TermFact]
+    chosen: TitleCheck | None = None
+    title_code: str = ""
+    term_code: str = ""
+
+
+def pool_id_of(world: World, title_id: int, term_code: str) -> int | None:
+    for record in world.pools.values():
+        if record.facts.title.id == title_id and record.facts.term.code == term_code:
+            return record.id
+    return None
+
+
+def default_term(world: World, title: TitleFact) -> TermFact | None:
+    """The term a title is planned for today: the current term of its kind (else the next)."""
+    on = world.on
+    same = sorted((t for t in world.terms.values() if t.kind == title.term_kind and t.end >= on), key=lambda t: t.start)
+    return same[0] if same else None
+
+
+def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term_code: str = "") -> CadreEligibility | None:
+    """Journey 3: the pools a cadre is in with their findings, the titles above them to ask
+    about, and — for a chosen title and term — every finding and the date they'd qualify."""
+    cadre = world.cadres.get(cadre_id)
+    if cadre is None:
+        return None
+    on = world.on
+    rules = world.rule_set("planning")
+    pools = []
+    for record in world.pools.values():
+        if cadre_id in record.entry_ids:
+            facts = record.facts
+            found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles)
+            pools.append(TitleCheck(facts.title, facts.term, rules, found, record.id))
+    pools.sort(key=lambda c: (-c.title.rank, c.term.start))
+
+    highest = max((t.rank for t in cadre.titles), default=0)
+    groups: dict[str, list[TitleFact]] = defaultdict(list)
+    for title in world.titles.values():
+        if title.rank > highest:
+            groups[title.unit_name].append(title)
+    options = [(name, sorted(ts, key=lambda t: (-t.rank, text_sort_key(t.name))))
+               for name, ts in sorted(groups.items(), key=lambda kv: (-max(t.rank for t in kv[1]), text_sort_key(kv[0])))]
+    terms = sorted((t for t in world.terms.values() if t.end >= on), key=lambda t: (t.kind, t.start))
+
+    result = CadreEligibility(cadre, pools, options, terms, title_code=title_code, term_code=term_code)
+    title = next((t for t in world.titles.values() if t.code == title_code), None) if title_code else None
+    if title is not None:
+        term = next((t for t in world.terms.values() if t.code == term_code), None) or default_term(world, title)
+        if term is not None:
+            found = eligibility.check(cadre, title, term, rules, on, title_index=world.titles)
+            result.chosen = TitleCheck(title, term, rules, found, pool_id_of(world, title.id, term.code))
+            result.term_code = term.code
+    return result
+
+
+# --------------------------------------------------------------------------- rule sets
+
+@dataclass
+class ParamRow:
+    key: str
+    value: Any
+    unconfirmed: bool
+
+    @property
+    def text(self) -> str:
+        """The value as typed in the edit box (JSON; plain text for a string)."""
+        if isinstance(self.value, str):
+            return self.value
+        return json.dumps(self.value, ensure_ascii=False)
+
+
+@dataclass
+class RuleSetRow:
+    data: RuleSetData
+    in_force: bool
+    params: list[ParamRow] = field(default_factory=list)
+
+
+def rule_set_rows(session: Session, on: dt.date) -> list[RuleSetRow]:
+    data = rule_service.all_rule_sets(session)
+    current = set()
+    for domain in {d.domain for d in data}:
+        try:
+            current.add(rulesets.in_force(data, domain, on).code)
+        except NoRuleSetError:
+            pass
+    rows = []
+    for d in sorted(data, key=lambda r: (r.domain, r.valid_from)):
+        params = [ParamRow(k, v, k in d.unconfirmed) for k, v in d.params.items()]
+        params.sort(key=lambda p: (not p.unconfirmed,))
+        rows.append(RuleSetRow(d, d.code in current, params))
+    return rows
+
+
+def param_row(session: Session, code: str, key: str) -> ParamRow | None:
+    row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
+    if row is None or key not in row.params:
+        return None
+    return ParamRow(key, row.params[key], key in row.unconfirmed)
+
+
+_SHARE_KEYS = {"minority_min_share", "ballot_first_round_min_share"}
+
+
+def _validate(key: str, value: Any) -> None:
+    """The parameter's meaning, beyond its type: shares between 0 and 1, known codes."""
+    err = rule_service.ParameterError
+    if key in _SHARE_KEYS and not 0 <= value <= 1:
+        raise err("tỷ lệ phải từ 0 đến 1 (ví dụ 0.3 là 30%)")
+    if key == "rating_window_years" and not 1 <= value <= 10:
+        raise err("số năm phải từ 1 đến 10")
+    if key == "age_band_years" and not 1 <= value <= 20:
+        raise err("khoảng cách độ tuổi phải từ 1 đến 20 năm")
+    if key == "rating_min" and value not in RATING.codes:
+        raise err("xếp loại phải là một trong: " + ", ".join(RATING.codes))
+    if key == "relation_kinds":
+        unknown = [v for v in value if v not in RELATION_KIND.codes]
+        if unknown:
+            raise err("quan hệ không có trong danh mục: " + ", ".join(map(str, unknown)))
+    if key == "young_age":
+        if not all(isinstance(v, int) and 18 <= v <= 70 for v in value.values()):
+            raise err("tuổi cán bộ trẻ của mỗi cấp phải là số nguyên từ 18 đến 70")
+    if key == "age_bands":
+        for level, bands in value.items():
+            ok = isinstance(bands, list) and bands and all(
+                isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) and b[0] < b[1]
+                for b in bands)
+            if not ok:
+                raise err(f"độ tuổi của cấp «{level}» phải là danh sách các cặp [từ, đến), ví dụ [[0, 45], [45, 50], [50, 200]]")
+
+
+def parse_parameter(current: Any, text: str) -> Any:
+    """Read what the officer typed as the type of the current value: numbers, a rating
+    code, a JSON list or object. Raises ParameterError with the reason in Vietnamese."""
+    err = rule_service.ParameterError
+    text = (text or "").strip()
+    if not text:
+        raise err("chưa nhập giá trị")
+    if isinstance(current, str):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        if not isinstance(value, str):
+            value = text
+        return value
+    if isinstance(current, bool):
+        raise err("tham số này không sửa được ở đây")
+    if isinstance(current, (int, float)):
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise err("phải là một số") from None
+        if isinstance(current, int):
+            if number != int(number):
+                raise err("phải là số nguyên")
+            return int(number)
+        return number
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise err(f"không đọc được giá trị ({error.msg}, ký tự thứ {error.pos + 1})") from None
+    if isinstance(current, dict) and not isinstance(value, dict):
+        raise err('phải có dạng {"khóa": giá trị, ...}')
+    if isinstance(current, list) and not isinstance(value, list):
+        raise err("phải có dạng [giá trị, ...]")
+    return value
+
+
+def set_parameter(session: Session, code: str, key: str, text: str) -> RuleSet:
+    """Parse and save one unconfirmed parameter; the planning world is rebuilt after it
+    (the data stamp moves), so every pool is judged under the new value."""
+    row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
+    if row is None or key not in row.params:
+        raise rule_service.ParameterError(f"không có tham số «{key}» trong bộ quy định «{code}»")
+    if key not in row.unconfirmed:
+        raise rule_service.ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
+    value = parse_parameter(row.params[key], text)
+    _validate(key, value)
+    return rule_service.update_parameter(session, code, key, value)  # moves the data stamp
+
+
+# --------------------------------------------------------------------------- pool entries
+
+def entry_in_pool(session: Session, pool_id: int, entry_id: int) -> PoolEntry | None:
+    entry = session.get(PoolEntry, entry_id)
+    return entry if entry is not None and entry.pool_id == pool_id else None
+
+
+# --------------------------------------------------------------------------- annual review
+
+@dataclass
+class ReviewRow:
+    """One proposed exit of the worklist, open or decided."""
+
+    entry_id: int
+    pool_id: int
+    title: TitleFact
+    term: TermFact
+    cadre: CadreFacts
+    finding: Finding | None
+    rule: str
+    decision: ReviewDecision | None = None
+
+    @property
+    def rule_name(self) -> str:
+        return self.finding.name if self.finding else eligibility.RULE_NAMES.get(self.rule, self.rule)
+
+
+@dataclass
+class ShortPool:
+    pool_id: int
+    title: TitleFact
+    term: TermFact
+    findings: list[Finding]
+
+
+def review_rows(session: Session, world: World, worklist: planning.Worklist, unit_id: int | None = None) -> list[ReviewRow]:
+    """The worklist's proposed exits, and the exits already accepted this year (the
+    member has left the pool, so the worklist no longer lists them): the progress of the
+    review is counted over both."""
+    rows = []
+    seen = set()
+    for item in worklist.exits:
+        record = world.pools[item.pool_id]
+        rows.append(ReviewRow(item.entry_id, item.pool_id, record.facts.title, record.facts.term, item.cadre,
+                              item.finding, item.finding.rule, item.decision))
+        seen.add((item.entry_id, item.finding.rule))
+    units = world.subtree(unit_id) if unit_id is not None else None
+    accepted = session.exec(
+        select(ReviewDecision, PoolEntry).join(PoolEntry, PoolEntry.id == ReviewDecision.entry_id)
+        .where(ReviewDecision.review_year == worklist.year, ReviewDecision.decision == "accept")
+        .order_by(ReviewDecision.decided_on, ReviewDecision.id))
+    rules = world.rule_set("planning")
+    for decision, entry in accepted:
+        record = world.pools.get(entry.pool_id)
+        cadre = world.cadres.get(entry.cadre_id)
+        if record is None or cadre is None or (decision.entry_id, decision.rule) in seen:
+            continue
+        if units is not None and record.facts.title.unit_id not in units:
+            continue
+        facts = record.facts
+        # the finding as it was judged, recomputed (the member has left the pool)
+        found = next((f for f in eligibility.check(cadre, facts.title, facts.term, rules, world.on,
+                                                   title_index=world.titles) if f.rule == decision.rule), None)
+        rows.append(ReviewRow(entry.id, record.id, facts.title, facts.term, cadre, found, decision.rule, decision))
+    rows.sort(key=lambda r: (r.decision is not None, r.title.unit_name, r.title.name))
+    return rows
+
+
+def review_progress(rows: list[ReviewRow]) -> tuple[int, int]:
+    return sum(1 for r in rows if r.decision is not None), len(rows)
+
+
+def short_pools(world: World, worklist: planning.Worklist) -> list[ShortPool]:
+    """The pools below target, one per pool (worst first), with every shortfall."""
+    grouped: dict[int, ShortPool] = {}
+    for item in worklist.short_pools:
+        if item.pool_id not in grouped:
+            facts = world.pools[item.pool_id].facts
+            grouped[item.pool_id] = ShortPool(item.pool_id, facts.title, facts.term, [])
+        grouped[item.pool_id].findings.append(item.finding)
+    return list(grouped.values())

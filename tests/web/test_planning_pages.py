@@ -1,0 +1,317 @@
+"""Quy hoạch pages: the dashboard, a pool's page and its changes through htmx, the annual
+review, the vacancy forecast, the rule sets and the planning section of the dossier.
+
+The pages judge as of today, so the data is made relative to today's year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlmodel import select
+
+from quyhoach.db.models import Pool, PoolEntry, PoolEvent, ReviewDecision, RuleSet, Term
+from quyhoach.services import pools
+from tests.builders import make_cadre, make_evaluation, make_title, make_unit
+
+TODAY = dt.date.today()
+Y = TODAY.year
+HX = {"HX-Request": "true"}
+
+
+def _rated(session, cadre, ratings=("good", "good", "good")):
+    """Ratings for the last three completed years (the P8 window), oldest first."""
+    for year, rating in zip(range(Y - 3, Y), ratings):
+        make_evaluation(session, cadre, year, rating=rating)
+    return cadre
+
+
+def _entry(session, pool, cadre, reason="Danh sách được phê duyệt năm trước"):
+    """A member put in the pool directly, as an imported list would (no rule check)."""
+    entry = PoolEntry(pool_id=pool.id, cadre_id=cadre.id, source="internal", added_on=dt.date(Y - 1, 12, 1),
+                      added_reason=reason)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@pytest.fixture
+def province(session):
+    term = next((t for t in session.exec(select(Term).where(Term.kind == "party"))
+                 if t.start_date <= TODAY <= t.end_date), None)
+    if term is None:
+        pytest.skip("no seeded party term covers today")
+    root = make_unit(session, "Tỉnh Mường Thanh", code="TINH", is_locality=True)
+    dept = make_unit(session, "Sở Nội vụ", code="SO-NV", parent=root, kind="department")
+    head = make_title(session, dept, "Giám đốc Sở Nội vụ", code="SO-NV-GD", rank=60, is_head=True)
+    deputy = make_title(session, dept, "Phó Giám đốc Sở Nội vụ", code="SO-NV-PGD", rank=55, seats=3, is_deputy=True)
+    people = {
+        "huu": make_cadre(session, "Trần Văn Hưu", code="CB-HUU", birth_date=dt.date(Y - 60, 6, 1), title=head),
+        "an": _rated(session, make_cadre(session, "Lò Thị An", code="CB-AN", sex="F", ethnicity="03",
+                                         birth_date=dt.date(Y - 44, 5, 1), title=deputy)),
+        # rated HTNV two years ago: P8 fails, with the date it would pass
+        "binh": _rated(session, make_cadre(session, "Nguyễn Văn Bình", code="CB-BINH",
+                                           birth_date=dt.date(Y - 47, 2, 2), title=deputy),
+                       ("good", "complete", "good")),
+        "chi": _rated(session, make_cadre(session, "Phạm Văn Chí", code="CB-CHI",
+                                          birth_date=dt.date(Y - 50, 3, 3), title=deputy)),
+        # rated KHTNV last year: P10 proposes an exit in the annual review
+        "dung": _rated(session, make_cadre(session, "Vì Văn Dũng", code="CB-DUNG",
+                                           birth_date=dt.date(Y - 45, 8, 8), unit=dept), ("good", "good", "fail")),
+    }
+    pool = pools.get_or_create_pool(session, head.id, term.id)
+    entries = {name: _entry(session, pool, people[name]) for name in ("an", "binh")}
+    session.commit()
+    return {"pool": pool, "term": term, "head": head, "entries": entries, **people}
+
+
+def _page(client, url, **kw):
+    response = client.get(url, **kw)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return response.get_data(as_text=True)
+
+
+def _gauges(html: str) -> str:
+    found = re.search(r'<section id="gauges".*?</section>', html, re.S)
+    assert found, "no gauges partial"
+    return found.group(0)
+
+
+def _version(session, pool_id) -> int:
+    session.expire_all()
+    return session.get(Pool, pool_id).version
+
+
+# --------------------------------------------------------------------------- dashboard
+
+def test_dashboard_lists_a_failing_pool_with_its_shortfall_in_words(client, province):
+    pool_id = province["pool"].id
+    html = _page(client, "/quy-hoach/")
+    assert f'href="/quy-hoach/{pool_id}"' in html and "Giám đốc Sở Nội vụ" in html
+    assert "thiếu 1 cán bộ dưới 40 tuổi" in html           # S2, in words
+    assert "QD377-2025" in html                             # the rule set used
+    assert "Chưa đạt" in html and "Đạt" in html             # gauges say it in words
+
+    partial = _page(client, "/quy-hoach/?cap=province", headers=HX)
+    assert partial.lstrip().startswith('<section id="pools"') and "<html" not in partial
+    assert "Giám đốc Sở Nội vụ" in partial
+    assert "Giám đốc Sở Nội vụ" not in _page(client, "/quy-hoach/?cap=commune", headers=HX)
+
+
+def test_the_nav_links_to_the_planning_dashboard(client, province):
+    html = _page(client, "/")
+    assert '<a href="/quy-hoach/"' in html
+
+
+# --------------------------------------------------------------------------- pool page
+
+def test_pool_page_shows_a_members_failing_rule_with_evidence_and_rule_set(client, province):
+    html = _page(client, f"/quy-hoach/{province['pool'].id}")
+    assert "Nguyễn Văn Bình" in html and "Lò Thị An" in html
+    assert "P8" in html and f"năm {Y - 2}: HTNV" in html     # the rule and its evidence
+    assert f"Đủ điều kiện từ 01/01/{Y + 2}" in html           # the date it would pass
+    assert "QD377-2025" in html and "Quy định 377-QĐ/TW" in html
+    assert 'id="gauges"' in html and 'id="members"' in html and 'id="pool-version"' in html
+    assert 'hx-trigger="revealed"' in html                   # suggestions load lazily
+
+
+def test_adding_a_cadre_with_a_reason_updates_members_and_gauges(client, session, province):
+    pool_id = province["pool"].id
+    before = _gauges(_page(client, f"/quy-hoach/{pool_id}"))
+    assert "2 người trong danh sách" in before
+    response = client.post(f"/quy-hoach/{pool_id}/them", headers=HX, data={
+        "ma": "CB-CHI", "ly_do": "Đề xuất của tập thể lãnh đạo Sở", "nguon": "internal",
+        "phien_ban": _version(session, pool_id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    assert html.lstrip().startswith('<section id="members"') and "Phạm Văn Chí" in html
+    after = _gauges(html)
+    assert 'hx-swap-oob="true"' in after and "3 người trong danh sách" in after and after != before
+    entry = session.exec(select(PoolEntry).where(PoolEntry.pool_id == pool_id,
+                                                 PoolEntry.cadre_id == province["chi"].id)).one()
+    assert entry.status == "active" and entry.added_reason == "Đề xuất của tập thể lãnh đạo Sở"
+
+
+def test_adding_without_a_reason_is_refused_in_place_and_nothing_is_written(client, session, province):
+    pool_id = province["pool"].id
+    version = _version(session, pool_id)
+    response = client.post(f"/quy-hoach/{pool_id}/them", headers=HX,
+                           data={"ma": "CB-CHI", "ly_do": "", "phien_ban": version})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#add-form"
+    assert html.lstrip().startswith('<section id="add-form"') and "cần ghi lý do" in html
+    assert _version(session, pool_id) == version
+    assert session.exec(select(PoolEntry).where(PoolEntry.cadre_id == province["chi"].id)).first() is None
+
+
+def test_a_stale_form_is_refused_with_409(client, session, province):
+    pool_id = province["pool"].id
+    version = _version(session, pool_id)
+    response = client.post(f"/quy-hoach/{pool_id}/them", headers=HX, data={
+        "ma": "CB-CHI", "ly_do": "Đề xuất của tập thể lãnh đạo Sở", "phien_ban": version - 1})
+    assert response.status_code == 409
+    assert "vừa được người khác thay đổi" in response.get_data(as_text=True)
+    assert _version(session, pool_id) == version
+    assert session.exec(select(PoolEntry).where(PoolEntry.cadre_id == province["chi"].id)).first() is None
+
+
+def test_removing_a_member_records_the_reason_in_the_history(client, session, province):
+    pool_id = province["pool"].id
+    entry = province["entries"]["binh"]
+    response = client.post(f"/quy-hoach/{pool_id}/ra/{entry.id}", headers=HX, data={
+        "ly_do": "Chuyển công tác sang tỉnh khác", "phien_ban": _version(session, pool_id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    members = re.search(r'<section id="members".*?</section>', html, re.S).group(0)
+    assert "Nguyễn Văn Bình" not in members
+    assert "Chuyển công tác sang tỉnh khác" in html         # the history, out of band
+    event = session.exec(select(PoolEvent).where(PoolEvent.pool_id == pool_id, PoolEvent.kind == "exit")).one()
+    assert (event.cadre_id, event.reason, event.on) == (province["binh"].id, "Chuyển công tác sang tỉnh khác", TODAY)
+    page = _page(client, f"/quy-hoach/{pool_id}")
+    history = re.search(r'<section id="history".*?</section>', page, re.S).group(0)
+    assert "Chuyển công tác sang tỉnh khác" in history and TODAY.strftime("%d/%m/%Y") in history
+
+
+def test_removing_without_a_reason_is_refused(client, session, province):
+    pool_id = province["pool"].id
+    entry = province["entries"]["binh"]
+    response = client.post(f"/quy-hoach/{pool_id}/ra/{entry.id}", headers=HX,
+                           data={"ly_do": "x", "phien_ban": _version(session, pool_id)})
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == f"#exit-form-{entry.id}"
+    session.expire_all()
+    assert session.get(PoolEntry, entry.id).status == "active"
+
+
+def test_a_ballot_under_quorum_shows_chua_dat(client, session, province):
+    pool_id = province["pool"].id
+    entry = province["entries"]["an"]
+    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data={
+        "muc": entry.id, "buoc": "key_cadres", "ngay": TODAY.strftime("%d/%m/%Y"), "trieu_tap": 30,
+        "co_mat": 15, "phat_ra": 15, "hop_le": 15, "dong_y": 12, "phien_ban": _version(session, pool_id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    ballots = re.search(r'<section id="ballots".*?</section>', html, re.S).group(0)
+    assert "Chưa đạt" in ballots and "không đủ để biểu quyết hợp lệ" in ballots
+    assert "cần ít nhất 2/3 (20 người)" in ballots
+
+
+def test_incoherent_ballot_numbers_are_refused(client, session, province):
+    pool_id = province["pool"].id
+    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data={
+        "muc": province["entries"]["an"].id, "buoc": "key_cadres", "ngay": TODAY.strftime("%d/%m/%Y"),
+        "trieu_tap": 30, "co_mat": 25, "phat_ra": 25, "hop_le": 25, "dong_y": 26,
+        "phien_ban": _version(session, pool_id)})
+    assert response.status_code == 422 and "đồng ý ≤ hợp lệ" in response.get_data(as_text=True)
+
+
+def test_suggestions_load_as_a_partial_with_score_parts(client, province):
+    html = _page(client, f"/quy-hoach/{province['pool'].id}/goi-y", headers=HX)
+    assert html.lstrip().startswith('<section id="suggestions"')
+    assert "Phạm Văn Chí" in html and "thời gian công tác còn lại" in html
+    assert "ma=CB-CHI" in html                               # «Thêm» pre-fills the add form
+    form = _page(client, f"/quy-hoach/{province['pool'].id}/them?ma=CB-CHI", headers=HX)
+    assert form.lstrip().startswith('<section id="add-form"') and 'value="CB-CHI"' in form
+
+
+# --------------------------------------------------------------------------- annual review
+
+@pytest.fixture
+def review_item(session, province):
+    entry = _entry(session, province["pool"], province["dung"])
+    session.commit()
+    return entry
+
+
+def test_review_lists_the_proposed_exit_with_rule_and_evidence(client, province, review_item):
+    html = _page(client, "/quy-hoach/ra-soat")
+    assert "Vì Văn Dũng" in html and "P10" in html and f"năm {Y - 1}: KHTNV" in html
+    assert "Đã xử lý 0/" in html
+
+
+def test_review_accept_takes_the_member_out_citing_the_rule(client, session, province, review_item):
+    response = client.post("/quy-hoach/ra-soat/quyet-dinh", headers=HX, data={
+        "muc": review_item.id, "quy_tac": "P10", "quyet_dinh": "accept",
+        "ly_do": "Không hoàn thành nhiệm vụ năm trước"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    assert html.lstrip().startswith(f'<div id="decision-{review_item.id}-P10"')
+    assert "Đã đưa ra khỏi quy hoạch" in html and response.headers["HX-Trigger"] == "review-decided"
+    session.expire_all()
+    entry = session.get(PoolEntry, review_item.id)
+    assert (entry.status, entry.exit_rule) == ("exited", "P10")
+    assert session.exec(select(ReviewDecision)).one().decision == "accept"
+    # the decided item stays on the worklist with its decision, and counts as done
+    page = _page(client, "/quy-hoach/ra-soat")
+    assert "Vì Văn Dũng" in page and "Đã xử lý 1/" in page
+
+
+def test_review_reject_keeps_the_member(client, session, province, review_item):
+    response = client.post("/quy-hoach/ra-soat/quyet-dinh", headers=HX, data={
+        "muc": review_item.id, "quy_tac": "P10", "quyet_dinh": "reject",
+        "ly_do": "Xếp loại đã được xem xét lại"})
+    assert response.status_code == 200 and "Giữ lại" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(PoolEntry, review_item.id).status == "active"
+    kept = session.exec(select(PoolEvent).where(PoolEvent.kind == "review_keep")).one()
+    assert (kept.rule, kept.reason) == ("P10", "Xếp loại đã được xem xét lại")
+
+
+def test_review_decision_without_a_reason_is_refused(client, session, province, review_item):
+    response = client.post("/quy-hoach/ra-soat/quyet-dinh", headers=HX, data={
+        "muc": review_item.id, "quy_tac": "P10", "quyet_dinh": "accept", "ly_do": ""})
+    assert response.status_code == 422 and "cần ghi lý do" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(PoolEntry, review_item.id).status == "active"
+    assert session.exec(select(ReviewDecision)).first() is None
+
+
+# --------------------------------------------------------------------------- forecast
+
+def test_forecast_lists_a_retirement_vacancy(client, province):
+    html = _page(client, "/quy-hoach/du-bao")
+    assert "Trần Văn Hưu" in html and "Nghỉ hưu theo lộ trình" in html
+    assert "Nghị định 135/2020" in html
+    assert "<svg" in html and "chưa có người kế cận đủ điều kiện" in html
+
+
+# --------------------------------------------------------------------------- rule sets
+
+def test_an_unconfirmed_parameter_is_edited_and_a_confirmed_one_refused(client, session, province):
+    page = _page(client, "/quy-hoach/bo-quy-dinh")
+    assert "mặc định chưa xác nhận" in page and "Đang có hiệu lực hôm nay" in page
+    assert "27/12/2021" in page                              # validity, dd/mm/yyyy
+
+    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX, data={"gia_tri": "2"})
+    assert ok.status_code == 200 and 'id="param-QD377-2025-rating_window_years"' in ok.get_data(as_text=True)
+    session.expire_all()
+    row = session.exec(select(RuleSet).where(RuleSet.code == "QD377-2025")).one()
+    assert row.params["rating_window_years"] == 2
+
+    bad = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/pool_max_per_title", headers=HX, data={"gia_tri": "4"})
+    assert bad.status_code == 422 and "không sửa trong ứng dụng" in bad.get_data(as_text=True)
+    wrong = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_min", headers=HX, data={"gia_tri": "rất tốt"})
+    assert wrong.status_code == 422
+    session.expire_all()
+    row = session.exec(select(RuleSet).where(RuleSet.code == "QD377-2025")).one()
+    assert row.params["pool_max_per_title"] == 3 and row.params["rating_min"] == "good"
+
+
+# --------------------------------------------------------------------------- dossier
+
+def test_dossier_section_shows_a_p_rule_finding_with_its_date(client, province):
+    dossier = _page(client, "/can-bo/CB-BINH")
+    assert 'hx-get="/quy-hoach/can-bo/CB-BINH"' in dossier and "Điều kiện quy hoạch" in dossier
+
+    html = _page(client, "/quy-hoach/can-bo/CB-BINH", query_string={"chuc_danh": "SO-NV-GD"}, headers=HX)
+    assert html.lstrip().startswith('<div id="eligibility"')
+    assert "Giám đốc Sở Nội vụ" in html                      # in the pool, and offered as a title above
+    assert "P8" in html and f"đủ điều kiện từ 01/01/{Y + 2}" in html
+    assert f"năm {Y - 2}: HTNV" in html                      # the evidence
+
+
+def test_an_unknown_pool_is_a_vietnamese_404(client, province):
+    response = client.get("/quy-hoach/999999")
+    assert response.status_code == 404 and "Không tìm thấy danh sách quy hoạch" in response.get_data(as_text=True)
