@@ -186,9 +186,9 @@ def horizon_terms(terms: list[TermFact], on: dt.date) -> list[TermFact]:
 def _chart(bars: list[YearBar], width: int = 640, height: int = 200) -> dict:
     left, right, top, bottom = 36, 10, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
-    high = max([b.vacancies for b in bars] + [1])
-    step = max(1, -(-high // 5))
-    high = step * -(-high // step)
+    most = max([b.vacancies for b in bars] + [1])
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if most / s <= 6), 2000)
+    high = step * -(-most // step)
     slot = plot_w / max(1, len(bars))
     for i, bar in enumerate(bars):
         bar.width = round(slot * 0.3, 1)

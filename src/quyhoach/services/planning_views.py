@@ -419,7 +419,8 @@ def rule_set_rows(session: Session, on: dt.date) -> list[RuleSetRow]:
         except NoRuleSetError:
             pass
     rows = []
-    for d in sorted(data, key=lambda r: (r.domain, r.valid_from)):
+    # per domain, the set in force first, then the others newest first
+    for d in sorted(data, key=lambda r: (r.domain, r.code not in current, -r.valid_from.toordinal())):
         params = [ParamRow(k, v, k in d.unconfirmed) for k, v in d.params.items()]
         params.sort(key=lambda p: (not p.unconfirmed,))
         rows.append(RuleSetRow(d, d.code in current, params))

@@ -30,6 +30,7 @@ from quyhoach.web.db import session
 bp = Blueprint("planning", __name__, url_prefix="/quy-hoach")
 
 PAGE_SIZE = 50
+DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the list
 CANDIDATE_LIMIT = 10
 SUGGESTION_LIMIT = 10
 
@@ -205,10 +206,9 @@ def dashboard():
     board = views.dashboard(session(), world, term_code=args.get("nhiem_ky", "").strip(),
                             level=args.get("cap", "").strip(), unit_code=args.get("don_vi", "").strip())
     number = max(1, args.get("trang", 1, type=int))
-    pages = max(1, -(-len(board.failing) // PAGE_SIZE))
-    number = min(number, pages)
-    page = queries.Page(board.failing[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(board.failing),
-                        number, PAGE_SIZE)
+    size = DASHBOARD_PAGE_SIZE
+    number = min(number, max(1, -(-len(board.failing) // size)))
+    page = queries.Page(board.failing[(number - 1) * size: number * size], len(board.failing), number, size)
     context = {"board": board, "page": page, "args": args}
     if _partial():
         return render_template("planning/_pools.html", **context)
