@@ -315,3 +315,27 @@ def test_dossier_section_shows_a_p_rule_finding_with_its_date(client, province):
 def test_an_unknown_pool_is_a_vietnamese_404(client, province):
     response = client.get("/quy-hoach/999999")
     assert response.status_code == 404 and "Không tìm thấy danh sách quy hoạch" in response.get_data(as_text=True)
+
+
+def test_an_edited_parameter_lists_the_verdicts_it_changes(client, session, province):
+    # a one-year window leaves Bình's HTNV of two years ago out: P8 passes now
+    response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX, data={"gia_tri": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    assert "kết luận thay đổi" in html and "Nguyễn Văn Bình" in html and "P8" in html
+
+
+def test_a_new_regulation_becomes_a_new_rule_set(client, session, province):
+    start = TODAY + dt.timedelta(days=30)
+    response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/phien-ban-moi", headers=HX, data={
+        "ma": "QD999-TEST", "ten": "Quy định thử nghiệm", "can_cu": "Quy định 999-QĐ/TW",
+        "hieu_luc_tu": start.strftime("%d/%m/%Y")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html[:2000]
+    assert "Đã tạo bộ quy định QD999-TEST" in html and "Không kết luận nào thay đổi" in html
+    session.expire_all()
+    base = session.exec(select(RuleSet).where(RuleSet.code == "QD377-2025")).one()
+    assert base.valid_to == start - dt.timedelta(days=1)
+    bad = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/phien-ban-moi", headers=HX, data={
+        "ma": "QD998-TEST", "ten": "Thử", "can_cu": "Thử", "hieu_luc_tu": "31/02/2027"})
+    assert bad.status_code == 422 and "dd/mm/yyyy" in bad.get_data(as_text=True)

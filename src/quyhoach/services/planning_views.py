@@ -502,9 +502,16 @@ def parse_parameter(current: Any, text: str) -> Any:
     return value
 
 
-def set_parameter(session: Session, code: str, key: str, text: str) -> RuleSet:
+def _rule_set_data(session: Session, code: str) -> RuleSetData | None:
+    return next((r for r in rule_service.all_rule_sets(session) if r.code == code), None)
+
+
+def set_parameter(session: Session, code: str, key: str, text: str,
+                  world: World | None = None) -> tuple[RuleSet, list[planning.VerdictChange] | None]:
     """Parse and save one unconfirmed parameter; the planning world is rebuilt after it
-    (the data stamp moves), so every pool is judged under the new value."""
+    (the data stamp moves), so every pool is judged under the new value. With the world
+    (as it was before the change) and a planning set in force today, also the verdicts
+    the new value changes (journey 4); None when the set is not the one in force."""
     row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
     if row is None or key not in row.params:
         raise rule_service.ParameterError(f"không có tham số «{key}» trong bộ quy định «{code}»")
@@ -512,7 +519,40 @@ def set_parameter(session: Session, code: str, key: str, text: str) -> RuleSet:
         raise rule_service.ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
     value = parse_parameter(row.params[key], text)
     _validate(key, value)
-    return rule_service.update_parameter(session, code, key, value)  # moves the data stamp
+    before = _rule_set_data(session, code)
+    saved = rule_service.update_parameter(session, code, key, value)  # moves the data stamp
+    changes = None
+    if world is not None and before is not None and before.domain == rulesets.PLANNING:
+        try:
+            in_force = world.rule_set(rulesets.PLANNING).code == code
+        except NoRuleSetError:
+            in_force = False
+        if in_force:
+            changes = planning.compare_rule_sets(world, before, _rule_set_data(session, code))
+    return saved, changes
+
+
+def new_version(session: Session, world: World, base_code: str, *, code: str, name: str, legal_basis: str,
+                valid_from_text: str) -> tuple[RuleSet, list[planning.VerdictChange]]:
+    """A new regulation as a new rule set from an existing one (journey 4), and the
+    verdicts that differ between the two, every pool judged on the new set's first day
+    (or today, when that has passed)."""
+    from quyhoach.domain.dates import DateParseError, parse_date
+
+    try:
+        valid_from = parse_date((valid_from_text or "").strip())
+    except DateParseError:
+        valid_from = None
+    if valid_from is None:
+        raise rule_service.ParameterError("ngày hiệu lực phải có dạng dd/mm/yyyy")
+    before = _rule_set_data(session, base_code)
+    row = rule_service.create_version(session, base_code, code=code, name=name, legal_basis=legal_basis,
+                                      valid_from=valid_from)
+    after = _rule_set_data(session, row.code)
+    changes = []
+    if before is not None and after is not None and before.domain == rulesets.PLANNING:
+        changes = planning.compare_rule_sets(world, before, after, max(world.on, valid_from))
+    return row, changes
 
 
 # --------------------------------------------------------------------------- pool entries

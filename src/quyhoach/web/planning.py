@@ -461,7 +461,7 @@ def rule_sets():
 def parameter(code: str, key: str):
     text = request.form.get("gia_tri", "")
     try:
-        views.set_parameter(session(), code, key, text)
+        _, changes = views.set_parameter(session(), code, key, text, world=_world())
         session().commit()
     except ParameterError as error:
         row = views.param_row(session(), code, key)
@@ -473,7 +473,27 @@ def parameter(code: str, key: str):
     row = views.param_row(session(), code, key)
     if not _partial():
         return redirect(url_for(".rule_sets") + f"#param-{code}-{key}")
-    return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True)
+    return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True,
+                           changes=changes)
+
+
+@bp.post("/bo-quy-dinh/<code>/phien-ban-moi")
+def new_rule_set(code: str):
+    """Journey 4: a new regulation entered as a new rule set from this one; every pool is
+    judged under both and the verdicts that change are listed."""
+    form = {"code": request.form.get("ma", "").strip()[:40], "name": request.form.get("ten", "").strip()[:200],
+            "basis": request.form.get("can_cu", "").strip()[:300], "valid_from": request.form.get("hieu_luc_tu", "").strip()}
+    try:
+        row, changes = views.new_version(session(), _world(), code, code=form["code"], name=form["name"],
+                                         legal_basis=form["basis"], valid_from_text=form["valid_from"])
+        session().commit()
+    except ParameterError as error:
+        return _refused("planning/_new_version.html", 422, None, base=code, form=form, created=None, changes=None,
+                        error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
+    if not _partial():
+        return redirect(url_for(".rule_sets") + f"#bo-{row.code}")
+    return render_template("planning/_new_version.html", base=code, form=form, created=row, changes=changes, error="",
+                           base_end=row.valid_from - dt.timedelta(days=1))
 
 
 # --------------------------------------------------------------------------- a cadre's eligibility
