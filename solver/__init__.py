@@ -1,8 +1,53 @@
 """The rotation optimiser: a fully prepared problem in, a plan out.
 
-Imports OR-Tools and networkx, never Flask or the database. The engine itself
-arrives with the rotation-optimizer issue; this package reserves its place in
-the distribution so that `pip install` ships it from day one.
+    from solver import solve, Options, load_problem, check
+    plan = solve(load_problem("problem.json"), Options(time_limit=5))
+    report = check(problem, plan)        # the independent checker
+
+Imports OR-Tools, networkx, numpy and scipy; never Flask or the database. See
+solver/README.md for the formats and the algorithm.
 """
 
-__all__: list[str] = []
+from .checker import CheckReport, check
+from .engine import solve
+from .io import (
+    ProblemFormatError,
+    dump_plan,
+    dump_problem,
+    load_plan,
+    load_problem,
+    plan_from_dict,
+    plan_to_dict,
+    problem_from_dict,
+    problem_to_dict,
+)
+from .model import (
+    Assignment,
+    Cadre,
+    Candidate,
+    Chain,
+    Conflict,
+    Diagnosis,
+    Discipline,
+    Move,
+    Options,
+    Plan,
+    Post,
+    Problem,
+    Progress,
+    Relation,
+    Rules,
+    StructureFigure,
+    Target,
+    Term,
+    Unit,
+    Weights,
+)
+
+__all__ = [
+    "Assignment", "Cadre", "Candidate", "Chain", "CheckReport", "Conflict", "Diagnosis", "Discipline",
+    "Move", "Options", "Plan", "Post", "Problem", "ProblemFormatError", "Progress", "Relation", "Rules",
+    "StructureFigure", "Target", "Term", "Unit", "Weights", "check", "dump_plan", "dump_problem",
+    "load_plan", "load_problem", "plan_from_dict", "plan_to_dict", "problem_from_dict",
+    "problem_to_dict", "solve",
+]

@@ -1,0 +1,326 @@
+"""The CP-SAT model of a rotation problem over a chosen set of options.
+
+The engine builds it over the options the linear relaxation could not rule out; the
+straightforward baseline builds it over every eligible option; the diagnosis builds it
+over every option, eligible or not, with each rule guarded by a literal it can relax.
+
+The model reads in sections: variables, hard rules, soft rules, objective, solve,
+extract. Each rule is one small function opening with the rule in plain words.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Hashable, Optional
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .instance import Instance, Row
+
+
+@dataclass
+class Penalty:
+    """A named penalty term: `weight * var`, var counting persons short or over."""
+
+    name: str
+    row: Row
+    side: str            # "short" or "over"
+    var: cp_model.IntVar
+    weight: int
+
+
+class RotationModel:
+    def __init__(self, inst: Instance, options: np.ndarray, *, diagnostic: bool = False,
+                 with_objective: bool = True) -> None:
+        self.inst = inst
+        self.options = np.asarray(options, dtype=np.int64)
+        self.diagnostic = diagnostic
+        self.model = cp_model.CpModel()
+        self.guards: dict[Hashable, cp_model.IntVar] = {}
+        self.penalties: list[Penalty] = []
+        self.objective_expr = None
+
+        self._variables()
+        # hard rules
+        self._each_cadre_ends_in_one_place()
+        self._each_post_has_at_most_one_holder()
+        self._posts_that_must_be_filled()
+        self._unit_leaving_limits()
+        self._unit_arrival_limits()
+        self._family_conflicts()
+        self._hard_structure_targets()
+        if diagnostic:
+            self._options_only_when_their_rules_are_relaxed()
+        # soft rules
+        self._soft_structure_targets()
+        # objective
+        if with_objective:
+            self._objective()
+
+    # ----------------------------------------------------------------------------------
+    # variables
+
+    def _variables(self) -> None:
+        """One Boolean per option: the cadre ends there."""
+        self.x = [self.model.new_bool_var(f"x{o}") for o in self.options]
+        self.position = {int(o): k for k, o in enumerate(self.options)}
+        inst = self.inst
+        self.by_cadre: dict[int, list[int]] = {}
+        self.by_post: dict[int, list[int]] = {}
+        for k, o in enumerate(self.options):
+            self.by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(k)
+            j = int(inst.opt_post[o])
+            if j >= 0:
+                self.by_post.setdefault(j, []).append(k)
+
+    def _vars(self, positions) -> list:
+        return [self.x[k] for k in positions]
+
+    def _row_vars(self, row: Row) -> list:
+        return [self.x[self.position[int(o)]] for o in row.options if int(o) in self.position]
+
+    def guard(self, key: Hashable) -> cp_model.IntVar:
+        """The literal that enforces one rule instance (diagnosis only)."""
+        if key not in self.guards:
+            self.guards[key] = self.model.new_bool_var(f"enforce {key}")
+        return self.guards[key]
+
+    def _enforced(self, constraint, key: Hashable) -> None:
+        if self.diagnostic:
+            constraint.only_enforce_if(self.guard(key))
+
+    # ----------------------------------------------------------------------------------
+    # hard rules
+
+    def _each_cadre_ends_in_one_place(self) -> None:
+        """Each cadre ends in exactly one place: stays, or makes one move."""
+        for i in range(self.inst.n_cadres):
+            self.model.add_exactly_one(self._vars(self.by_cadre.get(i, [])))
+
+    def _each_post_has_at_most_one_holder(self) -> None:
+        """A post has at most one holder (R2: no new seats are created for a rotation)."""
+        for positions in self.by_post.values():
+            if len(positions) > 1:
+                self.model.add_at_most_one(self._vars(positions))
+
+    def _posts_that_must_be_filled(self) -> None:
+        """A post the scenario must fill has exactly one holder."""
+        for j in np.flatnonzero(self.inst.post_must):
+            holders = self._vars(self.by_post.get(int(j), []))
+            if self.diagnostic:
+                self._enforced(self.model.add(cp_model.LinearExpr.sum(holders) >= 1), ("must_fill", self.inst.post_ids[int(j)]))
+            else:
+                self.model.add_exactly_one(holders)
+
+    def _count_at_most(self, row: Row, key: Hashable) -> None:
+        self._enforced(self.model.add(cp_model.LinearExpr.sum(self._row_vars(row)) <= row.hi), key)
+
+    def _unit_leaving_limits(self) -> None:
+        """At most `max_leaving` of a unit's cadres move to another unit."""
+        for row in self.inst.rows:
+            if row.kind == "leave":
+                self._count_at_most(row, ("leave", row.subject))
+
+    def _unit_arrival_limits(self) -> None:
+        """At most `max_arriving` cadres from other units move into a unit."""
+        for row in self.inst.rows:
+            if row.kind == "arrive":
+                self._count_at_most(row, ("arrive", row.subject))
+
+    def _family_conflicts(self) -> None:
+        """QĐ 114: relatives are never both in one leadership collective, nor party
+        secretary or government head of a locality while the other heads one of the 13
+        sectors there."""
+        for row in self.inst.rows:
+            if row.kind in ("family_collective", "family_sector"):
+                members = self._row_vars(row)
+                if len(members) > 1:
+                    if self.diagnostic:
+                        self._enforced(self.model.add(cp_model.LinearExpr.sum(members) <= 1), ("family", row.subject))
+                    else:
+                        self.model.add_at_most_one(members)
+
+    def _hard_structure_targets(self) -> None:
+        """A hard structure target holds on the resulting leadership of its unit or level."""
+        for row in self.inst.rows:
+            if row.kind == "target" and row.hard:
+                count = cp_model.LinearExpr.sum(self._row_vars(row))
+                if row.lo is not None:
+                    self._enforced(self.model.add(count >= row.lo), ("target", row.subject))
+                if row.hi is not None:
+                    self._enforced(self.model.add(count <= row.hi), ("target", row.subject))
+
+    def _options_only_when_their_rules_are_relaxed(self) -> None:
+        """(Diagnosis) An option that fails a rule is usable only once that rule is relaxed."""
+        from .diagnosis import option_guard_keys   # the keys are the diagnosis's business
+
+        for k, o in enumerate(self.options):
+            for key in option_guard_keys(self.inst, int(o)):
+                self.model.add_implication(self.x[k], self.guard(key).Not())
+
+    # ----------------------------------------------------------------------------------
+    # soft rules
+
+    def _soft_structure_targets(self) -> None:
+        """A soft structure target costs its weight per person short of the requirement
+        (or over the cap) on the resulting leadership."""
+        for row in self.inst.rows:
+            if row.kind != "target" or row.hard:
+                continue
+            members = self._row_vars(row)
+            count = cp_model.LinearExpr.sum(members)
+            if row.lo is not None and row.lo > 0:
+                short = self.model.new_int_var(0, row.lo, f"short {row.subject}")
+                self.model.add(count + short >= row.lo)
+                self.penalties.append(Penalty(f"structure:{row.subject}", row, "short", short, row.weight))
+            if row.hi is not None and len(members) > row.hi:
+                over = self.model.new_int_var(0, len(members) - row.hi, f"over {row.subject}")
+                self.model.add(count - over <= row.hi)
+                self.penalties.append(Penalty(f"structure:{row.subject}", row, "over", over, row.weight))
+
+    # ----------------------------------------------------------------------------------
+    # objective
+
+    def _objective(self) -> None:
+        """Maximise the weighted score of the options chosen minus the weighted structure
+        penalties (fit, development, moves and baseline distance are in the option scores)."""
+        scores = [int(s) for s in self.inst.opt_score[self.options]]
+        expr = cp_model.LinearExpr.weighted_sum(self.x, scores)
+        if self.penalties:
+            expr = expr - cp_model.LinearExpr.weighted_sum([p.var for p in self.penalties],
+                                                           [p.weight for p in self.penalties])
+        self.objective_expr = expr + self.inst.constant
+        self.model.maximize(self.objective_expr)
+
+    def add_objective_floor(self, floor: int) -> None:
+        """Keep only plans scoring at least `floor` (used for alternatives)."""
+        self.model.add(self.objective_expr >= floor)
+
+    def add_difference(self, chosen: np.ndarray, at_least: int) -> None:
+        """Differ from a plan (its chosen options) in at least `at_least` moves."""
+        moves = self.inst.opt_move[self.options]
+        in_plan = np.zeros(len(self.options), dtype=bool)
+        for o in chosen:
+            k = self.position.get(int(o))
+            if k is not None:
+                in_plan[k] = True
+        dropped = [self.x[k] for k in np.flatnonzero(moves & in_plan)]
+        added = [self.x[k] for k in np.flatnonzero(moves & ~in_plan)]
+        # |moves of the plan not kept| + |new moves| >= at_least
+        self.model.add(len(dropped) - cp_model.LinearExpr.sum(dropped) + cp_model.LinearExpr.sum(added) >= at_least)
+
+    def hint(self, chosen: np.ndarray) -> None:
+        self.model.clear_hints()
+        on = np.zeros(len(self.options), dtype=bool)
+        for o in chosen:
+            k = self.position.get(int(o))
+            if k is not None:
+                on[k] = True
+        for k, var in enumerate(self.x):
+            self.model.add_hint(var, bool(on[k]))
+
+    # ----------------------------------------------------------------------------------
+    # solve and extract
+
+    def solve(self, *, time_limit: float, workers: int = 2, seed: int = 0, relative_gap: float = 0.0,
+              absolute_gap: float = 0.0, on_solution: Optional[Callable[[int, int], Optional[bool]]] = None,
+              stop: Optional[Callable[[], bool]] = None, log: bool = False,
+              assumptions: Optional[list] = None, lp_heavy: bool = False) -> "SatResult":
+        """Solve. `on_solution(objective, bound)` is called for each improving plan and
+        may return True to end the search. `lp_heavy` runs the search with the full LP
+        relaxation (linearization level 2), which proves these assignment-shaped models
+        far faster than the default portfolio."""
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.01, time_limit)
+        p.num_workers = workers
+        p.random_seed = seed
+        p.log_search_progress = log
+        if lp_heavy:
+            if workers <= 1:
+                p.linearization_level = 2
+            else:
+                p.subsolvers.extend(["max_lp", "default_lp"])
+        if relative_gap:
+            p.relative_gap_limit = relative_gap
+        if absolute_gap:
+            p.absolute_gap_limit = absolute_gap
+        if assumptions is not None:
+            self.model.clear_assumptions()
+            self.model.add_assumptions(assumptions)
+        callback = _Callback(on_solution) if on_solution is not None else None
+        watcher = _StopWatcher(solver, stop) if stop is not None else None
+        started = time.perf_counter()
+        try:
+            if watcher:
+                watcher.start()
+            status = solver.solve(self.model, callback)
+        finally:
+            if watcher:
+                watcher.finish()
+        result = SatResult(status=solver.status_name(status), wall=time.perf_counter() - started,
+                           stopped=bool(watcher and watcher.fired))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = np.asarray(solver.response_proto.solution, dtype=np.int64)
+            indices = np.array([v.index for v in self.x], dtype=np.int64)
+            result.chosen = self.options[values[indices] > 0]
+            if self.objective_expr is not None:
+                result.objective = int(round(solver.objective_value))
+                result.bound = int(np.floor(solver.best_objective_bound + 1e-6))
+        elif status == cp_model.UNKNOWN and self.objective_expr is not None:
+            result.bound = int(np.floor(solver.best_objective_bound + 1e-6))
+        if status == cp_model.INFEASIBLE and assumptions is not None:
+            result.core = list(solver.sufficient_assumptions_for_infeasibility())
+        return result
+
+
+@dataclass
+class SatResult:
+    status: str
+    wall: float
+    stopped: bool = False
+    chosen: Optional[np.ndarray] = None
+    objective: Optional[int] = None
+    bound: Optional[int] = None
+    core: list = field(default_factory=list)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.chosen is not None
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[int, int], Optional[bool]]) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        if self.report(int(round(self.objective_value)), int(np.floor(self.best_objective_bound + 1e-6))):
+            self.stop_search()
+
+
+class _StopWatcher:
+    """Polls a stop request while CP-SAT runs and stops the search when it fires."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: Callable[[], bool], every: float = 0.02) -> None:
+        self.solver, self.stop, self.every = solver, stop, every
+        self.done = threading.Event()
+        self.fired = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            if self.stop():
+                self.fired = True
+                self.solver.stop_search()
+                return
+
+    def finish(self) -> None:
+        self.done.set()
+        self.thread.join()

@@ -1,0 +1,316 @@
+"""When no plan exists: the smallest set of rules found in conflict, in the users' words.
+
+Each rule instance the user could relax gets a guard: a post that must be filled, a unit's
+limit, a family relation, a hard target, a pinned or forbidden move, a head's term limit,
+and each attribute rule of each post ("post X needs a non-local cadre"). The diagnosis
+model holds every option, eligible or not; an option that fails a rule can be chosen only
+when that rule's guard is off. With every guard on it is the original problem.
+
+1. Quick checks find the usual culprit without search: a post that must be filled, or a
+   cadre who must move, with no usable option; the rules to blame are the smallest set
+   that blocks all of its options (a hitting set).
+2. Otherwise CP-SAT solves with every guard as an assumption and returns a core.
+3. The set is shrunk by deletion (drop a guard, re-solve: still infeasible? then it was
+   not needed) until every guard is needed: an irreducible conflict.
+4. It is re-checked: infeasible with exactly these guards on; feasible without any one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Hashable, Optional
+
+import numpy as np
+
+from .cpsat import RotationModel
+from .instance import RULE_BIT, Instance
+from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
+from .model import Conflict, Diagnosis
+
+ELIGIBILITY = ("pool", "precheck", "rating", "service", "rank", "non_local", "qualification",
+               "discipline", "tenure")
+
+
+# --------------------------------------------------------------------------------------
+# Guards of options
+
+
+def _pinned_by_post(inst: Instance) -> dict[int, list[int]]:
+    cache = getattr(inst, "_pinned_by_post", None)
+    if cache is None:
+        cache = {}
+        for i, o in inst.pins.items():
+            j = int(inst.opt_post[o])
+            if j < 0:
+                continue
+            cache.setdefault(j, []).append(i)
+        for i, o in inst.pins.items():       # a cadre pinned to stay keeps their post
+            if o == inst.stay_option[i] and inst.cadre_post[i] >= 0:
+                cache.setdefault(int(inst.cadre_post[i]), []).append(i)
+        inst._pinned_by_post = cache       # type: ignore[attr-defined]
+    return cache
+
+
+def option_guard_keys(inst: Instance, o: int) -> list[Hashable]:
+    """The guards that must be off for option `o` to be usable."""
+    mask = int(inst.fail[o])
+    if not mask:
+        return []
+    i, j = int(inst.opt_cadre[o]), int(inst.opt_post[o])
+    cadre_id = inst.cadre_ids[i]
+    keys: list[Hashable] = []
+    for rule in ELIGIBILITY:
+        if mask & RULE_BIT[rule]:
+            keys.append((rule, inst.post_ids[j]))
+    if mask & RULE_BIT["head_terms"]:
+        keys.append(("head_terms", cadre_id))
+    if mask & RULE_BIT["forbidden"]:
+        keys.append(("forbidden", cadre_id, inst.post_ids[j]))
+    if mask & RULE_BIT["pinned"]:
+        if i in inst.pins and inst.pins[i] != o:
+            keys.append(("pinned", cadre_id))
+        if j >= 0:
+            for p in _pinned_by_post(inst).get(j, []):
+                if p != i:
+                    keys.append(("pinned", inst.cadre_ids[p]))
+    return keys
+
+
+# --------------------------------------------------------------------------------------
+# Quick checks
+
+
+def _smallest_hitting_set(sets: list[set]) -> set:
+    """The smallest set of keys meeting every set (exhaustive up to 4 keys, then greedy)."""
+    universe = sorted({k for s in sets for k in s}, key=repr)
+    for size in range(1, min(4, len(universe)) + 1):
+        for combo in itertools.combinations(universe, size):
+            chosen = set(combo)
+            if all(s & chosen for s in sets):
+                return chosen
+    chosen: set = set()
+    remaining = [s for s in sets]
+    while remaining:
+        best = max(universe, key=lambda k: sum(1 for s in remaining if k in s))
+        chosen.add(best)
+        remaining = [s for s in remaining if best not in s]
+    return chosen
+
+
+def quick_conflicts(inst: Instance) -> list[set]:
+    """Posts that must be filled and cadres that must end somewhere, with no usable option."""
+    active = inst.active
+    conflicts: list[set] = []
+    into: dict[int, list[int]] = {}
+    for o in np.flatnonzero(inst.opt_post >= 0):
+        into.setdefault(int(inst.opt_post[o]), []).append(int(o))
+    for j in np.flatnonzero(inst.post_must):
+        opts = into.get(int(j), [])
+        if not any(active[o] for o in opts):
+            keys = [set(option_guard_keys(inst, o)) for o in opts]
+            conflicts.append({("must_fill", inst.post_ids[j])} | _smallest_hitting_set(keys))
+    by_cadre: dict[int, list[int]] = {}
+    for o in range(len(inst.opt_cadre)):
+        by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
+    for i, opts in by_cadre.items():
+        if not any(active[o] for o in opts):
+            conflicts.append(_smallest_hitting_set([set(option_guard_keys(inst, o)) for o in opts]))
+    conflicts.sort(key=len)
+    return conflicts
+
+
+# --------------------------------------------------------------------------------------
+# The search
+
+
+class Diagnoser:
+    def __init__(self, inst: Instance, *, time_limit: float, workers: int = 1, seed: int = 0) -> None:
+        self.inst = inst
+        self.deadline = time.perf_counter() + time_limit
+        self.workers, self.seed = workers, seed
+        self.rm = RotationModel(inst, np.arange(len(inst.opt_cadre)), diagnostic=True, with_objective=False)
+        self.all_keys = sorted(self.rm.guards, key=repr)
+        self.solves = 0
+
+    def _left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def _status(self, enforced: set) -> tuple[str, list]:
+        """Solve with exactly the `enforced` guards on (the others off)."""
+        self.solves += 1
+        literals = [self.rm.guard(k) if k in enforced else self.rm.guard(k).Not() for k in self.all_keys
+                    if k in self.rm.guards]
+        result = self.rm.solve(time_limit=max(0.05, min(self._left(), 30.0)), workers=self.workers,
+                               seed=self.seed, assumptions=literals)
+        core_keys = []
+        if result.status == "INFEASIBLE":
+            by_index = {self.rm.guards[k].index: k for k in self.all_keys}
+            core_keys = [by_index[i] for i in result.core if i in by_index and by_index[i] in enforced]
+        return result.status, core_keys
+
+    def run(self) -> tuple[Optional[bool], Diagnosis]:
+        """(infeasible?, diagnosis). infeasible is None when the check ran out of time."""
+        everything = set(self.all_keys)
+        status, core = self._status(everything)
+        if status in ("FEASIBLE", "OPTIMAL"):
+            return False, Diagnosis(summary="Kiểm tra lại: bài toán có phương án.")
+        if status != "INFEASIBLE":
+            return None, Diagnosis(summary="Không đủ thời gian để kiểm tra lại kết luận không có phương án.")
+        # start from the smallest quick conflict that really is infeasible, else from the core
+        start = None
+        for candidate in quick_conflicts(self.inst):
+            candidate = {k for k in candidate if k in self.rm.guards}
+            if candidate and self._status(candidate)[0] == "INFEASIBLE":
+                start = candidate
+                break
+        if start is None:
+            start = set(core) if core else everything
+        conflict, minimal = self._shrink(start)
+        verified = self._status(conflict)[0] == "INFEASIBLE"
+        diagnosis = Diagnosis(conflicts=render(self.inst, conflict), verified=verified, minimal=minimal)
+        diagnosis.summary = _summary(diagnosis)
+        return True, diagnosis
+
+    def _shrink(self, keys: set) -> tuple[set, bool]:
+        """Deletion: drop each guard in turn and keep it out when still infeasible."""
+        current = set(keys)
+        minimal = True
+        for key in sorted(current, key=_deletion_order):
+            if key not in current:
+                continue
+            if self._left() <= 0:
+                return current, False
+            trial = current - {key}
+            status, core = self._status(trial)
+            if status == "INFEASIBLE":
+                current = set(core) if core and set(core) <= trial else trial
+            elif status not in ("FEASIBLE", "OPTIMAL"):
+                minimal = False
+        return current, minimal
+
+
+def _deletion_order(key: Hashable) -> tuple:
+    """Try dropping the least telling guards first, so the conflict keeps its anchors."""
+    kind = key[0]
+    order = {"forbidden": 0, "family": 1, "leave": 2, "arrive": 2, "target": 3, "pinned": 4}
+    return (order.get(kind, 5 if kind in ELIGIBILITY else 6), repr(key))
+
+
+# --------------------------------------------------------------------------------------
+# Messages
+
+
+def _summary(diagnosis: Diagnosis) -> str:
+    head = "Không có phương án nào thỏa mãn đồng thời các quy định sau"
+    if diagnosis.minimal and diagnosis.verified:
+        head += " (bỏ hoặc nới bất kỳ một quy định nào trong số này thì có phương án)"
+    return head + ": " + " ".join(c.message for c in diagnosis.conflicts)
+
+
+def render(inst: Instance, keys: set) -> list[Conflict]:
+    problem = inst.problem
+    posts = {p.id: p for p in problem.posts}
+    cadres = {c.id: c for c in problem.cadres}
+    units = {u.id: u for u in problem.units}
+    rules = problem.rules
+    used: set = set()
+
+    def post_label(pid: str) -> str:
+        p = posts[pid]
+        unit = units.get(p.unit)
+        return f"{p.name or p.id} ({unit.name or unit.id})" if unit else (p.name or p.id)
+
+    def cadre_label(cid: str) -> str:
+        c = cadres[cid]
+        return f"{c.name} ({c.id})" if c.name else c.id
+
+    def eligibility_for_post(pid: str) -> list[str]:
+        found = [k for k in keys if k[0] in ELIGIBILITY and k[1] == pid]
+        used.update(found)
+        return [rule_requirement(k[0], rules) for k in sorted(found, key=lambda k: ELIGIBILITY.index(k[0]))]
+
+    conflicts: list[Conflict] = []
+    for key in sorted(keys, key=repr):
+        kind = key[0]
+        if kind == "must_fill":
+            pid = key[1]
+            j = inst.post_index[pid]
+            n = int(((inst.opt_post == j) & inst.opt_move).sum())
+            needs = eligibility_for_post(pid)
+            text = f"Vị trí {post_label(pid)} phải có người đảm nhiệm"
+            if needs:
+                text += f", cần cán bộ {join_vi(needs)}: không ai trong {n} ứng viên đáp ứng."
+            elif n == 0 and inst.post_holder[j] < 0:
+                text += ": không có ứng viên nào được đề xuất."
+            else:
+                text += "."
+            conflicts.append(Conflict("must_fill", pid, text))
+            used.add(key)
+    for key in sorted(keys, key=repr):
+        if key in used:
+            continue
+        kind = key[0]
+        if kind == "head_terms":
+            c = cadres[key[1]]
+            i = inst.cadre_index[c.id]
+            targets = sorted({inst.post_ids[inst.opt_post[o]] for o in np.flatnonzero(inst.opt_cadre == i)
+                              if inst.opt_move[o]})
+            needs = []
+            for pid in targets:
+                needs += [n for n in eligibility_for_post(pid) if n not in needs]
+            text = (f"Cán bộ {cadre_label(c.id)} đã {c.head_terms} nhiệm kỳ liên tiếp là người đứng đầu tại "
+                    f"{units[c.head_unit].name if c.head_unit in units else c.head_unit} nên phải luân chuyển")
+            if needs:
+                text += f", nhưng không vị trí nào trong {len(targets)} vị trí đề xuất phù hợp (cần cán bộ {join_vi(needs)})."
+            elif not targets:
+                text += ", nhưng không có vị trí nào được đề xuất cho cán bộ này."
+            else:
+                text += "."
+            conflicts.append(Conflict("head_terms", c.id, text))
+        elif kind == "pinned":
+            cid = key[1]
+            a = next((a for a in problem.pinned if a.cadre == cid), None)
+            where = f"sang {post_label(a.post)}" if a is not None and a.post else "ở lại vị trí hiện tại"
+            conflicts.append(Conflict("pinned", cid, f"Kịch bản cố định {cadre_label(cid)} {where}."))
+        elif kind == "forbidden":
+            conflicts.append(Conflict("forbidden", f"{key[1]}→{key[2]}",
+                                      f"Kịch bản loại trừ điều động {cadre_label(key[1])} sang {post_label(key[2])}."))
+        elif kind in ("leave", "arrive"):
+            u = units[key[1]]
+            limit = u.max_leaving if kind == "leave" else u.max_arriving
+            verb = "chuyển đi" if kind == "leave" else "chuyển đến"
+            conflicts.append(Conflict(kind, u.id, f"Đơn vị {u.name or u.id} chỉ được có tối đa {limit} người {verb}."))
+        elif kind == "family":
+            row = next(r for r in inst.rows if r.kind.startswith("family") and r.subject == key[1])
+            info = row.info
+            if row.kind == "family_collective":
+                unit = units.get(info["collective"])
+                text = (f"{cadre_label(info['a'])} và {cadre_label(info['b'])} có quan hệ gia đình nên không được "
+                        f"cùng trong tập thể lãnh đạo {unit.name if unit else info['collective']} (QĐ 114).")
+            else:
+                text = (f"{cadre_label(info['top'])} không được làm bí thư hoặc chủ tịch tại {info['locality']} khi "
+                        f"người thân là {cadre_label(info['sector_head'])} đứng đầu một ngành nhạy cảm ở đó (QĐ 114).")
+            conflicts.append(Conflict("family", key[1], text))
+        elif kind == "target":
+            t = next(t for t in problem.targets if t.id == key[1])
+            row = next(r for r in inst.rows if r.kind == "target" and r.subject == t.id)
+            attr = ATTRIBUTE_LABELS.get(t.attribute, t.attribute)
+            if t.attribute == "age":
+                attr = f"tuổi từ {t.min_age or 0} đến dưới {t.max_age}" if t.max_age else f"tuổi từ {t.min_age}"
+            bits = []
+            if row.lo is not None:
+                bits.append(f"ít nhất {row.lo}")
+            if row.hi is not None:
+                bits.append(f"nhiều nhất {row.hi}")
+            conflicts.append(Conflict("target", t.id, f"Cơ cấu bắt buộc “{t.name or t.id}”: {' và '.join(bits)} người "
+                                                     f"({attr}) trên {row.info['seats']} vị trí."))
+        elif kind in ELIGIBILITY:
+            pid = key[1]
+            needs = eligibility_for_post(pid)
+            if needs:
+                conflicts.append(Conflict(kind, pid, f"Vị trí {post_label(pid)} cần cán bộ {join_vi(needs)}."))
+        else:
+            conflicts.append(Conflict(str(kind), str(key[1:]), f"{rule_title(str(kind))}: {key[1:]}"))
+        used.add(key)
+    return conflicts

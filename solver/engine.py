@@ -1,0 +1,359 @@
+"""`solve(problem, options) -> Plan`: the algorithm.
+
+1. Compile the problem to options and rows; drop the options that fail a rule.
+2. Min-cost flow without the side rows: the first plan and the first bound. When that
+   plan already keeps every side rule and pays no structure penalty, it is optimal.
+3. Linear relaxation (GLOP) of the whole model: a bound valid for any dual vector, and
+   for each option the bound of any plan using it.
+4. CP-SAT over the options that could still reach the target value (all others are
+   provably worse), hinted with the best plan known. The certified bound is the larger
+   of CP-SAT's bound on that set and the best value a left-out option could reach. When
+   the set turns out too tight, the target is lowered to the plan found and CP-SAT runs
+   again on the larger set.
+5. On request, alternatives within a margin of the best, each differing from the plans
+   before it in at least d moves, searched among the options that could reach the margin.
+6. No plan: the diagnosis pass (solver.diagnosis), which also re-checks the verdict.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from . import diagnosis as diagnosis_module
+from .cpsat import RotationModel, SatResult
+from .explain import build_moves, evaluate, structure_figures, vacancy_chains
+from .instance import Instance, compile_problem
+from .model import Options, Plan, Problem, Progress
+from .relax import LPHandle, build_lp, flow_relaxation, solve_lp
+
+
+def solve(problem: Problem, options: Optional[Options] = None) -> Plan:
+    """Solve a rotation problem. Never raises on a bad or infeasible problem: the plan
+    says so (status "invalid" or "infeasible", with the reasons)."""
+    options = options or Options()
+    started = time.perf_counter()
+    try:
+        inst = compile_problem(problem)
+    except (KeyError, ValueError, TypeError) as exc:
+        return Plan(status="invalid", time=time.perf_counter() - started,
+                    warnings=[f"Bài toán không hợp lệ: {exc!r}"])
+    engine = Engine(inst, options, started)
+    plan = engine.run_direct() if options.method == "direct" else engine.run()
+    plan.time = time.perf_counter() - started
+    plan.warnings = inst.warnings + plan.warnings
+    return plan
+
+
+def gap_of(objective: Optional[int], bound: Optional[int]) -> Optional[float]:
+    if objective is None or bound is None:
+        return None
+    return max(0.0, (bound - objective) / max(1.0, abs(bound)))
+
+
+@dataclass
+class Incumbent:
+    objective: int
+    chosen: np.ndarray
+
+
+class Engine:
+    def __init__(self, inst: Instance, options: Options, started: float) -> None:
+        self.inst = inst
+        self.options = options
+        self.started = started
+        self.deadline = started + options.time_limit
+        self.best: Optional[Incumbent] = None
+        self.bound: Optional[int] = None
+        self.stats: dict = {"options": int(len(inst.opt_cadre)), "eligible": int(inst.active.sum()),
+                            "rows": len(inst.rows), "phases": {}}
+        stop = options.stop
+        if stop is None:
+            self.stop_requested: Callable[[], bool] = lambda: False
+        elif isinstance(stop, threading.Event):
+            self.stop_requested = stop.is_set
+        else:
+            self.stop_requested = stop
+
+    # ----------------------------------------------------------------------------------
+    # bookkeeping
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def progress(self, phase: str, bound: Optional[int] = None, incumbent: Optional[int] = None) -> None:
+        if bound is not None:
+            self.bound = bound if self.bound is None else min(self.bound, bound)
+        if self.options.progress is not None:
+            values = [v for v in (incumbent, self.best.objective if self.best else None) if v is not None]
+            value = max(values) if values else None
+            self.options.progress(Progress(phase, self.elapsed(), value, self.bound, gap_of(value, self.bound)))
+
+    def offer(self, chosen: np.ndarray) -> bool:
+        """A plan found by any phase; kept when feasible and better."""
+        ev = evaluate(self.inst, chosen)
+        if not ev.feasible:
+            return False
+        if self.best is None or ev.objective > self.best.objective:
+            self.best = Incumbent(ev.objective, np.sort(np.asarray(chosen, dtype=np.int64)))
+            return True
+        return False
+
+    def good_enough(self) -> bool:
+        gap = gap_of(self.best.objective if self.best else None, self.bound)
+        return gap is not None and gap <= self.options.relative_gap
+
+    def timed(self, name: str, since: float) -> None:
+        self.stats["phases"][name] = round(time.perf_counter() - since, 4)
+
+    # ----------------------------------------------------------------------------------
+    # the main algorithm
+
+    def run(self) -> Plan:
+        inst, opts = self.inst, self.options
+        active = np.flatnonzero(inst.active)
+
+        # 2. the flow relaxation: first plan, first bound
+        t = time.perf_counter()
+        flow = flow_relaxation(inst, active)
+        self.timed("flow", t)
+        if not flow.feasible:
+            return self.infeasible("flow")
+        self.offer(flow.chosen)
+        self.progress("relaxation", flow.value)
+        if self.best is not None and self.best.objective == flow.value:
+            return self.finish("optimal")
+        if self.stop_requested() or self.left() <= 0:
+            return self.finish_partial()
+
+        # 3. the linear relaxation: a tight bound and a penalty per option
+        t = time.perf_counter()
+        lp = build_lp(inst, active)
+        handle = LPHandle()
+        with _Watch(self.stop_requested, handle.interrupt):
+            lp_result = solve_lp(lp, min(self.left(), max(1.0, self.left())), handle)
+        self.timed("lp", t)
+        self.stats["lp_bound"] = lp_result.bound
+        if lp_result.status == "infeasible":
+            return self.infeasible("lp")
+        if lp_result.status != "optimal":
+            # no usable LP: search over every eligible option, as the direct model does
+            penalty = np.zeros(len(active))
+            upper = flow.value
+        else:
+            penalty = lp_result.penalty
+            upper = min(flow.value, lp_result.bound)
+        self.progress("relaxation", upper)
+        if self.good_enough() or self.stop_requested() or self.left() <= 0:
+            return self.finish_partial()
+
+        # 4. CP-SAT over the options that can still reach the target
+        hint = _round_lp(inst, active, lp_result.x) if lp_result.x is not None else (
+            self.best.chosen if self.best else None)
+        tolerance = opts.relative_gap * max(1.0, abs(upper))
+        # a tight first set (the LP is nearly integral); widened below when it proves too tight
+        target = upper - max(1, min(int(0.5 * tolerance), int(2e-5 * abs(upper)) + 2))
+        solved_sets = 0
+        while True:
+            keep = active[upper - penalty >= target - 1e-9]
+            cut_value = target - 1          # the best a plan using a left-out option can reach
+            if len(keep) == len(active):
+                cut_value = None
+            self.stats.setdefault("search_options", []).append(int(len(keep)))
+            t = time.perf_counter()
+            result = self.search(keep, hint, cut_value, upper)
+            self.timed(f"search{solved_sets}", t)
+            solved_sets += 1
+            if result.has_solution:
+                self.offer(result.chosen)
+                hint = self.best.chosen
+            reduced_bound = result.bound if result.bound is not None else upper
+            if result.status == "INFEASIBLE":
+                reduced_bound = None
+            bound = max(x for x in (reduced_bound, cut_value) if x is not None) if (
+                reduced_bound is not None or cut_value is not None) else None
+            if bound is None:
+                # nothing fits in the kept set and nothing outside it: the problem has no plan
+                return self.infeasible("search")
+            self.progress("search", min(bound, upper))
+            if self.good_enough() or result.stopped or self.stop_requested() or self.left() <= 0.05:
+                break
+            if result.status != "OPTIMAL" and result.status != "INFEASIBLE":
+                break                       # out of time on this set
+            if cut_value is None:
+                break                       # the whole model was solved
+            # the set was too tight: lower the target to what we have (or below)
+            new_target = self.best.objective + 1 if self.best else target - max(1, int(tolerance)) * 4
+            target = min(new_target, target - 1)
+        if self.best is None:
+            return self.finish("unknown")
+        plan = self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
+        # 5. alternatives
+        if opts.alternatives > 0 and not self.stop_requested() and self.left() > 0:
+            t = time.perf_counter()
+            plan.alternatives = self.alternatives(active, penalty, upper)
+            self.timed("alternatives", t)
+        return plan
+
+    def search(self, keep: np.ndarray, hint: Optional[np.ndarray], cut_value: Optional[int],
+               upper: int) -> SatResult:
+        opts = self.options
+        rm = RotationModel(self.inst, keep)
+        if hint is not None:
+            rm.hint(hint)
+
+        def on_solution(objective: int, bound: int) -> bool:
+            global_bound = min(max(bound, cut_value) if cut_value is not None else bound, upper)
+            self.progress("search", global_bound, incumbent=objective)
+            # stop as soon as the certified gap is small enough
+            return gap_of(objective, self.bound) is not None and gap_of(objective, self.bound) <= opts.relative_gap
+
+        return rm.solve(time_limit=self.left(), workers=opts.workers, seed=opts.seed,
+                        relative_gap=opts.relative_gap, on_solution=on_solution,
+                        stop=self.stop_requested if opts.stop is not None else None, log=opts.log,
+                        lp_heavy=True)
+
+    def run_direct(self) -> Plan:
+        """The straightforward model: every eligible option, no relaxation, no hint."""
+        inst, opts = self.inst, self.options
+        active = np.flatnonzero(inst.active)
+        t = time.perf_counter()
+        result = RotationModel(inst, active).solve(
+            time_limit=self.left(), workers=opts.workers, seed=opts.seed, relative_gap=opts.relative_gap,
+            stop=self.stop_requested if opts.stop is not None else None, log=opts.log)
+        self.timed("search0", t)
+        if result.status == "INFEASIBLE":
+            return self.infeasible("direct")
+        if result.has_solution:
+            self.offer(result.chosen)
+        if result.bound is not None:
+            self.progress("search", result.bound)
+        if self.best is None:
+            return self.finish("unknown")
+        return self.finish("optimal" if result.status == "OPTIMAL" else "feasible")
+
+    # ----------------------------------------------------------------------------------
+    # alternatives
+
+    def alternatives(self, active: np.ndarray, penalty: np.ndarray, upper: int) -> list[Plan]:
+        opts, best = self.options, self.best
+        margin = int(opts.alternative_margin * max(1, abs(best.objective)))
+        floor = best.objective - margin
+        keep = np.union1d(active[upper - penalty >= floor - 1e-9], best.chosen)
+        rm = RotationModel(self.inst, keep)
+        rm.add_objective_floor(floor)
+        found = [best.chosen]
+        plans: list[Plan] = []
+        for _ in range(opts.alternatives):
+            if self.stop_requested() or self.left() <= 0:
+                break
+            rm.add_difference(found[-1], opts.alternative_min_difference)
+            rm.hint(found[-1])
+            result = rm.solve(time_limit=self.left() / max(1, opts.alternatives - len(plans)),
+                              workers=opts.workers, seed=opts.seed, relative_gap=opts.relative_gap,
+                              stop=self.stop_requested if opts.stop is not None else None)
+            if not result.has_solution:
+                break
+            found.append(np.sort(result.chosen))
+            plan = self.plan_of(result.chosen, "feasible")
+            plan.bound = None
+            plan.gap = None
+            plan.difference = _difference(self.inst, best.chosen, result.chosen)
+            plans.append(plan)
+            self.progress("alternatives")
+        return plans
+
+    # ----------------------------------------------------------------------------------
+    # results
+
+    def plan_of(self, chosen: np.ndarray, status: str) -> Plan:
+        inst = self.inst
+        ev = evaluate(inst, chosen)
+        moves = build_moves(inst, chosen)
+        names = {p.id: (p.name or p.id) for p in inst.problem.posts}
+        names.update({c.id: (c.name or c.id) for c in inst.problem.cadres})
+        return Plan(status=status, objective=ev.objective, terms=ev.terms, moves=moves,
+                    chains=vacancy_chains(moves, names), structure=structure_figures(inst, chosen))
+
+    def finish(self, status: str) -> Plan:
+        if self.best is None:
+            return Plan(status=status, bound=self.bound, stats=self.stats)
+        plan = self.plan_of(self.best.chosen, status)
+        if self.bound is not None and self.bound < plan.objective:
+            self.bound = plan.objective      # never report a bound below a plan we hold
+        plan.bound = self.bound
+        plan.gap = gap_of(plan.objective, plan.bound)
+        if plan.gap == 0.0:
+            plan.status = "optimal"
+        plan.stats = self.stats
+        return plan
+
+    def finish_partial(self) -> Plan:
+        if self.best is None:
+            return self.finish("unknown")
+        return self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
+
+    def infeasible(self, where: str) -> Plan:
+        """Infeasible is an answer: diagnose, and re-check the verdict on the way."""
+        self.stats["infeasible_at"] = where
+        if not self.options.diagnose:
+            return Plan(status="infeasible", stats=self.stats)
+        t = time.perf_counter()
+        diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()), seed=self.options.seed)
+        infeasible, diagnosis = diagnoser.run()
+        self.timed("diagnosis", t)
+        self.stats["diagnosis_solves"] = diagnoser.solves
+        if infeasible is False:
+            # the re-check found a plan: trust the full model, not the relaxation
+            self.stats["recheck"] = "feasible"
+            return self.run_direct()
+        plan = Plan(status="infeasible", diagnosis=diagnosis, stats=self.stats)
+        if infeasible is None:
+            plan.warnings.append("Chưa kiểm tra lại được kết luận trong thời gian cho phép.")
+        return plan
+
+
+def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:
+    moves_a = set(int(o) for o in a if inst.opt_move[o])
+    moves_b = set(int(o) for o in b if inst.opt_move[o])
+    return len(moves_a ^ moves_b)
+
+
+def _round_lp(inst: Instance, active: np.ndarray, x: Optional[np.ndarray]) -> Optional[np.ndarray]:
+    """The option with the largest LP value for each cadre (a hint, not necessarily feasible)."""
+    if x is None:
+        return None
+    order = np.lexsort((-x, inst.opt_cadre[active]))
+    cadres = inst.opt_cadre[active][order]
+    first = np.r_[True, cadres[1:] != cadres[:-1]]
+    return active[order[first]]
+
+
+class _Watch:
+    """Calls `action` once if `stop()` becomes true while the block runs."""
+
+    def __init__(self, stop: Callable[[], bool], action: Callable[[], None], every: float = 0.02) -> None:
+        self.stop, self.action, self.every = stop, action, every
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            if self.stop():
+                self.action()
+                return
+
+    def __enter__(self) -> "_Watch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join()

@@ -1,0 +1,182 @@
+"""From chosen options to a readable plan: the objective by term, every move with its
+reasons, the vacancy chains and cycles (networkx), the structure before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from .instance import RULE_BIT, Instance
+from .messages import TERM_LABELS, join_vi
+from .model import Chain, Move, StructureFigure, Term
+
+
+@dataclass
+class Evaluation:
+    objective: int
+    terms: list[Term]
+    feasible: bool            # every hard row holds (options are assumed eligible)
+    row_counts: list[int]
+
+
+def evaluate(inst: Instance, chosen: np.ndarray) -> Evaluation:
+    """The objective of a set of chosen options (one per cadre), term by term."""
+    w = inst.problem.weights
+    chosen = np.asarray(chosen, dtype=np.int64)
+    picked = np.zeros(len(inst.opt_cadre), dtype=np.int64)
+    picked[chosen] = 1
+    moves = chosen[inst.opt_move[chosen]]
+    fit = int(inst.opt_fit[chosen].sum())
+    development = int(inst.opt_dev[moves].sum())
+    n_moves = len(moves)
+    distance = inst.n_cadres - int(inst.opt_base[chosen].sum())
+    shortfall = 0
+    structure_penalty = 0
+    feasible = True
+    counts = []
+    for row in inst.rows:
+        count = int(picked[row.options].sum())
+        counts.append(count)
+        short = max(0, row.lo - count) if row.lo is not None else 0
+        over = max(0, count - row.hi) if row.hi is not None else 0
+        if row.hard:
+            feasible &= short == 0 and over == 0
+        else:
+            shortfall += short + over
+            structure_penalty += row.weight * (short + over)
+    terms = [
+        Term("fit", TERM_LABELS["fit"], w.fit, fit, w.fit * fit),
+        Term("development", TERM_LABELS["development"], w.development, development, w.development * development),
+        Term("structure", TERM_LABELS["structure"], w.structure, shortfall, -structure_penalty),
+        Term("moves", TERM_LABELS["moves"], w.moves, n_moves, -w.moves * n_moves),
+        Term("baseline", TERM_LABELS["baseline"], w.baseline, distance, -w.baseline * distance),
+    ]
+    return Evaluation(sum(t.contribution for t in terms), terms, feasible, counts)
+
+
+def build_moves(inst: Instance, chosen: np.ndarray) -> list[Move]:
+    problem = inst.problem
+    chosen = np.asarray(chosen, dtype=np.int64)
+    picked = np.zeros(len(inst.opt_cadre), dtype=bool)
+    picked[chosen] = True
+    before = _row_counts_before(inst)
+    rows_of: dict[int, list[int]] = {}
+    for r, row in enumerate(inst.rows):
+        if row.kind == "target" and row.lo is not None and before[r] < row.lo:
+            for o in row.options:
+                if picked[o]:
+                    rows_of.setdefault(int(o), []).append(r)
+    new_post_of = {int(inst.opt_cadre[o]): int(inst.opt_post[o]) for o in chosen}
+    pinned = {a.cadre for a in problem.pinned}
+    cadres, posts = problem.cadres, problem.posts
+    moves = []
+    for o in sorted(chosen[inst.opt_move[chosen]], key=lambda o: inst.post_ids[inst.opt_post[o]]):
+        i, j = int(inst.opt_cadre[o]), int(inst.opt_post[o])
+        cadre, post = cadres[i], posts[j]
+        from_j = int(inst.cadre_post[i])
+        reasons: list[str] = []
+        holder = int(inst.post_holder[j])
+        if holder < 0:
+            kind = "fills_vacancy"
+            reasons.append("Lấp vị trí đang trống")
+        else:
+            kind = "replaces"
+            dest = new_post_of.get(holder, -1)
+            where = posts[dest].name or posts[dest].id if dest >= 0 else "ngoài danh sách vị trí"
+            reasons.append(f"Thay {cadres[holder].name or cadres[holder].id}, người chuyển sang {where}")
+        if from_j >= 0 and inst.fail[inst.stay_option[i]] & RULE_BIT["head_terms"]:
+            reasons.append(f"Bắt buộc luân chuyển: đã {cadre.head_terms} nhiệm kỳ liên tiếp là người đứng đầu "
+                           f"tại {cadre.head_unit}")
+        if post.rank > cadre.rank:
+            reasons.append("Bổ nhiệm cao hơn một bậc (cán bộ có triển vọng nổi trội)")
+        reasons.append(f"Mức phù hợp {int(inst.opt_fit[o])}/100")
+        if inst.opt_dev[o]:
+            reasons.append(f"Giá trị phát triển {int(inst.opt_dev[o])}"
+                           + (f" (từ {inst.cadre_unit[i]} sang {post.unit})" if inst.cadre_unit[i] != post.unit else ""))
+        for r in rows_of.get(int(o), []):
+            reasons.append(f"Bổ sung cơ cấu: {inst.rows[r].info.get('name') or inst.rows[r].subject}")
+        if cadre.id in pinned:
+            reasons.append("Bố trí cố định theo kịch bản")
+        if inst.opt_base[o]:
+            reasons.append("Có trong phương án đã duyệt")
+        k = int(inst.opt_cand[o])
+        if k >= 0:
+            reasons.extend(problem.candidates[k].reasons)
+        moves.append(Move(
+            cadre=cadre.id, to_post=post.id, from_post=posts[from_j].id if from_j >= 0 else None,
+            from_unit=inst.cadre_unit[i], to_unit=post.unit, fit=int(inst.opt_fit[o]),
+            development=int(inst.opt_dev[o]), kind=kind, reasons=reasons,
+        ))
+    return moves
+
+
+def vacancy_chains(moves: list[Move], names: dict[str, str] | None = None) -> list[Chain]:
+    """Vacancy chains and cycles. Each move is an edge from the post left to the post
+    taken (a cadre from outside starts at a node of their own); every post has at most
+    one edge in and one out, so the components are paths and cycles. A path is read from
+    the post that was vacant: it is filled by a cadre whose post is then filled, and so on,
+    until a cadre from outside or a post left vacant ends it."""
+    names = names or {}
+    graph = nx.DiGraph()
+    for m in moves:
+        source = m.from_post if m.from_post is not None else f"outside:{m.cadre}"
+        graph.add_edge(source, m.to_post, cadre=m.cadre)
+    chains = []
+    for component in nx.weakly_connected_components(graph):
+        sub = graph.subgraph(component)
+        cycle = None
+        if all(sub.in_degree(n) == 1 and sub.out_degree(n) == 1 for n in sub):
+            cycle = nx.find_cycle(sub)
+        if cycle is not None:
+            cadres = [sub.edges[e]["cadre"] for e in cycle]
+            posts = [e[1] for e in cycle]
+            text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts))
+            chains.append(Chain("cycle", cadres, posts, None, f"Hoán đổi vòng: {text}"))
+            continue
+        order = list(nx.topological_sort(sub))       # from the start of the path to its end
+        if len(order) < 3 and not (order and not order[0].startswith("outside:")):
+            continue                                   # a single move from outside: no chain
+        edges = list(zip(order, order[1:]))
+        # read from the vacancy: last edge first
+        cadres = [sub.edges[e]["cadre"] for e in reversed(edges)]
+        posts = [e[1] for e in reversed(edges)]
+        opens = None if order[0].startswith("outside:") else order[0]
+        parts = [f"{names.get(p, p)} do {names.get(c, c)} đảm nhiệm" for c, p in zip(cadres, posts)]
+        tail = f"; {names.get(opens, opens)} để trống" if opens else ""
+        chains.append(Chain("chain", cadres, posts, opens, "Chuỗi vị trí trống: " + join_vi(parts) + tail))
+    chains.sort(key=lambda c: (c.kind, c.posts))
+    return chains
+
+
+def _row_counts_before(inst: Instance) -> list[int]:
+    stays = np.zeros(len(inst.opt_cadre), dtype=bool)
+    holders = np.flatnonzero(inst.cadre_post >= 0)
+    stays[inst.stay_option[holders]] = True
+    return [int(stays[row.options].sum()) for row in inst.rows]
+
+
+def structure_figures(inst: Instance, chosen: np.ndarray) -> list[StructureFigure]:
+    picked = np.zeros(len(inst.opt_cadre), dtype=bool)
+    picked[np.asarray(chosen, dtype=np.int64)] = True
+    before = _row_counts_before(inst)
+    targets = {t.id: t for t in inst.problem.targets}
+    out = []
+    for r, row in enumerate(inst.rows):
+        if row.kind != "target":
+            continue
+        t = targets[row.subject]
+        after = int(picked[row.options].sum())
+
+        def off(count: int) -> int:
+            return (max(0, row.lo - count) if row.lo is not None else 0) + \
+                   (max(0, count - row.hi) if row.hi is not None else 0)
+
+        scope = f"đơn vị {t.unit}" if t.unit is not None else f"cấp {t.level}"
+        out.append(StructureFigure(
+            target=t.id, name=t.name, scope=scope, attribute=t.attribute, seats=row.info["seats"],
+            need=row.lo, cap=row.hi, before=before[r], after=after, shortfall_before=off(before[r]),
+            shortfall_after=off(after), hard=row.hard,
+        ))
+    return out

@@ -1,0 +1,410 @@
+"""The problem compiled to arrays: every option of every cadre, its score, the rules it
+fails, and the side constraints as count rows over options.
+
+An *option* is one way a cadre can end: stay (in their post, or outside the problem's
+posts when they hold none) or move to a candidate post. Exactly one option per cadre is
+chosen; each post receives at most one (exactly one when it must be filled). Everything
+else is a *row*: a count of chosen options that must lie in [lo, hi] (hard) or costs
+`weight` per unit outside it (soft). All row coefficients are 1, which keeps the
+relaxations simple.
+
+Options that fail a rule stay in the arrays (the diagnosis needs them) with the failed
+rules in `fail`; the models use the `active` ones.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from . import eligibility
+from .model import PAIR_RULES, Cadre, Post, Problem, Target
+
+#: rule ids an option can fail, with their bit in `Instance.fail`
+OPTION_RULES = PAIR_RULES + ("pinned",)
+RULE_BIT = {rule: 1 << i for i, rule in enumerate(OPTION_RULES)}
+OUTSIDE = -1
+
+
+@dataclass(slots=True)
+class Row:
+    kind: str                 # leave, arrive, family_collective, family_sector, target
+    subject: str              # the unit, relation or target it is about
+    options: np.ndarray       # option indices counted (all options, active or not)
+    lo: Optional[int] = None
+    hi: Optional[int] = None
+    hard: bool = True
+    weight: int = 0           # per unit outside [lo, hi] when soft
+    info: dict = field(default_factory=dict)
+
+
+@dataclass
+class Instance:
+    problem: Problem
+    cadre_ids: list[str]
+    post_ids: list[str]
+    cadre_index: dict[str, int]
+    post_index: dict[str, int]
+    post_unit: list[str]
+    post_must: np.ndarray           # bool[P]
+    post_holder: np.ndarray         # int[P], -1 when vacant
+    cadre_post: np.ndarray          # int[C], -1 when holding none of the posts
+    cadre_unit: list[Optional[str]]
+    # options
+    opt_cadre: np.ndarray           # int[O]
+    opt_post: np.ndarray            # int[O], OUTSIDE for staying outside
+    opt_move: np.ndarray            # bool[O]
+    opt_fit: np.ndarray             # int[O]
+    opt_dev: np.ndarray             # int[O]
+    opt_cand: np.ndarray            # int[O], candidate index or -1 for a stay
+    opt_base: np.ndarray            # bool[O], the approved baseline's outcome for the cadre
+    opt_score: np.ndarray           # int64[O], contribution to the objective when chosen
+    fail: np.ndarray                # int64[O], bit mask of failed rules (RULE_BIT)
+    stay_option: np.ndarray         # int[C]
+    rows: list[Row]
+    constant: int                   # objective constant (baseline distance counts from it)
+    warnings: list[str]
+    cadre_fail: dict[int, list[str]]  # cadre-level failures, for messages
+    pins: dict[int, int] = field(default_factory=dict)   # pinned cadre -> its pinned option
+
+    @property
+    def n_cadres(self) -> int:
+        return len(self.cadre_ids)
+
+    @property
+    def n_posts(self) -> int:
+        return len(self.post_ids)
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.fail == 0
+
+    def failed_rules(self, option: int) -> list[str]:
+        mask = int(self.fail[option])
+        return [rule for rule in OPTION_RULES if mask & RULE_BIT[rule]]
+
+
+def target_need_cap(target: Target, seats: int) -> tuple[Optional[int], Optional[int]]:
+    """The count a target requires (rounded up) and allows (rounded down) of `seats`."""
+    need = cap = None
+    if target.min_count is not None:
+        need = target.min_count
+    if target.min_share is not None:
+        share_need = math.ceil(target.min_share * seats - 1e-9)
+        need = share_need if need is None else max(need, share_need)
+    if target.max_count is not None:
+        cap = target.max_count
+    if target.max_share is not None:
+        share_cap = math.floor(target.max_share * seats + 1e-9)
+        cap = share_cap if cap is None else min(cap, share_cap)
+    return need, cap
+
+
+def has_attribute(cadre: Cadre, target: Target) -> bool:
+    if target.attribute == "female":
+        return cadre.sex == "F"
+    if target.attribute == "minority":
+        return cadre.minority
+    lo = target.min_age if target.min_age is not None else -1
+    hi = target.max_age if target.max_age is not None else 10_000
+    return lo <= cadre.age < hi
+
+
+def target_posts(problem: Problem, target: Target) -> list[Post]:
+    if target.unit is not None:
+        return [p for p in problem.posts if p.unit == target.unit]
+    levels = {u.id: u.level for u in problem.units}
+    return [p for p in problem.posts if levels.get(p.unit) == target.level]
+
+
+def compile_problem(problem: Problem) -> Instance:
+    rules, weights = problem.rules, problem.weights
+    warnings: list[str] = []
+    cadre_ids = [c.id for c in problem.cadres]
+    post_ids = [p.id for p in problem.posts]
+    cidx = {c: i for i, c in enumerate(cadre_ids)}
+    pidx = {p: i for i, p in enumerate(post_ids)}
+    units = {u.id: u for u in problem.units}
+    n_c, n_p = len(cadre_ids), len(post_ids)
+
+    post_holder = np.full(n_p, -1, dtype=np.int64)
+    cadre_post = np.full(n_c, -1, dtype=np.int64)
+    for j, p in enumerate(problem.posts):
+        if p.holder is not None:
+            post_holder[j] = cidx[p.holder]
+            cadre_post[cidx[p.holder]] = j
+    post_must = np.array([p.must_fill for p in problem.posts], dtype=bool)
+    post_unit = [p.unit for p in problem.posts]
+    post_locality = [p.locality if p.locality is not None else (units[p.unit].locality if p.unit in units else None)
+                     for p in problem.posts]
+    cadre_unit: list[Optional[str]] = []
+    for i, c in enumerate(problem.cadres):
+        cadre_unit.append(post_unit[cadre_post[i]] if cadre_post[i] >= 0 else c.unit)
+
+    # ---- cadre-level failures, once per cadre
+    cadre_fail_bits = np.zeros(n_c, dtype=np.int64)
+    cadre_fail: dict[int, list[str]] = {}
+    for i, c in enumerate(problem.cadres):
+        failed = eligibility.cadre_failures(c, rules)
+        if failed:
+            cadre_fail[i] = failed
+            cadre_fail_bits[i] = sum(RULE_BIT[r] for r in failed)
+
+    # ---- options: one stay per cadre, then the candidate moves (deduplicated)
+    baseline = {a.cadre: a.post for a in problem.baseline}
+    o_cadre: list[int] = []
+    o_post: list[int] = []
+    o_fit: list[int] = []
+    o_dev: list[int] = []
+    o_cand: list[int] = []
+    o_fail: list[int] = []
+    stay_option = np.empty(n_c, dtype=np.int64)
+    for i, c in enumerate(problem.cadres):
+        stay_option[i] = len(o_cadre)
+        j = int(cadre_post[i])
+        o_cadre.append(i)
+        o_post.append(j)
+        o_fit.append(c.current_fit if j >= 0 else 0)
+        o_dev.append(0)
+        o_cand.append(-1)
+        bits = 0
+        if j >= 0 and eligibility.head_limit_reached(c, problem.posts[j], rules):
+            bits |= RULE_BIT["head_terms"]
+        o_fail.append(bits)
+
+    seen: dict[tuple[int, int], int] = {}
+    forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}
+    cadres, posts = problem.cadres, problem.posts
+    for k, cand in enumerate(problem.candidates):
+        i, j = cidx[cand.cadre], pidx[cand.post]
+        if cadre_post[i] == j:
+            warnings.append(f"Bỏ qua đề xuất {cand.cadre} → {cand.post}: cán bộ đang giữ vị trí này.")
+            continue
+        if (i, j) in seen:
+            warnings.append(f"Đề xuất {cand.cadre} → {cand.post} bị lặp; dùng đề xuất đầu tiên.")
+            continue
+        seen[(i, j)] = len(o_cadre)
+        bits = int(cadre_fail_bits[i])
+        for rule in eligibility.pair_failures(cadres[i], posts[j], rules, post_locality[j]):
+            bits |= RULE_BIT[rule]
+        if cand.precheck:
+            bits |= RULE_BIT["precheck"]
+        if (cand.cadre, cand.post) in forbidden:
+            bits |= RULE_BIT["forbidden"]
+        o_cadre.append(i)
+        o_post.append(j)
+        o_fit.append(cand.fit)
+        o_dev.append(cand.development)
+        o_cand.append(k)
+        o_fail.append(bits)
+
+    # ---- pinned moves: the pinned option only, for that cadre and that post
+    pinned_option: dict[int, int] = {}
+    for a in problem.pinned:
+        i = cidx[a.cadre]
+        if a.post is None or (cadre_post[i] >= 0 and post_ids[cadre_post[i]] == a.post):
+            pinned_option[i] = int(stay_option[i])
+            continue
+        j = pidx[a.post]
+        if (i, j) not in seen:   # a pin the pools did not propose: add it, with no scores
+            warnings.append(f"Cố định {a.cadre} → {a.post} không có trong danh sách đề xuất; thêm với điểm 0.")
+            seen[(i, j)] = len(o_cadre)
+            bits = int(cadre_fail_bits[i])
+            for rule in eligibility.pair_failures(cadres[i], posts[j], rules, post_locality[j]):
+                bits |= RULE_BIT[rule]
+            if (a.cadre, a.post) in forbidden:
+                bits |= RULE_BIT["forbidden"]
+            o_cadre.append(i)
+            o_post.append(j)
+            o_fit.append(0)
+            o_dev.append(0)
+            o_cand.append(-1)
+            o_fail.append(bits)
+        pinned_option[i] = seen[(i, j)]
+
+    opt_cadre = np.array(o_cadre, dtype=np.int64)
+    opt_post = np.array(o_post, dtype=np.int64)
+    opt_fit = np.array(o_fit, dtype=np.int64)
+    opt_dev = np.array(o_dev, dtype=np.int64)
+    opt_cand = np.array(o_cand, dtype=np.int64)
+    fail = np.array(o_fail, dtype=np.int64)
+    opt_move = np.ones(len(o_cadre), dtype=bool)
+    opt_move[stay_option] = False
+
+    if pinned_option:
+        pin_bit = RULE_BIT["pinned"]
+        pinned_cadres = np.zeros(n_c, dtype=bool)
+        keep = np.zeros(len(o_cadre), dtype=bool)
+        taken_posts = np.zeros(n_p, dtype=bool)
+        for i, o in pinned_option.items():
+            pinned_cadres[i] = True
+            keep[o] = True
+            if opt_post[o] >= 0:
+                taken_posts[opt_post[o]] = True
+        off = pinned_cadres[opt_cadre] & ~keep
+        into = (opt_post >= 0) & ~keep
+        off |= into & taken_posts[np.maximum(opt_post, 0)]
+        fail[off] |= pin_bit
+
+    # ---- objective: the score of each option
+    opt_base = np.zeros(len(o_cadre), dtype=bool)
+    for i, c in enumerate(problem.cadres):
+        target = baseline.get(c.id, "__stay__")
+        if target == "__stay__" or target is None or (cadre_post[i] >= 0 and post_ids[cadre_post[i]] == target):
+            opt_base[stay_option[i]] = True
+        elif (i, pidx[target]) in seen:
+            opt_base[seen[(i, pidx[target])]] = True
+    opt_score = (weights.fit * opt_fit + opt_move * (weights.development * opt_dev - weights.moves)
+                 + weights.baseline * opt_base.astype(np.int64))
+    constant = -weights.baseline * n_c
+
+    instance = Instance(
+        problem=problem, cadre_ids=cadre_ids, post_ids=post_ids, cadre_index=cidx, post_index=pidx,
+        post_unit=post_unit, post_must=post_must, post_holder=post_holder, cadre_post=cadre_post,
+        cadre_unit=cadre_unit, opt_cadre=opt_cadre, opt_post=opt_post, opt_move=opt_move, opt_fit=opt_fit,
+        opt_dev=opt_dev, opt_cand=opt_cand, opt_base=opt_base, opt_score=opt_score.astype(np.int64), fail=fail,
+        stay_option=stay_option, rows=[], constant=constant, warnings=warnings, cadre_fail=cadre_fail,
+        pins=pinned_option,
+    )
+    instance.rows = _rows(instance, post_locality)
+    return instance
+
+
+# --------------------------------------------------------------------------------------
+# Side constraints as count rows
+
+
+def _rows(inst: Instance, post_locality: list[Optional[str]]) -> list[Row]:
+    return (_unit_limit_rows(inst) + _family_rows(inst, post_locality) + _target_rows(inst))
+
+
+def _unit_limit_rows(inst: Instance) -> list[Row]:
+    """Per unit: at most `max_leaving` of its cadres move to another unit, and at most
+    `max_arriving` cadres from other units move in."""
+    problem = inst.problem
+    rows: list[Row] = []
+    limited = [u for u in problem.units if u.max_leaving is not None or u.max_arriving is not None]
+    if not limited:
+        return rows
+    codes: dict[Optional[str], int] = {None: -1}
+    for name in inst.post_unit + inst.cadre_unit:
+        codes.setdefault(name, len(codes))
+    post_code = np.array([codes[u] for u in inst.post_unit] + [-2], dtype=np.int64)   # -2: outside
+    to_unit = post_code[inst.opt_post]                         # OUTSIDE (-1) maps to the extra -2
+    from_unit = np.array([codes[u] for u in inst.cadre_unit], dtype=np.int64)[inst.opt_cadre]
+    moving = inst.opt_move & (to_unit != from_unit)
+    leaving = np.flatnonzero(moving)
+    by_from = _group(from_unit[leaving], leaving)
+    by_to = _group(to_unit[leaving], leaving)
+    for u in limited:
+        code = codes.get(u.id, -3)
+        if u.max_leaving is not None:
+            opts = by_from.get(code, np.empty(0, dtype=np.int64))
+            if len(opts) > u.max_leaving:
+                rows.append(Row("leave", u.id, opts, hi=u.max_leaving))
+        if u.max_arriving is not None:
+            opts = by_to.get(code, np.empty(0, dtype=np.int64))
+            if len(opts) > u.max_arriving:
+                rows.append(Row("arrive", u.id, opts, hi=u.max_arriving))
+    return rows
+
+
+def _group(keys: np.ndarray, values: np.ndarray) -> dict[int, np.ndarray]:
+    """values grouped by key (both arrays of the same length)."""
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(keys)]
+    return {int(keys[a]): values[a:b] for a, b in zip(starts, ends)}
+
+
+def _family_rows(inst: Instance, post_locality: list[Optional[str]]) -> list[Row]:
+    """QĐ 114: relatives may not sit in one leadership collective (which covers head and
+    deputy of one unit), nor be party secretary or government head of a locality while
+    the other heads one of the 13 sectors there."""
+    problem = inst.problem
+    kinds = set(problem.rules.family_kinds)
+    relations = [r for r in problem.relations if r.kind in kinds and r.a != r.b]
+    if not relations:
+        return []
+    collective = [p.collective or p.unit for p in problem.posts]
+    top = [p.top_leader for p in problem.posts]
+    sector_head = [bool(p.sector) and p.is_head for p in problem.posts]
+    by_cadre: dict[int, list[int]] = {}
+    for o in range(len(inst.opt_cadre)):
+        if inst.opt_post[o] >= 0:
+            by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
+    rows: list[Row] = []
+    for r_index, rel in enumerate(relations):
+        a, b = inst.cadre_index[rel.a], inst.cadre_index[rel.b]
+        oa, ob = by_cadre.get(a, []), by_cadre.get(b, [])
+        info = {"a": rel.a, "b": rel.b, "kind": rel.kind}
+        # the same collective
+        groups_a: dict[str, list[int]] = {}
+        for o in oa:
+            groups_a.setdefault(collective[inst.opt_post[o]], []).append(o)
+        groups_b: dict[str, list[int]] = {}
+        for o in ob:
+            groups_b.setdefault(collective[inst.opt_post[o]], []).append(o)
+        for k in sorted(set(groups_a) & set(groups_b)):
+            rows.append(Row("family_collective", f"{rel.a}~{rel.b}@{k}",
+                            np.array(groups_a[k] + groups_b[k], dtype=np.int64), hi=1,
+                            info=dict(info, collective=k)))
+        # secretary / government head vs the head of a sensitive sector, same locality
+        for x, y, ox, oy in ((rel.a, rel.b, oa, ob), (rel.b, rel.a, ob, oa)):
+            tops: dict[str, list[int]] = {}
+            for o in ox:
+                j = inst.opt_post[o]
+                if top[j] and post_locality[j] is not None:
+                    tops.setdefault(post_locality[j], []).append(o)
+            heads: dict[str, list[int]] = {}
+            for o in oy:
+                j = inst.opt_post[o]
+                if sector_head[j] and post_locality[j] is not None:
+                    heads.setdefault(post_locality[j], []).append(o)
+            for loc in sorted(set(tops) & set(heads)):
+                rows.append(Row("family_sector", f"{x}~{y}@{loc}",
+                                np.array(tops[loc] + heads[loc], dtype=np.int64), hi=1,
+                                info=dict(info, top=x, sector_head=y, locality=loc)))
+    return rows
+
+
+def _target_rows(inst: Instance) -> list[Row]:
+    """Structure targets: the count of resulting holders with the attribute among the
+    scope's posts lies between the requirement and the cap."""
+    problem = inst.problem
+    rows: list[Row] = []
+    if not problem.targets:
+        return rows
+    female = np.array([c.sex == "F" for c in problem.cadres], dtype=bool)
+    minority = np.array([c.minority for c in problem.cadres], dtype=bool)
+    age = np.array([c.age for c in problem.cadres], dtype=np.int64)
+    levels = {u.id: u.level for u in problem.units}
+    post_level = [levels.get(u) for u in inst.post_unit]
+    for t in problem.targets:
+        if t.unit is not None:
+            posts = [j for j, u in enumerate(inst.post_unit) if u == t.unit]
+        else:
+            posts = [j for j, lv in enumerate(post_level) if lv == t.level]
+        seats = len(posts)
+        need, cap = target_need_cap(t, seats)
+        if need is None and cap is None:
+            continue
+        in_scope = np.zeros(inst.n_posts + 1, dtype=bool)     # the extra slot is OUTSIDE
+        in_scope[posts] = True
+        if t.attribute == "female":
+            with_attr = female
+        elif t.attribute == "minority":
+            with_attr = minority
+        else:
+            lo = t.min_age if t.min_age is not None else -1
+            hi = t.max_age if t.max_age is not None else 10_000
+            with_attr = (age >= lo) & (age < hi)
+        opts = np.flatnonzero(in_scope[inst.opt_post] & with_attr[inst.opt_cadre])
+        weight = t.weight if t.weight is not None else problem.weights.structure
+        rows.append(Row("target", t.id, opts, lo=need, hi=cap, hard=t.hard, weight=weight,
+                        info={"seats": seats, "name": t.name}))
+    return rows

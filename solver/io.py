@@ -1,0 +1,236 @@
+"""JSON in, JSON out: the problem and the plan as plain dictionaries.
+
+The shapes are those of the dataclasses in `solver.model`, field for field, and are
+described by `solver/schema/problem.schema.json` and `plan.schema.json`. Reading is
+strict: an unknown field, a wrong type or a dangling reference is an error naming the
+place (`posts[12].unit`), so a malformed file never reaches the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from functools import cache
+from pathlib import Path
+from typing import Any, Union
+
+from .model import Options, Plan, Problem
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+FORMAT = "quyhoach.rotation-problem/1"
+PLAN_FORMAT = "quyhoach.rotation-plan/1"
+
+
+class ProblemFormatError(ValueError):
+    """The JSON does not describe a valid problem; the message names the place."""
+
+
+# --------------------------------------------------------------------------------------
+# dataclass <-> dict
+
+
+def _to_plain(value: Any, *, keep_defaults: bool) -> Any:
+    if dataclasses.is_dataclass(value):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if not keep_defaults and _is_default(f, v):
+                continue
+            out[f.name] = _to_plain(v, keep_defaults=keep_defaults)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v, keep_defaults=keep_defaults) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_plain(v, keep_defaults=keep_defaults) for k, v in value.items()}
+    return value
+
+
+def _is_default(f: dataclasses.Field, value: Any) -> bool:
+    if f.default is not dataclasses.MISSING:
+        return value == f.default
+    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
+        return value == f.default_factory()  # type: ignore[misc]
+    return False
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _from_plain(tp: Any, data: Any, where: str) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if data is None:
+            return None
+        return _from_plain(args[0], data, where) if len(args) == 1 else data
+    if origin is list:
+        if not isinstance(data, list):
+            raise ProblemFormatError(f"{where}: cần một danh sách (list), nhận {type(data).__name__}")
+        (item,) = typing.get_args(tp)
+        return [_from_plain(item, v, f"{where}[{i}]") for i, v in enumerate(data)]
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise ProblemFormatError(f"{where}: cần một đối tượng (object)")
+        _, item = typing.get_args(tp)
+        return {str(k): _from_plain(item, v, f"{where}.{k}") for k, v in data.items()}
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise ProblemFormatError(f"{where}: cần một đối tượng (object)")
+        hints = _hints(tp)
+        names = {f.name for f in dataclasses.fields(tp)}
+        unknown = set(data) - names
+        if unknown:
+            raise ProblemFormatError(f"{where}: trường không có trong định dạng: {', '.join(sorted(unknown))}")
+        kwargs = {k: _from_plain(hints[k], v, f"{where}.{k}") for k, v in data.items()}
+        try:
+            return tp(**kwargs)
+        except TypeError as exc:
+            missing = [f.name for f in dataclasses.fields(tp)
+                       if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+                       and f.name not in data]
+            raise ProblemFormatError(f"{where}: thiếu trường bắt buộc: {', '.join(missing)}") from exc
+    if tp is bool:
+        if not isinstance(data, bool):
+            raise ProblemFormatError(f"{where}: cần true/false, nhận {data!r}")
+        return data
+    if tp is int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            if isinstance(data, float) and data.is_integer():
+                return int(data)
+            raise ProblemFormatError(f"{where}: cần một số nguyên, nhận {data!r}")
+        return data
+    if tp is float:
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            raise ProblemFormatError(f"{where}: cần một số, nhận {data!r}")
+        return float(data)
+    if tp is str:
+        if not isinstance(data, str):
+            raise ProblemFormatError(f"{where}: cần một chuỗi, nhận {data!r}")
+        return data
+    return data
+
+
+# --------------------------------------------------------------------------------------
+# Problem
+
+
+def problem_to_dict(problem: Problem) -> dict:
+    out = {"format": FORMAT}
+    out.update(_to_plain(problem, keep_defaults=False))
+    # rules and weights are always written out in full: the plan is only readable with them
+    out["rules"] = _to_plain(problem.rules, keep_defaults=True)
+    out["weights"] = _to_plain(problem.weights, keep_defaults=True)
+    return out
+
+
+def problem_from_dict(data: dict) -> Problem:
+    if not isinstance(data, dict):
+        raise ProblemFormatError("tệp bài toán phải là một đối tượng JSON")
+    data = dict(data)
+    fmt = data.pop("format", FORMAT)
+    if fmt != FORMAT:
+        raise ProblemFormatError(f"định dạng '{fmt}' không được hỗ trợ (cần '{FORMAT}')")
+    problem = _from_plain(Problem, data, "problem")
+    validate_references(problem)
+    return problem
+
+
+def validate_references(problem: Problem) -> None:
+    """Ids are unique and every reference points at something that exists."""
+    def unique(items, what):
+        ids = [x.id for x in items]
+        if len(set(ids)) != len(ids):
+            seen, dup = set(), None
+            for i in ids:
+                if i in seen:
+                    dup = i
+                    break
+                seen.add(i)
+            raise ProblemFormatError(f"{what}: mã '{dup}' bị trùng")
+        return set(ids)
+
+    unit_ids = unique(problem.units, "units")
+    post_ids = unique(problem.posts, "posts")
+    cadre_ids = unique(problem.cadres, "cadres")
+    target_ids = unique(problem.targets, "targets")
+    del target_ids
+    holders: dict[str, str] = {}
+    for i, p in enumerate(problem.posts):
+        if p.unit not in unit_ids:
+            raise ProblemFormatError(f"posts[{i}].unit: không có đơn vị '{p.unit}'")
+        if p.holder is not None:
+            if p.holder not in cadre_ids:
+                raise ProblemFormatError(f"posts[{i}].holder: không có cán bộ '{p.holder}'")
+            if p.holder in holders:
+                raise ProblemFormatError(
+                    f"posts[{i}].holder: cán bộ '{p.holder}' đã giữ vị trí '{holders[p.holder]}'")
+            holders[p.holder] = p.id
+    for i, c in enumerate(problem.candidates):
+        if c.cadre not in cadre_ids:
+            raise ProblemFormatError(f"candidates[{i}].cadre: không có cán bộ '{c.cadre}'")
+        if c.post not in post_ids:
+            raise ProblemFormatError(f"candidates[{i}].post: không có vị trí '{c.post}'")
+    for i, r in enumerate(problem.relations):
+        for side in ("a", "b"):
+            if getattr(r, side) not in cadre_ids:
+                raise ProblemFormatError(f"relations[{i}].{side}: không có cán bộ '{getattr(r, side)}'")
+    for i, t in enumerate(problem.targets):
+        if t.attribute not in ("female", "minority", "age"):
+            raise ProblemFormatError(f"targets[{i}].attribute: '{t.attribute}' (cần female, minority hoặc age)")
+        if (t.unit is None) == (t.level is None):
+            raise ProblemFormatError(f"targets[{i}]: cần đúng một trong hai phạm vi 'unit' hoặc 'level'")
+        if t.unit is not None and t.unit not in unit_ids:
+            raise ProblemFormatError(f"targets[{i}].unit: không có đơn vị '{t.unit}'")
+    for name in ("pinned", "forbidden", "baseline"):
+        for i, a in enumerate(getattr(problem, name)):
+            if a.cadre not in cadre_ids:
+                raise ProblemFormatError(f"{name}[{i}].cadre: không có cán bộ '{a.cadre}'")
+            if a.post is not None and a.post not in post_ids:
+                raise ProblemFormatError(f"{name}[{i}].post: không có vị trí '{a.post}'")
+
+
+def load_problem(path: str | Path) -> Problem:
+    with open(path, encoding="utf-8") as handle:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise ProblemFormatError(f"JSON không hợp lệ: {exc}") from exc
+    return problem_from_dict(data)
+
+
+def dump_problem(problem: Problem, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(problem_to_dict(problem), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# Plan and options
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    out = {"format": PLAN_FORMAT}
+    out.update(_to_plain(plan, keep_defaults=True))
+    return out
+
+
+def plan_from_dict(data: dict) -> Plan:
+    data = dict(data)
+    data.pop("format", None)
+    return _from_plain(Plan, data, "plan")
+
+
+def dump_plan(plan: Plan, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def load_plan(path: str | Path) -> Plan:
+    return plan_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def options_from_dict(data: dict) -> Options:
+    """Options from JSON (the callbacks cannot come from a file)."""
+    data = {k: v for k, v in data.items() if k not in ("progress", "stop")}
+    return _from_plain(Options, data, "options")
