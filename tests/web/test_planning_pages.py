@@ -339,3 +339,12 @@ def test_a_new_regulation_becomes_a_new_rule_set(client, session, province):
     bad = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/phien-ban-moi", headers=HX, data={
         "ma": "QD998-TEST", "ten": "Thử", "can_cu": "Thử", "hieu_luc_tu": "31/02/2027"})
     assert bad.status_code == 422 and "dd/mm/yyyy" in bad.get_data(as_text=True)
+
+
+def test_a_per_level_parameter_must_keep_every_level(client, session, province):
+    response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/young_age", headers=HX,
+                           data={"gia_tri": '{"province": 42}'})
+    assert response.status_code == 422 and "thiếu giá trị cho cấp" in response.get_data(as_text=True)
+    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/young_age", headers=HX,
+                     data={"gia_tri": '{"central": 45, "province": 42, "district": 35, "commune": 35}'})
+    assert ok.status_code == 200 and "Tỉnh: dưới 42" in ok.get_data(as_text=True)

@@ -437,9 +437,14 @@ def param_row(session: Session, code: str, key: str) -> ParamRow | None:
 _SHARE_KEYS = {"minority_min_share", "ballot_first_round_min_share"}
 
 
-def _validate(key: str, value: Any) -> None:
-    """The parameter's meaning, beyond its type: shares between 0 and 1, known codes."""
+def _validate(key: str, value: Any, current: Any = None) -> None:
+    """The parameter's meaning, beyond its type: shares between 0 and 1, known codes, and
+    per-level values for every level the current value has."""
     err = rule_service.ParameterError
+    if key in ("age_bands", "young_age") and isinstance(current, dict):
+        missing = [level for level in current if level not in value]
+        if missing:
+            raise err("thiếu giá trị cho cấp: " + ", ".join(missing) + " (ghi đủ mọi cấp)")
     if key in _SHARE_KEYS and not 0 <= value <= 1:
         raise err("tỷ lệ phải từ 0 đến 1 (ví dụ 0.3 là 30%)")
     if key == "rating_window_years" and not 1 <= value <= 10:
@@ -518,7 +523,7 @@ def set_parameter(session: Session, code: str, key: str, text: str,
     if key not in row.unconfirmed:
         raise rule_service.ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
     value = parse_parameter(row.params[key], text)
-    _validate(key, value)
+    _validate(key, value, row.params[key])
     before = _rule_set_data(session, code)
     saved = rule_service.update_parameter(session, code, key, value)  # moves the data stamp
     changes = None
