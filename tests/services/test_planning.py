@@ -236,3 +236,14 @@ def test_only_unconfirmed_parameters_are_editable(session, province):
         rules.update_parameter(session, "QD377-2025", "pool_max_per_title", 4)
     with pytest.raises(rules.ParameterError, match="kiểu"):
         rules.update_parameter(session, "QD377-2025", "rating_window_years", "năm")
+
+
+def test_a_new_regulation_takes_its_own_numbers(session, province):
+    from quyhoach.services import rules
+
+    rules.create_version(session, "QD377-2025", code="QD400-2027", name="Quy định 400 (thử)",
+                         legal_basis="Quy định 400-QĐ/TW", valid_from=dt.date(2027, 1, 1))
+    rules.update_parameter(session, "QD400-2027", "pool_max_per_title", 4)
+    session.commit()
+    assert rules.in_force(session, "planning", dt.date(2027, 2, 1))["pool_max_per_title"] == 4
+    assert rules.in_force(session, "planning", ON)["pool_max_per_title"] == 3

@@ -60,6 +60,13 @@ class PoolJudgement:
 
 def judge_pool(world: World, pool_id: int, on: dt.date | None = None) -> PoolJudgement:
     on = on or world.on
+    key = ("pool", pool_id, on)
+    if key not in world.memo:
+        world.memo[key] = _judge_pool(world, pool_id, on)
+    return world.memo[key]
+
+
+def _judge_pool(world: World, pool_id: int, on: dt.date) -> PoolJudgement:
     record = world.pools[pool_id]
     rules = world.rule_set("planning", on)
     facts = record.facts

@@ -394,6 +394,7 @@ class ParamRow:
     key: str
     value: Any
     unconfirmed: bool
+    editable: bool = False   # unconfirmed defaults, and every number of a set the Board created
 
     @property
     def text(self) -> str:
@@ -421,7 +422,8 @@ def rule_set_rows(session: Session, on: dt.date) -> list[RuleSetRow]:
     rows = []
     # per domain, the set in force first, then the others newest first
     for d in sorted(data, key=lambda r: (r.domain, r.code not in current, -r.valid_from.toordinal())):
-        params = [ParamRow(k, v, k in d.unconfirmed) for k, v in d.params.items()]
+        builtin = rule_service.is_builtin(d.code)
+        params = [ParamRow(k, v, k in d.unconfirmed, k in d.unconfirmed or not builtin) for k, v in d.params.items()]
         params.sort(key=lambda p: (not p.unconfirmed,))
         rows.append(RuleSetRow(d, d.code in current, params))
     return rows
@@ -431,7 +433,8 @@ def param_row(session: Session, code: str, key: str) -> ParamRow | None:
     row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
     if row is None or key not in row.params:
         return None
-    return ParamRow(key, row.params[key], key in row.unconfirmed)
+    return ParamRow(key, row.params[key], key in row.unconfirmed,
+                    key in row.unconfirmed or not rule_service.is_builtin(row.code))
 
 
 _SHARE_KEYS = {"minority_min_share", "ballot_first_round_min_share"}
@@ -520,8 +523,6 @@ def set_parameter(session: Session, code: str, key: str, text: str,
     row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
     if row is None or key not in row.params:
         raise rule_service.ParameterError(f"không có tham số «{key}» trong bộ quy định «{code}»")
-    if key not in row.unconfirmed:
-        raise rule_service.ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
     value = parse_parameter(row.params[key], text)
     _validate(key, value, row.params[key])
     before = _rule_set_data(session, code)

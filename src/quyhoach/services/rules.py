@@ -53,6 +53,12 @@ class ParameterError(ValueError):
     pass
 
 
+def is_builtin(code: str) -> bool:
+    """The sets shipped with the software carry the regulations' own numbers; a set the
+    Board creates for a new regulation takes that regulation's numbers, all editable."""
+    return code in {r.code for r in rulesets.BUILTIN}
+
+
 def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleSet:
     """Change one parameter of a rule set. Only parameters marked unconfirmed may be
     edited in the app (the confirmed ones are the regulation's own numbers); the value
@@ -62,8 +68,9 @@ def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleS
         raise ParameterError(f"không có bộ quy định «{code}»")
     if key not in row.params:
         raise ParameterError(f"bộ quy định «{code}» không có tham số «{key}»")
-    if key not in row.unconfirmed:
-        raise ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng")
+    if key not in row.unconfirmed and is_builtin(row.code):
+        raise ParameterError(f"«{key}» là tham số đã được quy định, không sửa trong ứng dụng "
+                             "(với văn bản mới, tạo bộ quy định mới rồi nhập các số của văn bản đó)")
     current = row.params[key]
     if isinstance(current, bool) or type(value) is not type(current) and not (
         isinstance(current, (int, float)) and isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -54,6 +54,9 @@ class World:
     rule_sets: list[RuleSetData]
     holders: dict[int, list[tuple[int, dt.date]]]   # title id -> [(cadre id, since)]
     title_of_cadre: dict[int, list[int]]
+    # judgements made on this world, kept as long as it is (a world never changes: any
+    # write makes a new one)
+    memo: dict = field(default_factory=dict)
 
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
