@@ -145,11 +145,11 @@ class Engine:
             return self.infeasible("lp")
         if lp_result.status != "optimal":
             # no usable LP: search over every eligible option, as the direct model does
-            penalty = np.zeros(len(active))
             upper = flow.value
+            option_bound = np.full(len(active), float(upper))
         else:
-            penalty = lp_result.penalty
             upper = min(flow.value, lp_result.bound)
+            option_bound = np.minimum(lp_result.option_bounds(), upper)
         self.progress("relaxation", upper)
         if self.good_enough() or self.stop_requested() or self.left() <= 0:
             return self.finish_partial()
@@ -162,7 +162,7 @@ class Engine:
         target = upper - max(1, min(int(0.5 * tolerance), int(2e-5 * abs(upper)) + 2))
         solved_sets = 0
         while True:
-            keep = active[upper - penalty >= target - 1e-9]
+            keep = active[option_bound >= target]
             cut_value = target - 1          # the best a plan using a left-out option can reach
             if len(keep) == len(active):
                 cut_value = None
@@ -198,7 +198,7 @@ class Engine:
         # 5. alternatives
         if opts.alternatives > 0 and not self.stop_requested() and self.left() > 0:
             t = time.perf_counter()
-            plan.alternatives = self.alternatives(active, penalty, upper)
+            plan.alternatives = self.alternatives(active, option_bound)
             self.timed("alternatives", t)
         return plan
 
@@ -242,11 +242,11 @@ class Engine:
     # ----------------------------------------------------------------------------------
     # alternatives
 
-    def alternatives(self, active: np.ndarray, penalty: np.ndarray, upper: int) -> list[Plan]:
+    def alternatives(self, active: np.ndarray, option_bound: np.ndarray) -> list[Plan]:
         opts, best = self.options, self.best
         margin = int(opts.alternative_margin * max(1, abs(best.objective)))
         floor = best.objective - margin
-        keep = np.union1d(active[upper - penalty >= floor - 1e-9], best.chosen)
+        keep = np.union1d(active[option_bound >= floor], best.chosen)
         rm = RotationModel(self.inst, keep)
         rm.add_objective_floor(floor)
         found = [best.chosen]

@@ -151,10 +151,16 @@ def build_lp(inst: Instance, options: np.ndarray) -> LinearProgram:
 @dataclass
 class LPResult:
     status: str                          # optimal, infeasible, interrupted, failed
-    bound: Optional[int] = None          # valid upper bound on the objective (max sense)
-    exact_bound: Optional[float] = None
+    bound: Optional[int] = None          # valid upper bound on the objective (max sense), rounded down
+    dual_value: Optional[float] = None   # the same bound before rounding
+    exact_bound: Optional[float] = None  # the LP optimum as the solver reports it
     x: Optional[np.ndarray] = None       # LP values of the options
-    penalty: Optional[np.ndarray] = None  # per option: how much using it lowers the bound (>= 0)
+    penalty: Optional[np.ndarray] = None  # per option: how much using it lowers dual_value (>= 0)
+
+    def option_bounds(self) -> np.ndarray:
+        """For each option, an upper bound on the objective of any plan that uses it
+        (rounded down only here, after the penalty: floor(U) - p is not a bound)."""
+        return np.floor(self.dual_value - self.penalty + 1e-6)
 
 
 class LPHandle:
@@ -184,15 +190,16 @@ def solve_lp(lp: LinearProgram, time_limit: float, handle: Optional[LPHandle] = 
     if not solver.has_solution():
         return LPResult("failed")
     duals = np.asarray(solver.dual_values(), dtype=float)
-    bound, penalty = dual_bound(lp, duals)
+    value, penalty = dual_bound(lp, duals)
     x = np.asarray(solver.variable_values(), dtype=float)[: len(lp.options)]
     exact = -float(solver.objective_value()) + lp.constant
-    return LPResult("optimal" if status == mbh.SolveStatus.OPTIMAL else "failed", bound, exact, x, penalty)
+    return LPResult("optimal" if status == mbh.SolveStatus.OPTIMAL else "failed", math.floor(value + 1e-6),
+                    value, exact, x, penalty)
 
 
-def dual_bound(lp: LinearProgram, duals: np.ndarray) -> tuple[int, np.ndarray]:
+def dual_bound(lp: LinearProgram, duals: np.ndarray) -> tuple[float, np.ndarray]:
     """A bound valid for any dual vector (weak duality, signs projected), and for each
-    option the amount by which fixing it to 1 lowers that bound.
+    option the amount by which fixing it to 1 lowers that bound. Neither is rounded.
 
     min c.x with lo <= Ax <= hi, 0 <= x <= ub: for any pi,
         c.x = pi.Ax + (c - A'pi).x >= sum_i (pi_i lo_i if pi_i > 0 else pi_i hi_i) + sum_j min(0, r_j) ub_j
@@ -204,8 +211,6 @@ def dual_bound(lp: LinearProgram, duals: np.ndarray) -> tuple[int, np.ndarray]:
     reduced = lp.c - lp.a.T @ pi
     lower = float(pi @ side) + float(np.minimum(reduced, 0.0) @ lp.ub)
     upper = -lower + lp.constant
-    # the objective is an integer: round down, with room for floating-point error
-    bound = math.floor(upper + 1e-6)
     n = len(lp.options)
     penalty = np.maximum(reduced[:n], 0.0)
-    return bound, penalty
+    return upper, penalty
