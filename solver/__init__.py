@@ -10,6 +10,7 @@ solver/README.md for the formats and the algorithm.
 
 from .checker import CheckReport, check
 from .engine import solve
+from .summary import summary_lines
 from .io import (
     ProblemFormatError,
     dump_plan,
@@ -49,5 +50,5 @@ __all__ = [
     "Move", "Options", "Plan", "Post", "Problem", "ProblemFormatError", "Progress", "Relation", "Rules",
     "StructureFigure", "Target", "Term", "Unit", "Weights", "check", "dump_plan", "dump_problem",
     "load_plan", "load_problem", "plan_from_dict", "plan_to_dict", "problem_from_dict",
-    "problem_to_dict", "solve",
+    "problem_to_dict", "solve", "summary_lines",
 ]

@@ -5,6 +5,7 @@
     quyhoach import KIND FILE      import a list (.xlsx/.csv); --dry-run checks only
     quyhoach export KIND FILE      export a list as .xlsx or .csv
     quyhoach serve                 serve the web app (waitress; PORT, HOST)
+    quyhoach solve PROBLEM.json    solve a rotation problem; --out plan.json --time-limit S
 """
 
 from __future__ import annotations
@@ -181,7 +182,43 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
             click.echo(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve, check_command)
+@click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")
+@click.argument("problem_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="write the plan as JSON")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds")
+@click.option("--gap", type=float, default=1e-4, show_default=True, help="stop at this certified relative gap")
+@click.option("--alternatives", type=int, default=0, show_default=True, help="k alternative plans")
+@click.option("--margin", type=float, default=0.01, show_default=True, help="alternatives: share of the best objective")
+@click.option("--min-difference", type=int, default=1, show_default=True, help="alternatives: moves that differ")
+@click.option("--progress", "show_progress", is_flag=True, help="print incumbent, bound and gap while solving")
+def solve_command(problem_path: Path, out_path: Path | None, time_limit: float, gap: float, alternatives: int,
+                  margin: float, min_difference: int, show_progress: bool) -> None:
+    """Solve a rotation problem file (solver/schema/problem.schema.json); exit 1 when no plan."""
+    import solver
+
+    try:
+        problem = solver.load_problem(problem_path)
+    except solver.ProblemFormatError as exc:
+        raise click.ClickException(f"Tệp bài toán không hợp lệ: {exc}") from exc
+
+    def progress(p: solver.Progress) -> None:
+        gap_text = "" if p.gap is None else f", khoảng cách {p.gap:.4%}"
+        click.echo(f"[{p.elapsed:6.2f} s] {p.phase}: phương án {p.incumbent}, cận trên {p.bound}{gap_text}", err=True)
+
+    plan = solver.solve(problem, solver.Options(
+        time_limit=time_limit, relative_gap=gap, alternatives=alternatives, alternative_margin=margin,
+        alternative_min_difference=min_difference, progress=progress if show_progress else None))
+    if out_path is not None:
+        solver.dump_plan(plan, out_path)
+    for line in solver.summary_lines(problem, plan):
+        click.echo(line)
+    if out_path is not None:
+        click.echo(f"Đã ghi phương án vào {out_path}.")
+    if not plan.ok:
+        sys.exit(1)
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, solve_command)
 
 
 def init_app(app: Flask) -> None:
