@@ -112,8 +112,10 @@ def test_s1_band_edges_are_ages_at_the_terms_start():
 
 def test_s1_bands_per_level():
     commune = title(5, "Chủ tịch UBND xã", 100, level="commune")
-    f = one(check_pool(pool(born_aged(34), born_aged(36), born_aged(41), of=commune), RULES, ON), "S1")
+    # commune bands: under 40, 40–45, 45 and over (the province's would miss the youngest band)
+    f = one(check_pool(pool(born_aged(38), born_aged(42), born_aged(46), of=commune), RULES, ON), "S1")
     assert f.passed
+    assert not one(check_pool(pool(born_aged(38), born_aged(42), born_aged(46), of=HEAD), RULES, ON), "S1").passed
     unknown = title(6, "Trưởng ban", 100, level="special_zone")
     f = one(check_pool(pool(born_aged(34), of=unknown), RULES, ON), "S1")
     assert not f.passed and "special_zone" in f.message

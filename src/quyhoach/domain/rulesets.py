@@ -75,7 +75,7 @@ PLANNING_DEFAULTS: dict[str, Any] = {
         "central": [[0, 50], [50, 55], [55, 200]],
         "province": [[0, 45], [45, 50], [50, 200]],
         "district": [[0, 40], [40, 45], [45, 200]],
-        "commune": [[0, 35], [35, 40], [40, 200]],
+        "commune": [[0, 40], [40, 45], [45, 200]],
     },
     "young_age": {"central": 45, "province": 40, "district": 35, "commune": 35},  # S2 [?]
     "young_min_share": 0.15,            # S2
