@@ -218,7 +218,25 @@ def solve_command(problem_path: Path, out_path: Path | None, time_limit: float, 
         sys.exit(1)
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, solve_command)
+@click.command("worker", help="Chạy tiến trình xử lý nền (RQ trên Redis, cần QUYHOACH_REDIS_URL).")
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    from quyhoach.services import jobs
+
+    runner = current_app.extensions["quyhoach.jobs"]
+    if not isinstance(runner, jobs.RQRunner):
+        raise click.ClickException("chưa đặt QUYHOACH_REDIS_URL: không có hàng đợi để xử lý "
+                                   "(khi không dùng Redis, việc nền chạy ngay trong ứng dụng web)")
+    from rq import Worker
+
+    jobs._load_handlers()
+    jobs._engines.put(runner.database_url, _engine())
+    click.echo(f"quyhoach worker: hàng đợi «{runner.queue.name}»")
+    Worker([runner.queue], connection=runner.connection).work(burst=burst)
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, solve_command)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,8 @@ QUYHOACH_DATABASE_URL   SQLAlchemy URL; default: SQLite file in the instance fol
 QUYHOACH_INSTANCE_PATH  where the SQLite file and uploads live (default ./instance)
 QUYHOACH_SECRET_KEY     session signing key; a random one is generated and kept in the instance folder
 QUYHOACH_LANGUAGE       default UI language (vi)
+QUYHOACH_REDIS_URL      when set, background jobs go to RQ on this Redis (run `quyhoach worker`)
+QUYHOACH_JOB_THREADS    without Redis: how many jobs run at once in the web process (default 1)
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ def load(overrides: dict | None = None) -> dict:
         "LANGUAGES": ["vi", "en"],
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "SEARCH_LIMIT": 50,
+        "REDIS_URL": "",
+        "JOB_THREADS": 1,
     }
     for key in list(config) + ["SECRET_KEY"]:
         value = os.environ.get(PREFIX + key)

@@ -301,3 +301,25 @@ class DataStamp(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     counter: int = Field(default=0)
+
+
+class Job(SQLModel, table=True):
+    """Long work done outside the web request (a solve, a report): its state, progress and
+    result. The page polls it; a worker in this process or on RQ does it."""
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=30, index=True)
+    status: str = Field(default="queued", max_length=12, description="queued, running, done, failed, stopped")
+    title: str = Field(default="", max_length=300)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    progress: float = Field(default=0.0, ge=0, le=1)
+    message: str = Field(default="", max_length=500)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    error: Optional[str] = Field(default=None, max_length=2000)
+    stop_requested: bool = Field(default=False)
+    attempts: int = Field(default=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: Optional[dt.datetime] = None
+    heartbeat_at: Optional[dt.datetime] = None
+    finished_at: Optional[dt.datetime] = None

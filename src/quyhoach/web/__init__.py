@@ -27,6 +27,10 @@ def init_app(app: Flask) -> None:
     from . import filters
 
     app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
+    from quyhoach.services import jobs
+
+    app.extensions["quyhoach.jobs"] = jobs.make_runner(
+        app.config["DATABASE_URL"], app.config.get("REDIS_URL") or None, int(app.config.get("JOB_THREADS") or 1))
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_locale, default_translation_directories="translations")
     web_db.init_app(app)

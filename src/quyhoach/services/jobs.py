@@ -1,0 +1,255 @@
+"""Background jobs: a solve or a report runs outside the web request, and its state lives
+in the database (table `job`) so that any page, process or host can follow it.
+
+Two runners, one code path: without configuration, jobs run on a small thread pool in the
+web process (nothing to install for `make run`); with QUYHOACH_REDIS_URL they go to RQ on
+Redis and any number of `quyhoach worker` processes take them. Either way `execute(job_id)`
+does the work: it marks the job running, calls the handler registered for its kind with a
+`JobContext` (progress, stop requests, heartbeat), and stores the result, the error or the
+stop. A handler writes its own results in one transaction at the very end, so a failed or
+stopped job leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from quyhoach.db.engine import make_engine
+from quyhoach.db.models import Job, utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED, STOPPED = "queued", "running", "done", "failed", "stopped"
+FINISHED = (DONE, FAILED, STOPPED)
+# A running job whose heartbeat is older than this is taken as lost (its worker died).
+STALE_AFTER = dt.timedelta(seconds=60)
+
+
+class StopRequested(Exception):
+    """Raised inside a handler when the user pressed Stop."""
+
+
+@dataclass
+class JobContext:
+    job_id: str
+    engine: sa.Engine
+    payload: dict[str, Any]
+    _last_write: float = 0.0
+    _stop: bool = False
+
+    def progress(self, fraction: float, message: str = "", detail: dict[str, Any] | None = None,
+                 *, force: bool = False) -> None:
+        """Record progress (0..1) with a message; written at most twice a second unless forced.
+        Raises StopRequested when the user asked to stop."""
+        now = time.monotonic()
+        if not force and now - self._last_write < 0.5:
+            return
+        self._last_write = now
+        with Session(self.engine) as session:
+            job = session.get(Job, self.job_id)
+            job.progress = max(0.0, min(1.0, fraction))
+            job.message = message[:500]
+            if detail is not None:
+                job.detail = detail
+            job.heartbeat_at = utcnow()
+            self._stop = job.stop_requested
+            session.add(job)
+            session.commit()
+        if self._stop:
+            raise StopRequested()
+
+    def should_stop(self) -> bool:
+        """Cheap check for handlers that poll (a solver callback): reads the flag at most
+        once a second."""
+        now = time.monotonic()
+        if now - self._last_write >= 1.0:
+            with Session(self.engine) as session:
+                self._stop = bool(session.exec(select(Job.stop_requested).where(Job.id == self.job_id)).one())
+                session.execute(sa.update(Job).where(Job.id == self.job_id).values(heartbeat_at=utcnow()))
+                session.commit()
+            self._last_write = now
+        return self._stop
+
+
+Handler = Callable[[JobContext], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    """Register the function that does the work of a job kind."""
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+    return register
+
+
+def _load_handlers() -> None:
+    # Job kinds register themselves when their modules are imported.
+    import importlib
+
+    for module in ("quyhoach.services.rotation", "quyhoach.reports.jobs"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a capability not installed yet
+            if exc.name != module:
+                raise
+
+
+# --------------------------------------------------------------------------- submit, follow
+
+def create(session: Session, kind: str, payload: dict[str, Any], title: str = "") -> Job:
+    job = Job(id=str(uuid.uuid4()), kind=kind, payload=payload, title=title[:300])
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get(session: Session, job_id: str) -> Job | None:
+    job = session.get(Job, job_id)
+    if job is not None and job.status == RUNNING and job.heartbeat_at is not None:
+        beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=dt.timezone.utc)
+        if utcnow() - beat > STALE_AFTER:
+            job.status, job.error = FAILED, "tiến trình xử lý đã dừng đột ngột; có thể chạy lại"
+            job.finished_at = utcnow()
+            session.add(job)
+            session.commit()
+    return job
+
+
+def request_stop(session: Session, job_id: str) -> Job | None:
+    job = session.get(Job, job_id)
+    if job is None or job.status in FINISHED:
+        return job
+    if job.status == QUEUED:
+        job.status, job.finished_at, job.message = STOPPED, utcnow(), "đã dừng trước khi chạy"
+    job.stop_requested = True
+    session.add(job)
+    session.flush()
+    return job
+
+
+def retry(session: Session, job_id: str) -> Job:
+    """A failed or stopped job again, with the same inputs (a new job)."""
+    old = session.get(Job, job_id)
+    if old is None or old.status not in (FAILED, STOPPED):
+        raise ValueError("chỉ chạy lại được việc đã lỗi hoặc đã dừng")
+    return create(session, old.kind, dict(old.payload), old.title)
+
+
+# --------------------------------------------------------------------------- do the work
+
+def execute(job_id: str, database_url: str) -> None:
+    """Do one job (called by a runner thread or an RQ worker)."""
+    _load_handlers()
+    engine = _engines.get(database_url)
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        if job is None or job.status != QUEUED or job.stop_requested:
+            return
+        job.status, job.started_at, job.heartbeat_at = RUNNING, utcnow(), utcnow()
+        job.attempts += 1
+        session.add(job)
+        session.commit()
+        kind, payload = job.kind, dict(job.payload)
+    context = JobContext(job_id, engine, payload)
+    try:
+        fn = HANDLERS.get(kind)
+        if fn is None:
+            raise RuntimeError(f"không có bộ xử lý cho loại việc «{kind}»")
+        result = fn(context)
+        status, error = DONE, None
+    except StopRequested:
+        result, status, error = {}, STOPPED, None
+    except Exception as exc:  # the job records the failure; the worker lives on
+        log.exception("job %s failed", job_id)
+        result, status = {}, FAILED
+        error = (str(exc) or exc.__class__.__name__)[:500] + "\n" + traceback.format_exc()[-1400:]
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        job.status, job.result, job.error, job.finished_at = status, result or {}, error, utcnow()
+        if status == DONE:
+            job.progress = 1.0
+        if status == STOPPED:
+            job.message = "đã dừng theo yêu cầu"
+        session.add(job)
+        session.commit()
+
+
+class _Engines:
+    """One engine per database URL per process (a worker may serve several)."""
+
+    def __init__(self) -> None:
+        self._engines: dict[str, sa.Engine] = {}
+        self._lock = threading.Lock()
+
+    def get(self, url: str) -> sa.Engine:
+        with self._lock:
+            if url not in self._engines:
+                self._engines[url] = make_engine(url)
+            return self._engines[url]
+
+    def put(self, url: str, engine: sa.Engine) -> None:
+        with self._lock:
+            self._engines[url] = engine
+
+
+_engines = _Engines()
+
+
+# --------------------------------------------------------------------------- runners
+
+class ThreadRunner:
+    """The embedded default: jobs run on threads of the web process."""
+
+    name = "thread"
+
+    def __init__(self, database_url: str, workers: int = 1) -> None:
+        self.database_url = database_url
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quyhoach-job")
+
+    def enqueue(self, job_id: str) -> None:
+        self.pool.submit(execute, job_id, self.database_url)
+
+
+class RQRunner:
+    """Jobs on RQ (Redis): `quyhoach worker` processes, here or on other hosts, take them."""
+
+    name = "rq"
+
+    def __init__(self, database_url: str, redis_url: str, queue: str = "quyhoach") -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self.database_url = database_url
+        self.connection = Redis.from_url(redis_url)
+        self.queue = Queue(queue, connection=self.connection)
+
+    def enqueue(self, job_id: str) -> None:
+        self.queue.enqueue(execute, job_id, self.database_url, job_id=job_id, job_timeout=3600,
+                           result_ttl=3600, failure_ttl=24 * 3600)
+
+
+def make_runner(database_url: str, redis_url: str | None, workers: int = 1):
+    if redis_url:
+        return RQRunner(database_url, redis_url)
+    return ThreadRunner(database_url, workers)
+
+
+def submit(session: Session, runner, kind: str, payload: dict[str, Any], title: str = "") -> Job:
+    """Create a job and hand it to the runner. Commits: the worker must see the row."""
+    job = create(session, kind, payload, title)
+    job_id = job.id
+    session.commit()
+    runner.enqueue(job_id)
+    return job

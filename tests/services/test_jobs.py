@@ -1,0 +1,136 @@
+"""The life cycle of background jobs (queued, running, done, failed, stopped) on the
+in-process runner and on RQ (when QUYHOACH_TEST_REDIS_URL is set, as in CI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+import uuid
+
+import pytest
+from sqlmodel import Session
+
+from quyhoach.db.models import Job, utcnow
+from quyhoach.services import jobs
+
+REDIS_URL = os.environ.get("QUYHOACH_TEST_REDIS_URL")
+
+
+@jobs.handler("test.echo")
+def _echo(ctx: jobs.JobContext) -> dict:
+    for step in range(3):
+        ctx.progress((step + 1) / 3, f"bước {step + 1}/3", {"step": step + 1}, force=True)
+    return {"echo": ctx.payload["text"]}
+
+
+@jobs.handler("test.fail")
+def _fail(ctx: jobs.JobContext) -> dict:
+    ctx.progress(0.5, "nửa đường", force=True)
+    raise ValueError("dữ liệu đầu vào không hợp lệ")
+
+
+@jobs.handler("test.loop")
+def _loop(ctx: jobs.JobContext) -> dict:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ctx.progress(0.1, "đang chạy", force=True)
+        time.sleep(0.05)
+    return {"finished": True}
+
+
+def wait(engine, job_id, statuses=jobs.FINISHED, timeout=20.0) -> Job:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(engine) as session:
+            job = jobs.get(session, job_id)
+            if job.status in statuses:
+                return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {job.status}")
+
+
+@pytest.fixture
+def runner(engine, database_url):
+    jobs._engines.put(database_url, engine)
+    runner = jobs.ThreadRunner(database_url)
+    yield runner
+    runner.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def test_a_job_runs_to_done_with_progress_and_result(engine, runner):
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.submit(session, runner, "test.echo", {"text": "xin chào"}, "Thử")
+        assert job.status == jobs.QUEUED
+    done = wait(engine, job.id)
+    assert done.status == jobs.DONE and done.result == {"echo": "xin chào"}
+    assert done.progress == 1.0 and done.detail == {"step": 3} and done.message == "bước 3/3"
+    assert done.started_at is not None and done.finished_at is not None and done.attempts == 1
+
+
+def test_a_failing_job_records_the_error_and_can_be_retried(engine, runner):
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.submit(session, runner, "test.fail", {"x": 1})
+    failed = wait(engine, job.id)
+    assert failed.status == jobs.FAILED and "không hợp lệ" in failed.error and failed.result == {}
+    with Session(engine) as session:
+        again = jobs.retry(session, job.id)
+        session.commit()
+        assert again.id != job.id and again.payload == {"x": 1} and again.status == jobs.QUEUED
+
+
+def test_a_running_job_stops_on_request(engine, runner):
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.submit(session, runner, "test.loop", {})
+    wait(engine, job.id, statuses=(jobs.RUNNING,))
+    with Session(engine) as session:
+        jobs.request_stop(session, job.id)
+        session.commit()
+    stopped = wait(engine, job.id)
+    assert stopped.status == jobs.STOPPED and stopped.result == {}
+
+
+def test_a_queued_job_stopped_never_runs(engine, database_url):
+    jobs._engines.put(database_url, engine)
+    with Session(engine) as session:
+        job_id = jobs.create(session, "test.echo", {"text": "x"}).id
+        session.commit()
+        jobs.request_stop(session, job_id)
+        session.commit()
+    jobs.execute(job_id, database_url)
+    with Session(engine) as session:
+        assert session.get(Job, job_id).status == jobs.STOPPED
+        assert session.get(Job, job_id).started_at is None
+
+
+def test_a_job_whose_worker_died_is_marked_failed_and_retryable(engine):
+    with Session(engine) as session:
+        job = jobs.create(session, "test.echo", {"text": "x"})
+        job.status, job.started_at = jobs.RUNNING, utcnow() - dt.timedelta(minutes=5)
+        job.heartbeat_at = utcnow() - dt.timedelta(minutes=5)
+        session.add(job)
+        session.commit()
+        seen = jobs.get(session, job.id)
+        assert seen.status == jobs.FAILED and "dừng đột ngột" in seen.error
+        assert jobs.retry(session, job.id).status == jobs.QUEUED
+
+
+def test_an_unknown_kind_fails_clearly(engine, runner):
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.submit(session, runner, "khong.co", {})
+    assert "không có bộ xử lý" in wait(engine, job.id).error
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="QUYHOACH_TEST_REDIS_URL is not set")
+def test_the_same_jobs_run_on_rq(engine, database_url):
+    from rq import SimpleWorker
+
+    jobs._engines.put(database_url, engine)
+    runner = jobs.RQRunner(database_url, REDIS_URL, queue=f"quyhoach-test-{uuid.uuid4().hex[:8]}")
+    with Session(engine, expire_on_commit=False) as session:
+        ok = jobs.submit(session, runner, "test.echo", {"text": "qua Redis"})
+        bad = jobs.submit(session, runner, "test.fail", {})
+    SimpleWorker([runner.queue], connection=runner.connection).work(burst=True)
+    assert wait(engine, ok.id).result == {"echo": "qua Redis"}
+    assert wait(engine, bad.id).status == jobs.FAILED
+    runner.queue.delete(delete_jobs=True)
