@@ -323,3 +323,59 @@ class Job(SQLModel, table=True):
     started_at: Optional[dt.datetime] = None
     heartbeat_at: Optional[dt.datetime] = None
     finished_at: Optional[dt.datetime] = None
+
+
+class Scenario(SQLModel, table=True):
+    """A rotation scenario (phương án luân chuyển): what is in play, which rules are hard
+    or soft, the weights, the pinned and forbidden moves, the rule set. `settings` holds
+    them as the scenario form edits them (see services.rotation.ScenarioSettings)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    rotation_date: dt.date
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="draft", max_length=20, description="draft, adopted")
+    parent_id: Optional[int] = Field(default=None, foreign_key="scenario.id")
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SolveRun(SQLModel, table=True):
+    """One solve of a scenario: the frozen problem it read, the plan it found."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True)
+    job_id: Optional[str] = Field(default=None, foreign_key="job.id", max_length=36)
+    label: str = Field(default="", max_length=200, description="e.g. the value of a sweep")
+    sweep_key: Optional[str] = Field(default=None, max_length=60)
+    sweep_value: Optional[float] = None
+    status: str = Field(default="queued", max_length=20)
+    problem: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    objective: Optional[int] = None
+    bound: Optional[int] = None
+    gap: Optional[float] = None
+    moves: Optional[int] = None
+    data_stamp: Optional[int] = None
+    rule_set: str = Field(default="", max_length=40)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: Optional[dt.datetime] = None
+
+
+class Adoption(SQLModel, table=True):
+    """A plan adopted by the Standing Committee, frozen with its inputs so the decision can
+    be reproduced: the run (problem and plan), the rule set's parameters, the data stamp."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, unique=True)
+    run_id: int = Field(foreign_key="solverun.id")
+    adopted_on: dt.date
+    decision_no: str = Field(max_length=80)
+    note: str = Field(default="", max_length=1000)
+    rule_set_params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data_stamp: int = 0
+    actor: str = Field(default="", max_length=120)
+    created_at: dt.datetime = Field(default_factory=utcnow)

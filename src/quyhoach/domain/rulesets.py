@@ -89,6 +89,9 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     "ballot_quorum_share": 2 / 3,       # present / convened for a valid vote
     "ballot_first_round_min_share": 0.30,   # key-cadres conference recommendation
     "ballot_standing_min_share": 0.50,  # standing committee: more than half
+    # Rotation (QĐ 65-QĐ/TW, RULES.md §5)
+    "rotation_min_service_months": 120,  # R7: ten years of service left on the rotation date
+    "rotation_min_tenure_months": 36,    # R8: a rotation lasts at least three years
     # Vacancy forecast
     "head_max_consecutive_terms": 2,    # R5
     "appointment_term_years": 5,        # an appointment lasts 5 years (then reappointment or vacancy)

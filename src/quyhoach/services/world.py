@@ -54,6 +54,7 @@ class World:
     rule_sets: list[RuleSetData]
     holders: dict[int, list[tuple[int, dt.date]]]   # title id -> [(cadre id, since)]
     title_of_cadre: dict[int, list[int]]
+    title_seats: dict[int, int] = field(default_factory=dict)  # title id -> seats
     # judgements made on this world, kept as long as it is (a world never changes: any
     # write makes a new one)
     memo: dict = field(default_factory=dict)
@@ -109,7 +110,9 @@ def build(session: Session, on: dt.date | None = None) -> World:
     levels = dict(session.exec(select(Level.id, Level.code)).all())
 
     titles: dict[int, TitleFact] = {}
+    title_seats: dict[int, int] = {}
     for t in session.exec(select(Title)):
+        title_seats[t.id] = t.seats
         unit = units[t.unit_id]
         locality = _locality(units, unit.id)
         titles[t.id] = TitleFact(
@@ -222,7 +225,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
 
     return World(on=on, units=units, levels=levels, titles=titles, terms=terms, term_ids=term_ids,
                  cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
-                 holders=dict(holders), title_of_cadre=dict(title_of_cadre))
+                 holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=title_seats)
 
 
 _cache: dict[str, tuple[int, dt.date, World]] = {}
