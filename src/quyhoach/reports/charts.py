@@ -1,0 +1,200 @@
+"""Charts drawn once with matplotlib (Agg, no display, no network): each is saved as SVG,
+which the report page and its PDF print embed, and as PNG, which the DOCX embeds.
+
+The font is DejaVu Sans, shipped inside matplotlib, so Vietnamese diacritics render the same
+on any machine; SVG text is kept as paths for the same reason (the PDF and a browser then
+show exactly what the PNG shows).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from dataclasses import dataclass
+
+from quyhoach.reports.model import Chart
+
+_lock = threading.Lock()   # pyplot's state is global: one chart at a time per process
+
+RATING_COLOURS = {"excellent": "#1f5fa8", "good": "#5b9bd5", "complete": "#f0b44c", "fail": "#c0392b"}
+RATING_LABELS = {"excellent": "HTXSNV", "good": "HTTNV", "complete": "HTNV", "fail": "KHTNV"}
+OK, BAD, TARGET, GREY = "#2e7d32", "#c0392b", "#222222", "#9aa5b1"
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path", "axes.spines.top": False,
+        "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
+    })
+    return plt
+
+
+def _save(fig, key: str, title: str, width_cm: float) -> Chart:
+    import matplotlib
+
+    plt = _plt()
+    matplotlib.rcParams["svg.hashsalt"] = key  # distinct, stable ids for several charts on one page
+    svg_buffer = io.StringIO()
+    fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    png_buffer = io.BytesIO()
+    fig.savefig(png_buffer, format="png", dpi=200, bbox_inches="tight")
+    plt.close(fig)
+    svg = svg_buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    # scale to the column: the page and the PDF set the width, the aspect ratio stays
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
+                 svg, count=1)
+    return Chart(key, title, svg, png_buffer.getvalue(), width_cm)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+@dataclass
+class PyramidData:
+    bins: list[tuple[int, int]]     # [low, high) ages
+    men: list[int]
+    women: list[int]
+
+
+def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 5) -> Chart:
+    """Cadres in the pools by age at the term's start, men left and women right."""
+    ages = [a for a, _ in ages_by_sex] or [40]
+    low = max(20, (min(ages) // step) * step)
+    high = max(low + step, ((max(ages) // step) + 1) * step)
+    bins = [(a, a + step) for a in range(low, high, step)]
+    men = [sum(1 for a, s in ages_by_sex if s == "M" and lo <= a < hi) for lo, hi in bins]
+    women = [sum(1 for a, s in ages_by_sex if s == "F" and lo <= a < hi) for lo, hi in bins]
+    title = f"Tháp tuổi cán bộ trong quy hoạch (tuổi tính đến đầu {term_name[0].lower() + term_name[1:]})"
+    with _lock:
+        plt = _plt()
+        fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(bins) + 1.2))
+        y = list(range(len(bins)))
+        ax.barh(y, [-m for m in men], color="#5b7fa8", label="Nam")
+        ax.barh(y, women, color="#c9778f", label="Nữ")
+        ax.set_yticks(y, [f"{lo}–{hi - 1}" for lo, hi in bins])
+        top = max(men + women + [1])
+        for i, (m, w) in enumerate(zip(men, women)):
+            if m:
+                ax.text(-m - top * 0.02, i, str(m), va="center", ha="right", fontsize=8)
+            if w:
+                ax.text(w + top * 0.02, i, str(w), va="center", ha="left", fontsize=8)
+        ax.set_xlim(-top * 1.18, top * 1.18)
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks, [str(abs(int(t))) for t in ticks])
+        ax.axvline(0, color="#333", linewidth=0.8)
+        ax.set_xlabel("Số cán bộ")
+        ax.set_ylabel("Tuổi")
+        ax.legend(loc="upper right", frameon=False, ncols=2)
+        ax.set_title(f"Nam {sum(men)} · Nữ {sum(women)}", loc="left", fontsize=9, fontweight="normal")
+        return _save(fig, "age-pyramid", title, 14.0)
+
+
+@dataclass
+class GaugeData:
+    label: str
+    value: float                 # share 0..1
+    target: float | tuple[float, float] | None
+    passed: bool
+    words: str                   # "180/612 (29,4%)"
+
+
+def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với chỉ tiêu") -> Chart:
+    """One bar per target, the target marked, Đạt / Chưa đạt written beside it."""
+    with _lock:
+        plt = _plt()
+        fig, ax = plt.subplots(figsize=(6.8, 0.55 * len(gauges) + 0.9))
+        y = list(range(len(gauges)))[::-1]
+        for yi, g in zip(y, gauges):
+            ax.barh(yi, 1.0, color="#eef1f5", height=0.55)
+            ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55)
+            if isinstance(g.target, tuple):
+                ax.axvspan(0, 0, alpha=0)
+                ax.plot([g.target[0], g.target[1]], [yi + 0.36, yi + 0.36], color=TARGET, linewidth=2.2)
+                ax.plot([g.target[0]] * 2, [yi - 0.32, yi + 0.36], color=TARGET, linewidth=1)
+                ax.plot([g.target[1]] * 2, [yi - 0.32, yi + 0.36], color=TARGET, linewidth=1)
+            elif g.target:
+                ax.plot([g.target, g.target], [yi - 0.36, yi + 0.36], color=TARGET, linewidth=2)
+            ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=8,
+                    color=OK if g.passed else BAD, fontweight="bold")
+        ax.set_yticks(y, [g.label for g in gauges])
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.set_title("Vạch đen: chỉ tiêu", loc="left", fontsize=8, fontweight="normal", color="#555")
+        return _save(fig, "target-gauges", title, 16.0)
+
+
+def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list[float],
+                       title: str = "Xếp loại chất lượng qua các năm") -> Chart:
+    """Ratings per year as 100 % stacked bars, with the excellent share of those rated good
+    or better drawn as a line against the E4 cap."""
+    with _lock:
+        plt = _plt()
+        fig, ax = plt.subplots(figsize=(6.8, 3.1))
+        x = list(range(len(years)))
+        bottom = [0.0] * len(years)
+        totals = [max(1, sum(c.get(r, 0) for r in RATING_LABELS)) for c in counts]
+        for rating in ("excellent", "good", "complete", "fail"):
+            shares = [c.get(rating, 0) / t for c, t in zip(counts, totals)]
+            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6)
+            bottom = [b + s for b, s in zip(bottom, shares)]
+        excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
+        ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
+                label="HTXSNV / (HTXSNV + HTTNV)")
+        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần E4")
+        for xi, s in zip(x, excellent_share):
+            ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=8, color="#111")
+        ax.set_xticks(x, [str(y) for y in years])
+        ax.set_ylim(0, 1.0)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, frameon=False, fontsize=8)
+        return _save(fig, "ratings-years", title, 16.0)
+
+
+def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: list[tuple[int, float | None]],
+                   month_year: int | None, name: str) -> Chart:
+    """A cadre's evaluation timeline: yearly ratings as coloured steps (with scores where
+    given) and, beside it, the monthly scores of the latest scored year."""
+    with _lock:
+        plt = _plt()
+        has_months = any(s is not None for _, s in months)
+        fig, axes = plt.subplots(1, 2 if has_months else 1, figsize=(7.2 if has_months else 5.0, 2.6),
+                                 gridspec_kw={"width_ratios": [1, 1.2]} if has_months else None)
+        ax = axes[0] if has_months else axes
+        order = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
+        xs = [y for y, r, _ in years if r]
+        ys = [order[r] for _, r, _ in years if r]
+        ax.plot(xs, ys, color="#666", linewidth=1, zorder=1)
+        for (year, rating, score) in years:
+            if not rating:
+                continue
+            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], zorder=2)
+            if score is not None:
+                ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=7)
+        ax.set_yticks([0, 1, 2, 3], [RATING_LABELS[r] for r in ("fail", "complete", "good", "excellent")])
+        ax.set_ylim(-0.5, 3.7)
+        if xs:
+            ax.set_xticks(xs, [str(x) for x in xs])
+        ax.set_title("Xếp loại hằng năm", loc="left", fontsize=9)
+        if has_months:
+            mx = [m for m, s in months if s is not None]
+            my = [s for _, s in months if s is not None]
+            axm = axes[1]
+            axm.plot(mx, my, marker="o", color="#1f5fa8", linewidth=1.4)
+            axm.axhline(90, color=RATING_COLOURS["excellent"], linestyle=":", linewidth=1)
+            axm.axhline(70, color=RATING_COLOURS["complete"], linestyle=":", linewidth=1)
+            axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=7)
+            low = min(my + [70]) - 5
+            axm.set_ylim(max(0, low), min(100, max(my + [90]) + 5))
+            axm.set_title(f"Điểm hằng tháng năm {month_year}", loc="left", fontsize=9)
+        fig.tight_layout()
+        return _save(fig, "cadre-timeline", f"Diễn biến đánh giá, xếp loại của {name}", 16.0)

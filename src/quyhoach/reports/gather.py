@@ -1,0 +1,415 @@
+"""Gathering a report: the planning world, its judgements (computed once per world and shared
+with the Quy hoạch pages), the evaluation analytics and a few batched queries for the
+dossier fields the world does not keep (hometown, education, languages, current post).
+
+The result is a `reports.model` tree that every builder reads unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Callable, Iterable
+
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Ballot, Cadre, Ethnicity, PoolEntry, Posting, Title, Unit
+from quyhoach.domain import structure, vocab
+from quyhoach.domain.dates import age_on, format_date
+from quyhoach.domain.eligibility import percent
+from quyhoach.domain.findings import Finding
+from quyhoach.domain.text import name_sort_key, nfc
+from quyhoach.reports import charts
+from quyhoach.reports.model import (
+    BandColumns, DossierCareer, DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading,
+    ListRow, PoolList, TargetRow, TermPlanningReport,
+)
+from quyhoach.services import analytics as analytics_service
+from quyhoach.services import planning, planning_views, queries
+from quyhoach.services.world import World
+
+Progress = Callable[[float, str], None]
+
+LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
+STEP_SHORT = {"leadership_proposal": "Tập thể lãnh đạo", "key_cadres": "HN cán bộ chủ chốt",
+              "standing_committee": "Ban Thường vụ", "approval": "Phê duyệt"}
+RATING_YEARS = 3
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (unknown unit, term or cadre), said in Vietnamese."""
+
+
+def _nothing(fraction: float, message: str) -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- heading
+
+def province_words(world: World) -> tuple[str, str]:
+    """("ĐẢNG BỘ TỈNH MƯỜNG THANH", "Mường Thanh") from the root of the organisation tree."""
+    roots = sorted((u for u in world.units.values() if u.parent_id is None), key=lambda u: (not u.is_locality, u.id))
+    name = roots[0].name if roots else "Tỉnh"
+    for prefix in ("Tỉnh ủy ", "Tỉnh uỷ ", "Thành ủy ", "Thành uỷ "):
+        if name.startswith(prefix):
+            place = name[len(prefix):]
+            kind = "TỈNH" if prefix.startswith("Tỉnh") else "THÀNH PHỐ"
+            return nfc(f"ĐẢNG BỘ {kind} {place.upper()}"), nfc(place)
+    return nfc(f"ĐẢNG BỘ {name.upper()}"), nfc(name)
+
+
+def heading(world: World, subject: str, on: dt.date, kind: str = "BÁO CÁO", suffix: str = "BC/BTCTU") -> Heading:
+    authority, place = province_words(world)
+    return Heading(authority=authority, office="BAN TỔ CHỨC", number=f"Số       -{suffix}", place=place, date=on,
+                   kind=kind, subject=nfc(subject))
+
+
+# --------------------------------------------------------------------------- structure
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def _figure(findings: list[Finding], rule: str) -> Figure:
+    f = next((f for f in findings if f.rule == rule), None)
+    c = f.compared if f else {}
+    return Figure(int(c.get("value") or 0), int(c.get("total") or 0))
+
+
+def _group(key: str, label: str, judged: list[planning.PoolJudgement], rules, on: dt.date,
+           level: str | None) -> GroupRow:
+    facts = [j.facts for j in judged]
+    found = structure.aggregate(facts, rules, on, label)
+    members: dict[int, tuple] = {}
+    all_bands = 0
+    for j in judged:
+        prof = structure.pool_profile(j.facts, rules)
+        if prof.bands is not None and not prof.missing_bands:
+            all_bands += 1
+        for m in j.facts.members:
+            members.setdefault(m.id, (m, prof.ages[m.id]))
+    bands = []
+    level_bands = rules.params.get("age_bands", {}).get(level) if level else None
+    if level_bands:
+        bands = [sum(1 for _, age in members.values() if lo <= age < hi) for lo, hi in level_bands]
+    failing = sum(1 for j in judged if not planning_views.pool_meets_all(j))
+    return GroupRow(key, label, len(judged), len(members), _figure(found, "S3"), _figure(found, "S2"),
+                    _figure(found, "S4"), bands, all_bands, failing, [TargetRow.of(f) for f in found])
+
+
+def _band_columns(rules, judged: list[planning.PoolJudgement]) -> list[BandColumns]:
+    by_level: dict[str, dict[int, int]] = defaultdict(dict)
+    for j in judged:
+        for m in j.facts.members:
+            by_level[j.facts.title.level].setdefault(m.id, age_on(m.birth_date, j.facts.term.start))
+    out = []
+    for level, ages in by_level.items():
+        bands = rules.params.get("age_bands", {}).get(level) or []
+        labels = [structure.band_label(int(lo), int(hi)) for lo, hi in bands]
+        counts = [sum(1 for a in ages.values() if lo <= a < hi) for lo, hi in bands]
+        out.append(BandColumns(level, LEVEL_NAMES.get(level, level), labels, counts, len(ages)))
+    order = list(LEVEL_NAMES)
+    out.sort(key=lambda b: order.index(b.level) if b.level in order else 99)
+    return out
+
+
+# --------------------------------------------------------------------------- the list
+
+def _cadre_details(session: Session, ids: list[int]) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for chunk in _chunks(ids):
+        for cadre, ethnicity in session.exec(select(Cadre, Ethnicity.name_vi)
+                                             .join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code)
+                                             .where(Cadre.id.in_(chunk))):
+            out[cadre.id] = {"cadre": cadre, "ethnicity": ethnicity, "post": "", "since": None}
+        rows = session.exec(select(Posting, Title.rank).outerjoin(Title, Title.id == Posting.title_id)
+                            .where(Posting.cadre_id.in_(chunk), Posting.end_date.is_(None))).all()
+        best: dict[int, tuple] = {}
+        for posting, rank in rows:
+            key = (not posting.is_concurrent, rank or -1, posting.start_date)
+            if posting.cadre_id not in best or key > best[posting.cadre_id][0]:
+                best[posting.cadre_id] = (key, posting)
+        for cadre_id, (_, posting) in best.items():
+            out[cadre_id]["post"] = posting.position
+            out[cadre_id]["since"] = posting.start_date
+    return out
+
+
+def _ballots(session: Session, entry_ids: list[int], world: World) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    order = list(STEP_SHORT)
+    for chunk in _chunks(entry_ids):
+        rows = sorted(session.exec(select(Ballot).where(Ballot.entry_id.in_(chunk))),
+                      key=lambda b: (order.index(b.step) if b.step in order else 9, b.held_on))
+        for b in rows:
+            share = f" ({percent(b.agree / b.valid)})" if b.valid else ""
+            ok = all(f.passed for f in structure.check_ballot(b.step, b.convened, b.present, b.valid, b.agree,
+                                                                  planning_views.rules_on(world, b.held_on)))
+            out[b.entry_id].append(f"{STEP_SHORT.get(b.step, b.step)} {format_date(b.held_on)}: "
+                                   f"{b.agree}/{b.valid}{share}{'' if ok else ' – chưa đạt'}")
+    return out
+
+
+def _rating_cells(cadre, years: list[int]) -> list[tuple[int, str]]:
+    by_year = {r.year: r for r in cadre.ratings}
+    cells = []
+    for year in years:
+        fact = by_year.get(year)
+        rating = fact.rating if fact else None
+        cells.append((year, vocab.RATING_SHORT.get(rating, "") if rating else ""))
+    return cells
+
+
+def _note(source: str, findings: list[Finding]) -> str:
+    parts = [f"Nguồn {vocab.POOL_SOURCE.label(source).lower()}"]
+    blocking = [f for f in findings if f.blocking]
+    if blocking:
+        parts.append("chưa đủ điều kiện: " + ", ".join(f"{f.rule} ({f.name.lower()})" for f in blocking))
+    return "; ".join(parts)
+
+
+def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
+                years: list[int]) -> list[PoolList]:
+    ids = sorted({m.id for j in judged for m in j.facts.members})
+    details = _cadre_details(session, ids)
+    entries = [e for j in judged for e in j.record.entry_ids.values()]
+    ballots = _ballots(session, entries, world)
+    lists = []
+    ordered = sorted(judged, key=lambda j: (-j.facts.title.rank, j.facts.title.unit_name, j.facts.title.name))
+    for j in ordered:
+        t = j.facts.title
+        rows = []
+        members = sorted(j.facts.members, key=lambda m: name_sort_key(m.name))
+        for number, m in enumerate(members, start=1):
+            d = details.get(m.id, {})
+            c = d.get("cadre")
+            found = j.members.get(m.id, [])
+            source = j.record.sources.get(m.id, "internal")
+            rows.append(ListRow(
+                number=number, code=m.code, name=m.name, birth_date=m.birth_date, sex=vocab.SEX.label(m.sex),
+                ethnicity=d.get("ethnicity", ""), hometown=(c.hometown if c else "") or "",
+                post=d.get("post", ""), post_since=d.get("since"), education=(c.education if c else "") or "",
+                theory=vocab.THEORY_LEVEL.label(m.theory_level) if m.theory_level != "none" else "",
+                state_mgmt=vocab.STATE_MGMT_LEVEL.label(m.state_mgmt_level) if m.state_mgmt_level != "none" else "",
+                language=(c.foreign_language if c else "") or "", it=(c.it_level if c else "") or "",
+                party_entry=c.party_entry_date if c else None, ratings=_rating_cells(m, years),
+                planned_title=t.name, source=vocab.POOL_SOURCE.label(source),
+                ballots=ballots.get(j.record.entry_ids[m.id], []), note=_note(source, found),
+                eligible=not any(f.blocking for f in found),
+            ))
+        lists.append(PoolList(t.name, t.unit_name, LEVEL_NAMES.get(t.level, t.level), j.facts.term.name, j.record.id,
+                              rows, planning_views.pool_meets_all(j)))
+    return lists
+
+
+def _failing(judged: list[planning.PoolJudgement]) -> list[FailingPool]:
+    out = []
+    for j in judged:  # worst first, as judge_all orders them
+        if planning_views.pool_meets_all(j):
+            continue
+        names = {m.id: m for m in j.facts.members}
+        members = [FailingMember(names[cid].name, names[cid].code, fs)
+                   for cid, fs in sorted(j.failing_members().items(), key=lambda kv: name_sort_key(names[kv[0]].name))]
+        out.append(FailingPool(j.facts.title.name, j.facts.title.unit_name, j.facts.term.name, j.record.id,
+                               j.structure_failures, members))
+    return out
+
+
+# --------------------------------------------------------------------------- term planning
+
+def resolve_term(world: World, term_code: str = "") -> str:
+    """The term asked for, or the party term current on the world's date (else the latest with pools)."""
+    if term_code:
+        if term_code not in world.term_ids:
+            raise ReportError(f"không có nhiệm kỳ mã «{term_code}»")
+        return term_code
+    with_pools = {r.facts.term.code for r in world.pools.values()}
+    current = [t for t in world.terms.values() if t.start <= world.on <= t.end and t.code in with_pools]
+    current.sort(key=lambda t: (t.kind != "party", t.start))
+    if current:
+        return current[0].code
+    latest = sorted((t for t in world.terms.values() if t.code in with_pools), key=lambda t: t.start)
+    if not latest:
+        raise ReportError("chưa có danh sách quy hoạch nào")
+    return latest[-1].code
+
+
+def term_planning(session: Session, world: World, *, unit_code: str = "", term_code: str = "",
+                  progress: Progress = _nothing) -> TermPlanningReport:
+    """The term-planning report (báo cáo quy hoạch nhiệm kỳ) of a unit's subtree, or of the
+    province, for one term."""
+    unit = planning_views.unit_by_code(world, unit_code) if unit_code else None
+    if unit_code and unit is None:
+        raise ReportError(f"không có đơn vị mã «{unit_code}»")
+    term_code = resolve_term(world, term_code)
+    term = world.terms[world.term_ids[term_code]]
+    on = world.on
+    progress(0.05, "Đánh giá các danh sách quy hoạch")
+    units = world.subtree(unit.id) if unit else None
+    judged = [j for j in planning_views.judged(world)
+              if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
+    rules = world.rule_set("planning")
+    scope_name = unit.name if unit else "toàn tỉnh"
+
+    progress(0.15, "Tổng hợp cơ cấu theo cấp và theo đơn vị")
+    by_level_groups: dict[str, list] = defaultdict(list)
+    by_unit_groups: dict[int, list] = defaultdict(list)
+    for j in judged:
+        by_level_groups[j.facts.title.level].append(j)
+        by_unit_groups[j.facts.title.unit_id].append(j)
+    order = list(LEVEL_NAMES)
+    by_level = [_group(level, LEVEL_NAMES.get(level, level), js, rules, on, level)
+                for level, js in sorted(by_level_groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
+    by_unit = []
+    for uid, js in by_unit_groups.items():
+        u = world.units[uid]
+        by_unit.append(_group(u.code, u.name, js, rules, on, world.levels.get(u.level_id)))
+    by_unit.sort(key=lambda g: (-g.failing_pools, g.label))
+    totals = _group("", scope_name, judged, rules, on, None)
+    bands = _band_columns(rules, judged)
+
+    progress(0.3, "Lập danh sách trích ngang")
+    years = list(range(on.year - RATING_YEARS, on.year))
+    pools = _pool_lists(session, world, judged, years)
+    failing = _failing(judged)
+
+    progress(0.45, "Phân tích kết quả đánh giá, xếp loại")
+    evaluations = analytics_service.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
+
+    counts = {
+        "pools": len(judged), "titles": len({j.facts.title.id for j in judged}),
+        "entries": sum(len(j.facts.members) for j in judged), "cadres": totals.members,
+        "meeting_all": len(judged) - len(failing), "failing_pools": len(failing),
+        "ineligible": sum(len(f.members) for f in failing),
+        "empty_pools": sum(1 for j in judged if not j.facts.members),
+    }
+    summary = _summary(scope_name, term.name, counts, totals, evaluations)
+
+    progress(0.5, "Vẽ biểu đồ")
+    ages = []
+    seen = set()
+    for j in judged:
+        for m in j.facts.members:
+            if m.id not in seen:
+                seen.add(m.id)
+                ages.append((age_on(m.birth_date, term.start), m.sex))
+    gauges = _gauges(totals)
+    totals_by_year = evaluations.year_totals()
+    chart_set = {
+        "pyramid": charts.age_pyramid(ages, term.name),
+        "gauges": charts.target_gauges(gauges, f"Cơ cấu danh sách quy hoạch {scope_name} so với chỉ tiêu"),
+        "ratings": charts.ratings_over_years([t.year for t in totals_by_year], [t.counts for t in totals_by_year],
+                                             [t.cap_share for t in totals_by_year],
+                                             f"Xếp loại chất lượng cán bộ {scope_name} qua các năm"),
+    }
+    subject = f"Kết quả quy hoạch cán bộ {term.name[0].lower() + term.name[1:]}" + ("" if unit is None else f" — {unit.name}")
+    return TermPlanningReport(
+        heading=heading(world, subject, on), scope_code=unit.code if unit else "", scope_name=scope_name,
+        term_code=term_code, term_name=term.name, term_start=term.start, term_end=term.end, on=on,
+        rule_set=f"{rules.code} — {rules.legal_basis}", rule_set_code=rules.code, summary=summary, counts=counts,
+        by_level=by_level, by_unit=by_unit, bands=bands, totals=totals, pools=pools, failing=failing,
+        charts=chart_set, evaluations=evaluations, rating_years=years,
+    )
+
+
+def _gauges(totals: GroupRow) -> list[charts.GaugeData]:
+    out = []
+    labels = {"S2": "Cán bộ trẻ (S2)", "S3": "Cán bộ nữ (S3)", "S4": "Dân tộc thiểu số (S4)"}
+    for t in totals.targets:
+        if t.rule in labels and t.total:
+            out.append(charts.GaugeData(labels[t.rule], t.share or 0.0, t.threshold or None, t.passed,
+                                        f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
+    s5 = [t for t in totals.targets if t.rule == "S5"]
+    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi (S5)", "Cấp ủy: 40–50 tuổi (S5)")):
+        if t.total:
+            target = tuple(t.threshold) if isinstance(t.threshold, list) else t.threshold
+            out.append(charts.GaugeData(label, t.share or 0.0, target, t.passed,
+                                        f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
+    if totals.pools:
+        share = totals.pools_all_bands / totals.pools
+        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi (S1)", share, 1.0, share >= 1.0,
+                                    f"{totals.pools_all_bands}/{totals.pools} ({percent(share)})"))
+    return out
+
+
+def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[str]:
+    lines = [
+        f"{term}, {scope}: {counts['titles']} chức danh có danh sách quy hoạch, "
+        f"{counts['entries']} lượt cán bộ được quy hoạch ({counts['cadres']} người).",
+        f"{counts['meeting_all']}/{counts['pools']} danh sách đạt mọi điều kiện và chỉ tiêu cơ cấu; "
+        f"{counts['failing_pools']} danh sách còn thiếu hoặc có cán bộ chưa đủ điều kiện"
+        f" ({counts['ineligible']} lượt cán bộ chưa đủ điều kiện"
+        + (f", {counts['empty_pools']} chức danh chưa có người trong quy hoạch" if counts['empty_pools'] else "") + ").",
+    ]
+    for t in totals.targets:
+        if t.rule in ("S2", "S3", "S4"):
+            lines.append(f"{t.message[0].upper()}{t.message[1:]}.")
+    if totals.pools:
+        lines.append(f"Cơ cấu ba độ tuổi: {totals.pools_all_bands}/{totals.pools} danh sách có đủ ba độ tuổi.")
+    if ev.years:
+        last = ev.years[-1]
+        breaking = [u for u in ev.breaches if u.year == last]
+        lines.append(
+            f"Đánh giá, xếp loại năm {last}: {len(breaking)} cơ quan, đơn vị có tỷ lệ HTXSNV vượt mức "
+            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên (E4); {len(ev.constant_excellent)} cán bộ "
+            f"HTXSNV liên tục từ {ev.constant_years} năm trở lên; {len(ev.disciplined)} trường hợp xếp loại "
+            f"từ HTTNV trở lên trong năm bị kỷ luật; {len(ev.flagged_units)} đơn vị xếp loại cao bất thường "
+            f"so với đơn vị tương đương.")
+    return [nfc(line) for line in lines]
+
+
+# --------------------------------------------------------------------------- dossier
+
+def dossier(session: Session, world: World, code: str) -> DossierReport:
+    """A cadre's personal record in the shape of form 2C, with the evaluation timeline and
+    the pools the cadre is in."""
+    d = queries.dossier(session, code, world.on)
+    if d is None:
+        raise ReportError(f"không có cán bộ mã «{code}»")
+    c = d.cadre
+    current = d.current
+    main = current[0].posting if current else None
+    fields = [
+        ("1) Họ và tên khai sinh", c.full_name.upper()),
+        ("2) Tên gọi khác", c.other_names or "Không"),
+        ("3) Ngày, tháng, năm sinh", f"{format_date(c.birth_date)}    Giới tính: {vocab.SEX.label(c.sex)}"),
+        ("4) Nơi sinh", c.birthplace or ""),
+        ("5) Quê quán", c.hometown or ""),
+        ("6) Dân tộc", d.ethnicity.name_vi),
+        ("7) Tôn giáo", c.religion or "Không"),
+        ("8) Ngày vào Đảng", f"{format_date(c.party_entry_date)}" + (
+            f"    Ngày chính thức: {format_date(c.party_official_date)}" if c.party_official_date else "")),
+        ("9) Trình độ chuyên môn", c.education or ""),
+        ("10) Lý luận chính trị", vocab.THEORY_LEVEL.label(c.theory_level) if c.theory_level != "none" else "Chưa qua đào tạo"),
+        ("11) Quản lý nhà nước", vocab.STATE_MGMT_LEVEL.label(c.state_mgmt_level) if c.state_mgmt_level != "none" else "Chưa qua đào tạo"),
+        ("12) Ngoại ngữ", c.foreign_language or ""),
+        ("13) Tin học", c.it_level or ""),
+        ("14) Chức vụ hiện nay", f"{main.position} (từ ngày {format_date(main.start_date)})" if main else "Không"),
+    ]
+    career = [DossierCareer(r.posting.start_date, r.posting.end_date, r.posting.position, r.unit.name,
+                            r.posting.is_concurrent) for r in d.career]
+    relations = [(vocab.RELATION_KIND.label(r.kind), r.relative.full_name, str(r.relative.birth_date.year),
+                  r.post.position if r.post else "") for r in d.relations]
+    years = [DossierYear(cell.year, cell.rating, vocab.RATING.label(cell.rating) if cell.rating else "Chưa có",
+                         cell.score, (cell.evaluation.note or "") if cell.evaluation else "") for cell in d.years]
+    months = [(i + 1, (m.score if m is not None else None)) for i, m in enumerate(d.months)]
+    votes = [{"date": r.vote.vote_date, "body": r.vote.body, "convened": r.vote.convened, "present": r.vote.present,
+              "high": r.vote.high, "normal": r.vote.normal, "low": r.vote.low,
+              "low_share": r.low_share, "low_majority": r.low_majority} for r in d.votes]
+    disciplines = [{"level": vocab.DISCIPLINE_LEVEL.label(r.discipline.level), "date": r.discipline.decision_date,
+                    "to": r.discipline.effective_to, "number": r.discipline.decision_no or "",
+                    "authority": r.discipline.authority or "", "reason": r.discipline.reason or "",
+                    "in_effect": r.in_effect} for r in d.disciplines]
+    pools = []
+    facts = world.cadres.get(c.id)
+    if facts is not None:
+        found = planning_views.cadre_eligibility(world, c.id)
+        for check in found.pools if found else []:
+            pools.append({"title": check.title.name, "unit": check.title.unit_name, "term": check.term.name,
+                          "eligible": check.eligible, "failing": check.failing, "eligible_from": check.eligible_from})
+    chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name)
+    subject = f"Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí {c.full_name}"
+    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH", suffix="HS/BTCTU")
+    return DossierReport(head, c.code, c.full_name, fields, career, relations, years, months, d.month_year, votes,
+                         disciplines, pools, {"timeline": chart}, world.on)
