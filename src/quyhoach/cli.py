@@ -236,7 +236,56 @@ def worker_command(burst: bool) -> None:
     Worker([runner.queue], connection=runner.connection).work(burst=burst)
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, solve_command)
+@click.group("audit", help="Nhật ký thao tác.")
+def audit_group() -> None:
+    pass
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the hash chain of the audit log from the first entry to the last."""
+    from sqlmodel import Session
+
+    from quyhoach.services import audit
+
+    with Session(_engine()) as session:
+        result = audit.verify(session)
+    if not result.ok:
+        raise click.ClickException(f"nhật ký KHÔNG toàn vẹn: {result.problem} ({result.entries} mục đã đọc)")
+    click.echo(f"Nhật ký toàn vẹn: {result.entries} mục, chuỗi băm khớp từ đầu đến cuối.")
+
+
+@click.group("user", help="Người dùng.")
+def user_group() -> None:
+    pass
+
+
+@user_group.command("create")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="full name")
+@click.option("--role", type=click.Choice(["admin", "org_board", "standing_committee", "viewer"]), default="admin",
+              show_default=True)
+@click.option("--unit", "unit_code", help="scope: the unit of the body that manages the user (default: all)")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="asked for when not given")
+@with_appcontext
+def user_create(username: str, full_name: str, role: str, unit_code: str | None, password: str) -> None:
+    """Create a user (the first admin is made this way)."""
+    from quyhoach.services import audit, auth
+
+    with transaction(_engine()) as session:
+        try:
+            user = auth.create_user(session, username=username, full_name=full_name, password=password,
+                                    role=role, scope_unit_code=unit_code)
+        except auth.AuthError as exc:
+            raise click.ClickException(str(exc)) from None
+        audit.record(session, "user.create", f"user:{user.username}", actor="dòng lệnh",
+                     after={"role": role, "scope": unit_code or "toàn tỉnh"})
+    click.echo(f"Đã tạo người dùng «{user.username}» ({role}).")
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, solve_command)
 
 
 def init_app(app: Flask) -> None:

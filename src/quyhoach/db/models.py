@@ -379,3 +379,44 @@ class Adoption(SQLModel, table=True):
     data_stamp: int = 0
     actor: str = Field(default="", max_length=120)
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in. `scope_unit_id`: the unit of the body that manages them; they
+    see that unit and the units under it (none: the whole province)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True)
+    full_name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=30, description="org_board, standing_committee, viewer, admin")
+    scope_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    active: bool = Field(default=True)
+    failed_logins: int = Field(default=0)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_login_at: Optional[dt.datetime] = None
+
+
+class AuditHead(SQLModel, table=True):
+    """The head of the audit chain: appending updates it first, which serialises writers."""
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = Field(default=0)
+    last_hash: str = Field(default="", max_length=64)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when, before and after, why. Each entry's hash covers the previous
+    entry's hash: changing or deleting any entry breaks the chain (`quyhoach audit verify`)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True, index=True)
+    at: dt.datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=120, index=True)
+    action: str = Field(max_length=60, index=True)
+    entity: str = Field(default="", max_length=200, index=True)
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    reason: str = Field(default="", max_length=1000)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(max_length=64)

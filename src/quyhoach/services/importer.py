@@ -22,7 +22,7 @@ from quyhoach.db.models import (
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services import cadres as cadre_service
-from quyhoach.services import stamp
+from quyhoach.services import audit, stamp
 from quyhoach.services.tabular import SHEETS, ParsedRow, Problem, Sheet, parse, read_table
 
 CHUNK = 500
@@ -83,6 +83,8 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
         if not result.problems and not dry_run:
             loader.write(checked)
             stamp.bump(session)
+            audit.record(session, f"import.{kind}", filename, after={
+                "rows": result.rows, "created": result.created, "updated": result.updated})
             session.flush()
             result.written = True
     return result

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Ballot, Cadre, Pool, PoolEntry, PoolEvent, ReviewDecision, Term, Title, utcnow
 from quyhoach.domain import eligibility
 from quyhoach.domain.text import nfc
-from quyhoach.services import stamp
+from quyhoach.services import audit, stamp
 from quyhoach.services import world as world_service
 
 BALLOT_STEPS = ("leadership_proposal", "key_cadres", "standing_committee", "approval")
@@ -96,6 +96,8 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
     session.add(entry)
     session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=reason, actor=actor))
     session.flush()
+    audit.record(session, f"pool.{kind}", f"pool:{pool_id}", before={"status": "none" if kind == "add" else "exited"},
+                 after={"cadre": cadre.code, "status": "active", "source": source, "on": on}, reason=reason)
     return entry
 
 
@@ -113,6 +115,8 @@ def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rul
     session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="exit", on=on, reason=reason,
                           rule=rule, actor=actor))
     session.flush()
+    audit.record(session, "pool.exit", f"pool:{entry.pool_id}", before={"cadre_id": entry.cadre_id, "status": "active"},
+                 after={"status": "exited", "on": on, "rule": rule}, reason=reason)
     return entry
 
 
@@ -137,6 +141,7 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
     pool = session.get(Pool, entry.pool_id)
     _touch(session, pool, expected_version)
     ballot = session.exec(select(Ballot).where(Ballot.entry_id == entry_id, Ballot.step == step)).one_or_none()
+    before = audit.snapshot(ballot, ["held_on", "convened", "present", "issued", "valid", "agree"]) if ballot else {}
     ballot = ballot or Ballot(entry_id=entry_id, step=step, held_on=held_on, convened=0, present=0, issued=0, valid=0, agree=0)
     ballot.held_on, ballot.convened, ballot.present, ballot.issued, ballot.valid, ballot.agree = (
         held_on, convened, present, issued, valid, agree)
@@ -144,6 +149,9 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
     session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="ballot", on=held_on,
                           reason=f"{step}: {agree}/{valid} phiếu đồng ý, {present}/{convened} có mặt", actor=actor))
     session.flush()
+    audit.record(session, "pool.ballot", f"pool:{entry.pool_id}", before=before,
+                 after={"entry_id": entry_id, "step": step, "held_on": held_on, "convened": convened,
+                        "present": present, "issued": issued, "valid": valid, "agree": agree})
     return ballot
 
 
@@ -171,4 +179,6 @@ def decide_review_item(session: Session, entry_id: int, *, rule: str, review_yea
                               decision="accept" if accept else "reject", reason=reason, decided_on=on, actor=actor)
     session.add(decision)
     session.flush()
+    audit.record(session, "review.decide", f"pool_entry:{entry_id}", after={
+        "rule": rule, "year": review_year, "decision": decision.decision}, reason=reason)
     return decision

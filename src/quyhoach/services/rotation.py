@@ -25,7 +25,7 @@ from quyhoach.domain.facts import CadreFacts, TitleFact
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RATING_ORDER
-from quyhoach.services import jobs, stamp
+from quyhoach.services import audit, jobs, stamp
 from quyhoach.services import world as world_service
 from quyhoach.services.world import World
 
@@ -439,6 +439,9 @@ def create(session: Session, *, name: str, rotation_date: dt.date, settings: Sce
                         settings=settings.to_dict(), parent_id=parent_id)
     session.add(scenario)
     session.flush()
+    audit.record(session, "scenario.create", f"scenario:{scenario.id}",
+                 after={"name": scenario.name, "rotation_date": rotation_date, "settings": scenario.settings,
+                        "parent_id": parent_id})
     return scenario
 
 
@@ -450,6 +453,7 @@ def update(session: Session, scenario: Scenario, *, settings: ScenarioSettings, 
     if expected_version is not None and expected_version != scenario.version:
         raise ScenarioError("phương án vừa được người khác sửa; hãy tải lại trang")
     validate(settings)
+    before = {"name": scenario.name, "rotation_date": scenario.rotation_date, "settings": scenario.settings}
     scenario.settings = settings.to_dict()
     if name is not None:
         if not name.strip():
@@ -463,6 +467,8 @@ def update(session: Session, scenario: Scenario, *, settings: ScenarioSettings, 
     scenario.updated_at = utcnow()
     session.add(scenario)
     session.flush()
+    audit.record(session, "scenario.update", f"scenario:{scenario.id}", before=before,
+                 after={"name": scenario.name, "rotation_date": scenario.rotation_date, "settings": scenario.settings})
     return scenario
 
 
@@ -537,6 +543,8 @@ def start_solve(session: Session, runner, scenario: Scenario, *, label: str = ""
                       f"Giải phương án «{scenario.name}»" + (f" · {label}" if label else ""))
     run.job_id = job.id
     session.add(run)
+    audit.record(session, "scenario.solve", f"scenario:{scenario.id}",
+                 after={"run_id": run.id, "label": label, "rule_set": run.rule_set, "data_stamp": run.data_stamp})
     job_id = job.id
     session.commit()
     runner.enqueue(job_id)
@@ -583,6 +591,7 @@ def _solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
     with Session(ctx.engine) as session:
         run = session.get(SolveRun, ctx.payload["run_id"])
         problem = solver.problem_from_dict(run.problem)
+        problem_data, rule_set = run.problem, run.rule_set
         run.status = "running"
         session.add(run)
         session.commit()
@@ -608,7 +617,20 @@ def _solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
         raise jobs.StopRequested()
     _finish(ctx, "done", plan)
     return {"run_id": ctx.payload["run_id"], "status": plan.status, "objective": plan.objective,
-            "moves": len(plan.moves)}
+            "moves": len(plan.moves), "figures": _figures(ctx, problem_data, plan, rule_set)}
+
+
+def _figures(ctx: jobs.JobContext, problem_data: dict[str, Any], plan: solver.Plan, rule_set: str) -> dict[str, Any]:
+    """The plan's figures for the comparison page (names, open posts, structure per unit
+    before and after), kept in the job's result so that page need not read the problem."""
+    from quyhoach.services import scenario_views
+
+    try:
+        with Session(ctx.engine) as session:
+            params = scenario_views.rule_params(session, rule_set)
+        return scenario_views.figures(problem_data, solver.plan_to_dict(plan), params)
+    except Exception:  # a summary is a convenience: the comparison recomputes it when missing
+        return {}
 
 
 def _phase_words(p: solver.Progress) -> str:
@@ -696,6 +718,9 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
     session.add(adoption)
     stamp.bump(session)
     session.flush()
+    audit.record(session, "scenario.adopt", f"scenario:{scenario.id}", before={"status": "draft"},
+                 after={"status": "adopted", "run_id": run.id, "decision_no": adoption.decision_no, "on": on,
+                        "moves": [[m.cadre, m.from_post, m.to_post] for m in plan.moves]}, reason=note)
     return adoption
 
 

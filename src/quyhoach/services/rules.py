@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from quyhoach.db.models import RuleSet
+from quyhoach.services import audit
 from quyhoach.domain import rulesets
 from quyhoach.domain.rulesets import RuleSetData
 
@@ -76,6 +77,7 @@ def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleS
         isinstance(current, (int, float)) and isinstance(value, (int, float)) and not isinstance(value, bool)
     ):
         raise ParameterError(f"«{key}» phải có kiểu {type(current).__name__}")
+    audit.record(session, "rule_set.parameter", f"rule_set:{code}", before={key: current}, after={key: value})
     row.params = {**row.params, key: value}
     session.add(row)
     from quyhoach.services import stamp
@@ -102,6 +104,8 @@ def create_version(session: Session, base_code: str, *, code: str, name: str, le
     row = RuleSet(code=code, domain=base.domain, name=name.strip(), legal_basis=legal_basis.strip(),
                   valid_from=valid_from, valid_to=base.valid_to if base.valid_to and base.valid_to >= valid_from else None,
                   params=dict(base.params), unconfirmed=list(base.unconfirmed))
+    audit.record(session, "rule_set.new_version", f"rule_set:{code}", before={"base": base_code, "base_valid_to": base.valid_to},
+                 after={"code": code, "name": row.name, "legal_basis": row.legal_basis, "valid_from": valid_from})
     base.valid_to = valid_from - dt.timedelta(days=1)
     session.add(base)
     session.add(row)

@@ -1,0 +1,134 @@
+"""The audit trail (QĐ 114: every step of cadre work is recorded): who, when, what,
+before and after, and the reason. Entries form a hash chain — each entry's hash covers its
+content and the previous entry's hash — so an edited, inserted or deleted entry shows.
+
+Every service that writes calls `record` in the same transaction as the change, so the
+change and its record land together or not at all. The actor comes from the request (the
+signed-in user) or the command line.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from quyhoach.db.models import AuditEntry, AuditHead, utcnow
+
+_actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default="hệ thống")
+
+
+def set_actor(actor: str) -> contextvars.Token:
+    return _actor.set(actor)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
+            before: dict, after: dict, reason: str) -> str:
+    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+    body = json.dumps([prev_hash, seq, at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+                       actor, action, entity, _canonical(before), _canonical(after), reason],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def record(session: Session, action: str, entity: str = "", *, before: dict | None = None,
+           after: dict | None = None, reason: str = "", actor: str | None = None) -> AuditEntry:
+    """Append one entry, in the caller's transaction."""
+    # Taking the head row first serialises concurrent writers (a row lock on PostgreSQL,
+    # the write lock on SQLite), so the chain never forks.
+    updated = session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
+    if updated.rowcount == 0:
+        session.add(AuditHead(id=1, seq=1, last_hash=""))
+        session.flush()
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
+    session.refresh(head)
+    entry = AuditEntry(seq=head.seq, at=utcnow(), actor=(actor or current_actor())[:120], action=action[:60],
+                       entity=entity[:200], before=_canonical(before or {}), after=_canonical(after or {}),
+                       reason=(reason or "")[:1000], prev_hash=head.last_hash, hash="")
+    entry.hash = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
+                         entry.before, entry.after, entry.reason)
+    head.last_hash = entry.hash
+    session.add(head)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass
+class Verification:
+    entries: int
+    broken_at: int | None = None      # seq of the first entry that does not verify
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain from the first entry: every hash recomputed, every link checked."""
+    prev, count, expected_seq = "", 0, 1
+    for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq)):
+        count += 1
+        if entry.seq != expected_seq:
+            return Verification(count, expected_seq, f"thiếu mục số {expected_seq} (mục bị xóa)")
+        if entry.prev_hash != prev:
+            return Verification(count, entry.seq, f"mục {entry.seq} không nối với mục trước (bị chèn hoặc sửa)")
+        digest = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
+                         entry.before, entry.after, entry.reason)
+        if digest != entry.hash:
+            return Verification(count, entry.seq, f"nội dung mục {entry.seq} đã bị sửa")
+        prev, expected_seq = entry.hash, expected_seq + 1
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one_or_none()
+    if head is not None and count and head.last_hash != prev:
+        return Verification(count, head.seq, "mục cuối cùng của nhật ký đã bị xóa")
+    return Verification(count)
+
+
+def entries(session: Session, *, actor: str = "", action: str = "", entity: str = "",
+            since: dt.date | None = None, until: dt.date | None = None, limit: int = 100,
+            offset: int = 0) -> tuple[int, list[AuditEntry]]:
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(AuditEntry.actor.contains(actor))
+    if action:
+        query = query.where(AuditEntry.action.startswith(action))
+    if entity:
+        query = query.where(AuditEntry.entity.contains(entity))
+    if since:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.timezone.utc))
+    if until:
+        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.timezone.utc))
+    total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)).all()
+    return total, list(rows)
+
+
+def snapshot(obj: Any, fields: Iterator[str] | list[str] | None = None) -> dict[str, Any]:
+    """The fields of a record, for before/after."""
+    data = obj.model_dump() if hasattr(obj, "model_dump") else dict(obj)
+    if fields is not None:
+        data = {k: data.get(k) for k in fields}
+    return _canonical(data)
