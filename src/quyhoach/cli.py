@@ -285,7 +285,40 @@ def user_create(username: str, full_name: str, role: str, unit_code: str | None,
     click.echo(f"Đã tạo người dùng «{user.username}» ({role}).")
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, solve_command)
+@click.command("backup", help="Sao lưu cơ sở dữ liệu SQLite ra một tệp.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    from quyhoach.services import backup
+
+    try:
+        backup.backup(_engine(), path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Đã sao lưu vào {path}.")
+
+
+@click.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    from quyhoach.db import migrate
+    from quyhoach.services import backup
+
+    if not yes:
+        click.confirm("Khôi phục sẽ thay toàn bộ dữ liệu hiện tại (bản hiện tại được giữ lại *.before-restore). "
+                      "Tiếp tục?", abort=True)
+    try:
+        version = backup.restore(_engine(), path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Đã khôi phục từ {path} (lược đồ {version}).")
+    if version != migrate.head_revision():
+        click.echo("Lược đồ của bản sao lưu cũ hơn phiên bản phần mềm: chạy «quyhoach db upgrade».")
+
+
+COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)
 
 
 def init_app(app: Flask) -> None:
