@@ -36,9 +36,9 @@ def init_app(app: Flask) -> None:
     web_db.init_app(app)
     filters.init_app(app)
 
-    from . import cadres, home, imports, planning, units
+    from . import cadres, home, imports, planning, scenarios, units
 
-    for module in (home, units, cadres, imports, planning):
+    for module in (home, units, cadres, imports, planning, scenarios):
         app.register_blueprint(module.bp)
 
     @app.after_request

@@ -1,0 +1,298 @@
+"""What the Luân chuyển pages show, read from the stored runs: a run's figures (names,
+open posts, the structure of every unit before and after), the comparison of 2–4 plans,
+the rotation graph and the sweep curve as SVG.
+
+The figures of a run are derived from its frozen problem and its plan. The solve job
+computes them once and keeps them in its result (`job.result["figures"]`), so the
+comparison reads a few kilobytes per plan instead of the ~3 MB problem of a province;
+a run without them (an older run, a run built by hand) gets them computed here from the
+problem, once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlmodel import Session, select
+
+import solver
+from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
+
+FIGURES_VERSION = 1
+ATTRIBUTES = ("female", "minority", "young")
+DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
+DEFAULT_BANDS = {"province": [[0, 45], [45, 50], [50, 200]]}
+
+
+# --------------------------------------------------------------------------- figures of a run
+
+def rule_params(session: Session, code: str) -> dict[str, Any]:
+    """The age bands and young ages of the rule set a run was solved under."""
+    params = session.exec(select(RuleSet.params).where(RuleSet.code == code)).first() if code else None
+    params = params or {}
+    return {"age_bands": params.get("age_bands") or DEFAULT_BANDS, "young_age": params.get("young_age") or DEFAULT_YOUNG}
+
+
+def _band_label(lo: int, hi: int) -> str:
+    if lo <= 0:
+        return f"<{hi}"
+    if hi >= 200:
+        return f"≥{lo}"
+    return f"{lo}–{hi - 1}"
+
+
+def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Counts a comparison needs, from the problem and plan as stored (plain dicts):
+    posts open before and after, the names of what the plan moves, and for every unit in
+    play its seats and how many of the holders before and after are women, minorities,
+    young, and in each age band of the unit's level."""
+    units = {u["id"]: u for u in problem.get("units", [])}
+    cadres = {c["id"]: c for c in problem.get("cadres", [])}
+    posts = problem.get("posts", [])
+    moves = plan.get("moves", []) or []
+    before = {p["id"]: p.get("holder") for p in posts}
+    after = dict(before)
+    for move in moves:
+        if move.get("from_post") and after.get(move["from_post"]) == move["cadre"]:
+            after[move["from_post"]] = None
+    for move in moves:
+        after[move["to_post"]] = move["cadre"]
+    young = params.get("young_age") or DEFAULT_YOUNG
+    bands = params.get("age_bands") or DEFAULT_BANDS
+
+    def counts(holder_ids: list[str | None], level: str) -> dict[str, int]:
+        out = {"held": 0, "female": 0, "minority": 0, "young": 0, "band0": 0, "band1": 0, "band2": 0}
+        limit = int(young.get(level, 40))
+        level_bands = bands.get(level) or next(iter(bands.values()))
+        for code in holder_ids:
+            cadre = cadres.get(code) if code else None
+            if cadre is None:
+                continue
+            out["held"] += 1
+            out["female"] += cadre.get("sex") == "F"
+            out["minority"] += bool(cadre.get("minority"))
+            age = int(cadre.get("age", 0))
+            out["young"] += age < limit
+            for index, (lo, hi) in enumerate(level_bands[:3]):
+                if lo <= age < hi:
+                    out[f"band{index}"] += 1
+        return out
+
+    by_unit: dict[str, list[str]] = {}
+    for post in posts:
+        by_unit.setdefault(post["unit"], []).append(post["id"])
+    unit_rows = {}
+    for unit_id, post_ids in by_unit.items():
+        level = units.get(unit_id, {}).get("level", "")
+        unit_rows[unit_id] = {"level": level, "seats": len(post_ids),
+                              "before": counts([before[p] for p in post_ids], level),
+                              "after": counts([after[p] for p in post_ids], level)}
+    levels = sorted({row["level"] for row in unit_rows.values()})
+    moved_posts = {m["to_post"] for m in moves} | {m["from_post"] for m in moves if m.get("from_post")}
+    post_names = {p["id"]: p.get("name") or p["id"] for p in posts if p["id"] in moved_posts}
+    return {
+        "version": FIGURES_VERSION,
+        "posts": len(posts), "cadres": len(cadres), "candidates": len(problem.get("candidates", [])),
+        "open_before": sum(1 for h in before.values() if h is None),
+        "open_after": sum(1 for h in after.values() if h is None),
+        "filled": sum(1 for m in moves if before.get(m["to_post"]) is None),
+        "names": {
+            "cadres": {m["cadre"]: cadres.get(m["cadre"], {}).get("name") or m["cadre"] for m in moves},
+            "posts": post_names,
+            "units": {u: units[u].get("name") or u for u in units},
+        },
+        "units": unit_rows,
+        "bands": {level: [_band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
+                  for level in levels},
+        "young_age": {level: int(young.get(level, 40)) for level in levels},
+    }
+
+
+_memo: "OrderedDict[int, dict[str, Any]]" = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def figures_of(session: Session, run: SolveRun, job_result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The figures of a finished run: from its job's result, else computed once from the
+    stored problem (and kept for the life of the process: a run never changes)."""
+    found = (job_result or {}).get("figures")
+    if found and found.get("version") == FIGURES_VERSION:
+        return found
+    if job_result is None and run.job_id:
+        result = session.exec(select(Job.result).where(Job.id == run.job_id)).first()
+        found = (result or {}).get("figures")
+        if found and found.get("version") == FIGURES_VERSION:
+            return found
+    with _memo_lock:
+        if run.id in _memo:
+            return _memo[run.id]
+    problem = session.exec(select(SolveRun.problem).where(SolveRun.id == run.id)).one()
+    computed = figures(problem, run.plan or {}, rule_params(session, run.rule_set))
+    with _memo_lock:
+        _memo[run.id] = computed
+        while len(_memo) > 64:
+            _memo.popitem(last=False)
+    return computed
+
+
+def light_plan(data: dict[str, Any]) -> solver.Plan:
+    """A Plan with its moves only, straight from the stored dict (the strict reader costs
+    ~15 ms on a provincial plan; the comparison needs the moves)."""
+    fields = set(solver.Move.__slots__)
+    return solver.Plan(status=data.get("status", "unknown"),
+                       moves=[solver.Move(**{k: v for k, v in m.items() if k in fields}) for m in data.get("moves", [])])
+
+
+# --------------------------------------------------------------------------- status
+
+FINISHED = ("done", "failed", "stopped", "infeasible", "unknown", "invalid")
+
+
+def run_status(run: SolveRun, job: Job | None) -> str:
+    """The run's status, taking a job that ended without the run knowing (a worker that
+    died, a stop before the start) into account."""
+    if run.status in ("queued", "running") and job is not None and job.status in ("failed", "stopped"):
+        return job.status
+    return run.status
+
+
+def finished(status: str) -> bool:
+    return status in FINISHED
+
+
+# --------------------------------------------------------------------------- comparison
+
+@dataclass
+class ComparedRun:
+    run: SolveRun
+    scenario: Scenario
+    plan: dict[str, Any]
+    figures: dict[str, Any]
+
+    @property
+    def terms(self) -> dict[str, dict[str, Any]]:
+        return {t["name"]: t for t in self.plan.get("terms", [])}
+
+    @property
+    def structure(self) -> dict[str, dict[str, Any]]:
+        return {s["target"]: s for s in self.plan.get("structure", [])}
+
+    @property
+    def soft_missed(self) -> list[dict[str, Any]]:
+        return [s for s in self.plan.get("structure", []) if not s["hard"] and s["shortfall_after"] > 0]
+
+
+@dataclass
+class Comparison:
+    runs: list[ComparedRun]
+    term_names: list[tuple[str, str]]                       # (name, label)
+    targets: list[dict[str, Any]]                           # rows: target, name, hard, per run figure or None
+    levels: list[dict[str, Any]]                            # rows: scope, attribute, label, seats, before, afters
+    units: list[dict[str, Any]]                             # rows for units where a plan changes something
+    holders: list[dict[str, Any]]                           # rows: cadre, name, from, places per run, differs
+    post_names: dict[str, str] = field(default_factory=dict)
+
+
+def load_runs(session: Session, run_ids: list[int]) -> list[tuple[SolveRun, Scenario, Job | None]]:
+    """The runs without their problem (the plan and the summary are all a comparison reads)."""
+    rows = session.exec(select(SolveRun, Scenario).join(Scenario, Scenario.id == SolveRun.scenario_id)
+                        .where(SolveRun.id.in_(run_ids)).options(sa.orm.defer(SolveRun.problem))).all()
+    job_ids = [r.job_id for r, _ in rows if r.job_id]
+    found = {j.id: j for j in session.exec(select(Job).where(Job.id.in_(job_ids)))} if job_ids else {}
+    by_id = {r.id: (r, s, found.get(r.job_id)) for r, s in rows}
+    return [by_id[i] for i in run_ids if i in by_id]
+
+
+def _sum_rows(rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for row in rows:
+        for name, value in row[key].items():
+            out[name] = out.get(name, 0) + value
+    return out
+
+
+ATTRIBUTE_KEYS = ("female", "minority", "young", "band0", "band1", "band2")
+
+
+def compare(session: Session, run_ids: list[int]) -> Comparison:
+    loaded = load_runs(session, run_ids)
+    runs = [ComparedRun(run, scenario, run.plan or {}, figures_of(session, run, job.result if job else None))
+            for run, scenario, job in loaded]
+    term_names: list[tuple[str, str]] = []
+    for r in runs:
+        for t in r.plan.get("terms", []):
+            if t["name"] not in [n for n, _ in term_names]:
+                term_names.append((t["name"], t["label"]))
+
+    # Structure targets of any plan: the figure of each plan (None where that plan's scenario has no such target).
+    names: dict[str, dict[str, Any]] = {}
+    for r in runs:
+        for s in r.plan.get("structure", []):
+            names.setdefault(s["target"], s)
+    targets = []
+    for target, first in names.items():
+        cells = [r.structure.get(target) for r in runs]
+        short = any(c and c["shortfall_after"] > 0 for c in cells)
+        differs = len({(c["after"] if c else None) for c in cells}) > 1
+        targets.append({"target": target, "name": first["name"], "attribute": first["attribute"], "cells": cells,
+                        "short": short, "differs": differs,
+                        "before": first["before"], "seats": first["seats"], "need": first["need"]})
+    targets.sort(key=lambda t: (not t["short"], not t["differs"], t["name"]))
+
+    # Per level and for every post in play: women, minorities, young, age bands.
+    levels = []
+    level_codes = sorted({row["level"] for r in runs for row in r.figures.get("units", {}).values()})
+    for level in [None, *level_codes]:
+        per_run = []
+        for r in runs:
+            rows = [row for row in r.figures.get("units", {}).values() if level is None or row["level"] == level]
+            per_run.append({"seats": sum(row["seats"] for row in rows), "before": _sum_rows(rows, "before"),
+                            "after": _sum_rows(rows, "after")})
+        if not any(p["seats"] for p in per_run):
+            continue
+        bands = next((r.figures.get("bands", {}).get(level) for r in runs if level in r.figures.get("bands", {})), None)
+        young = next((r.figures.get("young_age", {}).get(level) for r in runs if level in r.figures.get("young_age", {})), None)
+        levels.append({"level": level, "runs": per_run, "bands": bands, "young_age": young})
+
+    # Units where some plan changes a figure.
+    unit_ids = sorted({u for r in runs for u in r.figures.get("units", {})})
+    unit_names: dict[str, str] = {}
+    for r in runs:
+        unit_names.update(r.figures.get("names", {}).get("units", {}))
+    units = []
+    for unit_id in unit_ids:
+        cells = [r.figures.get("units", {}).get(unit_id) for r in runs]
+        changed = any(c and c["before"] != c["after"] for c in cells)
+        if not changed:
+            continue
+        first = next(c for c in cells if c)
+        units.append({"unit": unit_id, "name": unit_names.get(unit_id, unit_id), "level": first["level"],
+                      "seats": first["seats"], "before": first["before"], "cells": cells})
+
+    # For every cadre moved in some plan: where each plan puts them.
+    from quyhoach.services.rotation import compare_holders
+
+    plans = [light_plan(r.plan) for r in runs]
+    placed = compare_holders(solver.Problem(), plans)
+    cadre_names: dict[str, str] = {}
+    post_names: dict[str, str] = {}
+    for r in runs:
+        cadre_names.update(r.figures.get("names", {}).get("cadres", {}))
+        post_names.update(r.figures.get("names", {}).get("posts", {}))
+    origin: dict[str, str | None] = {}
+    for plan in plans:
+        for move in plan.moves:
+            origin.setdefault(move.cadre, move.from_post)
+    holders = []
+    for cadre, places in placed.items():
+        holders.append({"cadre": cadre, "name": cadre_names.get(cadre, cadre), "from": origin.get(cadre),
+                        "places": places, "differs": len(set(places)) > 1})
+    holders.sort(key=lambda h: (not h["differs"], h["name"].split()[-1] if h["name"] else "", h["name"]))
+    return Comparison(runs, term_names, targets, levels, units, holders, post_names)
