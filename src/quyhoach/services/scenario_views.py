@@ -29,6 +29,12 @@ FIGURES_VERSION = 1
 ATTRIBUTES = ("female", "minority", "young")
 DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
 DEFAULT_BANDS = {"province": [[0, 45], [45, 50], [50, 200]]}
+# The stored problem leaves out fields at their default (solver.io): put them back.
+CADRE_DEFAULTS = {"sex": "M", "minority": False, "age": 40, "name": ""}
+
+
+def cadres_of(problem: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: {**CADRE_DEFAULTS, **c} for c in problem.get("cadres", [])}
 
 
 # --------------------------------------------------------------------------- figures of a run
@@ -54,7 +60,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     play its seats and how many of the holders before and after are women, minorities,
     young, and in each age band of the unit's level."""
     units = {u["id"]: u for u in problem.get("units", [])}
-    cadres = {c["id"]: c for c in problem.get("cadres", [])}
+    cadres = cadres_of(problem)
     posts = problem.get("posts", [])
     moves = plan.get("moves", []) or []
     before = {p["id"]: p.get("holder") for p in posts}

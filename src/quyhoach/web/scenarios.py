@@ -517,7 +517,7 @@ def run(run_id: int):
 
 def _plan_context(solve_run: SolveRun, view: RunView) -> dict:
     problem = solve_run.problem
-    cadres = {c["id"]: c for c in problem.get("cadres", [])}
+    cadres = views.cadres_of(problem)
     posts = {p["id"]: p for p in problem.get("posts", [])}
     units = {u["id"]: u.get("name") or u["id"] for u in problem.get("units", [])}
     plan = view.plan
@@ -702,7 +702,7 @@ def compare():
 
 # --------------------------------------------------------------------------- drawings
 
-NODE_W, NODE_H, GAP, ROW_GAP, PER_LINE, MARGIN = 176, 54, 86, 44, 5, 14
+NODE_W, NODE_H, GAP, ROW_GAP, PER_LINE, MARGIN = 170, 54, 96, 30, 5, 14
 
 
 def _wrap(text: str, width: int, lines: int) -> list[str]:
@@ -716,7 +716,7 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 def _short_name(name: str) -> str:
     """"Nguyễn Thị Thu Hương" → "N. T. T. Hương" when a full name does not fit under an arrow."""
     words = name.split()
-    if len(name) <= 16 or len(words) < 2:
+    if len(name) <= 14 or len(words) < 2:
         return name
     return " ".join(w[0] + "." for w in words[:-1]) + " " + words[-1]
 
@@ -747,46 +747,73 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict) -> Markup
     components.sort(key=lambda c: (-len(c[1]), c[1][0]))
 
     parts: list[str] = []
-    y = MARGIN
     width = MARGIN * 2 + PER_LINE * NODE_W + (PER_LINE - 1) * GAP
     opened_label = escape(gettext("để trống"))
     outside_label = escape(gettext("ngoài danh sách vị trí"))
+    # Lines of slots: a long chain takes lines of its own; short ones share a line
+    # (first fit, longest first), each with its caption above its first post.
+    lines_of: list[list[tuple[int, int]]] = []      # per line: (component index, first slot)
+    free: list[int] = []                            # free slots left on each shared line
+    placement: dict[int, tuple[int, int]] = {}      # component -> (first line, first slot)
+    for index, (_kind, order, _sub) in enumerate(components):
+        if len(order) > PER_LINE:
+            placement[index] = (len(lines_of), 0)
+            for _ in range(math.ceil(len(order) / PER_LINE)):
+                lines_of.append([])
+                free.append(0)
+            continue
+        line = next((i for i, room in enumerate(free) if room >= len(order)), None)
+        if line is None:
+            lines_of.append([])
+            free.append(PER_LINE)
+            line = len(lines_of) - 1
+        placement[index] = (line, PER_LINE - free[line])
+        free[line] -= len(order)
+    line_h = 18 + 16 + NODE_H + ROW_GAP
+    top_of = [MARGIN + i * line_h for i in range(len(lines_of))]
+    # a cycle closes under its last line: give that line more room
+    extra = [0] * len(lines_of)
+    for index, (kind, order, _sub) in enumerate(components):
+        if kind == "cycle":
+            extra[placement[index][0] + (len(order) - 1) // PER_LINE] = 18
+    for i in range(1, len(top_of)):
+        top_of[i] = top_of[i - 1] + line_h + extra[i - 1]
+
     for number, (kind, order, sub) in enumerate(components, 1):
+        first_line, first_slot = placement[number - 1]
         caption = (gettext("Vòng %(n)s: %(k)s lượt điều động khép kín", n=number, k=sub.number_of_edges()) if kind == "cycle"
                    else gettext("Chuỗi %(n)s: %(k)s lượt điều động", n=number, k=sub.number_of_edges()))
-        parts.append(f'<text class="caption" x="{MARGIN}" y="{y + 11}">{escape(caption)}</text>')
-        y += 18 + 16
+        cx = MARGIN + first_slot * (NODE_W + GAP)
+        parts.append(f'<text class="caption" x="{cx}" y="{top_of[first_line] + 11}">{escape(caption)}</text>')
         positions = {}
         for index, node in enumerate(order):
             line, col = divmod(index, PER_LINE)
-            positions[node] = (MARGIN + col * (NODE_W + GAP), y + line * (NODE_H + ROW_GAP))
-        lines = math.ceil(len(order) / PER_LINE)
+            positions[node] = (MARGIN + (first_slot + col) * (NODE_W + GAP), top_of[first_line + line] + 34)
+        last_line = first_line + (len(order) - 1) // PER_LINE
         for node in order:
             x0, y0 = positions[node]
             if node.startswith("ngoai:"):
-                code = node.split(":", 1)[1]
                 title_lines, unit_line, cls = [str(outside_label)], "", "node node-outside"
                 tip = outside_label
             else:
                 post = posts.get(node, {})
                 name = post.get("name") or node
                 unit_name = units.get(post.get("unit"), post.get("unit", ""))
-                title_lines = [str(escape(t)) for t in _wrap(name, 30, 2)]
-                unit_line = str(escape(_wrap(unit_name, 32, 1)[0])) if unit_name and unit_name not in name else ""
+                title_lines = [str(escape(t)) for t in _wrap(name, 26, 2)]
+                unit_line = str(escape(_wrap(unit_name, 28, 1)[0])) if unit_name and unit_name not in name else ""
                 vacated = sub.in_degree(node) == 0 and kind == "chain"
                 cls = "node node-open" if vacated else "node"
                 tip = escape(f"{name} · {unit_name}")
             parts.append(f'<g class="{cls}"><title>{tip}</title>'
                          f'<rect x="{x0}" y="{y0}" width="{NODE_W}" height="{NODE_H}" rx="4"/>')
             for i, text in enumerate(title_lines):
-                parts.append(f'<text x="{x0 + 8}" y="{y0 + 15 + i * 13}">{text}</text>')
+                parts.append(f'<text x="{x0 + 7}" y="{y0 + 15 + i * 13}">{text}</text>')
             if unit_line:
-                parts.append(f'<text class="unit" x="{x0 + 8}" y="{y0 + NODE_H - 7}">{unit_line}</text>')
+                parts.append(f'<text class="unit" x="{x0 + 7}" y="{y0 + NODE_H - 7}">{unit_line}</text>')
             if cls == "node node-open":
                 parts.append(f'<text class="open" x="{x0 + NODE_W - 6}" y="{y0 + NODE_H - 7}" text-anchor="end">{opened_label}</text>')
             parts.append("</g>")
-        edges = list(sub.edges(data=True))
-        for u, v, data in edges:
+        for u, v, data in sub.edges(data=True):
             (ux, uy), (vx, vy) = positions[u], positions[v]
             cadre = cadres.get(data["cadre"], {})
             name = cadre.get("name") or data["cadre"]
@@ -796,22 +823,26 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict) -> Markup
                 x1, x2, ym = ux + NODE_W, vx - 2, uy + NODE_H / 2
                 path = f"M{x1},{ym} L{x2},{ym}"
                 lx, ly = (x1 + x2) / 2, ym - 6
-            elif vy > uy:                   # wrapping to the next line: down, then left, then down
+            elif vy > uy:                   # wrapping to the next line: down, left, down
                 x1, y1 = ux + NODE_W / 2, uy + NODE_H
                 x2, y2 = vx + NODE_W / 2, vy - 2
-                ymid = y1 + ROW_GAP / 2
+                ymid = y1 + (vy - y1) / 2 + 6
                 path = f"M{x1},{y1} L{x1},{ymid} L{x2},{ymid} L{x2},{y2}"
                 lx, ly = (x1 + x2) / 2, ymid - 4
-            else:                           # closing a cycle: under the rows, back to the start
-                bottom = y + lines * (NODE_H + ROW_GAP) - ROW_GAP + 14
+            else:                           # closing a cycle: under its last line, back to the start
+                bottom = top_of[last_line] + 34 + NODE_H + 16
                 x1, y1 = ux + NODE_W / 2 + 10, uy + NODE_H
-                x2, y2 = vx + NODE_W / 2 - 10, vy + NODE_H + 2
-                if uy != vy or True:
+                if vy == uy:                # under the line, up into the first post
+                    x2, y2 = vx + NODE_W / 2 - 10, vy + NODE_H + 2
                     path = f"M{x1},{y1} L{x1},{bottom} L{x2},{bottom} L{x2},{y2}"
-                lx, ly = (x1 + x2) / 2, bottom - 4
+                    lx, ly = (x1 + x2) / 2, bottom - 4
+                else:                       # several lines: along the left margin, into its side
+                    ym = vy + NODE_H / 2
+                    path = f"M{x1},{y1} L{x1},{bottom} L{MARGIN / 2},{bottom} L{MARGIN / 2},{ym} L{vx - 2},{ym}"
+                    lx, ly = (x1 + MARGIN) / 2, bottom - 4
             parts.append(f'<g class="edge"><title>{tip}</title><path d="{path}" marker-end="url(#arrow)"/>'
                          f'<text x="{lx}" y="{ly}" text-anchor="middle">{label}</text></g>')
-        y += lines * (NODE_H + ROW_GAP) + (18 if kind == "cycle" else 0) + 6
+    y = top_of[-1] + line_h + extra[-1] - ROW_GAP + 6 if lines_of else MARGIN
     height = y + MARGIN
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'role="img" aria-label="{escape(gettext("Sơ đồ các chuỗi điều động"))}">'
