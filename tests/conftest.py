@@ -76,6 +76,10 @@ def app(engine, database_url, tmp_path):
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": str(tmp_path),
         "SECRET_KEY": "test",
+        # Pages are tested here as a signed-in officer would see them; sign-in, roles,
+        # scope and CSRF have their own tests (tests/web/test_trust.py) with these on.
+        "LOGIN_DISABLED": True,
+        "WTF_CSRF_ENABLED": False,
     })
     app.extensions["quyhoach.engine"].dispose()
     app.extensions["quyhoach.engine"] = engine

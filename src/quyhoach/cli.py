@@ -82,7 +82,10 @@ def demo(small: bool, if_empty: bool) -> None:
             for problem in report.problems[:50]:
                 click.echo(f"{report.kind}: {problem}", err=True)
             raise click.ClickException("Dữ liệu mẫu có lỗi; không nạp gì.")
+        users = demo_service.create_demo_users(session)
     click.echo(f"Đã nạp {report.summary()} trong {time.perf_counter() - started:.1f} giây.")
+    if users:
+        click.echo(f"Tài khoản dùng thử (mật khẩu «{demo_service.DEMO_PASSWORD}»): {', '.join(users)}.")
 
 
 @click.command("import", help="Nhập danh sách từ tệp .xlsx hoặc .csv.")

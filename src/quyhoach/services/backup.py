@@ -4,7 +4,6 @@ the app is serving; a restore checks the file before it replaces anything."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -55,10 +54,13 @@ def restore(engine: sa.Engine, source: Path) -> str:
         raise BackupError(f"không thấy tệp {source}")
     version = _check(source)
     engine.dispose()
+    # Both copies go through SQLite's backup API, which writes through the database's own
+    # journal (WAL included), never around it.
     if target.exists():
-        shutil.copy2(target, target.with_suffix(target.suffix + ".before-restore"))
-    for extra in ("-wal", "-shm"):
-        Path(str(target) + extra).unlink(missing_ok=True)
+        keep = target.with_suffix(target.suffix + ".before-restore")
+        keep.unlink(missing_ok=True)
+        with sqlite3.connect(target) as current, sqlite3.connect(keep) as copy:
+            current.backup(copy)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return version

@@ -69,3 +69,34 @@ def load(session: Session, name: str = DEMO, folder: Path | None = None) -> Demo
         if not result.ok:
             break
     return report
+
+
+# Accounts for trying the demo province, one per role, plus a commune officer who sees only
+# his commune. The README lists them; a real installation creates its own with
+# `quyhoach user create` and never loads the demo.
+DEMO_PASSWORD = "quyhoach-demo-2026"
+DEMO_USERS = (
+    ("admin", "Quản trị hệ thống", "admin", None),
+    ("bantochuc", "Cán bộ Ban Tổ chức Tỉnh ủy", "org_board", None),
+    ("thuongvu", "Ủy viên Ban Thường vụ Tỉnh ủy", "standing_committee", None),
+    ("xem", "Người xem", "viewer", None),
+)
+
+
+def create_demo_users(session: Session) -> list[str]:
+    """The demo accounts that are missing (idempotent); the commune officer is scoped to the
+    first commune of the tree."""
+    from quyhoach.db.models import Unit, User
+    from quyhoach.services import auth
+
+    created = []
+    commune = session.exec(select(Unit).where(Unit.code.startswith("XA-")).order_by(Unit.sort_order, Unit.code)).first()
+    users = list(DEMO_USERS)
+    if commune is not None:
+        users.append(("canbo.xa", f"Cán bộ tổ chức {commune.name}", "org_board", commune.code))
+    for username, name, role, unit in users:
+        if session.exec(select(User).where(User.username == username)).one_or_none() is None:
+            auth.create_user(session, username=username, full_name=name, password=DEMO_PASSWORD, role=role,
+                             scope_unit_code=unit)
+            created.append(username)
+    return created

@@ -35,11 +35,20 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_locale, default_translation_directories="translations")
     web_db.init_app(app)
     filters.init_app(app)
+    from . import auth as web_auth
+
+    web_auth.init_app(app)
+    from quyhoach.services.auth import ROLES
+
+    app.jinja_env.globals["ROLE_LABELS"] = ROLES
 
     from . import cadres, home, imports, planning, scenarios, units
 
     for module in (home, units, cadres, imports, planning, scenarios):
         app.register_blueprint(module.bp)
+    from . import admin
+
+    app.register_blueprint(admin.bp)
 
     @app.after_request
     def _vary_on_htmx(response):

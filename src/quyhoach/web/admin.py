@@ -1,0 +1,140 @@
+"""Quản trị: users and roles, the audit log, backups. Admins only (see web.auth)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from quyhoach.db.models import Unit, User
+from quyhoach.domain.dates import DateParseError, parse_date
+from quyhoach.services import audit, auth as auth_service, backup as backup_service
+from quyhoach.web.db import engine, session
+
+bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+
+
+def _units():
+    return session().exec(select(Unit).order_by(Unit.sort_order, Unit.name)).all()
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for(".users"))
+
+
+@bp.get("/nguoi-dung")
+def users():
+    rows = session().exec(select(User).order_by(User.username)).all()
+    units = {u.id: u for u in _units()}
+    return render_template("admin/users.html", users=rows, units=units, roles=auth_service.ROLES, form={}, error=None)
+
+
+@bp.post("/nguoi-dung")
+def create_user():
+    form = request.form
+    db = session()
+    try:
+        user = auth_service.create_user(db, username=form.get("username", ""), full_name=form.get("full_name", ""),
+                                        password=form.get("password", ""), role=form.get("role", ""),
+                                        scope_unit_code=form.get("unit") or None)
+        audit.record(db, "user.create", f"user:{user.username}",
+                     after={"role": user.role, "scope": form.get("unit") or "toàn tỉnh"})
+        db.commit()
+    except auth_service.AuthError as exc:
+        db.rollback()
+        rows = db.exec(select(User).order_by(User.username)).all()
+        return render_template("admin/users.html", users=rows, units={u.id: u for u in _units()},
+                               roles=auth_service.ROLES, form=form, error=str(exc)), 422
+    flash(_("Đã tạo người dùng %(name)s.", name=user.username), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/trang-thai")
+def toggle_user(user_id: int):
+    db = session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    user.active = not user.active
+    user.failed_logins = 0
+    db.add(user)
+    audit.record(db, "user.activate" if user.active else "user.deactivate", f"user:{user.username}",
+                 before={"active": not user.active}, after={"active": user.active})
+    db.commit()
+    return redirect(url_for(".users"))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/mat-khau")
+def reset_password(user_id: int):
+    db = session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    try:
+        auth_service.set_password(db, user, request.form.get("password", ""))
+    except auth_service.AuthError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for(".users"))
+    audit.record(db, "user.password", f"user:{user.username}")
+    db.commit()
+    flash(_("Đã đặt lại mật khẩu cho %(name)s.", name=user.username), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.get("/nhat-ky")
+def audit_log():
+    args = request.args
+    try:
+        since = parse_date(args.get("tu_ngay")) if args.get("tu_ngay") else None
+        until = parse_date(args.get("den_ngay")) if args.get("den_ngay") else None
+    except DateParseError as exc:
+        flash(str(exc), "error")
+        since = until = None
+    page = max(1, int(args.get("trang", "1") or 1)) if (args.get("trang", "1") or "1").isdigit() else 1
+    total, rows = audit.entries(session(), actor=args.get("nguoi", ""), action=args.get("thao_tac", ""),
+                                entity=args.get("doi_tuong", ""), since=since, until=until,
+                                limit=50, offset=(page - 1) * 50)
+    verification = audit.verify(session())
+    next_args = {**args.to_dict(), "trang": page + 1}
+    return render_template("admin/audit.html", rows=rows, total=total, page=page, verification=verification,
+                           next_args=next_args)
+
+
+def _backup_dir() -> Path:
+    folder = Path(current_app.instance_path) / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@bp.get("/sao-luu")
+def backups():
+    files = sorted(_backup_dir().glob("*.db"), reverse=True)
+    return render_template("admin/backups.html", files=files, sqlite=engine().dialect.name == "sqlite")
+
+
+@bp.post("/sao-luu")
+def make_backup():
+    name = f"quyhoach-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    try:
+        backup_service.backup(engine(), _backup_dir() / name)
+    except backup_service.BackupError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".backups"))
+    db = session()
+    audit.record(db, "backup.create", name)
+    db.commit()
+    flash(_("Đã sao lưu: %(name)s", name=name), "success")
+    return redirect(url_for(".backups"))
+
+
+@bp.get("/sao-luu/<name>")
+def download_backup(name: str):
+    path = _backup_dir() / name
+    if path.suffix != ".db" or path.name != name or not path.exists():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=name)

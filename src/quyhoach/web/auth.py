@@ -1,0 +1,196 @@
+"""Sign-in, the access policy, and the security headers.
+
+Every request passes `_guard`: a signed-in user whose role has the permission the endpoint
+needs (`permission_for`), or a redirect to the sign-in page (401 for htmx and API calls),
+or 403. The policy lives here in one table, so a route cannot forget its check, and a test
+walks every route × role against it. Jurisdiction (a user sees their unit's subtree) is
+applied by the handlers through `scope_unit_ids()` / `require_in_scope()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request,
+                   session as http_session, url_for)
+from flask_babel import gettext as _
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from quyhoach.db.models import User
+from quyhoach.services import audit, auth as auth_service
+from quyhoach.web.db import session as db_session
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+bp = Blueprint("auth", __name__)
+
+PUBLIC_ENDPOINTS = {"auth.login", "static", "auth.logout"}
+
+
+class SignedIn(UserMixin):
+    """The signed-in user as Flask-Login sees it (a plain copy, not a database row)."""
+
+    def __init__(self, user: User) -> None:
+        self.id = str(user.id)
+        self.username = user.username
+        self.full_name = user.full_name
+        self.role = user.role
+        self.scope_unit_id = user.scope_unit_id
+
+    def can(self, permission: str) -> bool:
+        return auth_service.can(self.role, permission)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active:
+        return None
+    return SignedIn(user)
+
+
+def permission_for(endpoint: str | None, method: str) -> str | None:
+    """The permission an endpoint needs for a method; None for public endpoints."""
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None
+    blueprint = endpoint.split(".", 1)[0]
+    if blueprint == "admin":
+        return "admin"
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return "read"
+    if blueprint == "planning" and endpoint.split(".", 1)[1] in ("parameter", "new_version"):
+        return "rule_sets"
+    if blueprint == "scenarios":
+        return "adopt" if endpoint.endswith(".adopt") else "edit_scenarios"
+    if blueprint in ("reports", "evaluations"):
+        return "read"   # generating a report or filtering analytics reads
+    return "edit_records"
+
+
+def _guard():
+    if current_app.config.get("LOGIN_DISABLED"):
+        return None
+    needed = permission_for(request.endpoint, request.method)
+    if needed is None:
+        return None
+    if not current_user.is_authenticated:
+        if request.headers.get("HX-Request") or request.accept_mimetypes.best == "application/json":
+            abort(401)
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    expires = http_session.get("expires_at")
+    if expires is not None and dt.datetime.now(dt.timezone.utc).timestamp() > expires:
+        logout_user()
+        http_session.clear()
+        flash(_("Phiên làm việc đã hết hạn; hãy đăng nhập lại."), "error")
+        return redirect(url_for("auth.login"))
+    http_session["expires_at"] = _expiry()
+    if not current_user.can(needed):
+        abort(403)
+    g.actor_token = audit.set_actor(current_user.username)
+    return None
+
+
+def _expiry() -> float:
+    minutes = int(current_app.config.get("SESSION_MINUTES", 30))
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)).timestamp()
+
+
+def scope_unit_ids() -> set[int] | None:
+    """The units the signed-in user may see (their unit's subtree), or None for all."""
+    if current_app.config.get("LOGIN_DISABLED") or not current_user.is_authenticated:
+        return None
+    if current_user.scope_unit_id is None:
+        return None
+    if "scope_units" not in g:
+        from quyhoach.services import world as world_service
+
+        g.scope_units = world_service.cached(db_session()).subtree(current_user.scope_unit_id)
+    return g.scope_units
+
+
+def in_scope(unit_id: int | None) -> bool:
+    allowed = scope_unit_ids()
+    return allowed is None or unit_id in allowed
+
+
+def require_in_scope(unit_id: int | None) -> None:
+    """404 (not 403: the record's existence is itself confidential) outside the user's units."""
+    if not in_scope(unit_id):
+        abort(404)
+
+
+def _security_headers(response):
+    # Nothing loads from outside: a strict policy is possible. htmx needs no inline script.
+    response.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+                                "form-action 'self'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _reset_actor(_exc=None):
+    token = g.pop("actor_token", None)
+    if token is not None:
+        audit._actor.reset(token)
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            user = auth_service.authenticate(db_session(), request.form.get("username", ""),
+                                             request.form.get("password", ""))
+            audit.record(db_session(), "user.login", f"user:{user.username}", actor=user.username)
+            db_session().commit()
+        except auth_service.AuthError as exc:
+            db_session().commit()  # the failed-login count
+            error = str(exc)
+        else:
+            http_session.clear()
+            login_user(SignedIn(user))
+            http_session["expires_at"] = _expiry()
+            target = request.args.get("next") or ""
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("home.index")
+            return redirect(target)
+    return render_template("auth/login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/dang-xuat")
+def logout():
+    logout_user()
+    http_session.clear()
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's own expiry bounds it
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    app.before_request(_guard)
+    app.after_request(_security_headers)
+    app.teardown_request(_reset_actor)
+
+    @app.context_processor
+    def _inject():
+        return {"current_user": current_user, "csrf_token_value": _csrf_value}
+
+
+def _csrf_value() -> str:
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf()
+
+
+__all__ = ["bp", "init_app", "permission_for", "require_in_scope", "in_scope", "scope_unit_ids"]

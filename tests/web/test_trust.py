@@ -1,0 +1,153 @@
+"""Sign-in, roles, jurisdiction, CSRF and security headers, on an app configured as it runs
+(login required)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from quyhoach import create_app
+from quyhoach.services import auth
+from quyhoach.web.auth import permission_for
+
+PASSWORD = "matkhau-2026"
+
+
+@pytest.fixture
+def secure_app(engine, database_url, tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+    app.extensions["quyhoach.engine"].dispose()
+    app.extensions["quyhoach.engine"] = engine
+    return app
+
+
+@pytest.fixture
+def users(session):
+    for role in auth.ROLES:
+        auth.create_user(session, username=f"u.{role}", full_name=role, password=PASSWORD, role=role)
+    session.commit()
+    return {role: f"u.{role}" for role in auth.ROLES}
+
+
+def signed_in(app, username):
+    client = app.test_client()
+    response = client.post("/dang-nhap", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def sample_url(rule) -> str:
+    values = {}
+    for name, converter in rule._converters.items():
+        values[name] = "999999" if converter.__class__.__name__ == "IntegerConverter" else "KHONGCO"
+    url = rule.rule
+    for name, value in values.items():
+        url = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, url)
+    return url
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_by_every_role_is_allowed_exactly_as_the_policy_says(secure_app, users):
+    clients = {role: signed_in(secure_app, name) for role, name in users.items()}
+    checked = 0
+    for rule, method in routes(secure_app):
+        needed = permission_for(rule.endpoint, method)
+        if needed is None:
+            continue  # sign-in and sign-out: public by design (signing out would end the test's sessions)
+        url = sample_url(rule)
+        for role, client in clients.items():
+            response = client.open(url, method=method)
+            allowed = auth.can(role, needed)
+            if allowed:
+                assert response.status_code not in (401, 403), (rule.endpoint, method, role, response.status_code)
+            else:
+                assert response.status_code == 403, (rule.endpoint, method, role, response.status_code)
+            checked += 1
+    assert checked > 100
+
+
+def test_writing_roles_are_limited():
+    # what the table above asserts, in the users' terms
+    assert permission_for("imports.commit", "POST") == "edit_records"
+    assert permission_for("scenarios.adopt", "POST") == "adopt"
+    assert permission_for("admin.users", "GET") == "admin"
+    assert permission_for("planning.parameter", "POST") == "rule_sets"
+    assert permission_for("cadres.search", "GET") == "read"
+
+
+def test_anonymous_users_are_sent_to_sign_in(secure_app):
+    client = secure_app.test_client()
+    for rule, method in routes(secure_app):
+        if permission_for(rule.endpoint, method) is None:
+            continue
+        response = client.open(sample_url(rule), method=method)
+        assert response.status_code in (302, 401), (rule.endpoint, method, response.status_code)
+    assert client.get("/can-bo/", headers={"HX-Request": "true"}).status_code == 401
+    assert "/dang-nhap" in client.get("/can-bo/").headers["Location"]
+
+
+def test_wrong_password_is_refused_and_recorded_nowhere_else(secure_app, users):
+    client = secure_app.test_client()
+    response = client.post("/dang-nhap", data={"username": users["viewer"], "password": "sai"})
+    assert response.status_code == 401 and "không đúng" in response.get_data(as_text=True)
+
+
+def test_sessions_expire(secure_app, users):
+    client = signed_in(secure_app, users["viewer"])
+    assert client.get("/can-bo/").status_code == 200
+    with client.session_transaction() as http_session:
+        http_session["expires_at"] = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).timestamp()
+    response = client.get("/can-bo/")
+    assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"]
+
+
+def test_sign_in_redirects_only_inside_the_site(secure_app, users):
+    client = secure_app.test_client()
+    response = client.post("/dang-nhap?next=//evil.example/x", data={"username": users["viewer"], "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_csrf_is_required_on_every_form_and_htmx_post(engine, database_url, tmp_path, users):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "test"})
+    app.extensions["quyhoach.engine"] = engine
+    client = app.test_client()
+    page = client.get("/dang-nhap").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/dang-nhap", data={"username": users["org_board"], "password": PASSWORD}).status_code == 400
+    assert client.post("/dang-nhap", data={"username": users["org_board"], "password": PASSWORD,
+                                           "csrf_token": token}).status_code == 302
+    home = client.get("/").get_data(as_text=True)
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)"', home).group(1)
+    assert client.post("/nhap-du-lieu/kiem-tra", data={"kind": "units"}).status_code == 400
+    with_header = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "units"}, headers={"X-CSRFToken": meta})
+    assert with_header.status_code != 400
+
+
+def test_security_headers(secure_app):
+    response = secure_app.test_client().get("/dang-nhap")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = response.get_data(as_text=True)
+    assert "onclick=" not in page and "<script>" not in page
+
+
+def test_no_template_uses_inline_script():
+    from pathlib import Path
+
+    for path in Path(__file__).resolve().parents[2].joinpath("templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\son[a-z]+=", text), path
+        assert "<script>" not in text, path
