@@ -151,3 +151,67 @@ def test_no_template_uses_inline_script():
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\son[a-z]+=", text), path
         assert "<script>" not in text, path
+
+
+@pytest.fixture
+def commune_officer(secure_app, session, engine):
+    """The small province, and an officer of its first commune."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Cadre, Posting, Unit
+    from quyhoach.services import demo
+
+    assert demo.load(session, demo.SMALL).ok
+    communes = session.exec(select(Unit).where(Unit.code.startswith("XA-")).order_by(Unit.code)).all()
+    mine, other = communes[0], communes[1]
+    auth.create_user(session, username="canbo.xa", full_name="Cán bộ xã", password=PASSWORD, role="org_board",
+                     scope_unit_code=mine.code)
+    session.commit()
+
+    def cadre_in(unit):
+        return session.exec(select(Cadre).join(Posting, Posting.cadre_id == Cadre.id).where(
+            Posting.unit_id == unit.id, Posting.end_date.is_(None))).first()
+
+    return {"client": signed_in(secure_app, "canbo.xa"), "mine": mine, "other": other,
+            "own_cadre": cadre_in(mine), "other_cadre": cadre_in(other)}
+
+
+def test_a_commune_officer_never_sees_another_communes_cadres(commune_officer):
+    client, own, other = commune_officer["client"], commune_officer["own_cadre"], commune_officer["other_cadre"]
+    assert client.get(f"/can-bo/{own.code}").status_code == 200
+    assert client.get(f"/can-bo/{other.code}").status_code == 404
+    found = client.get("/can-bo/?q=").get_data(as_text=True)
+    assert own.code in found and other.code not in found
+    assert client.get(f"/to-chuc/{commune_officer['other'].code}").status_code == 404
+    assert client.get(f"/to-chuc/{commune_officer['mine'].code}").status_code == 200
+    exported = client.get("/nhap-du-lieu/xuat/cadres.csv").get_data(as_text=True)
+    assert own.code in exported and other.code not in exported
+
+
+def test_a_commune_officer_cannot_open_or_change_another_communes_pool(commune_officer, session):
+    from sqlmodel import select
+
+    from quyhoach.db.models import Pool, Title
+
+    client = commune_officer["client"]
+    theirs = session.exec(select(Pool).join(Title, Title.id == Pool.title_id).where(
+        Title.unit_id == commune_officer["other"].id)).first()
+    if theirs is None:
+        pytest.skip("no pool in the other commune")
+    assert client.get(f"/quy-hoach/{theirs.id}").status_code == 404
+    response = client.post(f"/quy-hoach/{theirs.id}/them", data={"ma": commune_officer["other_cadre"].code,
+                                                                  "ly_do": "Bổ sung quy hoạch"})
+    assert response.status_code == 404
+
+
+def test_a_commune_officer_cannot_import_records_of_another_commune(commune_officer):
+    import io
+
+    from tests.files import EVALUATIONS_HEADER, csv_bytes
+
+    client = commune_officer["client"]
+    rows = [EVALUATIONS_HEADER, [commune_officer["other_cadre"].code, "", "Năm", 2025, "", "HTXSNV", ""]]
+    response = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "evaluations",
+                                                           "file": (io.BytesIO(csv_bytes(rows)), "dg.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "phạm vi quản lý" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -97,15 +97,34 @@ def _cell(column: Column, value: Any, *, for_csv: bool) -> Any:
     return value
 
 
-def records(session: Session, kind: str) -> Iterator[list[Any]]:
+def _in_scope(session: Session, kind: str, scope: set[int]) -> Callable[[dict[str, Any]], bool]:
+    """Which rows a user limited to some units may take out: their units and titles, and the
+    records of the cadres who work there now."""
+    codes = set(session.exec(select(Unit.code).where(Unit.id.in_(sorted(scope)))).all())
+    if kind == "units":
+        return lambda row: row["code"] in codes
+    if kind == "titles":
+        return lambda row: row["unit_code"] in codes
+    if kind == "cadres":
+        return lambda row: row["unit_code"] in codes
+    cadres = set(session.exec(select(Cadre.code).join(Posting, Posting.cadre_id == Cadre.id).where(
+        Posting.end_date.is_(None), Posting.unit_id.in_(sorted(scope)))).all())
+    if kind == "relations":
+        return lambda row: row["cadre_code"] in cadres and row["relative_code"] in cadres
+    return lambda row: row["cadre_code"] in cadres
+
+
+def records(session: Session, kind: str, scope: set[int] | None = None) -> Iterator[list[Any]]:
     sheet = SHEETS[kind]
+    keep = _in_scope(session, kind, scope) if scope is not None else (lambda row: True)
     for row in _rows(session, kind):
-        yield [row.get(c.key) for c in sheet.columns]
+        if keep(row):
+            yield [row.get(c.key) for c in sheet.columns]
 
 
-def export(session: Session, kind: str, fmt: str = "xlsx") -> bytes:
+def export(session: Session, kind: str, fmt: str = "xlsx", scope: set[int] | None = None) -> bytes:
     sheet = SHEETS[kind]
-    rows = records(session, kind)
+    rows = records(session, kind, scope)
     if fmt == "csv":
         return _csv(sheet, rows)
     if fmt == "xlsx":

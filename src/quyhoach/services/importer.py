@@ -67,15 +67,25 @@ class ImportResult:
         }
 
 
-def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False) -> ImportResult:
-    """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only)."""
+def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
+        scope: set[int] | None = None) -> ImportResult:
+    """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only).
+
+    `scope`: the units a user is limited to; every row must then concern a cadre working
+    in them now (or, for cadres, a post in them), and the lists of units, titles and
+    relations are for province-wide officers only."""
     sheet = SHEETS[kind]
     result = ImportResult(kind, filename, dry_run)
+    if scope is not None and kind in ("units", "titles", "relations"):
+        result.problems.append(Problem(0, "", f"danh sách «{sheet.title}» chỉ do cán bộ cấp tỉnh nhập"))
+        return result
     rows, problems = parse(sheet, read_table(data, filename))
     result.problems.extend(problems)
     if rows:
         loader = LOADERS[kind](session)
         checked = loader.check(rows)
+        if scope is not None:
+            _check_scope(session, loader, rows, checked, scope)
         result.problems.extend(loader.problems)
         result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
         result.rows = len(checked)
@@ -88,6 +98,20 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
             session.flush()
             result.written = True
     return result
+
+
+def _check_scope(session: Session, loader: "Loader", rows: list[ParsedRow], records: list[dict[str, Any]],
+                 scope: set[int]) -> None:
+    """Rows outside the user's jurisdiction are refused like any other bad row."""
+    working_here = set(session.exec(select(Posting.cadre_id).where(
+        Posting.end_date.is_(None), Posting.unit_id.in_(sorted(scope)))).all())
+    for row, record in zip(rows, records):
+        if loader.sheet.kind == "cadres":
+            post = record.get("_post")
+            if post is None or post[0] not in scope:
+                loader.problem(row, "unit_code", "đơn vị công tác ngoài phạm vi quản lý của tài khoản")
+        elif record.get("cadre_id") is not None and record["cadre_id"] not in working_here:
+            loader.problem(row, "cadre_code", "cán bộ không công tác tại đơn vị thuộc phạm vi quản lý của tài khoản")
 
 
 def _column_index(sheet: Sheet, header: str) -> int:

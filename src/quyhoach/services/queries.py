@@ -376,6 +376,7 @@ class CadreSearch:
     sex: str = ""  # "M", "F" or ""
     minority: Optional[bool] = None
     page: int = 1
+    scope: Optional[frozenset[int]] = None   # the units the user may see (None: all)
 
     @property
     def tokens(self) -> list[str]:
@@ -426,6 +427,11 @@ def search_cadres(session: Session, query: CadreSearch, size: int = 50) -> Searc
         statement = statement.where(
             sa.exists().where(Posting.cadre_id == Cadre.id, _current_postings(),
                               Posting.unit_id.in_(select(subtree.c.id)))
+        )
+    if query.scope is not None:
+        statement = statement.where(
+            sa.exists().where(Posting.cadre_id == Cadre.id, _current_postings(),
+                              Posting.unit_id.in_(sorted(query.scope)))
         )
     if query.sex in vocab.SEX.codes:
         statement = statement.where(Cadre.sex == query.sex)
@@ -591,3 +597,10 @@ def dossier(session: Session, code: str, today: dt.date | None = None) -> Option
         term_evaluations=terms, quarters=quarters, month_year=month_year, months=months,
         votes=votes, disciplines=disciplines, today=today,
     )
+
+
+def cadre_unit_ids(session: Session, code: str) -> set[int]:
+    """The units where a cadre holds a post now (for jurisdiction checks)."""
+    return set(session.exec(
+        select(Posting.unit_id).join(Cadre, Cadre.id == Posting.cadre_id).where(Cadre.code == code, _current_postings())
+    ).all())

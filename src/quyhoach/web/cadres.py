@@ -9,6 +9,7 @@ from flask_babel import gettext
 
 from quyhoach.services import queries
 from quyhoach.web import htmx
+from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session
 
 bp = Blueprint("cadres", __name__, url_prefix="/can-bo")
@@ -25,6 +26,7 @@ def _search_args() -> queries.CadreSearch:
         sex=args.get("gioi_tinh", "").strip(),
         minority=MINORITY.get(args.get("dan_toc", "")),
         page=args.get("trang", 1, type=int),
+        scope=frozenset(scope) if (scope := scope_unit_ids()) is not None else None,
     )
 
 
@@ -47,6 +49,9 @@ def search():
 
 @bp.get("/<code>")
 def dossier(code: str):
+    allowed = scope_unit_ids()
+    if allowed is not None and not (queries.cadre_unit_ids(session(), code) & allowed):
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     record = queries.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))

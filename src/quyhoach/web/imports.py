@@ -12,6 +12,7 @@ import io
 
 from quyhoach.services import exporter, importer
 from quyhoach.services.tabular import LOAD_ORDER, SHEETS
+from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session
 
 bp = Blueprint("imports", __name__, url_prefix="/nhap-du-lieu")
@@ -49,7 +50,7 @@ def check():
         flash(_("Chưa chọn tệp để nhập."), "error")
         return redirect(url_for(".index"))
     data = upload.read()
-    result = importer.run(session(), kind, data, upload.filename, dry_run=True)
+    result = importer.run(session(), kind, data, upload.filename, dry_run=True, scope=scope_unit_ids())
     session().rollback()
     token = ""
     if result.ok:
@@ -77,7 +78,7 @@ def commit():
     filename = (_uploads() / f"{token}.name").read_text(encoding="utf-8")
     db = session()
     try:
-        result = importer.run(db, kind, path.read_bytes(), filename)
+        result = importer.run(db, kind, path.read_bytes(), filename, scope=scope_unit_ids())
         if result.ok:
             db.commit()
         else:
@@ -108,6 +109,6 @@ def export(kind: str, fmt: str):
     sheet = _sheet_or_404(kind)
     if fmt not in MIMETYPES:
         abort(404)
-    data = exporter.export(session(), kind, fmt)
+    data = exporter.export(session(), kind, fmt, scope=scope_unit_ids())
     return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{sheet.kind}.{fmt}")

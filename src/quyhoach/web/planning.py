@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
@@ -25,6 +26,7 @@ from quyhoach.services import planning_views as views
 from quyhoach.services import world as world_service
 from quyhoach.services.rules import ParameterError
 from quyhoach.web import htmx
+from quyhoach.web.auth import in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
 bp = Blueprint("planning", __name__, url_prefix="/quy-hoach")
@@ -204,7 +206,7 @@ def dashboard():
     args = request.args
     world = _world()
     board = views.dashboard(session(), world, term_code=args.get("nhiem_ky", "").strip(),
-                            level=args.get("cap", "").strip(), unit_code=args.get("don_vi", "").strip())
+                            level=args.get("cap", "").strip(), unit_code=_scoped_code(args.get("don_vi", "").strip()))
     number = max(1, args.get("trang", 1, type=int))
     size = DASHBOARD_PAGE_SIZE
     number = min(number, max(1, -(-len(board.failing) // size)))
@@ -218,8 +220,23 @@ def dashboard():
 
 # --------------------------------------------------------------------------- pool page
 
+def _scoped_code(requested: str) -> str:
+    """The unit filter, held within the user's jurisdiction (their own unit when they ask
+    for one outside it, or for the whole province)."""
+    allowed = scope_unit_ids()
+    if allowed is None:
+        return requested
+    world = _world()
+    unit = views.unit_by_code(world, requested) if requested else None
+    if unit is not None and unit.id in allowed:
+        return requested
+    return world.units[current_user.scope_unit_id].code
+
+
 def _pool_page(pool_id: int):
-    page = views.pool_page(session(), _world(), pool_id)
+    world = _world()
+    record = world.pools.get(pool_id)
+    page = views.pool_page(session(), world, pool_id) if record and in_scope(record.facts.title.unit_id) else None
     if page is None:
         abort(404, description=gettext("Không tìm thấy danh sách quy hoạch số %(id)s.", id=pool_id))
     return page
@@ -377,7 +394,7 @@ def suggestions(pool_id: int):
 # --------------------------------------------------------------------------- annual review
 
 def _review_unit(world):
-    return views.unit_by_code(world, request.values.get("don_vi", "").strip())
+    return views.unit_by_code(world, _scoped_code(request.values.get("don_vi", "").strip()))
 
 
 def _review_rows(world, unit):
@@ -419,6 +436,10 @@ def decide():
     choice = data.get("quyet_dinh", "")
     reason = data.get("ly_do", "")
     entry = session().get(PoolEntry, entry_id) if entry_id else None
+    if entry is not None:
+        record = _world().pools.get(entry.pool_id)
+        if record is None or not in_scope(record.facts.title.unit_id):
+            entry = None
     if entry is None or not rule:
         abort(404, description=gettext("Không có mục rà soát này."))
     item = {"entry_id": entry_id, "rule": rule, "reason": reason}
@@ -443,7 +464,7 @@ def decide():
 @bp.get("/du-bao")
 def forecast():
     world = _world()
-    unit = views.unit_by_code(world, request.args.get("don_vi", "").strip())
+    unit = views.unit_by_code(world, _scoped_code(request.args.get("don_vi", "").strip()))
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
     if _partial():
         return render_template("planning/_forecast.html", f=view)

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from quyhoach.services import queries
 from quyhoach.web import htmx
+from quyhoach.web.auth import in_scope
 from quyhoach.web.db import session
 
 bp = Blueprint("units", __name__, url_prefix="/to-chuc")
@@ -36,6 +37,8 @@ def unit(code: str):
     """A unit: its path, sub-units, titles with holders and vacant seats, and its cadres.
     From htmx (the pager), only the cadres list."""
     page = queries.unit_page(session(), code, request.args.get("trang", 1, type=int), PAGE_SIZE)
+    if page is not None and not in_scope(page.unit.id):
+        page = None  # outside the user's jurisdiction: as if it did not exist
     if page is None:
         abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
     if _partial_requested():
