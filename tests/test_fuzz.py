@@ -1,0 +1,90 @@
+"""Bad input of every shape: no crash, every refusal a clear message naming its place, and
+nothing written on refusal. Hypothesis generates the input."""
+
+from __future__ import annotations
+
+import io
+import string
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlmodel import select
+
+from quyhoach.db.models import AuditEntry, Cadre, Evaluation, Unit
+from quyhoach.services import importer
+from quyhoach.services.tabular import SHEETS
+from tests.files import CADRES, TITLES, UNITS, csv_bytes
+
+NASTY = ["<script>alert(1)</script>", "'; DROP TABLE cadre;--", '"quoted"', "Robert'); --", "\x00", "\u202e",
+         "31/02/2024", "-1", "1e309", "NaN", "   ", "Lò Thị Đào", "ᵒ", "😀", "=cmd|' /C calc'!A0", "%s%s%s"]
+cells = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers(-10**6, 10**6),
+                  st.floats(allow_nan=True, allow_infinity=True), st.none(), st.booleans())
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def count(session, model):
+    return session.exec(select(sa.func.count()).select_from(model)).one()
+
+
+@FUZZ
+@given(kind=st.sampled_from(["cadres", "evaluations", "votes", "disciplines", "postings", "relations", "pools"]),
+       rows=st.lists(st.lists(cells, min_size=0, max_size=12), min_size=0, max_size=6),
+       shuffle_headers=st.booleans())
+def test_imports_never_crash_and_refusals_write_nothing(session, kind, rows, shuffle_headers):
+    sheet = SHEETS[kind]
+    headers = [c.header for c in sheet.columns]
+    if shuffle_headers:
+        headers = list(reversed(headers))
+    before = (count(session, Cadre), count(session, Evaluation), count(session, AuditEntry))
+    result = importer.run(session, kind, csv_bytes([headers, *rows]), f"{kind}.csv")
+    if result.problems:
+        session.rollback()
+        assert not result.written
+        assert (count(session, Cadre), count(session, Evaluation), count(session, AuditEntry)) == before
+        for problem in result.problems:
+            assert problem.message.strip()
+            assert problem.row >= 0 and (problem.row == 0 or problem.column)
+    else:
+        session.rollback()
+
+
+@FUZZ
+@given(data=st.binary(max_size=400), name=st.sampled_from(["a.csv", "a.xlsx", "a.txt", "a"]))
+def test_any_bytes_as_a_file_get_a_message_not_a_crash(session, data, name):
+    result = importer.run(session, "cadres", data, name)
+    session.rollback()
+    if not result.ok:
+        assert all(p.message for p in result.problems)
+
+
+def test_names_with_markup_quotes_and_sql_are_stored_and_shown_as_text(client, session):
+    for kind, rows in (("units", UNITS), ("titles", TITLES), ("cadres", CADRES)):
+        assert importer.run(session, kind, csv_bytes(rows), f"{kind}.csv").ok
+    nasty = [CADRES[0], [9, "CB666", "<script>alert('x')</script> O'Neil \"; DROP TABLE cadre;--", "01/01/1980", "Nam",
+                         "Kinh", "", "", "", "", "", "SO-NV", "Chuyên viên", "", "01/01/2020"]]
+    assert importer.run(session, "cadres", csv_bytes(nasty), "x.csv").ok
+    session.commit()
+    assert count(session, Cadre) == 4 and count(session, Unit) == 4   # nothing dropped
+    for url in ("/can-bo/CB666", "/can-bo/?q=cb666", "/to-chuc/SO-NV"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert('x')</script>" not in page, url
+        assert "&lt;script&gt;" in page, url
+
+
+PAGES_WITH_FORMS = [
+    ("/nhap-du-lieu/kiem-tra", ["kind"]),
+    ("/quy-hoach/ra-soat/quyet-dinh", ["muc", "quy_tac", "quyet_dinh", "ly_do"]),
+    ("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", ["gia_tri"]),
+    ("/luan-chuyen/", ["ten", "ngay", "mo_ta"]),
+]
+
+
+@FUZZ
+@given(values=st.lists(st.one_of(st.sampled_from(NASTY), st.text(alphabet=string.printable, max_size=30)),
+                       min_size=4, max_size=4),
+       which=st.integers(0, len(PAGES_WITH_FORMS) - 1))
+def test_forms_answer_every_input_without_a_server_error(client, values, which):
+    url, fields = PAGES_WITH_FORMS[which]
+    data = dict(zip(fields, values))
+    response = client.post(url, data=data)
+    assert response.status_code < 500, (url, data, response.status_code)
