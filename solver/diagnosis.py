@@ -1,18 +1,22 @@
 """When no plan exists: the smallest set of rules found in conflict, in the users' words.
 
-Each rule instance the user could relax gets a guard: a post that must be filled, a unit's
-limit, a family relation, a hard target, a pinned or forbidden move, a head's term limit,
-and each attribute rule of each post ("post X needs a non-local cadre"). The diagnosis
-model holds every option, eligible or not; an option that fails a rule can be chosen only
-when that rule's guard is off. With every guard on it is the original problem.
+The attribute rules of a move (pool, ratings, service left, rank, non-local, qualifications,
+discipline, tenure) are the law of the land: the diagnosis never proposes to relax them,
+it names them to explain why a post has no usable candidate. What it relaxes are the
+scenario's rules: a post that must be filled, a unit's limit on leavers or arrivals, a
+family relation (QĐ 114), a hard structure target, a pinned or forbidden move, a head's
+term limit. Each instance gets a guard literal; with every guard on, the diagnosis model is
+the original problem, so its first solve re-checks the infeasible verdict.
 
 1. Quick checks find the usual culprit without search: a post that must be filled, or a
-   cadre who must move, with no usable option; the rules to blame are the smallest set
-   that blocks all of its options (a hitting set).
+   cadre who must move, with no usable option.
 2. Otherwise CP-SAT solves with every guard as an assumption and returns a core.
 3. The set is shrunk by deletion (drop a guard, re-solve: still infeasible? then it was
-   not needed) until every guard is needed: an irreducible conflict.
-4. It is re-checked: infeasible with exactly these guards on; feasible without any one.
+   not needed) until every guard is needed: an irreducible conflict. Sets without any row
+   are checked by the min-cost flow in milliseconds.
+4. It is re-checked: infeasible with exactly these guards on.
+5. Each guard is rendered in Vietnamese with the facts behind it: the rules that block a
+   post's candidates, how many eligible people could meet a target.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ from .cpsat import RotationModel
 from .instance import RULE_BIT, Instance
 from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
 from .model import Conflict, Diagnosis
+from .relax import flow_relaxation
 
 ELIGIBILITY = ("pool", "precheck", "rating", "service", "rank", "non_local", "qualification",
                "discipline", "tenure")
+ELIGIBILITY_BITS = sum(RULE_BIT[r] for r in ELIGIBILITY)
+ROW_KINDS = ("leave", "arrive", "family", "target")
 
 
 # --------------------------------------------------------------------------------------
@@ -52,17 +59,17 @@ def _pinned_by_post(inst: Instance) -> dict[int, list[int]]:
     return cache
 
 
-def option_guard_keys(inst: Instance, o: int) -> list[Hashable]:
-    """The guards that must be off for option `o` to be usable."""
+def option_guard_keys(inst: Instance, o: int) -> Optional[list[Hashable]]:
+    """The scenario guards that must be off for option `o` to be usable; None when the
+    option fails an attribute rule (never usable)."""
     mask = int(inst.fail[o])
+    if mask & ELIGIBILITY_BITS:
+        return None
     if not mask:
         return []
     i, j = int(inst.opt_cadre[o]), int(inst.opt_post[o])
     cadre_id = inst.cadre_ids[i]
     keys: list[Hashable] = []
-    for rule in ELIGIBILITY:
-        if mask & RULE_BIT[rule]:
-            keys.append((rule, inst.post_ids[j]))
     if mask & RULE_BIT["head_terms"]:
         keys.append(("head_terms", cadre_id))
     if mask & RULE_BIT["forbidden"]:
@@ -75,6 +82,11 @@ def option_guard_keys(inst: Instance, o: int) -> list[Hashable]:
                 if p != i:
                     keys.append(("pinned", inst.cadre_ids[p]))
     return keys
+
+
+def _failed_attributes(inst: Instance, o: int) -> set[str]:
+    mask = int(inst.fail[o])
+    return {rule for rule in ELIGIBILITY if mask & RULE_BIT[rule]}
 
 
 # --------------------------------------------------------------------------------------
@@ -99,23 +111,26 @@ def _smallest_hitting_set(sets: list[set]) -> set:
 
 
 def quick_conflicts(inst: Instance) -> list[set]:
-    """Posts that must be filled and cadres that must end somewhere, with no usable option."""
-    active = inst.active
+    """Posts that must be filled and cadres that must end somewhere, with no usable option:
+    the smallest set of scenario guards that blocks all of their options."""
     conflicts: list[set] = []
     into: dict[int, list[int]] = {}
     for o in np.flatnonzero(inst.opt_post >= 0):
         into.setdefault(int(inst.opt_post[o]), []).append(int(o))
     for j in np.flatnonzero(inst.post_must):
-        opts = into.get(int(j), [])
-        if not any(active[o] for o in opts):
-            keys = [set(option_guard_keys(inst, o)) for o in opts]
-            conflicts.append({("must_fill", inst.post_ids[j])} | _smallest_hitting_set(keys))
+        keys = [option_guard_keys(inst, o) for o in into.get(int(j), [])]
+        usable = [set(k) for k in keys if k is not None]
+        if not any(not k for k in usable):
+            conflicts.append({("must_fill", inst.post_ids[j])} | _smallest_hitting_set(usable))
     by_cadre: dict[int, list[int]] = {}
     for o in range(len(inst.opt_cadre)):
         by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
     for i, opts in by_cadre.items():
-        if not any(active[o] for o in opts):
-            conflicts.append(_smallest_hitting_set([set(option_guard_keys(inst, o)) for o in opts]))
+        keys = [option_guard_keys(inst, o) for o in opts]
+        usable = [set(k) for k in keys if k is not None]
+        if not any(not k for k in usable):
+            conflicts.append(_smallest_hitting_set(usable))
+    conflicts = [c for c in conflicts if c]
     conflicts.sort(key=len)
     return conflicts
 
@@ -129,7 +144,9 @@ class Diagnoser:
         self.inst = inst
         self.deadline = time.perf_counter() + time_limit
         self.workers, self.seed = workers, seed
-        self.rm = RotationModel(inst, np.arange(len(inst.opt_cadre)), diagnostic=True, with_objective=False)
+        self.keys_of = {o: option_guard_keys(inst, o) for o in range(len(inst.opt_cadre))}
+        self.usable = np.array([o for o, k in self.keys_of.items() if k is not None], dtype=np.int64)
+        self.rm = RotationModel(inst, self.usable, diagnostic=True, with_objective=False)
         self.all_keys = sorted(self.rm.guards, key=repr)
         self.solves = 0
 
@@ -137,34 +154,43 @@ class Diagnoser:
         return self.deadline - time.perf_counter()
 
     def _status(self, enforced: set) -> tuple[str, list]:
-        """Solve with exactly the `enforced` guards on (the others off)."""
+        """Feasibility with exactly the `enforced` guards on (the others off)."""
         self.solves += 1
-        literals = [self.rm.guard(k) if k in enforced else self.rm.guard(k).Not() for k in self.all_keys
-                    if k in self.rm.guards]
+        if not any(k[0] in ROW_KINDS for k in enforced):
+            return self._flow_status(enforced), []
+        literals = [self.rm.guard(k) if k in enforced else self.rm.guard(k).Not() for k in self.all_keys]
         result = self.rm.solve(time_limit=max(0.05, min(self._left(), 30.0)), workers=self.workers,
-                               seed=self.seed, assumptions=literals)
+                               seed=self.seed, assumptions=literals, lp_heavy=True)
         core_keys = []
         if result.status == "INFEASIBLE":
             by_index = {self.rm.guards[k].index: k for k in self.all_keys}
             core_keys = [by_index[i] for i in result.core if i in by_index and by_index[i] in enforced]
         return result.status, core_keys
 
+    def _flow_status(self, enforced: set) -> str:
+        """No row among the guards: the min-cost flow decides."""
+        allowed = np.array([o for o in self.usable if not (set(self.keys_of[o]) & enforced)], dtype=np.int64)
+        must = np.zeros(self.inst.n_posts, dtype=bool)
+        for key in enforced:
+            if key[0] == "must_fill":
+                must[self.inst.post_index[key[1]]] = True
+        return "FEASIBLE" if flow_relaxation(self.inst, allowed, must).feasible else "INFEASIBLE"
+
     def run(self) -> tuple[Optional[bool], Diagnosis]:
         """(infeasible?, diagnosis). infeasible is None when the check ran out of time."""
         everything = set(self.all_keys)
-        status, core = self._status(everything)
-        if status in ("FEASIBLE", "OPTIMAL"):
-            return False, Diagnosis(summary="Kiểm tra lại: bài toán có phương án.")
-        if status != "INFEASIBLE":
-            return None, Diagnosis(summary="Không đủ thời gian để kiểm tra lại kết luận không có phương án.")
-        # start from the smallest quick conflict that really is infeasible, else from the core
+        quick = [c for c in quick_conflicts(self.inst) if c <= everything]
         start = None
-        for candidate in quick_conflicts(self.inst):
-            candidate = {k for k in candidate if k in self.rm.guards}
-            if candidate and self._status(candidate)[0] == "INFEASIBLE":
-                start = candidate
+        for candidate in quick:
+            if self._status(candidate)[0] == "INFEASIBLE":
+                start = candidate          # a subset is infeasible, so the whole problem is
                 break
         if start is None:
+            status, core = self._status(everything)
+            if status in ("FEASIBLE", "OPTIMAL"):
+                return False, Diagnosis(summary="Kiểm tra lại: bài toán có phương án.")
+            if status != "INFEASIBLE":
+                return None, Diagnosis(summary="Không đủ thời gian để kiểm tra lại kết luận không có phương án.")
             start = set(core) if core else everything
         conflict, minimal = self._shrink(start)
         verified = self._status(conflict)[0] == "INFEASIBLE"
@@ -208,13 +234,21 @@ def _summary(diagnosis: Diagnosis) -> str:
     return head + ": " + " ".join(c.message for c in diagnosis.conflicts)
 
 
+def _blocking_rules(inst: Instance, options: list[int]) -> list[str]:
+    """The smallest set of attribute rules that together fail every option given."""
+    failed = [_failed_attributes(inst, o) for o in options]
+    if not failed or any(not f for f in failed):
+        return []
+    return sorted(_smallest_hitting_set(failed), key=ELIGIBILITY.index)
+
+
 def render(inst: Instance, keys: set) -> list[Conflict]:
     problem = inst.problem
     posts = {p.id: p for p in problem.posts}
     cadres = {c.id: c for c in problem.cadres}
     units = {u.id: u for u in problem.units}
     rules = problem.rules
-    used: set = set()
+    active = inst.active
 
     def post_label(pid: str) -> str:
         p = posts[pid]
@@ -223,56 +257,53 @@ def render(inst: Instance, keys: set) -> list[Conflict]:
 
     def cadre_label(cid: str) -> str:
         c = cadres[cid]
-        return f"{c.name} ({c.id})" if c.name else c.id
+        return f"{c.name} ({c.id})" if c.name and c.name != c.id else c.id
 
-    def eligibility_for_post(pid: str) -> list[str]:
-        found = [k for k in keys if k[0] in ELIGIBILITY and k[1] == pid]
-        used.update(found)
-        return [rule_requirement(k[0], rules) for k in sorted(found, key=lambda k: ELIGIBILITY.index(k[0]))]
+    def needs(options: list[int]) -> str:
+        return join_vi([rule_requirement(r, rules) for r in _blocking_rules(inst, options)])
 
     conflicts: list[Conflict] = []
-    for key in sorted(keys, key=repr):
+    for key in sorted(keys, key=_render_order):
         kind = key[0]
         if kind == "must_fill":
             pid = key[1]
             j = inst.post_index[pid]
-            n = int(((inst.opt_post == j) & inst.opt_move).sum())
-            needs = eligibility_for_post(pid)
+            options = [int(o) for o in np.flatnonzero((inst.opt_post == j) & inst.opt_move)]
+            eligible = sum(1 for o in options if not int(inst.fail[o]) & ELIGIBILITY_BITS)
             text = f"Vị trí {post_label(pid)} phải có người đảm nhiệm"
-            if needs:
-                text += f", cần cán bộ {join_vi(needs)}: không ai trong {n} ứng viên đáp ứng."
-            elif n == 0 and inst.post_holder[j] < 0:
+            if not options and inst.post_holder[j] < 0:
                 text += ": không có ứng viên nào được đề xuất."
+            elif eligible == 0 and options:
+                text += f", cần cán bộ {needs(options)}: không ai trong {len(options)} ứng viên đáp ứng."
             else:
-                text += "."
+                text += f" ({eligible} trong {len(options)} ứng viên đủ điều kiện)."
             conflicts.append(Conflict("must_fill", pid, text))
-            used.add(key)
-    for key in sorted(keys, key=repr):
-        if key in used:
-            continue
-        kind = key[0]
-        if kind == "head_terms":
+        elif kind == "head_terms":
             c = cadres[key[1]]
             i = inst.cadre_index[c.id]
-            targets = sorted({inst.post_ids[inst.opt_post[o]] for o in np.flatnonzero(inst.opt_cadre == i)
-                              if inst.opt_move[o]})
-            needs = []
-            for pid in targets:
-                needs += [n for n in eligibility_for_post(pid) if n not in needs]
-            text = (f"Cán bộ {cadre_label(c.id)} đã {c.head_terms} nhiệm kỳ liên tiếp là người đứng đầu tại "
-                    f"{units[c.head_unit].name if c.head_unit in units else c.head_unit} nên phải luân chuyển")
-            if needs:
-                text += f", nhưng không vị trí nào trong {len(targets)} vị trí đề xuất phù hợp (cần cán bộ {join_vi(needs)})."
-            elif not targets:
+            options = [int(o) for o in np.flatnonzero((inst.opt_cadre == i) & inst.opt_move)]
+            eligible = sum(1 for o in options if not int(inst.fail[o]) & ELIGIBILITY_BITS)
+            place = units[c.head_unit].name if c.head_unit in units else c.head_unit
+            text = f"Cán bộ {cadre_label(c.id)} đã {c.head_terms} nhiệm kỳ liên tiếp là người đứng đầu tại {place} " \
+                   f"nên phải luân chuyển"
+            if not options:
                 text += ", nhưng không có vị trí nào được đề xuất cho cán bộ này."
+            elif eligible == 0:
+                text += f", nhưng không vị trí nào trong {len(options)} vị trí đề xuất phù hợp " \
+                        f"(cần cán bộ {needs(options)})."
             else:
-                text += "."
+                text += f" ({eligible} trong {len(options)} vị trí đề xuất phù hợp)."
             conflicts.append(Conflict("head_terms", c.id, text))
         elif kind == "pinned":
             cid = key[1]
             a = next((a for a in problem.pinned if a.cadre == cid), None)
             where = f"sang {post_label(a.post)}" if a is not None and a.post else "ở lại vị trí hiện tại"
-            conflicts.append(Conflict("pinned", cid, f"Kịch bản cố định {cadre_label(cid)} {where}."))
+            text = f"Kịch bản cố định {cadre_label(cid)} {where}"
+            o = inst.pins.get(inst.cadre_index[cid])
+            blocked = sorted(_failed_attributes(inst, o), key=ELIGIBILITY.index) if o is not None else []
+            if blocked:
+                text += f", nhưng cán bộ này không đáp ứng yêu cầu {join_vi([rule_requirement(r, rules) for r in blocked])}"
+            conflicts.append(Conflict("pinned", cid, text + "."))
         elif kind == "forbidden":
             conflicts.append(Conflict("forbidden", f"{key[1]}→{key[2]}",
                                       f"Kịch bản loại trừ điều động {cadre_label(key[1])} sang {post_label(key[2])}."))
@@ -303,14 +334,29 @@ def render(inst: Instance, keys: set) -> list[Conflict]:
                 bits.append(f"ít nhất {row.lo}")
             if row.hi is not None:
                 bits.append(f"nhiều nhất {row.hi}")
-            conflicts.append(Conflict("target", t.id, f"Cơ cấu bắt buộc “{t.name or t.id}”: {' và '.join(bits)} người "
-                                                     f"({attr}) trên {row.info['seats']} vị trí."))
-        elif kind in ELIGIBILITY:
-            pid = key[1]
-            needs = eligibility_for_post(pid)
-            if needs:
-                conflicts.append(Conflict(kind, pid, f"Vị trí {post_label(pid)} cần cán bộ {join_vi(needs)}."))
+            possible = len({int(inst.opt_cadre[o]) for o in row.options if active[o]})
+            # seats that could end with such a person: one stays, or the seat is (or can be made) free
+            # and such a person may take it
+            can_leave = np.zeros(inst.n_cadres, dtype=bool)
+            can_leave[inst.opt_cadre[inst.opt_move & active]] = True
+            reachable = set()
+            for o in row.options:
+                if not active[o]:
+                    continue
+                j = int(inst.opt_post[o])
+                holder = int(inst.post_holder[j])
+                if holder < 0 or holder == int(inst.opt_cadre[o]) or can_leave[holder]:
+                    reachable.add(j)
+            text = (f"Cơ cấu bắt buộc “{t.name or t.id}”: {' và '.join(bits)} người ({attr}) trên "
+                    f"{row.info['seats']} vị trí; {possible} người như vậy đang giữ hoặc đủ điều kiện vào các vị "
+                    f"trí này, nhưng chỉ {len(reachable)} vị trí có thể do họ đảm nhiệm.")
+            conflicts.append(Conflict("target", t.id, text))
         else:
             conflicts.append(Conflict(str(kind), str(key[1:]), f"{rule_title(str(kind))}: {key[1:]}"))
-        used.add(key)
     return conflicts
+
+
+def _render_order(key: Hashable) -> tuple:
+    order = {"must_fill": 0, "head_terms": 1, "pinned": 2, "target": 3, "family": 4, "leave": 5, "arrive": 5,
+             "forbidden": 6}
+    return (order.get(key[0], 9), repr(key))

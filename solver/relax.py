@@ -41,15 +41,17 @@ class FlowResult:
     chosen: Optional[np.ndarray] = None  # option indices chosen, one per cadre
 
 
-def flow_relaxation(inst: Instance, options: np.ndarray) -> FlowResult:
-    """The problem without its side rows, as a min-cost flow over `options`."""
+def flow_relaxation(inst: Instance, options: np.ndarray, must: Optional[np.ndarray] = None) -> FlowResult:
+    """The problem without its side rows, as a min-cost flow over `options` (`must`:
+    which posts must be filled; by default the problem's)."""
+    must = inst.post_must if must is None else must
     n_c, n_p = inst.n_cadres, inst.n_posts
     outside, sink = n_c + n_p, n_c + n_p + 1
     posts = inst.opt_post[options]
     tails = inst.opt_cadre[options]
     heads = np.where(posts >= 0, n_c + posts, outside)
-    free = np.flatnonzero(~inst.post_must)
-    n_must = int(inst.post_must.sum())
+    free = np.flatnonzero(~must)
+    n_must = int(must.sum())
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
         np.concatenate([tails, n_c + free, [outside]]).astype(np.int32),
@@ -59,7 +61,7 @@ def flow_relaxation(inst: Instance, options: np.ndarray) -> FlowResult:
     )
     supply = np.zeros(n_c + n_p + 2, dtype=np.int64)
     supply[:n_c] = 1
-    supply[n_c + np.flatnonzero(inst.post_must)] = -1
+    supply[n_c + np.flatnonzero(must)] = -1
     supply[sink] = -(n_c - n_must)
     smcf.set_nodes_supplies(np.arange(n_c + n_p + 2, dtype=np.int32), supply)
     status = smcf.solve()

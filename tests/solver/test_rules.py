@@ -360,6 +360,8 @@ def test_hard_target_infeasible_explained():
     plan = solved(problem)
     assert plan.status == "infeasible"
     assert "Cơ cấu bắt buộc" in messages(plan) and "ít nhất 2" in messages(plan)
+    assert "1 người như vậy đang giữ hoặc đủ điều kiện" in messages(plan)
+    assert [c.rule for c in plan.diagnosis.conflicts] == ["target"]
 
 
 def test_share_targets_round_on_seats_and_caps_hold():
