@@ -134,3 +134,42 @@ def test_the_same_jobs_run_on_rq(engine, database_url):
     assert wait(engine, ok.id).result == {"echo": "qua Redis"}
     assert wait(engine, bad.id).status == jobs.FAILED
     runner.queue.delete(delete_jobs=True)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_leaves_no_result_and_the_job_can_be_retried(engine, database_url, monkeypatch):
+    """The worker process is killed with SIGKILL while the job runs: the job is found
+    abandoned, marked failed with nothing in its result, and runs again from a retry."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import tests.support.slow_job  # noqa: F401 - registers the kind here too
+
+    with Session(engine, expire_on_commit=False) as session:
+        job = jobs.create(session, "test.slow", {})
+        session.commit()
+    root = Path(__file__).resolve().parents[2]
+    worker = subprocess.Popen([sys.executable, "-m", "tests.support.slow_job", job.id, database_url], cwd=root)
+    try:
+        wait(engine, job.id, statuses=(jobs.RUNNING,), timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Session(engine) as session:
+                if session.get(Job, job.id).detail.get("step", 0) >= 3:
+                    break
+            time.sleep(0.05)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    monkeypatch.setattr(jobs, "STALE_AFTER", dt.timedelta(seconds=1))
+    time.sleep(1.5)
+    with Session(engine, expire_on_commit=False) as session:
+        lost = jobs.get(session, job.id)
+        assert lost.status == jobs.FAILED and lost.result == {} and "dừng đột ngột" in lost.error
+        again = jobs.retry(session, job.id)
+        session.commit()
+    assert again.status == jobs.QUEUED and again.kind == "test.slow"

@@ -172,3 +172,22 @@ def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, runner):
                            decision_no="16-NQ/TU", on=DATE)
         with pytest.raises(rotation.ScenarioError):
             rotation.start_solve(session, runner, session.get(Scenario, scenario.id))
+
+
+def test_a_solve_whose_worker_died_is_marked_failed_with_no_plan(small):
+    from quyhoach.db.models import Job, utcnow
+
+    with Session(small, expire_on_commit=False) as session:
+        scenario = rotation.create(session, name="Mất tiến trình", rotation_date=DATE,
+                                   settings=rotation.ScenarioSettings())
+        run = SolveRun(scenario_id=scenario.id, status="running", problem={})
+        session.add(run)
+        session.flush()
+        job = jobs.create(session, "rotation.solve", {"run_id": run.id})
+        job.status, job.heartbeat_at = jobs.RUNNING, utcnow() - dt.timedelta(minutes=10)
+        session.add(job)
+        session.commit()
+        assert jobs.get(session, job.id).status == jobs.FAILED
+        session.expire_all()
+        lost = session.get(SolveRun, run.id)
+        assert lost.status == "failed" and lost.plan == {}

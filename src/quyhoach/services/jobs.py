@@ -84,6 +84,8 @@ class JobContext:
 
 Handler = Callable[[JobContext], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
+# What to tidy when a job of a kind is found abandoned by a dead worker: fn(session, job).
+ON_LOST: dict[str, Callable[[Session, Job], None]] = {}
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
@@ -123,6 +125,9 @@ def get(session: Session, job_id: str) -> Job | None:
             job.status, job.error = FAILED, "tiến trình xử lý đã dừng đột ngột; có thể chạy lại"
             job.finished_at = utcnow()
             session.add(job)
+            _load_handlers()
+            if job.kind in ON_LOST:
+                ON_LOST[job.kind](session, job)
             session.commit()
     return job
 

@@ -633,6 +633,18 @@ def _figures(ctx: jobs.JobContext, problem_data: dict[str, Any], plan: solver.Pl
         return {}
 
 
+def _lost(session: Session, job) -> None:
+    """A solve whose worker died: its run is marked failed (it never wrote a plan)."""
+    run = session.get(SolveRun, job.payload.get("run_id"))
+    if run is not None and run.status in ("queued", "running"):
+        run.status = "failed"
+        run.finished_at = utcnow()
+        session.add(run)
+
+
+jobs.ON_LOST["rotation.solve"] = _lost
+
+
 def _phase_words(p: solver.Progress) -> str:
     phase = {"relaxation": "nới lỏng (cận trên)", "search": "tìm kiếm", "alternatives": "phương án thay thế",
              "diagnosis": "chẩn đoán"}.get(p.phase, p.phase)
