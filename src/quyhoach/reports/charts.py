@@ -29,7 +29,7 @@ def _plt():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({
-        "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "path", "axes.spines.top": False,
+        "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "axes.spines.top": False,
         "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
     })
     return plt

@@ -161,12 +161,12 @@ def _rating_cells(cadre, years: list[int]) -> list[tuple[int, str]]:
     return cells
 
 
-def _note(source: str, findings: list[Finding]) -> str:
-    parts = [f"Nguồn {vocab.POOL_SOURCE.label(source).lower()}"]
+def _note(findings: list[Finding]) -> str:
+    """The conditions a member does not meet (the source has its own column)."""
     blocking = [f for f in findings if f.blocking]
-    if blocking:
-        parts.append("chưa đủ điều kiện: " + ", ".join(f"{f.rule} ({f.name.lower()})" for f in blocking))
-    return "; ".join(parts)
+    if not blocking:
+        return ""
+    return "Chưa đủ điều kiện: " + "; ".join(f"{f.rule} ({f.name[0].lower()}{f.name[1:]})" for f in blocking)
 
 
 def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
@@ -195,7 +195,7 @@ def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgem
                 language=(c.foreign_language if c else "") or "", it=(c.it_level if c else "") or "",
                 party_entry=c.party_entry_date if c else None, ratings=_rating_cells(m, years),
                 planned_title=t.name, source=vocab.POOL_SOURCE.label(source),
-                ballots=ballots.get(j.record.entry_ids[m.id], []), note=_note(source, found),
+                ballots=ballots.get(j.record.entry_ids[m.id], []), note=_note(found),
                 eligible=not any(f.blocking for f in found),
             ))
         lists.append(PoolList(t.name, t.unit_name, LEVEL_NAMES.get(t.level, t.level), j.facts.term.name, j.record.id,

@@ -1,0 +1,477 @@
+"""DOCX (python-docx): the offices' standard. A4, Times New Roman, the heading of a party
+document, numbered sections, tables with repeated header rows, the charts as PNG, and the
+"danh sách trích ngang" as an annex on landscape pages.
+
+Large tables are written as WordprocessingML in one pass (python-docx's cell API walks
+the table for every cell, which takes seconds for a province's list); the smaller ones use
+the ordinary API.
+"""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+from quyhoach.domain.dates import format_date
+from quyhoach.domain.eligibility import percent
+from quyhoach.reports.model import DossierReport, Heading, TermPlanningReport
+
+FONT = "Times New Roman"
+BODY_PT = 13
+TABLE_PT = 10
+LIST_PT = 8
+RED = RGBColor(0xB0, 0x2A, 0x1E)
+GREEN = RGBColor(0x1E, 0x6B, 0x2E)
+LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
+    ("STT", 0.8), ("Họ và tên", 2.4), ("Ngày sinh", 1.6), ("Giới tính", 1.0), ("Dân tộc", 1.1),
+    ("Quê quán", 2.2), ("Chức vụ hiện tại, từ ngày", 2.8), ("Trình độ chuyên môn", 2.0), ("LLCT", 1.1),
+    ("QLNN", 1.4), ("Ngoại ngữ", 1.2), ("Tin học", 1.2), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.1),
+    ("Chức danh quy hoạch", 1.9), ("Nguồn", 1.1), ("Kết quả phiếu các bước", 1.6), ("Ghi chú", 1.5),
+]
+
+
+# --------------------------------------------------------------------------- document basics
+
+def _document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(1.5)
+    for name in ("Normal", "Table Grid"):
+        style = doc.styles[name]
+        style.font.name = FONT
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+            rpr.append(fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(BODY_PT)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.1
+    _page_numbers(section)
+    return doc
+
+
+def _page_numbers(section) -> None:
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    for xml in (f'<w:fldChar {nsdecls("w")} w:fldCharType="begin"/>',
+                f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>',
+                f'<w:fldChar {nsdecls("w")} w:fldCharType="end"/>'):
+        run._r.append(parse_xml(xml))
+    run.font.size = Pt(10)
+
+
+def _para(doc_or_cell, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
+          align=None, underline: bool = False, space_after: float | None = None, color=None, indent: bool = False):
+    paragraph = doc_or_cell.add_paragraph()
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+    if align is not None:
+        paragraph.alignment = align
+    if space_after is not None:
+        paragraph.paragraph_format.space_after = Pt(space_after)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1.0)
+    return paragraph
+
+
+def _heading_block(doc, h: Heading) -> None:
+    """Left: the issuing body and the number; right: the Party's name, place and date."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = (Cm(6.6), Cm(9.9))
+    left, right = table.rows[0].cells
+    for column, cell, width in zip(table.columns, (left, right), widths):
+        column.width = width
+        cell.width = width
+    left.paragraphs[0].text = ""
+    first = left.paragraphs[0]
+    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    first.paragraph_format.space_after = Pt(0)
+    run = first.add_run(h.authority)
+    run.font.size = Pt(13)
+    _para(left, h.office, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(left, h.number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    top = right.paragraphs[0]
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    top.paragraph_format.space_after = Pt(0)
+    run = top.add_run(h.motto)
+    run.bold, run.underline = True, True
+    run.font.size = Pt(14)
+    _para(right, "", space_after=0)
+    _para(right, h.place_date, italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, "", space_after=6)
+    _para(doc, h.kind, bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, h.subject, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+
+
+def _section_title(doc, text: str) -> None:
+    _para(doc, text, bold=True, size=BODY_PT, space_after=4)
+
+
+def _sub_title(doc, text: str) -> None:
+    _para(doc, text, bold=True, italic=True, size=BODY_PT, space_after=3)
+
+
+def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = TABLE_PT, align: str = "left",
+              span: int = 1, shade: str | None = None, color: str | None = None) -> str:
+    lines = (text or "").split("\n")
+    runs = []
+    rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>' + ("<w:b/>" if bold else "")
+           + (f'<w:color w:val="{color}"/>' if color else "") + f'<w:sz w:val="{int(size * 2)}"/></w:rPr>')
+    for i, line in enumerate(lines):
+        if i:
+            runs.append(f"<w:r>{rpr}<w:br/></w:r>")
+        runs.append(f'<w:r>{rpr}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>')
+    tcpr = f'<w:tcW w:w="{width_twips}" w:type="dxa"/>'
+    if span > 1:
+        tcpr += f'<w:gridSpan w:val="{span}"/>'
+    if shade:
+        tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
+    ppr = f'<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+    return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{''.join(runs)}</w:p></w:tc>"
+
+
+def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *, size: float = TABLE_PT,
+           aligns: list[str] | None = None, groups: dict[int, str] | None = None, colors: dict[int, str] | None = None):
+    """A bordered table written in one pass: header row repeated on every page, `groups`
+    (row index -> text) inserts a full-width group row before that row, `colors` colours a
+    row's text (row index -> hex)."""
+    twips = [int(w * 567) for w in widths_cm]
+    aligns = aligns or ["left"] * len(headers)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    parts = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+             f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+             f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+    parts.append('<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
+                 + "".join(_cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips))
+                 + "</w:tr>")
+    for index, row in enumerate(rows):
+        if groups and index in groups:
+            parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F4F6F8")
+                         + "</w:tr>")
+        color = (colors or {}).get(index)
+        parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+                     + "".join(_cell_xml("" if v is None else str(v), w, size=size, align=a, color=color)
+                               for v, w, a in zip(row, twips, aligns))
+                     + "</w:tr>")
+    parts.append("</w:tbl>")
+    element = parse_xml("".join(parts))
+    body = doc.element.body
+    body.insert(len(body) - 1, element)  # before the final section properties
+    _para(doc, "", space_after=2)
+    return element
+
+
+def _picture(doc, chart) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run().add_picture(io.BytesIO(chart.png), width=Cm(min(chart.width_cm, 16.0)))
+    _para(doc, chart.title, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+
+
+def _landscape(doc):
+    section = doc.add_section()
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin, section.right_margin = Cm(1.5), Cm(1.5)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(1.5)
+    return section
+
+
+def _portrait(doc):
+    section = doc.add_section()
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(1.5)
+    return section
+
+
+def _signature(doc, left_lines: list[str], right_title: str, right_role: str) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(8.5), Cm(8.0)
+    first = left.paragraphs[0]
+    run = first.add_run("Nơi nhận:")
+    run.bold, run.italic = True, True
+    run.font.size = Pt(12)
+    for line in left_lines:
+        _para(left, line, size=11, space_after=0)
+    top = right.paragraphs[0]
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = top.add_run(right_title)
+    run.bold = True
+    _para(right, right_role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=48)
+
+
+def _save(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _pct(share: float | None) -> str:
+    return percent(share or 0.0)
+
+
+# --------------------------------------------------------------------------- term-planning report
+
+def term_planning(report: TermPlanningReport) -> bytes:
+    doc = _document()
+    _heading_block(doc, report.heading)
+    _para(doc, f"Phạm vi: {report.scope_name}; {report.term_name} ({format_date(report.term_start)} – "
+               f"{format_date(report.term_end)}); số liệu đến ngày {format_date(report.on)}; bộ quy định "
+               f"{report.rule_set}.", italic=True, size=12, indent=True)
+
+    _section_title(doc, "I. TÌNH HÌNH CHUNG")
+    for line in report.summary:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+    _section_title(doc, "II. CƠ CẤU DANH SÁCH QUY HOẠCH SO VỚI CHỈ TIÊU")
+    _sub_title(doc, "1. Theo cấp")
+    _structure_table(doc, report.by_level, "Cấp")
+    _picture(doc, report.charts["gauges"])
+    _sub_title(doc, "2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)")
+    for b in report.bands:
+        rows = [[b.level_name, *[f"{n} ({_pct(n / b.total if b.total else 0)})" for n in b.counts], b.total]]
+        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [3.6] * len(b.labels) + [2.0], rows,
+               aligns=["left"] + ["right"] * (len(b.labels) + 1))
+    _picture(doc, report.charts["pyramid"])
+    _sub_title(doc, "3. Theo cơ quan, đơn vị")
+    _structure_table(doc, report.by_unit, "Cơ quan, đơn vị")
+
+    _section_title(doc, "III. NHỮNG DANH SÁCH CHƯA ĐẠT")
+    if not report.failing:
+        _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
+    else:
+        rows, colors = [], {}
+        for i, f in enumerate(report.failing, start=1):
+            lines = [f"{x.rule}: {x.message}" for x in f.structure]
+            for m in f.members:
+                lines.append(f"{m.name}: " + "; ".join(f"{x.rule} {x.message}" for x in m.findings))
+            rows.append([i, f"{f.title}\n{f.unit}", "\n".join(lines)])
+        _table(doc, ["STT", "Chức danh quy hoạch", "Nội dung chưa đạt (quy tắc: kết quả kiểm tra)"], [1.0, 5.0, 10.5],
+               rows, aligns=["right", "left", "left"], colors=colors)
+
+    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
+    evaluation_section(doc, report.evaluations, limit=25)
+    _picture(doc, report.charts["ratings"])
+
+    _section_title(doc, "V. ĐỀ XUẤT")
+    _para(doc, "Ban Tổ chức đề nghị các cơ quan, đơn vị có danh sách chưa đạt rà soát, bổ sung quy hoạch theo các nội "
+               "dung tại mục III; các đơn vị có tỷ lệ xếp loại \"Hoàn thành xuất sắc nhiệm vụ\" vượt mức quy định "
+               "hoặc cao bất thường so với đơn vị tương đương tại mục IV xem xét lại kết quả đánh giá, bảo đảm thực chất.",
+          indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _signature(doc, ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),",
+                     "- Các cơ quan, đơn vị liên quan,", "- Lưu Ban Tổ chức."], "T/M BAN TỔ CHỨC", "TRƯỞNG BAN")
+
+    _landscape(doc)
+    _para(doc, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", bold=True, size=13,
+          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)",
+          italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    pool_list_table(doc, report)
+    return _save(doc)
+
+
+def _structure_table(doc, groups, first_header: str) -> None:
+    rows, colors = [], {}
+    for i, g in enumerate(groups):
+        bad = [t for t in g.failing_targets if t.rule in ("P2", "P3", "P4", "S1", "S2", "S3", "S4")]
+        rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
+                     f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
+                     f"{g.pools_all_bands}/{g.pools}", "Đạt" if not bad else "Chưa đạt: " + ", ".join(t.rule for t in bad)])
+        if bad:
+            colors[i] = "B02A1E"
+    _table(doc, [first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
+                 "Chỉ tiêu"], [4.6, 1.4, 1.4, 1.9, 1.9, 1.9, 1.6, 2.3], rows,
+           aligns=["left", "right", "right", "right", "right", "right", "right", "left"], colors=colors)
+
+
+def pool_list_table(doc, report: TermPlanningReport) -> None:
+    rows, groups, colors = [], {}, {}
+    for pool in report.pools:
+        groups[len(rows)] = (f"{pool.title} — {pool.unit} ({len(pool.rows)} người)"
+                             + ("" if pool.rows else ": chưa có người trong quy hoạch"))
+        for r in pool.rows:
+            if not r.eligible:
+                colors[len(rows)] = "B02A1E"
+            rows.append(_list_cells(r))
+    if not rows:
+        _para(doc, "Chưa có cán bộ nào trong quy hoạch.", italic=True)
+        return
+    headers = [h for h, _ in LIST_COLUMNS]
+    headers[13] = "Xếp loại " + "–".join(str(y) for y in (report.rating_years[0], report.rating_years[-1])) \
+        if report.rating_years else headers[13]
+    _table(doc, headers, [w for _, w in LIST_COLUMNS], rows, size=LIST_PT,
+           aligns=["right"] + ["left"] * (len(LIST_COLUMNS) - 1), groups=groups, colors=colors)
+
+
+def _list_cells(r) -> list:
+    post = r.post + (f"\n(từ {format_date(r.post_since)})" if r.post_since else "")
+    ratings = "\n".join(f"{y}: {v or '–'}" for y, v in r.ratings)
+    return [r.number, r.name, format_date(r.birth_date), r.sex, r.ethnicity, r.hometown, post, r.education, r.theory,
+            r.state_mgmt, r.language, r.it, format_date(r.party_entry), ratings, r.planned_title, r.source,
+            "\n".join(r.ballots), r.note]
+
+
+def evaluation_section(doc, ev, limit: int = 25) -> None:
+    """The rating analytics as numbered sub-sections with their tables (also the body of the
+    evaluation report)."""
+    from quyhoach.domain.vocab import RATING_SHORT
+
+    totals = ev.year_totals()
+    _sub_title(doc, "1. Tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" so với mức trần (E4)")
+    _para(doc, "Số xếp loại HTXSNV không vượt quá 20% số được xếp loại từ HTTNV trở lên (HTXSNV được chọn trong số "
+               "HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", indent=True, size=12)
+    rows = [[t.year, t.rule_set, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
+             sum(1 for u in ev.breaches if u.year == t.year)] for t in totals]
+    _table(doc, ["Năm", "Bộ quy định", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
+                 "Số đơn vị vượt"], [1.3, 2.4, 2.0, 1.6, 2.2, 2.0, 1.8, 2.2], rows, aligns=["left"] * 2 + ["right"] * 6)
+    if ev.years:
+        last = ev.years[-1]
+        breaking = [u for u in ev.breaches if u.year == last][:limit]
+        if breaking:
+            _para(doc, f"Các đơn vị vượt mức năm {last} (nhiều nhất trước):", size=12)
+            _table(doc, ["Cơ quan, đơn vị", "Được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ", "Mức trần", "Vượt"],
+                   [6.0, 1.8, 1.6, 2.0, 1.6, 1.6, 1.4],
+                   [[u.unit.name, u.rated, u.excellent, u.good_or_better, _pct(u.share), u.cap, u.excess] for u in breaking],
+                   aligns=["left"] + ["right"] * 6)
+    _sub_title(doc, "2. Đơn vị xếp loại cao bất thường so với đơn vị tương đương")
+    top = [c for c in ev.comparisons if c.difference > 0][:limit]
+    if top:
+        _table(doc, ["Cơ quan, đơn vị", "Số lượt xếp loại", "Tỷ lệ HTXSNV", "Đơn vị tương đương", "Chênh lệch", "Độ lệch (z)",
+                     "Đánh giá"], [5.6, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
+               [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
+                 f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
+                 "Bất thường" if c.flagged else ""] for c in top],
+               aligns=["left"] + ["right"] * 5 + ["left"], colors={i: "B02A1E" for i, c in enumerate(top) if c.flagged})
+    _sub_title(doc, f"3. Cán bộ có xếp loại không thay đổi từ {ev.constant_years} năm trở lên")
+    excellent = ev.constant_excellent
+    _para(doc, f"{len(excellent)} cán bộ xếp loại HTXSNV liên tục; {len(ev.constants) - len(excellent)} cán bộ "
+               f"có xếp loại khác không thay đổi.", indent=True, size=12)
+    if excellent:
+        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
+               [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
+                for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
+    _sub_title(doc, "4. Xếp loại từ \"Hoàn thành tốt nhiệm vụ\" trở lên trong năm bị kỷ luật")
+    if ev.disciplined:
+        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.6, 5.0, 1.2, 1.8, 4.0],
+               [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
+                 f"{_discipline(f.level)} ({format_date(f.decision_date)}, {f.decision_no or ''})"]
+                for i, f in enumerate(ev.disciplined, start=1)], aligns=["right", "left", "left", "right", "left", "left"])
+    else:
+        _para(doc, "Không có trường hợp nào.", indent=True, size=12)
+    _sub_title(doc, "5. Điểm đánh giá hằng tháng so với xếp loại cuối năm")
+    gaps = ev.month_gaps
+    if gaps:
+        shown = gaps[:limit]
+        _table(doc, ["Cơ quan, đơn vị", "Năm", "Số cán bộ", "Điểm tháng bình quân", "Xếp loại cao hơn điểm tháng",
+                     "Chênh lệch bình quân (bậc)"], [6.0, 1.2, 1.6, 2.4, 2.6, 2.4],
+               [[g.unit.name, g.year, g.cadres, f"{g.mean_month:.1f}".replace(".", ","), f"{g.above} ({_pct(g.above_share)})",
+                 f"{g.mean_steps:+.2f}".replace(".", ",")] for g in shown], aligns=["left"] + ["right"] * 5,
+               colors={i: "B02A1E" for i, g in enumerate(shown) if g.flagged})
+    else:
+        _para(doc, "Chưa có điểm đánh giá hằng tháng.", indent=True, size=12)
+
+
+def _discipline(level: str) -> str:
+    from quyhoach.domain.vocab import DISCIPLINE_LEVEL
+
+    return DISCIPLINE_LEVEL.label(level)
+
+
+def evaluations(ev, head: Heading) -> bytes:
+    """The evaluation analytics on their own (the Đánh giá page as a document)."""
+    doc = _document()
+    _heading_block(doc, head)
+    evaluation_section(doc, ev, limit=60)
+    return _save(doc)
+
+
+# --------------------------------------------------------------------------- dossier
+
+def dossier(report: DossierReport) -> bytes:
+    doc = _document()
+    _heading_block(doc, report.heading)
+    _para(doc, f"Mã cán bộ: {report.code}", italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _section_title(doc, "I. THÔNG TIN CHUNG")
+    table = doc.add_table(rows=0, cols=2)
+    for label, value in report.fields:
+        row = table.add_row().cells
+        row[0].width, row[1].width = Cm(5.5), Cm(11.0)
+        row[0].paragraphs[0].add_run(label).bold = True
+        row[1].paragraphs[0].add_run(value)
+    _para(doc, "", space_after=2)
+    _section_title(doc, "II. QUÁ TRÌNH CÔNG TÁC")
+    _table(doc, ["Từ ngày", "Đến ngày", "Chức danh, chức vụ", "Cơ quan, đơn vị"], [2.2, 2.2, 6.4, 5.7],
+           [[format_date(c.start), format_date(c.end) if c.end else "nay",
+             c.position + (" (kiêm nhiệm)" if c.concurrent else ""), c.unit] for c in report.career])
+    _section_title(doc, "III. QUAN HỆ GIA ĐÌNH VỚI CÁN BỘ KHÁC")
+    if report.relations:
+        _table(doc, ["Quan hệ", "Họ và tên", "Năm sinh", "Chức vụ hiện nay"], [3.0, 4.5, 1.8, 7.2],
+               [list(r) for r in report.relations])
+    else:
+        _para(doc, "Không có.", indent=True)
+    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI")
+    _table(doc, ["Năm", "Xếp loại", "Điểm", "Ghi chú"], [1.6, 6.0, 1.6, 7.3],
+           [[y.year, y.rating_label, f"{y.score:g}".replace(".", ",") if y.score is not None else "", y.note]
+            for y in report.years], aligns=["left", "left", "right", "left"])
+    _picture(doc, report.charts["timeline"])
+    if report.month_year:
+        _table(doc, ["Tháng", *[str(m) for m, _ in report.months]], [2.0] + [1.2] * 12,
+               [[f"Điểm {report.month_year}", *[f"{s:g}".replace(".", ",") if s is not None else "–" for _, s in report.months]]],
+               aligns=["left"] + ["right"] * 12, size=9)
+    _section_title(doc, "V. LẤY PHIẾU TÍN NHIỆM")
+    if report.votes:
+        _table(doc, ["Ngày", "Hội nghị", "Triệu tập", "Có mặt", "Cao", "Tín nhiệm", "Thấp", "Tỷ lệ thấp"],
+               [2.0, 5.5, 1.4, 1.4, 1.4, 1.6, 1.4, 1.8],
+               [[format_date(v["date"]), v["body"], v["convened"], v["present"], v["high"], v["normal"], v["low"],
+                 _pct(v["low_share"])] for v in report.votes], aligns=["left", "left"] + ["right"] * 6,
+               colors={i: "B02A1E" for i, v in enumerate(report.votes) if v["low_majority"]})
+    else:
+        _para(doc, "Chưa có.", indent=True)
+    _section_title(doc, "VI. KỶ LUẬT")
+    if report.disciplines:
+        _table(doc, ["Hình thức", "Ngày quyết định", "Hết hiệu lực", "Số quyết định", "Cơ quan", "Lý do"],
+               [2.2, 2.2, 2.2, 2.6, 3.4, 3.9],
+               [[k["level"], format_date(k["date"]), format_date(k["to"]), k["number"], k["authority"], k["reason"]]
+                for k in report.disciplines])
+    else:
+        _para(doc, "Không có.", indent=True)
+    _section_title(doc, "VII. QUY HOẠCH")
+    if report.pools:
+        _table(doc, ["Chức danh quy hoạch", "Nhiệm kỳ", "Điều kiện"], [6.5, 4.0, 6.0],
+               [[f"{p['title']} ({p['unit']})", p["term"], "Đủ điều kiện" if p["eligible"] else
+                 "Chưa đủ: " + "; ".join(f"{f.rule} {f.message}" for f in p["failing"] if f.blocking)]
+                for p in report.pools])
+    else:
+        _para(doc, "Không có trong danh sách quy hoạch nào.", indent=True)
+    return _save(doc)

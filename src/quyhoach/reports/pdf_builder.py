@@ -1,0 +1,77 @@
+"""PDF (WeasyPrint) from the same Jinja templates the report pages use: `reports/print.html`
+includes the page's body template, with `reports.css` for A4 pages, the Times-compatible
+serif (Liberation Serif on Debian) and page numbers.
+
+WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0). Without it the app
+still runs: `unavailable()` says, in Vietnamese, what to install, and the PDF alone is
+refused while the DOCX and XLSX are made as usual.
+
+A table in WeasyPrint costs about a millisecond per cell, so the "danh sách trích ngang"
+is printed only up to `LIST_MAX_ROWS` lines and the failing pools up to `FAILING_MAX_ROWS`
+(worst first); the rest of a longer report (a whole province) is in the DOCX and XLSX made
+with it, and the PDF says so where it stops.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from quyhoach.reports.model import DossierReport, TermPlanningReport
+
+LIST_MAX_ROWS = 250
+FAILING_MAX_ROWS = 100
+MISSING = ("Chưa tạo được tệp PDF: máy chủ thiếu thư viện Pango mà WeasyPrint cần để dàn trang. "
+           "Quản trị viên cài trên Debian/Ubuntu bằng lệnh: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+           "fonts-liberation (và pip install weasyprint nếu chưa có). Các tệp Word (DOCX) và Excel (XLSX) "
+           "vẫn tạo được bình thường.")
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint or its system libraries are missing; the message says what to install."""
+
+
+_checked: list[str | None] = []
+
+
+def unavailable() -> str | None:
+    """None when PDFs can be made here; otherwise the reason, in Vietnamese."""
+    if not _checked:
+        try:
+            import weasyprint  # noqa: F401 - loads Pango through cffi
+            _checked.append(None)
+        except Exception:  # ImportError, or OSError from a missing shared library
+            _checked.append(MISSING)
+    return _checked[0]
+
+
+def _css_path(app: Flask) -> str:
+    return str(Path(app.static_folder) / "reports.css")
+
+
+def render(app: Flask, body: str, title: str, **context) -> bytes:
+    """The print template around `body`, rendered in Vietnamese, laid out by WeasyPrint."""
+    reason = unavailable()
+    if reason:
+        raise PdfUnavailable(reason)
+    import weasyprint
+
+    with app.app_context(), app.test_request_context("/?lang=vi"):
+        html = render_template("reports/print.html", body=body, doc_title=title, pdf=True, **context)
+    document = weasyprint.HTML(string=html, base_url=app.static_folder)
+    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=_css_path(app))])
+
+
+def term_planning(app: Flask, report: TermPlanningReport, list_limit: int | None = LIST_MAX_ROWS,
+                  failing_limit: int | None = FAILING_MAX_ROWS) -> bytes:
+    return render(app, "reports/_term_planning_body.html", report.heading.subject, r=report, list_limit=list_limit,
+                  failing_limit=failing_limit)
+
+
+def dossier(app: Flask, report: DossierReport) -> bytes:
+    return render(app, "reports/_dossier_body.html", report.heading.subject, r=report)
+
+
+def evaluations(app: Flask, ev, head) -> bytes:
+    return render(app, "evaluations/_print_body.html", head.subject, ev=ev, h=head)

@@ -1,0 +1,181 @@
+"""XLSX (openpyxl) lists, in the conventions of `services.exporter`: a bold shaded header,
+frozen under the header, a filter on every column, dates as dates (dd/mm/yyyy).
+
+The pool list is the "danh sách trích ngang" one row per cadre and planned title (no group
+rows, so that filters and sorting work), the ratings of the last three years in three
+columns; the analytics sheets are the figures of the Đánh giá page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any, Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from quyhoach.domain.vocab import DISCIPLINE_LEVEL, RATING_SHORT
+from quyhoach.reports.model import Heading, TermPlanningReport
+
+BOLD = Font(bold=True)
+FILL = PatternFill("solid", fgColor="EEF1F5")
+RED = Font(color="A3201B")
+
+
+def _sheet(workbook: Workbook, title: str, headers: list[str], rows: Iterable[list[Any]],
+           widths: list[int] | None = None, percent_columns: Iterable[int] = (), red_rows: set[int] | None = None):
+    ws = workbook.create_sheet(title[:31])
+    ws.append(headers)
+    for index, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=index)
+        cell.font, cell.fill = BOLD, FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        width = widths[index - 1] if widths and index <= len(widths) else max(10, min(40, len(header) + 4))
+        ws.column_dimensions[get_column_letter(index)].width = width
+    count = 1
+    for row in rows:
+        ws.append(row)
+        count += 1
+    percent_columns = set(percent_columns)
+    for col in range(1, len(headers) + 1):
+        letter = get_column_letter(col)
+        for (cell,) in ws.iter_rows(min_row=2, max_row=count, min_col=col, max_col=col):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            elif col in percent_columns and isinstance(cell.value, float):
+                cell.number_format = "0.0%"
+        del letter
+    for index in red_rows or ():
+        for cell in ws[index + 2]:
+            cell.font = RED
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(count, 2)}"
+    return ws
+
+
+def _save(workbook: Workbook) -> bytes:
+    if "Sheet" in workbook.sheetnames and len(workbook.sheetnames) > 1:
+        del workbook["Sheet"]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cover(workbook: Workbook, head: Heading, lines: list[str]) -> None:
+    ws = workbook.active
+    ws.title = "Tổng hợp"
+    ws.append([head.authority, None, None, head.motto])
+    ws.append([head.office, None, None, head.place_date])
+    ws.append([head.number])
+    ws.append([])
+    ws.append([head.kind])
+    ws.append([head.subject])
+    ws.append([])
+    for line in lines:
+        ws.append([line])
+    for cell in (ws["A2"], ws["D1"], ws["A5"], ws["A6"]):
+        cell.font = BOLD
+    ws.column_dimensions["A"].width = 120
+
+
+def list_rows(report: TermPlanningReport) -> list[list[Any]]:
+    rows = []
+    number = 0
+    for pool in report.pools:
+        for r in pool.rows:
+            number += 1
+            ratings = [v for _, v in r.ratings]
+            rows.append([number, r.code, r.name, r.birth_date, r.sex, r.ethnicity, r.hometown, r.post, r.post_since,
+                         r.education, r.theory, r.state_mgmt, r.language, r.it, r.party_entry, *ratings,
+                         r.planned_title, pool.unit, pool.level, pool.term, r.source, "; ".join(r.ballots), r.note])
+    return rows
+
+
+def list_headers(report: TermPlanningReport) -> list[str]:
+    return (["STT", "Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quê quán", "Chức vụ hiện tại",
+             "Giữ chức vụ từ ngày", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước", "Ngoại ngữ",
+             "Tin học", "Ngày vào Đảng"]
+            + [f"Xếp loại {y}" for y in report.rating_years]
+            + ["Chức danh quy hoạch", "Cơ quan, đơn vị", "Cấp", "Nhiệm kỳ", "Nguồn", "Kết quả phiếu các bước", "Ghi chú"])
+
+
+def term_planning(report: TermPlanningReport) -> bytes:
+    workbook = Workbook()
+    _cover(workbook, report.heading, [f"Phạm vi: {report.scope_name}; {report.term_name}; số liệu đến ngày "
+                                      f"{report.on:%d/%m/%Y}; bộ quy định {report.rule_set}.", *report.summary])
+    headers = list_headers(report)
+    bad = {i for i, row in enumerate(list_rows(report)) if row[-1]}
+    _sheet(workbook, "Danh sách trích ngang", headers, list_rows(report),
+           [6, 11, 24, 11, 8, 10, 28, 32, 12, 28, 12, 16, 14, 16, 12] + [11] * len(report.rating_years)
+           + [28, 30, 8, 24, 9, 30, 40], red_rows=bad)
+    structure_headers = ["Số chức danh", "Số cán bộ", "Nữ", "Tỷ lệ nữ", "Trẻ", "Tỷ lệ trẻ", "Dân tộc thiểu số",
+                         "Tỷ lệ DTTS", "Danh sách đủ ba độ tuổi", "Danh sách chưa đạt", "Chỉ tiêu chưa đạt"]
+
+    def structure_rows(groups):
+        for g in groups:
+            yield [g.label, g.pools, g.members, g.women.count, g.women.share, g.young.count, g.young.share,
+                   g.minority.count, g.minority.share, g.pools_all_bands, g.failing_pools,
+                   "; ".join(f"{t.rule}: {t.message}" for t in g.failing_targets)]
+
+    _sheet(workbook, "Cơ cấu theo cấp", ["Cấp", *structure_headers], structure_rows(report.by_level),
+           [14, 10, 10, 8, 9, 8, 9, 10, 10, 12, 12, 80], percent_columns=(5, 7, 9))
+    _sheet(workbook, "Cơ cấu theo đơn vị", ["Cơ quan, đơn vị", *structure_headers], structure_rows(report.by_unit),
+           [40, 10, 10, 8, 9, 8, 9, 10, 10, 12, 12, 80], percent_columns=(5, 7, 9))
+    failing = []
+    for f in report.failing:
+        for x in f.structure:
+            failing.append([f.title, f.unit, f.term, "", x.rule, x.name, x.message])
+        for m in f.members:
+            for x in m.findings:
+                failing.append([f.title, f.unit, f.term, m.name, x.rule, x.name, x.message])
+    _sheet(workbook, "Chưa đạt", ["Chức danh quy hoạch", "Cơ quan, đơn vị", "Nhiệm kỳ", "Cán bộ", "Quy tắc",
+                                  "Nội dung", "Kết quả kiểm tra"], failing, [30, 30, 22, 24, 8, 36, 80])
+    evaluation_sheets(workbook, report.evaluations)
+    return _save(workbook)
+
+
+def evaluation_sheets(workbook: Workbook, ev) -> None:
+    _sheet(workbook, "E4 theo đơn vị, năm",
+           ["Cơ quan, đơn vị", "Mã đơn vị", "Năm", "Bộ quy định", "Được xếp loại", "HTXSNV", "HTTNV", "HTNV", "KHTNV",
+            "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần", "Vượt", "Đánh giá"],
+           ([u.unit.name, u.unit.code, u.year, u.rule_set, u.rated, u.excellent, u.counts.get("good", 0),
+             u.counts.get("complete", 0), u.counts.get("fail", 0), u.good_or_better, u.share, u.cap, u.excess,
+             "Vượt mức" if u.breaks else "Đạt"]
+            for u in sorted(ev.unit_years, key=lambda u: (-u.year, -u.excess, u.unit.name))),
+           [40, 14, 7, 13, 10, 9, 9, 9, 9, 12, 11, 9, 7, 11], percent_columns=(11,))
+    _sheet(workbook, "So sánh đơn vị",
+           ["Cơ quan, đơn vị", "Mã đơn vị", "Cấp", "Loại", "Số lượt xếp loại", "HTXSNV", "Tỷ lệ HTXSNV",
+            "Số đơn vị tương đương", "Tỷ lệ HTXSNV đơn vị tương đương", "Chênh lệch", "Độ lệch (z)", "Đánh giá"],
+           ([c.unit.name, c.unit.code, c.unit.level, c.unit.kind, c.rated, c.excellent, c.share, c.peers,
+             c.peer_share, c.difference, round(c.z, 2), "Cao bất thường" if c.flagged else ""] for c in ev.comparisons),
+           [40, 14, 9, 14, 10, 9, 11, 11, 14, 11, 10, 14], percent_columns=(7, 9, 10))
+    _sheet(workbook, "Xếp loại không đổi",
+           ["Mã cán bộ", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Từ năm", "Đến năm", "Số năm"],
+           ([c.cadre.code, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], c.first, c.last,
+             len(c.years)] for c in ev.constants), [12, 26, 40, 10, 8, 8, 8])
+    _sheet(workbook, "Xếp loại năm bị kỷ luật",
+           ["Mã cán bộ", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Điểm", "Hình thức kỷ luật",
+            "Ngày quyết định", "Số quyết định", "Cơ quan quyết định"],
+           ([f.cadre.code, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating], f.score,
+             DISCIPLINE_LEVEL.label(f.level), f.decision_date, f.decision_no, f.authority] for f in ev.disciplined),
+           [12, 26, 40, 7, 10, 7, 14, 13, 16, 30])
+    _sheet(workbook, "Điểm tháng và xếp loại năm",
+           ["Cơ quan, đơn vị", "Năm", "Số cán bộ", "Điểm tháng bình quân", "Xếp loại cao hơn điểm tháng",
+            "Tỷ lệ", "Xếp loại thấp hơn", "Chênh lệch bình quân (bậc)", "Chênh lệch điểm năm – điểm tháng"],
+           ([g.unit.name, g.year, g.cadres, round(g.mean_month, 2), g.above, g.above_share, g.below,
+             round(g.mean_steps, 3), round(g.score_gap, 2) if g.score_gap is not None else None] for g in ev.month_gaps),
+           [40, 7, 10, 12, 14, 8, 12, 14, 16], percent_columns=(6,))
+
+
+def evaluations(ev, head: Heading) -> bytes:
+    workbook = Workbook()
+    lines = [f"Số liệu đến ngày {ev.on:%d/%m/%Y}" + (f"; phạm vi: {ev.scope.name}" if ev.scope else "; phạm vi: toàn tỉnh"),
+             f"{len(ev.breaches)} lượt đơn vị – năm vượt mức trần E4 ({len(ev.breaking_units)} đơn vị); "
+             f"{len(ev.flagged_units)} đơn vị cao bất thường so với đơn vị tương đương; "
+             f"{len(ev.constant_excellent)} cán bộ HTXSNV liên tục từ {ev.constant_years} năm; "
+             f"{len(ev.disciplined)} trường hợp xếp loại từ HTTNV trở lên trong năm bị kỷ luật."]
+    _cover(workbook, head, lines)
+    evaluation_sheets(workbook, ev)
+    return _save(workbook)
