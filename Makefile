@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export QUYHOACH_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-all test-postgres test-browser bench setup setup-dev i18n demo-data clean
+.PHONY: run test test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test-all: setup-dev
 ## make bench: benchmarks under tests/bench (figures go to docs/benchmarks.md)
 bench: setup-dev
 	$(BIN)/python -m pytest tests/bench -q --benchmark-only --benchmark-columns=min,median,max,rounds
+
+## make load: 20 signed-in users on loopback for 60 s against the demo province (Trust issue)
+load: setup-dev
+	$(BIN)/python tests/bench/load.py --users 20 --seconds 60
 
 ## make i18n: extract UI strings, update and compile the catalogs (the .po and the .mo are committed)
 # Keywords beyond Babel's defaults (_ gettext ngettext pgettext ...): Flask-Babel's lazy forms and

@@ -1,0 +1,162 @@
+"""Load test (Trust issue): N concurrent signed-in users on loopback for T seconds against the
+demo province — pages, search as you type, dossiers, pool pages, the progress partial of a
+solve — counting errors and measuring latency percentiles.
+
+    .venv/bin/python tests/bench/load.py --users 20 --seconds 60      (make load)
+
+It builds its own demo database in a temporary folder, serves it with waitress in a child
+process on 127.0.0.1, and talks only to that address. Every loop is bounded in time and in
+requests; the server is stopped at the end. Prints a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(instance: Path) -> None:
+    env = {**os.environ, "QUYHOACH_INSTANCE_PATH": str(instance)}
+    for args in (["db", "upgrade"], ["demo"]):
+        subprocess.run([str(BIN / "quyhoach"), *args], env=env, check=True, capture_output=True)
+
+
+def targets(base: str, opener) -> dict[str, list[str]]:
+    """URLs to visit, read from the app itself."""
+    search = opener.open(f"{base}/can-bo/?q=thi").read().decode()
+    codes = re.findall(r'href="/can-bo/(CB\d+)"', search)[:30]
+    dash = opener.open(f"{base}/quy-hoach/").read().decode()
+    pools = re.findall(r'href="/quy-hoach/(\d+)"', dash)[:30]
+    tree = opener.open(f"{base}/to-chuc/").read().decode()
+    units = re.findall(r'href="/to-chuc/([A-Z0-9-]+)"', tree)[:30]
+    return {"codes": codes, "pools": pools, "units": units}
+
+
+def sign_in(base: str, username: str, password: str):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/dang-nhap").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": token}).encode()
+    opener.open(f"{base}/dang-nhap", data=body).read()
+    return opener
+
+
+def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed):
+    rng = random.Random(seed)
+    words = ["lo", "thi", "nguyen", "van", "hoa", "giang", "tran", "mai", "duc", "lan"]
+    done = 0
+    while time.monotonic() < deadline and done < max_requests:
+        choice = rng.random()
+        if choice < 0.35:
+            prefix = rng.choice(words)[: rng.randint(1, 4)]
+            url, headers = f"{base}/can-bo/?q={prefix}", {"HX-Request": "true"}
+        elif choice < 0.55 and found["codes"]:
+            url, headers = f"{base}/can-bo/{rng.choice(found['codes'])}", {}
+        elif choice < 0.75 and found["pools"]:
+            url, headers = f"{base}/quy-hoach/{rng.choice(found['pools'])}", {}
+        elif choice < 0.85 and found["units"]:
+            url, headers = f"{base}/to-chuc/{rng.choice(found['units'])}", {}
+        elif choice < 0.95:
+            url, headers = f"{base}/", {}
+        else:
+            url, headers = f"{base}/quy-hoach/ra-soat/tien-do", {"HX-Request": "true"}
+        request = urllib.request.Request(url, headers=headers)
+        started = time.perf_counter()
+        try:
+            with opener.open(request, timeout=10) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except Exception as exc:  # connection errors count as errors
+            status = repr(exc)
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            latencies.append(elapsed)
+            if status != 200:
+                errors.append((url, status))
+        done += 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per user")
+    parser.add_argument("--threads", type=int, default=8, help="server threads")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        prepare(instance)
+        port = free_port()
+        env = {**os.environ, "QUYHOACH_INSTANCE_PATH": str(instance)}
+        server = subprocess.Popen([str(BIN / "quyhoach"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                                   "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/dang-nhap", timeout=1).read()
+                    break
+                except Exception:
+                    time.sleep(0.2)
+            from quyhoach.services.demo import DEMO_PASSWORD
+
+            first = sign_in(base, "bantochuc", DEMO_PASSWORD)
+            found = targets(base, first)
+            first.open(f"{base}/quy-hoach/").read()  # the planning facts are built once, as in use
+            openers = [sign_in(base, ["bantochuc", "thuongvu", "xem"][i % 3], DEMO_PASSWORD) for i in range(args.users)]
+            latencies: list[float] = []
+            errors: list = []
+            lock = threading.Lock()
+            deadline = time.monotonic() + args.seconds
+            threads = [threading.Thread(target=user_loop, args=(base, openers[i], found, deadline, args.max_requests,
+                                                                latencies, errors, lock, i)) for i in range(args.users)]
+            started = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=args.seconds + 30)
+            wall = time.monotonic() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    summary = {
+        "users": args.users, "seconds": round(wall, 1), "requests": len(latencies), "errors": len(errors),
+        "throughput_rps": round(len(latencies) / wall, 1), "p50_ms": round(quantiles[49], 1),
+        "p95_ms": round(quantiles[94], 1), "p99_ms": round(quantiles[98], 1), "max_ms": round(max(latencies), 1),
+        "error_samples": errors[:5],
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
