@@ -186,7 +186,10 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
 
 
 @click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")
-@click.argument("problem_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("problem_path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--scenario", "scenario_id", type=int, help="build the problem from the database for this scenario")
+@click.option("--write-problem", type=click.Path(dir_okay=False, path_type=Path),
+              help="with --scenario: also write the problem it built as JSON")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="write the plan as JSON")
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds")
 @click.option("--gap", type=float, default=1e-4, show_default=True, help="stop at this certified relative gap")
@@ -194,15 +197,40 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
 @click.option("--margin", type=float, default=0.01, show_default=True, help="alternatives: share of the best objective")
 @click.option("--min-difference", type=int, default=1, show_default=True, help="alternatives: moves that differ")
 @click.option("--progress", "show_progress", is_flag=True, help="print incumbent, bound and gap while solving")
-def solve_command(problem_path: Path, out_path: Path | None, time_limit: float, gap: float, alternatives: int,
+@with_appcontext
+def solve_command(problem_path: Path | None, scenario_id: int | None, write_problem: Path | None,
+                  out_path: Path | None, time_limit: float, gap: float, alternatives: int,
                   margin: float, min_difference: int, show_progress: bool) -> None:
-    """Solve a rotation problem file (solver/schema/problem.schema.json); exit 1 when no plan."""
+    """Solve a rotation problem file (solver/schema/problem.schema.json), or the problem of a
+    scenario built from the database by the same code the web uses; exit 1 when no plan."""
     import solver
 
-    try:
-        problem = solver.load_problem(problem_path)
-    except solver.ProblemFormatError as exc:
-        raise click.ClickException(f"Tệp bài toán không hợp lệ: {exc}") from exc
+    if (problem_path is None) == (scenario_id is None):
+        raise click.UsageError("cho một tệp bài toán hoặc --scenario ID (một trong hai)")
+    if scenario_id is not None:
+        from sqlmodel import Session
+
+        from quyhoach.db.models import Scenario
+        from quyhoach.services import rotation, world as world_service
+
+        with Session(_engine()) as session:
+            scenario = session.get(Scenario, scenario_id)
+            if scenario is None:
+                raise click.ClickException(f"không có phương án số {scenario_id}")
+            settings = rotation.ScenarioSettings.from_dict(scenario.settings)
+            facts = world_service.build(session, scenario.rotation_date)
+            try:
+                problem = rotation.build_problem(facts, settings, scenario.rotation_date, scenario.name,
+                                                 f"scenario-{scenario.id}").problem
+            except rotation.ScenarioError as exc:
+                raise click.ClickException(str(exc)) from None
+        if write_problem is not None:
+            solver.dump_problem(problem, write_problem)
+    else:
+        try:
+            problem = solver.load_problem(problem_path)
+        except solver.ProblemFormatError as exc:
+            raise click.ClickException(f"Tệp bài toán không hợp lệ: {exc}") from exc
 
     def progress(p: solver.Progress) -> None:
         gap_text = "" if p.gap is None else f", khoảng cách {p.gap:.4%}"

@@ -191,3 +191,22 @@ def test_a_solve_whose_worker_died_is_marked_failed_with_no_plan(small):
         session.expire_all()
         lost = session.get(SolveRun, run.id)
         assert lost.status == "failed" and lost.plan == {}
+
+
+def test_the_command_line_solves_a_scenario_from_the_database(small, runner_cli, tmp_path):
+    with Session(small, expire_on_commit=False) as session:
+        scenario = rotation.create(session, name="Dòng lệnh", rotation_date=DATE,
+                                   settings=rotation.ScenarioSettings(time_limit=5))
+        session.commit()
+    out, problem_file = tmp_path / "plan.json", tmp_path / "problem.json"
+    result = runner_cli.invoke(args=["solve", "--scenario", str(scenario.id), "--out", str(out),
+                                     "--write-problem", str(problem_file), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    problem, plan = solver.load_problem(problem_file), solver.load_plan(out)
+    assert solver.check(problem, plan).ok
+    assert runner_cli.invoke(args=["solve"]).exit_code != 0
+
+
+@pytest.fixture
+def runner_cli(app):
+    return app.test_cli_runner()
