@@ -42,9 +42,9 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["ROLE_LABELS"] = ROLES
 
-    from . import cadres, home, imports, planning, scenarios, units
+    from . import cadres, evaluations, home, imports, planning, reports, scenarios, units
 
-    for module in (home, units, cadres, imports, planning, scenarios):
+    for module in (home, units, cadres, imports, planning, scenarios, evaluations, reports):
         app.register_blueprint(module.bp)
     from . import admin
 

@@ -1,0 +1,61 @@
+"""The background job of kind "report": a report made outside the web request, with its
+progress, written as files under the instance folder (`<instance>/reports/<job id>/`).
+
+payload: {"kind": "term-planning" | "dossier" | "evaluations", "params": {...},
+          "formats": ["docx", "pdf", "xlsx"], "out_dir": "<absolute folder>"}
+result:  {"files": {format: file name}, "errors": {format: reason}, "title": ..., "counts": {...}}
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask
+from sqlmodel import Session
+
+from quyhoach.services import jobs
+
+_apps: dict[str, Flask] = {}
+_lock = threading.Lock()
+
+
+def register_app(app: Flask) -> None:
+    """The web app remembers itself here, so a report job run on its threads renders the PDF
+    with the app's templates; a worker elsewhere makes its own app."""
+    with _lock:
+        _apps[app.config["DATABASE_URL"]] = app
+
+
+def _app_for(url: str) -> Flask:
+    with _lock:
+        app = _apps.get(url)
+    if app is None:
+        from quyhoach import create_app
+
+        app = create_app({"DATABASE_URL": url})
+        register_app(app)
+    return app
+
+
+@jobs.handler("report")
+def make_report(ctx: jobs.JobContext) -> dict:
+    from quyhoach import reports
+    from quyhoach.services import world as world_service
+
+    payload = ctx.payload
+    out_dir = Path(payload["out_dir"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = _app_for(payload.get("database_url") or ctx.engine.url.render_as_string(hide_password=False))
+    ctx.progress(0.01, "Bắt đầu", force=True)
+    with Session(ctx.engine) as session:
+        world = world_service.cached(session)
+        built = reports.build(session, world, app, payload["kind"], payload.get("params") or {},
+                              payload.get("formats") or reports.FORMATS,
+                              progress=lambda fraction, message: ctx.progress(fraction, message))
+    files = {}
+    for fmt, data in built.files.items():
+        name = built.filename(fmt)
+        (out_dir / name).write_bytes(data)
+        files[fmt] = name
+    return {"files": files, "errors": built.errors, "title": built.title, "counts": built.counts}

@@ -1,0 +1,80 @@
+"""Đánh giá: ratings by unit and year and the signs of inflated ratings (E4 breaches, ratings
+that never change, good or better in a year with a discipline, monthly scores against the
+year's rating, units against comparable units). Each flag links to its evidence: the dossier
+or the unit's ratings of that year."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import gettext
+
+from quyhoach.reports import gather, xlsx_builder
+from quyhoach.services import analytics, planning_views, queries
+from quyhoach.services import world as world_service
+from quyhoach.web import htmx
+from quyhoach.web.auth import require_in_scope, scope_unit_ids
+from quyhoach.web.db import session
+
+bp = Blueprint("evaluations", __name__, url_prefix="/danh-gia")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _world():
+    return world_service.cached(session())
+
+
+def scoped_unit(world, code: str):
+    """The unit asked for (404 outside the user's units); a scoped user defaults to their unit."""
+    unit = planning_views.unit_by_code(world, code) if code else None
+    if code and unit is None:
+        abort(404, description=gettext("Không có đơn vị mã «%(code)s».", code=code))
+    allowed = scope_unit_ids()
+    if unit is not None:
+        require_in_scope(unit.id)
+    elif allowed is not None:
+        from flask_login import current_user
+
+        unit = world.units.get(current_user.scope_unit_id)
+    return unit
+
+
+@bp.get("/")
+def index():
+    world = _world()
+    unit = scoped_unit(world, request.args.get("don_vi", "").strip())
+    ev = analytics.evaluation_analytics(session(), world, unit_id=unit.id if unit else None)
+    context = {"ev": ev, "unit": unit}
+    if htmx and not htmx.history_restore_request:
+        return render_template("evaluations/_analytics.html", **context)
+    return render_template("evaluations/index.html", units=queries.unit_options(session()), **context)
+
+
+@bp.get("/xuat.xlsx")
+def export():
+    world = _world()
+    unit = scoped_unit(world, request.args.get("don_vi", "").strip())
+    ev = analytics.evaluation_analytics(session(), world, unit_id=unit.id if unit else None)
+    head = gather.heading(world, "Kết quả đánh giá, xếp loại cán bộ" + (f" — {unit.name}" if unit else " toàn tỉnh"),
+                          world.on)
+    response = make_response(xlsx_builder.evaluations(ev, head))
+    response.headers["Content-Type"] = XLSX
+    name = f"danh-gia-xep-loai-{unit.code if unit else 'toan-tinh'}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/don-vi/<code>")
+def unit(code: str):
+    """The evidence behind a unit's flags: its yearly ratings (one year or all)."""
+    world = _world()
+    found = planning_views.unit_by_code(world, code)
+    if found is None:
+        abort(404, description=gettext("Không có đơn vị mã «%(code)s».", code=code))
+    require_in_scope(found.id)
+    year = request.args.get("nam", type=int)
+    ev = analytics.evaluation_analytics(session(), world, unit_id=found.id)
+    own = [u for u in ev.unit_years if u.unit.id == found.id]
+    rows = analytics.unit_ratings(session(), world, found.id, year)
+    comparison = next((c for c in ev.comparisons if c.unit.id == found.id), None)
+    return render_template("evaluations/unit.html", unit=found, year=year, rows=rows, own=own, ev=ev,
+                           comparison=comparison)
