@@ -175,31 +175,18 @@ def compile_problem(problem: Problem) -> Instance:
             bits |= RULE_BIT["head_terms"]
         o_fail.append(bits)
 
-    seen: dict[tuple[int, int], int] = {}
     forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}
     cadres, posts = problem.cadres, problem.posts
-    for k, cand in enumerate(problem.candidates):
-        i, j = cidx[cand.cadre], pidx[cand.post]
-        if cadre_post[i] == j:
-            warnings.append(f"Bỏ qua đề xuất {cand.cadre} → {cand.post}: cán bộ đang giữ vị trí này.")
-            continue
-        if (i, j) in seen:
-            warnings.append(f"Đề xuất {cand.cadre} → {cand.post} bị lặp; dùng đề xuất đầu tiên.")
-            continue
-        seen[(i, j)] = len(o_cadre)
-        bits = int(cadre_fail_bits[i])
-        for rule in eligibility.pair_failures(cadres[i], posts[j], rules, post_locality[j]):
-            bits |= RULE_BIT[rule]
-        if cand.precheck:
-            bits |= RULE_BIT["precheck"]
-        if (cand.cadre, cand.post) in forbidden:
-            bits |= RULE_BIT["forbidden"]
-        o_cadre.append(i)
-        o_post.append(j)
-        o_fit.append(cand.fit)
-        o_dev.append(cand.development)
-        o_cand.append(k)
-        o_fail.append(bits)
+    moves = _candidate_options(problem, cidx, pidx, cadre_post, cadre_fail_bits, post_locality, forbidden, warnings)
+    first = len(o_cadre)
+    seen: dict[tuple[int, int], int] = dict(zip(zip(moves["cadre"].tolist(), moves["post"].tolist()),
+                                                range(first, first + len(moves["cadre"]))))
+    o_cadre += moves["cadre"].tolist()
+    o_post += moves["post"].tolist()
+    o_fit += moves["fit"].tolist()
+    o_dev += moves["development"].tolist()
+    o_cand += moves["candidate"].tolist()
+    o_fail += moves["fail"].tolist()
 
     # ---- pinned moves: the pinned option only, for that cadre and that post
     pinned_option: dict[int, int] = {}
@@ -271,6 +258,94 @@ def compile_problem(problem: Problem) -> Instance:
     )
     instance.rows = _rows(instance, post_locality)
     return instance
+
+
+# --------------------------------------------------------------------------------------
+# Candidate moves, checked in bulk
+
+
+def _candidate_options(problem: Problem, cidx: dict, pidx: dict, cadre_post: np.ndarray,
+                       cadre_fail_bits: np.ndarray, post_locality: list, forbidden: set,
+                       warnings: list[str]) -> dict[str, np.ndarray]:
+    """The candidate pairs as option arrays, with the bits of the rules each fails.
+
+    The same rules as `eligibility.pair_failures` (the reference, one pair at a time;
+    tests/solver/test_instance.py compares the two), with numpy over all pairs at once."""
+    rules = problem.rules
+    cands = problem.candidates
+    n = len(cands)
+    n_p = len(problem.posts)
+    ci = np.fromiter((cidx[c.cadre] for c in cands), dtype=np.int64, count=n)
+    pj = np.fromiter((pidx[c.post] for c in cands), dtype=np.int64, count=n)
+    # proposals of a cadre's own post, then repeated proposals (the first one counts)
+    own = cadre_post[ci] == pj if n else np.zeros(0, dtype=bool)
+    for k in np.flatnonzero(own):
+        warnings.append(f"Bỏ qua đề xuất {cands[k].cadre} → {cands[k].post}: cán bộ đang giữ vị trí này.")
+    key = ci * n_p + pj
+    keep = ~own
+    if keep.any():
+        kept = np.flatnonzero(keep)
+        _, first = np.unique(key[kept], return_index=True)
+        is_first = np.zeros(n, dtype=bool)
+        is_first[kept[first]] = True
+        for k in np.flatnonzero(keep & ~is_first):
+            warnings.append(f"Đề xuất {cands[k].cadre} → {cands[k].post} bị lặp; dùng đề xuất đầu tiên.")
+        keep &= is_first
+    idx = np.flatnonzero(keep)
+    ci, pj = ci[idx], pj[idx]
+
+    cadres, posts = problem.cadres, problem.posts
+    c_rank = np.array([c.rank for c in cadres], dtype=np.int64)
+    c_outstanding = np.array([c.outstanding for c in cadres], dtype=bool)
+    p_rank = np.array([p.rank for p in posts], dtype=np.int64)
+    bits = cadre_fail_bits[ci].copy()
+    # R6: an equivalent post; one rank step higher only for outstanding cadres
+    step = p_rank[pj] - c_rank[ci]
+    rank_ok = (step == 0) | (c_outstanding[ci] & (step > 0) & (step <= rules.rank_step_outstanding))
+    bits[~rank_ok] |= RULE_BIT["rank"]
+    # R4: key posts are held by non-locals
+    p_non_local = np.array([p.non_local for p in posts], dtype=bool)
+    for m in np.flatnonzero(p_non_local[pj]):
+        j = int(pj[m])
+        if post_locality[j] is not None and post_locality[j] in cadres[int(ci[m])].home_localities:
+            bits[m] |= RULE_BIT["non_local"]
+    # the post's required qualifications (as bit masks over the codes in use)
+    codes = {q: b for b, q in enumerate(sorted({q for p in posts for q in p.requires}))}
+    if codes:
+        if len(codes) <= 62:
+            req = np.array([sum(1 << codes[q] for q in set(p.requires)) for p in posts], dtype=np.int64)
+            has = np.array([sum(1 << codes[q] for q in set(c.qualifications) if q in codes) for c in cadres],
+                           dtype=np.int64)
+            bits[(req[pj] & ~has[ci]) != 0] |= RULE_BIT["qualification"]
+        else:
+            for m in range(len(idx)):
+                if not set(posts[pj[m]].requires) <= set(cadres[ci[m]].qualifications):
+                    bits[m] |= RULE_BIT["qualification"]
+    # P13 when the rule set limits the cooldown to higher posts
+    if rules.discipline_scope == "higher":
+        active = np.array([eligibility.discipline_active(c, rules) for c in cadres], dtype=bool)
+        bits[active[ci] & (step > 0)] |= RULE_BIT["discipline"]
+    # R5: a head serves at most N consecutive terms in one place
+    p_head = np.array([p.is_head for p in posts], dtype=bool)
+    unit_code = {u: k for k, u in enumerate(sorted({p.unit for p in posts} | {c.head_unit or "" for c in cadres}))}
+    p_unit = np.array([unit_code[p.unit] for p in posts], dtype=np.int64)
+    c_head_unit = np.array([unit_code[c.head_unit] if c.head_unit is not None else -1 for c in cadres],
+                           dtype=np.int64)
+    c_terms = np.array([c.head_terms for c in cadres], dtype=np.int64)
+    limit = p_head[pj] & (p_unit[pj] == c_head_unit[ci]) & (c_terms[ci] >= rules.head_term_limit)
+    bits[limit] |= RULE_BIT["head_terms"]
+    # the caller's planning checks, and the scenario's forbidden moves
+    precheck = np.fromiter((bool(cands[k].precheck) for k in idx), dtype=bool, count=len(idx))
+    bits[precheck] |= RULE_BIT["precheck"]
+    if forbidden:
+        for m, k in enumerate(idx):
+            if (cands[k].cadre, cands[k].post) in forbidden:
+                bits[m] |= RULE_BIT["forbidden"]
+    return {
+        "cadre": ci, "post": pj, "candidate": idx, "fail": bits,
+        "fit": np.fromiter((cands[k].fit for k in idx), dtype=np.int64, count=len(idx)),
+        "development": np.fromiter((cands[k].development for k in idx), dtype=np.int64, count=len(idx)),
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -384,17 +459,21 @@ def _target_rows(inst: Instance) -> list[Row]:
     age = np.array([c.age for c in problem.cadres], dtype=np.int64)
     levels = {u.id: u.level for u in problem.units}
     post_level = [levels.get(u) for u in inst.post_unit]
+    by_unit: dict[str, list[int]] = {}
+    by_level: dict[Optional[str], list[int]] = {}
+    for j, (u, lv) in enumerate(zip(inst.post_unit, post_level)):
+        by_unit.setdefault(u, []).append(j)
+        by_level.setdefault(lv, []).append(j)
+    # options by the post they go to (OUTSIDE options left out)
+    order = np.argsort(inst.opt_post, kind="stable")
+    order = order[inst.opt_post[order] >= 0]
+    bounds = np.searchsorted(inst.opt_post[order], np.arange(inst.n_posts + 1))
     for t in problem.targets:
-        if t.unit is not None:
-            posts = [j for j, u in enumerate(inst.post_unit) if u == t.unit]
-        else:
-            posts = [j for j, lv in enumerate(post_level) if lv == t.level]
+        posts = by_unit.get(t.unit, []) if t.unit is not None else by_level.get(t.level, [])
         seats = len(posts)
         need, cap = target_need_cap(t, seats)
         if need is None and cap is None:
             continue
-        in_scope = np.zeros(inst.n_posts + 1, dtype=bool)     # the extra slot is OUTSIDE
-        in_scope[posts] = True
         if t.attribute == "female":
             with_attr = female
         elif t.attribute == "minority":
@@ -403,7 +482,8 @@ def _target_rows(inst: Instance) -> list[Row]:
             lo = t.min_age if t.min_age is not None else -1
             hi = t.max_age if t.max_age is not None else 10_000
             with_attr = (age >= lo) & (age < hi)
-        opts = np.flatnonzero(in_scope[inst.opt_post] & with_attr[inst.opt_cadre])
+        into = np.concatenate([order[bounds[j]:bounds[j + 1]] for j in posts]) if posts else order[:0]
+        opts = np.sort(into[with_attr[inst.opt_cadre[into]]])
         weight = t.weight if t.weight is not None else problem.weights.structure
         rows.append(Row("target", t.id, opts, lo=need, hi=cap, hard=t.hard, weight=weight,
                         info={"seats": seats, "name": t.name}))
