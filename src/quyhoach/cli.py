@@ -6,6 +6,8 @@
     quyhoach export KIND FILE      export a list as .xlsx or .csv
     quyhoach serve                 serve the web app (waitress; PORT, HOST)
     quyhoach solve PROBLEM.json    solve a rotation problem; --out plan.json --time-limit S
+    quyhoach report term-planning  the term-planning report (--unit, --term, --format docx|pdf|xlsx, --out)
+    quyhoach report dossier CODE   a cadre's dossier (--format docx|pdf)
 """
 
 from __future__ import annotations
@@ -349,7 +351,63 @@ def restore_command(path: Path, yes: bool) -> None:
         click.echo("Lược đồ của bản sao lưu cũ hơn phiên bản phần mềm: chạy «quyhoach db upgrade».")
 
 
-COMMANDS = (db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)
+@click.group("report", help="Tạo báo cáo (DOCX, PDF, XLSX) bằng cùng bộ tạo báo cáo của trang web.")
+def report_group() -> None:
+    pass
+
+
+def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
+    from sqlmodel import Session
+
+    from quyhoach import reports
+    from quyhoach.reports import gather
+    from quyhoach.services import world as world_service
+
+    with Session(_engine()) as session:
+        try:
+            built = reports.build(session, world_service.build(session), current_app._get_current_object(), kind,
+                                  params, [fmt])
+        except gather.ReportError as problem:
+            raise click.ClickException(str(problem)) from problem
+    if fmt in built.errors:
+        raise click.ClickException(built.errors[fmt])
+    path = out or Path(built.filename(fmt))
+    path.write_bytes(built.files[fmt])
+    click.echo(f"Đã ghi {path} ({len(built.files[fmt]):,} byte).".replace(",", "."))
+
+
+@report_group.command("term-planning")
+@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
+@click.option("--term", "term_code", default="", help="term code, e.g. DANG-2025-2030 (default: the current party term)")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@with_appcontext
+def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
+    """The term-planning report (báo cáo quy hoạch nhiệm kỳ)."""
+    _write_report("term-planning", {"unit": unit_code, "term": term_code}, fmt, out)
+
+
+@report_group.command("dossier")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@with_appcontext
+def report_dossier(code: str, fmt: str, out: Path | None) -> None:
+    """A cadre's dossier (2C) with the evaluation timeline."""
+    _write_report("dossier", {"cadre": code}, fmt, out)
+
+
+@report_group.command("evaluations")
+@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="xlsx", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@with_appcontext
+def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
+    """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
+    _write_report("evaluations", {"unit": unit_code}, fmt, out)
+
+
+COMMANDS = (report_group, db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)
 
 
 def init_app(app: Flask) -> None:
