@@ -37,6 +37,10 @@ def solve(problem: Problem, options: Optional[Options] = None) -> Plan:
     says so (status "invalid" or "infeasible", with the reasons)."""
     options = options or Options()
     started = time.perf_counter()
+    if options.method not in ("auto", "direct") or options.time_limit <= 0 or options.alternatives < 0:
+        return Plan(status="invalid", warnings=[
+            f"Tùy chọn không hợp lệ: method={options.method!r}, time_limit={options.time_limit}, "
+            f"alternatives={options.alternatives}"])
     try:
         inst = compile_problem(problem)
     except (KeyError, ValueError, TypeError) as exc:
@@ -305,6 +309,7 @@ class Engine:
         self.stats["infeasible_at"] = where
         if not self.options.diagnose:
             return Plan(status="infeasible", stats=self.stats)
+        self.progress("diagnosis")
         t = time.perf_counter()
         diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()), seed=self.options.seed)
         infeasible, diagnosis = diagnoser.run()

@@ -100,3 +100,16 @@ def test_time_limit_is_respected_on_the_provincial_instance():
     plan = solved(generate("provincial", 1), time_limit=5)
     assert plan.time < 5 + 1
     assert plan.gap is not None and plan.gap <= 1e-4
+
+
+def test_bad_options_are_an_answer_too():
+    from solver import Options
+
+    assert solve(generate("tiny", 1), Options(method="magic")).status == "invalid"
+    assert solve(generate("tiny", 1), Options(time_limit=0)).status == "invalid"
+
+
+def test_progress_reaches_the_diagnosis_phase():
+    seen = []
+    plan = solved(make([post("P1", must_fill=True)], [cadre("A")]), progress=seen.append)
+    assert plan.status == "infeasible" and seen[-1].phase == "diagnosis"
