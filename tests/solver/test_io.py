@@ -61,3 +61,19 @@ def test_bad_input_names_the_place(mutate, words):
     mutate(data)
     with pytest.raises(ProblemFormatError, match=words.replace("[", r"\[").replace("]", r"\]")):
         problem_from_dict(data)
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "solver").glob("*.plan.json")), ids=lambda p: p.name)
+def test_plan_examples_match_the_schema_and_their_problem(path):
+    from solver import check, load_plan, load_problem, solve
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, PLAN_SCHEMA)
+    plan = load_plan(path)
+    problem = load_problem(path.with_name(path.name.replace(".plan.", ".problem.")))
+    if plan.ok:
+        assert check(problem, plan).ok
+    else:
+        again = solve(problem)
+        assert again.status == plan.status
+        assert [c.message for c in again.diagnosis.conflicts] == [c.message for c in plan.diagnosis.conflicts]
