@@ -107,7 +107,8 @@ def _scenario(scenario_id: int) -> Scenario:
 
 
 def _run(run_id: int) -> SolveRun:
-    run = session().get(SolveRun, run_id)
+    # The frozen problem (~3 MB for a province) is read only where a page needs it.
+    run = session().get(SolveRun, run_id, options=[_defer_problem()])
     if run is None:
         abort(404, description=gettext("Không tìm thấy lần giải số %(id)s.", id=run_id))
     return run
