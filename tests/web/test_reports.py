@@ -1,0 +1,105 @@
+"""Báo cáo and Đánh giá through the web: a report made in the background (submit, poll the
+partial until done, download the files), the report pages, the analytics page with links to
+its evidence."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from quyhoach.services import demo, jobs
+
+
+@pytest.fixture
+def small(session):
+    assert demo.load(session, demo.SMALL).ok
+    session.commit()
+
+
+@pytest.fixture
+def thread_jobs(app, engine, database_url):
+    jobs._engines.put(database_url, engine)
+    runner = jobs.ThreadRunner(database_url)
+    app.extensions["quyhoach.jobs"] = runner
+    yield runner
+    runner.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _poll(client, url: str, timeout: float = 60.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        if 'hx-trigger="every 1s"' not in page:
+            return page
+        time.sleep(0.2)
+    raise AssertionError("the report job did not finish")
+
+
+def test_a_report_job_from_submit_to_download(client, small, thread_jobs):
+    answer = client.post("/bao-cao/tao", data={"loai": "term-planning", "dinh_dang": ["docx", "xlsx"]},
+                         headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    assert 'id="job"' in page and 'hx-trigger="every 1s"' in page   # the partial polls itself
+    job_url = page.split('hx-get="', 1)[1].split('"', 1)[0]
+    done = _poll(client, job_url)
+    assert "Đã xong" in done and "/bao-cao/tai/" in done
+    links = [part.split('"', 1)[0] for part in done.split('href="')[1:] if part.startswith("/bao-cao/tai/")]
+    assert {link.rsplit("/", 1)[1] for link in links} == {"docx", "xlsx"}
+    docx = client.get(next(link for link in links if link.endswith("/docx")))
+    assert docx.status_code == 200 and "attachment" in docx.headers["Content-Disposition"]
+    doc = Document(io.BytesIO(docx.data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "BÁO CÁO" in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in doc.tables[0].rows[0].cells[1].text
+    xlsx = client.get(next(link for link in links if link.endswith("/xlsx")))
+    assert load_workbook(io.BytesIO(xlsx.data))["Danh sách trích ngang"].freeze_panes == "A2"
+    # the past reports list it with its downloads
+    index = client.get("/bao-cao/").get_data(as_text=True)
+    assert "Các báo cáo đã tạo" in index and links[0] in index
+
+
+def test_a_report_for_an_unknown_unit_is_refused_in_place(client, small):
+    answer = client.post("/bao-cao/tao", data={"loai": "term-planning", "don_vi": "KHONG-CO"},
+                         headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and "không có đơn vị mã «KHONG-CO»" in answer.get_data(as_text=True)
+
+
+def test_the_report_pages_and_the_nav(client, small):
+    page = client.get("/bao-cao/quy-hoach").get_data(as_text=True)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page and "Phụ lục: danh sách trích ngang" in page.replace("PHỤ LỤC", "Phụ lục")
+    assert page.count("<svg") >= 3 and 'href="/bao-cao/"' in page and 'href="/danh-gia/"' in page
+    from quyhoach.db.models import Cadre
+    from sqlmodel import Session, select
+
+    code = client.application.extensions["quyhoach.engine"]
+    with Session(code) as s:
+        cadre = s.exec(select(Cadre)).first()
+    dossier = client.get(f"/bao-cao/ho-so/{cadre.code}").get_data(as_text=True)
+    assert cadre.full_name.upper() in dossier and "Kết quả đánh giá, xếp loại" in dossier
+    word = client.get(f"/bao-cao/ho-so/{cadre.code}.docx")
+    assert word.status_code == 200 and word.data[:2] == b"PK"
+
+
+def test_the_evaluations_page_links_each_flag_to_its_evidence(client, session):
+    from tests.builders import make_cadre, make_discipline, make_evaluation, make_unit
+    import datetime as dt
+
+    unit = make_unit(session, "Sở Tài chính", code="SO-TC")
+    cadre = make_cadre(session, "Quàng Văn Chiến", unit=unit, code="CB-QVC")
+    make_evaluation(session, cadre, 2024, rating="excellent", unit=unit)
+    make_discipline(session, cadre, decision_date=dt.date(2024, 6, 1))
+    session.commit()
+    page = client.get("/danh-gia/").get_data(as_text=True)
+    assert "Quàng Văn Chiến" in page and "/can-bo/CB-QVC#danh-gia" in page
+    assert "/danh-gia/don-vi/SO-TC?nam=2024" in page
+    evidence = client.get("/danh-gia/don-vi/SO-TC?nam=2024").get_data(as_text=True)
+    assert "Quàng Văn Chiến" in evidence and "row-bad" in evidence
+    partial = client.get("/danh-gia/?don_vi=SO-TC", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert partial.lstrip().startswith('<section id="analytics"')
+    export = client.get("/danh-gia/xuat.xlsx")
+    book = load_workbook(io.BytesIO(export.data))
+    assert book["Xếp loại năm bị kỷ luật"]["B2"].value == "Quàng Văn Chiến"
