@@ -1,0 +1,40 @@
+"""Report benchmark: the whole-province term-planning report in DOCX, PDF and XLSX, from the
+database to the three files. Target (issue 6): ≤ 10 s."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from quyhoach import create_app, reports
+from quyhoach.db.engine import make_engine
+from quyhoach.reports import pdf_builder
+from quyhoach.services import demo, reference, world
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'demo.db'}")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        reference.ensure(session)
+        assert demo.load(session, demo.DEMO).ok
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+def test_whole_province_term_planning_report(benchmark, demo_engine, tmp_path):
+    if pdf_builder.unavailable():
+        pytest.skip("WeasyPrint/Pango not installed")
+    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b"})
+
+    def whole_province():
+        with Session(demo_engine) as session:
+            facts = world.build(session)
+            return reports.build(session, facts, app, "term-planning", {}, reports.FORMATS)
+
+    built = benchmark.pedantic(whole_province, rounds=3, iterations=1, warmup_rounds=1)
+    assert set(built.files) == {"docx", "pdf", "xlsx"} and not built.errors
+    assert built.counts["list_rows"] > 500 and built.counts["pools"] > 250
+    assert benchmark.stats.stats.median <= 10.0
