@@ -25,10 +25,11 @@ from sqlmodel import Session, select
 import solver
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
 
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2
 ATTRIBUTES = ("female", "minority", "young")
 DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
-DEFAULT_BANDS = {"province": [[0, 45], [45, 50], [50, 200]]}
+DEFAULT_BANDS = {"central": [[0, 50], [50, 55], [55, 200]], "province": [[0, 45], [45, 50], [50, 200]],
+                 "district": [[0, 40], [40, 45], [45, 200]], "commune": [[0, 40], [40, 45], [45, 200]]}
 # The stored problem leaves out fields at their default (solver.io): put them back.
 CADRE_DEFAULTS = {"sex": "M", "minority": False, "age": 40, "name": ""}
 

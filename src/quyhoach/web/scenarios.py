@@ -866,13 +866,19 @@ def sweep_chart(key: str | None, points: list[RunView]) -> Markup:
         return _percent(v) if as_share else _number(v)
 
     def chart(values: list[float], title: str) -> str:
-        w, h, left, right, top, bottom = 420, 210, 64, 16, 26, 34
+        w, h, left, right, top, bottom = 420, 220, 64, 16, 34, 34
         lo_x, hi_x = min(xs), max(xs)
         lo_y, hi_y = min(values), max(values)
-        if hi_y == lo_y:
-            lo_y, hi_y = lo_y - 1, hi_y + 1
-        pad = (hi_y - lo_y) * 0.1
-        lo_y, hi_y = lo_y - pad, hi_y + pad
+        # round ticks (1, 2 or 5 × 10^k) covering the values with a little room
+        span = max(hi_y - lo_y, 1)
+        step = 10 ** math.floor(math.log10(span / 4)) if span >= 4 else 1
+        for factor in (1, 2, 5, 10):
+            if span / (step * factor) <= 4:
+                step *= factor
+                break
+        lo_y = math.floor(lo_y / step) * step - (step if lo_y % step == 0 else 0)
+        hi_y = math.ceil(hi_y / step) * step + (step if hi_y % step == 0 else 0)
+        ticks = [lo_y + i * step for i in range(int(round((hi_y - lo_y) / step)) + 1)]
 
         def px(v):
             return left + (0.5 if hi_x == lo_x else (v - lo_x) / (hi_x - lo_x)) * (w - left - right)
@@ -882,8 +888,7 @@ def sweep_chart(key: str | None, points: list[RunView]) -> Markup:
 
         out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
                f'aria-label="{escape(title)}"><text class="title" x="{left}" y="15">{escape(title)}</text>']
-        for i in range(5):
-            v = lo_y + (hi_y - lo_y) * i / 4
+        for v in ticks:
             out.append(f'<line class="grid" x1="{left}" x2="{w - right}" y1="{py(v):.1f}" y2="{py(v):.1f}"/>'
                        f'<text class="axis" x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{escape(_number(v))}</text>')
         for x in xs:
