@@ -466,3 +466,24 @@ def test_the_scenario_solve_runs_through_rq(small, database_url):
             assert job.result["figures"]["posts"] == len(done.problem["posts"])
     finally:
         runner.queue.delete(delete_jobs=True)
+
+
+def test_a_form_opened_before_someone_elses_save_is_refused(client, small):
+    scenario_id = _create(client)
+    first = _form(rotation.ScenarioSettings(), name="Bản của người thứ nhất", phien_ban="1")
+    assert client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=first).status_code == 200
+    stale = _form(rotation.ScenarioSettings(), name="Bản cũ", phien_ban="1")
+    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=stale)
+    assert response.status_code == 409 and "người khác sửa" in response.get_data(as_text=True)
+    assert _saved(small, scenario_id).name == "Bản của người thứ nhất"
+
+
+@pytest.mark.parametrize("field, value", [("thoi_gian", "nan"), ("thoi_gian", "1e309"), ("ct_female_ty_le", "inf"),
+                                          ("w_moves", "1e3"), ("ngay", "99/99/99999"), ("nghi_huu", "-0")])
+def test_odd_numbers_are_refused_not_crashed_on(client, small, field, value):
+    scenario_id = _create(client)
+    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=_form(rotation.ScenarioSettings(), **{field: value}))
+    assert response.status_code in (200, 422)
+    # one value alone is refused before anything is solved, whatever it is
+    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX, data={"tham_so": "moves", "gia_tri": value})
+    assert sweep.status_code == 422

@@ -269,7 +269,7 @@ def create():
 def _date(text: str, field: str) -> dt.date:
     try:
         value = parse_date(text)
-    except DateParseError:
+    except (DateParseError, ValueError, OverflowError):
         value = None
     if value is None:
         raise rotation.ScenarioError(gettext("«%(field)s» phải có dạng dd/mm/yyyy", field=field))
@@ -370,6 +370,8 @@ def _share(form, name: str, field: str) -> float:
     text = form.get(name, "").strip().replace(",", ".").rstrip("%").strip()
     try:
         value = float(text)
+        if not math.isfinite(value):
+            raise ValueError(text)
     except ValueError:
         raise rotation.ScenarioError(gettext("«%(field)s» phải là một tỷ lệ phần trăm, ví dụ 30", field=field)) from None
     if not 0 <= value <= 100:
@@ -438,6 +440,8 @@ def settings_from_form(form, base: rotation.ScenarioSettings) -> rotation.Scenar
     text = form.get("thoi_gian", "").strip().replace(",", ".")
     try:
         settings.time_limit = float(text)
+        if not math.isfinite(settings.time_limit):
+            raise ValueError(text)
     except ValueError:
         raise rotation.ScenarioError(gettext("«Thời gian giải tối đa» phải là số giây")) from None
     if not 1 <= settings.time_limit <= 600:
@@ -450,7 +454,12 @@ def save(scenario_id: int):
     scenario = _scenario(scenario_id)
     form = request.form
     name = form.get("ten", scenario.name)
+    status = 422
     try:
+        expected = form.get("phien_ban", type=int)
+        if expected is not None and expected != scenario.version:
+            status = 409
+            raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         if scenario.status == "adopted":
             raise rotation.ScenarioError(gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
         settings = settings_from_form(form, rotation.ScenarioSettings.from_dict(scenario.settings))
@@ -470,7 +479,7 @@ def save(scenario_id: int):
             shown = settings_from_form(form, rotation.ScenarioSettings.from_dict(fresh.settings))
         except rotation.ScenarioError:
             shown = None
-        return _refused("scenarios/_settings.html", "#settings",
+        return _refused("scenarios/_settings.html", "#settings", status,
                         **_settings_context(fresh, shown, gettext("Không lưu được: %(reason)s", reason=str(error)), typed),
                         preview=_safe_preview(fresh, rotation.ScenarioSettings.from_dict(fresh.settings)))
     if _partial():
@@ -647,6 +656,8 @@ def _sweep_values(key: str, text: str) -> list[float]:
             number = float(part.rstrip("%"))
         except ValueError:
             raise rotation.ScenarioError(gettext("«Các giá trị» phải là các số, ví dụ 25 30 35")) from None
+        if not math.isfinite(number):
+            raise rotation.ScenarioError(gettext("«Các giá trị» phải là các số, ví dụ 25 30 35"))
         if key in rotation.TARGET_ATTRIBUTES:
             if not 0 <= number <= 100:
                 raise rotation.ScenarioError(gettext("«Các giá trị» là tỷ lệ phần trăm, từ 0 đến 100"))
