@@ -99,7 +99,7 @@ def _heading_block(doc, h: Heading) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = (Cm(6.6), Cm(9.9))
+    widths = (Cm(7.9), Cm(8.6))
     left, right = table.rows[0].cells
     for column, cell, width in zip(table.columns, (left, right), widths):
         column.width = width
@@ -109,7 +109,7 @@ def _heading_block(doc, h: Heading) -> None:
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
     first.paragraph_format.space_after = Pt(0)
     run = first.add_run(h.authority)
-    run.font.size = Pt(13)
+    run.font.size = Pt(12.5)
     _para(left, h.office, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _para(left, h.number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
