@@ -122,7 +122,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     }
 
 
-_memo: "OrderedDict[int, dict[str, Any]]" = OrderedDict()
+_memo: "OrderedDict[tuple[str, int, str], dict[str, Any]]" = OrderedDict()
 _memo_lock = threading.Lock()
 
 
@@ -137,13 +137,15 @@ def figures_of(session: Session, run: SolveRun, job_result: dict[str, Any] | Non
         found = (result or {}).get("figures")
         if found and found.get("version") == FIGURES_VERSION:
             return found
+    # Ids come back after a database is emptied (tests, a restore): the key says which run.
+    key = (str(session.get_bind().url), run.id, run.created_at.isoformat() if run.created_at else "")
     with _memo_lock:
-        if run.id in _memo:
-            return _memo[run.id]
+        if key in _memo:
+            return _memo[key]
     problem = session.exec(select(SolveRun.problem).where(SolveRun.id == run.id)).one()
     computed = figures(problem, run.plan or {}, rule_params(session, run.rule_set))
     with _memo_lock:
-        _memo[run.id] = computed
+        _memo[key] = computed
         while len(_memo) > 64:
             _memo.popitem(last=False)
     return computed
