@@ -21,7 +21,7 @@ from typing import Optional
 import numpy as np
 
 from . import eligibility
-from .model import PAIR_RULES, Cadre, Post, Problem, Target
+from .model import PAIR_RULES, Problem, Target
 
 #: rule ids an option can fail, with their bit in `Instance.fail`
 OPTION_RULES = PAIR_RULES + ("pinned",)
@@ -101,23 +101,6 @@ def target_need_cap(target: Target, seats: int) -> tuple[Optional[int], Optional
         share_cap = math.floor(target.max_share * seats + 1e-9)
         cap = share_cap if cap is None else min(cap, share_cap)
     return need, cap
-
-
-def has_attribute(cadre: Cadre, target: Target) -> bool:
-    if target.attribute == "female":
-        return cadre.sex == "F"
-    if target.attribute == "minority":
-        return cadre.minority
-    lo = target.min_age if target.min_age is not None else -1
-    hi = target.max_age if target.max_age is not None else 10_000
-    return lo <= cadre.age < hi
-
-
-def target_posts(problem: Problem, target: Target) -> list[Post]:
-    if target.unit is not None:
-        return [p for p in problem.posts if p.unit == target.unit]
-    levels = {u.id: u.level for u in problem.units}
-    return [p for p in problem.posts if levels.get(p.unit) == target.level]
 
 
 def compile_problem(problem: Problem) -> Instance:

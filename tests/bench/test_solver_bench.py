@@ -65,10 +65,14 @@ def _size_of(problem) -> str:
     from solver.instance import compile_problem
 
     inst = compile_problem(problem)
-    return (f"{len(problem.cadres):,} cadres, {len(problem.posts):,} posts, {len(problem.candidates):,} candidate "
-            f"pairs ({int(inst.active.sum()) - inst.n_cadres:,} eligible moves), {len(inst.rows)} side rows "
-            f"({len(problem.targets)} structure targets, {len(problem.relations)} relations), "
-            f"{len(problem.pinned)} pinned, {len(problem.forbidden)} forbidden").replace(",", " ")
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", " ")
+
+    return (f"{n(len(problem.cadres))} cadres, {n(len(problem.posts))} posts, {n(len(problem.candidates))} candidate "
+            f"pairs ({n(int(inst.active.sum()) - inst.n_cadres)} eligible moves), {n(len(inst.rows))} side rows "
+            f"({n(len(problem.targets))} structure targets, {len(problem.relations)} relations), "
+            f"{len(problem.pinned)} pinned, {len(problem.forbidden)} forbidden")
 
 
 def _record(size, method, benchmark, objective, bound, status, searched=None):
