@@ -158,7 +158,10 @@ class Diagnoser:
         self.solves += 1
         if not any(k[0] in ROW_KINDS for k in enforced):
             return self._flow_status(enforced), []
+        if self._everyone_stays(enforced):
+            return "FEASIBLE", []
         literals = [self.rm.guard(k) if k in enforced else self.rm.guard(k).Not() for k in self.all_keys]
+        self.rm.hint(self.inst.stay_option)
         result = self.rm.solve(time_limit=max(0.05, min(self._left(), 30.0)), workers=self.workers,
                                seed=self.seed, assumptions=literals, lp_heavy=True)
         core_keys = []
@@ -166,6 +169,27 @@ class Diagnoser:
             by_index = {self.rm.guards[k].index: k for k in self.all_keys}
             core_keys = [by_index[i] for i in result.core if i in by_index and by_index[i] in enforced]
         return result.status, core_keys
+
+    def _everyone_stays(self, enforced: set) -> bool:
+        """Whether nobody moving keeps every enforced guard (the usual answer once the
+        conflicting rules are dropped): then no search is needed."""
+        inst = self.inst
+        stays = inst.stay_option
+        if any(self.keys_of[int(o)] is None or set(self.keys_of[int(o)]) & enforced for o in stays):
+            return False
+        chosen = np.zeros(len(inst.opt_cadre), dtype=bool)
+        chosen[stays] = True
+        for key in enforced:
+            if key[0] == "must_fill" and inst.post_holder[inst.post_index[key[1]]] < 0:
+                return False
+        for row in inst.rows:
+            kind = "family" if row.kind.startswith("family") else row.kind
+            if (kind, row.subject) not in enforced:
+                continue
+            count = int(chosen[row.options].sum())
+            if (row.lo is not None and count < row.lo) or (row.hi is not None and count > row.hi):
+                return False
+        return True
 
     def _flow_status(self, enforced: set) -> str:
         """No row among the guards: the min-cost flow decides."""
