@@ -27,6 +27,7 @@ def live_server(engine, database_url, tmp_path):
     with Session(engine) as session:
         report = demo.load(session, demo.SMALL)
         assert report.ok, [str(p) for p in report.problems[:5]]
+        demo.create_demo_users(session)
         session.commit()
     app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "test"})
     port = _free_port()
@@ -52,9 +53,25 @@ def browser():
         browser.close()
 
 
+def sign_in(page, base: str, username: str = "bantochuc") -> None:
+    """Sign in through the form, as a person does (CSRF token and all)."""
+    page.goto(f"{base}/dang-nhap")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/dang-nhap" not in url)
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url(lambda url: "/dang-nhap" in url)
+
+
 @pytest.fixture
-def page(browser, tmp_path):
+def page(browser, live_server):
+    """A browser tab signed in as an Organization Board officer."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = context.new_page()
+    sign_in(page, live_server)
     yield page
     context.close()

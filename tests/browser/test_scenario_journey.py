@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import sign_in, sign_out
+
 pytestmark = pytest.mark.browser
 
 DATE = "01/12/2026"
@@ -63,7 +65,9 @@ def test_prepare_solve_compare_and_adopt(live_server, page):
     assert "Số lượt điều động" in overview
     page.locator("#holders").wait_for()
 
-    # Adopt the first plan.
+    # The Standing Committee adopts the first plan (the Board may not: the policy says so).
+    sign_out(page)
+    sign_in(page, live_server, "thuongvu")
     page.goto(f"{live_server}/luan-chuyen/run/{first_run}")
     form = page.locator("#adopt-form")
     form.get_by_role("button", name="Thông qua phương án này").click()      # no decision number: refused by the browser

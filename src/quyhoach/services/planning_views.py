@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -494,6 +495,8 @@ def parse_parameter(current: Any, text: str) -> Any:
             number = float(text.replace(",", "."))
         except ValueError:
             raise err("phải là một số") from None
+        if not math.isfinite(number):
+            raise err("phải là một số hữu hạn")
         if isinstance(current, int):
             if number != int(number):
                 raise err("phải là số nguyên")

@@ -504,9 +504,9 @@ def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scen
         if attribute not in settings.targets:
             raise ScenarioError("không tìm thấy chỉ tiêu này trong phương án")
         settings.targets[attribute].mode = SOFT
-    elif rule == "max_leaving":
+    elif rule in ("max_leaving", "leave"):   # the diagnosis names unit limits "leave"/"arrive"
         settings.max_leaving_per_unit = None
-    elif rule == "max_arriving":
+    elif rule in ("max_arriving", "arrive"):
         settings.max_arriving_per_unit = None
     elif rule == "pinned":
         settings.pinned = [p for p in settings.pinned if p.get("cadre") != subject]
@@ -516,6 +516,7 @@ def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scen
         settings.forbidden = [f for f in settings.forbidden if f"{f.get('cadre')}→{f.get('post')}" != subject]
     else:
         raise ScenarioError("quy định này là bắt buộc theo văn bản, không nới được trong phương án")
+    rule = {"leave": "max_leaving", "arrive": "max_arriving"}.get(rule, rule)
     return create(session, name=f"{scenario.name} — nới: {RELAXABLE[rule]}"[:200],
                   rotation_date=scenario.rotation_date, settings=settings,
                   description=scenario.description, parent_id=scenario.id)
