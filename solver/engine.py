@@ -142,7 +142,7 @@ class Engine:
         lp = build_lp(inst, active)
         handle = LPHandle()
         with _Watch(self.stop_requested, handle.interrupt):
-            lp_result = solve_lp(lp, min(self.left(), max(1.0, self.left())), handle)
+            lp_result = solve_lp(lp, self.left(), handle)
         self.timed("lp", t)
         self.stats["lp_bound"] = lp_result.bound
         if lp_result.status == "infeasible":
@@ -193,8 +193,12 @@ class Engine:
                 break                       # out of time on this set
             if cut_value is None:
                 break                       # the whole model was solved
-            # the set was too tight: lower the target to what we have (or below)
-            new_target = self.best.objective + 1 if self.best else target - max(1, int(tolerance)) * 4
+            # the set was too tight: lower the target to the plan we have (without one, by a
+            # step that doubles each time)
+            if self.best is not None:
+                new_target = self.best.objective + 1
+            else:
+                new_target = target - max(1, int(tolerance)) * 4 * 2 ** solved_sets
             target = min(new_target, target - 1)
         if self.best is None:
             return self.finish("unknown")
