@@ -29,7 +29,7 @@ def test_wheel_contents(wheel):
                      "quyhoach/static/vendor/htmx/htmx.min.js", "quyhoach/static/app.css",
                      "quyhoach/data/ethnic_groups.csv", "quyhoach/db/migrations/env.py",
                      "quyhoach/fixtures/demo/cadres.csv", "quyhoach/fixtures/small/units.csv",
-                     "solver/__init__.py"):
+                     "solver/__init__.py", "solver/schema/problem.schema.json", "solver/schema/plan.schema.json"):
         assert expected in names, expected
     assert any(n.startswith("quyhoach/db/migrations/versions/0001") for n in names)
 

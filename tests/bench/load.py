@@ -66,7 +66,7 @@ def sign_in(base: str, username: str, password: str):
     return opener
 
 
-def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed):
+def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed, think):
     rng = random.Random(seed)
     words = ["lo", "thi", "nguyen", "van", "hoa", "giang", "tran", "mai", "duc", "lan"]
     done = 0
@@ -101,6 +101,9 @@ def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lo
             if status != 200:
                 errors.append((url, status))
         done += 1
+        if think:
+            # a person reads before the next click; a progress partial polls every second
+            time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
 def main() -> int:
@@ -109,6 +112,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=20_000, help="per user")
     parser.add_argument("--threads", type=int, default=8, help="server threads")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds between one user's requests (0: no pause, a stress test)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)
@@ -137,7 +142,8 @@ def main() -> int:
             lock = threading.Lock()
             deadline = time.monotonic() + args.seconds
             threads = [threading.Thread(target=user_loop, args=(base, openers[i], found, deadline, args.max_requests,
-                                                                latencies, errors, lock, i)) for i in range(args.users)]
+                                                                latencies, errors, lock, i, args.think))
+                       for i in range(args.users)]
             started = time.monotonic()
             for t in threads:
                 t.start()
@@ -149,7 +155,7 @@ def main() -> int:
             server.wait(timeout=10)
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
     summary = {
-        "users": args.users, "seconds": round(wall, 1), "requests": len(latencies), "errors": len(errors),
+        "users": args.users, "think_s": args.think, "seconds": round(wall, 1), "requests": len(latencies), "errors": len(errors),
         "throughput_rps": round(len(latencies) / wall, 1), "p50_ms": round(quantiles[49], 1),
         "p95_ms": round(quantiles[94], 1), "p99_ms": round(quantiles[98], 1), "max_ms": round(max(latencies), 1),
         "error_samples": errors[:5],

@@ -175,18 +175,26 @@ def review_worklist(session: Session, world: World, on: dt.date | None = None, *
     decided = {(d.entry_id, d.rule): d for d in session.exec(
         select(ReviewDecision).where(ReviewDecision.review_year == year))}
     worklist = Worklist(year)
-    for judgement in judge_all(world, on, unit_id=unit_id):
-        facts = judgement.facts
-        for cadre in facts.members:
-            for finding in eligibility.exit_findings(cadre, facts.title, facts.term, judgement.rules, on,
-                                                     title_index=world.titles):
-                entry_id = judgement.record.entry_ids[cadre.id]
-                worklist.exits.append(ReviewItem(
-                    "exit", judgement.record.id, facts.title.name, facts.term.name, finding, cadre, entry_id,
-                    decided.get((entry_id, finding.rule))))
-        for finding in judgement.structure_failures:
-            worklist.short_pools.append(ReviewItem(
-                "structure", judgement.record.id, facts.title.name, facts.term.name, finding))
+    key = ("review", unit_id, on)
+    if key not in world.memo:
+        # What the rules propose does not change while the world does not: computed once.
+        exits, short = [], []
+        for judgement in judge_all(world, on, unit_id=unit_id):
+            facts = judgement.facts
+            for cadre in facts.members:
+                for finding in eligibility.exit_findings(cadre, facts.title, facts.term, judgement.rules, on,
+                                                         title_index=world.titles):
+                    exits.append((judgement.record.id, facts.title.name, facts.term.name, finding, cadre,
+                                  judgement.record.entry_ids[cadre.id]))
+            for finding in judgement.structure_failures:
+                short.append((judgement.record.id, facts.title.name, facts.term.name, finding))
+        world.memo[key] = (exits, short)
+    exits, short = world.memo[key]
+    for pool_id, title, term, finding, cadre, entry_id in exits:
+        worklist.exits.append(ReviewItem("exit", pool_id, title, term, finding, cadre, entry_id,
+                                         decided.get((entry_id, finding.rule))))
+    for pool_id, title, term, finding in short:
+        worklist.short_pools.append(ReviewItem("structure", pool_id, title, term, finding))
     worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
     return worklist
 

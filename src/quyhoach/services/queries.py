@@ -312,7 +312,9 @@ class UnitPage:
 
 def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -> Page[CadreRow]:
     """The cadres holding a current posting in the unit itself, in name order."""
-    in_unit = sa.exists().where(Posting.cadre_id == Cadre.id, Posting.unit_id == unit_id, _current_postings())
+    # IN (not a correlated EXISTS): the database starts from the unit's postings (indexed)
+    # instead of testing every cadre.
+    in_unit = Cadre.id.in_(select(Posting.cadre_id).where(Posting.unit_id == unit_id, _current_postings()))
     return _cadre_rows(session, select(Cadre, Ethnicity).where(in_unit), page, size)
 
 
