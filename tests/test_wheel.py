@@ -44,13 +44,17 @@ from quyhoach import create_app
 from quyhoach.db import migrate
 from quyhoach.db.engine import transaction
 from quyhoach.services import demo, reference
-app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.db", "INSTANCE_PATH": "{tmp_path}"}})
+app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.db", "INSTANCE_PATH": "{tmp_path}",
+                  "WTF_CSRF_ENABLED": False}})
 engine = app.extensions["quyhoach.engine"]
 migrate.upgrade(engine)
 with transaction(engine) as s:
     reference.ensure(s)
     assert demo.load(s, demo.SMALL).ok
+    demo.create_demo_users(s)
 c = app.test_client()
+assert "Đăng nhập" in c.get("/dang-nhap").get_data(as_text=True)
+assert c.post("/dang-nhap", data={{"username": "bantochuc", "password": demo.DEMO_PASSWORD}}).status_code == 302
 assert "Tổng quan" in c.get("/").get_data(as_text=True)
 assert c.get("/static/vendor/htmx/htmx.min.js").status_code == 200
 assert c.get("/can-bo/?q=a").status_code == 200
