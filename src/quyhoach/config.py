@@ -6,6 +6,7 @@ QUYHOACH_SECRET_KEY     session signing key; a random one is generated and kept 
 QUYHOACH_LANGUAGE       default UI language (vi)
 QUYHOACH_REDIS_URL      when set, background jobs go to RQ on this Redis (run `quyhoach worker`)
 QUYHOACH_JOB_THREADS    without Redis: how many jobs run at once in the web process (default 1)
+QUYHOACH_SESSION_MINUTES idle minutes before a signed-in session expires (default 30)
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def load(overrides: dict | None = None) -> dict:
         "SEARCH_LIMIT": 50,
         "REDIS_URL": "",
         "JOB_THREADS": 1,
+        "SESSION_MINUTES": 30,
     }
     for key in list(config) + ["SECRET_KEY"]:
         value = os.environ.get(PREFIX + key)
