@@ -8,6 +8,7 @@
     quyhoach solve PROBLEM.json    solve a rotation problem; --out plan.json --time-limit S
     quyhoach report term-planning  the term-planning report (--unit, --term, --format docx|pdf|xlsx, --out)
     quyhoach report dossier CODE   a cadre's dossier (--format docx|pdf)
+    quyhoach report decision ID    a rotation scenario's decision report (--run, --format docx|pdf|xlsx, --out)
 """
 
 from __future__ import annotations
@@ -405,6 +406,18 @@ def report_dossier(code: str, fmt: str, out: Path | None) -> None:
 def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
     """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
     _write_report("evaluations", {"unit": unit_code}, fmt, out)
+
+
+@report_group.command("decision")
+@click.argument("scenario_id", type=int)
+@click.option("--run", "run_id", type=int, default=None,
+              help="run id: the draft of this plan (default: the adopted plan, else the latest)")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@with_appcontext
+def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
+    """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
+    _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
 
 
 COMMANDS = (report_group, db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)

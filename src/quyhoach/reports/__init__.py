@@ -9,9 +9,9 @@ judgements and the rating analytics; the builders (`docx_builder`, `pdf_builder`
 the web pages (`web/reports.py`) and `quyhoach report` on the command line.
 
 Report kinds: "term-planning" (a unit's subtree or the province, one term), "dossier" (a
-cadre's 2C record with the evaluation timeline) and "evaluations" (the rating analytics on
-their own). The scenario decision report is not here yet: see README.md beside this file
-for what it will take.
+cadre's 2C record with the evaluation timeline), "evaluations" (the rating analytics on
+their own) and "scenario-decision" (the Standing Committee's decision report on a rotation
+scenario: the adopted plan, or a draft, with the plans it was compared with).
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from quyhoach.domain.text import fold
 from quyhoach.services.world import World
 
 FORMATS = ("docx", "pdf", "xlsx")
-KINDS = ("term-planning", "dossier", "evaluations")
-KIND_FORMATS = {"term-planning": FORMATS, "dossier": ("docx", "pdf"), "evaluations": FORMATS}
+KINDS = ("term-planning", "dossier", "evaluations", "scenario-decision")
+KIND_FORMATS = {"term-planning": FORMATS, "dossier": ("docx", "pdf"), "evaluations": FORMATS,
+                "scenario-decision": FORMATS}
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -62,9 +63,10 @@ def slug(text: str) -> str:
 def build(session: Session, world: World, app, kind: str, params: dict, formats=FORMATS,
           progress: Progress = _nothing) -> Built:
     """Make the report `kind` in the formats asked. `params`: "unit" and "term" codes for
-    term-planning and evaluations, "cadre" code for a dossier. A format that cannot be made
+    term-planning and evaluations, "cadre" code for a dossier, "scenario" id (and optionally
+    "run" id, for a draft of another plan than the latest) for a scenario decision. A format that cannot be made
     here (PDF without Pango) is listed in `errors`; the others are made all the same.
-    Raises gather.ReportError for an unknown unit, term or cadre."""
+    Raises gather.ReportError for an unknown unit, term, cadre or scenario."""
     from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
     from quyhoach.services import analytics
 
@@ -86,6 +88,17 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
         report = gather.dossier(session, world, params.get("cadre") or "")
         built = Built(kind, report.heading.subject, f"ho-so-{slug(report.code)}")
         makers = {"docx": lambda: docx_builder.dossier(report), "pdf": lambda: pdf_builder.dossier(app, report)}
+    elif kind == "scenario-decision":
+        report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
+                                          progress=lambda f, m: progress(0.55 * f, m))
+        state = "" if report.adopted else "du-thao-"
+        built = Built(kind, report.heading.subject, f"bao-cao-quyet-dinh-{state}phuong-an-{report.scenario_id}"
+                                                    f"-lan-giai-{report.run_id}",
+                      counts={"moves": len(report.moves), "chains": len(report.chains),
+                              "alternatives": len(report.alternatives), "targets": len(report.targets)})
+        makers = {"docx": lambda: docx_builder.scenario_decision(report),
+                  "xlsx": lambda: xlsx_builder.scenario_decision(report),
+                  "pdf": lambda: pdf_builder.scenario_decision(app, report)}
     else:
         unit = None
         if params.get("unit"):

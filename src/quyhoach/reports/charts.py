@@ -9,6 +9,7 @@ show exactly what the PNG shows).
 from __future__ import annotations
 
 import io
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -198,3 +199,235 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             axm.set_title(f"Điểm hằng tháng năm {month_year}", loc="left", fontsize=9)
         fig.tight_layout()
         return _save(fig, "cadre-timeline", f"Diễn biến đánh giá, xếp loại của {name}", 16.0)
+
+
+# --------------------------------------------------------------------------- the scenario decision
+
+GRAPH_ID = "decision-graph"
+# The plan page styles its chain graph from app.css; a report carries the same look inside
+# the SVG itself (the PDF prints with reports.css only), scoped to the graph's id.
+GRAPH_STYLE = {
+    "ink": "#1d2733", "muted": "#5b6776", "bad": "#a3201b", "link": "#0b4f8a", "box": "#8d9bab",
+    "outside": "#eef1f5", "open_fill": "#fffafa",
+}
+_GRAPH_CSS = (
+    "#{id} text {{ font-family: 'DejaVu Sans', sans-serif; }}"
+    "#{id} .node rect {{ fill: #fff; stroke: {box}; stroke-width: 1.2; }}"
+    "#{id} .node text {{ font-size: 11px; fill: {ink}; }}"
+    "#{id} .node text.unit {{ fill: {muted}; font-size: 10px; }}"
+    "#{id} .node-open rect {{ stroke: {bad}; stroke-dasharray: 5 3; fill: {open_fill}; }}"
+    "#{id} .node-open text.open {{ fill: {bad}; font-size: 10px; font-weight: bold; }}"
+    "#{id} .node-outside rect {{ fill: {outside}; stroke-dasharray: 2 2; }}"
+    "#{id} .edge path {{ fill: none; stroke: {link}; stroke-width: 1.6; }}"
+    "#{id} .edge text {{ font-size: 11px; fill: {link}; font-weight: bold; stroke: none; }}"
+    "#{id} marker path {{ fill: {link}; stroke: none; }}"
+    "#{id} .caption {{ font-size: 12px; font-weight: bold; fill: {ink}; }}"
+)
+
+
+GRAPH_SLICE_PX = 720    # a landscape A4 page holds about this much of the graph at full width
+
+
+def _styled(svg: str, suffix: str = "") -> str:
+    ident = GRAPH_ID + suffix
+    css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE)
+    styled = re.sub(r"<svg ", f'<svg id="{ident}" class="chart-svg graph-svg" ', svg, count=1)
+    if suffix:   # one arrow marker per drawing: ids are unique within a page
+        styled = styled.replace('id="arrow"', f'id="arrow{suffix}"').replace("url(#arrow)", f"url(#arrow{suffix})")
+    return styled.replace("<defs>", f"<defs><style>{css}</style>", 1)
+
+
+def rotation_graph(svg: str, title: str) -> Chart:
+    """The plan page's chain graph (`web.scenarios.rotation_graph`, drawn once there) for a
+    report: its SVG with the page's styles carried inside (page, PDF) and a PNG for the DOCX
+    drawn from that same SVG — the same boxes, arrows and words at the same places. A tall
+    graph (a province's plan) is also cut between its lines into page-high slices."""
+    svg = str(svg or "")
+    if not svg:
+        return Chart("rotation-graph", title, "", b"", 25.0)
+    windows = graph_windows(svg)
+    slices = []
+    if len(windows) > 1:
+        for number, (top, bottom) in enumerate(windows, start=1):
+            part = svg_window(svg, top, bottom)
+            slices.append(Chart(f"rotation-graph-{number}", f"{title} ({number}/{len(windows)})",
+                                _styled(part, f"-{number}"), graph_png(part), 25.0))
+    return Chart("rotation-graph", title, _styled(svg), graph_png(svg), 25.0, slices)
+
+
+_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _extent(element) -> tuple[float, float] | None:
+    """The vertical extent of a top-level element of the graph (None: drawn everywhere)."""
+    ys: list[float] = []
+    for node in element.iter():
+        tag = node.tag.replace(_NS, "")
+        if tag == "rect":
+            ys += [float(node.get("y")), float(node.get("y")) + float(node.get("height"))]
+        elif tag == "text":
+            ys += [float(node.get("y")) - 14, float(node.get("y")) + 4]
+        elif tag == "path" and element.tag.replace(_NS, "") == "g":
+            ys += [y for _x, y in _px_points(node.get("d") or "")]
+    return (min(ys), max(ys)) if ys else None
+
+
+def graph_windows(svg: str, limit: float = GRAPH_SLICE_PX) -> list[tuple[float, float]]:
+    """Page-high windows over the graph, cut just above a line of boxes (never through one)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg)
+    _, _, _width, height = (float(v) for v in root.get("viewBox").split())
+    if height <= limit:
+        return [(0.0, height)]
+    # a line starts with its caption 34 px above its boxes
+    tops = sorted({float(r.get("y")) - 34 for r in root.iter(f"{_NS}rect")})
+    cuts = [t - 4 for t in tops if t > 0]
+    windows, start = [], 0.0
+    previous = None
+    for cut in cuts:
+        if cut - start > limit and previous is not None and previous > start:
+            windows.append((start, previous))
+            start = previous
+        previous = cut
+    if height - start > limit and previous is not None and previous > start:
+        windows.append((start, previous))
+        start = previous
+    windows.append((start, height))
+    return windows
+
+
+def svg_window(svg: str, top: float, bottom: float) -> str:
+    """The graph between two heights: the elements that reach into that band, in a view
+    box of that band."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", _NS[1:-1])
+    root = ET.fromstring(svg)
+    _, _, width, _height = (float(v) for v in root.get("viewBox").split())
+    for element in list(root):
+        if element.tag.replace(_NS, "") == "defs":
+            continue
+        extent = _extent(element)
+        if extent is not None and (extent[1] < top or extent[0] > bottom):
+            root.remove(element)
+    root.set("viewBox", f"0 {top:g} {width:g} {bottom - top:g}")
+    root.set("height", f"{bottom - top:g}")
+    return ET.tostring(root, encoding="unicode")
+
+
+def _px_points(d: str) -> list[tuple[float, float]]:
+    """The points of an SVG path made of M and L commands ("M10,20 L30,20 L30,40")."""
+    points = []
+    for token in re.findall(r"[ML]\s*-?[\d.]+\s*,\s*-?[\d.]+", d):
+        x, y = token[1:].split(",")
+        points.append((float(x), float(y)))
+    return points
+
+
+def graph_png(svg: str, dpi: int = 200) -> bytes:
+    """Rasterise the chain graph's SVG with matplotlib: the rectangles, texts and M/L paths
+    with end markers that `rotation_graph` writes, styled as the page styles them. (No SVG
+    library is needed: the drawing uses only these elements.)"""
+    import xml.etree.ElementTree as ET
+
+    from matplotlib.patches import FancyBboxPatch, Polygon
+    import matplotlib.patheffects as effects
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    _x0, top, width, height = (float(v) for v in root.get("viewBox").split())
+    colours = GRAPH_STYLE
+    pt = 0.75   # 1 px of the page = 0.75 pt
+
+    def text(ax, node, size: float, colour: str, bold: bool = False, halo: bool = False) -> None:
+        anchor = {"middle": "center", "end": "right"}.get(node.get("text-anchor", "start"), "left")
+        item = ax.text(float(node.get("x")), float(node.get("y")), node.text or "", fontsize=size * pt, color=colour,
+                       fontweight="bold" if bold else "normal", ha=anchor, va="baseline", family="DejaVu Sans")
+        if halo:
+            item.set_path_effects([effects.withStroke(linewidth=3 * pt, foreground="white")])
+
+    with _lock:
+        plt = _plt()
+        fig = plt.figure(figsize=(width / 96, height / 96))
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_xlim(0, width)
+        ax.set_ylim(top + height, top)
+        ax.axis("off")
+        for element in root:
+            tag = element.tag.replace(ns, "")
+            classes = (element.get("class") or "").split()
+            if tag == "text" and "caption" in classes:
+                text(ax, element, 12, colours["ink"], bold=True)
+            elif tag == "g" and "node" in classes:
+                rect = element.find(f"{ns}rect")
+                is_open, outside = "node-open" in classes, "node-outside" in classes
+                x, y = float(rect.get("x")), float(rect.get("y"))
+                w, h = float(rect.get("width")), float(rect.get("height"))
+                ax.add_patch(FancyBboxPatch(
+                    (x, y), w, h, boxstyle="round,pad=0,rounding_size=4",
+                    facecolor=colours["outside"] if outside else colours["open_fill"] if is_open else "white",
+                    edgecolor=colours["bad"] if is_open else colours["box"], linewidth=1.2 * pt,
+                    linestyle=(0, (5, 3)) if is_open else (0, (2, 2)) if outside else "solid"))
+                for item in element.findall(f"{ns}text"):
+                    kind = item.get("class") or ""
+                    if kind == "unit":
+                        text(ax, item, 10, colours["muted"])
+                    elif kind == "open":
+                        text(ax, item, 10, colours["bad"], bold=True)
+                    else:
+                        text(ax, item, 11, colours["ink"])
+            elif tag == "g" and "edge" in classes:
+                points = _px_points(element.find(f"{ns}path").get("d"))
+                if len(points) >= 2:
+                    xs, ys = zip(*points)
+                    ax.plot(xs, ys, color=colours["link"], linewidth=1.6 * pt, solid_joinstyle="miter",
+                            solid_capstyle="butt")
+                    (x1, y1), (x2, y2) = points[-2], points[-1]
+                    length = math.hypot(x2 - x1, y2 - y1) or 1.0
+                    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+                    size = 7 * 1.6          # markerWidth × stroke width, as the browser draws it
+                    tip = (x2 + ux * size * 0.1, y2 + uy * size * 0.1)
+                    base = (tip[0] - ux * size, tip[1] - uy * size)
+                    ax.add_patch(Polygon([tip, (base[0] - uy * size / 2, base[1] + ux * size / 2),
+                                          (base[0] + uy * size / 2, base[1] - ux * size / 2)],
+                                         closed=True, facecolor=colours["link"], edgecolor="none"))
+                label = element.find(f"{ns}text")
+                if label is not None:
+                    text(ax, label, 11, colours["link"], bold=True, halo=True)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+@dataclass
+class BeforeAfter:
+    label: str                   # "Nữ · Xã"
+    before: float                # share 0..1
+    after: float
+    words: str                   # "2/12 → 3/12"
+    target: float | None = None
+
+
+def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
+    """Paired bars: each share of the leadership in play before (grey) and after the plan
+    (blue, green when it rose, red when it fell), the target marked where there is one."""
+    with _lock:
+        plt = _plt()
+        fig, ax = plt.subplots(figsize=(6.8, 0.62 * max(1, len(rows)) + 1.0))
+        y = list(range(len(rows)))[::-1]
+        for yi, row in zip(y, rows):
+            colour = OK if row.after > row.before else BAD if row.after < row.before else "#1f5fa8"
+            ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color=GREY, label="Trước" if yi == y[0] else None)
+            ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=colour, label="Sau" if yi == y[0] else None)
+            if row.target:
+                ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
+            ax.text(1.02, yi, row.words, va="center", fontsize=8, color="#222")
+        ax.set_yticks(y, [r.label for r in rows])
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8)
+        return _save(fig, "structure-before-after", title, 16.0)

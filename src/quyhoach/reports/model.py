@@ -30,6 +30,7 @@ class Heading:
     kind: str                      # BÁO CÁO
     subject: str                   # Quy hoạch cán bộ nhiệm kỳ 2025–2030
     motto: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
+    draft: bool = False            # "DỰ THẢO" boxed above the heading (a paper not yet decided)
 
     @property
     def place_date(self) -> str:
@@ -46,6 +47,11 @@ class Chart:
     svg: str
     png: bytes
     width_cm: float = 16.0
+    slices: list["Chart"] = field(default_factory=list)   # a tall drawing cut in page-high parts (PDF, DOCX)
+
+    @property
+    def pages(self) -> list["Chart"]:
+        return self.slices or [self]
 
 
 @dataclass
@@ -229,3 +235,170 @@ class DossierReport:
     pools: list[dict]              # the pools the cadre is in, with the failing findings
     charts: dict[str, Chart]
     on: dt.date
+
+
+# --------------------------------------------------------------------------- scenario decision
+
+@dataclass
+class PlanTerm:
+    """A named term of a plan's objective: weight × value = signed contribution."""
+
+    name: str
+    label: str
+    weight: int
+    value: int
+    contribution: int
+
+
+@dataclass
+class DecisionPlan:
+    """A solved plan as the decision report compares it: the one proposed (or adopted) and
+    each alternative (another run of the scenario, a copy or a relaxed child)."""
+
+    run_id: int
+    scenario_id: int
+    scenario_name: str
+    label: str                     # the run's label ("Tỷ lệ cán bộ nữ tối thiểu = 30%"), may be ""
+    relation: str                  # Phương án được thông qua / Lần giải khác / Bản sao / Nới quy định
+    chosen: bool
+    status: str                    # in words: tối ưu (đã chứng minh), ...
+    objective: int | None
+    gap: float | None
+    terms: dict[str, PlanTerm]
+    moves: int
+    open_before: int
+    open_after: int
+    soft_missed: list[str]         # soft structure targets still short after the plan
+    soft_short: int                # persons short over those targets
+    hard_targets: int
+
+
+@dataclass
+class DecisionMove:
+    number: int
+    cadre_code: str
+    cadre_name: str
+    age: int | None
+    sex: str                       # Nam / Nữ
+    minority: bool
+    from_post: str                 # "" for a cadre from outside the posts in play
+    from_unit: str
+    to_post: str
+    to_unit: str
+    kind: str                      # Lấp vị trí trống / Thay người chuyển đi / Điều động
+    fit: int
+    development: int
+    reasons: list[str]
+
+
+@dataclass
+class DecisionChain:
+    number: int
+    kind: str                      # chain / cycle
+    kind_label: str                # Chuỗi / Vòng
+    moves: int
+    text: str
+    opens: str                     # the post left vacant at a chain's end, "" when none
+
+
+@dataclass
+class DecisionTarget:
+    """A structure target of the plan, before and after (solver.StructureFigure in words)."""
+
+    name: str
+    hard: bool
+    seats: int
+    need: int | None
+    cap: int | None
+    before: int
+    after: int
+    shortfall_before: int
+    shortfall_after: int
+
+    @property
+    def passed(self) -> bool:
+        return self.shortfall_after == 0
+
+    @property
+    def before_share(self) -> float:
+        return self.before / self.seats if self.seats else 0.0
+
+    @property
+    def after_share(self) -> float:
+        return self.after / self.seats if self.seats else 0.0
+
+
+@dataclass
+class DecisionLevelRow:
+    """The leadership in play at one level (or all of it), one attribute, before and after."""
+
+    scope: str                     # Tất cả vị trí trong phương án / Tỉnh / Xã ...
+    attribute: str                 # female, minority, young
+    label: str                     # Nữ / Dân tộc thiểu số / Trẻ (dưới 40 tuổi)
+    seats: int
+    before: int
+    after: int
+
+    @property
+    def before_share(self) -> float:
+        return self.before / self.seats if self.seats else 0.0
+
+    @property
+    def after_share(self) -> float:
+        return self.after / self.seats if self.seats else 0.0
+
+
+@dataclass
+class ScenarioDecisionReport:
+    """The Standing Committee's decision report on a rotation scenario: the plan adopted
+    (or proposed, as a draft), the alternatives it was compared with, the moves, the vacancy
+    chains and the structure before and after."""
+
+    heading: Heading
+    scenario_id: int
+    scenario_name: str
+    description: str
+    rotation_date: dt.date
+    adopted: bool
+    decision_no: str
+    adopted_on: dt.date | None
+    adopted_by: str
+    note: str
+    run_id: int
+    run_label: str
+    data_stamp: int | None
+    rule_set_code: str
+    rule_set_name: str             # legal basis
+    rules: list[tuple[str, str]]   # the rule set's numbers the plan was solved under
+    weights: list[tuple[str, int, str]]   # label, weight, what it counts
+    settings: list[tuple[str, str]]       # the scenario's choices, in words
+    plan: DecisionPlan
+    alternatives: list[DecisionPlan]
+    alternatives_left_out: int
+    term_names: list[tuple[str, str]]     # (name, label) of every term of any plan compared
+    moves: list[DecisionMove]
+    chains: list[DecisionChain]
+    targets: list[DecisionTarget]
+    levels: list[DecisionLevelRow]
+    summary: list[str]
+    closing: list[str]             # the request to the Standing Committee, or what follows its decision
+    warnings: list[str]
+    charts: dict[str, Chart]
+    on: dt.date
+
+    @property
+    def draft(self) -> bool:
+        return not self.adopted
+
+    @property
+    def recipients(self) -> list[str]:
+        """"Nơi nhận" of the paper: a submission goes to the Standing Committee ("như trên");
+        the report after the decision to the bodies that carry it out."""
+        if self.draft:
+            return ["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", "- Lưu Ban Tổ chức."]
+        return ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),",
+                "- Các cơ quan, đơn vị có cán bộ điều động,", "- Lưu Ban Tổ chức."]
+
+    @property
+    def compared(self) -> list[DecisionPlan]:
+        return [self.plan, *self.alternatives]

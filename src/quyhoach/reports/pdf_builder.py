@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from quyhoach.reports.model import DossierReport, TermPlanningReport
+from quyhoach.reports.model import DossierReport, ScenarioDecisionReport, TermPlanningReport
 
 LIST_MAX_ROWS = 250
 FAILING_MAX_ROWS = 100
@@ -71,6 +71,10 @@ def term_planning(app: Flask, report: TermPlanningReport, list_limit: int | None
 
 def dossier(app: Flask, report: DossierReport) -> bytes:
     return render(app, "reports/_dossier_body.html", report.heading.subject, r=report)
+
+
+def scenario_decision(app: Flask, report: ScenarioDecisionReport) -> bytes:
+    return render(app, "reports/_scenario_decision_body.html", report.heading.subject, r=report)
 
 
 def evaluations(app: Flask, ev, head) -> bytes:

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from quyhoach.domain.vocab import DISCIPLINE_LEVEL, RATING_SHORT
-from quyhoach.reports.model import Heading, TermPlanningReport
+from quyhoach.reports.model import Heading, ScenarioDecisionReport, TermPlanningReport
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor="EEF1F5")
@@ -178,4 +178,55 @@ def evaluations(ev, head: Heading) -> bytes:
              f"{len(ev.disciplined)} trường hợp xếp loại từ HTTNV trở lên trong năm bị kỷ luật."]
     _cover(workbook, head, lines)
     evaluation_sheets(workbook, ev)
+    return _save(workbook)
+
+
+def scenario_decision(report: ScenarioDecisionReport) -> bytes:
+    """The decision report's lists: the moves, the chains, the structure before and after
+    (per target and per level) and the plans compared, each on its own sheet."""
+    workbook = Workbook()
+    lines = [("DỰ THẢO — " if report.draft else "") + f"Ngày luân chuyển {report.rotation_date:%d/%m/%Y}; lần giải "
+             f"#{report.run_id}" + (f" ({report.run_label})" if report.run_label else "")
+             + f"; bộ quy định {report.rule_set_code}" + (f" — {report.rule_set_name}" if report.rule_set_name else "")]
+    if report.adopted:
+        lines.append(f"Thông qua theo {report.decision_no}, hiệu lực từ ngày {report.adopted_on:%d/%m/%Y}."
+                     + (f" {report.note}" if report.note else ""))
+    lines += report.summary
+    lines.append("")
+    lines += [f"{label}: {value}" for label, value in report.rules]
+    lines += [f"Trọng số «{label}»: {weight} ({words})" for label, weight, words in report.weights]
+    lines += [f"{label}: {value}" for label, value in report.settings]
+    lines += [f"Lưu ý: {w}" for w in report.warnings]
+    _cover(workbook, report.heading, lines)
+    _sheet(workbook, "Các lượt điều động",
+           ["STT", "Mã cán bộ", "Họ và tên", "Tuổi", "Giới tính", "Dân tộc thiểu số", "Từ vị trí", "Từ đơn vị",
+            "Đến vị trí", "Đến đơn vị", "Loại", "Mức phù hợp", "Giá trị phát triển", "Lý do"],
+           ([m.number, m.cadre_code, m.cadre_name, m.age, m.sex, "Có" if m.minority else "", m.from_post, m.from_unit,
+             m.to_post, m.to_unit, m.kind, m.fit, m.development, "; ".join(m.reasons)] for m in report.moves),
+           [6, 11, 24, 6, 9, 9, 32, 26, 32, 26, 20, 10, 10, 80])
+    _sheet(workbook, "Chuỗi điều động", ["Số", "Loại", "Số lượt điều động", "Diễn giải", "Vị trí để trống ở cuối chuỗi"],
+           ([c.number, c.kind_label, c.moves, c.text, c.opens] for c in report.chains), [6, 8, 10, 120, 30])
+    _sheet(workbook, "Cơ cấu theo chỉ tiêu",
+           ["Chỉ tiêu", "Mức", "Số vị trí", "Cần tối thiểu", "Tối đa", "Trước", "Tỷ lệ trước", "Sau", "Tỷ lệ sau",
+            "Thiếu trước", "Thiếu sau", "Kết luận"],
+           ([t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, t.need, t.cap, t.before, t.before_share,
+             t.after, t.after_share, t.shortfall_before, t.shortfall_after, "Đạt" if t.passed else "Chưa đạt"]
+            for t in report.targets), [44, 12, 9, 10, 8, 8, 10, 8, 10, 10, 10, 10], percent_columns=(7, 9),
+           red_rows={i for i, t in enumerate(report.targets) if not t.passed})
+    _sheet(workbook, "Cơ cấu theo cấp", ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Tỷ lệ trước", "Sau", "Tỷ lệ sau",
+                                         "Thay đổi"],
+           ([r.scope, r.label, r.seats, r.before, r.before_share, r.after, r.after_share, r.after - r.before]
+            for r in report.levels), [30, 24, 10, 8, 10, 8, 10, 10], percent_columns=(5, 7))
+    terms = report.term_names
+    _sheet(workbook, "So sánh phương án",
+           ["Phương án", "Lần giải", "Nhãn", "Quan hệ", "Kết quả", "Giá trị mục tiêu", "Khoảng cách đến cận trên",
+            *[f"{label} (đóng góp)" for _, label in terms], *[f"{label} (số lượng)" for _, label in terms],
+            "Số lượt điều động", "Vị trí trống trước", "Vị trí trống sau", "Số chỉ tiêu khuyến khích chưa đạt",
+            "Số người thiếu", "Các chỉ tiêu khuyến khích chưa đạt"],
+           ([p.scenario_name, p.run_id, p.label, p.relation, p.status, p.objective, p.gap,
+             *[p.terms[n].contribution if n in p.terms else None for n, _ in terms],
+             *[p.terms[n].value if n in p.terms else None for n, _ in terms],
+             p.moves, p.open_before, p.open_after, len(p.soft_missed), p.soft_short, "; ".join(p.soft_missed)]
+            for p in report.compared),
+           [34, 9, 20, 24, 24, 12, 12, *[14] * (2 * len(terms)), 10, 10, 10, 12, 10, 80], percent_columns=(7,))
     return _save(workbook)

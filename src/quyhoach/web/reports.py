@@ -1,6 +1,11 @@
 """Báo cáo: the report kinds with their pickers, report generation in the background with a
 self-polling progress partial, downloads, the past reports; and the report pages themselves
-(the term-planning report and a cadre's dossier as HTML, whose print templates make the PDF).
+(the term-planning report, a cadre's dossier and a rotation scenario's decision report as
+HTML, whose print templates make the PDF).
+
+Jurisdiction: a user scoped to a unit (`web.auth.scope_unit_ids`) picks among the units of
+their subtree only, and a report of a unit, a cadre or a scenario outside it — to make, to
+view, to download, or in the list of past reports — is answered 404, as everywhere else.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
 from quyhoach.services import jobs, planning_views, queries
 from quyhoach.services import world as world_service
 from quyhoach.web import htmx
+from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -27,9 +33,11 @@ KIND_LABELS = {
     "term-planning": _l("Báo cáo quy hoạch nhiệm kỳ"),
     "dossier": _l("Sơ yếu lý lịch (mẫu 2C) và quá trình đánh giá"),
     "evaluations": _l("Kết quả đánh giá, xếp loại và dấu hiệu chưa thực chất"),
+    "scenario-decision": _l("Báo cáo quyết định phương án luân chuyển"),
 }
 FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "xlsx": "Excel (XLSX)"}
 PAST_LIMIT = 20
+PAST_SCANNED = 400     # past reports read to find the PAST_LIMIT a scoped user may see
 
 
 @bp.record_once
@@ -50,8 +58,86 @@ def _world():
     return world_service.cached(session())
 
 
+# --------------------------------------------------------------------------- jurisdiction
+
+def report_scope(world, kind: str, params: dict) -> dict:
+    """What a report covers, for jurisdiction: {"units": [ids], "need": "all" | "any"}, or
+    {"province": True} for the whole province. Kept in the job's payload when it is made."""
+    if kind == "dossier":
+        return {"units": sorted(queries.cadre_unit_ids(session(), params.get("cadre") or "")), "need": "any"}
+    if kind == "scenario-decision":
+        try:
+            codes = gather.scenario_units(session(), int(params.get("scenario") or 0))
+        except ValueError:
+            codes = None
+        if codes is None:
+            return {"province": True}
+        units = [planning_views.unit_by_code(world, code) for code in codes]
+        return {"units": sorted(u.id for u in units if u is not None), "need": "all"}
+    unit = planning_views.unit_by_code(world, params["unit"]) if params.get("unit") else None
+    return {"units": [unit.id], "need": "all"} if unit is not None else {"province": True}
+
+
+def _allowed(scope: dict | None) -> bool:
+    allowed = scope_unit_ids()
+    if allowed is None:
+        return True
+    if not scope or scope.get("province") or not scope.get("units"):
+        return False
+    units = set(scope["units"])
+    return units <= allowed if scope.get("need") == "all" else bool(units & allowed)
+
+
+def _job_allowed(job: Job) -> bool:
+    if scope_unit_ids() is None:
+        return True
+    payload = job.payload or {}
+    scope = payload.get("scope")
+    if scope is None:   # a report made before its scope was kept
+        scope = report_scope(_world(), payload.get("kind", ""), payload.get("params") or {})
+    return _allowed(scope)
+
+
+def _report_job(job_id: str) -> Job:
+    """A report job the user may see (404 otherwise, as for any record outside their units)."""
+    found = jobs.get(session(), job_id)
+    if found is None or found.kind != "report" or not _job_allowed(found):
+        abort(404, description=gettext("Không có việc tạo báo cáo này."))
+    return found
+
+
+def _own_unit():
+    """A scoped user's own unit (their reports default to it); None for the whole province."""
+    from flask_login import current_user
+
+    if scope_unit_ids() is None:
+        return None
+    return _world().units.get(current_user.scope_unit_id)
+
+
+def _unit_options() -> list[tuple[str, str, int]]:
+    options = queries.unit_options(session())
+    allowed = scope_unit_ids()
+    if allowed is None:
+        return options
+    codes = {u.code for u in _world().units.values() if u.id in allowed}
+    kept = [o for o in options if o[0] in codes]
+    top = min((depth for _, _, depth in kept), default=0)
+    return [(code, name, depth - top) for code, name, depth in kept]
+
+
+def _scenario_options() -> list[dict]:
+    found = gather.decision_scenarios(session())
+    if scope_unit_ids() is None:
+        return found
+    world = _world()
+    return [s for s in found if _allowed(report_scope(world, "scenario-decision", {"scenario": s["id"]}))]
+
+
 def _past() -> list[Job]:
-    return list(session().exec(select(Job).where(Job.kind == "report").order_by(Job.created_at.desc()).limit(PAST_LIMIT)))
+    rows = session().exec(select(Job).where(Job.kind == "report").order_by(Job.created_at.desc())
+                          .limit(PAST_LIMIT if scope_unit_ids() is None else PAST_SCANNED)).all()
+    return [j for j in rows if _job_allowed(j)][:PAST_LIMIT]
 
 
 @bp.get("/")
@@ -63,12 +149,20 @@ def index():
         default_term = gather.resolve_term(world)
     except gather.ReportError:
         pass
-    return render_template("reports/index.html", units=queries.unit_options(session()), terms=terms,
-                           default_term=default_term, past=_past(), pdf_missing=pdf_builder.unavailable())
+    own = _own_unit()
+    return render_template("reports/index.html", units=_unit_options(), whole_province=own is None,
+                           own_unit=own.code if own else "", terms=terms, default_term=default_term,
+                           scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
 
 def _title(kind: str, params: dict) -> str:
     label = str(KIND_LABELS[kind])
+    if kind == "scenario-decision":
+        from quyhoach.db.models import Scenario
+
+        found = session().get(Scenario, int(params["scenario"]))
+        return f"{label} — «{found.name}»" + (f" ({gettext('lần giải #%(id)s', id=params['run'])})"
+                                              if params.get("run") else "")
     parts = [params.get(k) for k in ("term", "unit", "cadre") if params.get(k)]
     return f"{label} — {', '.join(parts)}" if parts else f"{label} — {gettext('toàn tỉnh')}"
 
@@ -81,8 +175,14 @@ def create():
     if kind not in reports.KINDS:
         abort(400, description=gettext("Không có loại báo cáo này."))
     params = {"unit": form.get("don_vi", "").strip(), "term": form.get("nhiem_ky", "").strip(),
-              "cadre": form.get("ma", "").strip()}
-    params = {k: v for k, v in params.items() if v}
+              "cadre": form.get("ma", "").strip(), "scenario": form.get("phuong_an", "").strip(),
+              "run": form.get("lan_giai", "").strip()}
+    keep = {"term-planning": ("unit", "term"), "evaluations": ("unit",), "dossier": ("cadre",),
+            "scenario-decision": ("scenario", "run")}[kind]
+    params = {k: v for k, v in params.items() if v and k in keep}
+    own = _own_unit()
+    if kind in ("term-planning", "evaluations") and not params.get("unit") and own is not None:
+        params["unit"] = own.code        # a scoped user's report is of their own units
     formats = [f for f in form.getlist("dinh_dang") if f in reports.KIND_FORMATS[kind]] or list(reports.KIND_FORMATS[kind])
     world = _world()
     error = ""
@@ -91,13 +191,20 @@ def create():
             if not params.get("cadre"):
                 raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
             if not any(c.code == params["cadre"] for c in world.cadres.values()):
+                if scope_unit_ids() is not None:
+                    abort(404)
                 raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
         if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
             raise gather.ReportError(gettext("không có đơn vị mã «%(code)s»", code=params["unit"]))
+        if kind == "scenario-decision":
+            _check_decision(params)
         if kind == "term-planning":
             params["term"] = gather.resolve_term(world, params.get("term", ""))
     except gather.ReportError as problem:
         error = str(problem)
+    scope = report_scope(world, kind, params)
+    if not _allowed(scope):
+        abort(404)
     if error:
         if _partial():
             return make_response(render_template("reports/_refused.html", error=error), 422)
@@ -106,7 +213,7 @@ def create():
 
     folder = Path(current_app.instance_path) / "reports" / uuid.uuid4().hex
     job = jobs.submit(session(), current_app.extensions["quyhoach.jobs"], "report",
-                      {"kind": kind, "params": params, "formats": formats,
+                      {"kind": kind, "params": params, "formats": formats, "scope": scope,
                        "database_url": current_app.config["DATABASE_URL"], "out_dir": str(folder)},
                       _title(kind, params))
     job_id = job.id
@@ -116,11 +223,35 @@ def create():
     return redirect(url_for(".job", job_id=job_id))
 
 
+def _check_decision(params: dict) -> None:
+    """The scenario (and run) of a decision report exist and have a plan to report on;
+    ReportError says what is missing. Outside the user's units: 404."""
+    from quyhoach.db.models import Adoption, Scenario, SolveRun
+
+    try:
+        scenario_id = int(params.get("scenario") or "")
+        run_id = int(params["run"]) if params.get("run") else None
+    except ValueError:
+        raise gather.ReportError(gettext("chưa chọn phương án luân chuyển")) from None
+    scenario = session().get(Scenario, scenario_id)
+    if scenario is None:
+        raise gather.ReportError(gettext("không có phương án số %(id)s", id=scenario_id))
+    if not _allowed(report_scope(_world(), "scenario-decision", params)):
+        abort(404)
+    adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario_id)).first()
+    if adoption is not None and run_id not in (None, adoption.run_id):
+        raise gather.ReportError(gettext("phương án đã được thông qua theo lần giải #%(id)s", id=adoption.run_id))
+    query = select(SolveRun.id).where(SolveRun.scenario_id == scenario_id, SolveRun.status == "done")
+    if run_id is not None:
+        query = query.where(SolveRun.id == run_id)
+    if adoption is None and session().exec(query).first() is None:
+        raise gather.ReportError(gettext("phương án «%(name)s» chưa có lần giải nào có phương án", name=scenario.name)
+                                 if run_id is None else gettext("lần giải #%(id)s chưa có phương án", id=run_id))
+
+
 @bp.get("/viec/<job_id>")
 def job(job_id: str):
-    found = jobs.get(session(), job_id)
-    if found is None or found.kind != "report":
-        abort(404, description=gettext("Không có việc tạo báo cáo này."))
+    found = _report_job(job_id)
     if _partial():
         return render_template("reports/_job.html", job=found)
     return render_template("reports/job.html", job=found)
@@ -128,9 +259,8 @@ def job(job_id: str):
 
 @bp.post("/viec/<job_id>/dung")
 def stop(job_id: str):
+    _report_job(job_id)
     found = jobs.request_stop(session(), job_id)
-    if found is None or found.kind != "report":
-        abort(404)
     session().commit()
     if _partial():
         return render_template("reports/_job.html", job=found)
@@ -139,8 +269,8 @@ def stop(job_id: str):
 
 @bp.get("/tai/<job_id>/<fmt>")
 def download(job_id: str, fmt: str):
-    found = jobs.get(session(), job_id)
-    if found is None or found.kind != "report" or found.status != jobs.DONE:
+    found = _report_job(job_id)
+    if found.status != jobs.DONE:
         abort(404, description=gettext("Báo cáo chưa sẵn sàng."))
     name = (found.result.get("files") or {}).get(fmt)
     if not name:
@@ -148,7 +278,8 @@ def download(job_id: str, fmt: str):
     path = _folder(found) / name
     if not path.is_file():
         abort(404, description=gettext("Tệp báo cáo không còn trên máy chủ; hãy tạo lại."))
-    return send_file(path, mimetype=reports.MEDIA_TYPES[fmt], as_attachment=True, download_name=name)
+    return send_file(path, mimetype=reports.MEDIA_TYPES.get(fmt, "application/octet-stream"), as_attachment=True,
+                     download_name=name)
 
 
 def _folder(job: Job) -> Path:
@@ -161,16 +292,28 @@ def _folder(job: Job) -> Path:
 def term_planning():
     """The term-planning report as a page (its PDF is this page's print template)."""
     world = _world()
+    code = request.args.get("don_vi", "").strip()
+    own = _own_unit()
+    if not code and own is not None:
+        code = own.code
+    if not _allowed(report_scope(world, "term-planning", {"unit": code})):
+        abort(404)
     try:
-        report = gather.term_planning(session(), world, unit_code=request.args.get("don_vi", "").strip(),
+        report = gather.term_planning(session(), world, unit_code=code,
                                       term_code=request.args.get("nhiem_ky", "").strip())
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/term_planning.html", r=report, pdf=False, list_limit=None)
 
 
+def _cadre_in_scope(code: str) -> None:
+    if not _allowed(report_scope(None, "dossier", {"cadre": code})):
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+
+
 @bp.get("/ho-so/<code>")
 def dossier(code: str):
+    _cadre_in_scope(code)
     try:
         report = gather.dossier(session(), _world(), code)
     except gather.ReportError as problem:
@@ -183,6 +326,7 @@ def dossier_file(code: str, fmt: str):
     """A dossier is small: made in the request."""
     if fmt not in reports.KIND_FORMATS["dossier"]:
         abort(404)
+    _cadre_in_scope(code)
     try:
         built = reports.build(session(), _world(), current_app._get_current_object(), "dossier", {"cadre": code}, [fmt])
     except gather.ReportError as problem:
@@ -193,3 +337,18 @@ def dossier_file(code: str, fmt: str):
     response.headers["Content-Type"] = reports.MEDIA_TYPES[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="{built.filename(fmt)}"'
     return response
+
+
+@bp.get("/quyet-dinh")
+def decision():
+    """A rotation scenario's decision report as a page (its PDF is this page's print
+    template): ?phuong_an=<scenario id>, optionally &lan_giai=<run id> for the draft of a
+    plan other than the scenario's latest."""
+    params = {"scenario": request.args.get("phuong_an", "").strip(), "run": request.args.get("lan_giai", "").strip()}
+    params = {k: v for k, v in params.items() if v}
+    try:
+        _check_decision(params)
+        report = gather.scenario_decision(session(), _world(), params["scenario"], params.get("run"))
+    except gather.ReportError as problem:
+        abort(404, description=str(problem))
+    return render_template("reports/scenario_decision.html", r=report, pdf=False, params=params)
