@@ -103,3 +103,58 @@ def test_the_evaluations_page_links_each_flag_to_its_evidence(client, session):
     export = client.get("/danh-gia/xuat.xlsx")
     book = load_workbook(io.BytesIO(export.data))
     assert book["Xếp loại năm bị kỷ luật"]["B2"].value == "Quàng Văn Chiến"
+
+
+# --------------------------------------------------------------------------- the scenario decision report
+
+def test_a_decision_report_from_the_bao_cao_page_to_download(client, small, engine, thread_jobs):
+    from tests.reports.test_decision import DECISION, solved_scenario
+
+    made = solved_scenario(engine, thread_jobs)
+    index = client.get("/bao-cao/").get_data(as_text=True)
+    assert 'name="phuong_an"' in index and f'<option value="{made["scenario"]}">' in index
+    assert f"đã thông qua ({DECISION})" in index and "dự thảo" in index      # the copy is not adopted
+    answer = client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": made["scenario"],
+                                               "dinh_dang": ["docx", "xlsx"]}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    page = answer.get_data(as_text=True)
+    assert "Báo cáo quyết định phương án luân chuyển — «Luân chuyển cuối năm 2026»" in page
+    done = _poll(client, page.split('hx-get="', 1)[1].split('"', 1)[0])
+    assert "Đã xong" in done, done
+    links = [part.split('"', 1)[0] for part in done.split('href="')[1:] if part.startswith("/bao-cao/tai/")]
+    docx = client.get(next(link for link in links if link.endswith("/docx")))
+    assert docx.status_code == 200 and "bao-cao-quyet-dinh-phuong-an-" in docx.headers["Content-Disposition"]
+    doc = Document(io.BytesIO(docx.data))
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert DECISION in cells and made["plan"]["moves"][0]["reasons"][0] in cells
+    book = load_workbook(io.BytesIO(client.get(next(link for link in links if link.endswith("/xlsx"))).data))
+    assert book["Các lượt điều động"].max_row == 1 + len(made["plan"]["moves"])
+
+
+def test_the_decision_report_page_and_its_links_from_the_scenario_pages(client, small, engine, thread_jobs):
+    from tests.reports.test_decision import DECISION, solved_scenario
+
+    made = solved_scenario(engine, thread_jobs)
+    url = f"/bao-cao/quyet-dinh?phuong_an={made['scenario']}"
+    page = client.get(url).get_data(as_text=True)
+    assert DECISION in page and "ĐẢNG CỘNG SẢN VIỆT NAM" in page and 'id="decision-graph"' in page
+    for chain in made["plan"]["chains"]:
+        assert chain["text"].split(":")[0] in page
+    assert 'name="loai" value="scenario-decision"' in page          # the files are made by the report job
+    scenario_page = client.get(f"/luan-chuyen/{made['scenario']}").get_data(as_text=True)
+    assert f'href="{url}"' in scenario_page and "Báo cáo quyết định" in scenario_page
+    adopted_run = client.get(f"/luan-chuyen/run/{made['runs'][0]}").get_data(as_text=True)
+    assert f'href="{url}&amp;lan_giai={made["runs"][0]}"' in adopted_run
+    other_run = client.get(f"/luan-chuyen/run/{made['runs'][1]}").get_data(as_text=True)
+    assert "/bao-cao/quyet-dinh" not in other_run        # not the adopted plan: no report of it
+    # a draft of the copy, from its run page
+    copy_run = client.get(f"/luan-chuyen/run/{made['runs'][2]}").get_data(as_text=True)
+    link = f"/bao-cao/quyet-dinh?phuong_an={made['copy']}&lan_giai={made['runs'][2]}"
+    assert f'href="{link.replace("&", "&amp;")}"' in copy_run
+    draft = client.get(link).get_data(as_text=True)
+    assert "DỰ THẢO" in draft and "TỜ TRÌNH" in draft
+    assert client.get(f"/bao-cao/quyet-dinh?phuong_an={made['scenario']}&lan_giai={made['runs'][1]}").status_code == 404
+    assert client.get("/bao-cao/quyet-dinh?phuong_an=999").status_code == 404
+    refused = client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": "999"},
+                          headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "không có phương án số 999" in refused.get_data(as_text=True)

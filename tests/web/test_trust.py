@@ -215,3 +215,141 @@ def test_a_commune_officer_cannot_import_records_of_another_commune(commune_offi
                                                            "file": (io.BytesIO(csv_bytes(rows)), "dg.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "phạm vi quản lý" in response.get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- Báo cáo within the user's units
+
+class _Held:
+    """A job runner that keeps what it is given (the reports are not made here)."""
+
+    def __init__(self) -> None:
+        self.jobs: list[str] = []
+
+    def enqueue(self, job_id: str) -> None:
+        self.jobs.append(job_id)
+
+
+def _report_job(session, tmp_path, kind: str, params: dict, scope: dict | None = None, done: bool = True):
+    """A finished report job with its file on disk, as the report job leaves it."""
+    from quyhoach.services import jobs
+
+    folder = tmp_path / "reports" / f"{kind}-{len(list(tmp_path.glob('reports/*')))}"
+    folder.mkdir(parents=True)
+    (folder / "bao-cao.docx").write_bytes(b"PK fake")
+    payload = {"kind": kind, "params": params, "formats": ["docx"], "out_dir": str(folder)}
+    if scope is not None:
+        payload["scope"] = scope
+    job = jobs.create(session, "report", payload, f"Báo cáo {params}")
+    if done:
+        job.status, job.result = jobs.DONE, {"files": {"docx": "bao-cao.docx"}}
+    session.add(job)
+    session.commit()
+    return job.id
+
+
+def test_a_commune_officer_reports_only_on_their_own_units(commune_officer, secure_app):
+    held = _Held()
+    secure_app.extensions["quyhoach.jobs"] = held
+    client, mine, other = commune_officer["client"], commune_officer["mine"], commune_officer["other"]
+    index = client.get("/bao-cao/").get_data(as_text=True)
+    options = re.findall(r'<select name="don_vi">(.*?)</select>', index, re.S)
+    assert options and all(f'value="{mine.code}"' in o for o in options)
+    assert all(f'value="{other.code}"' not in o and 'value=""' not in o for o in options)   # nor the province
+    for kind in ("term-planning", "evaluations"):
+        assert client.post("/bao-cao/tao", data={"loai": kind, "don_vi": other.code}).status_code == 404
+        assert client.post("/bao-cao/tao", data={"loai": kind, "don_vi": "KHONG-CO"}).status_code == 404
+    assert held.jobs == []
+    own = client.post("/bao-cao/tao", data={"loai": "term-planning"})      # no unit: their own
+    assert own.status_code == 302
+    from quyhoach.services import jobs
+    from quyhoach.web.db import session as web_session
+
+    with secure_app.app_context():
+        job = jobs.get(web_session(), held.jobs[-1])
+        assert job.payload["params"]["unit"] == mine.code and job.payload["scope"] == {"units": [mine.id], "need": "all"}
+    assert client.get(f"/bao-cao/quy-hoach?don_vi={other.code}").status_code == 404
+    page = client.get("/bao-cao/quy-hoach")
+    assert page.status_code == 200 and mine.name in page.get_data(as_text=True)
+
+
+def test_a_commune_officer_cannot_make_the_dossier_of_a_cadre_outside_their_units(commune_officer, secure_app):
+    held = _Held()
+    secure_app.extensions["quyhoach.jobs"] = held
+    client, own, other = commune_officer["client"], commune_officer["own_cadre"], commune_officer["other_cadre"]
+    assert client.post("/bao-cao/tao", data={"loai": "dossier", "ma": other.code}).status_code == 404
+    assert client.post("/bao-cao/tao", data={"loai": "dossier", "ma": "KHONG-CO"}).status_code == 404
+    assert client.get(f"/bao-cao/ho-so/{other.code}").status_code == 404
+    assert client.get(f"/bao-cao/ho-so/{other.code}.docx").status_code == 404
+    assert held.jobs == []
+    assert client.post("/bao-cao/tao", data={"loai": "dossier", "ma": own.code}).status_code == 302
+    assert client.get(f"/bao-cao/ho-so/{own.code}").status_code == 200
+    assert client.get(f"/bao-cao/ho-so/{own.code}.docx").status_code == 200
+
+
+def test_past_reports_and_their_files_are_shown_only_within_the_users_units(commune_officer, secure_app, session,
+                                                                           tmp_path, users):
+    client, mine, other = commune_officer["client"], commune_officer["mine"], commune_officer["other"]
+    own_cadre, other_cadre = commune_officer["own_cadre"], commune_officer["other_cadre"]
+    theirs = _report_job(session, tmp_path, "term-planning", {"unit": other.code})        # made before scopes were kept
+    province = _report_job(session, tmp_path, "evaluations", {}, {"province": True})
+    their_dossier = _report_job(session, tmp_path, "dossier", {"cadre": other_cadre.code})
+    ours = _report_job(session, tmp_path, "term-planning", {"unit": mine.code}, {"units": [mine.id], "need": "all"})
+    our_dossier = _report_job(session, tmp_path, "dossier", {"cadre": own_cadre.code})
+    index = client.get("/bao-cao/").get_data(as_text=True)
+    for job_id in (ours, our_dossier):
+        assert f"/bao-cao/viec/{job_id}" in index
+        assert client.get(f"/bao-cao/viec/{job_id}").status_code == 200
+        assert client.get(f"/bao-cao/tai/{job_id}/docx").status_code == 200
+    for job_id in (theirs, province, their_dossier):
+        assert job_id not in index
+        assert client.get(f"/bao-cao/viec/{job_id}").status_code == 404
+        assert client.get(f"/bao-cao/tai/{job_id}/docx").status_code == 404
+        assert client.post(f"/bao-cao/viec/{job_id}/dung").status_code == 404
+    # the province's officer sees them all
+    board = signed_in(secure_app, users["org_board"]).get("/bao-cao/").get_data(as_text=True)
+    assert all(job_id in board for job_id in (theirs, province, their_dossier, ours, our_dossier))
+
+
+def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_units(commune_officer, secure_app,
+                                                                                    engine, database_url):
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from quyhoach.services import jobs, rotation
+    from tests.reports.test_decision import wait_run
+
+    jobs._engines.put(database_url, engine)
+    runner = jobs.ThreadRunner(database_url)
+    mine, other = commune_officer["mine"], commune_officer["other"]
+    made = {}
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            for key, codes in (("mine", [mine.code]), ("other", [other.code]), ("province", [])):
+                scenario = rotation.create(session, name=f"Phương án {key}", rotation_date=dt.date(2026, 12, 1),
+                                           settings=rotation.ScenarioSettings(unit_codes=codes, time_limit=3))
+                session.commit()
+                made[key] = (scenario.id, rotation.start_solve(session, runner, scenario).id)
+        for _scenario_id, run_id in made.values():
+            assert wait_run(engine, run_id).status == "done"
+    finally:
+        runner.pool.shutdown(wait=True)
+    held = _Held()
+    secure_app.extensions["quyhoach.jobs"] = held
+    client = commune_officer["client"]
+    index = client.get("/bao-cao/").get_data(as_text=True)
+    picker = re.search(r'<select name="phuong_an" required>(.*?)</select>', index, re.S).group(1)
+    assert f'value="{made["mine"][0]}"' in picker
+    assert f'value="{made["other"][0]}"' not in picker and f'value="{made["province"][0]}"' not in picker
+    page = client.get(f"/bao-cao/quyet-dinh?phuong_an={made['mine'][0]}")
+    assert page.status_code == 200 and "DỰ THẢO" in page.get_data(as_text=True)
+    for key in ("other", "province"):
+        scenario_id, run_id = made[key]
+        assert client.get(f"/bao-cao/quyet-dinh?phuong_an={scenario_id}").status_code == 404
+        assert client.get(f"/bao-cao/quyet-dinh?phuong_an={scenario_id}&lan_giai={run_id}").status_code == 404
+        assert client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": scenario_id}).status_code == 404
+    assert client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": "999"}).status_code == 404
+    assert held.jobs == []
+    assert client.post("/bao-cao/tao", data={"loai": "scenario-decision",
+                                             "phuong_an": made["mine"][0]}).status_code == 302
+    assert len(held.jobs) == 1

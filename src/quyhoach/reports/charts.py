@@ -225,7 +225,7 @@ _GRAPH_CSS = (
 )
 
 
-GRAPH_SLICE_PX = 720    # a landscape A4 page holds about this much of the graph at full width
+GRAPH_SLICE_PX = 800    # a landscape A4 page holds about 840 px of the graph at full width
 
 
 def _styled(svg: str, suffix: str = "") -> str:

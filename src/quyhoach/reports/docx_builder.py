@@ -96,11 +96,11 @@ def _para(doc_or_cell, text: str = "", *, bold: bool = False, italic: bool = Fal
 
 def _draft_mark(doc) -> None:
     """"DỰ THẢO" in a box at the top right, above the heading, for a paper not yet decided."""
-    paragraph = _para(doc, "DỰ THẢO", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=2)
+    paragraph = _para(doc, "DỰ THẢO", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
     borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="2" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right"))
     paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pBdr {nsdecls("w")}>{borders}</w:pBdr>'))
-    paragraph.paragraph_format.left_indent = Cm(13.6)
+    paragraph.paragraph_format.left_indent = Cm(13.4)
 
 
 def _heading_block(doc, h: Heading) -> None:
@@ -629,7 +629,7 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
           align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     if report.moves:
         _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Loại", "Phù hợp", "Phát triển", "Lý do"],
-               [0.9, 4.4, 5.0, 5.0, 2.3, 1.3, 1.4, 6.4], [move_cells(m) for m in report.moves], size=9,
+               [0.9, 3.8, 4.4, 4.4, 2.2, 1.3, 1.5, 8.2], [move_cells(m) for m in report.moves], size=9,
                aligns=["right", "left", "left", "left", "left", "right", "right", "left"])
     else:
         _para(doc, "Phương án không có lượt điều động nào.", italic=True)
