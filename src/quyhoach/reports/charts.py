@@ -252,7 +252,9 @@ def rotation_graph(svg: str, title: str) -> Chart:
             part = svg_window(svg, top, bottom)
             slices.append(Chart(f"rotation-graph-{number}", f"{title} ({number}/{len(windows)})",
                                 _styled(part, f"-{number}"), graph_png(part), 25.0))
-    return Chart("rotation-graph", title, _styled(svg), graph_png(svg), 25.0, slices)
+    # cut in slices, the whole drawing's PNG is never placed: its first slice stands for it
+    png = slices[0].png if slices else graph_png(svg)
+    return Chart("rotation-graph", title, _styled(svg), png, 25.0, slices)
 
 
 _NS = "{http://www.w3.org/2000/svg}"

@@ -578,7 +578,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
 
     progress(0.1, "Đọc phương án và các phương án so sánh")
     problem_data = run.problem or {}
-    problem = rotation.problem_of(run)
+    weights, rules = _frozen_numbers(problem_data)
     plan = run.plan
     children = list(session.exec(select(Scenario.id).where(Scenario.parent_id == scenario.id)).all())
     others = session.exec(select(SolveRun.id).where(SolveRun.status == "done", SolveRun.id != run.id,
@@ -655,7 +655,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
 
     rule_set = session.exec(select(RuleSet).where(RuleSet.code == run.rule_set)).first()
     rule_set_name = rule_set.legal_basis if rule_set else ""
-    weights = [(WEIGHT_WORDS.get(name, (name, ""))[0], int(getattr(problem.weights, name)),
+    weights = [(WEIGHT_WORDS.get(name, (name, ""))[0], int(getattr(weights, name)),
                 WEIGHT_WORDS.get(name, ("", ""))[1]) for name in ("fit", "development", "structure", "moves", "baseline")]
     settings_words = _settings_words(adoption.settings if adoption else scenario.settings, units)
 
@@ -703,7 +703,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         decision_no=nfc(adoption.decision_no) if adoption else "", adopted_on=adoption.adopted_on if adoption else None,
         adopted_by=nfc(adoption.actor or "") if adoption else "", note=nfc(adoption.note or "") if adoption else "",
         run_id=run.id, run_label=nfc(run.label or ""), data_stamp=run.data_stamp, rule_set_code=run.rule_set,
-        rule_set_name=nfc(rule_set_name), rules=_rules_words(problem.rules, run.rule_set, nfc(rule_set_name)),
+        rule_set_name=nfc(rule_set_name), rules=_rules_words(rules, run.rule_set, nfc(rule_set_name)),
         weights=weights, settings=settings_words, plan=chosen, alternatives=alternatives,
         alternatives_left_out=max(0, len(others) - len(shown)), term_names=comparison.term_names, moves=moves,
         chains=chains, targets=targets, levels=levels, summary=[nfc(s) for s in summary],
@@ -711,6 +711,21 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         warnings=[nfc(w) for w in plan.get("warnings", [])],
         charts={"graph": graph, "structure": structure_chart}, on=world.on,
     )
+
+
+def _frozen_numbers(problem: dict):
+    """The weights and the rule set's numbers a run was solved under, from its frozen
+    problem as stored (fields at their default are left out there: the solver's defaults
+    fill them). Read without the strict reader, which costs ~1 s on a province's problem."""
+    import dataclasses
+
+    import solver
+
+    def made(cls, data):
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+
+    return made(solver.Weights, problem.get("weights")), made(solver.Rules, problem.get("rules"))
 
 
 def _graph_order(plan: dict) -> dict[frozenset, int]:
