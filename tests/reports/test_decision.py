@@ -192,6 +192,12 @@ def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, ru
     assert draft.draft and draft.heading.draft and draft.heading.kind == "TỜ TRÌNH" and "TTr/BTCTU" in draft.heading.number
     assert draft.run_id == made["runs"][1]        # the latest plan of the scenario
     assert draft.plan.relation == "Phương án đề nghị" and not draft.decision_no
+    # that plan moves nobody (moves priced at 200): every document still says so plainly
+    assert draft.moves == [] and draft.chains == [] and draft.charts["graph"].svg == ""
+    empty = Document(io.BytesIO(docx_builder.scenario_decision(draft)))
+    assert "Phương án không có lượt điều động nào." in "\n".join(p.text for p in empty.paragraphs)
+    book = load_workbook(io.BytesIO(xlsx_builder.scenario_decision(draft)))
+    assert book["Các lượt điều động"].max_row == 1
     chosen = gather.scenario_decision(session, world, made["scenario"], made["runs"][0])
     assert chosen.run_id == made["runs"][0]
     doc = Document(io.BytesIO(docx_builder.scenario_decision(chosen)))
@@ -269,3 +275,23 @@ def test_a_tall_graph_is_cut_between_its_lines_into_page_high_slices(app):
     assert sorted(set(captions), key=int) == [str(n) for n in range(1, 25)]   # every cycle in some slice
     # each slice's marker id is its own: several slices on one page keep their arrows
     assert len({re.search(r'marker id="([^"]+)"', p.svg).group(1) for p in chart.slices}) == len(chart.slices)
+
+
+@pytest.mark.slow
+def test_libreoffice_opens_the_decision_docx_and_poppler_renders_the_graph_page(report, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
+        pytest.skip("libreoffice or poppler not installed")
+    source = tmp_path / "quyet-dinh.docx"
+    source.write_bytes(docx_builder.scenario_decision(report))
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=240)
+    pdf = (tmp_path / "quyet-dinh.pdf").read_bytes()
+    text = _flat(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode())
+    assert DECISION in text and "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN" in text
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "quyet-dinh.pdf"), str(tmp_path / "trang")],
+                   check=True, timeout=120)
+    pages = sorted(tmp_path.glob("trang*.png"))
+    assert len(pages) >= 3
+    last = pages[-1]      # the graph's page: landscape, and not blank
+    assert last.stat().st_size > 2000 and last.read_bytes()[:4] == b"\x89PNG"

@@ -595,7 +595,8 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
                            f"{row.after} ({_pct(row.after_share)})", _signed(change) if change else "0"])
     _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.4, 3.9, 1.7, 2.3, 2.3, 1.9],
            level_rows, size=10, aligns=["left", "left", "right", "right", "right", "right"])
-    _picture(doc, report.charts["structure"])
+    if "structure" in report.charts:
+        _picture(doc, report.charts["structure"])
     _sub_title(doc, "2. Theo chỉ tiêu của từng đơn vị")
     if report.targets:
         rows, colors = [], {}

@@ -650,8 +650,10 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                row.before_share, row.after_share,
                                f"{row.before}/{row.seats} → {row.after}/{row.seats}", shares.get(row.attribute))
             for row in levels if row.before or row.after or row.attribute in shares]
-    structure_chart = charts.structure_before_after(
-        bars, "Cơ cấu lãnh đạo các vị trí trong phương án, trước và sau (vạch đen: chỉ tiêu tối thiểu của mỗi đơn vị)")
+    drawn = {"graph": graph}
+    if bars:
+        drawn["structure"] = charts.structure_before_after(
+            bars, "Cơ cấu lãnh đạo các vị trí trong phương án, trước và sau (vạch đen: chỉ tiêu tối thiểu của mỗi đơn vị)")
 
     rule_set = session.exec(select(RuleSet).where(RuleSet.code == run.rule_set)).first()
     rule_set_name = rule_set.legal_basis if rule_set else ""
@@ -709,7 +711,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         chains=chains, targets=targets, levels=levels, summary=[nfc(s) for s in summary],
         closing=[nfc(s) for s in closing],
         warnings=[nfc(w) for w in plan.get("warnings", [])],
-        charts={"graph": graph, "structure": structure_chart}, on=world.on,
+        charts=drawn, on=world.on,
     )
 
 
