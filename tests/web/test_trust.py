@@ -353,3 +353,21 @@ def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_
     assert client.post("/bao-cao/tao", data={"loai": "scenario-decision",
                                              "phuong_an": made["mine"][0]}).status_code == 302
     assert len(held.jobs) == 1
+
+
+def test_a_commune_officer_works_only_on_scenarios_of_their_commune(commune_officer, session):
+    import datetime as dt
+
+    from quyhoach.services import rotation
+
+    mine = rotation.create(session, name="Xã của tôi", rotation_date=dt.date(2026, 12, 1),
+                           settings=rotation.ScenarioSettings(unit_codes=[commune_officer["mine"].code]))
+    province = rotation.create(session, name="Toàn tỉnh", rotation_date=dt.date(2026, 12, 1),
+                               settings=rotation.ScenarioSettings())
+    session.commit()
+    client = commune_officer["client"]
+    listing = client.get("/luan-chuyen/").get_data(as_text=True)
+    assert f"/luan-chuyen/{mine.id}\"" in listing and f"/luan-chuyen/{province.id}\"" not in listing
+    assert client.get(f"/luan-chuyen/{mine.id}").status_code == 200
+    assert client.get(f"/luan-chuyen/{province.id}").status_code == 404
+    assert client.post(f"/luan-chuyen/{province.id}/giai").status_code == 404

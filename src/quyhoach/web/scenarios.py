@@ -19,12 +19,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlmodel import select
 
-from quyhoach.db.models import Adoption, Cadre, Job, PoolEvent, RuleSet, Scenario, SolveRun
+from quyhoach.db.models import Adoption, Cadre, Job, PoolEvent, RuleSet, Scenario, SolveRun, Unit
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.services import jobs, queries, rotation
 from quyhoach.services import scenario_views as views
 from quyhoach.services import world as world_service
 from quyhoach.web import htmx
+from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.filters import _number
 
@@ -99,8 +100,23 @@ def _runner():
     return current_app.extensions["quyhoach.jobs"]
 
 
+def _in_scope(scenario: Scenario | None) -> bool:
+    """A user scoped to a unit works only on scenarios whose units in play are all theirs
+    (a province-wide scenario is outside every commune's jurisdiction)."""
+    allowed = scope_unit_ids()
+    if allowed is None or scenario is None:
+        return True
+    codes = (scenario.settings or {}).get("unit_codes") or []
+    if not codes:
+        return False
+    ids = session().exec(select(Unit.id).where(Unit.code.in_(codes))).all()
+    return len(ids) == len(set(codes)) and all(i in allowed for i in ids)
+
+
 def _scenario(scenario_id: int) -> Scenario:
     scenario = session().get(Scenario, scenario_id)
+    if scenario is not None and not _in_scope(scenario):
+        scenario = None
     if scenario is None:
         abort(404, description=gettext("Không tìm thấy phương án số %(id)s.", id=scenario_id))
     return scenario
@@ -109,6 +125,8 @@ def _scenario(scenario_id: int) -> Scenario:
 def _run(run_id: int) -> SolveRun:
     # The frozen problem (~3 MB for a province) is read only where a page needs it.
     run = session().get(SolveRun, run_id, options=[_defer_problem()])
+    if run is not None and not _in_scope(session().get(Scenario, run.scenario_id)):
+        run = None
     if run is None:
         abort(404, description=gettext("Không tìm thấy lần giải số %(id)s.", id=run_id))
     return run
@@ -229,7 +247,7 @@ def _defer_problem():
 
 @bp.get("/")
 def index():
-    scenarios = session().exec(select(Scenario).order_by(Scenario.id.desc())).all()
+    scenarios = [s for s in session().exec(select(Scenario).order_by(Scenario.id.desc())).all() if _in_scope(s)]
     last = _last_runs([s.id for s in scenarios])
     done_runs = session().exec(select(SolveRun.id, SolveRun.scenario_id, SolveRun.label, SolveRun.objective,
                                       SolveRun.moves).where(SolveRun.status == "done").order_by(SolveRun.id.desc())).all()
@@ -700,6 +718,8 @@ def compare():
         except ValueError:
             abort(400, description=gettext("Mã lần giải không hợp lệ: %(value)s", value=value))
     ids = list(dict.fromkeys(ids))
+    for run_id in ids:
+        _run(run_id)  # 404 for a run outside the user's jurisdiction
     if not 2 <= len(ids) <= 4:
         return make_response(render_template("scenarios/compare.html", c=None,
                                              error=gettext("Chọn từ 2 đến 4 phương án đã giải để so sánh.")), 422)
