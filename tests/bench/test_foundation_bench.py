@@ -19,6 +19,21 @@ from quyhoach.services import demo, importer, reference
 from tests.files import CADRES, CADRES_HEADER, TITLES, UNITS, csv_bytes
 
 
+def signed_in_client(app, engine):
+    """A client signed in as an officer: the page is measured with the access checks on."""
+    from quyhoach.db.models import User
+    from quyhoach.services import auth as auth_service
+
+    with Session(engine) as session:
+        if session.exec(select(User).where(User.username == "bench")).one_or_none() is None:
+            auth_service.create_user(session, username="bench", full_name="Đo hiệu năng", password="benchmark-2026",
+                                     role="org_board")
+            session.commit()
+    client = app.test_client()
+    assert client.post("/dang-nhap", data={"username": "bench", "password": "benchmark-2026"}).status_code == 302
+    return client
+
+
 def _fresh_engine(path):
     engine = make_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
@@ -84,8 +99,9 @@ def test_import_10000_rows(benchmark, tmp_path):
 
 
 def test_dossier_page(benchmark, demo_engine, tmp_path):
-    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b"})
-    client = app.test_client()
+    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b",
+                      "WTF_CSRF_ENABLED": False})
+    client = signed_in_client(app, demo_engine)
     with Session(demo_engine) as session:
         # the cadre with the longest evaluation history
         code = session.exec(

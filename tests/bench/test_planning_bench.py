@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel
 from quyhoach import create_app
 from quyhoach.db.engine import make_engine
 from quyhoach.services import demo, planning, reference, world
+from tests.bench.test_foundation_bench import signed_in_client
 
 ON = dt.date(2026, 1, 15)
 
@@ -44,8 +45,9 @@ def test_check_all_pools_of_the_province(benchmark, demo_engine):
 
 
 def test_pool_page(benchmark, demo_engine, tmp_path):
-    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b"})
-    client = app.test_client()
+    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b",
+                      "WTF_CSRF_ENABLED": False})
+    client = signed_in_client(app, demo_engine)
     with Session(demo_engine) as session:
         facts = world.build(session)
     # the fullest pool of the highest title
