@@ -3,7 +3,6 @@ nothing written on refusal. Hypothesis generates the input."""
 
 from __future__ import annotations
 
-import io
 import string
 
 import sqlalchemy as sa

@@ -8,56 +8,21 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from quyhoach import create_app
-from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Cadre, Evaluation
-from quyhoach.services import demo, importer, reference
+from quyhoach.services import demo, importer
+from tests.bench.conftest import fresh_engine, signed_in_client
 from tests.files import CADRES, CADRES_HEADER, TITLES, UNITS, csv_bytes
-
-
-def signed_in_client(app, engine):
-    """A client signed in as an officer: the page is measured with the access checks on."""
-    from quyhoach.db.models import User
-    from quyhoach.services import auth as auth_service
-
-    with Session(engine) as session:
-        if session.exec(select(User).where(User.username == "bench")).one_or_none() is None:
-            auth_service.create_user(session, username="bench", full_name="Đo hiệu năng", password="benchmark-2026",
-                                     role="org_board")
-            session.commit()
-    client = app.test_client()
-    assert client.post("/dang-nhap", data={"username": "bench", "password": "benchmark-2026"}).status_code == 302
-    return client
-
-
-def _fresh_engine(path):
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        reference.ensure(session)
-        session.commit()
-    return engine
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory):
-    engine = _fresh_engine(tmp_path_factory.mktemp("bench") / "demo.db")
-    with Session(engine) as session:
-        assert demo.load(session, demo.DEMO).ok
-        session.commit()
-    yield engine
-    engine.dispose()
 
 
 def test_load_demo_province(benchmark, tmp_path):
     counter = iter(range(100))
 
     def setup():
-        return (_fresh_engine(tmp_path / f"load{next(counter)}.db"),), {}
+        return (fresh_engine(tmp_path / f"load{next(counter)}.db"),), {}
 
     def load(engine):
         with Session(engine) as session:
@@ -81,7 +46,7 @@ def test_import_10000_rows(benchmark, tmp_path):
     counter = iter(range(100))
 
     def setup():
-        engine = _fresh_engine(tmp_path / f"imp{next(counter)}.db")
+        engine = fresh_engine(tmp_path / f"imp{next(counter)}.db")
         with Session(engine) as session:
             for kind, lines in (("units", UNITS), ("titles", TITLES), ("cadres", CADRES)):
                 assert importer.run(session, kind, csv_bytes(lines), f"{kind}.csv").ok

@@ -8,27 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from quyhoach import create_app
-from quyhoach.db.engine import make_engine
-from quyhoach.services import demo, planning, reference, world
-from tests.bench.test_foundation_bench import signed_in_client
+from quyhoach.services import planning, world
+from tests.bench.conftest import signed_in_client
 
 ON = dt.date(2026, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('plan') / 'demo.db'}")
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        reference.ensure(session)
-        assert demo.load(session, demo.DEMO).ok
-        session.commit()
-    yield engine
-    engine.dispose()
 
 
 def test_check_all_pools_of_the_province(benchmark, demo_engine):

@@ -4,24 +4,11 @@ database to the three files. Target (issue 6): ≤ 10 s."""
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from quyhoach import create_app, reports
-from quyhoach.db.engine import make_engine
 from quyhoach.reports import pdf_builder
-from quyhoach.services import demo, reference, world
-
-
-@pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'demo.db'}")
-    SQLModel.metadata.create_all(engine)
-    with Session(engine) as session:
-        reference.ensure(session)
-        assert demo.load(session, demo.DEMO).ok
-        session.commit()
-    yield engine
-    engine.dispose()
+from quyhoach.services import world
 
 
 def test_whole_province_term_planning_report(benchmark, demo_engine, tmp_path):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Cadre, Discipline, Pool, PoolEntry
+from quyhoach.db.models import Cadre, Discipline, PoolEntry
 
 pytestmark = pytest.mark.browser
 

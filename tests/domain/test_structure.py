@@ -20,7 +20,7 @@ from quyhoach.domain.structure import (
     suggestion_score,
 )
 
-from tests.domain.fact_builders import NEXT_TERM, ON, born_aged, cadre, pool, rules, title
+from tests.domain.fact_builders import ON, born_aged, pool, rules, title
 
 RULES = rules()
 HEAD = title(1, "Giám đốc Sở Xây dựng", 200, is_head=True, code="SXD-GD", unit_code="SXD", locality_code="T01")

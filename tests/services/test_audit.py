@@ -4,7 +4,7 @@ chain shows any tampering."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from quyhoach.db.models import AuditEntry
 from quyhoach.services import audit, importer

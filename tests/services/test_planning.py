@@ -97,7 +97,6 @@ def test_reason_is_required_and_stale_forms_are_refused(session, province):
 
 def test_a_full_pool_takes_no_one_more(session, province):
     pool_id = province["pool"].id
-    deputy_title = province["an"]  # noqa: F841 - readability
     for code in ("CB1", "CB2", "CB5"):
         pools.add_entry(session, pool_id, code, reason="Nghị quyết 12-NQ/TU", on=ON)
         session.commit()

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import Session, select
 
 import solver
-from quyhoach.db.models import Adoption, PoolEntry, PoolEvent, Posting, Scenario, SolveRun
-from quyhoach.services import demo, jobs, rotation, stamp, world as world_service
+from quyhoach.db.models import PoolEvent, Posting, Scenario, SolveRun
+from quyhoach.services import demo, jobs, rotation, world as world_service
 
 DATE = dt.date(2026, 12, 1)
 
@@ -175,7 +175,7 @@ def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, runner):
 
 
 def test_a_solve_whose_worker_died_is_marked_failed_with_no_plan(small):
-    from quyhoach.db.models import Job, utcnow
+    from quyhoach.db.models import utcnow
 
     with Session(small, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Mất tiến trình", rotation_date=DATE,

@@ -9,7 +9,7 @@ Organization Board can edit the parameters marked unconfirmed).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 PLANNING = "planning"

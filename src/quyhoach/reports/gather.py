@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Ballot, Cadre, Ethnicity, PoolEntry, Posting, Title, Unit
+from quyhoach.db.models import Ballot, Cadre, Ethnicity, Posting, Title
 from quyhoach.domain import structure, vocab
 from quyhoach.domain.dates import age_on, format_date
 from quyhoach.domain.eligibility import percent

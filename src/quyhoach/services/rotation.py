@@ -293,7 +293,6 @@ def build_problem(world: World, settings: ScenarioSettings, rotation_date: dt.da
     by_tier: dict[int, list[str]] = {}
     for post in posts:
         by_tier.setdefault(post.rank, []).append(post.id)
-    code_of = {c.id: c.code for c in world.cadres.values()}
     seen: set[tuple[str, str]] = set()
 
     def propose(cadre_id: int, post_id: str, reason: str) -> None:

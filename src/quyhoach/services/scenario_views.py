@@ -11,15 +11,12 @@ problem, once per process.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import sqlalchemy as sa
-from markupsafe import Markup, escape
 from sqlmodel import Session, select
 
 import solver

@@ -19,7 +19,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlmodel import select
 
-from quyhoach.db.models import Adoption, Cadre, Job, PoolEvent, RuleSet, Scenario, SolveRun, Unit
+from quyhoach.db.models import Adoption, Job, PoolEvent, RuleSet, Scenario, SolveRun, Unit
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.services import jobs, queries, rotation
 from quyhoach.services import scenario_views as views
