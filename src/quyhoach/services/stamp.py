@@ -15,7 +15,7 @@ def bump(session: Session) -> None:
     result = session.execute(sa.update(DataStamp).where(DataStamp.id == 1).values(counter=DataStamp.counter + 1))
     if result.rowcount == 0:
         # A random start, so a database emptied and refilled never repeats a stamp.
-        session.add(DataStamp(id=1, counter=secrets.randbelow(2**52) + 1))
+        session.add(DataStamp(id=1, counter=secrets.randbelow(2**30) + 1))  # fits a 32-bit INTEGER
         session.flush()
 
 
