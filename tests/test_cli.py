@@ -49,7 +49,15 @@ def test_demo_small_then_export(runner, tmp_path, session):
     assert sheet.max_row == cadres + 1
 
 
-def test_db_upgrade_reports_the_revision(runner, app):
+def test_db_upgrade_creates_the_schema_and_reports_the_revision(tmp_path):
+    from quyhoach import create_app
     from quyhoach.db import migrate
 
-    assert migrate.head_revision() is not None
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}", "INSTANCE_PATH": str(tmp_path),
+                      "SECRET_KEY": "t"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert migrate.head_revision() in result.output
+    engine = app.extensions["quyhoach.engine"]
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert "cadre" in sa.inspect(engine).get_table_names()

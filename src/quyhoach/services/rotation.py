@@ -770,15 +770,6 @@ def compare_holders(problem: solver.Problem, plans: list[solver.Plan]) -> dict[s
     return moved
 
 
-def structure_rows(plan: solver.Plan) -> list[solver.StructureFigure]:
-    return sorted(plan.structure, key=lambda s: (s.scope, s.attribute))
-
-
-def shares(figure: solver.StructureFigure) -> tuple[float, float]:
-    seats = max(1, figure.seats)
-    return figure.before / seats, figure.after / seats
-
-
 __all__ = [
     "BuiltProblem", "RELAXABLE", "SWEEPABLE", "ScenarioError", "ScenarioSettings", "TargetSetting", "adopt",
     "build_problem", "compare_holders", "copy", "create", "plan_of", "problem_of", "relax", "start_solve",
