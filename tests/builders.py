@@ -28,7 +28,7 @@ from quyhoach.db.models import (
     Unit,
 )
 from quyhoach.domain.text import fold, nfc
-from quyhoach.services.cadres import derived_fields
+from quyhoach.services.records.cadres import derived_fields
 
 _serial = itertools.count(1)
 

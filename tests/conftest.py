@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 from quyhoach import create_app
 from quyhoach.db import models  # noqa: F401 - registers the tables
 from quyhoach.db.engine import make_engine
-from quyhoach.services import reference
+from quyhoach.services.records import reference
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -53,7 +53,7 @@ def _schema(database_url):
 
 @pytest.fixture
 def engine(_schema) -> sa.Engine:
-    from quyhoach.services import world
+    from quyhoach.services.planning import world
 
     world.clear_cache()
     _reset(_schema)

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlmodel import select
 
 from quyhoach.db.models import AuditEntry, Cadre, Evaluation, Unit
-from quyhoach.services import importer
-from quyhoach.services.tabular import SHEETS
+from quyhoach.services.records import importer
+from quyhoach.services.records.tabular import SHEETS
 from tests.files import CADRES, TITLES, UNITS, csv_bytes
 
 NASTY = ["<script>alert(1)</script>", "'; DROP TABLE cadre;--", '"quoted"', "Robert'); --", "\x00", "\u202e",

@@ -193,7 +193,7 @@ def test_english_reaches_vocabulary_labels_and_handler_messages(client, session)
 
 
 def test_import_list_titles_are_extracted(extracted):
-    from quyhoach.services.tabular import SHEETS
+    from quyhoach.services.records.tabular import SHEETS
 
     ids = {_forms(m.id)[0] for m in extracted if m.id}
     assert {sheet.title for sheet in SHEETS.values()} <= ids

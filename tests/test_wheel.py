@@ -43,7 +43,7 @@ assert pathlib.Path(quyhoach.__file__).is_relative_to({str(site)!r}), quyhoach._
 from quyhoach import create_app
 from quyhoach.db import migrate
 from quyhoach.db.engine import transaction
-from quyhoach.services import demo, reference
+from quyhoach.services.records import demo, reference
 app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path}/w.db", "INSTANCE_PATH": "{tmp_path}",
                   "WTF_CSRF_ENABLED": False}})
 engine = app.extensions["quyhoach.engine"]

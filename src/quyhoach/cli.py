@@ -24,7 +24,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quyhoach.db.engine import transaction
-from quyhoach.services.tabular import LOAD_ORDER
+from quyhoach.services.records.tabular import LOAD_ORDER
 
 
 def _engine():
@@ -42,7 +42,7 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Create or migrate the schema, then make sure the reference data is there."""
     from quyhoach.db import migrate
-    from quyhoach.services import reference
+    from quyhoach.services.records import reference
 
     migrate.upgrade(_engine(), revision)
     with transaction(_engine()) as session:
@@ -73,7 +73,7 @@ def db_current() -> None:
 @click.option("--if-empty", is_flag=True, help="do nothing when cadres are already loaded")
 @with_appcontext
 def demo(small: bool, if_empty: bool) -> None:
-    from quyhoach.services import demo as demo_service
+    from quyhoach.services.records import demo as demo_service
 
     started = time.perf_counter()
     with transaction(_engine()) as session:
@@ -98,7 +98,7 @@ def demo(small: bool, if_empty: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @with_appcontext
 def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
-    from quyhoach.services import importer
+    from quyhoach.services.records import importer
 
     with transaction(_engine()) as session:
         result = importer.run(session, kind, path.read_bytes(), path.name, dry_run=dry_run)
@@ -119,7 +119,7 @@ def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(kind: str, path: Path) -> None:
-    from quyhoach.services import exporter
+    from quyhoach.services.records import exporter
 
     with transaction(_engine()) as session:
         data = exporter.export(session, kind, path.suffix.lower().lstrip("."))
@@ -152,7 +152,7 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
 
     from quyhoach.db.models import Unit
     from quyhoach.domain.dates import format_date, parse_date
-    from quyhoach.services import planning, world as world_service
+    from quyhoach.services.planning import judging as planning, world as world_service
 
     on = parse_date(on_text) if on_text else None
     with Session(_engine()) as session:
@@ -214,7 +214,8 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
         from sqlmodel import Session
 
         from quyhoach.db.models import Scenario
-        from quyhoach.services import rotation, world as world_service
+        from quyhoach.services import rotation
+        from quyhoach.services.planning import world as world_service
 
         with Session(_engine()) as session:
             scenario = session.get(Scenario, scenario_id)
@@ -256,7 +257,7 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
 @click.option("--burst", is_flag=True, help="stop when the queue is empty")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    from quyhoach.services import jobs
+    from quyhoach.services.platform import jobs
 
     runner = current_app.extensions["quyhoach.jobs"]
     if not isinstance(runner, jobs.RQRunner):
@@ -281,7 +282,7 @@ def audit_verify() -> None:
     """Check the hash chain of the audit log from the first entry to the last."""
     from sqlmodel import Session
 
-    from quyhoach.services import audit
+    from quyhoach.services.platform import audit
 
     with Session(_engine()) as session:
         result = audit.verify(session)
@@ -306,7 +307,7 @@ def user_group() -> None:
 @with_appcontext
 def user_create(username: str, full_name: str, role: str, unit_code: str | None, password: str) -> None:
     """Create a user (the first admin is made this way)."""
-    from quyhoach.services import audit, auth
+    from quyhoach.services.platform import audit, auth
 
     with transaction(_engine()) as session:
         try:
@@ -323,7 +324,7 @@ def user_create(username: str, full_name: str, role: str, unit_code: str | None,
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def backup_command(path: Path) -> None:
-    from quyhoach.services import backup
+    from quyhoach.services.platform import backup
 
     try:
         backup.backup(_engine(), path)
@@ -338,7 +339,7 @@ def backup_command(path: Path) -> None:
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
     from quyhoach.db import migrate
-    from quyhoach.services import backup
+    from quyhoach.services.platform import backup
 
     if not yes:
         click.confirm("Khôi phục sẽ thay toàn bộ dữ liệu hiện tại (bản hiện tại được giữ lại *.before-restore). "
@@ -362,7 +363,7 @@ def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
 
     from quyhoach import reports
     from quyhoach.reports import gather
-    from quyhoach.services import world as world_service
+    from quyhoach.services.planning import world as world_service
 
     with Session(_engine()) as session:
         try:

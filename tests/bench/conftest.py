@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.engine import make_engine
-from quyhoach.services import demo, reference
+from quyhoach.services.records import demo, reference
 
 
 def fresh_engine(path):
@@ -32,7 +32,7 @@ def demo_engine(tmp_path_factory):
 def signed_in_client(app, engine):
     """A client signed in as an officer: pages are measured with the access checks on."""
     from quyhoach.db.models import User
-    from quyhoach.services import auth as auth_service
+    from quyhoach.services.platform import auth as auth_service
 
     with Session(engine) as session:
         if session.exec(select(User).where(User.username == "bench")).one_or_none() is None:

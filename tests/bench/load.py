@@ -131,7 +131,7 @@ def main() -> int:
                     break
                 except Exception:
                     time.sleep(0.2)
-            from quyhoach.services.demo import DEMO_PASSWORD
+            from quyhoach.services.records.demo import DEMO_PASSWORD
 
             first = sign_in(base, "bantochuc", DEMO_PASSWORD)
             found = targets(base, first)

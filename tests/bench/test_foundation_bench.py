@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from quyhoach import create_app
 from quyhoach.db.models import Cadre, Evaluation
-from quyhoach.services import demo, importer
+from quyhoach.services.records import demo, importer
 from tests.bench.conftest import fresh_engine, signed_in_client
 from tests.files import CADRES, CADRES_HEADER, TITLES, UNITS, csv_bytes
 

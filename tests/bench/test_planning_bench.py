@@ -11,7 +11,7 @@ import datetime as dt
 from sqlmodel import Session
 
 from quyhoach import create_app
-from quyhoach.services import planning, world
+from quyhoach.services.planning import judging as planning, world
 from tests.bench.conftest import signed_in_client
 
 ON = dt.date(2026, 1, 15)

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from quyhoach import create_app, reports
 from quyhoach.reports import pdf_builder
-from quyhoach.services import world
+from quyhoach.services.planning import world
 
 
 def test_whole_province_term_planning_report(benchmark, demo_engine, tmp_path):

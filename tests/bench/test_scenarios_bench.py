@@ -21,8 +21,11 @@ import solver
 from quyhoach import create_app
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import SolveRun
-from quyhoach.services import demo, jobs, reference, rotation
-from quyhoach.services import scenario_views as views
+from quyhoach.services.records import demo
+from quyhoach.services.platform import jobs
+from quyhoach.services.records import reference
+from quyhoach.services import rotation
+from quyhoach.services.rotation import views
 
 DATE = dt.date(2026, 12, 1)
 USERS, POLLS_PER_USER, LOAD_SECONDS = 20, 40, 60

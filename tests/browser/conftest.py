@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from quyhoach import create_app
-from quyhoach.services import demo
+from quyhoach.services.records import demo
 
 
 def _free_port() -> int:

@@ -20,7 +20,7 @@ def disciplined_member(live_server, engine):
         session.add(Discipline(cadre_id=entry.cadre_id, level="reprimand",
                                decision_date=dt.date.today() - dt.timedelta(days=30),
                                decision_no="99-QĐ/UBKTTU", reason="Vi phạm quy chế làm việc"))
-        from quyhoach.services import stamp
+        from quyhoach.services.platform import stamp
 
         stamp.bump(session)
         session.commit()

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from quyhoach.db import migrate
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Ethnicity, Level, Term
-from quyhoach.services import reference
+from quyhoach.services.records import reference
 
 PG_URL = os.environ.get("QUYHOACH_TEST_DATABASE_URL")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from quyhoach.services import demo, world as world_service
+from quyhoach.services.records import demo
+from quyhoach.services.planning import world as world_service
 
 
 @pytest.fixture

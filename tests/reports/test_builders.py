@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from quyhoach import reports
 from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
-from quyhoach.services import analytics
+from quyhoach.services.evaluations import analytics
 
 
 def _nfc(text: str) -> bool:

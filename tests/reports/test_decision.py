@@ -21,7 +21,9 @@ from sqlmodel import Session
 from quyhoach import reports
 from quyhoach.db.models import Scenario, SolveRun
 from quyhoach.reports import charts, docx_builder, gather, pdf_builder, xlsx_builder
-from quyhoach.services import jobs, rotation, world as world_service
+from quyhoach.services.platform import jobs
+from quyhoach.services import rotation
+from quyhoach.services.planning import world as world_service
 
 DATE = dt.date(2026, 12, 1)
 DECISION = "15-NQ/TU"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from quyhoach.services import analytics, world as world_service
+from quyhoach.services.evaluations import analytics
+from quyhoach.services.planning import world as world_service
 from tests.builders import make_cadre, make_discipline, make_evaluation, make_unit
 
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from quyhoach.db.models import AuditEntry
-from quyhoach.services import audit, importer
+from quyhoach.services.platform import audit
+from quyhoach.services.records import importer
 from tests.files import UNITS, csv_bytes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quyhoach.services import auth
+from quyhoach.services.platform import auth
 
 
 def test_a_user_signs_in_with_the_right_password_only(session):

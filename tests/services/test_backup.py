@@ -9,7 +9,8 @@ from sqlmodel import Session, select
 from quyhoach.db import migrate
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Unit
-from quyhoach.services import backup, importer, reference
+from quyhoach.services.platform import backup
+from quyhoach.services.records import importer, reference
 from tests.files import UNITS, csv_bytes
 
 

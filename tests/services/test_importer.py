@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, Evaluation, Posting, Relation, Title, Unit
-from quyhoach.services import importer
+from quyhoach.services.records import importer
 from tests.files import CADRES, CADRES_HEADER, EVALUATIONS_HEADER, TITLES, UNITS, csv_bytes, xlsx_bytes
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from quyhoach.db.models import Job, utcnow
-from quyhoach.services import jobs
+from quyhoach.services.platform import jobs
 
 REDIS_URL = os.environ.get("QUYHOACH_TEST_REDIS_URL")
 

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolEvent, Term
-from quyhoach.services import planning, pools, world as world_service
+from quyhoach.services.planning import judging as planning, pools, world as world_service
 from tests.builders import make_cadre, make_discipline, make_evaluation, make_title, make_unit
 
 ON = dt.date(2026, 1, 15)  # QĐ 377 in force; the 2026–2031 government term not started yet
@@ -203,7 +203,7 @@ def test_check_command_prints_findings_as_json(runner, session, province):
 
 
 def test_a_new_regulation_rejudges_every_pool_and_lists_what_changes(session, province):
-    from quyhoach.services import rules
+    from quyhoach.services.planning import rulesets as rules
 
     pools.add_entry(session, province["pool"].id, "CB2", reason="Nghị quyết 12-NQ/TU", on=ON)
     session.commit()
@@ -226,7 +226,7 @@ def test_a_new_regulation_rejudges_every_pool_and_lists_what_changes(session, pr
 
 
 def test_only_unconfirmed_parameters_are_editable(session, province):
-    from quyhoach.services import rules
+    from quyhoach.services.planning import rulesets as rules
 
     rules.update_parameter(session, "QD377-2025", "rating_window_years", 5)
     session.commit()
@@ -238,7 +238,7 @@ def test_only_unconfirmed_parameters_are_editable(session, province):
 
 
 def test_a_new_regulation_takes_its_own_numbers(session, province):
-    from quyhoach.services import rules
+    from quyhoach.services.planning import rulesets as rules
 
     rules.create_version(session, "QD377-2025", code="QD400-2027", name="Quy định 400 (thử)",
                          legal_basis="Quy định 400-QĐ/TW", valid_from=dt.date(2027, 1, 1))

@@ -7,8 +7,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from quyhoach.services import queries
-from quyhoach.services.cadres import derived_fields
+from quyhoach.services.records import queries
+from quyhoach.services.records.cadres import derived_fields
 from tests.builders import (
     make_cadre,
     make_evaluation,

@@ -11,7 +11,10 @@ from sqlmodel import Session, select
 
 import solver
 from quyhoach.db.models import PoolEvent, Posting, Scenario, SolveRun
-from quyhoach.services import demo, jobs, rotation, world as world_service
+from quyhoach.services.records import demo
+from quyhoach.services.platform import jobs
+from quyhoach.services import rotation
+from quyhoach.services.planning import world as world_service
 
 DATE = dt.date(2026, 12, 1)
 

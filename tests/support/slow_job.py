@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from quyhoach.services import jobs
+from quyhoach.services.platform import jobs
 
 
 @jobs.handler("test.slow")

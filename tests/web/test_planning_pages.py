@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolEvent, ReviewDecision, RuleSet, Term
-from quyhoach.services import pools
+from quyhoach.services.planning import pools
 from tests.builders import make_cadre, make_evaluation, make_title, make_unit
 
 TODAY = dt.date.today()

@@ -11,7 +11,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from quyhoach.services import demo, jobs
+from quyhoach.services.records import demo
+from quyhoach.services.platform import jobs
 
 
 @pytest.fixture

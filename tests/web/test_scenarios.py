@@ -16,8 +16,10 @@ from sqlmodel import Session, select
 
 import solver
 from quyhoach.db.models import Job, Posting, Scenario, SolveRun
-from quyhoach.services import demo, jobs, rotation
-from quyhoach.services import scenario_views as views
+from quyhoach.services.records import demo
+from quyhoach.services.platform import jobs
+from quyhoach.services import rotation
+from quyhoach.services.rotation import views
 
 DATE = dt.date(2026, 12, 1)
 HX = {"HX-Request": "true"}

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from quyhoach import create_app
-from quyhoach.services import auth
+from quyhoach.services.platform import auth
 from quyhoach.web.auth import permission_for
 
 PASSWORD = "matkhau-2026"
@@ -159,7 +159,7 @@ def commune_officer(secure_app, session, engine):
     from sqlmodel import select
 
     from quyhoach.db.models import Cadre, Posting, Unit
-    from quyhoach.services import demo
+    from quyhoach.services.records import demo
 
     assert demo.load(session, demo.SMALL).ok
     communes = session.exec(select(Unit).where(Unit.code.startswith("XA-")).order_by(Unit.code)).all()
@@ -231,7 +231,7 @@ class _Held:
 
 def _report_job(session, tmp_path, kind: str, params: dict, scope: dict | None = None, done: bool = True):
     """A finished report job with its file on disk, as the report job leaves it."""
-    from quyhoach.services import jobs
+    from quyhoach.services.platform import jobs
 
     folder = tmp_path / "reports" / f"{kind}-{len(list(tmp_path.glob('reports/*')))}"
     folder.mkdir(parents=True)
@@ -261,7 +261,7 @@ def test_a_commune_officer_reports_only_on_their_own_units(commune_officer, secu
     assert held.jobs == []
     own = client.post("/bao-cao/tao", data={"loai": "term-planning"})      # no unit: their own
     assert own.status_code == 302
-    from quyhoach.services import jobs
+    from quyhoach.services.platform import jobs
     from quyhoach.web.db import session as web_session
 
     with secure_app.app_context():
@@ -316,7 +316,8 @@ def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_
 
     from sqlmodel import Session
 
-    from quyhoach.services import jobs, rotation
+    from quyhoach.services.platform import jobs
+    from quyhoach.services import rotation
     from tests.reports.test_decision import wait_run
 
     jobs._engines.put(database_url, engine)

@@ -24,7 +24,7 @@ from typing import Callable
 from sqlmodel import Session
 
 from quyhoach.domain.text import fold
-from quyhoach.services.world import World
+from quyhoach.services.planning.world import World
 
 FORMATS = ("docx", "pdf", "xlsx")
 KINDS = ("term-planning", "dossier", "evaluations", "scenario-decision")
@@ -68,7 +68,7 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
     here (PDF without Pango) is listed in `errors`; the others are made all the same.
     Raises gather.ReportError for an unknown unit, term, cadre or scenario."""
     from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
-    from quyhoach.services import analytics
+    from quyhoach.services.evaluations import analytics
 
     if kind not in KINDS:
         raise gather.ReportError(f"không có loại báo cáo «{kind}»")
@@ -102,7 +102,7 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
     else:
         unit = None
         if params.get("unit"):
-            from quyhoach.services.planning_views import unit_by_code
+            from quyhoach.services.planning.views import unit_by_code
 
             unit = unit_by_code(world, params["unit"])
             if unit is None:

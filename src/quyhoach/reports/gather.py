@@ -25,9 +25,10 @@ from quyhoach.reports.model import (
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PlanTerm, PoolList,
     ScenarioDecisionReport, TargetRow, TermPlanningReport,
 )
-from quyhoach.services import analytics as analytics_service
-from quyhoach.services import planning, planning_views, queries
-from quyhoach.services.world import World
+from quyhoach.services.evaluations import analytics as analytics_service
+from quyhoach.services.planning import judging as planning, views as planning_views
+from quyhoach.services.records import queries
+from quyhoach.services.planning.world import World
 
 Progress = Callable[[float, str], None]
 
@@ -548,7 +549,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     from flask_babel import force_locale
 
     from quyhoach.db.models import Adoption, RuleSet, Scenario, SolveRun
-    from quyhoach.services import rotation, scenario_views
+    from quyhoach.services import rotation
+    from quyhoach.services.rotation import views as scenario_views
 
     try:
         scenario_id = int(scenario_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from sqlmodel import Session
 
-from quyhoach.services import jobs
+from quyhoach.services.platform import jobs
 
 _apps: dict[str, Flask] = {}
 _lock = threading.Lock()
@@ -41,7 +41,7 @@ def _app_for(url: str) -> Flask:
 @jobs.handler("report")
 def make_report(ctx: jobs.JobContext) -> dict:
     from quyhoach import reports
-    from quyhoach.services import world as world_service
+    from quyhoach.services.planning import world as world_service
 
     payload = ctx.payload
     out_dir = Path(payload["out_dir"])

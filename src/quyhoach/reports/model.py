@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quyhoach.domain.findings import Finding
-from quyhoach.services.analytics import Analytics
+from quyhoach.services.evaluations.analytics import Analytics
 
 
 @dataclass

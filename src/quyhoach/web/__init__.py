@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     from . import filters
 
     app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
-    from quyhoach.services import jobs
+    from quyhoach.services.platform import jobs
 
     app.extensions["quyhoach.jobs"] = jobs.make_runner(
         app.config["DATABASE_URL"], app.config.get("REDIS_URL") or None, int(app.config.get("JOB_THREADS") or 1))
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     from . import auth as web_auth
 
     web_auth.init_app(app)
-    from quyhoach.services.auth import ROLES
+    from quyhoach.services.platform.auth import ROLES
 
     app.jinja_env.globals["ROLE_LABELS"] = ROLES
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from quyhoach.db.models import Unit, User
 from quyhoach.domain.dates import DateParseError, parse_date
-from quyhoach.services import audit, auth as auth_service, backup as backup_service
+from quyhoach.services.platform import audit, auth as auth_service, backup as backup_service
 from quyhoach.web.db import engine, session
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-tri")

@@ -18,7 +18,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFProtect
 
 from quyhoach.db.models import User
-from quyhoach.services import audit, auth as auth_service
+from quyhoach.services.platform import audit, auth as auth_service
 from quyhoach.web.db import session as db_session
 
 login_manager = LoginManager()
@@ -103,7 +103,7 @@ def scope_unit_ids() -> set[int] | None:
     if current_user.scope_unit_id is None:
         return None
     if "scope_units" not in g:
-        from quyhoach.services import world as world_service
+        from quyhoach.services.planning import world as world_service
 
         g.scope_units = world_service.cached(db_session()).subtree(current_user.scope_unit_id)
     return g.scope_units

@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext
 
-from quyhoach.services import queries
+from quyhoach.services.records import queries
 from quyhoach.web import htmx
 from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session

@@ -9,8 +9,10 @@ from flask import Blueprint, abort, make_response, render_template, request
 from flask_babel import gettext
 
 from quyhoach.reports import gather, xlsx_builder
-from quyhoach.services import analytics, planning_views, queries
-from quyhoach.services import world as world_service
+from quyhoach.services.evaluations import analytics
+from quyhoach.services.planning import views as planning_views
+from quyhoach.services.records import queries
+from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
 from quyhoach.web.auth import require_in_scope, scope_unit_ids
 from quyhoach.web.db import session

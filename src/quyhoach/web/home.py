@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from werkzeug.exceptions import NotFound
 
-from quyhoach.services import queries
+from quyhoach.services.records import queries
 from quyhoach.web.db import session
 
 bp = Blueprint("home", __name__)

@@ -10,8 +10,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 import io
 
-from quyhoach.services import exporter, importer
-from quyhoach.services.tabular import LOAD_ORDER, SHEETS
+from quyhoach.services.records import exporter, importer
+from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS
 from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session
 

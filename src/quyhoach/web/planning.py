@@ -20,11 +20,10 @@ from quyhoach.db.models import Cadre, PoolEntry
 from quyhoach.domain import eligibility
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.domain.structure import BALLOT_STEPS
-from quyhoach.services import planning, pools, queries
-from quyhoach.services import forecast as forecast_service
-from quyhoach.services import planning_views as views
-from quyhoach.services import world as world_service
-from quyhoach.services.rules import ParameterError
+from quyhoach.services.planning import judging as planning, pools
+from quyhoach.services.records import queries
+from quyhoach.services.planning import forecast as forecast_service, views, world as world_service
+from quyhoach.services.planning.rulesets import ParameterError
 from quyhoach.web import htmx
 from quyhoach.web.auth import in_scope, scope_unit_ids
 from quyhoach.web.db import session

@@ -21,8 +21,10 @@ from sqlmodel import select
 from quyhoach import reports
 from quyhoach.db.models import Job
 from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
-from quyhoach.services import jobs, planning_views, queries
-from quyhoach.services import world as world_service
+from quyhoach.services.platform import jobs
+from quyhoach.services.planning import views as planning_views
+from quyhoach.services.records import queries
+from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
 from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session

@@ -21,9 +21,11 @@ from sqlmodel import select
 
 from quyhoach.db.models import Adoption, Job, PoolEvent, RuleSet, Scenario, SolveRun, Unit
 from quyhoach.domain.dates import DateParseError, parse_date
-from quyhoach.services import jobs, queries, rotation
-from quyhoach.services import scenario_views as views
-from quyhoach.services import world as world_service
+from quyhoach.services.platform import jobs
+from quyhoach.services.records import queries
+from quyhoach.services import rotation
+from quyhoach.services.rotation import views
+from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
 from quyhoach.web.auth import scope_unit_ids
 from quyhoach.web.db import session

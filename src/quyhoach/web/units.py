@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 
-from quyhoach.services import queries
+from quyhoach.services.records import queries
 from quyhoach.web import htmx
 from quyhoach.web.auth import in_scope
 from quyhoach.web.db import session

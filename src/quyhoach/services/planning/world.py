@@ -24,8 +24,8 @@ from quyhoach.domain.facts import (
 )
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RELATION_INVERSE
-from quyhoach.services import rules as rule_service
-from quyhoach.services import stamp
+from quyhoach.services.planning import rulesets as rule_service
+from quyhoach.services.platform import stamp
 
 
 @dataclass

@@ -21,9 +21,9 @@ from quyhoach.db.models import (
 )
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
-from quyhoach.services import cadres as cadre_service
-from quyhoach.services import audit, stamp
-from quyhoach.services.tabular import SHEETS, ParsedRow, Problem, Sheet, parse, read_table
+from quyhoach.services.records import cadres as cadre_service
+from quyhoach.services.platform import audit, stamp
+from quyhoach.services.records.tabular import SHEETS, ParsedRow, Problem, Sheet, parse, read_table
 
 CHUNK = 500
 

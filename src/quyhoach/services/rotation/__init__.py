@@ -25,9 +25,9 @@ from quyhoach.domain.facts import CadreFacts, TitleFact
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RATING_ORDER
-from quyhoach.services import audit, jobs, stamp
-from quyhoach.services import world as world_service
-from quyhoach.services.world import World
+from quyhoach.services.platform import audit, jobs, stamp
+from quyhoach.services.planning import world as world_service
+from quyhoach.services.planning.world import World
 
 HARD, SOFT, OFF = "hard", "soft", "off"
 TARGET_ATTRIBUTES = ("female", "minority", "young")
@@ -623,7 +623,7 @@ def _solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
 def _figures(ctx: jobs.JobContext, problem_data: dict[str, Any], plan: solver.Plan, rule_set: str) -> dict[str, Any]:
     """The plan's figures for the comparison page (names, open posts, structure per unit
     before and after), kept in the job's result so that page need not read the problem."""
-    from quyhoach.services import scenario_views
+    from quyhoach.services.rotation import views as scenario_views
 
     try:
         with Session(ctx.engine) as session:

@@ -18,7 +18,7 @@ from quyhoach.domain.facts import CadreFacts, PoolFacts
 from quyhoach.domain.findings import ERROR, Finding
 from quyhoach.domain.retirement import remaining_service_months
 from quyhoach.domain.rulesets import RuleSetData
-from quyhoach.services.world import PoolRecord, World
+from quyhoach.services.planning.world import PoolRecord, World
 
 
 @dataclass

@@ -47,6 +47,6 @@ def ensure(session: Session) -> None:
         if code not in terms:
             session.add(Term(code=code, kind=kind, name=name, start_date=start, end_date=end))
     session.flush()
-    from quyhoach.services import rules
+    from quyhoach.services.planning import rulesets as rules
 
     rules.seed(session)

@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Ballot, Cadre, Pool, PoolEntry, PoolEvent, ReviewDecision, Term, Title, utcnow
 from quyhoach.domain import eligibility
 from quyhoach.domain.text import nfc
-from quyhoach.services import audit, stamp
-from quyhoach.services import world as world_service
+from quyhoach.services.platform import audit, stamp
+from quyhoach.services.planning import world as world_service
 
 BALLOT_STEPS = ("leadership_proposal", "key_cadres", "standing_committee", "approval")
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Cadre
-from quyhoach.services import importer
-from quyhoach.services.tabular import LOAD_ORDER, SHEETS, Problem
+from quyhoach.services.records import importer
+from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, Problem
 
 DEMO = "demo"
 SMALL = "small"
@@ -23,7 +23,7 @@ def fixtures_dir() -> Path:
     spec = importlib.util.find_spec("quyhoach.fixtures")
     if spec and spec.submodule_search_locations:
         return Path(list(spec.submodule_search_locations)[0])
-    return Path(__file__).resolve().parents[3] / "fixtures"
+    return Path(__file__).resolve().parents[4] / "fixtures"
 
 
 @dataclass
@@ -87,7 +87,7 @@ def create_demo_users(session: Session) -> list[str]:
     """The demo accounts that are missing (idempotent); the commune officer is scoped to the
     first commune of the tree."""
     from quyhoach.db.models import Unit, User
-    from quyhoach.services import auth
+    from quyhoach.services.platform import auth
 
     created = []
     commune = session.exec(select(Unit).where(Unit.code.startswith("XA-")).order_by(Unit.sort_order, Unit.code)).first()

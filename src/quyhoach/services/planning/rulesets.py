@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from quyhoach.db.models import RuleSet
-from quyhoach.services import audit
+from quyhoach.services.platform import audit
 from quyhoach.domain import rulesets
 from quyhoach.domain.rulesets import RuleSetData
 
@@ -80,7 +80,7 @@ def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleS
     audit.record(session, "rule_set.parameter", f"rule_set:{code}", before={key: current}, after={key: value})
     row.params = {**row.params, key: value}
     session.add(row)
-    from quyhoach.services import stamp
+    from quyhoach.services.platform import stamp
 
     stamp.bump(session)
     session.flush()
@@ -109,7 +109,7 @@ def create_version(session: Session, base_code: str, *, code: str, name: str, le
     base.valid_to = valid_from - dt.timedelta(days=1)
     session.add(base)
     session.add(row)
-    from quyhoach.services import stamp
+    from quyhoach.services.platform import stamp
 
     stamp.bump(session)
     session.flush()

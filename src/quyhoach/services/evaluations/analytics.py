@@ -37,7 +37,7 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Discipline, Evaluation
 from quyhoach.domain.rulesets import RATING_DEFAULTS, NoRuleSetError
 from quyhoach.domain.vocab import RATING_ORDER
-from quyhoach.services.world import World
+from quyhoach.services.planning.world import World
 
 RATINGS = ("excellent", "good", "complete", "fail")
 CONSTANT_YEARS = 5        # "never changes over five years"

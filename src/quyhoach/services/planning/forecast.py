@@ -28,7 +28,7 @@ from quyhoach.domain import forecast as domain
 from quyhoach.domain.facts import TermFact
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.text import fold
-from quyhoach.services.world import World
+from quyhoach.services.planning.world import World
 
 APPOINTED_UNIT_KINDS = frozenset({"department", "party_organ", "judicial", "enterprise"})
 ELECTED_AUTHORITY_WORDS = ("phe chuan", "ban chap hanh", "hoi dong nhan dan", "bo chinh tri")
@@ -108,7 +108,7 @@ class ForecastView:
 
 def successor_depth(world: World) -> dict[int, dict[str, int]]:
     """Eligible pool members per title and term code."""
-    from quyhoach.services.planning_views import judged
+    from quyhoach.services.planning.views import judged
 
     depth: dict[int, dict[str, int]] = defaultdict(dict)
     for j in judged(world):

@@ -18,7 +18,7 @@ from quyhoach.db.models import (
 )
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
-from quyhoach.services.tabular import SHEETS, Column, Sheet
+from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
 
 def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:

@@ -31,8 +31,8 @@ from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.text import name_sort_key, text_sort_key
 from quyhoach.domain.vocab import RATING, RELATION_KIND
-from quyhoach.services import planning, rules as rule_service
-from quyhoach.services.world import World
+from quyhoach.services.planning import judging as planning, rulesets as rule_service
+from quyhoach.services.planning.world import World
 
 # --------------------------------------------------------------------------- judgements, once per world
 

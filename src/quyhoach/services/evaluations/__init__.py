@@ -1,0 +1,1 @@
+"""Evaluations (đánh giá): analytics of the yearly ratings, scores and votes."""

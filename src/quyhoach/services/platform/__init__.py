@@ -1,0 +1,1 @@
+"""Platform: background jobs, the audit log, users and sign-in, backups and the data stamp."""
