@@ -61,7 +61,7 @@ def test_every_route_by_every_role_is_allowed_exactly_as_the_policy_says(secure_
     clients = {role: signed_in(secure_app, name) for role, name in users.items()}
     checked = 0
     for rule, method in routes(secure_app):
-        needed = permission_for(rule.endpoint, method)
+        needed = permission_for(rule.endpoint, method, secure_app)
         if needed is None:
             continue  # sign-in and sign-out: public by design (signing out would end the test's sessions)
         url = sample_url(rule)
@@ -76,19 +76,32 @@ def test_every_route_by_every_role_is_allowed_exactly_as_the_policy_says(secure_
     assert checked > 100
 
 
-def test_writing_roles_are_limited():
+def test_writing_roles_are_limited(secure_app):
     # what the table above asserts, in the users' terms
-    assert permission_for("imports.commit", "POST") == "edit_records"
-    assert permission_for("scenarios.adopt", "POST") == "adopt"
-    assert permission_for("admin.users", "GET") == "admin"
-    assert permission_for("planning.parameter", "POST") == "rule_sets"
-    assert permission_for("cadres.search", "GET") == "read"
+    assert permission_for("imports.commit", "POST", secure_app) == "edit_records"
+    assert permission_for("scenarios.adopt", "POST", secure_app) == "adopt"
+    assert permission_for("admin.users", "GET", secure_app) == "admin"
+    assert permission_for("planning.parameter", "POST", secure_app) == "rule_sets"
+    assert permission_for("planning.new_rule_set", "POST", secure_app) == "rule_sets"
+    assert permission_for("cadres.search", "GET", secure_app) == "read"
+
+
+def test_an_endpoint_that_declares_no_permission_is_refused(secure_app, users):
+    from flask import Blueprint
+
+    undeclared = Blueprint("undeclared", __name__)
+    undeclared.add_url_rule("/chua-khai-bao", "hidden", lambda: "secret")
+    secure_app.register_blueprint(undeclared)
+    client = signed_in(secure_app, users["admin"])
+    response = client.get("/chua-khai-bao")
+    assert response.status_code == 403
+    assert "secret" not in response.get_data(as_text=True)
 
 
 def test_anonymous_users_are_sent_to_sign_in(secure_app):
     client = secure_app.test_client()
     for rule, method in routes(secure_app):
-        if permission_for(rule.endpoint, method) is None:
+        if permission_for(rule.endpoint, method, secure_app) is None:
             continue
         response = client.open(sample_url(rule), method=method)
         assert response.status_code in (302, 401), (rule.endpoint, method, response.status_code)

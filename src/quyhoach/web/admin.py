@@ -13,8 +13,9 @@ from quyhoach.db.models import Unit, User
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.services.platform import audit, auth as auth_service, backup as backup_service
 from quyhoach.web.db import engine, session
+from quyhoach.web.auth import guarded
 
-bp = Blueprint("admin", __name__, url_prefix="/quan-tri")
+bp = guarded(Blueprint("admin", __name__, url_prefix="/quan-tri"), read="admin", write="admin")
 
 
 def _units():

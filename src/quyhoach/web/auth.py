@@ -2,8 +2,9 @@
 
 Every request passes `_guard`: a signed-in user whose role has the permission the endpoint
 needs (`permission_for`), or a redirect to the sign-in page (401 for htmx and API calls),
-or 403. The policy lives here in one table, so a route cannot forget its check, and a test
-walks every route × role against it. Jurisdiction (a user sees their unit's subtree) is
+or 403. Permissions are declared, not inferred: each blueprint states its default for reads
+and writes (`guarded`), a route overrides it (`requires`, `public`), and an endpoint that
+declares nothing is refused. A test walks every route × role against a hand-written table. Jurisdiction (a user sees their unit's subtree) is
 applied by the handlers through `scope_unit_ids()` / `require_in_scope()`.
 """
 
@@ -25,7 +26,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 bp = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "static", "auth.logout"}
 
 
 class SignedIn(UserMixin):
@@ -50,28 +50,69 @@ def _load(user_id: str):
     return SignedIn(user)
 
 
-def permission_for(endpoint: str | None, method: str) -> str | None:
-    """The permission an endpoint needs for a method; None for public endpoints."""
-    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+# --------------------------------------------------------------------------- declared permissions
+# Each blueprint declares its default permission for reads (GET/HEAD/OPTIONS) and for writes;
+# a route overrides it with @requires(...) or opens itself with @public. An endpoint that has
+# neither is refused (fail closed), so a new route cannot forget its check.
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+PUBLIC = "public"
+_BLUEPRINT_DEFAULTS: dict[str, tuple[str, str]] = {}
+_ATTR = "_quyhoach_permission"
+
+
+def guarded(bp: Blueprint, *, read: str = "read", write: str) -> Blueprint:
+    """Declare what a blueprint's routes need unless a route says otherwise."""
+    _BLUEPRINT_DEFAULTS[bp.name] = (read, write)
+    return bp
+
+
+def requires(permission: str | None = None, *, read: str | None = None, write: str | None = None):
+    """Override the blueprint's default for one route: one permission for every method, or
+    separate ones for reads and writes (a method left out keeps the blueprint's default)."""
+    def decorate(fn):
+        setattr(fn, _ATTR, (read or permission, write or permission))
+        return fn
+    return decorate
+
+
+def public(fn):
+    """A route anyone may open, signed in or not (the sign-in page)."""
+    setattr(fn, _ATTR, (PUBLIC, PUBLIC))
+    return fn
+
+
+class UndeclaredEndpoint(LookupError):
+    """An endpoint with no declared permission: refused."""
+
+
+def permission_for(endpoint: str | None, method: str, app: Flask | None = None) -> str | None:
+    """The permission an endpoint needs for a method; None for public endpoints.
+
+    Raises UndeclaredEndpoint when neither the route nor its blueprint declares one."""
+    if endpoint is None:
         return None
-    blueprint = endpoint.split(".", 1)[0]
-    if blueprint == "admin":
-        return "admin"
-    if method in ("GET", "HEAD", "OPTIONS"):
-        return "read"
-    if blueprint == "planning" and endpoint.split(".", 1)[1] in ("parameter", "new_version"):
-        return "rule_sets"
-    if blueprint == "scenarios":
-        return "adopt" if endpoint.endswith(".adopt") else "edit_scenarios"
-    if blueprint in ("reports", "evaluations"):
-        return "read"   # generating a report or filtering analytics reads
-    return "edit_records"
+    if endpoint == "static":
+        return None
+    app = app or current_app
+    view = app.view_functions.get(endpoint)
+    on_route = getattr(view, _ATTR, (None, None)) if view is not None else (None, None)
+    default = _BLUEPRINT_DEFAULTS.get(endpoint.split(".", 1)[0], (None, None)) if "." in endpoint else (None, None)
+    index = 0 if method in READ_METHODS else 1
+    needed = on_route[index] or default[index]
+    if needed is None:
+        raise UndeclaredEndpoint(endpoint)
+    return None if needed == PUBLIC else needed
 
 
 def _guard():
     if current_app.config.get("LOGIN_DISABLED"):
         return None
-    needed = permission_for(request.endpoint, request.method)
+    try:
+        needed = permission_for(request.endpoint, request.method)
+    except UndeclaredEndpoint:
+        current_app.logger.error("endpoint %s declares no permission: refused", request.endpoint)
+        abort(403)
     if needed is None:
         return None
     if not current_user.is_authenticated:
@@ -141,6 +182,7 @@ def _reset_actor(_exc=None):
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@public
 def login():
     error = None
     if request.method == "POST":
@@ -164,6 +206,7 @@ def login():
 
 
 @bp.post("/dang-xuat")
+@public
 def logout():
     logout_user()
     http_session.clear()
@@ -193,4 +236,4 @@ def _csrf_value() -> str:
     return generate_csrf()
 
 
-__all__ = ["bp", "init_app", "permission_for", "require_in_scope", "in_scope", "scope_unit_ids"]
+__all__ = ["bp", "init_app", "permission_for", "guarded", "requires", "public", "require_in_scope", "in_scope", "scope_unit_ids"]

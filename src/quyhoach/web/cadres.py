@@ -9,10 +9,10 @@ from flask_babel import gettext
 
 from quyhoach.services.records import queries
 from quyhoach.web import htmx
-from quyhoach.web.auth import scope_unit_ids
+from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 
-bp = Blueprint("cadres", __name__, url_prefix="/can-bo")
+bp = guarded(Blueprint("cadres", __name__, url_prefix="/can-bo"), write="edit_records")
 
 # The search form's parameters, named as the address bar shows them.
 MINORITY = {"thieu-so": True, "kinh": False}

@@ -14,10 +14,10 @@ from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
-from quyhoach.web.auth import require_in_scope, scope_unit_ids
+from quyhoach.web.auth import guarded, require_in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
-bp = Blueprint("evaluations", __name__, url_prefix="/danh-gia")
+bp = guarded(Blueprint("evaluations", __name__, url_prefix="/danh-gia"), write="read")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -7,8 +7,9 @@ from werkzeug.exceptions import NotFound
 
 from quyhoach.services.records import queries
 from quyhoach.web.db import session
+from quyhoach.web.auth import guarded
 
-bp = Blueprint("home", __name__)
+bp = guarded(Blueprint("home", __name__), write="edit_records")
 
 
 @bp.get("/")

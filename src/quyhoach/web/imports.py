@@ -12,10 +12,10 @@ import io
 
 from quyhoach.services.records import exporter, importer
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS
-from quyhoach.web.auth import scope_unit_ids
+from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 
-bp = Blueprint("imports", __name__, url_prefix="/nhap-du-lieu")
+bp = guarded(Blueprint("imports", __name__, url_prefix="/nhap-du-lieu"), write="edit_records")
 
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

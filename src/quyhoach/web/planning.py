@@ -25,10 +25,10 @@ from quyhoach.services.records import queries
 from quyhoach.services.planning import forecast as forecast_service, views, world as world_service
 from quyhoach.services.planning.rulesets import ParameterError
 from quyhoach.web import htmx
-from quyhoach.web.auth import in_scope, scope_unit_ids
+from quyhoach.web.auth import guarded, requires, in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
-bp = Blueprint("planning", __name__, url_prefix="/quy-hoach")
+bp = guarded(Blueprint("planning", __name__, url_prefix="/quy-hoach"), write="edit_records")
 
 PAGE_SIZE = 50
 DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the list
@@ -478,6 +478,7 @@ def rule_sets():
 
 
 @bp.post("/bo-quy-dinh/<code>/<key>")
+@requires(write="rule_sets")
 def parameter(code: str, key: str):
     text = request.form.get("gia_tri", "")
     try:
@@ -498,6 +499,7 @@ def parameter(code: str, key: str):
 
 
 @bp.post("/bo-quy-dinh/<code>/phien-ban-moi")
+@requires(write="rule_sets")
 def new_rule_set(code: str):
     """Journey 4: a new regulation entered as a new rule set from this one; every pool is
     judged under both and the verdicts that change are listed."""

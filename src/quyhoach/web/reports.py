@@ -26,10 +26,10 @@ from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
-from quyhoach.web.auth import scope_unit_ids
+from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 
-bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
+bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
 
 KIND_LABELS = {
     "term-planning": _l("Báo cáo quy hoạch nhiệm kỳ"),

@@ -27,11 +27,11 @@ from quyhoach.services import rotation
 from quyhoach.services.rotation import views
 from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
-from quyhoach.web.auth import scope_unit_ids
+from quyhoach.web.auth import guarded, requires, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.filters import _number
 
-bp = Blueprint("scenarios", __name__, url_prefix="/luan-chuyen")
+bp = guarded(Blueprint("scenarios", __name__, url_prefix="/luan-chuyen"), write="edit_scenarios")
 
 MODE_LABELS = {"hard": _l("bắt buộc"), "soft": _l("khuyến khích"), "off": _l("không xét")}
 TARGET_LABELS = {"female": _l("Cán bộ nữ"), "minority": _l("Cán bộ dân tộc thiểu số"), "young": _l("Cán bộ trẻ")}
@@ -620,6 +620,7 @@ def _adopt_form(scenario: Scenario, **values) -> dict:
 
 
 @bp.post("/run/<int:run_id>/thong-qua")
+@requires(write="adopt")
 def adopt(run_id: int):
     solve_run = _run(run_id)
     scenario = _scenario(solve_run.scenario_id)

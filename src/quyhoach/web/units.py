@@ -7,10 +7,10 @@ from flask_babel import gettext
 
 from quyhoach.services.records import queries
 from quyhoach.web import htmx
-from quyhoach.web.auth import in_scope
+from quyhoach.web.auth import guarded, in_scope
 from quyhoach.web.db import session
 
-bp = Blueprint("units", __name__, url_prefix="/to-chuc")
+bp = guarded(Blueprint("units", __name__, url_prefix="/to-chuc"), write="edit_records")
 
 PAGE_SIZE = 50
 
