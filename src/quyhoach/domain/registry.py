@@ -25,7 +25,8 @@ def rule(*rule_ids: str) -> Callable[[F], F]:
     def register(fn: F) -> F:
         for rule_id in rule_ids:
             existing = RULES.get(rule_id)
-            if existing is not None and existing is not fn:
+            same = existing is not None and (existing.__module__, existing.__qualname__) == (fn.__module__, fn.__qualname__)
+            if existing is not None and not same:
                 raise DuplicateRule(f"{rule_id}: {existing.__module__}.{existing.__qualname__} "
                                     f"and {fn.__module__}.{fn.__qualname__}")
             RULES[rule_id] = fn
