@@ -14,26 +14,6 @@ from quyhoach.domain import rulesets
 from quyhoach.domain.rulesets import RuleSetData
 
 
-def seed(session: Session) -> None:
-    """Add the built-in rule sets that are missing; never overwrite edited ones, but add
-    parameters a newer version of the software introduced."""
-    existing = {r.code: r for r in session.exec(select(RuleSet))}
-    for builtin in rulesets.BUILTIN:
-        row = existing.get(builtin.code)
-        if row is None:
-            session.add(RuleSet(
-                code=builtin.code, domain=builtin.domain, name=builtin.name, legal_basis=builtin.legal_basis,
-                valid_from=builtin.valid_from, valid_to=builtin.valid_to, params=dict(builtin.params),
-                unconfirmed=list(builtin.unconfirmed),
-            ))
-        else:
-            missing = {k: v for k, v in builtin.params.items() if k not in row.params}
-            if missing:
-                row.params = {**row.params, **missing}
-                session.add(row)
-    session.flush()
-
-
 def _data(row: RuleSet) -> RuleSetData:
     return RuleSetData(
         code=row.code, domain=row.domain, name=row.name, legal_basis=row.legal_basis,

@@ -9,7 +9,8 @@ from importlib import resources
 
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Ethnicity, Level, Term
+from quyhoach.db.models import Ethnicity, Level, RuleSet, Term
+from quyhoach.domain import rulesets
 
 # Levels are data: the 2025 two-level local government uses province and commune;
 # district remains for older records.
@@ -47,6 +48,24 @@ def ensure(session: Session) -> None:
         if code not in terms:
             session.add(Term(code=code, kind=kind, name=name, start_date=start, end_date=end))
     session.flush()
-    from quyhoach.services.planning import rulesets as rules
+    seed_rule_sets(session)
 
-    rules.seed(session)
+
+def seed_rule_sets(session: Session) -> None:
+    """Add the built-in rule sets that are missing; never overwrite edited ones, but add
+    parameters a newer version of the software introduced."""
+    existing = {r.code: r for r in session.exec(select(RuleSet))}
+    for builtin in rulesets.BUILTIN:
+        row = existing.get(builtin.code)
+        if row is None:
+            session.add(RuleSet(
+                code=builtin.code, domain=builtin.domain, name=builtin.name, legal_basis=builtin.legal_basis,
+                valid_from=builtin.valid_from, valid_to=builtin.valid_to, params=dict(builtin.params),
+                unconfirmed=list(builtin.unconfirmed),
+            ))
+        else:
+            missing = {k: v for k, v in builtin.params.items() if k not in row.params}
+            if missing:
+                row.params = {**row.params, **missing}
+                session.add(row)
+    session.flush()
