@@ -337,11 +337,11 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date,
     for year in years:
         fact = by_year.get(year)
         rating = rating_of(fact) if fact else None
-        if rating is None:
+        if fact is None or rating is None:
             missing.append(year)
             evidence.append(f"chưa có xếp loại năm {year}")
             continue
-        evidence.append(f"năm {year}: {_rating_words(fact)}")  # type: ignore[arg-type]
+        evidence.append(f"năm {year}: {_rating_words(fact)}")
         if RATING_ORDER.get(rating, -1) < ctx.rating_min_order:
             bad.append(year)
     span = f"{years[0]}–{years[-1]}" if window > 1 else f"{years[0]}"
@@ -408,17 +408,17 @@ def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date,
     fact = by_year.get(year)
     rating = rating_of(fact) if fact else None
     compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV", "unit": f"xếp loại {year}"}
+    if fact is None or rating is None:
+        return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
+                     (f"chưa có xếp loại năm {year}",))
     if rating == "fail":
         from_date = dt.date(year + 2, 1, 1)
         return _make(ctx, "P10", False, ERROR,
                      f"năm {year} xếp loại {_rating_words(fact)}; {_from_words(from_date)} nếu năm {year + 1} "
                      f"không bị xếp loại KHTNV", cadre.code, compared,
-                     (f"năm {year}: {_rating_words(fact)}",), from_date)  # type: ignore[arg-type]
-    if rating is None:
-        return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
-                     (f"chưa có xếp loại năm {year}",))
-    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {_rating_words(fact)}", cadre.code,  # type: ignore[arg-type]
-                 compared, (f"năm {year}: {_rating_words(fact)}",))  # type: ignore[arg-type]
+                     (f"năm {year}: {_rating_words(fact)}",), from_date)
+    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {_rating_words(fact)}", cadre.code,
+                 compared, (f"năm {year}: {_rating_words(fact)}",))
 
 
 @rule("P11")

@@ -419,7 +419,7 @@ class _Gains(NamedTuple):
     woman: bool
     young: bool
     minority: bool
-    count: bool
+    below_min: bool                # the pool is below its minimum size (P3)
 
 
 def _gains(prof: PoolProfile, candidate: CadreFacts, rules: RuleSetData) -> _Gains:
@@ -455,7 +455,7 @@ def suggestion_effects(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetDat
         effects.append(words)
     if gains.band is not None:
         effects.append(f"lấp độ tuổi {band_label(*gains.band)}")
-    if gains.count:
+    if gains.below_min:
         need = int(rules.params["pool_min_per_title"])
         effects.append(f"đưa danh sách lên {prof.size + 1}/{need} người tối thiểu")
     return effects
@@ -512,7 +512,7 @@ def suggestion_score(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData,
         int(weights.get(f"state_mgmt_{candidate.state_mgmt_level}", 0))
     parts = {
         "structure": fixes * int(weights["structure_fix"]),
-        "count": int(weights["count_fix"]) if gains.count else 0,
+        "count": int(weights["count_fix"]) if gains.below_min else 0,
         "service": min(years_left, int(weights["service_years_max"])) * int(weights["service_year"]),
         "ratings": ratings,
         "training": training,
