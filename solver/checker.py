@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .model import Plan, Problem
+from .model import Cadre, Candidate, Plan, Post, Problem, Rules, Target
 
 _RATING = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
 
@@ -60,7 +60,7 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     def unit_now(cadre_id: str) -> Optional[str]:
         return posts[current[cadre_id]].unit if cadre_id in current else cadres[cadre_id].unit
 
-    def locality_of(post) -> Optional[str]:
+    def locality_of(post: Post) -> Optional[str]:
         if post.locality is not None:
             return post.locality
         unit = units.get(post.unit)
@@ -97,9 +97,9 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     final_post = {c: p for p, hs in final.items() for c in hs}
 
     # ---- each move is a proposed pair (or pinned) and passes every attribute rule
-    candidates: dict[tuple[str, str], object] = {}
-    for cand in problem.candidates:
-        candidates.setdefault((cand.cadre, cand.post), cand)
+    candidates: dict[tuple[str, str], Candidate] = {}
+    for proposal in problem.candidates:
+        candidates.setdefault((proposal.cadre, proposal.post), proposal)
     pinned = {a.cadre: a.post for a in problem.pinned}
     forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}
     for cid, pid in moved.items():
@@ -226,7 +226,7 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     return report
 
 
-def _move_failures(c, p, rules, locality: Optional[str]) -> list[tuple[str, str]]:
+def _move_failures(c: Cadre, p: Post, rules: Rules, locality: Optional[str]) -> list[tuple[str, str]]:
     """RULES.md §5 (and P13), for one move, written independently of solver.eligibility."""
     out = []
     if rules.require_pool and not c.in_pool:
@@ -256,7 +256,7 @@ def _move_failures(c, p, rules, locality: Optional[str]) -> list[tuple[str, str]
     return out
 
 
-def _has(cadre, target) -> bool:
+def _has(cadre: Cadre, target: Target) -> bool:
     if target.attribute == "female":
         return cadre.sex == "F"
     if target.attribute == "minority":

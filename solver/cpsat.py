@@ -13,12 +13,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from .instance import Instance, Row
+
+#: A guard's key: the rule's kind, then its subject ("must_fill", post id), ("target", subject) ...
+GuardKey = tuple[Any, ...]
 
 
 @dataclass
@@ -39,9 +42,9 @@ class RotationModel:
         self.options = np.asarray(options, dtype=np.int64)
         self.diagnostic = diagnostic
         self.model = cp_model.CpModel()
-        self.guards: dict[Hashable, cp_model.IntVar] = {}
+        self.guards: dict[GuardKey, cp_model.IntVar] = {}
         self.penalties: list[Penalty] = []
-        self.objective_expr = None
+        self.objective_expr: Optional[cp_model.LinearExpr] = None
 
         self._variables()
         # hard rules
@@ -76,19 +79,19 @@ class RotationModel:
             if j >= 0:
                 self.by_post.setdefault(j, []).append(k)
 
-    def _vars(self, positions) -> list:
+    def _vars(self, positions: Iterable[int]) -> list[cp_model.IntVar]:
         return [self.x[k] for k in positions]
 
-    def _row_vars(self, row: Row) -> list:
+    def _row_vars(self, row: Row) -> list[cp_model.IntVar]:
         return [self.x[self.position[int(o)]] for o in row.options if int(o) in self.position]
 
-    def guard(self, key: Hashable) -> cp_model.IntVar:
+    def guard(self, key: GuardKey) -> cp_model.IntVar:
         """The literal that enforces one rule instance (diagnosis only)."""
         if key not in self.guards:
             self.guards[key] = self.model.new_bool_var(f"enforce {key}")
         return self.guards[key]
 
-    def _enforced(self, constraint, key: Hashable) -> None:
+    def _enforced(self, constraint: cp_model.Constraint, key: GuardKey) -> None:
         if self.diagnostic:
             constraint.only_enforce_if(self.guard(key))
 
@@ -115,7 +118,7 @@ class RotationModel:
             else:
                 self.model.add_exactly_one(holders)
 
-    def _count_at_most(self, row: Row, key: Hashable) -> None:
+    def _count_at_most(self, row: Row, key: GuardKey) -> None:
         self._enforced(self.model.add(cp_model.LinearExpr.sum(self._row_vars(row)) <= row.hi), key)
 
     def _unit_leaving_limits(self) -> None:
@@ -158,7 +161,9 @@ class RotationModel:
         from .diagnosis import option_guard_keys   # the keys are the diagnosis's business
 
         for k, o in enumerate(self.options):
-            for key in option_guard_keys(self.inst, int(o)):
+            keys = option_guard_keys(self.inst, int(o))
+            assert keys is not None, "the diagnosis builds its model over usable options only"
+            for key in keys:
                 self.model.add_implication(self.x[k], self.guard(key).Not())
 
     # ----------------------------------------------------------------------------------
@@ -192,11 +197,13 @@ class RotationModel:
         if self.penalties:
             expr = expr - cp_model.LinearExpr.weighted_sum([p.var for p in self.penalties],
                                                            [p.weight for p in self.penalties])
-        self.objective_expr = expr + self.inst.constant
-        self.model.maximize(self.objective_expr)
+        objective = expr + self.inst.constant
+        self.objective_expr = objective
+        self.model.maximize(objective)
 
     def add_objective_floor(self, floor: int) -> None:
         """Keep only plans scoring at least `floor` (used for alternatives)."""
+        assert self.objective_expr is not None, "a model built without its objective has no floor"
         self.model.add(self.objective_expr >= floor)
 
     def add_difference(self, chosen: np.ndarray, at_least: int) -> None:
@@ -213,7 +220,7 @@ class RotationModel:
         self.model.add(len(dropped) - cp_model.LinearExpr.sum(dropped) + cp_model.LinearExpr.sum(added) >= at_least)
 
     def hint(self, chosen: np.ndarray) -> None:
-        self.model.clear_hints()
+        self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools' stubs
         on = np.zeros(len(self.options), dtype=bool)
         for o in chosen:
             k = self.position.get(int(o))
@@ -228,7 +235,7 @@ class RotationModel:
     def solve(self, *, time_limit: float, workers: int = 2, seed: int = 0, relative_gap: float = 0.0,
               absolute_gap: float = 0.0, on_solution: Optional[Callable[[int, int], Optional[bool]]] = None,
               stop: Optional[Callable[[], bool]] = None, log: bool = False,
-              assumptions: Optional[list] = None, lp_heavy: bool = False) -> "SatResult":
+              assumptions: Optional[Sequence[cp_model.LiteralT]] = None, lp_heavy: bool = False) -> "SatResult":
         """Solve. `on_solution(objective, bound)` is called for each improving plan and
         may return True to end the search. `lp_heavy` runs the search with the full LP
         relaxation (linearization level 2), which proves these assignment-shaped models
@@ -285,7 +292,7 @@ class SatResult:
     chosen: Optional[np.ndarray] = None
     objective: Optional[int] = None
     bound: Optional[int] = None
-    core: list = field(default_factory=list)
+    core: list[int] = field(default_factory=list)
 
     @property
     def has_solution(self) -> bool:

@@ -23,15 +23,17 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Hashable, Optional
+from typing import Hashable, Optional, TypeVar
 
 import numpy as np
 
-from .cpsat import RotationModel
+from .cpsat import GuardKey, RotationModel
 from .instance import RULE_BIT, Instance
 from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
 from .model import Conflict, Diagnosis
 from .relax import flow_relaxation
+
+K = TypeVar("K", bound=Hashable)
 
 ELIGIBILITY = ("pool", "precheck", "rating", "service", "rank", "non_local", "qualification",
                "discipline", "tenure")
@@ -59,7 +61,7 @@ def _pinned_by_post(inst: Instance) -> dict[int, list[int]]:
     return cache
 
 
-def option_guard_keys(inst: Instance, o: int) -> Optional[list[Hashable]]:
+def option_guard_keys(inst: Instance, o: int) -> Optional[list[GuardKey]]:
     """The scenario guards that must be off for option `o` to be usable; None when the
     option fails an attribute rule (never usable)."""
     mask = int(inst.fail[o])
@@ -69,7 +71,7 @@ def option_guard_keys(inst: Instance, o: int) -> Optional[list[Hashable]]:
         return []
     i, j = int(inst.opt_cadre[o]), int(inst.opt_post[o])
     cadre_id = inst.cadre_ids[i]
-    keys: list[Hashable] = []
+    keys: list[GuardKey] = []
     if mask & RULE_BIT["head_terms"]:
         keys.append(("head_terms", cadre_id))
     if mask & RULE_BIT["forbidden"]:
@@ -93,15 +95,15 @@ def _failed_attributes(inst: Instance, o: int) -> set[str]:
 # Quick checks
 
 
-def _smallest_hitting_set(sets: list[set]) -> set:
+def _smallest_hitting_set(sets: list[set[K]]) -> set[K]:
     """The smallest set of keys meeting every set (exhaustive up to 4 keys, then greedy)."""
     universe = sorted({k for s in sets for k in s}, key=repr)
     for size in range(1, min(4, len(universe)) + 1):
         for combo in itertools.combinations(universe, size):
-            chosen = set(combo)
-            if all(s & chosen for s in sets):
-                return chosen
-    chosen: set = set()
+            picked = set(combo)
+            if all(s & picked for s in sets):
+                return picked
+    chosen: set[K] = set()
     remaining = [s for s in sets]
     while remaining:
         best = max(universe, key=lambda k: sum(1 for s in remaining if k in s))
@@ -110,13 +112,13 @@ def _smallest_hitting_set(sets: list[set]) -> set:
     return chosen
 
 
-def quick_conflicts(inst: Instance) -> list[set]:
+def quick_conflicts(inst: Instance) -> list[set[GuardKey]]:
     """Posts that must be filled and cadres that must end somewhere, with no usable option:
     the smallest set of scenario guards that blocks all of their options."""
-    conflicts: list[set] = []
+    conflicts: list[set[GuardKey]] = []
     into: dict[int, list[int]] = {}
-    for o in np.flatnonzero(inst.opt_post >= 0):
-        into.setdefault(int(inst.opt_post[o]), []).append(int(o))
+    for opt in np.flatnonzero(inst.opt_post >= 0):
+        into.setdefault(int(inst.opt_post[opt]), []).append(int(opt))
     for j in np.flatnonzero(inst.post_must):
         keys = [option_guard_keys(inst, o) for o in into.get(int(j), [])]
         usable = [set(k) for k in keys if k is not None]
@@ -153,7 +155,7 @@ class Diagnoser:
     def _left(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def _status(self, enforced: set) -> tuple[str, list]:
+    def _status(self, enforced: set[GuardKey]) -> tuple[str, list[GuardKey]]:
         """Feasibility with exactly the `enforced` guards on (the others off)."""
         self.solves += 1
         if not any(k[0] in ROW_KINDS for k in enforced):
@@ -170,12 +172,17 @@ class Diagnoser:
             core_keys = [by_index[i] for i in result.core if i in by_index and by_index[i] in enforced]
         return result.status, core_keys
 
-    def _everyone_stays(self, enforced: set) -> bool:
+    def _blocked(self, o: int, enforced: set[GuardKey]) -> bool:
+        """Option `o` is never usable, or needs one of the `enforced` guards off."""
+        keys = self.keys_of[o]
+        return keys is None or bool(set(keys) & enforced)
+
+    def _everyone_stays(self, enforced: set[GuardKey]) -> bool:
         """Whether nobody moving keeps every enforced guard (the usual answer once the
         conflicting rules are dropped): then no search is needed."""
         inst = self.inst
         stays = inst.stay_option
-        if any(self.keys_of[int(o)] is None or set(self.keys_of[int(o)]) & enforced for o in stays):
+        if any(self._blocked(int(o), enforced) for o in stays):
             return False
         chosen = np.zeros(len(inst.opt_cadre), dtype=bool)
         chosen[stays] = True
@@ -191,9 +198,9 @@ class Diagnoser:
                 return False
         return True
 
-    def _flow_status(self, enforced: set) -> str:
+    def _flow_status(self, enforced: set[GuardKey]) -> str:
         """No row among the guards: the min-cost flow decides."""
-        allowed = np.array([o for o in self.usable if not (set(self.keys_of[o]) & enforced)], dtype=np.int64)
+        allowed = np.array([o for o in self.usable if not self._blocked(int(o), enforced)], dtype=np.int64)
         must = np.zeros(self.inst.n_posts, dtype=bool)
         for key in enforced:
             if key[0] == "must_fill":
@@ -222,7 +229,7 @@ class Diagnoser:
         diagnosis.summary = _summary(diagnosis)
         return True, diagnosis
 
-    def _shrink(self, keys: set) -> tuple[set, bool]:
+    def _shrink(self, keys: set[GuardKey]) -> tuple[set[GuardKey], bool]:
         """Deletion: drop each guard in turn and keep it out when still infeasible."""
         current = set(keys)
         minimal = True
@@ -240,7 +247,7 @@ class Diagnoser:
         return current, minimal
 
 
-def _deletion_order(key: Hashable) -> tuple:
+def _deletion_order(key: GuardKey) -> tuple[int, str]:
     """Try dropping the least telling guards first, so the conflict keeps its anchors."""
     kind = key[0]
     order = {"forbidden": 0, "family": 1, "leave": 2, "arrive": 2, "target": 3, "pinned": 4}
@@ -266,7 +273,7 @@ def _blocking_rules(inst: Instance, options: list[int]) -> list[str]:
     return sorted(_smallest_hitting_set(failed), key=ELIGIBILITY.index)
 
 
-def render(inst: Instance, keys: set) -> list[Conflict]:
+def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
     problem = inst.problem
     posts = {p.id: p for p in problem.posts}
     cadres = {c.id: c for c in problem.cadres}
@@ -380,7 +387,7 @@ def render(inst: Instance, keys: set) -> list[Conflict]:
     return conflicts
 
 
-def _render_order(key: Hashable) -> tuple:
+def _render_order(key: GuardKey) -> tuple[int, str]:
     order = {"must_fill": 0, "head_terms": 1, "pinned": 2, "target": 3, "family": 4, "leave": 5, "arrive": 5,
              "forbidden": 6}
     return (order.get(key[0], 9), repr(key))

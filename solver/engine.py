@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -73,7 +73,7 @@ class Engine:
         self.deadline = started + options.time_limit
         self.best: Optional[Incumbent] = None
         self.bound: Optional[int] = None
-        self.stats: dict = {"options": int(len(inst.opt_cadre)), "eligible": int(inst.active.sum()),
+        self.stats: dict[str, Any] = {"options": int(len(inst.opt_cadre)), "eligible": int(inst.active.sum()),
                             "rows": len(inst.rows), "phases": {}}
         stop = options.stop
         if stop is None:
@@ -130,6 +130,7 @@ class Engine:
         self.timed("flow", t)
         if not flow.feasible:
             return self.infeasible("flow")
+        assert flow.chosen is not None and flow.value is not None, "a feasible flow has a plan and a value"
         self.offer(flow.chosen)
         self.progress("relaxation", flow.value)
         if self.best is not None and self.best.objective == flow.value:
@@ -152,6 +153,7 @@ class Engine:
             upper = flow.value
             option_bound = np.full(len(active), float(upper))
         else:
+            assert lp_result.bound is not None, "an optimal LP has a bound"
             upper = min(flow.value, lp_result.bound)
             option_bound = np.minimum(lp_result.option_bounds(), upper)
         self.progress("relaxation", upper)
@@ -167,7 +169,7 @@ class Engine:
         solved_sets = 0
         while True:
             keep = active[option_bound >= target]
-            cut_value = target - 1          # the best a plan using a left-out option can reach
+            cut_value: Optional[int] = target - 1  # the best a plan using a left-out option can reach
             if len(keep) == len(active):
                 cut_value = None
             self.stats.setdefault("search_options", []).append(int(len(keep)))
@@ -175,10 +177,11 @@ class Engine:
             result = self.search(keep, hint, cut_value, upper)
             self.timed(f"search{solved_sets}", t)
             solved_sets += 1
-            if result.has_solution:
+            if result.chosen is not None:
                 self.offer(result.chosen)
+                assert self.best is not None, "the search returns feasible plans only"
                 hint = self.best.chosen
-            reduced_bound = result.bound if result.bound is not None else upper
+            reduced_bound: Optional[int] = result.bound if result.bound is not None else upper
             if result.status == "INFEASIBLE":
                 reduced_bound = None
             bound = max(x for x in (reduced_bound, cut_value) if x is not None) if (
@@ -221,7 +224,8 @@ class Engine:
             global_bound = min(max(bound, cut_value) if cut_value is not None else bound, upper)
             self.progress("search", global_bound, incumbent=objective)
             # stop as soon as the certified gap is small enough
-            return gap_of(objective, self.bound) is not None and gap_of(objective, self.bound) <= opts.relative_gap
+            gap = gap_of(objective, self.bound)
+            return gap is not None and gap <= opts.relative_gap
 
         return rm.solve(time_limit=self.left(), workers=opts.workers, seed=opts.seed,
                         relative_gap=opts.relative_gap, on_solution=on_solution,
@@ -239,7 +243,7 @@ class Engine:
         self.timed("search0", t)
         if result.status == "INFEASIBLE":
             return self.infeasible("direct")
-        if result.has_solution:
+        if result.chosen is not None:
             self.offer(result.chosen)
         if result.bound is not None:
             self.progress("search", result.bound)
@@ -252,6 +256,7 @@ class Engine:
 
     def alternatives(self, active: np.ndarray, option_bound: np.ndarray) -> list[Plan]:
         opts, best = self.options, self.best
+        assert best is not None, "alternatives follow a best plan"
         margin = int(opts.alternative_margin * max(1, abs(best.objective)))
         floor = best.objective - margin
         keep = np.union1d(active[option_bound >= floor], best.chosen)
@@ -267,7 +272,7 @@ class Engine:
             result = rm.solve(time_limit=self.left() / max(1, opts.alternatives - len(plans)),
                               workers=opts.workers, seed=opts.seed, relative_gap=opts.relative_gap,
                               stop=self.stop_requested if opts.stop is not None else None)
-            if not result.has_solution:
+            if result.chosen is None:
                 break
             found.append(np.sort(result.chosen))
             plan = self.plan_of(result.chosen, "feasible")
@@ -294,6 +299,7 @@ class Engine:
         if self.best is None:
             return Plan(status=status, bound=self.bound, stats=self.stats)
         plan = self.plan_of(self.best.chosen, status)
+        assert plan.objective is not None, "plan_of always sets the objective"
         if self.bound is not None and self.bound < plan.objective:
             self.bound = plan.objective      # never report a bound below a plan we hold
         plan.bound = self.bound
@@ -363,6 +369,6 @@ class _Watch:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.done.set()
         self.thread.join()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -38,7 +38,7 @@ class Row:
     hi: Optional[int] = None
     hard: bool = True
     weight: int = 0           # per unit outside [lo, hi] when soft
-    info: dict = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,7 +80,8 @@ class Instance:
 
     @property
     def active(self) -> np.ndarray:
-        return self.fail == 0
+        active: np.ndarray = self.fail == 0
+        return active
 
     def failed_rules(self, option: int) -> list[str]:
         mask = int(self.fail[option])
@@ -247,8 +248,9 @@ def compile_problem(problem: Problem) -> Instance:
 # Candidate moves, checked in bulk
 
 
-def _candidate_options(problem: Problem, cidx: dict, pidx: dict, cadre_post: np.ndarray,
-                       cadre_fail_bits: np.ndarray, post_locality: list, forbidden: set,
+def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, int], cadre_post: np.ndarray,
+                       cadre_fail_bits: np.ndarray, post_locality: list[Optional[str]],
+                       forbidden: set[tuple[str, str]],
                        warnings: list[str]) -> dict[str, np.ndarray]:
     """The candidate pairs as option arrays, with the bits of the rules each fails.
 
@@ -288,10 +290,10 @@ def _candidate_options(problem: Problem, cidx: dict, pidx: dict, cadre_post: np.
     bits[~rank_ok] |= RULE_BIT["rank"]
     # R4: key posts are held by non-locals
     p_non_local = np.array([p.non_local for p in posts], dtype=bool)
-    for m in np.flatnonzero(p_non_local[pj]):
-        j = int(pj[m])
-        if post_locality[j] is not None and post_locality[j] in cadres[int(ci[m])].home_localities:
-            bits[m] |= RULE_BIT["non_local"]
+    for row in np.flatnonzero(p_non_local[pj]):
+        j = int(pj[row])
+        if post_locality[j] is not None and post_locality[j] in cadres[int(ci[row])].home_localities:
+            bits[row] |= RULE_BIT["non_local"]
     # the post's required qualifications (as bit masks over the codes in use)
     codes = {q: b for b, q in enumerate(sorted({q for p in posts for q in p.requires}))}
     if codes:

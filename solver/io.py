@@ -14,7 +14,8 @@ import types
 import typing
 from functools import cache
 from pathlib import Path
-from typing import Any, Union
+from collections.abc import Sequence
+from typing import Any, Union, cast
 
 from .model import Options, Plan, Problem
 
@@ -47,11 +48,11 @@ def _to_plain(value: Any, *, keep_defaults: bool) -> Any:
     return value
 
 
-def _is_default(f: dataclasses.Field, value: Any) -> bool:
+def _is_default(f: dataclasses.Field[Any], value: Any) -> bool:
     if f.default is not dataclasses.MISSING:
-        return value == f.default
-    if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-        return value == f.default_factory()  # type: ignore[misc]
+        return bool(value == f.default)
+    if f.default_factory is not dataclasses.MISSING:
+        return bool(value == f.default_factory())
     return False
 
 
@@ -80,17 +81,17 @@ def _from_plain(tp: Any, data: Any, where: str) -> Any:
     if dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
             raise ProblemFormatError(f"{where}: cần một đối tượng (object)")
-        hints = _hints(tp)
+        hints = _hints(cast(type, tp))
         names = {f.name for f in dataclasses.fields(tp)}
         unknown = set(data) - names
         if unknown:
             raise ProblemFormatError(f"{where}: trường không có trong định dạng: {', '.join(sorted(unknown))}")
         kwargs = {k: _from_plain(hints[k], v, f"{where}.{k}") for k, v in data.items()}
         try:
-            return tp(**kwargs)
+            return cast(type, tp)(**kwargs)
         except TypeError as exc:
             missing = [f.name for f in dataclasses.fields(tp)
-                       if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+                       if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
                        and f.name not in data]
             raise ProblemFormatError(f"{where}: thiếu trường bắt buộc: {', '.join(missing)}") from exc
     if tp is bool:
@@ -118,8 +119,8 @@ def _from_plain(tp: Any, data: Any, where: str) -> Any:
 # Problem
 
 
-def problem_to_dict(problem: Problem) -> dict:
-    out = {"format": FORMAT}
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    out: dict[str, Any] = {"format": FORMAT}
     out.update(_to_plain(problem, keep_defaults=False))
     # rules and weights are always written out in full: the plan is only readable with them
     out["rules"] = _to_plain(problem.rules, keep_defaults=True)
@@ -127,24 +128,25 @@ def problem_to_dict(problem: Problem) -> dict:
     return out
 
 
-def problem_from_dict(data: dict) -> Problem:
+def problem_from_dict(data: dict[str, Any]) -> Problem:
     if not isinstance(data, dict):
         raise ProblemFormatError("tệp bài toán phải là một đối tượng JSON")
     data = dict(data)
     fmt = data.pop("format", FORMAT)
     if fmt != FORMAT:
         raise ProblemFormatError(f"định dạng '{fmt}' không được hỗ trợ (cần '{FORMAT}')")
-    problem = _from_plain(Problem, data, "problem")
+    problem: Problem = _from_plain(Problem, data, "problem")
     validate_references(problem)
     return problem
 
 
 def validate_references(problem: Problem) -> None:
     """Ids are unique and every reference points at something that exists."""
-    def unique(items, what):
-        ids = [x.id for x in items]
+    def unique(items: Sequence[Any], what: str) -> set[str]:
+        ids: list[str] = [x.id for x in items]
         if len(set(ids)) != len(ids):
-            seen, dup = set(), None
+            seen: set[str] = set()
+            dup = None
             for i in ids:
                 if i in seen:
                     dup = i
@@ -210,16 +212,17 @@ def dump_problem(problem: Problem, path: str | Path) -> None:
 # Plan and options
 
 
-def plan_to_dict(plan: Plan) -> dict:
-    out = {"format": PLAN_FORMAT}
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    out: dict[str, Any] = {"format": PLAN_FORMAT}
     out.update(_to_plain(plan, keep_defaults=True))
     return out
 
 
-def plan_from_dict(data: dict) -> Plan:
+def plan_from_dict(data: dict[str, Any]) -> Plan:
     data = dict(data)
     data.pop("format", None)
-    return _from_plain(Plan, data, "plan")
+    plan: Plan = _from_plain(Plan, data, "plan")
+    return plan
 
 
 def dump_plan(plan: Plan, path: str | Path) -> None:
@@ -230,7 +233,8 @@ def load_plan(path: str | Path) -> Plan:
     return plan_from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def options_from_dict(data: dict) -> Options:
+def options_from_dict(data: dict[str, Any]) -> Options:
     """Options from JSON (the callbacks cannot come from a file)."""
     data = {k: v for k, v in data.items() if k not in ("progress", "stop")}
-    return _from_plain(Options, data, "options")
+    options: Options = _from_plain(Options, data, "options")
+    return options

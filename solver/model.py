@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 # --------------------------------------------------------------------------------------
 # Rule identifiers (stable codes; the messages are in solver.messages)
@@ -330,7 +330,7 @@ class Plan:
     alternatives: list["Plan"] = field(default_factory=list)
     difference: Optional[int] = None       # for an alternative: moves differing from the best plan
     warnings: list[str] = field(default_factory=list)
-    stats: dict = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

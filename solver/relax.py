@@ -139,7 +139,11 @@ def build_lp(inst: Instance, options: np.ndarray) -> LinearProgram:
                 cols_i.append(np.array([n + len(slack_cost)]))
                 vals.append(np.array([slack]))
                 slack_cost.append(float(row.weight))
-                slack_ub.append(float(side_lo if side_lo is not None else max(0, len(members) - side_hi)))
+                if side_lo is not None:
+                    slack_ub.append(float(side_lo))
+                else:
+                    assert side_hi is not None  # a soft side has one bound, the other is None
+                    slack_ub.append(float(max(0, len(members) - side_hi)))
             lo.append(-INF if side_lo is None else float(side_lo))
             hi.append(INF if side_hi is None else float(side_hi))
             k += 1
@@ -162,7 +166,9 @@ class LPResult:
     def option_bounds(self) -> np.ndarray:
         """For each option, an upper bound on the objective of any plan that uses it
         (rounded down only here, after the penalty: floor(U) - p is not a bound)."""
-        return np.floor(self.dual_value - self.penalty + 1e-6)
+        assert self.dual_value is not None and self.penalty is not None, "only for a solved LP"
+        bounds: np.ndarray = np.floor(self.dual_value - self.penalty + 1e-6)
+        return bounds
 
 
 class LPHandle:
@@ -178,7 +184,8 @@ class LPHandle:
 
 def solve_lp(lp: LinearProgram, time_limit: float, handle: Optional[LPHandle] = None) -> LPResult:
     model = mbh.ModelBuilderHelper()
-    model.fill_model_from_sparse_data(np.zeros(len(lp.c)), lp.ub, lp.c, lp.lo, lp.hi, lp.a)
+    # the stubs shipped with ortools spell the array types in a form mypy cannot match
+    model.fill_model_from_sparse_data(np.zeros(len(lp.c)), lp.ub, lp.c, lp.lo, lp.hi, lp.a)  # type: ignore[arg-type]
     solver = mbh.ModelSolverHelper("glop")
     solver.set_time_limit_in_seconds(max(0.01, time_limit))
     if handle is not None:

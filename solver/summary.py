@@ -6,9 +6,9 @@ from .messages import STATUS_LABELS
 from .model import Plan, Problem
 
 
-def _n(value: int) -> str:
-    """Vietnamese digit grouping: 43.504."""
-    return f"{value:,}".replace(",", ".")
+def _n(value: int | None) -> str:
+    """Vietnamese digit grouping: 43.504 ("-" when there is no value)."""
+    return "-" if value is None else f"{value:,}".replace(",", ".")
 
 
 def summary_lines(problem: Problem, plan: Plan) -> list[str]:

@@ -17,8 +17,10 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 from .dates import add_months
+from .evaluations import rating_for_score
 from .facts import CadreFacts, DisciplineFact, RatingFact, TermFact, TitleFact, VoteFact
 from .findings import ERROR, INFO, WARNING, Finding
+from .registry import rule
 from .retirement import remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import RATING_DEFAULTS, RuleSetData
 from .vocab import DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
@@ -106,20 +108,15 @@ def _rating_label(rating: str) -> str:
     return RATING_SHORT.get(rating, rating)
 
 
+@rule("E1")
 def rating_of(fact: RatingFact) -> str | None:
-    """The rating of a year; a score-only year is read by the score thresholds of QĐ 366
-    (excellent ≥ 90, good ≥ 70, complete ≥ 50)."""
+    """The rating of a year, one of the four of E1; a score-only year is read by the score
+    thresholds of QĐ 366 (E2: excellent ≥ 90, good ≥ 70, complete ≥ 50)."""
     if fact.rating:
         return fact.rating
     if fact.score is None:
         return None
-    if fact.score >= RATING_DEFAULTS["score_excellent_min"]:
-        return "excellent"
-    if fact.score >= RATING_DEFAULTS["score_good_min"]:
-        return "good"
-    if fact.score >= RATING_DEFAULTS["score_complete_min"]:
-        return "complete"
-    return "fail"
+    return rating_for_score(fact.score, RATING_DEFAULTS)
 
 
 def _ratings_by_year(cadre: CadreFacts) -> dict[int, RatingFact]:
@@ -209,6 +206,7 @@ def service_reference_date(term: TermFact, on: dt.date) -> dt.date:
 # --------------------------------------------------------------------------- rules
 # One small function per rule, each opening with the rule in plain words.
 
+@rule("P1")
 def _p1_higher_title(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding:
     # P1: a cadre is planned only for a title higher than the one they hold now.
     if not cadre.titles:
@@ -227,6 +225,7 @@ def _p1_higher_title(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Find
                  f"{title.name} (thứ bậc {title.rank})", cadre.code, compared, evidence)
 
 
+@rule("P4")
 def _p4_pools_per_level(ctx: _Context, cadre: CadreFacts, title: TitleFact,
                         title_index: Mapping[int, TitleFact | str] | None) -> Finding:
     # P4: one cadre is in the pools of at most N titles at one level (this one included).
@@ -259,6 +258,7 @@ def _p4_pools_per_level(ctx: _Context, cadre: CadreFacts, title: TitleFact,
                  f"vượt mức tối đa {limit}", cadre.code, compared, evidence)
 
 
+@rule("P5")
 def _p5_open_proposal(ctx: _Context, cadre: CadreFacts) -> Finding:
     # P5: no planning while an appointment or nomination proposal for the cadre is open.
     if cadre.open_proposal:
@@ -286,6 +286,7 @@ def _service_words(cadre: CadreFacts, months: int, reference: dt.date) -> str:
             f"(nghỉ hưu ngày {format_date(retirement_of(cadre))})")
 
 
+@rule("P6", "P7")
 def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: TermFact,
                    on: dt.date) -> Finding:
     params = ctx.rules.params
@@ -322,6 +323,7 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
                  cadre.code, compared, _retirement_evidence(cadre))
 
 
+@rule("P8")
 def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date,
                 by_year: dict[int, RatingFact]) -> Finding:
     # P8: rated at least `rating_min` in each of the last N completed years before `on`;
@@ -335,11 +337,11 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date,
     for year in years:
         fact = by_year.get(year)
         rating = rating_of(fact) if fact else None
-        if rating is None:
+        if fact is None or rating is None:
             missing.append(year)
             evidence.append(f"chưa có xếp loại năm {year}")
             continue
-        evidence.append(f"năm {year}: {_rating_words(fact)}")  # type: ignore[arg-type]
+        evidence.append(f"năm {year}: {_rating_words(fact)}")
         if RATING_ORDER.get(rating, -1) < ctx.rating_min_order:
             bad.append(year)
     span = f"{years[0]}–{years[-1]}" if window > 1 else f"{years[0]}"
@@ -380,6 +382,7 @@ def _active_disciplines(ctx: _Context, cadre: CadreFacts, on: dt.date) -> list[t
     return out
 
 
+@rule("P9")
 def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
                        active: list[tuple[DisciplineFact, dt.date]]) -> Finding:
     # P9: automatic exit: disciplined at `discipline_exit_min` or above within the cooldown
@@ -397,6 +400,7 @@ def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
                  cadre.code, compared, evidence, end)
 
 
+@rule("P10")
 def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date,
                      by_year: dict[int, RatingFact]) -> Finding:
     # P10: rated "fail" in the latest completed year => out in the annual review.
@@ -404,19 +408,20 @@ def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date,
     fact = by_year.get(year)
     rating = rating_of(fact) if fact else None
     compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV", "unit": f"xếp loại {year}"}
+    if fact is None or rating is None:
+        return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
+                     (f"chưa có xếp loại năm {year}",))
     if rating == "fail":
         from_date = dt.date(year + 2, 1, 1)
         return _make(ctx, "P10", False, ERROR,
                      f"năm {year} xếp loại {_rating_words(fact)}; {_from_words(from_date)} nếu năm {year + 1} "
                      f"không bị xếp loại KHTNV", cadre.code, compared,
-                     (f"năm {year}: {_rating_words(fact)}",), from_date)  # type: ignore[arg-type]
-    if rating is None:
-        return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
-                     (f"chưa có xếp loại năm {year}",))
-    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {_rating_words(fact)}", cadre.code,  # type: ignore[arg-type]
-                 compared, (f"năm {year}: {_rating_words(fact)}",))  # type: ignore[arg-type]
+                     (f"năm {year}: {_rating_words(fact)}",), from_date)
+    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {_rating_words(fact)}", cadre.code,
+                 compared, (f"năm {year}: {_rating_words(fact)}",))
 
 
+@rule("P11")
 def _p11_confidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> Finding:
     # P11: in the latest confidence vote, more than half (the parameter) of those present
     # voting "low confidence" takes the cadre out of the pools for higher titles.
@@ -439,6 +444,7 @@ def _p11_confidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> Finding:
                  cadre.code, compared, evidence)
 
 
+@rule("P12")
 def _p12_appointed(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding:
     # P12: a pool member appointed to the planned title (or an equal or higher one) leaves the pool.
     held = [t for t in cadre.titles if t.id == title.id or t.rank >= title.rank]
@@ -453,6 +459,7 @@ def _p12_appointed(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
                  tuple(f"đang giữ {_title_words(t)}, thứ bậc {t.rank}" for t in held))
 
 
+@rule("P13")
 def _p13_cooldown(ctx: _Context, cadre: CadreFacts, on: dt.date, active: list[tuple[DisciplineFact, dt.date]]) -> Finding:
     # P13: after a discipline, no higher title before the cooldown of its level has passed
     # (reprimand 24, warning 36, removal 60 months from the decision).
@@ -502,6 +509,7 @@ def _conflict(ctx: _Context, title: TitleFact, other: TitleFact) -> str | None:
     return None
 
 
+@rule("P14")
 def _p14_relatives(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding:
     # P14 (QĐ 114): relatives (the configured kinds) may not sit in the same leadership
     # collective, be head and deputy of one unit, or be party secretary / government head

@@ -49,4 +49,4 @@ def eligible_from(findings: list[Finding]) -> dt.date | None:
     blocking = [f for f in findings if f.blocking]
     if not blocking or any(f.from_date is None for f in blocking):
         return None
-    return max(f.from_date for f in blocking)  # type: ignore[type-var]
+    return max(f.from_date for f in blocking if f.from_date is not None)

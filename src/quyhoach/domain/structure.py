@@ -21,6 +21,7 @@ from .dates import age_on
 from .eligibility import format_date, new_finding, percent, rating_of
 from .facts import CadreFacts, PoolFacts, TitleFact
 from .findings import ERROR, INFO, WARNING, Finding
+from .registry import rule
 from .retirement import remaining_service_months
 from .rulesets import RuleSetData
 from .text import fold
@@ -185,6 +186,7 @@ def pool_profile(pool: PoolFacts, rules: RuleSetData) -> PoolProfile:
 
 # --------------------------------------------------------------------------- per pool
 
+@rule("P2")
 def _p2_max(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P2: at most N cadres in the pool of one title.
     limit = int(rules.params["pool_max_per_title"])
@@ -195,6 +197,7 @@ def _p2_max(rules: RuleSetData, n: int, subject: str) -> Finding:
                     f"{n} người trong danh sách, vượt mức tối đa {limit} (thừa {n - limit})", subject, compared)
 
 
+@rule("P3")
 def _p3_min(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P3: a title should have at least 2 cadres in its pool (a warning).
     need = int(rules.params["pool_min_per_title"])
@@ -205,6 +208,7 @@ def _p3_min(rules: RuleSetData, n: int, subject: str) -> Finding:
                     f"{n} người trong danh sách; cần ít nhất {need} (thiếu {need - n} người)", subject, compared)
 
 
+@rule("S1")
 def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S1: the pool has someone in each of the three age bands (ages at the term's start).
     on = format_date(prof.term_start)
@@ -251,6 +255,7 @@ def _young_kind(age: int | None) -> str:
     return f"cán bộ dưới {age} tuổi" if age is not None else "cán bộ trẻ"
 
 
+@rule("S2")
 def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S2: young cadres (under the level's young age at the term's start) make at least 15%.
     if prof.young_age is None:
@@ -262,6 +267,7 @@ def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
                           float(rules.params["young_min_share"]), subject, evidence)
 
 
+@rule("S3")
 def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S3: women make at least 25% of the pool.
     evidence = [m.name for m in prof.pool.members if m.sex == "F"]
@@ -269,6 +275,7 @@ def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
                           subject, evidence)
 
 
+@rule("S4")
 def _s4_minority(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S4: ethnic-minority cadres make at least the locality's target share.
     evidence = [m.name for m in prof.pool.members if m.minority]
@@ -369,6 +376,7 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
     return findings
 
 
+@rule("S5")
 def committee_structure(ages: list[int], rules: RuleSetData, subject: str = "") -> list[Finding]:
     """S5 (Chỉ thị 35): under 40 at least 10%; 40–50 between 40% and 50%; the rest over 50.
     Two findings: the under-40 share and the 40–50 share."""
@@ -411,7 +419,7 @@ class _Gains(NamedTuple):
     woman: bool
     young: bool
     minority: bool
-    count: bool
+    below_min: bool                # the pool is below its minimum size (P3)
 
 
 def _gains(prof: PoolProfile, candidate: CadreFacts, rules: RuleSetData) -> _Gains:
@@ -447,7 +455,7 @@ def suggestion_effects(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetDat
         effects.append(words)
     if gains.band is not None:
         effects.append(f"lấp độ tuổi {band_label(*gains.band)}")
-    if gains.count:
+    if gains.below_min:
         need = int(rules.params["pool_min_per_title"])
         effects.append(f"đưa danh sách lên {prof.size + 1}/{need} người tối thiểu")
     return effects
@@ -504,7 +512,7 @@ def suggestion_score(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData,
         int(weights.get(f"state_mgmt_{candidate.state_mgmt_level}", 0))
     parts = {
         "structure": fixes * int(weights["structure_fix"]),
-        "count": int(weights["count_fix"]) if gains.count else 0,
+        "count": int(weights["count_fix"]) if gains.below_min else 0,
         "service": min(years_left, int(weights["service_years_max"])) * int(weights["service_year"]),
         "ratings": ratings,
         "training": training,

@@ -22,6 +22,9 @@ monthly scores, disciplines) plus the planning world for names and the organisat
   difference in binomial standard errors of the unit's size, so a large unit well above its
   peers ranks first and a small unit's chance swing does not.
 
+The rules themselves (E2 score thresholds, E3 monthly scores, E4 cap, E6 months) are decided
+in `quyhoach.domain.evaluations`; this module runs the queries and calls them.
+
 The page (`web/evaluations.py`), the report section and the XLSX all read `Analytics`.
 """
 
@@ -35,6 +38,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Discipline, Evaluation
+from quyhoach.domain.evaluations import enough_months, excellent_cap, excellent_excess, months_support, rating_for_score
 from quyhoach.domain.rulesets import RATING_DEFAULTS, NoRuleSetError
 from quyhoach.domain.vocab import RATING_ORDER
 from quyhoach.services.planning.world import World
@@ -91,7 +95,7 @@ class UnitYear:
     @property
     def cap(self) -> int:
         """The most excellent ratings the rule allows (rounded down)."""
-        return math.floor(self.cap_share * self.good_or_better + 1e-9)
+        return excellent_cap(self.good_or_better, self.cap_share)
 
     @property
     def share(self) -> float:
@@ -99,7 +103,7 @@ class UnitYear:
 
     @property
     def excess(self) -> int:
-        return max(0, self.excellent - self.cap)
+        return excellent_excess(self.excellent, self.good_or_better, self.cap_share)
 
     @property
     def breaks(self) -> bool:
@@ -305,13 +309,7 @@ def _rating_params(world: World, year: int) -> tuple[str, dict]:
 
 def implied_rating(score: float, params: dict) -> str:
     """The rating a score supports under E2's thresholds."""
-    if score >= float(params["score_excellent_min"]):
-        return "excellent"
-    if score >= float(params["score_good_min"]):
-        return "good"
-    if score >= float(params["score_complete_min"]):
-        return "complete"
-    return "fail"
+    return rating_for_score(score, params)
 
 
 def _unit_ref(world: World, unit_id: int | None) -> UnitRef | None:
@@ -406,18 +404,18 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
         monthly[(cadre_id, year)].append((score, uid))
     gaps: dict[tuple[int, int], MonthGap] = {}
     for (cadre_id, year), scores in monthly.items():
-        if len(scores) < MONTHS_MIN:
+        if not enough_months(len(scores), MONTHS_MIN):
             continue
         rating, score, uid = history.get(cadre_id, {}).get(year, (None, None, None))
         if rating not in RATINGS or not in_scope(uid) or ref(uid) is None:
             continue
         code, p = params.get(year) or _rating_params(world, year)
-        mean = sum(s for s, _ in scores) / len(scores)
+        mean, implied = months_support([s for s, _ in scores], p)
         gap = gaps.get((uid, year))
         if gap is None:
             gap = gaps[(uid, year)] = MonthGap(ref(uid), year, code, [])
         gap.rows.append(MonthRow(_cadre_ref(world, cadre_id), len(scores), round(mean, 2),
-                                 implied_rating(mean, p), rating, score))
+                                 implied, rating, score))
     month_gaps = sorted(gaps.values(), key=lambda g: (-g.year, -g.above_share, -g.mean_steps, g.unit.name))
     for g in month_gaps:
         g.rows.sort(key=lambda r: (-r.steps_above, r.cadre.name))
