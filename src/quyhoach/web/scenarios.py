@@ -628,8 +628,7 @@ def adopt(run_id: int):
              "note": request.form.get("ghi_chu", "")}
     try:
         on = _date(typed["on"], gettext("Ngày hiệu lực"))
-        rotation.adopt(session(), scenario, solve_run, decision_no=typed["decision_no"], on=on, note=typed["note"],
-                       actor=request.remote_user or "")
+        rotation.adopt(session(), scenario, solve_run, decision_no=typed["decision_no"], on=on, note=typed["note"])
         session().commit()
     except rotation.ScenarioError as error:
         session().rollback()
