@@ -214,19 +214,16 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
         from sqlmodel import Session
 
         from quyhoach.db.models import Scenario
-        from quyhoach.services import rotation
-        from quyhoach.services.planning import world as world_service
+        from quyhoach.services.rotation.problem import problem_for
+        from quyhoach.services.rotation.settings import ScenarioError
 
         with Session(_engine()) as session:
             scenario = session.get(Scenario, scenario_id)
             if scenario is None:
                 raise click.ClickException(f"không có phương án số {scenario_id}")
-            settings = rotation.ScenarioSettings.from_dict(scenario.settings)
-            facts = world_service.build(session, scenario.rotation_date)
             try:
-                problem = rotation.build_problem(facts, settings, scenario.rotation_date, scenario.name,
-                                                 f"scenario-{scenario.id}").problem
-            except rotation.ScenarioError as exc:
+                problem = problem_for(session, scenario).problem
+            except ScenarioError as exc:
                 raise click.ClickException(str(exc)) from None
         if write_problem is not None:
             solver.dump_problem(problem, write_problem)

@@ -249,7 +249,7 @@ def test_the_command_line_writes_each_format(app, engine, small, runner, tmp_pat
 
 def _many_chains_svg():
     """The plan page's graph of a plan with 24 two-post cycles (12 lines of boxes)."""
-    from quyhoach.web.scenarios import rotation_graph
+    from quyhoach.reports.drawings import rotation_graph
 
     moves, posts, cadres = [], {}, {}
     for i in range(24):

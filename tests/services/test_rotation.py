@@ -213,3 +213,19 @@ def test_the_command_line_solves_a_scenario_from_the_database(small, runner_cli,
 @pytest.fixture
 def runner_cli(app):
     return app.test_cli_runner()
+
+
+def test_copy_and_relax_store_how_the_scenario_was_derived(engine):
+    with Session(engine, expire_on_commit=False) as session:
+        parent = rotation.create(session, name="Gốc", rotation_date=DATE, settings=rotation.ScenarioSettings())
+        assert (parent.parent_id, parent.derivation, parent.relaxed_rule) == (None, None, None)
+        copied = rotation.copy(session, parent)
+        relaxed = rotation.relax(session, parent, "pinned", "CB001")
+        session.commit()
+        assert (copied.parent_id, copied.derivation, copied.relaxed_rule, copied.relaxed_subject) == (
+            parent.id, "copy", None, None)
+        assert (relaxed.parent_id, relaxed.derivation, relaxed.relaxed_rule, relaxed.relaxed_subject) == (
+            parent.id, "relaxed", "pinned", "CB001")
+        # the diagnosis' names for unit limits are stored as the setting they relax
+        limit = rotation.relax(session, parent, "leave", "U1")
+        assert (limit.derivation, limit.relaxed_rule) == ("relaxed", "max_leaving")

@@ -337,6 +337,11 @@ class Scenario(SQLModel, table=True):
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="draft", max_length=20, description="draft, adopted")
     parent_id: Optional[int] = Field(default=None, foreign_key="scenario.id")
+    # How it was derived from its parent: "copy", or "relaxed" (one rule of the parent's
+    # diagnosis made soft or dropped: which rule, for which subject).
+    derivation: Optional[str] = Field(default=None, max_length=20, description="copy, relaxed")
+    relaxed_rule: Optional[str] = Field(default=None, max_length=40)
+    relaxed_subject: Optional[str] = Field(default=None, max_length=200)
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -94,6 +94,17 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     "rotation_min_tenure_months": 36,    # R8: a rotation lasts at least three years
     # Vacancy forecast
     "head_max_consecutive_terms": 2,    # R5
+    "head_term_months": 60,             # R5: a term as head counts five years
+    # Rotation scores (RULES.md §5): how a candidate move is valued in a scenario
+    "rotation_fit": {                   # fit of a cadre for a post, 0-100
+        "base": 30,
+        "rating_years": 3,
+        "rating": {"excellent": 10, "good": 6, "complete": 0, "fail": -15},
+        "theory": {"advanced": 12, "intermediate": 6},
+        "state_mgmt": {"senior": 8, "principal": 6, "specialist": 2},
+        "service_years_max": 15,
+    },
+    "rotation_development": {"other_locality": 30, "other_unit": 10, "other_level": 10},
     "appointment_term_years": 5,        # an appointment lasts 5 years (then reappointment or vacancy)
     # Regulations a rule rests on besides the rule set's own basis (shown with it in findings)
     "rule_basis": {

@@ -166,3 +166,65 @@ VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
 )}
+
+
+# --------------------------------------------------------------------------- rotation labels
+# Luân chuyển (rotation scenarios): the words of the scenario pages and the decision report.
+# Marked with N_ here; translated where rendered (the web wraps them in lazy_gettext).
+ROTATION_MODE_LABELS = {"hard": N_("bắt buộc"), "soft": N_("khuyến khích"), "off": N_("không xét")}
+ROTATION_TARGET_LABELS = {"female": N_("Cán bộ nữ"), "minority": N_("Cán bộ dân tộc thiểu số"), "young": N_("Cán bộ trẻ")}
+ROTATION_WEIGHT_LABELS = {
+    "fit": (N_("Mức phù hợp"), N_("điểm cho mỗi điểm phù hợp (0–100) của người giữ mỗi vị trí")),
+    "development": (N_("Giá trị phát triển"), N_("điểm cho mỗi điểm phát triển của một lượt điều động (khác địa phương, khác đơn vị, khác cấp)")),
+    "structure": (N_("Cơ cấu"), N_("điểm trừ cho mỗi người thiếu so với chỉ tiêu cơ cấu khuyến khích")),
+    "moves": (N_("Số lượt điều động"), N_("điểm trừ cho mỗi lượt điều động: càng lớn càng ít xáo trộn")),
+    "baseline": (N_("Bám phương án đã duyệt"), N_("điểm trừ cho mỗi cán bộ bố trí khác phương án đã duyệt")),
+}
+ROTATION_STATUS_LABELS = {
+    "queued": N_("Đang chờ"), "running": N_("Đang giải"), "done": N_("Đã có phương án"), "failed": N_("Lỗi"),
+    "stopped": N_("Đã dừng"), "infeasible": N_("Không có phương án"), "unknown": N_("Chưa tìm được phương án"),
+    "invalid": N_("Dữ liệu không hợp lệ"), "draft": N_("Dự thảo"), "adopted": N_("Đã thông qua"),
+}
+ROTATION_STATUS_BADGE = {"done": "ok", "adopted": "ok", "queued": "neutral", "running": "warn", "draft": "neutral"}
+ROTATION_PLAN_STATUS = {"optimal": N_("tối ưu (đã chứng minh)"), "feasible": N_("khả thi, chưa chứng minh tối ưu"),
+               "infeasible": N_("không có phương án thỏa mãn mọi quy định bắt buộc"),
+               "unknown": N_("hết thời gian mà chưa tìm được phương án"), "invalid": N_("dữ liệu không hợp lệ")}
+ROTATION_PHASE_LABELS = {"relaxation": N_("Nới lỏng, tính cận trên"), "search": N_("Tìm kiếm phương án"),
+                "alternatives": N_("Tìm phương án thay thế"), "diagnosis": N_("Chẩn đoán xung đột")}
+ROTATION_KIND_LABELS = {"fills_vacancy": N_("Lấp vị trí trống"), "replaces": N_("Thay người chuyển đi"), "move": N_("Điều động")}
+ROTATION_TERM_LABELS = {"fit": N_("Mức phù hợp với vị trí"), "development": N_("Giá trị phát triển cán bộ"),
+               "structure": N_("Thiếu hụt cơ cấu (người)"), "moves": N_("Số lượt điều động"),
+               "baseline": N_("Khác phương án đã duyệt (người)")}
+ROTATION_SWEEP_LABELS = {"female": N_("Tỷ lệ cán bộ nữ tối thiểu"), "minority": N_("Tỷ lệ cán bộ dân tộc thiểu số tối thiểu"),
+                "young": N_("Tỷ lệ cán bộ trẻ tối thiểu"), "moves": N_("Trọng số số lượt điều động")}
+ROTATION_RELAX_LABELS = {
+    "must_fill": N_("Không bắt buộc lấp mọi vị trí khuyết"),
+    "non_local": N_("«Không là người địa phương» thành khuyến khích (trừ điểm thay vì cấm)"),
+    "target": N_("Chỉ tiêu cơ cấu này thành khuyến khích"),
+    "max_leaving": N_("Bỏ giới hạn số người đi của đơn vị"),
+    "max_arriving": N_("Bỏ giới hạn số người đến của đơn vị"),
+    "pinned": N_("Bỏ bố trí cố định này"),
+    "forbidden": N_("Bỏ loại trừ này"),
+    "family": N_("Giữ nguyên các xung đột QĐ 114 đã có (chỉ cấm xung đột mới)"),
+}
+# The diagnosis names a unit's limits by the row; the scenario by the setting.
+ROTATION_RELAX_RULE = {"leave": "max_leaving", "arrive": "max_arriving"}
+ROTATION_LEGAL_WHY = {
+    "pool": N_("Chỉ điều động cán bộ trong quy hoạch (QĐ 65, R1): quy định của văn bản, không nới được trong phương án."),
+    "precheck": N_("Cán bộ chưa đạt tiêu chuẩn quy hoạch: cần xử lý ở danh sách quy hoạch, không nới trong phương án."),
+    "rating": N_("Xếp loại các năm gần nhất (QĐ 65, R9): tiêu chuẩn bắt buộc theo văn bản."),
+    "service": N_("Thời gian công tác còn lại tối thiểu (QĐ 65, R7): tiêu chuẩn bắt buộc theo văn bản."),
+    "rank": N_("Chức vụ tương đương (QĐ 65, R6): quy định bắt buộc theo văn bản."),
+    "qualification": N_("Tiêu chuẩn trình độ của chức danh: quy định bắt buộc theo văn bản."),
+    "discipline": N_("Thời hạn sau kỷ luật (P13): quy định bắt buộc theo văn bản."),
+    "tenure": N_("Thời gian giữ chức vụ tối thiểu trước khi luân chuyển (R8): quy định bắt buộc theo văn bản."),
+    "head_terms": N_("Người đứng đầu không quá hai nhiệm kỳ liên tiếp ở một nơi (R5): quy định bắt buộc theo văn bản."),
+}
+# The chain graph's and the sweep chart's words (%-formats take n, the number, and k, the moves).
+ROTATION_GRAPH_WORDS = {
+    "vacant": N_("để trống"), "outside": N_("ngoài danh sách vị trí"),
+    "cycle_caption": N_("Vòng %(n)s: %(k)s lượt điều động khép kín"),
+    "chain_caption": N_("Chuỗi %(n)s: %(k)s lượt điều động"), "title": N_("Sơ đồ các chuỗi điều động"),
+}
+ROTATION_SWEEP_WORDS = {"objective": N_("Giá trị mục tiêu"), "moves": N_("Số lượt điều động")}
+# --------------------------------------------------------------------------- end of rotation labels

@@ -422,7 +422,7 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
 ALTERNATIVES_MAX = 12
 PLAN_STATUS = {"optimal": "tối ưu (đã chứng minh)", "feasible": "khả thi, chưa chứng minh tối ưu",
                "infeasible": "không có phương án", "unknown": "chưa tìm được phương án", "invalid": "dữ liệu không hợp lệ"}
-MOVE_KINDS = {"fills_vacancy": "Lấp vị trí trống", "replaces": "Thay người chuyển đi", "move": "Điều động"}
+MOVE_KINDS = vocab.ROTATION_KIND_LABELS
 WEIGHT_WORDS = {
     "fit": ("Mức phù hợp", "điểm cho mỗi điểm phù hợp (0–100) của người giữ mỗi vị trí"),
     "development": ("Giá trị phát triển", "điểm cho mỗi điểm phát triển của một lượt điều động"),
@@ -430,8 +430,8 @@ WEIGHT_WORDS = {
     "moves": ("Số lượt điều động", "điểm trừ cho mỗi lượt điều động"),
     "baseline": ("Bám phương án đã duyệt", "điểm trừ cho mỗi cán bộ bố trí khác phương án đã duyệt"),
 }
-MODE_WORDS = {"hard": "bắt buộc", "soft": "khuyến khích", "off": "không xét"}
-TARGET_WORDS = {"female": "Cán bộ nữ", "minority": "Cán bộ dân tộc thiểu số", "young": "Cán bộ trẻ"}
+MODE_WORDS = vocab.ROTATION_MODE_LABELS
+TARGET_WORDS = vocab.ROTATION_TARGET_LABELS
 ATTRIBUTE_WORDS = {"female": "Nữ", "minority": "Dân tộc thiểu số", "young": "Trẻ"}
 
 
@@ -464,9 +464,12 @@ def decision_scenarios(session: Session) -> list[dict]:
 
 
 def _relation(scenario, chosen_scenario_id: int) -> str:
+    """How an alternative relates to the chosen plan, from the derivation stored on its
+    scenario (a scenario made before it was stored: from its name, as it was then)."""
     if scenario.id == chosen_scenario_id:
         return "Lần giải khác của phương án"
-    return "Nới quy định" if " — nới: " in scenario.name else "Bản sao"
+    derivation = getattr(scenario, "derivation", None) or ("relaxed" if " — nới: " in scenario.name else "copy")
+    return "Nới quy định" if derivation == "relaxed" else "Bản sao"
 
 
 def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopted: bool) -> DecisionPlan:
@@ -489,7 +492,7 @@ def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopte
 
 
 def _settings_words(settings: dict, unit_names: dict[str, str]) -> list[tuple[str, str]]:
-    from quyhoach.services.rotation import ScenarioSettings
+    from quyhoach.services.rotation.settings import ScenarioSettings
 
     s = ScenarioSettings.from_dict(settings)
     lines = [
@@ -546,11 +549,10 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     the alternatives it was compared with (the scenario's other plans, and the plans of its
     copies and relaxed children), the moves, the chains (with the plan page's graph) and
     the structure before and after."""
-    from flask_babel import force_locale
-
     from quyhoach.db.models import Adoption, RuleSet, Scenario, SolveRun
-    from quyhoach.services import rotation
-    from quyhoach.services.rotation import views as scenario_views
+    from quyhoach.reports import drawings
+    from quyhoach.services.rotation import chains as plan_chains, views as scenario_views
+    from quyhoach.services.rotation.settings import ScenarioSettings
 
     try:
         scenario_id = int(scenario_id)
@@ -612,8 +614,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
             kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
             development=int(m.get("development") or 0), reasons=[nfc(r) for r in m.get("reasons", [])]))
     chains = []
-    drawn = _graph_order(plan)   # numbered as the graph numbers them
-    ordered_chains = sorted(plan.get("chains", []),
+    drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
+    ordered_chains = sorted(plan_chains.plan_chains(plan),
                             key=lambda ch: drawn.get(frozenset(ch.get("cadres", [])), len(drawn)))
     for number, ch in enumerate(ordered_chains, start=1):
         chains.append(DecisionChain(number, ch["kind"], "Vòng" if ch["kind"] == "cycle" else "Chuỗi",
@@ -621,10 +623,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                     post_name(ch["opens"]) if ch.get("opens") else ""))
 
     progress(0.45, "Vẽ sơ đồ các chuỗi điều động")
-    from quyhoach.web.scenarios import rotation_graph
-
-    with force_locale("vi"):
-        svg = rotation_graph(plan, cadres, posts, units)
+    svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**vocab.ROTATION_GRAPH_WORDS))
     graph = charts.rotation_graph(str(svg), f"Sơ đồ các chuỗi vị trí trống và vòng luân chuyển — phương án «{scenario.name}»")
 
     progress(0.6, "Cơ cấu trước và sau")
@@ -646,7 +645,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                 label = f"Trẻ (dưới {block['young_age']} tuổi)"
             levels.append(DecisionLevelRow(scope, attribute, label, p["seats"], int(p["before"].get(attribute, 0)),
                                            int(p["after"].get(attribute, 0))))
-    shares = {a: t.share for a, t in rotation.ScenarioSettings.from_dict(
+    shares = {a: t.share for a, t in ScenarioSettings.from_dict(
         adoption.settings if adoption else scenario.settings).targets.items() if t.mode != "off"}
     bars = [charts.BeforeAfter(f"{row.label.split(' (')[0]} · {row.scope if row.scope != 'Tất cả vị trí trong phương án' else 'tất cả'}",
                                row.before_share, row.after_share,
@@ -730,27 +729,6 @@ def _frozen_numbers(problem: dict):
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
     return made(solver.Weights, problem.get("weights")), made(solver.Rules, problem.get("rules"))
-
-
-def _graph_order(plan: dict) -> dict[frozenset, int]:
-    """The order in which the plan page's graph (`web.scenarios.rotation_graph`) numbers the
-    chains and cycles — longest first, as networkx finds them — keyed by the cadres moved,
-    so the report's list of chains carries the graph's numbers."""
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    for move in plan.get("moves", []):
-        graph.add_edge(move.get("from_post") or f"ngoai:{move['cadre']}", move["to_post"], cadre=move["cadre"])
-    found = []
-    for nodes in nx.weakly_connected_components(graph):
-        sub = graph.subgraph(nodes)
-        try:
-            order = [u for u, _v in nx.find_cycle(sub)]
-        except nx.NetworkXNoCycle:
-            order = list(nx.topological_sort(sub))
-        found.append((order, frozenset(d["cadre"] for _u, _v, d in sub.edges(data=True))))
-    found.sort(key=lambda item: (-len(item[0]), item[0][0]))
-    return {cadres: index for index, (_order, cadres) in enumerate(found)}
 
 
 def _int_words(value: int | None) -> str:

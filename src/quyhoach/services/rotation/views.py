@@ -175,6 +175,15 @@ def finished(status: str) -> bool:
 
 # --------------------------------------------------------------------------- comparison
 
+def compare_holders(problem: solver.Problem, plans: list[solver.Plan]) -> dict[str, list[str | None]]:
+    """For each cadre moved in any plan: the post each plan puts them in (None: stays)."""
+    moved: dict[str, list[str | None]] = {}
+    for index, plan in enumerate(plans):
+        for move in plan.moves:
+            moved.setdefault(move.cadre, [None] * len(plans))[index] = move.to_post
+    return moved
+
+
 @dataclass
 class ComparedRun:
     run: SolveRun
@@ -283,8 +292,6 @@ def compare(session: Session, run_ids: list[int]) -> Comparison:
                       "seats": first["seats"], "before": first["before"], "cells": cells})
 
     # For every cadre moved in some plan: where each plan puts them.
-    from quyhoach.services.rotation import compare_holders
-
     plans = [light_plan(r.plan) for r in runs]
     placed = compare_holders(solver.Problem(), plans)
     cadre_names: dict[str, str] = {}

@@ -1,0 +1,116 @@
+"""Scenarios as records: create, update, copy, and relax one rule of a diagnosis. How a
+scenario was derived from another (a copy, a relaxed rule) is stored on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from quyhoach.db.models import Scenario, utcnow
+from quyhoach.services.platform import audit
+from quyhoach.services.rotation.settings import SOFT, ScenarioError, ScenarioSettings, validate
+
+COPY, RELAXED = "copy", "relaxed"
+
+
+def create(session: Session, *, name: str, rotation_date: dt.date, settings: ScenarioSettings,
+           description: str = "", parent_id: int | None = None, derivation: str | None = None,
+           relaxed_rule: str | None = None, relaxed_subject: str | None = None) -> Scenario:
+    """A new draft scenario; `parent_id` with `derivation` (copy, relaxed) records where it
+    came from, and for a relaxed one which rule of the diagnosis was relaxed, for whom."""
+    name = (name or "").strip()
+    if not name:
+        raise ScenarioError("cần đặt tên cho phương án")
+    validate(settings)
+    scenario = Scenario(name=name[:200], description=(description or "")[:2000], rotation_date=rotation_date,
+                        settings=settings.to_dict(), parent_id=parent_id,
+                        derivation=derivation if parent_id is not None else None,
+                        relaxed_rule=relaxed_rule, relaxed_subject=(relaxed_subject or None) and relaxed_subject[:200])
+    session.add(scenario)
+    session.flush()
+    after = {"name": scenario.name, "rotation_date": rotation_date, "settings": scenario.settings, "parent_id": parent_id}
+    if scenario.derivation:
+        after.update(derivation=scenario.derivation, relaxed_rule=scenario.relaxed_rule,
+                     relaxed_subject=scenario.relaxed_subject)
+    audit.record(session, "scenario.create", f"scenario:{scenario.id}", after=after)
+    return scenario
+
+
+def update(session: Session, scenario: Scenario, *, settings: ScenarioSettings, name: str | None = None,
+           description: str | None = None, rotation_date: dt.date | None = None,
+           expected_version: int | None = None) -> Scenario:
+    if scenario.status == "adopted":
+        raise ScenarioError("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới")
+    if expected_version is not None and expected_version != scenario.version:
+        raise ScenarioError("phương án vừa được người khác sửa; hãy tải lại trang")
+    validate(settings)
+    before = {"name": scenario.name, "rotation_date": scenario.rotation_date, "settings": scenario.settings}
+    scenario.settings = settings.to_dict()
+    if name is not None:
+        if not name.strip():
+            raise ScenarioError("cần đặt tên cho phương án")
+        scenario.name = name.strip()[:200]
+    if description is not None:
+        scenario.description = description[:2000]
+    if rotation_date is not None:
+        scenario.rotation_date = rotation_date
+    scenario.version += 1
+    scenario.updated_at = utcnow()
+    session.add(scenario)
+    session.flush()
+    audit.record(session, "scenario.update", f"scenario:{scenario.id}", before=before,
+                 after={"name": scenario.name, "rotation_date": scenario.rotation_date, "settings": scenario.settings})
+    return scenario
+
+
+def copy(session: Session, scenario: Scenario, *, name: str | None = None,
+         change: dict[str, Any] | None = None) -> Scenario:
+    """A new draft with the same inputs (and `change` applied to the settings)."""
+    settings = ScenarioSettings.from_dict({**scenario.settings, **(change or {})})
+    return create(session, name=name or f"{scenario.name} (bản sao)", rotation_date=scenario.rotation_date,
+                  settings=settings, description=scenario.description, parent_id=scenario.id, derivation=COPY)
+
+
+RELAXABLE = {
+    "must_fill": "không bắt buộc lấp mọi vị trí khuyết",
+    "non_local": "«không là người địa phương» thành khuyến khích (trừ điểm thay vì cấm)",
+    "target": "chỉ tiêu cơ cấu này thành khuyến khích",
+    "max_leaving": "bỏ giới hạn số người đi của đơn vị",
+    "max_arriving": "bỏ giới hạn số người đến của đơn vị",
+    "pinned": "bỏ bố trí cố định này",
+    "forbidden": "bỏ loại trừ này",
+    "family": "giữ nguyên các xung đột QĐ 114 đã có (chỉ cấm xung đột mới)",
+}
+
+
+def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scenario:
+    """Copy a scenario with one rule of its diagnosis made soft (or dropped)."""
+    settings = ScenarioSettings.from_dict(scenario.settings)
+    if rule == "must_fill":
+        settings.fill_vacancies = SOFT
+    elif rule == "non_local":
+        settings.non_local = SOFT
+    elif rule == "target":
+        attribute = subject.split("@", 1)[0]
+        if attribute not in settings.targets:
+            raise ScenarioError("không tìm thấy chỉ tiêu này trong phương án")
+        settings.targets[attribute].mode = SOFT
+    elif rule in ("max_leaving", "leave"):   # the diagnosis names unit limits "leave"/"arrive"
+        settings.max_leaving_per_unit = None
+    elif rule in ("max_arriving", "arrive"):
+        settings.max_arriving_per_unit = None
+    elif rule == "pinned":
+        settings.pinned = [p for p in settings.pinned if p.get("cadre") != subject]
+    elif rule == "family":
+        settings.resolve_family_conflicts = False
+    elif rule == "forbidden":
+        settings.forbidden = [f for f in settings.forbidden if f"{f.get('cadre')}→{f.get('post')}" != subject]
+    else:
+        raise ScenarioError("quy định này là bắt buộc theo văn bản, không nới được trong phương án")
+    rule = {"leave": "max_leaving", "arrive": "max_arriving"}.get(rule, rule)
+    return create(session, name=f"{scenario.name} — nới: {RELAXABLE[rule]}"[:200],
+                  rotation_date=scenario.rotation_date, settings=settings,
+                  description=scenario.description, parent_id=scenario.id, derivation=RELAXED,
+                  relaxed_rule=rule, relaxed_subject=subject)
