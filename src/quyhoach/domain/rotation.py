@@ -44,6 +44,7 @@ def fit_score(ratings: list[str | None], theory_level: str | None, state_mgmt_le
     return max(0, min(100, score))
 
 
+@rule("R3")
 def development_bonus(from_locality: str | None, to_locality: str | None, from_unit: int | None, to_unit: int | None,
                       from_level: str | None, to_level: str | None, params: Mapping[str, Any] | None = None) -> int:
     """What a move adds to a cadre's development: another locality, another unit, another
