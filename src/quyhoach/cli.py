@@ -265,7 +265,7 @@ def worker_command(burst: bool) -> None:
                                    "(khi không dùng Redis, việc nền chạy ngay trong ứng dụng web)")
     from rq import Worker
 
-    jobs._load_handlers()
+    jobs.register_defaults()
     jobs._engines.put(runner.database_url, _engine())
     click.echo(f"quyhoach worker: hàng đợi «{runner.queue.name}»")
     Worker([runner.queue], connection=runner.connection).work(burst=burst)

@@ -219,6 +219,7 @@ def create():
                        "database_url": current_app.config["DATABASE_URL"], "out_dir": str(folder)},
                       _title(kind, params))
     job_id = job.id
+    session().commit()          # the runner gets the job now that its row is there to read
     stored = jobs.get(session(), job_id)
     if _partial():
         return render_template("reports/_job.html", job=stored)

@@ -584,7 +584,6 @@ def start_sweep(session: Session, runner, scenario: Scenario, key: str, values: 
     return runs
 
 
-@jobs.handler("rotation.solve")
 def _solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
     """The background solve: reads the frozen problem, solves with progress and stop, writes
     the plan in one transaction at the end (a stopped or failed solve writes nothing)."""
@@ -641,8 +640,6 @@ def _lost(session: Session, job) -> None:
         run.finished_at = utcnow()
         session.add(run)
 
-
-jobs.ON_LOST["rotation.solve"] = _lost
 
 
 def _phase_words(p: solver.Progress) -> str:
