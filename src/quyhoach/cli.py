@@ -435,7 +435,20 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def _os_user() -> str:
+    """Who runs the command, for the history and the audit trail: the OS user, else "dòng lệnh"."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "dòng lệnh"
+    except (KeyError, OSError):     # no name for this uid (a container)
+        return "dòng lệnh"
+
+
 def main() -> None:
+    from quyhoach.services.platform import audit
+
+    audit.set_actor(_os_user())     # once per command: every change it makes is theirs
     cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
                      load_dotenv=False, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
     cli.main(prog_name="quyhoach")
