@@ -143,3 +143,23 @@ def test_the_decision_report_page_and_its_links_from_the_scenario_pages(client, 
     refused = client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": "999"},
                           headers={"HX-Request": "true"})
     assert refused.status_code == 422 and "không có phương án số 999" in refused.get_data(as_text=True)
+
+
+def test_a_new_report_kind_is_one_registry_entry(client, small, monkeypatch):
+    """A kind added to the registry is made from the Báo cáo form, by the job, with no change
+    to the web layer."""
+    from quyhoach import reports
+    from quyhoach.reports.registry import ReportKind
+
+    def gather(session, world, app, params, progress):
+        built = reports.Built("unit-card", "Thẻ đơn vị", f"the-don-vi-{reports.slug(params['unit'])}")
+        return built, {"xlsx": lambda: b"PK-unit-card"}
+
+    kind = ReportKind("unit-card", "Thẻ đơn vị", ("unit",), ("xlsx",), gather)
+    monkeypatch.setitem(reports.REPORT_KINDS, "unit-card", kind)
+    answer = client.post("/bao-cao/tao", data={"loai": "unit-card", "don_vi": "SO-TC", "ma": "bỏ qua"}, headers=HX)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Đã xong" in page, page
+    link = next(part.split('"', 1)[0] for part in page.split('href="')[1:] if part.startswith("/bao-cao/tai/"))
+    download = client.get(link)
+    assert download.data == b"PK-unit-card" and "the-don-vi-so-tc.xlsx" in download.headers["Content-Disposition"]

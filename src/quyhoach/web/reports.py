@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import (
     Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file, url_for,
 )
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from sqlmodel import select
 
 from quyhoach import reports
@@ -31,12 +31,6 @@ from quyhoach.web.db import session
 
 bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
 
-KIND_LABELS = {
-    "term-planning": _l("Báo cáo quy hoạch nhiệm kỳ"),
-    "dossier": _l("Sơ yếu lý lịch (mẫu 2C) và quá trình đánh giá"),
-    "evaluations": _l("Kết quả đánh giá, xếp loại và dấu hiệu chưa thực chất"),
-    "scenario-decision": _l("Báo cáo quyết định phương án luân chuyển"),
-}
 FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "xlsx": "Excel (XLSX)"}
 PAST_LIMIT = 20
 PAST_SCANNED = 400     # past reports read to find the PAST_LIMIT a scoped user may see
@@ -49,7 +43,12 @@ def _remember_app(state) -> None:
 
 @bp.app_context_processor
 def _labels():
-    return {"REPORT_KINDS": KIND_LABELS, "REPORT_FORMATS": FORMAT_LABELS}
+    return {"REPORT_KINDS": kind_labels(), "REPORT_FORMATS": FORMAT_LABELS}
+
+
+def kind_labels() -> dict[str, object]:
+    """The report kinds' labels, read from the registry (`reports.registry`) when asked."""
+    return {name: kind.label for name, kind in reports.REPORT_KINDS.items()}
 
 
 def _partial() -> bool:
@@ -158,7 +157,7 @@ def index():
 
 
 def _title(kind: str, params: dict) -> str:
-    label = str(KIND_LABELS[kind])
+    label = str(reports.REPORT_KINDS[kind].label)
     if kind == "scenario-decision":
         from quyhoach.db.models import Scenario
 
@@ -174,22 +173,22 @@ def create():
     """Check the choices, then hand the report to the background runner."""
     form = request.form
     kind = form.get("loai", "")
-    if kind not in reports.KINDS:
+    entry = reports.REPORT_KINDS.get(kind)
+    if entry is None:
         abort(400, description=gettext("Không có loại báo cáo này."))
     params = {"unit": form.get("don_vi", "").strip(), "term": form.get("nhiem_ky", "").strip(),
               "cadre": form.get("ma", "").strip(), "scenario": form.get("phuong_an", "").strip(),
               "run": form.get("lan_giai", "").strip()}
-    keep = {"term-planning": ("unit", "term"), "evaluations": ("unit",), "dossier": ("cadre",),
-            "scenario-decision": ("scenario", "run")}[kind]
-    params = {k: v for k, v in params.items() if v and k in keep}
+    needs = entry.needs
+    params = {k: v for k, v in params.items() if v and k in needs}
     own = _own_unit()
-    if kind in ("term-planning", "evaluations") and not params.get("unit") and own is not None:
+    if "unit" in needs and not params.get("unit") and own is not None:
         params["unit"] = own.code        # a scoped user's report is of their own units
-    formats = [f for f in form.getlist("dinh_dang") if f in reports.KIND_FORMATS[kind]] or list(reports.KIND_FORMATS[kind])
+    formats = [f for f in form.getlist("dinh_dang") if f in entry.formats] or list(entry.formats)
     world = _world()
     error = ""
     try:
-        if kind == "dossier":
+        if "cadre" in needs:
             if not params.get("cadre"):
                 raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
             if not any(c.code == params["cadre"] for c in world.cadres.values()):
@@ -198,9 +197,9 @@ def create():
                 raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
         if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
             raise gather.ReportError(gettext("không có đơn vị mã «%(code)s»", code=params["unit"]))
-        if kind == "scenario-decision":
+        if "scenario" in needs:
             _check_decision(params)
-        if kind == "term-planning":
+        if "term" in needs:
             params["term"] = gather.resolve_term(world, params.get("term", ""))
     except gather.ReportError as problem:
         error = str(problem)
@@ -327,7 +326,7 @@ def dossier(code: str):
 @bp.get("/ho-so/<code>.<fmt>")
 def dossier_file(code: str, fmt: str):
     """A dossier is small: made in the request."""
-    if fmt not in reports.KIND_FORMATS["dossier"]:
+    if fmt not in reports.REPORT_KINDS["dossier"].formats:
         abort(404)
     _cadre_in_scope(code)
     try:
