@@ -11,6 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from quyhoach.services.records import demo
+from quyhoach.web.forms.reports import FIELDS as F
 
 HX = {"HX-Request": "true"}
 
@@ -22,7 +23,7 @@ def small(session):
 
 
 def test_a_report_job_from_submit_to_download(client, small, app_held_runner):
-    answer = client.post("/bao-cao/tao", data={"loai": "term-planning", "dinh_dang": ["docx", "xlsx"]},
+    answer = client.post("/bao-cao/tao", data={F["kind"]: "term-planning", F["formats"]: ["docx", "xlsx"]},
                          headers=HX)
     assert answer.status_code == 200
     page = answer.get_data(as_text=True)
@@ -48,7 +49,7 @@ def test_a_report_job_from_submit_to_download(client, small, app_held_runner):
 
 
 def test_a_report_for_an_unknown_unit_is_refused_in_place(client, small):
-    answer = client.post("/bao-cao/tao", data={"loai": "term-planning", "don_vi": "KHONG-CO"},
+    answer = client.post("/bao-cao/tao", data={F["kind"]: "term-planning", F["unit"]: "KHONG-CO"},
                          headers={"HX-Request": "true"})
     assert answer.status_code == 422 and "không có đơn vị mã «KHONG-CO»" in answer.get_data(as_text=True)
 
@@ -97,10 +98,10 @@ def test_a_decision_report_from_the_bao_cao_page_to_download(client, small, engi
 
     made = solved_scenario(engine, inline_runner)
     index = client.get("/bao-cao/").get_data(as_text=True)
-    assert 'name="phuong_an"' in index and f'<option value="{made["scenario"]}">' in index
+    assert f'name="{F["scenario"]}"' in index and f'<option value="{made["scenario"]}">' in index
     assert f"đã thông qua ({DECISION})" in index and "dự thảo" in index      # the copy is not adopted
-    answer = client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": made["scenario"],
-                                               "dinh_dang": ["docx", "xlsx"]}, headers={"HX-Request": "true"})
+    answer = client.post("/bao-cao/tao", data={F["kind"]: "scenario-decision", F["scenario"]: made["scenario"],
+                                               F["formats"]: ["docx", "xlsx"]}, headers={"HX-Request": "true"})
     assert answer.status_code == 200, answer.get_data(as_text=True)
     page = answer.get_data(as_text=True)
     assert "Báo cáo quyết định phương án luân chuyển — «Luân chuyển cuối năm 2026»" in page
@@ -125,7 +126,7 @@ def test_the_decision_report_page_and_its_links_from_the_scenario_pages(client, 
     assert DECISION in page and "ĐẢNG CỘNG SẢN VIỆT NAM" in page and 'id="decision-graph"' in page
     for chain in made["plan"]["chains"]:
         assert chain["text"].split(":")[0] in page
-    assert 'name="loai" value="scenario-decision"' in page          # the files are made by the report job
+    assert f'name="{F["kind"]}" value="scenario-decision"' in page          # the files are made by the report job
     scenario_page = client.get(f"/luan-chuyen/{made['scenario']}").get_data(as_text=True)
     assert f'href="{url}"' in scenario_page and "Báo cáo quyết định" in scenario_page
     adopted_run = client.get(f"/luan-chuyen/run/{made['runs'][0]}").get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_the_decision_report_page_and_its_links_from_the_scenario_pages(client, 
     assert "DỰ THẢO" in draft and "TỜ TRÌNH" in draft
     assert client.get(f"/bao-cao/quyet-dinh?phuong_an={made['scenario']}&lan_giai={made['runs'][1]}").status_code == 404
     assert client.get("/bao-cao/quyet-dinh?phuong_an=999").status_code == 404
-    refused = client.post("/bao-cao/tao", data={"loai": "scenario-decision", "phuong_an": "999"},
+    refused = client.post("/bao-cao/tao", data={F["kind"]: "scenario-decision", F["scenario"]: "999"},
                           headers={"HX-Request": "true"})
     assert refused.status_code == 422 and "không có phương án số 999" in refused.get_data(as_text=True)
 
@@ -157,9 +158,25 @@ def test_a_new_report_kind_is_one_registry_entry(client, small, monkeypatch):
 
     kind = ReportKind("unit-card", "Thẻ đơn vị", ("unit",), ("xlsx",), gather)
     monkeypatch.setitem(reports.REPORT_KINDS, "unit-card", kind)
-    answer = client.post("/bao-cao/tao", data={"loai": "unit-card", "don_vi": "SO-TC", "ma": "bỏ qua"}, headers=HX)
+    answer = client.post("/bao-cao/tao", data={F["kind"]: "unit-card", F["unit"]: "SO-TC", F["cadre"]: "bỏ qua"}, headers=HX)
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "Đã xong" in page, page
     link = next(part.split('"', 1)[0] for part in page.split('href="')[1:] if part.startswith("/bao-cao/tai/"))
     download = client.get(link)
     assert download.data == b"PK-unit-card" and "the-don-vi-so-tc.xlsx" in download.headers["Content-Disposition"]
+
+
+def test_the_report_request_keeps_what_its_kind_needs_and_makes():
+    from pydantic import ValidationError
+    from werkzeug.datastructures import MultiDict
+
+    from quyhoach.web.forms.reports import CODE_MAX, ReportRequest, UnknownKind
+
+    asked = ReportRequest.from_form(MultiDict([(F["kind"], "dossier"), (F["cadre"], " CB1 "), (F["unit"], "SO-TC"),
+                                               (F["formats"], "xlsx"), (F["formats"], "pdf")]))
+    assert asked.params() == {"cadre": "CB1"} and asked.formats == ("pdf",)     # no XLSX dossier
+    assert ReportRequest.from_form(MultiDict({F["kind"]: "evaluations"})).formats == ("docx", "pdf", "xlsx")
+    with pytest.raises(UnknownKind):
+        ReportRequest.from_form(MultiDict({F["kind"]: "khong-co"}))
+    with pytest.raises(ValidationError):
+        ReportRequest.from_form(MultiDict({F["kind"]: "evaluations", F["unit"]: "X" * (CODE_MAX + 1)}))

@@ -16,6 +16,7 @@ from flask import (
     Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file, url_for,
 )
 from flask_babel import gettext
+from pydantic import ValidationError
 from sqlmodel import select
 
 from quyhoach import reports
@@ -28,6 +29,7 @@ from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
+from quyhoach.web.forms import reports as forms
 
 bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
 
@@ -151,7 +153,7 @@ def index():
     except gather.ReportError:
         pass
     own = _own_unit()
-    return render_template("reports/index.html", units=_unit_options(), whole_province=own is None,
+    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(), whole_province=own is None,
                            own_unit=own.code if own else "", terms=terms, default_term=default_term,
                            scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
@@ -171,20 +173,16 @@ def _title(kind: str, params: dict) -> str:
 @bp.post("/tao")
 def create():
     """Check the choices, then hand the report to the background runner."""
-    form = request.form
-    kind = form.get("loai", "")
-    entry = reports.REPORT_KINDS.get(kind)
-    if entry is None:
+    try:
+        asked = forms.ReportRequest.from_form(request.form)
+    except forms.UnknownKind:
         abort(400, description=gettext("Không có loại báo cáo này."))
-    params = {"unit": form.get("don_vi", "").strip(), "term": form.get("nhiem_ky", "").strip(),
-              "cadre": form.get("ma", "").strip(), "scenario": form.get("phuong_an", "").strip(),
-              "run": form.get("lan_giai", "").strip()}
-    needs = entry.needs
-    params = {k: v for k, v in params.items() if v and k in needs}
+    except ValidationError:         # a code longer than any the page offers: a forged request
+        abort(400)
+    kind, needs, params, formats = asked.kind, asked.needs, asked.params(), list(asked.formats)
     own = _own_unit()
     if "unit" in needs and not params.get("unit") and own is not None:
         params["unit"] = own.code        # a scoped user's report is of their own units
-    formats = [f for f in form.getlist("dinh_dang") if f in entry.formats] or list(entry.formats)
     world = _world()
     error = ""
     try:
@@ -207,9 +205,7 @@ def create():
     if not _allowed(scope):
         abort(404)
     if error:
-        if _partial():
-            return make_response(render_template("reports/_refused.html", error=error), 422)
-        abort(422, description=error)
+        return _refused(error)
     import uuid
 
     folder = Path(current_app.instance_path) / "reports" / uuid.uuid4().hex
@@ -223,6 +219,13 @@ def create():
     if _partial():
         return render_template("reports/_job.html", job=stored)
     return redirect(url_for(".job", job_id=job_id))
+
+
+def _refused(error: str):
+    """A report that cannot be made: said in place (htmx) or as the 422 page."""
+    if _partial():
+        return make_response(render_template("reports/_refused.html", error=error), 422)
+    abort(422, description=error)
 
 
 def _check_decision(params: dict) -> None:
@@ -294,7 +297,7 @@ def _folder(job: Job) -> Path:
 def term_planning():
     """The term-planning report as a page (its PDF is this page's print template)."""
     world = _world()
-    code = request.args.get("don_vi", "").strip()
+    code = request.args.get(forms.FIELDS["unit"], "").strip()
     own = _own_unit()
     if not code and own is not None:
         code = own.code
@@ -302,7 +305,7 @@ def term_planning():
         abort(404)
     try:
         report = gather.term_planning(session(), world, unit_code=code,
-                                      term_code=request.args.get("nhiem_ky", "").strip())
+                                      term_code=request.args.get(forms.FIELDS["term"], "").strip())
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/term_planning.html", r=report, pdf=False, list_limit=None)
@@ -346,7 +349,7 @@ def decision():
     """A rotation scenario's decision report as a page (its PDF is this page's print
     template): ?phuong_an=<scenario id>, optionally &lan_giai=<run id> for the draft of a
     plan other than the scenario's latest."""
-    params = {"scenario": request.args.get("phuong_an", "").strip(), "run": request.args.get("lan_giai", "").strip()}
+    params = {name: request.args.get(forms.FIELDS[name], "").strip() for name in ("scenario", "run")}
     params = {k: v for k, v in params.items() if v}
     try:
         _check_decision(params)
