@@ -1,5 +1,7 @@
 """Test fixtures: a fresh database for every test (SQLite by default, PostgreSQL when
-QUYHOACH_TEST_DATABASE_URL is set), the app on it, and builders for objects."""
+QUYHOACH_TEST_DATABASE_URL is set), the app on it, and builders for objects. The app runs
+its background jobs inline (`jobs.InlineRunner`); the job fixtures and waits are in
+tests/support/jobs.py."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ from sqlmodel import Session, SQLModel
 from quyhoach import create_app
 from quyhoach.db import models  # noqa: F401 - registers the tables
 from quyhoach.db.engine import make_engine
+from quyhoach.services.platform import jobs
 from quyhoach.services.records import reference
+
+pytest_plugins = ["tests.support.jobs"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -83,6 +88,9 @@ def app(engine, database_url, tmp_path):
     })
     app.extensions["quyhoach.engine"].dispose()
     app.extensions["quyhoach.engine"] = engine
+    # Jobs run in the request that queues them, after its commit: no thread to wait for.
+    jobs._engines.put(database_url, engine)
+    app.extensions["quyhoach.jobs"] = jobs.InlineRunner(database_url)
     yield app
 
 

@@ -20,8 +20,10 @@ def _templates_folder() -> str:
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """The application factory: configuration, database, htmx, i18n, blueprints, CLI."""
+    """The application factory: configuration, database, background job kinds, htmx, i18n,
+    blueprints, CLI."""
     from . import config as config_module
+    from . import jobs_registry
     from .web import init_app as init_web
 
     settings = config_module.load(config)
@@ -32,5 +34,6 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(settings)
+    jobs_registry.register_all()
     init_web(app)
     return app

@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from quyhoach.db.engine import transaction
+from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.records.tabular import LOAD_ORDER
 
 
@@ -262,7 +263,6 @@ def worker_command(burst: bool) -> None:
                                    "(khi không dùng Redis, việc nền chạy ngay trong ứng dụng web)")
     from rq import Worker
 
-    jobs._load_handlers()
     jobs._engines.put(runner.database_url, _engine())
     click.echo(f"quyhoach worker: hàng đợi «{runner.queue.name}»")
     Worker([runner.queue], connection=runner.connection).work(burst=burst)
@@ -375,10 +375,16 @@ def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
     click.echo(f"Đã ghi {path} ({len(built.files[fmt]):,} byte).".replace(",", "."))
 
 
+def _format_option(kind: str, default: str = "docx"):
+    """--format, offering the formats the registry says the kind is made in."""
+    return click.option("--format", "fmt", type=click.Choice(list(REPORT_KINDS[kind].formats)), default=default,
+                        show_default=True)
+
+
 @report_group.command("term-planning")
 @click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
 @click.option("--term", "term_code", default="", help="term code, e.g. DANG-2025-2030 (default: the current party term)")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx", show_default=True)
+@_format_option("term-planning")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
 @with_appcontext
 def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
@@ -388,7 +394,7 @@ def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | N
 
 @report_group.command("dossier")
 @click.argument("code")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf"]), default="docx", show_default=True)
+@_format_option("dossier")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
 @with_appcontext
 def report_dossier(code: str, fmt: str, out: Path | None) -> None:
@@ -398,7 +404,7 @@ def report_dossier(code: str, fmt: str, out: Path | None) -> None:
 
 @report_group.command("evaluations")
 @click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="xlsx", show_default=True)
+@_format_option("evaluations", default="xlsx")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
 @with_appcontext
 def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
@@ -410,7 +416,7 @@ def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
 @click.argument("scenario_id", type=int)
 @click.option("--run", "run_id", type=int, default=None,
               help="run id: the draft of this plan (default: the adopted plan, else the latest)")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "xlsx"]), default="docx", show_default=True)
+@_format_option("scenario-decision")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
 @with_appcontext
 def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
@@ -432,7 +438,20 @@ def _create_app() -> Flask:
     return create_app()
 
 
+def _os_user() -> str:
+    """Who runs the command, for the history and the audit trail: the OS user, else "dòng lệnh"."""
+    import getpass
+
+    try:
+        return getpass.getuser() or "dòng lệnh"
+    except (KeyError, OSError):     # no name for this uid (a container)
+        return "dòng lệnh"
+
+
 def main() -> None:
+    from quyhoach.services.platform import audit
+
+    audit.set_actor(_os_user())     # once per command: every change it makes is theirs
     cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
                      load_dotenv=False, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
     cli.main(prog_name="quyhoach")

@@ -63,6 +63,7 @@ def province(tmp_path_factory):
             scenario = rotation.create(session, name=name, rotation_date=DATE, settings=settings)
             session.commit()
             run_ids.append(rotation.start_solve(session, runner, scenario).id)
+            session.commit()
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         with Session(engine) as session:
@@ -131,6 +132,7 @@ def test_twenty_users_poll_a_running_solve(benchmark, province, tmp_path, monkey
                                    settings=rotation.ScenarioSettings(time_limit=60))
         session.commit()
         run = rotation.start_solve(session, province["runner"], scenario)
+        session.commit()
     port = _free_port()
     server = create_server(app, host="127.0.0.1", port=port, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -64,12 +64,15 @@ def solved_scenario(engine, runner, *, adopt: bool = True) -> dict:
                                    settings=rotation.ScenarioSettings(time_limit=5))
         session.commit()
         first = rotation.start_solve(session, runner, scenario)
+        session.commit()
         second = rotation.start_solve(session, runner, scenario, label="Ít xáo trộn",
                                       override={"weights": {"fit": 1, "development": 1, "structure": 50, "moves": 200,
                                                             "baseline": 0}})
+        session.commit()
         copy = rotation.copy(session, scenario, change={"targets": {"female": {"mode": "soft", "share": 0.4}}})
         session.commit()
         third = rotation.start_solve(session, runner, copy)
+        session.commit()
     done = [wait_run(engine, r.id) for r in (first, second, third)]
     assert [r.status for r in done] == ["done"] * 3, [r.plan for r in done]
     if not done[0].plan.get("moves"):

@@ -76,6 +76,7 @@ def test_a_scenario_solves_in_the_background_and_the_plan_checks(small, runner):
                                    settings=rotation.ScenarioSettings(time_limit=5))
         session.commit()
         run = rotation.start_solve(session, runner, scenario)
+        session.commit()
     done = wait_run(small, run.id)
     assert done.status == "done", done.plan
     plan = rotation.plan_of(done)
@@ -94,6 +95,7 @@ def test_an_impossible_hard_target_is_explained_and_can_be_relaxed(small, runner
         scenario = rotation.create(session, name="Nữ 100%", rotation_date=DATE, settings=settings)
         session.commit()
         run = rotation.start_solve(session, runner, scenario)
+        session.commit()
     done = wait_run(small, run.id)
     plan = rotation.plan_of(done)
     assert plan.status == "infeasible" and plan.diagnosis.conflicts
@@ -105,6 +107,7 @@ def test_an_impossible_hard_target_is_explained_and_can_be_relaxed(small, runner
         assert relaxed.parent_id == scenario.id
         assert rotation.ScenarioSettings.from_dict(relaxed.settings).targets["female"].mode == rotation.SOFT
         again = rotation.start_solve(session, runner, relaxed)
+        session.commit()
     assert rotation.plan_of(wait_run(small, again.id)).ok
 
 
@@ -121,6 +124,7 @@ def test_a_sweep_queues_one_solve_per_value(small, runner):
                                    settings=rotation.ScenarioSettings(time_limit=3))
         session.commit()
         runs = rotation.start_sweep(session, runner, scenario, "female", [0.2, 0.3, 0.4])
+        session.commit()
     finished = [wait_run(small, r.id) for r in runs]
     assert [r.sweep_value for r in finished] == [0.2, 0.3, 0.4]
     assert all(r.status in ("done", "infeasible") for r in finished)
@@ -145,6 +149,7 @@ def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, runner):
                                    settings=rotation.ScenarioSettings(time_limit=5))
         session.commit()
         run = rotation.start_solve(session, runner, scenario)
+        session.commit()
     done = wait_run(small, run.id)
     plan = rotation.plan_of(done)
     if not plan.moves:

@@ -7,12 +7,14 @@ import time
 from quyhoach.services.platform import jobs
 
 
-@jobs.handler("test.slow")
 def slow(ctx: jobs.JobContext) -> dict:
     for step in range(600):
         ctx.progress(step / 600, f"bước {step}", {"step": step}, force=True)
         time.sleep(0.05)
     return {"finished": True}
+
+
+jobs.register("test.slow", slow)
 
 
 if __name__ == "__main__":

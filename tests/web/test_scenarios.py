@@ -460,6 +460,7 @@ def test_the_scenario_solve_runs_through_rq(small, database_url):
                                        settings=rotation.ScenarioSettings(time_limit=5))
             session.commit()
             run = rotation.start_solve(session, runner, scenario)
+            session.commit()
         SimpleWorker([runner.queue], connection=runner.connection).work(burst=True)
         with Session(small) as session:
             done = session.get(SolveRun, run.id)

@@ -344,6 +344,7 @@ def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_
                                            settings=rotation.ScenarioSettings(unit_codes=codes, time_limit=3))
                 session.commit()
                 made[key] = (scenario.id, rotation.start_solve(session, runner, scenario).id)
+                session.commit()
         for _scenario_id, run_id in made.values():
             assert wait_run(engine, run_id).status == "done"
     finally:

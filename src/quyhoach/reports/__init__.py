@@ -8,10 +8,11 @@ judgements and the rating analytics; the builders (`docx_builder`, `pdf_builder`
 `build()` is the single entry used by the background job (`reports.jobs`, kind "report"),
 the web pages (`web/reports.py`) and `quyhoach report` on the command line.
 
-Report kinds: "term-planning" (a unit's subtree or the province, one term), "dossier" (a
-cadre's 2C record with the evaluation timeline), "evaluations" (the rating analytics on
-their own) and "scenario-decision" (the Standing Committee's decision report on a rotation
-scenario: the adopted plan, or a draft, with the plans it was compared with).
+Report kinds (the table in `registry`, read by the pages, the job and the CLI):
+"term-planning" (a unit's subtree or the province, one term), "dossier" (a cadre's 2C record
+with the evaluation timeline), "evaluations" (the rating analytics on their own) and
+"scenario-decision" (the Standing Committee's decision report on a rotation scenario: the
+adopted plan, or a draft, with the plans it was compared with).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ from typing import Callable
 from sqlmodel import Session
 
 from quyhoach.domain.text import fold
+from quyhoach.reports.registry import ALL_FORMATS as FORMATS, REPORT_KINDS, ReportKind
 from quyhoach.services.planning.world import World
 
-FORMATS = ("docx", "pdf", "xlsx")
-KINDS = ("term-planning", "dossier", "evaluations", "scenario-decision")
-KIND_FORMATS = {"term-planning": FORMATS, "dossier": ("docx", "pdf"), "evaluations": FORMATS,
-                "scenario-decision": FORMATS}
+KINDS = tuple(REPORT_KINDS)
+KIND_FORMATS = {name: kind.formats for name, kind in REPORT_KINDS.items()}
+__all__ = ["FORMATS", "KINDS", "KIND_FORMATS", "MEDIA_TYPES", "REPORT_KINDS", "ReportKind", "Built", "build", "slug"]
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -67,54 +68,15 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
     "run" id, for a draft of another plan than the latest) for a scenario decision. A format that cannot be made
     here (PDF without Pango) is listed in `errors`; the others are made all the same.
     Raises gather.ReportError for an unknown unit, term, cadre or scenario."""
-    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
-    from quyhoach.services.evaluations import analytics
+    from quyhoach.reports import gather, pdf_builder
 
-    if kind not in KINDS:
+    entry = REPORT_KINDS.get(kind)
+    if entry is None:
         raise gather.ReportError(f"không có loại báo cáo «{kind}»")
-    formats = [f for f in formats if f in KIND_FORMATS[kind]]
+    formats = [f for f in formats if f in entry.formats]
     steps = max(1, len(formats))
     progress(0.02, "Thu thập số liệu")
-    if kind == "term-planning":
-        report = gather.term_planning(session, world, unit_code=params.get("unit") or "",
-                                      term_code=params.get("term") or "", progress=lambda f, m: progress(0.55 * f, m))
-        scope = report.scope_code or "toan-tinh"
-        built = Built(kind, report.heading.subject, f"bao-cao-quy-hoach-{slug(report.term_code)}-{slug(scope)}",
-                      counts={**report.counts, "list_rows": report.list_rows})
-        makers = {"docx": lambda: docx_builder.term_planning(report),
-                  "xlsx": lambda: xlsx_builder.term_planning(report),
-                  "pdf": lambda: pdf_builder.term_planning(app, report)}
-    elif kind == "dossier":
-        report = gather.dossier(session, world, params.get("cadre") or "")
-        built = Built(kind, report.heading.subject, f"ho-so-{slug(report.code)}")
-        makers = {"docx": lambda: docx_builder.dossier(report), "pdf": lambda: pdf_builder.dossier(app, report)}
-    elif kind == "scenario-decision":
-        report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
-                                          progress=lambda f, m: progress(0.55 * f, m))
-        state = "" if report.adopted else "du-thao-"
-        built = Built(kind, report.heading.subject, f"bao-cao-quyet-dinh-{state}phuong-an-{report.scenario_id}"
-                                                    f"-lan-giai-{report.run_id}",
-                      counts={"moves": len(report.moves), "chains": len(report.chains),
-                              "alternatives": len(report.alternatives), "targets": len(report.targets)})
-        makers = {"docx": lambda: docx_builder.scenario_decision(report),
-                  "xlsx": lambda: xlsx_builder.scenario_decision(report),
-                  "pdf": lambda: pdf_builder.scenario_decision(app, report)}
-    else:
-        unit = None
-        if params.get("unit"):
-            from quyhoach.services.planning.views import unit_by_code
-
-            unit = unit_by_code(world, params["unit"])
-            if unit is None:
-                raise gather.ReportError(f"không có đơn vị mã «{params['unit']}»")
-        ev = analytics.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
-        head = gather.heading(world, "Kết quả đánh giá, xếp loại cán bộ" + (f" — {unit.name}" if unit else " toàn tỉnh"),
-                              world.on)
-        built = Built(kind, head.subject, f"danh-gia-xep-loai-{slug(unit.code) if unit else 'toan-tinh'}",
-                      counts={"breaches": len(ev.breaches), "constant_excellent": len(ev.constant_excellent),
-                              "disciplined": len(ev.disciplined), "flagged_units": len(ev.flagged_units)})
-        makers = {"docx": lambda: docx_builder.evaluations(ev, head), "xlsx": lambda: xlsx_builder.evaluations(ev, head),
-                  "pdf": lambda: pdf_builder.evaluations(app, ev, head)}
+    built, makers = entry.gather(session, world, app, params, progress)
     labels = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
     for i, fmt in enumerate(formats):
         progress(0.55 + 0.45 * i / steps, f"Tạo tệp {labels[fmt]}")

@@ -1,4 +1,4 @@
-"""The background job of kind "report": a report made outside the web request, with its
+"""The background job of kind "report" (registered in `quyhoach.jobs_registry`): a report made outside the web request, with its
 progress, written as files under the instance folder (`<instance>/reports/<job id>/`).
 
 payload: {"kind": "term-planning" | "dossier" | "evaluations", "params": {...},
@@ -38,7 +38,6 @@ def _app_for(url: str) -> Flask:
     return app
 
 
-@jobs.handler("report")
 def make_report(ctx: jobs.JobContext) -> dict:
     from quyhoach import reports
     from quyhoach.services.planning import world as world_service

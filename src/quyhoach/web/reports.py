@@ -15,7 +15,8 @@ from pathlib import Path
 from flask import (
     Blueprint, abort, current_app, make_response, redirect, render_template, request, send_file, url_for,
 )
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from pydantic import ValidationError
 from sqlmodel import select
 
 from quyhoach import reports
@@ -28,15 +29,10 @@ from quyhoach.services.planning import world as world_service
 from quyhoach.web import htmx
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
+from quyhoach.web.forms import reports as forms
 
 bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
 
-KIND_LABELS = {
-    "term-planning": _l("Báo cáo quy hoạch nhiệm kỳ"),
-    "dossier": _l("Sơ yếu lý lịch (mẫu 2C) và quá trình đánh giá"),
-    "evaluations": _l("Kết quả đánh giá, xếp loại và dấu hiệu chưa thực chất"),
-    "scenario-decision": _l("Báo cáo quyết định phương án luân chuyển"),
-}
 FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "xlsx": "Excel (XLSX)"}
 PAST_LIMIT = 20
 PAST_SCANNED = 400     # past reports read to find the PAST_LIMIT a scoped user may see
@@ -49,7 +45,12 @@ def _remember_app(state) -> None:
 
 @bp.app_context_processor
 def _labels():
-    return {"REPORT_KINDS": KIND_LABELS, "REPORT_FORMATS": FORMAT_LABELS}
+    return {"REPORT_KINDS": kind_labels(), "REPORT_FORMATS": FORMAT_LABELS}
+
+
+def kind_labels() -> dict[str, object]:
+    """The report kinds' labels, read from the registry (`reports.registry`) when asked."""
+    return {name: kind.label for name, kind in reports.REPORT_KINDS.items()}
 
 
 def _partial() -> bool:
@@ -152,13 +153,13 @@ def index():
     except gather.ReportError:
         pass
     own = _own_unit()
-    return render_template("reports/index.html", units=_unit_options(), whole_province=own is None,
+    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(), whole_province=own is None,
                            own_unit=own.code if own else "", terms=terms, default_term=default_term,
                            scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
 
 def _title(kind: str, params: dict) -> str:
-    label = str(KIND_LABELS[kind])
+    label = str(reports.REPORT_KINDS[kind].label)
     if kind == "scenario-decision":
         from quyhoach.db.models import Scenario
 
@@ -172,24 +173,20 @@ def _title(kind: str, params: dict) -> str:
 @bp.post("/tao")
 def create():
     """Check the choices, then hand the report to the background runner."""
-    form = request.form
-    kind = form.get("loai", "")
-    if kind not in reports.KINDS:
+    try:
+        asked = forms.ReportRequest.from_form(request.form)
+    except forms.UnknownKind:
         abort(400, description=gettext("Không có loại báo cáo này."))
-    params = {"unit": form.get("don_vi", "").strip(), "term": form.get("nhiem_ky", "").strip(),
-              "cadre": form.get("ma", "").strip(), "scenario": form.get("phuong_an", "").strip(),
-              "run": form.get("lan_giai", "").strip()}
-    keep = {"term-planning": ("unit", "term"), "evaluations": ("unit",), "dossier": ("cadre",),
-            "scenario-decision": ("scenario", "run")}[kind]
-    params = {k: v for k, v in params.items() if v and k in keep}
+    except ValidationError:         # a code longer than any the page offers: a forged request
+        abort(400)
+    kind, needs, params, formats = asked.kind, asked.needs, asked.params(), list(asked.formats)
     own = _own_unit()
-    if kind in ("term-planning", "evaluations") and not params.get("unit") and own is not None:
+    if "unit" in needs and not params.get("unit") and own is not None:
         params["unit"] = own.code        # a scoped user's report is of their own units
-    formats = [f for f in form.getlist("dinh_dang") if f in reports.KIND_FORMATS[kind]] or list(reports.KIND_FORMATS[kind])
     world = _world()
     error = ""
     try:
-        if kind == "dossier":
+        if "cadre" in needs:
             if not params.get("cadre"):
                 raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
             if not any(c.code == params["cadre"] for c in world.cadres.values()):
@@ -198,9 +195,9 @@ def create():
                 raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
         if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
             raise gather.ReportError(gettext("không có đơn vị mã «%(code)s»", code=params["unit"]))
-        if kind == "scenario-decision":
+        if "scenario" in needs:
             _check_decision(params)
-        if kind == "term-planning":
+        if "term" in needs:
             params["term"] = gather.resolve_term(world, params.get("term", ""))
     except gather.ReportError as problem:
         error = str(problem)
@@ -208,9 +205,7 @@ def create():
     if not _allowed(scope):
         abort(404)
     if error:
-        if _partial():
-            return make_response(render_template("reports/_refused.html", error=error), 422)
-        abort(422, description=error)
+        return _refused(error)
     import uuid
 
     folder = Path(current_app.instance_path) / "reports" / uuid.uuid4().hex
@@ -219,10 +214,18 @@ def create():
                        "database_url": current_app.config["DATABASE_URL"], "out_dir": str(folder)},
                       _title(kind, params))
     job_id = job.id
+    session().commit()          # the runner gets the job now that its row is there to read
     stored = jobs.get(session(), job_id)
     if _partial():
         return render_template("reports/_job.html", job=stored)
     return redirect(url_for(".job", job_id=job_id))
+
+
+def _refused(error: str):
+    """A report that cannot be made: said in place (htmx) or as the 422 page."""
+    if _partial():
+        return make_response(render_template("reports/_refused.html", error=error), 422)
+    abort(422, description=error)
 
 
 def _check_decision(params: dict) -> None:
@@ -294,7 +297,7 @@ def _folder(job: Job) -> Path:
 def term_planning():
     """The term-planning report as a page (its PDF is this page's print template)."""
     world = _world()
-    code = request.args.get("don_vi", "").strip()
+    code = request.args.get(forms.FIELDS["unit"], "").strip()
     own = _own_unit()
     if not code and own is not None:
         code = own.code
@@ -302,7 +305,7 @@ def term_planning():
         abort(404)
     try:
         report = gather.term_planning(session(), world, unit_code=code,
-                                      term_code=request.args.get("nhiem_ky", "").strip())
+                                      term_code=request.args.get(forms.FIELDS["term"], "").strip())
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/term_planning.html", r=report, pdf=False, list_limit=None)
@@ -326,7 +329,7 @@ def dossier(code: str):
 @bp.get("/ho-so/<code>.<fmt>")
 def dossier_file(code: str, fmt: str):
     """A dossier is small: made in the request."""
-    if fmt not in reports.KIND_FORMATS["dossier"]:
+    if fmt not in reports.REPORT_KINDS["dossier"].formats:
         abort(404)
     _cadre_in_scope(code)
     try:
@@ -346,7 +349,7 @@ def decision():
     """A rotation scenario's decision report as a page (its PDF is this page's print
     template): ?phuong_an=<scenario id>, optionally &lan_giai=<run id> for the draft of a
     plan other than the scenario's latest."""
-    params = {"scenario": request.args.get("phuong_an", "").strip(), "run": request.args.get("lan_giai", "").strip()}
+    params = {name: request.args.get(forms.FIELDS[name], "").strip() for name in ("scenario", "run")}
     params = {k: v for k, v in params.items() if v}
     try:
         _check_decision(params)

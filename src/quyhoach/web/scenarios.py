@@ -218,6 +218,7 @@ def solve(scenario_id: int):
     scenario = _scenario(scenario_id)
     try:
         run = rotation.start_solve(session(), _runner(), scenario, label=request.form.get(FIELDS.label, "").strip()[:200])
+        session().commit()
     except rotation.ScenarioError as error:
         session().rollback()
         return _refused("scenarios/_runs.html", "#runs", scenario=scenario, runs=runs_of(_scenario(scenario_id)),
@@ -268,6 +269,7 @@ def resolve(run_id: int):
                                        sweep=(solve_run.sweep_key, solve_run.sweep_value))
         else:
             new = rotation.start_solve(session(), _runner(), scenario, label=solve_run.label)
+        session().commit()
     except rotation.ScenarioError as error:
         session().rollback()
         view = run_view(solve_run, scenario)
@@ -326,6 +328,7 @@ def sweep(scenario_id: int):
             if key not in SWEEP_LABELS:
                 raise rotation.ScenarioError(gettext("«Tham số» không quét được"))
             rotation.start_sweep(session(), _runner(), scenario, key, forms.sweep_values(key, typed["values"]))
+            session().commit()
         except rotation.ScenarioError as error:
             session().rollback()
             return _refused("scenarios/_sweep.html", "#sweep", scenario=_scenario(scenario_id),

@@ -2,7 +2,8 @@
 change is recorded in the pool's history with its date and reason, bumps the pool's
 version (a stale form is refused, never silently overwritten) and the data stamp.
 
-Services flush; the caller commits once.
+Services flush; the caller commits once. The history's "who" is the actor of the request or
+the command (`audit.current_actor()`), never an argument a caller could forget.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def get_or_create_pool(session: Session, title_id: int, term_id: int) -> Pool:
 
 
 def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, on: dt.date,
-              source: str = "internal", actor: str = "", expected_version: int | None = None) -> PoolEntry:
+              source: str = "internal", expected_version: int | None = None) -> PoolEntry:
     """Put a cadre in a pool. Refused when the cadre is already in it, when the pool is full
     (P2), or when a rule blocks the cadre today (the message lists every blocking rule)."""
     pool = session.get(Pool, pool_id)
@@ -94,7 +95,8 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
         entry.exited_on = entry.exit_reason = entry.exit_rule = None
         kind = "reinstate"
     session.add(entry)
-    session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=reason, actor=actor))
+    session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=reason,
+                          actor=audit.current_actor()))
     session.flush()
     audit.record(session, f"pool.{kind}", f"pool:{pool_id}", before={"status": "none" if kind == "add" else "exited"},
                  after={"cadre": cadre.code, "status": "active", "source": source, "on": on}, reason=reason)
@@ -102,7 +104,7 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
 
 
 def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rule: str | None = None,
-               actor: str = "", expected_version: int | None = None) -> PoolEntry:
+               expected_version: int | None = None) -> PoolEntry:
     """Take a cadre out of a pool, with the reason (and the rule, when a rule triggered it)."""
     entry = session.get(PoolEntry, entry_id)
     if entry is None or entry.status != "active":
@@ -113,7 +115,7 @@ def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rul
     entry.status, entry.exited_on, entry.exit_reason, entry.exit_rule = "exited", on, reason, rule
     session.add(entry)
     session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="exit", on=on, reason=reason,
-                          rule=rule, actor=actor))
+                          rule=rule, actor=audit.current_actor()))
     session.flush()
     audit.record(session, "pool.exit", f"pool:{entry.pool_id}", before={"cadre_id": entry.cadre_id, "status": "active"},
                  after={"status": "exited", "on": on, "rule": rule}, reason=reason)
@@ -121,7 +123,7 @@ def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rul
 
 
 def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.date, convened: int, present: int,
-                  issued: int, valid: int, agree: int, actor: str = "", expected_version: int | None = None) -> Ballot:
+                  issued: int, valid: int, agree: int, expected_version: int | None = None) -> Ballot:
     """Record (or correct) the tallies of one procedure step. The numbers must be coherent:
     agree ≤ valid ≤ issued ≤ present ≤ convened."""
     if step not in BALLOT_STEPS:
@@ -147,7 +149,8 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
         held_on, convened, present, issued, valid, agree)
     session.add(ballot)
     session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="ballot", on=held_on,
-                          reason=f"{step}: {agree}/{valid} phiếu đồng ý, {present}/{convened} có mặt", actor=actor))
+                          reason=f"{step}: {agree}/{valid} phiếu đồng ý, {present}/{convened} có mặt",
+                          actor=audit.current_actor()))
     session.flush()
     audit.record(session, "pool.ballot", f"pool:{entry.pool_id}", before=before,
                  after={"entry_id": entry_id, "step": step, "held_on": held_on, "convened": convened,
@@ -156,7 +159,7 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
 
 
 def decide_review_item(session: Session, entry_id: int, *, rule: str, review_year: int, accept: bool,
-                       reason: str, on: dt.date, actor: str = "") -> ReviewDecision:
+                       reason: str, on: dt.date) -> ReviewDecision:
     """The officer's answer to a proposed exit: accept (the cadre leaves the pool, citing
     the rule) or reject (the cadre stays; the reason is kept)."""
     reason = _reason(reason)
@@ -169,14 +172,15 @@ def decide_review_item(session: Session, entry_id: int, *, rule: str, review_yea
     if entry is None:
         raise PoolError("không có cán bộ này trong danh sách")
     if accept:
-        exit_entry(session, entry_id, reason=reason, on=on, rule=rule, actor=actor)
+        exit_entry(session, entry_id, reason=reason, on=on, rule=rule)
     else:
         pool = session.get(Pool, entry.pool_id)
         _touch(session, pool, None)
         session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="review_keep", on=on,
-                              reason=reason, rule=rule, actor=actor))
+                              reason=reason, rule=rule, actor=audit.current_actor()))
     decision = ReviewDecision(entry_id=entry_id, rule=rule, review_year=review_year,
-                              decision="accept" if accept else "reject", reason=reason, decided_on=on, actor=actor)
+                              decision="accept" if accept else "reject", reason=reason, decided_on=on,
+                              actor=audit.current_actor())
     session.add(decision)
     session.flush()
     audit.record(session, "review.decide", f"pool_entry:{entry_id}", after={

@@ -1,13 +1,22 @@
 """Background jobs: a solve or a report runs outside the web request, and its state lives
 in the database (table `job`) so that any page, process or host can follow it.
 
-Two runners, one code path: without configuration, jobs run on a small thread pool in the
+Three runners, one code path: without configuration, jobs run on a small thread pool in the
 web process (nothing to install for `make run`); with QUYHOACH_REDIS_URL they go to RQ on
-Redis and any number of `quyhoach worker` processes take them. Either way `execute(job_id)`
-does the work: it marks the job running, calls the handler registered for its kind with a
-`JobContext` (progress, stop requests, heartbeat), and stores the result, the error or the
-stop. A handler writes its own results in one transaction at the very end, so a failed or
-stopped job leaves nothing half-written.
+Redis and any number of `quyhoach worker` processes take them; the tests run them inline
+(`InlineRunner`). Either way `execute(job_id)` does the work: it marks the job running, calls
+the handler registered for its kind with a `JobContext` (progress, stop requests, heartbeat),
+and stores the result, the error or the stop. A handler writes its own results in one
+transaction at the very end, so a failed or stopped job leaves nothing half-written.
+
+Kinds are registered explicitly (`register(kind, handler, on_lost=...)`), all in one list:
+`quyhoach.jobs_registry.register_all`, called by `create_app` (so by `quyhoach worker`, whose
+RQ work-horses are forked from it) and by any process started only to run a job. The platform
+never imports the features above it: a kind nobody registered fails with a clear message.
+
+A job is handed to its runner only once the transaction that created it commits
+(`enqueue_after_commit`): a worker never looks for a row it cannot see yet, and a request
+that rolls back queues nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlmodel import Session, select
 
 from quyhoach.db.engine import make_engine
@@ -83,29 +93,21 @@ class JobContext:
 
 
 Handler = Callable[[JobContext], dict[str, Any]]
+OnLost = Callable[[Session, Job], None]
+# The kinds this process knows: kind -> the function that does the work.
 HANDLERS: dict[str, Handler] = {}
 # What to tidy when a job of a kind is found abandoned by a dead worker: fn(session, job).
-ON_LOST: dict[str, Callable[[Session, Job], None]] = {}
+ON_LOST: dict[str, OnLost] = {}
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does the work of a job kind."""
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
-        return fn
-    return register
-
-
-def _load_handlers() -> None:
-    # Job kinds register themselves when their modules are imported.
-    import importlib
-
-    for module in ("quyhoach.services.rotation", "quyhoach.reports.jobs"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # a capability not installed yet
-            if exc.name != module:
-                raise
+def register(kind: str, fn: Handler, *, on_lost: OnLost | None = None) -> None:
+    """Say which function does the work of a job kind (and, optionally, what to tidy when a
+    job of that kind is found abandoned). Registering a kind again replaces it."""
+    HANDLERS[kind] = fn
+    if on_lost is not None:
+        ON_LOST[kind] = on_lost
+    else:
+        ON_LOST.pop(kind, None)
 
 
 # --------------------------------------------------------------------------- submit, follow
@@ -117,19 +119,44 @@ def create(session: Session, kind: str, payload: dict[str, Any], title: str = ""
     return job
 
 
+def _stale(job: Job) -> bool:
+    if job.status != RUNNING or job.heartbeat_at is None:
+        return False
+    beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=dt.timezone.utc)
+    return utcnow() - beat > STALE_AFTER
+
+
 def get(session: Session, job_id: str) -> Job | None:
-    job = session.get(Job, job_id)
-    if job is not None and job.status == RUNNING and job.heartbeat_at is not None:
-        beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=dt.timezone.utc)
-        if utcnow() - beat > STALE_AFTER:
+    """The job as it stands. Never writes in the caller's transaction: a job whose worker
+    died is marked failed by `reap_stale`, in its own short transaction, and read again.
+    Always read from the database: a worker changes the row behind this session's back."""
+    job = session.get(Job, job_id, populate_existing=True)
+    if job is not None and _stale(job) and reap_stale(session.get_bind(), job_id):
+        session.refresh(job)
+    return job
+
+
+def reap_stale(engine: sa.Engine, job_id: str | None = None) -> list[str]:
+    """Mark failed the running jobs (all, or the one asked) whose heartbeat stopped: their
+    worker died. Each kind tidies what it leaves behind (`on_lost`). Its own transaction,
+    committed here, so a page that only reads never commits its own session."""
+    with Session(engine) as session:
+        query = select(Job).where(Job.status == RUNNING)
+        if job_id is not None:
+            query = query.where(Job.id == job_id)
+        reaped = []
+        for job in session.exec(query).all():
+            if not _stale(job):
+                continue
             job.status, job.error = FAILED, "tiến trình xử lý đã dừng đột ngột; có thể chạy lại"
             job.finished_at = utcnow()
             session.add(job)
-            _load_handlers()
             if job.kind in ON_LOST:
                 ON_LOST[job.kind](session, job)
+            reaped.append(job.id)
+        if reaped:
             session.commit()
-    return job
+    return reaped
 
 
 def request_stop(session: Session, job_id: str) -> Job | None:
@@ -155,8 +182,8 @@ def retry(session: Session, job_id: str) -> Job:
 # --------------------------------------------------------------------------- do the work
 
 def execute(job_id: str, database_url: str) -> None:
-    """Do one job (called by a runner thread or an RQ worker)."""
-    _load_handlers()
+    """Do one job (called by a runner thread, an RQ worker or the inline runner). The process
+    registered its kinds first (`quyhoach.jobs_registry.register_all`, run by `create_app`)."""
     engine = _engines.get(database_url)
     with Session(engine) as session:
         job = session.get(Job, job_id)
@@ -227,6 +254,19 @@ class ThreadRunner:
         self.pool.submit(execute, job_id, self.database_url)
 
 
+class InlineRunner:
+    """The job done at once in the calling thread (after the commit that queued it): for
+    tests that do not test concurrency, so they need not wait on threads."""
+
+    name = "inline"
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+
+    def enqueue(self, job_id: str) -> None:
+        execute(job_id, self.database_url)
+
+
 class RQRunner:
     """Jobs on RQ (Redis): `quyhoach worker` processes, here or on other hosts, take them."""
 
@@ -251,10 +291,31 @@ def make_runner(database_url: str, redis_url: str | None, workers: int = 1):
     return ThreadRunner(database_url, workers)
 
 
+_PENDING = "quyhoach.jobs.pending"
+
+
+def enqueue_after_commit(session: Session, runner, job_id: str) -> None:
+    """Hand the job to the runner when `session`'s transaction commits; forget it if the
+    transaction rolls back or the session closes without committing."""
+    session.info.setdefault(_PENDING, []).append((runner, job_id))
+
+
+@sa.event.listens_for(orm.Session, "after_commit")
+def _enqueue_pending(session: orm.Session) -> None:
+    for runner, job_id in session.info.pop(_PENDING, []):
+        runner.enqueue(job_id)
+
+
+@sa.event.listens_for(orm.Session, "after_transaction_end")
+def _forget_pending(session: orm.Session, transaction: orm.SessionTransaction) -> None:
+    # The outermost transaction ended without a commit (rollback, close): nothing queued.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
 def submit(session: Session, runner, kind: str, payload: dict[str, Any], title: str = "") -> Job:
-    """Create a job and hand it to the runner. Commits: the worker must see the row."""
+    """Create a job, to be handed to the runner when the caller commits (the worker must
+    see the row). Flushes only, as every service: the caller commits once."""
     job = create(session, kind, payload, title)
-    job_id = job.id
-    session.commit()
-    runner.enqueue(job_id)
+    enqueue_after_commit(session, runner, job.id)
     return job

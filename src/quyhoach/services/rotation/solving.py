@@ -22,7 +22,8 @@ JOB_KIND = "rotation.solve"
 
 def start_solve(session: Session, runner, scenario: Scenario, *, label: str = "",
                 override: dict[str, Any] | None = None, sweep: tuple[str, float] | None = None) -> SolveRun:
-    """Freeze the problem of the scenario (as the records are now) and queue its solve."""
+    """Freeze the problem of the scenario (as the records are now) and queue its solve once the
+    caller commits."""
     if scenario.status == "adopted":
         raise ScenarioError("phương án đã được thông qua; không giải lại")
     settings = ScenarioSettings.from_dict({**scenario.settings, **(override or {})})
@@ -41,9 +42,7 @@ def start_solve(session: Session, runner, scenario: Scenario, *, label: str = ""
     session.add(run)
     audit.record(session, "scenario.solve", f"scenario:{scenario.id}",
                  after={"run_id": run.id, "label": label, "rule_set": run.rule_set, "data_stamp": run.data_stamp})
-    job_id = job.id
-    session.commit()
-    runner.enqueue(job_id)
+    jobs.enqueue_after_commit(session, runner, job.id)   # the caller commits; a rollback queues nothing
     return run
 
 
@@ -80,7 +79,6 @@ def start_sweep(session: Session, runner, scenario: Scenario, key: str, values: 
     return runs
 
 
-@jobs.handler(JOB_KIND)
 def solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
     """The background solve: reads the frozen problem, solves with progress and stop, writes
     the plan in one transaction at the end (a stopped or failed solve writes nothing)."""
@@ -127,7 +125,7 @@ def _figures(ctx: jobs.JobContext, problem_data: dict[str, Any], plan: solver.Pl
         return {}
 
 
-def _lost(session: Session, job) -> None:
+def abandoned(session: Session, job) -> None:
     """A solve whose worker died: its run is marked failed (it never wrote a plan)."""
     run = session.get(SolveRun, job.payload.get("run_id"))
     if run is not None and run.status in ("queued", "running"):
@@ -136,7 +134,6 @@ def _lost(session: Session, job) -> None:
         session.add(run)
 
 
-jobs.ON_LOST[JOB_KIND] = _lost
 
 
 def _phase_words(p: solver.Progress) -> str:
@@ -168,4 +165,3 @@ def problem_of(run: SolveRun) -> solver.Problem:
     return solver.problem_from_dict(run.problem)
 
 
-_solve_job = solve_job   # the name it had before the split

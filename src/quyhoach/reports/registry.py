@@ -1,0 +1,102 @@
+"""The report kinds: one entry per kind — its name, its label, what it needs (unit, term,
+cadre, scenario, run), the formats it is made in and the function that gathers it and says
+how to make each format. `reports.build`, the Báo cáo page (`web/reports.py`), the report job
+and `quyhoach report` all read this table, so a new report is one entry here (and its
+templates), never a change to the web layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from flask_babel import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlmodel import Session
+
+    from quyhoach.reports import Built, Progress
+    from quyhoach.services.planning.world import World
+
+ALL_FORMATS = ("docx", "pdf", "xlsx")
+# What a builder returns: the report's identity and, per format, the function that makes it.
+Makers = dict[str, Callable[[], bytes]]
+Gatherer = Callable[["Session", "World", "Flask", dict, "Progress"], "tuple[Built, Makers]"]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str                     # the kind's slug: payloads, URLs, the CLI
+    label: object                 # a lazy translated string, shown on the page and in job titles
+    needs: tuple[str, ...]        # the params it reads: "unit", "term", "cadre", "scenario", "run"
+    formats: tuple[str, ...]
+    gather: Gatherer
+
+
+def _term_planning(session, world, app, params, progress):
+    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug, xlsx_builder
+
+    report = gather.term_planning(session, world, unit_code=params.get("unit") or "",
+                                  term_code=params.get("term") or "", progress=lambda f, m: progress(0.55 * f, m))
+    scope = report.scope_code or "toan-tinh"
+    built = Built("term-planning", report.heading.subject,
+                  f"bao-cao-quy-hoach-{slug(report.term_code)}-{slug(scope)}",
+                  counts={**report.counts, "list_rows": report.list_rows})
+    return built, {"docx": lambda: docx_builder.term_planning(report),
+                   "xlsx": lambda: xlsx_builder.term_planning(report),
+                   "pdf": lambda: pdf_builder.term_planning(app, report)}
+
+
+def _dossier(session, world, app, params, progress):
+    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug
+
+    report = gather.dossier(session, world, params.get("cadre") or "")
+    built = Built("dossier", report.heading.subject, f"ho-so-{slug(report.code)}")
+    return built, {"docx": lambda: docx_builder.dossier(report), "pdf": lambda: pdf_builder.dossier(app, report)}
+
+
+def _scenario_decision(session, world, app, params, progress):
+    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, xlsx_builder
+
+    report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
+                                      progress=lambda f, m: progress(0.55 * f, m))
+    state = "" if report.adopted else "du-thao-"
+    built = Built("scenario-decision", report.heading.subject,
+                  f"bao-cao-quyet-dinh-{state}phuong-an-{report.scenario_id}-lan-giai-{report.run_id}",
+                  counts={"moves": len(report.moves), "chains": len(report.chains),
+                          "alternatives": len(report.alternatives), "targets": len(report.targets)})
+    return built, {"docx": lambda: docx_builder.scenario_decision(report),
+                   "xlsx": lambda: xlsx_builder.scenario_decision(report),
+                   "pdf": lambda: pdf_builder.scenario_decision(app, report)}
+
+
+def _evaluations(session, world, app, params, progress):
+    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug, xlsx_builder
+    from quyhoach.services.evaluations import analytics
+
+    unit = None
+    if params.get("unit"):
+        from quyhoach.services.planning.views import unit_by_code
+
+        unit = unit_by_code(world, params["unit"])
+        if unit is None:
+            raise gather.ReportError(f"không có đơn vị mã «{params['unit']}»")
+    ev = analytics.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
+    head = gather.heading(world, "Kết quả đánh giá, xếp loại cán bộ" + (f" — {unit.name}" if unit else " toàn tỉnh"),
+                          world.on)
+    built = Built("evaluations", head.subject, f"danh-gia-xep-loai-{slug(unit.code) if unit else 'toan-tinh'}",
+                  counts={"breaches": len(ev.breaches), "constant_excellent": len(ev.constant_excellent),
+                          "disciplined": len(ev.disciplined), "flagged_units": len(ev.flagged_units)})
+    return built, {"docx": lambda: docx_builder.evaluations(ev, head), "xlsx": lambda: xlsx_builder.evaluations(ev, head),
+                   "pdf": lambda: pdf_builder.evaluations(app, ev, head)}
+
+
+REPORT_KINDS: dict[str, ReportKind] = {kind.name: kind for kind in (
+    ReportKind("term-planning", _l("Báo cáo quy hoạch nhiệm kỳ"), ("unit", "term"), ALL_FORMATS, _term_planning),
+    ReportKind("dossier", _l("Sơ yếu lý lịch (mẫu 2C) và quá trình đánh giá"), ("cadre",), ("docx", "pdf"),
+               _dossier),
+    ReportKind("evaluations", _l("Kết quả đánh giá, xếp loại và dấu hiệu chưa thực chất"), ("unit",), ALL_FORMATS,
+               _evaluations),
+    ReportKind("scenario-decision", _l("Báo cáo quyết định phương án luân chuyển"), ("scenario", "run"),
+               ALL_FORMATS, _scenario_decision),
+)}
