@@ -18,13 +18,13 @@ from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoolEntry
 from quyhoach.domain import eligibility
-from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.domain.structure import BALLOT_STEPS
 from quyhoach.services.planning import judging as planning, pools
 from quyhoach.services.records import queries
 from quyhoach.services.planning import forecast as forecast_service, views, world as world_service
 from quyhoach.services.planning.rulesets import ParameterError
 from quyhoach.web import htmx
+from quyhoach.web.forms import planning as forms
 from quyhoach.web.auth import guarded, requires, in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
@@ -115,6 +115,7 @@ def _planning_labels():
         "PARAM_LABELS": PARAM_LABELS, "STEP_LABELS": STEP_LABELS, "EVENT_LABELS": EVENT_LABELS,
         "POOL_STATUS": POOL_STATUS, "SCORE_PART_LABELS": SCORE_PART_LABELS, "REASON_LABELS": REASON_LABELS,
         "LEVEL_NAMES": LEVEL_NAMES, "BALLOT_STEP_CODES": list(BALLOT_STEPS),
+        "VERSION_FIELD": forms.VERSION, "BALLOT_FORM": forms.BALLOT, "BALLOT_COUNTS": forms.BALLOT_COUNTS, "BALLOT_LABELS": forms.BALLOT_LABELS,
     }
 
 
@@ -179,7 +180,7 @@ def _today() -> dt.date:
 
 
 def _version() -> int | None:
-    return request.form.get("phien_ban", type=int)
+    return request.form.get(forms.VERSION, type=int)
 
 
 def _refused(template: str, status: int, target: str | None = None, **context):
@@ -192,7 +193,7 @@ def _refused(template: str, status: int, target: str | None = None, **context):
     return response
 
 
-def _status(error: pools.PoolError) -> int:
+def _status(error: Exception) -> int:
     return 409 if isinstance(error, pools.StaleError) else 422
 
 
@@ -338,41 +339,26 @@ def remove(pool_id: int, entry_id: int):
 
 
 def _ballot_defaults(page, **values) -> dict:
+    """The ballot form as typed, by model field (empty: the first member, key cadres, today)."""
     first = page.members[0].entry_id if page.members else None
-    form = {"entry": first, "step": "key_cadres", "held_on": page.on.strftime("%d/%m/%Y"), "convened": "",
-            "present": "", "issued": "", "valid": "", "agree": "", "error": ""}
+    form = {"entry": first, "step": "key_cadres", "held_on": page.on.strftime("%d/%m/%Y"),
+            **{name: "" for name in forms.BALLOT_COUNTS}, "error": ""}
     form.update(values)
     return form
-
-
-BALLOT_FIELDS = {"convened": "trieu_tap", "present": "co_mat", "issued": "phat_ra", "valid": "hop_le", "agree": "dong_y"}
 
 
 @bp.post("/<int:pool_id>/phieu")
 def ballot(pool_id: int):
     page = _pool_page(pool_id)
-    data = request.form
-    typed = {"entry": data.get("muc", type=int), "step": data.get("buoc", ""), "held_on": data.get("ngay", "").strip(),
-             **{name: data.get(field, "").strip() for name, field in BALLOT_FIELDS.items()}}
+    typed = forms.BallotForm.typed(request.form)
     try:
         if typed["entry"] is None or views.entry_in_pool(session(), pool_id, typed["entry"]) is None:
             raise pools.PoolError(gettext("chưa chọn cán bộ trong danh sách"))
-        try:
-            held_on = parse_date(typed["held_on"])
-        except DateParseError:
-            held_on = None
-        if held_on is None:
-            raise pools.PoolError(gettext("ngày bỏ phiếu phải có dạng dd/mm/yyyy"))
-        numbers = {}
-        for name in BALLOT_FIELDS:
-            try:
-                numbers[name] = int(typed[name])
-            except ValueError:
-                raise pools.PoolError(gettext("các ô số phiếu phải là số nguyên")) from None
-        pools.record_ballot(session(), typed["entry"], step=typed["step"], held_on=held_on,
-                            expected_version=_version(), **numbers)
+        form = forms.BallotForm.read(typed)
+        pools.record_ballot(session(), form.entry, step=form.step, held_on=form.held_on,
+                            expected_version=_version(), **form.counts)
         session().commit()
-    except pools.PoolError as error:
+    except (pools.PoolError, forms.FormError) as error:
         form = _ballot_defaults(page, **typed, error=gettext("Không ghi được: %(reason)s", reason=str(error)))
         return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", p=page, ballot=form)
     if not _partial():

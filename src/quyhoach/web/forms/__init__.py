@@ -1,0 +1,1 @@
+"""Form models: field names (slugs) and validation, shared by handlers, templates and tests."""
