@@ -23,7 +23,7 @@ from quyhoach.services.planning import judging as planning, pools
 from quyhoach.services.records import queries
 from quyhoach.services.planning import forecast as forecast_service, views, world as world_service
 from quyhoach.services.planning.rulesets import ParameterError
-from quyhoach.web import htmx
+from quyhoach.web.partials import is_partial
 from quyhoach.web.forms import planning as forms
 from quyhoach.web.auth import guarded, requires, in_scope, scope_unit_ids
 from quyhoach.web.db import session
@@ -167,10 +167,6 @@ def param_text(key: str, value) -> str:
     return str(value)
 
 
-def _partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
-
-
 def _world():
     return world_service.cached(session())
 
@@ -187,7 +183,7 @@ def _refused(template: str, status: int, target: str | None = None, **context):
     """A change the services refused: the partial with its message, in place, nothing written."""
     session().rollback()
     response = make_response(render_template(template, **context), status)
-    if target and _partial():
+    if target and is_partial():
         response.headers["HX-Retarget"] = target
         response.headers["HX-Reswap"] = "outerHTML"
     return response
@@ -212,7 +208,7 @@ def dashboard():
     number = min(number, max(1, -(-len(board.failing) // size)))
     page = queries.Page(board.failing[(number - 1) * size: number * size], len(board.failing), number, size)
     context = {"board": board, "page": page, "args": args}
-    if _partial():
+    if is_partial():
         return render_template("planning/_pools.html", **context)
     return render_template("planning/dashboard.html", terms=views.pool_terms(world),
                            levels=views.level_names(session()), units=queries.unit_options(session()), **context)
@@ -266,7 +262,7 @@ def pool(pool_id: int):
 def add_form(pool_id: int):
     """The add form with a cadre picked (from the search or a suggestion)."""
     code = request.args.get("ma", "").strip()
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id, ma=code) + "#add-form")
     page = _pool_page(pool_id)
     return render_template("planning/_add_form.html", p=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
@@ -314,7 +310,7 @@ def add(pool_id: int):
         form = _add_form(page, code, source, reason, gettext("Không thêm được: %(reason)s", reason=str(error)))
         return _refused("planning/_add_form.html", _status(error), "#add-form", p=page, form=form)
     name = _world().cadres[entry.cadre_id].name
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id))
     return _changed(pool_id, gettext("Đã đưa %(name)s vào danh sách.", name=name))
 
@@ -333,7 +329,7 @@ def remove(pool_id: int, entry_id: int):
                         entry_id=entry_id, reason=reason,
                         error=gettext("Không đưa ra được: %(reason)s", reason=str(error)))
     name = _world().cadres[entry.cadre_id].name
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id))
     return _changed(pool_id, gettext("Đã đưa %(name)s ra khỏi danh sách.", name=name))
 
@@ -361,7 +357,7 @@ def ballot(pool_id: int):
     except (pools.PoolError, forms.FormError) as error:
         form = _ballot_defaults(page, **typed, error=gettext("Không ghi được: %(reason)s", reason=str(error)))
         return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", p=page, ballot=form)
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id) + "#ballots")
     return _changed(pool_id, gettext("Đã ghi kết quả phiếu."))
 
@@ -371,7 +367,7 @@ def suggestions(pool_id: int):
     """Eligible candidates ranked by score (loaded lazily: it reads the whole province)."""
     page = _pool_page(pool_id)
     found = planning.suggestions(_world(), pool_id, limit=SUGGESTION_LIMIT)
-    if _partial():
+    if is_partial():
         return render_template("planning/_suggestions.html", p=page, suggestions=found)
     return render_template("planning/suggestions.html", p=page, suggestions=found)
 
@@ -398,9 +394,9 @@ def review():
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
     context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit}
-    if _partial() and request.args.get("phan") == "thieu":
+    if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
-    if _partial():
+    if is_partial():
         return render_template("planning/_worklist.html", **context)
     return render_template("planning/review.html", units=queries.unit_options(session()), **context)
 
@@ -437,7 +433,7 @@ def decide():
     except pools.PoolError as error:
         return _refused("planning/_decision.html", _status(error), None, item=item, decision=None,
                         error=gettext("Chưa ghi được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".review"))
     response = make_response(render_template("planning/_decision.html", item=item, decision=decision, error=""))
     response.headers["HX-Trigger"] = "review-decided"
@@ -451,7 +447,7 @@ def forecast():
     world = _world()
     unit = views.unit_by_code(world, _scoped_code(request.args.get("don_vi", "").strip()))
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
-    if _partial():
+    if is_partial():
         return render_template("planning/_forecast.html", f=view)
     return render_template("planning/forecast.html", f=view, units=queries.unit_options(session()))
 
@@ -478,7 +474,7 @@ def parameter(code: str, key: str):
         return _refused("planning/_param.html", 422, None, code=code, param=row, typed=text,
                         error=gettext("Không lưu được: %(reason)s", reason=str(error)))
     row = views.param_row(session(), code, key)
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".rule_sets") + f"#param-{code}-{key}")
     return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True,
                            changes=changes)
@@ -498,7 +494,7 @@ def new_rule_set(code: str):
     except ParameterError as error:
         return _refused("planning/_new_version.html", 422, None, base=code, form=form, created=None, changes=None,
                         error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".rule_sets") + f"#bo-{row.code}")
     return render_template("planning/_new_version.html", base=code, form=form, created=row, changes=changes, error="",
                            base_end=row.valid_from - dt.timedelta(days=1))
@@ -515,6 +511,6 @@ def cadre_eligibility(code: str):
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     result = views.cadre_eligibility(_world(), cadre_id, title_code=request.args.get("chuc_danh", "").strip(),
                                      term_code=request.args.get("nhiem_ky", "").strip())
-    if _partial():
+    if is_partial():
         return render_template("planning/_eligibility.html", e=result)
     return render_template("planning/eligibility.html", e=result)
