@@ -123,15 +123,10 @@ _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_le
                    "relation_kinds": "relation_kind", "sensitive_sectors": "sensitive_sector"}
 
 
-def _percent(value: float) -> str:
-    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
-
-
 @bp.app_template_global()
 def param_text(key: str, value) -> str:
     """A rule-set parameter in words: shares as percentages, codes as their labels."""
-    from quyhoach.web.filters import _label
+    from quyhoach.web.filters import _label, _percent
 
     vocabulary = _VOCAB_OF_PARAM.get(key)
     if vocabulary:
