@@ -219,3 +219,14 @@ def test_a_page_in_english_writes_numbers_the_english_way(app):
         assert render_template_string("{{ 1234.5|number(1) }}") == "1,234.5"
     with app.test_request_context("/"):
         assert render_template_string("{{ 1234.5|number(1) }}") == "1.234,5"
+
+
+def test_a_code_is_named_through_one_filter_in_the_pages_language(app):
+    from flask import render_template_string
+
+    page = "{{ 'key_cadres'|label('ballot_step') }} · {{ 'province'|label('level') }} · {{ 'odd'|label('level', 'Khác') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Hội nghị cán bộ chủ chốt · Tỉnh · Khác"
+    with app.test_request_context("/?lang=en"):
+        english = render_template_string(page)
+    assert "Hội nghị" not in english and "Tỉnh" not in english and english.endswith("· Khác")

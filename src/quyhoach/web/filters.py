@@ -27,10 +27,15 @@ def _percent(share, decimals: int = 1) -> str:
     return format_percent(share, decimals, current_locale(), trim=True)
 
 
-def _label(code, vocabulary: str) -> str:
+def _label(code, vocabulary: str, default: str | None = None) -> str:
+    """The translated label of a code: `{{ rating|label("rating") }}`, the one way a page names
+    a code (labels live in domain/vocab.py). An unknown code shows `default`, or itself."""
     if code is None:
         return ""
-    return gettext(vocab.VOCABULARIES[vocabulary].label(code))
+    known = vocab.VOCABULARIES[vocabulary]
+    if code not in known.codes and default is not None:
+        return default
+    return gettext(known.label(code))
 
 
 def _age(birth: dt.date | None, on: dt.date | None = None) -> str:

@@ -17,7 +17,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoolEntry
-from quyhoach.domain import eligibility
+from quyhoach.domain import eligibility, vocab
 from quyhoach.domain.structure import BALLOT_STEPS
 from quyhoach.services.planning import judging as planning, pools
 from quyhoach.services.records import queries
@@ -35,88 +35,19 @@ DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the 
 CANDIDATE_LIMIT = 10
 SUGGESTION_LIMIT = 10
 
-# Parameters of the rule sets, in the officer's words.
-PARAM_LABELS = {
-    "pool_max_per_title": _l("Số người tối đa trong danh sách quy hoạch một chức danh (P2)"),
-    "pool_min_per_title": _l("Số người tối thiểu trong danh sách quy hoạch một chức danh (P3)"),
-    "pools_per_cadre_max": _l("Số chức danh cùng cấp tối đa một cán bộ được quy hoạch (P4)"),
-    "next_term_min_months": _l("Số tháng công tác còn lại tối thiểu tính đến đầu nhiệm kỳ (P6)"),
-    "next_term_preferred_months": _l("Số tháng công tác còn lại nên có (hai nhiệm kỳ, P6)"),
-    "supplement_min_months": _l("Số tháng công tác còn lại tối thiểu khi quy hoạch bổ sung (P7)"),
-    "supplement_rank_min": _l("Thứ bậc chức danh từ đó áp dụng P7"),
-    "rating_window_years": _l("Số năm xếp loại gần nhất được xét (P8)"),
-    "rating_min": _l("Mức xếp loại tối thiểu mỗi năm (P8)"),
-    "confidence_low_max_share": _l("Tỷ lệ phiếu tín nhiệm thấp tối đa (P11)"),
-    "discipline_exit_min": _l("Hình thức kỷ luật từ đó đương nhiên ra khỏi quy hoạch (P9)"),
-    "discipline_cooldown_months": _l("Thời hạn sau kỷ luật theo hình thức, tháng (P13)"),
-    "relation_kinds": _l("Các quan hệ gia đình được xét (P14)"),
-    "sensitive_sectors": _l("Các lĩnh vực theo Quy định 114 (P14)"),
-    "age_band_years": _l("Khoảng cách giữa các độ tuổi, năm (S1)"),
-    "age_bands": _l("Ba độ tuổi theo cấp, tính đến đầu nhiệm kỳ (S1)"),
-    "young_age": _l("Tuổi cán bộ trẻ theo cấp: dưới (S2)"),
-    "young_min_share": _l("Tỷ lệ cán bộ trẻ tối thiểu (S2)"),
-    "women_min_share": _l("Tỷ lệ cán bộ nữ tối thiểu (S3)"),
-    "minority_min_share": _l("Tỷ lệ cán bộ dân tộc thiểu số tối thiểu, mặc định (S4)"),
-    "minority_min_share_by_unit": _l("Tỷ lệ cán bộ dân tộc thiểu số theo địa phương (S4)"),
-    "committee_under40_min_share": _l("Cấp ủy: tỷ lệ dưới 40 tuổi tối thiểu (S5)"),
-    "committee_40_50_share": _l("Cấp ủy: tỷ lệ từ 40 đến 50 tuổi (S5)"),
-    "committee_age_edges": _l("Cấp ủy: các mốc tuổi (S5)"),
-    "ballot_quorum_share": _l("Tỷ lệ có mặt tối thiểu để biểu quyết hợp lệ"),
-    "ballot_first_round_min_share": _l("Tỷ lệ phiếu giới thiệu tối thiểu tại hội nghị cán bộ chủ chốt"),
-    "ballot_standing_min_share": _l("Tỷ lệ phiếu đồng ý tại ban thường vụ: trên"),
-    "head_max_consecutive_terms": _l("Số nhiệm kỳ liên tiếp tối đa của người đứng đầu (R5)"),
-    "appointment_term_years": _l("Thời hạn bổ nhiệm, năm"),
-    "rule_basis": _l("Văn bản làm căn cứ thêm cho từng quy tắc"),
-    "suggestion_weights": _l("Trọng số điểm gợi ý"),
-    "score_excellent_min": _l("Điểm tối thiểu xếp loại Hoàn thành xuất sắc"),
-    "score_good_min": _l("Điểm tối thiểu xếp loại Hoàn thành tốt"),
-    "score_complete_min": _l("Điểm tối thiểu xếp loại Hoàn thành"),
-    "excellent_tasks_exceeded_min_share": _l("Tỷ lệ nhiệm vụ vượt tiến độ tối thiểu để xếp loại xuất sắc"),
-    "complete_tasks_late_max_share": _l("Tỷ lệ nhiệm vụ chậm tiến độ tối đa để xếp loại hoàn thành"),
-    "excellent_max_share_of_good": _l("Tỷ lệ xuất sắc tối đa trong số hoàn thành tốt (E4)"),
-    "fail_years_for_dismissal": _l("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
-    "min_months_worked": _l("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
-    "uses_score": _l("Xếp loại theo thang điểm 100"),
-}
-STEP_LABELS = {
-    "leadership_proposal": _l("Tập thể lãnh đạo đề xuất"),
-    "key_cadres": _l("Hội nghị cán bộ chủ chốt"),
-    "standing_committee": _l("Ban Thường vụ"),
-    "approval": _l("Cấp có thẩm quyền phê duyệt"),
-}
-EVENT_LABELS = {
-    "add": _l("Đưa vào danh sách"),
-    "reinstate": _l("Đưa vào lại"),
-    "exit": _l("Đưa ra khỏi danh sách"),
-    "review_keep": _l("Rà soát: giữ lại"),
-    "ballot": _l("Kết quả phiếu"),
-    "approve": _l("Phê duyệt"),
-}
-POOL_STATUS = {"draft": _l("Dự thảo"), "approved": _l("Đã phê duyệt")}
-SCORE_PART_LABELS = {
-    "structure": _l("bổ sung cơ cấu"),
-    "count": _l("đủ số lượng tối thiểu"),
-    "service": _l("thời gian công tác còn lại"),
-    "ratings": _l("xếp loại các năm gần nhất"),
-    "training": _l("trình độ lý luận, quản lý nhà nước"),
-}
-REASON_LABELS = {
-    "vacant": _l("Đang khuyết"),
-    "retirement": _l("Nghỉ hưu theo lộ trình"),
-    "term_limit": _l("Hết hai nhiệm kỳ liên tiếp"),
-    "appointment_end": _l("Hết thời hạn bổ nhiệm"),
-}
-LEVEL_NAMES = {"central": _l("Trung ương"), "province": _l("Tỉnh"), "district": _l("Huyện"), "commune": _l("Xã")}
-
-
 @bp.app_context_processor
-def _planning_labels():
+def _planning_context():
+    """The ballot form's field names and steps. PARAM_LABELS and LEVEL_NAMES remain only for
+    the scenario templates, until they use the `label` filter (labels live in domain/vocab.py)."""
     return {
-        "PARAM_LABELS": PARAM_LABELS, "STEP_LABELS": STEP_LABELS, "EVENT_LABELS": EVENT_LABELS,
-        "POOL_STATUS": POOL_STATUS, "SCORE_PART_LABELS": SCORE_PART_LABELS, "REASON_LABELS": REASON_LABELS,
-        "LEVEL_NAMES": LEVEL_NAMES, "BALLOT_STEP_CODES": list(BALLOT_STEPS),
-        "VERSION_FIELD": forms.VERSION, "BALLOT_FORM": forms.BALLOT, "BALLOT_COUNTS": forms.BALLOT_COUNTS, "BALLOT_LABELS": forms.BALLOT_LABELS,
+        "BALLOT_STEP_CODES": list(BALLOT_STEPS), "VERSION_FIELD": forms.VERSION, "BALLOT_FORM": forms.BALLOT,
+        "BALLOT_COUNTS": forms.BALLOT_COUNTS, "BALLOT_LABELS": forms.BALLOT_LABELS,
+        "PARAM_LABELS": _translated(vocab.RULE_PARAM), "LEVEL_NAMES": _translated(vocab.LEVEL),
     }
+
+
+def _translated(vocabulary: vocab.Vocabulary) -> dict[str, str]:
+    return {choice.code: _l(choice.label) for choice in vocabulary.choices}
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
@@ -142,10 +73,10 @@ def param_text(key: str, value) -> str:
             if hi >= 200:
                 return gettext("từ %(age)s trở lên", age=lo)
             return f"{lo}–{hi}"
-        return "; ".join(f"{LEVEL_NAMES.get(level, level)}: " + ", ".join(band(lo, hi) for lo, hi in bands)
+        return "; ".join(f"{_label(level, 'level')}: " + ", ".join(band(lo, hi) for lo, hi in bands)
                          for level, bands in value.items())
     if key == "young_age":
-        return "; ".join(f"{LEVEL_NAMES.get(level, level)}: " + gettext("dưới %(age)s", age=age)
+        return "; ".join(f"{_label(level, 'level')}: " + gettext("dưới %(age)s", age=age)
                          for level, age in value.items())
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
