@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoolEntry
 from quyhoach.domain import eligibility, vocab
+from quyhoach.domain import structure
 from quyhoach.domain.structure import BALLOT_STEPS
 from quyhoach.services.planning import judging as planning, pools
 from quyhoach.services.records import queries
@@ -55,6 +56,17 @@ _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_le
 
 
 @bp.app_template_global()
+def age_band(low: int, high: int) -> str:
+    """An age band [low, high) as the pages name it: the domain's `band_label`, with its open
+    ends in the page's language ("dưới 45" / "under 45")."""
+    if low <= 0:
+        return gettext("dưới %(age)s", age=high)
+    if high >= structure.OPEN_END:
+        return gettext("từ %(age)s trở lên", age=low)
+    return structure.band_label(low, high)
+
+
+@bp.app_template_global()
 def param_text(key: str, value) -> str:
     """A rule-set parameter in words: shares as percentages, codes as their labels."""
     from quyhoach.web.filters import _label, _percent
@@ -67,13 +79,7 @@ def param_text(key: str, value) -> str:
     if key == "discipline_cooldown_months":
         return ", ".join(f"{_label(k, 'discipline_level')}: {v}" for k, v in value.items())
     if key == "age_bands":
-        def band(lo, hi):
-            if lo <= 0:
-                return gettext("dưới %(age)s", age=hi)
-            if hi >= 200:
-                return gettext("từ %(age)s trở lên", age=lo)
-            return f"{lo}–{hi}"
-        return "; ".join(f"{_label(level, 'level')}: " + ", ".join(band(lo, hi) for lo, hi in bands)
+        return "; ".join(f"{_label(level, 'level')}: " + ", ".join(age_band(lo, hi) for lo, hi in bands)
                          for level, bands in value.items())
     if key == "young_age":
         return "; ".join(f"{_label(level, 'level')}: " + gettext("dưới %(age)s", age=age)
