@@ -55,7 +55,7 @@ def dossier(code: str):
     record = queries.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
-    return render_template("cadres/dossier.html", d=record, chart=month_chart(record.months))
+    return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months))
 
 
 def month_chart(months, width: int = 560, height: int = 180) -> dict | None:

@@ -187,7 +187,7 @@ def _add_form(page, code: str = "", source: str = "internal", reason: str = "", 
 def pool(pool_id: int):
     page = _pool_page(pool_id)
     form = _add_form(page, request.args.get("ma", "").strip(), request.args.get("nguon", "internal"))
-    return render_template("planning/pool.html", p=page, form=form, ballot=_ballot_defaults(page))
+    return render_template("planning/pool.html", pool_page=page, form=form, ballot=_ballot_defaults(page))
 
 
 @bp.get("/<int:pool_id>/them")
@@ -197,7 +197,7 @@ def add_form(pool_id: int):
     if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id, ma=code) + "#add-form")
     page = _pool_page(pool_id)
-    return render_template("planning/_add_form.html", p=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
+    return render_template("planning/_add_form.html", pool_page=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
 
 
 @bp.get("/<int:pool_id>/tim-can-bo")
@@ -215,14 +215,14 @@ def candidates(pool_id: int):
             checks = eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles) if cadre else []
             rows.append({"row": row, "member": row.cadre.id in page.record.entry_ids,
                          "blocking": [f for f in checks if f.blocking]})
-    return render_template("planning/_candidates.html", p=page, rows=rows, text=text)
+    return render_template("planning/_candidates.html", pool_page=page, rows=rows, text=text)
 
 
 def _changed(pool_id: int, message: str):
     """After a change: the members, and out of band the gauges, ballots, history, the
     pool's version and a fresh add form."""
     page = _pool_page(pool_id)
-    return render_template("planning/_changed.html", p=page, form=_add_form(page), ballot=_ballot_defaults(page),
+    return render_template("planning/_changed.html", pool_page=page, form=_add_form(page), ballot=_ballot_defaults(page),
                            message=message)
 
 
@@ -240,7 +240,7 @@ def add(pool_id: int):
         session().commit()
     except pools.PoolError as error:
         form = _add_form(page, code, source, reason, gettext("Không thêm được: %(reason)s", reason=str(error)))
-        return _refused("planning/_add_form.html", _status(error), "#add-form", p=page, form=form)
+        return _refused("planning/_add_form.html", _status(error), "#add-form", pool_page=page, form=form)
     name = _world().cadres[entry.cadre_id].name
     if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id))
@@ -257,7 +257,7 @@ def remove(pool_id: int, entry_id: int):
         entry = pools.exit_entry(session(), entry_id, reason=reason, on=_today(), expected_version=_version())
         session().commit()
     except pools.PoolError as error:
-        return _refused("planning/_exit_form.html", _status(error), f"#exit-form-{entry_id}", p=page,
+        return _refused("planning/_exit_form.html", _status(error), f"#exit-form-{entry_id}", pool_page=page,
                         entry_id=entry_id, reason=reason,
                         error=gettext("Không đưa ra được: %(reason)s", reason=str(error)))
     name = _world().cadres[entry.cadre_id].name
@@ -288,7 +288,7 @@ def ballot(pool_id: int):
         session().commit()
     except (pools.PoolError, forms.FormError) as error:
         form = _ballot_defaults(page, **typed, error=gettext("Không ghi được: %(reason)s", reason=str(error)))
-        return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", p=page, ballot=form)
+        return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", pool_page=page, ballot=form)
     if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id) + "#ballots")
     return _changed(pool_id, gettext("Đã ghi kết quả phiếu."))
@@ -300,8 +300,8 @@ def suggestions(pool_id: int):
     page = _pool_page(pool_id)
     found = planning.suggestions(_world(), pool_id, limit=SUGGESTION_LIMIT)
     if is_partial():
-        return render_template("planning/_suggestions.html", p=page, suggestions=found)
-    return render_template("planning/suggestions.html", p=page, suggestions=found)
+        return render_template("planning/_suggestions.html", pool_page=page, suggestions=found)
+    return render_template("planning/suggestions.html", pool_page=page, suggestions=found)
 
 
 # --------------------------------------------------------------------------- annual review
@@ -380,8 +380,8 @@ def forecast():
     unit = views.unit_by_code(world, _scoped_code(request.args.get("don_vi", "").strip()))
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
     if is_partial():
-        return render_template("planning/_forecast.html", f=view)
-    return render_template("planning/forecast.html", f=view, units=queries.unit_options(session()))
+        return render_template("planning/_forecast.html", forecast=view)
+    return render_template("planning/forecast.html", forecast=view, units=queries.unit_options(session()))
 
 
 # --------------------------------------------------------------------------- rule sets
@@ -444,5 +444,5 @@ def cadre_eligibility(code: str):
     result = views.cadre_eligibility(_world(), cadre_id, title_code=request.args.get("chuc_danh", "").strip(),
                                      term_code=request.args.get("nhiem_ky", "").strip())
     if is_partial():
-        return render_template("planning/_eligibility.html", e=result)
-    return render_template("planning/eligibility.html", e=result)
+        return render_template("planning/_eligibility.html", eligibility=result)
+    return render_template("planning/eligibility.html", eligibility=result)
