@@ -197,3 +197,36 @@ def test_import_list_titles_are_extracted(extracted):
 
     ids = {_forms(m.id)[0] for m in extracted if m.id}
     assert {sheet.title for sheet in SHEETS.values()} <= ids
+
+
+# --------------------------------------------------------------------------- numbers through Babel
+
+def test_numbers_and_percentages_are_written_as_each_language_writes_them():
+    from quyhoach.domain.numbers import format_number, format_percent
+
+    assert format_number(1234567) == "1.234.567" and format_number(1234567, locale="en") == "1,234,567"
+    assert format_number(1234.5, 1) == "1.234,5" and format_number(1234.5, 1, "en") == "1,234.5"
+    assert format_number(2, 1) == "2,0" and format_number(2, 1, trim=True) == "2"
+    assert format_percent(0.25) == "25%" and format_percent(0.25, locale="en") == "25%"
+    assert format_percent(0.583, 1, trim=True) == "58,3%" and format_percent(0.583, 1, "en", trim=True) == "58.3%"
+    assert format_number(None) == "" and format_percent(None) == ""
+
+
+def test_a_page_in_english_writes_numbers_the_english_way(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ 1234.5|number(1) }}") == "1,234.5"
+    with app.test_request_context("/"):
+        assert render_template_string("{{ 1234.5|number(1) }}") == "1.234,5"
+
+
+def test_a_code_is_named_through_one_filter_in_the_pages_language(app):
+    from flask import render_template_string
+
+    page = "{{ 'key_cadres'|label('ballot_step') }} · {{ 'province'|label('level') }} · {{ 'odd'|label('level', 'Khác') }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Hội nghị cán bộ chủ chốt · Tỉnh · Khác"
+    with app.test_request_context("/?lang=en"):
+        english = render_template_string(page)
+    assert "Hội nghị" not in english and "Tỉnh" not in english and english.endswith("· Khác")

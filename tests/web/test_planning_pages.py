@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolEvent, ReviewDecision, RuleSet, Term
 from quyhoach.services.planning import pools
+from quyhoach.web.forms.planning import BALLOT, VERSION, BallotForm, FormError
 from tests.builders import make_cadre, make_evaluation, make_title, make_unit
 
 TODAY = dt.date.today()
@@ -185,12 +186,17 @@ def test_removing_without_a_reason_is_refused(client, session, province):
     assert session.get(PoolEntry, entry.id).status == "active"
 
 
+def _ballot(entry_id: int, version: int, step: str = "key_cadres", **counts) -> dict:
+    """A ballot as the form posts it, by the form's own field names."""
+    typed = {"entry": entry_id, "step": step, "held_on": TODAY.strftime("%d/%m/%Y"), **counts}
+    return {BALLOT[name]: value for name, value in typed.items()} | {VERSION: version}
+
+
 def test_a_ballot_under_quorum_shows_chua_dat(client, session, province):
     pool_id = province["pool"].id
     entry = province["entries"]["an"]
-    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data={
-        "muc": entry.id, "buoc": "key_cadres", "ngay": TODAY.strftime("%d/%m/%Y"), "trieu_tap": 30,
-        "co_mat": 15, "phat_ra": 15, "hop_le": 15, "dong_y": 12, "phien_ban": _version(session, pool_id)})
+    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data=_ballot(
+        entry.id, _version(session, pool_id), convened=30, present=15, issued=15, valid=15, agree=12))
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:2000]
     ballots = re.search(r'<section id="ballots".*?</section>', html, re.S).group(0)
@@ -200,11 +206,40 @@ def test_a_ballot_under_quorum_shows_chua_dat(client, session, province):
 
 def test_incoherent_ballot_numbers_are_refused(client, session, province):
     pool_id = province["pool"].id
-    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data={
-        "muc": province["entries"]["an"].id, "buoc": "key_cadres", "ngay": TODAY.strftime("%d/%m/%Y"),
-        "trieu_tap": 30, "co_mat": 25, "phat_ra": 25, "hop_le": 25, "dong_y": 26,
-        "phien_ban": _version(session, pool_id)})
+    response = client.post(f"/quy-hoach/{pool_id}/phieu", headers=HX, data=_ballot(
+        province["entries"]["an"].id, _version(session, pool_id), convened=30, present=25, issued=25, valid=25, agree=26))
     assert response.status_code == 422 and "đồng ý ≤ hợp lệ" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"held_on": "31/02/2025"}, "ngày bỏ phiếu phải có dạng dd/mm/yyyy"),
+    ({"present": "mười"}, "các ô số phiếu phải là số nguyên"),
+    ({"present": ""}, "các ô số phiếu phải là số nguyên"),
+    ({"step": "vote"}, "bước bỏ phiếu không hợp lệ"),
+    ({"agree": -1}, "số đồng ý phải là số không âm"),
+    ({"present": 31}, "các số phải thỏa: đồng ý ≤ hợp lệ ≤ phát ra ≤ có mặt ≤ triệu tập"),
+    ({"convened": 0, "present": 0, "issued": 0, "valid": 0, "agree": 0}, "số triệu tập phải lớn hơn 0"),
+])
+def test_the_ballot_form_refuses_with_the_field_named(change, message):
+    typed = {"entry": 1, "step": "key_cadres", "held_on": "01/03/2025",
+             "convened": "30", "present": "25", "issued": "25", "valid": "25", "agree": "20"} | change
+    with pytest.raises(FormError, match=re.escape(message)):
+        BallotForm.read(typed)
+
+
+def test_the_ballot_form_reads_what_the_template_writes(client, session, province):
+    pool_id = province["pool"].id
+    html = _page(client, f"/quy-hoach/{pool_id}")
+    form = re.search(r'<form id="ballot-form".*?</form>', html, re.S).group(0)
+    assert set(re.findall(r'name="([^"]+)"', form)) == set(BALLOT.values())
+    assert f'name="{VERSION}"' in html
+    read = BallotForm.read(BallotForm.typed({BALLOT["entry"]: "7", BALLOT["step"]: "standing_committee",
+                                             BALLOT["held_on"]: "01/03/2025", BALLOT["convened"]: "9",
+                                             BALLOT["present"]: "9", BALLOT["issued"]: "9", BALLOT["valid"]: "8",
+                                             BALLOT["agree"]: " 7 "}))
+    assert (read.entry, read.step, read.held_on, read.counts) == (
+        7, "standing_committee", dt.date(2025, 3, 1),
+        {"convened": 9, "present": 9, "issued": 9, "valid": 8, "agree": 7})
 
 
 def test_suggestions_load_as_a_partial_with_score_parts(client, province):

@@ -162,9 +162,95 @@ UNIT_KIND = Vocabulary("unit_kind", (
     Choice("enterprise", N_("Doanh nghiệp, đơn vị sự nghiệp"), ("doanh nghiệp", "sự nghiệp")),
 ))
 
+# --------------------------------------------------------------------------- labels of the pages
+# Codes the pages show, one label each (moved here from the web handlers); rendered through the
+# `label` filter: `{{ step|label("ballot_step") }}`.
+
+def labels(name: str, pairs: dict[str, str]) -> Vocabulary:
+    """A vocabulary that only labels (code -> label, no import spellings)."""
+    return Vocabulary(name, tuple(Choice(code, label) for code, label in pairs.items()))
+
+
+# Parameters of the rule sets, in the officer's words.
+RULE_PARAM = labels("rule_param", {
+    "pool_max_per_title": N_("Số người tối đa trong danh sách quy hoạch một chức danh (P2)"),
+    "pool_min_per_title": N_("Số người tối thiểu trong danh sách quy hoạch một chức danh (P3)"),
+    "pools_per_cadre_max": N_("Số chức danh cùng cấp tối đa một cán bộ được quy hoạch (P4)"),
+    "next_term_min_months": N_("Số tháng công tác còn lại tối thiểu tính đến đầu nhiệm kỳ (P6)"),
+    "next_term_preferred_months": N_("Số tháng công tác còn lại nên có (hai nhiệm kỳ, P6)"),
+    "supplement_min_months": N_("Số tháng công tác còn lại tối thiểu khi quy hoạch bổ sung (P7)"),
+    "supplement_rank_min": N_("Thứ bậc chức danh từ đó áp dụng P7"),
+    "rating_window_years": N_("Số năm xếp loại gần nhất được xét (P8)"),
+    "rating_min": N_("Mức xếp loại tối thiểu mỗi năm (P8)"),
+    "confidence_low_max_share": N_("Tỷ lệ phiếu tín nhiệm thấp tối đa (P11)"),
+    "discipline_exit_min": N_("Hình thức kỷ luật từ đó đương nhiên ra khỏi quy hoạch (P9)"),
+    "discipline_cooldown_months": N_("Thời hạn sau kỷ luật theo hình thức, tháng (P13)"),
+    "relation_kinds": N_("Các quan hệ gia đình được xét (P14)"),
+    "sensitive_sectors": N_("Các lĩnh vực theo Quy định 114 (P14)"),
+    "age_band_years": N_("Khoảng cách giữa các độ tuổi, năm (S1)"),
+    "age_bands": N_("Ba độ tuổi theo cấp, tính đến đầu nhiệm kỳ (S1)"),
+    "young_age": N_("Tuổi cán bộ trẻ theo cấp: dưới (S2)"),
+    "young_min_share": N_("Tỷ lệ cán bộ trẻ tối thiểu (S2)"),
+    "women_min_share": N_("Tỷ lệ cán bộ nữ tối thiểu (S3)"),
+    "minority_min_share": N_("Tỷ lệ cán bộ dân tộc thiểu số tối thiểu, mặc định (S4)"),
+    "minority_min_share_by_unit": N_("Tỷ lệ cán bộ dân tộc thiểu số theo địa phương (S4)"),
+    "committee_under40_min_share": N_("Cấp ủy: tỷ lệ dưới 40 tuổi tối thiểu (S5)"),
+    "committee_40_50_share": N_("Cấp ủy: tỷ lệ từ 40 đến 50 tuổi (S5)"),
+    "committee_age_edges": N_("Cấp ủy: các mốc tuổi (S5)"),
+    "ballot_quorum_share": N_("Tỷ lệ có mặt tối thiểu để biểu quyết hợp lệ"),
+    "ballot_first_round_min_share": N_("Tỷ lệ phiếu giới thiệu tối thiểu tại hội nghị cán bộ chủ chốt"),
+    "ballot_standing_min_share": N_("Tỷ lệ phiếu đồng ý tại ban thường vụ: trên"),
+    "head_max_consecutive_terms": N_("Số nhiệm kỳ liên tiếp tối đa của người đứng đầu (R5)"),
+    "appointment_term_years": N_("Thời hạn bổ nhiệm, năm"),
+    "rule_basis": N_("Văn bản làm căn cứ thêm cho từng quy tắc"),
+    "suggestion_weights": N_("Trọng số điểm gợi ý"),
+    "score_excellent_min": N_("Điểm tối thiểu xếp loại Hoàn thành xuất sắc"),
+    "score_good_min": N_("Điểm tối thiểu xếp loại Hoàn thành tốt"),
+    "score_complete_min": N_("Điểm tối thiểu xếp loại Hoàn thành"),
+    "excellent_tasks_exceeded_min_share": N_("Tỷ lệ nhiệm vụ vượt tiến độ tối thiểu để xếp loại xuất sắc"),
+    "complete_tasks_late_max_share": N_("Tỷ lệ nhiệm vụ chậm tiến độ tối đa để xếp loại hoàn thành"),
+    "excellent_max_share_of_good": N_("Tỷ lệ xuất sắc tối đa trong số hoàn thành tốt (E4)"),
+    "fail_years_for_dismissal": N_("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
+    "min_months_worked": N_("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
+    "uses_score": N_("Xếp loại theo thang điểm 100"),
+})
+BALLOT_STEP = labels("ballot_step", {
+    "leadership_proposal": N_("Tập thể lãnh đạo đề xuất"),
+    "key_cadres": N_("Hội nghị cán bộ chủ chốt"),
+    "standing_committee": N_("Ban Thường vụ"),
+    "approval": N_("Cấp có thẩm quyền phê duyệt"),
+})
+POOL_EVENT = labels("pool_event", {
+    "add": N_("Đưa vào danh sách"),
+    "reinstate": N_("Đưa vào lại"),
+    "exit": N_("Đưa ra khỏi danh sách"),
+    "review_keep": N_("Rà soát: giữ lại"),
+    "ballot": N_("Kết quả phiếu"),
+    "approve": N_("Phê duyệt"),
+})
+POOL_STATUS = labels("pool_status", {"draft": N_("Dự thảo"), "approved": N_("Đã phê duyệt")})
+SCORE_PART = labels("score_part", {
+    "structure": N_("bổ sung cơ cấu"),
+    "count": N_("đủ số lượng tối thiểu"),
+    "service": N_("thời gian công tác còn lại"),
+    "ratings": N_("xếp loại các năm gần nhất"),
+    "training": N_("trình độ lý luận, quản lý nhà nước"),
+})
+VACANCY_REASON = labels("vacancy_reason", {
+    "vacant": N_("Đang khuyết"),
+    "retirement": N_("Nghỉ hưu theo lộ trình"),
+    "term_limit": N_("Hết hai nhiệm kỳ liên tiếp"),
+    "appointment_end": N_("Hết thời hạn bổ nhiệm"),
+})
+RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "rating": N_("Đánh giá, xếp loại")})
+TERM_NAME = labels("term_name", {"party": N_("Nhiệm kỳ Đảng"), "government": N_("Nhiệm kỳ chính quyền")})
+LEVEL = labels("level", {"central": N_("Trung ương"), "province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã")})
+
 VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
+    RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
+    RULE_DOMAIN, TERM_NAME,
 )}
 
 

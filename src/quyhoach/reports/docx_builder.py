@@ -21,7 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from quyhoach.domain.dates import format_date
-from quyhoach.domain.eligibility import percent
+from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.reports.model import DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport
 
 FONT = "Times New Roman"
@@ -249,7 +249,8 @@ def _save(doc) -> bytes:
 
 
 def _pct(share: float | None) -> str:
-    return percent(share or 0.0)
+    """58,3%: at most one decimal (Babel, Vietnamese: the documents are in Vietnamese)."""
+    return format_percent(share or 0.0, 1, trim=True)
 
 
 # --------------------------------------------------------------------------- term-planning report
@@ -491,9 +492,10 @@ def dossier(report: DossierReport) -> bytes:
 # --------------------------------------------------------------------------- scenario decision
 
 def _number(value) -> str:
+    """1.234 and 0,5: Babel, Vietnamese, at most three decimals."""
     if value is None:
         return "—"
-    return f"{value:,}".replace(",", ".")
+    return format_number(value, 3, trim=True)
 
 
 def _signed(value) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext
 
 from quyhoach.services.records import queries
-from quyhoach.web import htmx
+from quyhoach.web.partials import is_partial
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 
@@ -42,7 +42,7 @@ def page_url(number: int) -> str:
 def search():
     """The search page; from htmx (typing, a filter, the pager) only the results."""
     result = queries.search_cadres(session(), _search_args(), current_app.config["SEARCH_LIMIT"])
-    if htmx and not htmx.history_restore_request:
+    if is_partial():
         return render_template("cadres/_results.html", result=result)
     return render_template("cadres/search.html", result=result, units=queries.unit_options(session()))
 
@@ -55,7 +55,7 @@ def dossier(code: str):
     record = queries.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
-    return render_template("cadres/dossier.html", d=record, chart=month_chart(record.months))
+    return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months))
 
 
 def month_chart(months, width: int = 560, height: int = 180) -> dict | None:

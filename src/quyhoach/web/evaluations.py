@@ -13,7 +13,7 @@ from quyhoach.services.evaluations import analytics
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
-from quyhoach.web import htmx
+from quyhoach.web.partials import is_partial
 from quyhoach.web.auth import guarded, require_in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
@@ -46,7 +46,7 @@ def index():
     unit = scoped_unit(world, request.args.get("don_vi", "").strip())
     ev = analytics.evaluation_analytics(session(), world, unit_id=unit.id if unit else None)
     context = {"ev": ev, "unit": unit}
-    if htmx and not htmx.history_restore_request:
+    if is_partial():
         return render_template("evaluations/_analytics.html", **context)
     return render_template("evaluations/index.html", units=queries.unit_options(session()), **context)
 

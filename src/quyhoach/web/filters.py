@@ -5,24 +5,37 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import age_on, format_date
+from quyhoach.domain.numbers import DEFAULT_LOCALE, format_number, format_percent
+
+
+def current_locale() -> str:
+    """The language of the page being drawn ("vi" outside a request: a job's report)."""
+    return str(get_locale() or DEFAULT_LOCALE)
 
 
 def _number(value, decimals: int = 0) -> str:
-    """1.234,5 as Vietnamese writes numbers."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",").replace("\u202f", ".")
+    """1.234,5 as Vietnamese writes numbers (1,234.5 in English): Babel, in the page's language."""
+    return format_number(value, decimals, current_locale())
 
 
-def _label(code, vocabulary: str) -> str:
+def _percent(share, decimals: int = 1) -> str:
+    """A share as a percentage, at most `decimals` decimals: 0,583 -> "58,3%"."""
+    return format_percent(share, decimals, current_locale(), trim=True)
+
+
+def _label(code, vocabulary: str, default: str | None = None) -> str:
+    """The translated label of a code: `{{ rating|label("rating") }}`, the one way a page names
+    a code (labels live in domain/vocab.py). An unknown code shows `default`, or itself."""
     if code is None:
         return ""
-    return gettext(vocab.VOCABULARIES[vocabulary].label(code))
+    known = vocab.VOCABULARIES[vocabulary]
+    if code not in known.codes and default is not None:
+        return default
+    return gettext(known.label(code))
 
 
 def _age(birth: dt.date | None, on: dt.date | None = None) -> str:

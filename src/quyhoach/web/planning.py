@@ -17,14 +17,15 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoolEntry
-from quyhoach.domain import eligibility
-from quyhoach.domain.dates import DateParseError, parse_date
+from quyhoach.domain import eligibility, vocab
+from quyhoach.domain import structure
 from quyhoach.domain.structure import BALLOT_STEPS
 from quyhoach.services.planning import judging as planning, pools
 from quyhoach.services.records import queries
 from quyhoach.services.planning import forecast as forecast_service, views, world as world_service
 from quyhoach.services.planning.rulesets import ParameterError
-from quyhoach.web import htmx
+from quyhoach.web.partials import is_partial
+from quyhoach.web.forms import planning as forms
 from quyhoach.web.auth import guarded, requires, in_scope, scope_unit_ids
 from quyhoach.web.db import session
 
@@ -35,102 +36,40 @@ DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the 
 CANDIDATE_LIMIT = 10
 SUGGESTION_LIMIT = 10
 
-# Parameters of the rule sets, in the officer's words.
-PARAM_LABELS = {
-    "pool_max_per_title": _l("Số người tối đa trong danh sách quy hoạch một chức danh (P2)"),
-    "pool_min_per_title": _l("Số người tối thiểu trong danh sách quy hoạch một chức danh (P3)"),
-    "pools_per_cadre_max": _l("Số chức danh cùng cấp tối đa một cán bộ được quy hoạch (P4)"),
-    "next_term_min_months": _l("Số tháng công tác còn lại tối thiểu tính đến đầu nhiệm kỳ (P6)"),
-    "next_term_preferred_months": _l("Số tháng công tác còn lại nên có (hai nhiệm kỳ, P6)"),
-    "supplement_min_months": _l("Số tháng công tác còn lại tối thiểu khi quy hoạch bổ sung (P7)"),
-    "supplement_rank_min": _l("Thứ bậc chức danh từ đó áp dụng P7"),
-    "rating_window_years": _l("Số năm xếp loại gần nhất được xét (P8)"),
-    "rating_min": _l("Mức xếp loại tối thiểu mỗi năm (P8)"),
-    "confidence_low_max_share": _l("Tỷ lệ phiếu tín nhiệm thấp tối đa (P11)"),
-    "discipline_exit_min": _l("Hình thức kỷ luật từ đó đương nhiên ra khỏi quy hoạch (P9)"),
-    "discipline_cooldown_months": _l("Thời hạn sau kỷ luật theo hình thức, tháng (P13)"),
-    "relation_kinds": _l("Các quan hệ gia đình được xét (P14)"),
-    "sensitive_sectors": _l("Các lĩnh vực theo Quy định 114 (P14)"),
-    "age_band_years": _l("Khoảng cách giữa các độ tuổi, năm (S1)"),
-    "age_bands": _l("Ba độ tuổi theo cấp, tính đến đầu nhiệm kỳ (S1)"),
-    "young_age": _l("Tuổi cán bộ trẻ theo cấp: dưới (S2)"),
-    "young_min_share": _l("Tỷ lệ cán bộ trẻ tối thiểu (S2)"),
-    "women_min_share": _l("Tỷ lệ cán bộ nữ tối thiểu (S3)"),
-    "minority_min_share": _l("Tỷ lệ cán bộ dân tộc thiểu số tối thiểu, mặc định (S4)"),
-    "minority_min_share_by_unit": _l("Tỷ lệ cán bộ dân tộc thiểu số theo địa phương (S4)"),
-    "committee_under40_min_share": _l("Cấp ủy: tỷ lệ dưới 40 tuổi tối thiểu (S5)"),
-    "committee_40_50_share": _l("Cấp ủy: tỷ lệ từ 40 đến 50 tuổi (S5)"),
-    "committee_age_edges": _l("Cấp ủy: các mốc tuổi (S5)"),
-    "ballot_quorum_share": _l("Tỷ lệ có mặt tối thiểu để biểu quyết hợp lệ"),
-    "ballot_first_round_min_share": _l("Tỷ lệ phiếu giới thiệu tối thiểu tại hội nghị cán bộ chủ chốt"),
-    "ballot_standing_min_share": _l("Tỷ lệ phiếu đồng ý tại ban thường vụ: trên"),
-    "head_max_consecutive_terms": _l("Số nhiệm kỳ liên tiếp tối đa của người đứng đầu (R5)"),
-    "appointment_term_years": _l("Thời hạn bổ nhiệm, năm"),
-    "rule_basis": _l("Văn bản làm căn cứ thêm cho từng quy tắc"),
-    "suggestion_weights": _l("Trọng số điểm gợi ý"),
-    "score_excellent_min": _l("Điểm tối thiểu xếp loại Hoàn thành xuất sắc"),
-    "score_good_min": _l("Điểm tối thiểu xếp loại Hoàn thành tốt"),
-    "score_complete_min": _l("Điểm tối thiểu xếp loại Hoàn thành"),
-    "excellent_tasks_exceeded_min_share": _l("Tỷ lệ nhiệm vụ vượt tiến độ tối thiểu để xếp loại xuất sắc"),
-    "complete_tasks_late_max_share": _l("Tỷ lệ nhiệm vụ chậm tiến độ tối đa để xếp loại hoàn thành"),
-    "excellent_max_share_of_good": _l("Tỷ lệ xuất sắc tối đa trong số hoàn thành tốt (E4)"),
-    "fail_years_for_dismissal": _l("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
-    "min_months_worked": _l("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
-    "uses_score": _l("Xếp loại theo thang điểm 100"),
-}
-STEP_LABELS = {
-    "leadership_proposal": _l("Tập thể lãnh đạo đề xuất"),
-    "key_cadres": _l("Hội nghị cán bộ chủ chốt"),
-    "standing_committee": _l("Ban Thường vụ"),
-    "approval": _l("Cấp có thẩm quyền phê duyệt"),
-}
-EVENT_LABELS = {
-    "add": _l("Đưa vào danh sách"),
-    "reinstate": _l("Đưa vào lại"),
-    "exit": _l("Đưa ra khỏi danh sách"),
-    "review_keep": _l("Rà soát: giữ lại"),
-    "ballot": _l("Kết quả phiếu"),
-    "approve": _l("Phê duyệt"),
-}
-POOL_STATUS = {"draft": _l("Dự thảo"), "approved": _l("Đã phê duyệt")}
-SCORE_PART_LABELS = {
-    "structure": _l("bổ sung cơ cấu"),
-    "count": _l("đủ số lượng tối thiểu"),
-    "service": _l("thời gian công tác còn lại"),
-    "ratings": _l("xếp loại các năm gần nhất"),
-    "training": _l("trình độ lý luận, quản lý nhà nước"),
-}
-REASON_LABELS = {
-    "vacant": _l("Đang khuyết"),
-    "retirement": _l("Nghỉ hưu theo lộ trình"),
-    "term_limit": _l("Hết hai nhiệm kỳ liên tiếp"),
-    "appointment_end": _l("Hết thời hạn bổ nhiệm"),
-}
-LEVEL_NAMES = {"central": _l("Trung ương"), "province": _l("Tỉnh"), "district": _l("Huyện"), "commune": _l("Xã")}
-
-
 @bp.app_context_processor
-def _planning_labels():
+def _planning_context():
+    """The ballot form's field names and steps. PARAM_LABELS and LEVEL_NAMES remain only for
+    the scenario templates, until they use the `label` filter (labels live in domain/vocab.py)."""
     return {
-        "PARAM_LABELS": PARAM_LABELS, "STEP_LABELS": STEP_LABELS, "EVENT_LABELS": EVENT_LABELS,
-        "POOL_STATUS": POOL_STATUS, "SCORE_PART_LABELS": SCORE_PART_LABELS, "REASON_LABELS": REASON_LABELS,
-        "LEVEL_NAMES": LEVEL_NAMES, "BALLOT_STEP_CODES": list(BALLOT_STEPS),
+        "BALLOT_STEP_CODES": list(BALLOT_STEPS), "VERSION_FIELD": forms.VERSION, "BALLOT_FORM": forms.BALLOT,
+        "BALLOT_COUNTS": forms.BALLOT_COUNTS, "BALLOT_LABELS": forms.BALLOT_LABELS,
+        "PARAM_LABELS": _translated(vocab.RULE_PARAM), "LEVEL_NAMES": _translated(vocab.LEVEL),
     }
+
+
+def _translated(vocabulary: vocab.Vocabulary) -> dict[str, str]:
+    return {choice.code: _l(choice.label) for choice in vocabulary.choices}
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
                    "relation_kinds": "relation_kind", "sensitive_sectors": "sensitive_sector"}
 
 
-def _percent(value: float) -> str:
-    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + "%"
+@bp.app_template_global()
+def age_band(low: int, high: int) -> str:
+    """An age band [low, high) as the pages name it: the domain's `band_label`, with its open
+    ends in the page's language ("dưới 45" / "under 45")."""
+    if low <= 0:
+        return gettext("dưới %(age)s", age=high)
+    if high >= structure.OPEN_END:
+        return gettext("từ %(age)s trở lên", age=low)
+    return structure.band_label(low, high)
 
 
 @bp.app_template_global()
 def param_text(key: str, value) -> str:
     """A rule-set parameter in words: shares as percentages, codes as their labels."""
-    from quyhoach.web.filters import _label
+    from quyhoach.web.filters import _label, _percent
 
     vocabulary = _VOCAB_OF_PARAM.get(key)
     if vocabulary:
@@ -140,16 +79,10 @@ def param_text(key: str, value) -> str:
     if key == "discipline_cooldown_months":
         return ", ".join(f"{_label(k, 'discipline_level')}: {v}" for k, v in value.items())
     if key == "age_bands":
-        def band(lo, hi):
-            if lo <= 0:
-                return gettext("dưới %(age)s", age=hi)
-            if hi >= 200:
-                return gettext("từ %(age)s trở lên", age=lo)
-            return f"{lo}–{hi}"
-        return "; ".join(f"{LEVEL_NAMES.get(level, level)}: " + ", ".join(band(lo, hi) for lo, hi in bands)
+        return "; ".join(f"{_label(level, 'level')}: " + ", ".join(age_band(lo, hi) for lo, hi in bands)
                          for level, bands in value.items())
     if key == "young_age":
-        return "; ".join(f"{LEVEL_NAMES.get(level, level)}: " + gettext("dưới %(age)s", age=age)
+        return "; ".join(f"{_label(level, 'level')}: " + gettext("dưới %(age)s", age=age)
                          for level, age in value.items())
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
@@ -166,10 +99,6 @@ def param_text(key: str, value) -> str:
     return str(value)
 
 
-def _partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
-
-
 def _world():
     return world_service.cached(session())
 
@@ -179,20 +108,20 @@ def _today() -> dt.date:
 
 
 def _version() -> int | None:
-    return request.form.get("phien_ban", type=int)
+    return request.form.get(forms.VERSION, type=int)
 
 
 def _refused(template: str, status: int, target: str | None = None, **context):
     """A change the services refused: the partial with its message, in place, nothing written."""
     session().rollback()
     response = make_response(render_template(template, **context), status)
-    if target and _partial():
+    if target and is_partial():
         response.headers["HX-Retarget"] = target
         response.headers["HX-Reswap"] = "outerHTML"
     return response
 
 
-def _status(error: pools.PoolError) -> int:
+def _status(error: Exception) -> int:
     return 409 if isinstance(error, pools.StaleError) else 422
 
 
@@ -211,7 +140,7 @@ def dashboard():
     number = min(number, max(1, -(-len(board.failing) // size)))
     page = queries.Page(board.failing[(number - 1) * size: number * size], len(board.failing), number, size)
     context = {"board": board, "page": page, "args": args}
-    if _partial():
+    if is_partial():
         return render_template("planning/_pools.html", **context)
     return render_template("planning/dashboard.html", terms=views.pool_terms(world),
                            levels=views.level_names(session()), units=queries.unit_options(session()), **context)
@@ -258,17 +187,17 @@ def _add_form(page, code: str = "", source: str = "internal", reason: str = "", 
 def pool(pool_id: int):
     page = _pool_page(pool_id)
     form = _add_form(page, request.args.get("ma", "").strip(), request.args.get("nguon", "internal"))
-    return render_template("planning/pool.html", p=page, form=form, ballot=_ballot_defaults(page))
+    return render_template("planning/pool.html", pool_page=page, form=form, ballot=_ballot_defaults(page))
 
 
 @bp.get("/<int:pool_id>/them")
 def add_form(pool_id: int):
     """The add form with a cadre picked (from the search or a suggestion)."""
     code = request.args.get("ma", "").strip()
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id, ma=code) + "#add-form")
     page = _pool_page(pool_id)
-    return render_template("planning/_add_form.html", p=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
+    return render_template("planning/_add_form.html", pool_page=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
 
 
 @bp.get("/<int:pool_id>/tim-can-bo")
@@ -286,14 +215,14 @@ def candidates(pool_id: int):
             checks = eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles) if cadre else []
             rows.append({"row": row, "member": row.cadre.id in page.record.entry_ids,
                          "blocking": [f for f in checks if f.blocking]})
-    return render_template("planning/_candidates.html", p=page, rows=rows, text=text)
+    return render_template("planning/_candidates.html", pool_page=page, rows=rows, text=text)
 
 
 def _changed(pool_id: int, message: str):
     """After a change: the members, and out of band the gauges, ballots, history, the
     pool's version and a fresh add form."""
     page = _pool_page(pool_id)
-    return render_template("planning/_changed.html", p=page, form=_add_form(page), ballot=_ballot_defaults(page),
+    return render_template("planning/_changed.html", pool_page=page, form=_add_form(page), ballot=_ballot_defaults(page),
                            message=message)
 
 
@@ -311,9 +240,9 @@ def add(pool_id: int):
         session().commit()
     except pools.PoolError as error:
         form = _add_form(page, code, source, reason, gettext("Không thêm được: %(reason)s", reason=str(error)))
-        return _refused("planning/_add_form.html", _status(error), "#add-form", p=page, form=form)
+        return _refused("planning/_add_form.html", _status(error), "#add-form", pool_page=page, form=form)
     name = _world().cadres[entry.cadre_id].name
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id))
     return _changed(pool_id, gettext("Đã đưa %(name)s vào danh sách.", name=name))
 
@@ -328,54 +257,39 @@ def remove(pool_id: int, entry_id: int):
         entry = pools.exit_entry(session(), entry_id, reason=reason, on=_today(), expected_version=_version())
         session().commit()
     except pools.PoolError as error:
-        return _refused("planning/_exit_form.html", _status(error), f"#exit-form-{entry_id}", p=page,
+        return _refused("planning/_exit_form.html", _status(error), f"#exit-form-{entry_id}", pool_page=page,
                         entry_id=entry_id, reason=reason,
                         error=gettext("Không đưa ra được: %(reason)s", reason=str(error)))
     name = _world().cadres[entry.cadre_id].name
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id))
     return _changed(pool_id, gettext("Đã đưa %(name)s ra khỏi danh sách.", name=name))
 
 
 def _ballot_defaults(page, **values) -> dict:
+    """The ballot form as typed, by model field (empty: the first member, key cadres, today)."""
     first = page.members[0].entry_id if page.members else None
-    form = {"entry": first, "step": "key_cadres", "held_on": page.on.strftime("%d/%m/%Y"), "convened": "",
-            "present": "", "issued": "", "valid": "", "agree": "", "error": ""}
+    form = {"entry": first, "step": "key_cadres", "held_on": page.on.strftime("%d/%m/%Y"),
+            **{name: "" for name in forms.BALLOT_COUNTS}, "error": ""}
     form.update(values)
     return form
-
-
-BALLOT_FIELDS = {"convened": "trieu_tap", "present": "co_mat", "issued": "phat_ra", "valid": "hop_le", "agree": "dong_y"}
 
 
 @bp.post("/<int:pool_id>/phieu")
 def ballot(pool_id: int):
     page = _pool_page(pool_id)
-    data = request.form
-    typed = {"entry": data.get("muc", type=int), "step": data.get("buoc", ""), "held_on": data.get("ngay", "").strip(),
-             **{name: data.get(field, "").strip() for name, field in BALLOT_FIELDS.items()}}
+    typed = forms.BallotForm.typed(request.form)
     try:
         if typed["entry"] is None or views.entry_in_pool(session(), pool_id, typed["entry"]) is None:
             raise pools.PoolError(gettext("chưa chọn cán bộ trong danh sách"))
-        try:
-            held_on = parse_date(typed["held_on"])
-        except DateParseError:
-            held_on = None
-        if held_on is None:
-            raise pools.PoolError(gettext("ngày bỏ phiếu phải có dạng dd/mm/yyyy"))
-        numbers = {}
-        for name in BALLOT_FIELDS:
-            try:
-                numbers[name] = int(typed[name])
-            except ValueError:
-                raise pools.PoolError(gettext("các ô số phiếu phải là số nguyên")) from None
-        pools.record_ballot(session(), typed["entry"], step=typed["step"], held_on=held_on,
-                            expected_version=_version(), **numbers)
+        form = forms.BallotForm.read(typed)
+        pools.record_ballot(session(), form.entry, step=form.step, held_on=form.held_on,
+                            expected_version=_version(), **form.counts)
         session().commit()
-    except pools.PoolError as error:
+    except (pools.PoolError, forms.FormError) as error:
         form = _ballot_defaults(page, **typed, error=gettext("Không ghi được: %(reason)s", reason=str(error)))
-        return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", p=page, ballot=form)
-    if not _partial():
+        return _refused("planning/_ballot_form.html", _status(error), "#ballot-form", pool_page=page, ballot=form)
+    if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id) + "#ballots")
     return _changed(pool_id, gettext("Đã ghi kết quả phiếu."))
 
@@ -385,9 +299,9 @@ def suggestions(pool_id: int):
     """Eligible candidates ranked by score (loaded lazily: it reads the whole province)."""
     page = _pool_page(pool_id)
     found = planning.suggestions(_world(), pool_id, limit=SUGGESTION_LIMIT)
-    if _partial():
-        return render_template("planning/_suggestions.html", p=page, suggestions=found)
-    return render_template("planning/suggestions.html", p=page, suggestions=found)
+    if is_partial():
+        return render_template("planning/_suggestions.html", pool_page=page, suggestions=found)
+    return render_template("planning/suggestions.html", pool_page=page, suggestions=found)
 
 
 # --------------------------------------------------------------------------- annual review
@@ -412,9 +326,9 @@ def review():
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
     context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit}
-    if _partial() and request.args.get("phan") == "thieu":
+    if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
-    if _partial():
+    if is_partial():
         return render_template("planning/_worklist.html", **context)
     return render_template("planning/review.html", units=queries.unit_options(session()), **context)
 
@@ -451,7 +365,7 @@ def decide():
     except pools.PoolError as error:
         return _refused("planning/_decision.html", _status(error), None, item=item, decision=None,
                         error=gettext("Chưa ghi được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".review"))
     response = make_response(render_template("planning/_decision.html", item=item, decision=decision, error=""))
     response.headers["HX-Trigger"] = "review-decided"
@@ -465,9 +379,9 @@ def forecast():
     world = _world()
     unit = views.unit_by_code(world, _scoped_code(request.args.get("don_vi", "").strip()))
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
-    if _partial():
-        return render_template("planning/_forecast.html", f=view)
-    return render_template("planning/forecast.html", f=view, units=queries.unit_options(session()))
+    if is_partial():
+        return render_template("planning/_forecast.html", forecast=view)
+    return render_template("planning/forecast.html", forecast=view, units=queries.unit_options(session()))
 
 
 # --------------------------------------------------------------------------- rule sets
@@ -492,7 +406,7 @@ def parameter(code: str, key: str):
         return _refused("planning/_param.html", 422, None, code=code, param=row, typed=text,
                         error=gettext("Không lưu được: %(reason)s", reason=str(error)))
     row = views.param_row(session(), code, key)
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".rule_sets") + f"#param-{code}-{key}")
     return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True,
                            changes=changes)
@@ -512,7 +426,7 @@ def new_rule_set(code: str):
     except ParameterError as error:
         return _refused("planning/_new_version.html", 422, None, base=code, form=form, created=None, changes=None,
                         error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".rule_sets") + f"#bo-{row.code}")
     return render_template("planning/_new_version.html", base=code, form=form, created=row, changes=changes, error="",
                            base_end=row.valid_from - dt.timedelta(days=1))
@@ -529,6 +443,6 @@ def cadre_eligibility(code: str):
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     result = views.cadre_eligibility(_world(), cadre_id, title_code=request.args.get("chuc_danh", "").strip(),
                                      term_code=request.args.get("nhiem_ky", "").strip())
-    if _partial():
-        return render_template("planning/_eligibility.html", e=result)
-    return render_template("planning/eligibility.html", e=result)
+    if is_partial():
+        return render_template("planning/_eligibility.html", eligibility=result)
+    return render_template("planning/eligibility.html", eligibility=result)

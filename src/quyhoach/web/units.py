@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 
 from quyhoach.services.records import queries
-from quyhoach.web import htmx
+from quyhoach.web.partials import is_partial
 from quyhoach.web.auth import guarded, in_scope
 from quyhoach.web.db import session
 
@@ -15,16 +15,12 @@ bp = guarded(Blueprint("units", __name__, url_prefix="/to-chuc"), write="edit_re
 PAGE_SIZE = 50
 
 
-def _partial_requested() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
-
-
 @bp.get("/")
 def tree():
     """The tree; ?mo=CODE opens the path down to that unit. From htmx, only that
     unit's children (what a node loads when it is expanded)."""
     code = request.args.get("mo", "").strip()
-    if code and _partial_requested():
+    if code and is_partial():
         children = queries.unit_children(session(), code)
         if children is None:
             abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
@@ -41,6 +37,6 @@ def unit(code: str):
         page = None  # outside the user's jurisdiction: as if it did not exist
     if page is None:
         abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
-    if _partial_requested():
+    if is_partial():
         return render_template("units/_cadres.html", page=page)
     return render_template("units/unit.html", page=page)

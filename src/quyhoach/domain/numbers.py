@@ -1,0 +1,39 @@
+"""Numbers and percentages as the reader's language writes them, through Babel (CLDR).
+
+Vietnamese: "1.234,5" and "25%"; English: "1,234.5" and "25%". One place instead of a
+hand-written formatter per page and per report.
+
+`decimals` is exact by default ("1,0"); with `trim=True` it is a maximum and trailing zeros
+go ("12,5%", "25%").
+"""
+
+from __future__ import annotations
+
+from babel.numbers import format_decimal, format_percent as _babel_percent
+
+DEFAULT_LOCALE = "vi"
+
+
+def _pattern(decimals: int, trim: bool) -> str:
+    if decimals <= 0:
+        return "#,##0"
+    return "#,##0." + ("#" if trim else "0") * decimals
+
+
+def format_number(value: float | int | None, decimals: int = 0, locale: str = DEFAULT_LOCALE, *,
+                  trim: bool = False) -> str:
+    """A number with thousands grouped and `decimals` decimals; "" for None."""
+    if value is None:
+        return ""
+    return format_decimal(value, format=_pattern(decimals, trim), locale=locale or DEFAULT_LOCALE)
+
+
+def format_percent(share: float | None, decimals: int = 0, locale: str = DEFAULT_LOCALE, *,
+                   trim: bool = False) -> str:
+    """A share (0.25) as a percentage ("25%"); "" for None."""
+    if share is None:
+        return ""
+    return _babel_percent(share, format=_pattern(decimals, trim) + "%", locale=locale or DEFAULT_LOCALE)
+
+
+__all__ = ["format_number", "format_percent"]
