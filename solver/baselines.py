@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -27,12 +26,12 @@ from .relax import build_lp
 class BaselineResult:
     method: str
     status: str
-    objective: Optional[int]
-    bound: Optional[float]
+    objective: int | None
+    bound: float | None
     seconds: float
 
     @property
-    def gap(self) -> Optional[float]:
+    def gap(self) -> float | None:
         if self.objective is None or self.bound is None:
             return None
         return max(0.0, (self.bound - self.objective) / max(1.0, abs(self.bound)))

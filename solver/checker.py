@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .model import Cadre, Candidate, Plan, Post, Problem, Rules, Target
 
@@ -31,7 +30,7 @@ class Violation:
 @dataclass
 class CheckReport:
     violations: list[Violation] = field(default_factory=list)
-    objective: Optional[int] = None
+    objective: int | None = None
     terms: dict[str, int] = field(default_factory=dict)        # term name -> contribution
     values: dict[str, int] = field(default_factory=dict)       # term name -> raw value
 
@@ -57,10 +56,10 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     cadres = {c.id: c for c in problem.cadres}
     current = {p.holder: p.id for p in problem.posts if p.holder is not None}
 
-    def unit_now(cadre_id: str) -> Optional[str]:
+    def unit_now(cadre_id: str) -> str | None:
         return posts[current[cadre_id]].unit if cadre_id in current else cadres[cadre_id].unit
 
-    def locality_of(post: Post) -> Optional[str]:
+    def locality_of(post: Post) -> str | None:
         if post.locality is not None:
             return post.locality
         unit = units.get(post.unit)
@@ -226,7 +225,7 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     return report
 
 
-def _move_failures(c: Cadre, p: Post, rules: Rules, locality: Optional[str]) -> list[tuple[str, str]]:
+def _move_failures(c: Cadre, p: Post, rules: Rules, locality: str | None) -> list[tuple[str, str]]:
     """RULES.md §5 (and P13), for one move, written independently of solver.eligibility."""
     out = []
     if rules.require_pool and not c.in_pool:

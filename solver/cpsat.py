@@ -13,7 +13,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -44,7 +45,7 @@ class RotationModel:
         self.model = cp_model.CpModel()
         self.guards: dict[GuardKey, cp_model.IntVar] = {}
         self.penalties: list[Penalty] = []
-        self.objective_expr: Optional[cp_model.LinearExpr] = None
+        self.objective_expr: cp_model.LinearExpr | None = None
 
         self._variables()
         # hard rules
@@ -233,9 +234,9 @@ class RotationModel:
     # solve and extract
 
     def solve(self, *, time_limit: float, workers: int = 2, seed: int = 0, relative_gap: float = 0.0,
-              absolute_gap: float = 0.0, on_solution: Optional[Callable[[int, int], Optional[bool]]] = None,
-              stop: Optional[Callable[[], bool]] = None, log: bool = False,
-              assumptions: Optional[Sequence[cp_model.LiteralT]] = None, lp_heavy: bool = False) -> "SatResult":
+              absolute_gap: float = 0.0, on_solution: Callable[[int, int], bool | None] | None = None,
+              stop: Callable[[], bool] | None = None, log: bool = False,
+              assumptions: Sequence[cp_model.LiteralT] | None = None, lp_heavy: bool = False) -> SatResult:
         """Solve. `on_solution(objective, bound)` is called for each improving plan and
         may return True to end the search. `lp_heavy` runs the search with the full LP
         relaxation (linearization level 2), which proves these assignment-shaped models
@@ -289,9 +290,9 @@ class SatResult:
     status: str
     wall: float
     stopped: bool = False
-    chosen: Optional[np.ndarray] = None
-    objective: Optional[int] = None
-    bound: Optional[int] = None
+    chosen: np.ndarray | None = None
+    objective: int | None = None
+    bound: int | None = None
     core: list[int] = field(default_factory=list)
 
     @property
@@ -300,7 +301,7 @@ class SatResult:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[int, int], Optional[bool]]) -> None:
+    def __init__(self, report: Callable[[int, int], bool | None]) -> None:
         super().__init__()
         self.report = report
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Hashable, Optional, TypeVar
+from typing import TypeVar
+from collections.abc import Hashable
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def _pinned_by_post(inst: Instance) -> dict[int, list[int]]:
     return cache
 
 
-def option_guard_keys(inst: Instance, o: int) -> Optional[list[GuardKey]]:
+def option_guard_keys(inst: Instance, o: int) -> list[GuardKey] | None:
     """The scenario guards that must be off for option `o` to be usable; None when the
     option fails an attribute rule (never usable)."""
     mask = int(inst.fail[o])
@@ -127,7 +128,7 @@ def quick_conflicts(inst: Instance) -> list[set[GuardKey]]:
     by_cadre: dict[int, list[int]] = {}
     for o in range(len(inst.opt_cadre)):
         by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
-    for i, opts in by_cadre.items():
+    for opts in by_cadre.values():
         keys = [option_guard_keys(inst, o) for o in opts]
         usable = [set(k) for k in keys if k is not None]
         if not any(not k for k in usable):
@@ -207,7 +208,7 @@ class Diagnoser:
                 must[self.inst.post_index[key[1]]] = True
         return "FEASIBLE" if flow_relaxation(self.inst, allowed, must).feasible else "INFEASIBLE"
 
-    def run(self) -> tuple[Optional[bool], Diagnosis]:
+    def run(self) -> tuple[bool | None, Diagnosis]:
         """(infeasible?, diagnosis). infeasible is None when the check ran out of time."""
         everything = set(self.all_keys)
         quick = [c for c in quick_conflicts(self.inst) if c <= everything]

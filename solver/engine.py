@@ -20,7 +20,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .model import Options, Plan, Problem, Progress
 from .relax import LPHandle, build_lp, flow_relaxation, solve_lp
 
 
-def solve(problem: Problem, options: Optional[Options] = None) -> Plan:
+def solve(problem: Problem, options: Options | None = None) -> Plan:
     """Solve a rotation problem. Never raises on a bad or infeasible problem: the plan
     says so (status "invalid" or "infeasible", with the reasons)."""
     options = options or Options()
@@ -53,7 +54,7 @@ def solve(problem: Problem, options: Optional[Options] = None) -> Plan:
     return plan
 
 
-def gap_of(objective: Optional[int], bound: Optional[int]) -> Optional[float]:
+def gap_of(objective: int | None, bound: int | None) -> float | None:
     if objective is None or bound is None:
         return None
     return max(0.0, (bound - objective) / max(1.0, abs(bound)))
@@ -71,8 +72,8 @@ class Engine:
         self.options = options
         self.started = started
         self.deadline = started + options.time_limit
-        self.best: Optional[Incumbent] = None
-        self.bound: Optional[int] = None
+        self.best: Incumbent | None = None
+        self.bound: int | None = None
         self.stats: dict[str, Any] = {"options": int(len(inst.opt_cadre)), "eligible": int(inst.active.sum()),
                             "rows": len(inst.rows), "phases": {}}
         stop = options.stop
@@ -92,7 +93,7 @@ class Engine:
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
-    def progress(self, phase: str, bound: Optional[int] = None, incumbent: Optional[int] = None) -> None:
+    def progress(self, phase: str, bound: int | None = None, incumbent: int | None = None) -> None:
         if bound is not None:
             self.bound = bound if self.bound is None else min(self.bound, bound)
         if self.options.progress is not None:
@@ -169,7 +170,7 @@ class Engine:
         solved_sets = 0
         while True:
             keep = active[option_bound >= target]
-            cut_value: Optional[int] = target - 1  # the best a plan using a left-out option can reach
+            cut_value: int | None = target - 1  # the best a plan using a left-out option can reach
             if len(keep) == len(active):
                 cut_value = None
             self.stats.setdefault("search_options", []).append(int(len(keep)))
@@ -181,7 +182,7 @@ class Engine:
                 self.offer(result.chosen)
                 assert self.best is not None, "the search returns feasible plans only"
                 hint = self.best.chosen
-            reduced_bound: Optional[int] = result.bound if result.bound is not None else upper
+            reduced_bound: int | None = result.bound if result.bound is not None else upper
             if result.status == "INFEASIBLE":
                 reduced_bound = None
             bound = max(x for x in (reduced_bound, cut_value) if x is not None) if (
@@ -213,7 +214,7 @@ class Engine:
             self.timed("alternatives", t)
         return plan
 
-    def search(self, keep: np.ndarray, hint: Optional[np.ndarray], cut_value: Optional[int],
+    def search(self, keep: np.ndarray, hint: np.ndarray | None, cut_value: int | None,
                upper: int) -> SatResult:
         opts = self.options
         rm = RotationModel(self.inst, keep)
@@ -341,7 +342,7 @@ def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:
     return len(moves_a ^ moves_b)
 
 
-def _round_lp(inst: Instance, active: np.ndarray, x: Optional[np.ndarray]) -> Optional[np.ndarray]:
+def _round_lp(inst: Instance, active: np.ndarray, x: np.ndarray | None) -> np.ndarray | None:
     """The option with the largest LP value for each cadre (a hint, not necessarily feasible)."""
     if x is None:
         return None
@@ -365,7 +366,7 @@ class _Watch:
                 self.action()
                 return
 
-    def __enter__(self) -> "_Watch":
+    def __enter__(self) -> _Watch:
         self.thread.start()
         return self
 

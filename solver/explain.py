@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from .instance import RULE_BIT, Instance
+from .instance import RULE_BIT, Instance, Row
 from .messages import TERM_LABELS, join_vi
 from .model import Chain, Move, StructureFigure, Term
 
@@ -132,18 +132,18 @@ def vacancy_chains(moves: list[Move], names: dict[str, str] | None = None) -> li
         if cycle is not None:
             cadres = [sub.edges[e]["cadre"] for e in cycle]
             posts = [e[1] for e in cycle]
-            text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts))
+            text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts, strict=False))
             chains.append(Chain("cycle", cadres, posts, None, f"Hoán đổi vòng: {text}"))
             continue
         order = list(nx.topological_sort(sub))       # from the start of the path to its end
         if len(order) < 3 and not (order and not order[0].startswith("outside:")):
             continue                                   # a single move from outside: no chain
-        edges = list(zip(order, order[1:]))
+        edges = list(zip(order, order[1:], strict=False))
         # read from the vacancy: last edge first
         cadres = [sub.edges[e]["cadre"] for e in reversed(edges)]
         posts = [e[1] for e in reversed(edges)]
         opens = None if order[0].startswith("outside:") else order[0]
-        parts = [f"{names.get(p, p)} do {names.get(c, c)} đảm nhiệm" for c, p in zip(cadres, posts)]
+        parts = [f"{names.get(p, p)} do {names.get(c, c)} đảm nhiệm" for c, p in zip(cadres, posts, strict=False)]
         tail = f"; {names.get(opens, opens)} để trống" if opens else ""
         chains.append(Chain("chain", cadres, posts, opens, "Chuỗi vị trí trống: " + join_vi(parts) + tail))
     chains.sort(key=lambda c: (c.kind, c.posts))
@@ -169,7 +169,7 @@ def structure_figures(inst: Instance, chosen: np.ndarray) -> list[StructureFigur
         t = targets[row.subject]
         after = int(picked[row.options].sum())
 
-        def off(count: int) -> int:
+        def off(count: int, row: Row = row) -> int:
             return (max(0, row.lo - count) if row.lo is not None else 0) + \
                    (max(0, count - row.hi) if row.hi is not None else 0)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +34,8 @@ class Row:
     kind: str                 # leave, arrive, family_collective, family_sector, target
     subject: str              # the unit, relation or target it is about
     options: np.ndarray       # option indices counted (all options, active or not)
-    lo: Optional[int] = None
-    hi: Optional[int] = None
+    lo: int | None = None
+    hi: int | None = None
     hard: bool = True
     weight: int = 0           # per unit outside [lo, hi] when soft
     info: dict[str, Any] = field(default_factory=dict)
@@ -52,7 +52,7 @@ class Instance:
     post_must: np.ndarray           # bool[P]
     post_holder: np.ndarray         # int[P], -1 when vacant
     cadre_post: np.ndarray          # int[C], -1 when holding none of the posts
-    cadre_unit: list[Optional[str]]
+    cadre_unit: list[str | None]
     # options
     opt_cadre: np.ndarray           # int[O]
     opt_post: np.ndarray            # int[O], OUTSIDE for staying outside
@@ -88,7 +88,7 @@ class Instance:
         return [rule for rule in OPTION_RULES if mask & RULE_BIT[rule]]
 
 
-def target_need_cap(target: Target, seats: int) -> tuple[Optional[int], Optional[int]]:
+def target_need_cap(target: Target, seats: int) -> tuple[int | None, int | None]:
     """The count a target requires (rounded up) and allows (rounded down) of `seats`."""
     need = cap = None
     if target.min_count is not None:
@@ -124,7 +124,7 @@ def compile_problem(problem: Problem) -> Instance:
     post_unit = [p.unit for p in problem.posts]
     post_locality = [p.locality if p.locality is not None else (units[p.unit].locality if p.unit in units else None)
                      for p in problem.posts]
-    cadre_unit: list[Optional[str]] = []
+    cadre_unit: list[str | None] = []
     for i, c in enumerate(problem.cadres):
         cadre_unit.append(post_unit[cadre_post[i]] if cadre_post[i] >= 0 else c.unit)
 
@@ -163,8 +163,8 @@ def compile_problem(problem: Problem) -> Instance:
     cadres, posts = problem.cadres, problem.posts
     moves = _candidate_options(problem, cidx, pidx, cadre_post, cadre_fail_bits, post_locality, forbidden, warnings)
     first = len(o_cadre)
-    seen: dict[tuple[int, int], int] = dict(zip(zip(moves["cadre"].tolist(), moves["post"].tolist()),
-                                                range(first, first + len(moves["cadre"]))))
+    seen: dict[tuple[int, int], int] = dict(zip(zip(moves["cadre"].tolist(), moves["post"].tolist(), strict=False),
+                                                range(first, first + len(moves["cadre"])), strict=False))
     o_cadre += moves["cadre"].tolist()
     o_post += moves["post"].tolist()
     o_fit += moves["fit"].tolist()
@@ -249,7 +249,7 @@ def compile_problem(problem: Problem) -> Instance:
 
 
 def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, int], cadre_post: np.ndarray,
-                       cadre_fail_bits: np.ndarray, post_locality: list[Optional[str]],
+                       cadre_fail_bits: np.ndarray, post_locality: list[str | None],
                        forbidden: set[tuple[str, str]],
                        warnings: list[str]) -> dict[str, np.ndarray]:
     """The candidate pairs as option arrays, with the bits of the rules each fails.
@@ -337,7 +337,7 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
 # Side constraints as count rows
 
 
-def _rows(inst: Instance, post_locality: list[Optional[str]]) -> list[Row]:
+def _rows(inst: Instance, post_locality: list[str | None]) -> list[Row]:
     return (_unit_limit_rows(inst) + _family_rows(inst, post_locality) + _target_rows(inst))
 
 
@@ -349,7 +349,7 @@ def _unit_limit_rows(inst: Instance) -> list[Row]:
     limited = [u for u in problem.units if u.max_leaving is not None or u.max_arriving is not None]
     if not limited:
         return rows
-    codes: dict[Optional[str], int] = {None: -1}
+    codes: dict[str | None, int] = {None: -1}
     for name in inst.post_unit + inst.cadre_unit:
         codes.setdefault(name, len(codes))
     post_code = np.array([codes[u] for u in inst.post_unit] + [-2], dtype=np.int64)   # -2: outside
@@ -378,10 +378,10 @@ def _group(keys: np.ndarray, values: np.ndarray) -> dict[int, np.ndarray]:
     keys, values = keys[order], values[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, dtype=np.int64)
     ends = np.r_[starts[1:], len(keys)]
-    return {int(keys[a]): values[a:b] for a, b in zip(starts, ends)}
+    return {int(keys[a]): values[a:b] for a, b in zip(starts, ends, strict=False)}
 
 
-def _family_rows(inst: Instance, post_locality: list[Optional[str]]) -> list[Row]:
+def _family_rows(inst: Instance, post_locality: list[str | None]) -> list[Row]:
     """QĐ 114: relatives may not sit in one leadership collective (which covers head and
     deputy of one unit), nor be party secretary or government head of a locality while
     the other heads one of the 13 sectors there."""
@@ -398,7 +398,7 @@ def _family_rows(inst: Instance, post_locality: list[Optional[str]]) -> list[Row
         if inst.opt_post[o] >= 0:
             by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
     rows: list[Row] = []
-    for r_index, rel in enumerate(relations):
+    for rel in relations:
         a, b = inst.cadre_index[rel.a], inst.cadre_index[rel.b]
         oa, ob = by_cadre.get(a, []), by_cadre.get(b, [])
         info = {"a": rel.a, "b": rel.b, "kind": rel.kind}
@@ -445,8 +445,8 @@ def _target_rows(inst: Instance) -> list[Row]:
     levels = {u.id: u.level for u in problem.units}
     post_level = [levels.get(u) for u in inst.post_unit]
     by_unit: dict[str, list[int]] = {}
-    by_level: dict[Optional[str], list[int]] = {}
-    for j, (u, lv) in enumerate(zip(inst.post_unit, post_level)):
+    by_level: dict[str | None, list[int]] = {}
+    for j, (u, lv) in enumerate(zip(inst.post_unit, post_level, strict=False)):
         by_unit.setdefault(u, []).append(j)
         by_level.setdefault(lv, []).append(j)
     # options by the post they go to (OUTSIDE options left out)

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Union
+from typing import Any
+from collections.abc import Callable
 
 # --------------------------------------------------------------------------------------
 # Rule identifiers (stable codes; the messages are in solver.messages)
@@ -85,9 +86,9 @@ class Unit:
     id: str
     name: str = ""
     level: str = ""                        # level code, e.g. "tinh", "xa"
-    locality: Optional[str] = None         # the territory it belongs to (non-local rule, QĐ 114 "same level")
-    max_leaving: Optional[int] = None      # at most this many of its cadres move elsewhere
-    max_arriving: Optional[int] = None     # at most this many cadres from elsewhere arrive
+    locality: str | None = None         # the territory it belongs to (non-local rule, QĐ 114 "same level")
+    max_leaving: int | None = None      # at most this many of its cadres move elsewhere
+    max_arriving: int | None = None     # at most this many cadres from elsewhere arrive
 
 
 @dataclass(slots=True)
@@ -98,16 +99,16 @@ class Post:
     unit: str
     name: str = ""
     rank: int = 0
-    holder: Optional[str] = None           # the cadre holding it now; None when vacant
+    holder: str | None = None           # the cadre holding it now; None when vacant
     must_fill: bool = False                # exactly one holder in the plan (else at most one)
     is_head: bool = False
     is_deputy: bool = False
     top_leader: bool = False               # party secretary or government head (QĐ 114)
-    sector: Optional[str] = None           # one of the 13 sectors of QĐ 114, for heads of those sectors
+    sector: str | None = None           # one of the 13 sectors of QĐ 114, for heads of those sectors
     non_local: bool = False                # R4: must be held by a non-local
-    locality: Optional[str] = None         # defaults to the unit's locality
+    locality: str | None = None         # defaults to the unit's locality
     requires: list[str] = field(default_factory=list)   # qualification codes
-    collective: Optional[str] = None       # leadership collective; defaults to the unit
+    collective: str | None = None       # leadership collective; defaults to the unit
 
 
 @dataclass(slots=True)
@@ -120,19 +121,19 @@ class Discipline:
 class Cadre:
     id: str
     name: str = ""
-    unit: Optional[str] = None             # current unit; a holder's is their post's unit
+    unit: str | None = None             # current unit; a holder's is their post's unit
     rank: int = 0                          # rank of the current position
     sex: str = "M"                         # "M" or "F"
     minority: bool = False                 # from an ethnic minority
     age: int = 40                          # whole years on the rotation date
     months_service_left: int = 240         # remaining service on the rotation date (RULES §3)
-    ratings: list[Optional[str]] = field(default_factory=list)   # most recent year first
+    ratings: list[str | None] = field(default_factory=list)   # most recent year first
     outstanding: bool = False              # "nổi trội": may rotate one rank up (R6)
     home_localities: list[str] = field(default_factory=list)     # locality codes they are "local" to
     qualifications: list[str] = field(default_factory=list)
-    discipline: Optional[Discipline] = None
+    discipline: Discipline | None = None
     months_in_post: int = 120              # tenure in the current position
-    head_unit: Optional[str] = None        # the unit they have headed ...
+    head_unit: str | None = None        # the unit they have headed ...
     head_terms: int = 0                    # ... for this many consecutive terms, the current one included
     in_pool: bool = True                   # in a succession pool (R1)
     current_fit: int = 0                   # fit to the post they hold (counts when they stay)
@@ -173,17 +174,17 @@ class Target:
 
     id: str
     attribute: str                         # "female", "minority" or "age"
-    unit: Optional[str] = None
-    level: Optional[str] = None
+    unit: str | None = None
+    level: str | None = None
     name: str = ""
-    min_age: Optional[int] = None
-    max_age: Optional[int] = None          # exclusive
-    min_count: Optional[int] = None
-    min_share: Optional[float] = None
-    max_count: Optional[int] = None
-    max_share: Optional[float] = None
+    min_age: int | None = None
+    max_age: int | None = None          # exclusive
+    min_count: int | None = None
+    min_share: float | None = None
+    max_count: int | None = None
+    max_share: float | None = None
     hard: bool = False
-    weight: Optional[int] = None
+    weight: int | None = None
 
 
 @dataclass(slots=True)
@@ -192,14 +193,14 @@ class Assignment:
     the cadre stays where they are."""
 
     cadre: str
-    post: Optional[str] = None
+    post: str | None = None
 
 
 @dataclass(slots=True)
 class Problem:
     id: str = "problem"
     name: str = ""
-    date: Optional[str] = None             # the rotation date (dd/mm/yyyy), for the record
+    date: str | None = None             # the rotation date (dd/mm/yyyy), for the record
     rules: Rules = field(default_factory=Rules)
     weights: Weights = field(default_factory=Weights)
     units: list[Unit] = field(default_factory=list)
@@ -223,12 +224,12 @@ class Progress:
 
     phase: str                             # "relaxation", "search", "alternatives", "diagnosis"
     elapsed: float
-    incumbent: Optional[int] = None
-    bound: Optional[int] = None
-    gap: Optional[float] = None
+    incumbent: int | None = None
+    bound: int | None = None
+    gap: float | None = None
 
 
-StopRequest = Union[threading.Event, Callable[[], bool]]
+StopRequest = threading.Event | Callable[[], bool]
 
 
 @dataclass(slots=True)
@@ -242,8 +243,8 @@ class Options:
     alternative_margin: float = 0.01       # ... each within this share of the best objective ...
     alternative_min_difference: int = 1    # ... differing from the others in at least d moves
     diagnose: bool = True                  # explain an infeasible problem
-    progress: Optional[Callable[[Progress], None]] = None
-    stop: Optional[StopRequest] = None
+    progress: Callable[[Progress], None] | None = None
+    stop: StopRequest | None = None
     log: bool = False                      # CP-SAT search log to stdout
 
 
@@ -264,9 +265,9 @@ class Term:
 class Move:
     cadre: str
     to_post: str
-    from_post: Optional[str] = None        # None for a cadre who held none of the problem's posts
-    from_unit: Optional[str] = None
-    to_unit: Optional[str] = None
+    from_post: str | None = None        # None for a cadre who held none of the problem's posts
+    from_unit: str | None = None
+    to_unit: str | None = None
     fit: int = 0
     development: int = 0
     kind: str = "move"                     # "fills_vacancy", "replaces", or "move"
@@ -280,7 +281,7 @@ class Chain:
     kind: str                              # "chain" or "cycle"
     cadres: list[str]                      # in order of the moves
     posts: list[str]                       # the posts filled, in the same order
-    opens: Optional[str] = None            # for a chain: the post left vacant at its end, if any
+    opens: str | None = None            # for a chain: the post left vacant at its end, if any
     text: str = ""
 
 
@@ -291,8 +292,8 @@ class StructureFigure:
     scope: str
     attribute: str
     seats: int
-    need: Optional[int]
-    cap: Optional[int]
+    need: int | None
+    cap: int | None
     before: int
     after: int
     shortfall_before: int
@@ -318,17 +319,17 @@ class Diagnosis:
 @dataclass(slots=True)
 class Plan:
     status: str                            # optimal, feasible, infeasible, unknown, invalid
-    objective: Optional[int] = None
-    bound: Optional[int] = None
-    gap: Optional[float] = None
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = None
     time: float = 0.0
     terms: list[Term] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     chains: list[Chain] = field(default_factory=list)
     structure: list[StructureFigure] = field(default_factory=list)
-    diagnosis: Optional[Diagnosis] = None
-    alternatives: list["Plan"] = field(default_factory=list)
-    difference: Optional[int] = None       # for an alternative: moves differing from the best plan
+    diagnosis: Diagnosis | None = None
+    alternatives: list[Plan] = field(default_factory=list)
+    difference: int | None = None       # for an alternative: moves differing from the best plan
     warnings: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -336,7 +337,7 @@ class Plan:
     def ok(self) -> bool:
         return self.status in ("optimal", "feasible")
 
-    def holders(self, problem: Problem) -> dict[str, Optional[str]]:
+    def holders(self, problem: Problem) -> dict[str, str | None]:
         """Post id -> the cadre holding it in this plan."""
         result = {p.id: p.holder for p in problem.posts}
         for move in self.moves:

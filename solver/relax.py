@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,11 +36,11 @@ INF = float("inf")
 @dataclass
 class FlowResult:
     feasible: bool
-    value: Optional[int] = None        # optimum of the relaxation (an upper bound)
-    chosen: Optional[np.ndarray] = None  # option indices chosen, one per cadre
+    value: int | None = None        # optimum of the relaxation (an upper bound)
+    chosen: np.ndarray | None = None  # option indices chosen, one per cadre
 
 
-def flow_relaxation(inst: Instance, options: np.ndarray, must: Optional[np.ndarray] = None) -> FlowResult:
+def flow_relaxation(inst: Instance, options: np.ndarray, must: np.ndarray | None = None) -> FlowResult:
     """The problem without its side rows, as a min-cost flow over `options` (`must`:
     which posts must be filled; by default the problem's)."""
     must = inst.post_must if must is None else must
@@ -157,11 +156,11 @@ def build_lp(inst: Instance, options: np.ndarray) -> LinearProgram:
 @dataclass
 class LPResult:
     status: str                          # optimal, infeasible, interrupted, failed
-    bound: Optional[int] = None          # valid upper bound on the objective (max sense), rounded down
-    dual_value: Optional[float] = None   # the same bound before rounding
-    exact_bound: Optional[float] = None  # the LP optimum as the solver reports it
-    x: Optional[np.ndarray] = None       # LP values of the options
-    penalty: Optional[np.ndarray] = None  # per option: how much using it lowers dual_value (>= 0)
+    bound: int | None = None          # valid upper bound on the objective (max sense), rounded down
+    dual_value: float | None = None   # the same bound before rounding
+    exact_bound: float | None = None  # the LP optimum as the solver reports it
+    x: np.ndarray | None = None       # LP values of the options
+    penalty: np.ndarray | None = None  # per option: how much using it lowers dual_value (>= 0)
 
     def option_bounds(self) -> np.ndarray:
         """For each option, an upper bound on the objective of any plan that uses it
@@ -175,14 +174,14 @@ class LPHandle:
     """Lets another thread interrupt a running LP solve."""
 
     def __init__(self) -> None:
-        self.solver: Optional[mbh.ModelSolverHelper] = None
+        self.solver: mbh.ModelSolverHelper | None = None
 
     def interrupt(self) -> None:
         if self.solver is not None:
             self.solver.interrupt_solve()
 
 
-def solve_lp(lp: LinearProgram, time_limit: float, handle: Optional[LPHandle] = None) -> LPResult:
+def solve_lp(lp: LinearProgram, time_limit: float, handle: LPHandle | None = None) -> LPResult:
     model = mbh.ModelBuilderHelper()
     # the stubs shipped with ortools spell the array types in a form mypy cannot match
     model.fill_model_from_sparse_data(np.zeros(len(lp.c)), lp.ub, lp.c, lp.lo, lp.hi, lp.a)  # type: ignore[arg-type]

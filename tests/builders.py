@@ -40,7 +40,7 @@ def _code(prefix: str) -> str:
 def _stamps() -> dict[str, dt.datetime]:
     # sqlmodel >= 0.0.50 stores datetimes as UTCDateTime and refuses naive values, which
     # the models' default factory (_now) still gives: pass aware ones.
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return {"created_at": now, "updated_at": now}
 
 

@@ -70,7 +70,7 @@ def test_builtin_levels_share_their_keys():
     assert set(PLANNING_DEFAULTS["age_bands"]) == set(PLANNING_DEFAULTS["young_age"])
     for bands in PLANNING_DEFAULTS["age_bands"].values():
         assert len(bands) == 3
-        assert all(a[1] == b[0] for a, b in zip(bands, bands[1:]))
+        assert all(a[1] == b[0] for a, b in zip(bands, bands[1:], strict=False))
 
 
 def test_the_set_in_force_is_the_one_findings_name():

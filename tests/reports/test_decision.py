@@ -140,7 +140,7 @@ def test_docx_has_the_party_heading_the_decision_the_moves_and_the_chain_graph(r
     assert doc.sections[-1].page_width > doc.sections[-1].page_height      # the annexes are landscape
     moves = next(t for t in doc.tables if t.rows[0].cells[0].text == "STT" and t.rows[0].cells[2].text == "Từ vị trí")
     assert len(moves.rows) == 1 + len(report.moves)
-    for m, row in zip(report.moves, moves.rows[1:]):
+    for m, row in zip(report.moves, moves.rows[1:], strict=False):
         assert row.cells[1].text.startswith(m.cadre_name) and m.to_post in row.cells[3].text
         assert m.reasons[0] in row.cells[7].text
     for chain in report.chains:
@@ -272,7 +272,7 @@ def test_a_tall_graph_is_cut_between_its_lines_into_page_high_slices(app):
     windows = charts.graph_windows(svg)
     assert len(chart.slices) == len(windows) > 1
     assert all(bottom - top <= charts.GRAPH_SLICE_PX for top, bottom in windows)
-    assert windows[0][0] == 0 and all(a[1] == b[0] for a, b in zip(windows, windows[1:]))
+    assert windows[0][0] == 0 and all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
     captions = []
     for part in chart.slices:
         assert part.png[:4] == b"\x89PNG" and part.svg.startswith("<svg")

@@ -25,7 +25,7 @@ def province(session):
                         is_deputy=True, term_kind="government")
 
     def rated(cadre, ratings=("good", "good", "excellent", "good")):
-        for year, rating in zip(range(2022, 2026), ratings):
+        for year, rating in zip(range(2022, 2026), ratings, strict=False):
             make_evaluation(session, cadre, year, rating=rating)
         return cadre
 

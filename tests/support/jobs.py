@@ -10,7 +10,7 @@ take `thread_runner` and the waits below. Loaded as a pytest plugin by tests/con
 from __future__ import annotations
 
 import time
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pytest
 import sqlalchemy as sa

@@ -12,7 +12,7 @@ from tests.web.test_planning_pages import HX, TODAY, _version, province  # noqa:
 from tests.web.test_trust import PASSWORD, secure_app, signed_in  # noqa: F401 - fixture
 
 
-def test_a_pool_change_through_the_web_records_the_signed_in_user(secure_app, session, province):
+def test_a_pool_change_through_the_web_records_the_signed_in_user(secure_app, session, province):  # noqa: F811
     auth.create_user(session, username="cb.tochuc", full_name="Cán bộ Ban Tổ chức", password=PASSWORD,
                      role="org_board")
     session.commit()

@@ -23,7 +23,7 @@ HX = {"HX-Request": "true"}
 
 def _rated(session, cadre, ratings=("good", "good", "good")):
     """Ratings for the last three completed years (the P8 window), oldest first."""
-    for year, rating in zip(range(Y - 3, Y), ratings):
+    for year, rating in zip(range(Y - 3, Y), ratings, strict=False):
         make_evaluation(session, cadre, year, rating=rating)
     return cadre
 

@@ -227,7 +227,7 @@ def test_sessions_expire(secure_app, users):
     client = signed_in(secure_app, users["viewer"])
     assert client.get("/can-bo/").status_code == 200
     with client.session_transaction() as http_session:
-        http_session["expires_at"] = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).timestamp()
+        http_session["expires_at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).timestamp()
     response = client.get("/can-bo/")
     assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"]
 

@@ -8,7 +8,7 @@ integer ids are internal.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel
@@ -19,7 +19,7 @@ SortKey = sa.String(400).with_variant(sa.String(400, collation="C"), "postgresql
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Ethnicity(SQLModel, table=True):
@@ -38,7 +38,7 @@ class Level(SQLModel, table=True):
     """A level of the organisation (trung ương, tỉnh, huyện, xã ...). Levels are data:
     the two-level local government of 2025 and the older three-level one both fit."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=30, unique=True)
     name: str = Field(max_length=80)
     depth: int = Field(ge=0, description="0 for the highest level, growing downward")
@@ -47,11 +47,11 @@ class Level(SQLModel, table=True):
 class Unit(SQLModel, table=True):
     """A node of the organisation tree: a party committee, a department, a commune..."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     name: str = Field(max_length=200)
-    short_name: Optional[str] = Field(default=None, max_length=80)
-    parent_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
+    short_name: str | None = Field(default=None, max_length=80)
+    parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     level_id: int = Field(foreign_key="level.id", index=True)
     kind: str = Field(max_length=30)
     is_locality: bool = Field(default=False, description="a territory (tỉnh, xã) rather than an agency")
@@ -63,7 +63,7 @@ class Unit(SQLModel, table=True):
 class Term(SQLModel, table=True):
     """A five-year term (nhiệm kỳ) of the party or of the government."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=30, unique=True)
     kind: str = Field(max_length=20)
     name: str = Field(max_length=80)
@@ -74,7 +74,7 @@ class Term(SQLModel, table=True):
 class Title(SQLModel, table=True):
     """A leadership post (chức danh) of a unit, with its rank and flags."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=60, unique=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     name: str = Field(max_length=200)
@@ -84,9 +84,9 @@ class Title(SQLModel, table=True):
     is_head: bool = Field(default=False, description="người đứng đầu")
     is_deputy: bool = Field(default=False, description="cấp phó")
     non_local: bool = Field(default=False, description="key post held by a non-local (QĐ 65, R4)")
-    sensitive_sector: Optional[str] = Field(default=None, max_length=30, description="one of the 13 sectors of QĐ 114")
-    appointing_authority: Optional[str] = Field(default=None, max_length=120)
-    leadership_role: Optional[str] = Field(default=None, max_length=30, description="party_secretary, government_head, council_head")
+    sensitive_sector: str | None = Field(default=None, max_length=30, description="one of the 13 sectors of QĐ 114")
+    appointing_authority: str | None = Field(default=None, max_length=120)
+    leadership_role: str | None = Field(default=None, max_length=30, description="party_secretary, government_head, council_head")
     search_text: str = Field(default="", max_length=400)
 
 
@@ -95,30 +95,30 @@ class CadreBase(SQLModel):
 
     code: str = Field(max_length=40, unique=True)
     full_name: str = Field(max_length=120)
-    other_names: Optional[str] = Field(default=None, max_length=120)
+    other_names: str | None = Field(default=None, max_length=120)
     birth_date: dt.date
     sex: str = Field(max_length=1)
     ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2)
-    religion: Optional[str] = Field(default=None, max_length=60)
-    hometown: Optional[str] = Field(default=None, max_length=200)
-    hometown_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True)
-    birthplace: Optional[str] = Field(default=None, max_length=200)
-    party_entry_date: Optional[dt.date] = None
-    party_official_date: Optional[dt.date] = None
-    education: Optional[str] = Field(default=None, max_length=200)
+    religion: str | None = Field(default=None, max_length=60)
+    hometown: str | None = Field(default=None, max_length=200)
+    hometown_unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    birthplace: str | None = Field(default=None, max_length=200)
+    party_entry_date: dt.date | None = None
+    party_official_date: dt.date | None = None
+    education: str | None = Field(default=None, max_length=200)
     theory_level: str = Field(default="none", max_length=20)
     state_mgmt_level: str = Field(default="none", max_length=20)
-    foreign_language: Optional[str] = Field(default=None, max_length=120)
-    it_level: Optional[str] = Field(default=None, max_length=120)
-    note: Optional[str] = Field(default=None, max_length=1000)
+    foreign_language: str | None = Field(default=None, max_length=120)
+    it_level: str | None = Field(default=None, max_length=120)
+    note: str | None = Field(default=None, max_length=1000)
 
 
 class Cadre(CadreBase, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     search_text: str = Field(default="", max_length=400, index=True)
     sort_key: str = Field(default="", sa_type=SortKey, index=True)
-    retirement_override: Optional[dt.date] = Field(default=None, description="set by decision, with a reason")
-    retirement_override_reason: Optional[str] = Field(default=None, max_length=300)
+    retirement_override: dt.date | None = Field(default=None, description="set by decision, with a reason")
+    retirement_override_reason: str | None = Field(default=None, max_length=300)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -126,13 +126,13 @@ class Cadre(CadreBase, table=True):
 class Posting(SQLModel, table=True):
     """A stretch of the career (quá trình công tác): a title or a position in a unit."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
-    title_id: Optional[int] = Field(default=None, foreign_key="title.id", index=True)
+    title_id: int | None = Field(default=None, foreign_key="title.id", index=True)
     position: str = Field(max_length=200, description="as written in the dossier")
     start_date: dt.date
-    end_date: Optional[dt.date] = Field(default=None, description="None while held")
+    end_date: dt.date | None = Field(default=None, description="None while held")
     is_concurrent: bool = Field(default=False, description="kiêm nhiệm")
 
 
@@ -143,21 +143,21 @@ class Evaluation(SQLModel, table=True):
         sa.UniqueConstraint("cadre_id", "period", "year", "period_no", name="uq_evaluation_period"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
-    unit_id: Optional[int] = Field(default=None, foreign_key="unit.id", index=True, description="where the cadre worked then")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True, description="where the cadre worked then")
     period: str = Field(max_length=10, description="year, quarter, month or term")
     year: int = Field(ge=1945, le=2100)
     period_no: int = Field(default=0, ge=0, le=12, description="quarter 1-4, month 1-12, 0 for a year or a term")
-    rating: Optional[str] = Field(default=None, max_length=12)
-    score: Optional[float] = Field(default=None, ge=0, le=100)
-    note: Optional[str] = Field(default=None, max_length=500)
+    rating: str | None = Field(default=None, max_length=12)
+    score: float | None = Field(default=None, ge=0, le=100)
+    note: str | None = Field(default=None, max_length=500)
 
 
 class ConfidenceVote(SQLModel, table=True):
     """A confidence vote (lấy phiếu tín nhiệm) with its counts."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
     vote_date: dt.date
     body: str = Field(max_length=120, description="the body that voted, e.g. Ban Chấp hành")
@@ -171,14 +171,14 @@ class ConfidenceVote(SQLModel, table=True):
 class Discipline(SQLModel, table=True):
     """A disciplinary measure (kỷ luật) with its dates."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
     level: str = Field(max_length=20)
     decision_date: dt.date
-    effective_to: Optional[dt.date] = Field(default=None, description="end of effect")
-    decision_no: Optional[str] = Field(default=None, max_length=60)
-    authority: Optional[str] = Field(default=None, max_length=120)
-    reason: Optional[str] = Field(default=None, max_length=500)
+    effective_to: dt.date | None = Field(default=None, description="end of effect")
+    decision_no: str | None = Field(default=None, max_length=60)
+    authority: str | None = Field(default=None, max_length=120)
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class Relation(SQLModel, table=True):
@@ -186,7 +186,7 @@ class Relation(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("cadre_id", "relative_id", name="uq_relation_pair"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
     relative_id: int = Field(foreign_key="cadre.id", index=True)
     kind: str = Field(max_length=20)
@@ -195,13 +195,13 @@ class Relation(SQLModel, table=True):
 class RuleSet(SQLModel, table=True):
     """Versioned parameters with their legal basis and validity (filled by the planning issue)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     domain: str = Field(max_length=20, description="planning, rating or rotation")
     name: str = Field(max_length=200)
     legal_basis: str = Field(max_length=300)
     valid_from: dt.date
-    valid_to: Optional[dt.date] = None
+    valid_to: dt.date | None = None
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     unconfirmed: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
@@ -209,12 +209,12 @@ class RuleSet(SQLModel, table=True):
 class Proposal(SQLModel, table=True):
     """An appointment or nomination proposal under way: while open, no planning (P5)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
-    title_id: Optional[int] = Field(default=None, foreign_key="title.id")
+    title_id: int | None = Field(default=None, foreign_key="title.id")
     opened_on: dt.date
-    closed_on: Optional[dt.date] = None
-    note: Optional[str] = Field(default=None, max_length=300)
+    closed_on: dt.date | None = None
+    note: str | None = Field(default=None, max_length=300)
 
 
 class Pool(SQLModel, table=True):
@@ -222,13 +222,13 @@ class Pool(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("title_id", "term_id", name="uq_pool_title_term"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     title_id: int = Field(foreign_key="title.id", index=True)
     term_id: int = Field(foreign_key="term.id", index=True)
     status: str = Field(default="draft", max_length=20, description="draft, approved")
-    approved_on: Optional[dt.date] = None
-    decision_no: Optional[str] = Field(default=None, max_length=60)
-    note: Optional[str] = Field(default=None, max_length=1000)
+    approved_on: dt.date | None = None
+    decision_no: str | None = Field(default=None, max_length=60)
+    note: str | None = Field(default=None, max_length=1000)
     version: int = Field(default=1, description="bumped on every change, to refuse a stale save")
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -238,28 +238,28 @@ class PoolEntry(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("pool_id", "cadre_id", name="uq_pool_entry"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     pool_id: int = Field(foreign_key="pool.id", index=True)
     cadre_id: int = Field(foreign_key="cadre.id", index=True)
     source: str = Field(default="internal", max_length=20, description="internal (tại chỗ) or external (nơi khác)")
     status: str = Field(default="active", max_length=20, description="active, exited")
     added_on: dt.date
     added_reason: str = Field(max_length=500)
-    exited_on: Optional[dt.date] = None
-    exit_reason: Optional[str] = Field(default=None, max_length=500)
-    exit_rule: Optional[str] = Field(default=None, max_length=10, description="the rule that triggered the exit, if any")
+    exited_on: dt.date | None = None
+    exit_reason: str | None = Field(default=None, max_length=500)
+    exit_rule: str | None = Field(default=None, max_length=10, description="the rule that triggered the exit, if any")
 
 
 class PoolEvent(SQLModel, table=True):
     """The history of a pool: every entry, exit, review decision and ballot, with its reason."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     pool_id: int = Field(foreign_key="pool.id", index=True)
-    cadre_id: Optional[int] = Field(default=None, foreign_key="cadre.id", index=True)
+    cadre_id: int | None = Field(default=None, foreign_key="cadre.id", index=True)
     kind: str = Field(max_length=20, description="add, exit, reinstate, review_keep, ballot, approve")
     on: dt.date
     reason: str = Field(default="", max_length=500)
-    rule: Optional[str] = Field(default=None, max_length=10)
+    rule: str | None = Field(default=None, max_length=10)
     actor: str = Field(default="", max_length=120)
     created_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -269,7 +269,7 @@ class Ballot(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("entry_id", "step", name="uq_ballot_step"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="poolentry.id", index=True)
     step: str = Field(max_length=30, description="leadership_proposal, key_cadres, standing_committee, approval")
     held_on: dt.date
@@ -285,7 +285,7 @@ class ReviewDecision(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("entry_id", "rule", "review_year", name="uq_review_item"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="poolentry.id", index=True)
     rule: str = Field(max_length=10)
     review_year: int
@@ -316,13 +316,13 @@ class Job(SQLModel, table=True):
     message: str = Field(default="", max_length=500)
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    error: Optional[str] = Field(default=None, max_length=2000)
+    error: str | None = Field(default=None, max_length=2000)
     stop_requested: bool = Field(default=False)
     attempts: int = Field(default=0)
     created_at: dt.datetime = Field(default_factory=utcnow)
-    started_at: Optional[dt.datetime] = None
-    heartbeat_at: Optional[dt.datetime] = None
-    finished_at: Optional[dt.datetime] = None
+    started_at: dt.datetime | None = None
+    heartbeat_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
 
 
 class Scenario(SQLModel, table=True):
@@ -330,18 +330,18 @@ class Scenario(SQLModel, table=True):
     or soft, the weights, the pinned and forbidden moves, the rule set. `settings` holds
     them as the scenario form edits them (see services.rotation.ScenarioSettings)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     description: str = Field(default="", max_length=2000)
     rotation_date: dt.date
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="draft", max_length=20, description="draft, adopted")
-    parent_id: Optional[int] = Field(default=None, foreign_key="scenario.id")
+    parent_id: int | None = Field(default=None, foreign_key="scenario.id")
     # How it was derived from its parent: "copy", or "relaxed" (one rule of the parent's
     # diagnosis made soft or dropped: which rule, for which subject).
-    derivation: Optional[str] = Field(default=None, max_length=20, description="copy, relaxed")
-    relaxed_rule: Optional[str] = Field(default=None, max_length=40)
-    relaxed_subject: Optional[str] = Field(default=None, max_length=200)
+    derivation: str | None = Field(default=None, max_length=20, description="copy, relaxed")
+    relaxed_rule: str | None = Field(default=None, max_length=40)
+    relaxed_subject: str | None = Field(default=None, max_length=200)
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
@@ -350,30 +350,30 @@ class Scenario(SQLModel, table=True):
 class SolveRun(SQLModel, table=True):
     """One solve of a scenario: the frozen problem it read, the plan it found."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     scenario_id: int = Field(foreign_key="scenario.id", index=True)
-    job_id: Optional[str] = Field(default=None, foreign_key="job.id", max_length=36)
+    job_id: str | None = Field(default=None, foreign_key="job.id", max_length=36)
     label: str = Field(default="", max_length=200, description="e.g. the value of a sweep")
-    sweep_key: Optional[str] = Field(default=None, max_length=60)
-    sweep_value: Optional[float] = None
+    sweep_key: str | None = Field(default=None, max_length=60)
+    sweep_value: float | None = None
     status: str = Field(default="queued", max_length=20)
     problem: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    objective: Optional[int] = None
-    bound: Optional[int] = None
-    gap: Optional[float] = None
-    moves: Optional[int] = None
-    data_stamp: Optional[int] = None
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = None
+    moves: int | None = None
+    data_stamp: int | None = None
     rule_set: str = Field(default="", max_length=40)
     created_at: dt.datetime = Field(default_factory=utcnow)
-    finished_at: Optional[dt.datetime] = None
+    finished_at: dt.datetime | None = None
 
 
 class Adoption(SQLModel, table=True):
     """A plan adopted by the Standing Committee, frozen with its inputs so the decision can
     be reproduced: the run (problem and plan), the rule set's parameters, the data stamp."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     scenario_id: int = Field(foreign_key="scenario.id", index=True, unique=True)
     run_id: int = Field(foreign_key="solverun.id")
     adopted_on: dt.date
@@ -390,16 +390,16 @@ class User(SQLModel, table=True):
     """Someone who signs in. `scope_unit_id`: the unit of the body that manages them; they
     see that unit and the units under it (none: the whole province)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=60, unique=True)
     full_name: str = Field(max_length=120)
     password_hash: str = Field(max_length=200)
     role: str = Field(max_length=30, description="org_board, standing_committee, viewer, admin")
-    scope_unit_id: Optional[int] = Field(default=None, foreign_key="unit.id")
+    scope_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     active: bool = Field(default=True)
     failed_logins: int = Field(default=0)
     created_at: dt.datetime = Field(default_factory=utcnow)
-    last_login_at: Optional[dt.datetime] = None
+    last_login_at: dt.datetime | None = None
 
 
 class AuditHead(SQLModel, table=True):
@@ -414,7 +414,7 @@ class AuditEntry(SQLModel, table=True):
     """Who did what, when, before and after, why. Each entry's hash covers the previous
     entry's hash: changing or deleting any entry breaks the chain (`quyhoach audit verify`)."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True, index=True)
     at: dt.datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=120, index=True)

@@ -15,7 +15,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
 
 from .dates import age_on
 from .eligibility import format_date, new_finding, percent, rating_of
@@ -153,7 +154,7 @@ class PoolProfile:
     def missing_bands(self) -> list[tuple[int, int]]:
         if self.bands is None:
             return []
-        return [band for band, members in zip(self.bands, self.band_members) if not members]
+        return [band for band, members in zip(self.bands, self.band_members, strict=False) if not members]
 
     def band_of(self, age: int) -> tuple[int, int] | None:
         for band in self.bands or ():
@@ -217,14 +218,14 @@ def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
                         f"bộ quy định chưa đặt các độ tuổi cho cấp «{prof.pool.title.level}»; chưa đánh giá được",
                         subject, {"value": None, "threshold": None, "unit": "độ tuổi"})
     evidence = []
-    for (lo, hi), members in zip(prof.bands, prof.band_members):
+    for (lo, hi), members in zip(prof.bands, prof.band_members, strict=False):
         names = ", ".join(f"{m.name} ({prof.ages[m.id]})" for m in members) or "không có"
         evidence.append(f"{band_label(lo, hi)}: {names}")
     present = sum(1 for members in prof.band_members if members)
     compared = {"value": present, "threshold": len(prof.bands), "unit": "độ tuổi"}
     missing = prof.missing_bands
     if not missing:
-        counts = ", ".join(f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members))
+        counts = ", ".join(f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False))
         return _finding(rules, "S1", True, WARNING, f"đủ ba độ tuổi ({counts}; tuổi tính đến {on})",
                         subject, compared, evidence)
     labels = ", ".join(band_label(lo, hi) for lo, hi in missing)

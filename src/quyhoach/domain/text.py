@@ -83,7 +83,7 @@ def name_sort_key(full_name: str | None) -> str:
     if not words or words == [""]:
         return ""
     ordered = [words[-1], *words[:-1]]
-    primaries, secondaries = zip(*(_letters(w) for w in ordered))
+    primaries, secondaries = zip(*(_letters(w) for w in ordered), strict=False)
     # "00" separates words and sorts before any letter, so "An" < "An Bình" < "Anh".
     return "00".join(primaries) + "|" + "0".join(secondaries)
 
@@ -91,5 +91,5 @@ def name_sort_key(full_name: str | None) -> str:
 def text_sort_key(text: str | None) -> str:
     """Sort key for any Vietnamese text in its written order (unit names, titles)."""
     words = (nfc(text) or "").split(" ")
-    primaries, secondaries = zip(*(_letters(w) for w in words)) if words else ((), ())
+    primaries, secondaries = zip(*(_letters(w) for w in words), strict=False) if words else ((), ())
     return "00".join(primaries) + "|" + "0".join(secondaries)

@@ -82,7 +82,7 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         ax.barh(y, women, color="#c9778f", label="Nữ")
         ax.set_yticks(y, [f"{lo}–{hi - 1}" for lo, hi in bins])
         top = max(men + women + [1])
-        for i, (m, w) in enumerate(zip(men, women)):
+        for i, (m, w) in enumerate(zip(men, women, strict=False)):
             if m:
                 ax.text(-m - top * 0.02, i, str(m), va="center", ha="right", fontsize=8)
             if w:
@@ -113,7 +113,7 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 0.55 * len(gauges) + 0.9))
         y = list(range(len(gauges)))[::-1]
-        for yi, g in zip(y, gauges):
+        for yi, g in zip(y, gauges, strict=False):
             ax.barh(yi, 1.0, color="#eef1f5", height=0.55)
             ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55)
             if isinstance(g.target, tuple):
@@ -145,14 +145,14 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         bottom = [0.0] * len(years)
         totals = [max(1, sum(c.get(r, 0) for r in RATING_LABELS)) for c in counts]
         for rating in ("excellent", "good", "complete", "fail"):
-            shares = [c.get(rating, 0) / t for c, t in zip(counts, totals)]
+            shares = [c.get(rating, 0) / t for c, t in zip(counts, totals, strict=False)]
             ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6)
-            bottom = [b + s for b, s in zip(bottom, shares)]
+            bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
         ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
                 label="HTXSNV / (HTXSNV + HTTNV)")
         ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần E4")
-        for xi, s in zip(x, excellent_share):
+        for xi, s in zip(x, excellent_share, strict=False):
             ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=8, color="#111")
         ax.set_xticks(x, [str(y) for y in years])
         ax.set_ylim(0, 1.0)
@@ -382,7 +382,7 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
             elif tag == "g" and "edge" in classes:
                 points = _px_points(element.find(f"{ns}path").get("d"))
                 if len(points) >= 2:
-                    xs, ys = zip(*points)
+                    xs, ys = zip(*points, strict=False)
                     ax.plot(xs, ys, color=colours["link"], linewidth=1.6 * pt, solid_joinstyle="miter",
                             solid_capstyle="butt")
                     (x1, y1), (x2, y2) = points[-2], points[-1]
@@ -419,7 +419,7 @@ def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 0.62 * max(1, len(rows)) + 1.0))
         y = list(range(len(rows)))[::-1]
-        for yi, row in zip(y, rows):
+        for yi, row in zip(y, rows, strict=False):
             colour = OK if row.after > row.before else BAD if row.after < row.before else "#1f5fa8"
             ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color=GREY, label="Trước" if yi == y[0] else None)
             ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=colour, label="Sau" if yi == y[0] else None)

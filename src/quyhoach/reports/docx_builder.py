@@ -112,7 +112,7 @@ def _heading_block(doc, h: Heading) -> None:
     table.autofit = False
     widths = (Cm(7.9), Cm(8.6))
     left, right = table.rows[0].cells
-    for column, cell, width in zip(table.columns, (left, right), widths):
+    for column, cell, width in zip(table.columns, (left, right), widths, strict=False):
         column.width = width
         cell.width = width
     left.paragraphs[0].text = ""
@@ -180,7 +180,7 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
              f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
              f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
     parts.append('<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-                 + "".join(_cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips))
+                 + "".join(_cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips, strict=False))
                  + "</w:tr>")
     for index, row in enumerate(rows):
         if groups and index in groups:
@@ -190,7 +190,7 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
         color = (colors or {}).get(index)
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
                      + "".join(_cell_xml("" if v is None else str(v), w, size=size, align=a, color=color)
-                               for v, w, a in zip(row, twips, aligns))
+                               for v, w, a in zip(row, twips, aligns, strict=False))
                      + "</w:tr>")
     parts.append("</w:tbl>")
     element = parse_xml("".join(parts))

@@ -225,9 +225,9 @@ def sweep_chart(points: list[tuple[float | None, int | None, int | None]], as_sh
                        f'<text class="axis" x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{escape(number_text(v))}</text>')
         for x in xs:
             out.append(f'<text class="axis" x="{px(x):.1f}" y="{h - bottom + 16}" text-anchor="middle">{escape(x_text(x))}</text>')
-        line = " ".join(f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, values))
+        line = " ".join(f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, values, strict=False))
         out.append(f'<polyline class="line" points="{line}"/>')
-        for x, v in zip(xs, values):
+        for x, v in zip(xs, values, strict=False):
             out.append(f'<circle class="dot" cx="{px(x):.1f}" cy="{py(v):.1f}" r="4"/>'
                        f'<text class="value" x="{px(x):.1f}" y="{py(v) - 8:.1f}" text-anchor="middle">{escape(number_text(v))}</text>')
         out.append("</svg>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlmodel import Session, select
 
@@ -323,7 +323,7 @@ def _gauges(totals: GroupRow) -> list[charts.GaugeData]:
             out.append(charts.GaugeData(labels[t.rule], t.share or 0.0, t.threshold or None, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     s5 = [t for t in totals.targets if t.rule == "S5"]
-    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi (S5)", "Cấp ủy: 40–50 tuổi (S5)")):
+    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi (S5)", "Cấp ủy: 40–50 tuổi (S5)"), strict=False):
         if t.total:
             target = tuple(t.threshold) if isinstance(t.threshold, list) else t.threshold
             out.append(charts.GaugeData(label, t.share or 0.0, target, t.passed,

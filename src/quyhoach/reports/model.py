@@ -47,10 +47,10 @@ class Chart:
     svg: str
     png: bytes
     width_cm: float = 16.0
-    slices: list["Chart"] = field(default_factory=list)   # a tall drawing cut in page-high parts (PDF, DOCX)
+    slices: list[Chart] = field(default_factory=list)   # a tall drawing cut in page-high parts (PDF, DOCX)
 
     @property
-    def pages(self) -> list["Chart"]:
+    def pages(self) -> list[Chart]:
         return self.slices or [self]
 
 
@@ -81,7 +81,7 @@ class TargetRow:
     threshold: Any = None
 
     @classmethod
-    def of(cls, f: Finding) -> "TargetRow":
+    def of(cls, f: Finding) -> TargetRow:
         c = f.compared or {}
         return cls(f.rule, f.name, f.message, f.passed, f.severity, c.get("value"), c.get("total"), c.get("share"),
                    c.get("threshold"))

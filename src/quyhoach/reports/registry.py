@@ -7,7 +7,8 @@ templates), never a change to the web layer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 

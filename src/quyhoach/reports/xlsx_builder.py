@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill

@@ -121,7 +121,7 @@ def _guard():
             abort(401)
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     expires = http_session.get("expires_at")
-    if expires is not None and dt.datetime.now(dt.timezone.utc).timestamp() > expires:
+    if expires is not None and dt.datetime.now(dt.UTC).timestamp() > expires:
         logout_user()
         http_session.clear()
         flash(_("Phiên làm việc đã hết hạn; hãy đăng nhập lại."), "error")
@@ -135,7 +135,7 @@ def _guard():
 
 def _expiry() -> float:
     minutes = int(current_app.config.get("SESSION_MINUTES", 30))
-    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)).timestamp()
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)).timestamp()
 
 
 def scope_unit_ids() -> set[int] | None:

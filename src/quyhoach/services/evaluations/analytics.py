@@ -355,7 +355,7 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
 
     # E4 per unit and year
     counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for cadre_id, uid, year, rating, _ in yearly:
+    for _cadre_id, uid, year, rating, _ in yearly:
         if rating in RATINGS and uid is not None and in_scope(uid):
             counts[(uid, year)][rating] += 1
     unit_years = []
@@ -434,7 +434,7 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
     # peers are read over the whole province even for a subtree's page: "comparable units"
     if scope_ids is not None:
         all_counts: dict[int, Counter] = defaultdict(Counter)
-        for cadre_id, uid, year, rating, _ in yearly:
+        for _cadre_id, uid, year, rating, _ in yearly:
             if rating in RATINGS and uid is not None and year in recent:
                 all_counts[uid][rating] += 1
         peer_groups: dict[tuple[str, str], list[int]] = defaultdict(list)

@@ -14,7 +14,8 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -46,8 +47,8 @@ def _canonical(value: Any) -> Any:
 
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
             before: dict, after: dict, reason: str) -> str:
-    at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-    body = json.dumps([prev_hash, seq, at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    body = json.dumps([prev_hash, seq, at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
                        actor, action, entity, _canonical(before), _canonical(after), reason],
                       ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -118,9 +119,9 @@ def entries(session: Session, *, actor: str = "", action: str = "", entity: str 
     if entity:
         query = query.where(AuditEntry.entity.contains(entity))
     if since:
-        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.timezone.utc))
+        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
     if until:
-        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.timezone.utc))
+        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC))
     total = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)).all()
     return total, list(rows)

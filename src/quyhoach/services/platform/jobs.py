@@ -29,7 +29,8 @@ import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -122,7 +123,7 @@ def create(session: Session, kind: str, payload: dict[str, Any], title: str = ""
 def _stale(job: Job) -> bool:
     if job.status != RUNNING or job.heartbeat_at is None:
         return False
-    beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=dt.timezone.utc)
+    beat = job.heartbeat_at if job.heartbeat_at.tzinfo else job.heartbeat_at.replace(tzinfo=dt.UTC)
     return utcnow() - beat > STALE_AFTER
 
 

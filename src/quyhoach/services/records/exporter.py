@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -137,7 +138,7 @@ def _csv(sheet: Sheet, rows: Iterator[list[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([c.header for c in sheet.columns])
     for row in rows:
-        writer.writerow(["" if v is None else _cell(c, v, for_csv=True) for c, v in zip(sheet.columns, row)])
+        writer.writerow(["" if v is None else _cell(c, v, for_csv=True) for c, v in zip(sheet.columns, row, strict=False)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -159,7 +160,7 @@ def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> 
         ws.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(column.header) + 4))
     count = 1
     for row in rows:
-        ws.append([_cell(c, v, for_csv=False) for c, v in zip(sheet.columns, row)])
+        ws.append([_cell(c, v, for_csv=False) for c, v in zip(sheet.columns, row, strict=False)])
         count += 1
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
@@ -185,7 +186,7 @@ def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> 
             cell.font, cell.fill = bold, fill
         for column in sheet.columns:
             guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help])
-        for letter, width in zip("ABCD", (28, 10, 60, 40)):
+        for letter, width in zip("ABCD", (28, 10, 60, 40), strict=False):
             guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
@@ -100,12 +101,12 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
     return result
 
 
-def _check_scope(session: Session, loader: "Loader", rows: list[ParsedRow], records: list[dict[str, Any]],
+def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], records: list[dict[str, Any]],
                  scope: set[int]) -> None:
     """Rows outside the user's jurisdiction are refused like any other bad row."""
     working_here = set(session.exec(select(Posting.cadre_id).where(
         Posting.end_date.is_(None), Posting.unit_id.in_(sorted(scope)))).all())
-    for row, record in zip(rows, records):
+    for row, record in zip(rows, records, strict=False):
         if loader.sheet.kind == "cadres":
             post = record.get("_post")
             if post is None or post[0] not in scope:

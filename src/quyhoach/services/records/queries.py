@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Generic, Optional, TypeVar
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -89,7 +89,7 @@ class UnitNode:
     id: int
     code: str
     name: str
-    parent_id: Optional[int]
+    parent_id: int | None
     level_name: str
     kind: str
     is_locality: bool
@@ -97,7 +97,7 @@ class UnitNode:
     cadres: int
     titles: int
     subunits: int
-    children: Optional[list["UnitNode"]] = None  # None: not loaded yet
+    children: list[UnitNode] | None = None  # None: not loaded yet
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -136,7 +136,7 @@ def _nodes(session: Session, condition) -> list[UnitNode]:
     return sorted(nodes, key=lambda n: n.sort_key)
 
 
-def unit_by_code(session: Session, code: str) -> Optional[Unit]:
+def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.exec(select(Unit).where(Unit.code == code)).first()
 
 
@@ -167,7 +167,7 @@ def _subtree_ids(unit_id: int):
 @dataclass
 class Tree:
     roots: list[UnitNode]
-    opened: Optional[Unit] = None  # the unit asked for with ?mo=, its path expanded
+    opened: Unit | None = None  # the unit asked for with ?mo=, its path expanded
 
 
 OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
@@ -199,7 +199,7 @@ def unit_tree(session: Session, open_code: str | None = None) -> Tree:
     return Tree(roots=roots, opened=opened)
 
 
-def unit_children(session: Session, code: str) -> Optional[list[UnitNode]]:
+def unit_children(session: Session, code: str) -> list[UnitNode] | None:
     """The sub-units of one unit with their counts (what the tree loads on expand)."""
     unit = unit_by_code(session, code)
     if unit is None:
@@ -210,12 +210,12 @@ def unit_children(session: Session, code: str) -> Optional[list[UnitNode]]:
 def unit_options(session: Session) -> list[tuple[str, str, int]]:
     """Every unit as (code, name, depth) in tree order, for a select box."""
     rows = session.exec(select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.sort_order)).all()
-    by_parent: dict[Optional[int], list] = {}
+    by_parent: dict[int | None, list] = {}
     for row in rows:
         by_parent.setdefault(row[1], []).append(row)
     out: list[tuple[str, str, int]] = []
 
-    def walk(parent: Optional[int], depth: int) -> None:
+    def walk(parent: int | None, depth: int) -> None:
         for row in sorted(by_parent.get(parent, []), key=lambda r: (r[4], text_sort_key(r[3]))):
             out.append((row[2], row[3], depth))
             if depth < 50:
@@ -233,7 +233,7 @@ class Post:
     unit_id: int
     unit_code: str
     unit_name: str
-    title_name: Optional[str]
+    title_name: str | None
     title_rank: int
     position: str
     start_date: dt.date
@@ -266,7 +266,7 @@ class CadreRow:
     posts: list[Post] = field(default_factory=list)
 
     @property
-    def main_post(self) -> Optional[Post]:
+    def main_post(self) -> Post | None:
         return self.posts[0] if self.posts else None
 
     @property
@@ -318,7 +318,7 @@ def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -
     return _cadre_rows(session, select(Cadre, Ethnicity).where(in_unit), page, size)
 
 
-def unit_page(session: Session, code: str, page: int = 1, size: int = 50) -> Optional[UnitPage]:
+def unit_page(session: Session, code: str, page: int = 1, size: int = 50) -> UnitPage | None:
     """A unit with its path, sub-units, titles with their holders, and its cadres."""
     found = session.exec(select(Unit, Level).join(Level, Level.id == Unit.level_id).where(Unit.code == code)).first()
     if found is None:
@@ -376,9 +376,9 @@ class CadreSearch:
     text: str = ""
     unit_code: str = ""
     sex: str = ""  # "M", "F" or ""
-    minority: Optional[bool] = None
+    minority: bool | None = None
     page: int = 1
-    scope: Optional[frozenset[int]] = None   # the units the user may see (None: all)
+    scope: frozenset[int] | None = None   # the units the user may see (None: all)
 
     @property
     def tokens(self) -> list[str]:
@@ -388,7 +388,7 @@ class CadreSearch:
 @dataclass
 class SearchResult:
     query: CadreSearch
-    unit: Optional[Unit]
+    unit: Unit | None
     page: Page[CadreRow]
 
 
@@ -452,27 +452,27 @@ def search_cadres(session: Session, query: CadreSearch, size: int = 50) -> Searc
 class CareerRow:
     posting: Posting
     unit: Unit
-    title: Optional[Title]
+    title: Title | None
 
 
 @dataclass
 class RelationRow:
     kind: str  # how the relative stands to the dossier's cadre ("parent": the relative is a parent)
     relative: Cadre
-    post: Optional[Post]
+    post: Post | None
 
 
 @dataclass
 class YearCell:
     year: int
-    evaluation: Optional[Evaluation]
+    evaluation: Evaluation | None
 
     @property
-    def rating(self) -> Optional[str]:
+    def rating(self) -> str | None:
         return self.evaluation.rating if self.evaluation else None
 
     @property
-    def score(self) -> Optional[float]:
+    def score(self) -> float | None:
         return self.evaluation.score if self.evaluation else None
 
 
@@ -481,11 +481,11 @@ class VoteRow:
     vote: ConfidenceVote
 
     @property
-    def attendance(self) -> Optional[float]:
+    def attendance(self) -> float | None:
         return self.vote.present / self.vote.convened if self.vote.convened else None
 
     @property
-    def low_share(self) -> Optional[float]:
+    def low_share(self) -> float | None:
         """Low votes over the votes cast (those present), as QĐ 96 counts them."""
         return self.vote.low / self.vote.present if self.vote.present else None
 
@@ -514,9 +514,9 @@ class Dossier:
     relations: list[RelationRow]
     years: list[YearCell]
     term_evaluations: list[Evaluation]
-    quarters: list[tuple[int, list[Optional[Evaluation]]]]
-    month_year: Optional[int]
-    months: list[Optional[Evaluation]]
+    quarters: list[tuple[int, list[Evaluation | None]]]
+    month_year: int | None
+    months: list[Evaluation | None]
     votes: list[VoteRow]
     disciplines: list[DisciplineRow]
     today: dt.date
@@ -540,21 +540,21 @@ def _evaluation_timeline(evaluations: list[Evaluation]):
     yearly = {e.year: e for e in evaluations if e.period == "year"}
     years = [YearCell(y, yearly.get(y)) for y in range(min(yearly), max(yearly) + 1)] if yearly else []
     terms = sorted((e for e in evaluations if e.period == "term"), key=lambda e: e.year)
-    quarter_map: dict[int, list[Optional[Evaluation]]] = {}
+    quarter_map: dict[int, list[Evaluation | None]] = {}
     for e in evaluations:
         if e.period == "quarter" and 1 <= e.period_no <= 4:
             quarter_map.setdefault(e.year, [None] * 4)[e.period_no - 1] = e
     quarters = sorted(quarter_map.items())
     month_years = [e.year for e in evaluations if e.period == "month" and 1 <= e.period_no <= 12]
     month_year = max(month_years) if month_years else None
-    months: list[Optional[Evaluation]] = [None] * 12
+    months: list[Evaluation | None] = [None] * 12
     for e in evaluations:
         if e.period == "month" and e.year == month_year and 1 <= e.period_no <= 12:
             months[e.period_no - 1] = e
     return years, terms, quarters, month_year, months
 
 
-def dossier(session: Session, code: str, today: dt.date | None = None) -> Optional[Dossier]:
+def dossier(session: Session, code: str, today: dt.date | None = None) -> Dossier | None:
     """The whole record of one cadre in seven queries, however long the career."""
     today = today or dt.date.today()
     found = session.exec(

@@ -14,7 +14,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
+from collections.abc import Callable, Iterable
 
 from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_

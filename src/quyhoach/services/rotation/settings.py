@@ -47,7 +47,7 @@ class ScenarioSettings:
     time_limit: float = 10.0
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> "ScenarioSettings":
+    def from_dict(cls, data: dict[str, Any] | None) -> ScenarioSettings:
         data = dict(data or {})
         known = {f.name for f in fields(cls)}
         settings = cls(**{k: v for k, v in data.items() if k in known and k != "targets"})

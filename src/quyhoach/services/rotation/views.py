@@ -119,7 +119,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     }
 
 
-_memo: "OrderedDict[tuple[str, int, str], dict[str, Any]]" = OrderedDict()
+_memo: OrderedDict[tuple[str, int, str], dict[str, Any]] = OrderedDict()
 _memo_lock = threading.Lock()
 
 
