@@ -124,6 +124,24 @@ def _ratings_by_year(cadre: CadreFacts) -> dict[int, RatingFact]:
     return {r.year: r for r in cadre.ratings}
 
 
+def counted_years(rules: RuleSetData, on: dt.date) -> range:
+    """The years whose ratings count on `on` (P8's window, newest last): one function for
+    planning, the suggestions, the pages and the rotation problem."""
+    window = int(rules.params["rating_window_years"])
+    return range(on.year - window, on.year)
+
+
+def window_ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> list[tuple[int, str | None]]:
+    """(year, rating or None) for each counted year on `on`, oldest first."""
+    by_year = _ratings_by_year(cadre)
+    return [(year, rating_of(by_year[year]) if year in by_year else None) for year in counted_years(rules, on)]
+
+
+def disciplines_in_force(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> list[tuple[DisciplineFact, dt.date]]:
+    """The disciplines that still bar the cadre on `on`, each with the day its bar ends (P9, P13)."""
+    return _active_disciplines(_context(rules), cadre, on)
+
+
 def _rating_words(fact: RatingFact) -> str:
     rating = rating_of(fact)
     label = _rating_label(rating) if rating else "chưa xếp loại"
