@@ -67,6 +67,7 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
 
     # ---- the moves themselves
     moved: dict[str, str] = {}
+    m_kind = {m.cadre: m.move_kind for m in plan.moves}
     for m in plan.moves:
         if m.cadre not in cadres or m.to_post not in posts:
             report.add("reference", f"Điều động {m.cadre} → {m.to_post}: không có cán bộ hoặc vị trí này.")
@@ -106,7 +107,12 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
         cand = candidates.get((cid, pid))
         if cand is None and pinned.get(cid) != pid:
             report.add("candidate", f"Điều động {cid} → {pid} không có trong danh sách đề xuất.")
-        for rule, message in _move_failures(c, p, rules, locality_of(p)):
+        kind = cand.kind if cand is not None else "rotation"
+        if kind not in _KINDS:
+            report.add("kind", f"Điều động {cid} → {pid}: loại điều động «{kind}» không hợp lệ.")
+        if m_kind.get(cid, kind) != kind:
+            report.add("kind", f"Điều động {cid} → {pid}: ghi là «{m_kind[cid]}», đề xuất là «{kind}».")
+        for rule, message in _move_failures(c, p, rules, locality_of(p), kind):
             report.add(rule, f"Điều động {cid} → {pid}: {message}")
         if cand is not None and cand.precheck:
             report.add("precheck", f"Điều động {cid} → {pid}: không đạt kiểm tra quy hoạch ({', '.join(cand.precheck)}).")
@@ -225,30 +231,47 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
     return report
 
 
-def _move_failures(c: Cadre, p: Post, rules: Rules, locality: str | None) -> list[tuple[str, str]]:
-    """RULES.md §5 (and P13), for one move, written independently of solver.eligibility."""
+_KINDS = ("appointment", "rotation", "transfer", "secondment")
+
+
+def _move_failures(c: Cadre, p: Post, rules: Rules, locality: str | None,
+                   kind: str = "rotation") -> list[tuple[str, str]]:
+    """RULES.md §5 and §9 (and P13), for one move of its kind, written independently of
+    solver.eligibility: an appointment (QĐ 377 art. 34) needs a pool, the ratings, 60 months
+    left, a post not lower, no discipline cooldown; a rotation (QĐ 65) R1–R9; a transfer or a
+    secondment a post not higher."""
     out = []
-    if rules.require_pool and not c.in_pool:
+    rotation, appointment = kind == "rotation", kind == "appointment"
+    if (rotation or appointment) and rules.require_pool and not c.in_pool:
         out.append(("pool", "không có trong danh sách quy hoạch (R1)"))
     recent = list(c.ratings[: rules.rating_years])
     need = _RATING[rules.rating_threshold]
-    if len(recent) < rules.rating_years or not all(r is not None and _RATING.get(r, -1) >= need for r in recent):
+    if (rotation or appointment) and (len(recent) < rules.rating_years
+                                      or not all(r is not None and _RATING.get(r, -1) >= need for r in recent)):
         out.append(("rating", f"xếp loại {rules.rating_years} năm gần nhất chưa đạt ({recent})"))
-    if c.months_service_left < rules.min_service_months:
+    if rotation and c.months_service_left < rules.min_service_months:
         out.append(("service", f"còn {c.months_service_left} tháng công tác < {rules.min_service_months} (R7)"))
+    if appointment and c.months_service_left < rules.appointment_min_service_months:
+        out.append(("service", f"còn {c.months_service_left} tháng công tác < {rules.appointment_min_service_months} "
+                               "khi bổ nhiệm"))
     up = p.rank - c.rank
-    if up < 0 or up > (rules.rank_step_outstanding if c.outstanding else 0):
+    if rotation and (up < 0 or up > (rules.rank_step_outstanding if c.outstanding else 0)):
         out.append(("rank", f"chênh lệch chức vụ {up:+d} (R6)"))
+    if appointment and up < 0:
+        out.append(("rank", f"bổ nhiệm vào vị trí thấp hơn ({up:+d})"))
+    if kind in ("transfer", "secondment") and up > 0:
+        out.append(("rank", f"{kind} lên vị trí cao hơn ({up:+d})"))
     if p.non_local and locality is not None and locality in c.home_localities:
         out.append(("non_local", f"là người địa phương {locality} (R4)"))
     missing = [q for q in p.requires if q not in c.qualifications]
     if missing:
         out.append(("qualification", f"thiếu tiêu chuẩn {', '.join(missing)}"))
     d = c.discipline
-    if d is not None and d.months_since < rules.discipline_cooldown_months.get(d.level, 0):
-        if rules.discipline_scope == "any" or up > 0:
+    if d is not None:
+        active = d.in_force if d.in_force is not None else d.months_since < rules.discipline_cooldown_months.get(d.level, 0)
+        if active and (appointment or rules.discipline_scope == "any" or up > 0):
             out.append(("discipline", f"còn trong thời hạn kỷ luật {d.level} (P13)"))
-    if c.months_in_post < rules.min_tenure_months:
+    if rotation and c.months_in_post < rules.min_tenure_months:
         out.append(("tenure", f"mới giữ chức vụ {c.months_in_post} tháng < {rules.min_tenure_months} (R8)"))
     if p.is_head and c.head_unit == p.unit and c.head_terms >= rules.head_term_limit:
         out.append(("head_terms", f"đã {c.head_terms} nhiệm kỳ người đứng đầu tại {p.unit} (R5)"))

@@ -1,54 +1,83 @@
 """The attribute rules of a move, checked from the data carried in the problem.
 
 `cadre_failures` and `pair_failures` return, for a cadre or a (cadre, post) pair, the
-ids of the rules it fails (see `model.PAIR_RULES`); an empty result means eligible. The
-independent checker (`solver.checker`) has its own copy of these rules on purpose.
+ids of the rules it fails (see `model.PAIR_RULES`); an empty result means eligible. Each
+kind of move is judged by its own rules (`model.KIND_RULES`): an appointment is not judged
+by R6, R7 and R8, a rotation is. The independent checker (`solver.checker`) has its own
+copy of these rules on purpose.
 """
 
 from __future__ import annotations
 
-from .model import Cadre, Post, Rules
+from .model import KIND_RULES, Cadre, Post, Rules
 
 RATING_ORDER = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
 
 
-def cadre_failures(cadre: Cadre, rules: Rules) -> list[str]:
-    """The rules a cadre fails whatever the post: pool, ratings, service, discipline, tenure."""
+def cadre_failures(cadre: Cadre, rules: Rules, kind: str = "rotation") -> list[str]:
+    """The rules a cadre fails whatever the post (pool, ratings, service, discipline, tenure),
+    for a move of this kind."""
+    applies = KIND_RULES.get(kind, KIND_RULES["rotation"])
     failed = []
-    # R1: only cadres in a succession pool are rotated.
-    if rules.require_pool and not cadre.in_pool:
+    # R1 (rotation) / QĐ 377 art. 34 (appointment): only cadres in a succession pool.
+    if "pool" in applies and rules.require_pool and not cadre.in_pool:
         failed.append("pool")
     # P8/R9: rated at least the threshold in each of the last N years (a missing year fails).
     threshold = RATING_ORDER[rules.rating_threshold]
     recent = cadre.ratings[: rules.rating_years]
-    if len(recent) < rules.rating_years or min(RATING_ORDER.get(r or "", -1) for r in recent) < threshold:
+    if "rating" in applies and (len(recent) < rules.rating_years
+                                or min(RATING_ORDER.get(r or "", -1) for r in recent) < threshold):
         failed.append("rating")
-    # R7: at least N months of service left on the rotation date.
-    if cadre.months_service_left < rules.min_service_months:
+    # R7: at least 120 months of service left on the rotation date; an appointment: 60 (one term).
+    if "service" in applies and cadre.months_service_left < service_needed(rules, kind):
         failed.append("service")
-    # P13: no active discipline cooldown (for any move, or only upward ones: see pair_failures).
-    if rules.discipline_scope == "any" and discipline_active(cadre, rules):
-        failed.append("discipline")
+    # P13: no active discipline cooldown (for any move, or only upward ones: see pair_failures);
+    # an appointment is to a higher post: the cooldown always applies.
+    if "discipline" in applies and discipline_active(cadre, rules):
+        if kind == "appointment" or rules.discipline_scope == "any":
+            failed.append("discipline")
     # R8: the current post has been held for the minimum tenure.
-    if cadre.months_in_post < rules.min_tenure_months:
+    if "tenure" in applies and cadre.months_in_post < rules.min_tenure_months:
         failed.append("tenure")
     return failed
+
+
+def service_needed(rules: Rules, kind: str) -> int:
+    """Months of service left a move of this kind needs (R7 for a rotation, QĐ 377 art. 34
+    for an appointment, none for a transfer or a secondment)."""
+    if kind == "appointment":
+        return rules.appointment_min_service_months
+    if kind == "rotation":
+        return rules.min_service_months
+    return 0
 
 
 def discipline_active(cadre: Cadre, rules: Rules) -> bool:
     d = cadre.discipline
     if d is None:
         return False
+    if d.in_force is not None:
+        return d.in_force
     cooldown = rules.discipline_cooldown_months.get(d.level, 0)
     return d.months_since < cooldown
 
 
-def pair_failures(cadre: Cadre, post: Post, rules: Rules, post_locality: str | None) -> list[str]:
-    """The rules a move of this cadre to this post fails because of the post."""
+def rank_allowed(step: int, outstanding: bool, rules: Rules, kind: str) -> bool:
+    """R6 for a rotation: an equivalent post, one step higher only for outstanding cadres.
+    An appointment is never to a lower post; a transfer or secondment never to a higher one."""
+    if kind == "appointment":
+        return step >= 0
+    if kind in ("transfer", "secondment"):
+        return step <= 0
+    return step == 0 or (outstanding and 0 < step <= rules.rank_step_outstanding)
+
+
+def pair_failures(cadre: Cadre, post: Post, rules: Rules, post_locality: str | None,
+                  kind: str = "rotation") -> list[str]:
+    """The rules a move of this kind of this cadre to this post fails because of the post."""
     failed = []
-    # R6: an equivalent post; one rank step higher only for outstanding cadres.
     step = post.rank - cadre.rank
-    if not (step == 0 or (cadre.outstanding and 0 < step <= rules.rank_step_outstanding)):
+    if not rank_allowed(step, cadre.outstanding, rules, kind):
         failed.append("rank")
     # R4: key posts are held by non-locals.
     if post.non_local and post_locality is not None and post_locality in cadre.home_localities:
@@ -57,7 +86,8 @@ def pair_failures(cadre: Cadre, post: Post, rules: Rules, post_locality: str | N
     if post.requires and not set(post.requires) <= set(cadre.qualifications):
         failed.append("qualification")
     # P13 when the rule set limits the cooldown to higher posts.
-    if rules.discipline_scope == "higher" and step > 0 and discipline_active(cadre, rules):
+    if (kind in ("rotation", "transfer", "secondment") and rules.discipline_scope == "higher" and step > 0
+            and discipline_active(cadre, rules)):
         failed.append("discipline")
     # R5: a head serves at most N consecutive terms in one place.
     if head_limit_reached(cadre, post, rules):

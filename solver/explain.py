@@ -89,8 +89,10 @@ def build_moves(inst: Instance, chosen: np.ndarray) -> list[Move]:
         if from_j >= 0 and inst.fail[inst.stay_option[i]] & RULE_BIT["head_terms"]:
             reasons.append(f"Bắt buộc luân chuyển: đã {cadre.head_terms} nhiệm kỳ liên tiếp là người đứng đầu "
                            f"tại {cadre.head_unit}")
-        if post.rank > cadre.rank:
-            reasons.append("Bổ nhiệm cao hơn một bậc (cán bộ có triển vọng nổi trội)")
+        k = int(inst.opt_cand[o])
+        move_kind = problem.candidates[k].kind if k >= 0 else "rotation"
+        if post.rank > cadre.rank and move_kind == "rotation":
+            reasons.append("Luân chuyển lên vị trí cao hơn một bậc (cán bộ có triển vọng nổi trội)")
         reasons.append(f"Mức phù hợp {int(inst.opt_fit[o])}/100")
         if inst.opt_dev[o]:
             reasons.append(f"Giá trị phát triển {int(inst.opt_dev[o])}"
@@ -101,13 +103,12 @@ def build_moves(inst: Instance, chosen: np.ndarray) -> list[Move]:
             reasons.append("Bố trí cố định theo kịch bản")
         if inst.opt_base[o]:
             reasons.append("Có trong phương án đã duyệt")
-        k = int(inst.opt_cand[o])
         if k >= 0:
             reasons.extend(problem.candidates[k].reasons)
         moves.append(Move(
             cadre=cadre.id, to_post=post.id, from_post=posts[from_j].id if from_j >= 0 else None,
             from_unit=inst.cadre_unit[i], to_unit=post.unit, fit=int(inst.opt_fit[o]),
-            development=int(inst.opt_dev[o]), kind=kind, reasons=reasons,
+            development=int(inst.opt_dev[o]), kind=kind, reasons=reasons, move_kind=move_kind,
         ))
     return moves
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import eligibility
-from .model import PAIR_RULES, Problem, Target
+from .model import MOVE_KINDS, PAIR_RULES, Problem, Target
 
 #: rule ids an option can fail, with their bit in `Instance.fail`
 OPTION_RULES = PAIR_RULES + ("pinned",)
@@ -128,14 +128,21 @@ def compile_problem(problem: Problem) -> Instance:
     for i, c in enumerate(problem.cadres):
         cadre_unit.append(post_unit[cadre_post[i]] if cadre_post[i] >= 0 else c.unit)
 
-    # ---- cadre-level failures, once per cadre
-    cadre_fail_bits = np.zeros(n_c, dtype=np.int64)
+    # ---- cadre-level failures, once per cadre and kind of move (the messages name a rotation's)
+    kinds = sorted({c.kind for c in problem.candidates} | {"rotation"})
+    unknown = [k for k in kinds if k not in MOVE_KINDS]
+    if unknown:
+        raise ValueError(f"loại điều động không hợp lệ: {', '.join(unknown)}")
+    cadre_fail_bits_of = {kind: np.zeros(n_c, dtype=np.int64) for kind in kinds}
     cadre_fail: dict[int, list[str]] = {}
     for i, c in enumerate(problem.cadres):
-        failed = eligibility.cadre_failures(c, rules)
-        if failed:
-            cadre_fail[i] = failed
-            cadre_fail_bits[i] = sum(RULE_BIT[r] for r in failed)
+        for kind in kinds:
+            failed = eligibility.cadre_failures(c, rules, kind)
+            if failed:
+                if kind == "rotation":
+                    cadre_fail[i] = failed
+                cadre_fail_bits_of[kind][i] = sum(RULE_BIT[r] for r in failed)
+    cadre_fail_bits = cadre_fail_bits_of["rotation"]
 
     # ---- options: one stay per cadre, then the candidate moves (deduplicated)
     baseline = {a.cadre: a.post for a in problem.baseline}
@@ -161,7 +168,8 @@ def compile_problem(problem: Problem) -> Instance:
 
     forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}
     cadres, posts = problem.cadres, problem.posts
-    moves = _candidate_options(problem, cidx, pidx, cadre_post, cadre_fail_bits, post_locality, forbidden, warnings)
+    moves = _candidate_options(problem, cidx, pidx, cadre_post, cadre_fail_bits_of, post_locality, forbidden,
+                               warnings)
     first = len(o_cadre)
     seen: dict[tuple[int, int], int] = dict(zip(zip(moves["cadre"].tolist(), moves["post"].tolist(), strict=False),
                                                 range(first, first + len(moves["cadre"])), strict=False))
@@ -249,7 +257,7 @@ def compile_problem(problem: Problem) -> Instance:
 
 
 def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, int], cadre_post: np.ndarray,
-                       cadre_fail_bits: np.ndarray, post_locality: list[str | None],
+                       cadre_fail_bits_of: dict[str, np.ndarray], post_locality: list[str | None],
                        forbidden: set[tuple[str, str]],
                        warnings: list[str]) -> dict[str, np.ndarray]:
     """The candidate pairs as option arrays, with the bits of the rules each fails.
@@ -283,10 +291,21 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
     c_rank = np.array([c.rank for c in cadres], dtype=np.int64)
     c_outstanding = np.array([c.outstanding for c in cadres], dtype=bool)
     p_rank = np.array([p.rank for p in posts], dtype=np.int64)
-    bits = cadre_fail_bits[ci].copy()
-    # R6: an equivalent post; one rank step higher only for outstanding cadres
+    # each pair is judged by the rules of its kind (model.KIND_RULES)
+    kind_of = np.array([cands[k].kind for k in idx], dtype=object)
+    is_kind = {kind: kind_of == kind for kind in cadre_fail_bits_of}
+    bits = np.zeros(len(idx), dtype=np.int64)
+    for kind, rows in is_kind.items():
+        bits[rows] = cadre_fail_bits_of[kind][ci[rows]]
+    # R6: an equivalent post; one rank step higher only for outstanding cadres (a rotation);
+    # an appointment not to a lower post; a transfer or secondment not to a higher one
     step = p_rank[pj] - c_rank[ci]
     rank_ok = (step == 0) | (c_outstanding[ci] & (step > 0) & (step <= rules.rank_step_outstanding))
+    if "appointment" in is_kind:
+        rank_ok = np.where(is_kind["appointment"], step >= 0, rank_ok)
+    for kind in ("transfer", "secondment"):
+        if kind in is_kind:
+            rank_ok = np.where(is_kind[kind], step <= 0, rank_ok)
     bits[~rank_ok] |= RULE_BIT["rank"]
     # R4: key posts are held by non-locals
     p_non_local = np.array([p.non_local for p in posts], dtype=bool)
@@ -309,7 +328,8 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
     # P13 when the rule set limits the cooldown to higher posts
     if rules.discipline_scope == "higher":
         active = np.array([eligibility.discipline_active(c, rules) for c in cadres], dtype=bool)
-        bits[active[ci] & (step > 0)] |= RULE_BIT["discipline"]
+        not_appointment = ~is_kind["appointment"] if "appointment" in is_kind else np.ones(len(idx), dtype=bool)
+        bits[active[ci] & (step > 0) & not_appointment] |= RULE_BIT["discipline"]
     # R5: a head serves at most N consecutive terms in one place
     p_head = np.array([p.is_head for p in posts], dtype=bool)
     unit_code = {u: k for k, u in enumerate(sorted({p.unit for p in posts} | {c.head_unit or "" for c in cadres}))}

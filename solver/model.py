@@ -44,6 +44,23 @@ PAIR_RULES = (
 #: Cadre-level rules among PAIR_RULES (they depend on the cadre only).
 CADRE_RULES = ("pool", "rating", "service", "discipline", "tenure")
 
+#: The kinds of move (RULES.md §9, "Appointment is not rotation"), each judged by its own rules:
+#: - appointment (bổ nhiệm, QĐ 377 art. 34): from a pool of that title or an equivalent or higher
+#:   one (pool), P8 ratings, `appointment_min_service_months` of service left, not to a lower
+#:   post, the discipline cooldowns for a higher post, the post's standards; not R6, R7, R8;
+#: - rotation (luân chuyển, QĐ 65): R1–R9 as in PAIR_RULES;
+#: - transfer (điều động) and secondment (biệt phái): recorded as such; not to a higher post,
+#:   the post's standards, R4, R5 and the discipline scope of the rule set.
+MOVE_KINDS = ("appointment", "rotation", "transfer", "secondment")
+
+#: The rules of PAIR_RULES each kind is judged by.
+KIND_RULES: dict[str, frozenset[str]] = {
+    "rotation": frozenset(PAIR_RULES),
+    "appointment": frozenset(PAIR_RULES) - {"tenure"},
+    "transfer": frozenset(PAIR_RULES) - {"pool", "rating", "service", "tenure"},
+    "secondment": frozenset(PAIR_RULES) - {"pool", "rating", "service", "tenure"},
+}
+
 TERM_NAMES = ("fit", "development", "structure", "moves", "baseline")
 
 
@@ -58,7 +75,8 @@ class Rules:
     rule_set: str = "QĐ 65-QĐ/TW, QĐ 114-QĐ/TW"
     rating_years: int = 3
     rating_threshold: str = "good"            # fail < complete < good < excellent
-    min_service_months: int = 120
+    min_service_months: int = 120            # R7, for a rotation
+    appointment_min_service_months: int = 60  # QĐ 377 art. 34: one full term left at appointment
     rank_step_outstanding: int = 1
     min_tenure_months: int = 36
     head_term_limit: int = 2
@@ -115,6 +133,7 @@ class Post:
 class Discipline:
     level: str                             # reprimand, warning, removal, expulsion
     months_since: int                      # months from the decision to the rotation date
+    in_force: bool | None = None           # judged by the caller's rule set (P13); None: months_since < cooldown
 
 
 @dataclass(slots=True)
@@ -153,6 +172,7 @@ class Candidate:
     development: int = 0                   # value of the move for the cadre's development
     precheck: list[str] = field(default_factory=list)   # planning checks the caller found failing
     reasons: list[str] = field(default_factory=list)    # the caller's reasons for proposing it
+    kind: str = "rotation"                 # one of MOVE_KINDS: the act, and the rules that judge it
 
 
 @dataclass(slots=True)
@@ -272,6 +292,7 @@ class Move:
     development: int = 0
     kind: str = "move"                     # "fills_vacancy", "replaces", or "move"
     reasons: list[str] = field(default_factory=list)
+    move_kind: str = "rotation"            # the act (MOVE_KINDS): appointment, rotation, transfer, secondment
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from quyhoach.domain import rotation
+from quyhoach.domain.facts import TermFact
 from quyhoach.domain.registry import RULES
 from quyhoach.domain.rulesets import PLANNING_DEFAULTS
 
@@ -34,23 +35,35 @@ def test_development_bonus_counts_locality_unit_and_level():
     assert rotation.development_bonus("X1", "X2", 1, 1, "commune", "province", custom) == 7
 
 
-def test_head_terms_are_whole_five_year_terms_and_r5_is_registered():
-    since = dt.date(2016, 6, 1)
-    assert rotation.head_terms(since, dt.date(2026, 5, 31)) == 1     # 119 months
-    assert rotation.head_terms(since, dt.date(2026, 6, 1)) == 2      # 120 months
-    assert rotation.head_terms(dt.date(2027, 1, 1), dt.date(2026, 1, 1)) == 0
-    assert rotation.head_terms(since, dt.date(2026, 6, 1), {"head_term_months": 48}) == 2   # 120 // 48
+def test_head_terms_count_real_terms_and_r5_is_registered():
+    # Party terms 10/2015–10/2020, 10/2020–10/2025, 10/2025–10/2030 (hand-worked: the current
+    # term counts; an earlier one counts when the head held at least half of it, i.e. came in
+    # by its middle, 25/04/2018 for 2015–2020).
+    terms = [TermFact(code=c, kind="party", name=c, start=dt.date(a, 10, 25), end=dt.date(a + 5, 10, 24))
+             for c, a in (("2015", 2015), ("2020", 2020), ("2025", 2025))]
+    on = dt.date(2026, 6, 1)
+    assert rotation.head_terms(dt.date(2019, 6, 1), terms, on) == 2   # 7 years, but 2015–2020 held < half
+    assert rotation.head_terms(dt.date(2018, 4, 1), terms, on) == 3   # came in before the middle of 2015–2020
+    assert rotation.head_terms(dt.date(2026, 1, 1), terms, on) == 1   # the current term only
+    assert rotation.head_terms(dt.date(2027, 1, 1), terms, on) == 0   # not yet head
+    assert rotation.head_leaves(2, terms[2:], 2) == (terms[2], 2)     # second term: leaves when it ends
+    assert rotation.head_leaves(1, terms[2:], 2) is None               # the next term is not given
+    assert rotation.head_leaves(3, terms[2:], 2) == (terms[2], 3)     # past the limit: end of the current term
     assert rotation.at_head_term_limit(2) and not rotation.at_head_term_limit(1)
     assert rotation.at_head_term_limit(1, {"head_max_consecutive_terms": 1})
     assert RULES["R5"] is rotation.head_terms
 
 
-def test_relatives_conflict_in_posts_same_collective_or_top_leader_and_sector_head():
-    held = rotation.HeldPost
-    assert rotation.relatives_conflict_in_posts(held("UB-X", "X"), held("UB-X", "Y"))
-    secretary = held("TU-X", "X", top_leader=True)
-    finance_head = held("STC-X", "X", is_head=True, sector="finance")
-    assert rotation.relatives_conflict_in_posts(secretary, finance_head)
-    assert rotation.relatives_conflict_in_posts(finance_head, secretary)
-    assert not rotation.relatives_conflict_in_posts(secretary, held("STC-Y", "Y", is_head=True, sector="finance"))
-    assert not rotation.relatives_conflict_in_posts(secretary, held("VH-X", "X", is_head=True))
+def test_direction_of_a_rotation_r3():
+    assert rotation.direction("province", "commune", "T", "X") == "down"
+    assert rotation.direction("commune", "province", "X", "T") == "up"
+    assert rotation.direction("commune", "commune", "X", "Y") == "locality"
+    assert rotation.direction("province", "province", "T", "T") == "agency"
+
+
+def test_planned_end_of_a_rotation_is_36_months_and_a_secondment_at_most_36():
+    start = dt.date(2026, 7, 1)
+    assert rotation.planned_end("rotation", start) == dt.date(2029, 7, 1)       # R8: 36 months
+    assert rotation.planned_end("secondment", start) == dt.date(2029, 7, 1)
+    assert rotation.planned_end("appointment", start) is None
+    assert rotation.planned_end("transfer", start) is None

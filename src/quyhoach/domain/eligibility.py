@@ -615,3 +615,15 @@ def exit_findings(cadre: CadreFacts, title: TitleFact, term: TermFact, rules: Ru
 def failing(findings: list[Finding]) -> list[Finding]:
     """The findings that did not pass (errors and warnings), in rule order."""
     return [f for f in findings if not f.passed]
+
+
+def relatives_finding(cadre: CadreFacts, title: TitleFact, rules: RuleSetData) -> Finding:
+    """P14 alone, judged for (cadre, title) against the titles the cadre's relatives hold:
+    the rotation problem builder asks it of two relatives' posts instead of a copy of QĐ 114."""
+    return _p14_relatives(_context(rules), cadre, title)
+
+
+def in_unit_leadership(title: TitleFact) -> bool:
+    """Whether P14 counts the title in its unit's leadership collective (head, deputy, party
+    secretary or government head): the rotation problem gives the solver those collectives."""
+    return _is_leadership(title)

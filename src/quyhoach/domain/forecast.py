@@ -24,6 +24,7 @@ from .dates import add_months
 from .eligibility import format_date
 from .facts import CadreFacts, TermFact, TitleFact
 from .retirement import retirement_of
+from .rotation import head_leaves, head_term_limit
 from .rulesets import RuleSetData
 
 VACANT = "vacant"
@@ -144,11 +145,10 @@ def _term_limit(seat: Seat, terms: list[TermFact], max_terms: int) -> Cause | No
     # R5: a head serves at most `max_terms` consecutive terms in one place.
     if not seat.title.is_head or seat.holder is None or not terms:
         return None
-    index = max(0, max_terms - seat.consecutive_terms)  # 0: must leave at the end of the current term
-    if index >= len(terms):
+    leaves = head_leaves(seat.consecutive_terms, terms, max_terms)   # R5, domain.rotation
+    if leaves is None:
         return None
-    term = terms[index]
-    held = seat.consecutive_terms + index
+    term, held = leaves
     return Cause(TERM_LIMIT, term.end + _ONE_DAY,
                  f"{seat.holder.name} hết nhiệm kỳ {term.name} là nhiệm kỳ thứ {held} liên tiếp giữ chức "
                  f"người đứng đầu (tối đa {max_terms}) ngày {format_date(term.end)}")
@@ -179,7 +179,7 @@ def vacancy_of(seat: Seat, terms: Sequence[TermFact], rules: RuleSetData, on: dt
     else:
         found = (
             _retirement(seat, on),
-            _term_limit(seat, relevant, int(rules.params.get("head_max_consecutive_terms", 2))),
+            _term_limit(seat, relevant, head_term_limit(rules.params)),
             _appointment_end(seat, on, int(rules.params.get("appointment_term_years", 5))),
         )
         causes = [c for c in found if c is not None and c.date <= horizon_end]

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from .dates import months_between
+from .dates import add_months
+from .facts import TermFact
 from .registry import rule
 from .rulesets import PLANNING_DEFAULTS
 
@@ -64,11 +65,38 @@ def development_bonus(from_locality: str | None, to_locality: str | None, from_u
 # --------------------------------------------------------------------------- R5
 
 @rule("R5")
-def head_terms(since: dt.date, on: dt.date, params: Mapping[str, Any] | None = None) -> int:
-    """Whole terms (`head_term_months`, five years) already served as head in one place.
-    At the limit (`head_max_consecutive_terms`, two) the head may not stay for another: the
-    scenario opens the post, or the solver requires a move."""
-    return max(0, months_between(since, on)) // int(param(params, "head_term_months"))
+def head_terms(start: dt.date, terms: Sequence[TermFact], on: dt.date) -> int:
+    """Consecutive terms as head in one place on `on`, the current one included: the
+    continuous holding that began on `start` is laid against the terms of the title's kind;
+    the term running on `on` counts, and each earlier term counts when the head held the
+    title for at least half of it (a head since 06/2019 under terms 10/2015–10/2020,
+    10/2020–10/2025, 10/2025–10/2030 is in their second term on 01/06/2026: they came in
+    after the middle of 2015–2020). With no term on record the current one is the first.
+
+    The one count of R5: the vacancy forecast (`domain.forecast`) and the rotation problem
+    builder both read it; `head_leaves` says when the limit sends the head away."""
+    past = sorted((t for t in terms if t.start <= on), key=lambda t: t.start, reverse=True)
+    if not past or start > on:
+        return 1 if start <= on else 0
+    count = 1  # the current term
+    for term in past[1:]:
+        half = term.start + (term.end - term.start) / 2
+        if start <= half:
+            count += 1
+        else:
+            break
+    return count
+
+
+def head_leaves(consecutive: int, upcoming: Sequence[TermFact], limit: int) -> tuple[TermFact, int] | None:
+    """The term at whose end a head in their `consecutive`-th term (the current one, first of
+    `upcoming`) must leave under R5, and the number of terms they will have served then; None
+    when that is beyond the terms given. A head past the limit leaves at the end of the
+    current term."""
+    index = max(0, limit - consecutive)
+    if index >= len(upcoming):
+        return None
+    return upcoming[index], consecutive + index
 
 
 def head_term_limit(params: Mapping[str, Any] | None = None) -> int:
@@ -80,31 +108,42 @@ def at_head_term_limit(terms_served: int, params: Mapping[str, Any] | None = Non
     return terms_served >= head_term_limit(params)
 
 
-# --------------------------------------------------------------------------- P14 applied to posts held
+# --------------------------------------------------------------------------- R3's direction and the kinds of move
 
-@dataclass(frozen=True)
-class HeldPost:
-    """A post as QĐ 114 looks at it: its collective, its locality, whether it is a party
-    secretary or government head, and the sensitive sector it heads (if any)."""
+#: Levels from the top: a rotation to a later one goes down (R3).
+LEVEL_ORDER = {"central": 0, "province": 1, "district": 2, "commune": 3}
 
-    collective: str
-    locality: str | None
-    top_leader: bool = False
-    is_head: bool = False
-    sector: str | None = None
+DOWN, UP, LOCALITY, AGENCY = "down", "up", "locality", "agency"
+
+#: The kinds of move (RULES.md §9): each is a different act with its own rules and legal basis.
+APPOINTMENT, ROTATION, TRANSFER, SECONDMENT = "appointment", "rotation", "transfer", "secondment"
+MOVE_KINDS = (APPOINTMENT, ROTATION, TRANSFER, SECONDMENT)
+MOVE_BASIS = {
+    APPOINTMENT: "QĐ 377-QĐ/TW điều 34",
+    ROTATION: "QĐ 65-QĐ/TW",
+    TRANSFER: "QĐ 65-QĐ/TW",
+    SECONDMENT: "Luật Cán bộ, công chức",
+}
 
 
-def relatives_conflict_in_posts(a: HeldPost, b: HeldPost) -> bool:
-    """Whether two relatives holding these posts breach QĐ 114 (P14): the same leadership
-    collective, or a party secretary / government head and the head of a sensitive sector
-    of the same locality.
+def direction(from_level: str | None, to_level: str | None, from_locality: str | None, to_locality: str | None,
+              from_rank: int = 0, to_rank: int = 0) -> str:
+    """R3's direction of a rotation, to be recorded with it: down to a lower level, up to a
+    higher one, between localities of one level, or between agencies of one locality."""
+    a, b = LEVEL_ORDER.get(from_level or ""), LEVEL_ORDER.get(to_level or "")
+    if a is not None and b is not None and a != b:
+        return DOWN if b > a else UP
+    if from_locality != to_locality:
+        return LOCALITY
+    return AGENCY
 
-    This is P14 (decided for a cadre and a title by `eligibility._p14_relatives`) applied
-    to two posts already held, as the rotation problem needs it; it is not registered as
-    P14 a second time."""
-    if a.collective == b.collective:
-        return True
-    for top, other in ((a, b), (b, a)):
-        if top.top_leader and other.is_head and other.sector and top.locality == other.locality:
-            return True
-    return False
+
+def planned_end(kind: str, start: dt.date, params: Mapping[str, Any] | None = None) -> dt.date | None:
+    """The planned end of a posting of this kind that starts on `start`: a rotation lasts at
+    least `rotation_min_tenure_months` (R8, 36 months, QĐ 65); a secondment at most 36 months;
+    an appointment or a transfer has none (the appointment term is the forecast's)."""
+    if kind == ROTATION:
+        return add_months(start, int(param(params, "rotation_min_tenure_months")))
+    if kind == SECONDMENT:
+        return add_months(start, 36)
+    return None

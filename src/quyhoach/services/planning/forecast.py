@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Posting, Title
 from quyhoach.domain import forecast as domain
 from quyhoach.domain.facts import TermFact
+from quyhoach.domain.rotation import head_terms
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.text import fold
 from quyhoach.services.planning.world import World
@@ -57,19 +58,9 @@ def continuous_start(periods: list[tuple[dt.date, dt.date | None]], since: dt.da
 
 
 def consecutive_terms(start: dt.date, terms: list[TermFact], on: dt.date) -> int:
-    """Terms in a row the holding covers, the current one included; an earlier term counts
-    when the title was held for at least half of it."""
-    past = sorted((t for t in terms if t.start <= on), key=lambda t: t.start, reverse=True)
-    if not past:
-        return 1
-    count = 1  # the current term
-    for term in past[1:]:
-        half = term.start + (term.end - term.start) / 2
-        if start <= half:
-            count += 1
-        else:
-            break
-    return count
+    """Terms in a row the holding covers, the current one included (R5: decided by
+    `domain.rotation.head_terms`, which the rotation problem builder reads too)."""
+    return head_terms(start, terms, on)
 
 
 @dataclass

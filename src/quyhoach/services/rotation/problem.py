@@ -13,21 +13,25 @@ scenario's problem.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import solver
-from quyhoach.db.models import Scenario
+from quyhoach.db.models import Posting, Scenario
+from quyhoach.domain import eligibility
 from quyhoach.domain import rotation as rules_of_rotation
 from quyhoach.domain.dates import add_months, age_on, format_date, months_between
-from quyhoach.domain.facts import CadreFacts, TitleFact
+from quyhoach.domain.facts import CadreFacts, RelativeFact, TermFact, TitleFact
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RATING_ORDER
 from quyhoach.services.planning import world as world_service
+from quyhoach.services.planning.forecast import continuous_start
 from quyhoach.services.planning.world import World
 from quyhoach.services.rotation.settings import HARD, OFF, SOFT, ScenarioError, ScenarioSettings
 from solver.model import TERM_NAMES
@@ -55,9 +59,32 @@ def _post_id(title: TitleFact, seat: int) -> str:
     return f"{title.code}#{seat}"
 
 
-def _ratings(cadre: CadreFacts, on: dt.date, years: int = 5) -> list[str | None]:
-    by_year = {r.year: r.rating for r in cadre.ratings}
-    return [by_year.get(year) for year in range(on.year - 1, on.year - 1 - years, -1)]
+def _ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date, years: int = 5) -> list[str | None]:
+    """The ratings the solver reads, most recent first: the years that count on `on` as
+    planning counts them (`eligibility.window_ratings`, P8), then older years for the fit,
+    each read by E1's `eligibility.rating_of` (a score-only year where the rule set says so)."""
+    window = [rating for _year, rating in reversed(eligibility.window_ratings(cadre, rules, on))]
+    counted = eligibility.counted_years(rules, on)
+    first = counted[0] if len(counted) else on.year
+    by_year = {r.year: r for r in cadre.ratings}
+    older = [eligibility.rating_of(by_year[y]) if y in by_year else None
+             for y in range(first - 1, first - 1 - max(0, years - len(window)), -1)]
+    return window + older
+
+
+def _discipline(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> solver.Discipline | None:
+    """The discipline the solver reads (P13): of those still in force on `on`
+    (`eligibility.disciplines_in_force`, all of them, not only the latest), the one whose bar
+    ends last, judged in force by the rule set; else the latest decided, no longer in force."""
+    in_force = eligibility.disciplines_in_force(cadre, rules, on)
+    if in_force:
+        d, _end = max(in_force, key=lambda pair: pair[1])
+        return solver.Discipline(d.level, months_between(d.decision_date, on), in_force=True)
+    past = [d for d in cadre.disciplines if d.decision_date <= on]
+    if not past:
+        return None
+    d = max(past, key=lambda x: x.decision_date)
+    return solver.Discipline(d.level, months_between(d.decision_date, on), in_force=False)
 
 
 def _fit(cadre: CadreFacts, ratings: list[str | None], months_left: int, params: dict[str, Any] | None = None) -> int:
@@ -65,25 +92,28 @@ def _fit(cadre: CadreFacts, ratings: list[str | None], months_left: int, params:
     return rules_of_rotation.fit_score(ratings, cadre.theory_level, cadre.state_mgmt_level, months_left, params)
 
 
-def _head_terms(since: dt.date, on: dt.date, params: dict[str, Any] | None = None) -> int:
-    """Whole terms already served as head in one place (R5, domain.rotation.head_terms)."""
-    return rules_of_rotation.head_terms(since, on, params)
+@dataclass(frozen=True)
+class _HeadStatus:
+    terms: int                  # consecutive terms as head on the rotation date, the current one included (R5)
+    leaves: dt.date | None      # the day R5 sends them away, as the forecast says it (None: beyond the next term)
+    held_then: int              # the terms they will have served on that day
+    within: bool                # ... and that day falls within the scenario's horizon
 
 
-def _held(post: solver.Post, units: dict[str, solver.Unit]) -> rules_of_rotation.HeldPost:
-    return rules_of_rotation.HeldPost(collective=post.collective or post.unit,
-                                      locality=post.locality or units[post.unit].locality,
-                                      top_leader=post.top_leader, is_head=post.is_head, sector=post.sector)
-
-
-def _conflicting_now(relation: solver.Relation, posts: list[solver.Post], units: dict[str, solver.Unit]) -> bool:
-    """Whether two relatives already hold posts QĐ 114 keeps apart (P14 applied to posts
-    held, domain.rotation.relatives_conflict_in_posts)."""
-    held = {p.holder: p for p in posts if p.holder}
-    a, b = held.get(relation.a), held.get(relation.b)
-    if a is None or b is None:
-        return False
-    return rules_of_rotation.relatives_conflict_in_posts(_held(a, units), _held(b, units))
+def _head_status(b: _Build, cadre_id: int, title: TitleFact, since: dt.date) -> _HeadStatus:
+    """R5 for a head, counted as the vacancy forecast counts it (`domain.rotation.head_terms`
+    over the real terms of the title's kind, from the start of the continuous holding), and
+    the day the limit sends them away (`domain.rotation.head_leaves`, as `domain.forecast`)."""
+    start = b.head_starts.get((cadre_id, title.id), since)
+    terms = b.terms_by_kind.get(title.term_kind) or [t for ts in b.terms_by_kind.values() for t in ts]
+    count = rules_of_rotation.head_terms(start, terms, b.on)
+    upcoming = sorted((t for t in terms if t.end >= b.on), key=lambda t: t.start)[:2]
+    found = rules_of_rotation.head_leaves(count, upcoming, rules_of_rotation.head_term_limit(b.params))
+    if found is None:
+        return _HeadStatus(count, None, count, False)
+    term, held = found
+    leaves = term.end + dt.timedelta(days=1)
+    return _HeadStatus(count, leaves, held, leaves <= b.horizon)
 
 
 # --------------------------------------------------------------------------- the steps
@@ -95,8 +125,11 @@ class _Build:
     world: World
     settings: ScenarioSettings
     on: dt.date
+    head_starts: dict[tuple[int, int], dt.date] = field(default_factory=dict)  # (cadre, title) -> continuous start
     rules: RuleSetData | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    horizon: dt.date = dt.date.max
+    terms_by_kind: dict[str, list[TermFact]] = field(default_factory=dict)
     # scope
     units_by_code: dict[str, Any] = field(default_factory=dict)
     scope: set[int] = field(default_factory=set)
@@ -146,6 +179,9 @@ def _scope(b: _Build) -> None:
     if not b.titles:
         raise ScenarioError("phạm vi đã chọn không có chức danh nào")
     b.locality_code = {u.id: u.code for u in world.units.values() if u.is_locality}
+    b.horizon = add_months(b.on, b.settings.retiring_within_months)
+    for term in world.terms.values():
+        b.terms_by_kind.setdefault(term.kind, []).append(term)
 
 
 def _pools(b: _Build) -> None:
@@ -161,10 +197,12 @@ def _pools(b: _Build) -> None:
 
 def _posts(b: _Build) -> None:
     """Every seat of the titles in scope, with its holder, or why it is open: the holder
-    retires within the horizon, or (R5) has served the head's term limit there."""
+    retires within the horizon, or (R5) reaches the head's term limit there within it (the
+    day the vacancy forecast gives)."""
     world, settings = b.world, b.settings
-    horizon = add_months(b.on, settings.retiring_within_months)
+    horizon = b.horizon
     limit = rules_of_rotation.head_term_limit(b.params)
+    sensitive = set(b.params.get("sensitive_sectors", []))
     for title in sorted(b.titles, key=lambda t: (-t.rank, t.code)):
         seats = sorted(world.holders.get(title.id, []), key=lambda h: (h[1], h[0]))
         count = max(world.title_seats.get(title.id, 1), len(seats))
@@ -175,12 +213,14 @@ def _posts(b: _Build) -> None:
                 cadre_id, since = seats[seat - 1]
                 cadre = world.cadres[cadre_id]
                 leaves = retirement_of(cadre)
-                terms_as_head = _head_terms(since, b.on, b.params) if title.is_head else 0
+                head = _head_status(b, cadre_id, title, since) if title.is_head else None
                 if leaves <= horizon:
                     b.opened[post_id] = f"{cadre.name} nghỉ hưu ngày {format_date(leaves)}"
-                elif settings.term_limit_opens_post and rules_of_rotation.at_head_term_limit(terms_as_head, b.params):
-                    b.opened[post_id] = (f"{cadre.name} đã là người đứng đầu {terms_as_head} nhiệm kỳ liên tiếp "
-                                         f"(tối đa {limit}, R5): luân chuyển ra ngoài phạm vi phương án")
+                elif settings.term_limit_opens_post and head is not None and head.within:
+                    assert head.leaves is not None
+                    b.opened[post_id] = (f"{cadre.name} là người đứng đầu nhiệm kỳ thứ {head.held_then} liên tiếp "
+                                         f"đến {format_date(head.leaves - dt.timedelta(days=1))} (tối đa {limit}, R5): "
+                                         "luân chuyển ra ngoài phạm vi phương án")
                 else:
                     holder = cadre.code
                     b.holder_of[cadre_id] = (post_id, since)
@@ -193,7 +233,9 @@ def _posts(b: _Build) -> None:
                 must_fill=settings.fill_vacancies == HARD and holder is None,
                 is_head=title.is_head, is_deputy=title.is_deputy,
                 top_leader=title.is_party_secretary or title.is_government_head,
-                sector=title.sensitive_sector if title.is_head else None,
+                sector=title.sensitive_sector if title.is_head and title.sensitive_sector in sensitive else None,
+                # P14's leadership collective of the unit; a post outside it shares none
+                collective=title.unit_code if eligibility.in_unit_leadership(title) else post_id,
                 non_local=title.non_local and settings.non_local == HARD,
                 locality=title.locality_code or None,
             ))
@@ -209,7 +251,7 @@ def _cadres(b: _Build) -> None:
             involved |= members
     for cadre_id in sorted(involved):
         cadre = world.cadres[cadre_id]
-        ratings = _ratings(cadre, on)
+        ratings = _ratings(cadre, b.rules, on)
         months_left = remaining_service_months(cadre, on)
         b.fits[cadre_id] = _fit(cadre, ratings, months_left, b.params)
         held = b.holder_of.get(cadre_id)
@@ -218,15 +260,18 @@ def _cadres(b: _Build) -> None:
         if unit_code is not None and world.units and unit_code not in b.units_by_code:
             unit_code = None
         since = held[1] if held else _since(world, cadre_id)
-        discipline = None
-        recent = sorted(cadre.disciplines, key=lambda d: d.decision_date, reverse=True)
-        if recent and recent[0].decision_date <= on:
-            discipline = solver.Discipline(recent[0].level, months_between(recent[0].decision_date, on))
+        discipline = _discipline(cadre, b.rules, on)
         head_terms = 0
         head_unit = None
-        if top is not None and top.is_head and since is not None:
-            head_unit = top.unit_code
-            head_terms = _head_terms(since, on, b.params)
+        head_title = b.post_title[held[0]] if held else top
+        if head_title is not None and head_title.is_head and since is not None:
+            head_unit = head_title.unit_code
+            # the solver bars a head post of the same unit at head_terms >= the limit: that is
+            # when R5 sends them away within the horizon (the forecast's day); otherwise the
+            # terms counted so far, below the limit
+            status = _head_status(b, cadre_id, head_title, since)
+            limit = rules_of_rotation.head_term_limit(b.params)
+            head_terms = max(status.held_then, limit) if status.within else min(status.terms, limit - 1)
         good = [r for r in ratings[:3] if r]
         outstanding = bool(ratings and ratings[0] == "excellent"
                            and all(RATING_ORDER.get(r, 0) >= RATING_ORDER["good"] for r in good) and len(good) == 3)
@@ -243,8 +288,10 @@ def _cadres(b: _Build) -> None:
 
 
 def _candidates(b: _Build) -> list[solver.Candidate]:
-    """Candidate moves: pool members to the seats of their pool's title; pool members who
-    hold a post to the equivalent posts of other units."""
+    """Candidate moves, each with its kind (RULES.md §9): a pool member to the seats of their
+    pool's title is an APPOINTMENT (QĐ 377 art. 34: judged by the pool, P8, 60 months left,
+    the cooldowns for a higher post, the standards; not by R6/R7/R8); a pool member who holds
+    a post to an equivalent post of another unit is a ROTATION (QĐ 65: R1–R9)."""
     world, settings = b.world, b.settings
     candidates: list[solver.Candidate] = []
     seats_of: dict[int, list[str]] = {}
@@ -255,7 +302,7 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
         by_tier.setdefault(post.rank, []).append(post.id)
     seen: set[tuple[str, str]] = set()
 
-    def propose(cadre_id: int, post_id: str, reason: str) -> None:
+    def propose(cadre_id: int, post_id: str, reason: str, kind: str) -> None:
         cadre = world.cadres[cadre_id]
         if (cadre.code, post_id) in seen or b.holder_of.get(cadre_id, ("",))[0] == post_id:
             return
@@ -273,13 +320,14 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
             reason += "; là người địa phương (R4 khuyến khích: bị trừ điểm)"
         seen.add((cadre.code, post_id))
         candidates.append(solver.Candidate(cadre=cadre.code, post=post_id, fit=fit, development=development,
-                                           reasons=[reason]))
+                                           reasons=[reason], kind=kind))
 
     if settings.pools_in_play:
         for title_id, members in b.pool_members.items():
             for cadre_id in sorted(members):
                 for post_id in seats_of.get(title_id, []):
-                    propose(cadre_id, post_id, f"trong quy hoạch {world.titles[title_id].name}")
+                    propose(cadre_id, post_id, f"bổ nhiệm từ nguồn quy hoạch {world.titles[title_id].name}",
+                            "appointment")
     if settings.rotate_equivalent:
         for cadre_id, (post_id, _since_day) in sorted(b.holder_of.items()):
             if cadre_id not in b.in_any_pool:
@@ -288,8 +336,19 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
             options = [p for p in by_tier.get(_tier(here.rank), []) if b.post_title[p].unit_id != here.unit_id]
             options.sort(key=lambda p: (b.post_title[p].locality_code == here.locality_code, p))
             for other in options[: settings.max_candidates_per_cadre]:
-                propose(cadre_id, other, f"luân chuyển sang vị trí tương đương ({b.post_title[other].unit_name})")
+                propose(cadre_id, other, f"luân chuyển sang vị trí tương đương ({b.post_title[other].unit_name}, "
+                        f"{_direction(here, b.post_title[other])})", "rotation")
     return candidates
+
+
+DIRECTION_WORDS = {"down": "luân chuyển về cấp dưới", "up": "luân chuyển lên cấp trên",
+                   "locality": "luân chuyển giữa các địa phương", "agency": "luân chuyển giữa các cơ quan"}
+
+
+def _direction(here: TitleFact, there: TitleFact) -> str:
+    """R3's direction of a rotation, in words (recorded on the move's reasons)."""
+    return DIRECTION_WORDS[rules_of_rotation.direction(here.level, there.level, here.locality_code,
+                                                      there.locality_code, here.rank, there.rank)]
 
 
 def _units(b: _Build) -> None:
@@ -330,12 +389,23 @@ def _targets(b: _Build) -> list[solver.Target]:
     return targets
 
 
+def _conflicting_now(b: _Build, facts: CadreFacts, relative: RelativeFact, held: dict[str, str]) -> bool:
+    """Whether two relatives already hold posts QĐ 114 keeps apart: P14's own function
+    (`eligibility.relatives_finding`) asked of the one's post against the other's."""
+    post_a, post_b = held.get(facts.code), held.get(relative.code)
+    if post_a is None or post_b is None:
+        return False
+    alone = dataclasses.replace(facts, relatives=(dataclasses.replace(relative, titles=(b.post_title[post_b],)),))
+    assert b.rules is not None
+    return not eligibility.relatives_finding(alone, b.post_title[post_a], b.rules).passed
+
+
 def _relations(b: _Build) -> list[solver.Relation]:
-    """Family relations between cadres in play; a QĐ 114 conflict already in place is left
-    out with a warning unless the scenario asks the plan to resolve it."""
+    """Family relations between cadres in play; a QĐ 114 conflict already in place (P14) is
+    left out with a warning unless the scenario asks the plan to resolve it."""
     codes = {c.id for c in b.cadres}
     relations = []
-    unit_index = {u.id: u for u in b.units}
+    held = {p.holder: p.id for p in b.posts if p.holder}
     family_kinds = set(b.params.get("relation_kinds", []))
     for cadre in b.cadres:
         facts = b.world.cadres[_id_of(b.world, cadre.id)]
@@ -343,7 +413,7 @@ def _relations(b: _Build) -> list[solver.Relation]:
             if relative.code in codes and cadre.id < relative.code:
                 relation = solver.Relation(cadre.id, relative.code, relative.kind)
                 if (not b.settings.resolve_family_conflicts and relative.kind in family_kinds
-                        and _conflicting_now(relation, b.posts, unit_index)):
+                        and _conflicting_now(b, facts, relative, held)):
                     b.warnings.append(f"{cadre.name} và {relative.name} ({relative.kind}) đang giữ hai chức vụ "
                                       "QĐ 114 không cho phép: phương án giữ nguyên, cần xử lý riêng "
                                       "(hoặc chọn «giải quyết xung đột đã có»)")
@@ -373,6 +443,9 @@ def _solver_rules(rules: RuleSetData) -> solver.Rules:
         rating_years=int(params.get("rating_window_years", 3)),
         rating_threshold=str(params.get("rating_min", "good")),
         min_service_months=int(params.get("rotation_min_service_months", 120)),
+        # QĐ 377 art. 34: one full term left at appointment (P6's one term unless the set says otherwise)
+        appointment_min_service_months=int(params.get("appointment_min_service_months",
+                                                      params.get("next_term_min_months", 60))),
         min_tenure_months=int(params.get("rotation_min_tenure_months", 36)),
         head_term_limit=rules_of_rotation.head_term_limit(params),
         discipline_cooldown_months={k: int(v) for k, v in params.get("discipline_cooldown_months", {}).items()},
@@ -381,14 +454,18 @@ def _solver_rules(rules: RuleSetData) -> solver.Rules:
 
 
 def build_problem(world: World, settings: ScenarioSettings, rotation_date: dt.date, name: str = "",
-                  problem_id: str = "scenario") -> BuiltProblem:
-    """The solver problem of a scenario, prepared entirely from the records at the rotation date."""
-    b = _Build(world, settings, rotation_date)
+                  problem_id: str = "scenario", *,
+                  head_starts: dict[tuple[int, int], dt.date] | None = None) -> BuiltProblem:
+    """The solver problem of a scenario, prepared entirely from the records at the rotation date.
+    `head_starts` gives the start of each holder's continuous holding of a title (back-to-back
+    postings merged, as the forecast reads them); without it, the current posting's start."""
+    b = _Build(world, settings, rotation_date, head_starts=dict(head_starts or {}))
     _rule_set(b)
     _scope(b)
     _pools(b)
     _posts(b)
     _cadres(b)
+    _rating_warnings(b)
     candidates = _candidates(b)
     _units(b)
     targets = _targets(b)
@@ -413,7 +490,47 @@ def problem_for(session: Session, scenario: Scenario, settings: ScenarioSettings
     settings = settings if settings is not None else ScenarioSettings.from_dict(scenario.settings)
     world = world_service.cached(session, on)
     problem_id = f"scenario-{scenario.id}" if scenario.id is not None else "scenario"
-    return build_problem(world, settings, on, scenario.name if name is None else name, problem_id)
+    return build_problem(world, settings, on, scenario.name if name is None else name, problem_id,
+                         head_starts=head_starts(session, world))
+
+
+def head_starts(session: Session, world: World) -> dict[tuple[int, int], dt.date]:
+    """(cadre, title) -> the start of the continuous holding of each head title held now, as
+    the vacancy forecast reads it (`services.planning.forecast.continuous_start`)."""
+    heads = {t.id for t in world.titles.values() if t.is_head}
+    current = {(cid, tid): since for tid in heads for cid, since in world.holders.get(tid, [])}
+    if not current:
+        return {}
+    periods: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    cadre_ids = sorted({cid for cid, _ in current})
+    for cadre_id, title_id, start, end in session.exec(
+        select(Posting.cadre_id, Posting.title_id, Posting.start_date, Posting.end_date)
+        .where(Posting.title_id.in_(sorted(heads)), Posting.cadre_id.in_(cadre_ids), Posting.start_date <= world.on)
+    ):
+        periods[(cadre_id, title_id)].append((start, end))
+    return {key: continuous_start(periods.get(key, []), since) for key, since in current.items()}
+
+
+def _rating_warnings(b: _Build) -> None:
+    """Warn before solving when the rotation date needs ratings most cadres in play do not
+    have: the rating rule (P8, R9) would exclude them and the plan come back empty."""
+    if not b.cadres:
+        return
+    assert b.rules is not None
+    missing: dict[int, int] = {}
+    for cadre in b.cadres:
+        facts = b.world.cadres[_id_of(b.world, cadre.id)]
+        for year, rating in eligibility.window_ratings(facts, b.rules, b.on):
+            if rating is None:
+                missing[year] = missing.get(year, 0) + 1
+    for year, count in sorted(missing.items(), reverse=True):
+        if count * 2 >= len(b.cadres):
+            b.warnings.append(f"{_n(count)} cán bộ chưa có xếp loại năm {year}: quy định về xếp loại sẽ loại họ "
+                              f"(cần xếp loại {len(eligibility.counted_years(b.rules, b.on))} năm gần nhất)")
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def _since(world: World, cadre_id: int) -> dt.date | None:
