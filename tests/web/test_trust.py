@@ -73,6 +73,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("units.unit", "GET"): "read",
     ("cadres.search", "GET"): "read",
     ("cadres.dossier", "GET"): "read",
+    ("cadres.rotated", "GET"): "read",
     ("imports.index", "GET"): "read",
     ("imports.template", "GET"): "read",
     ("imports.export", "GET"): "read",

@@ -134,6 +134,11 @@ class Posting(SQLModel, table=True):
     start_date: dt.date
     end_date: dt.date | None = Field(default=None, description="None while held")
     is_concurrent: bool = Field(default=False, description="kiêm nhiệm")
+    kind: str | None = Field(default=None, max_length=20, index=True,
+                             description="appointment, rotation, transfer or secondment (RULES §9); None: not recorded")
+    planned_end: dt.date | None = Field(default=None, description="a rotation's or secondment's planned end")
+    direction: str | None = Field(default=None, max_length=20,
+                                  description="a rotation's direction (R3): down, up, locality or agency")
 
 
 class Evaluation(SQLModel, table=True):

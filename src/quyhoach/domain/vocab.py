@@ -246,11 +246,27 @@ RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "r
 TERM_NAME = labels("term_name", {"party": N_("Nhiệm kỳ Đảng"), "government": N_("Nhiệm kỳ chính quyền")})
 LEVEL = labels("level", {"central": N_("Trung ương"), "province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã")})
 
+# The kinds of move (RULES.md §9): each a different act, judged by its own rules.
+MOVE_KIND = Vocabulary("move_kind", (
+    Choice("appointment", N_("Bổ nhiệm"), ("bo nhiem", "appointment")),
+    Choice("rotation", N_("Luân chuyển"), ("luan chuyen", "rotation")),
+    Choice("transfer", N_("Điều động"), ("dieu dong", "transfer")),
+    Choice("secondment", N_("Biệt phái"), ("biet phai", "secondment")),
+))
+
+# R3: the direction of a rotation.
+ROTATION_DIRECTION = labels("rotation_direction", {
+    "down": N_("Về cấp dưới"),
+    "up": N_("Lên cấp trên"),
+    "locality": N_("Giữa các địa phương"),
+    "agency": N_("Giữa các cơ quan"),
+})
+
 VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
     RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
-    RULE_DOMAIN, TERM_NAME,
+    RULE_DOMAIN, TERM_NAME, MOVE_KIND, ROTATION_DIRECTION,
 )}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -45,6 +46,14 @@ def search():
     if is_partial():
         return render_template("cadres/_results.html", result=result)
     return render_template("cadres/search.html", result=result, units=queries.unit_options(session()))
+
+
+@bp.get("/dang-luan-chuyen")
+def rotated():
+    """Cán bộ đang luân chuyển (and on secondment): who is away, where, since when and until
+    when it is planned to end (R8: a rotation lasts at least 36 months)."""
+    rows = queries.rotated_cadres(session(), scope=scope_unit_ids())
+    return render_template("cadres/rotated.html", rows=rows, today=dt.date.today())
 
 
 @bp.get("/<code>")

@@ -8,7 +8,9 @@ import datetime as dt
 from sqlmodel import Session, select
 
 import solver
-from quyhoach.db.models import Adoption, Cadre, Pool, PoolEntry, PoolEvent, Posting, RuleSet, Scenario, SolveRun, Title
+from quyhoach.db.models import (Adoption, Cadre, Level, Pool, PoolEntry, PoolEvent, Posting, RuleSet, Scenario, SolveRun,
+                                Title, Unit)
+from quyhoach.domain import rotation as rules_of_rotation
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.rotation.settings import ScenarioError
@@ -34,6 +36,10 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
     if stamp.current(session) != run.data_stamp:
         _recheck(session, problem, plan)
     titles = {t.code: t for t in session.exec(select(Title))}
+    units = {u.id: u for u in session.exec(select(Unit))}
+    levels = dict(session.exec(select(Level.id, Level.code)).all())
+    rule_set = session.exec(select(RuleSet).where(RuleSet.code == run.rule_set)).one_or_none()
+    params = dict(rule_set.params) if rule_set else {}
     cadre_ids = dict(session.exec(select(Cadre.code, Cadre.id)).all())
     for move in plan.moves:
         cadre_id = cadre_ids[move.cadre]
@@ -50,9 +56,11 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
                     Posting.cadre_id == cadre_id, Posting.end_date.is_(None), Posting.is_concurrent.is_(False))):
                 current.end_date = on - dt.timedelta(days=1)
                 session.add(current)
+        kind = move.move_kind
         session.add(Posting(cadre_id=cadre_id, unit_id=title.unit_id, title_id=title.id, position=title.name,
-                            start_date=on))
-        # R12: appointed to the planned title (or rotated to an equal one) leaves that pool.
+                            start_date=on, kind=kind, planned_end=rules_of_rotation.planned_end(kind, on, params),
+                            direction=_direction(move, titles, units, levels) if kind == "rotation" else None))
+        # P12: appointed to the planned title (or rotated to an equal one) leaves that pool.
         for entry, pool in session.exec(select(PoolEntry, Pool).join(Pool, Pool.id == PoolEntry.pool_id).where(
                 PoolEntry.cadre_id == cadre_id, PoolEntry.status == "active", Pool.title_id == title.id)):
             reason = f"Được bố trí giữ chức vụ theo phương án luân chuyển «{scenario.name}», {decision_no}"
@@ -62,7 +70,6 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
                                   rule="P12", actor=actor))
             pool.version += 1
             session.add(pool)
-    rule_set = session.exec(select(RuleSet).where(RuleSet.code == run.rule_set)).one_or_none()
     adoption = Adoption(scenario_id=scenario.id, run_id=run.id, adopted_on=on, decision_no=decision_no[:80],
                         note=(note or "")[:1000], rule_set_params=dict(rule_set.params) if rule_set else {},
                         settings=dict(scenario.settings), data_stamp=run.data_stamp or 0, actor=actor)
@@ -76,6 +83,27 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
                  after={"status": "adopted", "run_id": run.id, "decision_no": adoption.decision_no, "on": on,
                         "moves": [[m.cadre, m.from_post, m.to_post] for m in plan.moves]}, reason=note)
     return adoption
+
+
+def _direction(move: solver.Move, titles: dict[str, Title], units: dict[int, Unit],
+               levels: dict[int, str]) -> str | None:
+    """R3's direction of an adopted rotation, from the units' levels and localities."""
+    if move.from_post is None:
+        return None
+    here, there = titles.get(move.from_post.split("#")[0]), titles.get(move.to_post.split("#")[0])
+    if here is None or there is None:
+        return None
+
+    def level_and_locality(title: Title) -> tuple[str | None, int | None]:
+        unit = units.get(title.unit_id)
+        seen: set[int] = set()
+        while unit is not None and not unit.is_locality and unit.parent_id is not None and unit.id not in seen:
+            seen.add(unit.id)
+            unit = units.get(unit.parent_id)
+        return (levels.get(unit.level_id) if unit is not None else None), (unit.id if unit is not None else None)
+
+    (a_level, a_loc), (b_level, b_loc) = level_and_locality(here), level_and_locality(there)
+    return rules_of_rotation.direction(a_level, b_level, str(a_loc), str(b_loc), here.rank, there.rank)
 
 
 def _recheck(session: Session, problem: solver.Problem, plan: solver.Plan) -> None:

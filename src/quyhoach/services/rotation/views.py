@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 import solver
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
 
-FIGURES_VERSION = 2
+FIGURES_VERSION = 3
 ATTRIBUTES = ("female", "minority", "young")
 DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
 DEFAULT_BANDS = {"central": [[0, 50], [50, 55], [55, 200]], "province": [[0, 45], [45, 50], [50, 200]],
@@ -107,6 +107,8 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
         "open_before": sum(1 for h in before.values() if h is None),
         "open_after": sum(1 for h in after.values() if h is None),
         "filled": sum(1 for m in moves if before.get(m["to_post"]) is None),
+        "by_kind": moves_by_kind(moves),
+        "filled_by_kind": moves_by_kind([m for m in moves if before.get(m["to_post"]) is None]),
         "names": {
             "cadres": {m["cadre"]: cadres.get(m["cadre"], {}).get("name") or m["cadre"] for m in moves},
             "posts": post_names,
@@ -117,6 +119,19 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
                   for level in levels},
         "young_age": {level: int(young.get(level, 40)) for level in levels},
     }
+
+
+MOVE_KINDS = ("appointment", "rotation", "transfer", "secondment")
+
+
+def moves_by_kind(moves: list[dict[str, Any]]) -> dict[str, int]:
+    """How many moves of each kind (appointment, rotation, transfer, secondment), every kind
+    present, in that order; a move stored before kinds existed counts as a rotation."""
+    out = dict.fromkeys(MOVE_KINDS, 0)
+    for move in moves:
+        kind = move.get("move_kind") or "rotation"
+        out[kind] = out.get(kind, 0) + 1
+    return out
 
 
 _memo: OrderedDict[tuple[str, int, str], dict[str, Any]] = OrderedDict()
@@ -198,6 +213,11 @@ class ComparedRun:
     @property
     def structure(self) -> dict[str, dict[str, Any]]:
         return {s["target"]: s for s in self.plan.get("structure", [])}
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        """Moves of each kind in this plan (appointment, rotation, transfer, secondment)."""
+        return moves_by_kind(self.plan.get("moves", []) or [])
 
     @property
     def soft_missed(self) -> list[dict[str, Any]]:
@@ -309,3 +329,37 @@ def compare(session: Session, run_ids: list[int]) -> Comparison:
                         "places": places, "differs": len(set(places)) > 1})
     holders.sort(key=lambda h: (not h["differs"], h["name"].split()[-1] if h["name"] else "", h["name"]))
     return Comparison(runs, term_names, targets, levels, units, holders, post_names)
+
+
+# --------------------------------------------------------------------------- cadres away on rotation
+
+@dataclass
+class RotatedRow:
+    """A cadre on rotation or secondment now: the posting, where, since when, the planned end."""
+
+    code: str
+    name: str
+    position: str
+    unit_name: str
+    kind: str
+    direction: str | None
+    start: Any
+    planned_end: Any
+
+
+def rotated_cadres(session: Session, scope: set[int] | frozenset[int] | None = None) -> list[RotatedRow]:
+    """Cán bộ đang luân chuyển: the current postings recorded as a rotation or a secondment,
+    the planned end first (those due back soonest), then by name."""
+    from quyhoach.db.models import Cadre, Posting, Unit
+    from quyhoach.domain.text import name_sort_key
+
+    statement = (select(Posting, Cadre, Unit).join(Cadre, Cadre.id == Posting.cadre_id)
+                 .join(Unit, Unit.id == Posting.unit_id)
+                 .where(Posting.kind.in_(("rotation", "secondment")), Posting.end_date.is_(None)))
+    if scope is not None:
+        statement = statement.where(Posting.unit_id.in_(sorted(scope)))
+    rows = [RotatedRow(cadre.code, cadre.full_name, posting.position, unit.name, posting.kind or "rotation",
+                       posting.direction, posting.start_date, posting.planned_end)
+            for posting, cadre, unit in session.exec(statement)]
+    rows.sort(key=lambda r: (r.planned_end is None, r.planned_end or r.start, name_sort_key(r.name)))
+    return rows
