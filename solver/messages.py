@@ -31,6 +31,8 @@ STATUS_LABELS = {
     "invalid": "dữ liệu bài toán không hợp lệ",
 }
 
+KIND_LABELS = {"appointment": "bổ nhiệm", "rotation": "luân chuyển", "transfer": "điều động", "secondment": "biệt phái"}
+
 ATTRIBUTE_LABELS = {"female": "nữ", "minority": "người dân tộc thiểu số", "age": "độ tuổi"}
 
 

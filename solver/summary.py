@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .messages import STATUS_LABELS
-from .model import Plan, Problem
+from .messages import KIND_LABELS, STATUS_LABELS
+from .model import MOVE_KINDS, Plan, Problem
 
 
 def _n(value: int | None) -> str:
@@ -35,6 +35,9 @@ def summary_lines(problem: Problem, plan: Plan) -> list[str]:
     chains = sum(1 for c in plan.chains if c.kind == "chain")
     cycles = sum(1 for c in plan.chains if c.kind == "cycle")
     lines.append(f"Điều động: {len(plan.moves)} lượt; {chains} chuỗi vị trí trống, {cycles} hoán đổi vòng.")
+    kinds = {k: sum(1 for m in plan.moves if m.move_kind == k) for k in MOVE_KINDS}
+    if any(kinds[k] for k in MOVE_KINDS if k != "rotation"):
+        lines.append("Theo loại: " + "; ".join(f"{KIND_LABELS[k]} {n}" for k, n in kinds.items() if n) + ".")
     short = [f for f in plan.structure if f.shortfall_after]
     better = sum(1 for f in plan.structure if f.shortfall_after < f.shortfall_before)
     lines.append(f"Cơ cấu: {len(plan.structure)} chỉ tiêu, {better} được cải thiện, {len(short)} còn thiếu.")

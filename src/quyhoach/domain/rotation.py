@@ -12,7 +12,6 @@ No SQLModel, no Flask: these take plain values.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping, Sequence
 

@@ -533,7 +533,8 @@ def comparison_rows(report: ScenarioDecisionReport) -> tuple[list[str], list[flo
         for term, _label in terms:
             t = p.terms.get(term)
             cells.append(f"{_signed(t.contribution)}\n{_number(t.weight)} × {_number(t.value)}" if t else "—")
-        rows.append([index + 1, name, _number(p.objective), *cells, p.moves, _missed_words(p)])
+        moves = f"{p.moves}\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else p.moves
+        rows.append([index + 1, name, _number(p.objective), *cells, moves, _missed_words(p)])
         if p.chosen:
             colors[index] = "1E6B2E"
     return headers, widths, rows, colors
@@ -662,5 +663,6 @@ def move_cells(m) -> list:
     who = f"{m.cadre_name}\n{m.cadre_code}" + (f", {m.age} tuổi" if m.age is not None else "") \
         + (", nữ" if m.sex == "Nữ" else "") + (", DTTS" if m.minority else "")
     origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
-    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", m.kind, m.fit, m.development, "\n".join(m.reasons)]
+    kind = f"{m.act}\n{m.kind}" if m.act else m.kind
+    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, m.fit, m.development, "\n".join(m.reasons)]
 

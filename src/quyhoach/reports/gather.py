@@ -488,7 +488,13 @@ def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopte
         open_before=int(figures.get("open_before", 0)), open_after=int(figures.get("open_after", 0)),
         soft_missed=[nfc(s["name"]) for s in missed], soft_short=sum(int(s["shortfall_after"]) for s in missed),
         hard_targets=sum(1 for s in plan.get("structure", []) if s.get("hard")),
+        by_kind=_by_kind_words(compared.by_kind),
     )
+
+
+def _by_kind_words(counts: dict[str, int]) -> dict[str, int]:
+    """Moves per kind with the kind in words (Bổ nhiệm, Luân chuyển, ...), the kinds present."""
+    return {vocab.MOVE_KIND.label(kind): n for kind, n in counts.items() if n}
 
 
 def _settings_words(settings: dict, unit_names: dict[str, str]) -> list[tuple[str, str]]:
@@ -612,7 +618,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
             from_unit=nfc(units.get(m.get("from_unit"), m.get("from_unit") or "")) if m.get("from_post") else "",
             to_post=post_name(m["to_post"]), to_unit=nfc(units.get(m.get("to_unit"), m.get("to_unit") or "")),
             kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
-            development=int(m.get("development") or 0), reasons=[nfc(r) for r in m.get("reasons", [])]))
+            development=int(m.get("development") or 0), reasons=[nfc(r) for r in m.get("reasons", [])],
+            act=vocab.MOVE_KIND.label(m.get("move_kind") or "rotation")))
     chains = []
     drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
     ordered_chains = sorted(plan_chains.plan_chains(plan),
@@ -670,7 +677,9 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         f"Phương án «{scenario.name}», ngày luân chuyển {format_date(scenario.rotation_date)}: {len(moves)} lượt điều "
         f"động ({filled} lượt lấp vị trí trống, {len(moves) - filled} lượt thay người chuyển đi), "
         f"{len(chains) - cycles} chuỗi vị trí trống và {cycles} vòng luân chuyển; số vị trí còn trống "
-        f"{chosen.open_before} trước, {chosen.open_after} sau phương án.",
+        f"{chosen.open_before} trước, {chosen.open_after} sau phương án"
+        + (": " + ", ".join(f"{n} lượt {kind.lower()}" for kind, n in chosen.by_kind.items()) if chosen.by_kind else "")
+        + ".",
         f"Giá trị mục tiêu {_int_words(chosen.objective)}: phương án {chosen.status}"
         + (f", cách cận trên {percent(chosen.gap)}" if chosen.gap else "") + ".",
     ]

@@ -271,6 +271,7 @@ class DecisionPlan:
     soft_missed: list[str]         # soft structure targets still short after the plan
     soft_short: int                # persons short over those targets
     hard_targets: int
+    by_kind: dict[str, int] = field(default_factory=dict)   # moves per kind, in words: {"Bổ nhiệm": 24, ...}
 
 
 @dataclass
@@ -289,6 +290,7 @@ class DecisionMove:
     fit: int
     development: int
     reasons: list[str]
+    act: str = ""                  # the kind of move (RULES §9): Bổ nhiệm / Luân chuyển / Điều động / Biệt phái
 
 
 @dataclass
