@@ -31,7 +31,7 @@ from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RATING_ORDER
 from quyhoach.services.planning import world as world_service
-from quyhoach.services.planning.forecast import continuous_start
+from quyhoach.services.planning.forecast import continuous_start, horizon_terms
 from quyhoach.services.planning.world import World
 from quyhoach.services.rotation.settings import HARD, OFF, SOFT, ScenarioError, ScenarioSettings
 from solver.model import TERM_NAMES
@@ -107,7 +107,8 @@ def _head_status(b: _Build, cadre_id: int, title: TitleFact, since: dt.date) -> 
     start = b.head_starts.get((cadre_id, title.id), since)
     terms = b.terms_by_kind.get(title.term_kind) or [t for ts in b.terms_by_kind.values() for t in ts]
     count = rules_of_rotation.head_terms(start, terms, b.on)
-    upcoming = sorted((t for t in terms if t.end >= b.on), key=lambda t: t.start)[:2]
+    # the current and the next term, the next as it will be when not entered yet (as the forecast)
+    upcoming = sorted((t for t in horizon_terms(terms, b.on) if t.end >= b.on), key=lambda t: t.start)[:2]
     found = rules_of_rotation.head_leaves(count, upcoming, rules_of_rotation.head_term_limit(b.params))
     if found is None:
         return _HeadStatus(count, None, count, False)
