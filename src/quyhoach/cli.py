@@ -432,13 +432,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def _create_app() -> Flask:
-    from quyhoach import create_app
-
-    return create_app()
-
-
-def _os_user() -> str:
+def os_user() -> str:
     """Who runs the command, for the history and the audit trail: the OS user, else "dòng lệnh"."""
     import getpass
 
@@ -446,12 +440,3 @@ def _os_user() -> str:
         return getpass.getuser() or "dòng lệnh"
     except (KeyError, OSError):     # no name for this uid (a container)
         return "dòng lệnh"
-
-
-def main() -> None:
-    from quyhoach.services.platform import audit
-
-    audit.set_actor(_os_user())     # once per command: every change it makes is theirs
-    cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
-                     load_dotenv=False, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
-    cli.main(prog_name="quyhoach")

@@ -26,7 +26,7 @@ from quyhoach.services.platform import jobs
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
-from quyhoach.web import htmx
+from quyhoach.web.extensions import htmx
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.forms import reports as forms
