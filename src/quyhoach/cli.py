@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from quyhoach.db.engine import transaction
 from quyhoach.reports.registry import REPORT_KINDS
@@ -424,7 +424,21 @@ def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | 
     _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
 
 
-COMMANDS = (report_group, db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)
+COMMANDS = (
+    report_group,
+    db_group,
+    demo,
+    import_command,
+    export_command,
+    serve,
+    check_command,
+    worker_command,
+    audit_group,
+    user_group,
+    backup_command,
+    restore_command,
+    solve_command,
+)
 
 
 def init_app(app: Flask) -> None:

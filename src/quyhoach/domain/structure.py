@@ -225,7 +225,9 @@ def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     compared = {"value": present, "threshold": len(prof.bands), "unit": "độ tuổi"}
     missing = prof.missing_bands
     if not missing:
-        counts = ", ".join(f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False))
+        counts = ", ".join(
+            f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False)
+        )
         return _finding(rules, "S1", True, WARNING, f"đủ ba độ tuổi ({counts}; tuổi tính đến {on})",
                         subject, compared, evidence)
     labels = ", ".join(band_label(lo, hi) for lo, hi in missing)

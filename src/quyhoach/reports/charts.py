@@ -49,8 +49,12 @@ def _save(fig, key: str, title: str, width_cm: float) -> Chart:
     svg = svg_buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     # scale to the column: the page and the PDF set the width, the aspect ratio stays
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
-                 svg, count=1)
+    svg = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
+        svg,
+        count=1,
+    )
     return Chart(key, title, svg, png_buffer.getvalue(), width_cm)
 
 

@@ -153,8 +153,8 @@ def index():
     except gather.ReportError:
         pass
     own = _own_unit()
-    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(), whole_province=own is None,
-                           own_unit=own.code if own else "", terms=terms, default_term=default_term,
+    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(),
+                           whole_province=own is None, own_unit=own.code if own else "", terms=terms, default_term=default_term,
                            scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
 
