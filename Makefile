@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export QUYHOACH_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
+.PHONY: run test lint test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,15 @@ run: setup
 	$(BIN)/quyhoach demo --if-empty
 	PORT=$(PORT) $(BIN)/quyhoach serve
 
-## make test: set up and run the test suite (SQLite; PostgreSQL too if QUYHOACH_TEST_DATABASE_URL is set)
-test: setup-dev
+## make test: set up, check the code (ruff, mypy on domain/ and solver/), run the test suite
+## (SQLite; PostgreSQL too if QUYHOACH_TEST_DATABASE_URL is set). The layers and import cycles
+## are checked by tests/test_architecture.py.
+test: setup-dev lint
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy src/quyhoach/domain solver
 
 test-postgres: setup-dev
 	QUYHOACH_TEST_DATABASE_URL=$${QUYHOACH_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \

@@ -13,16 +13,15 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .guards import GuardKey, option_guard_keys
 from .instance import Instance, Row
 
 #: A guard's key: the rule's kind, then its subject ("must_fill", post id), ("target", subject) ...
-GuardKey = tuple[Any, ...]
 
 
 @dataclass
@@ -159,7 +158,6 @@ class RotationModel:
 
     def _options_only_when_their_rules_are_relaxed(self) -> None:
         """(Diagnosis) An option that fails a rule is usable only once that rule is relaxed."""
-        from .diagnosis import option_guard_keys   # the keys are the diagnosis's business
 
         for k, o in enumerate(self.options):
             keys = option_guard_keys(self.inst, int(o))

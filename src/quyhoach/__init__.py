@@ -22,8 +22,8 @@ def _templates_folder() -> str:
 def create_app(config: dict | None = None) -> Flask:
     """The application factory: configuration, database, background job kinds, htmx, i18n,
     blueprints, CLI."""
+    from . import cli, jobs_registry
     from . import config as config_module
-    from . import jobs_registry
     from .web import init_app as init_web
 
     settings = config_module.load(config)
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder="static",
     )
     app.config.update(settings)
-    jobs_registry.register_all()
+    jobs_registry.register_all(create_app)
     init_web(app)
+    cli.init_app(app)
     return app

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from quyhoach.db.engine import transaction
 from quyhoach.reports.registry import REPORT_KINDS
@@ -424,7 +424,21 @@ def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | 
     _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
 
 
-COMMANDS = (report_group, db_group, demo, import_command, export_command, serve, check_command, worker_command, audit_group, user_group, backup_command, restore_command, solve_command)
+COMMANDS = (
+    report_group,
+    db_group,
+    demo,
+    import_command,
+    export_command,
+    serve,
+    check_command,
+    worker_command,
+    audit_group,
+    user_group,
+    backup_command,
+    restore_command,
+    solve_command,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -432,13 +446,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-def _create_app() -> Flask:
-    from quyhoach import create_app
-
-    return create_app()
-
-
-def _os_user() -> str:
+def os_user() -> str:
     """Who runs the command, for the history and the audit trail: the OS user, else "dòng lệnh"."""
     import getpass
 
@@ -446,12 +454,3 @@ def _os_user() -> str:
         return getpass.getuser() or "dòng lệnh"
     except (KeyError, OSError):     # no name for this uid (a container)
         return "dòng lệnh"
-
-
-def main() -> None:
-    from quyhoach.services.platform import audit
-
-    audit.set_actor(_os_user())     # once per command: every change it makes is theirs
-    cli = FlaskGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
-                     load_dotenv=False, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
-    cli.main(prog_name="quyhoach")

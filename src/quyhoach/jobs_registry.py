@@ -4,13 +4,21 @@ without an app. A new kind is one line here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+
 from quyhoach.services.platform import jobs
 
 
-def register_all() -> None:
-    """Register the application's job kinds in this process (idempotent)."""
+def register_all(app_factory: Callable[[dict[str, Any]], Flask]) -> None:
+    """Register the application's job kinds in this process (idempotent). `app_factory` makes
+    the app a report job renders with when its process has none for that database."""
     from quyhoach.reports import jobs as report_jobs
     from quyhoach.services.rotation import solving
+
+    report_jobs.set_app_factory(app_factory)
 
     jobs.register(solving.JOB_KIND, solving.solve_job, on_lost=solving.abandoned)
     jobs.register("report", report_jobs.make_report)

@@ -62,7 +62,7 @@ def test_excess_is_the_smallest_number_of_others_to_add():
     assert excess(0, 0, 0.5) == 0
 
 
-@pytest.mark.parametrize("low, high, text", [(0, 45, "dưới 45"), (45, 50, "45–50"), (50, 200, "từ 50 trở lên")])
+@pytest.mark.parametrize("low, high, text", [(0, 45, "dưới 45"), (45, 50, "45–49"), (50, 200, "từ 50 trở lên")])
 def test_band_labels(low, high, text):
     assert band_label(low, high) == text
 
@@ -104,7 +104,7 @@ def test_s1_names_the_missing_band():
 
 
 def test_s1_band_edges_are_ages_at_the_terms_start():
-    # 45 on 01/10/2030 belongs to the 45–50 band, 44 to the under-45 band
+    # 45 on 01/10/2030 belongs to the 45–49 band, 44 to the under-45 band
     f = one(check_pool(pool(born_aged(45), born_aged(49), born_aged(50), of=HEAD), RULES, ON), "S1")
     assert not f.passed and "dưới 45" in f.message
     assert one(check_pool(pool(born_aged(44), born_aged(49), born_aged(50), of=HEAD), RULES, ON), "S1").passed
@@ -156,7 +156,7 @@ def test_empty_pool():
     findings = check_pool(pool(of=HEAD), RULES, ON)
     assert one(findings, "P2").passed and not one(findings, "P3").passed
     assert one(findings, "S3").message.endswith("thiếu 1 cán bộ nữ")
-    assert "dưới 45, 45–50, từ 50 trở lên" in one(findings, "S1").message
+    assert "dưới 45, 45–49, từ 50 trở lên" in one(findings, "S1").message
 
 
 def test_every_pool_finding_names_its_rule_set():
@@ -207,7 +207,7 @@ def test_suggestion_effects_say_what_the_candidate_fixes():
     hoa = born_aged(36, sex="F", name="Lò Thị Hoa")
     assert suggestion_effects(p, hoa, RULES, ON) == ["bổ sung một cán bộ nữ dưới 40 tuổi", "lấp độ tuổi dưới 45"]
     mid = pool(born_aged(40), born_aged(52), of=HEAD)
-    assert suggestion_effects(mid, born_aged(47), RULES, ON) == ["lấp độ tuổi 45–50"]
+    assert suggestion_effects(mid, born_aged(47), RULES, ON) == ["lấp độ tuổi 45–49"]
     assert suggestion_effects(pool(*balanced(), of=HEAD), born_aged(47), RULES, ON) == []
     lonely = pool(born_aged(47), of=HEAD)
     assert suggestion_effects(lonely, born_aged(48), RULES, ON) == ["đưa danh sách lên 2/2 người tối thiểu"]

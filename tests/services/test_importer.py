@@ -182,7 +182,16 @@ def test_unit_parent_loops_and_unknown_levels_are_refused(org):
 
 
 def test_vote_counts_must_add_up(org):
-    header = ["Mã cán bộ", "Ngày lấy phiếu", "Hội nghị", "Số được triệu tập", "Số có mặt", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"]
+    header = [
+        "Mã cán bộ",
+        "Ngày lấy phiếu",
+        "Hội nghị",
+        "Số được triệu tập",
+        "Số có mặt",
+        "Tín nhiệm cao",
+        "Tín nhiệm",
+        "Tín nhiệm thấp",
+    ]
     rows = [header, ["CB001", "15/11/2023", "HĐND tỉnh", 50, 55, 30, 10, 5],
             ["CB002", "15/11/2023", "HĐND tỉnh", 50, 48, 30, 10, 10]]
     result = load(org, "votes", rows)

@@ -277,7 +277,7 @@ def test_the_comparison_figures_match_those_computed_by_hand(client, engine):
     assert (after1["band0"], after1["band1"], after1["band2"]) == (2, 1, 1)     # <45: A 38, D 44; 45–49: C; ≥50: B
     assert (after2["held"], after2["female"], after2["young"]) == (3, 2, 1)
     province = c.levels[1]
-    assert province["level"] == "province" and province["bands"] == ["<45", "45–49", "≥50"] and province["young_age"] == 40
+    assert province["level"] == "province" and province["bands"] == ["dưới 45", "45–49", "từ 50 trở lên"] and province["young_age"] == 40
     # the units whose structure changes: U1 in both plans (D arrives; A and B swap), U2 in plan 2 (B leaves)
     assert {u["unit"] for u in c.units} == {"U1", "U2"}
     # soft targets missed, and by how much

@@ -10,7 +10,9 @@ from tests.builders import make_cadre, make_title, make_unit
 def _chain(session):
     province = make_unit(session, "Tỉnh ủy Lai Châu", code="LC", level="province")
     district = make_unit(session, "Huyện ủy Tam Đường", code="LC-TD", level="district", parent=province)
-    commune = make_unit(session, "Đảng ủy xã Bản Bo", code="LC-TD-BB", level="commune", parent=district, kind="locality", is_locality=True)
+    commune = make_unit(
+        session, "Đảng ủy xã Bản Bo", code="LC-TD-BB", level="commune", parent=district, kind="locality", is_locality=True
+    )
     return province, district, commune
 
 

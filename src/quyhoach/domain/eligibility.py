@@ -21,6 +21,7 @@ from .dates import add_months
 from .evaluations import rating_for_score
 from .facts import CadreFacts, DisciplineFact, RatingFact, TermFact, TitleFact, VoteFact
 from .findings import ERROR, INFO, WARNING, Finding
+from .numbers import format_percent
 from .registry import rule
 from .retirement import remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import RATING_DEFAULTS, RuleSetData
@@ -100,9 +101,8 @@ def format_date(day: dt.date) -> str:
 
 
 def percent(share: float) -> str:
-    """'58,3%': Vietnamese decimal comma, at most one decimal."""
-    value = round(share * 100, 1)
-    return f"{value:g}".replace(".", ",") + "%"
+    """'58,3%': Vietnamese decimal comma, at most one decimal (through Babel, as every number)."""
+    return format_percent(share, 1, trim=True)
 
 
 def _rating_label(rating: str) -> str:

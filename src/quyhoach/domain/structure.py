@@ -80,12 +80,13 @@ def excess(count: int, total: int, share: float) -> int:
 
 
 def band_label(low: int, high: int) -> str:
-    """'dưới 45', '45–50' (from 45 to under 50), 'từ 50 trở lên'."""
+    """The one name of an age band [low, high): 'dưới 45', '45–49' (ages 45 to 49, i.e. from 45
+    to under 50), 'từ 50 trở lên'. The pages, the reports and the rotation figures all use it."""
     if low <= 0:
         return f"dưới {high}"
     if high >= OPEN_END:
         return f"từ {low} trở lên"
-    return f"{low}–{high}"
+    return f"{low}–{high - 1}"
 
 
 def age_at_term_start(cadre: CadreFacts, term_start: dt.date) -> int:
@@ -225,7 +226,9 @@ def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     compared = {"value": present, "threshold": len(prof.bands), "unit": "độ tuổi"}
     missing = prof.missing_bands
     if not missing:
-        counts = ", ".join(f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False))
+        counts = ", ".join(
+            f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False)
+        )
         return _finding(rules, "S1", True, WARNING, f"đủ ba độ tuổi ({counts}; tuổi tính đến {on})",
                         subject, compared, evidence)
     labels = ", ".join(band_label(lo, hi) for lo, hi in missing)
@@ -441,7 +444,7 @@ def _gains(prof: PoolProfile, candidate: CadreFacts, rules: RuleSetData) -> _Gai
 def suggestion_effects(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData, on: dt.date | None = None, *,
                        profile: PoolProfile | None = None) -> list[str]:
     """What adding `candidate` would fix in the pool's structure, in words:
-    ["bổ sung một cán bộ nữ dưới 40 tuổi", "lấp độ tuổi 45–50"]. Empty when nothing."""
+    ["bổ sung một cán bộ nữ dưới 40 tuổi", "lấp độ tuổi 45–49"]. Empty when nothing."""
     prof = profile or pool_profile(pool, rules)
     gains = _gains(prof, candidate, rules)
     effects = []

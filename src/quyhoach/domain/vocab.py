@@ -104,7 +104,8 @@ RELATION_KIND = Vocabulary("relation_kind", (
     Choice("child", N_("Con"),),
     Choice("sibling", N_("Anh/chị/em ruột"), ("anh", "chị", "em", "anh ruột", "chị ruột", "em ruột")),
     Choice("parent_in_law", N_("Bố/mẹ vợ (chồng)"), ("bố vợ", "mẹ vợ", "bố chồng", "mẹ chồng")),
-    Choice("sibling_in_law", N_("Anh/chị/em ruột của vợ (chồng)"), ("anh vợ", "em vợ", "anh chồng", "em chồng", "chị vợ", "chị chồng")),
+    Choice("sibling_in_law", N_("Anh/chị/em ruột của vợ (chồng)"),
+           ("anh vợ", "em vợ", "anh chồng", "em chồng", "chị vợ", "chị chồng")),
     Choice("child_in_law", N_("Con dâu/con rể"), ("con dâu", "con rể")),
 ))
 # The relation seen from the other side: A is B's parent <=> B is A's child.
@@ -277,7 +278,8 @@ ROTATION_MODE_LABELS = {"hard": N_("bắt buộc"), "soft": N_("khuyến khích"
 ROTATION_TARGET_LABELS = {"female": N_("Cán bộ nữ"), "minority": N_("Cán bộ dân tộc thiểu số"), "young": N_("Cán bộ trẻ")}
 ROTATION_WEIGHT_LABELS = {
     "fit": (N_("Mức phù hợp"), N_("điểm cho mỗi điểm phù hợp (0–100) của người giữ mỗi vị trí")),
-    "development": (N_("Giá trị phát triển"), N_("điểm cho mỗi điểm phát triển của một lượt điều động (khác địa phương, khác đơn vị, khác cấp)")),
+    "development": (N_("Giá trị phát triển"),
+                    N_("điểm cho mỗi điểm phát triển của một lượt điều động (khác địa phương, khác đơn vị, khác cấp)")),
     "structure": (N_("Cơ cấu"), N_("điểm trừ cho mỗi người thiếu so với chỉ tiêu cơ cấu khuyến khích")),
     "moves": (N_("Số lượt điều động"), N_("điểm trừ cho mỗi lượt điều động: càng lớn càng ít xáo trộn")),
     "baseline": (N_("Bám phương án đã duyệt"), N_("điểm trừ cho mỗi cán bộ bố trí khác phương án đã duyệt")),

@@ -18,13 +18,10 @@ adopted plan, or a draft, with the plans it was compared with).
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
-from collections.abc import Callable
 
 from sqlmodel import Session
 
-from quyhoach.domain.text import fold
+from quyhoach.reports.built import Built, Progress, slug
 from quyhoach.reports.registry import ALL_FORMATS as FORMATS, REPORT_KINDS, ReportKind
 from quyhoach.services.planning.world import World
 
@@ -37,28 +34,8 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-Progress = Callable[[float, str], None]
-
-
 def _nothing(fraction: float, message: str) -> None:
     pass
-
-
-@dataclass
-class Built:
-    kind: str
-    title: str
-    stem: str                                      # file name without extension
-    files: dict[str, bytes] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)   # format -> why it was not made
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def filename(self, fmt: str) -> str:
-        return f"{self.stem}.{fmt}"
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text).lower()).strip("-") or "bao-cao"
 
 
 def build(session: Session, world: World, app, kind: str, params: dict, formats=FORMATS,

@@ -14,6 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from quyhoach.domain.structure import band_label
 from quyhoach.reports.model import Chart
 
 _lock = threading.Lock()   # pyplot's state is global: one chart at a time per process
@@ -49,8 +50,12 @@ def _save(fig, key: str, title: str, width_cm: float) -> Chart:
     svg = svg_buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     # scale to the column: the page and the PDF set the width, the aspect ratio stays
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
-                 svg, count=1)
+    svg = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
+        svg,
+        count=1,
+    )
     return Chart(key, title, svg, png_buffer.getvalue(), width_cm)
 
 
@@ -80,7 +85,7 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         y = list(range(len(bins)))
         ax.barh(y, [-m for m in men], color="#5b7fa8", label="Nam")
         ax.barh(y, women, color="#c9778f", label="Nữ")
-        ax.set_yticks(y, [f"{lo}–{hi - 1}" for lo, hi in bins])
+        ax.set_yticks(y, [band_label(lo, hi) for lo, hi in bins])
         top = max(men + women + [1])
         for i, (m, w) in enumerate(zip(men, women, strict=False)):
             if m:

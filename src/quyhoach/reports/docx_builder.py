@@ -179,9 +179,13 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
              f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
              f'<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
              f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
-    parts.append('<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>'
-                 + "".join(_cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips, strict=False))
-                 + "</w:tr>")
+    parts.append(
+        "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
+        + "".join(
+            _cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips, strict=False)
+        )
+        + "</w:tr>"
+    )
     for index, row in enumerate(rows):
         if groups and index in groups:
             parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'

@@ -380,11 +380,17 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
         ("5) Quê quán", c.hometown or ""),
         ("6) Dân tộc", d.ethnicity.name_vi),
         ("7) Tôn giáo", c.religion or "Không"),
-        ("8) Ngày vào Đảng", f"{format_date(c.party_entry_date)}" + (
-            f"    Ngày chính thức: {format_date(c.party_official_date)}" if c.party_official_date else "")),
+        (
+            "8) Ngày vào Đảng",
+            f"{format_date(c.party_entry_date)}"
+            + (f"    Ngày chính thức: {format_date(c.party_official_date)}" if c.party_official_date else ""),
+        ),
         ("9) Trình độ chuyên môn", c.education or ""),
         ("10) Lý luận chính trị", vocab.THEORY_LEVEL.label(c.theory_level) if c.theory_level != "none" else "Chưa qua đào tạo"),
-        ("11) Quản lý nhà nước", vocab.STATE_MGMT_LEVEL.label(c.state_mgmt_level) if c.state_mgmt_level != "none" else "Chưa qua đào tạo"),
+        (
+            "11) Quản lý nhà nước",
+            vocab.STATE_MGMT_LEVEL.label(c.state_mgmt_level) if c.state_mgmt_level != "none" else "Chưa qua đào tạo",
+        ),
         ("12) Ngoại ngữ", c.foreign_language or ""),
         ("13) Tin học", c.it_level or ""),
         ("14) Chức vụ hiện nay", f"{main.position} (từ ngày {format_date(main.start_date)})" if main else "Không"),
@@ -654,7 +660,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                            int(p["after"].get(attribute, 0))))
     shares = {a: t.share for a, t in ScenarioSettings.from_dict(
         adoption.settings if adoption else scenario.settings).targets.items() if t.mode != "off"}
-    bars = [charts.BeforeAfter(f"{row.label.split(' (')[0]} · {row.scope if row.scope != 'Tất cả vị trí trong phương án' else 'tất cả'}",
+    whole = "Tất cả vị trí trong phương án"
+    bars = [charts.BeforeAfter(f"{row.label.split(' (')[0]} · {row.scope if row.scope != whole else 'tất cả'}",
                                row.before_share, row.after_share,
                                f"{row.before}/{row.seats} → {row.after}/{row.seats}", shares.get(row.attribute))
             for row in levels if row.before or row.after or row.attribute in shares]

@@ -9,7 +9,9 @@ result:  {"files": {format: file name}, "errors": {format: reason}, "title": ...
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlmodel import Session
@@ -18,6 +20,14 @@ from quyhoach.services.platform import jobs
 
 _apps: dict[str, Flask] = {}
 _lock = threading.Lock()
+# How a worker that has no app for a database makes one (the application factory, given by
+# `quyhoach.jobs_registry.register_all`: the reports layer does not import the layer above it).
+_app_factory: Callable[[dict[str, Any]], Flask] | None = None
+
+
+def set_app_factory(factory: Callable[[dict[str, Any]], Flask]) -> None:
+    global _app_factory
+    _app_factory = factory
 
 
 def register_app(app: Flask) -> None:
@@ -31,9 +41,9 @@ def _app_for(url: str) -> Flask:
     with _lock:
         app = _apps.get(url)
     if app is None:
-        from quyhoach import create_app
-
-        app = create_app({"DATABASE_URL": url})
+        if _app_factory is None:
+            raise RuntimeError("reports.jobs: no app factory (quyhoach.jobs_registry.register_all sets it)")
+        app = _app_factory({"DATABASE_URL": url})
         register_app(app)
     return app
 

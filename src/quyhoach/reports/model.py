@@ -112,7 +112,7 @@ class GroupRow:
 class BandColumns:
     level: str
     level_name: str
-    labels: list[str]             # dưới 45, 45–50, từ 50 trở lên
+    labels: list[str]             # dưới 45, 45–49, từ 50 trở lên
     counts: list[int]
     total: int
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from sqlmodel import Session
 
-    from quyhoach.reports import Built, Progress
+    from quyhoach.reports.built import Built, Progress
     from quyhoach.services.planning.world import World
 
 ALL_FORMATS = ("docx", "pdf", "xlsx")
@@ -35,7 +35,8 @@ class ReportKind:
 
 
 def _term_planning(session, world, app, params, progress):
-    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug, xlsx_builder
+    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports.built import Built, slug
 
     report = gather.term_planning(session, world, unit_code=params.get("unit") or "",
                                   term_code=params.get("term") or "", progress=lambda f, m: progress(0.55 * f, m))
@@ -49,7 +50,8 @@ def _term_planning(session, world, app, params, progress):
 
 
 def _dossier(session, world, app, params, progress):
-    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug
+    from quyhoach.reports import docx_builder, gather, pdf_builder
+    from quyhoach.reports.built import Built, slug
 
     report = gather.dossier(session, world, params.get("cadre") or "")
     built = Built("dossier", report.heading.subject, f"ho-so-{slug(report.code)}")
@@ -57,7 +59,8 @@ def _dossier(session, world, app, params, progress):
 
 
 def _scenario_decision(session, world, app, params, progress):
-    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports.built import Built
 
     report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
                                       progress=lambda f, m: progress(0.55 * f, m))
@@ -72,7 +75,8 @@ def _scenario_decision(session, world, app, params, progress):
 
 
 def _evaluations(session, world, app, params, progress):
-    from quyhoach.reports import Built, docx_builder, gather, pdf_builder, slug, xlsx_builder
+    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports.built import Built, slug
     from quyhoach.services.evaluations import analytics
 
     unit = None

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale
-from flask_htmx import HTMX
+from flask_babel import get_locale
 
 from quyhoach.db.engine import make_engine
 from quyhoach.domain.dates import format_date
 
-htmx = HTMX()
-babel = Babel()
+from quyhoach.web.extensions import babel, htmx
 
 
 def _locale() -> str:
@@ -59,8 +57,5 @@ def init_app(app: Flask) -> None:
             response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
         return response
 
-    from quyhoach import cli
-
-    cli.init_app(app)
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["get_locale"] = get_locale

@@ -4,8 +4,8 @@ Every request passes `_guard`: a signed-in user whose role has the permission th
 needs (`permission_for`), or a redirect to the sign-in page (401 for htmx and API calls),
 or 403. Permissions are declared, not inferred: each blueprint states its default for reads
 and writes (`guarded`), a route overrides it (`requires`, `public`), and an endpoint that
-declares nothing is refused. A test walks every route × role against a hand-written table. Jurisdiction (a user sees their unit's subtree) is
-applied by the handlers through `scope_unit_ids()` / `require_in_scope()`.
+declares nothing is refused. A test walks every route × role against a hand-written table.
+Jurisdiction (a user sees their unit's subtree) is applied by the handlers through `scope_unit_ids()` / `require_in_scope()`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quyhoach.web import htmx
+from quyhoach.web.extensions import htmx
 
 
 def is_partial() -> bool:

@@ -197,7 +197,9 @@ def add_form(pool_id: int):
     if not is_partial():
         return redirect(url_for(".pool", pool_id=pool_id, ma=code) + "#add-form")
     page = _pool_page(pool_id)
-    return render_template("planning/_add_form.html", pool_page=page, form=_add_form(page, code, request.args.get("nguon", "internal")))
+    return render_template(
+        "planning/_add_form.html", pool_page=page, form=_add_form(page, code, request.args.get("nguon", "internal"))
+    )
 
 
 @bp.get("/<int:pool_id>/tim-can-bo")
@@ -212,7 +214,8 @@ def candidates(pool_id: int):
         found = queries.search_cadres(session(), queries.CadreSearch(text=text), CANDIDATE_LIMIT)
         for row in found.page.items:
             cadre = world.cadres.get(row.cadre.id)
-            checks = eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles) if cadre else []
+            checks = (eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles)
+                      if cadre else [])
             rows.append({"row": row, "member": row.cadre.id in page.record.entry_ids,
                          "blocking": [f for f in checks if f.blocking]})
     return render_template("planning/_candidates.html", pool_page=page, rows=rows, text=text)

@@ -26,7 +26,7 @@ from quyhoach.services.platform import jobs
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
-from quyhoach.web import htmx
+from quyhoach.web.extensions import htmx
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.forms import reports as forms
@@ -153,8 +153,8 @@ def index():
     except gather.ReportError:
         pass
     own = _own_unit()
-    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(), whole_province=own is None,
-                           own_unit=own.code if own else "", terms=terms, default_term=default_term,
+    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(),
+                           whole_province=own is None, own_unit=own.code if own else "", terms=terms, default_term=default_term,
                            scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
 

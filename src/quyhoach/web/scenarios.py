@@ -18,7 +18,7 @@ from quyhoach.reports.drawings import number_text, percent_text
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import problem, views
-from quyhoach.web import htmx
+from quyhoach.web.extensions import htmx
 from quyhoach.web.auth import guarded, requires, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.forms import scenarios as forms

@@ -30,7 +30,9 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         for unit, level, parent_code in session.exec(query):
             yield {**unit.model_dump(), "level": level, "parent_code": parent_code}
     elif kind == "titles":
-        for title, unit_code in session.exec(select(Title, Unit.code).join(Unit).order_by(Unit.code, Title.rank.desc(), Title.code)):
+        for title, unit_code in session.exec(
+            select(Title, Unit.code).join(Unit).order_by(Unit.code, Title.rank.desc(), Title.code)
+        ):
             yield {**title.model_dump(), "unit_code": unit_code}
     elif kind == "cadres":
         hometown = aliased(Unit)

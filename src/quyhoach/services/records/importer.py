@@ -331,7 +331,9 @@ class CadreLoader(Loader):
             v = row.values
             ethnicity = ethnicities.get(_plain(v["ethnicity"] or ""))
             if ethnicity is None and v["ethnicity"] is not None:
-                self.problem(row, "ethnicity", f"«{v['ethnicity']}» không thuộc 54 dân tộc (ghi tên, ví dụ «Thái», hoặc mã 01–54)")
+                self.problem(
+                    row, "ethnicity", f"«{v['ethnicity']}» không thuộc 54 dân tộc (ghi tên, ví dụ «Thái», hoặc mã 01–54)"
+                )
             birth = v["birth_date"]
             if birth and not (add_months(today, -12 * 90) <= birth <= add_months(today, -12 * 16)):
                 self.problem(row, "birth_date", "ngày sinh không hợp lý (tuổi phải từ 16 đến 90)")
@@ -353,10 +355,12 @@ class CadreLoader(Loader):
                     title_id, title_unit, title_name = titles[v["title_code"]]
                     position = position or title_name
                     if unit_id is not None and title_unit != unit_id:
-                        self.problem(row, "title_code", f"chức danh «{v['title_code']}» không thuộc đơn vị «{v.get('unit_code')}»")
+                        self.problem(row, "title_code",
+                                     f"chức danh «{v['title_code']}» không thuộc đơn vị «{v.get('unit_code')}»")
                     if not v.get("unit_code"):
                         unit_id = title_unit
-            if (v.get("position") or v.get("title_code") or v.get("position_since")) and not (v.get("unit_code") or v.get("title_code")):
+            has_post = v.get("position") or v.get("title_code") or v.get("position_since")
+            if has_post and not (v.get("unit_code") or v.get("title_code")):
                 self.problem(row, "unit_code", "có chức vụ nhưng chưa ghi mã đơn vị công tác")
             if v.get("unit_code") and not position:
                 self.problem(row, "position", "có đơn vị công tác nhưng chưa ghi chức vụ")
@@ -529,7 +533,8 @@ class VoteLoader(CadreRowsLoader):
             elif v["present"] > v["convened"]:
                 self.problem(row, "present", f"số có mặt ({v['present']}) lớn hơn số được triệu tập ({v['convened']})")
             if not row.invalid and v["high"] + v["normal"] + v["low"] > v["present"]:
-                self.problem(row, "low", f"tổng số phiếu ({v['high'] + v['normal'] + v['low']}) lớn hơn số có mặt ({v['present']})")
+                total = v["high"] + v["normal"] + v["low"]
+                self.problem(row, "low", f"tổng số phiếu ({total}) lớn hơn số có mặt ({v['present']})")
             records.append({"cadre_id": self.resolve(row, "cadre_code", cadres, "cán bộ"),
                             **{k: v[k] for k in ("vote_date", "body", "convened", "present", "high", "normal", "low")}})
         return records
@@ -548,7 +553,8 @@ class DisciplineLoader(CadreRowsLoader):
             if v.get("effective_to") and v.get("decision_date") and v["effective_to"] < v["decision_date"]:
                 self.problem(row, "effective_to", "ngày hết hiệu lực trước ngày quyết định")
             records.append({"cadre_id": self.resolve(row, "cadre_code", cadres, "cán bộ"),
-                            **{k: v.get(k) for k in ("level", "decision_date", "effective_to", "decision_no", "authority", "reason")}})
+                            **{k: v.get(k) for k in ("level", "decision_date", "effective_to", "decision_no", "authority",
+                                                     "reason")}})
         return records
 
 
@@ -594,11 +600,13 @@ class PoolLoader(Loader):
     model = PoolEntry
 
     def check(self, rows):
+        title_codes = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
         titles = {code: (id_, kind) for code, id_, kind in self.session.exec(
-            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(sorted({r.values["title_code"] for r in rows if r.values.get("title_code")}))))}
+            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(title_codes)))}
         terms = self.session.exec(select(Term)).all()
         cadres = self.codes(Cadre, (r.values["cadre_code"] for r in rows))
-        names = dict(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(sorted(cadres.values())))).all()) if cadres else {}
+        names = (dict(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(sorted(cadres.values())))).all())
+                 if cadres else {})
         records = []
         for row in rows:
             v = row.values

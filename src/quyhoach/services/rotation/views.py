@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 import solver
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
+from quyhoach.domain.structure import band_label
 
 FIGURES_VERSION = 3
 ATTRIBUTES = ("female", "minority", "young")
@@ -42,14 +43,6 @@ def rule_params(session: Session, code: str) -> dict[str, Any]:
     params = session.exec(select(RuleSet.params).where(RuleSet.code == code)).first() if code else None
     params = params or {}
     return {"age_bands": params.get("age_bands") or DEFAULT_BANDS, "young_age": params.get("young_age") or DEFAULT_YOUNG}
-
-
-def _band_label(lo: int, hi: int) -> str:
-    if lo <= 0:
-        return f"<{hi}"
-    if hi >= 200:
-        return f"≥{lo}"
-    return f"{lo}–{hi - 1}"
 
 
 def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +108,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
             "units": {u: units[u].get("name") or u for u in units},
         },
         "units": unit_rows,
-        "bands": {level: [_band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
+        "bands": {level: [band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
                   for level in levels},
         "young_age": {level: int(young.get(level, 40)) for level in levels},
     }
