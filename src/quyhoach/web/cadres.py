@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext
 
 from quyhoach.services.records import queries
+from quyhoach.services.rotation import views as rotation_views
 from quyhoach.web.partials import is_partial
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
@@ -52,7 +53,7 @@ def search():
 def rotated():
     """Cán bộ đang luân chuyển (and on secondment): who is away, where, since when and until
     when it is planned to end (R8: a rotation lasts at least 36 months)."""
-    rows = queries.rotated_cadres(session(), scope=scope_unit_ids())
+    rows = rotation_views.rotated_cadres(session(), scope=scope_unit_ids())
     return render_template("cadres/rotated.html", rows=rows, today=dt.date.today())
 
 

@@ -221,6 +221,10 @@ POSTINGS = Sheet("postings", N_("Quá trình công tác"), N_("quá trình công
     Column("start_date", "Từ ngày", "date", required=True, example="01/10/2021"),
     Column("end_date", "Đến ngày", "date", example=""),
     Column("is_concurrent", "Kiêm nhiệm", "bool", example="Không"),
+    Column("kind", "Hình thức", "move_kind", example="Luân chuyển",
+           help="bổ nhiệm, luân chuyển, điều động, biệt phái; để trống nếu không ghi"),
+    Column("planned_end", "Dự kiến đến ngày", "date", example="30/09/2029",
+           help="thời hạn dự kiến của luân chuyển, biệt phái"),
 ), key=("cadre_code", "unit_code", "position", "start_date"))
 
 EVALUATIONS = Sheet("evaluations", N_("Kết quả đánh giá, xếp loại"), N_("kết quả đánh giá"), (

@@ -23,7 +23,7 @@ import solver
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
 from quyhoach.domain.structure import band_label
 
-FIGURES_VERSION = 3
+FIGURES_VERSION = 4
 ATTRIBUTES = ("female", "minority", "young")
 DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
 DEFAULT_BANDS = {"central": [[0, 50], [50, 55], [55, 200]], "province": [[0, 45], [45, 50], [50, 200]],
