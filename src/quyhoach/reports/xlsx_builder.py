@@ -203,7 +203,8 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
            ["STT", "Mã cán bộ", "Họ và tên", "Tuổi", "Giới tính", "Dân tộc thiểu số", "Từ vị trí", "Từ đơn vị",
             "Đến vị trí", "Đến đơn vị", "Loại", "Mức phù hợp", "Giá trị phát triển", "Lý do"],
            ([m.number, m.cadre_code, m.cadre_name, m.age, m.sex, "Có" if m.minority else "", m.from_post, m.from_unit,
-             m.to_post, m.to_unit, f"{m.act}: {m.kind}" if m.act else m.kind, m.fit, m.development, "; ".join(m.reasons)] for m in report.moves),
+             m.to_post, m.to_unit, f"{m.act}: {m.kind}" if m.act else m.kind, m.fit, m.development,
+             "; ".join(m.reasons)] for m in report.moves),
            [6, 11, 24, 6, 9, 9, 32, 26, 32, 26, 20, 10, 10, 80])
     _sheet(workbook, "Chuỗi điều động", ["Số", "Loại", "Số lượt điều động", "Diễn giải", "Vị trí để trống ở cuối chuỗi"],
            ([c.number, c.kind_label, c.moves, c.text, c.opens] for c in report.chains), [6, 8, 10, 120, 30])
