@@ -239,6 +239,7 @@ def _posts(b: _Build) -> None:
                 collective=title.unit_code if eligibility.in_unit_leadership(title) else post_id,
                 non_local=title.non_local and settings.non_local == HARD,
                 locality=title.locality_code or None,
+                # TODO(issue 10, standards): requires=quyhoach.domain.standards.requirement_codes(title)
             ))
 
 
@@ -282,6 +283,7 @@ def _cadres(b: _Build) -> None:
             sex=cadre.sex, minority=cadre.minority, age=age_on(cadre.birth_date, on),
             months_service_left=months_left, ratings=ratings, outstanding=outstanding,
             home_localities=sorted({b.locality_code[i] for i in cadre.hometown_locality_ids if i in b.locality_code}),
+            # TODO(issue 10, standards): qualifications=quyhoach.domain.standards.qualification_codes(cadre)
             discipline=discipline, months_in_post=months_between(since, on) if since else 120,
             head_unit=head_unit, head_terms=head_terms, in_pool=cadre_id in b.in_any_pool,
             current_fit=b.fits[cadre_id] if held else 0,
