@@ -141,3 +141,20 @@ def test_the_unit_page_shows_the_titles_standards(client, session):
     assert "Quản lý nhà nước: Chuyên viên chính trở lên" in html
     assert "Chuyên môn: Đại học trở lên" in html
     assert "Chưa ghi" in html
+
+
+def test_the_retirement_set_is_seeded_confirmed_and_has_no_app_made_versions(session):
+    import pytest
+
+    from quyhoach.services.planning import rulesets as rule_service
+    from quyhoach.services.records import reference
+
+    reference.ensure(session)
+    shipped = [r for r in rule_service.all_rule_sets(session) if r.domain == "retirement"]
+    assert [r.code for r in shipped] == ["ND135-2020"] and shipped[0].unconfirmed == ()
+    # the roadmap is the law's: not editable in the app, and no copy the date rules would ignore
+    with pytest.raises(rule_service.ParameterError, match="không sửa trong ứng dụng"):
+        rule_service.update_parameter(session, "ND135-2020", "roadmap", {})
+    with pytest.raises(rule_service.ParameterError, match="lộ trình tuổi nghỉ hưu"):
+        rule_service.create_version(session, "ND135-2020", code="X", name="x", legal_basis="x",
+                                    valid_from=dt.date(2030, 1, 1))

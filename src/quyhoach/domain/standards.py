@@ -86,7 +86,7 @@ def requirement_codes(title: TitleFact) -> list[str]:
 def qualification_codes(cadre: CadreFacts) -> list[str]:
     """The solver's `Cadre.qualifications`: every level the cadre holds or exceeds, per kind
     (advanced theory holds basic and intermediate too)."""
-    codes = []
+    codes: list[str] = []
     for kind, _, cadre_field, order in _KINDS:
         have = order.get(getattr(cadre, cadre_field) or "", 0)
         codes.extend(f"{kind}:{level}" for level, rank in sorted(order.items(), key=lambda x: x[1])
@@ -101,7 +101,7 @@ def _held(cadre: CadreFacts, attr: str, order: dict[str, int]) -> str | None:
 
 def shortfalls(cadre: CadreFacts, title: TitleFact) -> list[tuple[str, str, str | None]]:
     """(kind, required level, the cadre's level or None) for each standard not met."""
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for kind, level, order, attr in _required(title):
         have = _held(cadre, attr, order)
         if order.get(have or "", 0) < order[level]:

@@ -225,8 +225,10 @@ RULE_PARAM = labels("rule_param", {
     "fail_years_for_dismissal": N_("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
     "min_months_worked": N_("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
     "uses_score": N_("Xếp loại theo thang điểm 100"),
-    "title_standards_planning_severity": N_("Khi quy hoạch, cán bộ chưa đạt tiêu chuẩn trình độ của chức danh: cảnh báo hay không đạt (P15)"),
-    "roadmap": N_("Lộ trình tuổi nghỉ hưu theo giới tính: tuổi trước lộ trình, năm bắt đầu, mức tăng mỗi năm, mức tối đa (tháng)"),
+    "title_standards_planning_severity": N_(
+        "Khi quy hoạch, cán bộ chưa đạt tiêu chuẩn trình độ của chức danh: cảnh báo hay không đạt (P15)"),
+    "roadmap": N_(
+        "Lộ trình tuổi nghỉ hưu theo giới tính: tuổi trước lộ trình, năm bắt đầu, mức tăng mỗi năm, mức tối đa (tháng)"),
 })
 BALLOT_STEP = labels("ballot_step", {
     "leadership_proposal": N_("Tập thể lãnh đạo đề xuất"),
