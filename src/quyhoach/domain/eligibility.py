@@ -25,6 +25,7 @@ from .numbers import format_percent
 from .registry import rule
 from .retirement import remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import RATING_DEFAULTS, RuleSetData
+from .standards import conclusion_words, conclusions_in_force, title_standards
 from .vocab import DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
 
 # Rule names, in a few Vietnamese words (the UI label of each rule).
@@ -405,15 +406,22 @@ def _active_disciplines(ctx: _Context, cadre: CadreFacts, on: dt.date) -> list[t
 def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
                        active: list[tuple[DisciplineFact, dt.date]]) -> Finding:
     # P9: automatic exit: disciplined at `discipline_exit_min` or above within the cooldown
-    # window of that discipline. (Over the planning age is reported by P6/P7.)
+    # window of that discipline, or concluded by a competent body not to meet the political
+    # standard (standards.conclusions_in_force: a conclusion has no end, so no "from" date).
+    # (Over the planning age is reported by P6/P7.)
     hits = [(d, end) for d, end in active if DISCIPLINE_ORDER.get(d.level, 0) >= ctx.exit_min_order]
+    unfit = [conclusion_words(c) for c in conclusions_in_force(cadre, on)]
     threshold = DISCIPLINE_LEVEL.label(ctx.rules.params["discipline_exit_min"]).lower()
-    compared = {"value": len(hits), "threshold": 0, "unit": "kỷ luật còn trong thời hạn"}
-    if not hits:
+    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": "căn cứ đương nhiên ra khỏi quy hoạch"}
+    if not hits and not unfit:
         return _make(ctx, "P9", True, ERROR,
-                     f"không có kỷ luật từ {threshold} trở lên còn trong thời hạn", cadre.code, compared)
+                     f"không có kỷ luật từ {threshold} trở lên còn trong thời hạn, không có kết luận "
+                     "không đạt tiêu chuẩn chính trị", cadre.code, compared)
+    evidence = tuple(unfit) + tuple(f"{_discipline_words(d)} (thời hạn đến {format_date(e)})" for d, e in hits)
+    if unfit:
+        return _make(ctx, "P9", False, ERROR, f"{unfit[-1]}: đương nhiên ra khỏi quy hoạch",
+                     cadre.code, compared, evidence)
     end = max(e for _, e in hits)
-    evidence = tuple(f"{_discipline_words(d)} (thời hạn đến {format_date(e)})" for d, e in hits)
     return _make(ctx, "P9", False, ERROR,
                  f"bị {_discipline_words(hits[0][0])}: đương nhiên ra khỏi quy hoạch; {_from_words(end)}",
                  cadre.code, compared, evidence, end)
@@ -600,6 +608,9 @@ def check(cadre: CadreFacts, title: TitleFact, term: TermFact, rules: RuleSetDat
     r4 = _r4_non_local(ctx, cadre, title)
     if r4 is not None:
         findings.append(r4)
+    p15 = title_standards(cadre, title, rules)
+    if p15 is not None:
+        findings.append(p15)
     return findings
 
 

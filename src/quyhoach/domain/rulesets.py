@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 PLANNING = "planning"
 RATING = "rating"
+RETIREMENT = "retirement"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ PLANNING_DEFAULTS: dict[str, Any] = {
         "district": [[0, 40], [40, 45], [45, 200]],
         "commune": [[0, 40], [40, 45], [45, 200]],
     },
-    "young_age": {"central": 45, "province": 40, "district": 35, "commune": 35},  # S2 [?]
+    # S2: under 45 central; under 40 province and district [C2]; under 35 commune [?] (RULES.md §9)
+    "young_age": {"central": 45, "province": 40, "district": 40, "commune": 35},
     "young_min_share": 0.15,            # S2
     "women_min_share": 0.25,            # S3
     "minority_min_share": 0.0,          # S4: default; per locality in minority_min_share_by_unit
@@ -107,6 +109,9 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     },
     "rotation_development": {"other_locality": 30, "other_unit": 10, "other_level": 10},
     "appointment_term_years": 5,        # an appointment lasts 5 years (then reappointment or vacancy)
+    # P15 (title standards, QĐ 365): in planning a shortfall is a warning (the planned cadre is
+    # trained to the standard during the term); for an appointment it blocks [?]
+    "title_standards_planning_severity": "warning",
     # Regulations a rule rests on besides the rule set's own basis (shown with it in findings)
     "rule_basis": {
         "P6": "Nghị định 135/2020/NĐ-CP (tuổi nghỉ hưu)",
@@ -120,7 +125,11 @@ PLANNING_DEFAULTS: dict[str, Any] = {
 PLANNING_UNCONFIRMED = (
     "rating_window_years", "rating_min", "relation_kinds", "age_band_years", "age_bands",
     "young_age", "minority_min_share", "ballot_first_round_min_share",
+    "title_standards_planning_severity",
 )
+# The framework of title standards each planning set was judged by (P15).
+_P15_BASIS_QD50 = "Quy định 214-QĐ/TW ngày 02/01/2020 (khung tiêu chuẩn chức danh)"
+_P15_BASIS_QD377 = "Quy định 365-QĐ/TW năm 2025 (khung tiêu chuẩn chức danh, thay Quy định 214-QĐ/TW)"
 
 RATING_DEFAULTS: dict[str, Any] = {
     "score_excellent_min": 90,          # E2
@@ -135,8 +144,27 @@ RATING_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The retirement roadmap (RULES.md §3; Bộ luật Lao động 2019 art. 169, Nghị định 135/2020):
+# per sex, the age before the roadmap, its first year, the step added each year from then
+# on and the cap, in months. The age that applies is the one of the year in which it is
+# reached. Its own domain, not planning parameters: the roadmap is labour law, read by every
+# date rule (planning, forecast, rotation) and by pages with no planning set at hand, and a
+# person's retirement date must not depend on which planning set is in force on the day of
+# the check (the planning sets switch on 08/10/2025; the roadmap does not).
+RETIREMENT_DEFAULTS: dict[str, Any] = {
+    "roadmap": {
+        "M": {"base_months": 60 * 12, "first_year": 2021, "step_months": 3, "cap_months": 62 * 12},
+        "F": {"base_months": 55 * 12, "first_year": 2021, "step_months": 4, "cap_months": 60 * 12},
+    },
+}
+
+
 def _planning(**overrides: Any) -> dict[str, Any]:
     return {**PLANNING_DEFAULTS, **overrides}
+
+
+def _with_basis(params: dict[str, Any], **extra: str) -> dict[str, Any]:
+    return {**params, "rule_basis": {**params["rule_basis"], **extra}}
 
 
 BUILTIN: tuple[RuleSetData, ...] = (
@@ -145,14 +173,14 @@ BUILTIN: tuple[RuleSetData, ...] = (
         name="Quy hoạch cán bộ theo Quy định 50-QĐ/TW",
         legal_basis="Quy định 50-QĐ/TW ngày 27/12/2021; Hướng dẫn 16-HD/BTCTW năm 2022",
         valid_from=dt.date(2021, 12, 27), valid_to=dt.date(2025, 10, 7),
-        params=_planning(), unconfirmed=PLANNING_UNCONFIRMED,
+        params=_with_basis(_planning(), P15=_P15_BASIS_QD50), unconfirmed=PLANNING_UNCONFIRMED,
     ),
     RuleSetData(
         code="QD377-2025", domain=PLANNING,
         name="Quy hoạch cán bộ theo Quy định 377-QĐ/TW",
         legal_basis="Quy định 377-QĐ/TW ngày 08/10/2025",
         valid_from=dt.date(2025, 10, 8), valid_to=None,
-        params=_planning(), unconfirmed=PLANNING_UNCONFIRMED,
+        params=_with_basis(_planning(), P15=_P15_BASIS_QD377), unconfirmed=PLANNING_UNCONFIRMED,
     ),
     RuleSetData(
         code="QD124-2023", domain=RATING,
@@ -168,4 +196,19 @@ BUILTIN: tuple[RuleSetData, ...] = (
         valid_from=dt.date(2025, 8, 30), valid_to=None,
         params=dict(RATING_DEFAULTS),
     ),
+    RuleSetData(
+        code="ND135-2020", domain=RETIREMENT,
+        name="Tuổi nghỉ hưu theo lộ trình của Nghị định 135/2020/NĐ-CP",
+        legal_basis="Bộ luật Lao động 2019 (Điều 169); Nghị định 135/2020/NĐ-CP ngày 18/11/2020",
+        valid_from=dt.date(2021, 1, 1), valid_to=None,
+        params=dict(RETIREMENT_DEFAULTS),
+    ),
 )
+
+
+def builtin(domain: str) -> RuleSetData:
+    """The shipped set of a domain with a single set (the retirement roadmap)."""
+    found = [r for r in BUILTIN if r.domain == domain]
+    if len(found) != 1:
+        raise LookupError(f"{domain}: {len(found)} shipped sets")
+    return found[0]

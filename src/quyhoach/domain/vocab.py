@@ -90,6 +90,18 @@ STATE_MGMT_LEVEL = Vocabulary("state_mgmt_level", (
     Choice("senior", N_("Chuyên viên cao cấp"), ("CVCC",)),
 ))
 
+STATE_MGMT_ORDER = {"none": 0, "specialist": 1, "principal": 2, "senior": 3}
+
+# Professional degree (trình độ chuyên môn), as a title's standard requires it (P15).
+DEGREE = Vocabulary("degree", (
+    Choice("vocational", N_("Trung cấp"), ("trung cap",)),
+    Choice("college", N_("Cao đẳng"),),
+    Choice("university", N_("Đại học"), ("cử nhân", "kỹ sư", "đại học trở lên")),
+    Choice("master", N_("Thạc sĩ"), ("thạc sỹ", "thạc sĩ trở lên")),
+    Choice("doctorate", N_("Tiến sĩ"), ("tiến sỹ",)),
+))
+DEGREE_ORDER = {"vocational": 1, "college": 2, "university": 3, "master": 4, "doctorate": 5}
+
 DISCIPLINE_LEVEL = Vocabulary("discipline_level", (
     Choice("reprimand", N_("Khiển trách"),),
     Choice("warning", N_("Cảnh cáo"),),
@@ -214,6 +226,10 @@ RULE_PARAM = labels("rule_param", {
     "fail_years_for_dismissal": N_("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
     "min_months_worked": N_("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
     "uses_score": N_("Xếp loại theo thang điểm 100"),
+    "title_standards_planning_severity": N_(
+        "Khi quy hoạch, cán bộ chưa đạt tiêu chuẩn trình độ của chức danh: cảnh báo hay không đạt (P15)"),
+    "roadmap": N_(
+        "Lộ trình tuổi nghỉ hưu theo giới tính: tuổi trước lộ trình, năm bắt đầu, mức tăng mỗi năm, mức tối đa (tháng)"),
 })
 BALLOT_STEP = labels("ballot_step", {
     "leadership_proposal": N_("Tập thể lãnh đạo đề xuất"),
@@ -243,12 +259,13 @@ VACANCY_REASON = labels("vacancy_reason", {
     "term_limit": N_("Hết hai nhiệm kỳ liên tiếp"),
     "appointment_end": N_("Hết thời hạn bổ nhiệm"),
 })
-RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "rating": N_("Đánh giá, xếp loại")})
+RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "rating": N_("Đánh giá, xếp loại"),
+                                     "retirement": N_("Tuổi nghỉ hưu")})
 TERM_NAME = labels("term_name", {"party": N_("Nhiệm kỳ Đảng"), "government": N_("Nhiệm kỳ chính quyền")})
 LEVEL = labels("level", {"central": N_("Trung ương"), "province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã")})
 
 VOCABULARIES = {v.name: v for v in (
-    SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
+    SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DEGREE, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
     RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
     RULE_DOMAIN, TERM_NAME,
