@@ -18,7 +18,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from quyhoach import reports
+from quyhoach import jobs_registry, reports
 from quyhoach.db.models import Scenario, SolveRun
 from quyhoach.reports import charts, docx_builder, gather, pdf_builder, xlsx_builder
 from quyhoach.services.platform import jobs
@@ -39,6 +39,7 @@ def _flat(text: str) -> str:
 
 @pytest.fixture
 def runner(engine, database_url):
+    jobs_registry.register_all()   # as create_app does: these tests run jobs without the app
     jobs._engines.put(database_url, engine)
     runner = jobs.ThreadRunner(database_url)
     yield runner

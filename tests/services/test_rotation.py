@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 import solver
+from quyhoach import jobs_registry
 from quyhoach.db.models import PoolEvent, Posting, Scenario, SolveRun
 from quyhoach.services.records import demo
 from quyhoach.services.platform import jobs
@@ -21,6 +22,7 @@ DATE = dt.date(2026, 12, 1)
 
 @pytest.fixture
 def small(engine):
+    jobs_registry.register_all()   # as create_app does: these tests run jobs without the app
     with Session(engine) as session:
         assert demo.load(session, demo.SMALL).ok
         session.commit()

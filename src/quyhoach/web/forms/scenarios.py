@@ -139,6 +139,12 @@ def assignments(form, prefix: str, what: str) -> list[dict]:
     return items
 
 
+def _bounds(name: str) -> tuple[int, int]:
+    """A setting's range as the settings model declares it: the form refuses what the model would."""
+    lo, hi = rotation_settings.field_range(name)
+    return int(lo), int(hi)
+
+
 def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
     """The scenario form read into settings; every refusal names its field."""
     settings = ScenarioSettings.from_dict(base.to_dict())
@@ -150,13 +156,14 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             field = gettext("Lấp vị trí khuyết") if attr == "fill_vacancies" else gettext("Không là người địa phương")
             raise ScenarioError(gettext("«%(field)s» phải là bắt buộc hoặc khuyến khích", field=field))
         setattr(settings, attr, value)
-    settings.retiring_within_months = int_field(form, FIELDS.retiring_within, gettext("Số tháng trước khi nghỉ hưu"), 0, 120)
+    settings.retiring_within_months = int_field(form, FIELDS.retiring_within, gettext("Số tháng trước khi nghỉ hưu"),
+                                                *_bounds("retiring_within_months"))
     settings.term_limit_opens_post = bool(form.get(FIELDS.term_limit))
     settings.resolve_family_conflicts = bool(form.get(FIELDS.family_conflicts))
     settings.pools_in_play = bool(form.get(FIELDS.pools))
     settings.rotate_equivalent = bool(form.get(FIELDS.equivalent))
-    settings.non_local_penalty = int_field(form, FIELDS.non_local_penalty, gettext("Điểm trừ người địa phương"), 0, 100,
-                                      default=settings.non_local_penalty)
+    settings.non_local_penalty = int_field(form, FIELDS.non_local_penalty, gettext("Điểm trừ người địa phương"),
+                                           *_bounds("non_local_penalty"), default=settings.non_local_penalty)
     for attribute in rotation_settings.TARGET_ATTRIBUTES:
         label = str(TARGET_LABELS[attribute])
         mode = form.get(FIELDS.target_mode(attribute), settings.targets[attribute].mode)
@@ -164,11 +171,13 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             raise ScenarioError(gettext("Chỉ tiêu «%(field)s»: chế độ không hợp lệ", field=label))
         share = share_field(form, FIELDS.target_share(attribute), gettext("Chỉ tiêu %(field)s", field=label.lower()))
         settings.targets[attribute] = TargetSetting(mode, share)
-    settings.target_min_seats = int_field(form, FIELDS.target_min_seats, gettext("Số vị trí tối thiểu để xét chỉ tiêu đơn vị"), 1, 50,
-                                     default=settings.target_min_seats)
-    settings.max_leaving_per_unit = int_field(form, FIELDS.max_leaving, gettext("Số người đi tối đa mỗi đơn vị"), 0, 100, optional=True)
-    settings.max_arriving_per_unit = int_field(form, FIELDS.max_arriving, gettext("Số người đến tối đa mỗi đơn vị"), 0, 100, optional=True)
-    settings.weights = {name: int_field(form, FIELDS.weight(name), str(WEIGHT_LABELS[name][0]), 0, 10_000)
+    settings.target_min_seats = int_field(form, FIELDS.target_min_seats, gettext("Số vị trí tối thiểu để xét chỉ tiêu đơn vị"),
+                                          *_bounds("target_min_seats"), default=settings.target_min_seats)
+    settings.max_leaving_per_unit = int_field(form, FIELDS.max_leaving, gettext("Số người đi tối đa mỗi đơn vị"),
+                                              0, rotation_settings.PER_UNIT_MAX, optional=True)
+    settings.max_arriving_per_unit = int_field(form, FIELDS.max_arriving, gettext("Số người đến tối đa mỗi đơn vị"),
+                                               0, rotation_settings.PER_UNIT_MAX, optional=True)
+    settings.weights = {name: int_field(form, FIELDS.weight(name), str(WEIGHT_LABELS[name][0]), 0, rotation_settings.WEIGHT_MAX)
                         for name in WEIGHT_LABELS}
     settings.pinned = assignments(form, FIELDS.pinned, gettext("Bố trí cố định"))
     settings.forbidden = assignments(form, FIELDS.forbidden, gettext("Loại trừ"))
@@ -181,7 +190,8 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             raise ValueError(text)
     except ValueError:
         raise ScenarioError(gettext("«Thời gian giải tối đa» phải là số giây")) from None
-    if not 1 <= settings.time_limit <= 600:
+    lo, hi = rotation_settings.field_range("time_limit")
+    if not lo <= settings.time_limit <= hi:
         raise ScenarioError(gettext("«Thời gian giải tối đa» phải từ 1 đến 600 giây"))
     return settings
 
@@ -205,7 +215,7 @@ def sweep_values(key: str, text: str) -> list[float]:
             if not 0 <= number <= 100:
                 raise ScenarioError(gettext("«Các giá trị» là tỷ lệ phần trăm, từ 0 đến 100"))
             number = round(number / 100, 4)
-        elif number != int(number) or not 0 <= number <= 10_000:
+        elif number != int(number) or not 0 <= number <= rotation_settings.WEIGHT_MAX:
             raise ScenarioError(gettext("«Các giá trị» của trọng số phải là số nguyên từ 0 đến 10.000"))
         values.append(number)
     return sorted(set(values))
