@@ -20,6 +20,7 @@ from quyhoach.services.records import demo
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import views
+from quyhoach.web.forms.scenarios import FIELDS
 
 DATE = dt.date(2026, 12, 1)
 HX = {"HX-Request": "true"}
@@ -43,31 +44,31 @@ def thread_runner(app, engine, database_url):
     runner.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, **change) -> dict:
-    """The scenario form as the page posts it, from settings; `change` overrides fields."""
+def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, change: dict | None = None) -> dict:
+    """The scenario form as the page posts it, from settings; `change` overrides fields (by slug)."""
     form = {
-        "ten": name, "ngay": date.strftime("%d/%m/%Y"), "mo_ta": "", "don_vi": settings.unit_codes,
-        "lap_khuyet": settings.fill_vacancies, "nghi_huu": str(settings.retiring_within_months),
-        "ngoai_dia_phuong": settings.non_local, "tru_diem_dia_phuong": str(settings.non_local_penalty),
-        "ct_so_ghe": str(settings.target_min_seats), "toi_da_di": "", "toi_da_den": "",
-        "bo_quy_dinh": settings.rule_set, "thoi_gian": str(settings.time_limit),
-        "co_dinh-n": "0", "loai_tru-n": "0",
+        FIELDS.name: name, FIELDS.date: date.strftime("%d/%m/%Y"), FIELDS.description: "", FIELDS.units: settings.unit_codes,
+        FIELDS.fill_vacancies: settings.fill_vacancies, FIELDS.retiring_within: str(settings.retiring_within_months),
+        FIELDS.non_local: settings.non_local, FIELDS.non_local_penalty: str(settings.non_local_penalty),
+        FIELDS.target_min_seats: str(settings.target_min_seats), FIELDS.max_leaving: "", FIELDS.max_arriving: "",
+        FIELDS.rule_set: settings.rule_set, FIELDS.time_limit: str(settings.time_limit),
+        FIELDS.assignment_count(FIELDS.pinned): "0", FIELDS.assignment_count(FIELDS.forbidden): "0",
     }
-    for flag, on in (("het_nhiem_ky", settings.term_limit_opens_post), ("quy_hoach", settings.pools_in_play),
-                     ("tuong_duong", settings.rotate_equivalent), ("xung_dot", settings.resolve_family_conflicts)):
+    for flag, on in ((FIELDS.term_limit, settings.term_limit_opens_post), (FIELDS.pools, settings.pools_in_play),
+                     (FIELDS.equivalent, settings.rotate_equivalent), (FIELDS.family_conflicts, settings.resolve_family_conflicts)):
         if on:
             form[flag] = "1"
     for attribute, target in settings.targets.items():
-        form[f"ct_{attribute}_che_do"] = target.mode
-        form[f"ct_{attribute}_ty_le"] = str(round(target.share * 100, 2))
+        form[FIELDS.target_mode(attribute)] = target.mode
+        form[FIELDS.target_share(attribute)] = str(round(target.share * 100, 2))
     for name_, weight in settings.weights.items():
-        form[f"w_{name_}"] = str(weight)
-    form.update(change)
+        form[FIELDS.weight(name_)] = str(weight)
+    form.update(change or {})
     return form
 
 
 def _create(client, name="Luân chuyển cuối năm") -> int:
-    response = client.post("/luan-chuyen/", data={"ten": name, "ngay": DATE.strftime("%d/%m/%Y")})
+    response = client.post("/luan-chuyen/", data={FIELDS.name: name, FIELDS.date: DATE.strftime("%d/%m/%Y")})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
@@ -287,14 +288,14 @@ def test_the_comparison_figures_match_those_computed_by_hand(client, engine):
     assert placed == {"D": ["P2", None], "A": [None, "P2"], "B": [None, "P1"]}
     assert all(h["differs"] for h in c.holders)
 
-    page = client.get(f"/luan-chuyen/so-sanh?run={run1.id}&run={run2.id}")
+    page = client.get(f"/luan-chuyen/so-sanh?{FIELDS.compare_run}={run1.id}&{FIELDS.compare_run}={run2.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for text in ("Ít xáo trộn", "Luân chuyển mạnh", "195", "180", "Ngô Văn Dũng", "Phó Giám đốc Sở A",
                  "cán bộ nữ ≥ 100% · Sở B", "thiếu 1", "Tất cả vị trí trong cuộc"):
         assert text in html, text
     assert html.count('class="row-diff"') >= 3
-    assert client.get(f"/luan-chuyen/so-sanh?run={run1.id}").status_code == 422
+    assert client.get(f"/luan-chuyen/so-sanh?{FIELDS.compare_run}={run1.id}").status_code == 422
 
 
 # --------------------------------------------------------------------------- relax, sweep
@@ -311,7 +312,7 @@ def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, sm
     assert 'id="diagnosis"' in page and "Nới quy định này" in page
     with Session(small) as session:
         conflict = next(c for c in session.get(SolveRun, run_id).plan["diagnosis"]["conflicts"] if c["rule"] == "target")
-    response = client.post(f"/luan-chuyen/run/{run_id}/noi", data={"quy_dinh": "target", "doi_tuong": conflict["subject"]})
+    response = client.post(f"/luan-chuyen/run/{run_id}/noi", data={FIELDS.relax_rule: "target", FIELDS.relax_subject: conflict["subject"]})
     assert response.status_code == 303
     new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     with Session(small) as session:
@@ -335,9 +336,9 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
     html = client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)
     assert "Thời gian công tác còn lại tối thiểu (QĐ 65, R7)" in html
     assert html.count("Nới quy định này") == 1      # only the unit's limit
-    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={"quy_dinh": "service", "doi_tuong": "P1"}, headers=HX)
+    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={FIELDS.relax_rule: "service", FIELDS.relax_subject: "P1"}, headers=HX)
     assert response.status_code == 422 and "bắt buộc theo văn bản" in response.get_data(as_text=True)
-    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={"quy_dinh": "leave", "doi_tuong": "U1"})
+    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={FIELDS.relax_rule: "leave", FIELDS.relax_subject: "U1"})
     assert response.status_code == 303
     with Session(engine) as session:
         copies = session.exec(select(Scenario).where(Scenario.parent_id == scenario.id)).all()
@@ -346,7 +347,7 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
 
 def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small, thread_runner):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}/quet", data={"tham_so": "female", "gia_tri": "20 30"}, headers=HX)
+    response = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 30"}, headers=HX)
     assert response.status_code == 200
     deadline = time.monotonic() + 60
     while True:
@@ -357,7 +358,7 @@ def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small, thread
         time.sleep(0.2)
     assert html.count("<svg") == 2 and "20%" in html and "30%" in html
     assert "Giá trị mục tiêu" in html and "Số lượt điều động" in html
-    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", data={"tham_so": "female", "gia_tri": "20 abc"}, headers=HX)
+    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 abc"}, headers=HX)
     assert refused.status_code == 422 and "Các giá trị" in refused.get_data(as_text=True)
 
 
@@ -369,19 +370,19 @@ def _saved(engine, scenario_id) -> Scenario:
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"w_fit": "-1"}, "Mức phù hợp"),
-    ({"thoi_gian": "0"}, "Thời gian giải tối đa"),
-    ({"ct_female_ty_le": "120"}, "Chỉ tiêu cán bộ nữ"),
-    ({"nghi_huu": "abc"}, "Số tháng trước khi nghỉ hưu"),
-    ({"ngay": "31/02/2026"}, "Ngày luân chuyển"),
-    ({"co_dinh-moi-cb": "KHONGCO", "co_dinh-moi-vt": "__o_lai__"}, "Cố định"),
-    ({"don_vi": ["KHONG-CO-DON-VI"]}, "đơn vị"),
+    ({FIELDS.weight("fit"): "-1"}, "Mức phù hợp"),
+    ({FIELDS.time_limit: "0"}, "Thời gian giải tối đa"),
+    ({FIELDS.target_share("female"): "120"}, "Chỉ tiêu cán bộ nữ"),
+    ({FIELDS.retiring_within: "abc"}, "Số tháng trước khi nghỉ hưu"),
+    ({FIELDS.date: "31/02/2026"}, "Ngày luân chuyển"),
+    ({FIELDS.new_cadre(FIELDS.pinned): "KHONGCO", FIELDS.new_post(FIELDS.pinned): FIELDS.stay}, "Cố định"),
+    ({FIELDS.units: ["KHONG-CO-DON-VI"]}, "đơn vị"),
 ])
 def test_bad_settings_are_refused_in_place_with_the_field_and_nothing_written(client, small, change, field):
     scenario_id = _create(client)
     before = _saved(small, scenario_id)
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX,
-                           data=_form(rotation.ScenarioSettings(), name="Tên mới", **change))
+                           data=_form(rotation.ScenarioSettings(), name="Tên mới", change=change))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="settings"') and "Không lưu được" in html and field in html
@@ -392,8 +393,9 @@ def test_bad_settings_are_refused_in_place_with_the_field_and_nothing_written(cl
 def test_good_settings_are_saved_and_the_preview_follows(client, small):
     scenario_id = _create(client)
     settings = rotation.ScenarioSettings()
-    form = _form(settings, name="Chỉ tiêu nữ bắt buộc", ct_female_che_do="hard", ct_female_ty_le="30", w_moves="12",
-                 thoi_gian="7")
+    form = _form(settings, name="Chỉ tiêu nữ bắt buộc", change={
+        FIELDS.target_mode("female"): "hard", FIELDS.target_share("female"): "30", FIELDS.weight("moves"): "12",
+        FIELDS.time_limit: "7"})
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=form)
     assert response.status_code == 200 and 'hx-swap-oob="true"' in response.get_data(as_text=True)
     saved = rotation.ScenarioSettings.from_dict(_saved(small, scenario_id).settings)
@@ -412,14 +414,15 @@ def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, sm
     if not moves:
         pytest.skip("the small province gives no move to adopt")
     refused = client.post(f"/luan-chuyen/run/{run_id}/thong-qua", headers=HX,
-                          data={"so_qd": "", "ngay": DATE.strftime("%d/%m/%Y"), "ghi_chu": ""})
+                          data={FIELDS.decision_no: "", FIELDS.date: DATE.strftime("%d/%m/%Y"), FIELDS.note: ""})
     assert refused.status_code == 422 and "số quyết định" in refused.get_data(as_text=True)
     assert _saved(small, scenario_id).status == "draft"
     with Session(small) as session:
         assert not session.exec(select(Posting).where(Posting.start_date == DATE)).all()
 
     adopted = client.post(f"/luan-chuyen/run/{run_id}/thong-qua",
-                          data={"so_qd": "15-NQ/TU", "ngay": DATE.strftime("%d/%m/%Y"), "ghi_chu": "Hội nghị BTV"})
+                          data={FIELDS.decision_no: "15-NQ/TU", FIELDS.date: DATE.strftime("%d/%m/%Y"),
+                                FIELDS.note: "Hội nghị BTV"})
     assert adopted.status_code == 303 and adopted.headers["Location"].endswith(f"/luan-chuyen/{scenario_id}#adoption")
     assert _saved(small, scenario_id).status == "adopted"
     with Session(small) as session:
@@ -473,20 +476,22 @@ def test_the_scenario_solve_runs_through_rq(small, database_url):
 
 def test_a_form_opened_before_someone_elses_save_is_refused(client, small):
     scenario_id = _create(client)
-    first = _form(rotation.ScenarioSettings(), name="Bản của người thứ nhất", phien_ban="1")
+    first = _form(rotation.ScenarioSettings(), name="Bản của người thứ nhất", change={FIELDS.version: "1"})
     assert client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=first).status_code == 200
-    stale = _form(rotation.ScenarioSettings(), name="Bản cũ", phien_ban="1")
+    stale = _form(rotation.ScenarioSettings(), name="Bản cũ", change={FIELDS.version: "1"})
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=stale)
     assert response.status_code == 409 and "người khác sửa" in response.get_data(as_text=True)
     assert _saved(small, scenario_id).name == "Bản của người thứ nhất"
 
 
-@pytest.mark.parametrize("field, value", [("thoi_gian", "nan"), ("thoi_gian", "1e309"), ("ct_female_ty_le", "inf"),
-                                          ("w_moves", "1e3"), ("ngay", "99/99/99999"), ("nghi_huu", "-0")])
+@pytest.mark.parametrize("field, value", [
+    (FIELDS.time_limit, "nan"), (FIELDS.time_limit, "1e309"), (FIELDS.target_share("female"), "inf"),
+    (FIELDS.weight("moves"), "1e3"), (FIELDS.date, "99/99/99999"), (FIELDS.retiring_within, "-0"),
+])
 def test_odd_numbers_are_refused_not_crashed_on(client, small, field, value):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=_form(rotation.ScenarioSettings(), **{field: value}))
+    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=_form(rotation.ScenarioSettings(), change={field: value}))
     assert response.status_code in (200, 422)
     # one value alone is refused before anything is solved, whatever it is
-    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX, data={"tham_so": "moves", "gia_tri": value})
+    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX, data={FIELDS.sweep_key: "moves", FIELDS.sweep_values: value})
     assert sweep.status_code == 422

@@ -345,7 +345,7 @@ def sweep(scenario_id: int):
 @bp.get("/so-sanh")
 def compare():
     ids = []
-    for value in request.args.getlist("run"):
+    for value in request.args.getlist(FIELDS.compare_run):
         try:
             ids.append(int(value))
         except ValueError:

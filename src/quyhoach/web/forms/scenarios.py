@@ -49,6 +49,8 @@ class ScenarioFields:
     note: str = "ghi_chu"
     sweep_key: str = "tham_so"
     sweep_values: str = "gia_tri"
+    compare_run: str = "run"        # a checkbox per done run, for the comparison page
+    stay: str = "__o_lai__"         # the value of "stays where they are" in a pin's post choice
 
     def target_mode(self, attribute: str) -> str:
         return f"ct_{attribute}_che_do"
@@ -59,9 +61,29 @@ class ScenarioFields:
     def weight(self, name: str) -> str:
         return f"w_{name}"
 
+    # Pinned and forbidden moves (`prefix` is `pinned` or `forbidden`): the count of kept rows,
+    # each row's keep box, cadre and post, and the new row.
+    def assignment_count(self, prefix: str) -> str:
+        return f"{prefix}-n"
+
+    def assignment_keep(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-giu"
+
+    def assignment_cadre(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-cb"
+
+    def assignment_post(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-vt"
+
+    def new_cadre(self, prefix: str) -> str:
+        return f"{prefix}-moi-cb"
+
+    def new_post(self, prefix: str) -> str:
+        return f"{prefix}-moi-vt"
+
 
 FIELDS = ScenarioFields()
-OUTSIDE_POST = "__o_lai__"      # "stays where they are" in a pin's post choice
+OUTSIDE_POST = FIELDS.stay
 
 
 def new_form(**values) -> dict:
@@ -119,14 +141,14 @@ def share_field(form, name: str, field: str) -> float:
 def assignments(form, prefix: str, what: str) -> list[dict]:
     """Pinned or forbidden moves: the kept rows, plus the new one when a cadre code is typed."""
     items = []
-    count = int_field(form, f"{prefix}-n", what, 0, 500, default=0)
+    count = int_field(form, FIELDS.assignment_count(prefix), what, 0, 500, default=0)
     for index in range(count):
-        if form.get(f"{prefix}-{index}-giu"):
-            post = form.get(f"{prefix}-{index}-vt") or None
-            items.append({"cadre": form.get(f"{prefix}-{index}-cb", "").strip(), "post": post})
-    code = form.get(f"{prefix}-moi-cb", "").strip()
+        if form.get(FIELDS.assignment_keep(prefix, index)):
+            post = form.get(FIELDS.assignment_post(prefix, index)) or None
+            items.append({"cadre": form.get(FIELDS.assignment_cadre(prefix, index), "").strip(), "post": post})
+    code = form.get(FIELDS.new_cadre(prefix), "").strip()
     if code:
-        post = form.get(f"{prefix}-moi-vt", "")
+        post = form.get(FIELDS.new_post(prefix), "")
         if post == "":
             raise ScenarioError(gettext("%(what)s: chọn vị trí cho cán bộ %(code)s", what=what, code=code))
         items.append({"cadre": code, "post": None if post == OUTSIDE_POST else post})
