@@ -237,8 +237,8 @@ def run(run_id: int):
     scenario = session().get(Scenario, solve_run.scenario_id)
     view = run_view(solve_run, scenario)
     if _partial():
-        return render_template("scenarios/_run.html", r=view, figures=run_figures(view), compact=request.args.get("gon") == "1")
-    context = {"r": view, "scenario": scenario, "figures": run_figures(view), "compact": False}
+        return render_template("scenarios/_run.html", run=view, figures=run_figures(view), compact=request.args.get("gon") == "1")
+    context = {"run": view, "scenario": scenario, "figures": run_figures(view), "compact": False}
     if view.plan:
         context.update(plan_context(solve_run, view))
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
@@ -256,7 +256,7 @@ def stop(run_id: int):
     view = run_view(solve_run, session().get(Scenario, solve_run.scenario_id))
     if not _partial():
         return redirect(url_for(".run", run_id=run_id), 303)
-    return render_template("scenarios/_run.html", r=view, figures={}, compact=request.args.get("gon") == "1")
+    return render_template("scenarios/_run.html", run=view, figures={}, compact=request.args.get("gon") == "1")
 
 
 @bp.post("/run/<int:run_id>/giai-lai")
@@ -273,7 +273,7 @@ def resolve(run_id: int):
     except rotation.ScenarioError as error:
         session().rollback()
         view = run_view(solve_run, scenario)
-        return _refused("scenarios/_run.html", f"#run-{run_id}", r=view, figures={}, compact=False,
+        return _refused("scenarios/_run.html", f"#run-{run_id}", run=view, figures={}, compact=False,
                         error=gettext("Không giải lại được: %(reason)s", reason=str(error)))
     return _go(url_for(".run", run_id=new.id))
 
@@ -310,7 +310,7 @@ def adopt(run_id: int):
     except rotation.ScenarioError as error:
         session().rollback()
         form = forms.adopt_form(scenario, **typed, error=gettext("Không thông qua được: %(reason)s", reason=str(error)))
-        return _refused("scenarios/_adopt_form.html", "#adopt-form", r=run_view(solve_run, scenario),
+        return _refused("scenarios/_adopt_form.html", "#adopt-form", run=run_view(solve_run, scenario),
                         scenario=scenario, adopt_form=form)
     return _go(url_for(".scenario", scenario_id=scenario.id) + "#adoption")
 
@@ -354,15 +354,15 @@ def compare():
     for run_id in ids:
         _run(run_id)  # 404 for a run outside the user's jurisdiction
     if not 2 <= len(ids) <= 4:
-        return make_response(render_template("scenarios/compare.html", c=None,
+        return make_response(render_template("scenarios/compare.html", comparison=None,
                                              error=gettext("Chọn từ 2 đến 4 phương án đã giải để so sánh.")), 422)
-    c = views.compare(session(), ids)
-    if len(c.runs) != len(ids):
+    comparison = views.compare(session(), ids)
+    if len(comparison.runs) != len(ids):
         abort(404, description=gettext("Có lần giải không tồn tại."))
-    unfinished = [r.run.id for r in c.runs if r.run.status != "done" or not r.plan]
+    unfinished = [compared.run.id for compared in comparison.runs if compared.run.status != "done" or not compared.plan]
     error = gettext("Lần giải %(ids)s chưa có phương án: chỉ so sánh được các lần giải đã có phương án.",
                     ids=", ".join(f"#{i}" for i in unfinished)) if unfinished else ""
-    return render_template("scenarios/compare.html", c=c, error=error)
+    return render_template("scenarios/compare.html", comparison=comparison, error=error)
 
 
 # --------------------------------------------------------------------------- drawings
