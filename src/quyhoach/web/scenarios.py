@@ -18,11 +18,11 @@ from quyhoach.reports.drawings import number_text, percent_text
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import problem, views
-from quyhoach.web import htmx
 from quyhoach.web.auth import guarded, requires, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.forms import scenarios as forms
 from quyhoach.web.forms.scenarios import FIELDS
+from quyhoach.web.partials import is_partial
 from quyhoach.web.scenario_labels import RELAX_RULE, SWEEP_LABELS, TEMPLATE_GLOBALS
 from quyhoach.web.scenario_pages import (
     adoption_context, defer_problem, last_runs, plan_context, run_figures, run_view, runs_of, safe_preview,
@@ -39,10 +39,6 @@ RUNS_SHOWN = 12
 def _labels(state):
     # Globals, not a context processor: the imported macros see them too.
     state.app.jinja_env.globals.update({**TEMPLATE_GLOBALS, "SCENARIO_FIELDS": FIELDS})
-
-
-def _partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def _runner():
@@ -85,7 +81,7 @@ def _refused(template: str, target: str | None = None, status: int = 422, **cont
     """A change the service refused: the partial with its message, in place, nothing written."""
     session().rollback()
     response = make_response(render_template(template, **context), status)
-    if target and _partial():
+    if target and is_partial():
         response.headers["HX-Retarget"] = target
         response.headers["HX-Reswap"] = "outerHTML"
     return response
@@ -93,7 +89,7 @@ def _refused(template: str, target: str | None = None, status: int = 422, **cont
 
 def _go(url: str):
     """After a change that leads to another page: a redirect, or HX-Redirect for htmx."""
-    if _partial():
+    if is_partial():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
         return response
@@ -160,7 +156,7 @@ def copy(scenario_id: int):
 def scenario(scenario_id: int):
     scenario = _scenario(scenario_id)
     settings = rotation.ScenarioSettings.from_dict(scenario.settings)
-    if _partial() and request.args.get("phan") == "xem-truoc":
+    if is_partial() and request.args.get("phan") == "xem-truoc":
         return render_template("scenarios/_preview.html", scenario=scenario, preview=safe_preview(scenario, settings))
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     context = settings_context(scenario, settings)
@@ -203,7 +199,7 @@ def save(scenario_id: int):
         return _refused("scenarios/_settings.html", "#settings", status,
                         **settings_context(fresh, shown, gettext("Không lưu được: %(reason)s", reason=str(error)), typed),
                         preview=safe_preview(fresh, rotation.ScenarioSettings.from_dict(fresh.settings)))
-    if _partial():
+    if is_partial():
         context = settings_context(scenario)
         response = make_response(render_template("scenarios/_settings.html", saved=True,
                                                  preview=safe_preview(scenario, rotation.ScenarioSettings.from_dict(scenario.settings)),
@@ -223,7 +219,7 @@ def solve(scenario_id: int):
         session().rollback()
         return _refused("scenarios/_runs.html", "#runs", scenario=scenario, runs=runs_of(_scenario(scenario_id)),
                         error=gettext("Không giải được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".scenario", scenario_id=scenario_id) + f"#run-{run.id}", 303)
     return render_template("scenarios/_runs.html", scenario=scenario, runs=runs_of(scenario))
 
@@ -236,7 +232,7 @@ def run(run_id: int):
     solve_run = _run(run_id)
     scenario = session().get(Scenario, solve_run.scenario_id)
     view = run_view(solve_run, scenario)
-    if _partial():
+    if is_partial():
         return render_template("scenarios/_run.html", run=view, figures=run_figures(view), compact=request.args.get("gon") == "1")
     context = {"run": view, "scenario": scenario, "figures": run_figures(view), "compact": False}
     if view.plan:
@@ -254,7 +250,7 @@ def stop(run_id: int):
         jobs.request_stop(session(), solve_run.job_id)
         session().commit()
     view = run_view(solve_run, session().get(Scenario, solve_run.scenario_id))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".run", run_id=run_id), 303)
     return render_template("scenarios/_run.html", run=view, figures={}, compact=request.args.get("gon") == "1")
 
@@ -333,9 +329,9 @@ def sweep(scenario_id: int):
             session().rollback()
             return _refused("scenarios/_sweep.html", "#sweep", scenario=_scenario(scenario_id),
                             sweep=sweep_context(_scenario(scenario_id), gettext("Không quét được: %(reason)s", reason=str(error)), typed))
-        if not _partial():
+        if not is_partial():
             return redirect(url_for(".scenario", scenario_id=scenario_id) + "#sweep", 303)
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".scenario", scenario_id=scenario_id) + "#sweep")
     return render_template("scenarios/_sweep.html", scenario=scenario, sweep=sweep_context(scenario))
 
