@@ -14,12 +14,13 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from quyhoach.db.models import Adoption, Scenario, SolveRun, Unit
-from quyhoach.reports.drawings import number_text, percent_text
+from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import problem, views
 from quyhoach.web.auth import guarded, requires, scope_unit_ids
 from quyhoach.web.db import session
+from quyhoach.web.filters import current_locale
 from quyhoach.web.forms import scenarios as forms
 from quyhoach.web.forms.scenarios import FIELDS
 from quyhoach.web.partials import is_partial
@@ -98,14 +99,15 @@ def _go(url: str):
 
 @bp.app_template_filter("pct")
 def pct_filter(value, decimals: int = 0) -> str:
-    return percent_text(value, decimals)
+    """A share as a percentage with exactly `decimals` decimals ("12,50%"), in the page's language."""
+    return format_percent(value, decimals, current_locale())
 
 
 @bp.app_template_filter("seconds")
 def seconds_filter(value) -> str:
     if value is None:
         return ""
-    return number_text(value, 1 if value < 100 else 0) + " s"
+    return format_number(value, 1 if value < 100 else 0, current_locale()) + " s"
 
 
 # --------------------------------------------------------------------------- runs: status, progress
