@@ -1,7 +1,8 @@
 """Luân chuyển pages: the job life cycle through the pages (queued, running, done, failed,
-stopped) with the in-process runner, the polling partial, the comparison against figures
-computed by hand, relaxing a rule, sweeps, adoption, refused settings; and the same solve
-through RQ when QUYHOACH_TEST_REDIS_URL is set."""
+stopped) with the app's inline runner (a held one to see a run queued, the thread pool only
+to stop a running one), the polling partial, the comparison against figures computed by
+hand, relaxing a rule, sweeps, adoption, refused settings; and the same solve through RQ
+when QUYHOACH_TEST_REDIS_URL is set."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import views
 from quyhoach.web.forms.scenarios import FIELDS
+from tests.support.jobs import poll_partial, share_engine, wait_for_job
 
 DATE = dt.date(2026, 12, 1)
 HX = {"HX-Request": "true"}
@@ -33,15 +35,6 @@ def small(engine):
         assert demo.load(session, demo.SMALL).ok
         session.commit()
     return engine
-
-
-@pytest.fixture
-def thread_runner(app, engine, database_url):
-    jobs._engines.put(database_url, engine)
-    runner = jobs.ThreadRunner(database_url)
-    app.extensions["quyhoach.jobs"] = runner
-    yield runner
-    runner.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, change: dict | None = None) -> dict:
@@ -79,35 +72,22 @@ def _start(client, scenario_id: int) -> int:
     return int(re.search(r'id="run-(\d+)"', response.get_data(as_text=True)).group(1))
 
 
-def _poll(client, run_id: int, timeout=60.0) -> str:
-    """Poll the progress partial as htmx does, until it stops asking to be polled."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(f"/luan-chuyen/run/{run_id}", headers=HX)
-        assert response.status_code == 200
-        html = response.get_data(as_text=True)
-        assert html.lstrip().startswith(f'<article id="run-{run_id}"')
-        if 'hx-trigger="every 1s"' not in html:
-            return html
-        time.sleep(0.1)
-    raise AssertionError("the partial never stopped polling")
+def _poll(client, run_id: int) -> str:
+    """The run's progress partial, polled as htmx does until it stops asking to be (at once
+    with the app's inline runner: the solve ran when the request queuing it committed)."""
+    html = poll_partial(client, f"/luan-chuyen/run/{run_id}")
+    assert html.lstrip().startswith(f'<article id="run-{run_id}"')
+    return html
 
 
-def _wait_status(engine, run_id: int, statuses, timeout=30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as session:
-            run = session.get(SolveRun, run_id)
-            job = session.get(Job, run.job_id)
-            if job.status in statuses:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"run {run_id} never reached {statuses}")
+def _job_id(engine, run_id: int) -> str:
+    with Session(engine) as session:
+        return session.get(SolveRun, run_id).job_id
 
 
 # --------------------------------------------------------------------------- the job life cycle
 
-def test_create_solve_watch_progress_then_read_the_plan(client, small, thread_runner):
+def test_create_solve_watch_progress_then_read_the_plan(client, small, app_held_runner):
     listing = client.get("/luan-chuyen/").get_data(as_text=True)
     assert "Tạo phương án" in listing
     scenario_id = _create(client)
@@ -116,6 +96,9 @@ def test_create_solve_watch_progress_then_read_the_plan(client, small, thread_ru
     assert "vị trí cần bố trí" in page and "phương án điều động có thể" in page
 
     run_id = _start(client, scenario_id)
+    queued = client.get(f"/luan-chuyen/run/{run_id}", headers=HX).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in queued and "Đang chờ đến lượt" in queued and "Dừng" in queued
+    assert app_held_runner.run_all() == [_job_id(small, run_id)]
     done = _poll(client, run_id)
     assert "Đã có phương án" in done and "Giá trị mục tiêu" in done
     assert "every 1s" not in done and "hx-get" not in done      # finished: no more polling
@@ -149,12 +132,11 @@ def _slow_solve(problem, options):
     raise AssertionError("never stopped")
 
 
-def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, thread_runner, monkeypatch):
+def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, app_thread_runner, monkeypatch):
     monkeypatch.setattr(solver, "solve", _slow_solve)
     scenario_id = _create(client)
     run_id = _start(client, scenario_id)
-    _wait_status(small, run_id, ("running",))
-    time.sleep(0.6)
+    wait_for_job(small, _job_id(small, run_id), ("running",))
     running = client.get(f"/luan-chuyen/run/{run_id}", headers=HX).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in running and "Dừng" in running
     assert "Phương án tốt nhất đến lúc này" in running and "Cận trên" in running
@@ -169,7 +151,7 @@ def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, th
         assert session.get(Scenario, scenario_id).status == "draft"
 
 
-def test_a_failing_solve_shows_its_reason_and_can_run_again(client, small, thread_runner, monkeypatch):
+def test_a_failing_solve_shows_its_reason_and_can_run_again(client, small, monkeypatch):
     def broken(problem, options):
         raise ValueError("mô hình không dựng được: thiếu dữ liệu vị trí")
 
@@ -300,7 +282,7 @@ def test_the_comparison_figures_match_those_computed_by_hand(client, engine):
 
 # --------------------------------------------------------------------------- relax, sweep
 
-def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, small, thread_runner):
+def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, small):
     settings = rotation.ScenarioSettings(time_limit=5, target_min_seats=1)
     settings.targets["female"] = rotation.TargetSetting(rotation.HARD, 1.0)
     with Session(small, expire_on_commit=False) as session:
@@ -345,17 +327,11 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
         assert len(copies) == 1 and copies[0].settings["max_leaving_per_unit"] is None
 
 
-def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small, thread_runner):
+def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small):
     scenario_id = _create(client)
     response = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 30"}, headers=HX)
     assert response.status_code == 200
-    deadline = time.monotonic() + 60
-    while True:
-        html = client.get(f"/luan-chuyen/{scenario_id}/quet", headers=HX).get_data(as_text=True)
-        if "every 1s" not in html:
-            break
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    html = poll_partial(client, f"/luan-chuyen/{scenario_id}/quet")
     assert html.count("<svg") == 2 and "20%" in html and "30%" in html
     assert "Giá trị mục tiêu" in html and "Số lượt điều động" in html
     refused = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 abc"}, headers=HX)
@@ -404,7 +380,7 @@ def test_good_settings_are_saved_and_the_preview_follows(client, small):
     assert _saved(small, scenario_id).name == "Chỉ tiêu nữ bắt buộc"
 
 
-def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, small, thread_runner):
+def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, small):
     scenario_id = _create(client, "Thông qua")
     run_id = _start(client, scenario_id)
     _poll(client, run_id)
@@ -455,7 +431,7 @@ def test_copy_makes_an_editable_draft(client, small):
 def test_the_scenario_solve_runs_through_rq(small, database_url):
     from rq import SimpleWorker
 
-    jobs._engines.put(database_url, small)
+    share_engine(small, database_url)
     runner = jobs.RQRunner(database_url, REDIS_URL, queue=f"quyhoach-test-{uuid.uuid4().hex[:8]}")
     try:
         with Session(small, expire_on_commit=False) as session:
