@@ -49,7 +49,8 @@ def test_the_problem_is_prepared_from_the_records(small):
     # ages and service are computed at the rotation date
     cadre = next(c for c in problem.cadres if c.id == "CB00001")
     facts_cadre = next(c for c in facts.cadres.values() if c.code == "CB00001")
-    assert cadre.age == DATE.year - facts_cadre.birth_date.year - ((DATE.month, DATE.day) < (facts_cadre.birth_date.month, facts_cadre.birth_date.day))
+    born = facts_cadre.birth_date
+    assert cadre.age == DATE.year - born.year - ((DATE.month, DATE.day) < (born.month, born.day))
     solver.io.validate_references(problem)
 
 

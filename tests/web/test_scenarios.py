@@ -48,7 +48,8 @@ def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date
         FIELDS.assignment_count(FIELDS.pinned): "0", FIELDS.assignment_count(FIELDS.forbidden): "0",
     }
     for flag, on in ((FIELDS.term_limit, settings.term_limit_opens_post), (FIELDS.pools, settings.pools_in_play),
-                     (FIELDS.equivalent, settings.rotate_equivalent), (FIELDS.family_conflicts, settings.resolve_family_conflicts)):
+                     (FIELDS.equivalent, settings.rotate_equivalent),
+                     (FIELDS.family_conflicts, settings.resolve_family_conflicts)):
         if on:
             form[flag] = "1"
     for attribute, target in settings.targets.items():
@@ -294,14 +295,16 @@ def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, sm
     assert 'id="diagnosis"' in page and "Nới quy định này" in page
     with Session(small) as session:
         conflict = next(c for c in session.get(SolveRun, run_id).plan["diagnosis"]["conflicts"] if c["rule"] == "target")
-    response = client.post(f"/luan-chuyen/run/{run_id}/noi", data={FIELDS.relax_rule: "target", FIELDS.relax_subject: conflict["subject"]})
+    response = client.post(f"/luan-chuyen/run/{run_id}/noi",
+                           data={FIELDS.relax_rule: "target", FIELDS.relax_subject: conflict["subject"]})
     assert response.status_code == 303
     new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     with Session(small) as session:
         relaxed = session.get(Scenario, new_id)
         assert relaxed.parent_id == scenario.id
         assert rotation.ScenarioSettings.from_dict(relaxed.settings).targets["female"].mode == rotation.SOFT
-        assert rotation.ScenarioSettings.from_dict(session.get(Scenario, scenario.id).settings).targets["female"].mode == rotation.HARD
+        original = rotation.ScenarioSettings.from_dict(session.get(Scenario, scenario.id).settings)
+        assert original.targets["female"].mode == rotation.HARD
 
 
 def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
@@ -318,7 +321,8 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
     html = client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)
     assert "Thời gian công tác còn lại tối thiểu (QĐ 65, R7)" in html
     assert html.count("Nới quy định này") == 1      # only the unit's limit
-    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={FIELDS.relax_rule: "service", FIELDS.relax_subject: "P1"}, headers=HX)
+    response = client.post(f"/luan-chuyen/run/{run.id}/noi", headers=HX,
+                           data={FIELDS.relax_rule: "service", FIELDS.relax_subject: "P1"})
     assert response.status_code == 422 and "bắt buộc theo văn bản" in response.get_data(as_text=True)
     response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={FIELDS.relax_rule: "leave", FIELDS.relax_subject: "U1"})
     assert response.status_code == 303
@@ -329,12 +333,14 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
 
 def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 30"}, headers=HX)
+    response = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                           data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 30"})
     assert response.status_code == 200
     html = poll_partial(client, f"/luan-chuyen/{scenario_id}/quet")
     assert html.count("<svg") == 2 and "20%" in html and "30%" in html
     assert "Giá trị mục tiêu" in html and "Số lượt điều động" in html
-    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 abc"}, headers=HX)
+    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                          data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 abc"})
     assert refused.status_code == 422 and "Các giá trị" in refused.get_data(as_text=True)
 
 
@@ -466,8 +472,10 @@ def test_a_form_opened_before_someone_elses_save_is_refused(client, small):
 ])
 def test_odd_numbers_are_refused_not_crashed_on(client, small, field, value):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=_form(rotation.ScenarioSettings(), change={field: value}))
+    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX,
+                           data=_form(rotation.ScenarioSettings(), change={field: value}))
     assert response.status_code in (200, 422)
     # one value alone is refused before anything is solved, whatever it is
-    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX, data={FIELDS.sweep_key: "moves", FIELDS.sweep_values: value})
+    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                        data={FIELDS.sweep_key: "moves", FIELDS.sweep_values: value})
     assert sweep.status_code == 422

@@ -68,6 +68,11 @@ def _scenario(scenario_id: int) -> Scenario:
     return scenario
 
 
+def _settings_of(scenario: Scenario) -> rotation.ScenarioSettings:
+    """The settings as stored on the scenario (checked when they are saved or solved)."""
+    return rotation.ScenarioSettings.from_dict(scenario.settings)
+
+
 def _run(run_id: int) -> SolveRun:
     # The frozen problem (~3 MB for a province) is read only where a page needs it.
     run = session().get(SolveRun, run_id, options=[defer_problem()])
@@ -157,7 +162,7 @@ def copy(scenario_id: int):
 @bp.get("/<int:scenario_id>")
 def scenario(scenario_id: int):
     scenario = _scenario(scenario_id)
-    settings = rotation.ScenarioSettings.from_dict(scenario.settings)
+    settings = _settings_of(scenario)
     if is_partial() and request.args.get("phan") == "xem-truoc":
         return render_template("scenarios/_preview.html", scenario=scenario, preview=safe_preview(scenario, settings))
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
@@ -181,8 +186,9 @@ def save(scenario_id: int):
             status = 409
             raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         if scenario.status == "adopted":
-            raise rotation.ScenarioError(gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
-        settings = forms.settings_from_form(form, rotation.ScenarioSettings.from_dict(scenario.settings))
+            raise rotation.ScenarioError(
+                gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
+        settings = forms.settings_from_form(form, _settings_of(scenario))
         on = forms.parse_date_field(form.get(FIELDS.date, "").strip(), gettext("Ngày luân chuyển"))
         rotation.validate(settings)
         # Every unit, pin and exclusion must make sense at the rotation date.
@@ -195,16 +201,16 @@ def save(scenario_id: int):
         fresh = _scenario(scenario_id)
         typed = {"name": name, "date": form.get(FIELDS.date, ""), "description": form.get(FIELDS.description, "")}
         try:
-            shown = forms.settings_from_form(form, rotation.ScenarioSettings.from_dict(fresh.settings))
+            shown = forms.settings_from_form(form, _settings_of(fresh))
         except rotation.ScenarioError:
             shown = None
         return _refused("scenarios/_settings.html", "#settings", status,
                         **settings_context(fresh, shown, gettext("Không lưu được: %(reason)s", reason=str(error)), typed),
-                        preview=safe_preview(fresh, rotation.ScenarioSettings.from_dict(fresh.settings)))
+                        preview=safe_preview(fresh, _settings_of(fresh)))
     if is_partial():
         context = settings_context(scenario)
         response = make_response(render_template("scenarios/_settings.html", saved=True,
-                                                 preview=safe_preview(scenario, rotation.ScenarioSettings.from_dict(scenario.settings)),
+                                                 preview=safe_preview(scenario, _settings_of(scenario)),
                                                  **context))
         response.headers["HX-Trigger"] = "scenario-saved"
         return response
@@ -330,7 +336,8 @@ def sweep(scenario_id: int):
         except rotation.ScenarioError as error:
             session().rollback()
             return _refused("scenarios/_sweep.html", "#sweep", scenario=_scenario(scenario_id),
-                            sweep=sweep_context(_scenario(scenario_id), gettext("Không quét được: %(reason)s", reason=str(error)), typed))
+                            sweep=sweep_context(_scenario(scenario_id),
+                                                gettext("Không quét được: %(reason)s", reason=str(error)), typed))
         if not is_partial():
             return redirect(url_for(".scenario", scenario_id=scenario_id) + "#sweep", 303)
     if not is_partial():
