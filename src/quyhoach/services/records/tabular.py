@@ -266,7 +266,8 @@ CONCLUSIONS = Sheet("conclusions", N_("Kết luận không đạt tiêu chuẩn 
     Column("concluded_on", "Ngày kết luận", "date", required=True, example="12/03/2026"),
     Column("body", "Cơ quan kết luận", required=True, max_length=120, example="Ủy ban Kiểm tra Tỉnh ủy"),
     Column("document_no", "Số văn bản", max_length=60, example="05-KL/UBKTTU"),
-    Column("content", "Nội dung", max_length=500, help="cán bộ không đạt tiêu chuẩn chính trị của chức danh: đương nhiên ra khỏi quy hoạch (P9)"),
+    Column("content", "Nội dung", max_length=500,
+           help="cán bộ không đạt tiêu chuẩn chính trị của chức danh: đương nhiên ra khỏi quy hoạch (P9)"),
 ), key=("cadre_code", "concluded_on", "body"))
 
 RELATIONS = Sheet("relations", N_("Quan hệ gia đình giữa cán bộ"), N_("quan hệ gia đình"), (
