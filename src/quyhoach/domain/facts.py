@@ -47,6 +47,9 @@ class RatingFact:
     year: int
     rating: str | None              # excellent / good / complete / fail, or None (score only)
     score: float | None = None
+    # E6: months worked in the year when known (None: not recorded, a full year is assumed).
+    # The planning world fills it for a year with no yearly rating from its monthly evaluations.
+    months_worked: int | None = None
 
 
 @dataclass(frozen=True)

@@ -322,7 +322,8 @@ def review():
     pages = max(1, -(-len(short) // PAGE_SIZE))
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
-    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit}
+    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit,
+               "counted": views.counted_through(world)}
     if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
     if is_partial():

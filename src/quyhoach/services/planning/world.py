@@ -169,6 +169,16 @@ def build(session: Session, on: dt.date | None = None) -> World:
         .where(Evaluation.period == "year")
     ):
         ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
+    # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
+    # a closed year with no yearly rating reads them from its monthly evaluations, if any.
+    yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
+    for cadre_id, year, months in session.exec(
+        select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
+        .where(Evaluation.period == "month", Evaluation.year < on.year)
+        .group_by(Evaluation.cadre_id, Evaluation.year)
+    ):
+        if (cadre_id, year) not in yearly:
+            ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
 
     votes: dict[int, list[VoteFact]] = defaultdict(list)
     for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on)):
