@@ -198,7 +198,8 @@ RULE_PARAM = labels("rule_param", {
     "confidence_low_max_share": N_("Tỷ lệ phiếu tín nhiệm thấp tối đa (P11)"),
     "confidence_quorum_share": N_("Tỷ lệ có mặt tối thiểu để lấy phiếu tín nhiệm hợp lệ (P11)"),
     "confidence_dismissal_share": N_("Tỷ lệ phiếu tín nhiệm thấp từ đó xem xét miễn nhiệm (P11)"),
-    "ratings_count_from": N_("Xếp loại một năm được tính từ khi nào: khi đã ghi nhận, hoặc từ ngày (tháng-ngày) của năm đó (P8, P10)"),
+    "ratings_count_from": N_(
+        "Xếp loại một năm được tính từ khi nào: khi đã ghi nhận, hoặc từ ngày (tháng-ngày) của năm đó (P8, P10)"),
     "discipline_ended_no_bar": N_("Hình thức kỷ luật đã hết hiệu lực thì không còn cản trở quy hoạch (P9, P13)"),
     "discipline_exit_min": N_("Hình thức kỷ luật từ đó đương nhiên ra khỏi quy hoạch (P9)"),
     "discipline_cooldown_months": N_("Thời hạn sau kỷ luật theo hình thức, tháng (P13)"),
