@@ -268,7 +268,8 @@ def _move_failures(c: Cadre, p: Post, rules: Rules, locality: str | None,
         out.append(("qualification", f"thiếu tiêu chuẩn {', '.join(missing)}"))
     d = c.discipline
     if d is not None:
-        active = d.in_force if d.in_force is not None else d.months_since < rules.discipline_cooldown_months.get(d.level, 0)
+        judged = d.in_force_appointment if appointment and d.in_force_appointment is not None else d.in_force
+        active = judged if judged is not None else d.months_since < rules.discipline_cooldown_months.get(d.level, 0)
         if active and (appointment or rules.discipline_scope == "any" or up > 0):
             out.append(("discipline", f"còn trong thời hạn kỷ luật {d.level} (P13)"))
     if rotation and c.months_in_post < rules.min_tenure_months:

@@ -33,7 +33,7 @@ def cadre_failures(cadre: Cadre, rules: Rules, kind: str = "rotation") -> list[s
         failed.append("service")
     # P13: no active discipline cooldown (for any move, or only upward ones: see pair_failures);
     # an appointment is to a higher post: the cooldown always applies.
-    if "discipline" in applies and discipline_active(cadre, rules):
+    if "discipline" in applies and discipline_active(cadre, rules, kind):
         if kind == "appointment" or rules.discipline_scope == "any":
             failed.append("discipline")
     # R8: the current post has been held for the minimum tenure.
@@ -52,10 +52,14 @@ def service_needed(rules: Rules, kind: str) -> int:
     return 0
 
 
-def discipline_active(cadre: Cadre, rules: Rules) -> bool:
+def discipline_active(cadre: Cadre, rules: Rules, kind: str = "rotation") -> bool:
+    """A discipline still bars the move: as the caller judged it for the purpose (an
+    appointment's cooldown before a higher post, or planning's), else by the months."""
     d = cadre.discipline
     if d is None:
         return False
+    if kind == "appointment" and d.in_force_appointment is not None:
+        return d.in_force_appointment
     if d.in_force is not None:
         return d.in_force
     cooldown = rules.discipline_cooldown_months.get(d.level, 0)

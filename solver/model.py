@@ -133,7 +133,8 @@ class Post:
 class Discipline:
     level: str                             # reprimand, warning, removal, expulsion
     months_since: int                      # months from the decision to the rotation date
-    in_force: bool | None = None           # judged by the caller's rule set (P13); None: months_since < cooldown
+    in_force: bool | None = None           # judged by the caller's rule set (P9/P13); None: months_since < cooldown
+    in_force_appointment: bool | None = None  # ... before a higher post (an appointment); None: as in_force
 
 
 @dataclass(slots=True)

@@ -76,3 +76,39 @@ def test_downgrade_to_empty(empty_engine):
     migrate.downgrade(empty_engine, "base")
     tables = set(sa.inspect(empty_engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+def test_0007_corrects_the_shipped_planning_sets_stored_before_it(tmp_path):
+    """A database seeded before 0007 holds young_age district 35 and no P15 basis: 0007 sets
+    district to 40 (RULES.md §9: under 40 at province and district) and names the framework of
+    title standards per set; an edited value (here the QĐ 377 set's district set to 38 by the
+    Board) is left alone; the downgrade gives the old default back."""
+    import datetime as dt
+
+    engine = next(_sqlite(tmp_path))
+    migrate.upgrade(engine, "0006")
+    rule_set = sa.table("ruleset", sa.column("code", sa.String()), sa.column("domain", sa.String()),
+                        sa.column("name", sa.String()), sa.column("legal_basis", sa.String()),
+                        sa.column("valid_from", sa.Date()), sa.column("params", sa.JSON()),
+                        sa.column("unconfirmed", sa.JSON()))
+    old = {"young_age": {"central": 45, "province": 40, "district": 35, "commune": 35}, "rule_basis": {"P6": "x"}}
+    edited = {"young_age": {"central": 45, "province": 40, "district": 38, "commune": 35}, "rule_basis": {}}
+    with engine.begin() as connection:
+        for code, params in (("QD50-2021", old), ("QD377-2025", edited)):
+            connection.execute(rule_set.insert().values(code=code, domain="planning", name=code, legal_basis="-",
+                                                        valid_from=dt.date(2021, 12, 27), params=params, unconfirmed=[]))
+    migrate.upgrade(engine, "0007")
+    read = sa.select(rule_set.c.code, rule_set.c.params)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(read).all())
+    assert stored["QD50-2021"]["young_age"]["district"] == 40
+    assert stored["QD377-2025"]["young_age"]["district"] == 38
+    assert "214-QĐ/TW" in stored["QD50-2021"]["rule_basis"]["P15"]
+    assert "365-QĐ/TW" in stored["QD377-2025"]["rule_basis"]["P15"]
+    assert stored["QD50-2021"]["rule_basis"]["P6"] == "x"
+    migrate.downgrade(engine, "0006")
+    with engine.connect() as connection:
+        stored = dict(connection.execute(read).all())
+    assert stored["QD50-2021"]["young_age"]["district"] == 35
+    assert "P15" not in stored["QD50-2021"]["rule_basis"]
+    engine.dispose()

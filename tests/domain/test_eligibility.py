@@ -54,7 +54,7 @@ def rule_of(rule, person=None, **kw):
 
 def test_an_unremarkable_cadre_passes_every_rule_with_reasons():
     findings = judge()
-    assert [f.rule for f in findings] == ["P1", "P4", "P5", "P6", "P8", "P9", "P10", "P11", "P13", "P14"]
+    assert [f.rule for f in findings] == ["P1", "P4", "P5", "P6", "P8", "P9", "P10", "P11", "P13", "P14", "E5"]
     assert all(f.passed and f.severity == INFO for f in findings)
     assert eligible(findings)
     for f in findings:
@@ -238,13 +238,27 @@ def test_p8_fails_on_a_weak_year_with_the_date_it_leaves_the_window():
     assert not f.passed and f.severity == ERROR
     assert "năm 2023 xếp loại HTNV" in f.message
     assert f.from_date == d("01/01/2027") and "đủ điều kiện từ 01/01/2027" in f.message
-    assert f.compared == {"value": 2, "threshold": 3, "unit": "năm đạt từ HTTNV"}
+    assert f.compared == {"value": 2, "threshold": 3, "unit": "năm đạt từ HTTNV", "latest_year": 2024}
 
 
-def test_p8_boundary_the_weak_year_leaves_the_window_on_1_january():
-    ratings = good_years(2019, 2022) + (RatingFact(2023, "complete"),) + good_years(2024, 2026)
-    assert not rule_of("P8", cadre(ratings=ratings), on=d("31/12/2026")).passed
-    assert rule_of("P8", cadre(ratings=ratings), on=d("01/01/2027")).passed
+def test_p8_boundary_the_weak_year_leaves_the_window_when_the_next_year_counts():
+    # RULES.md §9: a December review works on the year being closed. "recorded" (the shipped
+    # value): 2026 counts as soon as the cadre's 2026 rating is recorded, so on 30/11/2026 the
+    # window is 2024–2026 and the 2023 HTNV has left it; without the 2026 rating the window is
+    # still 2023–2025 until 31/12/2026, and from 01/01/2027 it is 2024–2026 with 2026 missing.
+    rated = good_years(2019, 2022) + (RatingFact(2023, "complete"),) + good_years(2024, 2026)
+    unrated = good_years(2019, 2022) + (RatingFact(2023, "complete"),) + good_years(2024, 2025)
+    assert rule_of("P8", cadre(ratings=rated), on=d("30/11/2026")).passed
+    assert not rule_of("P8", cadre(ratings=unrated), on=d("31/12/2026")).passed
+    assert "năm 2023 xếp loại HTNV" in rule_of("P8", cadre(ratings=unrated), on=d("31/12/2026")).message
+    after = rule_of("P8", cadre(ratings=unrated), on=d("01/01/2027"))
+    assert not after.passed and "chưa có xếp loại năm 2026" in after.message
+    # "12-01": from 1 December of the year itself, recorded or not: 30/11 still 2023–2025, 01/12 2024–2026
+    december = rules(ratings_count_from="12-01")
+    assert not rule_of("P8", cadre(ratings=rated), on=d("30/11/2026"), ruleset=december).passed
+    assert rule_of("P8", cadre(ratings=rated), on=d("01/12/2026"), ruleset=december).passed
+    assert "chưa có xếp loại năm 2026" in rule_of("P8", cadre(ratings=unrated), on=d("01/12/2026"),
+                                                   ruleset=december).message
 
 
 def test_p8_missing_year_fails_with_evidence_and_no_date():
@@ -253,12 +267,18 @@ def test_p8_missing_year_fails_with_evidence_and_no_date():
     assert f.from_date is None
 
 
-def test_p8_score_only_year_reads_the_score():
-    person = cadre(ratings=good_years(2019, 2023) + (RatingFact(2024, None, 85.0),))
-    f = rule_of("P8", person)
+def test_p8_score_only_year_reads_the_score_only_under_qd_366():
+    # QĐ 366 (in force from 30/08/2025, so on 31/12/2025) rates by a 100-point score: 85 is
+    # good (70–<90), 65 complete (50–<70). 2024 closed under QĐ 124, which has no score: a
+    # score-only 2024 is not a rating, so P8 finds 2024 missing.
+    person = cadre(ratings=good_years(2019, 2024) + (RatingFact(2025, None, 85.0),))
+    f = rule_of("P8", person, on=d("01/01/2026"))
     assert f.passed and "85 điểm (tương đương HTTNV)" in f.evidence[-1]
-    low = cadre(ratings=good_years(2019, 2023) + (RatingFact(2024, None, 65.0),))
-    assert not rule_of("P8", low).passed
+    low = cadre(ratings=good_years(2019, 2024) + (RatingFact(2025, None, 65.0),))
+    assert not rule_of("P8", low, on=d("01/01/2026")).passed
+    before = rule_of("P8", cadre(ratings=good_years(2019, 2023) + (RatingFact(2024, None, 85.0),)))
+    assert not before.passed and "chưa có xếp loại năm 2024" in before.message
+    assert "85 điểm (chưa áp dụng thang điểm để xếp loại năm 2024)" in before.evidence[-1]
 
 
 def test_p8_custom_threshold_and_window_change_the_verdict():
@@ -335,16 +355,32 @@ def test_p10_only_the_latest_year_counts():
 
 
 def test_p10_boundary_a_new_year_moves_the_latest_year():
-    person = cadre(ratings=good_years(2019, 2023) + (RatingFact(2024, "fail"), RatingFact(2025, "good")))
+    # 2024 fail. Without a 2025 rating the latest counted year is 2024 until 31/12/2025; from
+    # 01/01/2026 it is 2025, not rated yet, so P10 has nothing to read and passes.
+    person = cadre(ratings=good_years(2019, 2023) + (RatingFact(2024, "fail"),))
     assert not rule_of("P10", person, on=d("31/12/2025")).passed
     assert rule_of("P10", person, on=d("01/01/2026")).passed
+    # With 2025 rated good and recorded, the December review already reads 2025 ("recorded")
+    rated = cadre(ratings=person.ratings + (RatingFact(2025, "good"),))
+    assert rule_of("P10", rated, on=d("01/12/2025")).passed
+    # "12-01": 2025 counts from 01/12/2025, recorded or not
+    december = rules(ratings_count_from="12-01")
+    assert not rule_of("P10", rated, on=d("30/11/2025"), ruleset=december).passed
+    assert rule_of("P10", rated, on=d("01/12/2025"), ruleset=december).passed
+
+
+def test_p10_a_fail_recorded_for_the_current_year_counts_in_the_december_review():
+    # the officer imports the 2026 ratings on 05/12/2026: a 2026 fail shows at once
+    person = cadre(ratings=good_years(2019, 2025) + (RatingFact(2026, "fail"),))
+    f = rule_of("P10", person, on=d("05/12/2026"))
+    assert not f.passed and "năm 2026" in f.message and f.from_date == d("01/01/2028")
 
 
 # --------------------------------------------------------------------------- P11
 
 def test_p11_exactly_half_low_passes_more_fails():
     half = rule_of("P11", cadre(votes=(vote("01/05/2025", present=40, low=20),)))
-    assert half.passed and half.compared == {"value": 50.0, "threshold": 50.0, "unit": "%"}
+    assert half.passed and half.compared == {"value": 50.0, "threshold": 50.0, "unit": "%", "dismissal": False}
     over = rule_of("P11", cadre(votes=(vote("01/05/2025", present=40, low=21),)))
     assert not over.passed and over.severity == ERROR
     assert "21/40" in over.message and "52,5%" in over.message

@@ -177,3 +177,57 @@ def test_remaining_months_accepts_a_cadre_and_its_override():
 
 def months_to(first_free: dt.date, start: dt.date = dt.date(2030, 10, 1)) -> int:
     return (first_free.year - start.year) * 12 + first_free.month - start.month
+
+
+# --------------------------------------------------------------------------- the roadmap as a rule set
+
+def _old_retirement_date(sex: str, birth: dt.date) -> dt.date:
+    """The code before the roadmap moved into a rule set (issue 10), kept verbatim as the
+    reference: (first year, base, step, cap) in months, written in the code."""
+    first_year, base, step, cap = {"M": (2021, 720, 3, 744), "F": (2021, 660, 4, 720)}[sex]
+
+    def required(year: int) -> int:
+        return base if year < first_year else min(base + step * (year - first_year + 1), cap)
+
+    birth_index = birth.year * 12 + birth.month - 1
+    month = birth_index + required(0)
+    while True:
+        months = required(month // 12)
+        if month - birth_index >= months:
+            year, month0 = divmod(month + 1, 12)
+            return dt.date(year, month0 + 1, 1) - dt.timedelta(days=1)
+        month = birth_index + months
+
+
+def test_moving_the_roadmap_into_a_rule_set_changes_no_retirement_date():
+    """Every birth month from 1940 to 2010, both sexes, three days in each month: the date from
+    the rule set's roadmap equals the one the code computed before."""
+    compared = 0
+    for year in range(1940, 2011):
+        for month in range(1, 13):
+            for day in (1, 15, 28):
+                birth = dt.date(year, month, day)
+                for sex in ("M", "F"):
+                    assert retirement_date(sex, birth) == _old_retirement_date(sex, birth), (sex, birth)
+                    compared += 1
+    assert compared == 71 * 12 * 3 * 2
+
+
+def test_the_numbers_are_read_from_the_retirement_rule_set():
+    import dataclasses
+
+    from quyhoach.domain import rulesets
+    from quyhoach.domain.retirement import retirement_date_under
+
+    shipped = rulesets.builtin(rulesets.RETIREMENT)
+    assert shipped.code == "ND135-2020" and shipped.domain == "retirement"
+    assert shipped["roadmap"]["M"] == {"base_months": 720, "first_year": 2021, "step_months": 3, "cap_months": 744}
+    assert shipped["roadmap"]["F"] == {"base_months": 660, "first_year": 2021, "step_months": 4, "cap_months": 720}
+    born = dt.date(1970, 5, 10)
+    # shipped: a man born 05/1970 reaches 62 (the cap, from 2028) in 05/2032
+    assert retirement_date_under(shipped, "M", born) == dt.date(2032, 5, 31) == retirement_date("M", born)
+    # a set whose men's cap were 63 years: the requirement is 60y + 3 months a year from 2021,
+    # i.e. 63y from 2032; at 62 in 05/2032 he is short of 63, so he retires at 63, in 05/2033
+    other = dataclasses.replace(shipped, params={"roadmap": {
+        **shipped["roadmap"], "M": {**shipped["roadmap"]["M"], "cap_months": 63 * 12}}})
+    assert retirement_date_under(other, "M", born) == dt.date(2033, 5, 31)

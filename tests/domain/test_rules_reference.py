@@ -19,8 +19,8 @@ from quyhoach.domain.rulesets import BUILTIN
 RULES_MD = Path(__file__).resolve().parents[2] / "docs" / "RULES.md"
 HEADING = re.compile(r"^### ([PSRE]\d+) — ", re.M)
 DECIDED = re.compile(r"^- \*\*Decided by\*\*: `([\w.]+)`", re.M)
-PARAMETER = re.compile(r"`(planning|rating)\.(\w+)`")
-ALL_IDS = ([f"P{i}" for i in range(1, 15)] + [f"S{i}" for i in range(1, 6)]
+PARAMETER = re.compile(r"`(planning|rating|retirement)\.(\w+)`")
+ALL_IDS = ([f"P{i}" for i in range(1, 16)] + [f"S{i}" for i in range(1, 6)]
            + [f"R{i}" for i in range(1, 10)] + [f"E{i}" for i in range(1, 7)])
 
 # importing a module registers its rules: import every module of the domain package

@@ -10,7 +10,6 @@ import io
 import re
 import shutil
 import subprocess
-import time
 import unicodedata
 
 import pytest
@@ -21,9 +20,9 @@ from sqlmodel import Session
 from quyhoach import reports
 from quyhoach.db.models import Scenario, SolveRun
 from quyhoach.reports import charts, docx_builder, gather, pdf_builder, xlsx_builder
-from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.planning import world as world_service
+from tests.support.jobs import wait_for_run
 
 DATE = dt.date(2026, 12, 1)
 DECISION = "15-NQ/TU"
@@ -37,28 +36,10 @@ def _flat(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-@pytest.fixture
-def runner(engine, database_url):
-    jobs._engines.put(database_url, engine)
-    runner = jobs.ThreadRunner(database_url)
-    yield runner
-    runner.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def wait_run(engine, run_id: int, timeout: float = 60) -> SolveRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as session:
-            run = session.get(SolveRun, run_id)
-            if run.status not in ("queued", "running"):
-                return run
-        time.sleep(0.1)
-    raise AssertionError("solve did not finish")
-
-
 def solved_scenario(engine, runner, *, adopt: bool = True) -> dict:
     """A scenario of the small province with two runs (the second with a heavy price on
-    moves) and a copy with a higher women target, all solved; the first run adopted."""
+    moves) and a copy with a higher women target, all solved (inline, as each commit queues
+    them); the first run adopted."""
     with Session(engine, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Luân chuyển cuối năm 2026", rotation_date=DATE,
                                    settings=rotation.ScenarioSettings(time_limit=5))
@@ -73,7 +54,7 @@ def solved_scenario(engine, runner, *, adopt: bool = True) -> dict:
         session.commit()
         third = rotation.start_solve(session, runner, copy)
         session.commit()
-    done = [wait_run(engine, r.id) for r in (first, second, third)]
+    done = [wait_for_run(engine, r.id) for r in (first, second, third)]
     assert [r.status for r in done] == ["done"] * 3, [r.plan for r in done]
     if not done[0].plan.get("moves"):
         pytest.skip("the small province gives no move to report on")
@@ -86,8 +67,8 @@ def solved_scenario(engine, runner, *, adopt: bool = True) -> dict:
 
 
 @pytest.fixture
-def adopted(engine, small, runner):
-    return solved_scenario(engine, runner)
+def adopted(engine, small, inline_runner):
+    return solved_scenario(engine, inline_runner)
 
 
 @pytest.fixture
@@ -190,8 +171,8 @@ def test_xlsx_has_the_moves_chains_structure_and_comparison_sheets(report):
     assert compared[0][3] == "Phương án được thông qua" and compared[0][5] == report.plan.objective
 
 
-def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, runner):
-    made = solved_scenario(engine, runner, adopt=False)
+def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, inline_runner):
+    made = solved_scenario(engine, inline_runner, adopt=False)
     world = world_service.build(session)
     draft = gather.scenario_decision(session, world, made["scenario"])
     assert draft.draft and draft.heading.draft and draft.heading.kind == "TỜ TRÌNH" and "TTr/BTCTU" in draft.heading.number
@@ -213,8 +194,8 @@ def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, ru
     assert copy.run_id == made["runs"][2] and copy.alternatives == []
 
 
-def test_build_is_the_one_entry_and_refuses_what_cannot_be_reported(session, app, engine, small, runner):
-    made = solved_scenario(engine, runner)
+def test_build_is_the_one_entry_and_refuses_what_cannot_be_reported(session, app, engine, small, inline_runner):
+    made = solved_scenario(engine, inline_runner)
     world = world_service.build(session)
     built = reports.build(session, world, app, "scenario-decision", {"scenario": str(made["scenario"])},
                           reports.FORMATS)
@@ -233,8 +214,8 @@ def test_build_is_the_one_entry_and_refuses_what_cannot_be_reported(session, app
         reports.build(session, world, app, "scenario-decision", {"scenario": str(empty.id)}, ["docx"])
 
 
-def test_the_command_line_writes_each_format(app, engine, small, runner, tmp_path):
-    made = solved_scenario(engine, runner)
+def test_the_command_line_writes_each_format(app, engine, small, inline_runner, tmp_path):
+    made = solved_scenario(engine, inline_runner)
     cli = app.test_cli_runner()
     for fmt in ("docx", "xlsx", "pdf"):
         out = tmp_path / f"quyet-dinh.{fmt}"

@@ -1,10 +1,9 @@
-"""Rotation scenarios from the records: the problem the solver gets, the background solve,
-relaxing a rule, sweeps, adoption."""
+"""Rotation scenarios from the records: the problem the solver gets, the background solve
+(run inline when the caller commits), relaxing a rule, sweeps, adoption."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from sqlmodel import Session, select
@@ -15,6 +14,7 @@ from quyhoach.services.records import demo
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.planning import world as world_service
+from tests.support.jobs import wait_for_run
 
 DATE = dt.date(2026, 12, 1)
 
@@ -25,25 +25,6 @@ def small(engine):
         assert demo.load(session, demo.SMALL).ok
         session.commit()
     return engine
-
-
-@pytest.fixture
-def runner(engine, database_url):
-    jobs._engines.put(database_url, engine)
-    runner = jobs.ThreadRunner(database_url)
-    yield runner
-    runner.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def wait_run(engine, run_id, timeout=60) -> SolveRun:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as session:
-            run = session.get(SolveRun, run_id)
-            if run.status not in ("queued", "running"):
-                return run
-        time.sleep(0.1)
-    raise AssertionError("solve did not finish")
 
 
 def test_the_problem_is_prepared_from_the_records(small):
@@ -66,18 +47,19 @@ def test_the_problem_is_prepared_from_the_records(small):
     # ages and service are computed at the rotation date
     cadre = next(c for c in problem.cadres if c.id == "CB00001")
     facts_cadre = next(c for c in facts.cadres.values() if c.code == "CB00001")
-    assert cadre.age == DATE.year - facts_cadre.birth_date.year - ((DATE.month, DATE.day) < (facts_cadre.birth_date.month, facts_cadre.birth_date.day))
+    born = facts_cadre.birth_date
+    assert cadre.age == DATE.year - born.year - ((DATE.month, DATE.day) < (born.month, born.day))
     solver.io.validate_references(problem)
 
 
-def test_a_scenario_solves_in_the_background_and_the_plan_checks(small, runner):
+def test_a_scenario_solves_in_the_background_and_the_plan_checks(small, inline_runner):
     with Session(small, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Luân chuyển cuối năm", rotation_date=DATE,
                                    settings=rotation.ScenarioSettings(time_limit=5))
         session.commit()
-        run = rotation.start_solve(session, runner, scenario)
+        run = rotation.start_solve(session, inline_runner, scenario)
         session.commit()
-    done = wait_run(small, run.id)
+    done = wait_for_run(small, run.id)
     assert done.status == "done", done.plan
     plan = rotation.plan_of(done)
     problem = rotation.problem_of(done)
@@ -88,15 +70,15 @@ def test_a_scenario_solves_in_the_background_and_the_plan_checks(small, runner):
     assert done.moves == len(plan.moves) and done.data_stamp is not None
 
 
-def test_an_impossible_hard_target_is_explained_and_can_be_relaxed(small, runner):
+def test_an_impossible_hard_target_is_explained_and_can_be_relaxed(small, inline_runner):
     settings = rotation.ScenarioSettings(time_limit=5, target_min_seats=1)
     settings.targets["female"] = rotation.TargetSetting(rotation.HARD, 1.0)   # every leader a woman: impossible
     with Session(small, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Nữ 100%", rotation_date=DATE, settings=settings)
         session.commit()
-        run = rotation.start_solve(session, runner, scenario)
+        run = rotation.start_solve(session, inline_runner, scenario)
         session.commit()
-    done = wait_run(small, run.id)
+    done = wait_for_run(small, run.id)
     plan = rotation.plan_of(done)
     assert plan.status == "infeasible" and plan.diagnosis.conflicts
     conflict = next(c for c in plan.diagnosis.conflicts if c.rule == "target")
@@ -106,9 +88,9 @@ def test_an_impossible_hard_target_is_explained_and_can_be_relaxed(small, runner
         session.commit()
         assert relaxed.parent_id == scenario.id
         assert rotation.ScenarioSettings.from_dict(relaxed.settings).targets["female"].mode == rotation.SOFT
-        again = rotation.start_solve(session, runner, relaxed)
+        again = rotation.start_solve(session, inline_runner, relaxed)
         session.commit()
-    assert rotation.plan_of(wait_run(small, again.id)).ok
+    assert rotation.plan_of(wait_for_run(small, again.id)).ok
 
 
 def test_legal_rules_cannot_be_relaxed(small):
@@ -118,14 +100,14 @@ def test_legal_rules_cannot_be_relaxed(small):
             rotation.relax(session, scenario, "rating", "CB00001")
 
 
-def test_a_sweep_queues_one_solve_per_value(small, runner):
+def test_a_sweep_queues_one_solve_per_value(small, inline_runner):
     with Session(small, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Quét", rotation_date=DATE,
                                    settings=rotation.ScenarioSettings(time_limit=3))
         session.commit()
-        runs = rotation.start_sweep(session, runner, scenario, "female", [0.2, 0.3, 0.4])
+        runs = rotation.start_sweep(session, inline_runner, scenario, "female", [0.2, 0.3, 0.4])
         session.commit()
-    finished = [wait_run(small, r.id) for r in runs]
+    finished = [wait_for_run(small, r.id) for r in runs]
     assert [r.sweep_value for r in finished] == [0.2, 0.3, 0.4]
     assert all(r.status in ("done", "infeasible") for r in finished)
     assert [r.label for r in finished][0].endswith("20%")
@@ -143,14 +125,14 @@ def test_bad_settings_are_refused_with_the_field(small, change, message):
             rotation.create(session, name="X", rotation_date=DATE, settings=settings)
 
 
-def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, runner):
+def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, inline_runner):
     with Session(small, expire_on_commit=False) as session:
         scenario = rotation.create(session, name="Thông qua", rotation_date=DATE,
                                    settings=rotation.ScenarioSettings(time_limit=5))
         session.commit()
-        run = rotation.start_solve(session, runner, scenario)
+        run = rotation.start_solve(session, inline_runner, scenario)
         session.commit()
-    done = wait_run(small, run.id)
+    done = wait_for_run(small, run.id)
     plan = rotation.plan_of(done)
     if not plan.moves:
         pytest.skip("the small province gives no move to adopt")
@@ -179,7 +161,7 @@ def test_adoption_freezes_the_plan_and_updates_posts_and_pools(small, runner):
             rotation.adopt(session, session.get(Scenario, scenario.id), session.get(SolveRun, done.id),
                            decision_no="16-NQ/TU", on=DATE)
         with pytest.raises(rotation.ScenarioError):
-            rotation.start_solve(session, runner, session.get(Scenario, scenario.id))
+            rotation.start_solve(session, inline_runner, session.get(Scenario, scenario.id))
 
 
 def test_a_solve_whose_worker_died_is_marked_failed_with_no_plan(small):

@@ -64,7 +64,7 @@ def test_planning_and_the_rotation_problem_read_disciplines_and_ratings_alike(ca
     title = world.titles[case["head"].id]
     term = next(t for t in world.terms.values() if t.kind == "party" and t.start <= ON <= t.end)
     rules = world.rule_set("planning", ON)
-    findings = {f.rule: f for f in eligibility.check(facts, title, term, rules, ON)}
+    findings = {f.rule: f for f in eligibility.check(facts, title, term, rules, ON, rating_sets=world.rule_sets)}
     solver_cadre = next(c for c in built.problem.cadres if c.id == cadre.code)
     solver_failed = solver_rules.cadre_failures(solver_cadre, built.problem.rules, "appointment")
 
@@ -76,7 +76,7 @@ def test_planning_and_the_rotation_problem_read_disciplines_and_ratings_alike(ca
 
     # P8: whatever the rule set says of a score-only year, planning and rotation say the same
     assert findings["P8"].passed == ("rating" not in solver_failed)
-    window = [r for _, r in reversed(eligibility.window_ratings(facts, rules, ON))]
+    window = [r for _, r in reversed(eligibility.window_ratings(facts, rules, ON, rating_sets=world.rule_sets))]
     assert solver_cadre.ratings[:len(window)] == window
 
 

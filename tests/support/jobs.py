@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from quyhoach.db.models import Job, SolveRun
+from quyhoach import create_app, jobs_registry
 from quyhoach.services.platform import jobs
 
 POLL_EVERY = 0.02
@@ -24,8 +25,10 @@ POLL_EVERY = 0.02
 
 def share_engine(engine: sa.Engine, database_url: str) -> None:
     """Jobs run by `jobs.execute` in this process use the test engine (one pool, no file
-    handles left open) rather than making their own."""
+    handles left open) rather than making their own; the application's job kinds are
+    registered, as `create_app` does, for tests that run jobs without an app."""
     jobs._engines.put(database_url, engine)
+    jobs_registry.register_all(create_app)
 
 
 @pytest.fixture

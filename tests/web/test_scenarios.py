@@ -1,7 +1,8 @@
 """Luân chuyển pages: the job life cycle through the pages (queued, running, done, failed,
-stopped) with the in-process runner, the polling partial, the comparison against figures
-computed by hand, relaxing a rule, sweeps, adoption, refused settings; and the same solve
-through RQ when QUYHOACH_TEST_REDIS_URL is set."""
+stopped) with the app's inline runner (a held one to see a run queued, the thread pool only
+to stop a running one), the polling partial, the comparison against figures computed by
+hand, relaxing a rule, sweeps, adoption, refused settings; and the same solve through RQ
+when QUYHOACH_TEST_REDIS_URL is set."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from quyhoach.services.records import demo
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import views
+from quyhoach.web.forms.scenarios import FIELDS
+from tests.support.jobs import poll_partial, share_engine, wait_for_job
 
 DATE = dt.date(2026, 12, 1)
 HX = {"HX-Request": "true"}
@@ -34,40 +37,32 @@ def small(engine):
     return engine
 
 
-@pytest.fixture
-def thread_runner(app, engine, database_url):
-    jobs._engines.put(database_url, engine)
-    runner = jobs.ThreadRunner(database_url)
-    app.extensions["quyhoach.jobs"] = runner
-    yield runner
-    runner.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, **change) -> dict:
-    """The scenario form as the page posts it, from settings; `change` overrides fields."""
+def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, change: dict | None = None) -> dict:
+    """The scenario form as the page posts it, from settings; `change` overrides fields (by slug)."""
     form = {
-        "ten": name, "ngay": date.strftime("%d/%m/%Y"), "mo_ta": "", "don_vi": settings.unit_codes,
-        "lap_khuyet": settings.fill_vacancies, "nghi_huu": str(settings.retiring_within_months),
-        "ngoai_dia_phuong": settings.non_local, "tru_diem_dia_phuong": str(settings.non_local_penalty),
-        "ct_so_ghe": str(settings.target_min_seats), "toi_da_di": "", "toi_da_den": "",
-        "bo_quy_dinh": settings.rule_set, "thoi_gian": str(settings.time_limit),
-        "co_dinh-n": "0", "loai_tru-n": "0",
+        FIELDS.name: name, FIELDS.date: date.strftime("%d/%m/%Y"), FIELDS.description: "", FIELDS.units: settings.unit_codes,
+        FIELDS.fill_vacancies: settings.fill_vacancies, FIELDS.retiring_within: str(settings.retiring_within_months),
+        FIELDS.non_local: settings.non_local, FIELDS.non_local_penalty: str(settings.non_local_penalty),
+        FIELDS.target_min_seats: str(settings.target_min_seats), FIELDS.max_leaving: "", FIELDS.max_arriving: "",
+        FIELDS.rule_set: settings.rule_set, FIELDS.time_limit: str(settings.time_limit),
+        FIELDS.assignment_count(FIELDS.pinned): "0", FIELDS.assignment_count(FIELDS.forbidden): "0",
     }
-    for flag, on in (("het_nhiem_ky", settings.term_limit_opens_post), ("quy_hoach", settings.pools_in_play),
-                     ("tuong_duong", settings.rotate_equivalent), ("xung_dot", settings.resolve_family_conflicts)):
+    for flag, on in ((FIELDS.term_limit, settings.term_limit_opens_post), (FIELDS.pools, settings.pools_in_play),
+                     (FIELDS.equivalent, settings.rotate_equivalent),
+                     (FIELDS.family_conflicts, settings.resolve_family_conflicts)):
         if on:
             form[flag] = "1"
     for attribute, target in settings.targets.items():
-        form[f"ct_{attribute}_che_do"] = target.mode
-        form[f"ct_{attribute}_ty_le"] = str(round(target.share * 100, 2))
+        form[FIELDS.target_mode(attribute)] = target.mode
+        form[FIELDS.target_share(attribute)] = str(round(target.share * 100, 2))
     for name_, weight in settings.weights.items():
-        form[f"w_{name_}"] = str(weight)
-    form.update(change)
+        form[FIELDS.weight(name_)] = str(weight)
+    form.update(change or {})
     return form
 
 
 def _create(client, name="Luân chuyển cuối năm") -> int:
-    response = client.post("/luan-chuyen/", data={"ten": name, "ngay": DATE.strftime("%d/%m/%Y")})
+    response = client.post("/luan-chuyen/", data={FIELDS.name: name, FIELDS.date: DATE.strftime("%d/%m/%Y")})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
@@ -78,35 +73,22 @@ def _start(client, scenario_id: int) -> int:
     return int(re.search(r'id="run-(\d+)"', response.get_data(as_text=True)).group(1))
 
 
-def _poll(client, run_id: int, timeout=60.0) -> str:
-    """Poll the progress partial as htmx does, until it stops asking to be polled."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = client.get(f"/luan-chuyen/run/{run_id}", headers=HX)
-        assert response.status_code == 200
-        html = response.get_data(as_text=True)
-        assert html.lstrip().startswith(f'<article id="run-{run_id}"')
-        if 'hx-trigger="every 1s"' not in html:
-            return html
-        time.sleep(0.1)
-    raise AssertionError("the partial never stopped polling")
+def _poll(client, run_id: int) -> str:
+    """The run's progress partial, polled as htmx does until it stops asking to be (at once
+    with the app's inline runner: the solve ran when the request queuing it committed)."""
+    html = poll_partial(client, f"/luan-chuyen/run/{run_id}")
+    assert html.lstrip().startswith(f'<article id="run-{run_id}"')
+    return html
 
 
-def _wait_status(engine, run_id: int, statuses, timeout=30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with Session(engine) as session:
-            run = session.get(SolveRun, run_id)
-            job = session.get(Job, run.job_id)
-            if job.status in statuses:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"run {run_id} never reached {statuses}")
+def _job_id(engine, run_id: int) -> str:
+    with Session(engine) as session:
+        return session.get(SolveRun, run_id).job_id
 
 
 # --------------------------------------------------------------------------- the job life cycle
 
-def test_create_solve_watch_progress_then_read_the_plan(client, small, thread_runner):
+def test_create_solve_watch_progress_then_read_the_plan(client, small, app_held_runner):
     listing = client.get("/luan-chuyen/").get_data(as_text=True)
     assert "Tạo phương án" in listing
     scenario_id = _create(client)
@@ -115,6 +97,9 @@ def test_create_solve_watch_progress_then_read_the_plan(client, small, thread_ru
     assert "vị trí cần bố trí" in page and "phương án điều động có thể" in page
 
     run_id = _start(client, scenario_id)
+    queued = client.get(f"/luan-chuyen/run/{run_id}", headers=HX).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in queued and "Đang chờ đến lượt" in queued and "Dừng" in queued
+    assert app_held_runner.run_all() == [_job_id(small, run_id)]
     done = _poll(client, run_id)
     assert "Đã có phương án" in done and "Giá trị mục tiêu" in done
     assert "every 1s" not in done and "hx-get" not in done      # finished: no more polling
@@ -148,12 +133,11 @@ def _slow_solve(problem, options):
     raise AssertionError("never stopped")
 
 
-def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, thread_runner, monkeypatch):
+def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, app_thread_runner, monkeypatch):
     monkeypatch.setattr(solver, "solve", _slow_solve)
     scenario_id = _create(client)
     run_id = _start(client, scenario_id)
-    _wait_status(small, run_id, ("running",))
-    time.sleep(0.6)
+    wait_for_job(small, _job_id(small, run_id), ("running",))
     running = client.get(f"/luan-chuyen/run/{run_id}", headers=HX).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in running and "Dừng" in running
     assert "Phương án tốt nhất đến lúc này" in running and "Cận trên" in running
@@ -168,7 +152,7 @@ def test_a_running_solve_stops_on_request_and_nothing_is_saved(client, small, th
         assert session.get(Scenario, scenario_id).status == "draft"
 
 
-def test_a_failing_solve_shows_its_reason_and_can_run_again(client, small, thread_runner, monkeypatch):
+def test_a_failing_solve_shows_its_reason_and_can_run_again(client, small, monkeypatch):
     def broken(problem, options):
         raise ValueError("mô hình không dựng được: thiếu dữ liệu vị trí")
 
@@ -277,7 +261,8 @@ def test_the_comparison_figures_match_those_computed_by_hand(client, engine):
     assert (after1["band0"], after1["band1"], after1["band2"]) == (2, 1, 1)     # <45: A 38, D 44; 45–49: C; ≥50: B
     assert (after2["held"], after2["female"], after2["young"]) == (3, 2, 1)
     province = c.levels[1]
-    assert province["level"] == "province" and province["bands"] == ["dưới 45", "45–49", "từ 50 trở lên"] and province["young_age"] == 40
+    assert province["level"] == "province" and province["young_age"] == 40
+    assert province["bands"] == ["dưới 45", "45–49", "từ 50 trở lên"]
     # the units whose structure changes: U1 in both plans (D arrives; A and B swap), U2 in plan 2 (B leaves)
     assert {u["unit"] for u in c.units} == {"U1", "U2"}
     # soft targets missed, and by how much
@@ -287,19 +272,19 @@ def test_the_comparison_figures_match_those_computed_by_hand(client, engine):
     assert placed == {"D": ["P2", None], "A": [None, "P2"], "B": [None, "P1"]}
     assert all(h["differs"] for h in c.holders)
 
-    page = client.get(f"/luan-chuyen/so-sanh?run={run1.id}&run={run2.id}")
+    page = client.get(f"/luan-chuyen/so-sanh?{FIELDS.compare_run}={run1.id}&{FIELDS.compare_run}={run2.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     for text in ("Ít xáo trộn", "Luân chuyển mạnh", "195", "180", "Ngô Văn Dũng", "Phó Giám đốc Sở A",
                  "cán bộ nữ ≥ 100% · Sở B", "thiếu 1", "Tất cả vị trí trong cuộc"):
         assert text in html, text
     assert html.count('class="row-diff"') >= 3
-    assert client.get(f"/luan-chuyen/so-sanh?run={run1.id}").status_code == 422
+    assert client.get(f"/luan-chuyen/so-sanh?{FIELDS.compare_run}={run1.id}").status_code == 422
 
 
 # --------------------------------------------------------------------------- relax, sweep
 
-def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, small, thread_runner):
+def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, small):
     settings = rotation.ScenarioSettings(time_limit=5, target_min_seats=1)
     settings.targets["female"] = rotation.TargetSetting(rotation.HARD, 1.0)
     with Session(small, expire_on_commit=False) as session:
@@ -311,14 +296,16 @@ def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, sm
     assert 'id="diagnosis"' in page and "Nới quy định này" in page
     with Session(small) as session:
         conflict = next(c for c in session.get(SolveRun, run_id).plan["diagnosis"]["conflicts"] if c["rule"] == "target")
-    response = client.post(f"/luan-chuyen/run/{run_id}/noi", data={"quy_dinh": "target", "doi_tuong": conflict["subject"]})
+    response = client.post(f"/luan-chuyen/run/{run_id}/noi",
+                           data={FIELDS.relax_rule: "target", FIELDS.relax_subject: conflict["subject"]})
     assert response.status_code == 303
     new_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     with Session(small) as session:
         relaxed = session.get(Scenario, new_id)
         assert relaxed.parent_id == scenario.id
         assert rotation.ScenarioSettings.from_dict(relaxed.settings).targets["female"].mode == rotation.SOFT
-        assert rotation.ScenarioSettings.from_dict(session.get(Scenario, scenario.id).settings).targets["female"].mode == rotation.HARD
+        original = rotation.ScenarioSettings.from_dict(session.get(Scenario, scenario.id).settings)
+        assert original.targets["female"].mode == rotation.HARD
 
 
 def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
@@ -335,29 +322,26 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
     html = client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)
     assert "Thời gian công tác còn lại tối thiểu (QĐ 65, R7)" in html
     assert html.count("Nới quy định này") == 1      # only the unit's limit
-    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={"quy_dinh": "service", "doi_tuong": "P1"}, headers=HX)
+    response = client.post(f"/luan-chuyen/run/{run.id}/noi", headers=HX,
+                           data={FIELDS.relax_rule: "service", FIELDS.relax_subject: "P1"})
     assert response.status_code == 422 and "bắt buộc theo văn bản" in response.get_data(as_text=True)
-    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={"quy_dinh": "leave", "doi_tuong": "U1"})
+    response = client.post(f"/luan-chuyen/run/{run.id}/noi", data={FIELDS.relax_rule: "leave", FIELDS.relax_subject: "U1"})
     assert response.status_code == 303
     with Session(engine) as session:
         copies = session.exec(select(Scenario).where(Scenario.parent_id == scenario.id)).all()
         assert len(copies) == 1 and copies[0].settings["max_leaving_per_unit"] is None
 
 
-def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small, thread_runner):
+def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}/quet", data={"tham_so": "female", "gia_tri": "20 30"}, headers=HX)
+    response = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                           data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 30"})
     assert response.status_code == 200
-    deadline = time.monotonic() + 60
-    while True:
-        html = client.get(f"/luan-chuyen/{scenario_id}/quet", headers=HX).get_data(as_text=True)
-        if "every 1s" not in html:
-            break
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    html = poll_partial(client, f"/luan-chuyen/{scenario_id}/quet")
     assert html.count("<svg") == 2 and "20%" in html and "30%" in html
     assert "Giá trị mục tiêu" in html and "Số lượt điều động" in html
-    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", data={"tham_so": "female", "gia_tri": "20 abc"}, headers=HX)
+    refused = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                          data={FIELDS.sweep_key: "female", FIELDS.sweep_values: "20 abc"})
     assert refused.status_code == 422 and "Các giá trị" in refused.get_data(as_text=True)
 
 
@@ -369,19 +353,19 @@ def _saved(engine, scenario_id) -> Scenario:
 
 
 @pytest.mark.parametrize("change, field", [
-    ({"w_fit": "-1"}, "Mức phù hợp"),
-    ({"thoi_gian": "0"}, "Thời gian giải tối đa"),
-    ({"ct_female_ty_le": "120"}, "Chỉ tiêu cán bộ nữ"),
-    ({"nghi_huu": "abc"}, "Số tháng trước khi nghỉ hưu"),
-    ({"ngay": "31/02/2026"}, "Ngày luân chuyển"),
-    ({"co_dinh-moi-cb": "KHONGCO", "co_dinh-moi-vt": "__o_lai__"}, "Cố định"),
-    ({"don_vi": ["KHONG-CO-DON-VI"]}, "đơn vị"),
+    ({FIELDS.weight("fit"): "-1"}, "Mức phù hợp"),
+    ({FIELDS.time_limit: "0"}, "Thời gian giải tối đa"),
+    ({FIELDS.target_share("female"): "120"}, "Chỉ tiêu cán bộ nữ"),
+    ({FIELDS.retiring_within: "abc"}, "Số tháng trước khi nghỉ hưu"),
+    ({FIELDS.date: "31/02/2026"}, "Ngày luân chuyển"),
+    ({FIELDS.new_cadre(FIELDS.pinned): "KHONGCO", FIELDS.new_post(FIELDS.pinned): FIELDS.stay}, "Cố định"),
+    ({FIELDS.units: ["KHONG-CO-DON-VI"]}, "đơn vị"),
 ])
 def test_bad_settings_are_refused_in_place_with_the_field_and_nothing_written(client, small, change, field):
     scenario_id = _create(client)
     before = _saved(small, scenario_id)
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX,
-                           data=_form(rotation.ScenarioSettings(), name="Tên mới", **change))
+                           data=_form(rotation.ScenarioSettings(), name="Tên mới", change=change))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="settings"') and "Không lưu được" in html and field in html
@@ -392,8 +376,9 @@ def test_bad_settings_are_refused_in_place_with_the_field_and_nothing_written(cl
 def test_good_settings_are_saved_and_the_preview_follows(client, small):
     scenario_id = _create(client)
     settings = rotation.ScenarioSettings()
-    form = _form(settings, name="Chỉ tiêu nữ bắt buộc", ct_female_che_do="hard", ct_female_ty_le="30", w_moves="12",
-                 thoi_gian="7")
+    form = _form(settings, name="Chỉ tiêu nữ bắt buộc", change={
+        FIELDS.target_mode("female"): "hard", FIELDS.target_share("female"): "30", FIELDS.weight("moves"): "12",
+        FIELDS.time_limit: "7"})
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=form)
     assert response.status_code == 200 and 'hx-swap-oob="true"' in response.get_data(as_text=True)
     saved = rotation.ScenarioSettings.from_dict(_saved(small, scenario_id).settings)
@@ -402,7 +387,7 @@ def test_good_settings_are_saved_and_the_preview_follows(client, small):
     assert _saved(small, scenario_id).name == "Chỉ tiêu nữ bắt buộc"
 
 
-def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, small, thread_runner):
+def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, small):
     scenario_id = _create(client, "Thông qua")
     run_id = _start(client, scenario_id)
     _poll(client, run_id)
@@ -412,14 +397,15 @@ def test_adoption_updates_the_posts_and_leaves_the_scenario_read_only(client, sm
     if not moves:
         pytest.skip("the small province gives no move to adopt")
     refused = client.post(f"/luan-chuyen/run/{run_id}/thong-qua", headers=HX,
-                          data={"so_qd": "", "ngay": DATE.strftime("%d/%m/%Y"), "ghi_chu": ""})
+                          data={FIELDS.decision_no: "", FIELDS.date: DATE.strftime("%d/%m/%Y"), FIELDS.note: ""})
     assert refused.status_code == 422 and "số quyết định" in refused.get_data(as_text=True)
     assert _saved(small, scenario_id).status == "draft"
     with Session(small) as session:
         assert not session.exec(select(Posting).where(Posting.start_date == DATE)).all()
 
     adopted = client.post(f"/luan-chuyen/run/{run_id}/thong-qua",
-                          data={"so_qd": "15-NQ/TU", "ngay": DATE.strftime("%d/%m/%Y"), "ghi_chu": "Hội nghị BTV"})
+                          data={FIELDS.decision_no: "15-NQ/TU", FIELDS.date: DATE.strftime("%d/%m/%Y"),
+                                FIELDS.note: "Hội nghị BTV"})
     assert adopted.status_code == 303 and adopted.headers["Location"].endswith(f"/luan-chuyen/{scenario_id}#adoption")
     assert _saved(small, scenario_id).status == "adopted"
     with Session(small) as session:
@@ -452,7 +438,7 @@ def test_copy_makes_an_editable_draft(client, small):
 def test_the_scenario_solve_runs_through_rq(small, database_url):
     from rq import SimpleWorker
 
-    jobs._engines.put(database_url, small)
+    share_engine(small, database_url)
     runner = jobs.RQRunner(database_url, REDIS_URL, queue=f"quyhoach-test-{uuid.uuid4().hex[:8]}")
     try:
         with Session(small, expire_on_commit=False) as session:
@@ -473,20 +459,24 @@ def test_the_scenario_solve_runs_through_rq(small, database_url):
 
 def test_a_form_opened_before_someone_elses_save_is_refused(client, small):
     scenario_id = _create(client)
-    first = _form(rotation.ScenarioSettings(), name="Bản của người thứ nhất", phien_ban="1")
+    first = _form(rotation.ScenarioSettings(), name="Bản của người thứ nhất", change={FIELDS.version: "1"})
     assert client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=first).status_code == 200
-    stale = _form(rotation.ScenarioSettings(), name="Bản cũ", phien_ban="1")
+    stale = _form(rotation.ScenarioSettings(), name="Bản cũ", change={FIELDS.version: "1"})
     response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=stale)
     assert response.status_code == 409 and "người khác sửa" in response.get_data(as_text=True)
     assert _saved(small, scenario_id).name == "Bản của người thứ nhất"
 
 
-@pytest.mark.parametrize("field, value", [("thoi_gian", "nan"), ("thoi_gian", "1e309"), ("ct_female_ty_le", "inf"),
-                                          ("w_moves", "1e3"), ("ngay", "99/99/99999"), ("nghi_huu", "-0")])
+@pytest.mark.parametrize("field, value", [
+    (FIELDS.time_limit, "nan"), (FIELDS.time_limit, "1e309"), (FIELDS.target_share("female"), "inf"),
+    (FIELDS.weight("moves"), "1e3"), (FIELDS.date, "99/99/99999"), (FIELDS.retiring_within, "-0"),
+])
 def test_odd_numbers_are_refused_not_crashed_on(client, small, field, value):
     scenario_id = _create(client)
-    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX, data=_form(rotation.ScenarioSettings(), **{field: value}))
+    response = client.post(f"/luan-chuyen/{scenario_id}", headers=HX,
+                           data=_form(rotation.ScenarioSettings(), change={field: value}))
     assert response.status_code in (200, 422)
     # one value alone is refused before anything is solved, whatever it is
-    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX, data={"tham_so": "moves", "gia_tri": value})
+    sweep = client.post(f"/luan-chuyen/{scenario_id}/quet", headers=HX,
+                        data={FIELDS.sweep_key: "moves", FIELDS.sweep_values: value})
     assert sweep.status_code == 422

@@ -440,7 +440,7 @@ def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_
 
     from quyhoach.services.platform import jobs
     from quyhoach.services import rotation
-    from tests.reports.test_decision import wait_run
+    from tests.support.jobs import wait_for_run as wait_run
 
     jobs._engines.put(database_url, engine)
     runner = jobs.ThreadRunner(database_url)

@@ -88,6 +88,10 @@ class Title(SQLModel, table=True):
     appointing_authority: str | None = Field(default=None, max_length=120)
     leadership_role: str | None = Field(default=None, max_length=30, description="party_secretary, government_head, council_head")
     search_text: str = Field(default="", max_length=400)
+    # Title standards (QĐ 365 framework, P15): the lowest level required of the holder, or none.
+    required_theory: str | None = Field(default=None, max_length=20, description="theory_level code")
+    required_state_mgmt: str | None = Field(default=None, max_length=20, description="state_mgmt_level code")
+    required_degree: str | None = Field(default=None, max_length=20, description="degree code")
 
 
 class CadreBase(SQLModel):
@@ -184,6 +188,20 @@ class Discipline(SQLModel, table=True):
     decision_no: str | None = Field(default=None, max_length=60)
     authority: str | None = Field(default=None, max_length=120)
     reason: str | None = Field(default=None, max_length=500)
+
+
+class PoliticalConclusion(SQLModel, table=True):
+    """A competent body's conclusion that a cadre does not meet the political standard
+    (không đạt tiêu chuẩn chính trị): an automatic exit from the pools (P9)."""
+
+    __table_args__ = (sa.UniqueConstraint("cadre_id", "concluded_on", "body", name="uq_political_conclusion"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="cadre.id", index=True)
+    concluded_on: dt.date
+    body: str = Field(max_length=120, description="the body that concluded, e.g. Ủy ban Kiểm tra Tỉnh ủy")
+    document_no: str | None = Field(default=None, max_length=60)
+    content: str | None = Field(default=None, max_length=500)
 
 
 class Relation(SQLModel, table=True):

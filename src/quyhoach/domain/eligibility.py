@@ -15,16 +15,17 @@ import dataclasses
 import datetime as dt
 from fractions import Fraction
 from typing import Any
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from .dates import add_months
-from .evaluations import rating_for_score
+from .evaluations import enough_months, fail_run, rating_for_score
 from .facts import CadreFacts, DisciplineFact, RatingFact, TermFact, TitleFact, VoteFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .numbers import format_percent
 from .registry import rule
 from .retirement import remaining_service_months, retirement_age_applied, retirement_of
-from .rulesets import RATING_DEFAULTS, RuleSetData
+from .rulesets import BUILTIN, PLANNING, RATING, NoRuleSetError, RuleSetData, in_force
+from .standards import conclusion_words, conclusions_in_force, title_standards
 from .vocab import DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
 
 # Rule names, in a few Vietnamese words (the UI label of each rule).
@@ -41,6 +42,7 @@ RULE_NAMES: dict[str, str] = {
     "P12": "Chưa được bổ nhiệm chức danh quy hoạch",
     "P13": "Thời hạn sau kỷ luật",
     "P14": "Quan hệ gia đình (kiểm soát quyền lực)",
+    "E5": "Không hai năm liên tiếp không hoàn thành nhiệm vụ",
     "R4": "Chức danh bố trí người không phải người địa phương",
 }
 
@@ -59,7 +61,8 @@ class _Context:
 
     __slots__ = ("rules", "basis", "extra_basis", "relation_kinds", "sensitive", "rating_min",
                  "rating_min_order", "window", "exit_min_order", "cooldown", "low_max",
-                 "low_max_text", "low_max_percent")
+                 "low_max_text", "low_max_percent", "count_from", "ended_no_bar", "quorum", "dismissal",
+                 "dismissal_text")
 
     def __init__(self, rules: RuleSetData) -> None:
         params = rules.params
@@ -78,9 +81,28 @@ class _Context:
         self.low_max = Fraction(params["confidence_low_max_share"]).limit_denominator(1000)
         self.low_max_text = percent(float(params["confidence_low_max_share"]))
         self.low_max_percent = round(float(self.low_max) * 100, 1)
+        self.count_from = _count_from(params.get("ratings_count_from", "recorded"))
+        self.ended_no_bar = frozenset(params.get("discipline_ended_no_bar") or ())
+        self.quorum = Fraction(params.get("confidence_quorum_share", 2 / 3)).limit_denominator(1000)
+        self.dismissal = Fraction(params.get("confidence_dismissal_share", 2 / 3)).limit_denominator(1000)
+        self.dismissal_text = _share_words(self.dismissal)
 
     def basis_of(self, rule: str) -> str:
         return self.extra_basis.get(rule, self.basis)
+
+
+def _count_from(value: Any) -> tuple[int, int] | None:
+    """`ratings_count_from`: None for "recorded", else (month, day) of "MM-DD"."""
+    text = str(value or "recorded").strip()
+    if text == "recorded":
+        return None
+    month, day = (int(x) for x in text.split("-"))
+    dt.date(2024, month, day)  # raises ValueError on a day that does not exist
+    return month, day
+
+
+def _share_words(share: Fraction) -> str:
+    return f"{share.numerator}/{share.denominator}" if share.denominator <= 10 else percent(float(share))
 
 
 _CONTEXTS: dict[int, _Context] = {}
@@ -109,45 +131,160 @@ def _rating_label(rating: str) -> str:
     return RATING_SHORT.get(rating, rating)
 
 
+class _RatingSets:
+    """The rating rule sets (QĐ 124, QĐ 366 ...): a year is read under the set in force at the
+    year's end (31/12); cached per year."""
+
+    __slots__ = ("sets", "by_year")
+
+    def __init__(self, sets: Sequence[RuleSetData]) -> None:
+        self.sets = sets
+        self.by_year: dict[int, RuleSetData | None] = {}
+
+    def for_year(self, year: int) -> RuleSetData | None:
+        if year not in self.by_year:
+            try:
+                self.by_year[year] = in_force(self.sets, RATING, dt.date(year, 12, 31))
+            except NoRuleSetError:
+                self.by_year[year] = None
+        return self.by_year[year]
+
+
+_BUILTIN_RATING_SETS = tuple(r for r in BUILTIN if r.domain == RATING)
+_RATING_READERS: dict[int, _RatingSets] = {}
+
+
+def _ratings(rating_sets: Sequence[RuleSetData] | None) -> _RatingSets:
+    sets = rating_sets if rating_sets else _BUILTIN_RATING_SETS
+    reader = _RATING_READERS.get(id(sets))
+    if reader is None or reader.sets is not sets:
+        if len(_RATING_READERS) > 64:
+            _RATING_READERS.clear()
+        reader = _RATING_READERS[id(sets)] = _RatingSets(sets)  # holds `sets`: its id stays unique
+    return reader
+
+
+def rating_set_of_year(year: int, rating_sets: Sequence[RuleSetData] | None = None) -> RuleSetData | None:
+    """The rating rule set a year is judged under: the one in force on 31/12 of that year
+    (the shipped sets when `rating_sets` is None)."""
+    return _ratings(rating_sets).for_year(year)
+
+
 @rule("E1")
-def rating_of(fact: RatingFact) -> str | None:
-    """The rating of a year, one of the four of E1; a score-only year is read by the score
-    thresholds of QĐ 366 (E2: excellent ≥ 90, good ≥ 70, complete ≥ 50)."""
+def rating_of(fact: RatingFact, rating_sets: Sequence[RuleSetData] | None = None) -> str | None:
+    """The rating of a year, one of the four of E1. A score-only year is a rating only when the
+    rating rule set of that year has the 100-point score (`uses_score`: QĐ 366, from
+    30/08/2025), read by that set's thresholds (E2); an earlier score is informative only."""
     if fact.rating:
         return fact.rating
     if fact.score is None:
         return None
-    return rating_for_score(fact.score, RATING_DEFAULTS)
+    rating_rules = _ratings(rating_sets).for_year(fact.year)
+    if rating_rules is None or not rating_rules.params.get("uses_score"):
+        return None
+    return rating_for_score(fact.score, rating_rules.params)
 
 
-def _ratings_by_year(cadre: CadreFacts) -> dict[int, RatingFact]:
-    return {r.year: r for r in cadre.ratings}
+def not_rated(fact: RatingFact, rating_sets: Sequence[RuleSetData] | None = None) -> bool:
+    """E6: a year without a rating in which the cadre worked fewer than `min_months_worked`
+    months (recorded) is not rated: it is skipped, not missing."""
+    if fact.months_worked is None or rating_of(fact, rating_sets) is not None:
+        return False
+    rating_rules = _ratings(rating_sets).for_year(fact.year)
+    minimum = int(rating_rules.params.get("min_months_worked", 6)) if rating_rules else 6
+    return not enough_months(fact.months_worked, minimum)
 
 
-def counted_years(rules: RuleSetData, on: dt.date) -> range:
-    """The years whose ratings count on `on` (P8's window, newest last): one function for
-    planning, the suggestions, the pages and the rotation problem."""
-    window = int(rules.params["rating_window_years"])
-    return range(on.year - window, on.year)
+class _Years:
+    """A cadre's years as the rating rules read them: the rating (or None) of each recorded
+    year and the years skipped under E6."""
+
+    __slots__ = ("facts", "rating", "skipped", "min_months")
+
+    def __init__(self, cadre: CadreFacts, reader: _RatingSets) -> None:
+        self.facts: dict[int, RatingFact] = {}
+        self.rating: dict[int, str | None] = {}
+        self.skipped: set[int] = set()
+        self.min_months: dict[int, int] = {}
+        sets = reader.sets
+        for fact in cadre.ratings:
+            self.facts[fact.year] = fact
+            self.rating[fact.year] = rating_of(fact, sets)
+            if fact.months_worked is not None and not_rated(fact, sets):
+                self.skipped.add(fact.year)
+                rating_rules = reader.for_year(fact.year)
+                self.min_months[fact.year] = int(rating_rules.params.get("min_months_worked", 6)) if rating_rules else 6
+
+    def recorded(self, year: int) -> bool:
+        return self.rating.get(year) is not None or year in self.skipped
 
 
-def window_ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> list[tuple[int, str | None]]:
+def _latest_counted(count_from: tuple[int, int] | None, on: dt.date, years: _Years | None) -> int:
+    if count_from is None:
+        return on.year if years is not None and years.recorded(on.year) else on.year - 1
+    return on.year if on >= dt.date(on.year, *count_from) else on.year - 1
+
+
+def _window(ctx: _Context, on: dt.date, years: _Years | None) -> list[int]:
+    latest = _latest_counted(ctx.count_from, on, years)
+    skipped = years.skipped if years is not None else set()
+    out: list[int] = []
+    year = latest
+    while len(out) < ctx.window and year > latest - ctx.window - 20:
+        if year not in skipped:
+            out.append(year)
+        year -= 1
+    return sorted(out)
+
+
+def counting_day(rules: RuleSetData, year: int) -> dt.date:
+    """The day from which `year`'s ratings count whether recorded or not: 1 January of the
+    next year under "recorded", else the configured day of the year itself."""
+    count_from = _context(rules).count_from
+    return dt.date(year + 1, 1, 1) if count_from is None else dt.date(year, *count_from)
+
+
+def latest_counted_year(rules: RuleSetData, on: dt.date, cadre: CadreFacts | None = None, *,
+                        rating_sets: Sequence[RuleSetData] | None = None) -> int:
+    """The newest year whose ratings count on `on` (`ratings_count_from`). Under "recorded",
+    the current year counts for a cadre whose rating of it is recorded; without a cadre, the
+    year before."""
+    years = _Years(cadre, _ratings(rating_sets)) if cadre is not None else None
+    return _latest_counted(_context(rules).count_from, on, years)
+
+
+def counted_years(rules: RuleSetData, on: dt.date, cadre: CadreFacts | None = None, *,
+                  rating_sets: Sequence[RuleSetData] | None = None) -> list[int]:
+    """The years whose ratings count on `on` (P8's window, oldest first): one function for
+    planning, the suggestions, the pages and the rotation problem. Which years count is the
+    rule set's `ratings_count_from`; with a cadre, a year skipped under E6 is passed over and
+    the window reaches one year further back."""
+    years = _Years(cadre, _ratings(rating_sets)) if cadre is not None else None
+    return _window(_context(rules), on, years)
+
+
+def window_ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date, *,
+                   rating_sets: Sequence[RuleSetData] | None = None) -> list[tuple[int, str | None]]:
     """(year, rating or None) for each counted year on `on`, oldest first."""
-    by_year = _ratings_by_year(cadre)
-    return [(year, rating_of(by_year[year]) if year in by_year else None) for year in counted_years(rules, on)]
+    years = _Years(cadre, _ratings(rating_sets))
+    return [(year, years.rating.get(year)) for year in _window(_context(rules), on, years)]
 
 
-def disciplines_in_force(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> list[tuple[DisciplineFact, dt.date]]:
-    """The disciplines that still bar the cadre on `on`, each with the day its bar ends (P9, P13)."""
-    return _active_disciplines(_context(rules), cadre, on)
+def disciplines_in_force(cadre: CadreFacts, rules: RuleSetData, on: dt.date, *,
+                         for_appointment: bool = False) -> list[tuple[DisciplineFact, dt.date]]:
+    """The disciplines that still bar the cadre on `on`, each with the day its bar ends (P9,
+    P13). For planning, a level in `discipline_ended_no_bar` (QĐ 377: reprimand, warning) stops
+    barring once its own effect has ended (`effective_to`); `for_appointment=True` reads the
+    cooldown before a higher post alone."""
+    return _active_disciplines(_context(rules), cadre, on, for_appointment=for_appointment)
 
 
-def _rating_words(fact: RatingFact) -> str:
-    rating = rating_of(fact)
-    label = _rating_label(rating) if rating else "chưa xếp loại"
+def _rating_words(fact: RatingFact, rating: str | None) -> str:
     if not fact.rating and fact.score is not None:
-        return f"{fact.score:g} điểm (tương đương {label})"
-    return label
+        if rating is None:
+            return f"{fact.score:g} điểm (chưa áp dụng thang điểm để xếp loại năm {fact.year})"
+        return f"{fact.score:g} điểm (tương đương {_rating_label(rating)})"
+    return _rating_label(rating) if rating else "chưa xếp loại"
 
 
 def _title_words(title: TitleFact) -> str:
@@ -342,60 +479,82 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
                  cadre.code, compared, _retirement_evidence(cadre))
 
 
+def _year_words(years: _Years, year: int) -> str:
+    fact = years.facts.get(year)
+    if fact is None:
+        return f"chưa có xếp loại năm {year}"
+    return f"năm {year}: {_rating_words(fact, years.rating.get(year))}"
+
+
 @rule("P8")
-def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date,
-                by_year: dict[int, RatingFact]) -> Finding:
-    # P8: rated at least `rating_min` in each of the last N completed years before `on`;
-    # a year without a rating fails (the dossier is incomplete).
+def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) -> Finding:
+    # P8: rated at least `rating_min` in each of the last N counted years (which years count on
+    # `on` is `ratings_count_from`); a year without a rating fails (the dossier is incomplete);
+    # a year skipped under E6 (under 6 months worked) is passed over, not missing.
     window = ctx.window
-    years = range(on.year - window, on.year)
+    counted = _window(ctx, on, years)
     need = _rating_label(ctx.rating_min)
     evidence: list[str] = []
     bad: list[int] = []
     missing: list[int] = []
-    for year in years:
-        fact = by_year.get(year)
-        rating = rating_of(fact) if fact else None
-        if fact is None or rating is None:
+    for year in counted:
+        rating = years.rating.get(year)
+        evidence.append(_year_words(years, year))
+        if rating is None:
             missing.append(year)
-            evidence.append(f"chưa có xếp loại năm {year}")
-            continue
-        evidence.append(f"năm {year}: {_rating_words(fact)}")
-        if RATING_ORDER.get(rating, -1) < ctx.rating_min_order:
+        elif RATING_ORDER.get(rating, -1) < ctx.rating_min_order:
             bad.append(year)
-    span = f"{years[0]}–{years[-1]}" if window > 1 else f"{years[0]}"
-    good = window - len(bad) - len(missing)
-    compared = {"value": good, "threshold": window, "unit": f"năm đạt từ {need}"}
+    skipped = sorted(y for y in years.skipped if counted and counted[0] < y < counted[-1] + 1)
+    evidence.extend(f"năm {y}: công tác dưới {_min_months(years, y)} tháng, không xếp loại (không tính)"
+                    for y in skipped)
+    span = f"{counted[0]}–{counted[-1]}" if len(counted) > 1 else f"{counted[0]}"
+    good = len(counted) - len(bad) - len(missing)
+    compared = {"value": good, "threshold": window, "unit": f"năm đạt từ {need}", "latest_year": counted[-1]}
     if not bad and not missing:
         return _make(ctx, "P8", True, ERROR,
                      f"xếp loại {span} đều từ {need} trở lên ({good}/{window} năm)", cadre.code, compared,
                      tuple(evidence))
     parts = []
     if bad:
-        parts.append("; ".join(f"năm {y} xếp loại {_rating_words(by_year[y])}" for y in bad))
+        parts.append("; ".join(f"năm {y} xếp loại {_rating_words(years.facts[y], years.rating[y])}" for y in bad))
     if missing:
         parts.append("chưa có xếp loại năm " + ", ".join(str(y) for y in missing))
     message = f"{'; '.join(parts)}; cần từ {need} trở lên cả {window} năm gần nhất ({span})"
     from_date = None
     if bad and not missing:
-        # the latest weak year leaves the window on 1 January, N + 1 years later, provided
-        # the years still to be rated meet the threshold
-        from_date = dt.date(max(bad) + window + 1, 1, 1)
+        # the latest weak year leaves the window once the year `window` years after it counts,
+        # provided the years still to be rated meet the threshold
+        from_date = counting_day(ctx.rules, max(bad) + window)
         message += f"; {_from_words(from_date)} nếu các năm sau đạt từ {need}"
     return _make(ctx, "P8", False, ERROR, message, cadre.code, compared, tuple(evidence), from_date)
+
+
+def _min_months(years: _Years, year: int) -> int:
+    return years.min_months.get(year, 6)
 
 
 def _cooldown_end(ctx: _Context, d: DisciplineFact) -> dt.date:
     return add_months(d.decision_date, int(ctx.cooldown.get(d.level, 0)))
 
 
-def _active_disciplines(ctx: _Context, cadre: CadreFacts, on: dt.date) -> list[tuple[DisciplineFact, dt.date]]:
-    """Disciplines decided by `on` whose cooldown has not ended on `on`."""
+def _bar_end(ctx: _Context, d: DisciplineFact, for_appointment: bool = False) -> dt.date:
+    """The first day the discipline no longer bars: the end of its level's cooldown; for
+    planning under QĐ 377, for a reprimand or warning, the day after its own effect ends when
+    that is earlier."""
+    end = _cooldown_end(ctx, d)
+    if not for_appointment and d.level in ctx.ended_no_bar and d.effective_to is not None:
+        end = min(end, d.effective_to + dt.timedelta(days=1))
+    return end
+
+
+def _active_disciplines(ctx: _Context, cadre: CadreFacts, on: dt.date, *,
+                        for_appointment: bool = False) -> list[tuple[DisciplineFact, dt.date]]:
+    """Disciplines decided by `on` that still bar on `on`, each with the day the bar ends."""
     out = []
     for d in cadre.disciplines:
         if d.decision_date > on:
             continue
-        end = _cooldown_end(ctx, d)
+        end = _bar_end(ctx, d, for_appointment)
         if end > on:
             out.append((d, end))
     return out
@@ -404,63 +563,133 @@ def _active_disciplines(ctx: _Context, cadre: CadreFacts, on: dt.date) -> list[t
 @rule("P9")
 def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
                        active: list[tuple[DisciplineFact, dt.date]]) -> Finding:
-    # P9: automatic exit: disciplined at `discipline_exit_min` or above within the cooldown
-    # window of that discipline. (Over the planning age is reported by P6/P7.)
+    # P9: automatic exit: disciplined at `discipline_exit_min` or above, the discipline still
+    # barring (within its cooldown; under QĐ 377 a reprimand or warning whose effect has ended
+    # no longer bars), or concluded by a competent body not to meet the political standard
+    # (standards.conclusions_in_force: a conclusion has no end, so no "from" date).
+    # (Over the planning age is reported by P6/P7.)
     hits = [(d, end) for d, end in active if DISCIPLINE_ORDER.get(d.level, 0) >= ctx.exit_min_order]
+    unfit = [conclusion_words(c) for c in conclusions_in_force(cadre, on)]
     threshold = DISCIPLINE_LEVEL.label(ctx.rules.params["discipline_exit_min"]).lower()
-    compared = {"value": len(hits), "threshold": 0, "unit": "kỷ luật còn trong thời hạn"}
-    if not hits:
+    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": "căn cứ đương nhiên ra khỏi quy hoạch"}
+    if not hits and not unfit:
         return _make(ctx, "P9", True, ERROR,
-                     f"không có kỷ luật từ {threshold} trở lên còn trong thời hạn", cadre.code, compared)
+                     f"không có kỷ luật từ {threshold} trở lên còn trong thời hạn, không có kết luận "
+                     "không đạt tiêu chuẩn chính trị", cadre.code, compared,
+                     _ended_effect_evidence(ctx, cadre, on))
+    evidence = tuple(unfit) + tuple(f"{_discipline_words(d)} (thời hạn đến {format_date(e)})" for d, e in hits)
+    if unfit:
+        return _make(ctx, "P9", False, ERROR, f"{unfit[-1]}: đương nhiên ra khỏi quy hoạch",
+                     cadre.code, compared, evidence)
     end = max(e for _, e in hits)
-    evidence = tuple(f"{_discipline_words(d)} (thời hạn đến {format_date(e)})" for d, e in hits)
     return _make(ctx, "P9", False, ERROR,
                  f"bị {_discipline_words(hits[0][0])}: đương nhiên ra khỏi quy hoạch; {_from_words(end)}",
                  cadre.code, compared, evidence, end)
 
 
+def _ended_effect_evidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> tuple[str, ...]:
+    """The disciplines that no longer bar planning because their effect has ended (QĐ 377)."""
+    return tuple(
+        f"{_discipline_words(d)}: hết hiệu lực ngày {format_date(d.effective_to)}, không còn cản trở quy hoạch"
+        for d in cadre.disciplines
+        if d.decision_date <= on and d.level in ctx.ended_no_bar and d.effective_to is not None
+        and d.effective_to < on < _cooldown_end(ctx, d)
+    )
+
+
 @rule("P10")
-def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date,
-                     by_year: dict[int, RatingFact]) -> Finding:
-    # P10: rated "fail" in the latest completed year => out in the annual review.
-    year = on.year - 1
-    fact = by_year.get(year)
-    rating = rating_of(fact) if fact else None
-    compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV", "unit": f"xếp loại {year}"}
+def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) -> Finding:
+    # P10: rated "fail" in the latest counted year (`ratings_count_from`) => out in the annual
+    # review.
+    year = _latest_counted(ctx.count_from, on, years)
+    while year in years.skipped:   # E6: a year not rated is passed over
+        year -= 1
+    fact = years.facts.get(year)
+    rating = years.rating.get(year)
+    compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV", "unit": f"xếp loại {year}",
+                "latest_year": year}
     if fact is None or rating is None:
         return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
                      (f"chưa có xếp loại năm {year}",))
+    words = _rating_words(fact, rating)
     if rating == "fail":
-        from_date = dt.date(year + 2, 1, 1)
+        from_date = counting_day(ctx.rules, year + 1)
         return _make(ctx, "P10", False, ERROR,
-                     f"năm {year} xếp loại {_rating_words(fact)}; {_from_words(from_date)} nếu năm {year + 1} "
-                     f"không bị xếp loại KHTNV", cadre.code, compared,
-                     (f"năm {year}: {_rating_words(fact)}",), from_date)
-    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {_rating_words(fact)}", cadre.code,
-                 compared, (f"năm {year}: {_rating_words(fact)}",))
+                     f"năm {year} xếp loại {words}; {_from_words(from_date)} nếu năm {year + 1} "
+                     f"không bị xếp loại KHTNV", cadre.code, compared, (f"năm {year}: {words}",), from_date)
+    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {words}", cadre.code,
+                 compared, (f"năm {year}: {words}",))
+
+
+def vote_valid(vote: VoteFact, rules: RuleSetData) -> bool:
+    """A confidence vote is valid when at least `confidence_quorum_share` (2/3) of those
+    convened are present (RULES.md §9)."""
+    return _vote_valid(_context(rules), vote)
+
+
+def _vote_valid(ctx: _Context, vote: VoteFact) -> bool:
+    return vote.present > 0 and vote.present * ctx.quorum.denominator >= ctx.quorum.numerator * vote.convened
 
 
 @rule("P11")
 def _p11_confidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> Finding:
-    # P11: in the latest confidence vote, more than half (the parameter) of those present
-    # voting "low confidence" takes the cadre out of the pools for higher titles.
-    votes = [v for v in cadre.votes if v.vote_date <= on and v.present > 0]
+    # P11: in the latest valid confidence vote (at least 2/3 of those convened present), more
+    # than half (the parameter) of those present voting "low confidence" takes the cadre out of
+    # the pools for higher titles; 2/3 or more are grounds for dismissal (miễn nhiệm).
+    held = [v for v in cadre.votes if v.vote_date <= on and v.present > 0]
+    votes = [v for v in held if _vote_valid(ctx, v)]
     limit = ctx.low_max_text
+    latest_valid = max((v.vote_date for v in votes), default=None)
+    invalid = tuple(
+        f"{_vote_words(v)}: không hợp lệ (có mặt dưới {_share_words(ctx.quorum)} số được triệu tập), không tính"
+        for v in held if not _vote_valid(ctx, v) and (latest_valid is None or v.vote_date > latest_valid))
     if not votes:
-        return _make(ctx, "P11", True, ERROR, "chưa có kết quả lấy phiếu tín nhiệm", cadre.code,
-                     {"value": None, "threshold": ctx.low_max_percent, "unit": "%"})
+        text = "chưa có kết quả lấy phiếu tín nhiệm hợp lệ" if invalid else "chưa có kết quả lấy phiếu tín nhiệm"
+        return _make(ctx, "P11", True, ERROR, text, cadre.code,
+                     {"value": None, "threshold": ctx.low_max_percent, "unit": "%"}, invalid)
     vote = max(votes, key=lambda v: v.vote_date)
     share = vote.low / vote.present
     text = percent(share)
-    compared = {"value": round(share * 100, 1), "threshold": ctx.low_max_percent, "unit": "%"}
-    evidence = (_vote_words(vote),)
+    dismissal = vote.low * ctx.dismissal.denominator >= ctx.dismissal.numerator * vote.present
+    compared = {"value": round(share * 100, 1), "threshold": ctx.low_max_percent, "unit": "%",
+                "dismissal": dismissal}
+    evidence = (_vote_words(vote),) + invalid
     if vote.low * ctx.low_max.denominator > ctx.low_max.numerator * vote.present:  # exact share > max
-        return _make(ctx, "P11", False, ERROR,
-                     f"{vote.low}/{vote.present} phiếu tín nhiệm thấp ({text}), quá {limit} số có mặt",
-                     cadre.code, compared, evidence)
+        message = f"{vote.low}/{vote.present} phiếu tín nhiệm thấp ({text}), quá {limit} số có mặt"
+        if dismissal:
+            message += f"; từ {ctx.dismissal_text} trở lên: đề nghị xem xét miễn nhiệm"
+        return _make(ctx, "P11", False, ERROR, message, cadre.code, compared, evidence)
     return _make(ctx, "P11", True, ERROR,
                  f"{vote.low}/{vote.present} phiếu tín nhiệm thấp ({text}); không quá {limit}",
                  cadre.code, compared, evidence)
+
+
+def _e5_fail_run(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years, reader: _RatingSets) -> Finding:
+    # E5: rated fail in `fail_years_for_dismissal` (2) consecutive years, the run ending in the
+    # latest counted year: grounds for dismissal from the post held. A year skipped under E6 is
+    # passed over, not a break. A flag (warning), not an exit from the pool by itself.
+    latest = _latest_counted(ctx.count_from, on, years)
+    rating_rules = reader.for_year(latest)
+    need = int(rating_rules.params.get("fail_years_for_dismissal", 2)) if rating_rules else 2
+    rated = sorted(y for y in years.rating if y <= latest and y not in years.skipped)
+    index = {y: i for i, y in enumerate(rated)}
+    run = fail_run({index[y]: years.rating[y] for y in rated}, need)
+    hit = [rated[i] for i in run]
+    last_rated = max((y for y in rated), default=None)
+    compared = {"value": len(hit), "threshold": need, "unit": "năm liên tiếp KHTNV"}
+    # judged in the planning check, under its rule set; the rating set's basis is named too
+    basis = f"{ctx.basis}; {rating_rules.legal_basis}" if rating_rules else ctx.basis
+    code = ctx.rules.code
+    if hit and last_rated is not None and hit[-1] == last_rated and last_rated >= latest - 1:
+        return new_finding(
+            rule="E5", passed=False, severity=WARNING, name=RULE_NAMES["E5"],
+            message=f"xếp loại KHTNV {len(hit)} năm liên tiếp ({', '.join(map(str, hit))}): căn cứ xem xét "
+                    "miễn nhiệm chức vụ đang giữ",
+            basis=basis, rule_set=code, compared=compared, evidence=tuple(_year_words(years, y) for y in hit),
+            from_date=None, subject=cadre.code)
+    return new_finding(rule="E5", passed=True, severity=INFO, name=RULE_NAMES["E5"],
+                       message=f"không có {need} năm liên tiếp xếp loại KHTNV", basis=basis, rule_set=code,
+                       compared=compared, evidence=(), from_date=None, subject=cadre.code)
 
 
 @rule("P12")
@@ -480,11 +709,13 @@ def _p12_appointed(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
 
 @rule("P13")
 def _p13_cooldown(ctx: _Context, cadre: CadreFacts, on: dt.date, active: list[tuple[DisciplineFact, dt.date]]) -> Finding:
-    # P13: after a discipline, no higher title before the cooldown of its level has passed
-    # (reprimand 24, warning 36, removal 60 months from the decision).
+    # P13: after a discipline, no higher title before the cooldown of its level has passed,
+    # counted from the decision (QĐ 80, the QĐ 50 era: reprimand 12, warning 30, removal 60
+    # months; QĐ 377: 24 / 36 / 60). For planning under QĐ 377, a reprimand or warning whose own
+    # effect has ended no longer bars.
     if not active:
         past = [d for d in cadre.disciplines if d.decision_date <= on]
-        evidence = tuple(f"{_discipline_words(d)} (hết thời hạn {format_date(_cooldown_end(ctx, d))})" for d in past)
+        evidence = tuple(f"{_discipline_words(d)} (hết thời hạn {format_date(_bar_end(ctx, d))})" for d in past)
         return _make(ctx, "P13", True, ERROR,
                      "không có kỷ luật còn trong thời hạn" if not past else "các kỷ luật đã hết thời hạn",
                      cadre.code, {"value": 0, "threshold": 0, "unit": MONTHS}, evidence)
@@ -569,7 +800,8 @@ def _r4_non_local(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding
 # --------------------------------------------------------------------------- public
 
 def check(cadre: CadreFacts, title: TitleFact, term: TermFact, rules: RuleSetData, on: dt.date, *,
-          title_index: Mapping[int, TitleFact | str] | None = None) -> list[Finding]:
+          title_index: Mapping[int, TitleFact | str] | None = None,
+          rating_sets: Sequence[RuleSetData] | None = None) -> list[Finding]:
     """Every planning rule that applies to (cadre, title, term), judged on `on` under `rules`.
 
     `title_index` maps title ids to their TitleFact (or just their level code): P4 counts
@@ -579,42 +811,141 @@ def check(cadre: CadreFacts, title: TitleFact, term: TermFact, rules: RuleSetDat
 
     P12 (appointed to the title) is judged only for members of the pool, i.e. when
     `title.id in cadre.pool_title_ids`.
+
+    `rating_sets` are the rating rule sets (a list holding other domains too is fine): each
+    year's rating is read under the set in force at that year's end; the shipped sets when None.
     """
     ctx = _context(rules)
-    by_year = _ratings_by_year(cadre)
+    reader = _ratings(rating_sets)
+    years = _Years(cadre, reader)
     active = _active_disciplines(ctx, cadre, on)
     findings = [
         _p1_higher_title(ctx, cadre, title),
         _p4_pools_per_level(ctx, cadre, title, title_index),
         _p5_open_proposal(ctx, cadre),
         _p6_p7_service(ctx, cadre, title, term, on),
-        _p8_ratings(ctx, cadre, on, by_year),
+        _p8_ratings(ctx, cadre, on, years),
         _p9_automatic_exit(ctx, cadre, on, active),
-        _p10_fail_rating(ctx, cadre, on, by_year),
+        _p10_fail_rating(ctx, cadre, on, years),
         _p11_confidence(ctx, cadre, on),
     ]
     if title.id in cadre.pool_title_ids:
         findings.append(_p12_appointed(ctx, cadre, title))
     findings.append(_p13_cooldown(ctx, cadre, on, active))
     findings.append(_p14_relatives(ctx, cadre, title))
+    findings.append(_e5_fail_run(ctx, cadre, on, years, reader))
     r4 = _r4_non_local(ctx, cadre, title)
     if r4 is not None:
         findings.append(r4)
+    p15 = title_standards(cadre, title, rules)
+    if p15 is not None:
+        findings.append(p15)
     return findings
 
 
 def exit_findings(cadre: CadreFacts, title: TitleFact, term: TermFact, rules: RuleSetData, on: dt.date, *,
-                  title_index: Mapping[int, TitleFact | str] | None = None) -> list[Finding]:
+                  title_index: Mapping[int, TitleFact | str] | None = None,
+                  rating_sets: Sequence[RuleSetData] | None = None) -> list[Finding]:
     """The failing findings (errors) of EXIT_RULES: what proposes an exit of a pool member
     in the annual review, each with its reason. A P6 warning (one term but not two) is not
     an exit."""
-    return [f for f in check(cadre, title, term, rules, on, title_index=title_index)
-            if f.rule in EXIT_RULES and f.blocking]
+    return exits_of(check(cadre, title, term, rules, on, title_index=title_index, rating_sets=rating_sets))
+
+
+def exits_of(findings: list[Finding]) -> list[Finding]:
+    """The findings of one check that propose an exit (see exit_findings)."""
+    return [f for f in findings if f.rule in EXIT_RULES and f.blocking]
+
+
+# Review flags: failing findings shown beside a proposed exit without being one (E5: grounds
+# for dismissal from the post held).
+FLAG_RULES: frozenset[str] = frozenset({"E5"})
+
+
+def flags_of(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.rule in FLAG_RULES and not f.passed]
 
 
 def failing(findings: list[Finding]) -> list[Finding]:
     """The findings that did not pass (errors and warnings), in rule order."""
     return [f for f in findings if not f.passed]
+
+
+# --------------------------------------------------------------------------- dates that hold
+
+NOW, FROM, NEVER, UNKNOWN = "now", "from", "never", "unknown"
+
+# Rules that, failing on a day with no date of their own, cannot pass by waiting: the title
+# held (P1, P12) does not change by itself and remaining service only shrinks (P6, P7).
+NEVER_RULES: frozenset[str] = frozenset({"P1", "P6", "P7", "P12"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Qualifying:
+    """When a cadre qualifies for a title's pool: now, from a date (judged on that date, every
+    rule passes), never (no date exists), or not yet known (waiting for a rating, a vote, a
+    decision). `blocking` are the findings that decide a never or an unknown."""
+
+    kind: str
+    date: dt.date | None = None
+    blocking: tuple[Finding, ...] = ()
+
+    @property
+    def waiting_for(self) -> str:
+        """What the unknown waits for, in words."""
+        rules = {f.rule for f in self.blocking}
+        parts = []
+        if rules & {"P8", "P10"}:
+            parts.append("xếp loại")
+        if "P11" in rules:
+            parts.append("phiếu tín nhiệm")
+        if rules & {"P4", "P5", "P14"}:
+            parts.append("quyết định của cấp có thẩm quyền")
+        return ", ".join(parts) or "thông tin mới"
+
+
+def _planning_sets(rule_sets: RuleSetData | Sequence[RuleSetData]) -> list[RuleSetData]:
+    if isinstance(rule_sets, RuleSetData):
+        return [rule_sets]
+    return [r for r in rule_sets if r.domain == PLANNING]
+
+
+def qualifying_date(cadre: CadreFacts, title: TitleFact, term: TermFact,
+                    rule_sets: RuleSetData | Sequence[RuleSetData], on: dt.date, *,
+                    title_index: Mapping[int, TitleFact | str] | None = None,
+                    rating_sets: Sequence[RuleSetData] | None = None) -> Qualifying:
+    """The first day from `on` on which the cadre passes every rule for (title, term), found by
+    re-judging on each candidate day under the planning set in force that day, with the facts
+    recorded today (ratings already recorded count; ratings, votes and decisions still to come
+    are not assumed). Candidate days are the days each blocking rule names and the days a new
+    rule set takes effect. `rule_sets` is one planning set or all sets (the one in force on each
+    day is used; a single set is used for every day)."""
+    sets = _planning_sets(rule_sets)
+    if rating_sets is None and not isinstance(rule_sets, RuleSetData):
+        rating_sets = [r for r in rule_sets if r.domain == RATING] or None
+    switches = sorted({r.valid_from for r in sets if r.valid_from > on})
+    day = on
+    for _ in range(60):
+        if day > term.end:
+            return Qualifying(NEVER)
+        try:
+            rules = sets[0] if len(sets) == 1 else in_force(sets, PLANNING, day)
+        except NoRuleSetError:
+            return Qualifying(UNKNOWN)
+        found = check(cadre, title, term, rules, day, title_index=title_index, rating_sets=rating_sets)
+        blocking = tuple(f for f in found if f.blocking)
+        if not blocking:
+            return Qualifying(NOW, on) if day == on else Qualifying(FROM, day)
+        never = tuple(f for f in blocking if f.rule in NEVER_RULES)
+        if never:
+            return Qualifying(NEVER, None, never)
+        dateless = tuple(f for f in blocking if f.from_date is None)
+        if dateless:
+            return Qualifying(UNKNOWN, None, dateless)
+        following = max(f.from_date for f in blocking if f.from_date is not None)
+        following = min([following] + [s for s in switches if day < s < following])
+        day = following if following > day else day + dt.timedelta(days=1)
+    return Qualifying(UNKNOWN)
 
 
 def relatives_finding(cadre: CadreFacts, title: TitleFact, rules: RuleSetData) -> Finding:

@@ -35,6 +35,11 @@ class TitleFact:
     # looked up by unit_code, then by locality_code)
     unit_code: str = ""
     locality_code: str = ""
+    # the title's standards (QĐ 365 framework, P15): the lowest level required of its holder,
+    # None where the title requires none (theory_level, state_mgmt_level, degree codes)
+    required_theory: str | None = None
+    required_state_mgmt: str | None = None
+    required_degree: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class RatingFact:
     year: int
     rating: str | None              # excellent / good / complete / fail, or None (score only)
     score: float | None = None
+    # E6: months worked in the year when known (None: not recorded, a full year is assumed).
+    # The planning world fills it for a year with no yearly rating from its monthly evaluations.
+    months_worked: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,16 @@ class DisciplineFact:
     decision_date: dt.date
     effective_to: dt.date | None = None
     decision_no: str | None = None
+
+
+@dataclass(frozen=True)
+class ConclusionFact:
+    """A competent body's conclusion that the cadre does not meet the political standard
+    (tiêu chuẩn chính trị) of their title: an automatic exit from the pools (P9)."""
+
+    concluded_on: dt.date
+    body: str                       # the body that concluded, e.g. Ủy ban Kiểm tra Tỉnh ủy
+    document_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,8 @@ class CadreFacts:
     relatives: tuple[RelativeFact, ...] = ()
     open_proposal: bool = False              # an appointment/nomination proposal is open (P5)
     pool_title_ids: frozenset[int] = frozenset()  # titles whose pools (same term) list the cadre
+    degree: str | None = None                # highest degree (standards.DEGREE_ORDER code); None: not known
+    conclusions: tuple[ConclusionFact, ...] = ()  # political-standard conclusions (P9)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 Men retire at 60y3m in 2021, three months more each year up to 62y0m from 2028; women at
 55y4m in 2021, four months more each year up to 60y0m from 2035; before 2021 men at 60 and
-women at 55. The age that applies is the one *for the year in which it is reached*, and
-the person retires at the end of the month in which they reach it.
+women at 55. These numbers are the `roadmap` parameter of the retirement rule set
+(`rulesets.RETIREMENT_DEFAULTS`, set ND135-2020), read here once. The age that applies is the
+one *for the year in which it is reached*; the person serves to the end of the month in which
+they reach it and is retired from the 1st of the next month (the pages say so where a date is shown).
 
     >>> retirement_date("M", dt.date(1961, 10, 5))     # 60y3m would fall in 01/2022: 60y6m applies
     datetime.date(2022, 4, 30)
@@ -17,13 +19,34 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from . import rulesets
 from .dates import months_between
+from .rulesets import RuleSetData
 
-# (sex, first year of the roadmap, base age in months, step in months per year, cap in months)
-_ROADMAP = {
-    "M": (2021, 60 * 12, 3, 62 * 12),
-    "F": (2021, 55 * 12, 4, 60 * 12),
-}
+
+class Step(NamedTuple):
+    """One sex's roadmap: (first year, age before it, step per year, cap), ages in months."""
+
+    first_year: int
+    base: int
+    step: int
+    cap: int
+
+
+Roadmap = dict[str, Step]
+
+
+def roadmap_of(rules: RuleSetData) -> Roadmap:
+    """The roadmap of a retirement rule set (its `roadmap` parameter), per sex."""
+    return {
+        sex: Step(int(row["first_year"]), int(row["base_months"]), int(row["step_months"]), int(row["cap_months"]))
+        for sex, row in rules.params["roadmap"].items()
+    }
+
+
+# The numbers are the shipped retirement rule set's (rulesets.RETIREMENT_DEFAULTS), never
+# literals here.
+_ROADMAP: Roadmap = roadmap_of(rulesets.builtin(rulesets.RETIREMENT))
 
 
 class RetirementAge(NamedTuple):
@@ -45,9 +68,8 @@ def _sex(sex: str) -> str:
     return code
 
 
-@lru_cache(maxsize=512)
-def _required_months(sex: str, year: int) -> int:
-    first_year, base, step, cap = _ROADMAP[sex]
+def _required_months(sex: str, year: int, roadmap: Roadmap | None = None) -> int:
+    first_year, base, step, cap = (roadmap or _ROADMAP)[sex]
     if year < first_year:
         return base
     return min(base + step * (year - first_year + 1), cap)
@@ -64,20 +86,29 @@ def _month_end(month_index: int) -> dt.date:
     return dt.date(year, month0 + 1, 1) - dt.timedelta(days=1)
 
 
-@lru_cache(maxsize=4096)
-def _statutory(sex: str, birth_year: int, birth_month: int) -> tuple[dt.date, int]:
-    """(retirement date, required age in months). Only the month of birth matters."""
+def _statutory_under(roadmap: Roadmap, sex: str, birth_year: int, birth_month: int) -> tuple[dt.date, int]:
+    """(retirement date, required age in months) under a roadmap. Only the month of birth matters."""
     birth_index = birth_year * 12 + birth_month - 1
     # The person reaches an age of k months in month birth + k. Retirement is in the first
     # month m with m - birth >= required(year of m). When m falls short, every month before
     # birth + required(year of m) falls short too (the requirement never decreases), so jump.
-    month = birth_index + _required_months(sex, 0)
+    month = birth_index + _required_months(sex, 0, roadmap)
     for _ in range(100):
-        months = _required_months(sex, month // 12)
+        months = _required_months(sex, month // 12, roadmap)
         if month - birth_index >= months:
             return _month_end(month), month - birth_index
         month = birth_index + months
     raise AssertionError("retirement roadmap did not converge")  # pragma: no cover
+
+
+@lru_cache(maxsize=4096)
+def _statutory(sex: str, birth_year: int, birth_month: int) -> tuple[dt.date, int]:
+    return _statutory_under(_ROADMAP, sex, birth_year, birth_month)
+
+
+def retirement_date_under(rules: RuleSetData, sex: str, birth_date: dt.date) -> dt.date:
+    """The retirement date by the roadmap of a given retirement rule set (no override)."""
+    return _statutory_under(roadmap_of(rules), _sex(sex), birth_date.year, birth_date.month)[0]
 
 
 def statutory_retirement_date(sex: str, birth_date: dt.date) -> dt.date:

@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, NamedTuple
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .dates import age_on
-from .eligibility import format_date, new_finding, percent, rating_of
+from .eligibility import format_date, new_finding, percent, window_ratings
 from .facts import CadreFacts, PoolFacts, TitleFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .registry import rule
@@ -495,7 +495,8 @@ class Score(NamedTuple):
 
 
 def suggestion_score(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData, on: dt.date, *,
-                     profile: PoolProfile | None = None) -> Score:
+                     profile: PoolProfile | None = None,
+                     rating_sets: Sequence[RuleSetData] | None = None) -> Score:
     """A transparent integer score for ranking candidates already found eligible: the sum
     of its parts (keys of SCORE_LABELS), each shown to the officer."""
     weights = {**SCORE_WEIGHTS, **(rules.params.get("suggestion_weights") or {})}
@@ -504,12 +505,8 @@ def suggestion_score(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData,
     fixes = (gains.band is not None) + gains.woman + gains.young + gains.minority
     reference = on if prof.term_start <= on else prof.term_start
     years_left = max(0, remaining_service_months(candidate, reference)) // 12
-    window = int(rules.params["rating_window_years"])
-    by_year = {r.year: r for r in candidate.ratings}
     ratings = 0
-    for year in range(on.year - window, on.year):
-        fact = by_year.get(year)
-        rating = rating_of(fact) if fact else None
+    for _, rating in window_ratings(candidate, rules, on, rating_sets=rating_sets):
         if rating in RATING_ORDER:
             ratings += int(weights[f"rating_{rating}"])
     training = int(weights.get(f"theory_{candidate.theory_level}", 0)) + \

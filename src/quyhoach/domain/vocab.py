@@ -90,6 +90,18 @@ STATE_MGMT_LEVEL = Vocabulary("state_mgmt_level", (
     Choice("senior", N_("Chuyên viên cao cấp"), ("CVCC",)),
 ))
 
+STATE_MGMT_ORDER = {"none": 0, "specialist": 1, "principal": 2, "senior": 3}
+
+# Professional degree (trình độ chuyên môn), as a title's standard requires it (P15).
+DEGREE = Vocabulary("degree", (
+    Choice("vocational", N_("Trung cấp"), ("trung cap",)),
+    Choice("college", N_("Cao đẳng"),),
+    Choice("university", N_("Đại học"), ("cử nhân", "kỹ sư", "đại học trở lên")),
+    Choice("master", N_("Thạc sĩ"), ("thạc sỹ", "thạc sĩ trở lên")),
+    Choice("doctorate", N_("Tiến sĩ"), ("tiến sỹ",)),
+))
+DEGREE_ORDER = {"vocational": 1, "college": 2, "university": 3, "master": 4, "doctorate": 5}
+
 DISCIPLINE_LEVEL = Vocabulary("discipline_level", (
     Choice("reprimand", N_("Khiển trách"),),
     Choice("warning", N_("Cảnh cáo"),),
@@ -184,6 +196,11 @@ RULE_PARAM = labels("rule_param", {
     "rating_window_years": N_("Số năm xếp loại gần nhất được xét (P8)"),
     "rating_min": N_("Mức xếp loại tối thiểu mỗi năm (P8)"),
     "confidence_low_max_share": N_("Tỷ lệ phiếu tín nhiệm thấp tối đa (P11)"),
+    "confidence_quorum_share": N_("Tỷ lệ có mặt tối thiểu để lấy phiếu tín nhiệm hợp lệ (P11)"),
+    "confidence_dismissal_share": N_("Tỷ lệ phiếu tín nhiệm thấp từ đó xem xét miễn nhiệm (P11)"),
+    "ratings_count_from": N_(
+        "Xếp loại một năm được tính từ khi nào: khi đã ghi nhận, hoặc từ ngày (tháng-ngày) của năm đó (P8, P10)"),
+    "discipline_ended_no_bar": N_("Hình thức kỷ luật đã hết hiệu lực thì không còn cản trở quy hoạch (P9, P13)"),
     "discipline_exit_min": N_("Hình thức kỷ luật từ đó đương nhiên ra khỏi quy hoạch (P9)"),
     "discipline_cooldown_months": N_("Thời hạn sau kỷ luật theo hình thức, tháng (P13)"),
     "relation_kinds": N_("Các quan hệ gia đình được xét (P14)"),
@@ -202,6 +219,11 @@ RULE_PARAM = labels("rule_param", {
     "ballot_first_round_min_share": N_("Tỷ lệ phiếu giới thiệu tối thiểu tại hội nghị cán bộ chủ chốt"),
     "ballot_standing_min_share": N_("Tỷ lệ phiếu đồng ý tại ban thường vụ: trên"),
     "head_max_consecutive_terms": N_("Số nhiệm kỳ liên tiếp tối đa của người đứng đầu (R5)"),
+    "head_term_months": N_("Số tháng tính là một nhiệm kỳ của người đứng đầu (R5)"),
+    "rotation_min_service_months": N_("Số tháng công tác còn lại tối thiểu vào ngày luân chuyển (R7)"),
+    "rotation_min_tenure_months": N_("Số tháng tối thiểu giữ vị trí luân chuyển đến (R8)"),
+    "rotation_fit": N_("Điểm phù hợp của cán bộ với vị trí khi luân chuyển"),
+    "rotation_development": N_("Điểm phát triển của một lượt luân chuyển (khác địa phương, khác đơn vị, khác cấp)"),
     "appointment_term_years": N_("Thời hạn bổ nhiệm, năm"),
     "rule_basis": N_("Văn bản làm căn cứ thêm cho từng quy tắc"),
     "suggestion_weights": N_("Trọng số điểm gợi ý"),
@@ -214,6 +236,10 @@ RULE_PARAM = labels("rule_param", {
     "fail_years_for_dismissal": N_("Số năm liên tiếp không hoàn thành nhiệm vụ để xem xét cho thôi việc (E5)"),
     "min_months_worked": N_("Số tháng công tác tối thiểu trong năm để được xếp loại (E6)"),
     "uses_score": N_("Xếp loại theo thang điểm 100"),
+    "title_standards_planning_severity": N_(
+        "Khi quy hoạch, cán bộ chưa đạt tiêu chuẩn trình độ của chức danh: cảnh báo hay không đạt (P15)"),
+    "roadmap": N_(
+        "Lộ trình tuổi nghỉ hưu theo giới tính: tuổi trước lộ trình, năm bắt đầu, mức tăng mỗi năm, mức tối đa (tháng)"),
 })
 BALLOT_STEP = labels("ballot_step", {
     "leadership_proposal": N_("Tập thể lãnh đạo đề xuất"),
@@ -243,7 +269,8 @@ VACANCY_REASON = labels("vacancy_reason", {
     "term_limit": N_("Hết hai nhiệm kỳ liên tiếp"),
     "appointment_end": N_("Hết thời hạn bổ nhiệm"),
 })
-RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "rating": N_("Đánh giá, xếp loại")})
+RULE_DOMAIN = labels("rule_domain", {"planning": N_("Quy hoạch cán bộ"), "rating": N_("Đánh giá, xếp loại"),
+                                     "retirement": N_("Tuổi nghỉ hưu")})
 TERM_NAME = labels("term_name", {"party": N_("Nhiệm kỳ Đảng"), "government": N_("Nhiệm kỳ chính quyền")})
 LEVEL = labels("level", {"central": N_("Trung ương"), "province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã")})
 
@@ -264,7 +291,7 @@ ROTATION_DIRECTION = labels("rotation_direction", {
 })
 
 VOCABULARIES = {v.name: v for v in (
-    SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DISCIPLINE_LEVEL, RELATION_KIND,
+    SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DEGREE, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
     RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
     RULE_DOMAIN, TERM_NAME, MOVE_KIND, ROTATION_DIRECTION,

@@ -143,7 +143,8 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: G
             if unit_line:
                 parts.append(f'<text class="unit" x="{x0 + 7}" y="{y0 + NODE_H - 7}">{unit_line}</text>')
             if cls == "node node-open":
-                parts.append(f'<text class="open" x="{x0 + NODE_W - 6}" y="{y0 + NODE_H - 7}" text-anchor="end">{opened_label}</text>')
+                parts.append(f'<text class="open" x="{x0 + NODE_W - 6}" y="{y0 + NODE_H - 7}" '
+                             f'text-anchor="end">{opened_label}</text>')
             parts.append("</g>")
         for u, v, cadre_code in component.edges:
             (ux, uy), (vx, vy) = positions[u], positions[v]
@@ -224,12 +225,14 @@ def sweep_chart(points: list[tuple[float | None, int | None, int | None]], as_sh
             out.append(f'<line class="grid" x1="{left}" x2="{w - right}" y1="{py(v):.1f}" y2="{py(v):.1f}"/>'
                        f'<text class="axis" x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{escape(number_text(v))}</text>')
         for x in xs:
-            out.append(f'<text class="axis" x="{px(x):.1f}" y="{h - bottom + 16}" text-anchor="middle">{escape(x_text(x))}</text>')
+            out.append(f'<text class="axis" x="{px(x):.1f}" y="{h - bottom + 16}" '
+                       f'text-anchor="middle">{escape(x_text(x))}</text>')
         line = " ".join(f"{px(x):.1f},{py(v):.1f}" for x, v in zip(xs, values, strict=False))
         out.append(f'<polyline class="line" points="{line}"/>')
         for x, v in zip(xs, values, strict=False):
             out.append(f'<circle class="dot" cx="{px(x):.1f}" cy="{py(v):.1f}" r="4"/>'
-                       f'<text class="value" x="{px(x):.1f}" y="{py(v) - 8:.1f}" text-anchor="middle">{escape(number_text(v))}</text>')
+                       f'<text class="value" x="{px(x):.1f}" y="{py(v) - 8:.1f}" '
+                       f'text-anchor="middle">{escape(number_text(v))}</text>')
         out.append("</svg>")
         return "".join(out)
 

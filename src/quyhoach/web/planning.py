@@ -13,11 +13,11 @@ import datetime as dt
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoolEntry
-from quyhoach.domain import eligibility, vocab
+from quyhoach.domain import eligibility
 from quyhoach.domain import structure
 from quyhoach.domain.structure import BALLOT_STEPS
 from quyhoach.services.planning import judging as planning, pools
@@ -38,17 +38,11 @@ SUGGESTION_LIMIT = 10
 
 @bp.app_context_processor
 def _planning_context():
-    """The ballot form's field names and steps. PARAM_LABELS and LEVEL_NAMES remain only for
-    the scenario templates, until they use the `label` filter (labels live in domain/vocab.py)."""
+    """The ballot form's field names and steps (labels are the `label` filter's, from domain/vocab.py)."""
     return {
         "BALLOT_STEP_CODES": list(BALLOT_STEPS), "VERSION_FIELD": forms.VERSION, "BALLOT_FORM": forms.BALLOT,
         "BALLOT_COUNTS": forms.BALLOT_COUNTS, "BALLOT_LABELS": forms.BALLOT_LABELS,
-        "PARAM_LABELS": _translated(vocab.RULE_PARAM), "LEVEL_NAMES": _translated(vocab.LEVEL),
     }
-
-
-def _translated(vocabulary: vocab.Vocabulary) -> dict[str, str]:
-    return {choice.code: _l(choice.label) for choice in vocabulary.choices}
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
@@ -328,7 +322,8 @@ def review():
     pages = max(1, -(-len(short) // PAGE_SIZE))
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
-    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit}
+    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit,
+               "counted": views.counted_through(world)}
     if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
     if is_partial():

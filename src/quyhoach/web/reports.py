@@ -26,10 +26,10 @@ from quyhoach.services.platform import jobs
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
-from quyhoach.web.extensions import htmx
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 from quyhoach.web.forms import reports as forms
+from quyhoach.web.partials import is_partial
 
 bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
 
@@ -51,10 +51,6 @@ def _labels():
 def kind_labels() -> dict[str, object]:
     """The report kinds' labels, read from the registry (`reports.registry`) when asked."""
     return {name: kind.label for name, kind in reports.REPORT_KINDS.items()}
-
-
-def _partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def _world():
@@ -216,14 +212,14 @@ def create():
     job_id = job.id
     session().commit()          # the runner gets the job now that its row is there to read
     stored = jobs.get(session(), job_id)
-    if _partial():
+    if is_partial():
         return render_template("reports/_job.html", job=stored)
     return redirect(url_for(".job", job_id=job_id))
 
 
 def _refused(error: str):
     """A report that cannot be made: said in place (htmx) or as the 422 page."""
-    if _partial():
+    if is_partial():
         return make_response(render_template("reports/_refused.html", error=error), 422)
     abort(422, description=error)
 
@@ -257,7 +253,7 @@ def _check_decision(params: dict) -> None:
 @bp.get("/viec/<job_id>")
 def job(job_id: str):
     found = _report_job(job_id)
-    if _partial():
+    if is_partial():
         return render_template("reports/_job.html", job=found)
     return render_template("reports/job.html", job=found)
 
@@ -267,7 +263,7 @@ def stop(job_id: str):
     _report_job(job_id)
     found = jobs.request_stop(session(), job_id)
     session().commit()
-    if _partial():
+    if is_partial():
         return render_template("reports/_job.html", job=found)
     return redirect(url_for(".job", job_id=job_id))
 

@@ -14,15 +14,16 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from quyhoach.db.models import Adoption, Scenario, SolveRun, Unit
-from quyhoach.reports.drawings import number_text, percent_text
+from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import problem, views
-from quyhoach.web.extensions import htmx
 from quyhoach.web.auth import guarded, requires, scope_unit_ids
 from quyhoach.web.db import session
+from quyhoach.web.filters import current_locale
 from quyhoach.web.forms import scenarios as forms
 from quyhoach.web.forms.scenarios import FIELDS
+from quyhoach.web.partials import is_partial
 from quyhoach.web.scenario_labels import RELAX_RULE, SWEEP_LABELS, TEMPLATE_GLOBALS
 from quyhoach.web.scenario_pages import (
     adoption_context, defer_problem, last_runs, plan_context, run_figures, run_view, runs_of, safe_preview,
@@ -39,10 +40,6 @@ RUNS_SHOWN = 12
 def _labels(state):
     # Globals, not a context processor: the imported macros see them too.
     state.app.jinja_env.globals.update({**TEMPLATE_GLOBALS, "SCENARIO_FIELDS": FIELDS})
-
-
-def _partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def _runner():
@@ -71,6 +68,11 @@ def _scenario(scenario_id: int) -> Scenario:
     return scenario
 
 
+def _settings_of(scenario: Scenario) -> rotation.ScenarioSettings:
+    """The settings as stored on the scenario (checked when they are saved or solved)."""
+    return rotation.ScenarioSettings.from_dict(scenario.settings)
+
+
 def _run(run_id: int) -> SolveRun:
     # The frozen problem (~3 MB for a province) is read only where a page needs it.
     run = session().get(SolveRun, run_id, options=[defer_problem()])
@@ -85,7 +87,7 @@ def _refused(template: str, target: str | None = None, status: int = 422, **cont
     """A change the service refused: the partial with its message, in place, nothing written."""
     session().rollback()
     response = make_response(render_template(template, **context), status)
-    if target and _partial():
+    if target and is_partial():
         response.headers["HX-Retarget"] = target
         response.headers["HX-Reswap"] = "outerHTML"
     return response
@@ -93,7 +95,7 @@ def _refused(template: str, target: str | None = None, status: int = 422, **cont
 
 def _go(url: str):
     """After a change that leads to another page: a redirect, or HX-Redirect for htmx."""
-    if _partial():
+    if is_partial():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
         return response
@@ -102,14 +104,15 @@ def _go(url: str):
 
 @bp.app_template_filter("pct")
 def pct_filter(value, decimals: int = 0) -> str:
-    return percent_text(value, decimals)
+    """A share as a percentage with exactly `decimals` decimals ("12,50%"), in the page's language."""
+    return format_percent(value, decimals, current_locale())
 
 
 @bp.app_template_filter("seconds")
 def seconds_filter(value) -> str:
     if value is None:
         return ""
-    return number_text(value, 1 if value < 100 else 0) + " s"
+    return format_number(value, 1 if value < 100 else 0, current_locale()) + " s"
 
 
 # --------------------------------------------------------------------------- runs: status, progress
@@ -159,8 +162,8 @@ def copy(scenario_id: int):
 @bp.get("/<int:scenario_id>")
 def scenario(scenario_id: int):
     scenario = _scenario(scenario_id)
-    settings = rotation.ScenarioSettings.from_dict(scenario.settings)
-    if _partial() and request.args.get("phan") == "xem-truoc":
+    settings = _settings_of(scenario)
+    if is_partial() and request.args.get("phan") == "xem-truoc":
         return render_template("scenarios/_preview.html", scenario=scenario, preview=safe_preview(scenario, settings))
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     context = settings_context(scenario, settings)
@@ -183,8 +186,9 @@ def save(scenario_id: int):
             status = 409
             raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         if scenario.status == "adopted":
-            raise rotation.ScenarioError(gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
-        settings = forms.settings_from_form(form, rotation.ScenarioSettings.from_dict(scenario.settings))
+            raise rotation.ScenarioError(
+                gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
+        settings = forms.settings_from_form(form, _settings_of(scenario))
         on = forms.parse_date_field(form.get(FIELDS.date, "").strip(), gettext("Ngày luân chuyển"))
         rotation.validate(settings)
         # Every unit, pin and exclusion must make sense at the rotation date.
@@ -197,16 +201,16 @@ def save(scenario_id: int):
         fresh = _scenario(scenario_id)
         typed = {"name": name, "date": form.get(FIELDS.date, ""), "description": form.get(FIELDS.description, "")}
         try:
-            shown = forms.settings_from_form(form, rotation.ScenarioSettings.from_dict(fresh.settings))
+            shown = forms.settings_from_form(form, _settings_of(fresh))
         except rotation.ScenarioError:
             shown = None
         return _refused("scenarios/_settings.html", "#settings", status,
                         **settings_context(fresh, shown, gettext("Không lưu được: %(reason)s", reason=str(error)), typed),
-                        preview=safe_preview(fresh, rotation.ScenarioSettings.from_dict(fresh.settings)))
-    if _partial():
+                        preview=safe_preview(fresh, _settings_of(fresh)))
+    if is_partial():
         context = settings_context(scenario)
         response = make_response(render_template("scenarios/_settings.html", saved=True,
-                                                 preview=safe_preview(scenario, rotation.ScenarioSettings.from_dict(scenario.settings)),
+                                                 preview=safe_preview(scenario, _settings_of(scenario)),
                                                  **context))
         response.headers["HX-Trigger"] = "scenario-saved"
         return response
@@ -223,7 +227,7 @@ def solve(scenario_id: int):
         session().rollback()
         return _refused("scenarios/_runs.html", "#runs", scenario=scenario, runs=runs_of(_scenario(scenario_id)),
                         error=gettext("Không giải được: %(reason)s", reason=str(error)))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".scenario", scenario_id=scenario_id) + f"#run-{run.id}", 303)
     return render_template("scenarios/_runs.html", scenario=scenario, runs=runs_of(scenario))
 
@@ -236,9 +240,9 @@ def run(run_id: int):
     solve_run = _run(run_id)
     scenario = session().get(Scenario, solve_run.scenario_id)
     view = run_view(solve_run, scenario)
-    if _partial():
-        return render_template("scenarios/_run.html", r=view, figures=run_figures(view), compact=request.args.get("gon") == "1")
-    context = {"r": view, "scenario": scenario, "figures": run_figures(view), "compact": False}
+    if is_partial():
+        return render_template("scenarios/_run.html", run=view, figures=run_figures(view), compact=request.args.get("gon") == "1")
+    context = {"run": view, "scenario": scenario, "figures": run_figures(view), "compact": False}
     if view.plan:
         context.update(plan_context(solve_run, view))
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
@@ -254,9 +258,9 @@ def stop(run_id: int):
         jobs.request_stop(session(), solve_run.job_id)
         session().commit()
     view = run_view(solve_run, session().get(Scenario, solve_run.scenario_id))
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".run", run_id=run_id), 303)
-    return render_template("scenarios/_run.html", r=view, figures={}, compact=request.args.get("gon") == "1")
+    return render_template("scenarios/_run.html", run=view, figures={}, compact=request.args.get("gon") == "1")
 
 
 @bp.post("/run/<int:run_id>/giai-lai")
@@ -273,7 +277,7 @@ def resolve(run_id: int):
     except rotation.ScenarioError as error:
         session().rollback()
         view = run_view(solve_run, scenario)
-        return _refused("scenarios/_run.html", f"#run-{run_id}", r=view, figures={}, compact=False,
+        return _refused("scenarios/_run.html", f"#run-{run_id}", run=view, figures={}, compact=False,
                         error=gettext("Không giải lại được: %(reason)s", reason=str(error)))
     return _go(url_for(".run", run_id=new.id))
 
@@ -310,7 +314,7 @@ def adopt(run_id: int):
     except rotation.ScenarioError as error:
         session().rollback()
         form = forms.adopt_form(scenario, **typed, error=gettext("Không thông qua được: %(reason)s", reason=str(error)))
-        return _refused("scenarios/_adopt_form.html", "#adopt-form", r=run_view(solve_run, scenario),
+        return _refused("scenarios/_adopt_form.html", "#adopt-form", run=run_view(solve_run, scenario),
                         scenario=scenario, adopt_form=form)
     return _go(url_for(".scenario", scenario_id=scenario.id) + "#adoption")
 
@@ -332,10 +336,11 @@ def sweep(scenario_id: int):
         except rotation.ScenarioError as error:
             session().rollback()
             return _refused("scenarios/_sweep.html", "#sweep", scenario=_scenario(scenario_id),
-                            sweep=sweep_context(_scenario(scenario_id), gettext("Không quét được: %(reason)s", reason=str(error)), typed))
-        if not _partial():
+                            sweep=sweep_context(_scenario(scenario_id),
+                                                gettext("Không quét được: %(reason)s", reason=str(error)), typed))
+        if not is_partial():
             return redirect(url_for(".scenario", scenario_id=scenario_id) + "#sweep", 303)
-    if not _partial():
+    if not is_partial():
         return redirect(url_for(".scenario", scenario_id=scenario_id) + "#sweep")
     return render_template("scenarios/_sweep.html", scenario=scenario, sweep=sweep_context(scenario))
 
@@ -345,7 +350,7 @@ def sweep(scenario_id: int):
 @bp.get("/so-sanh")
 def compare():
     ids = []
-    for value in request.args.getlist("run"):
+    for value in request.args.getlist(FIELDS.compare_run):
         try:
             ids.append(int(value))
         except ValueError:
@@ -354,15 +359,15 @@ def compare():
     for run_id in ids:
         _run(run_id)  # 404 for a run outside the user's jurisdiction
     if not 2 <= len(ids) <= 4:
-        return make_response(render_template("scenarios/compare.html", c=None,
+        return make_response(render_template("scenarios/compare.html", comparison=None,
                                              error=gettext("Chọn từ 2 đến 4 phương án đã giải để so sánh.")), 422)
-    c = views.compare(session(), ids)
-    if len(c.runs) != len(ids):
+    comparison = views.compare(session(), ids)
+    if len(comparison.runs) != len(ids):
         abort(404, description=gettext("Có lần giải không tồn tại."))
-    unfinished = [r.run.id for r in c.runs if r.run.status != "done" or not r.plan]
+    unfinished = [compared.run.id for compared in comparison.runs if compared.run.status != "done" or not compared.plan]
     error = gettext("Lần giải %(ids)s chưa có phương án: chỉ so sánh được các lần giải đã có phương án.",
                     ids=", ".join(f"#{i}" for i in unfinished)) if unfinished else ""
-    return render_template("scenarios/compare.html", c=c, error=error)
+    return render_template("scenarios/compare.html", comparison=comparison, error=error)
 
 
 # --------------------------------------------------------------------------- drawings

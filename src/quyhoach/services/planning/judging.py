@@ -71,7 +71,8 @@ def _judge_pool(world: World, pool_id: int, on: dt.date) -> PoolJudgement:
     rules = world.rule_set("planning", on)
     facts = record.facts
     members = {
-        member.id: eligibility.check(member, facts.title, facts.term, rules, on, title_index=world.titles)
+        member.id: eligibility.check(member, facts.title, facts.term, rules, on, title_index=world.titles,
+                                     rating_sets=world.rule_sets)
         for member in facts.members
     }
     return PoolJudgement(record, rules, members, structure.check_pool(facts, rules, on))
@@ -130,10 +131,11 @@ def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: in
         shortlist.append((cadre, months))
     ranked = []
     for cadre, months in shortlist:
-        found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles)
+        found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles,
+                                  rating_sets=world.rule_sets)
         if any(f.blocking for f in found):
             continue
-        score, parts = structure.suggestion_score(facts, cadre, rules, on)
+        score, parts = structure.suggestion_score(facts, cadre, rules, on, rating_sets=world.rule_sets)
         ranked.append(Suggestion(cadre, score, parts, structure.suggestion_effects(facts, cadre, rules, on),
                                  found, months))
     ranked.sort(key=lambda s: (-s.score, s.cadre.code))
@@ -152,6 +154,7 @@ class ReviewItem:
     cadre: CadreFacts | None = None
     entry_id: int | None = None
     decision: ReviewDecision | None = None
+    flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal, shown beside the exit
 
 
 @dataclass
@@ -182,17 +185,18 @@ def review_worklist(session: Session, world: World, on: dt.date | None = None, *
         for judgement in judge_all(world, on, unit_id=unit_id):
             facts = judgement.facts
             for cadre in facts.members:
-                for finding in eligibility.exit_findings(cadre, facts.title, facts.term, judgement.rules, on,
-                                                         title_index=world.titles):
+                found = judgement.members[cadre.id]   # the same check, judged once
+                flags = eligibility.flags_of(found)
+                for finding in eligibility.exits_of(found):
                     exits.append((judgement.record.id, facts.title.name, facts.term.name, finding, cadre,
-                                  judgement.record.entry_ids[cadre.id]))
+                                  judgement.record.entry_ids[cadre.id], flags))
             for finding in judgement.structure_failures:
                 short.append((judgement.record.id, facts.title.name, facts.term.name, finding))
         world.memo[key] = (exits, short)
     exits, short = world.memo[key]
-    for pool_id, title, term, finding, cadre, entry_id in exits:
+    for pool_id, title, term, finding, cadre, entry_id, flags in exits:
         worklist.exits.append(ReviewItem("exit", pool_id, title, term, finding, cadre, entry_id,
-                                         decided.get((entry_id, finding.rule))))
+                                         decided.get((entry_id, finding.rule)), flags))
     for pool_id, title, term, finding in short:
         worklist.short_pools.append(ReviewItem("structure", pool_id, title, term, finding))
     worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
@@ -221,8 +225,10 @@ def compare_rule_sets(world: World, before: RuleSetData, after: RuleSetData,
     for pool_id, record in world.pools.items():
         facts = record.facts
         for member in facts.members:
-            old = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, before, on, title_index=world.titles)}
-            new = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, after, on, title_index=world.titles)}
+            old = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, before, on,
+                                                        title_index=world.titles, rating_sets=world.rule_sets)}
+            new = {f.rule: f for f in eligibility.check(member, facts.title, facts.term, after, on,
+                                                        title_index=world.titles, rating_sets=world.rule_sets)}
             for rule in sorted(old.keys() & new.keys()):
                 if old[rule].passed != new[rule].passed:
                     changes.append(VerdictChange(pool_id, facts.title.name, facts.term.name, member.name, rule,

@@ -74,6 +74,10 @@ def create_version(session: Session, base_code: str, *, code: str, name: str, le
     base = session.exec(select(RuleSet).where(RuleSet.code == base_code)).one_or_none()
     if base is None:
         raise ParameterError(f"không có bộ quy định «{base_code}»")
+    if base.domain == rulesets.RETIREMENT:
+        # every date rule reads the shipped roadmap (domain.retirement): a copy would be ignored
+        raise ParameterError("lộ trình tuổi nghỉ hưu theo luật áp dụng cho mọi ngày sinh; "
+                             "khi luật thay đổi, lộ trình mới đi kèm phiên bản phần mềm mới")
     code = (code or "").strip()
     if not code or session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none() is not None:
         raise ParameterError(f"mã bộ quy định «{code}» trống hoặc đã có")

@@ -26,7 +26,7 @@ from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent, Review
 from quyhoach.domain import eligibility, rulesets, structure
 from quyhoach.domain.dates import age_on
 from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
-from quyhoach.domain.findings import Finding, eligible_from
+from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.text import name_sort_key, text_sort_key
@@ -151,8 +151,6 @@ def pool_terms(world: World) -> list[TermFact]:
 
 # --------------------------------------------------------------------------- pool page
 
-RATING_YEARS = 3
-
 
 @dataclass
 class MemberRow:
@@ -164,8 +162,9 @@ class MemberRow:
     age_at_term: int               # at the term's start (the structure's ages)
     remaining_months: int
     retirement_date: dt.date
-    ratings: list[tuple[int, str | None]]   # (year, rating code) for the last RATING_YEARS years
+    ratings: list[tuple[int, str | None]]   # (year, rating code) for each counted year (P8's window)
     findings: list[Finding]
+    qualifying: eligibility.Qualifying | None = None   # when not eligible: from when (or never, not yet known)
 
     @property
     def failing(self) -> list[Finding]:
@@ -181,7 +180,7 @@ class MemberRow:
 
     @property
     def eligible_from(self) -> dt.date | None:
-        return eligible_from(self.findings)
+        return self.qualifying.date if self.qualifying and self.qualifying.kind == eligibility.FROM else None
 
     @property
     def current_titles(self) -> list[TitleFact]:
@@ -215,6 +214,7 @@ class PoolPage:
     events: list[EventRow]
     on: dt.date
     unit_code: str
+    counted: CountedThrough | None = None
 
     @property
     def title(self) -> TitleFact:
@@ -245,23 +245,49 @@ class PoolPage:
         return sum(len(steps) for steps in self.ballots.values())
 
 
-def last_ratings(cadre: CadreFacts, on: dt.date, years: int = RATING_YEARS) -> list[tuple[int, str | None]]:
-    by_year = {r.year: r for r in cadre.ratings}
-    out = []
-    for year in range(on.year - years, on.year):
-        fact = by_year.get(year)
-        out.append((year, eligibility.rating_of(fact) if fact else None))
-    return out
+def last_ratings(world: World, cadre: CadreFacts, on: dt.date) -> list[tuple[int, str | None]]:
+    """(year, rating) of the years whose ratings count on `on` (the rule set's
+    `ratings_count_from`, the E6 skips), the rating rule set of each year deciding a score."""
+    return eligibility.window_ratings(cadre, rules_on(world, on), on, rating_sets=world.rule_sets)
+
+
+@dataclass(frozen=True)
+class CountedThrough:
+    """Which year's ratings are the latest counted on a day (shown on the pool and review pages)."""
+
+    year: int
+    next_when_recorded: int | None = None   # "recorded": this year counts for a cadre once rated
+
+
+def counted_through(world: World, on: dt.date | None = None) -> CountedThrough:
+    on = on or world.on
+    rules = rules_on(world, on)
+    year = eligibility.latest_counted_year(rules, on)
+    recorded = str(rules.params.get("ratings_count_from", "recorded")) == "recorded"
+    return CountedThrough(year, on.year if recorded and year < on.year else None)
+
+
+def qualifying(world: World, cadre: CadreFacts, title: TitleFact, term: TermFact,
+               on: dt.date | None = None) -> eligibility.Qualifying:
+    """From when the cadre qualifies, judged again on each candidate day (dates that hold)."""
+    on = on or world.on
+    key = ("qualifying", cadre.id, title.id, term.code, on)
+    if key not in world.memo:
+        world.memo[key] = eligibility.qualifying_date(cadre, title, term, world.rule_sets, on,
+                                                      title_index=world.titles, rating_sets=world.rule_sets)
+    return world.memo[key]
 
 
 def member_row(world: World, record, cadre: CadreFacts, findings: list[Finding]) -> MemberRow:
     on = world.on
+    blocked = any(f.blocking for f in findings)
     return MemberRow(
         cadre=cadre, entry_id=record.entry_ids[cadre.id], source=record.sources.get(cadre.id, "internal"),
         added_on=record.added_on.get(cadre.id), age=age_on(cadre.birth_date, on),
         age_at_term=age_on(cadre.birth_date, record.facts.term.start),
         remaining_months=remaining_service_months(cadre, on), retirement_date=retirement_of(cadre),
-        ratings=last_ratings(cadre, on), findings=findings,
+        ratings=last_ratings(world, cadre, on), findings=findings,
+        qualifying=qualifying(world, cadre, record.facts.title, record.facts.term) if blocked else None,
     )
 
 
@@ -296,7 +322,8 @@ def pool_page(session: Session, world: World, pool_id: int) -> PoolPage | None:
         cadre = world.cadres.get(event.cadre_id) if event.cadre_id else None
         events.append(EventRow(event, cadre.name if cadre else "", cadre.code if cadre else ""))
     unit = world.units.get(record.facts.title.unit_id)
-    return PoolPage(pool, record, judgement, members, dict(ballots), events, world.on, unit.code if unit else "")
+    return PoolPage(pool, record, judgement, members, dict(ballots), events, world.on, unit.code if unit else "",
+                    counted_through(world))
 
 
 def ballot_preview(world: World, step: str, convened: int, present: int, valid: int, agree: int,
@@ -313,6 +340,7 @@ class TitleCheck:
     rules: RuleSetData
     findings: list[Finding]
     pool_id: int | None
+    qualifying: eligibility.Qualifying | None = None
 
     @property
     def failing(self) -> list[Finding]:
@@ -324,7 +352,7 @@ class TitleCheck:
 
     @property
     def eligible_from(self) -> dt.date | None:
-        return eligible_from(self.findings)
+        return self.qualifying.date if self.qualifying and self.qualifying.kind == eligibility.FROM else None
 
 
 @dataclass
@@ -364,8 +392,10 @@ def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term
     for record in world.pools.values():
         if cadre_id in record.entry_ids:
             facts = record.facts
-            found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles)
-            pools.append(TitleCheck(facts.title, facts.term, rules, found, record.id))
+            found = eligibility.check(cadre, facts.title, facts.term, rules, on, title_index=world.titles,
+                                      rating_sets=world.rule_sets)
+            when = qualifying(world, cadre, facts.title, facts.term) if any(f.blocking for f in found) else None
+            pools.append(TitleCheck(facts.title, facts.term, rules, found, record.id, when))
     pools.sort(key=lambda c: (-c.title.rank, c.term.start))
 
     highest = max((t.rank for t in cadre.titles), default=0)
@@ -382,8 +412,10 @@ def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term
     if title is not None:
         term = next((t for t in world.terms.values() if t.code == term_code), None) or default_term(world, title)
         if term is not None:
-            found = eligibility.check(cadre, title, term, rules, on, title_index=world.titles)
-            result.chosen = TitleCheck(title, term, rules, found, pool_id_of(world, title.id, term.code))
+            found = eligibility.check(cadre, title, term, rules, on, title_index=world.titles,
+                                      rating_sets=world.rule_sets)
+            when = qualifying(world, cadre, title, term) if any(f.blocking for f in found) else None
+            result.chosen = TitleCheck(title, term, rules, found, pool_id_of(world, title.id, term.code), when)
             result.term_code = term.code
     return result
 
@@ -585,6 +617,7 @@ class ReviewRow:
     finding: Finding | None
     rule: str
     decision: ReviewDecision | None = None
+    flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal from the post held
 
     @property
     def rule_name(self) -> str:
@@ -608,7 +641,7 @@ def review_rows(session: Session, world: World, worklist: planning.Worklist, uni
     for item in worklist.exits:
         record = world.pools[item.pool_id]
         rows.append(ReviewRow(item.entry_id, item.pool_id, record.facts.title, record.facts.term, item.cadre,
-                              item.finding, item.finding.rule, item.decision))
+                              item.finding, item.finding.rule, item.decision, list(item.flags)))
         seen.add((item.entry_id, item.finding.rule))
     units = world.subtree(unit_id) if unit_id is not None else None
     accepted = session.exec(
@@ -626,7 +659,8 @@ def review_rows(session: Session, world: World, worklist: planning.Worklist, uni
         facts = record.facts
         # the finding as it was judged, recomputed (the member has left the pool)
         found = next((f for f in eligibility.check(cadre, facts.title, facts.term, rules, world.on,
-                                                   title_index=world.titles) if f.rule == decision.rule), None)
+                                                   title_index=world.titles, rating_sets=world.rule_sets)
+                      if f.rule == decision.rule), None)
         rows.append(ReviewRow(entry.id, record.id, facts.title, facts.term, cadre, found, decision.rule, decision))
     rows.sort(key=lambda r: (r.decision is not None, r.title.unit_name, r.title.name))
     return rows

@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quyhoach.db.models import (
-    Cadre, ConfidenceVote, Discipline, Evaluation, Level, Pool, PoolEntry, Posting, Proposal, Relation, Term,
-    Title, Unit,
+    Cadre, ConfidenceVote, Discipline, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, Posting, Proposal,
+    Relation, Term, Title, Unit,
 )
+from quyhoach.domain import standards
 from quyhoach.domain.facts import (
-    CadreFacts, DisciplineFact, PoolFacts, RatingFact, RelativeFact, TermFact, TitleFact, VoteFact,
+    CadreFacts, ConclusionFact, DisciplineFact, PoolFacts, RatingFact, RelativeFact, TermFact, TitleFact, VoteFact,
 )
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RELATION_INVERSE
@@ -99,6 +100,26 @@ def _locality(units: dict[int, Unit], unit_id: int) -> Unit | None:
     return None
 
 
+def _requirements(t: Title) -> dict[str, str | None]:
+    """The title's standards (P15) as TitleFact fields."""
+    return {"required_theory": t.required_theory, "required_state_mgmt": t.required_state_mgmt,
+            "required_degree": t.required_degree}
+
+
+def _degrees(session: Session) -> dict[int, str | None]:
+    """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15)."""
+    return {id_: standards.degree_of(text) for id_, text in session.exec(select(Cadre.id, Cadre.education))}
+
+
+def _conclusions(session: Session, on: dt.date) -> dict[int, list[ConclusionFact]]:
+    """Political-standard conclusions recorded by `on` (P9)."""
+    out: dict[int, list[ConclusionFact]] = defaultdict(list)
+    for c in session.exec(select(PoliticalConclusion).where(PoliticalConclusion.concluded_on <= on)
+                          .order_by(PoliticalConclusion.concluded_on)):
+        out[c.cadre_id].append(ConclusionFact(c.concluded_on, c.body, c.document_no))
+    return out
+
+
 def build(session: Session, on: dt.date | None = None) -> World:
     """Everything the planning rules need, as of `on` (today by default)."""
     on = on or dt.date.today()
@@ -123,6 +144,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
             is_party_secretary=t.leadership_role == "party_secretary",
             is_government_head=t.leadership_role == "government_head",
             unit_code=unit.code, locality_code=locality.code if locality else "",
+            **_requirements(t),
         )
 
     terms: dict[int, TermFact] = {}
@@ -147,6 +169,16 @@ def build(session: Session, on: dt.date | None = None) -> World:
         .where(Evaluation.period == "year")
     ):
         ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
+    # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
+    # a closed year with no yearly rating reads them from its monthly evaluations, if any.
+    yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
+    for cadre_id, year, months in session.exec(
+        select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
+        .where(Evaluation.period == "month", Evaluation.year < on.year)
+        .group_by(Evaluation.cadre_id, Evaluation.year)
+    ):
+        if (cadre_id, year) not in yearly:
+            ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
 
     votes: dict[int, list[VoteFact]] = defaultdict(list)
     for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on)):
@@ -196,6 +228,8 @@ def build(session: Session, on: dt.date | None = None) -> World:
             ancestors_cache[unit_id] = frozenset(chain)
         return ancestors_cache[unit_id]
 
+    degrees = _degrees(session)
+    conclusions = _conclusions(session, on)
     cadres: dict[int, CadreFacts] = {}
     for (id_, code, name, sex, birth, ethnicity, hometown, override, theory, state_mgmt) in people:
         cadres[id_] = CadreFacts(
@@ -206,6 +240,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
             ratings=tuple(ratings.get(id_, ())), votes=tuple(votes.get(id_, ())),
             disciplines=tuple(disciplines.get(id_, ())), relatives=tuple(relatives.get(id_, ())),
             open_proposal=id_ in open_proposals, pool_title_ids=frozenset(pool_titles_of.get(id_, ())),
+            degree=degrees.get(id_), conclusions=tuple(conclusions.get(id_, ())),
         )
 
     pools: dict[int, PoolRecord] = {}

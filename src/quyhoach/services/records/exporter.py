@@ -14,8 +14,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from quyhoach.db.models import (
-    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, Pool, PoolEntry, Posting, Relation, Term,
-    Title, Unit,
+    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, Posting,
+    Relation, Term, Title, Unit,
 )
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
@@ -68,6 +68,11 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         order = model.vote_date if kind == "votes" else model.decision_date
         for record, code in session.exec(select(model, Cadre.code).join(Cadre).order_by(Cadre.code, order)):
             yield {**record.model_dump(), "cadre_code": code}
+    elif kind == "conclusions":
+        query = (select(PoliticalConclusion, Cadre.code, Cadre.full_name).join(Cadre)
+                 .order_by(Cadre.code, PoliticalConclusion.concluded_on))
+        for conclusion, code, name in session.exec(query):
+            yield {**conclusion.model_dump(), "cadre_code": code, "full_name": name}
     elif kind == "relations":
         relative = aliased(Cadre)
         query = (select(Relation, Cadre.code, relative.code).join(Cadre, Cadre.id == Relation.cadre_id)

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.models import (
-    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, Pool, PoolEntry, PoolEvent, Posting,
-    Relation, Term, Title, Unit, utcnow,
+    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, PoolEvent,
+    Posting, Relation, Term, Title, Unit, utcnow,
 )
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
@@ -262,6 +262,12 @@ class UnitLoader(Loader):
             self.session.execute(sa.update(Unit), chunk)
 
 
+def _requirements(v: dict[str, Any]) -> dict[str, str | None]:
+    """A title's standards (P15); "none" (chưa qua đào tạo) is no requirement."""
+    return {key: (v.get(key) if v.get(key) not in (None, "none") else None)
+            for key in ("required_theory", "required_state_mgmt", "required_degree")}
+
+
 class TitleLoader(Loader):
     sheet = SHEETS["titles"]
     model = Title
@@ -281,6 +287,7 @@ class TitleLoader(Loader):
                 "non_local": bool(v.get("non_local")), "sensitive_sector": v.get("sensitive_sector"),
                 "appointing_authority": v.get("appointing_authority"),
                 "leadership_role": v.get("leadership_role"),
+                **_requirements(v),
                 "search_text": fold(f"{v.get('name') or ''} {v.get('code') or ''}"),
             })
             if v.get("rank") is not None and not 0 <= v["rank"] <= 1000:
@@ -561,6 +568,32 @@ class DisciplineLoader(CadreRowsLoader):
         return records
 
 
+class ConclusionLoader(CadreRowsLoader):
+    """Political-standard conclusions (P9): one row per conclusion."""
+
+    sheet = SHEETS["conclusions"]
+    model = PoliticalConclusion
+    identity_fields = ("cadre_id", "concluded_on", "body")
+
+    def check(self, rows):
+        cadres = self.cadre_ids(rows)
+        names: dict[int, str] = {}
+        for chunk in _chunks(sorted(set(cadres.values()))):
+            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk))).all())
+        today = dt.date.today()
+        records = []
+        for row in rows:
+            v = row.values
+            cadre_id = self.resolve(row, "cadre_code", cadres, "cán bộ")
+            if cadre_id is not None and v.get("full_name") and fold(v["full_name"]) != fold(names.get(cadre_id)):
+                self.problem(row, "full_name", f"không khớp với mã cán bộ: trong cơ sở dữ liệu là «{names[cadre_id]}»")
+            if v.get("concluded_on") and v["concluded_on"] > today:
+                self.problem(row, "concluded_on", "ngày kết luận sau ngày hôm nay")
+            records.append({"cadre_id": cadre_id,
+                            **{k: v.get(k) for k in ("concluded_on", "body", "document_no", "content")}})
+        return records
+
+
 class RelationLoader(CadreRowsLoader):
     sheet = SHEETS["relations"]
     model = Relation
@@ -675,5 +708,5 @@ class PoolLoader(Loader):
 LOADERS: dict[str, Callable[[Session], Loader]] = {
     "units": UnitLoader, "titles": TitleLoader, "cadres": CadreLoader, "postings": PostingLoader,
     "evaluations": EvaluationLoader, "votes": VoteLoader, "disciplines": DisciplineLoader,
-    "relations": RelationLoader, "pools": PoolLoader,
+    "relations": RelationLoader, "pools": PoolLoader, "conclusions": ConclusionLoader,
 }

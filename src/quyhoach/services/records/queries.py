@@ -25,12 +25,13 @@ from quyhoach.db.models import (
     Ethnicity,
     Evaluation,
     Level,
+    PoliticalConclusion,
     Posting,
     Relation,
     Title,
     Unit,
 )
-from quyhoach.domain import vocab
+from quyhoach.domain import retirement, vocab
 from quyhoach.domain.text import fold, text_sort_key
 
 T = TypeVar("T")
@@ -520,6 +521,16 @@ class Dossier:
     votes: list[VoteRow]
     disciplines: list[DisciplineRow]
     today: dt.date
+    conclusions: list[PoliticalConclusion] = field(default_factory=list)  # P9: not meeting the political standard
+
+    @property
+    def retirement_date(self) -> dt.date:
+        """The last day of service (the end of the month the age is reached, or the override)."""
+        return retirement.retirement_of(self.cadre)
+
+    @property
+    def retirement_age(self) -> retirement.RetirementAge:
+        return retirement.retirement_age_applied(self.cadre.sex, self.cadre.birth_date)
 
     @property
     def current(self) -> list[CareerRow]:
@@ -555,7 +566,7 @@ def _evaluation_timeline(evaluations: list[Evaluation]):
 
 
 def dossier(session: Session, code: str, today: dt.date | None = None) -> Dossier | None:
-    """The whole record of one cadre in seven queries, however long the career."""
+    """The whole record of one cadre in eight queries, however long the career."""
     today = today or dt.date.today()
     found = session.exec(
         select(Cadre, Ethnicity).join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).where(Cadre.code == code)
@@ -594,10 +605,14 @@ def dossier(session: Session, code: str, today: dt.date | None = None) -> Dossie
         # The stored row says relation.cadre is `kind` of relation.relative.
         kind = relation.kind if relation.relative_id == cadre.id else vocab.RELATION_INVERSE.get(relation.kind, relation.kind)
         relations.append(RelationRow(kind, other, (posts.get(other.id) or [None])[0]))
+    conclusions = list(session.exec(
+        select(PoliticalConclusion).where(PoliticalConclusion.cadre_id == cadre.id)
+        .order_by(PoliticalConclusion.concluded_on)
+    ).all())
     return Dossier(
         cadre=cadre, ethnicity=ethnicity, career=career, relations=relations, years=years,
         term_evaluations=terms, quarters=quarters, month_year=month_year, months=months,
-        votes=votes, disciplines=disciplines, today=today,
+        votes=votes, disciplines=disciplines, today=today, conclusions=conclusions,
     )
 
 

@@ -53,7 +53,9 @@ def ensure(session: Session) -> None:
 
 def seed_rule_sets(session: Session) -> None:
     """Add the built-in rule sets that are missing; never overwrite edited ones, but add
-    parameters a newer version of the software introduced."""
+    parameters a newer version of the software introduced, correct a parameter whose stored
+    value is still one an earlier version shipped (`rulesets.SUPERSEDED`; a value the Board
+    edited is kept), and mark the parameters a newer version marks unconfirmed."""
     existing = {r.code: r for r in session.exec(select(RuleSet))}
     for builtin in rulesets.BUILTIN:
         row = existing.get(builtin.code)
@@ -63,9 +65,17 @@ def seed_rule_sets(session: Session) -> None:
                 valid_from=builtin.valid_from, valid_to=builtin.valid_to, params=dict(builtin.params),
                 unconfirmed=list(builtin.unconfirmed),
             ))
-        else:
-            missing = {k: v for k, v in builtin.params.items() if k not in row.params}
-            if missing:
-                row.params = {**row.params, **missing}
-                session.add(row)
+            continue
+        params = dict(row.params)
+        for key, value in builtin.params.items():
+            if key not in params:
+                params[key] = value
+        for key, old_values in rulesets.SUPERSEDED.get(builtin.code, {}).items():
+            if key in params and params[key] in old_values and params[key] != builtin.params[key]:
+                params[key] = builtin.params[key]
+        unconfirmed = list(row.unconfirmed) + [k for k in builtin.unconfirmed if k not in row.unconfirmed]
+        if params != row.params or unconfirmed != list(row.unconfirmed):
+            row.params = params
+            row.unconfirmed = unconfirmed
+            session.add(row)
     session.flush()

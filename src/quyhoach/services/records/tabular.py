@@ -186,6 +186,10 @@ TITLES = Sheet("titles", N_("Danh mục chức danh"), N_("chức danh"), (
     Column("appointing_authority", "Thẩm quyền bổ nhiệm", max_length=120, example="Ban Thường vụ Tỉnh ủy"),
     Column("leadership_role", "Vai trò lãnh đạo", "leadership_role", example="",
            help="Bí thư cấp ủy / Chủ tịch UBND / Chủ tịch HĐND: các chức danh QĐ 114 xét quan hệ gia đình"),
+    Column("required_theory", "Yêu cầu lý luận chính trị", "theory_level", example="Cao cấp",
+           help="tiêu chuẩn chức danh (QĐ 365): trình độ thấp nhất người giữ chức danh phải có; để trống nếu không yêu cầu"),
+    Column("required_state_mgmt", "Yêu cầu quản lý nhà nước", "state_mgmt_level", example="Chuyên viên chính"),
+    Column("required_degree", "Yêu cầu trình độ chuyên môn", "degree", example="Đại học"),
 ), key=("code",))
 
 CADRES = Sheet("cadres", N_("Danh sách trích ngang cán bộ"), N_("cán bộ"), (
@@ -260,6 +264,16 @@ DISCIPLINES = Sheet("disciplines", N_("Kỷ luật"), N_("quyết định kỷ l
     Column("reason", "Lý do", max_length=500),
 ), key=("cadre_code", "level", "decision_date"))
 
+CONCLUSIONS = Sheet("conclusions", N_("Kết luận không đạt tiêu chuẩn chính trị"), N_("kết luận"), (
+    Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
+    Column("full_name", "Họ và tên", max_length=120, example="Lò Thị Hoa", help="để đối chiếu với mã"),
+    Column("concluded_on", "Ngày kết luận", "date", required=True, example="12/03/2026"),
+    Column("body", "Cơ quan kết luận", required=True, max_length=120, example="Ủy ban Kiểm tra Tỉnh ủy"),
+    Column("document_no", "Số văn bản", max_length=60, example="05-KL/UBKTTU"),
+    Column("content", "Nội dung", max_length=500,
+           help="cán bộ không đạt tiêu chuẩn chính trị của chức danh: đương nhiên ra khỏi quy hoạch (P9)"),
+), key=("cadre_code", "concluded_on", "body"))
+
 RELATIONS = Sheet("relations", N_("Quan hệ gia đình giữa cán bộ"), N_("quan hệ gia đình"), (
     Column("cadre_code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
     Column("relative_code", "Mã người thân", required=True, max_length=40, example="CB00002"),
@@ -279,9 +293,11 @@ POOLS = Sheet("pools", N_("Danh sách quy hoạch"), N_("cán bộ trong quy ho�
 
 SHEETS: dict[str, Sheet] = {s.kind: s for s in (
     UNITS, TITLES, CADRES, POSTINGS, EVALUATIONS, VOTES, DISCIPLINES, RELATIONS, POOLS,
+    CONCLUSIONS,
 )}
 # The order in which a set of lists must be loaded (references point backwards).
-LOAD_ORDER = ("units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations", "pools")
+LOAD_ORDER = ("units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations", "pools",
+              "conclusions")
 
 
 @dataclass

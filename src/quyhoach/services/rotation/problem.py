@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 import solver
 from quyhoach.db.models import Posting, Scenario
-from quyhoach.domain import eligibility
+from quyhoach.domain import eligibility, standards
 from quyhoach.domain import rotation as rules_of_rotation
 from quyhoach.domain.dates import add_months, age_on, format_date, months_between
 from quyhoach.domain.facts import CadreFacts, RelativeFact, TermFact, TitleFact
@@ -59,32 +59,39 @@ def _post_id(title: TitleFact, seat: int) -> str:
     return f"{title.code}#{seat}"
 
 
-def _ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date, years: int = 5) -> list[str | None]:
+def _ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date, rating_sets: list[RuleSetData],
+             years: int = 5) -> list[str | None]:
     """The ratings the solver reads, most recent first: the years that count on `on` as
     planning counts them (`eligibility.window_ratings`, P8), then older years for the fit,
-    each read by E1's `eligibility.rating_of` (a score-only year where the rule set says so)."""
-    window = [rating for _year, rating in reversed(eligibility.window_ratings(cadre, rules, on))]
-    counted = eligibility.counted_years(rules, on)
-    first = counted[0] if len(counted) else on.year
+    each read by E1's `eligibility.rating_of` (a score-only year only under a rating set that
+    has the score)."""
+    counted = eligibility.window_ratings(cadre, rules, on, rating_sets=rating_sets)
+    window = [rating for _year, rating in reversed(counted)]
+    first = counted[0][0] if counted else on.year
     by_year = {r.year: r for r in cadre.ratings}
-    older = [eligibility.rating_of(by_year[y]) if y in by_year else None
+    older = [eligibility.rating_of(by_year[y], rating_sets) if y in by_year else None
              for y in range(first - 1, first - 1 - max(0, years - len(window)), -1)]
     return window + older
 
 
 def _discipline(cadre: CadreFacts, rules: RuleSetData, on: dt.date) -> solver.Discipline | None:
-    """The discipline the solver reads (P13): of those still in force on `on`
-    (`eligibility.disciplines_in_force`, all of them, not only the latest), the one whose bar
-    ends last, judged in force by the rule set; else the latest decided, no longer in force."""
-    in_force = eligibility.disciplines_in_force(cadre, rules, on)
-    if in_force:
-        d, _end = max(in_force, key=lambda pair: pair[1])
-        return solver.Discipline(d.level, months_between(d.decision_date, on), in_force=True)
-    past = [d for d in cadre.disciplines if d.decision_date <= on]
-    if not past:
-        return None
-    d = max(past, key=lambda x: x.decision_date)
-    return solver.Discipline(d.level, months_between(d.decision_date, on), in_force=False)
+    """The discipline the solver reads (P9/P13), judged by the domain for each purpose
+    (`eligibility.disciplines_in_force`, all of them, not only the latest): in force for
+    planning and rotation (an ended reprimand or warning no longer bars under QĐ 377), and in
+    force before a higher post (an appointment: the cooldown alone). The one named is the
+    discipline whose bar ends last, else the latest decided."""
+    planning = eligibility.disciplines_in_force(cadre, rules, on)
+    higher = eligibility.disciplines_in_force(cadre, rules, on, for_appointment=True)
+    barring = planning or higher
+    if barring:
+        d, _end = max(barring, key=lambda pair: pair[1])
+    else:
+        past = [x for x in cadre.disciplines if x.decision_date <= on]
+        if not past:
+            return None
+        d = max(past, key=lambda x: x.decision_date)
+    return solver.Discipline(d.level, months_between(d.decision_date, on), in_force=bool(planning),
+                             in_force_appointment=bool(higher))
 
 
 def _fit(cadre: CadreFacts, ratings: list[str | None], months_left: int, params: dict[str, Any] | None = None) -> int:
@@ -239,7 +246,7 @@ def _posts(b: _Build) -> None:
                 collective=title.unit_code if eligibility.in_unit_leadership(title) else post_id,
                 non_local=title.non_local and settings.non_local == HARD,
                 locality=title.locality_code or None,
-                # TODO(issue 10, standards): requires=quyhoach.domain.standards.requirement_codes(title)
+                requires=standards.requirement_codes(title),     # title standards (QĐ 365 framework)
             ))
 
 
@@ -253,7 +260,7 @@ def _cadres(b: _Build) -> None:
             involved |= members
     for cadre_id in sorted(involved):
         cadre = world.cadres[cadre_id]
-        ratings = _ratings(cadre, b.rules, on)
+        ratings = _ratings(cadre, b.rules, on, world.rule_sets)
         months_left = remaining_service_months(cadre, on)
         b.fits[cadre_id] = _fit(cadre, ratings, months_left, b.params)
         held = b.holder_of.get(cadre_id)
@@ -283,7 +290,7 @@ def _cadres(b: _Build) -> None:
             sex=cadre.sex, minority=cadre.minority, age=age_on(cadre.birth_date, on),
             months_service_left=months_left, ratings=ratings, outstanding=outstanding,
             home_localities=sorted({b.locality_code[i] for i in cadre.hometown_locality_ids if i in b.locality_code}),
-            # TODO(issue 10, standards): qualifications=quyhoach.domain.standards.qualification_codes(cadre)
+            qualifications=standards.qualification_codes(cadre),
             discipline=discipline, months_in_post=months_between(since, on) if since else 120,
             head_unit=head_unit, head_terms=head_terms, in_pool=cadre_id in b.in_any_pool,
             current_fit=b.fits[cadre_id] if held else 0,
@@ -523,7 +530,7 @@ def _rating_warnings(b: _Build) -> None:
     missing: dict[int, int] = {}
     for cadre in b.cadres:
         facts = b.world.cadres[_id_of(b.world, cadre.id)]
-        for year, rating in eligibility.window_ratings(facts, b.rules, b.on):
+        for year, rating in eligibility.window_ratings(facts, b.rules, b.on, rating_sets=b.world.rule_sets):
             if rating is None:
                 missing[year] = missing.get(year, 0) + 1
     for year, count in sorted(missing.items(), reverse=True):

@@ -49,6 +49,8 @@ class ScenarioFields:
     note: str = "ghi_chu"
     sweep_key: str = "tham_so"
     sweep_values: str = "gia_tri"
+    compare_run: str = "run"        # a checkbox per done run, for the comparison page
+    stay: str = "__o_lai__"         # the value of "stays where they are" in a pin's post choice
 
     def target_mode(self, attribute: str) -> str:
         return f"ct_{attribute}_che_do"
@@ -59,9 +61,29 @@ class ScenarioFields:
     def weight(self, name: str) -> str:
         return f"w_{name}"
 
+    # Pinned and forbidden moves (`prefix` is `pinned` or `forbidden`): the count of kept rows,
+    # each row's keep box, cadre and post, and the new row.
+    def assignment_count(self, prefix: str) -> str:
+        return f"{prefix}-n"
+
+    def assignment_keep(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-giu"
+
+    def assignment_cadre(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-cb"
+
+    def assignment_post(self, prefix: str, index: int) -> str:
+        return f"{prefix}-{index}-vt"
+
+    def new_cadre(self, prefix: str) -> str:
+        return f"{prefix}-moi-cb"
+
+    def new_post(self, prefix: str) -> str:
+        return f"{prefix}-moi-vt"
+
 
 FIELDS = ScenarioFields()
-OUTSIDE_POST = "__o_lai__"      # "stays where they are" in a pin's post choice
+OUTSIDE_POST = FIELDS.stay
 
 
 def new_form(**values) -> dict:
@@ -119,14 +141,14 @@ def share_field(form, name: str, field: str) -> float:
 def assignments(form, prefix: str, what: str) -> list[dict]:
     """Pinned or forbidden moves: the kept rows, plus the new one when a cadre code is typed."""
     items = []
-    count = int_field(form, f"{prefix}-n", what, 0, 500, default=0)
+    count = int_field(form, FIELDS.assignment_count(prefix), what, 0, 500, default=0)
     for index in range(count):
-        if form.get(f"{prefix}-{index}-giu"):
-            post = form.get(f"{prefix}-{index}-vt") or None
-            items.append({"cadre": form.get(f"{prefix}-{index}-cb", "").strip(), "post": post})
-    code = form.get(f"{prefix}-moi-cb", "").strip()
+        if form.get(FIELDS.assignment_keep(prefix, index)):
+            post = form.get(FIELDS.assignment_post(prefix, index)) or None
+            items.append({"cadre": form.get(FIELDS.assignment_cadre(prefix, index), "").strip(), "post": post})
+    code = form.get(FIELDS.new_cadre(prefix), "").strip()
     if code:
-        post = form.get(f"{prefix}-moi-vt", "")
+        post = form.get(FIELDS.new_post(prefix), "")
         if post == "":
             raise ScenarioError(gettext("%(what)s: chọn vị trí cho cán bộ %(code)s", what=what, code=code))
         items.append({"cadre": code, "post": None if post == OUTSIDE_POST else post})
@@ -137,6 +159,12 @@ def assignments(form, prefix: str, what: str) -> list[dict]:
             raise ScenarioError(gettext("%(what)s: %(code)s được nhập hai lần", what=what, code=item["cadre"]))
         seen.add(key)
     return items
+
+
+def _bounds(name: str) -> tuple[int, int]:
+    """A setting's range as the settings model declares it: the form refuses what the model would."""
+    lo, hi = rotation_settings.field_range(name)
+    return int(lo), int(hi)
 
 
 def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
@@ -150,13 +178,14 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             field = gettext("Lấp vị trí khuyết") if attr == "fill_vacancies" else gettext("Không là người địa phương")
             raise ScenarioError(gettext("«%(field)s» phải là bắt buộc hoặc khuyến khích", field=field))
         setattr(settings, attr, value)
-    settings.retiring_within_months = int_field(form, FIELDS.retiring_within, gettext("Số tháng trước khi nghỉ hưu"), 0, 120)
+    settings.retiring_within_months = int_field(form, FIELDS.retiring_within, gettext("Số tháng trước khi nghỉ hưu"),
+                                                *_bounds("retiring_within_months"))
     settings.term_limit_opens_post = bool(form.get(FIELDS.term_limit))
     settings.resolve_family_conflicts = bool(form.get(FIELDS.family_conflicts))
     settings.pools_in_play = bool(form.get(FIELDS.pools))
     settings.rotate_equivalent = bool(form.get(FIELDS.equivalent))
-    settings.non_local_penalty = int_field(form, FIELDS.non_local_penalty, gettext("Điểm trừ người địa phương"), 0, 100,
-                                      default=settings.non_local_penalty)
+    settings.non_local_penalty = int_field(form, FIELDS.non_local_penalty, gettext("Điểm trừ người địa phương"),
+                                           *_bounds("non_local_penalty"), default=settings.non_local_penalty)
     for attribute in rotation_settings.TARGET_ATTRIBUTES:
         label = str(TARGET_LABELS[attribute])
         mode = form.get(FIELDS.target_mode(attribute), settings.targets[attribute].mode)
@@ -164,11 +193,13 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             raise ScenarioError(gettext("Chỉ tiêu «%(field)s»: chế độ không hợp lệ", field=label))
         share = share_field(form, FIELDS.target_share(attribute), gettext("Chỉ tiêu %(field)s", field=label.lower()))
         settings.targets[attribute] = TargetSetting(mode, share)
-    settings.target_min_seats = int_field(form, FIELDS.target_min_seats, gettext("Số vị trí tối thiểu để xét chỉ tiêu đơn vị"), 1, 50,
-                                     default=settings.target_min_seats)
-    settings.max_leaving_per_unit = int_field(form, FIELDS.max_leaving, gettext("Số người đi tối đa mỗi đơn vị"), 0, 100, optional=True)
-    settings.max_arriving_per_unit = int_field(form, FIELDS.max_arriving, gettext("Số người đến tối đa mỗi đơn vị"), 0, 100, optional=True)
-    settings.weights = {name: int_field(form, FIELDS.weight(name), str(WEIGHT_LABELS[name][0]), 0, 10_000)
+    settings.target_min_seats = int_field(form, FIELDS.target_min_seats, gettext("Số vị trí tối thiểu để xét chỉ tiêu đơn vị"),
+                                          *_bounds("target_min_seats"), default=settings.target_min_seats)
+    settings.max_leaving_per_unit = int_field(form, FIELDS.max_leaving, gettext("Số người đi tối đa mỗi đơn vị"),
+                                              0, rotation_settings.PER_UNIT_MAX, optional=True)
+    settings.max_arriving_per_unit = int_field(form, FIELDS.max_arriving, gettext("Số người đến tối đa mỗi đơn vị"),
+                                               0, rotation_settings.PER_UNIT_MAX, optional=True)
+    settings.weights = {name: int_field(form, FIELDS.weight(name), str(WEIGHT_LABELS[name][0]), 0, rotation_settings.WEIGHT_MAX)
                         for name in WEIGHT_LABELS}
     settings.pinned = assignments(form, FIELDS.pinned, gettext("Bố trí cố định"))
     settings.forbidden = assignments(form, FIELDS.forbidden, gettext("Loại trừ"))
@@ -181,7 +212,8 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
             raise ValueError(text)
     except ValueError:
         raise ScenarioError(gettext("«Thời gian giải tối đa» phải là số giây")) from None
-    if not 1 <= settings.time_limit <= 600:
+    lo, hi = rotation_settings.field_range("time_limit")
+    if not lo <= settings.time_limit <= hi:
         raise ScenarioError(gettext("«Thời gian giải tối đa» phải từ 1 đến 600 giây"))
     return settings
 
@@ -205,7 +237,7 @@ def sweep_values(key: str, text: str) -> list[float]:
             if not 0 <= number <= 100:
                 raise ScenarioError(gettext("«Các giá trị» là tỷ lệ phần trăm, từ 0 đến 100"))
             number = round(number / 100, 4)
-        elif number != int(number) or not 0 <= number <= 10_000:
+        elif number != int(number) or not 0 <= number <= rotation_settings.WEIGHT_MAX:
             raise ScenarioError(gettext("«Các giá trị» của trọng số phải là số nguyên từ 0 đến 10.000"))
         values.append(number)
     return sorted(set(values))
