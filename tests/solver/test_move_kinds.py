@@ -71,6 +71,12 @@ def test_the_discipline_cooldown_bars_an_appointment_whatever_the_rule_sets_scop
     assert "discipline" not in eligibility.cadre_failures(over, RULES, "appointment")
     still = deputy(discipline=Discipline("reprimand", 30, in_force=True))
     assert "discipline" in eligibility.cadre_failures(still, RULES, "rotation")
+    # judged per purpose: an ended reprimand no longer bars planning or a rotation (QĐ 377),
+    # its cooldown still bars a higher post
+    ended = deputy(discipline=Discipline("reprimand", 20, in_force=False, in_force_appointment=True))
+    assert "discipline" in eligibility.cadre_failures(ended, RULES, "appointment")
+    assert "discipline" not in eligibility.cadre_failures(ended, RULES, "rotation")
+    assert "discipline" in [r for r, _ in checker._move_failures(ended, DIRECTOR, RULES, None, "appointment")]
 
 
 def _problem(kind: str) -> Problem:

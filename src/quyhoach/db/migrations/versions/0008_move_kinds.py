@@ -2,7 +2,7 @@
 rotation's or secondment's planned end, and a rotation's direction (R3)
 
 Revision ID: 0008_move_kinds
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-05 08:00:00.000000
 
 Postings recorded before this have no kind (None: "not recorded"), never a guessed one.
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision = '0008_move_kinds'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
