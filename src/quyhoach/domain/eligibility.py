@@ -270,6 +270,12 @@ def window_ratings(cadre: CadreFacts, rules: RuleSetData, on: dt.date, *,
     return [(year, years.rating.get(year)) for year in _window(_context(rules), on, years)]
 
 
+def yearly_ratings(cadre: CadreFacts, *, rating_sets: Sequence[RuleSetData] | None = None) -> dict[int, str | None]:
+    """The rating of each recorded year as the rules read it (a score only under a rating set
+    that has one): what a list shows in its rating columns."""
+    return dict(_Years(cadre, _ratings(rating_sets)).rating)
+
+
 def disciplines_in_force(cadre: CadreFacts, rules: RuleSetData, on: dt.date, *,
                          for_appointment: bool = False) -> list[tuple[DisciplineFact, dt.date]]:
     """The disciplines that still bar the cadre on `on`, each with the day its bar ends (P9,

@@ -108,7 +108,6 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     "rotation_min_tenure_months": 36,    # R8: a rotation lasts at least three years
     # Vacancy forecast
     "head_max_consecutive_terms": 2,    # R5
-    "head_term_months": 60,             # R5: a term as head counts five years
     # Rotation scores (RULES.md §5): how a candidate move is valued in a scenario
     "rotation_fit": {                   # fit of a cadre for a post, 0-100
         "base": 30,

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Ballot, Cadre, Ethnicity, Posting, Title
 from quyhoach.domain import structure, vocab
 from quyhoach.domain.dates import age_on, format_date
+from quyhoach.domain import eligibility
 from quyhoach.domain.eligibility import percent
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
@@ -35,7 +36,6 @@ Progress = Callable[[float, str], None]
 LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
 STEP_SHORT = {"leadership_proposal": "Tập thể lãnh đạo", "key_cadres": "HN cán bộ chủ chốt",
               "standing_committee": "Ban Thường vụ", "approval": "Phê duyệt"}
-RATING_YEARS = 3
 
 
 class ReportError(ValueError):
@@ -153,14 +153,10 @@ def _ballots(session: Session, entry_ids: list[int], world: World) -> dict[int, 
     return out
 
 
-def _rating_cells(cadre, years: list[int]) -> list[tuple[int, str]]:
-    by_year = {r.year: r for r in cadre.ratings}
-    cells = []
-    for year in years:
-        fact = by_year.get(year)
-        rating = fact.rating if fact else None
-        cells.append((year, vocab.RATING_SHORT.get(rating, "") if rating else ""))
-    return cells
+def _rating_cells(cadre, years: list[int], rating_sets) -> list[tuple[int, str]]:
+    """The rating columns of the list: the counted years, each read as the rules read it."""
+    by_year = eligibility.yearly_ratings(cadre, rating_sets=rating_sets)
+    return [(year, vocab.RATING_SHORT.get(by_year.get(year) or "", "")) for year in years]
 
 
 def _note(findings: list[Finding]) -> str:
@@ -195,7 +191,7 @@ def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgem
                 theory=vocab.THEORY_LEVEL.label(m.theory_level) if m.theory_level != "none" else "",
                 state_mgmt=vocab.STATE_MGMT_LEVEL.label(m.state_mgmt_level) if m.state_mgmt_level != "none" else "",
                 language=(c.foreign_language if c else "") or "", it=(c.it_level if c else "") or "",
-                party_entry=c.party_entry_date if c else None, ratings=_rating_cells(m, years),
+                party_entry=c.party_entry_date if c else None, ratings=_rating_cells(m, years, world.rule_sets),
                 planned_title=t.name, source=vocab.POOL_SOURCE.label(source),
                 ballots=ballots.get(j.record.entry_ids[m.id], []), note=_note(found),
                 eligible=not any(f.blocking for f in found),
@@ -272,7 +268,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     bands = _band_columns(rules, judged)
 
     progress(0.3, "Lập danh sách trích ngang")
-    years = list(range(on.year - RATING_YEARS, on.year))
+    years = eligibility.counted_years(rules, on)   # the years P8 counts today, as the pages show
     pools = _pool_lists(session, world, judged, years)
     failing = _failing(judged)
 
