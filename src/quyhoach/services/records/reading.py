@@ -401,6 +401,9 @@ def _open_csv(data: bytes) -> Book:
                 for col, value in enumerate(cells[: limits.max_columns]):
                     if value in ERROR_VALUES:
                         values.append(CellErrorValue(value))
+                    elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+                        # the apostrophe our exports put before text that looks like a formula
+                        values.append(_door_with_guess(value[1:], number, col, notes))
                     else:
                         values.append(_door_with_guess(value, number, col, notes) if value else None)
                 yield RawRow(number, values)
