@@ -231,7 +231,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                                      date_formats=workbook._date_formats,
                                      timedelta_formats=workbook._timedelta_formats)
             hidden_columns: set[int] | None = None
-            for number, cells in parser.parse():
+            for number, cells in _parsed(parser):
                 if hidden_columns is None:  # <cols> comes before the rows
                     hidden_columns = _hidden_columns(parser.column_dimensions)
                     notes.hidden_columns = sorted(hidden_columns)
@@ -257,6 +257,19 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                 yield RawRow(number, values, hidden)
 
     return Book("xlsx", names, None, rows, workbook.close)
+
+
+def _parsed(parser: Any) -> Iterator[tuple[int, list[dict]]]:
+    """openpyxl's rows; a sheet it cannot parse (a broken cell, bad XML) is a ReadError."""
+    rows = parser.parse()
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - the parser's errors for a damaged sheet
+            raise ReadError("không đọc được trang tính: tệp bị hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
+        yield item
 
 
 def _hidden_columns(dimensions: dict) -> set[int]:
