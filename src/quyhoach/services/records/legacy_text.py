@@ -115,6 +115,8 @@ def encoding_of_font(name: str | None) -> tuple[str, bool] | None:
 # legacy tables is a sign of legacy text.
 _LATIN1_VIETNAMESE = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 _TCVN3_MARKERS = set(_TCVN3_LOWER_BYTES + _TCVN3_UPPER_BYTES) - _LATIN1_VIETNAMESE
+# Of those, the ones no foreign name has either (not ü, ö, ñ, ß...): one of them is needed.
+_TCVN3_STRONG = _TCVN3_MARKERS - set("äëïöüñçåæøßÄËÏÖÜÑÇÅÆØîûÎÛ")
 _VNI_MARKERS = set("".join(_VNI_TO_UNICODE)) - _LATIN1_VIETNAMESE - set("aeiouyAEIOUYdD")
 # Pairs that VNI writes and Vietnamese in Unicode never has ("eâ" for ê, "aè" for ằ...).
 _VNI_PAIRS = re.compile(r"[aeoAEO][âÂ]|[aA][êéèúüëÊÉÈÚÜË]|[eE][áàåãäÁÀÅÃÄ]|[aA][åãäÅÃÄ]|[oO][åäÅÄ]")
@@ -139,6 +141,6 @@ def guess(text: str) -> str | None:
         return None
     if (_VNI_PAIRS.search(text) or any(ch in _VNI_MARKERS for ch in text)) and _letters_only(convert(text, VNI)):
         return VNI
-    if any(ch in _TCVN3_MARKERS for ch in text) and _letters_only(convert(text, TCVN3)):
+    if any(ch in _TCVN3_STRONG for ch in text) and _letters_only(convert(text, TCVN3)):
         return TCVN3
     return None
