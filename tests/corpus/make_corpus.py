@@ -266,8 +266,9 @@ def error_values() -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = re.sub(rb'<c r="J3"><f>NA\(\)</f><v(?:\s*/>|></v>)', b'<c r="J3" t="e"><f>NA()</f><v>#N/A</v>', content)
-                content = re.sub(rb'<c r="G5"><f>#REF!</f><v(?:\s*/>|></v>)', b'<c r="G5" t="e"><f>#REF!</f><v>#REF!</v>', content)
+                empty = rb"<v(?:\s*/>|></v>)"
+                content = re.sub(rb'<c r="J3"><f>NA\(\)</f>' + empty, b'<c r="J3" t="e"><f>NA()</f><v>#N/A</v>', content)
+                content = re.sub(rb'<c r="G5"><f>#REF!</f>' + empty, b'<c r="G5" t="e"><f>#REF!</f><v>#REF!</v>', content)
             target.writestr(info, content)
     return out.getvalue()
 

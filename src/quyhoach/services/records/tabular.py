@@ -475,7 +475,7 @@ def read_table(data: bytes, filename: str, sheet: Sheet | None = None,
     the list streamed (column-number rows, section rows and the footer set aside).
 
     A file that cannot be read at all gives a Table with a file-level problem."""
-    from quyhoach.services.records import layout, reading
+    from quyhoach.services.records import reading
 
     options = options or ReadOptions()
     limits = options.limits or reading.Limits()
@@ -493,6 +493,55 @@ def read_table(data: bytes, filename: str, sheet: Sheet | None = None,
         return Table([], [], [Problem(0, "", str(exc))], info=info)
 
 
+def _stream(book: Any, index: int, header: Any, options: ReadOptions, limits: Any, info: ReadInfo, notes: Any,
+            skipped: Any, problems: list[Problem], keys: list[str], headers: list[str], letters: list[str],
+            key_columns: list[int], mapped: set[int]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the list, read once: Excel error values flagged in every column, hidden
+    rows counted (and skipped or kept as the user said), Nam | Nữ folded into the birth
+    date and the sex; what is found on the way is added to `problems` and `info`."""
+    from quyhoach.services.records import layout, reading
+
+    hidden_seen: list[int] = []
+    try:
+        for row in layout.data_rows(book.rows(index, notes, limits, options.should_stop), header, key_columns,
+                                    skipped):
+            for col, value in enumerate(row.cells):
+                if isinstance(value, reading.CellErrorValue):
+                    name = header.names.get(col, "")
+                    problems.append(Problem(row.number, name or reading.column_letter(col),
+                                            f"ô có giá trị lỗi của Excel «{value}»; hãy sửa công thức hoặc xóa ô",
+                                            str(value), letter=reading.column_letter(col)))
+                    row.cells[col] = None
+            if row.hidden:
+                hidden_seen.append(row.number)
+                if options.hidden == "skip":
+                    continue
+            cells: list[Any] = [row.cells[header.columns[k]] if header.columns[k] < len(row.cells) else None
+                                for k in header.columns]
+            if header.birth_by_sex or header.sex_marks:
+                birth, sex, problem = layout.sex_and_birth(row, header)
+                if problem:
+                    problems.append(Problem(row.number, headers[keys.index("sex")], problem,
+                                            letter=letters[keys.index("sex")]))
+                if header.birth_by_sex:
+                    cells.append(birth) if "birth_date" not in header.columns else None
+                if "sex" not in header.columns:
+                    cells.append(sex)
+            yield row.number, cells
+    except reading.ReadError as exc:
+        problems.append(Problem(0, "", str(exc)))
+    finally:
+        book.close()
+    info.hidden_rows = hidden_seen
+    info.hidden_columns = [f"{reading.column_letter(c)} ({header.names.get(c, '')})"
+                           for c in notes.hidden_columns if c in mapped]
+    if hidden_seen and options.hidden == "ask":
+        shown = ", ".join(str(n) for n in hidden_seen[:10]) + (" …" if len(hidden_seen) > 10 else "")
+        problems.append(Problem(0, "", f"có {len(hidden_seen)} dòng bị ẩn (bộ lọc hoặc ẩn dòng): dòng {shown}. "
+                                "Hãy chọn bỏ qua các dòng ẩn hoặc nhập cả các dòng ẩn, rồi kiểm tra lại"))
+
+
+
 def _head(book: Any, index: int, limits: Any, notes: Any) -> list[Any]:
     from quyhoach.services.records import layout
 
@@ -505,11 +554,11 @@ def _head(book: Any, index: int, limits: Any, notes: Any) -> list[Any]:
     return head
 
 
-def _read_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | None], options: ReadOptions,
-                limits: Any, info: ReadInfo) -> Table:
+def _pick_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | None], options: ReadOptions,
+                limits: Any) -> tuple[int, Any] | Problem:
+    """The sheet the user chose, or the one whose header names the most columns."""
     from quyhoach.services.records import layout, reading
 
-    notes = reading.Notes()
     names = book.sheet_names
     if not names:
         raise reading.ReadError("tệp không có trang tính nào")
@@ -523,11 +572,23 @@ def _read_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | Non
         if header is not None and (best is None or header.score > best[1].score):
             best = (index, header)
     if best is None:
-        book.close()
         where = f"trang tính «{names[candidates[0]]}»" if len(candidates) == 1 else "các trang tính"
         expected = ", ".join(f"«{c.header}»" for c in (sheet.columns if sheet else ()) if c.required)
-        return Table([], [], [Problem(0, "", f"không tìm thấy dòng tiêu đề trong {where}: cần có các cột {expected}; "
-                                      "hãy kiểm tra đúng loại danh sách và đúng tệp")], info=info)
+        return Problem(0, "", f"không tìm thấy dòng tiêu đề trong {where}: cần có các cột {expected}; "
+                       "hãy kiểm tra đúng loại danh sách và đúng tệp")
+    return best
+
+
+def _read_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | None], options: ReadOptions,
+                limits: Any, info: ReadInfo) -> Table:
+    from quyhoach.services.records import layout, reading
+
+    notes = reading.Notes()
+    names = book.sheet_names
+    best = _pick_sheet(book, sheet, match, options, limits)
+    if isinstance(best, Problem):
+        book.close()
+        return Table([], [], [best], info=info)
     index, header = best
     info.sheet = names[index]
     info.sheet_guessed = options.sheet is None and len(names) > 1
@@ -558,47 +619,9 @@ def _read_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | Non
     key_columns += [header.columns[k] for k in ("full_name",) if k in header.columns]
     key_columns += list(header.birth_by_sex.values())
 
-    def rows() -> Iterable[tuple[int, list[Any]]]:
-        hidden_seen: list[int] = []
-        try:
-            for row in layout.data_rows(book.rows(index, notes, limits, options.should_stop), header, key_columns,
-                                        skipped):
-                for col, value in enumerate(row.cells):
-                    if isinstance(value, reading.CellErrorValue):
-                        name = header.names.get(col, "")
-                        problems.append(Problem(row.number, name or reading.column_letter(col),
-                                                f"ô có giá trị lỗi của Excel «{value}»; hãy sửa công thức hoặc xóa ô",
-                                                str(value), letter=reading.column_letter(col)))
-                        row.cells[col] = None
-                if row.hidden:
-                    hidden_seen.append(row.number)
-                    if options.hidden == "skip":
-                        continue
-                cells: list[Any] = [row.cells[header.columns[k]] if header.columns[k] < len(row.cells) else None
-                                    for k in header.columns]
-                if header.birth_by_sex or header.sex_marks:
-                    birth, sex, problem = layout.sex_and_birth(row, header)
-                    if problem:
-                        problems.append(Problem(row.number, headers[keys.index("sex")], problem,
-                                                letter=letters[keys.index("sex")]))
-                    if header.birth_by_sex:
-                        cells.append(birth) if "birth_date" not in header.columns else None
-                    if "sex" not in header.columns:
-                        cells.append(sex)
-                yield row.number, cells
-        except reading.ReadError as exc:
-            problems.append(Problem(0, "", str(exc)))
-        finally:
-            book.close()
-        info.hidden_rows = hidden_seen
-        info.hidden_columns = [f"{reading.column_letter(c)} ({header.names.get(c, '')})"
-                               for c in notes.hidden_columns if c in mapped]
-        if hidden_seen and options.hidden == "ask":
-            shown = ", ".join(str(n) for n in hidden_seen[:10]) + (" …" if len(hidden_seen) > 10 else "")
-            problems.append(Problem(0, "", f"có {len(hidden_seen)} dòng bị ẩn (bộ lọc hoặc ẩn dòng): dòng {shown}. "
-                                    "Hãy chọn bỏ qua các dòng ẩn hoặc nhập cả các dòng ẩn, rồi kiểm tra lại"))
-
-    return Table(headers, rows(), problems, letters, info, streamed=True)
+    stream = _stream(book, index, header, options, limits, info, notes, skipped, problems, keys, headers, letters,
+                     key_columns, mapped)
+    return Table(headers, stream, problems, letters, info, streamed=True)
 
 
 class RowValues(Mapping[str, Any]):
