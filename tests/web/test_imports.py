@@ -53,7 +53,7 @@ def test_a_bad_file_lists_rows_and_columns_and_offers_no_import(client, session)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "2 lỗi ở 2 dòng" in page and "Chưa ghi gì" in page
-    assert "<td class=\"num\">3</td><td>Ngày sinh</td><td>31/02/1982</td>" in page
+    assert "<td class=\"num\">3</td><td>D (Ngày sinh)</td><td>31/02/1982</td>" in page  # the column as Excel shows it
     assert "SO-MA" in page and 'name="token"' not in page
     assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 0
 

@@ -101,6 +101,9 @@ class CadreBase(SQLModel):
     full_name: str = Field(max_length=120)
     other_names: str | None = Field(default=None, max_length=120)
     birth_date: dt.date
+    # "day", or "month"/"year" when the dossier gives only month and year or the year: the
+    # date is then the 1st of the month or 1 January (docs/RULES.md, P6).
+    birth_date_precision: str = Field(default="day", max_length=5)
     sex: str = Field(max_length=1)
     ethnicity_code: str = Field(foreign_key="ethnicity.code", max_length=2)
     religion: str | None = Field(default=None, max_length=60)

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from quyhoach.domain.vocab import DISCIPLINE_LEVEL, RATING_SHORT
 from quyhoach.reports.model import Heading, ScenarioDecisionReport, TermPlanningReport
+from quyhoach.services.records.exporter import neutralise_workbook
 
 BOLD = Font(bold=True)
 FILL = PatternFill("solid", fgColor="EEF1F5")
@@ -59,6 +60,7 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: Iterable[li
 def _save(workbook: Workbook) -> bytes:
     if "Sheet" in workbook.sheetnames and len(workbook.sheetnames) > 1:
         del workbook["Sheet"]
+    neutralise_workbook(workbook)  # names and notes that look like formulas stay text
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

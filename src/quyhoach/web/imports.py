@@ -3,15 +3,19 @@ import it all or nothing. Templates and exports download from here too."""
 
 from __future__ import annotations
 
+import io
+import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-import io
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from quyhoach.services.records import exporter, importer
-from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS
+from quyhoach.services.records.reading import Limits
+from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, ReadOptions
 from quyhoach.web.auth import guarded, scope_unit_ids
 from quyhoach.web.db import session
 
@@ -25,8 +29,63 @@ MIMETYPES = {
 
 def _uploads() -> Path:
     folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def _clean_uploads() -> None:
+    """Files checked but never imported are removed after UPLOAD_KEEP_HOURS (a day)."""
+    cutoff = time.time() - 3600 * current_app.config.get("UPLOAD_KEEP_HOURS", 24)
+    for path in _uploads().iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _store(name: str, data: bytes) -> None:
+    """Written readable by the service account only (0600)."""
+    path = _uploads() / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
+
+
+def _stored(token: str) -> tuple[bytes, str] | None:
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        abort(400)
+    files = [p for p in _uploads().glob(f"{token}.*") if p.suffix != ".name"]
+    name = _uploads() / f"{token}.name"
+    if not files or not name.exists():
+        return None
+    return files[0].read_bytes(), name.read_text(encoding="utf-8")
+
+
+def _discard(token: str) -> None:
+    for path in _uploads().glob(f"{token}.*"):
+        path.unlink(missing_ok=True)
+
+
+def _options() -> ReadOptions:
+    """The user's answers on the preview (the sheet, the hidden rows) and the limits."""
+    config = current_app.config
+    limits = Limits(max_rows=config.get("IMPORT_MAX_ROWS", 200_000), max_cells=config.get("IMPORT_MAX_CELLS", 6_000_000),
+                    max_unpacked_bytes=config.get("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024)
+    hidden = request.form.get("hidden", "ask")
+    return ReadOptions(sheet=request.form.get("sheet") or None, hidden=hidden if hidden in ("skip", "include") else "ask",
+                       limits=limits)
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A file over the upload limit: said in the page, in Vietnamese, with what to do."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    message = _("Tệp quá lớn: tối đa %(limit)s MB mỗi lần tải lên. Hãy chia danh sách thành nhiều tệp nhỏ hơn, "
+                "hoặc xóa các trang tính và hình ảnh không cần nhập, rồi tải lên lại.", limit=limit)
+    return render_template("imports/too_large.html", message=message,
+                           sheets=[SHEETS[k] for k in LOAD_ORDER]), 413
 
 
 def _sheet_or_404(kind: str):
@@ -42,24 +101,33 @@ def index():
 
 @bp.post("/kiem-tra")
 def check():
-    """Step 1: the upload is checked (nothing written) and kept for step 2."""
+    """Step 1: the upload is checked (nothing written) and kept, for step 2 or for a second
+    check with the user's answers (which sheet, the hidden rows)."""
     kind = request.form.get("kind", "")
     _sheet_or_404(kind)
+    _clean_uploads()
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    token = request.form.get("token", "")
+    if upload is not None and upload.filename:
+        data, filename = upload.read(), upload.filename
+        token = secrets.token_urlsafe(16)
+        suffix = "".join(ch for ch in Path(filename).suffix.lower() if ch.isalnum() or ch == ".")[:8] or ".bin"
+        _store(f"{token}{suffix}", data)
+        _store(f"{token}.name", filename.encode("utf-8"))
+    elif token:
+        stored = _stored(token)
+        if stored is None:
+            flash(_("Tệp đã kiểm tra không còn; hãy tải lên lại."), "error")
+            return redirect(url_for(".index"))
+        data, filename = stored
+    else:
         flash(_("Chưa chọn tệp để nhập."), "error")
         return redirect(url_for(".index"))
-    data = upload.read()
-    result = importer.run(session(), kind, data, upload.filename, dry_run=True, scope=scope_unit_ids())
+    options = _options()
+    result = importer.run(session(), kind, data, filename, dry_run=True, scope=scope_unit_ids(), options=options)
     session().rollback()
-    token = ""
-    if result.ok:
-        token = secrets.token_urlsafe(16)
-        suffix = Path(upload.filename).suffix.lower()
-        (_uploads() / f"{token}{suffix}").write_bytes(data)
-        (_uploads() / f"{token}.name").write_text(upload.filename, encoding="utf-8")
     status = 200 if result.ok else 422
-    return render_template("imports/result.html", result=result, token=token, kind=kind), status
+    return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), status
 
 
 @bp.post("/ghi")
@@ -68,17 +136,15 @@ def commit():
     kind = request.form.get("kind", "")
     _sheet_or_404(kind)
     token = request.form.get("token", "")
-    if not token.replace("-", "").replace("_", "").isalnum():
-        abort(400)
-    stored = [p for p in _uploads().glob(f"{token}.*") if p.suffix != ".name"]
-    if not stored:
+    stored = _stored(token)
+    if stored is None:
         flash(_("Tệp đã kiểm tra không còn; hãy tải lên lại."), "error")
         return redirect(url_for(".index"))
-    path = stored[0]
-    filename = (_uploads() / f"{token}.name").read_text(encoding="utf-8")
+    data, filename = stored
+    options = _options()
     db = session()
     try:
-        result = importer.run(db, kind, path.read_bytes(), filename, scope=scope_unit_ids())
+        result = importer.run(db, kind, data, filename, scope=scope_unit_ids(), options=options)
         if result.ok:
             db.commit()
         else:
@@ -87,9 +153,8 @@ def commit():
         db.rollback()
         raise
     if not result.ok:
-        return render_template("imports/result.html", result=result, token="", kind=kind), 422
-    path.unlink(missing_ok=True)
-    (_uploads() / f"{token}.name").unlink(missing_ok=True)
+        return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), 422
+    _discard(token)
     flash(result.message(), "success")
     return redirect(url_for(".index"))
 

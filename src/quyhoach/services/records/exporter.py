@@ -21,6 +21,32 @@ from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)",
+# "+cmd|...", "-2+3", "@SUM(...)"); tab and carriage return start the same attack in CSV.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv(value: Any) -> Any:
+    """A text cell for CSV that no spreadsheet runs: a leading apostrophe, as Excel itself
+    writes text that looks like a formula (the importer drops it again). Numbers, negative
+    ones included, stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_workbook(workbook: Any) -> None:
+    """Every text cell of an openpyxl workbook that looks like a formula is written as text
+    with Excel's quote prefix (shown as typed, not run, and not run either when the cell is
+    edited); the text itself is unchanged. Numbers stay numbers."""
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(FORMULA_START):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
 
 def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     if kind == "units":
@@ -145,7 +171,8 @@ def _csv(sheet: Sheet, rows: Iterator[list[Any]]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([c.header for c in sheet.columns])
     for row in rows:
-        writer.writerow(["" if v is None else _cell(c, v, for_csv=True) for c, v in zip(sheet.columns, row, strict=False)])
+        writer.writerow(["" if v is None else neutralise_csv(_cell(c, v, for_csv=True))
+                         for c, v in zip(sheet.columns, row, strict=False)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -195,6 +222,7 @@ def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> 
             guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help])
         for letter, width in zip("ABCD", (28, 10, 60, 40), strict=False):
             guide.column_dimensions[letter].width = width
+    neutralise_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

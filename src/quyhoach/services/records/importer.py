@@ -9,7 +9,7 @@ and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from collections.abc import Callable, Iterable
 
@@ -24,7 +24,9 @@ from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
 from quyhoach.services.platform import audit, stamp
-from quyhoach.services.records.tabular import SHEETS, ParsedRow, Problem, Sheet, parse, read_table
+from quyhoach.services.records.tabular import (
+    SHEETS, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, parse, precision_of, read_table,
+)
 
 CHUNK = 500
 
@@ -39,6 +41,7 @@ class ImportResult:
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    reading: ReadInfo | None = None  # how the file was read (sheet, encoding, hidden rows...), for the preview
 
     @property
     def ok(self) -> bool:
@@ -63,13 +66,13 @@ class ImportResult:
             "kind": self.kind, "filename": self.filename, "dry_run": self.dry_run,
             "rows": self.rows, "created": self.created, "updated": self.updated,
             "written": self.written,
-            "problems": [{"row": p.row, "column": p.column, "message": p.message, "value": p.value}
+            "problems": [{"row": p.row, "column": p.column, "letter": p.letter, "message": p.message, "value": p.value}
                          for p in self.problems],
         }
 
 
 def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
-        scope: set[int] | None = None) -> ImportResult:
+        scope: set[int] | None = None, options: ReadOptions | None = None) -> ImportResult:
     """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only).
 
     `scope`: the units a user is limited to; every row must then concern a cadre working
@@ -80,14 +83,17 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
     if scope is not None and kind in ("units", "titles", "relations"):
         result.problems.append(Problem(0, "", f"danh sách «{sheet.title}» chỉ do cán bộ cấp tỉnh nhập"))
         return result
-    rows, problems = parse(sheet, read_table(data, filename))
+    table = read_table(data, filename, sheet, options)
+    rows, problems = parse(sheet, table)
+    result.reading = table.info
     result.problems.extend(problems)
     if rows:
         loader = LOADERS[kind](session)
         checked = loader.check(rows)
         if scope is not None:
             _check_scope(session, loader, rows, checked, scope)
-        result.problems.extend(loader.problems)
+        result.problems.extend(p if p.letter or not p.row else replace(p, letter=table.letter_of(p.column))
+                               for p in loader.problems)
         result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
         result.rows = len(checked)
         result.created, result.updated = loader.plan(checked)
@@ -377,6 +383,7 @@ class CadreLoader(Loader):
                 "foreign_language", "it_level", "note",
             )}
             record.update(
+                birth_date_precision=precision_of(v.get("birth_date")),
                 ethnicity_code=ethnicity, hometown_unit_id=hometown_unit_id,
                 theory_level=v.get("theory_level") or "none",
                 state_mgmt_level=v.get("state_mgmt_level") or "none",

@@ -1,0 +1,431 @@
+"""Opening an uploaded spreadsheet safely and streaming its rows.
+
+Which reader reads what:
+- .xlsx/.xlsm: openpyxl's streaming sheet parser (the one its read-only mode uses), called
+  directly so that every row in the sheet XML is read whatever the sheet's used-range tag
+  (`<dimension>`) says, and so that hidden rows and columns and each cell's font (for the
+  legacy TCVN3/VNI fonts) come with the values. defusedxml guards the XML (openpyxl uses it
+  when it is installed).
+- .xls and .ods: python-calamine (it exposes neither hidden rows nor fonts: legacy text is
+  recognised by its characters there).
+- CSV: charset-normalizer names the encoding (UTF-8, UTF-16, windows-1258, windows-1252...).
+
+The limits are checked before and while reading: the unpacked size of an .xlsx/.ods (a
+200 kB file can unpack to gigabytes), rows, cells; and the caller's `should_stop` is asked
+between rows, so a long check can be stopped. Every string cell passes the door: control
+characters (NUL and the other C0 codes but tab and line breaks) are removed and noted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from quyhoach.services.records import legacy_text
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may hold. The defaults fit a province's largest lists (190,000
+    evaluation rows) with room to spare; config.py lets an installation change them."""
+
+    max_unpacked_bytes: int = 400 * MB      # all members of an .xlsx/.ods together
+    max_member_ratio: int = 250             # unpacked/packed size of one member (bombs run to 1000+)
+    max_shared_strings_bytes: int = 64 * MB  # kept in memory by every xlsx reader
+    max_rows: int = 200_000
+    max_cells: int = 6_000_000
+    max_columns: int = 300
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message says why and what to do, in Vietnamese."""
+
+
+class Stopped(Exception):
+    """The caller asked to stop the check."""
+
+
+# C0 control characters except tab (9), line feed (10) and carriage return (13), and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# openpyxl leaves Excel's escapes of control characters (_x0000_) as they are.
+_ESCAPED_CONTROL = re.compile(r"_x00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])_|_x007[fF]_")
+ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!"})
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA': the column as Excel shows it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class RawRow:
+    """One row as the file has it: its number as the spreadsheet shows it (1-based), the
+    cells from column A, and whether a filter or the user hid it."""
+
+    number: int
+    cells: list[Any]
+    hidden: bool = False
+
+
+@dataclass
+class Notes:
+    """What the reading found that the user should see before importing."""
+
+    controls: list[tuple[int, int]] = field(default_factory=list)  # (row, column index) stripped
+    legacy: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, col, encoding, before, after
+    legacy_count: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # Excel error values
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
+
+    KEEP = 20  # examples kept of each kind
+
+    def legacy_encodings(self) -> list[str]:
+        return sorted({e for _, _, e, _, _ in self.legacy})
+
+
+@dataclass
+class Book:
+    """An opened file: its format, the encoding (CSV), and its sheets, read row by row."""
+
+    format: str
+    sheet_names: list[str]
+    encoding: str | None = None
+    _open_rows: Callable[[int, Notes, Limits, Callable[[], bool] | None], Iterator[RawRow]] | None = None
+    _close: Callable[[], None] | None = None
+
+    def rows(self, index: int, notes: Notes, limits: Limits,
+             should_stop: Callable[[], bool] | None = None) -> Iterator[RawRow]:
+        """The rows of one sheet, streamed; each call reads the sheet again."""
+        assert self._open_rows is not None
+        return self._open_rows(index, notes, limits, should_stop)
+
+    def close(self) -> None:
+        if self._close:
+            self._close()
+
+
+def clean_text(value: str, row: int, col: int, notes: Notes) -> str:
+    """The door: control characters out (noted), Excel's _x0000_ escapes too."""
+    if "_x00" in value:
+        value = _ESCAPED_CONTROL.sub("\x00", value)
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+        if len(notes.controls) < Notes.KEEP * 5:
+            notes.controls.append((row, col))
+    return value
+
+
+def _guard(counter: list[int], cells: int, limits: Limits, should_stop: Callable[[], bool] | None) -> None:
+    """Count a row and its cells against the limits; ask whether to stop."""
+    counter[0] += 1
+    counter[1] += cells
+    if counter[0] > limits.max_rows:
+        raise ReadError(f"tệp có hơn {limits.max_rows:,} dòng; hãy chia thành nhiều tệp nhỏ hơn".replace(",", "."))
+    if counter[1] > limits.max_cells:
+        raise ReadError(f"tệp có hơn {limits.max_cells:,} ô có dữ liệu; hãy chia thành nhiều tệp nhỏ hơn"
+                        .replace(",", "."))
+    if should_stop is not None and counter[0] % 256 == 0 and should_stop():
+        raise Stopped()
+
+
+# -- opening -------------------------------------------------------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_book(data: bytes, filename: str, limits: Limits | None = None) -> Book:
+    """Open a file by its content (the name's extension only breaks ties). Raises
+    ReadError with a message for a file that cannot be read."""
+    limits = limits or Limits()
+    name = filename.lower()
+    if not data:
+        raise ReadError("tệp trống (0 byte); hãy chọn lại tệp")
+    if data.startswith(_OLE):
+        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(b"\x00", b""):
+            raise ReadError("tệp có mật khẩu; hãy mở bằng Excel, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc), "
+                            "lưu lại rồi tải lên")
+        return _open_calamine(data, "xls")
+    if data.startswith(b"PK\x03\x04"):
+        archive = _open_zip(data, limits)
+        names = set(archive.namelist())
+        if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+            archive.close()
+            return _open_calamine(data, "ods")
+        if "xl/workbook.xml" in names:
+            return _open_xlsx(data, archive, limits)
+        archive.close()
+        raise ReadError("tệp nén này không phải bảng tính Excel (.xlsx) hay .ods")
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise ReadError("không mở được tệp: tệp bị hỏng hoặc không phải bảng tính; hãy mở bằng Excel, lưu lại rồi tải lên")
+    if not name.endswith((".csv", ".txt", ".tsv")):
+        raise ReadError(f"không đọc được tệp «{filename}»: chỉ nhận bảng tính .xlsx, .xls, .ods hoặc tệp .csv")
+    return _open_csv(data)
+
+
+def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ReadError("không mở được tệp: tệp bị hỏng (không giải nén được); hãy mở bằng Excel, lưu lại rồi tải lên") \
+            from None
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise ReadError("tệp có mật khẩu; hãy bỏ mật khẩu rồi tải lên")
+    total = sum(info.file_size for info in infos)
+    too_big = ("tệp giải nén ra quá lớn ({size} MB, tối đa {limit} MB): có thể là tệp độc hại hoặc có quá nhiều dữ liệu; "
+               "hãy chia nhỏ hoặc chỉ giữ lại trang tính cần nhập")
+    if total > limits.max_unpacked_bytes:
+        raise ReadError(too_big.format(size=total // MB, limit=limits.max_unpacked_bytes // MB))
+    for info in infos:
+        if info.file_size > 10 * MB and info.file_size > limits.max_member_ratio * max(info.compress_size, 1):
+            raise ReadError(too_big.format(size=total // MB, limit=limits.max_unpacked_bytes // MB))
+        if info.filename.endswith("sharedStrings.xml") and info.file_size > limits.max_shared_strings_bytes:
+            raise ReadError(too_big.format(size=info.file_size // MB, limit=limits.max_shared_strings_bytes // MB))
+    return archive
+
+
+# -- xlsx ----------------------------------------------------------------------------------------
+
+def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
+    from openpyxl import load_workbook
+
+    archive.close()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file  # noqa: BLE001
+        raise ReadError("không mở được tệp Excel: tệp hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
+    worksheets = [ws for ws in workbook.worksheets if hasattr(ws, "_get_source")]
+    names = [ws.title for ws in worksheets]
+    # The font of each cell style: which styles write legacy text.
+    legacy_styles: dict[int, tuple[str, bool]] = {}
+    fonts = getattr(workbook, "_fonts", [])
+    for style_id, style in enumerate(getattr(workbook, "_cell_styles", [])):
+        font_id = getattr(style, "fontId", None)
+        if font_id is not None and 0 <= font_id < len(fonts):
+            implied = legacy_text.encoding_of_font(getattr(fonts[font_id], "name", None))
+            if implied:
+                legacy_styles[style_id] = implied
+
+    def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        worksheet = worksheets[index]
+        counter = [0, 0]
+        with worksheet._get_source() as source:
+            parser = WorkSheetParser(source, workbook.shared_strings, data_only=True, epoch=workbook.epoch,
+                                     date_formats=workbook._date_formats,
+                                     timedelta_formats=workbook._timedelta_formats)
+            hidden_columns: set[int] | None = None
+            for number, cells in _parsed(parser):
+                if hidden_columns is None:  # <cols> comes before the rows
+                    hidden_columns = _hidden_columns(parser.column_dimensions)
+                    notes.hidden_columns = sorted(hidden_columns)
+                _guard(counter, len(cells), limits, should_stop)
+                values: list[Any] = []
+                for cell in cells:
+                    col = cell["column"] - 1
+                    if col >= limits.max_columns:
+                        continue
+                    if col >= len(values):
+                        values.extend([None] * (col + 1 - len(values)))
+                    value = cell["value"]
+                    if cell["data_type"] == "e" and value is not None:
+                        value = CellErrorValue(str(value))
+                    elif isinstance(value, str):
+                        value = clean_text(value, number, col, notes)
+                        implied = legacy_styles.get(cell.get("style_id") or 0) if cell.get("style_id") else None
+                        if implied and not value.isascii():
+                            value = _convert_legacy(value, implied, number, col, notes)
+                    values[col] = value
+                dims = parser.row_dimensions.get(str(number)) or parser.row_dimensions.get(number)  # type: ignore
+                hidden = bool(dims and dims.get("hidden") in ("1", "true", True))
+                yield RawRow(number, values, hidden)
+
+    return Book("xlsx", names, None, rows, workbook.close)
+
+
+def _parsed(parser: Any) -> Iterator[tuple[int, list[dict]]]:
+    """openpyxl's rows; a sheet it cannot parse (a broken cell, bad XML) is a ReadError."""
+    rows = parser.parse()
+    while True:
+        try:
+            item = next(rows)
+        except StopIteration:
+            return
+        except Exception:  # noqa: BLE001 - the parser's errors for a damaged sheet
+            raise ReadError("không đọc được trang tính: tệp bị hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
+        yield item
+
+
+def _hidden_columns(dimensions: dict) -> set[int]:
+    from openpyxl.utils import column_index_from_string
+
+    hidden: set[int] = set()
+    for key, attrs in dimensions.items():
+        if attrs.get("hidden") not in ("1", "true", True):
+            continue
+        start = int(attrs.get("min") or column_index_from_string(key))
+        end = int(attrs.get("max") or start)
+        hidden.update(range(start - 1, min(end, 16384)))
+    return hidden
+
+
+class CellErrorValue(str):
+    """An Excel error value (#N/A, #REF!...) as a cell holds it."""
+
+
+def _convert_legacy(value: str, implied: tuple[str, bool], row: int, col: int, notes: Notes) -> str:
+    encoding, capitals = implied
+    converted = legacy_text.convert(value, encoding, capitals=capitals)
+    if converted != value:
+        notes.legacy_count += 1
+        if len(notes.legacy) < Notes.KEEP:
+            notes.legacy.append((row, col, encoding, value, converted))
+    return converted
+
+
+# -- xls, ods ------------------------------------------------------------------------------------
+
+def _open_calamine(data: bytes, fmt: str) -> Book:
+    import python_calamine as calamine
+
+    try:
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")] or workbook.sheet_names
+    except calamine.PasswordError:
+        raise ReadError("tệp có mật khẩu; hãy mở bằng Excel, bỏ mật khẩu, lưu lại rồi tải lên") from None
+    except Exception:  # calamine's errors for a broken file  # noqa: BLE001
+        what = "Excel 97–2003 (.xls)" if fmt == "xls" else "OpenDocument (.ods)"
+        raise ReadError(f"không mở được tệp {what}: tệp hỏng; hãy mở bằng Excel hoặc LibreOffice, lưu lại rồi tải lên") \
+            from None
+
+    def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
+        try:
+            sheet = workbook.get_sheet_by_name(names[index])
+            offset = sheet.start[1] if sheet.start else 0
+            iterator = sheet.iter_rows()
+        except calamine.PasswordError:
+            raise ReadError("tệp có mật khẩu; hãy bỏ mật khẩu rồi tải lên") from None
+        except Exception:  # noqa: BLE001
+            raise ReadError("không đọc được trang tính: tệp hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
+        counter = [0, 0]
+        for number, cells in enumerate(iterator, start=1):
+            _guard(counter, len(cells), limits, should_stop)
+            values: list[Any] = [None] * offset
+            for col, value in enumerate(cells[: max(limits.max_columns - offset, 0)], start=offset):
+                if isinstance(value, str):
+                    if value == "":
+                        value = None
+                    elif value in ERROR_VALUES:
+                        value = CellErrorValue(value)
+                    else:
+                        value = _door_with_guess(value, number, col, notes)
+                elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                    value = int(value)
+                values.append(value)
+            yield RawRow(number, values)
+
+    return Book(fmt, list(names), None, rows, workbook.close)
+
+
+def _door_with_guess(value: str, row: int, col: int, notes: Notes) -> str:
+    value = clean_text(value, row, col, notes)
+    if not value.isascii():
+        encoding = legacy_text.guess(value)
+        if encoding:
+            value = _convert_legacy(value, (encoding, False), row, col, notes)
+    return value
+
+
+# -- csv -----------------------------------------------------------------------------------------
+
+ENCODING_NAMES = {
+    "utf_8": "UTF-8", "utf-8": "UTF-8", "utf_8_sig": "UTF-8", "utf_16": "UTF-16", "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16", "cp1258": "Windows-1258 (tiếng Việt)", "cp1252": "Windows-1252 (Tây Âu)",
+    "latin_1": "ISO-8859-1",
+}
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, Python codec name) of a text file: BOMs first, then strict UTF-8, then the
+    code page charset-normalizer finds among those Vietnamese offices use."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf_8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf_16"
+    try:
+        return data.decode("utf-8"), "utf_8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 256 * 1024], cp_isolation=["utf_16_le", "utf_16_be", "cp1258", "cp1252"]).best()
+    encoding = best.encoding if best is not None else "cp1258"
+    if encoding == "cp1252" and _cp1258_fits(data):
+        # Both decode any byte; Vietnamese text reads as words only in 1258 (its tone marks
+        # are combining characters that NFC composes into letters).
+        encoding = "cp1258"
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("cp1258", errors="replace"), "cp1258"
+
+
+def _cp1258_fits(data: bytes) -> bool:
+    # Bytes 0xCC (grave), 0xEC (acute), 0xD2 (hook), 0xDE (tilde), 0xF2 (dot below) and
+    # 0xD0/0xF0 (Đ/đ), 0xE3 (ă), 0xF5 (ơ), 0xFD (ư) are Vietnamese letters and marks in 1258.
+    vietnamese = sum(data.count(bytes([b])) for b in (0xCC, 0xEC, 0xD2, 0xDE, 0xF2, 0xD0, 0xF0, 0xE3, 0xF5, 0xFD))
+    return vietnamese > 0
+
+
+def _open_csv(data: bytes) -> Book:
+    import unicodedata
+
+    text, encoding = decode_text(data)
+    if encoding.startswith("cp125"):
+        text = unicodedata.normalize("NFC", text)
+    if "\x00" in text[:4096] and encoding.startswith("utf_8") and text.count("\x00") > len(text) // 4:
+        raise ReadError("tệp không phải bảng tính hay CSV (có nhiều byte 0); hãy chọn tệp .xlsx, .xls, .ods hoặc .csv")
+    first = text[:4096]
+    delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+
+    def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
+        counter = [0, 0]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            for number, cells in enumerate(reader, start=1):
+                _guard(counter, len(cells), limits, should_stop)
+                values: list[Any] = []
+                for col, value in enumerate(cells[: limits.max_columns]):
+                    if value in ERROR_VALUES:
+                        values.append(CellErrorValue(value))
+                    elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+                        # the apostrophe our exports put before text that looks like a formula
+                        values.append(_door_with_guess(value[1:], number, col, notes))
+                    else:
+                        values.append(_door_with_guess(value, number, col, notes) if value else None)
+                yield RawRow(number, values)
+        except csv.Error:
+            raise ReadError("tệp CSV hỏng (dấu ngoặc kép không đóng); hãy mở bằng Excel, lưu lại rồi tải lên") from None
+
+    return Book("csv", ["CSV"], ENCODING_NAMES.get(encoding, encoding), rows)
+
+
+def excel_serial_date(value: float) -> dt.date:
+    """An Excel serial day number (1900 system) as a date: 25569 -> 01/01/1970."""
+    return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
