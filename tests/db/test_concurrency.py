@@ -49,13 +49,17 @@ def server(app):
 
 
 def _post(url: str, data: dict) -> int:
+    return _send(url, data)[0]
+
+
+def _send(url: str, data: dict) -> tuple[int, str]:
     body = urllib.parse.urlencode(data, doseq=True).encode()
     request = urllib.request.Request(url, data=body, headers={"HX-Request": "true"}, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status
+            return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, error.read().decode()
 
 
 def _together(calls) -> list[int]:
@@ -148,14 +152,23 @@ def test_n_simultaneous_scenario_saves_with_one_version_one_is_accepted(server, 
     settings = rotation.ScenarioSettings()
 
     def form(name):
-        return {FIELDS.version: str(version), FIELDS.name: name, FIELDS.date: dt.date(Y, 12, 1).strftime("%d/%m/%Y"),
+        """The scenario form as the page posts it (tests/web/test_scenarios.py spells it the same way)."""
+        data = {FIELDS.version: str(version), FIELDS.name: name, FIELDS.date: dt.date(Y, 12, 1).strftime("%d/%m/%Y"),
                 FIELDS.description: "", FIELDS.units: settings.unit_codes,
                 FIELDS.fill_vacancies: settings.fill_vacancies, FIELDS.retiring_within: str(settings.retiring_within_months),
                 FIELDS.non_local: settings.non_local, FIELDS.non_local_penalty: str(settings.non_local_penalty),
                 FIELDS.target_min_seats: str(settings.target_min_seats), FIELDS.max_leaving: "", FIELDS.max_arriving: "",
                 FIELDS.rule_set: settings.rule_set, FIELDS.time_limit: str(settings.time_limit),
                 FIELDS.assignment_count(FIELDS.pinned): "0", FIELDS.assignment_count(FIELDS.forbidden): "0"}
+        for attribute, target in settings.targets.items():
+            data[FIELDS.target_mode(attribute)] = target.mode
+            data[FIELDS.target_share(attribute)] = str(round(target.share * 100, 2))
+        for key, weight in settings.weights.items():
+            data[FIELDS.weight(key)] = str(weight)
+        return data
 
+    alone = _send(url, {**form("Thử"), FIELDS.version: "0"})
+    assert alone[0] == 409, alone[1][-3000:]   # a stale version alone: refused, and the form itself is valid
     statuses = _together([lambda i=i: _post(url, form(f"Bản của người thứ {i}")) for i in range(N)])
     assert statuses.count(200) == 1 and statuses.count(409) == N - 1, statuses
     with Session(engine) as session:
