@@ -42,7 +42,8 @@ def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date
     """The scenario form as the page posts it, from settings, with the version it was opened
     with (a save without one is refused); `change` overrides fields (by slug)."""
     form = {
-        FIELDS.version: str(version), FIELDS.name: name, FIELDS.date: date.strftime("%d/%m/%Y"), FIELDS.description: "", FIELDS.units: settings.unit_codes,
+        FIELDS.version: str(version),
+        FIELDS.name: name, FIELDS.date: date.strftime("%d/%m/%Y"), FIELDS.description: "", FIELDS.units: settings.unit_codes,
         FIELDS.fill_vacancies: settings.fill_vacancies, FIELDS.retiring_within: str(settings.retiring_within_months),
         FIELDS.non_local: settings.non_local, FIELDS.non_local_penalty: str(settings.non_local_penalty),
         FIELDS.target_min_seats: str(settings.target_min_seats), FIELDS.max_leaving: "", FIELDS.max_arriving: "",

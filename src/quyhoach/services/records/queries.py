@@ -587,10 +587,12 @@ def dossier(session: Session, code: str, today: dt.date | None = None) -> Dossie
     ).all())
     years, terms, quarters, month_year, months = _evaluation_timeline(evaluations)
     votes = [VoteRow(v) for v in session.exec(
-        select(ConfidenceVote).where(ConfidenceVote.cadre_id == cadre.id, ConfidenceVote.withdrawn_at.is_(None)).order_by(ConfidenceVote.vote_date)
+        select(ConfidenceVote).where(ConfidenceVote.cadre_id == cadre.id, ConfidenceVote.withdrawn_at.is_(None))
+        .order_by(ConfidenceVote.vote_date)
     ).all()]
     disciplines = [DisciplineRow(d, today) for d in session.exec(
-        select(Discipline).where(Discipline.cadre_id == cadre.id, Discipline.withdrawn_at.is_(None)).order_by(Discipline.decision_date)
+        select(Discipline).where(Discipline.cadre_id == cadre.id, Discipline.withdrawn_at.is_(None))
+        .order_by(Discipline.decision_date)
     ).all()]
     # Relations are stored once ("cadre is kind of relative"); read both directions.
     other_id = sa.case((Relation.cadre_id == cadre.id, Relation.relative_id), else_=Relation.cadre_id)

@@ -26,6 +26,7 @@ from quyhoach.services.rotation.views import compare_holders
 
 __all__ = [
     "BuiltProblem", "HARD", "OFF", "RELAXABLE", "SOFT", "SWEEPABLE", "TARGET_ATTRIBUTES", "ScenarioError",
-    "ScenarioSettings", "StaleScenarioError", "TargetSetting", "adopt", "build_problem", "compare_holders", "copy", "create", "plan_of",
+    "ScenarioSettings",
+    "StaleScenarioError", "TargetSetting", "adopt", "build_problem", "compare_holders", "copy", "create", "plan_of",
     "problem_for", "problem_of", "relax", "solve_job", "start_solve", "start_sweep", "update", "validate",
 ]
