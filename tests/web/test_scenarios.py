@@ -37,9 +37,12 @@ def small(engine):
     return engine
 
 
-def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, change: dict | None = None) -> dict:
-    """The scenario form as the page posts it, from settings; `change` overrides fields (by slug)."""
+def _form(settings: rotation.ScenarioSettings, name="Luân chuyển thử", date=DATE, change: dict | None = None,
+          version: int = 1) -> dict:
+    """The scenario form as the page posts it, from settings, with the version it was opened
+    with (a save without one is refused); `change` overrides fields (by slug)."""
     form = {
+        FIELDS.version: str(version),
         FIELDS.name: name, FIELDS.date: date.strftime("%d/%m/%Y"), FIELDS.description: "", FIELDS.units: settings.unit_codes,
         FIELDS.fill_vacancies: settings.fill_vacancies, FIELDS.retiring_within: str(settings.retiring_within_months),
         FIELDS.non_local: settings.non_local, FIELDS.non_local_penalty: str(settings.non_local_penalty),

@@ -22,6 +22,15 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class WithdrawnFields(SQLModel):
+    """A record found wrong is withdrawn with a reason, never deleted: it stays in the
+    dossier's history and leaves the facts the rules read (services/planning/world.py)."""
+
+    withdrawn_at: dt.datetime | None = Field(default=None, description="when the record was withdrawn")
+    withdrawn_reason: str | None = Field(default=None, max_length=500)
+    withdrawn_by: str | None = Field(default=None, max_length=120)
+
+
 class Ethnicity(SQLModel, table=True):
     """The 54 official ethnic groups with their statistical codes (01 Kinh ... 54 Rơ-măm)."""
 
@@ -92,6 +101,7 @@ class Title(SQLModel, table=True):
     required_theory: str | None = Field(default=None, max_length=20, description="theory_level code")
     required_state_mgmt: str | None = Field(default=None, max_length=20, description="state_mgmt_level code")
     required_degree: str | None = Field(default=None, max_length=20, description="degree code")
+    active: bool = Field(default=True, description="False once closed or merged into another title")
 
 
 class CadreBase(SQLModel):
@@ -130,7 +140,7 @@ class Cadre(CadreBase, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class Posting(SQLModel, table=True):
+class Posting(WithdrawnFields, table=True):
     """A stretch of the career (quá trình công tác): a title or a position in a unit."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -146,9 +156,11 @@ class Posting(SQLModel, table=True):
     planned_end: dt.date | None = Field(default=None, description="a rotation's or secondment's planned end")
     direction: str | None = Field(default=None, max_length=20,
                                   description="a rotation's direction (R3): down, up, locality or agency")
+    decision_no: str | None = Field(default=None, max_length=60, description="the decision that made the change")
+    decision_date: dt.date | None = None
 
 
-class Evaluation(SQLModel, table=True):
+class Evaluation(WithdrawnFields, table=True):
     """A rating and/or a score for one period: a year, a quarter, a month or a term."""
 
     __table_args__ = (
@@ -166,7 +178,7 @@ class Evaluation(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)
 
 
-class ConfidenceVote(SQLModel, table=True):
+class ConfidenceVote(WithdrawnFields, table=True):
     """A confidence vote (lấy phiếu tín nhiệm) with its counts."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -180,7 +192,7 @@ class ConfidenceVote(SQLModel, table=True):
     low: int = Field(ge=0)
 
 
-class Discipline(SQLModel, table=True):
+class Discipline(WithdrawnFields, table=True):
     """A disciplinary measure (kỷ luật) with its dates."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -207,7 +219,7 @@ class PoliticalConclusion(SQLModel, table=True):
     content: str | None = Field(default=None, max_length=500)
 
 
-class Relation(SQLModel, table=True):
+class Relation(WithdrawnFields, table=True):
     """A family link between two cadres, stored once: `cadre` is `kind` of `relative`."""
 
     __table_args__ = (sa.UniqueConstraint("cadre_id", "relative_id", name="uq_relation_pair"),)

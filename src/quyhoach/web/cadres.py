@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlmodel import select
 
 from quyhoach.services.records import queries
 from quyhoach.services.rotation import views as rotation_views
+from quyhoach.db.models import Cadre, Title, Unit
+from quyhoach.domain.vocab import N_
+from quyhoach.services.records import editing
+from quyhoach.services.records.tabular import SHEETS
 from quyhoach.web.partials import is_partial
-from quyhoach.web.auth import guarded, scope_unit_ids
+from quyhoach.web.auth import guarded, in_scope, requires, scope_unit_ids
 from quyhoach.web.db import session
 
 bp = guarded(Blueprint("cadres", __name__, url_prefix="/can-bo"), write="edit_records")
@@ -65,7 +70,8 @@ def dossier(code: str):
     record = queries.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
-    return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months))
+    return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months),
+                           edit=edit_context(record.cadre))
 
 
 def month_chart(months, width: int = 560, height: int = 180) -> dict | None:
@@ -109,3 +115,262 @@ def month_chart(months, width: int = 560, height: int = 180) -> dict | None:
         "ticks": [{"y": y(v), "value": v} for v in range(int(low), int(high) + 1, step)],
         "months": [{"x": x(i), "label": i + 1} for i in range(12)],
     }
+
+
+# --------------------------------------------------------------------------- editing in place
+# The dossier's forms (templates/cadres/_edit_*.html): the cadre's fields, postings (appoint,
+# move, close), evaluations, votes, disciplines, family relations, each corrected or withdrawn.
+# One route shows a form, one saves it, one lists the dossier's own history. Every form field
+# is named by its import column; the service reads it with the import's own readers.
+
+FORMS = {
+    "cadre": (N_("Sửa thông tin cán bộ"), "cadres", editing.CADRE_FIELDS),
+    "appoint": (N_("Bổ nhiệm, giao chức vụ"), "postings", ("unit_code", "title_code", "position", "start_date",
+                                                          "is_concurrent")),
+    "move": (N_("Điều động, luân chuyển"), "postings", ("unit_code", "title_code", "position", "start_date")),
+    "close": (N_("Kết thúc chức vụ"), "postings", ("end_date",)),
+    **{f"add-{kind}": (label, kind, editing.RECORD_FIELDS[kind]) for kind, label in (
+        ("postings", N_("Thêm quá trình công tác")), ("evaluations", N_("Thêm kết quả đánh giá")),
+        ("votes", N_("Thêm kết quả lấy phiếu tín nhiệm")), ("disciplines", N_("Thêm kỷ luật")),
+        ("relations", N_("Thêm quan hệ gia đình")))},
+    **{f"update-{kind}": (label, kind, editing.RECORD_FIELDS[kind]) for kind, label in (
+        ("postings", N_("Sửa quá trình công tác")), ("evaluations", N_("Sửa kết quả đánh giá")),
+        ("votes", N_("Sửa kết quả lấy phiếu tín nhiệm")), ("disciplines", N_("Sửa kỷ luật")))},
+    **{f"withdraw-{kind}": (N_("Rút bản ghi sai"), kind, ()) for kind in editing.RECORDS},
+}
+# Acts with a decision: the form asks its number and date.
+DECISION_FORMS = {"appoint", "move", "close", "add-disciplines", "add-postings", "update-postings"}
+
+
+def _editable_dossier(code: str):
+    """The cadre, 404 outside the user's jurisdiction (as the dossier answers)."""
+    allowed = scope_unit_ids()
+    if allowed is not None and not (queries.cadre_unit_ids(session(), code) & allowed):
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+    cadre = session().exec(select(Cadre).where(Cadre.code == code)).one_or_none()
+    if cadre is None:
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+    return cadre
+
+
+def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
+    """A form filled with what is stored, as a file would spell it (dates dd/mm/yyyy, codes)."""
+    db = session()
+    if name == "cadre":
+        values = {key: getattr(cadre, key, None) for key in editing.CADRE_FIELDS}
+        values["ethnicity"] = cadre.ethnicity_code
+        values["hometown_unit_code"] = db.get(Unit, cadre.hometown_unit_id).code if cadre.hometown_unit_id else ""
+        return {k: _spelled(v) for k, v in values.items()}
+    kind = FORMS[name][1]
+    if record_id is None or not name.startswith(("update-", "close")):
+        return {}
+    item = db.get(editing.RECORDS[kind], record_id)
+    if item is None:
+        abort(404)
+    values = {key: getattr(item, key, None) for key in editing.RECORD_FIELDS[kind]}
+    if getattr(item, "unit_id", None):
+        values["unit_code"] = db.get(Unit, item.unit_id).code
+    if getattr(item, "title_id", None):
+        values["title_code"] = db.get(Title, item.title_id).code
+    if kind == "postings":
+        values.update(decision_no=item.decision_no, decision_date=item.decision_date)
+    return {k: _spelled(v) for k, v in values.items()}
+
+
+def _spelled(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _render_form(cadre: Cadre, name: str, record_id: int | None, values: dict, error: str = "",
+                 problems: dict | None = None, status: int = 200):
+    if name not in FORMS:
+        abort(404)
+    title, kind, keys = FORMS[name]
+    sheet = SHEETS[kind]
+    fields = [sheet.column(key) for key in keys]
+    record = session().get(editing.RECORDS[kind], record_id) if record_id and kind in editing.RECORDS else None
+    response = make_response(render_template(
+        "cadres/_edit_form.html", cadre=cadre, name=name, record_id=record_id, record=record, title=title,
+        fields=fields, values=values, error=error, problems=problems or {},
+        decision=name in DECISION_FORMS, units=queries.unit_options(session())), status)
+    return response
+
+
+@bp.get("/<code>/sua")
+@requires("edit_records")
+def edit_form(code: str):
+    """One form of the dossier, opened in place (htmx) or alone."""
+    cadre = _editable_dossier(code)
+    name = request.args.get("mau", "cadre")
+    record_id = request.args.get("id", type=int)
+    if name not in FORMS:
+        abort(404)
+    return _render_form(cadre, name, record_id, _form_values(name, cadre, record_id))
+
+
+def _save(name: str, cadre: Cadre, record_id: int | None, form) -> str:
+    """Call the service for a form; the message to show once saved."""
+    db, reason = session(), form.get("ly_do", "")
+    kind = FORMS[name][1]
+    if name == "cadre":
+        editing.update_cadre(db, cadre.code, form, reason=reason)
+        return gettext("Đã cập nhật thông tin cán bộ.")
+    if name in ("appoint", "move"):
+        _require_unit(form.get("unit_code", ""))
+        editing.appoint(db, cadre.code, form, reason=reason, move=name == "move")
+        return gettext("Đã ghi quyết định về chức vụ.")
+    if record_id is None and not name.startswith("add-"):
+        abort(404)
+    if name == "close":
+        editing.close_posting(db, cadre.code, record_id, form, reason=reason)
+        return gettext("Đã ghi ngày kết thúc chức vụ.")
+    if name.startswith("add-"):
+        if kind == "postings":
+            _require_unit(form.get("unit_code", ""))
+        editing.add_record(db, kind, cadre.code, form, reason=reason)
+        return gettext("Đã thêm vào hồ sơ.")
+    if name.startswith("update-"):
+        editing.update_record(db, kind, cadre.code, record_id, form, reason=reason)
+        return gettext("Đã sửa bản ghi.")
+    editing.withdraw(db, kind, cadre.code, record_id, reason=reason)
+    return gettext("Đã rút bản ghi; bản ghi vẫn còn trong lịch sử hồ sơ.")
+
+
+def _require_unit(unit_code: str) -> None:
+    """A post given in a unit outside the user's jurisdiction is refused like a wrong code."""
+    unit_id = session().exec(select(Unit.id).where(Unit.code == unit_code.strip())).first()
+    if unit_id is not None and not in_scope(unit_id):
+        raise editing.EditError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"),
+                                {"unit_code": gettext("ngoài phạm vi quản lý")})
+
+
+@bp.post("/<code>/sua")
+def edit(code: str):
+    """Save one form: written, audited and judged again, or refused in place with every problem."""
+    cadre = _editable_dossier(code)
+    name = request.form.get("mau", "")
+    record_id = request.form.get("id", type=int)
+    if name not in FORMS:
+        abort(404)
+    try:
+        message = _save(name, cadre, record_id, request.form)
+        session().commit()
+    except editing.EditError as error:
+        session().rollback()
+        values = {k: v for k, v in request.form.items() if k not in ("csrf_token",)}
+        return _render_form(session().get(Cadre, cadre.id), name, record_id, values,
+                            gettext("Chưa lưu: %(reason)s", reason=str(error)), error.fields, 422)
+    flash(message, "success")
+    if is_partial():
+        response = make_response("", 204)
+        response.headers["HX-Refresh"] = "true"   # every section of the dossier drawn again
+        return response
+    return redirect(url_for(".dossier", code=code) + "#cap-nhat", 303)
+
+
+@bp.get("/<code>/lich-su")
+def history(code: str):
+    """The dossier's own history: who changed what, when, why, before → after."""
+    cadre = _editable_dossier(code)
+    return render_template("cadres/_edit_history.html", cadre=cadre, history=editing.history(session(), code),
+                           withdrawn=editing.withdrawn_records(session(), cadre.id), labels=field_labels())
+
+
+def field_labels() -> dict[str, str]:
+    """The name of each field in the history, as the import's columns call it."""
+    labels: dict[str, str] = {}
+    for sheet in SHEETS.values():
+        for column in sheet.columns:
+            labels.setdefault(column.key, column.header)
+    labels.update(EXTRA_LABELS)
+    return labels
+
+
+EXTRA_LABELS = {
+    "ethnicity_code": N_("Dân tộc"), "hometown_unit_id": N_("Đơn vị quê quán"), "unit_id": N_("Đơn vị"),
+    "title_id": N_("Chức danh"), "relative_id": N_("Người thân"), "cadre_id": N_("Cán bộ"),
+    "decision_no": N_("Số quyết định"), "decision_date": N_("Ngày quyết định"), "withdrawn": N_("Đã rút"),
+    "by_move_to": N_("Chuyển sang vị trí mới"), "restored": N_("Khôi phục"),
+}
+
+
+def edit_context(cadre: Cadre) -> dict:
+    """What the dossier's edit panel lists: the records its forms act on."""
+    return {"records": editing.active_records(session(), cadre.id), "forms": FORMS}
+
+
+ACTIONS = {
+    "cadre.update": N_("Sửa thông tin cán bộ"), "posting.appoint": N_("Bổ nhiệm, giao chức vụ"),
+    "posting.move": N_("Điều động, luân chuyển"), "posting.close": N_("Kết thúc chức vụ"),
+    "posting.add": N_("Thêm quá trình công tác"), "posting.update": N_("Sửa quá trình công tác"),
+    "posting.withdraw": N_("Rút quá trình công tác ghi sai"), "posting.restore": N_("Ghi lại quá trình công tác"),
+    "evaluation.add": N_("Thêm kết quả đánh giá"), "evaluation.update": N_("Sửa kết quả đánh giá"),
+    "evaluation.withdraw": N_("Rút kết quả đánh giá ghi sai"), "evaluation.restore": N_("Ghi lại kết quả đánh giá"),
+    "vote.add": N_("Thêm kết quả lấy phiếu"), "vote.update": N_("Sửa kết quả lấy phiếu"),
+    "vote.withdraw": N_("Rút kết quả lấy phiếu ghi sai"), "vote.restore": N_("Ghi lại kết quả lấy phiếu"),
+    "discipline.add": N_("Thêm kỷ luật"), "discipline.update": N_("Sửa kỷ luật"),
+    "discipline.withdraw": N_("Rút kỷ luật ghi sai"), "discipline.restore": N_("Ghi lại kỷ luật"),
+    "relation.add": N_("Thêm quan hệ gia đình"), "relation.withdraw": N_("Rút quan hệ gia đình ghi sai"),
+    "relation.restore": N_("Ghi lại quan hệ gia đình"),
+}
+WITHDRAWN_KINDS = {"postings": N_("Quá trình công tác"), "evaluations": N_("Kết quả đánh giá"),
+                   "votes": N_("Kết quả lấy phiếu"), "disciplines": N_("Kỷ luật"), "relations": N_("Quan hệ gia đình")}
+# The vocabulary of each field whose stored value is a code.
+FIELD_VOCABULARY = {"sex": "sex", "rating": "rating", "period": "period", "theory_level": "theory_level",
+                    "state_mgmt_level": "state_mgmt_level", "level": "discipline_level", "kind": "relation_kind"}
+
+
+@bp.app_template_filter("edit_action")
+def edit_action(action: str) -> str:
+    return gettext(ACTIONS[action]) if action in ACTIONS else action
+
+
+@bp.app_template_filter("edit_time")
+def edit_time(value) -> str:
+    """A moment in local time (Việt Nam, UTC+7), as the office reads it."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+
+
+@bp.app_template_filter("edit_value")
+def edit_value(value, key: str) -> str:
+    """A value of the history as the dossier shows it: dates dd/mm/yyyy, labels, names."""
+    from quyhoach.web.filters import _label
+
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    if key in FIELD_VOCABULARY:
+        return _label(value, FIELD_VOCABULARY[key])
+    if key in ("unit_id", "hometown_unit_id", "title_id", "relative_id", "cadre_id") and isinstance(value, int):
+        model = {"title_id": Title, "relative_id": Cadre, "cadre_id": Cadre}.get(key, Unit)
+        found = session().get(model, value)
+        return getattr(found, "full_name", None) or getattr(found, "name", str(value)) if found else str(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@bp.app_context_processor
+def _edit_globals() -> dict:
+    from quyhoach.domain import vocab
+
+    return {"VOCABULARY_NAMES": set(vocab.VOCABULARIES), "WITHDRAWN_KINDS": WITHDRAWN_KINDS,
+            "vocabulary_codes": lambda name: vocab.VOCABULARIES[name].codes}

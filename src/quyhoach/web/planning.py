@@ -101,8 +101,12 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _version() -> int | None:
-    return request.form.get(forms.VERSION, type=int)
+def _version() -> int:
+    """The pool version the form was opened with; a save without one is refused."""
+    version = request.form.get(forms.VERSION, type=int)
+    if version is None:
+        raise pools.StaleError(gettext("biểu mẫu thiếu số phiên bản của danh sách; hãy tải lại trang"))
+    return version
 
 
 def _refused(template: str, status: int, target: str | None = None, **context):

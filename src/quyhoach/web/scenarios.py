@@ -181,23 +181,28 @@ def save(scenario_id: int):
     name = form.get(FIELDS.name, scenario.name)
     status = 422
     try:
-        expected = form.get(FIELDS.version, type=int)
-        if expected is not None and expected != scenario.version:
-            status = 409
-            raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         if scenario.status == "adopted":
             raise rotation.ScenarioError(
                 gettext("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới"))
+        expected = form.get(FIELDS.version, type=int)
+        if expected is None:
+            status = 409
+            raise rotation.ScenarioError(gettext("biểu mẫu thiếu số phiên bản của phương án; hãy tải lại trang"))
+        if expected != scenario.version:
+            status = 409
+            raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         settings = forms.settings_from_form(form, _settings_of(scenario))
         on = forms.parse_date_field(form.get(FIELDS.date, "").strip(), gettext("Ngày luân chuyển"))
         rotation.validate(settings)
         # Every unit, pin and exclusion must make sense at the rotation date.
         problem.problem_for(session(), scenario, settings, rotation_date=on, name=name)
         rotation.update(session(), scenario, settings=settings, name=name, description=form.get(FIELDS.description, ""),
-                        rotation_date=on, expected_version=form.get(FIELDS.version, type=int))
+                        rotation_date=on, expected_version=expected)
         session().commit()
     except rotation.ScenarioError as error:
         session().rollback()
+        if isinstance(error, rotation.StaleScenarioError):
+            status = 409
         fresh = _scenario(scenario_id)
         typed = {"name": name, "date": form.get(FIELDS.date, ""), "description": form.get(FIELDS.description, "")}
         try:

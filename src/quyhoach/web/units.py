@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlmodel import select
 
-from quyhoach.services.records import queries
+from quyhoach.db.models import Title, Unit
+from quyhoach.domain.vocab import N_
+from quyhoach.services.records import editing, queries
 from quyhoach.web.partials import is_partial
-from quyhoach.web.auth import guarded, in_scope
+from quyhoach.web.auth import guarded, in_scope, requires
 from quyhoach.web.db import session
 
 bp = guarded(Blueprint("units", __name__, url_prefix="/to-chuc"), write="edit_records")
@@ -40,3 +43,83 @@ def unit(code: str):
     if is_partial():
         return render_template("units/_cadres.html", page=page)
     return render_template("units/unit.html", page=page)
+
+
+# --------------------------------------------------------------------------- editing in place
+# Units and titles renamed, merged (the 2025 reform merged communes and provinces) or
+# closed, each with a reason and, for a merger or a closing, the decision.
+
+FORMS = {
+    "rename": N_("Đổi tên đơn vị"), "merge": N_("Hợp nhất vào đơn vị khác"), "close": N_("Giải thể, thôi hoạt động"),
+    "title-rename": N_("Đổi tên chức danh"), "title-merge": N_("Hợp nhất vào chức danh khác"),
+    "title-close": N_("Thôi sử dụng chức danh"),
+}
+ACTS = {
+    "rename": editing.rename_unit, "merge": editing.merge_unit, "close": editing.close_unit,
+    "title-rename": editing.rename_title, "title-merge": editing.merge_title, "title-close": editing.close_title,
+}
+
+
+def _editable_unit(code: str) -> Unit:
+    unit = session().exec(select(Unit).where(Unit.code == code)).one_or_none()
+    if unit is None or not in_scope(unit.id):
+        abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
+    return unit
+
+
+def _title_of(unit: Unit, title_code: str) -> Title | None:
+    title = session().exec(select(Title).where(Title.code == title_code, Title.unit_id == unit.id)).one_or_none()
+    if title_code and title is None:
+        abort(404)
+    return title
+
+
+def _render(unit: Unit, name: str, title: Title | None, values: dict, error: str = "", problems: dict | None = None,
+            status: int = 200):
+    if name not in FORMS or (name.startswith("title-") and title is None):
+        abort(404)
+    return make_response(render_template("units/_edit_form.html", unit=unit, name=name, title=title,
+                                         heading=FORMS[name], values=values, error=error, problems=problems or {},
+                                         units=queries.unit_options(session())), status)
+
+
+@bp.get("/<code>/sua")
+@requires("edit_records")
+def edit_form(code: str):
+    unit = _editable_unit(code)
+    title = _title_of(unit, request.args.get("chuc_danh", ""))
+    values = {"name": (title.name if title else unit.name), "short_name": unit.short_name or ""}
+    return _render(unit, request.args.get("mau", "rename"), title, values)
+
+
+@bp.post("/<code>/sua")
+def edit(code: str):
+    unit = _editable_unit(code)
+    name = request.form.get("mau", "")
+    title = _title_of(unit, request.form.get("chuc_danh", ""))
+    if name not in ACTS or (name.startswith("title-") and title is None):
+        abort(404)
+    try:
+        into = request.form.get("into", "").strip()
+        if name == "merge" and into:
+            target = session().exec(select(Unit.id).where(Unit.code == into)).first()
+            if target is not None and not in_scope(target):
+                raise editing.EditError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"), {"into": gettext("ngoài phạm vi")})
+        ACTS[name](session(), title.code if title else unit.code, request.form, reason=request.form.get("ly_do", ""))
+        session().commit()
+    except editing.EditError as error:
+        session().rollback()
+        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        return _render(_editable_unit(code), name, title, values, gettext("Chưa lưu: %(reason)s", reason=str(error)),
+                       error.fields, 422)
+    flash(gettext("Đã lưu thay đổi về tổ chức."), "success")
+    if is_partial():
+        response = make_response("", 204)
+        response.headers["HX-Refresh"] = "true"
+        return response
+    return redirect(url_for(".unit", code=code), 303)
+
+
+@bp.app_context_processor
+def _unit_forms() -> dict:
+    return {"UNIT_FORMS": FORMS}

@@ -1,6 +1,8 @@
 """Writing to succession pools: add, exit, reinstate, ballots, review decisions. Every
 change is recorded in the pool's history with its date and reason, bumps the pool's
-version (a stale form is refused, never silently overwritten) and the data stamp.
+version (a stale form is refused, never silently overwritten) and the data stamp. The version
+check is atomic in the database: the pool row is locked before anything is counted, and the
+version bumped by an UPDATE conditioned on the version the form was opened with.
 
 Services flush; the caller commits once. The history's "who" is the actor of the request or
 the command (`audit.current_actor()`), never an argument a caller could forget.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Ballot, Cadre, Pool, PoolEntry, PoolEvent, ReviewDecision, Term, Title, utcnow
@@ -38,14 +41,42 @@ def _reason(reason: str | None) -> str:
     return text
 
 
+STALE = ("danh sách quy hoạch này vừa được người khác thay đổi; hãy tải lại trang để xem "
+         "thay đổi rồi thực hiện lại")
+
+
+def _lock(session: Session, pool_id: int, expected_version: int | None) -> Pool | None:
+    """The pool row, locked until the transaction ends (SELECT ... FOR UPDATE; SQLite takes its
+    write lock at the first write instead), read afresh from the database, with its version
+    checked. Two officers changing the same pool queue here: the second reads the first's
+    committed version and members, so a stale form is refused and the cap is counted right."""
+    pool = session.exec(select(Pool).where(Pool.id == pool_id).with_for_update()
+                        .execution_options(populate_existing=True)).one_or_none()
+    if pool is not None and expected_version is not None and pool.version != expected_version:
+        raise StaleError(STALE)
+    return pool
+
+
 def _touch(session: Session, pool: Pool, expected_version: int | None) -> None:
-    if expected_version is not None and pool.version != expected_version:
-        raise StaleError("danh sách quy hoạch này vừa được người khác thay đổi; hãy tải lại trang để xem "
-                         "thay đổi rồi thực hiện lại")
-    pool.version += 1
-    pool.updated_at = utcnow()
-    session.add(pool)
+    """Bump the version in one conditional UPDATE: the database, not Python, decides whether
+    the version read is still the current one (rowcount 0: someone else saved first)."""
+    condition = [Pool.id == pool.id]
+    if expected_version is not None:
+        condition.append(Pool.version == expected_version)
+    now = utcnow()
+    result = session.execute(sa.update(Pool).where(*condition).values(version=Pool.version + 1, updated_at=now)
+                             .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise StaleError(STALE)
+    session.refresh(pool, ["version", "updated_at"])
     stamp.bump(session)
+
+
+def _active_members(session: Session, pool_id: int) -> int:
+    """Counted in the database after the lock, not in the cached planning world (which may
+    predate a change committed a moment ago by another officer)."""
+    return session.exec(select(sa.func.count()).select_from(PoolEntry)
+                        .where(PoolEntry.pool_id == pool_id, PoolEntry.status == "active")).one()
 
 
 def get_or_create_pool(session: Session, title_id: int, term_id: int) -> Pool:
@@ -63,10 +94,10 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
               source: str = "internal", expected_version: int | None = None) -> PoolEntry:
     """Put a cadre in a pool. Refused when the cadre is already in it, when the pool is full
     (P2), or when a rule blocks the cadre today (the message lists every blocking rule)."""
-    pool = session.get(Pool, pool_id)
+    reason = _reason(reason)
+    pool = _lock(session, pool_id, expected_version)
     if pool is None:
         raise PoolError("không có danh sách quy hoạch này")
-    reason = _reason(reason)
     if source not in ("internal", "external"):
         raise PoolError("nguồn phải là «tại chỗ» hoặc «nơi khác»")
     cadre = session.exec(select(Cadre).where(Cadre.code == cadre_code)).one_or_none()
@@ -78,7 +109,7 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
     world = world_service.cached(session, on)
     record = world.pools[pool_id]
     rules = world.rule_set("planning", on)
-    if len(record.facts.members) >= rules["pool_max_per_title"]:
+    if _active_members(session, pool_id) >= rules["pool_max_per_title"]:
         raise PoolError(f"danh sách đã đủ {rules['pool_max_per_title']} người (P2, {rules.legal_basis}); "
                         "đưa một người ra trước khi bổ sung")
     findings = eligibility.check(world.cadres[cadre.id], record.facts.title, record.facts.term, rules, on,
@@ -110,7 +141,10 @@ def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rul
     if entry is None or entry.status != "active":
         raise PoolError("cán bộ này không còn trong danh sách")
     reason = _reason(reason)
-    pool = session.get(Pool, entry.pool_id)
+    pool = _lock(session, entry.pool_id, expected_version)
+    session.refresh(entry)
+    if entry.status != "active":
+        raise PoolError("cán bộ này không còn trong danh sách")
     _touch(session, pool, expected_version)
     entry.status, entry.exited_on, entry.exit_reason, entry.exit_rule = "exited", on, reason, rule
     session.add(entry)
@@ -140,7 +174,7 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
     entry = session.get(PoolEntry, entry_id)
     if entry is None:
         raise PoolError("không có cán bộ này trong danh sách")
-    pool = session.get(Pool, entry.pool_id)
+    pool = _lock(session, entry.pool_id, expected_version)
     _touch(session, pool, expected_version)
     ballot = session.exec(select(Ballot).where(Ballot.entry_id == entry_id, Ballot.step == step)).one_or_none()
     before = audit.snapshot(ballot, ["held_on", "convened", "present", "issued", "valid", "agree"]) if ballot else {}
@@ -174,7 +208,7 @@ def decide_review_item(session: Session, entry_id: int, *, rule: str, review_yea
     if accept:
         exit_entry(session, entry_id, reason=reason, on=on, rule=rule)
     else:
-        pool = session.get(Pool, entry.pool_id)
+        pool = _lock(session, entry.pool_id, None)
         _touch(session, pool, None)
         session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="review_keep", on=on,
                               reason=reason, rule=rule, actor=audit.current_actor()))

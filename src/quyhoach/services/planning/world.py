@@ -2,7 +2,8 @@
 of batched queries (no query per cadre or per pool), so the whole province can be judged
 in well under a second.
 
-The rules themselves live in `quyhoach.domain`; this module only gathers facts.
+The rules themselves live in `quyhoach.domain`; this module only gathers facts. A record
+withdrawn as wrong (`withdrawn_at` set) is no fact: every query here leaves it out.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
     title_of_cadre: dict[int, list[int]] = defaultdict(list)
     for cadre_id, title_id, start in session.exec(
         select(Posting.cadre_id, Posting.title_id, Posting.start_date)
-        .where(Posting.title_id.is_not(None), Posting.start_date <= on,
+        .where(Posting.title_id.is_not(None), Posting.start_date <= on, Posting.withdrawn_at.is_(None),
                sa.or_(Posting.end_date.is_(None), Posting.end_date >= on))
     ):
         holders[title_id].append((cadre_id, start))
@@ -166,7 +167,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
     for cadre_id, year, rating, score in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, Evaluation.rating, Evaluation.score)
-        .where(Evaluation.period == "year")
+        .where(Evaluation.period == "year", Evaluation.withdrawn_at.is_(None))
     ):
         ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
     # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
@@ -174,18 +175,19 @@ def build(session: Session, on: dt.date | None = None) -> World:
     yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
     for cadre_id, year, months in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
-        .where(Evaluation.period == "month", Evaluation.year < on.year)
+        .where(Evaluation.period == "month", Evaluation.year < on.year, Evaluation.withdrawn_at.is_(None))
         .group_by(Evaluation.cadre_id, Evaluation.year)
     ):
         if (cadre_id, year) not in yearly:
             ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
 
     votes: dict[int, list[VoteFact]] = defaultdict(list)
-    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on)):
+    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on,
+                                                           ConfidenceVote.withdrawn_at.is_(None))):
         votes[v.cadre_id].append(VoteFact(v.vote_date, v.body, v.convened, v.present, v.high, v.normal, v.low))
 
     disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
-    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on)):
+    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on, Discipline.withdrawn_at.is_(None))):
         disciplines[d.cadre_id].append(DisciplineFact(d.level, d.decision_date, d.effective_to, d.decision_no))
 
     open_proposals = set(session.exec(select(Proposal.cadre_id).where(
@@ -208,7 +210,8 @@ def build(session: Session, on: dt.date | None = None) -> World:
     names = {row[0]: (row[1], row[2]) for row in people}
 
     relatives: dict[int, list[RelativeFact]] = defaultdict(list)
-    for a, b, kind in session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)):
+    for a, b, kind in session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)
+                                  .where(Relation.withdrawn_at.is_(None))):
         # stored as "a is kind of b": b's relative a is b's `kind`; a's relative b is the inverse
         relatives[b].append(RelativeFact(code=names[a][0], name=names[a][1], kind=kind,
                                          titles=tuple(titles[t] for t in title_of_cadre.get(a, ()))))

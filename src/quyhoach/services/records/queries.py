@@ -106,7 +106,7 @@ class UnitNode:
 
 
 def _current_postings():
-    return Posting.end_date.is_(None)
+    return sa.and_(Posting.end_date.is_(None), Posting.withdrawn_at.is_(None))
 
 
 def _node_statement():
@@ -578,25 +578,27 @@ def dossier(session: Session, code: str, today: dt.date | None = None) -> Dossie
         CareerRow(p, u, t) for p, u, t in session.exec(
             select(Posting, Unit, Title).join(Unit, Unit.id == Posting.unit_id)
             .outerjoin(Title, Title.id == Posting.title_id)
-            .where(Posting.cadre_id == cadre.id).order_by(Posting.start_date, Posting.id)
+            .where(Posting.cadre_id == cadre.id, Posting.withdrawn_at.is_(None)).order_by(Posting.start_date, Posting.id)
         ).all()
     ]
     evaluations = list(session.exec(
-        select(Evaluation).where(Evaluation.cadre_id == cadre.id)
+        select(Evaluation).where(Evaluation.cadre_id == cadre.id, Evaluation.withdrawn_at.is_(None))
         .order_by(Evaluation.year, Evaluation.period, Evaluation.period_no)
     ).all())
     years, terms, quarters, month_year, months = _evaluation_timeline(evaluations)
     votes = [VoteRow(v) for v in session.exec(
-        select(ConfidenceVote).where(ConfidenceVote.cadre_id == cadre.id).order_by(ConfidenceVote.vote_date)
+        select(ConfidenceVote).where(ConfidenceVote.cadre_id == cadre.id, ConfidenceVote.withdrawn_at.is_(None))
+        .order_by(ConfidenceVote.vote_date)
     ).all()]
     disciplines = [DisciplineRow(d, today) for d in session.exec(
-        select(Discipline).where(Discipline.cadre_id == cadre.id).order_by(Discipline.decision_date)
+        select(Discipline).where(Discipline.cadre_id == cadre.id, Discipline.withdrawn_at.is_(None))
+        .order_by(Discipline.decision_date)
     ).all()]
     # Relations are stored once ("cadre is kind of relative"); read both directions.
     other_id = sa.case((Relation.cadre_id == cadre.id, Relation.relative_id), else_=Relation.cadre_id)
     relation_rows = session.exec(
         select(Relation, Cadre).join(Cadre, Cadre.id == other_id)
-        .where(sa.or_(Relation.cadre_id == cadre.id, Relation.relative_id == cadre.id))
+        .where(sa.or_(Relation.cadre_id == cadre.id, Relation.relative_id == cadre.id), Relation.withdrawn_at.is_(None))
         .order_by(Cadre.sort_key)
     ).all()
     posts = _current_posts(session, [other.id for _, other in relation_rows])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from quyhoach.services.rotation.adoption import adopt
 from quyhoach.services.rotation.problem import BuiltProblem, build_problem, problem_for
-from quyhoach.services.rotation.scenarios import RELAXABLE, copy, create, relax, update
+from quyhoach.services.rotation.scenarios import RELAXABLE, StaleScenarioError, copy, create, relax, update
 from quyhoach.services.rotation.settings import (
     HARD, OFF, SOFT, TARGET_ATTRIBUTES, ScenarioError, ScenarioSettings, TargetSetting, validate,
 )
@@ -26,6 +26,7 @@ from quyhoach.services.rotation.views import compare_holders
 
 __all__ = [
     "BuiltProblem", "HARD", "OFF", "RELAXABLE", "SOFT", "SWEEPABLE", "TARGET_ATTRIBUTES", "ScenarioError",
-    "ScenarioSettings", "TargetSetting", "adopt", "build_problem", "compare_holders", "copy", "create", "plan_of",
+    "ScenarioSettings",
+    "StaleScenarioError", "TargetSetting", "adopt", "build_problem", "compare_holders", "copy", "create", "plan_of",
     "problem_for", "problem_of", "relax", "solve_job", "start_solve", "start_sweep", "update", "validate",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from quyhoach.db.models import Scenario, utcnow
@@ -13,6 +14,11 @@ from quyhoach.services.platform import audit
 from quyhoach.services.rotation.settings import SOFT, ScenarioError, ScenarioSettings, validate
 
 COPY, RELAXED = "copy", "relaxed"
+STALE = "phương án vừa được người khác sửa; hãy tải lại trang"
+
+
+class StaleScenarioError(ScenarioError):
+    """Saved from a form opened before someone else's save: refused (409)."""
 
 
 def create(session: Session, *, name: str, rotation_date: dt.date, settings: ScenarioSettings,
@@ -44,7 +50,7 @@ def update(session: Session, scenario: Scenario, *, settings: ScenarioSettings, 
     if scenario.status == "adopted":
         raise ScenarioError("phương án đã được thông qua: không sửa được; hãy sao chép để làm phương án mới")
     if expected_version is not None and expected_version != scenario.version:
-        raise ScenarioError("phương án vừa được người khác sửa; hãy tải lại trang")
+        raise StaleScenarioError(STALE)
     validate(settings)
     before = {"name": scenario.name, "rotation_date": scenario.rotation_date, "settings": scenario.settings}
     scenario.settings = settings.to_dict()
@@ -56,8 +62,18 @@ def update(session: Session, scenario: Scenario, *, settings: ScenarioSettings, 
         scenario.description = description[:2000]
     if rotation_date is not None:
         scenario.rotation_date = rotation_date
-    scenario.version += 1
-    scenario.updated_at = utcnow()
+    # The version is bumped by one UPDATE conditioned on the version the form was opened with
+    # (and on the scenario being a draft): a second officer's concurrent save waits for the
+    # first's row lock, then matches no row and is refused. No Python-side read decides it.
+    condition = [Scenario.id == scenario.id, Scenario.status != "adopted"]
+    if expected_version is not None:
+        condition.append(Scenario.version == expected_version)
+    result = session.execute(sa.update(Scenario).where(*condition)
+                             .values(version=Scenario.version + 1, updated_at=utcnow())
+                             .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise StaleScenarioError(STALE)
+    session.refresh(scenario, ["version", "updated_at", "status"])
     session.add(scenario)
     session.flush()
     audit.record(session, "scenario.update", f"scenario:{scenario.id}", before=before,
