@@ -264,3 +264,26 @@ def test_titles_rename_close_and_merge(session, hoa):
     with pytest.raises(editing.EditError, match="chức danh đã thôi"):
         editing.appoint(session, "CB-HOA", {"unit_code": "BB", "title_code": "BB-CT", "start_date": "01/08/2025",
                                             "decision_no": "9-QĐ"}, reason="Bổ nhiệm lại")
+
+
+
+def test_a_withdrawn_record_is_left_out_of_every_reader_but_the_history(session):
+    """Declared once (db.engine._hide_withdrawn): the exports, the analytics, the reports and
+    the planning facts read through queries that leave a withdrawn evaluation out; the
+    dossier's history and the editing see it (`including_withdrawn`)."""
+    from quyhoach.db.engine import including_withdrawn
+    from quyhoach.db.models import utcnow
+    from quyhoach.services.records import exporter
+
+    cadre = make_cadre(session, "Lò Thị Rút", code="CB-RUT")
+    wrong = make_evaluation(session, cadre, 2024, rating="fail")
+    make_evaluation(session, cadre, 2025, rating="good")
+    wrong.withdrawn_at, wrong.withdrawn_reason, wrong.withdrawn_by = utcnow(), "nhập nhầm", "test"
+    session.add(wrong)
+    session.commit()
+    mine = select(Evaluation).where(Evaluation.cadre_id == cadre.id)
+    assert [e.year for e in session.exec(mine)] == [2025]
+    exported = exporter.export(session, "evaluations", "csv").decode("utf-8-sig")
+    assert "CB-RUT" in exported and "2025" in exported and "2024" not in exported
+    with including_withdrawn(session):
+        assert sorted(e.year for e in session.exec(mine)) == [2024, 2025]

@@ -72,7 +72,9 @@ def test_withdrawing_a_wrong_evaluation_keeps_it_in_the_history(client, records,
                                                    "ly_do": "Nhập nhầm của cán bộ khác"}, headers=HX)
     assert done.status_code == 204
     with Session(engine) as session:
-        assert session.get(Evaluation, wrong.id).withdrawn_at is not None
+        assert session.get(Evaluation, wrong.id) is None      # every reader leaves it out...
+        kept = session.get(Evaluation, wrong.id, execution_options={"include_withdrawn": True})
+        assert kept.withdrawn_at is not None                  # ...but it is kept, not deleted
     page = client.get("/can-bo/CB-HOA").get_data(as_text=True)
     assert "KHTNV" not in page.split('id="danh-gia"')[1].split("</section>")[0]
     history = client.get("/can-bo/CB-HOA/lich-su", headers=HX).get_data(as_text=True)

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlmodel import Session
 
 
@@ -38,3 +39,47 @@ def transaction(engine: sa.Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# --------------------------------------------------------------------------- withdrawn records
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _hide_withdrawn(state: sa.orm.ORMExecuteState) -> None:
+    """A withdrawn record (a wrong evaluation, posting, vote, discipline or relation, kept for
+    the history) is left out of every ORM query, declared here once rather than remembered in
+    each query. The few readers that must see them (the dossier's history and editing, the
+    import matching a row to an existing record) ask with the execution option
+    `include_withdrawn=True` or run in a session whose `info["include_withdrawn"]` is set."""
+    if not state.is_select or state.execution_options.get("include_withdrawn", False):
+        return
+    if state.session.info.get("include_withdrawn"):
+        return
+    state.statement = state.statement.options(*_withdrawn_criteria())
+
+
+def _withdrawn_criteria() -> list[sa.orm.LoaderCriteriaOption]:
+    global _CRITERIA
+    if _CRITERIA is None:
+        from quyhoach.db.models import WithdrawnFields
+
+        tables = [cls for cls in WithdrawnFields.__subclasses__() if hasattr(cls, "__table__")]
+        _CRITERIA = [sa.orm.with_loader_criteria(cls, cls.withdrawn_at.is_(None), include_aliases=True)
+                     for cls in tables]
+    return _CRITERIA
+
+
+_CRITERIA: list[sa.orm.LoaderCriteriaOption] | None = None
+
+
+@contextmanager
+def including_withdrawn(session: Session) -> Iterator[Session]:
+    """Run a block that must see withdrawn records (the import's matching, the editing)."""
+    before = session.info.get("include_withdrawn")
+    session.info["include_withdrawn"] = True
+    try:
+        yield session
+    finally:
+        if before is None:
+            session.info.pop("include_withdrawn", None)
+        else:
+            session.info["include_withdrawn"] = before

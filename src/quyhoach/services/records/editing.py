@@ -16,9 +16,10 @@ Services flush; the caller commits once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
@@ -26,6 +27,7 @@ from sqlmodel import Session, SQLModel, select
 from quyhoach.db.models import (
     AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Posting, Relation, Title, Unit, utcnow,
 )
+from quyhoach.db.engine import including_withdrawn
 from quyhoach.domain.text import nfc
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.records.importer import LOADERS
@@ -78,6 +80,19 @@ ENTITY_OF = {"postings": "posting", "evaluations": "evaluation", "votes": "vote"
 
 
 # --------------------------------------------------------------------------- reading a form
+
+_T = TypeVar("_T")
+
+
+def _sees_withdrawn(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """The editing acts on withdrawn records too (restores, refuses twice, lists them):
+    their queries see what every other reader leaves out (db.engine._hide_withdrawn)."""
+    @functools.wraps(fn)
+    def wrapper(session: Session, *args: Any, **kwargs: Any) -> _T:
+        with including_withdrawn(session):
+            return fn(session, *args, **kwargs)
+    return wrapper
+
 
 def reason_of(text: str | None) -> str:
     reason = nfc(text or "") or ""
@@ -254,6 +269,7 @@ def _check_posting(session: Session, record: dict[str, Any]) -> None:
             raise EditError("chức danh đã thôi sử dụng", {"title_code": "đã thôi sử dụng"})
 
 
+@_sees_withdrawn
 def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], *, reason: str,
                act: str | None = None) -> Any:
     """A new evaluation, vote, discipline, relation or posting in a cadre's record. A record
@@ -295,6 +311,7 @@ def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], 
     return item
 
 
+@_sees_withdrawn
 def update_record(session: Session, kind: str, code: str, record_id: int, form: Mapping[str, Any], *,
                   reason: str) -> dict[str, Any]:
     """Correct a record of a cadre; returns the fields changed (before → after)."""
@@ -330,6 +347,7 @@ def update_record(session: Session, kind: str, code: str, record_id: int, form: 
     return after
 
 
+@_sees_withdrawn
 def withdraw(session: Session, kind: str, code: str, record_id: int, *, reason: str) -> Any:
     """Withdraw a wrong record: kept, marked with when, why and by whom, out of the facts."""
     reason = reason_of(reason)
@@ -610,6 +628,7 @@ def history(session: Session, code: str, limit: int = 200) -> list[HistoryEntry]
     return out
 
 
+@_sees_withdrawn
 def withdrawn_records(session: Session, cadre_id: int) -> dict[str, list[Any]]:
     """The withdrawn records of a cadre, by kind: shown apart in the dossier, never counted."""
     out: dict[str, list[Any]] = {}

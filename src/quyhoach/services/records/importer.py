@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
+from quyhoach.db.engine import including_withdrawn
 from quyhoach.db.models import (
     Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, PoolEvent,
     Posting, Relation, Term, Title, Unit, utcnow,
@@ -73,6 +74,14 @@ class ImportResult:
 
 def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
         scope: set[int] | None = None, options: ReadOptions | None = None) -> ImportResult:
+    """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only).
+    A row is matched to the record it updates even when that record was withdrawn."""
+    with including_withdrawn(session):
+        return _run(session, kind, data, filename, dry_run=dry_run, scope=scope, options=options)
+
+
+def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
+         scope: set[int] | None = None, options: ReadOptions | None = None) -> ImportResult:
     """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only).
 
     `scope`: the units a user is limited to; every row must then concern a cadre working
