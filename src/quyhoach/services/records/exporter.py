@@ -31,7 +31,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
             yield {**unit.model_dump(), "level": level, "parent_code": parent_code}
     elif kind == "titles":
         for title, unit_code in session.exec(
-            select(Title, Unit.code).join(Unit).order_by(Unit.code, Title.rank.desc(), Title.code)
+            select(Title, Unit.code).select_from(Title).join(Unit, Unit.id == Title.unit_id).order_by(Unit.code, Title.rank.desc(), Title.code)
         ):
             yield {**title.model_dump(), "unit_code": unit_code}
     elif kind == "cadres":
@@ -40,7 +40,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         current = (select(Posting).where(Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).subquery()
         query = (select(Cadre, Ethnicity.name_vi, hometown.code, post_unit.code, Title.code,
                         current.c.position, current.c.start_date)
-                 .join(Ethnicity)
+                 .join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code)
                  .outerjoin(hometown, hometown.id == Cadre.hometown_unit_id)
                  .outerjoin(current, current.c.cadre_id == Cadre.id)
                  .outerjoin(post_unit, post_unit.id == current.c.unit_id)
@@ -50,15 +50,18 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
             yield {**cadre.model_dump(), "ethnicity": ethnicity, "hometown_unit_code": home,
                    "unit_code": unit, "title_code": title, "position": position, "position_since": since}
     elif kind == "postings":
-        query = (select(Posting, Cadre.code, Unit.code, Title.code).join(Cadre).join(Unit, Unit.id == Posting.unit_id)
+        # Every join says its ON clause: SQLAlchemy 2.1 refuses to guess between the
+        # several foreign keys that lead to a unit.
+        query = (select(Posting, Cadre.code, Unit.code, Title.code).select_from(Posting)
+                 .join(Cadre, Cadre.id == Posting.cadre_id).join(Unit, Unit.id == Posting.unit_id)
                  .outerjoin(Title, Title.id == Posting.title_id)
                  .where(sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
                  .order_by(Cadre.code, Posting.start_date))
         for posting, cadre, unit, title in session.exec(query):
             yield {**posting.model_dump(), "cadre_code": cadre, "unit_code": unit, "title_code": title}
     elif kind == "evaluations":
-        query = (select(Evaluation, Cadre.code, Cadre.full_name, Unit.code).join(Cadre)
-                 .outerjoin(Unit, Unit.id == Evaluation.unit_id)
+        query = (select(Evaluation, Cadre.code, Cadre.full_name, Unit.code).select_from(Evaluation)
+                 .join(Cadre, Cadre.id == Evaluation.cadre_id).outerjoin(Unit, Unit.id == Evaluation.unit_id)
                  .order_by(Cadre.code, Evaluation.year, Evaluation.period, Evaluation.period_no))
         for evaluation, code, name, unit in session.exec(query):
             yield {**evaluation.model_dump(), "cadre_code": code, "full_name": name, "unit_code": unit,
@@ -66,10 +69,12 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     elif kind in ("votes", "disciplines"):
         model = ConfidenceVote if kind == "votes" else Discipline
         order = model.vote_date if kind == "votes" else model.decision_date
-        for record, code in session.exec(select(model, Cadre.code).join(Cadre).order_by(Cadre.code, order)):
+        for record, code in session.exec(select(model, Cadre.code).select_from(model)
+                                         .join(Cadre, Cadre.id == model.cadre_id).order_by(Cadre.code, order)):
             yield {**record.model_dump(), "cadre_code": code}
     elif kind == "conclusions":
-        query = (select(PoliticalConclusion, Cadre.code, Cadre.full_name).join(Cadre)
+        query = (select(PoliticalConclusion, Cadre.code, Cadre.full_name).select_from(PoliticalConclusion)
+                 .join(Cadre, Cadre.id == PoliticalConclusion.cadre_id)
                  .order_by(Cadre.code, PoliticalConclusion.concluded_on))
         for conclusion, code, name in session.exec(query):
             yield {**conclusion.model_dump(), "cadre_code": code, "full_name": name}
