@@ -22,7 +22,15 @@ from quyhoach.domain.dates import format_date
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
 
-def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+def rows_of(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[str, Any]]:
+    """The records of a list as the list's columns (keys) with their stored values, and
+    their `id`. `every`: also the rows an export leaves out (current postings, which the
+    cadres list carries; pool entries that have left) — the importer compares a file with
+    these."""
+    return _rows(session, kind, every=every)
+
+
+def _rows(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[str, Any]]:
     if kind == "units":
         parent = aliased(Unit)
         query = (select(Unit, Level.code, parent.code).join(Level, Level.id == Unit.level_id)
@@ -55,7 +63,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         query = (select(Posting, Cadre.code, Unit.code, Title.code).select_from(Posting)
                  .join(Cadre, Cadre.id == Posting.cadre_id).join(Unit, Unit.id == Posting.unit_id)
                  .outerjoin(Title, Title.id == Posting.title_id)
-                 .where(sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
+                 .where(sa.true() if every else sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
                  .order_by(Cadre.code, Posting.start_date))
         for posting, cadre, unit, title in session.exec(query):
             yield {**posting.model_dump(), "cadre_code": cadre, "unit_code": unit, "title_code": title}
@@ -88,7 +96,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         query = (select(PoolEntry, Title.code, Term.code, Cadre.code, Cadre.full_name)
                  .join(Pool, Pool.id == PoolEntry.pool_id).join(Title, Title.id == Pool.title_id)
                  .join(Term, Term.id == Pool.term_id).join(Cadre, Cadre.id == PoolEntry.cadre_id)
-                 .where(PoolEntry.status == "active").order_by(Title.code, Term.code, Cadre.sort_key))
+                 .where(sa.true() if every else PoolEntry.status == "active").order_by(Title.code, Term.code, Cadre.sort_key))
         for entry, title, term, code, name in session.exec(query):
             yield {**entry.model_dump(), "title_code": title, "term": term, "cadre_code": code,
                    "full_name": name, "reason": entry.added_reason}
