@@ -200,13 +200,19 @@ def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> 
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(count, 2)}"
     if example:
+        # The example lives here, on the instruction sheet, never on the data sheet: an
+        # example row left in the list would be imported as a record.
         guide = workbook.create_sheet("Hướng dẫn")
-        guide.append(["Cột", "Bắt buộc", "Kiểu", "Giải thích"])
+        guide.append(["Cột", "Bắt buộc", "Kiểu", "Giải thích", "Ví dụ"])
         for cell in guide[1]:
             cell.font, cell.fill = bold, fill
         for column in sheet.columns:
-            guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help])
-        for letter, width in zip("ABCD", (28, 10, 60, 40), strict=False):
+            guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help,
+                          _cell(column, _example(column), for_csv=True) if column.example else None])
+        guide.append([])
+        for note in GUIDE_NOTES:
+            guide.append([note])
+        for letter, width in zip("ABCDE", (28, 10, 60, 40, 30), strict=False):
             guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -229,17 +235,27 @@ def _kind_help(column: Column) -> str:
     return "chữ" + (f", tối đa {column.max_length} ký tự" if column.max_length else "")
 
 
+GUIDE_NOTES = (
+    "Cách ghi:",
+    "• Mỗi dòng của trang đầu là một bản ghi; dòng 1 là tiêu đề. Ví dụ chỉ có ở trang này, không nhập vào.",
+    "• Bản ghi đã có (cùng mã): chỉ các cột có trong tệp được cập nhật; ô để trống giữ nguyên giá trị cũ.",
+    "• Muốn xóa một giá trị: ghi (xóa) vào ô đó. Cột bắt buộc không xóa được.",
+    "• Bản ghi mới: phải có đủ các cột bắt buộc.",
+    "• Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy).",
+)
+
+
 def template(kind: str, fmt: str = "xlsx") -> bytes:
-    """The downloadable template: header, one example row, and (xlsx) a guide sheet."""
+    """The downloadable template: the header only, so nothing in it can become data; the
+    xlsx has a guide sheet with each column, its kind and an example, and how to update and
+    clear values. (A CSV has a single sheet: its template is the header row alone.)"""
     sheet = SHEETS[kind]
-    example = [[_example(c) for c in sheet.columns]]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([c.header for c in sheet.columns])
-        writer.writerow([c.example for c in sheet.columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _xlsx(sheet, iter(example), example=True)
+    return _xlsx(sheet, iter([]), example=True)
 
 
 def _example(column: Column) -> Any:

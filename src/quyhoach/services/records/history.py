@@ -19,9 +19,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
+
+from quyhoach.db.models import AuditEntry, Cadre, Posting, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.vocab import N_
+from quyhoach.services.platform import audit
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
 EMPTY = N_("(trống)")
@@ -148,28 +152,86 @@ def field_changes(sheet: Sheet | None, before: dict[str, Any], after: dict[str, 
     return changes
 
 
-def action_label(action: str) -> str:
-    """An action code in words: the known ones from the vocabulary, the rows of a list as
-    "<list>: thêm / cập nhật"."""
+def action_parts(action: str) -> tuple[str, ...]:
+    """An action code in words, as pieces to translate and join with ": ": the known ones
+    from the vocabulary; the rows of a list as (the list's title, the verb)."""
     known = vocab.AUDIT_ACTION.label(action)
     if known != action:
-        return known
+        return (known,)
     kind, _, verb = action.partition(".")
     sheet = SHEETS.get(kind)
     if sheet is not None and verb in vocab.AUDIT_VERB_CODES:
-        return f"{sheet.title}: {vocab.AUDIT_VERB.label(verb)}"
-    return action
+        return (sheet.title, vocab.AUDIT_VERB.label(verb))
+    return (action,)
 
 
-def entity_label(entity: str) -> str:
-    """«cadre:CB00001/evaluations» → «Cán bộ CB00001 — Kết quả đánh giá, xếp loại»."""
+def action_label(action: str) -> str:
+    return ": ".join(action_parts(action))
+
+
+def entity_parts(entity: str) -> list[tuple[str, str]]:
+    """«cadre:CB00001/evaluations» → [(«Cán bộ», «CB00001»), («Kết quả đánh giá, xếp loại», «»)]:
+    a label to translate and the code it names."""
     parts = []
     for piece in entity.split("/"):
         prefix, sep, rest = piece.partition(":")
         if sep and prefix in vocab.AUDIT_ENTITY_CODES:
-            parts.append(f"{vocab.AUDIT_ENTITY.label(prefix)} {rest}")
+            parts.append((vocab.AUDIT_ENTITY.label(prefix), rest))
         elif piece in SHEETS:
-            parts.append(SHEETS[piece].title)
+            parts.append((SHEETS[piece].title, ""))
         else:
-            parts.append(piece)
-    return " — ".join(parts)
+            parts.append(("", piece))
+    return parts
+
+
+def entity_label(entity: str) -> str:
+    return " — ".join(" ".join(filter(None, part)) for part in entity_parts(entity))
+
+
+def about_unit(code: str) -> sa.ColumnElement[bool]:
+    """Entries about a unit: the unit, its titles, and the records of the cadres who work
+    in it now."""
+    subject = sa.literal("cadre:") + Cadre.code
+    working_here = (
+        sa.select(sa.literal(1)).select_from(Cadre)
+        .join(Posting, Posting.cadre_id == Cadre.id).join(Unit, Unit.id == Posting.unit_id)
+        .where(Unit.code == code, Posting.end_date.is_(None))
+        .where(sa.or_(AuditEntry.entity == subject,
+                      sa.func.substr(AuditEntry.entity, 1, sa.func.length(subject) + 1) == subject + "/"))
+    )
+    return sa.or_(audit.about(unit_entity(code)), working_here.exists())
+
+
+def action_choices() -> list[tuple[str, tuple[str, ...]]]:
+    """The actions the audit page filters by (a code is matched as a prefix), each with
+    its words in pieces (see `action_parts`)."""
+    choices: list[tuple[str, tuple[str, ...]]] = [("import.", (N_("Nhập dữ liệu (mọi danh sách)"),))]
+    choices += [(kind + ".", (sheet.title, N_("mọi thay đổi"))) for kind, sheet in SHEETS.items()]
+    choices += [(c.code, (c.label,)) for c in vocab.AUDIT_ACTION.choices]
+    return choices
+
+
+@dataclass
+class EntryView:
+    """One audit entry in words, for the audit page and a dossier's history."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    action_parts: tuple[str, ...]
+    entity: str
+    entity_parts: list[tuple[str, str]]
+    cadre_code: str | None
+    fields: list[FieldChange]
+    reason: str
+
+
+def view(entry: Any) -> EntryView:
+    sheet = sheet_of(entry.action)
+    cadre_code = None
+    if entry.entity.startswith("cadre:"):
+        cadre_code = entry.entity.split("/", 1)[0].removeprefix("cadre:")
+    return EntryView(entry.seq, entry.at, entry.actor, entry.action, action_parts(entry.action), entry.entity,
+                     entity_parts(entry.entity), cadre_code,
+                     field_changes(sheet, entry.before or {}, entry.after or {}), entry.reason)
