@@ -39,7 +39,8 @@ def _rows(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[
             yield {**unit.model_dump(), "level": level, "parent_code": parent_code}
     elif kind == "titles":
         for title, unit_code in session.exec(
-            select(Title, Unit.code).select_from(Title).join(Unit, Unit.id == Title.unit_id).order_by(Unit.code, Title.rank.desc(), Title.code)
+            select(Title, Unit.code).select_from(Title).join(Unit, Unit.id == Title.unit_id)
+            .order_by(Unit.code, Title.rank.desc(), Title.code)
         ):
             yield {**title.model_dump(), "unit_code": unit_code}
     elif kind == "cadres":

@@ -373,7 +373,7 @@ class _Plan:
                     row.row, self.sheet.column("code").header,
                     f"có thể trùng người: «{v['full_name']}», sinh {format_date(v['birth_date'])}, "
                     f"đã có với mã {', '.join(others)}", v["code"] or ""))
-        for person, same in in_file.items():
+        for same in in_file.values():
             codes = sorted({r.values["code"] for r in same})
             if len(codes) > 1:
                 for row in same:
