@@ -53,8 +53,13 @@ class _Clear:
 CLEAR = _Clear()
 
 
+_CLEAR_FOLDED = fold(CLEAR_MARKER)
+
+
 def _is_clear(raw: Any) -> bool:
-    return isinstance(raw, str) and fold(raw) == fold(CLEAR_MARKER)
+    # Cheap tests first: this runs on every cell of every file.
+    return (isinstance(raw, str) and len(raw) < 16 and "(" in raw
+            and fold(raw) == _CLEAR_FOLDED)
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,17 @@ class ImportResult:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    changes: list[history.RecordChange] = field(default_factory=list)
     written: bool = False
+    _plan: _Plan | None = field(default=None, repr=False, compare=False)
+    _changes: list[history.RecordChange] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def changes(self) -> list[history.RecordChange]:
+        """Per record created or changed, its fields in words (worked out when first asked:
+        a large import that nobody previews does not pay for it)."""
+        if self._changes is None:
+            self._changes = self._plan.changes() if self._plan is not None else []
+        return self._changes
 
     @property
     def ok(self) -> bool:
@@ -164,7 +178,7 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
         result.warnings = plan.warnings
         result.rows = len(checked)
         result.created, result.updated, result.unchanged = plan.counts()
-        result.changes = plan.changes()
+        result._plan = plan
         if not result.problems and not dry_run:
             loader.write(checked)
             stamp.bump(session)
