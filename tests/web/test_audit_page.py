@@ -101,3 +101,22 @@ def test_the_dossier_links_to_its_own_entries(client, org):
 
 def test_the_chain_holds_after_record_entries_in_bulk(org):
     assert audit.verify(org).ok
+
+
+def test_the_check_page_previews_each_change_before_anything_is_written(client, org):
+    rows = [["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Lý luận chính trị"],
+            ["CB001", "Lò Thị Hoa", "09/03/1978", "Nữ", "Thái", ""],
+            ["CB200", "Nguyễn Văn An", "15/08/1982", "Nam", "Kinh", "(xóa)"]]
+    response = client.post("/nhap-du-lieu/kiem-tra", data={
+        "kind": "cadres", "file": (__import__("io").BytesIO(csv_bytes(rows)), "sua.csv")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    preview = page.split('id="changes"', 1)[1]
+    # Hoa: one field, before → after in words; CB200: new, and a likely duplicate of CB002.
+    assert "08/03/1978" in preview and "09/03/1978" in preview and "Ngày sinh" in preview
+    assert "thêm mới" in preview and "CB200" in preview
+    assert 'id="duplicates"' in preview and "CB002" in preview.split('id="duplicates"', 1)[1]
+    assert "Thêm mới 1, cập nhật 1, không đổi 0" in preview
+    # Nothing written yet.
+    assert "09/03/1978" not in client.get("/can-bo/CB001").get_data(as_text=True)
