@@ -19,9 +19,13 @@ def test_an_import_is_recorded_with_its_actor_and_counts(session):
         session.commit()
     finally:
         audit._actor.reset(token)
-    entry = session.exec(select(AuditEntry)).one()
+    *records, entry = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
     assert (entry.actor, entry.action, entry.entity) == ("ttb.nguyen", "import.units", "don-vi.csv")
-    assert entry.after == {"rows": 4, "created": 4, "updated": 0}
+    assert entry.after == {"rows": 4, "created": 4, "updated": 0, "unchanged": 0}
+    # One entry per record created, with its values (issue 11).
+    assert [(r.actor, r.action, r.entity) for r in records] == [
+        ("ttb.nguyen", "units.create", f"unit:{row[0]}") for row in UNITS[1:]]
+    assert records[0].after["name"] == UNITS[1][1]
 
 
 def test_a_refused_import_records_nothing(session):

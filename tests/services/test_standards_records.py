@@ -70,7 +70,8 @@ def test_a_conclusion_imports_exports_and_takes_the_cadre_out(session):
     _org(session)
     result = _load(session, "conclusions", CONCLUSIONS)
     assert (result.created, result.updated) == (1, 0)
-    assert _load(session, "conclusions", CONCLUSIONS).updated == 1     # the same conclusion again: updated
+    again = _load(session, "conclusions", CONCLUSIONS)  # the same conclusion again: matched, nothing changes
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     session.commit()
     stored = session.exec(select(PoliticalConclusion)).one()
     assert stored.concluded_on == dt.date(2025, 3, 12) and stored.document_no == "05-KL/UBKTTU"

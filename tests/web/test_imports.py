@@ -85,6 +85,7 @@ def test_export_round_trips_through_the_importer(client):
     exported = client.get("/nhap-du-lieu/xuat/cadres.xlsx")
     assert exported.status_code == 200
     checked = upload(client, "cadres", exported.data, "xuat.xlsx").get_data(as_text=True)
-    assert "3 dòng hợp lệ: sẽ thêm 0, cập nhật 3" in checked
+    # Nothing changes: an exported list read back updates nothing (issue 11).
+    assert "3 dòng hợp lệ: sẽ thêm 0, cập nhật 0" in checked
     csv_export = client.get("/nhap-du-lieu/xuat/cadres.csv").get_data(as_text=True)
     assert "Lò Thị Hoa" in csv_export and "07/03/1978" in csv_export

@@ -290,11 +290,44 @@ ROTATION_DIRECTION = labels("rotation_direction", {
     "agency": N_("Giữa các cơ quan"),
 })
 
+# The audit log's actions and entities, in words (Quản trị → Nhật ký thao tác; a dossier's
+# history). Rows of a list written by an import or a form are "<list>.<verb>" (cadres.update):
+# the list's title and the verb below.
+AUDIT_ACTION = labels("audit_action", {
+    "import.units": N_("Nhập danh sách đơn vị"), "import.titles": N_("Nhập danh mục chức danh"),
+    "import.cadres": N_("Nhập danh sách cán bộ"), "import.postings": N_("Nhập quá trình công tác"),
+    "import.evaluations": N_("Nhập kết quả đánh giá"), "import.votes": N_("Nhập kết quả lấy phiếu"),
+    "import.disciplines": N_("Nhập kỷ luật"), "import.relations": N_("Nhập quan hệ gia đình"),
+    "import.pools": N_("Nhập danh sách quy hoạch"), "import.conclusions": N_("Nhập kết luận tiêu chuẩn chính trị"),
+    "pool.add": N_("Đưa vào quy hoạch"), "pool.reinstate": N_("Đưa lại vào quy hoạch"),
+    "pool.exit": N_("Đưa ra khỏi quy hoạch"), "pool.ballot": N_("Ghi kết quả phiếu quy hoạch"),
+    "review.decide": N_("Quyết định rà soát"),
+    "rule_set.parameter": N_("Sửa tham số bộ quy định"), "rule_set.new_version": N_("Thêm phiên bản bộ quy định"),
+    "scenario.create": N_("Tạo phương án luân chuyển"), "scenario.update": N_("Sửa phương án luân chuyển"),
+    "scenario.solve": N_("Giải phương án luân chuyển"), "scenario.adopt": N_("Thông qua phương án luân chuyển"),
+    "user.create": N_("Tạo người dùng"), "user.activate": N_("Mở khóa người dùng"),
+    "user.deactivate": N_("Khóa người dùng"), "user.password": N_("Đặt lại mật khẩu"),
+    "user.login": N_("Đăng nhập"), "backup.create": N_("Sao lưu"),
+})
+AUDIT_VERB = labels("audit_verb", {
+    "create": N_("thêm"), "update": N_("cập nhật"), "withdraw": N_("thu hồi"), "close": N_("kết thúc"),
+    "merge": N_("sáp nhập"),
+})
+AUDIT_VERB_CODES = frozenset(AUDIT_VERB.codes)
+AUDIT_ENTITY = labels("audit_entity", {
+    "cadre": N_("Cán bộ"), "unit": N_("Đơn vị"), "title": N_("Chức danh"), "pool": N_("Danh sách quy hoạch"),
+    "pool_entry": N_("Người trong quy hoạch"), "scenario": N_("Phương án"), "rule_set": N_("Bộ quy định"),
+    "user": N_("Người dùng"),
+})
+AUDIT_ENTITY_CODES = frozenset(AUDIT_ENTITY.codes)
+
 VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DEGREE, DISCIPLINE_LEVEL, RELATION_KIND,
     SENSITIVE_SECTOR, TERM_KIND, UNIT_KIND, LEADERSHIP_ROLE, POOL_SOURCE,
     RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
     RULE_DOMAIN, TERM_NAME, MOVE_KIND, ROTATION_DIRECTION,
+
+    RULE_DOMAIN, TERM_NAME, AUDIT_ACTION, AUDIT_VERB, AUDIT_ENTITY,
 )}
 
 

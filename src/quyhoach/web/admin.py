@@ -12,6 +12,7 @@ from sqlmodel import select
 from quyhoach.db.models import Unit, User
 from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.services.platform import audit, auth as auth_service, backup as backup_service
+from quyhoach.services.records import history
 from quyhoach.web.db import engine, session
 from quyhoach.web.auth import guarded
 
@@ -89,6 +90,7 @@ def reset_password(user_id: int):
 
 @bp.get("/nhat-ky")
 def audit_log():
+    """The audit log in words, filtered by cadre, unit, user, action and date."""
     args = request.args
     try:
         since = parse_date(args.get("tu_ngay")) if args.get("tu_ngay") else None
@@ -97,13 +99,19 @@ def audit_log():
         flash(str(exc), "error")
         since = until = None
     page = max(1, int(args.get("trang", "1") or 1)) if (args.get("trang", "1") or "1").isdigit() else 1
+    cadre_code = (args.get("can_bo") or "").strip()
+    unit_code = (args.get("don_vi") or "").strip()
+    subjects = [history.cadre_entity(cadre_code)] if cadre_code else None
+    where = history.about_unit(unit_code) if unit_code else None
     total, rows = audit.entries(session(), actor=args.get("nguoi", ""), action=args.get("thao_tac", ""),
                                 entity=args.get("doi_tuong", ""), since=since, until=until,
-                                limit=50, offset=(page - 1) * 50)
+                                limit=50, offset=(page - 1) * 50, subjects=subjects, where=where)
     verification = audit.verify(session())
     next_args = {**args.to_dict(), "trang": page + 1}
-    return render_template("admin/audit.html", rows=rows, total=total, page=page, verification=verification,
-                           next_args=next_args)
+    units = session().exec(select(Unit.code, Unit.name).order_by(Unit.sort_order, Unit.name)).all()
+    return render_template("admin/audit.html", rows=[history.view(r) for r in rows], total=total, page=page,
+                           verification=verification, next_args=next_args, actions=history.action_choices(),
+                           units=units)
 
 
 def _backup_dir() -> Path:

@@ -48,7 +48,15 @@ def neutralise_workbook(workbook: Any) -> None:
                     cell.quotePrefix = True
 
 
-def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+def rows_of(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[str, Any]]:
+    """The records of a list as the list's columns (keys) with their stored values, and
+    their `id`. `every`: also the rows an export leaves out (current postings, which the
+    cadres list carries; pool entries that have left) — the importer compares a file with
+    these."""
+    return _rows(session, kind, every=every)
+
+
+def _rows(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[str, Any]]:
     if kind == "units":
         parent = aliased(Unit)
         query = (select(Unit, Level.code, parent.code).join(Level, Level.id == Unit.level_id)
@@ -57,7 +65,8 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
             yield {**unit.model_dump(), "level": level, "parent_code": parent_code}
     elif kind == "titles":
         for title, unit_code in session.exec(
-            select(Title, Unit.code).join(Unit).order_by(Unit.code, Title.rank.desc(), Title.code)
+            select(Title, Unit.code).select_from(Title).join(Unit, Unit.id == Title.unit_id)
+            .order_by(Unit.code, Title.rank.desc(), Title.code)
         ):
             yield {**title.model_dump(), "unit_code": unit_code}
     elif kind == "cadres":
@@ -66,7 +75,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         current = (select(Posting).where(Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).subquery()
         query = (select(Cadre, Ethnicity.name_vi, hometown.code, post_unit.code, Title.code,
                         current.c.position, current.c.start_date)
-                 .join(Ethnicity)
+                 .join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code)
                  .outerjoin(hometown, hometown.id == Cadre.hometown_unit_id)
                  .outerjoin(current, current.c.cadre_id == Cadre.id)
                  .outerjoin(post_unit, post_unit.id == current.c.unit_id)
@@ -76,15 +85,18 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
             yield {**cadre.model_dump(), "ethnicity": ethnicity, "hometown_unit_code": home,
                    "unit_code": unit, "title_code": title, "position": position, "position_since": since}
     elif kind == "postings":
-        query = (select(Posting, Cadre.code, Unit.code, Title.code).join(Cadre).join(Unit, Unit.id == Posting.unit_id)
+        # Every join says its ON clause: SQLAlchemy 2.1 refuses to guess between the
+        # several foreign keys that lead to a unit.
+        query = (select(Posting, Cadre.code, Unit.code, Title.code).select_from(Posting)
+                 .join(Cadre, Cadre.id == Posting.cadre_id).join(Unit, Unit.id == Posting.unit_id)
                  .outerjoin(Title, Title.id == Posting.title_id)
-                 .where(sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
+                 .where(sa.true() if every else sa.or_(Posting.end_date.is_not(None), Posting.is_concurrent.is_(True)))
                  .order_by(Cadre.code, Posting.start_date))
         for posting, cadre, unit, title in session.exec(query):
             yield {**posting.model_dump(), "cadre_code": cadre, "unit_code": unit, "title_code": title}
     elif kind == "evaluations":
-        query = (select(Evaluation, Cadre.code, Cadre.full_name, Unit.code).join(Cadre)
-                 .outerjoin(Unit, Unit.id == Evaluation.unit_id)
+        query = (select(Evaluation, Cadre.code, Cadre.full_name, Unit.code).select_from(Evaluation)
+                 .join(Cadre, Cadre.id == Evaluation.cadre_id).outerjoin(Unit, Unit.id == Evaluation.unit_id)
                  .order_by(Cadre.code, Evaluation.year, Evaluation.period, Evaluation.period_no))
         for evaluation, code, name, unit in session.exec(query):
             yield {**evaluation.model_dump(), "cadre_code": code, "full_name": name, "unit_code": unit,
@@ -92,10 +104,12 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     elif kind in ("votes", "disciplines"):
         model = ConfidenceVote if kind == "votes" else Discipline
         order = model.vote_date if kind == "votes" else model.decision_date
-        for record, code in session.exec(select(model, Cadre.code).join(Cadre).order_by(Cadre.code, order)):
+        for record, code in session.exec(select(model, Cadre.code).select_from(model)
+                                         .join(Cadre, Cadre.id == model.cadre_id).order_by(Cadre.code, order)):
             yield {**record.model_dump(), "cadre_code": code}
     elif kind == "conclusions":
-        query = (select(PoliticalConclusion, Cadre.code, Cadre.full_name).join(Cadre)
+        query = (select(PoliticalConclusion, Cadre.code, Cadre.full_name).select_from(PoliticalConclusion)
+                 .join(Cadre, Cadre.id == PoliticalConclusion.cadre_id)
                  .order_by(Cadre.code, PoliticalConclusion.concluded_on))
         for conclusion, code, name in session.exec(query):
             yield {**conclusion.model_dump(), "cadre_code": code, "full_name": name}
@@ -109,7 +123,7 @@ def _rows(session: Session, kind: str) -> Iterator[dict[str, Any]]:
         query = (select(PoolEntry, Title.code, Term.code, Cadre.code, Cadre.full_name)
                  .join(Pool, Pool.id == PoolEntry.pool_id).join(Title, Title.id == Pool.title_id)
                  .join(Term, Term.id == Pool.term_id).join(Cadre, Cadre.id == PoolEntry.cadre_id)
-                 .where(PoolEntry.status == "active").order_by(Title.code, Term.code, Cadre.sort_key))
+                 .where(sa.true() if every else PoolEntry.status == "active").order_by(Title.code, Term.code, Cadre.sort_key))
         for entry, title, term, code, name in session.exec(query):
             yield {**entry.model_dump(), "title_code": title, "term": term, "cadre_code": code,
                    "full_name": name, "reason": entry.added_reason}
@@ -214,13 +228,19 @@ def _xlsx(sheet: Sheet, rows: Iterator[list[Any]], *, example: bool = False) -> 
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(count, 2)}"
     if example:
+        # The example lives here, on the instruction sheet, never on the data sheet: an
+        # example row left in the list would be imported as a record.
         guide = workbook.create_sheet("Hướng dẫn")
-        guide.append(["Cột", "Bắt buộc", "Kiểu", "Giải thích"])
+        guide.append(["Cột", "Bắt buộc", "Kiểu", "Giải thích", "Ví dụ"])
         for cell in guide[1]:
             cell.font, cell.fill = bold, fill
         for column in sheet.columns:
-            guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help])
-        for letter, width in zip("ABCD", (28, 10, 60, 40), strict=False):
+            guide.append([column.header, "Có" if column.required else "", _kind_help(column), column.help,
+                          _cell(column, _example(column), for_csv=True) if column.example else None])
+        guide.append([])
+        for note in GUIDE_NOTES:
+            guide.append([note])
+        for letter, width in zip("ABCDE", (28, 10, 60, 40, 30), strict=False):
             guide.column_dimensions[letter].width = width
     neutralise_workbook(workbook)
     buffer = io.BytesIO()
@@ -244,17 +264,27 @@ def _kind_help(column: Column) -> str:
     return "chữ" + (f", tối đa {column.max_length} ký tự" if column.max_length else "")
 
 
+GUIDE_NOTES = (
+    "Cách ghi:",
+    "• Mỗi dòng của trang đầu là một bản ghi; dòng 1 là tiêu đề. Ví dụ chỉ có ở trang này, không nhập vào.",
+    "• Bản ghi đã có (cùng mã): chỉ các cột có trong tệp được cập nhật; ô để trống giữ nguyên giá trị cũ.",
+    "• Muốn xóa một giá trị: ghi (xóa) vào ô đó. Cột bắt buộc không xóa được.",
+    "• Bản ghi mới: phải có đủ các cột bắt buộc.",
+    "• Ngày ghi theo dạng ngày/tháng/năm (dd/mm/yyyy).",
+)
+
+
 def template(kind: str, fmt: str = "xlsx") -> bytes:
-    """The downloadable template: header, one example row, and (xlsx) a guide sheet."""
+    """The downloadable template: the header only, so nothing in it can become data; the
+    xlsx has a guide sheet with each column, its kind and an example, and how to update and
+    clear values. (A CSV has a single sheet: its template is the header row alone.)"""
     sheet = SHEETS[kind]
-    example = [[_example(c) for c in sheet.columns]]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([c.header for c in sheet.columns])
-        writer.writerow([c.example for c in sheet.columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _xlsx(sheet, iter(example), example=True)
+    return _xlsx(sheet, iter([]), example=True)
 
 
 def _example(column: Column) -> Any:

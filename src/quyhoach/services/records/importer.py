@@ -4,10 +4,19 @@ column, then everything written or nothing.
 `run` never commits: the caller (a web handler or a CLI command) commits once when
 the result has no problems, and rolls back otherwise. A dry run checks the same way
 and writes nothing.
+
+Nothing is lost silently. A row about a record that exists changes only the columns the
+file has, and only where a cell is filled: an empty cell, or a column the file does not
+have, leaves the value as it is. To empty a value on purpose, write `(xóa)` in the cell
+(CLEAR_MARKER). The check lists, per record, each field that will change (before → after,
+in words), the records that will be created, and likely duplicates (same name and birth
+date under another code); the write records one audit entry per record it touches with
+those fields before and after, and one entry for the import as a whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,15 +30,67 @@ from quyhoach.db.models import (
     Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, PoolEvent,
     Posting, Relation, Term, Title, Unit, utcnow,
 )
-from quyhoach.domain.dates import add_months
+from quyhoach.domain import vocab
+from quyhoach.domain.dates import add_months, format_date
 from quyhoach.domain.text import fold
-from quyhoach.services.records import cadres as cadre_service
+from quyhoach.services.records import cadres as cadre_service, history
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.records.tabular import (
-    SHEETS, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, parse, precision_of, read_table,
+    SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, Table, parse, precision_of, read_table,
 )
 
 CHUNK = 500
+CLEAR_MARKER = "(xóa)"
+PREVIEW_LIMIT = 500  # records listed one by one in the check's preview; the rest are counted
+
+
+class _Clear:
+    """A cell asking to empty its field on purpose (CLEAR_MARKER)."""
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR = _Clear()
+
+
+_CLEAR_FOLDED = fold(CLEAR_MARKER)
+
+
+def _is_clear(raw: Any) -> bool:
+    # Cheap tests first: this runs on every cell of every file.
+    return (isinstance(raw, str) and len(raw) < 16 and "(" in raw
+            and fold(raw) == _CLEAR_FOLDED)
+
+
+@dataclass(frozen=True)
+class _PartialColumn(Column):
+    """A column read for a partial import: the clear marker reads as CLEAR."""
+
+    def read(self, value: Any) -> Any:
+        if _is_clear(value):
+            return CLEAR
+        return super().read(value)
+
+
+def _partial(sheet: Sheet) -> Sheet:
+    """The sheet as a partial import reads it: only the identifying columns must be there
+    (the others are required of new records only, which `run` checks), and `(xóa)` reads
+    as CLEAR."""
+    columns = tuple(
+        _PartialColumn(**{**{f.name: getattr(c, f.name) for f in dataclasses.fields(c)},
+                          "required": c.required and c.key in sheet.key})
+        for c in sheet.columns)
+    return dataclasses.replace(sheet, columns=columns)
+
+
+def _present_columns(sheet: Sheet, table: Table) -> set[str]:
+    """The columns the file has, matched by the same reading `parse` does (synonyms and
+    all): a header-only probe with every column required names the absent ones."""
+    probe = dataclasses.replace(sheet, columns=tuple(dataclasses.replace(c, required=True) for c in sheet.columns))
+    _rows, problems = parse(probe, Table(list(table.headers), []))
+    absent = {p.column for p in problems if p.row == 1}
+    return {c.key for c in sheet.columns if c.header not in absent}
 
 
 @dataclass
@@ -40,9 +101,21 @@ class ImportResult:
     rows: int = 0
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     written: bool = False
     reading: ReadInfo | None = None  # how the file was read (sheet, encoding, hidden rows...), for the preview
+    _plan: _Plan | None = field(default=None, repr=False, compare=False)
+    _changes: list[history.RecordChange] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def changes(self) -> list[history.RecordChange]:
+        """Per record created or changed, its fields in words (worked out when first asked:
+        a large import that nobody previews does not pay for it)."""
+        if self._changes is None:
+            self._changes = self._plan.changes() if self._plan is not None else []
+        return self._changes
 
     @property
     def ok(self) -> bool:
@@ -52,6 +125,10 @@ class ImportResult:
     def title(self) -> str:
         return SHEETS[self.kind].title
 
+    @property
+    def preview(self) -> list[history.RecordChange]:
+        return self.changes[:PREVIEW_LIMIT]
+
     def message(self) -> str:
         if self.problems:
             rows = len({p.row for p in self.problems if p.row})
@@ -59,16 +136,21 @@ class ImportResult:
                     "chưa ghi gì vào cơ sở dữ liệu. Sửa tệp rồi nhập lại.")
         verb = "sẽ thêm" if self.dry_run else "đã thêm"
         tail = " (kiểm tra thử, chưa ghi)" if self.dry_run else ""
+        same = f", không đổi {self.unchanged}" if self.unchanged else ""
         return (f"«{self.filename}»: {self.rows} dòng hợp lệ; {verb} {self.created}, "
-                f"cập nhật {self.updated}{tail}.")
+                f"cập nhật {self.updated}{same}{tail}.")
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "filename": self.filename, "dry_run": self.dry_run,
             "rows": self.rows, "created": self.created, "updated": self.updated,
-            "written": self.written,
+            "unchanged": self.unchanged, "written": self.written,
             "problems": [{"row": p.row, "column": p.column, "letter": p.letter, "message": p.message, "value": p.value}
                          for p in self.problems],
+            "warnings": [{"row": p.row, "column": p.column, "message": p.message} for p in self.warnings],
+            "changes": [{"row": c.row, "action": c.action, "record": c.label,
+                         "fields": [{"column": f.label, "before": f.before, "after": f.after} for f in c.fields]}
+                        for c in self.changes],
         }
 
 
@@ -93,27 +175,239 @@ def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bo
         result.problems.append(Problem(0, "", f"danh sách «{sheet.title}» chỉ do cán bộ cấp tỉnh nhập"))
         return result
     table = read_table(data, filename, sheet, options)
-    rows, problems = parse(sheet, table)
+    rows, problems = parse(_partial(sheet), table)
     result.reading = table.info
     result.problems.extend(problems)
     if rows:
-        loader = LOADERS[kind](session)
-        checked = loader.check(rows)
+        plan = _Plan(session, sheet, rows, _present_columns(sheet, table))
+        loader, checked = plan.loader, plan.records
         if scope is not None:
-            _check_scope(session, loader, rows, checked, scope)
+            _check_scope(session, loader, plan.rows, checked, scope)
         result.problems.extend(p if p.letter or not p.row else replace(p, letter=table.letter_of(p.column))
-                               for p in loader.problems)
+                               for p in [*plan.problems, *loader.problems])
         result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
+        result.warnings = plan.warnings
         result.rows = len(checked)
-        result.created, result.updated = loader.plan(checked)
+        result.created, result.updated, result.unchanged = plan.counts()
+        result._plan = plan
         if not result.problems and not dry_run:
             loader.write(checked)
             stamp.bump(session)
+            reason = f"Nhập tệp «{filename}»"
+            audit.record_many(session, plan.audit_items(), reason=reason)
             audit.record(session, f"import.{kind}", filename, after={
-                "rows": result.rows, "created": result.created, "updated": result.updated})
+                "rows": result.rows, "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged}, reason=reason)
             session.flush()
             result.written = True
     return result
+
+
+# Model fields a loader produces, and the column of the list each comes from (the others
+# have the column's own key; derived fields such as search_text are not compared).
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ethnicity_code": ("ethnicity",), "hometown_unit_id": ("hometown_unit_code",), "unit_id": ("unit_code",),
+    "title_id": ("title_code",), "cadre_id": ("cadre_code",), "relative_id": ("relative_code",),
+    "level_id": ("level",), "_parent_code": ("parent_code",), "added_reason": ("reason",),
+    "_post": ("unit_code", "title_code", "position", "position_since"),
+}
+NOT_COMPARED = frozenset({"updated_at", "created_at", "search_text", "sort_key", "name_key", "status", "id"})
+DERIVED = ("search_text", "sort_key", "name_key", "updated_at")
+
+
+class _Plan:
+    """What a file will do: each row matched to the record it updates (merged with that
+    record's current values, so what the file leaves out stays) or creates, checked, and
+    compared field by field."""
+
+    def __init__(self, session: Session, sheet: Sheet, rows: list[ParsedRow], present: set[str]) -> None:
+        self.session, self.sheet, self.present = session, sheet, present
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        plain = [self._guarded(ParsedRow(r.row, {k: (None if v is CLEAR else v) for k, v in r.values.items()},
+                                         r.invalid)) for r in rows]
+        first = LOADERS[sheet.kind](session)
+        first_records = first.check(plain)
+        first.load_existing(first_records)
+        self.existing_ids: list[int | None] = [first._existing.get(first.identity(r)) for r in first_records]
+        self.before_values: dict[int, dict[str, Any]] = {}
+        if any(i is not None for i in self.existing_ids):
+            from quyhoach.services.records import exporter
+
+            wanted = {i for i in self.existing_ids if i is not None}
+            for found in exporter.rows_of(session, sheet.kind, every=True):
+                if found.get("id") in wanted:
+                    self.before_values[found["id"]] = {c.key: found.get(c.key) for c in sheet.columns}
+        self.rows = [self._merge(row, existing) for row, existing in zip(rows, self.existing_ids, strict=True)]
+        self._require_for_new(rows)
+        self.rows = [self._guarded(row) for row in self.rows]
+        if self.before_values or any(v is CLEAR for r in rows for v in r.values.values()):
+            self.loader = LOADERS[sheet.kind](session)
+            self.records = self.loader.check(self.rows)
+            self.loader.load_existing(self.records)
+        else:
+            self.loader, self.records = first, first_records
+        self.before_records: dict[int, dict[str, Any]] = {}
+        if self.before_values:
+            judge = LOADERS[sheet.kind](session)
+            ids = list(self.before_values)
+            olds = judge.check([ParsedRow(0, self.before_values[i]) for i in ids])
+            self.before_records = dict(zip(ids, olds, strict=True))
+        self._changed: list[dict[str, tuple[Any, Any]] | None] = [self._compare(i) for i in range(len(self.rows))]
+        for record, changed in zip(self.records, self._changed, strict=True):
+            record["_changed"] = changed
+        if sheet.kind == "cadres":
+            self._warn_duplicates()
+
+    # -- reading ------------------------------------------------------------------
+    def _guarded(self, row: ParsedRow) -> ParsedRow:
+        """A required value still missing counts as unreadable, so the loaders' checks
+        across fields (which assume the required ones) skip it; its problem is reported."""
+        missing = {c.key for c in self.sheet.columns if c.required and row.values.get(c.key) is None}
+        return ParsedRow(row.row, row.values, row.invalid | missing) if missing - row.invalid else row
+
+    def _merge(self, row: ParsedRow, existing: int | None) -> ParsedRow:
+        before = self.before_values.get(existing) if existing is not None else None
+        values: dict[str, Any] = {}
+        for column in self.sheet.columns:
+            value = row.values.get(column.key)
+            if value is CLEAR:
+                if column.required or column.key in self.sheet.key:
+                    self.problems.append(Problem(row.row, column.header,
+                                                 f"cột bắt buộc: không xóa được (bỏ «{CLEAR_MARKER}»)", CLEAR_MARKER))
+                value = None
+            elif value is None and before is not None and column.key not in row.invalid:
+                value = before.get(column.key)
+                if self.sheet.kind == "relations" and column.key == "kind" and value \
+                        and before.get("cadre_code") != row.values.get("cadre_code"):
+                    value = vocab.RELATION_INVERSE.get(value, value)  # the pair stored the other way round
+            values[column.key] = value
+        if before is not None and self.sheet.kind == "cadres" and row.values.get("title_code") \
+                and row.values.get("position") is None and values.get("title_code") != before.get("title_code"):
+            values["position"] = None  # a new title without a position: the title's name, not the old post's
+        return ParsedRow(row.row, values, row.invalid)
+
+    def _require_for_new(self, rows: list[ParsedRow]) -> None:
+        """New records need every required column; existing ones keep what they have."""
+        new = [(row, merged) for row, merged, existing in zip(rows, self.rows, self.existing_ids, strict=True)
+               if existing is None]
+        if not new:
+            return
+        for column in self.sheet.columns:
+            if not column.required or column.key in self.sheet.key:
+                continue
+            if column.key not in self.present:
+                self.problems.append(Problem(1, column.header,
+                                             f"thiếu cột bắt buộc (cần khi thêm mới {self.sheet.noun})"))
+                continue
+            for row, merged in new:
+                if merged.values.get(column.key) is None and column.key not in row.invalid \
+                        and row.values.get(column.key) is not CLEAR:
+                    self.problems.append(Problem(row.row, column.header,
+                                                 f"bắt buộc khi thêm mới {self.sheet.noun}, đang để trống"))
+
+    # -- comparing ----------------------------------------------------------------
+    def _compare(self, index: int) -> dict[str, tuple[Any, Any]] | None:
+        """The columns whose value changes: {key: (before, after)}, in the list's values;
+        None for a new record."""
+        existing = self.existing_ids[index]
+        if existing is None:
+            return None
+        before_record = self.before_records.get(existing)
+        before_values = self.before_values.get(existing)
+        if before_record is None or before_values is None:
+            return {k: (None, v) for k, v in self.rows[index].values.items() if v is not None}
+        after_record = self.records[index]
+        changed_keys: set[str] = set()
+        for name, after in after_record.items():
+            if name in NOT_COMPARED or name == "_changed" or (name.startswith("_") and name not in FIELD_COLUMNS):
+                continue
+            before = before_record.get(name)
+            if name == "_post":
+                before, after = tuple(before or (None,) * 4), tuple(after or (None,) * 4)
+                for key, old, new in zip(FIELD_COLUMNS[name], before, after, strict=True):
+                    if old != new:
+                        changed_keys.add(key)
+            elif before != after:
+                changed_keys.update(FIELD_COLUMNS.get(name, (name,)))
+        after_values = self.rows[index].values
+        return {k: (before_values.get(k), after_values.get(k)) for k in sorted(changed_keys)
+                if any(c.key == k for c in self.sheet.columns)}
+
+    def counts(self) -> tuple[int, int, int]:
+        created = sum(1 for c in self._changed if c is None)
+        updated = sum(1 for c in self._changed if c)
+        return created, updated, len(self._changed) - created - updated
+
+    def _label(self, values: dict[str, Any]) -> str:
+        key = " · ".join(history.words(self.sheet.column(k), values.get(k)) for k in self.sheet.key)
+        name = values.get("full_name") or values.get("name")
+        return f"{key} — {name}" if name and name not in key else key
+
+    def changes(self) -> list[history.RecordChange]:
+        out = []
+        for row, changed in zip(self.rows, self._changed, strict=True):
+            if changed is None:
+                fields = [history.FieldChange(c.header, "", history.words(c, row.values.get(c.key)))
+                          for c in self.sheet.columns if row.values.get(c.key) is not None]
+                out.append(history.RecordChange(row.row, "create", self._label(row.values), fields))
+            elif changed:
+                fields = [history.FieldChange(self.sheet.column(k).header,
+                                              history.words(self.sheet.column(k), old),
+                                              history.words(self.sheet.column(k), new))
+                          for k, (old, new) in changed.items()]
+                out.append(history.RecordChange(row.row, "update", self._label(row.values), fields))
+        return out
+
+    def audit_items(self) -> list[tuple[str, str, dict | None, dict | None]]:
+        """One entry per record touched: the identifying columns and each changed field,
+        before and after (a new record: every value it gets)."""
+        items: list[tuple[str, str, dict | None, dict | None]] = []
+        kind = self.sheet.kind
+        for row, changed in zip(self.rows, self._changed, strict=True):
+            entity = history.entity_for(kind, row.values)
+            ident = {k: row.values.get(k) for k in self.sheet.key}
+            if changed is None:
+                after = {k: v for k, v in row.values.items() if v is not None}
+                items.append((f"{kind}.create", entity, None, after))
+            elif changed:
+                before = {**ident, **{k: old for k, (old, _new) in changed.items()}}
+                after = {**ident, **{k: new for k, (_old, new) in changed.items()}}
+                items.append((f"{kind}.update", entity, before, after))
+        return items
+
+    def _warn_duplicates(self) -> None:
+        """Likely duplicates: the same name and birth date as a cadre under another code,
+        in the database or elsewhere in the file."""
+        births = sorted({r.values["birth_date"] for r in self.rows if r.values.get("birth_date")})
+        known: dict[tuple[str, dt.date], set[str]] = {}
+        for chunk in _chunks(births):
+            for code, name, birth in self.session.exec(
+                    select(Cadre.code, Cadre.full_name, Cadre.birth_date).where(Cadre.birth_date.in_(chunk))):
+                known.setdefault((fold(name), birth), set()).add(code)
+        in_file: dict[tuple[str, dt.date], list[ParsedRow]] = {}
+        for row in self.rows:
+            v = row.values
+            if not v.get("full_name") or not v.get("birth_date"):
+                continue
+            person = (fold(v["full_name"]), v["birth_date"])
+            in_file.setdefault(person, []).append(row)
+            others = sorted(known.get(person, set()) - {v["code"]})
+            if others:
+                self.warnings.append(Problem(
+                    row.row, self.sheet.column("code").header,
+                    f"có thể trùng người: «{v['full_name']}», sinh {format_date(v['birth_date'])}, "
+                    f"đã có với mã {', '.join(others)}", v["code"] or ""))
+        for same in in_file.values():
+            codes = sorted({r.values["code"] for r in same})
+            if len(codes) > 1:
+                for row in same:
+                    lines = ", ".join(str(r.row) for r in same if r is not row)
+                    self.warnings.append(Problem(
+                        row.row, self.sheet.column("code").header,
+                        f"có thể trùng người với dòng {lines} của tệp (cùng họ tên và ngày sinh, mã khác)",
+                        row.values["code"] or ""))
+        self.warnings.sort(key=lambda p: p.row)
 
 
 def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], records: list[dict[str, Any]],
@@ -192,19 +486,38 @@ class Loader:
         return len(records) - updated, updated
 
     def write(self, records: list[dict[str, Any]]) -> None:
-        """Insert new rows, update existing ones, in bulk."""
-        inserts, updates = [], []
+        """Insert new rows; update, in existing ones, only the fields that change (an
+        unchanged record is not written at all). In bulk."""
+        inserts = []
+        updates: dict[frozenset[str], list[dict[str, Any]]] = {}
         for record in records:
             values = {k: v for k, v in record.items() if not k.startswith("_")}
             existing = self._existing.get(self.identity(record))
             if existing is None:
                 inserts.append(values)
-            else:
-                updates.append({**values, "id": existing})
+                continue
+            fields = self.fields_to_write(record, values)
+            if fields:
+                update = {k: values[k] for k in fields}
+                updates.setdefault(frozenset(update), []).append({**update, "id": existing})
         for chunk in _chunks(inserts, 2000):
             self.session.execute(sa.insert(self.model), chunk)
-        for chunk in _chunks(updates, 2000):
-            self.session.execute(sa.update(self.model), chunk)
+        for group in updates.values():
+            for chunk in _chunks(group, 2000):
+                self.session.execute(sa.update(self.model), chunk)
+
+    def fields_to_write(self, record: dict[str, Any], values: dict[str, Any]) -> set[str]:
+        """The model fields of an existing record that the file changes (with their derived
+        fields); all of them when the change is not known."""
+        changed = record.get("_changed")
+        if changed is None:
+            return set(values)
+        keys = set(changed)
+        fields = {name for name in values if name not in NOT_COMPARED
+                  and set(FIELD_COLUMNS.get(name, (name,))) & keys}
+        if fields:
+            fields |= {name for name in DERIVED if name in values}
+        return fields
 
 
 class UnitLoader(Loader):
@@ -272,7 +585,7 @@ class UnitLoader(Loader):
         ids = self.codes(Unit, (r["code"] for r in records))
         ids.update(self.codes(Unit, (r["_parent_code"] for r in records)))
         updates = [{"id": ids[r["code"]], "parent_id": ids.get(r["_parent_code"]) if r["_parent_code"] else None}
-                   for r in records]
+                   for r in records if r.get("_changed") is None or "parent_code" in r["_changed"]]
         for chunk in _chunks(updates, 2000):
             self.session.execute(sa.update(Unit), chunk)
 
@@ -425,9 +738,12 @@ class CadreLoader(Loader):
                 current[post.cadre_id] = (post.id, post.unit_id, post.title_id, post.position, post.start_date)
         inserts, updates = [], []
         today = dt.date.today()
+        post_columns = set(FIELD_COLUMNS["_post"])
         for record in records:
             if not record["_post"]:
                 continue
+            if record.get("_changed") is not None and not post_columns & set(record["_changed"]):
+                continue  # the post is as it was
             unit_id, title_id, position, since = record["_post"]
             cadre_id = ids[record["code"]]
             held = current.get(cadre_id)

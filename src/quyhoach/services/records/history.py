@@ -1,0 +1,237 @@
+"""Changes to records in words: the values an import or an edit writes, as the lists and
+the forms show them (the column's Vietnamese header, dates dd/mm/yyyy, vocabulary labels,
+«Có»/«Không»), and the audit entries that record them.
+
+The audit log keeps raw values (codes, ISO dates) so its hash chain stays stable; this
+module turns them into words for the preview of an import, the audit page and a dossier's
+history. Entities name what an entry is about, so entries can be found by cadre or unit:
+
+- ``cadre:CB00001``             the cadre's own fields
+- ``cadre:CB00001/evaluations`` one of the cadre's rows of a list (postings, evaluations,
+                                votes, disciplines, conclusions, relations, pools)
+- ``unit:SO-NV``                a unit; ``unit:SO-NV/title:SO-NV-GD`` one of its titles
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from quyhoach.db.models import AuditEntry, Cadre, Posting, Unit
+from quyhoach.domain import vocab
+from quyhoach.domain.dates import format_date
+from quyhoach.domain.vocab import N_
+from quyhoach.services.platform import audit
+from quyhoach.services.records.tabular import SHEETS, Column, Sheet
+
+EMPTY = N_("(trống)")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def entity_for(kind: str, values: dict[str, Any]) -> str:
+    """The audit entity of one row of a list (see the module's docstring)."""
+    if kind == "cadres":
+        return f"cadre:{values.get('code')}"
+    if kind == "units":
+        return f"unit:{values.get('code')}"
+    if kind == "titles":
+        return f"unit:{values.get('unit_code')}/title:{values.get('code')}"
+    return f"cadre:{values.get('cadre_code')}/{kind}"
+
+
+def cadre_entity(code: str) -> str:
+    return f"cadre:{code}"
+
+
+def unit_entity(code: str) -> str:
+    return f"unit:{code}"
+
+
+def words(column: Column | None, value: Any) -> str:
+    """One value as a person reads it."""
+    if value is None or value == "":
+        return EMPTY
+    kind = column.kind if column is not None else ""
+    if isinstance(value, str) and kind == "date" or (isinstance(value, str) and _ISO_DATE.match(value)):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+            return f"{format_date(moment.date())} {moment:%H:%M}"
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, bool) or kind == "bool":
+        return "Có" if value else "Không"
+    if kind in vocab.VOCABULARIES and isinstance(value, str):
+        return vocab.VOCABULARIES[kind].label(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(words(None, v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(None, k)}: {words(None, v)}" for k, v in value.items())
+    return str(value)
+
+
+# Field names used by entries that are not rows of a list (pools, scenarios, users...).
+FIELD_LABELS: dict[str, str] = {
+    "status": N_("Trạng thái"), "cadre_id": N_("Cán bộ (số hiệu)"), "cadre": N_("Cán bộ"),
+    "reason": N_("Lý do"), "role": N_("Vai trò"), "scope": N_("Phạm vi"), "active": N_("Đang hoạt động"),
+    "rows": N_("Số dòng"), "created": N_("Thêm mới"), "updated": N_("Cập nhật"), "unchanged": N_("Không đổi"),
+    "name": N_("Tên"), "version": N_("Phiên bản"), "decision_no": N_("Số quyết định"),
+    "decision_date": N_("Ngày quyết định"), "base": N_("Dựa trên"), "base_valid_to": N_("Hiệu lực đến"),
+    "step": N_("Bước"), "votes_for": N_("Số phiếu đồng ý"), "votes_against": N_("Số phiếu không đồng ý"),
+    "decision": N_("Quyết định"), "source": N_("Nguồn"), "title": N_("Chức danh"), "term": N_("Nhiệm kỳ"),
+    "file": N_("Tệp"),
+}
+
+
+def field_label(sheet: Sheet | None, key: str) -> str:
+    if sheet is not None:
+        for column in sheet.columns:
+            if column.key == key:
+                return column.header
+    return FIELD_LABELS.get(key, key)
+
+
+def _column(sheet: Sheet | None, key: str) -> Column | None:
+    if sheet is None:
+        return None
+    return next((c for c in sheet.columns if c.key == key), None)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass
+class RecordChange:
+    """One record an import creates or changes, field by field, in words."""
+
+    row: int
+    action: str  # "create" or "update"
+    label: str
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+def sheet_of(action: str) -> Sheet | None:
+    """The list an entry's action belongs to: "cadres.update" → the cadres list."""
+    kind = action.split(".", 1)[0]
+    return SHEETS.get(kind)
+
+
+def field_changes(sheet: Sheet | None, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """Before → after per field, in the order of the list's columns, in words."""
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    if sheet is not None:
+        order = {c.key: i for i, c in enumerate(sheet.columns)}
+        keys.sort(key=lambda k: order.get(k, len(order)))
+    changes = []
+    for key in keys:
+        column = _column(sheet, key)
+        changes.append(FieldChange(field_label(sheet, key),
+                                   words(column, before.get(key)) if key in before else "",
+                                   words(column, after.get(key)) if key in after else ""))
+    return changes
+
+
+def action_parts(action: str) -> tuple[str, ...]:
+    """An action code in words, as pieces to translate and join with ": ": the known ones
+    from the vocabulary; the rows of a list as (the list's title, the verb)."""
+    known = vocab.AUDIT_ACTION.label(action)
+    if known != action:
+        return (known,)
+    kind, _, verb = action.partition(".")
+    sheet = SHEETS.get(kind)
+    if sheet is not None and verb in vocab.AUDIT_VERB_CODES:
+        return (sheet.title, vocab.AUDIT_VERB.label(verb))
+    return (action,)
+
+
+def action_label(action: str) -> str:
+    return ": ".join(action_parts(action))
+
+
+def entity_parts(entity: str) -> list[tuple[str, str]]:
+    """«cadre:CB00001/evaluations» → [(«Cán bộ», «CB00001»), («Kết quả đánh giá, xếp loại», «»)]:
+    a label to translate and the code it names."""
+    parts = []
+    for piece in entity.split("/"):
+        prefix, sep, rest = piece.partition(":")
+        if sep and prefix in vocab.AUDIT_ENTITY_CODES:
+            parts.append((vocab.AUDIT_ENTITY.label(prefix), rest))
+        elif piece in SHEETS:
+            parts.append((SHEETS[piece].title, ""))
+        else:
+            parts.append(("", piece))
+    return parts
+
+
+def entity_label(entity: str) -> str:
+    return " — ".join(" ".join(filter(None, part)) for part in entity_parts(entity))
+
+
+def about_unit(code: str) -> sa.ColumnElement[bool]:
+    """Entries about a unit: the unit, its titles, and the records of the cadres who work
+    in it now."""
+    subject = sa.literal("cadre:") + Cadre.code
+    working_here = (
+        sa.select(sa.literal(1)).select_from(Cadre)
+        .join(Posting, Posting.cadre_id == Cadre.id).join(Unit, Unit.id == Posting.unit_id)
+        .where(Unit.code == code, Posting.end_date.is_(None))
+        .where(sa.or_(AuditEntry.entity == subject,
+                      sa.func.substr(AuditEntry.entity, 1, sa.func.length(subject) + 1) == subject + "/"))
+    )
+    return sa.or_(audit.about(unit_entity(code)), working_here.exists())
+
+
+def action_choices() -> list[tuple[str, tuple[str, ...]]]:
+    """The actions the audit page filters by (a code is matched as a prefix), each with
+    its words in pieces (see `action_parts`)."""
+    choices: list[tuple[str, tuple[str, ...]]] = [("import.", (N_("Nhập dữ liệu (mọi danh sách)"),))]
+    choices += [(kind + ".", (sheet.title, N_("mọi thay đổi"))) for kind, sheet in SHEETS.items()]
+    choices += [(c.code, (c.label,)) for c in vocab.AUDIT_ACTION.choices]
+    return choices
+
+
+@dataclass
+class EntryView:
+    """One audit entry in words, for the audit page and a dossier's history."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    action_parts: tuple[str, ...]
+    entity: str
+    entity_parts: list[tuple[str, str]]
+    cadre_code: str | None
+    fields: list[FieldChange]
+    reason: str
+
+
+def view(entry: Any) -> EntryView:
+    sheet = sheet_of(entry.action)
+    cadre_code = None
+    if entry.entity.startswith("cadre:"):
+        cadre_code = entry.entity.split("/", 1)[0].removeprefix("cadre:")
+    return EntryView(entry.seq, entry.at, entry.actor, entry.action, action_parts(entry.action), entry.entity,
+                     entity_parts(entry.entity), cadre_code,
+                     field_changes(sheet, entry.before or {}, entry.after or {}), entry.reason)
