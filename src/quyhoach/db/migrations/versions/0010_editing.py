@@ -25,7 +25,7 @@ WITHDRAWABLE = ('posting', 'evaluation', 'confidencevote', 'discipline', 'relati
 def upgrade() -> None:
     for table in WITHDRAWABLE:
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(), nullable=True))
+            batch_op.add_column(sa.Column('withdrawn_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
             batch_op.add_column(sa.Column('withdrawn_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
             batch_op.add_column(sa.Column('withdrawn_by', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True))
     with op.batch_alter_table('posting', schema=None) as batch_op:
