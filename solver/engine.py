@@ -323,7 +323,8 @@ class Engine:
             return Plan(status="infeasible", stats=self.stats)
         self.progress("diagnosis")
         t = time.perf_counter()
-        diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()), seed=self.options.seed)
+        diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()),
+                                                 workers=self.options.workers, seed=self.options.seed)
         infeasible, diagnosis = diagnoser.run()
         self.timed("diagnosis", t)
         self.stats["diagnosis_solves"] = diagnoser.solves
@@ -333,7 +334,8 @@ class Engine:
             return self.run_direct()
         plan = Plan(status="infeasible", diagnosis=diagnosis, stats=self.stats)
         if infeasible is None:
-            plan.warnings.append("Chưa kiểm tra lại được kết luận trong thời gian cho phép.")
+            plan.warnings.append("Kết luận không có phương án đến từ phép nới lỏng, chưa được kiểm tra lại "
+                                 "trên toàn bộ mô hình trong thời gian cho phép.")
         return plan
 
 
