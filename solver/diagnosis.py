@@ -315,6 +315,9 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
             if blocked:
                 text += f", nhưng cán bộ này không đáp ứng yêu cầu {join_vi([rule_requirement(r, rules) for r in blocked])}"
             conflicts.append(Conflict("pinned", cid, text + "."))
+        elif kind == "forbidden" and key[2] is None:
+            conflicts.append(Conflict("forbidden", f"{key[1]}→", f"Kịch bản không cho {cadre_label(key[1])} "
+                                      "ở lại vị trí hiện tại."))
         elif kind == "forbidden":
             conflicts.append(Conflict("forbidden", f"{key[1]}→{key[2]}",
                                       f"Kịch bản loại trừ điều động {cadre_label(key[1])} sang {post_label(key[2])}."))
