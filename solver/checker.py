@@ -119,6 +119,11 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
         if (cid, pid) in forbidden:
             report.add("forbidden", f"Điều động {cid} → {pid} bị loại trừ trong kịch bản.")
 
+    # ---- a forbidden stay (`post: null`): the cadre may not stay
+    for a in problem.forbidden:
+        if a.post is None and a.cadre in cadres and a.cadre not in moved:
+            report.add("forbidden", f"{a.cadre} không được ở lại theo kịch bản nhưng vẫn ở lại.")
+
     # ---- heads at the end of their consecutive terms do not stay
     for cid, pid in current.items():
         c, p = cadres[cid], posts[pid]

@@ -102,6 +102,7 @@ def quick_conflicts(inst: Instance) -> list[set[GuardKey]]:
 class Diagnoser:
     def __init__(self, inst: Instance, *, time_limit: float, workers: int = 1, seed: int = 0) -> None:
         self.inst = inst
+        self.time_limit = time_limit
         self.deadline = time.perf_counter() + time_limit
         self.workers, self.seed = workers, seed
         self.keys_of = {o: option_guard_keys(inst, o) for o in range(len(inst.opt_cadre))}
@@ -122,7 +123,9 @@ class Diagnoser:
             return "FEASIBLE", []
         literals = [self.rm.guard(k) if k in enforced else self.rm.guard(k).Not() for k in self.all_keys]
         self.rm.hint(self.inst.stay_option)
-        result = self.rm.solve(time_limit=max(0.05, min(self._left(), 30.0)), workers=self.workers,
+        # each check may use all the time left of the user's limit: the first one (the whole
+        # model) decides whether there is anything to shrink at all
+        result = self.rm.solve(time_limit=max(0.05, self._left()), workers=self.workers,
                                seed=self.seed, assumptions=literals, lp_heavy=True)
         core_keys = []
         if result.status == "INFEASIBLE":
@@ -179,7 +182,7 @@ class Diagnoser:
             if status in ("FEASIBLE", "OPTIMAL"):
                 return False, Diagnosis(summary="Kiểm tra lại: bài toán có phương án.")
             if status != "INFEASIBLE":
-                return None, Diagnosis(summary="Không đủ thời gian để kiểm tra lại kết luận không có phương án.")
+                return None, Diagnosis(summary=out_of_time(self.time_limit))
             start = set(core) if core else everything
         conflict, minimal = self._shrink(start)
         verified = self._status(conflict)[0] == "INFEASIBLE"
@@ -216,11 +219,30 @@ def _deletion_order(key: GuardKey) -> tuple[int, str]:
 # Messages
 
 
+def _seconds(value: float) -> str:
+    """Seconds the Vietnamese way: 1,5 giây; 30 giây."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " giây"
+
+
+def out_of_time(time_limit: float) -> str:
+    """The time ran out before the whole model was re-checked: nothing is named, and the
+    user is told so plainly, and how to give it more."""
+    more = max(2 * time_limit, 10.0)
+    return (f"Hết {_seconds(time_limit)} dành cho việc chẩn đoán trước khi kiểm tra xong, nên chưa chỉ ra được "
+            f"những quy định mâu thuẫn với nhau. Hãy giải lại với thời gian cho phép dài hơn, "
+            f"ví dụ {_seconds(more)}.")
+
+
 def _summary(diagnosis: Diagnosis) -> str:
     head = "Không có phương án nào thỏa mãn đồng thời các quy định sau"
     if diagnosis.minimal and diagnosis.verified:
         head += " (bỏ hoặc nới bất kỳ một quy định nào trong số này thì có phương án)"
-    return head + ": " + " ".join(c.message for c in diagnosis.conflicts)
+    text = head + ": " + " ".join(c.message for c in diagnosis.conflicts)
+    if not diagnosis.minimal:
+        text += (" Hết thời gian trước khi thu gọn xong: có thể bỏ bớt được một số quy định trong danh sách này; "
+                 "giải lại với thời gian cho phép dài hơn để có danh sách ngắn nhất.")
+    return text
 
 
 def _blocking_rules(inst: Instance, options: list[int]) -> list[str]:
@@ -293,6 +315,9 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
             if blocked:
                 text += f", nhưng cán bộ này không đáp ứng yêu cầu {join_vi([rule_requirement(r, rules) for r in blocked])}"
             conflicts.append(Conflict("pinned", cid, text + "."))
+        elif kind == "forbidden" and key[2] is None:
+            conflicts.append(Conflict("forbidden", f"{key[1]}→", f"Kịch bản không cho {cadre_label(key[1])} "
+                                      "ở lại vị trí hiện tại."))
         elif kind == "forbidden":
             conflicts.append(Conflict("forbidden", f"{key[1]}→{key[2]}",
                                       f"Kịch bản loại trừ điều động {cadre_label(key[1])} sang {post_label(key[2])}."))

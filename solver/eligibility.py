@@ -22,11 +22,12 @@ def cadre_failures(cadre: Cadre, rules: Rules, kind: str = "rotation") -> list[s
     # R1 (rotation) / QĐ 377 art. 34 (appointment): only cadres in a succession pool.
     if "pool" in applies and rules.require_pool and not cadre.in_pool:
         failed.append("pool")
-    # P8/R9: rated at least the threshold in each of the last N years (a missing year fails).
+    # P8/R9: rated at least the threshold in each of the last N years (a missing year fails;
+    # N = 0 asks for no rating at all).
     threshold = RATING_ORDER[rules.rating_threshold]
     recent = cadre.ratings[: rules.rating_years]
     if "rating" in applies and (len(recent) < rules.rating_years
-                                or min(RATING_ORDER.get(r or "", -1) for r in recent) < threshold):
+                                or min((RATING_ORDER.get(r or "", -1) for r in recent), default=threshold) < threshold):
         failed.append("rating")
     # R7: at least 120 months of service left on the rotation date; an appointment: 60 (one term).
     if "service" in applies and cadre.months_service_left < service_needed(rules, kind):

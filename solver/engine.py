@@ -182,15 +182,11 @@ class Engine:
                 self.offer(result.chosen)
                 assert self.best is not None, "the search returns feasible plans only"
                 hint = self.best.chosen
-            reduced_bound: int | None = result.bound if result.bound is not None else upper
-            if result.status == "INFEASIBLE":
-                reduced_bound = None
-            bound = max(x for x in (reduced_bound, cut_value) if x is not None) if (
-                reduced_bound is not None or cut_value is not None) else None
+            bound = global_bound(kept_bound(result, upper), cut_value, upper)
             if bound is None:
                 # nothing fits in the kept set and nothing outside it: the problem has no plan
                 return self.infeasible("search")
-            self.progress("search", min(bound, upper))
+            self.progress("search", bound)
             if self.good_enough() or result.stopped or self.stop_requested() or self.left() <= 0.05:
                 break
             if result.status != "OPTIMAL" and result.status != "INFEASIBLE":
@@ -222,8 +218,10 @@ class Engine:
             rm.hint(hint)
 
         def on_solution(objective: int, bound: int) -> bool:
-            global_bound = min(max(bound, cut_value) if cut_value is not None else bound, upper)
-            self.progress("search", global_bound, incumbent=objective)
+            # CP-SAT's bound on the kept set is used only when it is consistent with the plan
+            # it just found; otherwise the LP's bound stands for the kept set
+            kept = bound if bound >= objective else upper
+            self.progress("search", global_bound(kept, cut_value, upper), incumbent=objective)
             # stop as soon as the certified gap is small enough
             gap = gap_of(objective, self.bound)
             return gap is not None and gap <= opts.relative_gap
@@ -246,11 +244,10 @@ class Engine:
             return self.infeasible("direct")
         if result.chosen is not None:
             self.offer(result.chosen)
-        if result.bound is not None:
-            self.progress("search", result.bound)
-        if self.best is None:
-            return self.finish("unknown")
-        return self.finish("optimal" if result.status == "OPTIMAL" else "feasible")
+        bound = kept_bound(result, None)
+        if bound is not None:
+            self.progress("search", bound)
+        return self.finish_partial()
 
     # ----------------------------------------------------------------------------------
     # alternatives
@@ -302,11 +299,15 @@ class Engine:
         plan = self.plan_of(self.best.chosen, status)
         assert plan.objective is not None, "plan_of always sets the objective"
         if self.bound is not None and self.bound < plan.objective:
-            self.bound = plan.objective      # never report a bound below a plan we hold
+            # every bound taken is proved, so this cannot happen; if it ever does, the bound
+            # is wrong: report none rather than raise it to the plan and call the plan optimal
+            self.stats["bound_below_plan"] = self.bound
+            self.bound = None
         plan.bound = self.bound
         plan.gap = gap_of(plan.objective, plan.bound)
-        if plan.gap == 0.0:
-            plan.status = "optimal"
+        # "optimal" only when a proved bound meets the plan
+        plan.status = "optimal" if self.bound is not None and plan.objective >= self.bound else (
+            "feasible" if status == "optimal" else status)
         plan.stats = self.stats
         return plan
 
@@ -322,7 +323,8 @@ class Engine:
             return Plan(status="infeasible", stats=self.stats)
         self.progress("diagnosis")
         t = time.perf_counter()
-        diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()), seed=self.options.seed)
+        diagnoser = diagnosis_module.Diagnoser(self.inst, time_limit=max(1.0, self.left()),
+                                                 workers=self.options.workers, seed=self.options.seed)
         infeasible, diagnosis = diagnoser.run()
         self.timed("diagnosis", t)
         self.stats["diagnosis_solves"] = diagnoser.solves
@@ -332,8 +334,39 @@ class Engine:
             return self.run_direct()
         plan = Plan(status="infeasible", diagnosis=diagnosis, stats=self.stats)
         if infeasible is None:
-            plan.warnings.append("Chưa kiểm tra lại được kết luận trong thời gian cho phép.")
+            plan.warnings.append("Kết luận không có phương án đến từ phép nới lỏng, chưa được kiểm tra lại "
+                                 "trên toàn bộ mô hình trong thời gian cho phép.")
         return plan
+
+
+def kept_bound(result: SatResult, upper: int | None) -> int | None:
+    """A proved upper bound on the plans that use only the kept options, or None when the
+    kept set has none (CP-SAT proved it infeasible).
+
+    CP-SAT's own bound is taken only when it has one: after OPTIMAL (which, with a relative
+    gap limit, means within that gap, so its bound and not its plan's value is used) or
+    FEASIBLE, and only when it is at least the plan it found. Stopped before it has a bound
+    (status UNKNOWN), CP-SAT answers 0, the protocol's default, which is no bound at all:
+    then the whole problem's bound `upper` (the LP's or the flow's), which also bounds the
+    kept part, stands."""
+    if result.status == "INFEASIBLE":
+        return None
+    if (result.status in ("OPTIMAL", "FEASIBLE") and result.bound is not None and result.objective is not None
+            and result.bound >= result.objective):
+        return result.bound if upper is None else min(result.bound, upper)
+    return upper
+
+
+def global_bound(kept: int | None, cut_value: int | None, upper: int) -> int | None:
+    """The bound of the whole problem from a bound on the kept part and the pruning cut.
+
+    Every plan either uses only kept options (value ≤ `kept`) or uses at least one pruned
+    option (value ≤ that option's LP bound ≤ `cut_value`): the optimum is at most the larger
+    of the two, and never more than `upper`. None when neither part can hold a plan."""
+    parts = [x for x in (kept, cut_value) if x is not None]
+    if not parts:
+        return None
+    return min(max(parts), upper)
 
 
 def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:

@@ -45,7 +45,8 @@ def option_guard_keys(inst: Instance, o: int) -> list[GuardKey] | None:
     if mask & RULE_BIT["head_terms"]:
         keys.append(("head_terms", cadre_id))
     if mask & RULE_BIT["forbidden"]:
-        keys.append(("forbidden", cadre_id, inst.post_ids[j]))
+        # a forbidden move names its post; a forbidden stay (`post: null`) names none
+        keys.append(("forbidden", cadre_id, None if o == inst.stay_option[i] else inst.post_ids[j]))
     if mask & RULE_BIT["pinned"]:
         if i in inst.pins and inst.pins[i] != o:
             keys.append(("pinned", cadre_id))

@@ -153,6 +153,7 @@ def compile_problem(problem: Problem) -> Instance:
     o_cand: list[int] = []
     o_fail: list[int] = []
     stay_option = np.empty(n_c, dtype=np.int64)
+    may_not_stay = {a.cadre for a in problem.forbidden if a.post is None}     # `post: null`: "may not stay"
     for i, c in enumerate(problem.cadres):
         stay_option[i] = len(o_cadre)
         j = int(cadre_post[i])
@@ -164,6 +165,8 @@ def compile_problem(problem: Problem) -> Instance:
         bits = 0
         if j >= 0 and eligibility.head_limit_reached(c, problem.posts[j], rules):
             bits |= RULE_BIT["head_terms"]
+        if c.id in may_not_stay:
+            bits |= RULE_BIT["forbidden"]
         o_fail.append(bits)
 
     forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}

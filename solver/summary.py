@@ -17,11 +17,16 @@ def summary_lines(problem: Problem, plan: Plan) -> list[str]:
     status = STATUS_LABELS.get(plan.status, plan.status)
     if not plan.ok:
         lines.append(f"Kết quả: {status} ({plan.time:.2f} giây).".replace(".", ",", 1))
-        if plan.diagnosis is not None:
+        if plan.diagnosis is not None and plan.diagnosis.conflicts:
             lines.append(plan.diagnosis.summary.split(": ")[0] + ":")
             lines += [f"  - {c.message}" for c in plan.diagnosis.conflicts]
             if not plan.diagnosis.verified:
                 lines.append("  (chưa kiểm tra lại được trong thời gian cho phép)")
+            elif not plan.diagnosis.minimal:
+                lines.append("  (hết thời gian trước khi thu gọn xong: giải lại với thời gian cho phép dài hơn "
+                             "để có danh sách ngắn nhất)")
+        elif plan.diagnosis is not None and plan.diagnosis.summary:
+            lines.append(plan.diagnosis.summary)         # a whole sentence: nothing named
         lines += [f"Lưu ý: {w}" for w in plan.warnings[:10]]
         return lines
     gap = "" if plan.gap is None else f", khoảng cách {plan.gap:.4%}".replace(".", ",")
