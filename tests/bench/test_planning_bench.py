@@ -41,3 +41,26 @@ def test_pool_page(benchmark, demo_engine, tmp_path):
     client.get(f"/quy-hoach/{pool_id}")  # warm the world cache, as any earlier page would
     response = benchmark(client.get, f"/quy-hoach/{pool_id}")
     assert response.status_code == 200
+
+
+def test_nine_thousand_checks_of_the_rules_alone(benchmark):
+    """700 pools × 3 members plus 700 × 10 suggestion candidates is about 9,000 checks: the
+    planning service's whole budget is 1 s, the rules alone must leave most of it. (Moved
+    here from the domain tests: a timing is measured, not asserted.)"""
+    import datetime as dt
+
+    from quyhoach.domain.eligibility import check
+    from tests.domain.fact_builders import cadre, discipline, title, vote
+    from tests.domain.test_eligibility import INDEX, NEXT_TERM, ON, RULES
+
+    people = [cadre(birth=dt.date(1965 + i % 20, 1 + i % 12, 10), sex="MF"[i % 2],
+                    votes=(vote("01/05/2025", present=40, low=i % 25),),
+                    disciplines=(discipline("reprimand", "01/07/2024"),) if i % 50 == 0 else (),
+                    pool_title_ids=frozenset({2, 3}))
+              for i in range(300)]
+    titles = [title(100 + i, f"Chức danh {i}", 200 + i % 50, unit_id=100 + i) for i in range(30)]
+
+    def run() -> int:
+        return sum(1 for t in titles for p in people if check(p, t, NEXT_TERM, RULES, ON, title_index=INDEX))
+
+    assert benchmark(run) == 9000

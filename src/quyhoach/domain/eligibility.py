@@ -530,7 +530,10 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) ->
     if bad and not missing:
         # the latest weak year leaves the window once the year `window` years after it counts,
         # provided the years still to be rated meet the threshold
-        from_date = counting_day(ctx.rules, max(bad) + window)
+        target = max(bad) + window
+        from_date = counting_day(ctx.rules, target)
+        if ctx.count_from is None and years.recorded(target):
+            from_date = max(on, dt.date(target, 1, 1))   # "recorded": that year already counts in it
         message += f"; {_from_words(from_date)} nếu các năm sau đạt từ {need}"
     return _make(ctx, "P8", False, ERROR, message, cadre.code, compared, tuple(evidence), from_date)
 
