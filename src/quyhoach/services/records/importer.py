@@ -179,28 +179,47 @@ def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bo
     result.reading = table.info
     result.problems.extend(problems)
     if rows:
-        plan = _Plan(session, sheet, rows, _present_columns(sheet, table))
-        loader, checked = plan.loader, plan.records
-        if scope is not None:
-            _check_scope(session, loader, plan.rows, checked, scope)
-        result.problems.extend(p if p.letter or not p.row else replace(p, letter=table.letter_of(p.column))
-                               for p in [*plan.problems, *loader.problems])
-        result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
-        result.warnings = plan.warnings
-        result.rows = len(checked)
-        result.created, result.updated, result.unchanged = plan.counts()
-        result._plan = plan
-        if not result.problems and not dry_run:
-            loader.write(checked)
-            stamp.bump(session)
-            reason = f"Nhập tệp «{filename}»"
-            audit.record_many(session, plan.audit_items(), reason=reason)
-            audit.record(session, f"import.{kind}", filename, after={
-                "rows": result.rows, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged}, reason=reason)
-            session.flush()
-            result.written = True
+        _apply(session, sheet, rows, _present_columns(sheet, table), result, scope=scope, letter_of=table.letter_of)
     return result
+
+
+def run_rows(session: Session, kind: str, rows: list[ParsedRow], filename: str, present: set[str], *,
+             dry_run: bool = False, scope: set[int] | None = None,
+             letter_of: Callable[[str], str] | None = None) -> ImportResult:
+    """The same check and write as `run`, for rows already read (a list that feeds several
+    kinds at once, such as a printed trích ngang: services/records/trichngang.py). `present`:
+    the columns the rows carry; the others are left as they are."""
+    with including_withdrawn(session):
+        result = ImportResult(kind, filename, dry_run)
+        if rows:
+            _apply(session, SHEETS[kind], rows, present, result, scope=scope, letter_of=letter_of or (lambda _h: ""))
+        return result
+
+
+def _apply(session: Session, sheet: Sheet, rows: list[ParsedRow], present: set[str], result: ImportResult, *,
+           scope: set[int] | None, letter_of: Callable[[str], str]) -> None:
+    kind, filename, dry_run = sheet.kind, result.filename, result.dry_run
+    plan = _Plan(session, sheet, rows, present)
+    loader, checked = plan.loader, plan.records
+    if scope is not None:
+        _check_scope(session, loader, plan.rows, checked, scope)
+    result.problems.extend(p if p.letter or not p.row else replace(p, letter=letter_of(p.column))
+                           for p in [*plan.problems, *loader.problems])
+    result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
+    result.warnings = plan.warnings
+    result.rows = len(checked)
+    result.created, result.updated, result.unchanged = plan.counts()
+    result._plan = plan
+    if not result.problems and not dry_run:
+        loader.write(checked)
+        stamp.bump(session)
+        reason = f"Nhập tệp «{filename}»"
+        audit.record_many(session, plan.audit_items(), reason=reason)
+        audit.record(session, f"import.{kind}", filename, after={
+            "rows": result.rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged}, reason=reason)
+        session.flush()
+        result.written = True
 
 
 # Model fields a loader produces, and the column of the list each comes from (the others
