@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import Cadre, Pool, PoolEntry, Term, Title
 from quyhoach.domain import vocab
+from quyhoach.domain.vocab import N_
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.text import fold
 from quyhoach.services.records import importer
@@ -43,7 +44,7 @@ from quyhoach.services.records.tabular import (
 )
 
 KIND = "trich_ngang"
-TITLE = "Danh sách trích ngang quy hoạch (bản in)"
+TITLE = N_("Danh sách trích ngang quy hoạch (bản in)")
 NEW = "new"
 # The columns of a cadre a printed list carries (the others are left as they are).
 PERSON_KEYS = ("code", "full_name", "birth_date", "sex", "ethnicity", "hometown", "unit_code", "position", "title_code")
