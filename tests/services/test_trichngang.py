@@ -166,3 +166,15 @@ def test_a_commune_officer_cannot_import_a_provincial_list(province):
     assert sorted({p.row for p in result.problems}) == [11, 12, 16]
     assert all("ngoài phạm vi" in p.message for p in result.problems)
     assert counts(province) == (0, 0, 0, 0)
+
+
+def test_a_commune_officer_is_not_shown_cadres_of_other_units(province):
+    # A cadre of the Sở Nội vụ with the name and birth year of row 11: a province-wide officer
+    # is asked about her; a commune officer is told no more than that someone fits outside.
+    add_cadres(province, ["CB777", "Nguyễn Thị Hằng", "01/07/1975", "Nữ", "Kinh", "SO-NV", "Chuyên viên"])
+    scope = {province.exec(select(Unit.id).where(Unit.code == "XA-B")).one()}
+    result = trichngang.run(province, printed_trich_ngang(), "tn.xlsx", dry_run=True, scope=scope)
+    hang = next(p for p in result.people if p.row == ROW_HANG)
+    assert hang.candidates == [] and not result.ok
+    said = [p.message for p in result.problems if p.row == ROW_HANG]
+    assert len(said) == 1 and "ngoài phạm vi" in said[0] and "CB777" not in said[0]

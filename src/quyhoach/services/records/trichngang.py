@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Cadre, Pool, PoolEntry, Term, Title
+from quyhoach.db.models import Cadre, Pool, PoolEntry, Posting, Term, Title
 from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_
 from quyhoach.domain.dates import format_date
@@ -140,7 +140,7 @@ def run(session: Session, data: bytes, filename: str, *, choices: dict[str, str]
     result.problems.extend(problems)
     _title_and_term(session, result, choices)
     result.people = [_person(row, years) for row in rows]
-    _match(session, result, choices)
+    _match(session, result, choices, scope)
     if result.problems or result.questions or not result.people:
         if not result.people and not result.problems:
             result.problems.append(Problem(0, "", "tệp không có dòng dữ liệu nào dưới dòng tiêu đề"))
@@ -276,7 +276,9 @@ def _near_name(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.85
 
 
-def _match(session: Session, result: TrichNgangResult, choices: dict[str, str]) -> None:
+def _match(session: Session, result: TrichNgangResult, choices: dict[str, str], scope: set[int] | None) -> None:
+    """Who each row is. A scoped officer is not shown cadres outside their units: a row
+    that fits only such cadres is refused without naming them."""
     people = result.people
     codes = sorted({p.values["code"] for p in people if p.values.get("code")})
     by_code = {c.code: c for c in session.exec(select(Cadre).where(Cadre.code.in_(codes)))} if codes else {}
@@ -287,9 +289,15 @@ def _match(session: Session, result: TrichNgangResult, choices: dict[str, str]) 
                                              for y in years)))
         for cadre in session.exec(query):
             born.setdefault(cadre.birth_date.year, []).append(cadre)
+    hidden = _outside(session, [*by_code.values(), *(c for found in born.values() for c in found)], scope)
+    outside = "ngoài phạm vi quản lý của tài khoản; không nhập được người này (liên hệ cán bộ cấp tỉnh)"
     for person in people:
         v = person.values
         cadre = by_code.get(v.get("code") or "")
+        if cadre is not None and cadre.id in hidden:
+            result.problems.append(Problem(person.row, CADRES.column("code").header,
+                                           f"cán bộ mã «{cadre.code}» công tác ở đơn vị {outside}", cadre.code))
+            continue
         if cadre is not None and fold(cadre.full_name) == fold(v.get("full_name")):
             _take(person, cadre, "code")
             continue
@@ -303,7 +311,13 @@ def _match(session: Session, result: TrichNgangResult, choices: dict[str, str]) 
         exact = [c for c in same_year if fold(c.full_name) == name and c.birth_date == birth]
         near = [c for c in same_year if c not in exact and (
             fold(c.full_name) == name or (c.birth_date == birth and _near_name(fold(c.full_name), name)))]
-        candidates = exact + near
+        candidates = [c for c in exact + near if c.id not in hidden]
+        if len(candidates) < len(exact + near) and not candidates:
+            result.problems.append(Problem(person.row, CADRES.column("full_name").header,
+                                           f"có cán bộ cùng họ tên, cùng năm sinh ở đơn vị {outside}", person.name))
+            continue
+        exact = [c for c in exact if c.id not in hidden]
+        near = [c for c in near if c.id not in hidden]
         if len(exact) == 1 and not near:
             _take(person, exact[0], "name")
         elif candidates:
@@ -322,6 +336,16 @@ def _match(session: Session, result: TrichNgangResult, choices: dict[str, str]) 
         if person.how == "new" and not v.get("code"):
             result.problems.append(Problem(person.row, CADRES.column("code").header,
                                            "không tìm thấy cán bộ này: cần mã cán bộ để thêm mới"))
+
+
+def _outside(session: Session, cadres: list[Any], scope: set[int] | None) -> set[int]:
+    """The ids of the cadres none of whose current units is in scope."""
+    if scope is None or not cadres:
+        return set()
+    ids = sorted({c.id for c in cadres})
+    inside = set(session.exec(select(Posting.cadre_id).where(
+        Posting.cadre_id.in_(ids), Posting.end_date.is_(None), Posting.unit_id.in_(sorted(scope)))).all())
+    return set(ids) - inside
 
 
 def _take(person: Person, cadre: Any, how: str) -> None:
