@@ -89,3 +89,33 @@ def test_export_round_trips_through_the_importer(client):
     assert "3 dòng hợp lệ: sẽ thêm 0, cập nhật 0" in checked
     csv_export = client.get("/nhap-du-lieu/xuat/cadres.csv").get_data(as_text=True)
     assert "Lò Thị Hoa" in csv_export and "07/03/1978" in csv_export
+
+
+def test_a_printed_trich_ngang_is_checked_asked_and_imported_from_the_page(client, session):
+    from quyhoach.db.models import Evaluation, PoolEntry
+    from tests.corpus.make_corpus import printed_trich_ngang
+
+    import_all(client, "units", UNITS)
+    import_all(client, "titles", TITLES)
+    import_all(client, "cadres", [["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Mã đơn vị công tác",
+                                   "Chức vụ hiện tại"],
+                                  ["CB777", "Nguyễn Thị Hằng", "01/07/1975", "Nữ", "Kinh", "SO-NV", "Chuyên viên"]])
+    assert 'value="trich_ngang"' in client.get("/nhap-du-lieu/").get_data(as_text=True)
+    checked = upload(client, "trich_ngang", printed_trich_ngang(), "trich-ngang.xlsx")
+    page = checked.get_data(as_text=True)
+    # Row 11's Nguyễn Thị Hằng (07/03/1975) may be CB777 (01/07/1975): the page asks, and offers no import yet.
+    assert checked.status_code == 422 and 'name="match_11"' in page and "CB777 — Nguyễn Thị Hằng" in page
+    assert 'formaction="/nhap-du-lieu/ghi"' not in page
+    assert '<option value="SO-NV-GD" selected>' in page and '<option value="CQ-2026-2031" selected>' in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    answer = {"kind": "trich_ngang", "token": token, "title": "SO-NV-GD", "term": "CQ-2026-2031", "match_11": "new"}
+    again = client.post("/nhap-du-lieu/kiem-tra", data=answer)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200, page
+    assert "Sẽ thêm 6 cán bộ; ghi 18 kết quả xếp loại (cập nhật 0, không đổi 0); đưa 6 người vào quy hoạch." in page
+    assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 1
+    done = client.post("/nhap-du-lieu/ghi", data=answer, follow_redirects=True)
+    assert "đã thêm 6 cán bộ, 18 kết quả xếp loại (cập nhật 0), 6 người vào quy hoạch" in done.get_data(as_text=True)
+    assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 7
+    assert session.exec(select(sa.func.count()).select_from(Evaluation)).one() == 18
+    assert session.exec(select(sa.func.count()).select_from(PoolEntry)).one() == 6

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from quyhoach.services.records import exporter, importer
+from quyhoach.services.records import exporter, importer, trichngang
 from quyhoach.services.records.reading import Limits
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, ReadOptions
 from quyhoach.web.auth import guarded, scope_unit_ids
@@ -94,9 +94,48 @@ def _sheet_or_404(kind: str):
     return SHEETS[kind]
 
 
+def _kind_or_404(kind: str) -> None:
+    """A list kind that can be imported: one of the sheets, or a printed trích ngang."""
+    if kind != trichngang.KIND:
+        _sheet_or_404(kind)
+
+
+def _choices() -> dict[str, str]:
+    """The user's answers on a trích ngang's preview: who each row is, the title and the term."""
+    return {k: v for k, v in request.form.items() if k.startswith("match_") or k in ("title", "term")}
+
+
+def _check_trich_ngang(data: bytes, filename: str, token: str, options: ReadOptions):
+    result = trichngang.run(session(), data, filename, choices=_choices(), dry_run=True, scope=scope_unit_ids(),
+                            options=options)
+    session().rollback()
+    return render_template("imports/trichngang.html", result=result, token=token, kind=trichngang.KIND,
+                           options=options), 200 if result.ok else 422
+
+
+def _commit_trich_ngang(data: bytes, filename: str, token: str, options: ReadOptions):
+    db = session()
+    try:
+        result = trichngang.run(db, data, filename, choices=_choices(), scope=scope_unit_ids(), options=options)
+        if result.ok:
+            db.commit()
+        else:
+            db.rollback()
+    except Exception:
+        db.rollback()
+        raise
+    if not result.ok:
+        return render_template("imports/trichngang.html", result=result, token=token, kind=trichngang.KIND,
+                               options=options), 422
+    _discard(token)
+    flash(result.message(), "success")
+    return redirect(url_for(".index"))
+
+
 @bp.get("/")
 def index():
-    return render_template("imports/index.html", sheets=[SHEETS[k] for k in LOAD_ORDER])
+    return render_template("imports/index.html", sheets=[SHEETS[k] for k in LOAD_ORDER],
+                           trich_ngang=(trichngang.KIND, trichngang.TITLE))
 
 
 @bp.post("/kiem-tra")
@@ -104,7 +143,7 @@ def check():
     """Step 1: the upload is checked (nothing written) and kept, for step 2 or for a second
     check with the user's answers (which sheet, the hidden rows)."""
     kind = request.form.get("kind", "")
-    _sheet_or_404(kind)
+    _kind_or_404(kind)
     _clean_uploads()
     upload = request.files.get("file")
     token = request.form.get("token", "")
@@ -124,6 +163,8 @@ def check():
         flash(_("Chưa chọn tệp để nhập."), "error")
         return redirect(url_for(".index"))
     options = _options()
+    if kind == trichngang.KIND:
+        return _check_trich_ngang(data, filename, token, options)
     result = importer.run(session(), kind, data, filename, dry_run=True, scope=scope_unit_ids(), options=options)
     session().rollback()
     status = 200 if result.ok else 422
@@ -134,7 +175,7 @@ def check():
 def commit():
     """Step 2: the checked file is imported in one transaction, or not at all."""
     kind = request.form.get("kind", "")
-    _sheet_or_404(kind)
+    _kind_or_404(kind)
     token = request.form.get("token", "")
     stored = _stored(token)
     if stored is None:
@@ -142,6 +183,8 @@ def commit():
         return redirect(url_for(".index"))
     data, filename = stored
     options = _options()
+    if kind == trichngang.KIND:
+        return _commit_trich_ngang(data, filename, token, options)
     db = session()
     try:
         result = importer.run(db, kind, data, filename, scope=scope_unit_ids(), options=options)

@@ -179,28 +179,47 @@ def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bo
     result.reading = table.info
     result.problems.extend(problems)
     if rows:
-        plan = _Plan(session, sheet, rows, _present_columns(sheet, table))
-        loader, checked = plan.loader, plan.records
-        if scope is not None:
-            _check_scope(session, loader, plan.rows, checked, scope)
-        result.problems.extend(p if p.letter or not p.row else replace(p, letter=table.letter_of(p.column))
-                               for p in [*plan.problems, *loader.problems])
-        result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
-        result.warnings = plan.warnings
-        result.rows = len(checked)
-        result.created, result.updated, result.unchanged = plan.counts()
-        result._plan = plan
-        if not result.problems and not dry_run:
-            loader.write(checked)
-            stamp.bump(session)
-            reason = f"Nhập tệp «{filename}»"
-            audit.record_many(session, plan.audit_items(), reason=reason)
-            audit.record(session, f"import.{kind}", filename, after={
-                "rows": result.rows, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged}, reason=reason)
-            session.flush()
-            result.written = True
+        _apply(session, sheet, rows, _present_columns(sheet, table), result, scope=scope, letter_of=table.letter_of)
     return result
+
+
+def run_rows(session: Session, kind: str, rows: list[ParsedRow], filename: str, present: set[str], *,
+             dry_run: bool = False, scope: set[int] | None = None,
+             letter_of: Callable[[str], str] | None = None) -> ImportResult:
+    """The same check and write as `run`, for rows already read (a list that feeds several
+    kinds at once, such as a printed trích ngang: services/records/trichngang.py). `present`:
+    the columns the rows carry; the others are left as they are."""
+    with including_withdrawn(session):
+        result = ImportResult(kind, filename, dry_run)
+        if rows:
+            _apply(session, SHEETS[kind], rows, present, result, scope=scope, letter_of=letter_of or (lambda _h: ""))
+        return result
+
+
+def _apply(session: Session, sheet: Sheet, rows: list[ParsedRow], present: set[str], result: ImportResult, *,
+           scope: set[int] | None, letter_of: Callable[[str], str]) -> None:
+    kind, filename, dry_run = sheet.kind, result.filename, result.dry_run
+    plan = _Plan(session, sheet, rows, present)
+    loader, checked = plan.loader, plan.records
+    if scope is not None:
+        _check_scope(session, loader, plan.rows, checked, scope)
+    result.problems.extend(p if p.letter or not p.row else replace(p, letter=letter_of(p.column))
+                           for p in [*plan.problems, *loader.problems])
+    result.problems.sort(key=lambda p: (p.row, _column_index(sheet, p.column)))
+    result.warnings = plan.warnings
+    result.rows = len(checked)
+    result.created, result.updated, result.unchanged = plan.counts()
+    result._plan = plan
+    if not result.problems and not dry_run:
+        loader.write(checked)
+        stamp.bump(session)
+        reason = f"Nhập tệp «{filename}»"
+        audit.record_many(session, plan.audit_items(), reason=reason)
+        audit.record(session, f"import.{kind}", filename, after={
+            "rows": result.rows, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged}, reason=reason)
+        session.flush()
+        result.written = True
 
 
 # Model fields a loader produces, and the column of the list each comes from (the others
@@ -412,16 +431,51 @@ class _Plan:
 
 def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], records: list[dict[str, Any]],
                  scope: set[int]) -> None:
-    """Rows outside the user's jurisdiction are refused like any other bad row."""
-    working_here = set(session.exec(select(Posting.cadre_id).where(
-        Posting.end_date.is_(None), Posting.unit_id.in_(sorted(scope)))).all())
+    """Rows outside the user's jurisdiction are refused like any other bad row, each with
+    its own message: an existing cadre is touched only when one of their current units is
+    in scope (a new cadre's post must be), a pool only when its title's unit is, a posting
+    or an evaluation only when its unit is."""
+    kind = loader.sheet.kind
+    cadre_ids = {r["cadre_id"] for r in records if r.get("cadre_id") is not None}
+    if kind == "cadres":
+        cadre_ids |= {i for i in (loader._existing.get(loader.identity(r)) for r in records) if i is not None}
+    current: dict[int, set[int]] = {}
+    for chunk in _chunks(sorted(cadre_ids)):
+        for cadre_id, unit_id in session.exec(select(Posting.cadre_id, Posting.unit_id).where(
+                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None))):
+            current.setdefault(cadre_id, set()).add(unit_id)
+    title_units: dict[int, int] = {}
+    if kind == "pools":
+        wanted = sorted({r["_title_id"] for r in records if r.get("_title_id") is not None})
+        for chunk in _chunks(wanted):
+            title_units.update(session.exec(select(Title.id, Title.unit_id).where(Title.id.in_(chunk))).all())
+
+    def outside(cadre_id: int | None) -> bool:
+        return cadre_id is not None and not current.get(cadre_id, set()) & scope
+
     for row, record in zip(rows, records, strict=False):
-        if loader.sheet.kind == "cadres":
+        if kind == "cadres":
+            existing = loader._existing.get(loader.identity(record))
+            if outside(existing):
+                loader.problem(row, "code", "cán bộ đang công tác ở đơn vị ngoài phạm vi quản lý của tài khoản: "
+                                            "không sửa được hồ sơ này")
+                continue
             post = record.get("_post")
-            if post is None or post[0] not in scope:
+            if (existing is None or row.values.get("unit_code") or row.values.get("title_code")) \
+                    and (post is None or post[0] not in scope):
                 loader.problem(row, "unit_code", "đơn vị công tác ngoài phạm vi quản lý của tài khoản")
-        elif record.get("cadre_id") is not None and record["cadre_id"] not in working_here:
+            continue
+        if outside(record.get("cadre_id")):
             loader.problem(row, "cadre_code", "cán bộ không công tác tại đơn vị thuộc phạm vi quản lý của tài khoản")
+        elif kind == "pools" and record.get("_title_id") is not None \
+                and title_units.get(record["_title_id"]) not in scope:
+            loader.problem(row, "title_code", "chức danh thuộc đơn vị ngoài phạm vi quản lý của tài khoản: "
+                                              "không thêm được vào nguồn quy hoạch này")
+        elif kind == "postings" and record.get("unit_id") is not None and record["unit_id"] not in scope:
+            loader.problem(row, "unit_code", "quá trình công tác ở đơn vị ngoài phạm vi quản lý của tài khoản")
+        elif kind == "evaluations" and record.get("unit_id") is not None and record["unit_id"] not in scope:
+            column = "unit_code" if row.values.get("unit_code") else "cadre_code"
+            loader.problem(row, column, "kết quả đánh giá ghi cho đơn vị ngoài phạm vi quản lý của tài khoản")
 
 
 def _column_index(sheet: Sheet, header: str) -> int:
