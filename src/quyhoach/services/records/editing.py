@@ -25,11 +25,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.models import (
-    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Posting, Relation, Title, Unit, utcnow,
+    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Posting, Relation, RuleSet, Title, Unit, utcnow,
 )
 from quyhoach.db.engine import including_withdrawn
+from quyhoach.domain import rotation as rules_of_rotation
+from quyhoach.domain.dates import add_months, format_date
 from quyhoach.domain.text import nfc
 from quyhoach.services.platform import audit, stamp
+from quyhoach.services.records import history as history_words
 from quyhoach.services.records.importer import LOADERS
 from quyhoach.services.records.tabular import SHEETS, CellError, ParsedRow, Sheet
 
@@ -51,7 +54,8 @@ RECORDS: dict[str, type[SQLModel]] = {
 }
 # The fields of a record that a form edits (besides the cadre), by import column.
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "postings": ("unit_code", "title_code", "position", "start_date", "end_date", "is_concurrent"),
+    "postings": ("unit_code", "title_code", "position", "start_date", "end_date", "is_concurrent", "kind",
+                 "planned_end"),
     "evaluations": ("period", "year", "period_no", "rating", "score", "unit_code", "note"),
     "votes": ("vote_date", "body", "convened", "present", "high", "normal", "low"),
     "disciplines": ("level", "decision_date", "effective_to", "decision_no", "authority", "reason"),
@@ -65,8 +69,8 @@ CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_cod
                  "hometown_unit_id", "birthplace", "party_entry_date", "party_official_date", "education",
                  "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note")
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "decision_no",
-                 "decision_date"),
+    "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "kind", "planned_end",
+                 "decision_no", "decision_date"),
     "evaluations": ("period", "year", "period_no", "rating", "score", "unit_id", "note"),
     "votes": ("vote_date", "body", "convened", "present", "high", "normal", "low"),
     "disciplines": ("level", "decision_date", "effective_to", "decision_no", "authority", "reason"),
@@ -171,9 +175,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
 
 
 def _entity(*codes: str) -> str:
-    """Audit entities of a cadre's records name the cadre ("cadre:CB1"; both for a relation,
-    "cadre:CB1|cadre:CB2"), so the dossier finds its own history."""
-    return "|".join(f"cadre:{code}" for code in codes)
+    """Audit entities of a cadre's records name the cadre ("cadre:CB1"); a relation names
+    both cadres, as an import files it (history.relation_entity), so each dossier finds it."""
+    if len(codes) == 2:
+        return history_words.relation_entity(*codes)
+    return history_words.cadre_entity(codes[0])
 
 
 def _written(session: Session, action: str, entity: str, before: dict, after: dict, reason: str) -> None:
@@ -260,7 +266,67 @@ def _posting_position(session: Session, form: Mapping[str, Any]) -> dict[str, An
     return data
 
 
-def _check_posting(session: Session, record: dict[str, Any]) -> None:
+# The kinds of move a form may record for each act (vocab.MOVE_KIND; RULES.md §9).
+ACT_KINDS = {
+    "posting.appoint": (rules_of_rotation.APPOINTMENT,),
+    "posting.move": (rules_of_rotation.ROTATION, rules_of_rotation.TRANSFER, rules_of_rotation.SECONDMENT),
+}
+# A secondment lasts at most this many months (Luật Cán bộ, công chức), as domain.rotation.planned_end.
+SECONDMENT_MAX_MONTHS = 36
+
+
+def rotation_params(session: Session, on: dt.date) -> dict[str, Any]:
+    """The parameters of the rotation rule set in force on a day (R8's minimum tenure...);
+    empty when none is stored (the domain's defaults apply)."""
+    row = session.exec(select(RuleSet).where(
+        RuleSet.domain == "rotation", RuleSet.valid_from <= on,
+        sa.or_(RuleSet.valid_to.is_(None), RuleSet.valid_to >= on)).order_by(RuleSet.valid_from.desc())).first()
+    return dict(row.params) if row is not None else {}
+
+
+def rotation_months(session: Session, on: dt.date) -> int:
+    return int(rules_of_rotation.param(rotation_params(session, on), "rotation_min_tenure_months"))
+
+
+def _check_kind(session: Session, record: dict[str, Any], act: str | None) -> None:
+    """The kind of a posting and its planned end: an appointment is a bổ nhiệm, a move a
+    luân chuyển, điều động or biệt phái; a rotation is planned for at least the rule set's
+    minimum tenure (R8, 36 months), a secondment for at most 36 months. Left empty, the
+    planned end is the rule's own (the start plus those months)."""
+    kind, start, planned = record.get("kind"), record["start_date"], record.get("planned_end")
+    allowed = ACT_KINDS.get(act or "")
+    if allowed is not None:
+        if kind is None and len(allowed) == 1:
+            kind = record["kind"] = allowed[0]
+        if kind not in allowed:
+            raise EditError("cần chọn hình thức luân chuyển, điều động hoặc biệt phái" if len(allowed) > 1
+                            else "bổ nhiệm ghi hình thức «Bổ nhiệm»", {"kind": "không hợp lệ"})
+    if kind not in (rules_of_rotation.ROTATION, rules_of_rotation.SECONDMENT):
+        if planned is not None:
+            raise EditError("chỉ luân chuyển và biệt phái có ngày dự kiến kết thúc", {"planned_end": "bỏ trống"})
+        return
+    if planned is None:
+        record["planned_end"] = rules_of_rotation.planned_end(kind, start, rotation_params(session, start))
+        return
+    if kind == rules_of_rotation.ROTATION:
+        months = rotation_months(session, start)
+        earliest = add_months(start, months)
+        if planned < earliest:
+            raise EditError(f"luân chuyển kéo dài ít nhất {months} tháng: dự kiến đến ngày {format_date(earliest)} "
+                            "trở đi", {"planned_end": f"từ {format_date(earliest)} trở đi"})
+    else:
+        latest = add_months(start, SECONDMENT_MAX_MONTHS)
+        if planned > latest:
+            raise EditError(f"biệt phái không quá {SECONDMENT_MAX_MONTHS} tháng: dự kiến đến ngày {format_date(latest)} "
+                            "là muộn nhất", {"planned_end": f"muộn nhất {format_date(latest)}"})
+
+
+def _check_posting(session: Session, record: dict[str, Any], act: str | None = None) -> None:
+    _check_title(session, record)
+    _check_kind(session, record, act)
+
+
+def _check_title(session: Session, record: dict[str, Any]) -> None:
     if record.get("title_id") is not None:
         title = session.get(Title, record["title_id"])
         if title.unit_id != record["unit_id"]:
@@ -287,7 +353,7 @@ def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], 
     if kind == "relations":
         record["cadre_id"] = cadre.id
     if kind == "postings":
-        _check_posting(session, record)
+        _check_posting(session, record, act)
         record.update(decision_no=decision.number, decision_date=decision.date)
     existing = _same_identity(session, kind, record, None)
     if existing is not None and existing.withdrawn_at is None:
@@ -411,8 +477,8 @@ def close_posting(session: Session, code: str, record_id: int, form: Mapping[str
     posting.end_date = end
     session.add(posting)
     _written(session, "posting.close", _entity(code), {"id": posting.id, **before},
-             {"id": posting.id, "end_date": end, "decision_no": decision.number, "decision_date": decision.date},
-             reason)
+             {"id": posting.id, "end_date": end, "kind": posting.kind, "decision_no": decision.number,
+              "decision_date": decision.date}, reason)
     return posting
 
 
@@ -611,14 +677,10 @@ class HistoryEntry:
 
 
 def history(session: Session, code: str, limit: int = 200) -> list[HistoryEntry]:
-    """The audit entries of a cadre's records, newest first, field by field."""
-    own = _entity(code)
+    """The audit entries of a cadre's records, newest first, field by field: the edits, the
+    imports' rows, and the family relations filed under the other cadre too."""
     rows = session.exec(
-        select(AuditEntry).where(sa.or_(
-            AuditEntry.entity == own,
-            AuditEntry.entity.startswith(own + "|", autoescape=True),
-            AuditEntry.entity.endswith("|" + own, autoescape=True),
-        )).order_by(AuditEntry.seq.desc()).limit(limit)
+        select(AuditEntry).where(history_words.about_cadre(code)).order_by(AuditEntry.seq.desc()).limit(limit)
     ).all()
     out = []
     for row in rows:
