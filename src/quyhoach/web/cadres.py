@@ -220,8 +220,8 @@ def _hints(name: str) -> dict[str, str]:
         return {}
     months = editing.rotation_months(session(), dt.date.today())
     return {"planned_end": gettext(
-        "Luân chuyển: ít nhất %(months)d tháng kể từ ngày bắt đầu (theo bộ quy tắc); biệt phái: không quá "
-        "%(most)d tháng. Để trống thì ghi theo quy định.", months=months, most=editing.SECONDMENT_MAX_MONTHS)}
+        "Luân chuyển: ít nhất %(months)s tháng kể từ ngày bắt đầu (theo bộ quy tắc); biệt phái: không quá "
+        "%(most)s tháng. Để trống thì ghi theo quy định.", months=months, most=editing.SECONDMENT_MAX_MONTHS)}
 
 
 @bp.get("/<code>/sua")
