@@ -284,7 +284,12 @@ def test_a_relation_shows_in_both_dossiers_histories(session, hoa):
     assert [e.action for e in editing.history(session, "CB-HOA")] == ["relation.withdraw", "relation.add"]
     assert [e.action for e in editing.history(session, "CB-BINH")] == [
         "relations.create", "relation.withdraw", "relation.add"]
-    assert [e.action for e in editing.history(session, "CB-NAM")] == ["relations.create"]
+    imported = editing.history(session, "CB-NAM")
+    assert [e.action for e in imported] == ["relations.create"]
+    # an imported row in words, without naming the dossier's own cadre again
+    assert imported[0].created
+    assert {(c.field, c.after) for c in imported[0].changes} == {("relative_code", "CB-BINH"),
+                                                                 ("kind", "Anh/chị/em ruột")}
     # a cadre whose code starts the same sees none of them
     make_cadre(session, "Lò Văn Bi", code="CB-BIN", unit=hoa["other"])
     session.commit()

@@ -216,10 +216,13 @@ def _choices(name: str) -> dict[str, tuple[str, ...]]:
 
 def _hints(name: str) -> dict[str, str]:
     """What a form says beside a field: the planned end as the rule set has it (R8)."""
+    if name == "appoint":
+        return {"kind": gettext("bổ nhiệm vào chức vụ")}
     if name not in ("move", "add-postings", "update-postings"):
         return {}
     months = editing.rotation_months(session(), dt.date.today())
-    return {"planned_end": gettext(
+    kinds = {"kind": gettext("luân chuyển, điều động hoặc biệt phái (bắt buộc)")} if name == "move" else {}
+    return {**kinds, "planned_end": gettext(
         "Luân chuyển: ít nhất %(months)s tháng kể từ ngày bắt đầu (theo bộ quy tắc); biệt phái: không quá "
         "%(most)s tháng. Để trống thì ghi theo quy định.", months=months, most=editing.SECONDMENT_MAX_MONTHS)}
 

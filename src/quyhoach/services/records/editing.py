@@ -674,6 +674,8 @@ class HistoryEntry:
     action: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    created: bool = False   # a record written anew: its values, no before
+
 
 
 def history(session: Session, code: str, limit: int = 200) -> list[HistoryEntry]:
@@ -684,10 +686,22 @@ def history(session: Session, code: str, limit: int = 200) -> list[HistoryEntry]
     ).all()
     out = []
     for row in rows:
-        keys = [k for k in dict.fromkeys([*row.before, *row.after]) if k != "id"]
-        changes = [Change(k, row.before.get(k), row.after.get(k)) for k in keys]
-        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes))
+        before, after = row.before or {}, row.after or {}
+        # the cadre the dossier is about goes without saying (an import's rows name it)
+        obvious = {"id"} | ({"full_name"} if not row.action.startswith("cadre") else set())
+        keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
+                and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
+        sheet = history_words.sheet_of(row.action)   # an import's row: its values in the list's words
+        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
+        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
     return out
+
+
+def _said(sheet: Any, key: str, value: Any) -> Any:
+    """A value an import wrote, in the words of its list (labels, dd/mm/yyyy, 99,5)."""
+    if sheet is None or value is None or value == "":
+        return value
+    return history_words.words(next((c for c in sheet.columns if c.key == key), None), value)
 
 
 @_sees_withdrawn
