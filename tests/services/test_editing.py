@@ -230,9 +230,12 @@ def test_a_rotation_is_planned_for_at_least_36_months(session, hoa):
     posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển"}, reason="Luân chuyển cán bộ",
                               move=True)
     assert (posting.kind, posting.planned_end) == ("rotation", dt.date(2029, 2, 1))
+    # from the commune of Bản Bo to the commune of Nậm Tăm: between localities (R3)
+    assert posting.direction == "locality"
     entry = _last(session)   # the old post's closing is written after the new post
     moved = session.exec(select(AuditEntry).where(AuditEntry.action == "posting.move")).one()
-    assert (moved.after["kind"], moved.after["planned_end"]) == ("rotation", "2029-02-01")
+    assert (moved.after["kind"], moved.after["planned_end"], moved.after["direction"]) == (
+        "rotation", "2029-02-01", "locality")
     assert entry.action == "posting.close"
 
 
@@ -260,7 +263,7 @@ def test_a_secondment_lasts_at_most_36_months_and_a_transfer_has_no_planned_end(
     assert "planned_end" in transfer.value.fields
     posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Biệt phái", "planned_end": "31/12/2026"},
                               reason="Biệt phái cán bộ", move=True)
-    assert (posting.kind, posting.planned_end) == ("secondment", dt.date(2026, 12, 31))
+    assert (posting.kind, posting.planned_end, posting.direction) == ("secondment", dt.date(2026, 12, 31), None)
     closed = editing.close_posting(session, "CB-HOA", posting.id, {"end_date": "30/11/2026", "decision_no": "9-QĐ"},
                                    reason="Kết thúc biệt phái sớm")
     assert closed.end_date == dt.date(2026, 11, 30)

@@ -322,6 +322,7 @@ EXTRA_LABELS = {
     "title_id": N_("Chức danh"), "relative_id": N_("Người thân"), "cadre_id": N_("Cán bộ"),
     "decision_no": N_("Số quyết định"), "decision_date": N_("Ngày quyết định"), "withdrawn": N_("Đã rút"),
     "by_move_to": N_("Chuyển sang vị trí mới"), "restored": N_("Khôi phục"), "planned_end": N_("Dự kiến đến ngày"),
+    "direction": N_("Hướng luân chuyển"),
 }
 
 
@@ -348,7 +349,8 @@ WITHDRAWN_KINDS = {"postings": N_("Quá trình công tác"), "evaluations": N_("
                    "votes": N_("Kết quả lấy phiếu"), "disciplines": N_("Kỷ luật"), "relations": N_("Quan hệ gia đình")}
 # The vocabulary of each field whose stored value is a code.
 FIELD_VOCABULARY = {"sex": "sex", "rating": "rating", "period": "period", "theory_level": "theory_level",
-                    "state_mgmt_level": "state_mgmt_level", "level": "discipline_level", "kind": "relation_kind"}
+                    "state_mgmt_level": "state_mgmt_level", "level": "discipline_level", "kind": "relation_kind",
+                    "direction": "rotation_direction"}
 
 
 @bp.app_template_filter("edit_action")

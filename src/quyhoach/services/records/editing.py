@@ -25,7 +25,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.models import (
-    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Posting, Relation, RuleSet, Title, Unit, utcnow,
+    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Level, Posting, Relation, RuleSet, Title, Unit,
+    utcnow,
 )
 from quyhoach.db.engine import including_withdrawn
 from quyhoach.domain import rotation as rules_of_rotation
@@ -70,7 +71,7 @@ CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_cod
                  "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note")
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "kind", "planned_end",
-                 "decision_no", "decision_date"),
+                 "direction", "decision_no", "decision_date"),
     "evaluations": ("period", "year", "period_no", "rating", "score", "unit_id", "note"),
     "votes": ("vote_date", "body", "convened", "present", "high", "normal", "low"),
     "disciplines": ("level", "decision_date", "effective_to", "decision_no", "authority", "reason"),
@@ -337,7 +338,7 @@ def _check_title(session: Session, record: dict[str, Any]) -> None:
 
 @_sees_withdrawn
 def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], *, reason: str,
-               act: str | None = None) -> Any:
+               act: str | None = None, rotated_from: Posting | None = None) -> Any:
     """A new evaluation, vote, discipline, relation or posting in a cadre's record. A record
     withdrawn earlier with the same identity (the same period, the same pair) is restored
     with the new values rather than duplicated."""
@@ -355,6 +356,8 @@ def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], 
     if kind == "postings":
         _check_posting(session, record, act)
         record.update(decision_no=decision.number, decision_date=decision.date)
+        if record.get("kind") == rules_of_rotation.ROTATION and rotated_from is not None:
+            record["direction"] = rotation_direction(session, rotated_from, record)
     existing = _same_identity(session, kind, record, None)
     if existing is not None and existing.withdrawn_at is None:
         raise EditError("hồ sơ đã có bản ghi này; hãy sửa bản ghi đó")
@@ -437,6 +440,28 @@ def _current_posts(session: Session, cadre: Cadre) -> list[Posting]:
         Posting.is_concurrent.is_(False))))
 
 
+def _locality(session: Session, unit_id: int) -> tuple[str | None, int | None]:
+    """The level and the territory (tỉnh, xã) a unit belongs to: the unit itself or the
+    nearest locality above it."""
+    unit = session.get(Unit, unit_id)
+    seen: set[int] = set()
+    while unit is not None and not unit.is_locality and unit.parent_id is not None and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get(Unit, unit.parent_id)
+    if unit is None:
+        return None, None
+    level = session.exec(select(Level.code).where(Level.id == unit.level_id)).first()
+    return level, unit.id
+
+
+def rotation_direction(session: Session, old: Posting, new: dict[str, Any]) -> str:
+    """R3's direction of a rotation, recorded with it: down, up, between localities or
+    between agencies (domain.rotation.direction), from the post left to the post taken."""
+    (a_level, a_place), (b_level, b_place) = _locality(session, old.unit_id), _locality(session, new["unit_id"])
+    ranks = [session.get(Title, t).rank if t is not None else 0 for t in (old.title_id, new.get("title_id"))]
+    return rules_of_rotation.direction(a_level, b_level, str(a_place), str(b_place), ranks[0], ranks[1])
+
+
 def appoint(session: Session, code: str, form: Mapping[str, Any], *, reason: str, move: bool = False) -> Posting:
     """Appoint a cadre to a title or position (bổ nhiệm). A move (điều động, luân chuyển)
     also ends the current main post on the day before the new one starts."""
@@ -444,7 +469,8 @@ def appoint(session: Session, code: str, form: Mapping[str, Any], *, reason: str
     decision_of(form, act)  # the decision is refused first, with the other problems after
     cadre = _cadre(session, code)
     closing = _current_posts(session, cadre) if move and not form.get("is_concurrent") else []
-    posting = add_record(session, "postings", code, {**form, "end_date": ""}, reason=reason, act=act)
+    posting = add_record(session, "postings", code, {**form, "end_date": ""}, reason=reason, act=act,
+                         rotated_from=closing[0] if closing else None)
     for old in closing:
         end = posting.start_date - dt.timedelta(days=1)
         if end < old.start_date:
