@@ -172,6 +172,7 @@ def test_appoint_move_and_close_postings(session, hoa):
                                             "decision_no": "45-QĐ/TU"}, reason="Điều động", move=True)
     assert "title_code" in wrong_unit.value.fields
     posting = editing.appoint(session, "CB-HOA", {"unit_code": "NT", "title_code": "NT-PCT", "start_date": "01/02/2026",
+                                                  "kind": "Điều động",
                                                   "decision_no": "45-QĐ/TU", "decision_date": "20/01/2026"},
                               reason="Điều động theo quyết định", move=True)
     session.commit()
@@ -198,12 +199,112 @@ def test_a_withdrawn_posting_is_no_longer_held(session, hoa):
     assert world_service.build(session, ON).cadres[hoa["cadre"].id].titles == ()
 
 
+MOVE = {"unit_code": "NT", "title_code": "NT-PCT", "start_date": "01/02/2026", "decision_no": "45-QĐ/TU"}
+
+
+def test_an_appointment_is_recorded_as_one(session, hoa):
+    posting = editing.appoint(session, "CB-HOA", {**MOVE, "is_concurrent": "1"}, reason="Bổ nhiệm kiêm nhiệm")
+    assert (posting.kind, posting.planned_end) == ("appointment", None)
+    assert _last(session).after["kind"] == "appointment"
+    with pytest.raises(editing.EditError) as wrong:
+        editing.appoint(session, "CB-HOA", {**MOVE, "start_date": "01/03/2026", "kind": "Biệt phái"},
+                        reason="Bổ nhiệm lần hai")
+    assert "kind" in wrong.value.fields
+
+
+def test_a_move_needs_its_kind(session, hoa):
+    with pytest.raises(editing.EditError) as none:
+        editing.appoint(session, "CB-HOA", MOVE, reason="Điều động cán bộ", move=True)
+    assert "kind" in none.value.fields
+    with pytest.raises(editing.EditError) as appointment:
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Bổ nhiệm"}, reason="Điều động cán bộ", move=True)
+    assert "kind" in appointment.value.fields
+
+
+def test_a_rotation_is_planned_for_at_least_36_months(session, hoa):
+    # 01/02/2026 + 36 months = 01/02/2029: a day earlier is refused, and the rule's date is the default
+    with pytest.raises(editing.EditError, match="ít nhất 36 tháng") as short:
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển", "planned_end": "31/01/2029"},
+                        reason="Luân chuyển cán bộ", move=True)
+    assert "01/02/2029" in short.value.fields["planned_end"]
+    posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển"}, reason="Luân chuyển cán bộ",
+                              move=True)
+    assert (posting.kind, posting.planned_end) == ("rotation", dt.date(2029, 2, 1))
+    # from the commune of Bản Bo to the commune of Nậm Tăm: between localities (R3)
+    assert posting.direction == "locality"
+    entry = _last(session)   # the old post's closing is written after the new post
+    moved = session.exec(select(AuditEntry).where(AuditEntry.action == "posting.move")).one()
+    assert (moved.after["kind"], moved.after["planned_end"], moved.after["direction"]) == (
+        "rotation", "2029-02-01", "locality")
+    assert entry.action == "posting.close"
+
+
+def test_a_rotation_follows_the_rule_set_in_force(session, hoa):
+    from quyhoach.db.models import RuleSet
+
+    session.add(RuleSet(code="LC-2026", domain="rotation", name="Luân chuyển 2026", legal_basis="QĐ 65-QĐ/TW",
+                        valid_from=dt.date(2026, 1, 1), params={"rotation_min_tenure_months": 48}))
+    session.commit()
+    with pytest.raises(editing.EditError, match="ít nhất 48 tháng"):
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển", "planned_end": "01/02/2029"},
+                        reason="Luân chuyển cán bộ", move=True)
+    posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển"}, reason="Luân chuyển cán bộ",
+                              move=True)
+    assert posting.planned_end == dt.date(2030, 2, 1)
+
+
+def test_a_secondment_lasts_at_most_36_months_and_a_transfer_has_no_planned_end(session, hoa):
+    with pytest.raises(editing.EditError, match="không quá 36 tháng"):
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Biệt phái", "planned_end": "02/02/2029"},
+                        reason="Biệt phái cán bộ", move=True)
+    with pytest.raises(editing.EditError) as transfer:
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Điều động", "planned_end": "01/02/2027"},
+                        reason="Điều động cán bộ", move=True)
+    assert "planned_end" in transfer.value.fields
+    posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Biệt phái", "planned_end": "31/12/2026"},
+                              reason="Biệt phái cán bộ", move=True)
+    assert (posting.kind, posting.planned_end, posting.direction) == ("secondment", dt.date(2026, 12, 31), None)
+    closed = editing.close_posting(session, "CB-HOA", posting.id, {"end_date": "30/11/2026", "decision_no": "9-QĐ"},
+                                   reason="Kết thúc biệt phái sớm")
+    assert closed.end_date == dt.date(2026, 11, 30)
+    assert _last(session).after["kind"] == "secondment"
+
+
+def test_a_relation_shows_in_both_dossiers_histories(session, hoa):
+    from quyhoach.services.records import importer
+
+    make_cadre(session, "Nguyễn Văn Bình", code="CB-BINH", unit=hoa["other"])
+    make_cadre(session, "Lò Văn Nam", code="CB-NAM", unit=hoa["other"])
+    session.commit()
+    relation = editing.add_record(session, "relations", "CB-HOA", {"relative_code": "CB-BINH", "kind": "Vợ/chồng"},
+                                  reason="Kê khai bổ sung")
+    editing.withdraw(session, "relations", "CB-BINH", relation.id, reason="Kê khai sai người")
+    # an imported relation is filed under both cadres too
+    data = "Mã cán bộ,Mã người thân,Quan hệ\nCB-NAM,CB-BINH,Anh/chị/em ruột\n".encode()
+    result = importer.run(session, "relations", data, "quan-he.csv")
+    assert result.ok, [str(p) for p in result.problems]
+    session.commit()
+    assert [e.action for e in editing.history(session, "CB-HOA")] == ["relation.withdraw", "relation.add"]
+    assert [e.action for e in editing.history(session, "CB-BINH")] == [
+        "relations.create", "relation.withdraw", "relation.add"]
+    imported = editing.history(session, "CB-NAM")
+    assert [e.action for e in imported] == ["relations.create"]
+    # an imported row in words, without naming the dossier's own cadre again
+    assert imported[0].created
+    assert {(c.field, c.after) for c in imported[0].changes} == {("relative_code", "CB-BINH"),
+                                                                 ("kind", "Anh/chị/em ruột")}
+    # a cadre whose code starts the same sees none of them
+    make_cadre(session, "Lò Văn Bi", code="CB-BIN", unit=hoa["other"])
+    session.commit()
+    assert editing.history(session, "CB-BIN") == []
+
+
 def test_relations_added_from_either_side_and_withdrawn(session, hoa):
     binh = make_cadre(session, "Nguyễn Văn Bình", code="CB-BINH", unit=hoa["other"])
     session.commit()
     relation = editing.add_record(session, "relations", "CB-HOA", {"relative_code": "CB-BINH", "kind": "Vợ/chồng"},
                                   reason="Kê khai bổ sung")
-    assert _last(session).entity == "cadre:CB-HOA|cadre:CB-BINH"
+    assert _last(session).entity == "cadre:CB-HOA/relations|cadre:CB-BINH/relations"
     with pytest.raises(editing.EditError, match="đã có"):
         editing.add_record(session, "relations", "CB-BINH", {"relative_code": "CB-HOA", "kind": "spouse"},
                            reason="Kê khai bổ sung")

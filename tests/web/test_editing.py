@@ -83,10 +83,32 @@ def test_withdrawing_a_wrong_evaluation_keeps_it_in_the_history(client, records,
 
 def test_appointing_through_the_form(client, records, engine):
     make_title_data = {"mau": "move", "unit_code": "NT", "position": "Phó Chủ tịch UBND xã Nậm Tăm",
-                       "start_date": "01/02/2026", "decision_no": "45-QĐ/TU", "ly_do": "Điều động theo quyết định"}
+                       "start_date": "01/02/2026", "kind": "transfer", "decision_no": "45-QĐ/TU",
+                       "ly_do": "Điều động theo quyết định"}
     assert client.post("/can-bo/CB-HOA/sua", data=make_title_data, headers=HX).status_code == 204
     page = client.get("/can-bo/CB-HOA").get_data(as_text=True)
     assert "Phó Chủ tịch UBND xã Nậm Tăm" in page and "31/01/2026" in page
+
+
+def test_the_move_form_offers_the_kinds_of_move_and_says_the_rule(client, records):
+    form = client.get("/can-bo/CB-HOA/sua?mau=move", headers=HX).get_data(as_text=True)
+    kinds = form.split('name="kind"', 1)[1].split("</select>", 1)[0]
+    assert "Luân chuyển" in kinds and "Điều động" in kinds and "Biệt phái" in kinds and "Bổ nhiệm" not in kinds
+    assert "ít nhất 36 tháng" in form and "không quá 36 tháng" in form
+    appoint = client.get("/can-bo/CB-HOA/sua?mau=appoint", headers=HX).get_data(as_text=True)
+    assert "Bổ nhiệm" in appoint.split('name="kind"', 1)[1].split("</select>", 1)[0]
+
+
+def test_a_short_rotation_is_refused_in_place_and_a_valid_one_is_in_the_history(client, records):
+    data = {"mau": "move", "unit_code": "NT", "position": "Phó Chủ tịch UBND xã Nậm Tăm", "start_date": "01/02/2026",
+            "kind": "rotation", "planned_end": "01/02/2028", "decision_no": "45-QĐ/TU", "ly_do": "Luân chuyển cán bộ"}
+    refused = client.post("/can-bo/CB-HOA/sua", data=data, headers=HX)
+    assert refused.status_code == 422
+    assert "01/02/2029" in refused.get_data(as_text=True)
+    assert client.post("/can-bo/CB-HOA/sua", data={**data, "planned_end": ""}, headers=HX).status_code == 204
+    history = client.get("/can-bo/CB-HOA/lich-su").get_data(as_text=True)
+    # the communes here are not marked as localities: both lie in the province, between agencies (R3)
+    assert "Luân chuyển" in history and "01/02/2029" in history and "Giữa các cơ quan" in history
 
 
 def test_a_unit_is_renamed_and_merged_in_place(client, records, engine):

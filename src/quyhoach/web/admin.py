@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -101,8 +102,10 @@ def audit_log():
     page = max(1, int(args.get("trang", "1") or 1)) if (args.get("trang", "1") or "1").isdigit() else 1
     cadre_code = (args.get("can_bo") or "").strip()
     unit_code = (args.get("don_vi") or "").strip()
-    subjects = [history.cadre_entity(cadre_code)] if cadre_code else None
-    where = history.about_unit(unit_code) if unit_code else None
+    subjects = None
+    conditions = [history.about_cadre(cadre_code)] if cadre_code else []   # a relation: under both cadres
+    conditions += [history.about_unit(unit_code)] if unit_code else []
+    where = sa.and_(*conditions) if conditions else None
     total, rows = audit.entries(session(), actor=args.get("nguoi", ""), action=args.get("thao_tac", ""),
                                 entity=args.get("doi_tuong", ""), since=since, until=until,
                                 limit=50, offset=(page - 1) * 50, subjects=subjects, where=where)

@@ -12,6 +12,7 @@ from sqlmodel import select
 from quyhoach.services.records import queries
 from quyhoach.services.rotation import views as rotation_views
 from quyhoach.db.models import Cadre, Title, Unit
+from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_
 from quyhoach.services.records import editing
 from quyhoach.services.records.tabular import SHEETS
@@ -126,8 +127,9 @@ def month_chart(months, width: int = 560, height: int = 180) -> dict | None:
 FORMS = {
     "cadre": (N_("Sửa thông tin cán bộ"), "cadres", editing.CADRE_FIELDS),
     "appoint": (N_("Bổ nhiệm, giao chức vụ"), "postings", ("unit_code", "title_code", "position", "start_date",
-                                                          "is_concurrent")),
-    "move": (N_("Điều động, luân chuyển"), "postings", ("unit_code", "title_code", "position", "start_date")),
+                                                          "is_concurrent", "kind")),
+    "move": (N_("Điều động, luân chuyển"), "postings", ("unit_code", "title_code", "position", "start_date", "kind",
+                                                      "planned_end")),
     "close": (N_("Kết thúc chức vụ"), "postings", ("end_date",)),
     **{f"add-{kind}": (label, kind, editing.RECORD_FIELDS[kind]) for kind, label in (
         ("postings", N_("Thêm quá trình công tác")), ("evaluations", N_("Thêm kết quả đánh giá")),
@@ -199,9 +201,30 @@ def _render_form(cadre: Cadre, name: str, record_id: int | None, values: dict, e
     record = session().get(editing.RECORDS[kind], record_id) if record_id and kind in editing.RECORDS else None
     response = make_response(render_template(
         "cadres/_edit_form.html", cadre=cadre, name=name, record_id=record_id, record=record, title=title,
-        fields=fields, values=values, error=error, problems=problems or {},
+        fields=fields, values=values, error=error, problems=problems or {}, choices=_choices(name),
+        hints=_hints(name),
         decision=name in DECISION_FORMS, units=queries.unit_options(session())), status)
     return response
+
+
+def _choices(name: str) -> dict[str, tuple[str, ...]]:
+    """The kinds of move a posting form offers: a bổ nhiệm appoints; a move is a luân chuyển,
+    an điều động or a biệt phái."""
+    act = {"appoint": "posting.appoint", "move": "posting.move"}.get(name)
+    return {"kind": editing.ACT_KINDS[act]} if act else {}
+
+
+def _hints(name: str) -> dict[str, str]:
+    """What a form says beside a field: the planned end as the rule set has it (R8)."""
+    if name == "appoint":
+        return {"kind": gettext("bổ nhiệm vào chức vụ")}
+    if name not in ("move", "add-postings", "update-postings"):
+        return {}
+    months = editing.rotation_months(session(), dt.date.today())
+    kinds = {"kind": gettext("luân chuyển, điều động hoặc biệt phái (bắt buộc)")} if name == "move" else {}
+    return {**kinds, "planned_end": gettext(
+        "Luân chuyển: ít nhất %(months)s tháng kể từ ngày bắt đầu (theo bộ quy tắc); biệt phái: không quá "
+        "%(most)s tháng. Để trống thì ghi theo quy định.", months=months, most=editing.SECONDMENT_MAX_MONTHS)}
 
 
 @bp.get("/<code>/sua")
@@ -298,7 +321,8 @@ EXTRA_LABELS = {
     "ethnicity_code": N_("Dân tộc"), "hometown_unit_id": N_("Đơn vị quê quán"), "unit_id": N_("Đơn vị"),
     "title_id": N_("Chức danh"), "relative_id": N_("Người thân"), "cadre_id": N_("Cán bộ"),
     "decision_no": N_("Số quyết định"), "decision_date": N_("Ngày quyết định"), "withdrawn": N_("Đã rút"),
-    "by_move_to": N_("Chuyển sang vị trí mới"), "restored": N_("Khôi phục"),
+    "by_move_to": N_("Chuyển sang vị trí mới"), "restored": N_("Khôi phục"), "planned_end": N_("Dự kiến đến ngày"),
+    "direction": N_("Hướng luân chuyển"),
 }
 
 
@@ -325,12 +349,17 @@ WITHDRAWN_KINDS = {"postings": N_("Quá trình công tác"), "evaluations": N_("
                    "votes": N_("Kết quả lấy phiếu"), "disciplines": N_("Kỷ luật"), "relations": N_("Quan hệ gia đình")}
 # The vocabulary of each field whose stored value is a code.
 FIELD_VOCABULARY = {"sex": "sex", "rating": "rating", "period": "period", "theory_level": "theory_level",
-                    "state_mgmt_level": "state_mgmt_level", "level": "discipline_level", "kind": "relation_kind"}
+                    "state_mgmt_level": "state_mgmt_level", "level": "discipline_level", "kind": "relation_kind",
+                    "direction": "rotation_direction"}
 
 
 @bp.app_template_filter("edit_action")
 def edit_action(action: str) -> str:
-    return gettext(ACTIONS[action]) if action in ACTIONS else action
+    if action in ACTIONS:
+        return gettext(ACTIONS[action])
+    from quyhoach.services.records import history as history_words   # an import's rows: "evaluations.update"
+
+    return ": ".join(gettext(part) for part in history_words.action_parts(action))
 
 
 @bp.app_template_filter("edit_time")
@@ -352,6 +381,10 @@ def edit_value(value, key: str) -> str:
         return "—"
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if key == "kind" and value in vocab.MOVE_KIND.codes:   # a posting's kind (a relation's otherwise)
+        return _label(value, "move_kind")
     if key in FIELD_VOCABULARY:
         return _label(value, FIELD_VOCABULARY[key])
     if key in ("unit_id", "hometown_unit_id", "title_id", "relative_id", "cadre_id") and isinstance(value, int):

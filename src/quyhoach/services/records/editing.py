@@ -25,11 +25,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.models import (
-    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Posting, Relation, Title, Unit, utcnow,
+    AuditEntry, Cadre, ConfidenceVote, Discipline, Evaluation, Level, Posting, Relation, RuleSet, Title, Unit,
+    utcnow,
 )
 from quyhoach.db.engine import including_withdrawn
+from quyhoach.domain import rotation as rules_of_rotation
+from quyhoach.domain.dates import add_months, format_date
 from quyhoach.domain.text import nfc
 from quyhoach.services.platform import audit, stamp
+from quyhoach.services.records import history as history_words
 from quyhoach.services.records.importer import LOADERS
 from quyhoach.services.records.tabular import SHEETS, CellError, ParsedRow, Sheet
 
@@ -51,7 +55,8 @@ RECORDS: dict[str, type[SQLModel]] = {
 }
 # The fields of a record that a form edits (besides the cadre), by import column.
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "postings": ("unit_code", "title_code", "position", "start_date", "end_date", "is_concurrent"),
+    "postings": ("unit_code", "title_code", "position", "start_date", "end_date", "is_concurrent", "kind",
+                 "planned_end"),
     "evaluations": ("period", "year", "period_no", "rating", "score", "unit_code", "note"),
     "votes": ("vote_date", "body", "convened", "present", "high", "normal", "low"),
     "disciplines": ("level", "decision_date", "effective_to", "decision_no", "authority", "reason"),
@@ -65,8 +70,8 @@ CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_cod
                  "hometown_unit_id", "birthplace", "party_entry_date", "party_official_date", "education",
                  "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note")
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "decision_no",
-                 "decision_date"),
+    "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "kind", "planned_end",
+                 "direction", "decision_no", "decision_date"),
     "evaluations": ("period", "year", "period_no", "rating", "score", "unit_id", "note"),
     "votes": ("vote_date", "body", "convened", "present", "high", "normal", "low"),
     "disciplines": ("level", "decision_date", "effective_to", "decision_no", "authority", "reason"),
@@ -171,9 +176,11 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
 
 
 def _entity(*codes: str) -> str:
-    """Audit entities of a cadre's records name the cadre ("cadre:CB1"; both for a relation,
-    "cadre:CB1|cadre:CB2"), so the dossier finds its own history."""
-    return "|".join(f"cadre:{code}" for code in codes)
+    """Audit entities of a cadre's records name the cadre ("cadre:CB1"); a relation names
+    both cadres, as an import files it (history.relation_entity), so each dossier finds it."""
+    if len(codes) == 2:
+        return history_words.relation_entity(*codes)
+    return history_words.cadre_entity(codes[0])
 
 
 def _written(session: Session, action: str, entity: str, before: dict, after: dict, reason: str) -> None:
@@ -260,7 +267,67 @@ def _posting_position(session: Session, form: Mapping[str, Any]) -> dict[str, An
     return data
 
 
-def _check_posting(session: Session, record: dict[str, Any]) -> None:
+# The kinds of move a form may record for each act (vocab.MOVE_KIND; RULES.md §9).
+ACT_KINDS = {
+    "posting.appoint": (rules_of_rotation.APPOINTMENT,),
+    "posting.move": (rules_of_rotation.ROTATION, rules_of_rotation.TRANSFER, rules_of_rotation.SECONDMENT),
+}
+# A secondment lasts at most this many months (Luật Cán bộ, công chức), as domain.rotation.planned_end.
+SECONDMENT_MAX_MONTHS = 36
+
+
+def rotation_params(session: Session, on: dt.date) -> dict[str, Any]:
+    """The parameters of the rotation rule set in force on a day (R8's minimum tenure...);
+    empty when none is stored (the domain's defaults apply)."""
+    row = session.exec(select(RuleSet).where(
+        RuleSet.domain == "rotation", RuleSet.valid_from <= on,
+        sa.or_(RuleSet.valid_to.is_(None), RuleSet.valid_to >= on)).order_by(RuleSet.valid_from.desc())).first()
+    return dict(row.params) if row is not None else {}
+
+
+def rotation_months(session: Session, on: dt.date) -> int:
+    return int(rules_of_rotation.param(rotation_params(session, on), "rotation_min_tenure_months"))
+
+
+def _check_kind(session: Session, record: dict[str, Any], act: str | None) -> None:
+    """The kind of a posting and its planned end: an appointment is a bổ nhiệm, a move a
+    luân chuyển, điều động or biệt phái; a rotation is planned for at least the rule set's
+    minimum tenure (R8, 36 months), a secondment for at most 36 months. Left empty, the
+    planned end is the rule's own (the start plus those months)."""
+    kind, start, planned = record.get("kind"), record["start_date"], record.get("planned_end")
+    allowed = ACT_KINDS.get(act or "")
+    if allowed is not None:
+        if kind is None and len(allowed) == 1:
+            kind = record["kind"] = allowed[0]
+        if kind not in allowed:
+            raise EditError("cần chọn hình thức luân chuyển, điều động hoặc biệt phái" if len(allowed) > 1
+                            else "bổ nhiệm ghi hình thức «Bổ nhiệm»", {"kind": "không hợp lệ"})
+    if kind not in (rules_of_rotation.ROTATION, rules_of_rotation.SECONDMENT):
+        if planned is not None:
+            raise EditError("chỉ luân chuyển và biệt phái có ngày dự kiến kết thúc", {"planned_end": "bỏ trống"})
+        return
+    if planned is None:
+        record["planned_end"] = rules_of_rotation.planned_end(kind, start, rotation_params(session, start))
+        return
+    if kind == rules_of_rotation.ROTATION:
+        months = rotation_months(session, start)
+        earliest = add_months(start, months)
+        if planned < earliest:
+            raise EditError(f"luân chuyển kéo dài ít nhất {months} tháng: dự kiến đến ngày {format_date(earliest)} "
+                            "trở đi", {"planned_end": f"từ {format_date(earliest)} trở đi"})
+    else:
+        latest = add_months(start, SECONDMENT_MAX_MONTHS)
+        if planned > latest:
+            raise EditError(f"biệt phái không quá {SECONDMENT_MAX_MONTHS} tháng: dự kiến đến ngày {format_date(latest)} "
+                            "là muộn nhất", {"planned_end": f"muộn nhất {format_date(latest)}"})
+
+
+def _check_posting(session: Session, record: dict[str, Any], act: str | None = None) -> None:
+    _check_title(session, record)
+    _check_kind(session, record, act)
+
+
+def _check_title(session: Session, record: dict[str, Any]) -> None:
     if record.get("title_id") is not None:
         title = session.get(Title, record["title_id"])
         if title.unit_id != record["unit_id"]:
@@ -271,7 +338,7 @@ def _check_posting(session: Session, record: dict[str, Any]) -> None:
 
 @_sees_withdrawn
 def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], *, reason: str,
-               act: str | None = None) -> Any:
+               act: str | None = None, rotated_from: Posting | None = None) -> Any:
     """A new evaluation, vote, discipline, relation or posting in a cadre's record. A record
     withdrawn earlier with the same identity (the same period, the same pair) is restored
     with the new values rather than duplicated."""
@@ -287,8 +354,10 @@ def add_record(session: Session, kind: str, code: str, form: Mapping[str, Any], 
     if kind == "relations":
         record["cadre_id"] = cadre.id
     if kind == "postings":
-        _check_posting(session, record)
+        _check_posting(session, record, act)
         record.update(decision_no=decision.number, decision_date=decision.date)
+        if record.get("kind") == rules_of_rotation.ROTATION and rotated_from is not None:
+            record["direction"] = rotation_direction(session, rotated_from, record)
     existing = _same_identity(session, kind, record, None)
     if existing is not None and existing.withdrawn_at is None:
         raise EditError("hồ sơ đã có bản ghi này; hãy sửa bản ghi đó")
@@ -371,6 +440,28 @@ def _current_posts(session: Session, cadre: Cadre) -> list[Posting]:
         Posting.is_concurrent.is_(False))))
 
 
+def _locality(session: Session, unit_id: int) -> tuple[str | None, int | None]:
+    """The level and the territory (tỉnh, xã) a unit belongs to: the unit itself or the
+    nearest locality above it."""
+    unit = session.get(Unit, unit_id)
+    seen: set[int] = set()
+    while unit is not None and not unit.is_locality and unit.parent_id is not None and unit.id not in seen:
+        seen.add(unit.id)
+        unit = session.get(Unit, unit.parent_id)
+    if unit is None:
+        return None, None
+    level = session.exec(select(Level.code).where(Level.id == unit.level_id)).first()
+    return level, unit.id
+
+
+def rotation_direction(session: Session, old: Posting, new: dict[str, Any]) -> str:
+    """R3's direction of a rotation, recorded with it: down, up, between localities or
+    between agencies (domain.rotation.direction), from the post left to the post taken."""
+    (a_level, a_place), (b_level, b_place) = _locality(session, old.unit_id), _locality(session, new["unit_id"])
+    ranks = [session.get(Title, t).rank if t is not None else 0 for t in (old.title_id, new.get("title_id"))]
+    return rules_of_rotation.direction(a_level, b_level, str(a_place), str(b_place), ranks[0], ranks[1])
+
+
 def appoint(session: Session, code: str, form: Mapping[str, Any], *, reason: str, move: bool = False) -> Posting:
     """Appoint a cadre to a title or position (bổ nhiệm). A move (điều động, luân chuyển)
     also ends the current main post on the day before the new one starts."""
@@ -378,7 +469,8 @@ def appoint(session: Session, code: str, form: Mapping[str, Any], *, reason: str
     decision_of(form, act)  # the decision is refused first, with the other problems after
     cadre = _cadre(session, code)
     closing = _current_posts(session, cadre) if move and not form.get("is_concurrent") else []
-    posting = add_record(session, "postings", code, {**form, "end_date": ""}, reason=reason, act=act)
+    posting = add_record(session, "postings", code, {**form, "end_date": ""}, reason=reason, act=act,
+                         rotated_from=closing[0] if closing else None)
     for old in closing:
         end = posting.start_date - dt.timedelta(days=1)
         if end < old.start_date:
@@ -411,8 +503,8 @@ def close_posting(session: Session, code: str, record_id: int, form: Mapping[str
     posting.end_date = end
     session.add(posting)
     _written(session, "posting.close", _entity(code), {"id": posting.id, **before},
-             {"id": posting.id, "end_date": end, "decision_no": decision.number, "decision_date": decision.date},
-             reason)
+             {"id": posting.id, "end_date": end, "kind": posting.kind, "decision_no": decision.number,
+              "decision_date": decision.date}, reason)
     return posting
 
 
@@ -608,24 +700,34 @@ class HistoryEntry:
     action: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    created: bool = False   # a record written anew: its values, no before
+
 
 
 def history(session: Session, code: str, limit: int = 200) -> list[HistoryEntry]:
-    """The audit entries of a cadre's records, newest first, field by field."""
-    own = _entity(code)
+    """The audit entries of a cadre's records, newest first, field by field: the edits, the
+    imports' rows, and the family relations filed under the other cadre too."""
     rows = session.exec(
-        select(AuditEntry).where(sa.or_(
-            AuditEntry.entity == own,
-            AuditEntry.entity.startswith(own + "|", autoescape=True),
-            AuditEntry.entity.endswith("|" + own, autoescape=True),
-        )).order_by(AuditEntry.seq.desc()).limit(limit)
+        select(AuditEntry).where(history_words.about_cadre(code)).order_by(AuditEntry.seq.desc()).limit(limit)
     ).all()
     out = []
     for row in rows:
-        keys = [k for k in dict.fromkeys([*row.before, *row.after]) if k != "id"]
-        changes = [Change(k, row.before.get(k), row.after.get(k)) for k in keys]
-        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes))
+        before, after = row.before or {}, row.after or {}
+        # the cadre the dossier is about goes without saying (an import's rows name it)
+        obvious = {"id"} | ({"full_name"} if not row.action.startswith("cadre") else set())
+        keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
+                and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
+        sheet = history_words.sheet_of(row.action)   # an import's row: its values in the list's words
+        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
+        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
     return out
+
+
+def _said(sheet: Any, key: str, value: Any) -> Any:
+    """A value an import wrote, in the words of its list (labels, dd/mm/yyyy, 99,5)."""
+    if sheet is None or value is None or value == "":
+        return value
+    return history_words.words(next((c for c in sheet.columns if c.key == key), None), value)
 
 
 @_sees_withdrawn

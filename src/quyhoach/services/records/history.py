@@ -10,6 +10,8 @@ history. Entities name what an entry is about, so entries can be found by cadre 
 - ``cadre:CB00001/evaluations`` one of the cadre's rows of a list (postings, evaluations,
                                 votes, disciplines, conclusions, relations, pools)
 - ``unit:SO-NV``                a unit; ``unit:SO-NV/title:SO-NV-GD`` one of its titles
+- ``cadre:CB1/relations|cadre:CB2/relations``  a family relation, filed under both cadres:
+                                each dossier (and the audit page filtered by either) finds it
 """
 
 from __future__ import annotations
@@ -41,7 +43,27 @@ def entity_for(kind: str, values: dict[str, Any]) -> str:
         return f"unit:{values.get('code')}"
     if kind == "titles":
         return f"unit:{values.get('unit_code')}/title:{values.get('code')}"
+    if kind == "relations" and values.get("relative_code"):
+        return relation_entity(str(values.get("cadre_code")), str(values["relative_code"]))
     return f"cadre:{values.get('cadre_code')}/{kind}"
+
+
+def relation_entity(cadre_code: str, relative_code: str) -> str:
+    """A family relation is about both cadres: its entries are filed under each."""
+    return f"cadre:{cadre_code}/relations|cadre:{relative_code}/relations"
+
+
+def about_cadre(code: str) -> sa.ColumnElement[bool]:
+    """Entries about a cadre: their own fields, their rows of every list, and the relations
+    filed under them beside another cadre (``…|cadre:CODE/relations``, or, as the first
+    editing entries wrote it, ``cadre:A|cadre:B``)."""
+    subject = cadre_entity(code)
+    return sa.or_(
+        audit.about(subject),
+        AuditEntry.entity.startswith(subject + "|", autoescape=True),
+        AuditEntry.entity.endswith("|" + subject, autoescape=True),
+        AuditEntry.entity.contains("|" + subject + "/", autoescape=True),
+    )
 
 
 def cadre_entity(code: str) -> str:
@@ -172,6 +194,12 @@ def action_label(action: str) -> str:
 def entity_parts(entity: str) -> list[tuple[str, str]]:
     """«cadre:CB00001/evaluations» → [(«Cán bộ», «CB00001»), («Kết quả đánh giá, xếp loại», «»)]:
     a label to translate and the code it names."""
+    if "|" in entity:   # filed under several subjects (a relation): the first, then the others' codes
+        first, *others = entity.split("|")
+        out = entity_parts(first)
+        for other in others:
+            out += entity_parts(other)[:1]
+        return out
     parts = []
     for piece in entity.split("/"):
         prefix, sep, rest = piece.partition(":")
