@@ -131,6 +131,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("admin.create_user", "POST"): "admin",
     ("admin.toggle_user", "POST"): "admin",
     ("admin.reset_password", "POST"): "admin",
+    ("admin.unlock_user", "POST"): "admin",
     ("admin.audit_log", "GET"): "admin",
     ("admin.backups", "GET"): "admin",
     ("admin.make_backup", "POST"): "admin",

@@ -4,10 +4,15 @@ the app is serving; a restore checks the file before it replaces anything."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlmodel import Session
+
+from quyhoach.services.platform import audit
 
 
 class BackupError(RuntimeError):
@@ -20,15 +25,34 @@ def _sqlite_path(engine: sa.Engine) -> Path:
     return Path(engine.url.database)
 
 
-def backup(engine: sa.Engine, target: Path) -> Path:
+def anchor_file(target: Path) -> Path:
+    """The side file that keeps the audit head a backup was taken at."""
+    return target.with_name(target.name + ".audit-head.json")
+
+
+def backup(engine: sa.Engine, target: Path, *, session: Session | None = None, actor: str | None = None) -> Path:
+    """Copy the database to `target` (readable by the service account only). The backup is
+    itself in the audit log (committed first, so the copy holds it), and the audit head it
+    holds is anchored: in the instance folder's anchors and in a side file next to the copy."""
     source = _sqlite_path(engine)
     target = Path(target)
     if target.exists():
         raise BackupError(f"tệp {target} đã có; chọn tên khác")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    _check(target)
+    own = session is None
+    db = Session(engine) if own else session
+    assert db is not None
+    try:
+        audit.record(db, "backup.create", f"backup:{target.name}", actor=actor)
+        db.commit()
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # created private, then filled
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        _check(target)
+        audit.anchor(db, f"backup:{target.name}", also=anchor_file(target))
+    finally:
+        if own:
+            db.close()
     return target
 
 
@@ -63,4 +87,24 @@ def restore(engine: sa.Engine, source: Path) -> str:
             current.backup(copy)
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
+    _restart_anchors(engine, source)
     return version
+
+
+def _restart_anchors(engine: sa.Engine, source: Path) -> None:
+    """A restore rolls the audit log back on purpose: the anchors taken since are moved aside
+    (kept, not deleted), the backup's own anchor carried over, and the restore itself logged
+    and anchored."""
+    anchors = audit.anchors_path()
+    if anchors.exists():
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        anchors.rename(anchors.with_name(f"{anchors.stem}.before-restore-{stamp}{anchors.suffix}"))
+    side = anchor_file(source)
+    if side.exists():
+        fd = os.open(anchors, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            out.write(side.read_text(encoding="utf-8"))
+    with Session(engine) as db:
+        audit.record(db, "backup.restore", f"backup:{source.name}")
+        db.commit()
+        audit.anchor(db, f"restore:{source.name}")
