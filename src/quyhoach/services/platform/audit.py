@@ -117,19 +117,20 @@ def anchor(session: Session, where: str, *, also: Path | None = None) -> Anchor:
     """Record the head (committed entries only: call after the commit) in the anchors file,
     and in `also` (a backup's side file)."""
     mark = head(session)
-    mark.at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    mark.where = where[:300]
-    line = json.dumps(mark.__dict__, ensure_ascii=False)
-    path = anchors_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as out:
-        out.write(line + "\n")
+    save_anchor(mark, where, anchors_path(), append=True)
     if also is not None:
-        fd = os.open(also, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(line + "\n")
+        save_anchor(mark, where, also)
     return mark
+
+
+def save_anchor(mark: Anchor, where: str, path: Path, *, append: bool = False) -> None:
+    """Write one anchor line to `path` (created readable by the owner only)."""
+    mark.at = mark.at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    mark.where = where[:300]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    with os.fdopen(os.open(path, flags, 0o600), "a" if append else "w", encoding="utf-8") as out:
+        out.write(json.dumps(mark.__dict__, ensure_ascii=False) + "\n")
 
 
 def read_anchors(extra: list[Path] | None = None) -> list[Anchor]:

@@ -31,29 +31,39 @@ def anchor_file(target: Path) -> Path:
 
 
 def backup(engine: sa.Engine, target: Path, *, session: Session | None = None, actor: str | None = None) -> Path:
-    """Copy the database to `target` (readable by the service account only). The backup is
-    itself in the audit log (committed first, so the copy holds it), and the audit head it
-    holds is anchored: in the instance folder's anchors and in a side file next to the copy."""
+    """Copy the database to `target`, created readable by the service account only. The
+    audit head the copy holds is written beside it (`*.audit-head.json`); then the backup is
+    logged in the live database and the new head anchored in the instance folder."""
     source = _sqlite_path(engine)
     target = Path(target)
     if target.exists():
         raise BackupError(f"tệp {target} đã có; chọn tên khác")
     target.parent.mkdir(parents=True, exist_ok=True)
-    own = session is None
-    db = Session(engine) if own else session
-    assert db is not None
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # private from the start
     try:
-        audit.record(db, "backup.create", f"backup:{target.name}", actor=actor)
-        db.commit()
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # created private, then filled
         with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
         _check(target)
-        audit.anchor(db, f"backup:{target.name}", also=anchor_file(target))
+        audit.save_anchor(_head_of(target), f"backup:{target.name}", anchor_file(target))
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    db = Session(engine) if session is None else session
+    try:
+        audit.record(db, "backup.create", f"backup:{target.name}", actor=actor)
+        db.commit()
+        audit.anchor(db, f"backup:{target.name}")
     finally:
-        if own:
+        if session is None:
             db.close()
     return target
+
+
+def _head_of(path: Path) -> audit.Anchor:
+    """The audit head inside a backup file."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT seq, last_hash, keyed_from FROM audithead WHERE id = 1").fetchone()
+    return audit.Anchor(*row) if row else audit.Anchor(0, "", 1)
 
 
 def _check(path: Path) -> str:
