@@ -214,3 +214,22 @@ def test_downloading_a_backup_is_logged(live, tmp_path):
         assert [(e.actor, e.entity) for e in reads] == [("u.admin", f"backup:{name}")]
         assert audit.verify(session).ok
     app.extensions["quyhoach.engine"].dispose()
+
+
+def test_downloading_a_report_is_logged_and_anchors_the_head(client, session):
+    from quyhoach.db.models import Job
+    from quyhoach.services.records import demo
+    from quyhoach.web.forms.reports import FIELDS as F
+
+    assert demo.load(session, demo.SMALL).ok
+    session.commit()
+    assert client.post("/bao-cao/tao", data={F["kind"]: "term-planning", F["formats"]: ["docx"]}).status_code in (200, 302)
+    job = session.exec(select(Job).order_by(Job.created_at.desc())).first()
+    download = client.get(f"/bao-cao/tai/{job.id}/docx")
+    assert download.status_code == 200
+    session.expire_all()
+    read = session.exec(select(AuditEntry).where(AuditEntry.action == "file.read")).one()
+    filename = download.headers["Content-Disposition"].split("filename=", 1)[1].strip('"')
+    assert filename.endswith(".docx") and read.entity == f"report:{filename}"
+    assert [(a.seq, a.hash) for a in audit.read_anchors()] == [(read.seq, read.hash)]
+    assert audit.verify(session).ok

@@ -190,14 +190,14 @@ def _reset_actor(_exc=None):
         audit._actor.reset(token)
 
 
-_UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def safe_next(target: str | None) -> str | None:
     """`target` when it is a path on this site, else None. Refused: another host (`//evil`,
     `https://evil`, `javascript:`), and anything a browser might read as one — a backslash,
-    or a control character or space, which browsers drop (`/%09/evil.example` is `//evil.example`
-    once the tab is gone)."""
+    or a control character, which browsers drop (`/%09/evil.example` is `//evil.example` once
+    the tab is gone). A space inside stays a space (`/can-bo/?q=Nguyễn Văn`)."""
     if not target or not target.startswith("/") or _UNSAFE.search(target):
         return None
     parts = urlsplit(target)

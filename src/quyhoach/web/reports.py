@@ -279,7 +279,7 @@ def download(job_id: str, fmt: str):
     path = _folder(found) / name
     if not path.is_file():
         abort(404, description=gettext("Tệp báo cáo không còn trên máy chủ; hãy tạo lại."))
-    audit.record_read(session(), f"report/{found.kind}", name)
+    audit.record_read(session(), "report", name)
     return send_file(path, mimetype=reports.MEDIA_TYPES.get(fmt, "application/octet-stream"), as_attachment=True,
                      download_name=name)
 
