@@ -68,6 +68,15 @@ def engine(_schema) -> sa.Engine:
     return _schema
 
 
+@pytest.fixture(autouse=True)
+def _audit_folder(tmp_path):
+    """The audit key and anchors of each test in its own folder (the app's instance folder
+    when there is an app), so no test sees another's anchors."""
+    from quyhoach.services.platform import audit
+
+    audit.configure(tmp_path)
+
+
 @pytest.fixture
 def session(engine):
     with Session(engine, expire_on_commit=False) as session:

@@ -274,18 +274,23 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option("--anchors", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="a further anchors file (a backup's *.audit-head.json), besides the instance folder's")
 @with_appcontext
-def audit_verify() -> None:
-    """Check the hash chain of the audit log from the first entry to the last."""
+def audit_verify(extra: tuple[Path, ...]) -> None:
+    """Check the keyed chain of the audit log from the first entry to the last, and against
+    the anchors recorded by backups and downloads (a deleted tail shows)."""
     from sqlmodel import Session
 
     from quyhoach.services.platform import audit
 
     with Session(_engine()) as session:
-        result = audit.verify(session)
+        result = audit.verify(session, extra_anchors=list(extra))
+    anchors = len(audit.read_anchors(list(extra)))
     if not result.ok:
         raise click.ClickException(f"nhật ký KHÔNG toàn vẹn: {result.problem} ({result.entries} mục đã đọc)")
-    click.echo(f"Nhật ký toàn vẹn: {result.entries} mục, chuỗi băm khớp từ đầu đến cuối.")
+    click.echo(f"Nhật ký toàn vẹn: {result.entries} mục, chuỗi băm có khóa khớp từ đầu đến cuối, "
+               f"khớp {anchors} mốc đã ghi.")
 
 
 @click.group("user", help="Người dùng.")
@@ -317,6 +322,27 @@ def user_create(username: str, full_name: str, role: str, unit_code: str | None,
     click.echo(f"Đã tạo người dùng «{user.username}» ({role}).")
 
 
+@user_group.command("unlock")
+@click.argument("username")
+@with_appcontext
+def user_unlock(username: str) -> None:
+    """End a lockout after failed sign-ins (the way back in when every admin is locked out)."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import User
+    from quyhoach.services.platform import audit, auth
+
+    with transaction(_engine()) as session:
+        user = session.exec(select(User).where(User.username == username.strip().lower())).one_or_none()
+        if user is None:
+            raise click.ClickException(f"không có người dùng «{username}»")
+        before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+        auth.unlock(session, user)
+        audit.record(session, "user.unlock", f"user:{user.username}", actor=os_user(), before=before,
+                     after={"failed_logins": 0, "locked_until": None})
+    click.echo(f"Đã mở khóa đăng nhập cho «{user.username}».")
+
+
 @click.command("backup", help="Sao lưu cơ sở dữ liệu SQLite ra một tệp.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -324,10 +350,10 @@ def backup_command(path: Path) -> None:
     from quyhoach.services.platform import backup
 
     try:
-        backup.backup(_engine(), path)
+        backup.backup(_engine(), path, actor=os_user())
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Đã sao lưu vào {path}.")
+    click.echo(f"Đã sao lưu vào {path} (mốc nhật ký: {backup.anchor_file(path)}).")
 
 
 @click.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước).")

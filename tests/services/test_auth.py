@@ -4,6 +4,9 @@ failures, roles and their permissions."""
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
+
+from quyhoach.db.models import User
 
 from quyhoach.services.platform import auth
 
@@ -20,18 +23,25 @@ def test_a_user_signs_in_with_the_right_password_only(session):
     assert str(wrong.value) == str(unknown.value)  # no hint whether the name exists
 
 
-def test_repeated_failures_lock_the_account(session):
+def test_repeated_failures_lock_the_account_for_a_while_with_the_same_answer(session):
     auth.create_user(session, username="a.b", full_name="A B", password="matkhau2026", role="viewer")
-    for _ in range(auth.MAX_FAILED):
+    for _ in range(auth.FREE_FAILURES):
         with pytest.raises(auth.AuthError):
             auth.authenticate(session, "a.b", "sai")
-    with pytest.raises(auth.AuthError, match="bị khóa"):
+    with pytest.raises(auth.Refused) as locked:
         auth.authenticate(session, "a.b", "matkhau2026")
+    assert locked.value.why == "locked" and str(locked.value) == "tên đăng nhập hoặc mật khẩu không đúng"
+    user = session.exec(select(User).where(User.username == "a.b")).one()
+    assert user.active  # locked for a while, never deactivated
+    assert auth.unlock(session, user)
+    assert auth.authenticate(session, "a.b", "matkhau2026").id == user.id
 
 
 @pytest.mark.parametrize("fields, message", [
     ({"password": "ngan1"}, "ít nhất"),
     ({"password": "chiconchuthoi"}, "cả chữ và số"),
+    ({"password": "x.y.matkhau2026", "username": "matkhau"}, "tên đăng nhập"),
+    ({"password": "mmmatkhau2026"}, "lặp"),
     ({"username": "có dấu"}, "không dấu"),
     ({"role": "vua"}, "vai trò"),
     ({"scope_unit_code": "KHONG-CO"}, "không có đơn vị"),

@@ -436,6 +436,9 @@ class User(SQLModel, table=True):
     scope_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     active: bool = Field(default=True)
     failed_logins: int = Field(default=0)
+    locked_until: dt.datetime | None = Field(default=None, description="refused until then after failed sign-ins")
+    session_generation: int = Field(default=0, description="raised on sign-out, password change and deactivation: "
+                                    "every session signed in before is refused")
     created_at: dt.datetime = Field(default_factory=utcnow)
     last_login_at: dt.datetime | None = None
 
@@ -446,6 +449,8 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = Field(default=0)
     last_hash: str = Field(default="", max_length=64)
+    keyed_from: int = Field(default=1, description="the first entry chained with the HMAC key; those before "
+                            "(written before revision 0011) are plain SHA-256")
 
 
 class AuditEntry(SQLModel, table=True):

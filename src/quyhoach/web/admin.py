@@ -33,7 +33,8 @@ def index():
 def users():
     rows = session().exec(select(User).order_by(User.username)).all()
     units = {u.id: u for u in _units()}
-    return render_template("admin/users.html", users=rows, units=units, roles=auth_service.ROLES, form={}, error=None)
+    return render_template("admin/users.html", users=rows, units=units, roles=auth_service.ROLES, form={}, error=None,
+                           is_locked=auth_service.is_locked)
 
 
 @bp.post("/nguoi-dung")
@@ -51,7 +52,7 @@ def create_user():
         db.rollback()
         rows = db.exec(select(User).order_by(User.username)).all()
         return render_template("admin/users.html", users=rows, units={u.id: u for u in _units()},
-                               roles=auth_service.ROLES, form=form, error=str(exc)), 422
+                               roles=auth_service.ROLES, form=form, error=str(exc), is_locked=auth_service.is_locked), 422
     flash(_("Đã tạo người dùng %(name)s.", name=user.username), "success")
     return redirect(url_for(".users"))
 
@@ -63,11 +64,28 @@ def toggle_user(user_id: int):
     if user is None:
         abort(404)
     user.active = not user.active
-    user.failed_logins = 0
-    db.add(user)
+    auth_service.unlock(db, user)
+    if not user.active:
+        auth_service.end_sessions(db, user)  # deactivation ends every open session at once
     audit.record(db, "user.activate" if user.active else "user.deactivate", f"user:{user.username}",
                  before={"active": not user.active}, after={"active": user.active})
     db.commit()
+    return redirect(url_for(".users"))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/mo-khoa")
+def unlock_user(user_id: int):
+    """End a lockout after failed sign-ins now (the account stays active)."""
+    db = session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    before = {"failed_logins": user.failed_logins, "locked_until": user.locked_until}
+    auth_service.unlock(db, user)
+    audit.record(db, "user.unlock", f"user:{user.username}", before=before,
+                 after={"failed_logins": 0, "locked_until": None})
+    db.commit()
+    flash(_("Đã mở khóa đăng nhập cho %(name)s.", name=user.username), "success")
     return redirect(url_for(".users"))
 
 
@@ -132,14 +150,13 @@ def backups():
 @bp.post("/sao-luu")
 def make_backup():
     name = f"quyhoach-{dt.datetime.now():%Y%m%d-%H%M%S}.db"
+    db = session()
     try:
-        backup_service.backup(engine(), _backup_dir() / name)
+        backup_service.backup(engine(), _backup_dir() / name, session=db)
     except backup_service.BackupError as exc:
+        db.rollback()
         flash(str(exc), "error")
         return redirect(url_for(".backups"))
-    db = session()
-    audit.record(db, "backup.create", name)
-    db.commit()
     flash(_("Đã sao lưu: %(name)s", name=name), "success")
     return redirect(url_for(".backups"))
 
@@ -149,4 +166,5 @@ def download_backup(name: str):
     path = _backup_dir() / name
     if path.suffix != ".db" or path.name != name or not path.exists():
         abort(404)
+    audit.record_read(session(), "backup", name)
     return send_file(path, as_attachment=True, download_name=name)

@@ -11,6 +11,9 @@ Jurisdiction (a user sees their unit's subtree) is applied by the handlers throu
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (Blueprint, Flask, abort, current_app, flash, g, has_request_context, redirect, render_template, request,
                    session as http_session, url_for)
@@ -38,6 +41,7 @@ class SignedIn(UserMixin):
         self.full_name = user.full_name
         self.role = user.role
         self.scope_unit_id = user.scope_unit_id
+        self.generation = user.session_generation or 0
 
     def can(self, permission: str) -> bool:
         return auth_service.can(self.role, permission)
@@ -47,6 +51,10 @@ class SignedIn(UserMixin):
 def _load(user_id: str):
     user = db_session().get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active:
+        return None
+    # A session signed in before the user's last sign-out, password change or deactivation
+    # carries an older generation: it is refused, even if its cookie was saved and replayed.
+    if http_session.get("gen") != (user.session_generation or 0):
         return None
     return SignedIn(user)
 
@@ -182,42 +190,90 @@ def _reset_actor(_exc=None):
         audit._actor.reset(token)
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None. Refused: another host (`//evil`,
+    `https://evil`, `javascript:`), and anything a browser might read as one — a backslash,
+    or a control character, which browsers drop (`/%09/evil.example` is `//evil.example` once
+    the tab is gone). A space inside stays a space (`/can-bo/?q=Nguyễn Văn`)."""
+    if not target or not target.startswith("/") or _UNSAFE.search(target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
+
+
+_ANONYMOUS = "ẩn danh"
+
+
+def _record_refusal(refusal: auth_service.Refused) -> None:
+    """A failed sign-in in the audit log (and a lockout as its own entry), committed with the
+    failure count. The name is recorded as typed (cut short), even when there is no such user."""
+    db = db_session()
+    entity = f"user:{refusal.username or '?'}"
+    after: dict = {"cause": refusal.why, "ip": request.remote_addr or ""}
+    if refusal.locked_until is not None:
+        after["locked_until"] = refusal.locked_until
+    audit.record(db, "user.login_failed", entity, actor=_ANONYMOUS, after=after)
+    if refusal.why == "lockout":
+        audit.record(db, "user.lockout", entity, actor=_ANONYMOUS, after={"locked_until": refusal.locked_until})
+    db.commit()
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
 @public
 def login():
     error = None
     if request.method == "POST":
+        db = db_session()
         try:
-            user = auth_service.authenticate(db_session(), request.form.get("username", ""),
-                                             request.form.get("password", ""))
-            audit.record(db_session(), "user.login", f"user:{user.username}", actor=user.username)
-            db_session().commit()
-        except auth_service.AuthError as exc:
-            db_session().commit()  # the failed-login count
-            error = str(exc)
+            user = auth_service.authenticate(db, request.form.get("username", ""), request.form.get("password", ""))
+            audit.record(db, "user.login", f"user:{user.username}", actor=user.username)
+            db.commit()
+        except auth_service.Refused as refusal:
+            _record_refusal(refusal)  # with the failure count authenticate left in the transaction
+            error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
         else:
             http_session.clear()
             login_user(SignedIn(user))
+            http_session["gen"] = user.session_generation or 0
             http_session["expires_at"] = _expiry()
-            target = request.args.get("next") or ""
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("home.index")
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", error=error), (401 if error else 200)
 
 
 @bp.post("/dang-xuat")
 @public
 def logout():
+    """Sign out everywhere: every session of this user ends, not only this browser's."""
+    if current_user.is_authenticated:
+        db = db_session()
+        user = db.get(User, int(current_user.id))
+        if user is not None:
+            auth_service.end_sessions(db, user)
+            audit.record(db, "user.logout", f"user:{user.username}", actor=user.username)
+            db.commit()
     logout_user()
     http_session.clear()
     return redirect(url_for("auth.login"))
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask's own defaults are already in app.config (SameSite None), so setdefault would
+    # change nothing: set them unless the deployment chose otherwise.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SECURE_COOKIES"):  # served over HTTPS (behind the reverse proxy): see the README
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the session's own expiry bounds it
+    audit.configure(Path(app.config.get("INSTANCE_PATH") or app.instance_path))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from quyhoach.services.platform import audit
 from quyhoach.services.records import exporter, importer, trichngang
 from quyhoach.services.records.reading import Limits
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, ReadOptions
@@ -218,5 +219,6 @@ def export(kind: str, fmt: str):
     if fmt not in MIMETYPES:
         abort(404)
     data = exporter.export(session(), kind, fmt, scope=scope_unit_ids())
+    audit.record_read(session(), "export", f"{sheet.kind}.{fmt}")
     return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{sheet.kind}.{fmt}")

@@ -22,7 +22,7 @@ from sqlmodel import select
 from quyhoach import reports
 from quyhoach.db.models import Job
 from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
-from quyhoach.services.platform import jobs
+from quyhoach.services.platform import audit, jobs
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
@@ -279,6 +279,7 @@ def download(job_id: str, fmt: str):
     path = _folder(found) / name
     if not path.is_file():
         abort(404, description=gettext("Tệp báo cáo không còn trên máy chủ; hãy tạo lại."))
+    audit.record_read(session(), "report", name)
     return send_file(path, mimetype=reports.MEDIA_TYPES.get(fmt, "application/octet-stream"), as_attachment=True,
                      download_name=name)
 

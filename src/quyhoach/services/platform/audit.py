@@ -2,6 +2,14 @@
 before and after, and the reason. Entries form a hash chain — each entry's hash covers its
 content and the previous entry's hash — so an edited, inserted or deleted entry shows.
 
+The chain is keyed: each link is an HMAC-SHA-256 with a key kept outside the database, in
+the instance folder beside the secret key (`audit_key`), so someone who can write the
+database but not read that file cannot recompute the chain after a change. And it is
+anchored: each backup and each downloaded report or export appends the head (its number
+and hash) to `audit_anchors.jsonl` in the instance folder (and a backup keeps a copy next to
+itself), so deleting the last entries — which leaves a chain that links — still shows:
+`verify` finds an anchored entry missing or different.
+
 Every service that writes calls `record` in the same transaction as the change, so the
 change and its record land together or not at all. The actor comes from the request (the
 signed-in user) or the command line.
@@ -12,7 +20,11 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
+import hmac
 import json
+import os
+import secrets
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Iterator
@@ -45,16 +57,121 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- the key and the anchors
+KEY_FILE = "audit_key"
+ANCHORS_FILE = "audit_anchors.jsonl"
+_folder: Path | None = None
+_keys: dict[Path, bytes] = {}
+
+
+def configure(instance_folder: str | Path) -> None:
+    """Where the key and the anchors live (the app's instance folder); the key is made
+    there on first use, readable by the service account only."""
+    global _folder
+    _folder = Path(instance_folder)
+
+
+def _instance() -> Path:
+    if _folder is not None:
+        return _folder
+    from quyhoach import config  # a command or job that did not configure: the default folder
+
+    return config.instance_path()
+
+
+def key() -> bytes:
+    folder = _instance()
+    if folder not in _keys:
+        path = folder / KEY_FILE
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+        _keys[folder] = bytes.fromhex(path.read_text().strip())
+    return _keys[folder]
+
+
+def anchors_path() -> Path:
+    return _instance() / ANCHORS_FILE
+
+
+@dataclass
+class Anchor:
+    seq: int
+    hash: str
+    keyed_from: int
+    at: str = ""
+    where: str = ""
+
+
+def head(session: Session) -> Anchor:
+    """The head of the chain now (seq 0 when the log is empty)."""
+    row = session.exec(select(AuditHead).where(AuditHead.id == 1)).one_or_none()
+    if row is None:
+        return Anchor(0, "", 1)
+    return Anchor(row.seq, row.last_hash, row.keyed_from)
+
+
+def anchor(session: Session, where: str, *, also: Path | None = None) -> Anchor:
+    """Record the head (committed entries only: call after the commit) in the anchors file,
+    and in `also` (a backup's side file)."""
+    mark = head(session)
+    save_anchor(mark, where, anchors_path(), append=True)
+    if also is not None:
+        save_anchor(mark, where, also)
+    return mark
+
+
+def save_anchor(mark: Anchor, where: str, path: Path, *, append: bool = False) -> None:
+    """Write one anchor line to `path` (created readable by the owner only)."""
+    mark.at = mark.at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    mark.where = where[:300]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    with os.fdopen(os.open(path, flags, 0o600), "a" if append else "w", encoding="utf-8") as out:
+        out.write(json.dumps(mark.__dict__, ensure_ascii=False) + "\n")
+
+
+def read_anchors(extra: list[Path] | None = None) -> list[Anchor]:
+    """The anchors recorded (the instance folder's file and any `extra` files); lines that
+    do not parse are skipped (a torn last line)."""
+    found = []
+    for path in [anchors_path(), *(extra or [])]:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(line)
+                found.append(Anchor(int(data["seq"]), str(data["hash"]), int(data.get("keyed_from", 1)),
+                                    str(data.get("at", "")), str(data.get("where", ""))))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
+
+
+def record_read(session: Session, kind: str, name: str, *, actor: str | None = None) -> AuditEntry:
+    """A confidential file was read (an export, a report, a dossier file, a backup): log it,
+    commit, and anchor the head, so the download itself pins the log as it stands."""
+    entry = record(session, "file.read", f"{kind}:{name}"[:200], actor=actor, after={"kind": kind, "file": name})
+    session.commit()
+    anchor(session, f"{kind}:{name}")
+    return entry
+
+
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
-            before: dict, after: dict, reason: str, *, canonical: bool = False) -> str:
+            before: dict, after: dict, reason: str, *, canonical: bool = False, keyed: bool = True) -> str:
     """`canonical`: before and after are canonical already (record_many), which saves
-    doing it twice; the digest is the same."""
+    doing it twice; the digest is the same. `keyed`: HMAC with the instance's key (every
+    entry from revision 0011 on); plain SHA-256 for the entries written before."""
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     if not canonical:
         before, after = _canonical(before), _canonical(after)
     body = json.dumps([prev_hash, seq, at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
                        actor, action, entity, before, after, reason],
                       ensure_ascii=False, separators=(",", ":"))
+    if keyed:
+        return hmac.new(key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -125,8 +242,19 @@ class Verification:
         return self.broken_at is None
 
 
-def verify(session: Session) -> Verification:
-    """Walk the chain from the first entry: every hash recomputed, every link checked."""
+def verify(session: Session, *, extra_anchors: list[Path] | None = None) -> Verification:
+    """Walk the chain from the first entry: every hash recomputed with the key, every link
+    checked; then every anchor (the instance folder's, and `extra_anchors` such as a backup's
+    side file) must name an entry that is there with the same hash."""
+    mark = head(session)
+    anchors = read_anchors(extra_anchors)
+    for a in anchors:
+        if a.keyed_from != mark.keyed_from:
+            return Verification(0, a.seq, f"điểm bắt đầu của chuỗi có khóa đã bị đổi (mục {mark.keyed_from}, "
+                                          f"mốc ghi {a.keyed_from})")
+    by_seq: dict[int, str] = {}
+    for a in anchors:
+        by_seq.setdefault(a.seq, a.hash)
     prev, count, expected_seq = "", 0, 1
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq)):
         count += 1
@@ -135,13 +263,19 @@ def verify(session: Session) -> Verification:
         if entry.prev_hash != prev:
             return Verification(count, entry.seq, f"mục {entry.seq} không nối với mục trước (bị chèn hoặc sửa)")
         digest = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
-                         entry.before, entry.after, entry.reason)
-        if digest != entry.hash:
+                         entry.before, entry.after, entry.reason, keyed=entry.seq >= mark.keyed_from)
+        if not hmac.compare_digest(digest, entry.hash):
             return Verification(count, entry.seq, f"nội dung mục {entry.seq} đã bị sửa")
+        anchored = by_seq.get(entry.seq)
+        if anchored is not None and anchored != entry.hash:
+            return Verification(count, entry.seq, f"mục {entry.seq} khác với mốc đã ghi (nhật ký bị viết lại)")
         prev, expected_seq = entry.hash, expected_seq + 1
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one_or_none()
-    if head is not None and count and head.last_hash != prev:
-        return Verification(count, head.seq, "mục cuối cùng của nhật ký đã bị xóa")
+    if count and mark.hash != prev:
+        return Verification(count, mark.seq, "mục cuối cùng của nhật ký đã bị xóa")
+    last_anchor = max((a.seq for a in anchors), default=0)
+    if last_anchor > count:
+        return Verification(count, count + 1, f"nhật ký dừng ở mục {count} nhưng mốc đã ghi tới mục {last_anchor} "
+                                              f"(các mục cuối đã bị xóa)")
     return Verification(count)
 
 

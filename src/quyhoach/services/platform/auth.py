@@ -8,6 +8,7 @@ them: they see their unit and the units under it, nothing else.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from argon2 import PasswordHasher
@@ -36,7 +37,15 @@ PERMISSIONS = {
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
-MAX_FAILED = 10
+MIN_DISTINCT = 5          # different characters a password must have
+MAX_RUN = 3               # the same character this many times in a row is refused
+# Lockout: after FREE_FAILURES failed sign-ins in a row the account is refused for
+# LOCK_BASE, doubling with each further failure, never longer than LOCK_MAX; tries while
+# locked are refused without counting, so an anonymous client cannot lengthen the lock, and
+# it always ends (an admin or `quyhoach user unlock` ends it at once).
+FREE_FAILURES = 5
+LOCK_BASE = dt.timedelta(seconds=30)
+LOCK_MAX = dt.timedelta(minutes=15)
 
 
 class AuthError(ValueError):
@@ -51,11 +60,20 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, username: str = "") -> None:
+    """The password policy: long enough, letters and digits, not the username, not one
+    character repeated."""
     if len(password) < MIN_PASSWORD:
         raise AuthError(f"mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự")
     if password.isdigit() or password.isalpha():
         raise AuthError("mật khẩu phải có cả chữ và số")
+    folded = password.casefold()
+    name = (username or "").strip().casefold()
+    if name and (name in folded or any(part in folded for part in re.split(r"[._-]", name) if len(part) >= 4)):
+        raise AuthError("mật khẩu không được chứa tên đăng nhập")
+    if re.search(r"(.)\1{" + str(MAX_RUN - 1) + "}", folded) or len(set(folded)) < MIN_DISTINCT:
+        raise AuthError(f"mật khẩu không được lặp một ký tự (cần ít nhất {MIN_DISTINCT} ký tự khác nhau, "
+                        f"không ký tự nào {MAX_RUN} lần liền nhau)")
 
 
 def create_user(session: Session, *, username: str, full_name: str, password: str, role: str,
@@ -69,7 +87,7 @@ def create_user(session: Session, *, username: str, full_name: str, password: st
         raise AuthError(f"vai trò không hợp lệ; các vai trò: {', '.join(ROLES)}")
     if not (full_name or "").strip():
         raise AuthError("cần ghi họ và tên")
-    _check_password(password)
+    check_password(password, username)
     scope = None
     if scope_unit_code:
         scope = session.exec(select(Unit).where(Unit.code == scope_unit_code)).one_or_none()
@@ -82,37 +100,94 @@ def create_user(session: Session, *, username: str, full_name: str, password: st
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The user for these credentials, or AuthError with one message for every failure
-    (no hint whether the name exists)."""
-    user = session.exec(select(User).where(User.username == (username or "").strip().lower())).one_or_none()
-    refused = AuthError("tên đăng nhập hoặc mật khẩu không đúng")
-    if user is None:
-        _hasher.hash("timing-equaliser")  # same cost whether or not the user exists
-        raise refused
-    if not user.active:
-        raise AuthError("tài khoản đã bị khóa; liên hệ quản trị hệ thống")
+class Refused(AuthError):
+    """A sign-in refused: one message for every cause (unknown name, wrong password, locked,
+    deactivated), so the answer tells nothing. `why` and `locked_until` are for the audit log."""
+
+    def __init__(self, why: str, username: str, locked_until: dt.datetime | None = None) -> None:
+        super().__init__("tên đăng nhập hoặc mật khẩu không đúng")
+        self.why = why
+        self.username = username
+        self.locked_until = locked_until
+
+
+_DUMMY_HASH = _hasher.hash("timing-equaliser-2026")
+
+
+def lock_delay(failures: int) -> dt.timedelta | None:
+    """How long the account is locked after this many failures in a row (None: not locked)."""
+    if failures < FREE_FAILURES:
+        return None
+    return min(LOCK_BASE * (2 ** min(failures - FREE_FAILURES, 20)), LOCK_MAX)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def is_locked(user: User, now: dt.datetime | None = None) -> bool:
+    until = _aware(user.locked_until)
+    return until is not None and (now or utcnow()) < until
+
+
+def authenticate(session: Session, username: str, password: str, *, now: dt.datetime | None = None) -> User:
+    """The user for these credentials, or `Refused` with one message for every failure
+    (no hint whether the name exists, or is locked): every path verifies one argon2 hash,
+    so the time taken tells nothing either."""
+    now = _aware(now) or utcnow()
+    name = (username or "").strip().lower()[:60]
+    user = session.exec(select(User).where(User.username == name)).one_or_none()
     try:
-        _hasher.verify(user.password_hash, password or "")
+        _hasher.verify(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+        matches = user is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        matches = False
+    if user is None:
+        raise Refused("unknown", name)
+    if not user.active:
+        raise Refused("inactive", name)
+    if is_locked(user, now):
+        raise Refused("locked", name, _aware(user.locked_until))  # not counted: the lock does not grow
+    if not matches:
         user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED:
-            user.active = False
+        delay = lock_delay(user.failed_logins)
+        user.locked_until = now + delay if delay is not None else None
         session.add(user)
         session.flush()
-        raise refused from None
+        raise Refused("lockout" if delay is not None else "password", name, user.locked_until)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
-    user.last_login_at = utcnow()
+    user.locked_until = None
+    user.last_login_at = now
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    _check_password(password)
-    user.password_hash = hash_password(password)
+def unlock(session: Session, user: User) -> bool:
+    """End a lockout now; whether there was one (or failures counting towards one)."""
+    had = user.failed_logins > 0 or user.locked_until is not None
     user.failed_logins = 0
+    user.locked_until = None
     session.add(user)
     session.flush()
+    return had
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of this user signed in so far stops working (sign-out, a new password,
+    deactivation): the generation each session carries no longer matches."""
+    user.session_generation = (user.session_generation or 0) + 1
+    session.add(user)
+    session.flush()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password(password, user.username)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    end_sessions(session, user)
