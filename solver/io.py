@@ -182,25 +182,39 @@ def _fast(tp: Any) -> tuple[frozenset[type], _Converter]:
 
 
 def _object_reader(cls: type) -> _Converter:
-    """A reader for one dataclass, written out field by field (one test per field present)."""
+    """A reader for one dataclass, written out field by field: one test per field present, the
+    JSON object itself passed to the constructor unless a value needs converting (a list is
+    always copied, so that the problem shares nothing with the JSON it was read from)."""
     hints = _hints(cls)
     names = frozenset(f.name for f in dataclasses.fields(cls))
-    env: dict[str, Any] = {"cls": cls, "names": names, "_Slow": _Slow, "dict": dict, "type": type}
+    env: dict[str, Any] = {"cls": cls, "names": names, "_Slow": _Slow, "dict": dict, "type": type,
+                           "list": list, "map": map}
     lines = ["def read(data):",
              "    if type(data) is not dict or not names.issuperset(data):",
              "        raise _Slow",
-             "    kwargs = data.copy()"]
+             "    kwargs = data"]
     for i, f in enumerate(dataclasses.fields(cls)):
         accepted, convert = _fast(hints[f.name])
         env[f"a{i}"], env[f"c{i}"] = accepted, convert
         lines.append(f"    if {f.name!r} in data:")
         lines.append(f"        v = data[{f.name!r}]")
+        origin = typing.get_origin(hints[f.name])
+        item_accepted = _fast(typing.get_args(hints[f.name])[0])[0] if origin is list else frozenset()
+        if item_accepted:        # a list of plain values: copied as it is when every item is accepted
+            env[f"i{i}"] = item_accepted
+            lines += ["        if kwargs is data:",
+                      "            kwargs = data.copy()",
+                      f"        kwargs[{f.name!r}] = v[:] if type(v) is list and i{i}.issuperset(map(type, v)) "
+                      f"else c{i}(v)"]
+            continue
         if len(accepted) == 1:
             env[f"t{i}"] = next(iter(accepted))
             lines.append(f"        if type(v) is not t{i}:")
         else:
             lines.append(f"        if type(v) not in a{i}:")
-        lines.append(f"            kwargs[{f.name!r}] = c{i}(v)")
+        lines += ["            if kwargs is data:",
+                  "                kwargs = data.copy()",
+                  f"            kwargs[{f.name!r}] = c{i}(v)"]
     lines.append("    return cls(**kwargs)")
     exec("\n".join(lines), env)        # noqa: S102 - code written here from the dataclass's own field names
     return cast(_Converter, env["read"])
