@@ -141,9 +141,17 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
             report.add("pinned", f"{a.cadre} được cố định sang {a.post} nhưng kết quả là {got}.")
 
     # ---- per-unit limits on leavers and arrivals
+    # (one pass over the moves, counted by unit; not the moves rescanned for each unit)
+    leavers: dict[str | None, int] = {}
+    arrivals: dict[str, int] = {}
+    for cid, pid in moved.items():
+        origin, destination = unit_now(cid), posts[pid].unit
+        if origin != destination:
+            leavers[origin] = leavers.get(origin, 0) + 1
+            arrivals[destination] = arrivals.get(destination, 0) + 1
     for u in problem.units:
-        leaving = sum(1 for cid, pid in moved.items() if unit_now(cid) == u.id and posts[pid].unit != u.id)
-        arriving = sum(1 for cid, pid in moved.items() if posts[pid].unit == u.id and unit_now(cid) != u.id)
+        leaving = leavers.get(u.id, 0)
+        arriving = arrivals.get(u.id, 0)
         if u.max_leaving is not None and leaving > u.max_leaving:
             report.add("leave", f"Đơn vị {u.id}: {leaving} người chuyển đi, tối đa {u.max_leaving}.")
         if u.max_arriving is not None and arriving > u.max_arriving:
@@ -168,13 +176,26 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
                                      f"{head.sector} cùng tại {locality_of(top)}.")
 
     # ---- structure targets
+    # The posts of each unit and of each level, gathered once (not every post rescanned for each
+    # target), and the count of a scope's holders with an attribute counted once per scope.
+    posts_of_unit: dict[str, list[Post]] = {}
+    posts_of_level: dict[str, list[Post]] = {}
+    for p in problem.posts:
+        posts_of_unit.setdefault(p.unit, []).append(p)
+        unit = units.get(p.unit)
+        if unit is not None:
+            posts_of_level.setdefault(unit.level, []).append(p)
+    counted: dict[tuple[str, str | None, str, int | None, int | None], int] = {}
     shortfall = 0
     structure_penalty = 0
     for t in problem.targets:
+        scope_key: tuple[str, str | None]
         if t.unit is not None:
-            scope = [p for p in problem.posts if p.unit == t.unit]
+            scope_key = ("unit", t.unit)
+            scope = posts_of_unit.get(t.unit, [])
         else:
-            scope = [p for p in problem.posts if units.get(p.unit) is not None and units[p.unit].level == t.level]
+            scope_key = ("level", t.level)
+            scope = posts_of_level.get(t.level, []) if t.level is not None else []
         seats = len(scope)
         need = cap = None
         if t.min_count is not None:
@@ -186,11 +207,10 @@ def check(problem: Problem, plan: Plan, *, check_objective: bool = True) -> Chec
         if t.max_share is not None:
             share_cap = math.floor(t.max_share * seats + 1e-9)
             cap = share_cap if cap is None else min(cap, share_cap)
-        count = 0
-        for p in scope:
-            for cid in final[p.id]:
-                if _has(cadres[cid], t):
-                    count += 1
+        key = (*scope_key, t.attribute, t.min_age, t.max_age)
+        if key not in counted:
+            counted[key] = sum(1 for p in scope for cid in final[p.id] if _has(cadres[cid], t))
+        count = counted[key]
         off = (max(0, need - count) if need is not None else 0) + (max(0, count - cap) if cap is not None else 0)
         if t.hard and off:
             report.add("target", f"Cơ cấu bắt buộc {t.id}: có {count}, yêu cầu "
