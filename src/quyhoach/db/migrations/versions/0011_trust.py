@@ -14,6 +14,7 @@ records the first keyed entry.
 """
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 
 
 revision = '0011'
@@ -24,7 +25,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), nullable=False, server_default='0'))
     with op.batch_alter_table('audithead', schema=None) as batch_op:
         batch_op.add_column(sa.Column('keyed_from', sa.Integer(), nullable=False, server_default='1'))
