@@ -331,20 +331,6 @@ def edit_context(cadre: Cadre) -> dict:
     return {"records": editing.active_records(session(), cadre.id), "forms": FORMS}
 
 
-ACTIONS = {
-    "cadre.update": N_("Sửa thông tin cán bộ"), "posting.appoint": N_("Bổ nhiệm, giao chức vụ"),
-    "posting.move": N_("Điều động, luân chuyển"), "posting.close": N_("Kết thúc chức vụ"),
-    "posting.add": N_("Thêm quá trình công tác"), "posting.update": N_("Sửa quá trình công tác"),
-    "posting.withdraw": N_("Rút quá trình công tác ghi sai"), "posting.restore": N_("Ghi lại quá trình công tác"),
-    "evaluation.add": N_("Thêm kết quả đánh giá"), "evaluation.update": N_("Sửa kết quả đánh giá"),
-    "evaluation.withdraw": N_("Rút kết quả đánh giá ghi sai"), "evaluation.restore": N_("Ghi lại kết quả đánh giá"),
-    "vote.add": N_("Thêm kết quả lấy phiếu"), "vote.update": N_("Sửa kết quả lấy phiếu"),
-    "vote.withdraw": N_("Rút kết quả lấy phiếu ghi sai"), "vote.restore": N_("Ghi lại kết quả lấy phiếu"),
-    "discipline.add": N_("Thêm kỷ luật"), "discipline.update": N_("Sửa kỷ luật"),
-    "discipline.withdraw": N_("Rút kỷ luật ghi sai"), "discipline.restore": N_("Ghi lại kỷ luật"),
-    "relation.add": N_("Thêm quan hệ gia đình"), "relation.withdraw": N_("Rút quan hệ gia đình ghi sai"),
-    "relation.restore": N_("Ghi lại quan hệ gia đình"),
-}
 WITHDRAWN_KINDS = {"postings": N_("Quá trình công tác"), "evaluations": N_("Kết quả đánh giá"),
                    "votes": N_("Kết quả lấy phiếu"), "disciplines": N_("Kỷ luật"), "relations": N_("Quan hệ gia đình")}
 # The vocabulary of each field whose stored value is a code.
@@ -355,8 +341,7 @@ FIELD_VOCABULARY = {"sex": "sex", "rating": "rating", "period": "period", "theor
 
 @bp.app_template_filter("edit_action")
 def edit_action(action: str) -> str:
-    if action in ACTIONS:
-        return gettext(ACTIONS[action])
+    """An audit action in words: the one vocabulary (vocab.AUDIT_ACTION) the audit page reads too."""
     from quyhoach.services.records import history as history_words   # an import's rows: "evaluations.update"
 
     return ": ".join(gettext(part) for part in history_words.action_parts(action))
