@@ -383,3 +383,14 @@ def test_a_per_level_parameter_must_keep_every_level(client, session, province):
     ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/young_age", headers=HX,
                      data={"gia_tri": '{"central": 45, "province": 42, "district": 35, "commune": 35}'})
     assert ok.status_code == 200 and "Tỉnh: dưới 42" in ok.get_data(as_text=True)
+
+
+def test_when_a_years_ratings_count_is_checked_when_edited(client, session, province):
+    # "recorded" or a month-day of the year itself; anything else would only fail when judged
+    for typed in ("sometime", "13-01", "02-30", "12"):
+        refused = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/ratings_count_from", headers=HX,
+                              data={"gia_tri": typed})
+        assert refused.status_code == 422, typed
+        assert "12-01" in refused.get_data(as_text=True)
+    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/ratings_count_from", headers=HX, data={"gia_tri": "12-01"})
+    assert ok.status_code == 200

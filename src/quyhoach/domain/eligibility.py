@@ -81,7 +81,7 @@ class _Context:
         self.low_max = Fraction(params["confidence_low_max_share"]).limit_denominator(1000)
         self.low_max_text = percent(float(params["confidence_low_max_share"]))
         self.low_max_percent = round(float(self.low_max) * 100, 1)
-        self.count_from = _count_from(params.get("ratings_count_from", "recorded"))
+        self.count_from = count_from_of(params.get("ratings_count_from", "recorded"))
         self.ended_no_bar = frozenset(params.get("discipline_ended_no_bar") or ())
         self.quorum = Fraction(params.get("confidence_quorum_share", 2 / 3)).limit_denominator(1000)
         self.dismissal = Fraction(params.get("confidence_dismissal_share", 2 / 3)).limit_denominator(1000)
@@ -91,8 +91,9 @@ class _Context:
         return self.extra_basis.get(rule, self.basis)
 
 
-def _count_from(value: Any) -> tuple[int, int] | None:
-    """`ratings_count_from`: None for "recorded", else (month, day) of "MM-DD"."""
+def count_from_of(value: Any) -> tuple[int, int] | None:
+    """`ratings_count_from`: None for "recorded", else (month, day) of "MM-DD". Raises
+    ValueError for anything else (the rule-set page refuses such a value)."""
     text = str(value or "recorded").strip()
     if text == "recorded":
         return None

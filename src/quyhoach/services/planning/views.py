@@ -473,6 +473,23 @@ def param_row(session: Session, code: str, key: str) -> ParamRow | None:
 _SHARE_KEYS = {"minority_min_share", "ballot_first_round_min_share"}
 
 
+def _check_count_from(value: Any) -> None:
+    try:
+        eligibility.count_from_of(value)
+    except ValueError:
+        raise rule_service.ParameterError('phải là "recorded" (xếp loại một năm được tính khi đã ghi nhận) hoặc '
+                                          'tháng-ngày của năm đó, ví dụ "12-01"') from None
+
+
+def _check_rating_min(value: Any) -> None:
+    if value not in RATING.codes:
+        raise rule_service.ParameterError("xếp loại phải là một trong: " + ", ".join(RATING.codes))
+
+
+# Parameters whose meaning one reader decides (the rules' own parser where there is one).
+_KEY_CHECKS = {"ratings_count_from": _check_count_from, "rating_min": _check_rating_min}
+
+
 def _validate(key: str, value: Any, current: Any = None) -> None:
     """The parameter's meaning, beyond its type: shares between 0 and 1, known codes, and
     per-level values for every level the current value has."""
@@ -487,8 +504,9 @@ def _validate(key: str, value: Any, current: Any = None) -> None:
         raise err("số năm phải từ 1 đến 10")
     if key == "age_band_years" and not 1 <= value <= 20:
         raise err("khoảng cách độ tuổi phải từ 1 đến 20 năm")
-    if key == "rating_min" and value not in RATING.codes:
-        raise err("xếp loại phải là một trong: " + ", ".join(RATING.codes))
+    check = _KEY_CHECKS.get(key)
+    if check is not None:
+        check(value)
     if key == "relation_kinds":
         unknown = [v for v in value if v not in RELATION_KIND.codes]
         if unknown:
