@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from quyhoach.services.records import queries
+from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.records.cadres import derived_fields
 from tests.builders import (
     make_cadre,
@@ -110,7 +111,7 @@ def test_dossier_reads_in_a_handful_of_statements(session, engine):
     session.commit()
 
     with count_statements(engine) as statements:
-        record = queries.dossier(session, "HOA", today=dt.date(2025, 1, 1))
+        record = dossier_service.dossier(session, "HOA", today=dt.date(2025, 1, 1))
     assert len(statements) <= 8
     assert len(record.career) == 26 and len(record.years) == 25 and len(record.relations) == 10
     assert all(r.kind == "sibling" and r.post is not None for r in record.relations)
@@ -123,7 +124,7 @@ def test_dossier_year_gaps_votes_and_disciplines(session):
     make_vote(session, hoa, present=20, low=10)  # exactly half: not more than half
     make_vote(session, hoa, present=20, low=11)
     session.commit()
-    record = queries.dossier(session, "HOA")
+    record = dossier_service.dossier(session, "HOA")
     assert [(c.year, c.rating) for c in record.years] == [(2020, "good"), (2021, None), (2022, None), (2023, "excellent")]
     assert [v.low_majority for v in record.votes] == [False, True]
 

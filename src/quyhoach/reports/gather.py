@@ -28,7 +28,7 @@ from quyhoach.reports.model import (
 )
 from quyhoach.services.evaluations import analytics as analytics_service
 from quyhoach.services.planning import judging as planning, views as planning_views
-from quyhoach.services.records import queries
+from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.planning.world import World
 
 Progress = Callable[[float, str], None]
@@ -362,7 +362,7 @@ def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[
 def dossier(session: Session, world: World, code: str) -> DossierReport:
     """A cadre's personal record in the shape of form 2C, with the evaluation timeline and
     the pools the cadre is in."""
-    d = queries.dossier(session, code, world.on)
+    d = dossier_service.dossier(session, code, world.on)
     if d is None:
         raise ReportError(f"không có cán bộ mã «{code}»")
     c = d.cadre

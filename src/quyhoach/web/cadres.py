@@ -10,6 +10,7 @@ from flask_babel import gettext
 from sqlmodel import select
 
 from quyhoach.services.records import queries
+from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.rotation import views as rotation_views
 from quyhoach.db.models import Cadre, Title, Unit
 from quyhoach.domain import vocab
@@ -68,7 +69,7 @@ def dossier(code: str):
     allowed = scope_unit_ids()
     if allowed is not None and not (queries.cadre_unit_ids(session(), code) & allowed):
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
-    record = queries.dossier(session(), code)
+    record = dossier_service.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months),

@@ -79,6 +79,22 @@ def _options() -> ReadOptions:
                        limits=limits)
 
 
+
+def _all_or_nothing(write):
+    """Run an import in the request's session: commit when it is clean, else roll back
+    everything (nothing half-written), and roll back on any error."""
+    db = session()
+    try:
+        result = write(db)
+        if result.ok:
+            db.commit()
+        else:
+            db.rollback()
+    except Exception:
+        db.rollback()
+        raise
+    return result
+
 @bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge):
     """A file over the upload limit: said in the page, in Vietnamese, with what to do."""
@@ -115,16 +131,8 @@ def _check_trich_ngang(data: bytes, filename: str, token: str, options: ReadOpti
 
 
 def _commit_trich_ngang(data: bytes, filename: str, token: str, options: ReadOptions):
-    db = session()
-    try:
-        result = trichngang.run(db, data, filename, choices=_choices(), scope=scope_unit_ids(), options=options)
-        if result.ok:
-            db.commit()
-        else:
-            db.rollback()
-    except Exception:
-        db.rollback()
-        raise
+    result = _all_or_nothing(lambda db: trichngang.run(db, data, filename, choices=_choices(), scope=scope_unit_ids(),
+                                                       options=options))
     if not result.ok:
         return render_template("imports/trichngang.html", result=result, token=token, kind=trichngang.KIND,
                                options=options), 422
@@ -186,16 +194,7 @@ def commit():
     options = _options()
     if kind == trichngang.KIND:
         return _commit_trich_ngang(data, filename, token, options)
-    db = session()
-    try:
-        result = importer.run(db, kind, data, filename, scope=scope_unit_ids(), options=options)
-        if result.ok:
-            db.commit()
-        else:
-            db.rollback()
-    except Exception:
-        db.rollback()
-        raise
+    result = _all_or_nothing(lambda db: importer.run(db, kind, data, filename, scope=scope_unit_ids(), options=options))
     if not result.ok:
         return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), 422
     _discard(token)

@@ -13,8 +13,6 @@ one pass over the ~700 pools.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,17 +20,19 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent, ReviewDecision, RuleSet
-from quyhoach.domain import eligibility, rulesets, structure
+from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent, ReviewDecision
+from quyhoach.domain import eligibility, structure
 from quyhoach.domain.dates import age_on
 from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.text import name_sort_key, text_sort_key
-from quyhoach.domain.vocab import RATING, RELATION_KIND
-from quyhoach.services.planning import judging as planning, rulesets as rule_service
+from quyhoach.services.planning import judging as planning
 from quyhoach.services.planning.world import World
+from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
+    ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_rows, set_parameter,
+)
 
 # --------------------------------------------------------------------------- judgements, once per world
 
@@ -418,200 +418,6 @@ def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term
             result.chosen = TitleCheck(title, term, rules, found, pool_id_of(world, title.id, term.code), when)
             result.term_code = term.code
     return result
-
-
-# --------------------------------------------------------------------------- rule sets
-
-@dataclass
-class ParamRow:
-    key: str
-    value: Any
-    unconfirmed: bool
-    editable: bool = False   # unconfirmed defaults, and every number of a set the Board created
-
-    @property
-    def text(self) -> str:
-        """The value as typed in the edit box (JSON; plain text for a string)."""
-        if isinstance(self.value, str):
-            return self.value
-        return json.dumps(self.value, ensure_ascii=False)
-
-
-@dataclass
-class RuleSetRow:
-    data: RuleSetData
-    in_force: bool
-    params: list[ParamRow] = field(default_factory=list)
-
-
-def rule_set_rows(session: Session, on: dt.date) -> list[RuleSetRow]:
-    data = rule_service.all_rule_sets(session)
-    current = set()
-    for domain in {d.domain for d in data}:
-        try:
-            current.add(rulesets.in_force(data, domain, on).code)
-        except NoRuleSetError:
-            pass
-    rows = []
-    # per domain, the set in force first, then the others newest first
-    for d in sorted(data, key=lambda r: (r.domain, r.code not in current, -r.valid_from.toordinal())):
-        builtin = rule_service.is_builtin(d.code)
-        params = [ParamRow(k, v, k in d.unconfirmed, k in d.unconfirmed or not builtin) for k, v in d.params.items()]
-        params.sort(key=lambda p: (not p.unconfirmed,))
-        rows.append(RuleSetRow(d, d.code in current, params))
-    return rows
-
-
-def param_row(session: Session, code: str, key: str) -> ParamRow | None:
-    row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
-    if row is None or key not in row.params:
-        return None
-    return ParamRow(key, row.params[key], key in row.unconfirmed,
-                    key in row.unconfirmed or not rule_service.is_builtin(row.code))
-
-
-_SHARE_KEYS = {"minority_min_share", "ballot_first_round_min_share"}
-
-
-def _check_count_from(value: Any) -> None:
-    try:
-        eligibility.count_from_of(value)
-    except ValueError:
-        raise rule_service.ParameterError('phải là "recorded" (xếp loại một năm được tính khi đã ghi nhận) hoặc '
-                                          'tháng-ngày của năm đó, ví dụ "12-01"') from None
-
-
-def _check_rating_min(value: Any) -> None:
-    if value not in RATING.codes:
-        raise rule_service.ParameterError("xếp loại phải là một trong: " + ", ".join(RATING.codes))
-
-
-# Parameters whose meaning one reader decides (the rules' own parser where there is one).
-_KEY_CHECKS = {"ratings_count_from": _check_count_from, "rating_min": _check_rating_min}
-
-
-def _validate(key: str, value: Any, current: Any = None) -> None:
-    """The parameter's meaning, beyond its type: shares between 0 and 1, known codes, and
-    per-level values for every level the current value has."""
-    err = rule_service.ParameterError
-    if key in ("age_bands", "young_age") and isinstance(current, dict):
-        missing = [level for level in current if level not in value]
-        if missing:
-            raise err("thiếu giá trị cho cấp: " + ", ".join(missing) + " (ghi đủ mọi cấp)")
-    if key in _SHARE_KEYS and not 0 <= value <= 1:
-        raise err("tỷ lệ phải từ 0 đến 1 (ví dụ 0.3 là 30%)")
-    if key == "rating_window_years" and not 1 <= value <= 10:
-        raise err("số năm phải từ 1 đến 10")
-    if key == "age_band_years" and not 1 <= value <= 20:
-        raise err("khoảng cách độ tuổi phải từ 1 đến 20 năm")
-    check = _KEY_CHECKS.get(key)
-    if check is not None:
-        check(value)
-    if key == "relation_kinds":
-        unknown = [v for v in value if v not in RELATION_KIND.codes]
-        if unknown:
-            raise err("quan hệ không có trong danh mục: " + ", ".join(map(str, unknown)))
-    if key == "young_age":
-        if not all(isinstance(v, int) and 18 <= v <= 70 for v in value.values()):
-            raise err("tuổi cán bộ trẻ của mỗi cấp phải là số nguyên từ 18 đến 70")
-    if key == "age_bands":
-        for level, bands in value.items():
-            ok = isinstance(bands, list) and bands and all(
-                isinstance(b, list) and len(b) == 2 and all(isinstance(x, int) for x in b) and b[0] < b[1]
-                for b in bands)
-            if not ok:
-                raise err(f"độ tuổi của cấp «{level}» phải là danh sách các cặp [từ, đến), ví dụ [[0, 45], [45, 50], [50, 200]]")
-
-
-def parse_parameter(current: Any, text: str) -> Any:
-    """Read what the officer typed as the type of the current value: numbers, a rating
-    code, a JSON list or object. Raises ParameterError with the reason in Vietnamese."""
-    err = rule_service.ParameterError
-    text = (text or "").strip()
-    if not text:
-        raise err("chưa nhập giá trị")
-    if isinstance(current, str):
-        try:
-            value = json.loads(text)
-        except ValueError:
-            value = text
-        if not isinstance(value, str):
-            value = text
-        return value
-    if isinstance(current, bool):
-        raise err("tham số này không sửa được ở đây")
-    if isinstance(current, (int, float)):
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise err("phải là một số") from None
-        if not math.isfinite(number):
-            raise err("phải là một số hữu hạn")
-        if isinstance(current, int):
-            if number != int(number):
-                raise err("phải là số nguyên")
-            return int(number)
-        return number
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise err(f"không đọc được giá trị ({error.msg}, ký tự thứ {error.pos + 1})") from None
-    if isinstance(current, dict) and not isinstance(value, dict):
-        raise err('phải có dạng {"khóa": giá trị, ...}')
-    if isinstance(current, list) and not isinstance(value, list):
-        raise err("phải có dạng [giá trị, ...]")
-    return value
-
-
-def _rule_set_data(session: Session, code: str) -> RuleSetData | None:
-    return next((r for r in rule_service.all_rule_sets(session) if r.code == code), None)
-
-
-def set_parameter(session: Session, code: str, key: str, text: str,
-                  world: World | None = None) -> tuple[RuleSet, list[planning.VerdictChange] | None]:
-    """Parse and save one unconfirmed parameter; the planning world is rebuilt after it
-    (the data stamp moves), so every pool is judged under the new value. With the world
-    (as it was before the change) and a planning set in force today, also the verdicts
-    the new value changes (journey 4); None when the set is not the one in force."""
-    row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
-    if row is None or key not in row.params:
-        raise rule_service.ParameterError(f"không có tham số «{key}» trong bộ quy định «{code}»")
-    value = parse_parameter(row.params[key], text)
-    _validate(key, value, row.params[key])
-    before = _rule_set_data(session, code)
-    saved = rule_service.update_parameter(session, code, key, value)  # moves the data stamp
-    changes = None
-    if world is not None and before is not None and before.domain == rulesets.PLANNING:
-        try:
-            in_force = world.rule_set(rulesets.PLANNING).code == code
-        except NoRuleSetError:
-            in_force = False
-        if in_force:
-            changes = planning.compare_rule_sets(world, before, _rule_set_data(session, code))
-    return saved, changes
-
-
-def new_version(session: Session, world: World, base_code: str, *, code: str, name: str, legal_basis: str,
-                valid_from_text: str) -> tuple[RuleSet, list[planning.VerdictChange]]:
-    """A new regulation as a new rule set from an existing one (journey 4), and the
-    verdicts that differ between the two, every pool judged on the new set's first day
-    (or today, when that has passed)."""
-    from quyhoach.domain.dates import DateParseError, parse_date
-
-    try:
-        valid_from = parse_date((valid_from_text or "").strip())
-    except DateParseError:
-        valid_from = None
-    if valid_from is None:
-        raise rule_service.ParameterError("ngày hiệu lực phải có dạng dd/mm/yyyy")
-    before = _rule_set_data(session, base_code)
-    row = rule_service.create_version(session, base_code, code=code, name=name, legal_basis=legal_basis,
-                                      valid_from=valid_from)
-    after = _rule_set_data(session, row.code)
-    changes = []
-    if before is not None and after is not None and before.domain == rulesets.PLANNING:
-        changes = planning.compare_rule_sets(world, before, after, max(world.on, valid_from))
-    return row, changes
 
 
 # --------------------------------------------------------------------------- pool entries
