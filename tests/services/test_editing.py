@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from quyhoach.db.models import AuditEntry, Evaluation, Posting, Title, Unit
+from quyhoach.db.models import AuditEntry, Cadre, Evaluation, Posting, Title, Unit
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.records import editing
@@ -324,8 +324,8 @@ def test_history_reads_the_dossiers_own_entries_field_by_field(session, hoa):
     make_cadre(session, "Trần Văn Hòa", code="CB-HOA2", unit=hoa["other"])
     session.commit()
     editing.update_cadre(session, "CB-HOA", _form(hoa["cadre"], full_name="Lò Thị Hoà Bình"), reason=REASON)
-    editing.update_cadre(session, "CB-HOA2", _form(session.exec(select(editing.Cadre).where(
-        editing.Cadre.code == "CB-HOA2")).one(), note="Ghi chú"), reason=REASON)
+    editing.update_cadre(session, "CB-HOA2", _form(session.exec(select(Cadre).where(
+        Cadre.code == "CB-HOA2")).one(), note="Ghi chú"), reason=REASON)
     history = editing.history(session, "CB-HOA")
     assert len(history) == 1  # not the entry of CB-HOA2, whose code starts the same
     assert [(c.field, c.before, c.after) for c in history[0].changes] == [("full_name", "Lò Thị Hoa", "Lò Thị Hoà Bình")]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from quyhoach.db.models import AuditEntry, Cadre, Posting, Unit
 from quyhoach.domain import vocab
@@ -263,3 +264,54 @@ def view(entry: Any) -> EntryView:
     return EntryView(entry.seq, entry.at, entry.actor, entry.action, action_parts(entry.action), entry.entity,
                      entity_parts(entry.entity), cadre_code,
                      field_changes(sheet, entry.before or {}, entry.after or {}), entry.reason)
+
+
+# --------------------------------------------------------------------------- a dossier's own history
+
+@dataclass
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+    created: bool = False   # a record written anew: its values, no before
+
+
+def dossier_history(session: Session, code: str, limit: int = 200, offset: int = 0) -> list[HistoryEntry]:
+    """The audit entries of a cadre's records, newest first, field by field: the edits, the
+    imports' rows, and the family relations filed under the other cadre too."""
+    rows = session.exec(
+        select(AuditEntry).where(about_cadre(code)).order_by(AuditEntry.seq.desc())
+        .offset(offset).limit(limit)
+    ).all()
+    out = []
+    for row in rows:
+        before, after = row.before or {}, row.after or {}
+        # the cadre the dossier is about goes without saying (an import's rows name it)
+        obvious = {"id"} | ({"full_name"} if not row.action.startswith("cadre") else set())
+        keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
+                and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
+        sheet = sheet_of(row.action)   # an import's row: its values in the list's words
+        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
+        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
+    return out
+
+
+def dossier_history_count(session: Session, code: str) -> int:
+    """How many entries a dossier's history holds (its pager)."""
+    return session.exec(select(sa.func.count()).select_from(AuditEntry).where(about_cadre(code))).one()
+
+
+def _said(sheet: Any, key: str, value: Any) -> Any:
+    """A value an import wrote, in the words of its list (labels, dd/mm/yyyy, 99,5)."""
+    if sheet is None or value is None or value == "":
+        return value
+    return words(next((c for c in sheet.columns if c.key == key), None), value)
