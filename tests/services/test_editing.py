@@ -242,7 +242,7 @@ def test_a_rotation_is_planned_for_at_least_36_months(session, hoa):
 def test_a_rotation_follows_the_rule_set_in_force(session, hoa):
     from quyhoach.db.models import RuleSet
 
-    session.add(RuleSet(code="LC-2026", domain="rotation", name="Luân chuyển 2026", legal_basis="QĐ 65-QĐ/TW",
+    session.add(RuleSet(code="LC-2026", domain="planning", name="Luân chuyển 2026", legal_basis="QĐ 65-QĐ/TW",
                         valid_from=dt.date(2026, 1, 1), params={"rotation_min_tenure_months": 48}))
     session.commit()
     with pytest.raises(editing.EditError, match="ít nhất 48 tháng"):
@@ -251,6 +251,22 @@ def test_a_rotation_follows_the_rule_set_in_force(session, hoa):
     posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Luân chuyển"}, reason="Luân chuyển cán bộ",
                               move=True)
     assert posting.planned_end == dt.date(2030, 2, 1)
+
+
+def test_a_secondments_longest_term_is_the_rule_sets_parameter(session, hoa):
+    """R8's secondment_max_months, read from the planning rule set in force on the start
+    day: 24 here, so 25 months is refused and an empty planned end is filled at 24."""
+    from quyhoach.db.models import RuleSet
+
+    session.add(RuleSet(code="BP-2026", domain="planning", name="Biệt phái 2026", legal_basis="Luật Cán bộ, công chức",
+                        valid_from=dt.date(2026, 1, 1), params={"secondment_max_months": 24}))
+    session.commit()
+    with pytest.raises(editing.EditError, match="không quá 24 tháng") as long:
+        editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Biệt phái", "planned_end": "01/03/2028"},
+                        reason="Biệt phái cán bộ", move=True)
+    assert long.value.fields == {"planned_end": "muộn nhất 01/02/2028"}
+    posting = editing.appoint(session, "CB-HOA", {**MOVE, "kind": "Biệt phái"}, reason="Biệt phái cán bộ", move=True)
+    assert posting.planned_end == dt.date(2028, 2, 1)
 
 
 def test_a_secondment_lasts_at_most_36_months_and_a_transfer_has_no_planned_end(session, hoa):

@@ -139,10 +139,11 @@ def direction(from_level: str | None, to_level: str | None, from_locality: str |
 
 def planned_end(kind: str, start: dt.date, params: Mapping[str, Any] | None = None) -> dt.date | None:
     """The planned end of a posting of this kind that starts on `start`: a rotation lasts at
-    least `rotation_min_tenure_months` (R8, 36 months, QĐ 65); a secondment at most 36 months;
+    least `rotation_min_tenure_months` (R8, 36 months, QĐ 65); a secondment at most
+    `secondment_max_months` (36);
     an appointment or a transfer has none (the appointment term is the forecast's)."""
     if kind == ROTATION:
         return add_months(start, int(param(params, "rotation_min_tenure_months")))
     if kind == SECONDMENT:
-        return add_months(start, 36)
+        return add_months(start, int(param(params, "secondment_max_months")))
     return None

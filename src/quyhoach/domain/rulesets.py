@@ -106,6 +106,7 @@ PLANNING_DEFAULTS: dict[str, Any] = {
     # Rotation (QĐ 65-QĐ/TW, RULES.md §5)
     "rotation_min_service_months": 120,  # R7: ten years of service left on the rotation date
     "rotation_min_tenure_months": 36,    # R8: a rotation lasts at least three years
+    "secondment_max_months": 36,         # R8: a secondment (biệt phái) lasts at most three years
     # Vacancy forecast
     "head_max_consecutive_terms": 2,    # R5
     # Rotation scores (RULES.md §5): how a candidate move is valued in a scenario

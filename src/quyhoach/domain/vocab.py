@@ -222,6 +222,7 @@ RULE_PARAM = labels("rule_param", {
     "head_term_months": N_("Số tháng tính là một nhiệm kỳ của người đứng đầu (R5)"),
     "rotation_min_service_months": N_("Số tháng công tác còn lại tối thiểu vào ngày luân chuyển (R7)"),
     "rotation_min_tenure_months": N_("Số tháng tối thiểu giữ vị trí luân chuyển đến (R8)"),
+    "secondment_max_months": N_("Số tháng biệt phái tối đa (R8)"),
     "rotation_fit": N_("Điểm phù hợp của cán bộ với vị trí khi luân chuyển"),
     "rotation_development": N_("Điểm phát triển của một lượt luân chuyển (khác địa phương, khác đơn vị, khác cấp)"),
     "appointment_term_years": N_("Thời hạn bổ nhiệm, năm"),

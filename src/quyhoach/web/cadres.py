@@ -221,11 +221,12 @@ def _hints(name: str) -> dict[str, str]:
         return {"kind": gettext("bổ nhiệm vào chức vụ")}
     if name not in ("move", "add-postings", "update-postings"):
         return {}
-    months = editing.rotation_months(session(), dt.date.today())
+    today = dt.date.today()
+    months, most = editing.rotation_months(session(), today), editing.secondment_months(session(), today)
     kinds = {"kind": gettext("luân chuyển, điều động hoặc biệt phái (bắt buộc)")} if name == "move" else {}
     return {**kinds, "planned_end": gettext(
         "Luân chuyển: ít nhất %(months)s tháng kể từ ngày bắt đầu (theo bộ quy tắc); biệt phái: không quá "
-        "%(most)s tháng. Để trống thì ghi theo quy định.", months=months, most=editing.SECONDMENT_MAX_MONTHS)}
+        "%(most)s tháng. Để trống thì ghi theo quy định.", months=months, most=most)}
 
 
 @bp.get("/<code>/sua")

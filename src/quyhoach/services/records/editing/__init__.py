@@ -22,7 +22,7 @@ from quyhoach.services.records.editing.base import (
 )
 from quyhoach.services.records.editing.cadres import CADRE_COLUMNS, CADRE_FIELDS, update_cadre
 from quyhoach.services.records.editing.posting_rules import (
-    ACT_KINDS, SECONDMENT_MAX_MONTHS, rotation_direction, rotation_months, rotation_params,
+    ACT_KINDS, rotation_direction, rotation_months, rotation_params, secondment_months,
 )
 from quyhoach.services.records.editing.postings import appoint, close_posting
 from quyhoach.services.records.editing.records import active_records, add_record, update_record, withdraw, withdrawn_records
@@ -33,8 +33,8 @@ from quyhoach.services.records.history import Change, HistoryEntry, dossier_hist
 
 __all__ = [
     "ACT_KINDS", "CADRE_COLUMNS", "CADRE_FIELDS", "ENTITY_OF", "NEEDS_DECISION", "RECORDS", "RECORD_FIELDS",
-    "SECONDMENT_MAX_MONTHS", "STORED_COLUMNS", "Change", "Decision", "EditError", "HistoryEntry", "active_records",
+    "STORED_COLUMNS", "Change", "Decision", "EditError", "HistoryEntry", "active_records",
     "add_record", "appoint", "check", "close_posting", "close_title", "close_unit", "decision_of", "history",
     "merge_title", "merge_unit", "read_row", "reason_of", "rename_title", "rename_unit", "rotation_direction",
-    "rotation_months", "rotation_params", "update_cadre", "update_record", "withdraw", "withdrawn_records",
+    "rotation_months", "rotation_params", "secondment_months", "update_cadre", "update_record", "withdraw", "withdrawn_records",
 ]

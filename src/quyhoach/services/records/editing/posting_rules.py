@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Cadre, Level, Posting, RuleSet, Title, Unit
 from quyhoach.domain import rotation as rules_of_rotation
 from quyhoach.domain.dates import add_months, format_date
+from quyhoach.domain.rulesets import PLANNING
 from quyhoach.services.records.editing.base import EditError
 
 def _posting_position(session: Session, form: Mapping[str, Any]) -> dict[str, Any]:
@@ -32,15 +33,14 @@ ACT_KINDS = {
     "posting.appoint": (rules_of_rotation.APPOINTMENT,),
     "posting.move": (rules_of_rotation.ROTATION, rules_of_rotation.TRANSFER, rules_of_rotation.SECONDMENT),
 }
-# A secondment lasts at most this many months (Luật Cán bộ, công chức), as domain.rotation.planned_end.
-SECONDMENT_MAX_MONTHS = 36
 
 
 def rotation_params(session: Session, on: dt.date) -> dict[str, Any]:
-    """The parameters of the rotation rule set in force on a day (R8's minimum tenure...);
-    empty when none is stored (the domain's defaults apply)."""
+    """The parameters of the planning rule set in force on a day, which holds the rotation's
+    (R8's minimum tenure, the secondment's maximum...); empty when none is stored (the
+    domain's defaults apply, `domain.rotation.param`)."""
     row = session.exec(select(RuleSet).where(
-        RuleSet.domain == "rotation", RuleSet.valid_from <= on,
+        RuleSet.domain == PLANNING, RuleSet.valid_from <= on,
         sa.or_(RuleSet.valid_to.is_(None), RuleSet.valid_to >= on)).order_by(RuleSet.valid_from.desc())).first()
     return dict(row.params) if row is not None else {}
 
@@ -49,10 +49,16 @@ def rotation_months(session: Session, on: dt.date) -> int:
     return int(rules_of_rotation.param(rotation_params(session, on), "rotation_min_tenure_months"))
 
 
+def secondment_months(session: Session, on: dt.date) -> int:
+    """The longest a secondment (biệt phái) starting that day may last (R8's
+    `secondment_max_months`, Luật Cán bộ, công chức: three years)."""
+    return int(rules_of_rotation.param(rotation_params(session, on), "secondment_max_months"))
+
+
 def _check_kind(session: Session, record: dict[str, Any], act: str | None) -> None:
     """The kind of a posting and its planned end: an appointment is a bổ nhiệm, a move a
     luân chuyển, điều động or biệt phái; a rotation is planned for at least the rule set's
-    minimum tenure (R8, 36 months), a secondment for at most 36 months. Left empty, the
+    minimum tenure (R8, 36 months), a secondment for at most its maximum (36). Left empty, the
     planned end is the rule's own (the start plus those months)."""
     kind, start, planned = record.get("kind"), record["start_date"], record.get("planned_end")
     allowed = ACT_KINDS.get(act or "")
@@ -76,9 +82,10 @@ def _check_kind(session: Session, record: dict[str, Any], act: str | None) -> No
             raise EditError(f"luân chuyển kéo dài ít nhất {months} tháng: dự kiến đến ngày {format_date(earliest)} "
                             "trở đi", {"planned_end": f"từ {format_date(earliest)} trở đi"})
     else:
-        latest = add_months(start, SECONDMENT_MAX_MONTHS)
+        months = secondment_months(session, start)
+        latest = add_months(start, months)
         if planned > latest:
-            raise EditError(f"biệt phái không quá {SECONDMENT_MAX_MONTHS} tháng: dự kiến đến ngày {format_date(latest)} "
+            raise EditError(f"biệt phái không quá {months} tháng: dự kiến đến ngày {format_date(latest)} "
                             "là muộn nhất", {"planned_end": f"muộn nhất {format_date(latest)}"})
 
 
