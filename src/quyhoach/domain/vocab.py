@@ -315,6 +315,7 @@ AUDIT_ACTION = labels("audit_action", {
     # the dossier's and the unit page's forms (services/records/editing.py)
     "cadre.update": N_("Sửa thông tin cán bộ"), "posting.appoint": N_("Bổ nhiệm, giao chức vụ"),
     "posting.move": N_("Điều động, luân chuyển"), "posting.close": N_("Kết thúc chức vụ"),
+    "posting.transfer": N_("Chuyển chức vụ theo sắp xếp tổ chức"),
     "posting.add": N_("Thêm quá trình công tác"), "posting.update": N_("Sửa quá trình công tác"),
     "posting.withdraw": N_("Rút quá trình công tác ghi sai"), "posting.restore": N_("Ghi lại quá trình công tác"),
     "evaluation.add": N_("Thêm kết quả đánh giá"), "evaluation.update": N_("Sửa kết quả đánh giá"),

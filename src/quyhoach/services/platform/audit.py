@@ -45,9 +45,18 @@ def current_actor() -> str:
     return _actor.get()
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _key_text(item: tuple[Any, Any]) -> str:
+    return str(item[0])
+
+
 def _canonical(value: Any) -> Any:
+    if type(value) in _PLAIN:   # most values of an import's rows: returned as they are, at once
+        return value
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=_key_text)}
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
@@ -160,10 +169,12 @@ def record_read(session: Session, kind: str, name: str, *, actor: str | None = N
 
 
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
-            before: dict, after: dict, reason: str, *, canonical: bool = False, keyed: bool = True) -> str:
+            before: dict, after: dict, reason: str, *, canonical: bool = False, keyed: bool = True,
+            secret: bytes | None = None) -> str:
     """`canonical`: before and after are canonical already (record_many), which saves
     doing it twice; the digest is the same. `keyed`: HMAC with the instance's key (every
-    entry from revision 0011 on); plain SHA-256 for the entries written before."""
+    entry from revision 0011 on); plain SHA-256 for the entries written before. `secret`:
+    that key, read once by a caller that digests many entries."""
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     if not canonical:
         before, after = _canonical(before), _canonical(after)
@@ -171,7 +182,7 @@ def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, 
                        actor, action, entity, before, after, reason],
                       ensure_ascii=False, separators=(",", ":"))
     if keyed:
-        return hmac.new(key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hmac.new(secret or key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -213,12 +224,13 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
     session.refresh(head)
     who, why, at = (actor or current_actor())[:120], (reason or "")[:1000], utcnow()
-    prev, seq = head.last_hash, head.seq - count
+    prev, seq, secret = head.last_hash, head.seq - count, key()
     rows = []
     for action, entity, before, after in items:
         seq += 1
         before_, after_ = _canonical(before or {}), _canonical(after or {})
-        digest = _digest(prev, seq, at, who, action[:60], entity[:200], before_, after_, why, canonical=True)
+        digest = _digest(prev, seq, at, who, action[:60], entity[:200], before_, after_, why, canonical=True,
+                         secret=secret)
         rows.append({"seq": seq, "at": at, "actor": who, "action": action[:60], "entity": entity[:200],
                      "before": before_, "after": after_, "reason": why, "prev_hash": prev, "hash": digest})
         prev = digest

@@ -27,14 +27,14 @@ from quyhoach.services.records.editing.posting_rules import (
 from quyhoach.services.records.editing.postings import appoint, close_posting
 from quyhoach.services.records.editing.records import active_records, add_record, update_record, withdraw, withdrawn_records
 from quyhoach.services.records.editing.units import (
-    close_title, close_unit, merge_title, merge_unit, rename_title, rename_unit,
+    PLANS, OrgPlan, close_title, close_unit, merge_title, merge_unit, preview, rename_title, rename_unit,
 )
 from quyhoach.services.records.history import Change, HistoryEntry, dossier_history as history
 
 __all__ = [
-    "ACT_KINDS", "CADRE_COLUMNS", "CADRE_FIELDS", "ENTITY_OF", "NEEDS_DECISION", "RECORDS", "RECORD_FIELDS",
+    "ACT_KINDS", "CADRE_COLUMNS", "CADRE_FIELDS", "ENTITY_OF", "NEEDS_DECISION", "PLANS", "OrgPlan", "RECORDS", "RECORD_FIELDS",
     "STORED_COLUMNS", "Change", "Decision", "EditError", "HistoryEntry", "active_records",
     "add_record", "appoint", "check", "close_posting", "close_title", "close_unit", "decision_of", "history",
-    "merge_title", "merge_unit", "read_row", "reason_of", "rename_title", "rename_unit", "rotation_direction",
+    "merge_title", "merge_unit", "preview", "read_row", "reason_of", "rename_title", "rename_unit", "rotation_direction",
     "rotation_months", "rotation_params", "secondment_months", "update_cadre", "update_record", "withdraw", "withdrawn_records",
 ]
