@@ -404,3 +404,58 @@ def test_a_withdrawn_record_is_left_out_of_every_reader_but_the_history(session)
     assert "CB-RUT" in exported and "2025" in exported and "2024" not in exported
     with including_withdrawn(session):
         assert sorted(e.year for e in session.exec(mine)) == [2024, 2025]
+
+
+def _pool(session, title, *members):
+    from quyhoach.db.models import Pool, PoolEntry, Term
+
+    term = session.exec(select(Term).where(Term.code == "T-2026")).one_or_none() or Term(
+        code="T-2026", kind="party", name="Nhiệm kỳ 2026-2031", start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2030, 12, 31))
+    session.add(term)
+    session.flush()
+    pool = Pool(title_id=title.id, term_id=term.id)
+    session.add(pool)
+    session.flush()
+    for cadre in members:
+        session.add(PoolEntry(pool_id=pool.id, cadre_id=cadre.id, added_on=dt.date(2025, 1, 1), added_reason="Quy hoạch"))
+    session.commit()
+    return pool
+
+
+def test_a_merger_is_previewed_with_what_it_does_to_posts_and_pools_before_anything_is_written(session, hoa):
+    young = make_cadre(session, "Vàng Văn Dũng", code="CB-DUNG", unit=hoa["other"])
+    pool = _pool(session, hoa["chair"], young)
+    head = audit.head(session).seq
+    form = {"into": "NT", "on": "01/07/2025", "decision_no": "1656/NQ-UBTVQH15"}
+    plan = editing.preview(session, "unit.merge", "BB", form)
+    assert [(m.cadre_code, m.position) for m in plan.moved] == [("CB-HOA", hoa["chair"].name)]
+    assert [t.code for t in plan.titles] == ["BB-CT"] and plan.into == "Xã Nậm Tăm"
+    assert [(p.title, p.members) for p in plan.pools_follow] == [("Chủ tịch UBND xã Bản Bo", ["Vàng Văn Dũng"])]
+    assert audit.head(session).seq == head and hoa["commune"].active   # nothing written
+    with pytest.raises(editing.EditError) as early:
+        editing.preview(session, "unit.merge", "BB", {**form, "on": "01/01/2021"})
+    assert "on" in early.value.fields
+
+    editing.merge_unit(session, "BB", form, reason="Sắp xếp đơn vị hành chính cấp xã 2025")
+    session.commit()
+    # the pool followed its title; the move is in the cadre's own history
+    assert session.get(Title, pool.title_id).unit_id == hoa["other"].id
+    moved = session.exec(select(AuditEntry).where(AuditEntry.action == "posting.transfer")).one()
+    assert moved.entity == "cadre:CB-HOA" and moved.after["start_date"] == "2025-07-01"
+    assert moved.reason == "Sắp xếp đơn vị hành chính cấp xã 2025"
+    assert editing.history(session, "CB-HOA")[0].action == "posting.transfer"
+
+
+def test_a_merged_titles_pools_are_kept_and_named_and_a_closed_unit_closes_its_titles(session, hoa):
+    young = make_cadre(session, "Vàng Văn Dũng", code="CB-DUNG", unit=hoa["other"])
+    _pool(session, hoa["chair"], young)
+    plan = editing.preview(session, "title.merge", "BB-CT", {"into": "NT-PCT", "on": "01/07/2025", "decision_no": "4-QĐ"})
+    assert [(p.title, p.members) for p in plan.pools_kept] == [("Chủ tịch UBND xã Bản Bo", ["Vàng Văn Dũng"])]
+    assert plan.pools_follow == []
+    spare_unit = make_unit(session, "Ban Dân vận xã", code="BB-DV", level="commune", parent=hoa["province"])
+    spare = make_title(session, spare_unit, "Trưởng ban Dân vận", code="BB-DV-TB", rank=200)
+    session.commit()
+    assert [t.code for t in editing.preview(session, "unit.close", "BB-DV", {"decision_no": "5-QĐ"}).titles] == ["BB-DV-TB"]
+    editing.close_unit(session, "BB-DV", {"decision_no": "5-QĐ"}, reason="Giải thể ban theo sắp xếp")
+    assert spare.active is False and _last(session).after["titles"] == ["BB-DV-TB"]

@@ -120,12 +120,22 @@ def test_a_unit_is_renamed_and_merged_in_place(client, records, engine):
     refused = client.post("/to-chuc/BB/sua", data={"mau": "merge", "into": "NT", "on": "01/07/2025",
                                                    "ly_do": "Sắp xếp đơn vị hành chính"}, headers=HX)
     assert refused.status_code == 422 and "cần ghi số quyết định" in refused.get_data(as_text=True)
-    merged = client.post("/to-chuc/BB/sua", data={"mau": "merge", "into": "NT", "on": "01/07/2025",
-                                                  "decision_no": "1656/NQ-UBTVQH15",
-                                                  "ly_do": "Sắp xếp đơn vị hành chính"}, headers=HX)
+    form = {"mau": "merge", "into": "NT", "on": "01/07/2025", "decision_no": "1656/NQ-UBTVQH15",
+            "ly_do": "Sắp xếp đơn vị hành chính"}
+    # first the preview: who moves, which titles go, nothing written yet
+    preview = client.post("/to-chuc/BB/sua", data=form, headers=HX)
+    shown = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Xem trước" in shown and 'name="xac_nhan"' in shown
+    assert "Lò Thị Hoa (CB-HOA)" in shown and "Chủ tịch UBND xã Bản Bo" in shown and "01/07/2025" in shown
+    with Session(engine) as session:
+        assert session.exec(select(Unit.active).where(Unit.code == "BB")).one() is True
+    merged = client.post("/to-chuc/BB/sua", data={**form, "xac_nhan": "1"}, headers=HX)
     assert merged.status_code == 204
     with Session(engine) as session:
         assert session.exec(select(Unit.active).where(Unit.code == "BB")).one() is False
+    # the chair's own history says her post moved, in words
+    history = client.get("/can-bo/CB-HOA/lich-su", headers=HX).get_data(as_text=True)
+    assert "Chuyển chức vụ theo sắp xếp tổ chức" in history and "Sắp xếp đơn vị hành chính" in history
 
 
 def _secure(app):

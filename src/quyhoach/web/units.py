@@ -60,6 +60,11 @@ ACTS = {
 }
 
 
+# A merger or a closing is shown first (what moves, what closes, which pools are kept) and
+# written only once confirmed: the same plan both times (editing.units.preview).
+PREVIEWED = {"merge": "unit.merge", "close": "unit.close", "title-merge": "title.merge", "title-close": "title.close"}
+
+
 def _editable_unit(code: str) -> Unit:
     unit = session().exec(select(Unit).where(Unit.code == code)).one_or_none()
     if unit is None or not in_scope(unit.id):
@@ -75,12 +80,13 @@ def _title_of(unit: Unit, title_code: str) -> Title | None:
 
 
 def _render(unit: Unit, name: str, title: Title | None, values: dict, error: str = "", problems: dict | None = None,
-            status: int = 200):
+            status: int = 200, plan: editing.OrgPlan | None = None):
     if name not in FORMS or (name.startswith("title-") and title is None):
         abort(404)
     return make_response(render_template("units/_edit_form.html", unit=unit, name=name, title=title,
                                          heading=FORMS[name], values=values, error=error, problems=problems or {},
-                                         units=queries.unit_options(session())), status)
+                                         units=queries.unit_options(session()), plan=plan,
+                                         previewed=name in PREVIEWED), status)
 
 
 @bp.get("/<code>/sua")
@@ -105,7 +111,13 @@ def edit(code: str):
             target = session().exec(select(Unit.id).where(Unit.code == into)).first()
             if target is not None and not in_scope(target):
                 raise editing.EditError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"), {"into": gettext("ngoài phạm vi")})
-        ACTS[name](session(), title.code if title else unit.code, request.form, reason=request.form.get("ly_do", ""))
+        subject = title.code if title else unit.code
+        if name in PREVIEWED and not request.form.get("xac_nhan"):
+            editing.reason_of(request.form.get("ly_do", ""))
+            plan = editing.preview(session(), PREVIEWED[name], subject, request.form)
+            values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+            return _render(unit, name, title, values, plan=plan)
+        ACTS[name](session(), subject, request.form, reason=request.form.get("ly_do", ""))
         session().commit()
     except editing.EditError as error:
         session().rollback()
