@@ -128,10 +128,12 @@ def audit_log():
                                 entity=args.get("doi_tuong", ""), since=since, until=until,
                                 limit=50, offset=(page - 1) * 50, subjects=subjects, where=where)
     verification = audit.verify(session())
-    next_args = {**args.to_dict(), "trang": page + 1}
+    names = history.names_for(session(), rows)
+    next_args, prev_args = {**args.to_dict(), "trang": page + 1}, {**args.to_dict(), "trang": page - 1}
     units = session().exec(select(Unit.code, Unit.name).order_by(Unit.sort_order, Unit.name)).all()
-    return render_template("admin/audit.html", rows=[history.view(r) for r in rows], total=total, page=page,
-                           verification=verification, next_args=next_args, actions=history.action_choices(),
+    return render_template("admin/audit.html", rows=[history.view(r, names) for r in rows], total=total, page=page,
+                           verification=verification, next_args=next_args, prev_args=prev_args,
+                           pages=max(1, -(-total // 50)), actions=history.action_choices(),
                            units=units)
 
 

@@ -16,6 +16,7 @@ from quyhoach.db.models import Cadre, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_
 from quyhoach.services.records import editing
+from quyhoach.services.records import history as history_service
 from quyhoach.services.records.tabular import SHEETS
 from quyhoach.web.partials import is_partial
 from quyhoach.web.auth import guarded, in_scope, requires, scope_unit_ids
@@ -305,8 +306,15 @@ def edit(code: str):
 def history(code: str):
     """The dossier's own history: who changed what, when, why, before → after."""
     cadre = _editable_dossier(code)
-    return render_template("cadres/_edit_history.html", cadre=cadre, history=editing.history(session(), code),
-                           withdrawn=editing.withdrawn_records(session(), cadre.id), labels=field_labels())
+    total = history_service.dossier_history_count(session(), code)
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = min(max(1, request.args.get("trang", 1, type=int) or 1), pages)
+    entries = history_service.dossier_history(session(), code, HISTORY_PAGE, (page - 1) * HISTORY_PAGE)
+    return render_template("cadres/_edit_history.html", cadre=cadre, history=entries, total=total, page=page,
+                           pages=pages, withdrawn=editing.withdrawn_records(session(), cadre.id), labels=field_labels())
+
+
+HISTORY_PAGE = 50
 
 
 def field_labels() -> dict[str, str]:
@@ -385,6 +393,8 @@ def edit_value(value, key: str) -> str:
             return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, float):   # 92,5 as the lists and the dossier write it
+        return f"{value:g}".replace(".", ",")
     return str(value)
 
 

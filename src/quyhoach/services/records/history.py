@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from quyhoach.db.models import AuditEntry, Cadre, Posting, Unit
+from quyhoach.db.models import AuditEntry, Cadre, Posting, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.vocab import N_
@@ -116,7 +116,23 @@ FIELD_LABELS: dict[str, str] = {
     "step": N_("Bước"), "votes_for": N_("Số phiếu đồng ý"), "votes_against": N_("Số phiếu không đồng ý"),
     "decision": N_("Quyết định"), "source": N_("Nguồn"), "title": N_("Chức danh"), "term": N_("Nhiệm kỳ"),
     "file": N_("Tệp"),
+    # the fields the forms write (services/records/editing) besides the lists' own columns
+    "id": N_("Số hiệu bản ghi"), "ethnicity_code": N_("Dân tộc"), "hometown_unit_id": N_("Đơn vị quê quán"),
+    "unit_id": N_("Đơn vị"), "title_id": N_("Chức danh"), "relative_id": N_("Người thân"), "withdrawn": N_("Đã rút"),
+    "by_move_to": N_("Chuyển sang vị trí mới (số hiệu)"), "restored": N_("Khôi phục"),
+    "planned_end": N_("Dự kiến đến ngày"), "direction": N_("Hướng luân chuyển"), "into": N_("Hợp nhất vào"),
+    "on": N_("Ngày có hiệu lực"), "posts_moved": N_("Số chức vụ chuyển theo"),
+    "sub_units": N_("Đơn vị cấp dưới chuyển theo"), "titles": N_("Các chức danh"),
+    "closed_id": N_("Vị trí cũ kết thúc (số hiệu)"),
 }
+# The list whose columns name the fields of a form's entry ("posting.appoint" → postings).
+EDIT_SHEETS = {"cadre": "cadres", "posting": "postings", "evaluation": "evaluations", "vote": "votes",
+               "discipline": "disciplines", "relation": "relations", "unit": "units", "title": "titles"}
+# Fields whose stored value is a code of a vocabulary, where no column of the list says so.
+FIELD_VOCABULARY = {"direction": "rotation_direction"}
+# Fields that hold the number of a unit, title or cadre: shown by its name (`names_for`).
+ID_FIELDS = {"unit_id": "unit", "hometown_unit_id": "unit", "title_id": "title", "cadre_id": "cadre",
+             "relative_id": "cadre"}
 
 
 def field_label(sheet: Sheet | None, key: str) -> str:
@@ -124,7 +140,9 @@ def field_label(sheet: Sheet | None, key: str) -> str:
         for column in sheet.columns:
             if column.key == key:
                 return column.header
-    return FIELD_LABELS.get(key, key)
+    if key in FIELD_LABELS:
+        return FIELD_LABELS[key]
+    return next((c.header for other in SHEETS.values() for c in other.columns if c.key == key), key)
 
 
 def _column(sheet: Sheet | None, key: str) -> Column | None:
@@ -160,8 +178,17 @@ def sheet_of(action: str) -> Sheet | None:
     return SHEETS.get(kind)
 
 
-def field_changes(sheet: Sheet | None, before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
-    """Before → after per field, in the order of the list's columns, in words."""
+def entry_sheet(action: str) -> Sheet | None:
+    """The list whose words an entry's fields are said in: an import's rows ("cadres.update")
+    and a form's acts ("cadre.update", "posting.transfer") alike."""
+    kind = action.split(".", 1)[0]
+    return SHEETS.get(kind) or SHEETS.get(EDIT_SHEETS.get(kind, ""))
+
+
+def field_changes(sheet: Sheet | None, before: dict[str, Any], after: dict[str, Any],
+                  names: dict[tuple[str, int], str] | None = None) -> list[FieldChange]:
+    """Before → after per field, in the order of the list's columns, in words; `names`:
+    the units, titles and cadres the entries name by number (`names_for`)."""
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
     if sheet is not None:
         order = {c.key: i for i, c in enumerate(sheet.columns)}
@@ -170,9 +197,34 @@ def field_changes(sheet: Sheet | None, before: dict[str, Any], after: dict[str, 
     for key in keys:
         column = _column(sheet, key)
         changes.append(FieldChange(field_label(sheet, key),
-                                   words(column, before.get(key)) if key in before else "",
-                                   words(column, after.get(key)) if key in after else ""))
+                                   _field_words(column, key, before.get(key), names) if key in before else "",
+                                   _field_words(column, key, after.get(key), names) if key in after else ""))
     return changes
+
+
+def _field_words(column: Column | None, key: str, value: Any, names: dict[tuple[str, int], str] | None) -> str:
+    if key in ID_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return (names or {}).get((ID_FIELDS[key], value), str(value))
+    if column is None and key in FIELD_VOCABULARY and isinstance(value, str) and value:
+        return vocab.VOCABULARIES[FIELD_VOCABULARY[key]].label(value)
+    return words(column, value)
+
+
+def names_for(session: Session, entries: list[Any]) -> dict[tuple[str, int], str]:
+    """The names of the units, titles and cadres a page of entries names by number."""
+    wanted: dict[str, set[int]] = {"unit": set(), "title": set(), "cadre": set()}
+    for entry in entries:
+        for values in (entry.before or {}, entry.after or {}):
+            for key, model in ID_FIELDS.items():
+                if isinstance(values.get(key), int):
+                    wanted[model].add(values[key])
+    out: dict[tuple[str, int], str] = {}
+    for model, column in (("unit", Unit.name), ("title", Title.name), ("cadre", Cadre.full_name)):
+        table = {"unit": Unit, "title": Title, "cadre": Cadre}[model]
+        if wanted[model]:
+            for number, name in session.exec(select(table.id, column).where(table.id.in_(wanted[model]))).all():
+                out[(model, number)] = name
+    return out
 
 
 def action_parts(action: str) -> tuple[str, ...]:
@@ -256,14 +308,14 @@ class EntryView:
     reason: str
 
 
-def view(entry: Any) -> EntryView:
-    sheet = sheet_of(entry.action)
+def view(entry: Any, names: dict[tuple[str, int], str] | None = None) -> EntryView:
+    sheet = entry_sheet(entry.action)
     cadre_code = None
     if entry.entity.startswith("cadre:"):
         cadre_code = entry.entity.split("/", 1)[0].removeprefix("cadre:")
     return EntryView(entry.seq, entry.at, entry.actor, entry.action, action_parts(entry.action), entry.entity,
                      entity_parts(entry.entity), cadre_code,
-                     field_changes(sheet, entry.before or {}, entry.after or {}), entry.reason)
+                     field_changes(sheet, entry.before or {}, entry.after or {}, names), entry.reason)
 
 
 # --------------------------------------------------------------------------- a dossier's own history
@@ -300,6 +352,8 @@ def dossier_history(session: Session, code: str, limit: int = 200, offset: int =
         keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
                 and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
         sheet = sheet_of(row.action)   # an import's row: its values in the list's words
+        if before:   # a change: the fields that changed (an act may name a field it leaves as it was)
+            keys = [k for k in keys if before.get(k) != after.get(k)]
         changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
         out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
     return out

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from quyhoach.domain.dates import format_date
 from quyhoach.db.models import Cadre, Pool, PoolEntry, Posting, Term, Title, Unit
 from quyhoach.services.platform import audit
 from quyhoach.services.records import history as history_words
@@ -136,9 +137,15 @@ def _moved(session: Session, posts: list[Posting]) -> list[MovedPost]:
     return [MovedPost(names[p.cadre_id][0], names[p.cadre_id][1], p.position) for p in posts]
 
 
-def _check_effective(posts: list[Posting], on: dt.date) -> None:
-    if any(p.start_date >= on for p in posts):
-        raise EditError("có người nhận chức vụ từ ngày có hiệu lực trở đi; hãy chọn ngày khác", {"on": "quá sớm"})
+def _check_effective(session: Session, posts: list[Posting], on: dt.date) -> None:
+    """A post continues elsewhere from the effective day: it must have started before."""
+    late = [p for p in posts if p.start_date >= on]
+    if late:
+        latest = max(p.start_date for p in late)
+        who = ", ".join(f"{m.cadre_name} ({m.cadre_code}) từ {format_date(p.start_date)}"
+                        for p, m in list(zip(late, _moved(session, late), strict=True))[:5])
+        raise EditError(f"có người nhận chức vụ từ ngày có hiệu lực trở đi: {who}; ngày có hiệu lực phải sau "
+                        f"{format_date(latest)}", {"on": f"sau {format_date(latest)}"})
 
 
 def _plan_unit_merge(session: Session, code: str, form: Mapping[str, Any]) -> OrgPlan:
@@ -155,7 +162,7 @@ def _plan_unit_merge(session: Session, code: str, form: Mapping[str, Any]) -> Or
         ancestor = session.get(Unit, ancestor.parent_id)
     titles = list(session.exec(select(Title).where(Title.unit_id == unit.id).order_by(Title.rank.desc(), Title.code)))
     posts = _current_in(session, unit_id=unit.id)
-    _check_effective(posts, on)
+    _check_effective(session, posts, on)
     return OrgPlan("unit.merge", unit.name, into.name, on, decision,
                    sub_units=list(session.exec(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code))),
                    titles=titles, posts=posts, moved=_moved(session, posts),
@@ -185,7 +192,7 @@ def _plan_title_merge(session: Session, code: str, form: Mapping[str, Any]) -> O
     if into.id == title.id or not title.active or not into.active:
         raise EditError("chỉ hợp nhất vào một chức danh khác đang sử dụng", {"into": "không hợp lệ"})
     posts = _current_in(session, title_id=title.id)
-    _check_effective(posts, on)
+    _check_effective(session, posts, on)
     return OrgPlan("title.merge", title.name, into.name, on, decision, posts=posts, moved=_moved(session, posts),
                    pools_kept=_pools(session, [title.id]), into_title=into)
 
