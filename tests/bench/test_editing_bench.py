@@ -38,9 +38,16 @@ def _setup(demo_engine, tmp_path):
                 "birthplace": cadre.birthplace or "", "hometown": cadre.hometown or "",
                 "education": cadre.education or "", "ly_do": "Đối chiếu bản gốc hồ sơ"}
         birth = cadre.birth_date
-    # each save changes the birth date by a day, back and forth: always a real change
+    # each save changes the birth date by a day, back and forth: always a real change, from the
+    # version the form would be opened on (a save from a stale version is refused)
     days = itertools.cycle([birth + dt.timedelta(days=1), birth])
-    return client, cadre.code, form, days
+
+    def versioned(day: dt.date) -> dict:
+        with Session(demo_engine) as session:
+            version = session.exec(select(Cadre.updated_at).where(Cadre.id == cadre.id)).one().isoformat()
+        return {"birth_date": day.strftime("%d/%m/%Y"), "phien_ban": version}
+
+    return client, cadre.code, form, map(versioned, days)
 
 
 def test_form_save(benchmark, demo_engine, tmp_path):
@@ -50,7 +57,7 @@ def test_form_save(benchmark, demo_engine, tmp_path):
 
     def save():
         return client.post(f"/can-bo/{code}/sua", headers={"HX-Request": "true"},
-                           data={**form, "birth_date": next(days).strftime("%d/%m/%Y")})
+                           data={**form, **next(days)})
 
     response = benchmark.pedantic(save, rounds=40, iterations=1, warmup_rounds=2)
     assert response.status_code == 204
@@ -65,7 +72,7 @@ def test_form_save_and_rejudge(benchmark, demo_engine, tmp_path):
 
     def save_and_judge():
         saved = client.post(f"/can-bo/{code}/sua", headers={"HX-Request": "true"},
-                            data={**form, "birth_date": next(days).strftime("%d/%m/%Y")})
+                            data={**form, **next(days)})
         judged = client.get(f"/quy-hoach/can-bo/{code}", headers={"HX-Request": "true"})
         return saved, judged
 

@@ -173,3 +173,32 @@ def test_n_simultaneous_scenario_saves_with_one_version_one_is_accepted(server, 
     assert statuses.count(200) == 1 and statuses.count(409) == N - 1, statuses
     with Session(engine) as session:
         assert session.get(Scenario, scenario_id).version == version + 1
+
+
+def test_n_simultaneous_corrections_of_a_dossier_from_one_version_one_is_accepted(server, engine):
+    """N officers opened the cadre form at once and each corrects the birth date: one saved,
+    the others refused in place (the dossier changed since they opened it); one audit entry."""
+    from quyhoach.db.models import AuditEntry, Cadre
+
+    with Session(engine) as session:
+        unit = make_unit(session, "Xã Bản Bo", code="BB", level="commune", kind="locality")
+        cadre = make_cadre(session, "Lò Thị Hoa", code="CB-HOA", sex="F", ethnicity="03",
+                           birth_date=dt.date(1982, 9, 2), unit=unit)
+        session.commit()
+        version = cadre.updated_at.isoformat()
+    url = f"{server}/can-bo/CB-HOA/sua"
+
+    def form(day):
+        return {"mau": "cadre", "full_name": "Lò Thị Hoa", "birth_date": f"{day:02d}/09/1983", "sex": "F",
+                "ethnicity": "03", "theory_level": "none", "state_mgmt_level": "none",
+                "ly_do": "Đối chiếu bản gốc hồ sơ", "phien_ban": version}
+
+    results = _together([lambda day=day: _send(url, form(day)) for day in range(1, N + 1)])
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [204] + [422] * (N - 1), statuses
+    assert all("người khác sửa" in body for status, body in results if status == 422)
+    with Session(engine) as session:
+        saved = session.exec(select(Cadre).where(Cadre.code == "CB-HOA")).one()
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "cadre.update")).all()
+        assert len(entries) == 1 and saved.birth_date.isoformat() == entries[0].after["birth_date"]
+        assert saved.updated_at.isoformat() != version

@@ -4,6 +4,7 @@ in place with the import's messages, show in the history, and only for those who
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlmodel import Session, select
@@ -40,10 +41,17 @@ def test_the_dossier_offers_the_forms_and_its_history(client, records):
 def test_correcting_a_birth_date_in_place(client, records, engine):
     form = client.get("/can-bo/CB-HOA/sua?mau=cadre", headers=HX).get_data(as_text=True)
     assert 'name="birthplace" value="xã Bản Bo"' in form
+    version = re.search(r'name="phien_ban" value="([^"]+)"', form).group(1)
     data = {"mau": "cadre", "full_name": "Lò Thị Hoa", "birth_date": "02/09/1983", "sex": "F", "ethnicity": "03",
-            "birthplace": "xã Bản Bo", "theory_level": "none", "state_mgmt_level": "none", "ly_do": REASON}
+            "birthplace": "xã Bản Bo", "theory_level": "none", "state_mgmt_level": "none", "ly_do": REASON,
+            "phien_ban": version}
     response = client.post("/can-bo/CB-HOA/sua", data=data, headers=HX)
     assert response.status_code == 204 and response.headers["HX-Refresh"] == "true"
+    # the same form sent again (a second officer who opened it at the same time): refused, nothing lost
+    again = client.post("/can-bo/CB-HOA/sua", data={**data, "birth_date": "03/09/1983"}, headers=HX)
+    assert again.status_code == 422 and "người khác sửa" in again.get_data(as_text=True)
+    without = client.post("/can-bo/CB-HOA/sua", data={**data, "birth_date": "03/09/1983", "phien_ban": ""}, headers=HX)
+    assert without.status_code == 422 and "phiên bản" in without.get_data(as_text=True)
     with Session(engine) as session:
         cadre = session.exec(select(Cadre).where(Cadre.code == "CB-HOA")).one()
         assert cadre.birth_date == dt.date(1983, 9, 2) and cadre.birthplace == "xã Bản Bo"

@@ -46,9 +46,9 @@ def test_a_merger_and_the_posts_it_moved_read_in_words_on_the_audit_page(client,
 
 def test_the_dossiers_history_pages_through_its_changes(client, session):
     _merged(session)
-    form = client.get("/can-bo/CB-HOA/sua?mau=cadre", headers=HX).get_data(as_text=True)
-    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
     for n in range(55):   # 55 corrections of the note, one entry each, after the merger's
+        form = client.get("/can-bo/CB-HOA/sua?mau=cadre", headers=HX).get_data(as_text=True)
+        fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
         saved = client.post("/can-bo/CB-HOA/sua", headers=HX, data={
             **fields, "mau": "cadre", "note": f"Ghi chú lần {n}", "sex": "M", "theory_level": "none",
             "state_mgmt_level": "none", "ly_do": "Bổ sung ghi chú hồ sơ"})

@@ -164,7 +164,7 @@ def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
         values = {key: getattr(cadre, key, None) for key in editing.CADRE_FIELDS}
         values["ethnicity"] = cadre.ethnicity_code
         values["hometown_unit_code"] = db.get(Unit, cadre.hometown_unit_id).code if cadre.hometown_unit_id else ""
-        return {k: _spelled(v) for k, v in values.items()}
+        return {**{k: _spelled(v) for k, v in values.items()}, "phien_ban": editing.version_of(cadre)}
     kind = FORMS[name][1]
     if record_id is None or not name.startswith(("update-", "close")):
         return {}
@@ -247,7 +247,7 @@ def _save(name: str, cadre: Cadre, record_id: int | None, form) -> str:
     db, reason = session(), form.get("ly_do", "")
     kind = FORMS[name][1]
     if name == "cadre":
-        editing.update_cadre(db, cadre.code, form, reason=reason)
+        editing.update_cadre(db, cadre.code, form, reason=reason, version=form.get("phien_ban", ""))
         return gettext("Đã cập nhật thông tin cán bộ.")
     if name in ("appoint", "move"):
         _require_unit(form.get("unit_code", ""))

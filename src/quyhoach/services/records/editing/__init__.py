@@ -20,7 +20,7 @@ from quyhoach.services.records.editing.base import (
     ENTITY_OF, NEEDS_DECISION, RECORD_FIELDS, RECORDS, STORED_COLUMNS, Decision, EditError,
     check, decision_of, read_row, reason_of,
 )
-from quyhoach.services.records.editing.cadres import CADRE_COLUMNS, CADRE_FIELDS, update_cadre
+from quyhoach.services.records.editing.cadres import CADRE_COLUMNS, CADRE_FIELDS, update_cadre, version_of
 from quyhoach.services.records.editing.posting_rules import (
     ACT_KINDS, rotation_direction, rotation_months, rotation_params, secondment_months,
 )
@@ -36,5 +36,5 @@ __all__ = [
     "STORED_COLUMNS", "Change", "Decision", "EditError", "HistoryEntry", "active_records",
     "add_record", "appoint", "check", "close_posting", "close_title", "close_unit", "decision_of", "history",
     "merge_title", "merge_unit", "preview", "read_row", "reason_of", "rename_title", "rename_unit", "rotation_direction",
-    "rotation_months", "rotation_params", "secondment_months", "update_cadre", "update_record", "withdraw", "withdrawn_records",
+    "rotation_months", "rotation_params", "secondment_months", "update_cadre", "version_of", "update_record", "withdraw", "withdrawn_records",
 ]
