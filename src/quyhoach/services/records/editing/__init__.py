@@ -36,5 +36,6 @@ __all__ = [
     "STORED_COLUMNS", "Change", "Decision", "EditError", "HistoryEntry", "active_records",
     "add_record", "appoint", "check", "close_posting", "close_title", "close_unit", "decision_of", "history",
     "merge_title", "merge_unit", "preview", "read_row", "reason_of", "rename_title", "rename_unit", "rotation_direction",
-    "rotation_months", "rotation_params", "secondment_months", "update_cadre", "version_of", "update_record", "withdraw", "withdrawn_records",
+    "rotation_months", "rotation_params", "secondment_months", "update_cadre", "version_of",
+    "update_record", "withdraw", "withdrawn_records",
 ]
