@@ -201,7 +201,7 @@ def _check_records(endpoint: str | None, values: dict) -> None:
         if kind is None or (kind not in _UNCHECKED and kind not in scope_service.VISIBLE):
             current_app.logger.error("endpoint %s declares nothing for its parameter %s: refused", endpoint, name)
             abort(403)
-        if kind in _UNCHECKED or scope.unrestricted:
+        if kind in _UNCHECKED:
             continue
         if not scope.visible(kind, db_session(), value):
             abort(404, description=_(NOT_FOUND[kind], value=value) if kind in NOT_FOUND else None)

@@ -51,11 +51,6 @@ class Scope:
     def province_wide(self) -> bool:
         return self.unit_ids is None
 
-    @property
-    def unrestricted(self) -> bool:
-        """Sees every record: the whole province, and every report job."""
-        return self.unit_ids is None and self.others_jobs
-
     def covers(self, unit_id: int | None) -> bool:
         return self.unit_ids is None or (unit_id is not None and unit_id in self.unit_ids)
 
