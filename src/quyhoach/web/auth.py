@@ -225,6 +225,11 @@ def current_scope() -> Scope:
     return g.scope
 
 
+def _visible_cadre(code: str | None) -> bool:
+    """Whether a dossier link would open for this user (outside a request, a report job's page: yes)."""
+    return not has_request_context() or current_scope().covers_cadre_code(db_session(), code)
+
+
 def _out_of_scope(_error: OutOfScope):
     """A service refused a record outside the user's units: the page for what does not exist."""
     from werkzeug.exceptions import NotFound
@@ -346,6 +351,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OutOfScope, _out_of_scope)
 
     app.jinja_env.globals["csrf_field"] = csrf_field
+    # `{% if code is visible_cadre %}`: a link to a dossier only where it would open (a pool of the
+    # user's units may hold a cadre from elsewhere: named, not linked)
+    app.jinja_env.tests["visible_cadre"] = _visible_cadre
 
     @app.context_processor
     def _inject():

@@ -90,6 +90,14 @@ class Scope:
             self._cache["cadres"] = set(session.exec(select(Cadre.id).where(self.cadres_clause())).all())
         return self._cache["cadres"]
 
+    def covers_cadre_code(self, session: Session, code: str | None) -> bool:
+        """A cadre named by code is in scope (the codes read once per scope: a page's links)."""
+        if self.unit_ids is None:
+            return True
+        if "codes" not in self._cache:
+            self._cache["codes"] = set(session.exec(select(Cadre.code).where(self.cadres_clause())).all())
+        return code in self._cache["codes"]
+
     def covers_cadre(self, session: Session, cadre_id: int | None) -> bool:
         ids = self.cadre_ids(session)
         return ids is None or (cadre_id is not None and cadre_id in ids)
