@@ -440,3 +440,30 @@ def test_report_jobs_keep_their_owner(secure_app, province, session):
     assert session.get(Job, job_id).owner == "x.viewer"
     assert signed_in(secure_app, "p.viewer").get(f"/bao-cao/viec/{job_id}").status_code == 404
     assert signed_in(secure_app, "x.standing_committee").get(f"/bao-cao/viec/{job_id}").status_code == 200
+
+
+def test_every_url_parameter_says_what_it_names(secure_app):
+    """A route whose URL names a record declares which kind (checked by the guard), or says it
+    names none; a new route that forgets is refused at run time and fails here."""
+    from quyhoach.services.platform.scope import VISIBLE
+    from quyhoach.web.auth import NOT_A_RECORD, PROVINCE_WIDE_RECORD, params_of
+
+    missing = []
+    for rule, _method in routes(secure_app):
+        declared = params_of(rule.endpoint, secure_app)
+        for name in rule.arguments:
+            if declared.get(name) not in {*VISIBLE, NOT_A_RECORD, PROVINCE_WIDE_RECORD}:
+                missing.append((rule.endpoint, name))
+    assert not missing
+
+
+def test_a_url_parameter_that_declares_nothing_is_refused(secure_app, province):
+    from flask import Blueprint
+
+    from quyhoach.web.auth import guarded
+
+    loose = guarded(Blueprint("loose", __name__), write="edit_records")
+    loose.add_url_rule("/thu/<code>", "peek", lambda code: f"secret {code}")
+    secure_app.register_blueprint(loose)
+    response = signed_in(secure_app, "p.admin").get(f"/thu/{province['values']['in']['cadre']}")
+    assert response.status_code == 403 and "secret" not in response.get_data(as_text=True)
