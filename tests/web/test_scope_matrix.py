@@ -370,6 +370,14 @@ def test_a_scoped_users_pages_list_and_link_only_within_their_units(secure_app, 
         assert other.code not in text and other.name not in text, url
         assert province["other_cadres"][0] not in text, url
         links |= {link for link in re.findall(r'href="(/[^"#]*)', text) if not link.startswith("/static/")}
+    # a record of the commune may name what lies outside it (a dossier's past posts elsewhere, the
+    # pools of higher titles its cadre is checked against): named, and linked only where it opens
+    own = province["values"]["in"]["cadre"]
+    for url in (f"/can-bo/{own}", f"/quy-hoach/can-bo/{own}", f"/can-bo/{own}/lich-su"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        links |= {link for link in re.findall(r'href="(/[^"#]*)', response.get_data(as_text=True))
+                  if not link.startswith("/static/")}
     # the pool's helpers: search, the add form with a cadre picked
     own_pool = province["own_pool"]
     found = client.get(f"/quy-hoach/{own_pool}/tim-can-bo?q={outsider.split()[-1]}",
@@ -467,3 +475,16 @@ def test_a_url_parameter_that_declares_nothing_is_refused(secure_app, province):
     secure_app.register_blueprint(loose)
     response = signed_in(secure_app, "p.admin").get(f"/thu/{province['values']['in']['cadre']}")
     assert response.status_code == 403 and "secret" not in response.get_data(as_text=True)
+
+
+def test_an_own_dossiers_form_does_not_open_another_cadres_record_by_id(secure_app, province, session):
+    from quyhoach.db.models import Evaluation
+
+    own = province["values"]["in"]["cadre"]
+    theirs = session.exec(select(Evaluation).join(Cadre, Cadre.id == Evaluation.cadre_id)
+                          .where(Cadre.code == province["other_cadres"][0])).first()
+    mine = session.exec(select(Evaluation).join(Cadre, Cadre.id == Evaluation.cadre_id).where(Cadre.code == own)).first()
+    client = signed_in(secure_app, "x.org_board")
+    assert client.get(f"/can-bo/{own}/sua?mau=update-evaluations&id={mine.id}").status_code == 200
+    assert client.get(f"/can-bo/{own}/sua?mau=update-evaluations&id={theirs.id}").status_code == 404
+    assert client.get(f"/can-bo/{own}/sua?mau=withdraw-evaluations&id={theirs.id}").status_code == 404

@@ -225,9 +225,13 @@ def current_scope() -> Scope:
     return g.scope
 
 
-def _visible_cadre(code: str | None) -> bool:
-    """Whether a dossier link would open for this user (outside a request, a report job's page: yes)."""
-    return not has_request_context() or current_scope().covers_cadre_code(db_session(), code)
+_LINKED = {"cadre": Scope.covers_cadre_code, "unit": Scope.covers_unit_code, "pool": Scope.covers_pool}
+
+
+def _visible(value, kind: str) -> bool:
+    """Whether a link to this record (a cadre's or unit's code, a pool's id) would open for
+    the user (outside a request, a report job's page: yes)."""
+    return not has_request_context() or _LINKED[kind](current_scope(), db_session(), value)
 
 
 def _out_of_scope(_error: OutOfScope):
@@ -351,9 +355,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OutOfScope, _out_of_scope)
 
     app.jinja_env.globals["csrf_field"] = csrf_field
-    # `{% if code is visible_cadre %}`: a link to a dossier only where it would open (a pool of the
-    # user's units may hold a cadre from elsewhere: named, not linked)
-    app.jinja_env.tests["visible_cadre"] = _visible_cadre
+    # `{% if code is visible("cadre") %}`: a link only where it would open (a pool of the user's
+    # units may hold a cadre from elsewhere, a dossier lists past posts elsewhere: named, not linked)
+    app.jinja_env.tests["visible"] = _visible
 
     @app.context_processor
     def _inject():

@@ -161,7 +161,7 @@ def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
     if record_id is None or not name.startswith(("update-", "close")):
         return {}
     item = db.get(editing.RECORDS[kind], record_id)
-    if item is None or getattr(item, "cadre_id", cadre.id) != cadre.id:   # another cadre's record: as if none
+    if item is None or not _of_cadre(item, cadre):   # another cadre's record: as if none
         abort(404)
     values = {key: getattr(item, key, None) for key in editing.RECORD_FIELDS[kind]}
     if getattr(item, "unit_id", None):
@@ -171,6 +171,11 @@ def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
     if kind == "postings":
         values.update(decision_no=item.decision_no, decision_date=item.decision_date)
     return {k: _spelled(v) for k, v in values.items()}
+
+
+def _of_cadre(record, cadre: Cadre) -> bool:
+    """A record of this dossier (a family relation: on either side), not one of another cadre asked by id."""
+    return cadre.id in (getattr(record, "cadre_id", cadre.id), getattr(record, "relative_id", None))
 
 
 def _spelled(value) -> str:
@@ -193,7 +198,7 @@ def _render_form(cadre: Cadre, name: str, record_id: int | None, values: dict, e
     sheet = SHEETS[kind]
     fields = [sheet.column(key) for key in keys]
     record = session().get(editing.RECORDS[kind], record_id) if record_id and kind in editing.RECORDS else None
-    if record is not None and getattr(record, "cadre_id", cadre.id) != cadre.id:
+    if record is not None and not _of_cadre(record, cadre):
         abort(404)
     response = make_response(render_template(
         "cadres/_edit_form.html", cadre=cadre, name=name, record_id=record_id, record=record, title=title,

@@ -98,6 +98,22 @@ class Scope:
             self._cache["codes"] = set(session.exec(select(Cadre.code).where(self.cadres_clause())).all())
         return code in self._cache["codes"]
 
+    def covers_unit_code(self, session: Session, code: str | None) -> bool:
+        """A unit named by code is in scope (the codes read once per scope: a page's links)."""
+        if self.unit_ids is None:
+            return True
+        if "units" not in self._cache:
+            self._cache["units"] = dict(session.exec(select(Unit.code, Unit.id)).all())
+        return self.covers(self._cache["units"].get(code))
+
+    def covers_pool(self, session: Session, pool_id: int | None) -> bool:
+        """A pool is in scope when its title's unit is (read once per scope: a page's links)."""
+        if self.unit_ids is None:
+            return True
+        if "pools" not in self._cache:
+            self._cache["pools"] = dict(session.exec(select(Pool.id, Title.unit_id).join(Title, Title.id == Pool.title_id)).all())
+        return self.covers(self._cache["pools"].get(pool_id))
+
     def covers_cadre(self, session: Session, cadre_id: int | None) -> bool:
         ids = self.cadre_ids(session)
         return ids is None or (cadre_id is not None and cadre_id in ids)
