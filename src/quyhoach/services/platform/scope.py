@@ -64,6 +64,7 @@ class Scope:
         return self.unit_ids is None or (bool(ids) and ids <= self.unit_ids)
 
     def require(self, allowed: bool) -> None:
+        """For a service: OutOfScope (answered 404 by the web layer) unless `allowed`."""
         if not allowed:
             raise OutOfScope()
 
@@ -147,10 +148,6 @@ class Scope:
         """The record of this kind named by `value` (an id or a code, as the URL gives it)
         exists and the user may see it."""
         return VISIBLE[kind](self, session, value)
-
-    def get(self, kind: str, session: Session, value: Any) -> None:
-        """`visible`, or OutOfScope."""
-        self.require(self.visible(kind, session, value))
 
 
 PROVINCE_WIDE = Scope(None)
