@@ -10,6 +10,7 @@ from sqlmodel import select
 
 import solver
 from quyhoach.db.models import Posting, Scenario, SolveRun
+from quyhoach.services.platform.scope import PROVINCE_WIDE
 from quyhoach.services.platform import stamp
 from quyhoach.services.rotation import adoption as rotation_adoption
 from quyhoach.services.rotation import views as rotation_views
@@ -63,7 +64,7 @@ def test_adoption_records_each_kind_with_its_direction_and_planned_end(session, 
     # a rotation from one commune to another: between localities; 36 months from 01/12/2026
     assert (deputy.kind, deputy.planned_end, deputy.direction) == ("rotation", dt.date(2029, 12, 1), "locality")
 
-    rows = rotation_views.rotated_cadres(session)
+    rows = rotation_views.rotated_cadres(session, PROVINCE_WIDE)
     assert [(r.code, r.kind, r.planned_end) for r in rows] == [("CB-R", "rotation", dt.date(2029, 12, 1))]
     page = client.get("/can-bo/dang-luan-chuyen").get_data(as_text=True)
     assert "Lò Thị Hoa" in page and "01/12/2029" in page and "Lò Văn Hùng" not in page

@@ -133,7 +133,7 @@ def test_suggestions_offer_eligible_cadres_and_say_what_they_fix(session, provin
     pool_id = province["pool"].id
     pools.add_entry(session, pool_id, "CB2", reason="Nghị quyết 12-NQ/TU", on=ON)
     session.commit()
-    offered = planning.suggestions(world(session), pool_id)
+    offered = planning.suggestions(world(session), pool_id, within=None)
     codes = [s.cadre.code for s in offered]
     assert "CB2" not in codes and "CB3" not in codes and "CB4" not in codes   # member, too old, disciplined
     assert set(codes) >= {"CB1"}

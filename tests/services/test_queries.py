@@ -7,6 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from quyhoach.services.platform.scope import PROVINCE_WIDE
 from quyhoach.services.records import queries
 from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.records.cadres import derived_fields
@@ -55,7 +56,7 @@ def test_tree_counts_without_loading_cadres(session, engine):
     session.commit()
 
     with count_statements(engine) as statements:
-        tree = queries.unit_tree(session)
+        tree = queries.unit_tree(session, PROVINCE_WIDE)
     assert len(statements) <= 3
     assert all("FROM cadre" not in s for s in statements)
     assert "GROUP BY" in statements[0]
@@ -71,9 +72,9 @@ def test_tree_opens_the_path_to_a_deep_unit(session):
     c = make_unit(session, "C", code="C", level="commune", parent=b)
     make_unit(session, "D", code="D", level="commune", parent=c)
     session.commit()
-    closed = queries.unit_tree(session)
+    closed = queries.unit_tree(session, PROVINCE_WIDE)
     assert closed.roots[0].children[0].children is None
-    opened = queries.unit_tree(session, "C")
+    opened = queries.unit_tree(session, PROVINCE_WIDE, "C")
     assert [n.code for n in opened.roots[0].children[0].children[0].children] == ["D"]
 
 
@@ -83,7 +84,7 @@ def test_search_is_one_page_in_a_fixed_number_of_statements(session, engine):
         make_cadre(session, "Lò Thị Hoa" if i % 2 else "Lò Văn Nam", unit=unit)
     session.commit()
     with count_statements(engine) as statements:
-        result = queries.search_cadres(session, queries.CadreSearch(text="lo thi"), size=25)
+        result = queries.search_cadres(session, queries.CadreSearch(text="lo thi"), size=25, scope=PROVINCE_WIDE)
     assert result.page.total == 60 and len(result.page.items) == 25 and result.page.pages == 3
     assert len(statements) == 3  # count, page, current postings of that page
     assert "LIMIT" in statements[1]
@@ -93,8 +94,8 @@ def test_search_is_one_page_in_a_fixed_number_of_statements(session, engine):
 def test_search_text_with_like_wildcards_is_literal(session):
     make_cadre(session, "Lò Thị Hoa")
     session.commit()
-    assert queries.search_cadres(session, queries.CadreSearch(text="%")).page.total == 0
-    assert queries.search_cadres(session, queries.CadreSearch(text="_o")).page.total == 0
+    assert queries.search_cadres(session, queries.CadreSearch(text="%"), scope=PROVINCE_WIDE).page.total == 0
+    assert queries.search_cadres(session, queries.CadreSearch(text="_o"), scope=PROVINCE_WIDE).page.total == 0
 
 
 def test_dossier_reads_in_a_handful_of_statements(session, engine):
@@ -136,12 +137,12 @@ def test_unit_page_vacancies_and_holders(session):
     gone = make_cadre(session, "Lò Văn Hai")
     make_posting(session, gone, title=deputies, start=dt.date(2015, 1, 1), end=dt.date(2020, 1, 1))
     session.commit()
-    page = queries.unit_page(session, "BB")
+    page = queries.unit_page(session, PROVINCE_WIDE, "BB")
     row = page.titles[0]
     assert [c.id for c, _ in row.holders] == [one.id]
     assert row.vacant == 2 and page.vacant_seats == 2
     assert page.cadres.total == 1
-    assert queries.unit_page(session, "NONE") is None
+    assert queries.unit_page(session, PROVINCE_WIDE, "NONE") is None
 
 
 def test_units_by_cadres(session):
@@ -151,4 +152,4 @@ def test_units_by_cadres(session):
     for _ in range(2):
         make_cadre(session, "Lò Văn Hai", unit=b)
     session.commit()
-    assert [(u.code, u.cadres) for u in queries.units_by_cadres(session)] == [("B", 2), ("A", 1)]
+    assert [(u.code, u.cadres) for u in queries.units_by_cadres(session, PROVINCE_WIDE)] == [("B", 2), ("A", 1)]

@@ -149,6 +149,7 @@ HOLDERS: dict[str, set[str]] = {
     "adopt": {"standing_committee"},
     "rule_sets": {"org_board", "admin"},
     "admin": {"admin"},
+    "others_reports": {"standing_committee", "admin"},   # another user's report job: open, stop, download
 }
 
 
@@ -359,7 +360,8 @@ class _Held:
         self.jobs.append(job_id)
 
 
-def _report_job(session, tmp_path, kind: str, params: dict, scope: dict | None = None, done: bool = True):
+def _report_job(session, tmp_path, kind: str, params: dict, scope: dict | None = None, done: bool = True,
+                owner: str | None = "canbo.xa"):
     """A finished report job with its file on disk, as the report job leaves it."""
     from quyhoach.services.platform import jobs
 
@@ -369,7 +371,7 @@ def _report_job(session, tmp_path, kind: str, params: dict, scope: dict | None =
     payload = {"kind": kind, "params": params, "formats": ["docx"], "out_dir": str(folder)}
     if scope is not None:
         payload["scope"] = scope
-    job = jobs.create(session, "report", payload, f"Báo cáo {params}")
+    job = jobs.create(session, "report", payload, f"Báo cáo {params}", owner=owner)
     if done:
         job.status, job.result = jobs.DONE, {"files": {"docx": "bao-cao.docx"}}
     session.add(job)
@@ -435,9 +437,19 @@ def test_past_reports_and_their_files_are_shown_only_within_the_users_units(comm
         assert client.get(f"/bao-cao/viec/{job_id}").status_code == 404
         assert client.get(f"/bao-cao/tai/{job_id}/docx").status_code == 404
         assert client.post(f"/bao-cao/viec/{job_id}/dung").status_code == 404
-    # the province's officer sees them all
-    board = signed_in(secure_app, users["org_board"]).get("/bao-cao/").get_data(as_text=True)
-    assert all(job_id in board for job_id in (theirs, province, their_dossier, ours, our_dossier))
+    # the Standing Committee's member (a role that reads others' reports) sees them all
+    committee = signed_in(secure_app, users["standing_committee"])
+    listed = committee.get("/bao-cao/").get_data(as_text=True)
+    assert all(job_id in listed for job_id in (theirs, province, their_dossier, ours, our_dossier))
+    assert committee.get(f"/bao-cao/tai/{ours}/docx").status_code == 200
+    # the province's board officer, who may see every unit, still sees only the reports they made
+    board = signed_in(secure_app, users["org_board"])
+    assert all(job_id not in board.get("/bao-cao/").get_data(as_text=True) for job_id in (theirs, ours))
+    assert board.get(f"/bao-cao/tai/{ours}/docx").status_code == 404
+    assert board.post(f"/bao-cao/viec/{ours}/dung").status_code == 404
+    mine_too = _report_job(session, tmp_path, "term-planning", {"unit": other.code}, owner=users["org_board"])
+    assert mine_too in board.get("/bao-cao/").get_data(as_text=True)
+    assert board.get(f"/bao-cao/tai/{mine_too}/docx").status_code == 200
 
 
 def test_a_commune_officer_sees_decision_reports_only_of_scenarios_within_their_units(commune_officer, secure_app,

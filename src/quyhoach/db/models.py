@@ -349,6 +349,9 @@ class Job(SQLModel, table=True):
     kind: str = Field(max_length=30, index=True)
     status: str = Field(default="queued", max_length=12, description="queued, running, done, failed, stopped")
     title: str = Field(default="", max_length=300)
+    # who asked for it (a username; None: a job made by the command line or before owners
+    # were kept): only they, or a role allowed to, may stop it or download what it made
+    owner: str | None = Field(default=None, max_length=80, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     progress: float = Field(default=0.0, ge=0, le=1)
     message: str = Field(default="", max_length=500)

@@ -15,9 +15,10 @@ from quyhoach.domain.dates import DateParseError, parse_date
 from quyhoach.services.platform import audit, auth as auth_service, backup as backup_service
 from quyhoach.services.records import history
 from quyhoach.web.db import engine, session
-from quyhoach.web.auth import guarded
+from quyhoach.web.auth import PROVINCE_WIDE_RECORD, guarded
 
-bp = guarded(Blueprint("admin", __name__, url_prefix="/quan-tri"), read="admin", write="admin")
+bp = guarded(Blueprint("admin", __name__, url_prefix="/quan-tri"), read="admin", write="admin",
+             params={"user_id": "user", "name": PROVINCE_WIDE_RECORD})
 
 
 def _units():

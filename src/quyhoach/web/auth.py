@@ -5,7 +5,13 @@ needs (`permission_for`), or a redirect to the sign-in page (401 for htmx and AP
 or 403. Permissions are declared, not inferred: each blueprint states its default for reads
 and writes (`guarded`), a route overrides it (`requires`, `public`), and an endpoint that
 declares nothing is refused. A test walks every route × role against a hand-written table.
-Jurisdiction (a user sees their unit's subtree) is applied by the handlers through `scope_unit_ids()` / `require_in_scope()`.
+
+Jurisdiction (a user sees their unit's subtree) is declared the same way: `current_scope()`
+is the user's `Scope` (services.platform.scope), built once per request; every URL parameter
+that names a record says which kind (`guarded(..., params=...)`, `scoped(...)`) and the guard
+answers 404 for one the user may not see, as for one that does not exist; a parameter that
+declares nothing is refused. Lists and ids typed in forms go through the same `Scope`.
+tests/web/test_scope_matrix.py walks every route × role × (in scope, out of scope).
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFProtect
 
 from quyhoach.db.models import User
-from quyhoach.services.platform import audit, auth as auth_service
+from quyhoach.domain.vocab import N_
+from quyhoach.services.platform import audit, auth as auth_service, scope as scope_service
+from quyhoach.services.platform.scope import PROVINCE_WIDE, OutOfScope, Scope
 from quyhoach.web.db import session as db_session
 
 login_manager = LoginManager()
@@ -44,7 +52,7 @@ class SignedIn(UserMixin):
         self.generation = user.session_generation or 0
 
     def can(self, permission: str) -> bool:
-        return auth_service.can(self.role, permission)
+        return auth_service.can(self.role, permission, scoped=self.scope_unit_id is not None)
 
 
 @login_manager.user_loader
@@ -67,13 +75,52 @@ def _load(user_id: str):
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 PUBLIC = "public"
 _BLUEPRINT_DEFAULTS: dict[str, tuple[str, str]] = {}
+_BLUEPRINT_PARAMS: dict[str, dict[str, str]] = {}
 _ATTR = "_quyhoach_permission"
+_PARAMS_ATTR = "_quyhoach_params"
+
+# What a URL parameter names, for jurisdiction: a kind of record (checked against the user's
+# scope: services.platform.scope.VISIBLE), or one of these, which are not checked.
+NOT_A_RECORD = "not a record"        # a file format, a form's name
+PROVINCE_WIDE_RECORD = "province-wide"  # a rule set, a backup: one for the whole province
+_UNCHECKED = (NOT_A_RECORD, PROVINCE_WIDE_RECORD)
+# What a scoped user is told for a record outside their units: the words used for one that
+# does not exist, so the two cannot be told apart.
+NOT_FOUND = {
+    "cadre": N_("Không tìm thấy cán bộ có mã «%(value)s»."),
+    "unit": N_("Không tìm thấy cơ quan, đơn vị có mã «%(value)s»."),
+    "pool": N_("Không tìm thấy danh sách quy hoạch số %(value)s."),
+    "pool_entry": N_("Cán bộ này không có trong danh sách."),
+    "scenario": N_("Không tìm thấy phương án số %(value)s."),
+    "run": N_("Không tìm thấy lần giải số %(value)s."),
+    "report_job": N_("Không có việc tạo báo cáo này."),
+}
 
 
-def guarded(bp: Blueprint, *, read: str = "read", write: str) -> Blueprint:
-    """Declare what a blueprint's routes need unless a route says otherwise."""
+def guarded(bp: Blueprint, *, read: str = "read", write: str, params: dict[str, str] | None = None) -> Blueprint:
+    """Declare what a blueprint's routes need unless a route says otherwise: the permissions,
+    and what each URL parameter names (`params`, e.g. {"code": "cadre"})."""
     _BLUEPRINT_DEFAULTS[bp.name] = (read, write)
+    _BLUEPRINT_PARAMS[bp.name] = dict(params or {})
     return bp
+
+
+def scoped(**params: str):
+    """Declare what a route's URL parameters name (overriding the blueprint's `params`):
+    `@scoped(code="cadre")`, `@scoped(fmt=NOT_A_RECORD)`."""
+    def decorate(fn):
+        setattr(fn, _PARAMS_ATTR, params)
+        return fn
+    return decorate
+
+
+def params_of(endpoint: str, app: Flask | None = None) -> dict[str, str]:
+    """What each URL parameter of an endpoint names (the route's declaration over its blueprint's)."""
+    app = app or current_app
+    view = app.view_functions.get(endpoint)
+    declared = dict(_BLUEPRINT_PARAMS.get(endpoint.split(".", 1)[0], {})) if "." in endpoint else {}
+    declared.update(getattr(view, _PARAMS_ATTR, {}) if view is not None else {})
+    return declared
 
 
 def requires(permission: str | None = None, *, read: str | None = None, write: str | None = None):
@@ -138,7 +185,26 @@ def _guard():
     if not current_user.can(needed):
         abort(403)
     g.actor_token = audit.set_actor(current_user.username)
+    _check_records(request.endpoint, request.view_args or {})
     return None
+
+
+def _check_records(endpoint: str | None, values: dict) -> None:
+    """Every record the URL names is one the user may see (404 otherwise, as if it did not
+    exist); a URL parameter whose route declares nothing is refused (fail closed)."""
+    if not values or endpoint is None:
+        return
+    declared = params_of(endpoint)
+    scope = current_scope()
+    for name, value in values.items():
+        kind = declared.get(name)
+        if kind is None or (kind not in _UNCHECKED and kind not in scope_service.VISIBLE):
+            current_app.logger.error("endpoint %s declares nothing for its parameter %s: refused", endpoint, name)
+            abort(403)
+        if kind in _UNCHECKED:
+            continue
+        if not scope.visible(kind, db_session(), value):
+            abort(404, description=_(NOT_FOUND[kind], value=value) if kind in NOT_FOUND else None)
 
 
 def _expiry() -> float:
@@ -146,28 +212,33 @@ def _expiry() -> float:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)).timestamp()
 
 
-def scope_unit_ids() -> set[int] | None:
-    """The units the signed-in user may see (their unit's subtree), or None for all."""
-    if current_app.config.get("LOGIN_DISABLED") or not current_user.is_authenticated:
-        return None
-    if current_user.scope_unit_id is None:
-        return None
-    if "scope_units" not in g:
-        from quyhoach.services.planning import world as world_service
-
-        g.scope_units = world_service.cached(db_session()).subtree(current_user.scope_unit_id)
-    return g.scope_units
-
-
-def in_scope(unit_id: int | None) -> bool:
-    allowed = scope_unit_ids()
-    return allowed is None or unit_id in allowed
+def current_scope() -> Scope:
+    """The signed-in user's jurisdiction, built once per request. The whole province when
+    sign-in is switched off (the page tests); nothing at all for an anonymous visitor."""
+    if "scope" not in g:
+        if current_app.config.get("LOGIN_DISABLED"):
+            g.scope = PROVINCE_WIDE
+        elif not current_user.is_authenticated:
+            g.scope = Scope(frozenset(), others_jobs=False)
+        else:
+            g.scope = scope_service.of_user(db_session(), current_user, others_jobs=current_user.can("others_reports"))
+    return g.scope
 
 
-def require_in_scope(unit_id: int | None) -> None:
-    """404 (not 403: the record's existence is itself confidential) outside the user's units."""
-    if not in_scope(unit_id):
-        abort(404)
+_LINKED = {"cadre": Scope.covers_cadre_code, "unit": Scope.covers_unit_code, "pool": Scope.covers_pool}
+
+
+def _visible(value, kind: str) -> bool:
+    """Whether a link to this record (a cadre's or unit's code, a pool's id) would open for
+    the user (outside a request, a report job's page: yes)."""
+    return not has_request_context() or _LINKED[kind](current_scope(), db_session(), value)
+
+
+def _out_of_scope(_error: OutOfScope):
+    """A service refused a record outside the user's units: the page for what does not exist."""
+    from werkzeug.exceptions import NotFound
+
+    return current_app.handle_http_exception(NotFound())
 
 
 def _security_headers(response):
@@ -281,12 +352,16 @@ def init_app(app: Flask) -> None:
     app.before_request(_guard)
     app.after_request(_security_headers)
     app.teardown_request(_reset_actor)
+    app.register_error_handler(OutOfScope, _out_of_scope)
 
     app.jinja_env.globals["csrf_field"] = csrf_field
+    # `{% if code is visible("cadre") %}`: a link only where it would open (a pool of the user's
+    # units may hold a cadre from elsewhere, a dossier lists past posts elsewhere: named, not linked)
+    app.jinja_env.tests["visible"] = _visible
 
     @app.context_processor
     def _inject():
-        return {"current_user": current_user, "csrf_token_value": _csrf_value}
+        return {"current_user": current_user, "csrf_token_value": _csrf_value, "current_scope": current_scope}
 
 
 def _csrf_value() -> str:
@@ -303,4 +378,5 @@ def csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % _csrf_value()
 
 
-__all__ = ["bp", "init_app", "permission_for", "guarded", "requires", "public", "require_in_scope", "in_scope", "scope_unit_ids"]
+__all__ = ["bp", "init_app", "permission_for", "guarded", "requires", "public", "scoped", "params_of", "current_scope",
+           "NOT_A_RECORD", "PROVINCE_WIDE_RECORD"]

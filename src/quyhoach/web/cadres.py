@@ -19,10 +19,10 @@ from quyhoach.services.records import editing
 from quyhoach.services.records import history as history_service
 from quyhoach.services.records.tabular import SHEETS
 from quyhoach.web.partials import is_partial
-from quyhoach.web.auth import guarded, in_scope, requires, scope_unit_ids
+from quyhoach.web.auth import current_scope, guarded, requires
 from quyhoach.web.db import session
 
-bp = guarded(Blueprint("cadres", __name__, url_prefix="/can-bo"), write="edit_records")
+bp = guarded(Blueprint("cadres", __name__, url_prefix="/can-bo"), write="edit_records", params={"code": "cadre"})
 
 # The search form's parameters, named as the address bar shows them.
 MINORITY = {"thieu-so": True, "kinh": False}
@@ -36,7 +36,6 @@ def _search_args() -> queries.CadreSearch:
         sex=args.get("gioi_tinh", "").strip(),
         minority=MINORITY.get(args.get("dan_toc", "")),
         page=args.get("trang", 1, type=int),
-        scope=frozenset(scope) if (scope := scope_unit_ids()) is not None else None,
     )
 
 
@@ -51,25 +50,22 @@ def page_url(number: int) -> str:
 @bp.get("/")
 def search():
     """The search page; from htmx (typing, a filter, the pager) only the results."""
-    result = queries.search_cadres(session(), _search_args(), current_app.config["SEARCH_LIMIT"])
+    result = queries.search_cadres(session(), _search_args(), current_app.config["SEARCH_LIMIT"], scope=current_scope())
     if is_partial():
         return render_template("cadres/_results.html", result=result)
-    return render_template("cadres/search.html", result=result, units=queries.unit_options(session()))
+    return render_template("cadres/search.html", result=result, units=queries.unit_options(session(), current_scope()))
 
 
 @bp.get("/dang-luan-chuyen")
 def rotated():
     """Cán bộ đang luân chuyển (and on secondment): who is away, where, since when and until
     when it is planned to end (R8: a rotation lasts at least 36 months)."""
-    rows = rotation_views.rotated_cadres(session(), scope=scope_unit_ids())
+    rows = rotation_views.rotated_cadres(session(), scope=current_scope())
     return render_template("cadres/rotated.html", rows=rows, today=dt.date.today())
 
 
 @bp.get("/<code>")
 def dossier(code: str):
-    allowed = scope_unit_ids()
-    if allowed is not None and not (queries.cadre_unit_ids(session(), code) & allowed):
-        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     record = dossier_service.dossier(session(), code)
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
@@ -147,10 +143,7 @@ DECISION_FORMS = {"appoint", "move", "close", "add-disciplines", "add-postings",
 
 
 def _editable_dossier(code: str):
-    """The cadre, 404 outside the user's jurisdiction (as the dossier answers)."""
-    allowed = scope_unit_ids()
-    if allowed is not None and not (queries.cadre_unit_ids(session(), code) & allowed):
-        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+    """The cadre (the guard answered 404 outside the user's jurisdiction)."""
     cadre = session().exec(select(Cadre).where(Cadre.code == code)).one_or_none()
     if cadre is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
@@ -169,7 +162,7 @@ def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
     if record_id is None or not name.startswith(("update-", "close")):
         return {}
     item = db.get(editing.RECORDS[kind], record_id)
-    if item is None:
+    if item is None or not _of_cadre(item, cadre):   # another cadre's record: as if none
         abort(404)
     values = {key: getattr(item, key, None) for key in editing.RECORD_FIELDS[kind]}
     if getattr(item, "unit_id", None):
@@ -179,6 +172,11 @@ def _form_values(name: str, cadre: Cadre, record_id: int | None) -> dict:
     if kind == "postings":
         values.update(decision_no=item.decision_no, decision_date=item.decision_date)
     return {k: _spelled(v) for k, v in values.items()}
+
+
+def _of_cadre(record, cadre: Cadre) -> bool:
+    """A record of this dossier (a family relation: on either side), not one of another cadre asked by id."""
+    return cadre.id in (getattr(record, "cadre_id", cadre.id), getattr(record, "relative_id", None))
 
 
 def _spelled(value) -> str:
@@ -201,11 +199,13 @@ def _render_form(cadre: Cadre, name: str, record_id: int | None, values: dict, e
     sheet = SHEETS[kind]
     fields = [sheet.column(key) for key in keys]
     record = session().get(editing.RECORDS[kind], record_id) if record_id and kind in editing.RECORDS else None
+    if record is not None and not _of_cadre(record, cadre):
+        abort(404)
     response = make_response(render_template(
         "cadres/_edit_form.html", cadre=cadre, name=name, record_id=record_id, record=record, title=title,
         fields=fields, values=values, error=error, problems=problems or {}, choices=_choices(name),
         hints=_hints(name),
-        decision=name in DECISION_FORMS, units=queries.unit_options(session())), status)
+        decision=name in DECISION_FORMS, units=queries.unit_options(session(), current_scope())), status)
     return response
 
 
@@ -273,7 +273,7 @@ def _save(name: str, cadre: Cadre, record_id: int | None, form) -> str:
 def _require_unit(unit_code: str) -> None:
     """A post given in a unit outside the user's jurisdiction is refused like a wrong code."""
     unit_id = session().exec(select(Unit.id).where(Unit.code == unit_code.strip())).first()
-    if unit_id is not None and not in_scope(unit_id):
+    if unit_id is not None and not current_scope().covers(unit_id):
         raise editing.EditError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"),
                                 {"unit_code": gettext("ngoài phạm vi quản lý")})
 

@@ -14,10 +14,10 @@ from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
 from quyhoach.web.partials import is_partial
-from quyhoach.web.auth import guarded, require_in_scope, scope_unit_ids
+from quyhoach.web.auth import current_scope, guarded
 from quyhoach.web.db import session
 
-bp = guarded(Blueprint("evaluations", __name__, url_prefix="/danh-gia"), write="read")
+bp = guarded(Blueprint("evaluations", __name__, url_prefix="/danh-gia"), write="read", params={"code": "unit"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -27,16 +27,12 @@ def _world():
 
 def scoped_unit(world, code: str):
     """The unit asked for (404 outside the user's units); a scoped user defaults to their unit."""
+    scope = current_scope()
     unit = planning_views.unit_by_code(world, code) if code else None
-    if code and unit is None:
+    if code and (unit is None or not scope.covers(unit.id)):
         abort(404, description=gettext("Không có đơn vị mã «%(code)s».", code=code))
-    allowed = scope_unit_ids()
-    if unit is not None:
-        require_in_scope(unit.id)
-    elif allowed is not None:
-        from flask_login import current_user
-
-        unit = world.units.get(current_user.scope_unit_id)
+    if unit is None and not scope.province_wide:
+        unit = world.units.get(scope.root_unit_id)
     return unit
 
 
@@ -48,7 +44,7 @@ def index():
     context = {"ev": ev, "unit": unit}
     if is_partial():
         return render_template("evaluations/_analytics.html", **context)
-    return render_template("evaluations/index.html", units=queries.unit_options(session()), **context)
+    return render_template("evaluations/index.html", units=queries.unit_options(session(), current_scope()), **context)
 
 
 @bp.get("/xuat.xlsx")
@@ -72,7 +68,6 @@ def unit(code: str):
     found = planning_views.unit_by_code(world, code)
     if found is None:
         abort(404, description=gettext("Không có đơn vị mã «%(code)s».", code=code))
-    require_in_scope(found.id)
     year = request.args.get("nam", type=int)
     ev = analytics.evaluation_analytics(session(), world, unit_id=found.id)
     own = [u for u in ev.unit_years if u.unit.id == found.id]

@@ -7,7 +7,7 @@ from werkzeug.exceptions import NotFound
 
 from quyhoach.services.records import queries
 from quyhoach.web.db import session
-from quyhoach.web.auth import guarded
+from quyhoach.web.auth import current_scope, guarded
 
 bp = guarded(Blueprint("home", __name__), write="edit_records")
 
@@ -16,8 +16,8 @@ bp = guarded(Blueprint("home", __name__), write="edit_records")
 def index():
     return render_template(
         "home/index.html",
-        stats=queries.province_stats(session()),
-        top_units=queries.units_by_cadres(session(), limit=10),
+        stats=queries.province_stats(session(), current_scope()),
+        top_units=queries.units_by_cadres(session(), current_scope(), limit=10),
     )
 
 

@@ -17,10 +17,11 @@ from quyhoach.services.platform import audit
 from quyhoach.services.records import exporter, importer, trichngang
 from quyhoach.services.records.reading import Limits
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, ReadOptions
-from quyhoach.web.auth import guarded, scope_unit_ids
+from quyhoach.web.auth import NOT_A_RECORD, current_scope, guarded
 from quyhoach.web.db import session
 
-bp = guarded(Blueprint("imports", __name__, url_prefix="/nhap-du-lieu"), write="edit_records")
+bp = guarded(Blueprint("imports", __name__, url_prefix="/nhap-du-lieu"), write="edit_records",
+             params={"kind": NOT_A_RECORD, "fmt": NOT_A_RECORD})
 
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -123,7 +124,7 @@ def _choices() -> dict[str, str]:
 
 
 def _check_trich_ngang(data: bytes, filename: str, token: str, options: ReadOptions):
-    result = trichngang.run(session(), data, filename, choices=_choices(), dry_run=True, scope=scope_unit_ids(),
+    result = trichngang.run(session(), data, filename, choices=_choices(), dry_run=True, scope=current_scope().unit_ids,
                             options=options)
     session().rollback()
     return render_template("imports/trichngang.html", result=result, token=token, kind=trichngang.KIND,
@@ -131,7 +132,7 @@ def _check_trich_ngang(data: bytes, filename: str, token: str, options: ReadOpti
 
 
 def _commit_trich_ngang(data: bytes, filename: str, token: str, options: ReadOptions):
-    result = _all_or_nothing(lambda db: trichngang.run(db, data, filename, choices=_choices(), scope=scope_unit_ids(),
+    result = _all_or_nothing(lambda db: trichngang.run(db, data, filename, choices=_choices(), scope=current_scope().unit_ids,
                                                        options=options))
     if not result.ok:
         return render_template("imports/trichngang.html", result=result, token=token, kind=trichngang.KIND,
@@ -174,7 +175,7 @@ def check():
     options = _options()
     if kind == trichngang.KIND:
         return _check_trich_ngang(data, filename, token, options)
-    result = importer.run(session(), kind, data, filename, dry_run=True, scope=scope_unit_ids(), options=options)
+    result = importer.run(session(), kind, data, filename, dry_run=True, scope=current_scope().unit_ids, options=options)
     session().rollback()
     status = 200 if result.ok else 422
     return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), status
@@ -194,7 +195,7 @@ def commit():
     options = _options()
     if kind == trichngang.KIND:
         return _commit_trich_ngang(data, filename, token, options)
-    result = _all_or_nothing(lambda db: importer.run(db, kind, data, filename, scope=scope_unit_ids(), options=options))
+    result = _all_or_nothing(lambda db: importer.run(db, kind, data, filename, scope=current_scope().unit_ids, options=options))
     if not result.ok:
         return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), 422
     _discard(token)
@@ -217,7 +218,7 @@ def export(kind: str, fmt: str):
     sheet = _sheet_or_404(kind)
     if fmt not in MIMETYPES:
         abort(404)
-    data = exporter.export(session(), kind, fmt, scope=scope_unit_ids())
+    data = exporter.export(session(), kind, fmt, scope=current_scope().unit_ids)
     audit.record_read(session(), "export", f"{sheet.kind}.{fmt}")
     return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"{sheet.kind}.{fmt}")

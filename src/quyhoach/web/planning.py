@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_babel import gettext
 from sqlmodel import select
 
@@ -26,10 +25,11 @@ from quyhoach.services.planning import forecast as forecast_service, views, worl
 from quyhoach.services.planning.rulesets import ParameterError
 from quyhoach.web.partials import is_partial
 from quyhoach.web.forms import planning as forms
-from quyhoach.web.auth import guarded, requires, in_scope, scope_unit_ids
+from quyhoach.web.auth import NOT_A_RECORD, PROVINCE_WIDE_RECORD, current_scope, guarded, requires, scoped
 from quyhoach.web.db import session
 
-bp = guarded(Blueprint("planning", __name__, url_prefix="/quy-hoach"), write="edit_records")
+bp = guarded(Blueprint("planning", __name__, url_prefix="/quy-hoach"), write="edit_records",
+             params={"pool_id": "pool", "entry_id": "pool_entry"})
 
 PAGE_SIZE = 50
 DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the list
@@ -141,7 +141,8 @@ def dashboard():
     if is_partial():
         return render_template("planning/_pools.html", **context)
     return render_template("planning/dashboard.html", terms=views.pool_terms(world),
-                           levels=views.level_names(session()), units=queries.unit_options(session()), **context)
+                           levels=views.level_names(session()), units=queries.unit_options(session(), current_scope()),
+                           **context)
 
 
 # --------------------------------------------------------------------------- pool page
@@ -149,20 +150,20 @@ def dashboard():
 def _scoped_code(requested: str) -> str:
     """The unit filter, held within the user's jurisdiction (their own unit when they ask
     for one outside it, or for the whole province)."""
-    allowed = scope_unit_ids()
-    if allowed is None:
+    scope = current_scope()
+    if scope.province_wide:
         return requested
     world = _world()
     unit = views.unit_by_code(world, requested) if requested else None
-    if unit is not None and unit.id in allowed:
+    if unit is not None and scope.covers(unit.id):
         return requested
-    return world.units[current_user.scope_unit_id].code
+    return world.units[scope.root_unit_id].code
 
 
 def _pool_page(pool_id: int):
     world = _world()
     record = world.pools.get(pool_id)
-    page = views.pool_page(session(), world, pool_id) if record and in_scope(record.facts.title.unit_id) else None
+    page = views.pool_page(session(), world, pool_id) if record and current_scope().covers(record.facts.title.unit_id) else None
     if page is None:
         abort(404, description=gettext("Không tìm thấy danh sách quy hoạch số %(id)s.", id=pool_id))
     return page
@@ -174,7 +175,8 @@ def _add_form(page, code: str = "", source: str = "internal", reason: str = "", 
     checks: list = []
     if code:
         row = session().exec(select(Cadre.id).where(Cadre.code == code)).first()
-        cadre = world.cadres.get(row) if row is not None else None
+        # a cadre outside the user's units is not shown, as one that does not exist
+        cadre = world.cadres.get(row) if row is not None and current_scope().covers_cadre(session(), row) else None
         if cadre is not None:
             facts = page.record.facts
             checks = eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles)
@@ -209,7 +211,7 @@ def candidates(pool_id: int):
     if len(text) >= 2:
         world = _world()
         facts = page.record.facts
-        found = queries.search_cadres(session(), queries.CadreSearch(text=text), CANDIDATE_LIMIT)
+        found = queries.search_cadres(session(), queries.CadreSearch(text=text), CANDIDATE_LIMIT, scope=current_scope())
         for row in found.page.items:
             cadre = world.cadres.get(row.cadre.id)
             checks = (eligibility.check(cadre, facts.title, facts.term, page.rules, world.on, title_index=world.titles)
@@ -236,6 +238,8 @@ def add(pool_id: int):
     try:
         if not code:
             raise pools.PoolError(gettext("chưa chọn cán bộ"))
+        if not current_scope().visible("cadre", session(), code):   # answered as for a code that does not exist
+            raise pools.PoolError(gettext("không có cán bộ mã «%(code)s»", code=code))
         entry = pools.add_entry(session(), pool_id, code, reason=reason, on=_today(), source=source,
                                 expected_version=_version())
         session().commit()
@@ -299,7 +303,7 @@ def ballot(pool_id: int):
 def suggestions(pool_id: int):
     """Eligible candidates ranked by score (loaded lazily: it reads the whole province)."""
     page = _pool_page(pool_id)
-    found = planning.suggestions(_world(), pool_id, limit=SUGGESTION_LIMIT)
+    found = planning.suggestions(_world(), pool_id, limit=SUGGESTION_LIMIT, within=current_scope().cadre_ids(session()))
     if is_partial():
         return render_template("planning/_suggestions.html", pool_page=page, suggestions=found)
     return render_template("planning/suggestions.html", pool_page=page, suggestions=found)
@@ -332,7 +336,7 @@ def review():
         return render_template("planning/_short_pools.html", **context)
     if is_partial():
         return render_template("planning/_worklist.html", **context)
-    return render_template("planning/review.html", units=queries.unit_options(session()), **context)
+    return render_template("planning/review.html", units=queries.unit_options(session(), current_scope()), **context)
 
 
 @bp.get("/ra-soat/tien-do")
@@ -351,10 +355,8 @@ def decide():
     choice = data.get("quyet_dinh", "")
     reason = data.get("ly_do", "")
     entry = session().get(PoolEntry, entry_id) if entry_id else None
-    if entry is not None:
-        record = _world().pools.get(entry.pool_id)
-        if record is None or not in_scope(record.facts.title.unit_id):
-            entry = None
+    if entry is not None and not current_scope().visible("pool", session(), entry.pool_id):
+        entry = None
     if entry is None or not rule:
         abort(404, description=gettext("Không có mục rà soát này."))
     item = {"entry_id": entry_id, "rule": rule, "reason": reason}
@@ -383,7 +385,7 @@ def forecast():
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
     if is_partial():
         return render_template("planning/_forecast.html", forecast=view)
-    return render_template("planning/forecast.html", forecast=view, units=queries.unit_options(session()))
+    return render_template("planning/forecast.html", forecast=view, units=queries.unit_options(session(), current_scope()))
 
 
 # --------------------------------------------------------------------------- rule sets
@@ -395,6 +397,7 @@ def rule_sets():
 
 @bp.post("/bo-quy-dinh/<code>/<key>")
 @requires(write="rule_sets")
+@scoped(code=PROVINCE_WIDE_RECORD, key=NOT_A_RECORD)
 def parameter(code: str, key: str):
     text = request.form.get("gia_tri", "")
     try:
@@ -416,6 +419,7 @@ def parameter(code: str, key: str):
 
 @bp.post("/bo-quy-dinh/<code>/phien-ban-moi")
 @requires(write="rule_sets")
+@scoped(code=PROVINCE_WIDE_RECORD)
 def new_rule_set(code: str):
     """Journey 4: a new regulation entered as a new rule set from this one; every pool is
     judged under both and the verdicts that change are listed."""
@@ -437,6 +441,7 @@ def new_rule_set(code: str):
 # --------------------------------------------------------------------------- a cadre's eligibility
 
 @bp.get("/can-bo/<code>")
+@scoped(code="cadre")
 def cadre_eligibility(code: str):
     """Journey 3 on the dossier: the pools the cadre is in with their findings, and every
     finding for a title (and term) picked from those above the cadre."""

@@ -3,9 +3,11 @@ self-polling progress partial, downloads, the past reports; and the report pages
 (the term-planning report, a cadre's dossier and a rotation scenario's decision report as
 HTML, whose print templates make the PDF).
 
-Jurisdiction: a user scoped to a unit (`web.auth.scope_unit_ids`) picks among the units of
+Jurisdiction: a user scoped to a unit (`web.auth.current_scope`) picks among the units of
 their subtree only, and a report of a unit, a cadre or a scenario outside it — to make, to
 view, to download, or in the list of past reports — is answered 404, as everywhere else.
+A report job belongs to who asked for it: another user's is answered 404 too, unless their
+role may act on others' reports (`others_reports`).
 """
 
 from __future__ import annotations
@@ -22,16 +24,17 @@ from sqlmodel import select
 from quyhoach import reports
 from quyhoach.db.models import Job
 from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
-from quyhoach.services.platform import audit, jobs
+from quyhoach.services.platform import audit, jobs, scope as scope_service
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
-from quyhoach.web.auth import guarded, scope_unit_ids
+from quyhoach.web.auth import NOT_A_RECORD, current_scope, guarded
 from quyhoach.web.db import session
 from quyhoach.web.forms import reports as forms
 from quyhoach.web.partials import is_partial
 
-bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read")
+bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read",
+             params={"job_id": "report_job", "fmt": NOT_A_RECORD, "code": "cadre"})
 
 FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "xlsx": "Excel (XLSX)"}
 PAST_LIMIT = 20
@@ -60,41 +63,16 @@ def _world():
 # --------------------------------------------------------------------------- jurisdiction
 
 def report_scope(world, kind: str, params: dict) -> dict:
-    """What a report covers, for jurisdiction: {"units": [ids], "need": "all" | "any"}, or
-    {"province": True} for the whole province. Kept in the job's payload when it is made."""
-    if kind == "dossier":
-        return {"units": sorted(queries.cadre_unit_ids(session(), params.get("cadre") or "")), "need": "any"}
-    if kind == "scenario-decision":
-        try:
-            codes = gather.scenario_units(session(), int(params.get("scenario") or 0))
-        except ValueError:
-            codes = None
-        if codes is None:
-            return {"province": True}
-        units = [planning_views.unit_by_code(world, code) for code in codes]
-        return {"units": sorted(u.id for u in units if u is not None), "need": "all"}
-    unit = planning_views.unit_by_code(world, params["unit"]) if params.get("unit") else None
-    return {"units": [unit.id], "need": "all"} if unit is not None else {"province": True}
+    """What a report covers, for jurisdiction (services.platform.scope.report_covers)."""
+    return scope_service.report_covers(session(), kind, params)
 
 
 def _allowed(scope: dict | None) -> bool:
-    allowed = scope_unit_ids()
-    if allowed is None:
-        return True
-    if not scope or scope.get("province") or not scope.get("units"):
-        return False
-    units = set(scope["units"])
-    return units <= allowed if scope.get("need") == "all" else bool(units & allowed)
+    return current_scope().covers_report(scope)
 
 
 def _job_allowed(job: Job) -> bool:
-    if scope_unit_ids() is None:
-        return True
-    payload = job.payload or {}
-    scope = payload.get("scope")
-    if scope is None:   # a report made before its scope was kept
-        scope = report_scope(_world(), payload.get("kind", ""), payload.get("params") or {})
-    return _allowed(scope)
+    return scope_service.covers_job(current_scope(), session(), job)
 
 
 def _report_job(job_id: str) -> Job:
@@ -107,35 +85,29 @@ def _report_job(job_id: str) -> Job:
 
 def _own_unit():
     """A scoped user's own unit (their reports default to it); None for the whole province."""
-    from flask_login import current_user
-
-    if scope_unit_ids() is None:
-        return None
-    return _world().units.get(current_user.scope_unit_id)
+    root = current_scope().root_unit_id
+    return _world().units.get(root) if root is not None else None
 
 
 def _unit_options() -> list[tuple[str, str, int]]:
-    options = queries.unit_options(session())
-    allowed = scope_unit_ids()
-    if allowed is None:
-        return options
-    codes = {u.code for u in _world().units.values() if u.id in allowed}
-    kept = [o for o in options if o[0] in codes]
-    top = min((depth for _, _, depth in kept), default=0)
-    return [(code, name, depth - top) for code, name, depth in kept]
+    return queries.unit_options(session(), current_scope())
 
 
 def _scenario_options() -> list[dict]:
     found = gather.decision_scenarios(session())
-    if scope_unit_ids() is None:
+    if current_scope().province_wide:
         return found
-    world = _world()
-    return [s for s in found if _allowed(report_scope(world, "scenario-decision", {"scenario": s["id"]}))]
+    return [s for s in found if _allowed(report_scope(None, "scenario-decision", {"scenario": s["id"]}))]
 
 
 def _past() -> list[Job]:
-    rows = session().exec(select(Job).where(Job.kind == "report").order_by(Job.created_at.desc())
-                          .limit(PAST_LIMIT if scope_unit_ids() is None else PAST_SCANNED)).all()
+    """The reports the user made (every user's, for a role that may act on others'), within their units."""
+    scope = current_scope()
+    query = select(Job).where(Job.kind == "report")
+    if not scope.others_jobs:
+        query = query.where(Job.owner == scope.username)
+    rows = session().exec(query.order_by(Job.created_at.desc())
+                          .limit(PAST_LIMIT if scope.province_wide else PAST_SCANNED)).all()
     return [j for j in rows if _job_allowed(j)][:PAST_LIMIT]
 
 
@@ -186,7 +158,7 @@ def create():
             if not params.get("cadre"):
                 raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
             if not any(c.code == params["cadre"] for c in world.cadres.values()):
-                if scope_unit_ids() is not None:
+                if not current_scope().province_wide:
                     abort(404)
                 raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
         if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
@@ -208,7 +180,7 @@ def create():
     job = jobs.submit(session(), current_app.extensions["quyhoach.jobs"], "report",
                       {"kind": kind, "params": params, "formats": formats, "scope": scope,
                        "database_url": current_app.config["DATABASE_URL"], "out_dir": str(folder)},
-                      _title(kind, params))
+                      _title(kind, params), owner=current_scope().username)
     job_id = job.id
     session().commit()          # the runner gets the job now that its row is there to read
     stored = jobs.get(session(), job_id)

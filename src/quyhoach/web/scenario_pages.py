@@ -18,6 +18,7 @@ from quyhoach.services.rotation import problem, views
 from quyhoach.services.rotation.chains import plan_chains
 from quyhoach.services.rotation.scenarios import RELAXABLE
 from quyhoach.services.rotation.settings import TARGET_ATTRIBUTES, ScenarioError, ScenarioSettings
+from quyhoach.web.auth import current_scope
 from quyhoach.web.db import session
 from quyhoach.web.scenario_labels import LEGAL_WHY, RELAX_LABELS, RELAX_RULE, SWEEP_LABELS, graph_labels, sweep_labels
 
@@ -125,7 +126,7 @@ def settings_context(scenario: Scenario, settings: ScenarioSettings | None = Non
     rule_sets = session().exec(select(RuleSet.code, RuleSet.name, RuleSet.valid_from)
                                .where(RuleSet.domain == "planning").order_by(RuleSet.valid_from)).all()
     return {"scenario": scenario, "settings": settings, "error": error, "typed": typed or {},
-            "units": queries.unit_options(session()), "rule_sets": rule_sets,
+            "units": queries.unit_options(session(), current_scope()), "rule_sets": rule_sets,
             "readonly": scenario.status == "adopted"}
 
 

@@ -18,7 +18,8 @@ from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
 from quyhoach.services.rotation import problem, views
-from quyhoach.web.auth import guarded, requires, scope_unit_ids
+from quyhoach.services.platform.scope import covers_scenario
+from quyhoach.web.auth import current_scope, guarded, requires
 from quyhoach.web.db import session
 from quyhoach.web.filters import current_locale
 from quyhoach.web.forms import scenarios as forms
@@ -30,7 +31,8 @@ from quyhoach.web.scenario_pages import (
     settings_context, sweep_context,
 )
 
-bp = guarded(Blueprint("scenarios", __name__, url_prefix="/luan-chuyen"), write="edit_scenarios")
+bp = guarded(Blueprint("scenarios", __name__, url_prefix="/luan-chuyen"), write="edit_scenarios",
+             params={"scenario_id": "scenario", "run_id": "run"})
 
 # The diagnosis names a unit's limits by the row; the scenario by the setting.
 RUNS_SHOWN = 12
@@ -47,16 +49,8 @@ def _runner():
 
 
 def _in_scope(scenario: Scenario | None) -> bool:
-    """A user scoped to a unit works only on scenarios whose units in play are all theirs
-    (a province-wide scenario is outside every commune's jurisdiction)."""
-    allowed = scope_unit_ids()
-    if allowed is None or scenario is None:
-        return True
-    codes = (scenario.settings or {}).get("unit_codes") or []
-    if not codes:
-        return False
-    ids = session().exec(select(Unit.id).where(Unit.code.in_(codes))).all()
-    return len(ids) == len(set(codes)) and all(i in allowed for i in ids)
+    """A user scoped to a unit works only on scenarios whose units in play are all theirs."""
+    return scenario is None or covers_scenario(current_scope(), session(), scenario)
 
 
 def _scenario(scenario_id: int) -> Scenario:
@@ -126,7 +120,9 @@ def index():
     scenarios = [s for s in session().exec(select(Scenario).order_by(Scenario.id.desc())).all() if _in_scope(s)]
     last = last_runs([s.id for s in scenarios])
     done_runs = session().exec(select(SolveRun.id, SolveRun.scenario_id, SolveRun.label, SolveRun.objective,
-                                      SolveRun.moves).where(SolveRun.status == "done").order_by(SolveRun.id.desc())).all()
+                                      SolveRun.moves).where(SolveRun.status == "done",
+                                                            SolveRun.scenario_id.in_([s.id for s in scenarios]))
+                               .order_by(SolveRun.id.desc())).all()
     adopted = {a.scenario_id: a for a in session().exec(select(Adoption))}
     views_by = {sid: run_view(run) for sid, run in last.items()}
     return render_template("scenarios/index.html", scenarios=scenarios, last=views_by, adopted=adopted,
@@ -139,13 +135,20 @@ def create():
     date_text = request.form.get(FIELDS.date, "").strip()
     try:
         on = forms.parse_date_field(date_text, gettext("Ngày luân chuyển"))
-        scenario = rotation.create(session(), name=name, rotation_date=on, settings=rotation.ScenarioSettings(),
+        scenario = rotation.create(session(), name=name, rotation_date=on, settings=_new_settings(),
                                    description=request.form.get(FIELDS.description, ""))
         session().commit()
     except rotation.ScenarioError as error:
         form = forms.new_form(name=name, date=date_text, error=gettext("Không tạo được: %(reason)s", reason=str(error)))
         return _refused("scenarios/_new_form.html", "#new-form", form=form)
     return _go(url_for(".scenario", scenario_id=scenario.id))
+
+
+def _new_settings() -> rotation.ScenarioSettings:
+    """A new scenario's settings: the whole province, or a scoped user's own unit."""
+    root = current_scope().root_unit_id
+    unit = session().get(Unit, root) if root is not None else None
+    return rotation.ScenarioSettings(unit_codes=[unit.code] if unit is not None else [])
 
 
 @bp.post("/<int:scenario_id>/sao-chep")
@@ -192,6 +195,8 @@ def save(scenario_id: int):
             status = 409
             raise rotation.ScenarioError(gettext("phương án vừa được người khác sửa; hãy tải lại trang"))
         settings = forms.settings_from_form(form, _settings_of(scenario))
+        if not current_scope().covers_unit_codes(session(), settings.unit_codes):
+            raise rotation.ScenarioError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"))
         on = forms.parse_date_field(form.get(FIELDS.date, "").strip(), gettext("Ngày luân chuyển"))
         rotation.validate(settings)
         # Every unit, pin and exclusion must make sense at the rotation date.

@@ -10,10 +10,10 @@ from quyhoach.db.models import Title, Unit
 from quyhoach.domain.vocab import N_
 from quyhoach.services.records import editing, queries
 from quyhoach.web.partials import is_partial
-from quyhoach.web.auth import guarded, in_scope, requires
+from quyhoach.web.auth import current_scope, guarded, requires
 from quyhoach.web.db import session
 
-bp = guarded(Blueprint("units", __name__, url_prefix="/to-chuc"), write="edit_records")
+bp = guarded(Blueprint("units", __name__, url_prefix="/to-chuc"), write="edit_records", params={"code": "unit"})
 
 PAGE_SIZE = 50
 
@@ -24,20 +24,18 @@ def tree():
     unit's children (what a node loads when it is expanded)."""
     code = request.args.get("mo", "").strip()
     if code and is_partial():
-        children = queries.unit_children(session(), code)
+        children = queries.unit_children(session(), current_scope(), code)
         if children is None:
             abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
         return render_template("units/_branch.html", nodes=children, parent_code=code)
-    return render_template("units/tree.html", tree=queries.unit_tree(session(), code or None))
+    return render_template("units/tree.html", tree=queries.unit_tree(session(), current_scope(), code or None))
 
 
 @bp.get("/<code>")
 def unit(code: str):
     """A unit: its path, sub-units, titles with holders and vacant seats, and its cadres.
     From htmx (the pager), only the cadres list."""
-    page = queries.unit_page(session(), code, request.args.get("trang", 1, type=int), PAGE_SIZE)
-    if page is not None and not in_scope(page.unit.id):
-        page = None  # outside the user's jurisdiction: as if it did not exist
+    page = queries.unit_page(session(), current_scope(), code, request.args.get("trang", 1, type=int), PAGE_SIZE)
     if page is None:
         abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
     if is_partial():
@@ -67,7 +65,7 @@ PREVIEWED = {"merge": "unit.merge", "close": "unit.close", "title-merge": "title
 
 def _editable_unit(code: str) -> Unit:
     unit = session().exec(select(Unit).where(Unit.code == code)).one_or_none()
-    if unit is None or not in_scope(unit.id):
+    if unit is None or not current_scope().covers(unit.id):
         abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
     return unit
 
@@ -85,7 +83,7 @@ def _render(unit: Unit, name: str, title: Title | None, values: dict, error: str
         abort(404)
     return make_response(render_template("units/_edit_form.html", unit=unit, name=name, title=title,
                                          heading=FORMS[name], values=values, error=error, problems=problems or {},
-                                         units=queries.unit_options(session()), plan=plan,
+                                         units=queries.unit_options(session(), current_scope()), plan=plan,
                                          previewed=name in PREVIEWED), status)
 
 
@@ -109,7 +107,7 @@ def edit(code: str):
         into = request.form.get("into", "").strip()
         if name == "merge" and into:
             target = session().exec(select(Unit.id).where(Unit.code == into)).first()
-            if target is not None and not in_scope(target):
+            if target is not None and not current_scope().covers(target):
                 raise editing.EditError(gettext("đơn vị ngoài phạm vi quản lý của tài khoản"), {"into": gettext("ngoài phạm vi")})
         subject = title.code if title else unit.code
         if name in PREVIEWED and not request.form.get("xac_nhan"):

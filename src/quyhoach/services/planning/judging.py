@@ -106,8 +106,10 @@ class Suggestion:
     remaining_months: int
 
 
-def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: int = 10) -> list[Suggestion]:
+def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: int = 10, *,
+                within: set[int] | None) -> list[Suggestion]:
     """Eligible cadres for a pool, ranked by a transparent score; each says what it would fix.
+    `within`: the cadres the user may see (None: all; `Scope.cadre_ids`).
 
     Cheap filters first (rank below the title, not already a member, enough service left),
     then the full rule check on the short list."""
@@ -120,7 +122,7 @@ def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: in
     members = {m.id for m in facts.members}
     shortlist = []
     for cadre in world.cadres.values():
-        if cadre.id in members:
+        if cadre.id in members or (within is not None and cadre.id not in within):
             continue
         highest = max((t.rank for t in cadre.titles), default=0)
         if highest >= facts.title.rank or highest < facts.title.rank - 30:

@@ -33,7 +33,11 @@ PERMISSIONS = {
     "adopt": {"standing_committee"},            # adopt a rotation plan
     "rule_sets": {"org_board", "admin"},        # edit unconfirmed parameters, new versions
     "admin": {"admin"},                         # users, audit log, backups
+    "others_reports": {"standing_committee", "admin"},  # open, stop, download a report someone else made
 }
+# Province-wide settings: a user scoped to a unit never holds these, whatever their role
+# (a rule set re-judges the whole province; users and backups are the whole installation's).
+UNSCOPED_ONLY = frozenset({"rule_sets", "admin"})
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -52,7 +56,10 @@ class AuthError(ValueError):
     """Refused, with the reason in Vietnamese."""
 
 
-def can(role: str | None, permission: str) -> bool:
+def can(role: str | None, permission: str, *, scoped: bool = False) -> bool:
+    """The role holds the permission (and, for a province-wide setting, the user is not scoped to a unit)."""
+    if scoped and permission in UNSCOPED_ONLY:
+        return False
     return role is not None and role in PERMISSIONS.get(permission, set())
 
 

@@ -113,8 +113,8 @@ def register(kind: str, fn: Handler, *, on_lost: OnLost | None = None) -> None:
 
 # --------------------------------------------------------------------------- submit, follow
 
-def create(session: Session, kind: str, payload: dict[str, Any], title: str = "") -> Job:
-    job = Job(id=str(uuid.uuid4()), kind=kind, payload=payload, title=title[:300])
+def create(session: Session, kind: str, payload: dict[str, Any], title: str = "", *, owner: str | None = None) -> Job:
+    job = Job(id=str(uuid.uuid4()), kind=kind, payload=payload, title=title[:300], owner=owner)
     session.add(job)
     session.flush()
     return job
@@ -314,9 +314,11 @@ def _forget_pending(session: orm.Session, transaction: orm.SessionTransaction) -
         session.info.pop(_PENDING, None)
 
 
-def submit(session: Session, runner, kind: str, payload: dict[str, Any], title: str = "") -> Job:
+def submit(session: Session, runner, kind: str, payload: dict[str, Any], title: str = "", *,
+           owner: str | None = None) -> Job:
     """Create a job, to be handed to the runner when the caller commits (the worker must
-    see the row). Flushes only, as every service: the caller commits once."""
-    job = create(session, kind, payload, title)
+    see the row). Flushes only, as every service: the caller commits once. `owner`: the
+    user who asked for it."""
+    job = create(session, kind, payload, title, owner=owner)
     enqueue_after_commit(session, runner, job.id)
     return job

@@ -5,6 +5,9 @@ by the database (GROUP BY, COUNT), lists are paged with LIMIT, and a dossier is 
 in a fixed handful of queries whatever the length of the career.
 
 "Current" posting means a Posting without end_date (the model's "None while held").
+
+Every function that lists cadres, units or titles takes the user's `Scope` (a required
+argument: services.platform.scope) and returns only what lies within it.
 """
 
 from __future__ import annotations
@@ -28,14 +31,19 @@ from quyhoach.db.models import (
 )
 from quyhoach.domain import vocab
 from quyhoach.domain.text import fold, text_sort_key
+from quyhoach.services.platform.scope import Scope
 
 T = TypeVar("T")
 KINH = "01"  # the majority ethnic group; every other code is a minority
 
 
-def province_stats(session: Session) -> dict[str, int]:
-    count = lambda model: session.exec(select(sa.func.count()).select_from(model)).one()  # noqa: E731
-    return {"cadres": count(Cadre), "units": count(Unit), "titles": count(Title)}
+def province_stats(session: Session, scope: Scope) -> dict[str, int]:
+    """How many cadres, units and titles there are within the scope."""
+    def count(model, where) -> int:
+        return session.exec(select(sa.func.count()).select_from(model).where(where)).one()
+
+    return {"cadres": count(Cadre, scope.cadres_clause()), "units": count(Unit, scope.units_clause(Unit.id)),
+            "titles": count(Title, scope.units_clause(Title.unit_id))}
 
 
 # --------------------------------------------------------------------------- paging
@@ -169,17 +177,21 @@ class Tree:
 OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
 
 
-def unit_tree(session: Session, open_code: str | None = None) -> Tree:
+def unit_tree(session: Session, scope: Scope, open_code: str | None = None) -> Tree:
     """The roots with their children loaded, and the path down to `open_code` expanded.
+    A scoped user's tree starts at their own unit (a unit outside it is never opened).
 
     Two queries plus one per level of the opened path's depth is avoided: all the
     needed branches come in one query with their counts.
     """
-    roots = _nodes(session, Unit.parent_id.is_(None))
+    top = Unit.parent_id.is_(None) if scope.root_unit_id is None else Unit.id == scope.root_unit_id
+    roots = _nodes(session, top)
     open_ids = {n.id for n in roots} if len(roots) <= OPEN_ROOTS_UP_TO else set()
     opened = unit_by_code(session, open_code) if open_code else None
+    if opened is not None and not scope.covers(opened.id):
+        opened = None
     if opened is not None:
-        open_ids |= {u.id for u in ancestors(session, opened.id)} | {opened.id}
+        open_ids |= {u.id for u in ancestors(session, opened.id) if scope.covers(u.id)} | {opened.id}
     if open_ids:
         by_parent: dict[int, list[UnitNode]] = {}
         for node in _nodes(session, Unit.parent_id.in_(open_ids)):
@@ -195,20 +207,23 @@ def unit_tree(session: Session, open_code: str | None = None) -> Tree:
     return Tree(roots=roots, opened=opened)
 
 
-def unit_children(session: Session, code: str) -> list[UnitNode] | None:
-    """The sub-units of one unit with their counts (what the tree loads on expand)."""
+def unit_children(session: Session, scope: Scope, code: str) -> list[UnitNode] | None:
+    """The sub-units of one unit with their counts (what the tree loads on expand); None
+    for a unit that does not exist or lies outside the scope."""
     unit = unit_by_code(session, code)
-    if unit is None:
+    if unit is None or not scope.covers(unit.id):
         return None
     return _nodes(session, Unit.parent_id == unit.id)
 
 
-def unit_options(session: Session) -> list[tuple[str, str, int]]:
-    """Every unit as (code, name, depth) in tree order, for a select box."""
-    rows = session.exec(select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.sort_order)).all()
+def unit_options(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
+    """Every unit within the scope as (code, name, depth) in tree order, for a select box
+    (a scoped user's own unit at depth 0)."""
+    rows = session.exec(select(Unit.id, Unit.parent_id, Unit.code, Unit.name, Unit.sort_order)
+                        .where(scope.units_clause(Unit.id))).all()
     by_parent: dict[int | None, list] = {}
     for row in rows:
-        by_parent.setdefault(row[1], []).append(row)
+        by_parent.setdefault(row[1] if row[0] != scope.root_unit_id else None, []).append(row)
     out: list[tuple[str, str, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:
@@ -314,10 +329,11 @@ def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -
     return _cadre_rows(session, select(Cadre, Ethnicity).where(in_unit), page, size)
 
 
-def unit_page(session: Session, code: str, page: int = 1, size: int = 50) -> UnitPage | None:
-    """A unit with its path, sub-units, titles with their holders, and its cadres."""
+def unit_page(session: Session, scope: Scope, code: str, page: int = 1, size: int = 50) -> UnitPage | None:
+    """A unit with its path (within the scope), sub-units, titles with their holders, and
+    its cadres; None when it does not exist or lies outside the scope."""
     found = session.exec(select(Unit, Level).join(Level, Level.id == Unit.level_id).where(Unit.code == code)).first()
-    if found is None:
+    if found is None or not scope.covers(found[0].id):
         return None
     unit, level = found
     titles = session.exec(select(Title).where(Title.unit_id == unit.id)).all()
@@ -334,7 +350,7 @@ def unit_page(session: Session, code: str, page: int = 1, size: int = 50) -> Uni
     return UnitPage(
         unit=unit,
         level=level,
-        ancestors=ancestors(session, unit.id),
+        ancestors=[u for u in ancestors(session, unit.id) if scope.covers(u.id)],
         children=_nodes(session, Unit.parent_id == unit.id),
         titles=[TitleRow(t, holders.get(t.id, [])) for t in titles],
         cadres=unit_cadres(session, unit.id, page, size),
@@ -349,13 +365,13 @@ class UnitCount:
     cadres: int
 
 
-def units_by_cadres(session: Session, limit: int = 10) -> list[UnitCount]:
-    """The units with the most cadres currently posted there (one GROUP BY)."""
+def units_by_cadres(session: Session, scope: Scope, limit: int = 10) -> list[UnitCount]:
+    """The units within the scope with the most cadres currently posted there (one GROUP BY)."""
     n = sa.func.count(sa.distinct(Posting.cadre_id)).label("n")
     rows = session.exec(
         select(Unit.code, Unit.name, Level.name, n)
         .join(Posting, Posting.unit_id == Unit.id).join(Level, Level.id == Unit.level_id)
-        .where(_current_postings())
+        .where(_current_postings(), scope.units_clause(Unit.id))
         .group_by(Unit.id, Unit.code, Unit.name, Level.name)
         .order_by(n.desc(), Unit.code).limit(limit)
     ).all()
@@ -374,7 +390,6 @@ class CadreSearch:
     sex: str = ""  # "M", "F" or ""
     minority: bool | None = None
     page: int = 1
-    scope: frozenset[int] | None = None   # the units the user may see (None: all)
 
     @property
     def tokens(self) -> list[str]:
@@ -414,22 +429,20 @@ def _token_matches(token: str):
     return sa.or_(in_cadre, in_post)
 
 
-def search_cadres(session: Session, query: CadreSearch, size: int = 50) -> SearchResult:
-    """Cadres matching every typed word (without diacritics), filtered, in name order, one page."""
-    statement = select(Cadre, Ethnicity)
+def search_cadres(session: Session, query: CadreSearch, size: int = 50, *, scope: Scope) -> SearchResult:
+    """Cadres within the scope matching every typed word (without diacritics), filtered, in
+    name order, one page. A unit filter outside the scope filters nothing in."""
+    statement = select(Cadre, Ethnicity).where(scope.cadres_clause())
     for token in query.tokens[:8]:
         statement = statement.where(_token_matches(token))
     unit = unit_by_code(session, query.unit_code) if query.unit_code else None
+    if unit is not None and not scope.covers(unit.id):
+        unit = None
     if unit is not None:
         subtree = _subtree_ids(unit.id)
         statement = statement.where(
             sa.exists().where(Posting.cadre_id == Cadre.id, _current_postings(),
                               Posting.unit_id.in_(select(subtree.c.id)))
-        )
-    if query.scope is not None:
-        statement = statement.where(
-            sa.exists().where(Posting.cadre_id == Cadre.id, _current_postings(),
-                              Posting.unit_id.in_(sorted(query.scope)))
         )
     if query.sex in vocab.SEX.codes:
         statement = statement.where(Cadre.sex == query.sex)

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 import solver
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
 from quyhoach.domain.structure import band_label
+from quyhoach.services.platform.scope import Scope
 
 FIGURES_VERSION = 4
 ATTRIBUTES = ("female", "minority", "young")
@@ -340,7 +341,7 @@ class RotatedRow:
     planned_end: Any
 
 
-def rotated_cadres(session: Session, scope: set[int] | frozenset[int] | None = None) -> list[RotatedRow]:
+def rotated_cadres(session: Session, scope: Scope) -> list[RotatedRow]:
     """Cán bộ đang luân chuyển: the current postings recorded as a rotation or a secondment,
     the planned end first (those due back soonest), then by name."""
     from quyhoach.db.models import Cadre, Posting, Unit
@@ -349,8 +350,7 @@ def rotated_cadres(session: Session, scope: set[int] | frozenset[int] | None = N
     statement = (select(Posting, Cadre, Unit).join(Cadre, Cadre.id == Posting.cadre_id)
                  .join(Unit, Unit.id == Posting.unit_id)
                  .where(Posting.kind.in_(("rotation", "secondment")), Posting.end_date.is_(None)))
-    if scope is not None:
-        statement = statement.where(Posting.unit_id.in_(sorted(scope)))
+    statement = statement.where(scope.units_clause(Posting.unit_id))
     rows = [RotatedRow(cadre.code, cadre.full_name, posting.position, unit.name, posting.kind or "rotation",
                        posting.direction, posting.start_date, posting.planned_end)
             for posting, cadre, unit in session.exec(statement)]
