@@ -22,7 +22,9 @@ def _locale() -> str:
 
 def init_app(app: Flask) -> None:
     from . import db as web_db
-    from . import filters
+    from . import errors, filters
+
+    errors.init_app(app)  # first: the bounded `<int:…>` converter is bound as the routes are added
 
     app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
     from quyhoach.services.platform import jobs
