@@ -75,7 +75,8 @@ class Live:
 
     def sign_in(self, http, username: str, password: str = PASSWORD, next_: str | None = None):
         token = self.csrf(http)
-        response = http.post(self.url + "/dang-nhap", params={"next": next_} if next_ else None,
+        # `next_` goes in as typed, undecoded (`/%09/evil.example` is a tab once the server reads it)
+        response = http.post(self.url + "/dang-nhap" + (f"?next={next_}" if next_ else ""),
                              data={"username": username, "password": password, "csrf_token": token},
                              allow_redirects=False)
         return response

@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import AuditEntry, AuditHead, Scenario
 from quyhoach.services import rotation
-from quyhoach.services.platform import audit
 
 from tests.security.conftest import PASSWORD
 
@@ -210,13 +209,19 @@ def test_a_cookie_saved_before_sign_out_or_a_password_reset_stops_working(live):
     assert _signed_out(replay.get(live.url + "/can-bo/", allow_redirects=False))
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "/%09/evil.example", "/\\evil.example", "https://evil.example/",
-                                    "javascript:alert(1)", "/\t/evil.example", "%2F%2Fevil.example"])
-def test_sign_in_never_redirects_off_the_site(live, target):
-    response = live.sign_in(live.client(), live.users["viewer"], next_=target)
-    assert response.status_code == 302
-    location = response.headers["Location"]
-    assert location.startswith("/") and not location.startswith(("//", "/\\")) and "evil" not in location
+OFF_SITE = ["//evil.example", "/%09/evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)",
+            "/%5Cevil.example", "%2F%2Fevil.example", "///evil.example"]
+
+
+def test_sign_in_never_redirects_off_the_site(live):
+    for target in OFF_SITE:
+        response = live.sign_in(live.client(), live.users["viewer"], next_=target)
+        assert response.status_code == 302, target
+        location = response.headers["Location"]
+        assert location.startswith("/") and not location.startswith(("//", "/\\")) and "evil" not in location, target
+    # a path on the site is followed
+    response = live.sign_in(live.client(), live.users["viewer"], next_="/can-bo/")
+    assert response.headers["Location"] == "/can-bo/"
 
 
 # --------------------------------------------------------------------------- the audit log
@@ -287,14 +292,3 @@ def test_concurrent_saves_of_one_version_accept_exactly_one(live):
         saved = session.get(Scenario, scenario_id)
     winner = next(a for a in answers if a.status_code == 200)
     assert saved.version == 2 and saved.name in winner.text
-
-
-def test_audit_verify_passes_on_an_untouched_log(live):
-    """The control for the two probes above: the same steps without tampering verify."""
-    officer = live.client("org_board")
-    _import_cadres(live, officer, HOSTILE[:1])
-    assert officer.get(live.url + "/nhap-du-lieu/xuat/cadres.csv").status_code == 200
-    result = live.cli("audit", "verify")
-    assert result.exit_code == 0, result.output
-    with Session(live.engine) as session:
-        assert audit.verify(session).ok
