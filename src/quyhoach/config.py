@@ -59,8 +59,7 @@ def make_private(folder: Path, database_url: str = "") -> None:
 def load(overrides: dict | None = None) -> dict:
     """The app's configuration: defaults < environment < explicit overrides."""
     folder = instance_path()
-    os.umask(PRIVATE_UMASK)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(folder)
     config = {
         "INSTANCE_PATH": str(folder),
         "DATABASE_URL": f"sqlite:///{folder / 'quyhoach.db'}",
