@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export QUYHOACH_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test lint bench-all test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
+.PHONY: run test test-security lint bench-all test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,15 @@ run: setup
 ## make test: set up, check the code (ruff, mypy on domain/ and solver/), run the test suite
 ## (SQLite; PostgreSQL too if QUYHOACH_TEST_DATABASE_URL is set). The layers and import cycles
 ## are checked by tests/test_architecture.py.
+## The security probes (tests/security, marker `security`: the app on loopback attacked over HTTP)
+## are their own phase: `make test-security` runs them alone (on PostgreSQL when
+## QUYHOACH_TEST_DATABASE_URL is set, as .ci/run does).
 test: setup-dev lint
-	$(BIN)/python -m pytest -q -m "not slow and not browser"
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not security"
+	$(MAKE) --no-print-directory test-security
+
+test-security: setup-dev
+	$(BIN)/python -m pytest -q -m security tests/security
 
 lint: setup-dev
 	$(BIN)/ruff check .
@@ -40,7 +47,7 @@ lint: setup-dev
 
 test-postgres: setup-dev
 	QUYHOACH_TEST_DATABASE_URL=$${QUYHOACH_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest -q -m "not slow and not browser"
+		$(BIN)/python -m pytest -q -m "not slow and not browser and not security"
 
 test-all: setup-dev
 	$(BIN)/python -m pytest -q -m "not browser"

@@ -38,10 +38,28 @@ def _secret_key(folder: Path) -> str:
     return key
 
 
+PRIVATE_UMASK = 0o077   # what the process creates: files 0600, folders 0700
+
+
+def make_private(folder: Path, database_url: str = "") -> None:
+    """Everything the app writes is readable by the service account only, decided here once:
+    the process's umask (the SQLite file and its journal, backups, uploads, reports, keys and
+    anchors, whoever creates them), the instance folder 0700 and a SQLite file made by an
+    earlier version 0600."""
+    os.umask(PRIVATE_UMASK)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    if database_url.startswith("sqlite:///"):
+        database = Path(database_url.removeprefix("sqlite:///"))
+        for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+            if path.is_file():
+                path.chmod(0o600)
+
+
 def load(overrides: dict | None = None) -> dict:
     """The app's configuration: defaults < environment < explicit overrides."""
     folder = instance_path()
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private(folder)
     config = {
         "INSTANCE_PATH": str(folder),
         "DATABASE_URL": f"sqlite:///{folder / 'quyhoach.db'}",
@@ -63,6 +81,7 @@ def load(overrides: dict | None = None) -> dict:
         if value is not None and key not in ("LANGUAGES",):
             config[key] = int(value) if isinstance(config.get(key), int) else value
     config.update(overrides or {})
+    make_private(Path(config["INSTANCE_PATH"]), str(config["DATABASE_URL"]))
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(folder)
     return config

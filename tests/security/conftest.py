@@ -45,3 +45,73 @@ def signed_in(app, username):
     client, response = sign_in(app, username)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
+
+
+# --------------------------------------------------------------------------- a running server
+
+class Live:
+    """The app served on loopback (Werkzeug's threaded server), with the small demo province
+    and one user per role; `client(role)` is a hostile client's `requests` session."""
+
+    def __init__(self, app, url: str, engine, users: dict[str, str]):
+        self.app, self.url, self.engine, self.users = app, url, engine, users
+
+    def client(self, role: str | None = None):
+        import requests
+
+        http = requests.Session()
+        http.headers["User-Agent"] = "quyhoach-probe"
+        if role is not None:
+            self.sign_in(http, self.users[role])
+        return http
+
+    def csrf(self, http, path: str = "/dang-nhap") -> str:
+        import re
+
+        page = http.get(self.url + path).text
+        found = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert found, page[:300]
+        return found.group(1)
+
+    def sign_in(self, http, username: str, password: str = PASSWORD, next_: str | None = None):
+        token = self.csrf(http)
+        # `next_` goes in as typed, undecoded (`/%09/evil.example` is a tab once the server reads it)
+        response = http.post(self.url + "/dang-nhap" + (f"?next={next_}" if next_ else ""),
+                             data={"username": username, "password": password, "csrf_token": token},
+                             allow_redirects=False)
+        return response
+
+    def cli(self, *args: str):
+        return self.app.test_cli_runner().invoke(args=list(args))
+
+
+@pytest.fixture
+def live(engine, database_url, tmp_path):
+    import threading
+
+    from sqlmodel import Session
+    from werkzeug.serving import make_server
+
+    from quyhoach.services.platform import jobs
+    from quyhoach.services.records import demo
+
+    with Session(engine) as session:
+        assert demo.load(session, demo.SMALL).ok
+        users = {}
+        for role in auth.ROLES:
+            auth.create_user(session, username=f"u.{role}", full_name=f"Người {role}", password=PASSWORD, role=role)
+            users[role] = f"u.{role}"
+        session.commit()
+    app = create_app({"DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "probe-secret",
+                      "IMPORT_MAX_UNPACKED_MB": 20})
+    app.extensions["quyhoach.engine"].dispose()
+    app.extensions["quyhoach.engine"] = engine
+    jobs._engines.put(database_url, engine)
+    app.extensions["quyhoach.jobs"] = jobs.InlineRunner(database_url)
+    server = make_server("127.0.0.1", 0, app, threaded=True)   # port 0: a free one
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Live(app, f"http://127.0.0.1:{server.server_port}", engine, users)
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

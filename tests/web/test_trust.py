@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from quyhoach import create_app
 from quyhoach.services.platform import auth
@@ -42,7 +43,7 @@ def signed_in(app, username):
 def sample_url(rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = "999999" if converter.__class__.__name__ == "IntegerConverter" else "KHONGCO"
+        values[name] = "999999" if isinstance(converter, IntegerConverter) else "KHONGCO"
     url = rule.rule
     for name, value in values.items():
         url = re.sub(rf"<(?:[^:<>]+:)?{name}>", value, url)

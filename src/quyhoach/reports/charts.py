@@ -14,6 +14,8 @@ import re
 import threading
 from dataclasses import dataclass
 
+from markupsafe import escape
+
 from quyhoach.domain.structure import band_label
 from quyhoach.reports.model import Chart
 
@@ -33,6 +35,7 @@ def _plt():
     plt.rcParams.update({
         "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "axes.spines.top": False,
         "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
+        "text.parse_math": False,   # a "$" in a name is a dollar sign, not mathtext (which would fail)
     })
     return plt
 
@@ -50,17 +53,16 @@ def _save(fig, key: str, title: str, width_cm: float) -> Chart:
     svg = svg_buffer.getvalue()
     svg = svg[svg.index("<svg"):]
     # scale to the column: the page and the PDF set the width, the aspect ratio stays
-    svg = re.sub(
-        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-        rf'<svg\1 class="chart-svg" role="img" aria-label="{_attr(title)}"',
-        svg,
-        count=1,
-    )
+    # the title (a cadre's name) goes in as an escaped attribute through a function, never into
+    # the replacement template, where a backslash in a name (\1, \u) would be read by re
+    label = f' class="chart-svg" role="img" aria-label="{_attr(title)}"'
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', lambda m: "<svg" + m.group(1) + label, svg, count=1)
     return Chart(key, title, svg, png_buffer.getvalue(), width_cm)
 
 
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    """Text as an SVG attribute value: every markup character escaped."""
+    return str(escape(text))
 
 
 @dataclass
@@ -236,7 +238,7 @@ GRAPH_SLICE_PX = 800    # a landscape A4 page holds about 840 px of the graph at
 def _styled(svg: str, suffix: str = "") -> str:
     ident = GRAPH_ID + suffix
     css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE)
-    styled = re.sub(r"<svg ", f'<svg id="{ident}" class="chart-svg graph-svg" ', svg, count=1)
+    styled = svg.replace("<svg ", f'<svg id="{ident}" class="chart-svg graph-svg" ', 1)
     if suffix:   # one arrow marker per drawing: ids are unique within a page
         styled = styled.replace('id="arrow"', f'id="arrow{suffix}"').replace("url(#arrow)", f"url(#arrow{suffix})")
     return styled.replace("<defs>", f"<defs><style>{css}</style>", 1)

@@ -7,6 +7,39 @@
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) { event.detail.headers["X-CSRFToken"] = meta.getAttribute("content"); }
   });
+  // A refusal (403, 404, 422…) of an htmx request comes with its message in Vietnamese
+  // (web/errors.py marks it X-Refusal and targets #flash-area): show it there, whatever the
+  // request was going to replace, instead of nothing happening on screen.
+  function flashArea() { return document.getElementById("flash-area"); }
+  function showFailure(text) {
+    var area = flashArea();
+    if (!area) { return; }
+    var div = document.createElement("div");
+    div.className = "flash flash-error"; div.setAttribute("role", "alert"); div.textContent = text;
+    area.replaceChildren(div);
+    area.scrollIntoView({block: "nearest"});
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.getResponseHeader("X-Refusal") && flashArea()) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      event.detail.target = flashArea();
+      event.detail.swapOverride = "innerHTML";
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === flashArea()) { flashArea().scrollIntoView({block: "nearest"}); }
+  });
+  // A failure without a message of its own (a proxy's 502, a crash) or no answer at all.
+  document.addEventListener("htmx:responseError", function () {
+    var area = flashArea();
+    if (area) { showFailure(area.getAttribute("data-failed")); }
+  });
+  document.addEventListener("htmx:sendError", function () {
+    var area = flashArea();
+    if (area) { showFailure(area.getAttribute("data-offline")); }
+  });
   // Print buttons.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-print]");

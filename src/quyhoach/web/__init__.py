@@ -22,7 +22,9 @@ def _locale() -> str:
 
 def init_app(app: Flask) -> None:
     from . import db as web_db
-    from . import filters
+    from . import errors, filters
+
+    errors.init_app(app)  # first: the bounded `<int:…>` converter is bound as the routes are added
 
     app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
     from quyhoach.services.platform import jobs
@@ -49,9 +51,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin.bp)
 
     @app.after_request
-    def _vary_on_htmx(response):
+    def _vary_and_no_store(response):
         # The same URL answers a full page or a partial: caches must keep them apart.
         response.vary.add("HX-Request")
+        if response.headers.get("Content-Disposition", "").startswith("attachment"):
+            # A downloaded file (an export, a report, a dossier, a backup) is confidential: no
+            # cache keeps it, whoever sent it (send_file says only "no-cache").
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers["Pragma"] = "no-cache"
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
             response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")

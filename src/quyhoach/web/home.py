@@ -1,9 +1,8 @@
-"""Tổng quan: the landing page, and the Vietnamese page for what does not exist."""
+"""Tổng quan: the landing page (the pages for what does not exist or is refused: web/errors.py)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from werkzeug.exceptions import NotFound
 
 from quyhoach.services.records import queries
 from quyhoach.web.db import session
@@ -20,9 +19,3 @@ def index():
         top_units=queries.units_by_cadres(session(), current_scope(), limit=10),
     )
 
-
-@bp.app_errorhandler(404)
-def not_found(error: NotFound):
-    # Werkzeug's own English description is replaced; a handler's own message is kept.
-    message = error.description if error.description != NotFound.description else None
-    return render_template("home/not_found.html", message=message), 404

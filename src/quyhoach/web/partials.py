@@ -11,4 +11,17 @@ def is_partial() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-__all__ = ["is_partial"]
+def refusal(message: str, status: int, headers: dict | None = None):
+    """A refusal answered to htmx: the message for the page's flash area (`#flash-area`, which
+    static/app.js swaps it into whatever the request targeted), with the refusal's status."""
+    from flask import make_response, render_template
+
+    response = make_response(render_template("errors/_flash.html", message=message), status)
+    response.headers.update(headers or {})
+    response.headers["HX-Retarget"] = "#flash-area"
+    response.headers["HX-Reswap"] = "innerHTML"
+    response.headers["X-Refusal"] = "1"
+    return response
+
+
+__all__ = ["is_partial", "refusal"]

@@ -10,6 +10,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlmodel import select
 
+from quyhoach.db import like
 from quyhoach.db.models import Adoption, Job, PoolEvent, RuleSet, Scenario, SolveRun
 from quyhoach.reports.drawings import rotation_graph, sweep_chart
 from quyhoach.services.platform import jobs
@@ -172,7 +173,7 @@ def adoption_context(adoption: Adoption | None) -> dict | None:
     names = views.figures_of(session(), solve_run).get("names", {}) if solve_run else {}
     moves = plan.get("moves", [])
     pools = session().exec(select(PoolEvent.pool_id).where(PoolEvent.rule == "P12", PoolEvent.on == adoption.adopted_on,
-                                                           PoolEvent.reason.contains(adoption.decision_no))).all()
+                                                           like.contains(PoolEvent.reason, adoption.decision_no))).all()
     rule_set = session().exec(select(RuleSet).where(RuleSet.code == (solve_run.rule_set if solve_run else ""))).first()
     return {"adoption": adoption, "run": solve_run, "moves": moves, "names": names, "pools": sorted(set(pools)),
             "rule_set": rule_set}

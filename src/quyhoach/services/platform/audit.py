@@ -32,6 +32,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from quyhoach.db import like
 from quyhoach.db.models import AuditEntry, AuditHead, utcnow
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default="hệ thống")
@@ -311,11 +312,11 @@ def entries(session: Session, *, actor: str = "", action: str = "", entity: str 
     if where is not None:
         query = query.where(where)
     if actor:
-        query = query.where(AuditEntry.actor.contains(actor))
+        query = query.where(like.contains(AuditEntry.actor, actor))
     if action:
-        query = query.where(AuditEntry.action.startswith(action))
+        query = query.where(like.starts_with(AuditEntry.action, action))
     if entity:
-        query = query.where(AuditEntry.entity.contains(entity))
+        query = query.where(like.contains(AuditEntry.entity, entity))
     if since:
         query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
     if until:

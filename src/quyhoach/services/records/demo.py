@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from quyhoach.db import like
 from quyhoach.db.models import Cadre
 from quyhoach.services.records import importer
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, Problem
@@ -90,7 +91,7 @@ def create_demo_users(session: Session) -> list[str]:
     from quyhoach.services.platform import auth
 
     created = []
-    commune = session.exec(select(Unit).where(Unit.code.startswith("XA-")).order_by(Unit.sort_order, Unit.code)).first()
+    commune = session.exec(select(Unit).where(like.starts_with(Unit.code, "XA-")).order_by(Unit.sort_order, Unit.code)).first()
     users = list(DEMO_USERS)
     if commune is not None:
         users.append(("canbo.xa", f"Cán bộ tổ chức {commune.name}", "org_board", commune.code))

@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from quyhoach.db import like
 from quyhoach.db.models import AuditEntry, Cadre, Posting, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
@@ -61,9 +62,9 @@ def about_cadre(code: str) -> sa.ColumnElement[bool]:
     subject = cadre_entity(code)
     return sa.or_(
         audit.about(subject),
-        AuditEntry.entity.startswith(subject + "|", autoescape=True),
-        AuditEntry.entity.endswith("|" + subject, autoescape=True),
-        AuditEntry.entity.contains("|" + subject + "/", autoescape=True),
+        like.starts_with(AuditEntry.entity, subject + "|"),
+        like.ends_with(AuditEntry.entity, "|" + subject),
+        like.contains(AuditEntry.entity, "|" + subject + "/"),
     )
 
 

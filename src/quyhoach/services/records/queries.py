@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from quyhoach.db import like
 from quyhoach.db.models import (
     Cadre,
     Ethnicity,
@@ -403,21 +404,16 @@ class SearchResult:
     page: Page[CadreRow]
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _word_prefix(column, token: str):
     """The token starts a word of the folded text ("thi" in "lo thi hoa", not in "vthi")."""
-    token = _like_escape(token)
-    return sa.or_(column.like(f"{token}%", escape="\\"), column.like(f"% {token}%", escape="\\"))
+    return sa.or_(like.starts_with(column, token), like.contains(column, " " + token))
 
 
 def _token_matches(token: str):
     """One typed word, found in the name or code, or in the current unit's or title's name."""
     in_cadre = _word_prefix(Cadre.search_text, token)
     if any(ch.isdigit() for ch in token):  # a piece of a code: anywhere in it
-        in_cadre = sa.or_(in_cadre, Cadre.search_text.like(f"%{_like_escape(token)}%", escape="\\"))
+        in_cadre = sa.or_(in_cadre, like.contains(Cadre.search_text, token))
     in_post = (
         sa.exists()
         .where(Posting.cadre_id == Cadre.id, _current_postings())
