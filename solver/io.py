@@ -19,6 +19,8 @@ from pathlib import Path
 from collections.abc import Iterator, Sequence
 from typing import Any, Union, cast
 
+import msgspec
+
 from .model import Options, Plan, Problem
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -337,13 +339,71 @@ def validate_references(problem: Problem) -> None:
 
 
 def load_problem(path: str | Path) -> Problem:
-    with open(path, encoding="utf-8") as handle:
-        try:
-            with _no_gc():
-                data = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise ProblemFormatError(f"JSON không hợp lệ: {exc}") from exc
+    """Read a problem file. The bytes go straight to the model's objects (msgspec, in C) when
+    the file is one the reference reader would take as it is; anything else (a wrong type, an
+    unknown or missing field, a whole number written as a float, bad JSON) is read again by
+    the reference reader, which gives the same result or the same error naming the place."""
+    raw = Path(path).read_bytes()
+    problem = _decode_problem(raw)
+    if problem is not None:
+        validate_references(problem)
+        return problem
+    try:
+        with _no_gc():
+            data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProblemFormatError(f"JSON không hợp lệ: {exc}") from exc
     return problem_from_dict(data)
+
+
+@dataclasses.dataclass(slots=True)
+class _ProblemFile(Problem):
+    """A problem file: the problem and its format tag."""
+
+    format: str = FORMAT
+
+
+def _key_shape(tp: Any) -> Any:
+    """The type msgspec checks a file's keys with: for each dataclass, a Struct of the same field
+    names refusing any other (msgspec ignores unknown fields of a dataclass), its values taken
+    raw unless they hold objects of their own."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        inner = _key_shape(args[0]) if len(args) == 1 else msgspec.Raw
+        return inner if inner is msgspec.Raw else inner | None
+    if origin is list:
+        inner = _key_shape(typing.get_args(tp)[0])
+        return msgspec.Raw if inner is msgspec.Raw else list[inner]  # type: ignore[valid-type]
+    if dataclasses.is_dataclass(tp):
+        return _key_struct(cast(type, tp))
+    return msgspec.Raw
+
+
+@cache
+def _key_struct(cls: type) -> type:
+    hints = _hints(cls)
+    fields = [(f.name, _key_shape(hints[f.name]), None) for f in dataclasses.fields(cls)]
+    return msgspec.defstruct(f"{cls.__name__}Keys", fields, forbid_unknown_fields=True)
+
+
+@cache
+def _decoders() -> tuple[msgspec.json.Decoder[Any], msgspec.json.Decoder[_ProblemFile]]:
+    return msgspec.json.Decoder(_key_struct(_ProblemFile)), msgspec.json.Decoder(_ProblemFile)
+
+
+def _decode_problem(raw: bytes) -> Problem | None:
+    """The problem in `raw` when it is read as it is (keys, then types and values), else None."""
+    keys, typed = _decoders()
+    try:
+        with _no_gc():
+            keys.decode(raw)
+            decoded = typed.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    if decoded.format != FORMAT:
+        return None
+    return Problem(**{f.name: getattr(decoded, f.name) for f in dataclasses.fields(Problem)})
 
 
 def dump_problem(problem: Problem, path: str | Path) -> None:
