@@ -11,7 +11,8 @@
    the set turns out too tight, the target is lowered to the plan found and CP-SAT runs
    again on the larger set.
 5. On request, alternatives within a margin of the best, each differing from the plans
-   before it in at least d moves, searched among the options that could reach the margin.
+   before it in at least d moves, searched in neighbourhoods of the best plan among the
+   options that could reach the margin; one better than the best becomes the best.
 6. No plan: the diagnosis pass (solver.diagnosis), which also re-checks the verdict.
 """
 
