@@ -310,9 +310,8 @@ class Engine:
                 continue
             chosen = np.sort(np.asarray(result.chosen, dtype=np.int64))
             ev = evaluate(self.inst, chosen)
-            if ev.objective > best.objective:
+            if ev.objective > best.objective and self.offer(chosen):
                 # better than the incumbent: the best plan; the old one becomes an alternative
-                self.offer(chosen)
                 found.insert(0, best)
                 found = [f for f in found if f.objective >= self.alternative_floor()]
             else:
