@@ -27,10 +27,12 @@ from typing import TypeVar
 from collections.abc import Hashable
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from .cpsat import RotationModel
 from .guards import ELIGIBILITY, ELIGIBILITY_BITS, GuardKey, option_guard_keys
-from .instance import RULE_BIT, Instance
+from .instance import RULE_BIT, Instance, Row
 from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
 from .model import Conflict, Diagnosis
 from .relax import flow_relaxation
@@ -259,7 +261,6 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
     cadres = {c.id: c for c in problem.cadres}
     units = {u.id: u for u in problem.units}
     rules = problem.rules
-    active = inst.active
 
     def post_label(pid: str) -> str:
         p = posts[pid]
@@ -348,26 +349,50 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
                 bits.append(f"ít nhất {row.lo}")
             if row.hi is not None:
                 bits.append(f"nhiều nhất {row.hi}")
-            possible = len({int(inst.opt_cadre[o]) for o in row.options if active[o]})
-            # seats that could end with such a person: one stays, or the seat is (or can be made) free
-            # and such a person may take it
-            can_leave = np.zeros(inst.n_cadres, dtype=bool)
-            can_leave[inst.opt_cadre[inst.opt_move & active]] = True
-            reachable = set()
-            for o in row.options:
-                if not active[o]:
-                    continue
-                j = int(inst.opt_post[o])
-                holder = int(inst.post_holder[j])
-                if holder < 0 or holder == int(inst.opt_cadre[o]) or can_leave[holder]:
-                    reachable.add(j)
-            text = (f"Cơ cấu bắt buộc “{t.name or t.id}”: {' và '.join(bits)} người ({attr}) trên "
-                    f"{row.info['seats']} vị trí; {possible} người như vậy đang giữ hoặc đủ điều kiện vào các vị "
-                    f"trí này, nhưng chỉ {len(reachable)} vị trí có thể do họ đảm nhiệm.")
+            text = target_message(inst, row, t.name or t.id, attr, " và ".join(bits))
             conflicts.append(Conflict("target", t.id, text))
         else:
             conflicts.append(Conflict(str(kind), str(key[1:]), f"{rule_title(str(kind))}: {key[1:]}"))
     return conflicts
+
+
+def target_bottleneck(inst: Instance, row: Row) -> tuple[int, int, int]:
+    """What limits a hard target, counted over the options that pass every rule: (the persons
+    with the attribute who hold or may take one of its seats, how many of them can hold its
+    seats *at once*, how many of them cannot leave the seats they hold).
+
+    "At once" is a maximum matching of the persons to the seats (one seat each, one holder a
+    seat: the real bottleneck, where counting the seats each could take on their own reads
+    as reachable), leaving out the seats whose holder, without the attribute, cannot leave."""
+    active = inst.active
+    options = row.options[active[row.options]]
+    cadres = inst.opt_cadre[options]
+    posts = inst.opt_post[options]
+    can_leave = np.zeros(inst.n_cadres, dtype=bool)
+    can_leave[inst.opt_cadre[inst.opt_move & active]] = True
+    holders = inst.post_holder[posts]
+    open_seat = (holders < 0) | (holders == cadres) | can_leave[np.maximum(holders, 0)]
+    people, person = np.unique(cadres, return_inverse=True)
+    seats, seat = np.unique(posts[open_seat], return_inverse=True)
+    graph = csr_matrix((np.ones(len(seat), dtype=np.int8), (person[open_seat], seat)), shape=(len(people), len(seats)))
+    at_once = int(np.count_nonzero(maximum_bipartite_matching(graph, perm_type="column") >= 0)) if len(seats) else 0
+    scope_seats = set(posts.tolist())
+    stuck = sum(1 for i in people.tolist() if not can_leave[i] and int(inst.cadre_post[i]) in scope_seats)
+    return len(people), at_once, stuck
+
+
+def target_message(inst: Instance, row: Row, name: str, attribute: str, requirement: str) -> str:
+    """A hard target that cannot be met, explained by its bottleneck, with the numbers."""
+    possible, at_once, stuck = target_bottleneck(inst, row)
+    text = (f"Cơ cấu bắt buộc “{name}”: {requirement} người ({attribute}) trên {row.info['seats']} vị trí; "
+            f"{possible} người như vậy đang giữ hoặc đủ điều kiện vào một trong các vị trí này")
+    if row.lo is not None and at_once < row.lo:
+        return (text + f", nhưng mỗi người chỉ giữ một vị trí và mỗi vị trí chỉ một người, nên cùng một lúc "
+                f"chỉ xếp được tối đa {at_once} người, thiếu {row.lo - at_once}.")
+    if row.hi is not None and stuck > row.hi:
+        return text + f", trong đó {stuck} người không thể rời vị trí đang giữ, vượt mức tối đa {row.hi}."
+    return (text + f"; cùng một lúc xếp được tối đa {at_once} người, nhưng không đạt được khi giữ đồng thời "
+            f"các quy định khác trong danh sách này.")
 
 
 def _render_order(key: GuardKey) -> tuple[int, str]:

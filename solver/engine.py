@@ -11,7 +11,8 @@
    the set turns out too tight, the target is lowered to the plan found and CP-SAT runs
    again on the larger set.
 5. On request, alternatives within a margin of the best, each differing from the plans
-   before it in at least d moves, searched among the options that could reach the margin.
+   before it in at least d moves, searched in neighbourhoods of the best plan among the
+   options that could reach the margin; one better than the best becomes the best.
 6. No plan: the diagnosis pass (solver.diagnosis), which also re-checks the verdict.
 """
 
@@ -49,6 +50,7 @@ def solve(problem: Problem, options: Options | None = None) -> Plan:
                     warnings=[f"Bài toán không hợp lệ: {exc!r}"])
     engine = Engine(inst, options, started)
     plan = engine.run_direct() if options.method == "direct" else engine.run()
+    plan = engine.with_alternatives(plan)
     plan.time = time.perf_counter() - started
     plan.warnings = inst.warnings + plan.warnings
     return plan
@@ -67,6 +69,9 @@ class Incumbent:
 
 
 class Engine:
+    #: the LP's bound on any plan using each eligible option, once the LP has run
+    option_bound: np.ndarray | None = None
+
     def __init__(self, inst: Instance, options: Options, started: float) -> None:
         self.inst = inst
         self.options = options
@@ -157,6 +162,7 @@ class Engine:
             assert lp_result.bound is not None, "an optimal LP has a bound"
             upper = min(flow.value, lp_result.bound)
             option_bound = np.minimum(lp_result.option_bounds(), upper)
+        self.option_bound = option_bound       # for the alternatives (step 5)
         self.progress("relaxation", upper)
         if self.good_enough() or self.stop_requested() or self.left() <= 0:
             return self.finish_partial()
@@ -202,13 +208,7 @@ class Engine:
             target = min(new_target, target - 1)
         if self.best is None:
             return self.finish("unknown")
-        plan = self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
-        # 5. alternatives
-        if opts.alternatives > 0 and not self.stop_requested() and self.left() > 0:
-            t = time.perf_counter()
-            plan.alternatives = self.alternatives(active, option_bound)
-            self.timed("alternatives", t)
-        return plan
+        return self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
 
     def search(self, keep: np.ndarray, hint: np.ndarray | None, cut_value: int | None,
                upper: int) -> SatResult:
@@ -252,34 +252,87 @@ class Engine:
     # ----------------------------------------------------------------------------------
     # alternatives
 
+    def with_alternatives(self, plan: Plan) -> Plan:
+        """5. The plan with its alternatives, when asked for and there is time left; the plan
+        itself is replaced when an alternative beats it."""
+        if self.options.alternatives <= 0 or not plan.ok or self.best is None or self.stop_requested() or self.left() <= 0:
+            return plan
+        t = time.perf_counter()
+        active = np.flatnonzero(self.inst.active)
+        option_bound = self.option_bound if self.option_bound is not None else np.full(len(active), np.inf)
+        alternatives = self.alternatives(active, option_bound)
+        if plan.objective is not None and self.best.objective > plan.objective:
+            plan = self.finish_partial()        # an alternative beat the incumbent: it is the best plan now
+        plan.alternatives = alternatives
+        self.timed("alternatives", t)
+        return plan
+
     def alternatives(self, active: np.ndarray, option_bound: np.ndarray) -> list[Plan]:
-        opts, best = self.options, self.best
-        assert best is not None, "alternatives follow a best plan"
-        margin = int(opts.alternative_margin * max(1, abs(best.objective)))
-        floor = best.objective - margin
-        keep = np.union1d(active[option_bound >= floor], best.chosen)
-        rm = RotationModel(self.inst, keep)
-        rm.add_objective_floor(floor)
-        found = [best.chosen]
-        plans: list[Plan] = []
-        for _ in range(opts.alternatives):
-            if self.stop_requested() or self.left() <= 0:
-                break
-            rm.add_difference(found[-1], opts.alternative_min_difference)
-            rm.hint(found[-1])
-            result = rm.solve(time_limit=self.left() / max(1, opts.alternatives - len(plans)),
-                              workers=opts.workers, seed=opts.seed, relative_gap=opts.relative_gap,
+        """k plans within the margin of the best, each differing from every plan before it
+        in at least d moves, by neighbourhoods of the best plan (see `_Neighbourhoods`).
+
+        Each search keeps the best plan for every cadre outside a small neighbourhood and
+        frees the options of the cadres inside it that can still reach `best − margin` (the
+        LP's per-option bound), with "objective ≥ best − margin" and "differs in at least d
+        moves" from each plan found. Its plans are plans of the whole problem (a restriction
+        of it), and it is solved to its optimum, fast because it is small: when that beats
+        the best plan, it becomes the best plan (the bound, proved for the whole problem,
+        stands). The neighbourhood grows when it holds no such plan; the last one is the whole
+        pruned model. The phase ends as soon as it has k plans."""
+        opts = self.options
+        assert self.best is not None, "alternatives follow a best plan"
+        k, d = opts.alternatives, max(1, opts.alternative_min_difference)
+        hoods = _Neighbourhoods(self.inst, active, option_bound)
+        found: list[Incumbent] = []            # the alternatives, in order
+        attempts = 0
+        while len(found) < k and not self.stop_requested() and self.left() > 0.05:
+            best = self.best
+            floor = self.alternative_floor()
+            chosen_list = [best.chosen] + [f.chosen for f in found]
+            cadres = hoods.next(best.chosen, floor, size=_hood_size(attempts, d))
+            attempts += 1
+            keep = hoods.options(best.chosen, cadres)
+            rm = RotationModel(self.inst, keep)
+            rm.add_objective_floor(floor)
+            for chosen in chosen_list:
+                rm.add_difference(chosen, d)
+            rm.hint(best.chosen)
+            whole = cadres is None
+            budget = self.left() if whole else min(self.left(), max(1.0, self.left() / (2 * (k - len(found)))))
+            result = rm.solve(time_limit=budget, workers=opts.workers, seed=opts.seed + attempts,
+                              relative_gap=opts.relative_gap,
                               stop=self.stop_requested if opts.stop is not None else None)
+            self.stats.setdefault("alternative_searches", []).append(
+                [int(len(keep)), result.status, round(result.wall, 3)])
             if result.chosen is None:
-                break
-            found.append(np.sort(result.chosen))
-            plan = self.plan_of(result.chosen, "feasible")
+                if whole:
+                    break                   # no such plan in the whole pruned model, or out of time
+                continue
+            chosen = np.sort(np.asarray(result.chosen, dtype=np.int64))
+            ev = evaluate(self.inst, chosen)
+            if ev.objective > best.objective and self.offer(chosen):
+                # better than the incumbent: the best plan; the old one becomes an alternative
+                found.insert(0, best)
+                found = [f for f in found if f.objective >= self.alternative_floor()]
+            else:
+                found.append(Incumbent(ev.objective, chosen))
+            hoods.used(self.inst.opt_cadre[np.setxor1d(chosen, best.chosen)])
+            attempts = 0
+            self.progress("alternatives")
+        plans: list[Plan] = []
+        assert self.best is not None, "alternatives keep a best plan"
+        for f in found[:k]:
+            plan = self.plan_of(f.chosen, "feasible")
             plan.bound = None
             plan.gap = None
-            plan.difference = _difference(self.inst, best.chosen, result.chosen)
+            plan.difference = _difference(self.inst, self.best.chosen, f.chosen)
             plans.append(plan)
-            self.progress("alternatives")
         return plans
+
+    def alternative_floor(self) -> int:
+        """The least objective an alternative may have: the best plan's minus the margin."""
+        assert self.best is not None, "the floor follows a best plan"
+        return self.best.objective - int(self.options.alternative_margin * max(1, abs(self.best.objective)))
 
     # ----------------------------------------------------------------------------------
     # results
@@ -373,6 +426,106 @@ def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:
     moves_a = set(int(o) for o in a if inst.opt_move[o])
     moves_b = set(int(o) for o in b if inst.opt_move[o])
     return len(moves_a ^ moves_b)
+
+
+def _hood_size(attempts: int, d: int) -> int:
+    """Cadres freed by the n-th search for one alternative: a few dozen first, doubling
+    after every two searches that found nothing."""
+    return int(max(200, 8 * d) * 2 ** (attempts // 2))
+
+
+class _Neighbourhoods:
+    """Where to look for plans near the best one, guided by the linear relaxation.
+
+    A seed is a move outside the best plan that loses least against the LP bound (the largest
+    per-option bound); moves of cadres no alternative has changed yet come first, so that
+    the alternatives differ in different places. A neighbourhood is the seed's cadre and,
+    breadth first, the cadres a change of theirs touches: the holder in the best plan of
+    each post they could take, and the cadres who could take the post they hold in it."""
+
+    def __init__(self, inst: Instance, active: np.ndarray, option_bound: np.ndarray) -> None:
+        self.inst = inst
+        self.active = active
+        self.option_bound = option_bound
+        self.tried: set[int] = set()
+        self.changed = np.zeros(inst.n_cadres, dtype=bool)
+        self._floor: int | None = None
+        self.cand = np.empty(0, dtype=np.int64)
+
+    def used(self, cadres: np.ndarray) -> None:
+        """Cadres an alternative has changed: their moves are tried last as seeds."""
+        self.changed[cadres] = True
+
+    def _prepare(self, floor: int) -> None:
+        if self._floor == floor:
+            return
+        inst = self.inst
+        self._floor = floor
+        self.cand = self.active[self.option_bound >= floor]
+        by_cadre = self.cand[np.argsort(inst.opt_cadre[self.cand], kind="stable")]
+        self.cadre_start = np.searchsorted(inst.opt_cadre[by_cadre], np.arange(inst.n_cadres + 1))
+        self.by_cadre = by_cadre
+        moves = self.cand[inst.opt_post[self.cand] >= 0]
+        by_post = moves[np.argsort(inst.opt_post[moves], kind="stable")]
+        self.post_start = np.searchsorted(inst.opt_post[by_post], np.arange(inst.n_posts + 1))
+        self.by_post = by_post
+        self.free_cadres = int(np.count_nonzero(np.diff(self.cadre_start) > 1))
+
+    def next(self, best: np.ndarray, floor: int, size: int) -> np.ndarray | None:
+        """The cadres of the next neighbourhood, or None for the whole pruned model."""
+        self._prepare(floor)
+        inst = self.inst
+        if size >= self.free_cadres:
+            return None
+        in_best = np.zeros(len(inst.opt_cadre), dtype=bool)
+        in_best[best] = True
+        seeds = self.cand[inst.opt_move[self.cand] & ~in_best[self.cand]]
+        if len(seeds) == 0:
+            return None
+        order = np.lexsort((-self.option_bound_of(seeds), self.changed[inst.opt_cadre[seeds]]))
+        seed = next((int(seeds[s]) for s in order if int(seeds[s]) not in self.tried), None)
+        if seed is None:
+            return None
+        self.tried.add(seed)
+        occupant = np.full(inst.n_posts, -1, dtype=np.int64)
+        placed = best[inst.opt_post[best] >= 0]
+        occupant[inst.opt_post[placed]] = inst.opt_cadre[placed]
+        best_post = np.full(inst.n_cadres, -1, dtype=np.int64)
+        best_post[inst.opt_cadre[best]] = inst.opt_post[best]
+        return self._grow(int(inst.opt_cadre[seed]), size, occupant, best_post)
+
+    def option_bound_of(self, options: np.ndarray) -> np.ndarray:
+        position = np.searchsorted(self.active, options)
+        bounds: np.ndarray = self.option_bound[position]
+        return bounds
+
+    def _grow(self, start: int, size: int, occupant: np.ndarray, best_post: np.ndarray) -> np.ndarray:
+        inst = self.inst
+        members = {start}
+        queue = [start]
+        head = 0
+        while head < len(queue) and len(members) < size:
+            i = queue[head]
+            head += 1
+            touched = [int(occupant[j]) for j in inst.opt_post[self.by_cadre[self.cadre_start[i]:self.cadre_start[i + 1]]]
+                       if j >= 0]
+            j0 = int(best_post[i])
+            if j0 >= 0:
+                touched += inst.opt_cadre[self.by_post[self.post_start[j0]:self.post_start[j0 + 1]]].tolist()
+            for c in touched:
+                if c >= 0 and c not in members and len(members) < size:
+                    members.add(c)
+                    queue.append(c)
+        return np.fromiter(members, dtype=np.int64)
+
+    def options(self, best: np.ndarray, cadres: np.ndarray | None) -> np.ndarray:
+        """The model's options: every option of the cadres freed (that can reach the floor),
+        the best plan's option for every other cadre."""
+        if cadres is None:
+            return np.union1d(self.cand, best)
+        free = np.zeros(self.inst.n_cadres, dtype=bool)
+        free[cadres] = True
+        return np.union1d(self.cand[free[self.inst.opt_cadre[self.cand]]], best)
 
 
 def _round_lp(inst: Instance, active: np.ndarray, x: np.ndarray | None) -> np.ndarray | None:

@@ -21,7 +21,8 @@ def summary_lines(problem: Problem, plan: Plan) -> list[str]:
             lines.append(plan.diagnosis.summary.split(": ")[0] + ":")
             lines += [f"  - {c.message}" for c in plan.diagnosis.conflicts]
             if not plan.diagnosis.verified:
-                lines.append("  (chưa kiểm tra lại được trong thời gian cho phép)")
+                lines.append("  (hết thời gian trước khi kiểm tra lại được danh sách này: giải lại với thời gian "
+                             "cho phép dài hơn để kiểm tra)")
             elif not plan.diagnosis.minimal:
                 lines.append("  (hết thời gian trước khi thu gọn xong: giải lại với thời gian cho phép dài hơn "
                              "để có danh sách ngắn nhất)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.solver_instances import generate
-from solver import ProblemFormatError, load_plan, plan_from_dict, plan_to_dict, problem_from_dict, problem_to_dict
+from solver import ProblemFormatError, load_plan, load_problem, plan_from_dict, plan_to_dict, problem_from_dict, problem_to_dict
 from solver.io import _from_plain
 from solver.model import Plan, Problem
 
@@ -92,3 +92,58 @@ def test_a_malformed_problem_is_refused_with_the_reference_message(data, message
         _reference(data)
     assert str(fast.value) == str(reference.value) == message
     assert gc.isenabled()            # the collector paused while reading is back on, even after an error
+
+
+# ---- reading a file: the bytes go to the objects in one step (msgspec) when they are read as they are
+
+
+def _write(tmp_path, data) -> Path:
+    path = tmp_path / "p.problem.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("size", "seed"), [("tiny", 5), ("medium", 2), ("provincial", 1)])
+def test_a_problem_file_reads_as_the_reference_reader_reads_it(tmp_path, size, seed):
+    data = problem_to_dict(generate(size, seed))
+    read = load_problem(_write(tmp_path, data))
+    assert read == _reference(data) == generate(size, seed)
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    *_broken(),
+    # a field of another object is still unknown where it stands
+    pytest.param({**problem_to_dict(generate("tiny", 1)), "cadres": [{"id": "C1", "holder": "C2"}]},
+                 "problem.cadres[0]: trường không có trong định dạng: holder", id="a post's field in a cadre"),
+    pytest.param({**problem_to_dict(generate("tiny", 1)), "format": "other/1"},
+                 "định dạng 'other/1' không được hỗ trợ (cần 'quyhoach.rotation-problem/1')", id="another format"),
+])
+def test_a_malformed_problem_file_is_refused_with_the_reference_message(tmp_path, data, message):
+    with pytest.raises(ProblemFormatError) as error:
+        load_problem(_write(tmp_path, data))
+    assert str(error.value) == message
+    assert gc.isenabled()
+
+
+def test_a_file_that_is_not_json_is_refused(tmp_path):
+    path = tmp_path / "p.problem.json"
+    path.write_text('{"units": [', encoding="utf-8")
+    with pytest.raises(ProblemFormatError, match="JSON không hợp lệ"):
+        load_problem(path)
+
+
+def test_a_file_with_a_whole_number_written_as_a_float_reads_as_the_reference_reads_it(tmp_path):
+    data = problem_to_dict(generate("tiny", 1))
+    data["cadres"][0]["age"] = 41.0
+    data["targets"][0]["min_share"] = 1
+    problem = load_problem(_write(tmp_path, data))
+    assert problem == _reference(data)
+    assert type(problem.cadres[0].age) is int and type(problem.targets[0].min_share) is float
+
+
+def test_an_integer_share_in_a_file_is_a_float_on_the_direct_path(tmp_path):
+    data = problem_to_dict(generate("tiny", 1))
+    data["targets"][0]["min_share"] = 1
+    problem = load_problem(_write(tmp_path, data))
+    assert problem == _reference(data) and type(problem.targets[0].min_share) is float
