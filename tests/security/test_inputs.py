@@ -127,13 +127,14 @@ def test_the_audit_filters_match_typed_text_literally(session):
 
 
 def test_the_cadre_search_matches_typed_text_literally(session):
+    from quyhoach.services.platform.scope import PROVINCE_WIDE
     from quyhoach.services.records import queries
 
     make_cadre(session, "Lò Thị Hoa")
     make_cadre(session, "Lò_Văn Bảo")
     session.commit()
-    assert queries.search_cadres(session, queries.CadreSearch(text="lo_")).page.total == 1
-    assert queries.search_cadres(session, queries.CadreSearch(text="l%")).page.total == 0
+    assert queries.search_cadres(session, queries.CadreSearch(text="lo_"), scope=PROVINCE_WIDE).page.total == 1
+    assert queries.search_cadres(session, queries.CadreSearch(text="l%"), scope=PROVINCE_WIDE).page.total == 0
 
 
 # --------------------------------------------------------------------------- downloads, files
