@@ -147,26 +147,16 @@ def _after_flush(session: OrmSession, _context) -> None:
                 state.full = True
 
 
-def _ids_in_where(statement, table: sa.Table) -> set[int] | None:
-    """The ids a bulk UPDATE/DELETE names in `WHERE table.id = …` or `table.id IN (…)`;
-    None when its rows cannot be told from the statement."""
-    where = getattr(statement, "whereclause", None)
-    if where is None:
-        return None
-    for clause in sa.sql.visitors.iterate(where):
-        if not isinstance(clause, sa.sql.elements.BinaryExpression):
-            continue
-        left, right = clause.left, clause.right
-        if not (isinstance(left, sa.Column) and getattr(left.table, "name", None) == table.name and left.name == "id"):
-            continue
-        if not isinstance(right, sa.sql.elements.BindParameter):
-            continue
-        value = right.effective_value
-        if clause.operator is sa.sql.operators.eq and isinstance(value, int):
-            return {value}
-        if clause.operator is sa.sql.operators.in_op and isinstance(value, (list, tuple)):
-            return {int(v) for v in value}
-    return None
+def _id_columns(table: sa.Table) -> list[sa.Column]:
+    names = CADRE_COLUMNS.get(table.name, ()) + (("pool_id",) if table.name == PoolEntry.__tablename__ else ())
+    return [table.c.id, *(table.c[n] for n in names)]
+
+
+def _rows_matched(execute_state: ORMExecuteState, table: sa.Table, where) -> list[dict]:
+    """The ids of the rows a bulk statement is about to change, read before it runs."""
+    columns = _id_columns(table)
+    found = execute_state.session.connection().execute(sa.select(*columns).where(where)).all()
+    return [dict(zip([c.name for c in columns], row, strict=True)) for row in found]
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
@@ -184,23 +174,30 @@ def _bulk(execute_state: ORMExecuteState) -> None:
         return
     if table.name not in WATCHED:
         return
-    params = execute_state.parameters
-    if execute_state.is_insert and params:
-        rows = params if isinstance(params, list) else [params]
-        if all(_note_row(state, table.name, dict(row)) for row in rows):
-            return
-        state.full = True
-        return
-    ids = _ids_in_where(statement, table)
-    if ids is not None and table.name in (CADRE, POOL):
-        for id_ in ids:
-            _note_row(state, table.name, {"id": id_})
-        return
     if table.name in STRUCTURE or table.name == RULES:
         _note_row(state, table.name, {})
         return
+    params = execute_state.parameters
+    rows = [dict(r) for r in (params if isinstance(params, list) else [params] if params else [])]
+    unknown = [r["id"] for r in rows if not _note_row(state, table.name, r) and r.get("id") is not None]
+    if unknown:           # a bulk UPDATE by primary key: the rows' cadres, read before it runs
+        rows_before = _rows_matched(execute_state, table, table.c.id.in_(unknown))
+        if len(rows_before) < len(set(unknown)) or not all(_note_row(state, table.name, r) for r in rows_before):
+            state.full = True
+    if any(r.get("id") is None and not _note_row(state, table.name, r) for r in rows):
+        state.full = True
+    where = getattr(statement, "whereclause", None)
+    if not rows and where is not None and (execute_state.is_update or execute_state.is_delete):
+        # UPDATE/DELETE … WHERE: the rows it matches now; the values it sets must not move a row to
+        # another cadre or pool unseen
+        moved = {c.key if hasattr(c, "key") else str(c) for c in getattr(statement, "_values", None) or {}}
+        if moved & {"cadre_id", "relative_id", "pool_id"}:
+            state.full = True
+        for row in _rows_matched(execute_state, table, where):
+            _note_row(state, table.name, row)
+    elif not rows and where is None and not execute_state.is_insert:
+        state.full = True     # every row of the table
     state.tables.add(table.name)
-    state.full = True
 
 
 @event.listens_for(OrmSession, "before_commit")
