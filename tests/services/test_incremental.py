@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Cadre, Evaluation, PlanningChange, Pool, PoolEntry, RuleSet
+from quyhoach.services.evaluations import analytics
 from quyhoach.services.planning import changes, judging, pools, world as world_service
 from quyhoach.services.platform import stamp
 from quyhoach.services.records import demo, editing, importer, reference
@@ -186,6 +187,7 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
         with Session(engine, expire_on_commit=False) as session:
             world_service.cached(session, ON)
             judging.judge_all(world_service.cached(session, ON), ON)   # judgements kept, to be carried over
+            analytics.evaluation_analytics(session, world_service.cached(session, ON))   # the Đánh giá figures too
             builds = _count_builds(monkeypatch)
             for name, who, n in steps:
                 _write(session, name, who, n)
@@ -193,6 +195,8 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
                 built = _BUILD(session, ON)
                 _same_world(patched, built)
                 assert _verdicts(patched) == _verdicts(built)
+                # the Đánh giá figures, carried over or computed again, are those of the data now
+                assert analytics.evaluation_analytics(session, patched) == analytics.evaluation_analytics(session, built)
             # the log said what changed: no write of these kinds made a process rebuild
             assert builds == []
     finally:

@@ -41,7 +41,7 @@ from quyhoach.db.models import Discipline, Evaluation
 from quyhoach.domain.evaluations import enough_months, excellent_cap, excellent_excess, months_support, rating_for_score
 from quyhoach.domain.rulesets import RATING_DEFAULTS, NoRuleSetError
 from quyhoach.domain.vocab import RATING_ORDER
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning.world import MEMO_READS, World
 
 RATINGS = ("excellent", "good", "complete", "fail")
 CONSTANT_YEARS = 5        # "never changes over five years"
@@ -326,7 +326,21 @@ def _cadre_ref(world: World, cadre_id: int) -> CadreRef:
 
 def evaluation_analytics(session: Session, world: World, *, unit_id: int | None = None,
                          constant_years: int = CONSTANT_YEARS, window: int = COMPARISON_WINDOW) -> Analytics:
-    """Every figure of the Đánh giá page for the province, or for one unit's subtree."""
+    """Every figure of the Đánh giá page for the province, or for one unit's subtree: computed
+    once per planning world and carried over to the next one while no write touches the
+    evaluations, the disciplines or the cadres' names (`world.MEMO_READS`)."""
+    key = ("analytics", unit_id, constant_years, window)
+    if key not in world.memo:
+        world.memo[key] = _evaluation_analytics(session, world, unit_id=unit_id, constant_years=constant_years,
+                                                window=window)
+    return world.memo[key]
+
+
+MEMO_READS["analytics"] = frozenset({Evaluation.__tablename__, Discipline.__tablename__, "cadre.name"})
+
+
+def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None, constant_years: int,
+                          window: int) -> Analytics:
     scope_ids = world.subtree(unit_id) if unit_id is not None else None
     refs: dict[int, UnitRef] = {}
 

@@ -342,6 +342,11 @@ def build(session: Session, on: dt.date | None = None) -> World:
 
 PATCH_LIMIT = 0.2    # a change touching more than this share of the cadres rebuilds instead
 
+# Figures other services keep in `World.memo` under (kind, ...) keys, and the tables they read:
+# a patch carries them over when the change wrote none of those tables. "cadre.name" stands
+# for the cadres' codes and names (a corrected birth date leaves it alone).
+MEMO_READS: dict[str, frozenset[str]] = {}
+
 
 def patch(session: Session, world: World, change: changes.Touched) -> World | None:
     """A new world: `world` with the cadres and pools of `change` read again (and what their
@@ -397,9 +402,14 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
         pools.update(_pool_records(_pool_rows(session, pool_ids), world.titles, world.terms, cadres))
 
     rule_sets = rule_service.all_rule_sets(session) if change.rules else world.rule_sets
+    written = set(change.tables)
+    if any((world.cadres[i].code, world.cadres[i].name) != (cadres[i].code, cadres[i].name) if i in world.cadres
+           and i in cadres else (i in world.cadres) != (i in cadres) for i in again):
+        written.add("cadre.name")
     memo = {} if change.rules else {
         key: value for key, value in world.memo.items()
         if (key[0] == "pool" and key[1] not in pool_ids) or (key[0] == "qualifying" and key[1] not in again)
+        or (key[0] in MEMO_READS and MEMO_READS[key[0]].isdisjoint(written))
     }
     return World(on=on, units=world.units, levels=world.levels, titles=world.titles, terms=world.terms,
                  term_ids=world.term_ids, cadres=cadres, pools=pools, rule_sets=rule_sets, holders=holders,
