@@ -34,6 +34,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session, select
 
@@ -80,7 +81,7 @@ class UnitYear:
     rule_set: str
     cap_share: float
 
-    @property
+    @cached_property
     def rated(self) -> int:
         return sum(self.counts.get(r, 0) for r in RATINGS)
 
@@ -88,7 +89,7 @@ class UnitYear:
     def excellent(self) -> int:
         return self.counts.get("excellent", 0)
 
-    @property
+    @cached_property
     def good_or_better(self) -> int:
         return self.counts.get("excellent", 0) + self.counts.get("good", 0)
 
@@ -101,11 +102,11 @@ class UnitYear:
     def share(self) -> float:
         return self.excellent / self.good_or_better if self.good_or_better else 0.0
 
-    @property
+    @cached_property
     def excess(self) -> int:
         return excellent_excess(self.excellent, self.good_or_better, self.cap_share)
 
-    @property
+    @cached_property
     def breaks(self) -> bool:
         return self.excess > 0
 
@@ -249,33 +250,39 @@ class Analytics:
     rule_sets: dict[int, str] = field(default_factory=dict)   # year -> rating rule set code
     cap_shares: dict[int, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def breaches(self) -> list[UnitYear]:
         rows = [u for u in self.unit_years if u.breaks]
         rows.sort(key=lambda u: (-u.year, -u.excess, -u.share, u.unit.name))
         return rows
 
-    @property
+    @cached_property
     def breaking_units(self) -> list[UnitRef]:
         seen: dict[int, UnitRef] = {}
         for u in self.breaches:
             seen.setdefault(u.unit.id, u.unit)
         return list(seen.values())
 
-    @property
+    @cached_property
     def constant_excellent(self) -> list[ConstantRating]:
         return [c for c in self.constants if c.rating == "excellent"]
 
-    @property
+    @cached_property
     def flagged_units(self) -> list[UnitComparison]:
         return [c for c in self.comparisons if c.flagged]
 
-    @property
+    @cached_property
     def flagged_month_gaps(self) -> list[MonthGap]:
         return [g for g in self.month_gaps if g.flagged]
 
     def matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
-        """Units × years for the E4 table: units breaking most often first."""
+        """Units × years for the E4 table: units breaking most often first (worked out once:
+        the figures are kept with the planning world and drawn on every visit)."""
+        if "_matrix" not in self.__dict__:
+            self.__dict__["_matrix"] = self._matrix()
+        return self.__dict__["_matrix"]
+
+    def _matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
         by_unit: dict[int, dict[int, UnitYear]] = defaultdict(dict)
         refs: dict[int, UnitRef] = {}
         for u in self.unit_years:
@@ -287,6 +294,11 @@ class Analytics:
 
     def year_totals(self) -> list[UnitYear]:
         """E4 over the whole scope, one line per year."""
+        if "_year_totals" not in self.__dict__:
+            self.__dict__["_year_totals"] = self._year_totals()
+        return self.__dict__["_year_totals"]
+
+    def _year_totals(self) -> list[UnitYear]:
         out = []
         for year in self.years:
             counts: Counter = Counter()
