@@ -317,3 +317,23 @@ def test_a_write_by_one_app_is_seen_by_another_process(small_db, tmp_path):
         reader.stdin.close()
         reader.wait(timeout=30)
         engine.dispose()
+
+
+def test_a_deleted_row_is_logged_with_its_cadre_and_pool(small_db, tmp_path):
+    """A row deleted (not withdrawn) through the session: its cadre and pool are read from the
+    object, never loaded again, and the world brought up to date equals a rebuild."""
+    engine = _fresh(small_db, tmp_path, next(_n))
+    world_service.clear_cache()
+    with Session(engine, expire_on_commit=False) as session:
+        world_service.cached(session, ON)
+        entry = session.exec(select(PoolEntry).where(PoolEntry.status == "active").order_by(PoolEntry.id)).first()
+        cadre_id, pool_id = entry.cadre_id, entry.pool_id
+        session.expire(entry)           # as after a commit: nothing loaded
+        session.delete(entry)
+        session.commit()
+        logged = session.exec(select(PlanningChange).order_by(PlanningChange.id.desc())).first()
+        assert cadre_id in logged.cadre_ids and pool_id in logged.pool_ids and not logged.full
+        patched = world_service.cached(session, ON)
+        _same_world(patched, _BUILD(session, ON))
+        assert cadre_id not in patched.pools[pool_id].entry_ids
+    engine.dispose()

@@ -126,15 +126,28 @@ def _object_values(obj) -> list[dict]:
         if column not in insp.mapper.columns:
             continue
         history = insp.attrs[column].history
-        now[column] = getattr(obj, column)
+        now[column] = insp.dict[column] if column in insp.dict else getattr(obj, column)
         before[column] = history.deleted[0] if history.deleted else now[column]
     return [now] if now == before else [now, before]
 
 
+@event.listens_for(OrmSession, "before_flush")
+def _before_flush(session: OrmSession, _context, _instances) -> None:
+    """Rows about to be deleted: their ids read now, while the row is still there to load."""
+    state = _state(session)
+    for obj in list(session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in WATCHED:
+            for values in _object_values(obj):
+                if not _note_row(state, table, values):
+                    state.full = True
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _context) -> None:
+    """Rows added or changed: their ids (a new row has its id now) before and after."""
     state = _state(session)
-    for obj in [*session.new, *session.dirty, *session.deleted]:
+    for obj in [*session.new, *session.dirty]:
         table = getattr(obj, "__tablename__", None)
         if table == STAMP and obj in session.new:
             state.stamp_created = True
