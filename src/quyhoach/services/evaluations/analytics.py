@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -343,9 +344,14 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
     evaluations, the disciplines or the cadres' names (`world.MEMO_READS`)."""
     key = ("analytics", unit_id, constant_years, window)
     if key not in world.memo:
-        world.memo[key] = _evaluation_analytics(session, world, unit_id=unit_id, constant_years=constant_years,
-                                                window=window)
+        with _computing:   # worked out by one request; the others of this process wait for it
+            if key not in world.memo:
+                world.memo[key] = _evaluation_analytics(session, world, unit_id=unit_id,
+                                                        constant_years=constant_years, window=window)
     return world.memo[key]
+
+
+_computing = threading.Lock()
 
 
 MEMO_READS["analytics"] = frozenset({Evaluation.__tablename__, Discipline.__tablename__, "cadre.name"})

@@ -418,6 +418,7 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
 
 _cache: dict[str, tuple[int, dt.date, World]] = {}
 _lock = threading.Lock()
+_updating: dict[str, threading.Lock] = {}
 
 
 def cached(session: Session, on: dt.date | None = None) -> World:
@@ -432,16 +433,20 @@ def cached(session: Session, on: dt.date | None = None) -> World:
         hit = _cache.get(key)
     if hit and hit[0] == counter and hit[1] == on:
         return hit[2]
-    world = None
-    if hit and hit[1] == on and hit[0] < counter:
-        change = changes.since(session, hit[0], counter)
-        if change is not None:
-            world = patch(session, hit[2], change)
-    if world is None:
-        world = build(session, on)
-    with _lock:
-        current = _cache.get(key)
-        if current is None or current[0] <= counter:
+    with _updating.setdefault(key, threading.Lock()):
+        # one thread brings the world up to date; the others of this process wait and take it
+        with _lock:
+            hit = _cache.get(key)
+        if hit and hit[0] == counter and hit[1] == on:
+            return hit[2]
+        world = None
+        if hit and hit[1] == on and hit[0] < counter:
+            change = changes.since(session, hit[0], counter)
+            if change is not None:
+                world = patch(session, hit[2], change)
+        if world is None:
+            world = build(session, on)
+        with _lock:
             _cache[key] = (counter, on, world)
     return world
 
