@@ -437,8 +437,9 @@ def cached(session: Session, on: dt.date | None = None) -> World:
         # one thread brings the world up to date; the others of this process wait and take it
         with _lock:
             hit = _cache.get(key)
-        if hit and hit[0] == counter and hit[1] == on:
-            return hit[2]
+        if hit and hit[1] == on and (hit[0] == counter or (
+                hit[0] > counter and changes.since(session, counter, hit[0]) is not None)):
+            return hit[2]   # brought up to date meanwhile (to this stamp or, by the log, past it)
         world = None
         if hit and hit[1] == on and hit[0] < counter:
             change = changes.since(session, hit[0], counter)
