@@ -348,6 +348,10 @@ PATCH_LIMIT = 0.2    # a change touching more than this share of the cadres rebu
 MEMO_READS: dict[str, frozenset[str]] = {}
 
 
+def _name_of(cadre: CadreFacts | None) -> tuple[str, str] | None:
+    return (cadre.code, cadre.name) if cadre is not None else None
+
+
 def patch(session: Session, world: World, change: changes.Touched) -> World | None:
     """A new world: `world` with the cadres and pools of `change` read again (and what their
     facts feed: relatives, the pools they sit in, the holders of their titles); judgements
@@ -403,8 +407,7 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
 
     rule_sets = rule_service.all_rule_sets(session) if change.rules else world.rule_sets
     written = set(change.tables)
-    if any((world.cadres[i].code, world.cadres[i].name) != (cadres[i].code, cadres[i].name) if i in world.cadres
-           and i in cadres else (i in world.cadres) != (i in cadres) for i in again):
+    if any(_name_of(world.cadres.get(i)) != _name_of(cadres.get(i)) for i in again):
         written.add("cadre.name")
     memo = {} if change.rules else {
         key: value for key, value in world.memo.items()
