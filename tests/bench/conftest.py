@@ -36,9 +36,9 @@ def signed_in_client(app, engine):
 
     with Session(engine) as session:
         if session.exec(select(User).where(User.username == "bench")).one_or_none() is None:
-            auth_service.create_user(session, username="bench", full_name="Đo hiệu năng", password="benchmark-2026",
+            auth_service.create_user(session, username="bench", full_name="Đo hiệu năng", password="do-hieu-nang-2026",
                                      role="org_board")
             session.commit()
     client = app.test_client()
-    assert client.post("/dang-nhap", data={"username": "bench", "password": "benchmark-2026"}).status_code == 302
+    assert client.post("/dang-nhap", data={"username": "bench", "password": "do-hieu-nang-2026"}).status_code == 302
     return client

@@ -7,6 +7,14 @@ solve — counting errors and measuring latency percentiles.
 It builds its own demo database in a temporary folder, serves it with waitress in a child
 process on 127.0.0.1, and talks only to that address. Every loop is bounded in time and in
 requests; the server is stopped at the end. Prints a JSON summary.
+
+    .venv/bin/python tests/bench/load.py --users 20 --seconds 60 --writes-every 2
+
+adds another officer who changes a yearly rating every 2 s, committed from this process (as
+another web process would), and puts the planning dashboard and the Đánh giá page — the pages
+whose figures a write moves — in every user's mix: the server brings its planning world up to
+date from the change log on the next request (issue 15), and the reads right after a write
+are counted with the others.
 """
 
 from __future__ import annotations
@@ -66,13 +74,15 @@ def sign_in(base: str, username: str, password: str):
     return opener
 
 
-def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed, think):
+def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed, think, writes=False):
     rng = random.Random(seed)
     words = ["lo", "thi", "nguyen", "van", "hoa", "giang", "tran", "mai", "duc", "lan"]
     done = 0
     while time.monotonic() < deadline and done < max_requests:
         choice = rng.random()
-        if choice < 0.35:
+        if writes and choice < 0.15:
+            url, headers = f"{base}/{rng.choice(['quy-hoach/', 'danh-gia/'])}", {}
+        elif choice < 0.35:
             prefix = rng.choice(words)[: rng.randint(1, 4)]
             url, headers = f"{base}/can-bo/?q={prefix}", {"HX-Request": "true"}
         elif choice < 0.55 and found["codes"]:
@@ -106,6 +116,33 @@ def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lo
             time.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
 
+def writer_loop(instance: Path, every: float, deadline: float, written: list) -> None:
+    """Another officer: a yearly rating changed back and forth every `every` seconds, committed
+    through a session of this process (not the server's), so the server learns of it only from
+    the database."""
+    os.environ["QUYHOACH_INSTANCE_PATH"] = str(instance)
+    from sqlmodel import Session, select
+
+    from quyhoach import create_app
+    from quyhoach.db.models import Evaluation
+
+    engine = create_app().extensions["quyhoach.engine"]
+    with Session(engine) as session:
+        ids = session.exec(select(Evaluation.id).where(Evaluation.period == "year").order_by(Evaluation.id)
+                           .limit(50)).all()
+    n = 0
+    while time.monotonic() + every < deadline:
+        time.sleep(every)
+        with Session(engine) as session:
+            row = session.get(Evaluation, ids[n % len(ids)])
+            row.rating = "excellent" if row.rating != "excellent" else "good"
+            session.add(row)
+            session.commit()
+        n += 1
+        written.append(time.monotonic())
+    engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=20)
@@ -114,6 +151,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8, help="server threads")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds between one user's requests (0: no pause, a stress test)")
+    parser.add_argument("--writes-every", type=float, default=0,
+                        help="seconds between two writes by another officer (0: reads only)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)
@@ -142,8 +181,13 @@ def main() -> int:
             lock = threading.Lock()
             deadline = time.monotonic() + args.seconds
             threads = [threading.Thread(target=user_loop, args=(base, openers[i], found, deadline, args.max_requests,
-                                                                latencies, errors, lock, i, args.think))
+                                                                latencies, errors, lock, i, args.think,
+                                                                args.writes_every > 0))
                        for i in range(args.users)]
+            written: list[float] = []
+            if args.writes_every > 0:
+                first.open(f"{base}/danh-gia/").read()
+                threads.append(threading.Thread(target=writer_loop, args=(instance, args.writes_every, deadline, written)))
             started = time.monotonic()
             for t in threads:
                 t.start()
@@ -155,7 +199,8 @@ def main() -> int:
             server.wait(timeout=10)
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
     summary = {
-        "users": args.users, "think_s": args.think, "seconds": round(wall, 1), "requests": len(latencies), "errors": len(errors),
+        "users": args.users, "think_s": args.think, "writes": len(written),
+        "seconds": round(wall, 1), "requests": len(latencies), "errors": len(errors),
         "throughput_rps": round(len(latencies) / wall, 1), "p50_ms": round(quantiles[49], 1),
         "p95_ms": round(quantiles[94], 1), "p99_ms": round(quantiles[98], 1), "max_ms": round(max(latencies), 1),
         "error_samples": errors[:5],

@@ -66,7 +66,28 @@ def test_form_save(benchmark, demo_engine, tmp_path):
 
 def test_form_save_and_rejudge(benchmark, demo_engine, tmp_path):
     """The save, then the cadre's planning findings drawn again (the dossier's eligibility
-    section): the planning facts are rebuilt because the data stamp moved."""
+    section): the data stamp moved, and the planning world is brought up to date from the
+    change log (the cadre, their relatives and their pools read and judged again)."""
+    client, code, form, days = _setup(demo_engine, tmp_path)
+    client.get(f"/quy-hoach/can-bo/{code}", headers={"HX-Request": "true"})
+
+    def save_and_judge():
+        saved = client.post(f"/can-bo/{code}/sua", headers={"HX-Request": "true"},
+                            data={**form, "birth_date": next(days).strftime("%d/%m/%Y")})
+        judged = client.get(f"/quy-hoach/can-bo/{code}", headers={"HX-Request": "true"})
+        return saved, judged
+
+    saved, judged = benchmark.pedantic(save_and_judge, rounds=15, iterations=1, warmup_rounds=1)
+    assert saved.status_code == 204 and judged.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def test_form_save_and_rejudge_rebuilding_the_world(benchmark, demo_engine, tmp_path, monkeypatch):
+    """The same, with the change log ignored: every write rebuilds the planning world whole,
+    as before issue 15 — the figure the incremental patch is compared with."""
+    from quyhoach.services.planning import world
+
+    monkeypatch.setattr(world, "patch", lambda *_args, **_kw: None)
     client, code, form, days = _setup(demo_engine, tmp_path)
     client.get(f"/quy-hoach/can-bo/{code}", headers={"HX-Request": "true"})
 

@@ -64,3 +64,104 @@ def test_nine_thousand_checks_of_the_rules_alone(benchmark):
         return sum(1 for t in titles for p in people if check(p, t, NEXT_TERM, RULES, ON, title_index=INDEX))
 
     assert benchmark(run) == 9000
+
+
+# --------------------------------------------------------------------------- pages after a write (issues 14, 15)
+
+def _p95(benchmark) -> float:
+    data = sorted(benchmark.stats.stats.data)
+    return data[min(len(data) - 1, int(round(0.95 * (len(data) - 1))))]
+
+
+def _writer(demo_engine):
+    """A write made by another officer between two page views: a yearly rating of a cadre
+    changed back and forth (a real change every time), committed through a session."""
+    import itertools
+
+    from sqlmodel import select
+
+    from quyhoach.db.models import Evaluation
+
+    with Session(demo_engine) as session:
+        evaluation_id = session.exec(select(Evaluation.id).where(Evaluation.period == "year")
+                                     .order_by(Evaluation.id)).first()
+    ratings = itertools.cycle(["good", "excellent"])
+
+    def write():
+        with Session(demo_engine) as session:
+            row = session.get(Evaluation, evaluation_id)
+            row.rating = next(ratings)
+            session.add(row)
+            session.commit()
+    return write
+
+
+def _birth_date_writer(demo_engine):
+    """A corrected birth date (the cadre table, not the evaluations)."""
+    import itertools
+
+    from sqlmodel import select
+
+    from quyhoach.db.models import Cadre
+
+    with Session(demo_engine) as session:
+        cadre_id = session.exec(select(Cadre.id).order_by(Cadre.id)).first()
+        born = session.get(Cadre, cadre_id).birth_date
+    days = itertools.cycle([born + dt.timedelta(days=1), born])
+
+    def write():
+        with Session(demo_engine) as session:
+            row = session.get(Cadre, cadre_id)
+            row.birth_date = next(days)
+            session.add(row)
+            session.commit()
+    return write
+
+
+def _client(demo_engine, tmp_path):
+    app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b",
+                      "WTF_CSRF_ENABLED": False})
+    return signed_in_client(app, demo_engine)
+
+
+def test_first_planning_page_after_a_write(benchmark, demo_engine, tmp_path):
+    """The planning dashboard (every pool judged, the province's summaries) right after a
+    rating was changed elsewhere: the world is patched, only the pools of that cadre judged
+    again. The write itself is not timed. Goal (issues 14, 15): p95 ≤ 150 ms."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/quy-hoach/")
+    response = benchmark.pedantic(client.get, args=("/quy-hoach/",), setup=_writer(demo_engine), rounds=20,
+                                  iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def test_danh_gia_page(benchmark, demo_engine, tmp_path):
+    """The Đánh giá page (the province's rating analytics), visited again with no write
+    in between. Goal (issue 14): p95 ≤ 150 ms."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/danh-gia/")
+    response = benchmark.pedantic(client.get, args=("/danh-gia/",), rounds=30, iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def test_danh_gia_page_after_a_birth_date_write(benchmark, demo_engine, tmp_path):
+    """The Đánh giá page right after a write that does not touch ratings (a birth date): its
+    figures are carried over to the patched world."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/danh-gia/")
+    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_birth_date_writer(demo_engine), rounds=20,
+                                  iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def test_danh_gia_page_after_a_rating_write(benchmark, demo_engine, tmp_path):
+    """The Đánh giá page right after a rating changed: its figures are computed again."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/danh-gia/")
+    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_writer(demo_engine), rounds=15,
+                                  iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)

@@ -471,3 +471,22 @@ class AuditEntry(SQLModel, table=True):
     reason: str = Field(default="", max_length=1000)
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(max_length=64)
+
+
+class PlanningChange(SQLModel, table=True):
+    """What one write transaction changed in the planning facts, written in that transaction
+    (services.planning.changes): a process holding the planning world at stamp `stamp_from`
+    re-reads only these cadres and pools to reach `stamp_to`, instead of rebuilding it whole.
+    A chain with a gap, or `full`, means: rebuild."""
+
+    __tablename__ = "planning_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    stamp_from: int
+    stamp_to: int = Field(index=True)
+    full: bool = Field(default=False, description="units, titles, terms or levels moved: rebuild whole")
+    rules: bool = Field(default=False, description="a rule set changed: every verdict judged again")
+    cadre_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    pool_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tables: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False),
+                              description="the tables written, so caches of other figures know whether they hold")

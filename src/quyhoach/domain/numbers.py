@@ -9,6 +9,8 @@ go ("12,5%", "25%").
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_decimal, format_percent as _babel_percent
 
 DEFAULT_LOCALE = "vi"
@@ -25,7 +27,13 @@ def format_number(value: float | int | None, decimals: int = 0, locale: str = DE
     """A number with thousands grouped and `decimals` decimals; "" for None."""
     if value is None:
         return ""
-    return format_decimal(value, format=_pattern(decimals, trim), locale=locale or DEFAULT_LOCALE)
+    return _decimal(value, _pattern(decimals, trim), locale or DEFAULT_LOCALE)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _decimal(value: float | int, pattern: str, locale: str) -> str:
+    """Babel's formatting, remembered: a page of figures repeats the same small numbers."""
+    return format_decimal(value, format=pattern, locale=locale)
 
 
 def format_percent(share: float | None, decimals: int = 0, locale: str = DEFAULT_LOCALE, *,

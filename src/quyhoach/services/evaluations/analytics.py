@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session, select
 
@@ -41,7 +43,7 @@ from quyhoach.db.models import Discipline, Evaluation
 from quyhoach.domain.evaluations import enough_months, excellent_cap, excellent_excess, months_support, rating_for_score
 from quyhoach.domain.rulesets import RATING_DEFAULTS, NoRuleSetError
 from quyhoach.domain.vocab import RATING_ORDER
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning.world import MEMO_READS, World
 
 RATINGS = ("excellent", "good", "complete", "fail")
 CONSTANT_YEARS = 5        # "never changes over five years"
@@ -80,7 +82,7 @@ class UnitYear:
     rule_set: str
     cap_share: float
 
-    @property
+    @cached_property
     def rated(self) -> int:
         return sum(self.counts.get(r, 0) for r in RATINGS)
 
@@ -88,7 +90,7 @@ class UnitYear:
     def excellent(self) -> int:
         return self.counts.get("excellent", 0)
 
-    @property
+    @cached_property
     def good_or_better(self) -> int:
         return self.counts.get("excellent", 0) + self.counts.get("good", 0)
 
@@ -101,11 +103,11 @@ class UnitYear:
     def share(self) -> float:
         return self.excellent / self.good_or_better if self.good_or_better else 0.0
 
-    @property
+    @cached_property
     def excess(self) -> int:
         return excellent_excess(self.excellent, self.good_or_better, self.cap_share)
 
-    @property
+    @cached_property
     def breaks(self) -> bool:
         return self.excess > 0
 
@@ -249,33 +251,39 @@ class Analytics:
     rule_sets: dict[int, str] = field(default_factory=dict)   # year -> rating rule set code
     cap_shares: dict[int, float] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def breaches(self) -> list[UnitYear]:
         rows = [u for u in self.unit_years if u.breaks]
         rows.sort(key=lambda u: (-u.year, -u.excess, -u.share, u.unit.name))
         return rows
 
-    @property
+    @cached_property
     def breaking_units(self) -> list[UnitRef]:
         seen: dict[int, UnitRef] = {}
         for u in self.breaches:
             seen.setdefault(u.unit.id, u.unit)
         return list(seen.values())
 
-    @property
+    @cached_property
     def constant_excellent(self) -> list[ConstantRating]:
         return [c for c in self.constants if c.rating == "excellent"]
 
-    @property
+    @cached_property
     def flagged_units(self) -> list[UnitComparison]:
         return [c for c in self.comparisons if c.flagged]
 
-    @property
+    @cached_property
     def flagged_month_gaps(self) -> list[MonthGap]:
         return [g for g in self.month_gaps if g.flagged]
 
     def matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
-        """Units × years for the E4 table: units breaking most often first."""
+        """Units × years for the E4 table: units breaking most often first (worked out once:
+        the figures are kept with the planning world and drawn on every visit)."""
+        if "_matrix" not in self.__dict__:
+            self.__dict__["_matrix"] = self._matrix()
+        return self.__dict__["_matrix"]
+
+    def _matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
         by_unit: dict[int, dict[int, UnitYear]] = defaultdict(dict)
         refs: dict[int, UnitRef] = {}
         for u in self.unit_years:
@@ -287,6 +295,11 @@ class Analytics:
 
     def year_totals(self) -> list[UnitYear]:
         """E4 over the whole scope, one line per year."""
+        if "_year_totals" not in self.__dict__:
+            self.__dict__["_year_totals"] = self._year_totals()
+        return self.__dict__["_year_totals"]
+
+    def _year_totals(self) -> list[UnitYear]:
         out = []
         for year in self.years:
             counts: Counter = Counter()
@@ -326,7 +339,26 @@ def _cadre_ref(world: World, cadre_id: int) -> CadreRef:
 
 def evaluation_analytics(session: Session, world: World, *, unit_id: int | None = None,
                          constant_years: int = CONSTANT_YEARS, window: int = COMPARISON_WINDOW) -> Analytics:
-    """Every figure of the Đánh giá page for the province, or for one unit's subtree."""
+    """Every figure of the Đánh giá page for the province, or for one unit's subtree: computed
+    once per planning world and carried over to the next one while no write touches the
+    evaluations, the disciplines or the cadres' names (`world.MEMO_READS`)."""
+    key = ("analytics", unit_id, constant_years, window)
+    if key not in world.memo:
+        with _computing:   # worked out by one request; the others of this process wait for it
+            if key not in world.memo:
+                world.memo[key] = _evaluation_analytics(session, world, unit_id=unit_id,
+                                                        constant_years=constant_years, window=window)
+    return world.memo[key]
+
+
+_computing = threading.Lock()
+
+
+MEMO_READS["analytics"] = frozenset({Evaluation.__tablename__, Discipline.__tablename__, "cadre.name"})
+
+
+def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None, constant_years: int,
+                          window: int) -> Analytics:
     scope_ids = world.subtree(unit_id) if unit_id is not None else None
     refs: dict[int, UnitRef] = {}
 

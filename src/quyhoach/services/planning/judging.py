@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlmodel import Session, select
 
@@ -37,13 +38,17 @@ class PoolJudgement:
         return self.facts.key
 
     def failing_members(self) -> dict[int, list[Finding]]:
-        return {c: [f for f in fs if f.blocking] for c, fs in self.members.items() if any(f.blocking for f in fs)}
+        # a judgement never changes once made (a write makes a new one): worked out once
+        if "_failing" not in self.__dict__:
+            self.__dict__["_failing"] = {c: [f for f in fs if f.blocking] for c, fs in self.members.items()
+                                         if any(f.blocking for f in fs)}
+        return self.__dict__["_failing"]
 
-    @property
+    @cached_property
     def structure_failures(self) -> list[Finding]:
         return [f for f in self.structure if not f.passed]
 
-    @property
+    @cached_property
     def severity_score(self) -> int:
         """Worst first: blocking structure failures weigh most, then ineligible members,
         then shortfalls against targets."""

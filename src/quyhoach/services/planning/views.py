@@ -29,7 +29,7 @@ from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.text import name_sort_key, text_sort_key
 from quyhoach.services.planning import judging as planning
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning.world import MEMO_READS, World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
     ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_rows, set_parameter,
 )
@@ -106,6 +106,23 @@ class Dashboard:
         return self.pool_count - len(self.failing)
 
 
+def _aggregate(world: World, pools: list, rules: RuleSetData, code: str, filters: tuple) -> list[Finding]:
+    """A group's structure over its pools, kept in the world and carried over by a patch: it is
+    worked out again only when one of the group's pools was (a write touches one level and
+    one term, not the province)."""
+    key = ("aggregate", code, rules.code, filters)
+    hit = world.memo.get(key)
+    if hit is not None and len(hit[0]) == len(pools) and all(a is b for a, b in zip(hit[0], pools, strict=True)):
+        return hit[1]
+    found = structure.aggregate(pools, rules, world.on, code)
+    world.memo[key] = (tuple(pools), found)
+    return found
+
+
+# checked by the identity of the pools' facts, never stale: carried over by every patch
+MEMO_READS["aggregate"] = frozenset()
+
+
 def level_names(session: Session) -> dict[str, str]:
     return dict(session.exec(select(Level.code, Level.name).order_by(Level.depth)).all())
 
@@ -130,13 +147,14 @@ def dashboard(session: Session, world: World, *, term_code: str = "", level: str
         by_level[j.facts.title.level].append(j.facts)
         by_term[j.facts.term.code].append(j.facts)
     level_order = list(names)
+    filters = (term_code, level, unit_code)
     levels = [
-        GroupStructure(code, names.get(code, code), len(pools), structure.aggregate(pools, rules, world.on, code))
+        GroupStructure(code, names.get(code, code), len(pools), _aggregate(world, pools, rules, code, filters))
         for code, pools in sorted(by_level.items(), key=lambda kv: level_order.index(kv[0]) if kv[0] in level_order else 99)
     ]
     term_facts = {t.code: t for t in world.terms.values()}
     terms = [
-        GroupStructure(code, term_facts[code].name, len(pools), structure.aggregate(pools, rules, world.on, code))
+        GroupStructure(code, term_facts[code].name, len(pools), _aggregate(world, pools, rules, code, filters))
         for code, pools in sorted(by_term.items(), key=lambda kv: term_facts[kv[0]].start)
     ]
     failing = [j for j in chosen if not pool_meets_all(j)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from quyhoach.domain.facts import (
 )
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RELATION_INVERSE
-from quyhoach.services.planning import rulesets as rule_service
+from quyhoach.services.planning import changes, rulesets as rule_service
 from quyhoach.services.platform import stamp
 
 
@@ -107,23 +108,39 @@ def _requirements(t: Title) -> dict[str, str | None]:
             "required_degree": t.required_degree}
 
 
-def _degrees(session: Session) -> dict[int, str | None]:
+def _degrees(session: Session, ids: Iterable[int] | None = None) -> dict[int, str | None]:
     """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15)."""
-    return {id_: standards.degree_of(text) for id_, text in session.exec(select(Cadre.id, Cadre.education))}
+    return {id_: standards.degree_of(text)
+            for id_, text in session.exec(select(Cadre.id, Cadre.education).where(_only(Cadre.id, ids)))}
 
 
-def _conclusions(session: Session, on: dt.date) -> dict[int, list[ConclusionFact]]:
+def _conclusions(session: Session, on: dt.date, ids: Iterable[int] | None = None) -> dict[int, list[ConclusionFact]]:
     """Political-standard conclusions recorded by `on` (P9)."""
     out: dict[int, list[ConclusionFact]] = defaultdict(list)
-    for c in session.exec(select(PoliticalConclusion).where(PoliticalConclusion.concluded_on <= on)
-                          .order_by(PoliticalConclusion.concluded_on)):
+    for c in session.exec(select(PoliticalConclusion).where(PoliticalConclusion.concluded_on <= on,
+                                                            _only(PoliticalConclusion.cadre_id, ids))
+                          .order_by(PoliticalConclusion.concluded_on, PoliticalConclusion.id)):
         out[c.cadre_id].append(ConclusionFact(c.concluded_on, c.body, c.document_no))
     return out
 
 
-def build(session: Session, on: dt.date | None = None) -> World:
-    """Everything the planning rules need, as of `on` (today by default)."""
-    on = on or dt.date.today()
+def _only(column, ids: Iterable[int] | None):
+    """No filter for a full build; `column IN ids` for a patch."""
+    return sa.true() if ids is None else column.in_(sorted(ids))
+
+
+@dataclass
+class _Structure:
+    units: dict[int, Unit]
+    levels: dict[int, str]
+    titles: dict[int, TitleFact]
+    title_seats: dict[int, int]
+    terms: dict[int, TermFact]
+    term_ids: dict[str, int]
+
+
+def _structure(session: Session) -> _Structure:
+    """The organisation: units, levels, titles, terms (any change to them rebuilds the world)."""
     units = {u.id: u for u in session.exec(select(Unit))}
     for unit in units.values():
         # The world outlives the request: detached now, a later rollback of this session
@@ -153,21 +170,27 @@ def build(session: Session, on: dt.date | None = None) -> World:
     for term in session.exec(select(Term)):
         terms[term.id] = TermFact(code=term.code, kind=term.kind, name=term.name, start=term.start_date, end=term.end_date)
         term_ids[term.code] = term.id
+    return _Structure(units, levels, titles, title_seats, terms, term_ids)
 
-    holders: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
-    title_of_cadre: dict[int, list[int]] = defaultdict(list)
-    for cadre_id, title_id, start in session.exec(
+
+def _holdings(session: Session, on: dt.date, *, cadre_ids: Iterable[int] | None = None,
+              title_ids: Iterable[int] | None = None) -> list[tuple[int, int, dt.date]]:
+    """(cadre, title, since) of the postings held on `on`, in one order for builds and patches."""
+    return list(session.exec(
         select(Posting.cadre_id, Posting.title_id, Posting.start_date)
         .where(Posting.title_id.is_not(None), Posting.start_date <= on, Posting.withdrawn_at.is_(None),
-               sa.or_(Posting.end_date.is_(None), Posting.end_date >= on))
-    ):
-        holders[title_id].append((cadre_id, start))
-        title_of_cadre[cadre_id].append(title_id)
+               sa.or_(Posting.end_date.is_(None), Posting.end_date >= on),
+               _only(Posting.cadre_id, cadre_ids), _only(Posting.title_id, title_ids))
+        .order_by(Posting.start_date, Posting.id)
+    ).all())
 
+
+def _ratings(session: Session, on: dt.date, ids: Iterable[int] | None) -> dict[int, list[RatingFact]]:
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
     for cadre_id, year, rating, score in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, Evaluation.rating, Evaluation.score)
-        .where(Evaluation.period == "year", Evaluation.withdrawn_at.is_(None))
+        .where(Evaluation.period == "year", Evaluation.withdrawn_at.is_(None), _only(Evaluation.cadre_id, ids))
+        .order_by(Evaluation.cadre_id, Evaluation.year, Evaluation.id)
     ):
         ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
     # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
@@ -175,43 +198,77 @@ def build(session: Session, on: dt.date | None = None) -> World:
     yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
     for cadre_id, year, months in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
-        .where(Evaluation.period == "month", Evaluation.year < on.year, Evaluation.withdrawn_at.is_(None))
-        .group_by(Evaluation.cadre_id, Evaluation.year)
+        .where(Evaluation.period == "month", Evaluation.year < on.year, Evaluation.withdrawn_at.is_(None),
+               _only(Evaluation.cadre_id, ids))
+        .group_by(Evaluation.cadre_id, Evaluation.year).order_by(Evaluation.cadre_id, Evaluation.year)
     ):
         if (cadre_id, year) not in yearly:
             ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
+    return ratings
 
-    votes: dict[int, list[VoteFact]] = defaultdict(list)
-    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on,
-                                                           ConfidenceVote.withdrawn_at.is_(None))):
-        votes[v.cadre_id].append(VoteFact(v.vote_date, v.body, v.convened, v.present, v.high, v.normal, v.low))
 
-    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
-    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on, Discipline.withdrawn_at.is_(None))):
-        disciplines[d.cadre_id].append(DisciplineFact(d.level, d.decision_date, d.effective_to, d.decision_no))
-
-    open_proposals = set(session.exec(select(Proposal.cadre_id).where(
-        Proposal.opened_on <= on, sa.or_(Proposal.closed_on.is_(None), Proposal.closed_on > on))).all())
-
-    pool_rows = session.exec(
+def _pool_rows(session: Session, pool_ids: Iterable[int] | None = None) -> list:
+    return list(session.exec(
         select(Pool.id, Pool.title_id, Pool.term_id, Pool.status, Pool.version,
                PoolEntry.id, PoolEntry.cadre_id, PoolEntry.status, PoolEntry.source, PoolEntry.added_on)
         .join(PoolEntry, PoolEntry.pool_id == Pool.id, isouter=True)
-    ).all()
-    pool_titles_of: dict[int, set[int]] = defaultdict(set)
-    for (_, title_id, term_id, _, _, entry_id, cadre_id, entry_status, _, _) in pool_rows:
-        if entry_id is not None and entry_status == "active" and terms[term_id].end >= on:
-            pool_titles_of[cadre_id].add(title_id)
+        .where(_only(Pool.id, pool_ids)).order_by(Pool.id, PoolEntry.id)
+    ).all())
 
+
+def _pool_titles(session: Session, on: dt.date, terms: dict[int, TermFact],
+                 ids: Iterable[int] | None) -> dict[int, set[int]]:
+    """The titles each cadre is in the pool of, for a term not yet over (P-rules on pools)."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for cadre_id, title_id, term_id in session.exec(
+        select(PoolEntry.cadre_id, Pool.title_id, Pool.term_id).join(Pool, PoolEntry.pool_id == Pool.id)
+        .where(PoolEntry.status == "active", _only(PoolEntry.cadre_id, ids))
+    ):
+        if terms[term_id].end >= on:
+            out[cadre_id].add(title_id)
+    return out
+
+
+def _cadre_facts(session: Session, on: dt.date, org: _Structure, title_of_cadre: dict[int, list[int]],
+                 ids: Iterable[int] | None = None) -> dict[int, CadreFacts]:
+    """The facts of every cadre (ids None) or of the cadres named: the same queries, filtered.
+    `title_of_cadre` must hold the titles of these cadres and of their relatives."""
+    units, titles = org.units, org.titles
+    ratings = _ratings(session, on, ids)
+
+    votes: dict[int, list[VoteFact]] = defaultdict(list)
+    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on, ConfidenceVote.withdrawn_at.is_(None),
+                                                       _only(ConfidenceVote.cadre_id, ids))
+                          .order_by(ConfidenceVote.vote_date, ConfidenceVote.id)):
+        votes[v.cadre_id].append(VoteFact(v.vote_date, v.body, v.convened, v.present, v.high, v.normal, v.low))
+
+    disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
+    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on, Discipline.withdrawn_at.is_(None),
+                                                   _only(Discipline.cadre_id, ids))
+                          .order_by(Discipline.decision_date, Discipline.id)):
+        disciplines[d.cadre_id].append(DisciplineFact(d.level, d.decision_date, d.effective_to, d.decision_no))
+
+    open_proposals = set(session.exec(select(Proposal.cadre_id).where(
+        Proposal.opened_on <= on, sa.or_(Proposal.closed_on.is_(None), Proposal.closed_on > on),
+        _only(Proposal.cadre_id, ids))).all())
+    pool_titles_of = _pool_titles(session, on, org.terms, ids)
+
+    relations = session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)
+                             .where(Relation.withdrawn_at.is_(None),
+                                    sa.or_(_only(Relation.cadre_id, ids), _only(Relation.relative_id, ids)))
+                             .order_by(Relation.id)).all()
     people = session.exec(select(
         Cadre.id, Cadre.code, Cadre.full_name, Cadre.sex, Cadre.birth_date, Cadre.ethnicity_code,
         Cadre.hometown_unit_id, Cadre.retirement_override, Cadre.theory_level, Cadre.state_mgmt_level,
-    )).all()
+    ).where(_only(Cadre.id, ids)).order_by(Cadre.id)).all()
     names = {row[0]: (row[1], row[2]) for row in people}
+    others = {i for a, b, _ in relations for i in (a, b)} - names.keys()
+    if others:
+        names.update({i: (c, n) for i, c, n in session.exec(
+            select(Cadre.id, Cadre.code, Cadre.full_name).where(Cadre.id.in_(sorted(others))))})
 
     relatives: dict[int, list[RelativeFact]] = defaultdict(list)
-    for a, b, kind in session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)
-                                  .where(Relation.withdrawn_at.is_(None))):
+    for a, b, kind in relations:
         # stored as "a is kind of b": b's relative a is b's `kind`; a's relative b is the inverse
         relatives[b].append(RelativeFact(code=names[a][0], name=names[a][1], kind=kind,
                                          titles=tuple(titles[t] for t in title_of_cadre.get(a, ()))))
@@ -231,8 +288,8 @@ def build(session: Session, on: dt.date | None = None) -> World:
             ancestors_cache[unit_id] = frozenset(chain)
         return ancestors_cache[unit_id]
 
-    degrees = _degrees(session)
-    conclusions = _conclusions(session, on)
+    degrees = _degrees(session, ids)
+    conclusions = _conclusions(session, on, ids)
     cadres: dict[int, CadreFacts] = {}
     for (id_, code, name, sex, birth, ethnicity, hometown, override, theory, state_mgmt) in people:
         cadres[id_] = CadreFacts(
@@ -245,9 +302,13 @@ def build(session: Session, on: dt.date | None = None) -> World:
             open_proposal=id_ in open_proposals, pool_title_ids=frozenset(pool_titles_of.get(id_, ())),
             degree=degrees.get(id_), conclusions=tuple(conclusions.get(id_, ())),
         )
+    return cadres
 
+
+def _pool_records(rows: list, titles: dict[int, TitleFact], terms: dict[int, TermFact],
+                  cadres: dict[int, CadreFacts]) -> dict[int, PoolRecord]:
     pools: dict[int, PoolRecord] = {}
-    for (pool_id, title_id, term_id, status, version, entry_id, cadre_id, entry_status, source, added_on) in pool_rows:
+    for (pool_id, title_id, term_id, status, version, entry_id, cadre_id, entry_status, source, added_on) in rows:
         record = pools.get(pool_id)
         if record is None:
             record = pools[pool_id] = PoolRecord(
@@ -260,29 +321,137 @@ def build(session: Session, on: dt.date | None = None) -> World:
     for record in pools.values():
         record.facts = PoolFacts(title=record.facts.title, term=record.facts.term,
                                  members=tuple(cadres[c] for c in record.entry_ids))
+    return pools
 
-    return World(on=on, units=units, levels=levels, titles=titles, terms=terms, term_ids=term_ids,
+
+def build(session: Session, on: dt.date | None = None) -> World:
+    """Everything the planning rules need, as of `on` (today by default)."""
+    on = on or dt.date.today()
+    org = _structure(session)
+    holders: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    title_of_cadre: dict[int, list[int]] = defaultdict(list)
+    for cadre_id, title_id, start in _holdings(session, on):
+        holders[title_id].append((cadre_id, start))
+        title_of_cadre[cadre_id].append(title_id)
+    cadres = _cadre_facts(session, on, org, title_of_cadre)
+    pools = _pool_records(_pool_rows(session), org.titles, org.terms, cadres)
+    return World(on=on, units=org.units, levels=org.levels, titles=org.titles, terms=org.terms, term_ids=org.term_ids,
                  cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
-                 holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=title_seats)
+                 holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)
+
+
+PATCH_LIMIT = 0.2    # a change touching more than this share of the cadres rebuilds instead
+
+# Figures other services keep in `World.memo` under (kind, ...) keys, and the tables they read:
+# a patch carries them over when the change wrote none of those tables. "cadre.name" stands
+# for the cadres' codes and names (a corrected birth date leaves it alone).
+MEMO_READS: dict[str, frozenset[str]] = {}
+
+
+def _name_of(cadre: CadreFacts | None) -> tuple[str, str] | None:
+    return (cadre.code, cadre.name) if cadre is not None else None
+
+
+def patch(session: Session, world: World, change: changes.Touched) -> World | None:
+    """A new world: `world` with the cadres and pools of `change` read again (and what their
+    facts feed: relatives, the pools they sit in, the holders of their titles); judgements
+    of the pools untouched carried over. None when only a rebuild will do."""
+    if change.full:
+        return None
+    on = world.on
+    org = _Structure(world.units, world.levels, world.titles, world.title_seats, world.terms, world.term_ids)
+    pool_ids = set(change.pool_ids)
+    touched = set(change.cadre_ids)
+    for pool_id in pool_ids:   # a pool's status or term feeds its members' pool titles
+        if pool_id in world.pools:
+            touched.update(world.pools[pool_id].entry_ids)
+    if pool_ids:
+        touched.update(session.exec(select(PoolEntry.cadre_id).where(PoolEntry.pool_id.in_(sorted(pool_ids)))).all())
+    if len(touched) > PATCH_LIMIT * max(len(world.cadres), 1):
+        return None
+
+    # holdings of the touched cadres, and the holders of every title they held or hold
+    held = _holdings(session, on, cadre_ids=touched)
+    title_ids = {t for c in touched for t in world.title_of_cadre.get(c, ())} | {t for _, t, _ in held}
+    title_of_cadre = dict(world.title_of_cadre)
+    for cadre_id in touched:
+        title_of_cadre.pop(cadre_id, None)
+    for cadre_id, title_id, _start in held:
+        title_of_cadre.setdefault(cadre_id, []).append(title_id)
+    holders = dict(world.holders)
+    for title_id in title_ids:
+        holders.pop(title_id, None)
+    for cadre_id, title_id, start in _holdings(session, on, title_ids=title_ids):
+        holders.setdefault(title_id, []).append((cadre_id, start))
+
+    # relatives read the touched cadres' names and titles
+    related = {i for a, b in session.exec(select(Relation.cadre_id, Relation.relative_id).where(
+        Relation.withdrawn_at.is_(None), sa.or_(Relation.cadre_id.in_(sorted(touched)),
+                                                Relation.relative_id.in_(sorted(touched))))).all() for i in (a, b)}
+    again = touched | related
+    fresh = _cadre_facts(session, on, org, title_of_cadre, again)
+    cadres = dict(world.cadres)
+    for cadre_id in again:
+        cadres.pop(cadre_id, None)
+    cadres.update(fresh)
+
+    # the pools whose members were read again, and those touched themselves
+    for record in world.pools.values():
+        if not again.isdisjoint(record.entry_ids):
+            pool_ids.add(record.id)
+    pools = dict(world.pools)
+    for pool_id in pool_ids:
+        pools.pop(pool_id, None)
+    if pool_ids:
+        pools.update(_pool_records(_pool_rows(session, pool_ids), world.titles, world.terms, cadres))
+
+    rule_sets = rule_service.all_rule_sets(session) if change.rules else world.rule_sets
+    written = set(change.tables)
+    if any(_name_of(world.cadres.get(i)) != _name_of(cadres.get(i)) for i in again):
+        written.add("cadre.name")
+    memo = {} if change.rules else {
+        key: value for key, value in world.memo.items()
+        if (key[0] == "pool" and key[1] not in pool_ids) or (key[0] == "qualifying" and key[1] not in again)
+        or (key[0] in MEMO_READS and MEMO_READS[key[0]].isdisjoint(written))
+    }
+    return World(on=on, units=world.units, levels=world.levels, titles=world.titles, terms=world.terms,
+                 term_ids=world.term_ids, cadres=cadres, pools=pools, rule_sets=rule_sets, holders=holders,
+                 title_of_cadre=title_of_cadre, title_seats=world.title_seats, memo=memo)
 
 
 _cache: dict[str, tuple[int, dt.date, World]] = {}
 _lock = threading.Lock()
+_updating: dict[str, threading.Lock] = {}
 
 
 def cached(session: Session, on: dt.date | None = None) -> World:
-    """The world for `on`, rebuilt only when the data stamp has moved since the last build
-    in this process (any write through the services moves it)."""
+    """The world for `on`, current with the data stamp. A process holding an older world
+    brings it up to date from the change log (only the cadres and pools written since are
+    read again, `patch`); it rebuilds whole only when the log cannot say (a gap, a change to
+    the organisation, another day)."""
     on = on or dt.date.today()
     key = str(session.get_bind().url)
     counter = stamp.current(session)
     with _lock:
         hit = _cache.get(key)
-        if hit and hit[0] == counter and hit[1] == on:
-            return hit[2]
-    world = build(session, on)
-    with _lock:
-        _cache[key] = (counter, on, world)
+    if hit and hit[0] == counter and hit[1] == on:
+        return hit[2]
+    with _updating.setdefault(key, threading.Lock()):
+        # one thread brings the world up to date; the others of this process wait and take it
+        with _lock:
+            hit = _cache.get(key)
+        if hit and hit[1] == on and (hit[0] == counter or (
+                hit[0] > counter and changes.since(session, counter, hit[0]) is not None)):
+            return hit[2]   # brought up to date meanwhile (to this stamp or, by the log, past it)
+        world = None
+        if hit and hit[1] == on and hit[0] < counter:
+            change = changes.since(session, hit[0], counter)
+            if change is not None:
+                world = patch(session, hit[2], change)
+        if world is None:
+            world = build(session, on)
+        with _lock:
+            _cache[key] = (counter, on, world)
     return world
 
 
