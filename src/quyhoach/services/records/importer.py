@@ -46,6 +46,7 @@ from quyhoach.services.records.load_pools import PoolLoader
 from quyhoach.services.records.load_postings import PostingLoader
 from quyhoach.services.records.load_units import TitleLoader, UnitLoader
 from quyhoach.services.records.load_votes import VoteLoader
+from quyhoach.services.records.cells import date_words, precision_of
 from quyhoach.services.records.loading import FIELD_COLUMNS, NOT_COMPARED, Loader, chunks
 from quyhoach.services.records.tabular import (
     SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, Table, parse, read_table,
@@ -372,13 +373,13 @@ class _Plan:
         out = []
         for row, changed in zip(self.rows, self._changed, strict=True):
             if changed is None:
-                fields = [history.FieldChange(c.header, "", history.words(c, row.values.get(c.key)))
+                fields = [history.FieldChange(c.header, "", history.words(c, _shown(row.values.get(c.key))))
                           for c in self.sheet.columns if row.values.get(c.key) is not None]
                 out.append(history.RecordChange(row.row, "create", self._label(row.values), fields))
             elif changed:
                 fields = [history.FieldChange(self.sheet.column(k).header,
-                                              history.words(self.sheet.column(k), old),
-                                              history.words(self.sheet.column(k), new))
+                                              history.words(self.sheet.column(k), _shown(old)),
+                                              history.words(self.sheet.column(k), _shown(new)))
                           for k, (old, new) in changed.items()]
                 out.append(history.RecordChange(row.row, "update", self._label(row.values), fields))
         return out
@@ -481,6 +482,11 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
         elif kind == "evaluations" and record.get("unit_id") is not None and record["unit_id"] not in scope:
             column = "unit_code" if row.values.get("unit_code") else "cadre_code"
             loader.problem(row, column, "kết quả đánh giá ghi cho đơn vị ngoài phạm vi quản lý của tài khoản")
+
+
+def _shown(value: Any) -> Any:
+    """A date known to the month or the year is shown as such ("05/1972", "1968")."""
+    return date_words(value) if isinstance(value, dt.date) and precision_of(value) != "day" else value
 
 
 def _column_index(sheet: Sheet, header: str) -> int:

@@ -26,6 +26,7 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "title_id": ("title_code",), "cadre_id": ("cadre_code",), "relative_id": ("relative_code",),
     "level_id": ("level",), "_parent_code": ("parent_code",), "added_reason": ("reason",),
     "_post": ("unit_code", "title_code", "position", "position_since"),
+    "birth_date_precision": ("birth_date",),  # "1968" made 07/03/1968 (or back) changes the birth date
 }
 NOT_COMPARED = frozenset({"updated_at", "created_at", "search_text", "sort_key", "name_key", "status", "id"})
 DERIVED = ("search_text", "sort_key", "name_key", "updated_at")
