@@ -319,6 +319,21 @@ def hidden_column() -> bytes:
     return _save(workbook)
 
 
+def formulas_and_a_stray_last_cell() -> bytes:
+    """Formula rows left under the list with nothing in them (openpyxl writes no cached
+    value: they read as empty), a birth date as an Excel serial day number, and a stray
+    character in the sheet's very last cell (XFD1048576), which once hung the check."""
+    workbook, ws = _workbook()
+    for row in plain_rows():
+        ws.append(row)
+    ws["D2"] = (dt.date(1975, 3, 7) - dt.date(1899, 12, 30)).days  # 27460: 07/03/1975
+    for number in range(len(PEOPLE) + 2, len(PEOPLE) + 12):
+        ws.cell(number, 1, f"=A{number - 1}+1")
+        ws.cell(number, 3, f'=IF(B{number}="","",B{number})')
+    ws["XFD1048576"] = "."
+    return _save(workbook)
+
+
 def password_protected() -> bytes:
     """What Excel writes for a workbook with a password: an OLE container with the
     encrypted package (the stream names are what the reader recognises)."""
@@ -367,6 +382,7 @@ def cases() -> list[Case]:
         Case("cot-an-hoi.xlsx", hidden_column(), None, "cột bị ẩn: G (Quê quán)"),
         Case("cot-an-bo-qua.xlsx", hidden_column(), n, "G (Quê quán)", hidden_columns="skip"),
         Case("cot-an-nhap-ca.xlsx", hidden_column(), n, hidden_columns="include"),
+        Case("cong-thuc-va-o-cuoi.xlsx", formulas_and_a_stray_last_cell(), n),
         Case("utf16.csv", _csv_text(header, "\t").encode("utf-16"), n, "UTF-16"),
         Case("windows-1258.csv", cp1258(_csv_text(header, ";")), n, "Windows-1258"),
         Case("loi-excel.xlsx", error_values(), None, "#REF!"),
