@@ -49,7 +49,7 @@ from quyhoach.services.records.load_votes import VoteLoader
 from quyhoach.services.records.cells import date_words, precision_of
 from quyhoach.services.records.loading import FIELD_COLUMNS, NOT_COMPARED, Loader, chunks
 from quyhoach.services.records.tabular import (
-    SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, Table, parse, read_table,
+    SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, RowValues, Sheet, Table, parse, read_table,
 )
 
 LOADERS: dict[str, Callable[[Session], Loader]] = {
@@ -249,8 +249,7 @@ class _Plan:
         self.session, self.sheet, self.present = session, sheet, present
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        plain = [self._guarded(ParsedRow(r.row, {k: (None if v is CLEAR else v) for k, v in r.values.items()},
-                                         r.invalid)) for r in rows]
+        plain = [self._guarded(_without_clear(r)) for r in rows]
         first = LOADERS[sheet.kind](session)
         first_records = first.check(plain)
         first.load_existing(first_records)
@@ -293,6 +292,8 @@ class _Plan:
 
     def _merge(self, row: ParsedRow, existing: int | None) -> ParsedRow:
         before = self.before_values.get(existing) if existing is not None else None
+        if before is None and isinstance(row.values, RowValues) and not _has_clear(row):
+            return row  # a new record as read (every column): nothing to merge; 190,000 rows stay one copy
         values: dict[str, Any] = {}
         for column in self.sheet.columns:
             value = row.values.get(column.key)
@@ -482,6 +483,19 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
         elif kind == "evaluations" and record.get("unit_id") is not None and record["unit_id"] not in scope:
             column = "unit_code" if row.values.get("unit_code") else "cadre_code"
             loader.problem(row, column, "kết quả đánh giá ghi cho đơn vị ngoài phạm vi quản lý của tài khoản")
+
+
+def _has_clear(row: ParsedRow) -> bool:
+    values = row.values
+    data = values._data if isinstance(values, RowValues) else tuple(values.values())
+    return any(v is CLEAR for v in data)
+
+
+def _without_clear(row: ParsedRow) -> ParsedRow:
+    """The row with the clear marker read as empty (the row itself when it has none)."""
+    if not _has_clear(row):
+        return row
+    return ParsedRow(row.row, {k: (None if v is CLEAR else v) for k, v in row.values.items()}, row.invalid)
 
 
 def _shown(value: Any) -> Any:
