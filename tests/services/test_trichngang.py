@@ -216,3 +216,27 @@ def test_the_fields_of_known_cadres_are_shown_before_and_after_and_updated(provi
     assert (before.get("ethnicity"), after.get("ethnicity")) == ("Kinh", "Mông") or \
         (before.get("ethnicity"), after.get("ethnicity")) == ("01", "08") or "ethnicity" in after, (before, after)
     assert "birth_date" not in after and "full_name" not in after
+
+
+def test_qualifications_printed_in_the_list_update_a_known_cadre(province):
+    from openpyxl import load_workbook
+
+    add_cadres(province, ["CB101", "Nguyễn Thị Hằng", "07/03/1975", "Nữ", "Kinh", "SO-NV", "Phó Giám đốc Sở Nội vụ"])
+    workbook = load_workbook(io.BytesIO(printed_trich_ngang()))
+    ws = workbook.active
+    ws["M7"], ws["N7"] = "Trình độ chuyên môn", "Lý luận chính trị"
+    ws.merge_cells("M7:M8")
+    ws.merge_cells("N7:N8")
+    ws[f"M{ROW_HANG}"], ws[f"N{ROW_HANG}"] = "Thạc sĩ Luật", "Cao cấp"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    checked = trichngang.run(province, buffer.getvalue(), "tn.xlsx", dry_run=True)
+    assert checked.ok, checked.problems
+    hang = next(c for c in checked.parts["cadres"].changes if c.action == "update")
+    fields = {f.label: (f.before, f.after) for f in hang.fields}
+    assert fields["Trình độ chuyên môn"] == ("(trống)", "Thạc sĩ Luật")
+    assert fields["Lý luận chính trị"][1] == "Cao cấp"
+    assert trichngang.run(province, buffer.getvalue(), "tn.xlsx").written
+    province.commit()
+    cadre = province.exec(select(Cadre).where(Cadre.code == "CB101")).one()
+    assert (cadre.education, cadre.theory_level) == ("Thạc sĩ Luật", "advanced")

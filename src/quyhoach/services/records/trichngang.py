@@ -51,8 +51,10 @@ from quyhoach.services.records.tabular import (
 KIND = "trich_ngang"
 TITLE = N_("Danh sách trích ngang quy hoạch (bản in)")
 NEW = "new"
-# The columns of a cadre a printed list carries (the others are left as they are).
-PERSON_KEYS = ("code", "full_name", "birth_date", "sex", "ethnicity", "hometown", "unit_code", "position", "title_code")
+# The columns of a cadre a printed list may carry: every column of the cadres' list (its
+# qualifications, party dates... when the office prints them); those it leaves out, and its
+# empty cells, leave the values as they are.
+PERSON_KEYS = tuple(c.key for c in CADRES.columns)
 _YEAR = re.compile(r"^\s*(?:năm\s+)?((?:19|20)\d\d)\s*$", re.IGNORECASE)
 _TERM = re.compile(r"nhiem\s*ky\s*:?\s*((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)")
 _TITLE = re.compile(r"chuc\s*danh\s*:?\s*(.+?)\s*(?:[,;.(]|nhiem\s*ky|$)")
