@@ -334,6 +334,41 @@ def formulas_and_a_stray_last_cell() -> bytes:
     return _save(workbook)
 
 
+_INLINE = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', re.DOTALL)
+
+
+def with_shared_strings(data: bytes) -> bytes:
+    """The same workbook as Excel and LibreOffice write it: text in the shared-strings
+    part (openpyxl writes it inline in the cells), which the streaming reader must be
+    given (it once was not, and every such file was refused as damaged)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c ' + match.group(1) + b't="s"' + match.group(2) + b"><v>" + str(index).encode() + b"</v></c>"
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                content = _INLINE.sub(shared, content)
+            elif info.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                          b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                          b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                          b'Id="rIdStrings"/></Relationships>')
+            target.writestr(info, content)
+        items = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings)
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                        + f'count="{len(strings)}" uniqueCount="{len(strings)}">'.encode() + items + b"</sst>")
+    assert strings, "no inline text to share"
+    return out.getvalue()
+
+
 def password_protected() -> bytes:
     """What Excel writes for a workbook with a password: an OLE container with the
     encrypted package (the stream names are what the reader recognises)."""
@@ -383,6 +418,8 @@ def cases() -> list[Case]:
         Case("cot-an-bo-qua.xlsx", hidden_column(), n, "G (Quê quán)", hidden_columns="skip"),
         Case("cot-an-nhap-ca.xlsx", hidden_column(), n, hidden_columns="include"),
         Case("cong-thuc-va-o-cuoi.xlsx", formulas_and_a_stray_last_cell(), n),
+        Case("chuoi-dung-chung.xlsx", with_shared_strings(printed_trich_ngang()), n, "Danh sách có"),
+        Case("chuoi-dung-chung-an.xlsx", with_shared_strings(hidden_rows()), n - 2, hidden="skip"),
         Case("utf16.csv", _csv_text(header, "\t").encode("utf-16"), n, "UTF-16"),
         Case("windows-1258.csv", cp1258(_csv_text(header, ";")), n, "Windows-1258"),
         Case("loi-excel.xlsx", error_values(), None, "#REF!"),

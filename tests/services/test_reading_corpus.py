@@ -54,6 +54,7 @@ NAMES = [
     "windows-1258.csv", "loi-excel.xlsx", "ky-tu-dieu-khien.csv", "nhieu-trang.xlsx", "mat-khau.xlsx", "hong.xlsx",
     "bom-nen.xlsx", "excel-97-an.xls", "excel-97-an-bo-qua.xls", "libreoffice-an.ods", "libreoffice-an-bo-qua.ods",
     "cot-an-hoi.xlsx", "cot-an-bo-qua.xlsx", "cot-an-nhap-ca.xlsx", "cong-thuc-va-o-cuoi.xlsx",
+    "chuoi-dung-chung.xlsx", "chuoi-dung-chung-an.xlsx",
 ]
 
 

@@ -112,7 +112,8 @@ def test_a_printed_trich_ngang_is_checked_asked_and_imported_from_the_page(clien
     again = client.post("/nhap-du-lieu/kiem-tra", data=answer)
     page = again.get_data(as_text=True)
     assert again.status_code == 200, page
-    assert "Sẽ thêm 6 cán bộ, cập nhật 0 cán bộ đã có; ghi 18 kết quả xếp loại (cập nhật 0, không đổi 0); đưa 6 người vào quy hoạch." in page
+    assert ("Sẽ thêm 6 cán bộ, cập nhật 0 cán bộ đã có; ghi 18 kết quả xếp loại (cập nhật 0, không đổi 0); "
+            "đưa 6 người vào quy hoạch.") in page
     assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 1
     done = client.post("/nhap-du-lieu/ghi", data=answer, follow_redirects=True)
     assert "đã thêm 6 cán bộ (cập nhật 0), 18 kết quả xếp loại (cập nhật 0), 6 người vào quy hoạch" in done.get_data(as_text=True)

@@ -229,7 +229,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
         worksheet = worksheets[index]
         counter = [0, 0]
         with worksheet._get_source() as source:
-            parser = WorkSheetParser(source, workbook.shared_strings, data_only=True, epoch=workbook.epoch,
+            parser = WorkSheetParser(source, worksheet._shared_strings, data_only=True, epoch=workbook.epoch,
                                      date_formats=workbook._date_formats,
                                      timedelta_formats=workbook._timedelta_formats)
             hidden_columns: set[int] | None = None
