@@ -92,17 +92,35 @@ def demo(small: bool, if_empty: bool) -> None:
         click.echo(f"Tài khoản dùng thử (mật khẩu «{demo_service.DEMO_PASSWORD}»): {', '.join(users)}.")
 
 
-@click.command("import", help="Nhập danh sách từ tệp .xlsx hoặc .csv.")
-@click.argument("kind", type=click.Choice(LOAD_ORDER))
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="check every row, write nothing")
-@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@with_appcontext
-def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
-    from quyhoach.services.records import importer
+TRICH_NGANG = "trich-ngang"
+ANSWERS = click.Choice(["ask", "skip", "include"])
 
+
+@click.command("import", help="Nhập danh sách từ tệp .xlsx, .xls, .ods hoặc .csv; «trich-ngang»: danh sách trích ngang "
+                              "quy hoạch in sẵn (cán bộ, xếp loại và quy hoạch một lần).")
+@click.argument("kind", type=click.Choice([*LOAD_ORDER, TRICH_NGANG]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="check every row, write nothing (prints the preview)")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.option("--sheet", help="the sheet that holds the list (default: the one whose header fits)")
+@click.option("--hidden", type=ANSWERS, default="ask", show_default=True, help="hidden rows: ask, skip or include")
+@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True, help="hidden columns: ask, skip or include")
+@click.option("--title", "title_code", help="trich-ngang: the pool's title code (default: read from the title block)")
+@click.option("--term", "term_code", help="trich-ngang: the pool's term code (default: read from the title block)")
+@click.option("--match", "matches", multiple=True, metavar="ROW=ID|new",
+              help="trich-ngang: who the person on ROW is (a cadre id the preview offers, or «new»); repeatable")
+@with_appcontext
+def import_command(kind: str, path: Path, dry_run: bool, as_json: bool, sheet: str | None, hidden: str,
+                   hidden_columns: str, title_code: str | None, term_code: str | None, matches: tuple[str, ...]) -> None:
+    from quyhoach.services.records import importer
+    from quyhoach.services.records.tabular import ReadOptions
+
+    options = ReadOptions(sheet=sheet, hidden=hidden, hidden_columns=hidden_columns)
+    if kind == TRICH_NGANG:
+        _import_trich_ngang(path, dry_run, as_json, options, title_code, term_code, matches)
+        return
     with transaction(_engine()) as session:
-        result = importer.run(session, kind, path.read_bytes(), path.name, dry_run=dry_run)
+        result = importer.run(session, kind, path.read_bytes(), path.name, dry_run=dry_run, options=options)
         if not result.written:
             session.rollback()
     if as_json:
@@ -113,6 +131,66 @@ def import_command(kind: str, path: Path, dry_run: bool, as_json: bool) -> None:
         click.echo(result.message())
     if result.problems:
         sys.exit(1)
+
+
+def _import_trich_ngang(path: Path, dry_run: bool, as_json: bool, options, title_code: str | None,
+                        term_code: str | None, matches: tuple[str, ...]) -> None:
+    """The printed trích ngang as the page imports it: the same check, the same questions
+    (who each unsure row is, the title and the term), answered here by options; --dry-run
+    prints the preview, without it everything is written in one transaction or nothing."""
+    from quyhoach.services.records import trichngang
+
+    choices = {k: v for k, v in (("title", title_code), ("term", term_code)) if v}
+    for answer in matches:
+        row, _, who = answer.partition("=")
+        if not row.strip().isdigit() or not who.strip():
+            raise click.BadParameter(f"«{answer}»: ghi DÒNG=MÃ-SỐ hoặc DÒNG=new", param_hint="--match")
+        choices[f"match_{row.strip()}"] = who.strip()
+    with transaction(_engine()) as session:
+        result = trichngang.run(session, path.read_bytes(), path.name, choices=choices, dry_run=dry_run, options=options)
+        if not result.written:
+            session.rollback()
+    lines = _trich_ngang_preview(result)
+    if as_json:
+        click.echo(json.dumps({"written": result.written, "ok": result.ok, "message": result.message(),
+                               "problems": [str(p) for p in result.problems], "preview": lines},
+                              ensure_ascii=False, indent=2))
+    else:
+        for line in lines if (dry_run or not result.ok) else []:
+            click.echo(line)
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(result.message() if result.ok else "Chưa ghi gì vào cơ sở dữ liệu.")
+    if not result.ok:
+        sys.exit(1)
+
+
+def _trich_ngang_preview(result) -> list[str]:
+    """The preview as lines: the pool, each person and who they are (the questions with
+    their choices), the changes to known records."""
+    lines = [f"Chức danh: {result.title[1] + ' — ' + result.title[2] if result.title else '? (ghi --title MÃ)'}; "
+             f"nhiệm kỳ: {result.term[1] if result.term else '? (ghi --term MÃ)'}"]
+    if result.title is None:
+        lines.append("  các chức danh: " + ", ".join(code for code, _name in result.titles[:30]))
+    if result.term is None:
+        lines.append("  các nhiệm kỳ: " + ", ".join(code for code, _name in result.terms))
+    how = {"code": "theo mã", "name": "theo họ tên và ngày sinh", "chosen": "đã chọn", "new": "thêm cán bộ mới"}
+    for person in result.people:
+        ratings = "; ".join(f"{year}: {words}" for year, words in person.rating_words())
+        if person.how == "ask":
+            offered = " | ".join(f"--match {person.row}={cadre_id} ({words})" for cadre_id, words in person.candidates)
+            lines.append(f"dòng {person.row}: {person.name}, sinh {person.birth} — CẦN CHỌN: {offered} | "
+                         f"--match {person.row}=new")
+            continue
+        who = person.cadre_label or person.values.get("code") or ""
+        lines.append(f"dòng {person.row}: {person.name}, sinh {person.birth} — {who} ({how.get(person.how, person.how)})"
+                     + (f"; xếp loại {ratings}" if ratings else "") + ("; đã trong quy hoạch" if person.in_pool else ""))
+    for part in result.parts.values():
+        for change in part.preview:
+            if change.action == "update":
+                fields = "; ".join(f"{f.label}: {f.before} → {f.after}" for f in change.fields)
+                lines.append(f"  cập nhật {change.label} (dòng {change.row}): {fields}")
+    return lines
 
 
 @click.command("export", help="Xuất danh sách ra .xlsx hoặc .csv.")

@@ -29,6 +29,7 @@ class Case:
     adds: int | None            # cadres added when it is imported; None when refused
     message: str = ""           # a piece of the message it must get (refusal or note)
     hidden: str = "ask"         # the answer to give about hidden rows
+    hidden_columns: str = "ask"  # and about hidden columns
     kind: str = "cadres"
 
 
@@ -183,7 +184,12 @@ def legacy_fonts(encoding: str) -> bytes:
     return _save(workbook)
 
 
-def xls_file() -> bytes:
+HIDDEN_PEOPLE = (1, 3)  # the people on the rows a filter hides (rows 3 and 5 under a one-row header)
+
+
+def xls_file(hide: bool = False) -> bytes:
+    """Excel 97-2003, a title above the header; with `hide`, the rows of HIDDEN_PEOPLE and
+    the column of the home town hidden."""
     import xlwt
 
     workbook = xlwt.Workbook(encoding="utf-8")
@@ -196,20 +202,33 @@ def xls_file() -> bytes:
                 ws.write(r, c, dt.datetime.strptime(value, "%d/%m/%Y"), date_style)
             else:
                 ws.write(r, c, value)
+    if hide:
+        for i in HIDDEN_PEOPLE:
+            ws.row(3 + i).hidden = True
+        ws.col(6).hidden = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def ods_file() -> bytes:
+def ods_file(hide: bool = False) -> bytes:
+    """LibreOffice's format; with `hide`, the rows of HIDDEN_PEOPLE filtered out and the
+    column of the home town hidden (table:visibility), as LibreOffice writes them."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
 
+    from odf.table import TableColumn
+
     document = OpenDocumentSpreadsheet()
     table = Table(name="Danh sách")
-    for row in plain_rows():
-        table_row = TableRow()
+    if hide:
+        table.addElement(TableColumn(numbercolumnsrepeated=6))
+        table.addElement(TableColumn(visibility="collapse"))
+        table.addElement(TableColumn(numbercolumnsrepeated=2))
+    for number, row in enumerate(plain_rows(), start=1):
+        hidden = hide and number - 2 in HIDDEN_PEOPLE
+        table_row = TableRow(visibility="filter") if hidden else TableRow()
         for value in row:
             if isinstance(value, int):
                 cell = TableCell(valuetype="float", value=value)
@@ -291,6 +310,65 @@ def several_sheets() -> bytes:
     return _save(workbook)
 
 
+def hidden_column() -> bytes:
+    """The home town (column G) hidden: left out unless the user says to take it."""
+    workbook, ws = _workbook()
+    for row in plain_rows():
+        ws.append(row)
+    ws.column_dimensions["G"].hidden = True
+    return _save(workbook)
+
+
+def formulas_and_a_stray_last_cell() -> bytes:
+    """Formula rows left under the list with nothing in them (openpyxl writes no cached
+    value: they read as empty), a birth date as an Excel serial day number, and a stray
+    character in the sheet's very last cell (XFD1048576), which once hung the check."""
+    workbook, ws = _workbook()
+    for row in plain_rows():
+        ws.append(row)
+    ws["D2"] = (dt.date(1975, 3, 7) - dt.date(1899, 12, 30)).days  # 27460: 07/03/1975
+    for number in range(len(PEOPLE) + 2, len(PEOPLE) + 12):
+        ws.cell(number, 1, f"=A{number - 1}+1")
+        ws.cell(number, 3, f'=IF(B{number}="","",B{number})')
+    ws["XFD1048576"] = "."
+    return _save(workbook)
+
+
+_INLINE = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', re.DOTALL)
+
+
+def with_shared_strings(data: bytes) -> bytes:
+    """The same workbook as Excel and LibreOffice write it: text in the shared-strings
+    part (openpyxl writes it inline in the cells), which the streaming reader must be
+    given (it once was not, and every such file was refused as damaged)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c ' + match.group(1) + b't="s"' + match.group(2) + b"><v>" + str(index).encode() + b"</v></c>"
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                content = _INLINE.sub(shared, content)
+            elif info.filename == "[Content_Types].xml":
+                content = content.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                          b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                          b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                          b'Id="rIdStrings"/></Relationships>')
+            target.writestr(info, content)
+        items = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in strings)
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                        + f'count="{len(strings)}" uniqueCount="{len(strings)}">'.encode() + items + b"</sst>")
+    assert strings, "no inline text to share"
+    return out.getvalue()
+
+
 def password_protected() -> bytes:
     """What Excel writes for a workbook with a password: an OLE container with the
     encrypted package (the stream names are what the reader recognises)."""
@@ -332,6 +410,16 @@ def cases() -> list[Case]:
         Case("phong-vni.xlsx", legacy_fonts(legacy_text.VNI), n, "VNI"),
         Case("excel-97.xls", xls_file(), n),
         Case("libreoffice.ods", ods_file(), n),
+        Case("excel-97-an.xls", xls_file(hide=True), None, "dòng bị ẩn"),
+        Case("excel-97-an-bo-qua.xls", xls_file(hide=True), n - 2, "G (Quê quán)", hidden="skip", hidden_columns="skip"),
+        Case("libreoffice-an.ods", ods_file(hide=True), None, "cột bị ẩn: G (Quê quán)"),
+        Case("libreoffice-an-bo-qua.ods", ods_file(hide=True), n - 2, hidden="skip", hidden_columns="include"),
+        Case("cot-an-hoi.xlsx", hidden_column(), None, "cột bị ẩn: G (Quê quán)"),
+        Case("cot-an-bo-qua.xlsx", hidden_column(), n, "G (Quê quán)", hidden_columns="skip"),
+        Case("cot-an-nhap-ca.xlsx", hidden_column(), n, hidden_columns="include"),
+        Case("cong-thuc-va-o-cuoi.xlsx", formulas_and_a_stray_last_cell(), n),
+        Case("chuoi-dung-chung.xlsx", with_shared_strings(printed_trich_ngang()), n, "Danh sách có"),
+        Case("chuoi-dung-chung-an.xlsx", with_shared_strings(hidden_rows()), n - 2, hidden="skip"),
         Case("utf16.csv", _csv_text(header, "\t").encode("utf-16"), n, "UTF-16"),
         Case("windows-1258.csv", cp1258(_csv_text(header, ";")), n, "Windows-1258"),
         Case("loi-excel.xlsx", error_values(), None, "#REF!"),

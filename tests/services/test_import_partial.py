@@ -227,3 +227,26 @@ def test_fields_absent_from_a_partial_file_are_unchanged(org, data):
     for name in FIELDS:
         if name not in said:
             assert after[name] == before[name], (name, rows)
+
+
+def test_a_birth_date_known_to_the_year_keeps_its_precision_through_a_partial_import(org):
+    """A file without the birth date leaves a year-only birth as it is («1968», not
+    01/01/1968); a file that gives the full date makes it precise, shown «1968» → the day;
+    an export writes it as known, so exporting and importing back changes nothing."""
+    assert load(org, "cadres", [["Mã cán bộ", "Ngày sinh"], ["CB001", "1978"]]).ok
+    org.commit()
+    assert hoa(org)["birth_date"] == dt.date(1978, 1, 1)
+    stored = org.exec(select(Cadre.birth_date_precision).where(Cadre.code == "CB001")).one()
+    assert stored == "year"
+    assert load(org, "cadres", [["Mã cán bộ", "Ghi chú"], ["CB001", "ghi chú mới"]]).ok
+    org.commit()
+    assert org.exec(select(Cadre.birth_date_precision).where(Cadre.code == "CB001")).one() == "year"
+    back = exporter.export(org, "cadres", "csv")
+    assert "1978" in back.decode("utf-8-sig") and "01/01/1978" not in back.decode("utf-8-sig")
+    again = importer.run(org, "cadres", back, "can-bo.csv", dry_run=True)
+    org.rollback()
+    assert again.ok and again.updated == 0, [(c.label, [(f.label, f.before, f.after) for f in c.fields]) for c in again.changes]
+    made_precise = load(org, "cadres", [["Mã cán bộ", "Ngày sinh"], ["CB001", "07/03/1978"]], dry_run=True)
+    org.rollback()
+    change = made_precise.changes[0]
+    assert [(f.label, f.before, f.after) for f in change.fields] == [("Ngày sinh", "1978", "07/03/1978")]

@@ -76,7 +76,7 @@ def test_the_printed_list_goes_in_at_once_and_a_second_time_creates_nothing(prov
     assert again.ok, again.problems
     assert [p.how for p in again.people] == ["code"] * 6 and all(p.in_pool for p in again.people)
     assert (again.counts("cadres"), again.counts("evaluations"), again.counts("pools")) == \
-        ((0, 0, 0), (0, 0, 18), (0, 0, 0))
+        ((0, 0, 6), (0, 0, 18), (0, 0, 0))  # the six known now, nothing of theirs changed
     province.commit()
     assert counts(province) == (6, 18, 1, 6)
 
@@ -178,3 +178,65 @@ def test_a_commune_officer_is_not_shown_cadres_of_other_units(province):
     assert hang.candidates == [] and not result.ok
     said = [p.message for p in result.problems if p.row == ROW_HANG]
     assert len(said) == 1 and "ngoài phạm vi" in said[0] and "CB777" not in said[0]
+
+
+def test_the_fields_of_known_cadres_are_shown_before_and_after_and_updated(province):
+    """A known cadre's fields from the list: shown before → after, updated with the list's
+    import, audited per field; what the list leaves out, and a birth date it gives less
+    precisely than the one stored, stay as they are."""
+    add_cadres(province,
+               ["CB101", "Nguyễn Thị Hằng", "07/03/1975", "Nữ", "Kinh", "SO-NV", "Chuyên viên"],
+               ["CB103", "Giàng A Dình", "12/04/1968", "Nam", "Kinh", "XA-B", "Bí thư Đảng ủy xã"],
+               ["CB104", "Lường Thị Hoa", "1972", "Nữ", "Thái", "XA-B", "Chủ tịch UBND xã"])
+    province.exec(sa.update(Cadre).where(Cadre.code == "CB101").values(religion="Không"))
+    province.commit()
+    checked = trichngang.run(province, printed_trich_ngang(), "tn.xlsx", dry_run=True)
+    assert checked.ok, checked.problems
+    assert checked.counts("cadres") == (3, 3, 0)  # three new; the three known each change
+    changes = {c.label.split(" ")[0]: {f.label: (f.before, f.after) for f in c.fields}
+               for c in checked.parts["cadres"].changes if c.action == "update"}
+    empty = "(trống)"
+    assert changes["CB101"] == {"Chức vụ hiện tại": ("Chuyên viên", "Phó Giám đốc Sở Nội vụ"), "Quê quán": (empty, "xã B")}
+    # «1968» agrees with 12/04/1968: kept; the ethnicity and the home town change.
+    assert changes["CB103"] == {"Dân tộc": ("Kinh", "Mông"), "Quê quán": (empty, "Mường Nhé")}
+    assert changes["CB104"] == {"Ngày sinh": ("1972", "05/1972"), "Quê quán": (empty, "Tuần Giáo")}  # more precise: taken
+    assert province.exec(select(Cadre.ethnicity_code).where(Cadre.code == "CB103")).one() == "01"  # a check writes nothing
+
+    done = trichngang.run(province, printed_trich_ngang(), "tn.xlsx")
+    assert done.ok and done.written
+    province.commit()
+    hang, dinh, hoa = (province.exec(select(Cadre).where(Cadre.code == c)).one() for c in ("CB101", "CB103", "CB104"))
+    assert (hang.full_name, hang.birth_date, hang.religion) == ("Nguyễn Thị Hằng", dt.date(1975, 3, 7), "Không")
+    assert (dinh.ethnicity_code, dinh.birth_date, dinh.birth_date_precision) == ("08", dt.date(1968, 4, 12), "day")
+    assert (hoa.birth_date.year, hoa.birth_date.month, hoa.birth_date_precision) == (1972, 5, "month")
+    updates = {e.entity: (e.before, e.after) for e in province.exec(select(AuditEntry).where(
+        AuditEntry.action == "cadres.update"))}
+    assert len(updates) == 3
+    before, after = next(v for k, v in updates.items() if "CB103" in k)
+    assert (before.get("ethnicity"), after.get("ethnicity")) == ("Kinh", "Mông") or \
+        (before.get("ethnicity"), after.get("ethnicity")) == ("01", "08") or "ethnicity" in after, (before, after)
+    assert "birth_date" not in after and "full_name" not in after
+
+
+def test_qualifications_printed_in_the_list_update_a_known_cadre(province):
+    from openpyxl import load_workbook
+
+    add_cadres(province, ["CB101", "Nguyễn Thị Hằng", "07/03/1975", "Nữ", "Kinh", "SO-NV", "Phó Giám đốc Sở Nội vụ"])
+    workbook = load_workbook(io.BytesIO(printed_trich_ngang()))
+    ws = workbook.active
+    ws["M7"], ws["N7"] = "Trình độ chuyên môn", "Lý luận chính trị"
+    ws.merge_cells("M7:M8")
+    ws.merge_cells("N7:N8")
+    ws[f"M{ROW_HANG}"], ws[f"N{ROW_HANG}"] = "Thạc sĩ Luật", "Cao cấp"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    checked = trichngang.run(province, buffer.getvalue(), "tn.xlsx", dry_run=True)
+    assert checked.ok, checked.problems
+    hang = next(c for c in checked.parts["cadres"].changes if c.action == "update")
+    fields = {f.label: (f.before, f.after) for f in hang.fields}
+    assert fields["Trình độ chuyên môn"] == ("(trống)", "Thạc sĩ Luật")
+    assert fields["Lý luận chính trị"][1] == "Cao cấp"
+    assert trichngang.run(province, buffer.getvalue(), "tn.xlsx").written
+    province.commit()
+    cadre = province.exec(select(Cadre).where(Cadre.code == "CB101")).one()
+    assert (cadre.education, cadre.theory_level) == ("Thạc sĩ Luật", "advanced")

@@ -112,10 +112,56 @@ def test_a_printed_trich_ngang_is_checked_asked_and_imported_from_the_page(clien
     again = client.post("/nhap-du-lieu/kiem-tra", data=answer)
     page = again.get_data(as_text=True)
     assert again.status_code == 200, page
-    assert "Sẽ thêm 6 cán bộ; ghi 18 kết quả xếp loại (cập nhật 0, không đổi 0); đưa 6 người vào quy hoạch." in page
+    assert ("Sẽ thêm 6 cán bộ, cập nhật 0 cán bộ đã có; ghi 18 kết quả xếp loại (cập nhật 0, không đổi 0); "
+            "đưa 6 người vào quy hoạch.") in page
     assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 1
     done = client.post("/nhap-du-lieu/ghi", data=answer, follow_redirects=True)
-    assert "đã thêm 6 cán bộ, 18 kết quả xếp loại (cập nhật 0), 6 người vào quy hoạch" in done.get_data(as_text=True)
+    assert "đã thêm 6 cán bộ (cập nhật 0), 18 kết quả xếp loại (cập nhật 0), 6 người vào quy hoạch" in done.get_data(as_text=True)
     assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 7
     assert session.exec(select(sa.func.count()).select_from(Evaluation)).one() == 18
     assert session.exec(select(sa.func.count()).select_from(PoolEntry)).one() == 6
+
+
+def test_a_check_can_be_stopped_and_writes_nothing(client, session):
+    """The «Dừng» button (htmx) marks the running check of its form; the check stops at its
+    next rows, the session is rolled back, the page says so."""
+    import_all(client, "units", UNITS)
+    import_all(client, "titles", TITLES)
+    page = client.get("/nhap-du-lieu/").get_data(as_text=True)
+    check_id = page.split('name="check_id" value="')[1].split('"')[0]
+    assert 'hx-post="/nhap-du-lieu/dung"' in page and "Dừng" in page
+    rows = [CADRES[0]] + [[i + 1, f"CB{i:05d}", *CADRES[1][2:]] for i in range(1000)]
+    assert client.post("/nhap-du-lieu/dung", data={"check_id": check_id}).status_code == 204
+    response = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "cadres", "check_id": check_id,
+                                                            "file": (io.BytesIO(csv_bytes(rows)), "can-bo.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Đã dừng kiểm tra tệp «can-bo.csv»" in text and "chưa ghi gì" in text
+    assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 0
+    # The mark is used once: the same form checked again runs to the end.
+    again = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "cadres", "check_id": check_id,
+                                                         "file": (io.BytesIO(csv_bytes(rows)), "can-bo.csv")},
+                        content_type="multipart/form-data")
+    assert again.status_code == 200 and "1000 dòng hợp lệ" in again.get_data(as_text=True).replace(".", "")
+    assert client.post("/nhap-du-lieu/dung", data={"check_id": "../x"}).status_code == 400
+
+
+def test_hidden_columns_are_asked_and_the_answer_is_kept(client, session):
+    from tests.corpus.make_corpus import PEOPLE, hidden_column
+
+    import_all(client, "units", UNITS)
+    import_all(client, "titles", TITLES)
+    asked = upload(client, "cadres", hidden_column(), "cot-an.xlsx")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422 and "có 1 cột bị ẩn: G (Quê quán)" in page
+    assert 'name="hidden_columns" value="skip" checked' in page  # leaving them out is the default answer
+    token = page.split('name="token" value="')[1].split('"')[0]
+    checked = client.post("/nhap-du-lieu/kiem-tra", data={"kind": "cadres", "token": token, "hidden_columns": "skip"})
+    page = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "G (Quê quán)" in page and "bỏ qua" in page
+    assert 'name="hidden_columns" value="skip">' in page.split('imports/ghi')[-1] or \
+        '<input type="hidden" name="hidden_columns" value="skip">' in page
+    done = client.post("/nhap-du-lieu/ghi", data={"kind": "cadres", "token": token, "hidden_columns": "skip"},
+                       follow_redirects=True)
+    assert f"đã thêm {len(PEOPLE)}" in done.get_data(as_text=True)
+    assert set(session.exec(select(Cadre.hometown)).all()) == {None}

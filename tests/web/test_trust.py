@@ -85,6 +85,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("imports.export", "GET"): "read",
     ("imports.check", "POST"): "edit_records",
     ("imports.commit", "POST"): "edit_records",
+    ("imports.stop", "POST"): "edit_records",
     ("planning.dashboard", "GET"): "read",
     ("planning.pool", "GET"): "read",
     ("planning.add_form", "GET"): "read",

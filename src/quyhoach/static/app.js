@@ -56,3 +56,8 @@ document.addEventListener("submit", function (event) {
   input.type = "hidden"; input.name = "csrf_token"; input.value = meta.getAttribute("content");
   form.appendChild(input);
 }, true);
+// A check that can be stopped (imports): its «Dừng» button shows while the form is sent.
+document.addEventListener("submit", function (event) {
+  if (!event.target.hasAttribute("data-stoppable")) { return; }
+  event.target.querySelectorAll("[data-stop]").forEach(function (el) { el.hidden = false; });
+});

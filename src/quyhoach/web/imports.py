@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from quyhoach.services.platform import audit
 from quyhoach.services.records import exporter, importer, trichngang
-from quyhoach.services.records.reading import Limits
+from quyhoach.services.records.reading import Limits, Stopped
 from quyhoach.services.records.tabular import LOAD_ORDER, SHEETS, ReadOptions
 from quyhoach.web.auth import NOT_A_RECORD, current_scope, guarded
 from quyhoach.web.db import session
@@ -56,8 +56,7 @@ def _store(name: str, data: bytes) -> None:
 
 
 def _stored(token: str) -> tuple[bytes, str] | None:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        abort(400)
+    _token_or_400(token)
     files = [p for p in _uploads().glob(f"{token}.*") if p.suffix != ".name"]
     name = _uploads() / f"{token}.name"
     if not files or not name.exists():
@@ -70,14 +69,58 @@ def _discard(token: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def _token_or_400(token: str) -> str:
+    if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
+        abort(400)
+    return token
+
+
+def _stop_file(check_id: str) -> Path:
+    return _uploads() / f"stop-{_token_or_400(check_id)}"
+
+
+def _stop_asked():
+    """The check's `should_stop`: the page's «Dừng» button (stop() below) leaves a mark
+    for the check of its form, which the reading looks for between rows."""
+    check_id = request.form.get("check_id", "")
+    if not check_id:
+        return None
+    return _stop_file(check_id).exists
+
+
+def _stopped(filename: str):
+    """A check (or an import) stopped by the user: nothing was written (the session is
+    rolled back), said in the page."""
+    session().rollback()
+    if request.form.get("check_id"):
+        _stop_file(request.form["check_id"]).unlink(missing_ok=True)
+    flash(_("Đã dừng kiểm tra tệp «%(name)s» theo yêu cầu; chưa ghi gì vào cơ sở dữ liệu. "
+            "Có thể chọn tệp và kiểm tra lại.", name=filename), "error")
+    return redirect(url_for(".index"))
+
+
+@bp.context_processor
+def _check_ids():
+    """Each check form gets an id of its own, for its «Dừng» button."""
+    return {"new_check_id": lambda: secrets.token_urlsafe(12)}
+
+
+@bp.post("/dung")
+def stop():
+    """The «Dừng» button, pressed while a check runs (htmx): the check stops at its next
+    rows, writes nothing, and its page says so."""
+    _stop_file(request.form.get("check_id", "")).touch(mode=0o600)
+    return "", 204
+
+
 def _options() -> ReadOptions:
     """The user's answers on the preview (the sheet, the hidden rows) and the limits."""
     config = current_app.config
     limits = Limits(max_rows=config.get("IMPORT_MAX_ROWS", 200_000), max_cells=config.get("IMPORT_MAX_CELLS", 6_000_000),
                     max_unpacked_bytes=config.get("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024)
-    hidden = request.form.get("hidden", "ask")
-    return ReadOptions(sheet=request.form.get("sheet") or None, hidden=hidden if hidden in ("skip", "include") else "ask",
-                       limits=limits)
+    answers = {name: request.form.get(name, "ask") for name in ("hidden", "hidden_columns")}
+    answers = {name: value if value in ("skip", "include") else "ask" for name, value in answers.items()}
+    return ReadOptions(sheet=request.form.get("sheet") or None, limits=limits, should_stop=_stop_asked(), **answers)
 
 
 
@@ -173,9 +216,12 @@ def check():
         flash(_("Chưa chọn tệp để nhập."), "error")
         return redirect(url_for(".index"))
     options = _options()
-    if kind == trichngang.KIND:
-        return _check_trich_ngang(data, filename, token, options)
-    result = importer.run(session(), kind, data, filename, dry_run=True, scope=current_scope().unit_ids, options=options)
+    try:
+        if kind == trichngang.KIND:
+            return _check_trich_ngang(data, filename, token, options)
+        result = importer.run(session(), kind, data, filename, dry_run=True, scope=current_scope().unit_ids, options=options)
+    except Stopped:
+        return _stopped(filename)
     session().rollback()
     status = 200 if result.ok else 422
     return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), status
@@ -193,9 +239,13 @@ def commit():
         return redirect(url_for(".index"))
     data, filename = stored
     options = _options()
-    if kind == trichngang.KIND:
-        return _commit_trich_ngang(data, filename, token, options)
-    result = _all_or_nothing(lambda db: importer.run(db, kind, data, filename, scope=current_scope().unit_ids, options=options))
+    try:
+        if kind == trichngang.KIND:
+            return _commit_trich_ngang(data, filename, token, options)
+        result = _all_or_nothing(lambda db: importer.run(db, kind, data, filename, scope=current_scope().unit_ids,
+                                                         options=options))
+    except Stopped:
+        return _stopped(filename)
     if not result.ok:
         return render_template("imports/result.html", result=result, token=token, kind=kind, options=options), 422
     _discard(token)

@@ -77,6 +77,26 @@ def precision_of(value: dt.date | None) -> str:
     return getattr(value, "precision", "day")
 
 
+def with_precision(value: dt.date | None, precision: str | None) -> dt.date | None:
+    """A stored date and its precision as the reading gives them: a PartialDate unless
+    the day is known."""
+    if value is None or precision in (None, "day"):
+        return value
+    return PartialDate(value.year, value.month if precision == "month" else 1, 1, precision)
+
+
+def date_words(value: dt.date | None) -> str:
+    """A date as known: '07/03/1975', '05/1972' or '1968'."""
+    if value is None:
+        return ""
+    precision = precision_of(value)
+    if precision == "year":
+        return f"{value.year}"
+    if precision == "month":
+        return f"{value.month:02d}/{value.year}"
+    return value.strftime("%d/%m/%Y")
+
+
 _YEAR = re.compile(r"^\s*(?:năm\s+)?(\d{4})\s*$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^\s*(?:tháng\s+)?(\d{1,2})\s*(?:[/.\-]|\s+năm\s+)\s*(\d{4})\s*$", re.IGNORECASE)
 _WORDS = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s*$", re.IGNORECASE)

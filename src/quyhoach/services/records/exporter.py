@@ -19,6 +19,7 @@ from quyhoach.db.models import (
 )
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
+from quyhoach.services.records.cells import date_words, precision_of, with_precision
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)",
@@ -82,7 +83,8 @@ def _rows(session: Session, kind: str, *, every: bool = False) -> Iterator[dict[
                  .outerjoin(Title, Title.id == current.c.title_id)
                  .order_by(Cadre.code))
         for cadre, ethnicity, home, unit, title, position, since in session.exec(query):
-            yield {**cadre.model_dump(), "ethnicity": ethnicity, "hometown_unit_code": home,
+            yield {**cadre.model_dump(), "birth_date": with_precision(cadre.birth_date, cadre.birth_date_precision),
+                   "ethnicity": ethnicity, "hometown_unit_code": home,
                    "unit_code": unit, "title_code": title, "position": position, "position_since": since}
     elif kind == "postings":
         # Every join says its ON clause: SQLAlchemy 2.1 refuses to guess between the
@@ -140,6 +142,8 @@ def _cell(column: Column, value: Any, *, for_csv: bool) -> Any:
         if column.kind == "rating":
             return vocab.RATING_SHORT.get(value, value)
         return vocab.VOCABULARIES[column.kind].label(value)
+    if column.kind == "date" and precision_of(value) != "day":
+        return date_words(value)  # "1968", "05/1972": read back with the same precision
     if column.kind == "date" and for_csv:
         return format_date(value)
     return value

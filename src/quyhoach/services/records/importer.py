@@ -12,6 +12,12 @@ have, leaves the value as it is. To empty a value on purpose, write `(xóa)` in 
 in words), the records that will be created, and likely duplicates (same name and birth
 date under another code); the write records one audit entry per record it touches with
 those fields before and after, and one entry for the import as a whole.
+
+Here: the check and the plan (match, merge, compare) and the write's one transaction
+step (`_apply`). Each list's loader (its references, its checks across fields, its write)
+is in a module of its own: load_units, load_cadres, load_postings, load_evaluations,
+load_votes, load_disciplines, load_conclusions, load_family, load_pools (their common part
+in loading).
 """
 
 from __future__ import annotations
@@ -20,26 +26,38 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from quyhoach.db.engine import including_withdrawn
-from quyhoach.db.models import (
-    Cadre, ConfidenceVote, Discipline, Ethnicity, Evaluation, Level, PoliticalConclusion, Pool, PoolEntry, PoolEvent,
-    Posting, Relation, Term, Title, Unit, utcnow,
-)
+from quyhoach.db.models import Cadre, Posting, Title
 from quyhoach.domain import vocab
-from quyhoach.domain.dates import add_months, format_date
+from quyhoach.domain.dates import format_date
 from quyhoach.domain.text import fold
-from quyhoach.services.records import cadres as cadre_service, history
+from quyhoach.services.records import history
 from quyhoach.services.platform import audit, stamp
+from quyhoach.services.records.load_cadres import CadreLoader
+from quyhoach.services.records.load_conclusions import ConclusionLoader
+from quyhoach.services.records.load_disciplines import DisciplineLoader
+from quyhoach.services.records.load_evaluations import EvaluationLoader
+from quyhoach.services.records.load_family import RelationLoader
+from quyhoach.services.records.load_pools import PoolLoader
+from quyhoach.services.records.load_postings import PostingLoader
+from quyhoach.services.records.load_units import TitleLoader, UnitLoader
+from quyhoach.services.records.load_votes import VoteLoader
+from quyhoach.services.records.cells import date_words, precision_of
+from quyhoach.services.records.loading import FIELD_COLUMNS, NOT_COMPARED, Loader, chunks
 from quyhoach.services.records.tabular import (
-    SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, Table, parse, precision_of, read_table,
+    SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, RowValues, Sheet, Table, parse, read_table,
 )
 
-CHUNK = 500
+LOADERS: dict[str, Callable[[Session], Loader]] = {
+    "units": UnitLoader, "titles": TitleLoader, "cadres": CadreLoader, "postings": PostingLoader,
+    "evaluations": EvaluationLoader, "votes": VoteLoader, "disciplines": DisciplineLoader,
+    "relations": RelationLoader, "pools": PoolLoader, "conclusions": ConclusionLoader,
+}
+
 CLEAR_MARKER = "(xóa)"
 PREVIEW_LIMIT = 500  # records listed one by one in the check's preview; the rest are counted
 
@@ -222,18 +240,6 @@ def _apply(session: Session, sheet: Sheet, rows: list[ParsedRow], present: set[s
         result.written = True
 
 
-# Model fields a loader produces, and the column of the list each comes from (the others
-# have the column's own key; derived fields such as search_text are not compared).
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "ethnicity_code": ("ethnicity",), "hometown_unit_id": ("hometown_unit_code",), "unit_id": ("unit_code",),
-    "title_id": ("title_code",), "cadre_id": ("cadre_code",), "relative_id": ("relative_code",),
-    "level_id": ("level",), "_parent_code": ("parent_code",), "added_reason": ("reason",),
-    "_post": ("unit_code", "title_code", "position", "position_since"),
-}
-NOT_COMPARED = frozenset({"updated_at", "created_at", "search_text", "sort_key", "name_key", "status", "id"})
-DERIVED = ("search_text", "sort_key", "name_key", "updated_at")
-
-
 class _Plan:
     """What a file will do: each row matched to the record it updates (merged with that
     record's current values, so what the file leaves out stays) or creates, checked, and
@@ -243,8 +249,7 @@ class _Plan:
         self.session, self.sheet, self.present = session, sheet, present
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        plain = [self._guarded(ParsedRow(r.row, {k: (None if v is CLEAR else v) for k, v in r.values.items()},
-                                         r.invalid)) for r in rows]
+        plain = [self._guarded(_without_clear(r)) for r in rows]
         first = LOADERS[sheet.kind](session)
         first_records = first.check(plain)
         first.load_existing(first_records)
@@ -287,6 +292,8 @@ class _Plan:
 
     def _merge(self, row: ParsedRow, existing: int | None) -> ParsedRow:
         before = self.before_values.get(existing) if existing is not None else None
+        if before is None and isinstance(row.values, RowValues) and not _has_clear(row):
+            return row  # a new record as read (every column): nothing to merge; 190,000 rows stay one copy
         values: dict[str, Any] = {}
         for column in self.sheet.columns:
             value = row.values.get(column.key)
@@ -367,13 +374,13 @@ class _Plan:
         out = []
         for row, changed in zip(self.rows, self._changed, strict=True):
             if changed is None:
-                fields = [history.FieldChange(c.header, "", history.words(c, row.values.get(c.key)))
+                fields = [history.FieldChange(c.header, "", history.words(c, _shown(row.values.get(c.key))))
                           for c in self.sheet.columns if row.values.get(c.key) is not None]
                 out.append(history.RecordChange(row.row, "create", self._label(row.values), fields))
             elif changed:
                 fields = [history.FieldChange(self.sheet.column(k).header,
-                                              history.words(self.sheet.column(k), old),
-                                              history.words(self.sheet.column(k), new))
+                                              history.words(self.sheet.column(k), _shown(old)),
+                                              history.words(self.sheet.column(k), _shown(new)))
                           for k, (old, new) in changed.items()]
                 out.append(history.RecordChange(row.row, "update", self._label(row.values), fields))
         return out
@@ -400,7 +407,7 @@ class _Plan:
         in the database or elsewhere in the file."""
         births = sorted({r.values["birth_date"] for r in self.rows if r.values.get("birth_date")})
         known: dict[tuple[str, dt.date], set[str]] = {}
-        for chunk in _chunks(births):
+        for chunk in chunks(births):
             for code, name, birth in self.session.exec(
                     select(Cadre.code, Cadre.full_name, Cadre.birth_date).where(Cadre.birth_date.in_(chunk))):
                 known.setdefault((fold(name), birth), set()).add(code)
@@ -440,14 +447,14 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
     if kind == "cadres":
         cadre_ids |= {i for i in (loader._existing.get(loader.identity(r)) for r in records) if i is not None}
     current: dict[int, set[int]] = {}
-    for chunk in _chunks(sorted(cadre_ids)):
+    for chunk in chunks(sorted(cadre_ids)):
         for cadre_id, unit_id in session.exec(select(Posting.cadre_id, Posting.unit_id).where(
                 Posting.cadre_id.in_(chunk), Posting.end_date.is_(None))):
             current.setdefault(cadre_id, set()).add(unit_id)
     title_units: dict[int, int] = {}
     if kind == "pools":
         wanted = sorted({r["_title_id"] for r in records if r.get("_title_id") is not None})
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             title_units.update(session.exec(select(Title.id, Title.unit_id).where(Title.id.in_(chunk))).all())
 
     def outside(cadre_id: int | None) -> bool:
@@ -478,6 +485,24 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
             loader.problem(row, column, "kết quả đánh giá ghi cho đơn vị ngoài phạm vi quản lý của tài khoản")
 
 
+def _has_clear(row: ParsedRow) -> bool:
+    values = row.values
+    data = values._data if isinstance(values, RowValues) else tuple(values.values())
+    return any(v is CLEAR for v in data)
+
+
+def _without_clear(row: ParsedRow) -> ParsedRow:
+    """The row with the clear marker read as empty (the row itself when it has none)."""
+    if not _has_clear(row):
+        return row
+    return ParsedRow(row.row, {k: (None if v is CLEAR else v) for k, v in row.values.items()}, row.invalid)
+
+
+def _shown(value: Any) -> Any:
+    """A date known to the month or the year is shown as such ("05/1972", "1968")."""
+    return date_words(value) if isinstance(value, dt.date) and precision_of(value) != "day" else value
+
+
 def _column_index(sheet: Sheet, header: str) -> int:
     for index, column in enumerate(sheet.columns):
         if column.header == header:
@@ -485,614 +510,3 @@ def _column_index(sheet: Sheet, header: str) -> int:
     return -1
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-class Loader:
-    """Resolves references and writes one kind of row. Subclasses fill `check` and `write`."""
-
-    sheet: Sheet
-    model: type[SQLModel]
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.problems: list[Problem] = []
-        self._existing: dict[tuple, int] = {}
-
-    # -- helpers -----------------------------------------------------------------
-    def problem(self, row: ParsedRow, key: str, message: str) -> None:
-        value = row.values.get(key)
-        self.problems.append(Problem(row.row, self.sheet.column(key).header, message,
-                                     "" if value is None else str(value)))
-
-    def codes(self, model: type[SQLModel], codes: Iterable[str]) -> dict[str, int]:
-        wanted = sorted({c for c in codes if c})
-        found: dict[str, int] = {}
-        for chunk in _chunks(wanted):
-            for code, id_ in self.session.exec(select(model.code, model.id).where(model.code.in_(chunk))):
-                found[code] = id_
-        return found
-
-    def resolve(self, row: ParsedRow, key: str, mapping: dict[str, int], what: str) -> int | None:
-        code = row.values.get(key)
-        if code is None:
-            return None
-        if code not in mapping:
-            self.problem(row, key, f"không có {what} mã «{code}» trong cơ sở dữ liệu")
-            return None
-        return mapping[code]
-
-    # -- the three steps ---------------------------------------------------------
-    def check(self, rows: list[ParsedRow]) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def identity(self, record: dict[str, Any]) -> tuple:
-        raise NotImplementedError
-
-    def load_existing(self, records: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
-
-    def plan(self, records: list[dict[str, Any]]) -> tuple[int, int]:
-        self.load_existing(records)
-        updated = sum(1 for r in records if self.identity(r) in self._existing)
-        return len(records) - updated, updated
-
-    def write(self, records: list[dict[str, Any]]) -> None:
-        """Insert new rows; update, in existing ones, only the fields that change (an
-        unchanged record is not written at all). In bulk."""
-        inserts = []
-        updates: dict[frozenset[str], list[dict[str, Any]]] = {}
-        for record in records:
-            values = {k: v for k, v in record.items() if not k.startswith("_")}
-            existing = self._existing.get(self.identity(record))
-            if existing is None:
-                inserts.append(values)
-                continue
-            fields = self.fields_to_write(record, values)
-            if fields:
-                update = {k: values[k] for k in fields}
-                updates.setdefault(frozenset(update), []).append({**update, "id": existing})
-        for chunk in _chunks(inserts, 2000):
-            self.session.execute(sa.insert(self.model), chunk)
-        for group in updates.values():
-            for chunk in _chunks(group, 2000):
-                self.session.execute(sa.update(self.model), chunk)
-
-    def fields_to_write(self, record: dict[str, Any], values: dict[str, Any]) -> set[str]:
-        """The model fields of an existing record that the file changes (with their derived
-        fields); all of them when the change is not known."""
-        changed = record.get("_changed")
-        if changed is None:
-            return set(values)
-        keys = set(changed)
-        fields = {name for name in values if name not in NOT_COMPARED
-                  and set(FIELD_COLUMNS.get(name, (name,))) & keys}
-        if fields:
-            fields |= {name for name in DERIVED if name in values}
-        return fields
-
-
-class UnitLoader(Loader):
-    sheet = SHEETS["units"]
-    model = Unit
-
-    def check(self, rows):
-        levels = {}
-        for level in self.session.exec(select(Level)):
-            levels[fold(level.code)] = level.id
-            levels[fold(level.name)] = level.id
-        in_file = {r.values["code"] for r in rows}
-        parents_in_db = self.codes(Unit, (r.values.get("parent_code") for r in rows))
-        records = []
-        parent_of: dict[str, str | None] = {}
-        for row in rows:
-            v = row.values
-            level_id = levels.get(fold(v["level"] or ""))
-            if level_id is None and v["level"] is not None:
-                names = ", ".join(sorted({lv.name for lv in self.session.exec(select(Level))}))
-                self.problem(row, "level", f"không có cấp «{v['level']}»; các cấp hiện có: {names}")
-            parent = v.get("parent_code")
-            if parent == v["code"]:
-                self.problem(row, "parent_code", "đơn vị không thể là cấp trên của chính nó")
-            elif parent and parent not in in_file and parent not in parents_in_db:
-                self.problem(row, "parent_code", f"không có đơn vị cấp trên mã «{parent}» trong tệp hay cơ sở dữ liệu")
-            parent_of[v["code"]] = parent
-            records.append({
-                "_row": row, "_parent_code": parent,
-                "code": v["code"], "name": v["name"], "short_name": v.get("short_name"),
-                "level_id": level_id, "kind": v["kind"], "is_locality": bool(v.get("is_locality")),
-                "sort_order": v.get("sort_order") or 0,
-                "search_text": fold(" ".join(filter(None, (v["name"], v.get("short_name"), v["code"])))),
-            })
-        self._check_cycles(records, parent_of)
-        return records
-
-    def _check_cycles(self, records, parent_of):
-        existing_parent: dict[str, str | None] = {}
-        parent_ids = dict(self.session.exec(select(Unit.id, Unit.parent_id)).all())
-        code_of = dict(self.session.exec(select(Unit.id, Unit.code)).all())
-        for id_, parent_id in parent_ids.items():
-            existing_parent[code_of[id_]] = code_of.get(parent_id) if parent_id else None
-        graph = {**existing_parent, **parent_of}
-        for record in records:
-            seen = {record["code"]}
-            node = graph.get(record["code"])
-            while node:
-                if node in seen:
-                    self.problem(record["_row"], "parent_code", "quan hệ cấp trên tạo thành vòng lặp")
-                    break
-                seen.add(node)
-                node = graph.get(node)
-
-    def identity(self, record):
-        return (record["code"],)
-
-    def load_existing(self, records):
-        self._existing = {(c,): i for c, i in self.codes(Unit, (r["code"] for r in records)).items()}
-
-    def write(self, records):
-        for record in records:
-            record["parent_id"] = None
-        super().write([{k: v for k, v in r.items() if k != "parent_id"} for r in records])
-        ids = self.codes(Unit, (r["code"] for r in records))
-        ids.update(self.codes(Unit, (r["_parent_code"] for r in records)))
-        updates = [{"id": ids[r["code"]], "parent_id": ids.get(r["_parent_code"]) if r["_parent_code"] else None}
-                   for r in records if r.get("_changed") is None or "parent_code" in r["_changed"]]
-        for chunk in _chunks(updates, 2000):
-            self.session.execute(sa.update(Unit), chunk)
-
-
-def _requirements(v: dict[str, Any]) -> dict[str, str | None]:
-    """A title's standards (P15); "none" (chưa qua đào tạo) is no requirement."""
-    return {key: (v.get(key) if v.get(key) not in (None, "none") else None)
-            for key in ("required_theory", "required_state_mgmt", "required_degree")}
-
-
-class TitleLoader(Loader):
-    sheet = SHEETS["titles"]
-    model = Title
-
-    def check(self, rows):
-        units = self.codes(Unit, (r.values["unit_code"] for r in rows))
-        records = []
-        for row in rows:
-            v = row.values
-            unit_id = self.resolve(row, "unit_code", units, "đơn vị")
-            if v.get("is_head") and v.get("is_deputy"):
-                self.problem(row, "is_deputy", "một chức danh không thể vừa là người đứng đầu vừa là cấp phó")
-            records.append({
-                "code": v["code"], "unit_id": unit_id, "name": v["name"], "rank": v["rank"],
-                "seats": v.get("seats") or 1, "term_kind": v.get("term_kind") or "party",
-                "is_head": bool(v.get("is_head")), "is_deputy": bool(v.get("is_deputy")),
-                "non_local": bool(v.get("non_local")), "sensitive_sector": v.get("sensitive_sector"),
-                "appointing_authority": v.get("appointing_authority"),
-                "leadership_role": v.get("leadership_role"),
-                **_requirements(v),
-                "search_text": fold(f"{v.get('name') or ''} {v.get('code') or ''}"),
-            })
-            if v.get("rank") is not None and not 0 <= v["rank"] <= 1000:
-                self.problem(row, "rank", "thứ bậc phải từ 0 đến 1000")
-            if v.get("seats") is not None and not 1 <= v["seats"] <= 50:
-                self.problem(row, "seats", "số lượng phải từ 1 đến 50")
-        return records
-
-    def identity(self, record):
-        return (record["code"],)
-
-    def load_existing(self, records):
-        self._existing = {(c,): i for c, i in self.codes(Title, (r["code"] for r in records)).items()}
-
-
-# Spellings in common use besides the official list's (Mông for Hmông, Khmer...).
-ETHNICITY_ALIASES = {"Mông": "08", "H'Mông": "08", "Mèo": "08", "Khmer": "05", "Vân Kiều": "23"}
-
-
-def _plain(text: str) -> str:
-    """Folded, without spaces, hyphens or apostrophes: «Khơ-mú» = «Khơ Mú» = «khomu»."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
-
-
-class CadreLoader(Loader):
-    sheet = SHEETS["cadres"]
-    model = Cadre
-
-    def check(self, rows):
-        ethnicities: dict[str, str] = {}
-        for eth in self.session.exec(select(Ethnicity)):
-            for spelling in (eth.code, eth.code.lstrip("0"), eth.name_vi, eth.name_en):
-                ethnicities[_plain(spelling)] = eth.code
-        for alias, code in ETHNICITY_ALIASES.items():
-            ethnicities.setdefault(_plain(alias), code)
-        units = self.codes(Unit, [r.values.get("unit_code") for r in rows]
-                           + [r.values.get("hometown_unit_code") for r in rows])
-        titles: dict[str, tuple[int, int, str]] = {}
-        wanted = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        for chunk in _chunks(wanted):
-            for code, id_, unit_id, name in self.session.exec(
-                select(Title.code, Title.id, Title.unit_id, Title.name).where(Title.code.in_(chunk))
-            ):
-                titles[code] = (id_, unit_id, name)
-        today = dt.date.today()
-        records = []
-        for row in rows:
-            v = row.values
-            ethnicity = ethnicities.get(_plain(v["ethnicity"] or ""))
-            if ethnicity is None and v["ethnicity"] is not None:
-                self.problem(
-                    row, "ethnicity", f"«{v['ethnicity']}» không thuộc 54 dân tộc (ghi tên, ví dụ «Thái», hoặc mã 01–54)"
-                )
-            birth = v["birth_date"]
-            if birth and not (add_months(today, -12 * 90) <= birth <= add_months(today, -12 * 16)):
-                self.problem(row, "birth_date", "ngày sinh không hợp lý (tuổi phải từ 16 đến 90)")
-            for key in ("party_entry_date", "party_official_date", "position_since"):
-                day = v.get(key)
-                if day and birth and day < add_months(birth, 12 * 16):
-                    self.problem(row, key, "trước khi cán bộ đủ 16 tuổi")
-                elif day and day > today:
-                    self.problem(row, key, "là ngày trong tương lai")
-            if v.get("party_entry_date") and v.get("party_official_date") and v["party_official_date"] < v["party_entry_date"]:
-                self.problem(row, "party_official_date", "trước ngày vào Đảng")
-            hometown_unit_id = self.resolve(row, "hometown_unit_code", units, "đơn vị")
-            unit_id = self.resolve(row, "unit_code", units, "đơn vị")
-            title_id, position = None, v.get("position")
-            if v.get("title_code"):
-                if v["title_code"] not in titles:
-                    self.problem(row, "title_code", f"không có chức danh mã «{v['title_code']}» trong cơ sở dữ liệu")
-                else:
-                    title_id, title_unit, title_name = titles[v["title_code"]]
-                    position = position or title_name
-                    if unit_id is not None and title_unit != unit_id:
-                        self.problem(row, "title_code",
-                                     f"chức danh «{v['title_code']}» không thuộc đơn vị «{v.get('unit_code')}»")
-                    if not v.get("unit_code"):
-                        unit_id = title_unit
-            has_post = v.get("position") or v.get("title_code") or v.get("position_since")
-            if has_post and not (v.get("unit_code") or v.get("title_code")):
-                self.problem(row, "unit_code", "có chức vụ nhưng chưa ghi mã đơn vị công tác")
-            if v.get("unit_code") and not position:
-                self.problem(row, "position", "có đơn vị công tác nhưng chưa ghi chức vụ")
-            record = {key: v.get(key) for key in (
-                "code", "full_name", "other_names", "birth_date", "sex", "religion", "hometown",
-                "birthplace", "party_entry_date", "party_official_date", "education",
-                "foreign_language", "it_level", "note",
-            )}
-            record.update(
-                birth_date_precision=precision_of(v.get("birth_date")),
-                ethnicity_code=ethnicity, hometown_unit_id=hometown_unit_id,
-                theory_level=v.get("theory_level") or "none",
-                state_mgmt_level=v.get("state_mgmt_level") or "none",
-                updated_at=utcnow(),
-                _post=(unit_id, title_id, position, v.get("position_since")) if unit_id else None,
-                **cadre_service.derived_fields(v["full_name"] or "", v["code"] or ""),
-            )
-            records.append(record)
-        return records
-
-    def identity(self, record):
-        return (record["code"],)
-
-    def load_existing(self, records):
-        self._existing = {(c,): i for c, i in self.codes(Cadre, (r["code"] for r in records)).items()}
-
-    def write(self, records):
-        new = [r for r in records if self.identity(r) not in self._existing]
-        now = utcnow()
-        for record in new:
-            record["created_at"] = now
-        super().write(records)
-        ids = self.codes(Cadre, (r["code"] for r in records))
-        current: dict[int, tuple[int, int | None, int | None, str, dt.date]] = {}
-        cadre_ids = sorted(ids.values())
-        for chunk in _chunks(cadre_ids):
-            for post in self.session.exec(select(Posting).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None), Posting.is_concurrent.is_(False)
-            )):
-                current[post.cadre_id] = (post.id, post.unit_id, post.title_id, post.position, post.start_date)
-        inserts, updates = [], []
-        today = dt.date.today()
-        post_columns = set(FIELD_COLUMNS["_post"])
-        for record in records:
-            if not record["_post"]:
-                continue
-            if record.get("_changed") is not None and not post_columns & set(record["_changed"]):
-                continue  # the post is as it was
-            unit_id, title_id, position, since = record["_post"]
-            cadre_id = ids[record["code"]]
-            held = current.get(cadre_id)
-            if held and (held[1], held[2], held[3]) == (unit_id, title_id, position):
-                if since and since != held[4]:
-                    updates.append({"id": held[0], "start_date": since})
-                continue
-            start = since or today
-            if held:
-                # The post changed: the old one ends the day before the new one starts.
-                end = max(held[4], start - dt.timedelta(days=1))
-                updates.append({"id": held[0], "end_date": end})
-            inserts.append({"cadre_id": cadre_id, "unit_id": unit_id, "title_id": title_id,
-                            "position": position, "start_date": start, "end_date": None,
-                            "is_concurrent": False})
-        for chunk in _chunks(updates, 2000):
-            self.session.execute(sa.update(Posting), chunk)
-        for chunk in _chunks(inserts, 2000):
-            self.session.execute(sa.insert(Posting), chunk)
-
-
-class CadreRowsLoader(Loader):
-    """Rows that belong to a cadre (by code) and are identified by some of their fields."""
-
-    def cadre_ids(self, rows: list[ParsedRow]) -> dict[str, int]:
-        return self.codes(Cadre, (r.values["cadre_code"] for r in rows))
-
-    def identity(self, record):
-        return tuple(record[k] for k in self.identity_fields)
-
-    identity_fields: tuple[str, ...] = ()
-
-    def load_existing(self, records):
-        cadre_ids = sorted({r["cadre_id"] for r in records if r["cadre_id"] is not None})
-        model = self.model
-        columns = [getattr(model, k) for k in self.identity_fields]
-        self._existing = {}
-        for chunk in _chunks(cadre_ids):
-            for found in self.session.exec(select(model.id, *columns).where(model.cadre_id.in_(chunk))):
-                self._existing[tuple(found[1:])] = found[0]
-
-
-class PostingLoader(CadreRowsLoader):
-    sheet = SHEETS["postings"]
-    model = Posting
-    identity_fields = ("cadre_id", "unit_id", "position", "start_date")
-
-    def check(self, rows):
-        cadres = self.cadre_ids(rows)
-        units = self.codes(Unit, (r.values["unit_code"] for r in rows))
-        titles = self.codes(Title, (r.values.get("title_code") for r in rows))
-        records = []
-        for row in rows:
-            v = row.values
-            if v.get("end_date") and v.get("start_date") and v["end_date"] < v["start_date"]:
-                self.problem(row, "end_date", "ngày kết thúc trước ngày bắt đầu")
-            if v.get("planned_end") and v.get("start_date") and v["planned_end"] < v["start_date"]:
-                self.problem(row, "planned_end", "ngày dự kiến kết thúc trước ngày bắt đầu")
-            records.append({
-                "cadre_id": self.resolve(row, "cadre_code", cadres, "cán bộ"),
-                "unit_id": self.resolve(row, "unit_code", units, "đơn vị"),
-                "title_id": self.resolve(row, "title_code", titles, "chức danh"),
-                "position": v["position"], "start_date": v["start_date"], "end_date": v.get("end_date"),
-                "is_concurrent": bool(v.get("is_concurrent")),
-                "kind": v.get("kind"), "planned_end": v.get("planned_end"),
-            })
-        return records
-
-
-class EvaluationLoader(CadreRowsLoader):
-    sheet = SHEETS["evaluations"]
-    model = Evaluation
-    identity_fields = ("cadre_id", "period", "year", "period_no")
-
-    def check(self, rows):
-        cadres = self.cadre_ids(rows)
-        names: dict[int, str] = {}
-        current_unit: dict[int, int] = {}
-        ids = sorted(set(cadres.values()))
-        for chunk in _chunks(ids):
-            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk))).all())
-            current_unit.update(self.session.exec(select(Posting.cadre_id, Posting.unit_id).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).all())
-        units = self.codes(Unit, (r.values.get("unit_code") for r in rows))
-        this_year = dt.date.today().year
-        records = []
-        for row in rows:
-            v = row.values
-            cadre_id = self.resolve(row, "cadre_code", cadres, "cán bộ")
-            if cadre_id is not None and v.get("full_name") and fold(v["full_name"]) != fold(names.get(cadre_id)):
-                self.problem(row, "full_name", f"không khớp với mã cán bộ: trong cơ sở dữ liệu là «{names[cadre_id]}»")
-            period = v.get("period") or "year"
-            number = v.get("period_no") or 0
-            if period == "quarter" and not 1 <= number <= 4:
-                self.problem(row, "period_no", "kỳ quý phải ghi quý từ 1 đến 4")
-            elif period == "month" and not 1 <= number <= 12:
-                self.problem(row, "period_no", "kỳ tháng phải ghi tháng từ 1 đến 12")
-            elif period in ("year", "term") and number:
-                self.problem(row, "period_no", "kỳ năm hoặc nhiệm kỳ không ghi quý/tháng")
-            if v["year"] is not None and not 1975 <= v["year"] <= this_year:
-                self.problem(row, "year", f"năm phải từ 1975 đến {this_year}")
-            if v.get("rating") is None and v.get("score") is None and not row.invalid & {"rating", "score"}:
-                self.problem(row, "rating", "phải có xếp loại hoặc điểm")
-            if v.get("score") is not None and not 0 <= v["score"] <= 100:
-                self.problem(row, "score", "điểm phải từ 0 đến 100")
-            unit_id = self.resolve(row, "unit_code", units, "đơn vị") if v.get("unit_code") else current_unit.get(cadre_id)
-            records.append({
-                "cadre_id": cadre_id, "unit_id": unit_id, "period": period, "year": v["year"],
-                "period_no": number, "rating": v.get("rating"), "score": v.get("score"), "note": v.get("note"),
-            })
-        return records
-
-
-class VoteLoader(CadreRowsLoader):
-    sheet = SHEETS["votes"]
-    model = ConfidenceVote
-    identity_fields = ("cadre_id", "vote_date", "body")
-
-    def check(self, rows):
-        cadres = self.cadre_ids(rows)
-        records = []
-        for row in rows:
-            v = row.values
-            for key in ("convened", "present", "high", "normal", "low"):
-                if v[key] is not None and v[key] < 0:
-                    self.problem(row, key, "không được âm")
-            if row.invalid:
-                pass  # the counts that could be read are reported already
-            elif v["present"] > v["convened"]:
-                self.problem(row, "present", f"số có mặt ({v['present']}) lớn hơn số được triệu tập ({v['convened']})")
-            if not row.invalid and v["high"] + v["normal"] + v["low"] > v["present"]:
-                total = v["high"] + v["normal"] + v["low"]
-                self.problem(row, "low", f"tổng số phiếu ({total}) lớn hơn số có mặt ({v['present']})")
-            records.append({"cadre_id": self.resolve(row, "cadre_code", cadres, "cán bộ"),
-                            **{k: v[k] for k in ("vote_date", "body", "convened", "present", "high", "normal", "low")}})
-        return records
-
-
-class DisciplineLoader(CadreRowsLoader):
-    sheet = SHEETS["disciplines"]
-    model = Discipline
-    identity_fields = ("cadre_id", "level", "decision_date")
-
-    def check(self, rows):
-        cadres = self.cadre_ids(rows)
-        records = []
-        for row in rows:
-            v = row.values
-            if v.get("effective_to") and v.get("decision_date") and v["effective_to"] < v["decision_date"]:
-                self.problem(row, "effective_to", "ngày hết hiệu lực trước ngày quyết định")
-            records.append({"cadre_id": self.resolve(row, "cadre_code", cadres, "cán bộ"),
-                            **{k: v.get(k) for k in ("level", "decision_date", "effective_to", "decision_no", "authority",
-                                                     "reason")}})
-        return records
-
-
-class ConclusionLoader(CadreRowsLoader):
-    """Political-standard conclusions (P9): one row per conclusion."""
-
-    sheet = SHEETS["conclusions"]
-    model = PoliticalConclusion
-    identity_fields = ("cadre_id", "concluded_on", "body")
-
-    def check(self, rows):
-        cadres = self.cadre_ids(rows)
-        names: dict[int, str] = {}
-        for chunk in _chunks(sorted(set(cadres.values()))):
-            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk))).all())
-        today = dt.date.today()
-        records = []
-        for row in rows:
-            v = row.values
-            cadre_id = self.resolve(row, "cadre_code", cadres, "cán bộ")
-            if cadre_id is not None and v.get("full_name") and fold(v["full_name"]) != fold(names.get(cadre_id)):
-                self.problem(row, "full_name", f"không khớp với mã cán bộ: trong cơ sở dữ liệu là «{names[cadre_id]}»")
-            if v.get("concluded_on") and v["concluded_on"] > today:
-                self.problem(row, "concluded_on", "ngày kết luận sau ngày hôm nay")
-            records.append({"cadre_id": cadre_id,
-                            **{k: v.get(k) for k in ("concluded_on", "body", "document_no", "content")}})
-        return records
-
-
-class RelationLoader(CadreRowsLoader):
-    sheet = SHEETS["relations"]
-    model = Relation
-    identity_fields = ("cadre_id", "relative_id")
-
-    def check(self, rows):
-        cadres = self.codes(Cadre, [r.values["cadre_code"] for r in rows] + [r.values["relative_code"] for r in rows])
-        records, pairs = [], {}
-        for row in rows:
-            v = row.values
-            a = self.resolve(row, "cadre_code", cadres, "cán bộ")
-            b = self.resolve(row, "relative_code", cadres, "cán bộ")
-            if v["cadre_code"] and v["cadre_code"] == v["relative_code"]:
-                self.problem(row, "relative_code", "một người không thể là người thân của chính mình")
-            pair = frozenset((v["cadre_code"], v["relative_code"]))
-            if pair in pairs:
-                self.problem(row, "relative_code", f"cặp này đã ghi ở dòng {pairs[pair]} (theo chiều ngược lại)")
-            pairs[pair] = row.row
-            records.append({"cadre_id": a, "relative_id": b, "kind": v["kind"]})
-        return records
-
-    def load_existing(self, records):
-        ids = sorted({r["cadre_id"] for r in records if r["cadre_id"]} | {r["relative_id"] for r in records if r["relative_id"]})
-        self._existing = {}
-        for chunk in _chunks(ids):
-            for id_, a, b in self.session.exec(select(Relation.id, Relation.cadre_id, Relation.relative_id).where(
-                sa.or_(Relation.cadre_id.in_(chunk), Relation.relative_id.in_(chunk)))):
-                # A pair stored the other way round is the same relation: the file's
-                # direction and kind replace it.
-                self._existing[(a, b)] = id_
-                self._existing[(b, a)] = id_
-
-
-class PoolLoader(Loader):
-    """Pool lists: entries are added to the pool of (title, term), the pool created if
-    needed, each new entry recorded in the pool's history. Rules are not applied here:
-    the pool pages judge every entry."""
-
-    sheet = SHEETS["pools"]
-    model = PoolEntry
-
-    def check(self, rows):
-        title_codes = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        titles = {code: (id_, kind) for code, id_, kind in self.session.exec(
-            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(title_codes)))}
-        terms = self.session.exec(select(Term)).all()
-        cadres = self.codes(Cadre, (r.values["cadre_code"] for r in rows))
-        names = (dict(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(sorted(cadres.values())))).all())
-                 if cadres else {})
-        records = []
-        for row in rows:
-            v = row.values
-            title = titles.get(v["title_code"]) if v.get("title_code") else None
-            if v.get("title_code") and title is None:
-                self.problem(row, "title_code", f"không có chức danh mã «{v['title_code']}» trong cơ sở dữ liệu")
-            term_id = None
-            if v.get("term") and title:
-                term_id = self._term(v["term"], title[1], terms)
-                if term_id is None:
-                    known = ", ".join(t.code for t in terms if t.kind == title[1])
-                    self.problem(row, "term", f"không có nhiệm kỳ «{v['term']}» cho chức danh này; các nhiệm kỳ: {known}")
-            cadre_id = self.resolve(row, "cadre_code", cadres, "cán bộ")
-            if cadre_id is not None and v.get("full_name") and fold(v["full_name"]) != fold(names.get(cadre_id)):
-                self.problem(row, "full_name", f"không khớp với mã cán bộ: trong cơ sở dữ liệu là «{names[cadre_id]}»")
-            records.append({
-                "_title_id": title[0] if title else None, "_term_id": term_id, "cadre_id": cadre_id,
-                "source": v.get("source") or "internal", "status": "active", "added_on": v.get("added_on"),
-                "added_reason": v.get("reason") or "Nhập từ danh sách quy hoạch",
-            })
-        return records
-
-    @staticmethod
-    def _term(text: str, kind: str, terms) -> int | None:
-        wanted = fold(text).replace("–", "-").replace(" ", "")
-        for term in terms:
-            years = f"{term.start_date.year}-{term.end_date.year}"
-            if wanted == fold(term.code).replace(" ", "") or (term.kind == kind and wanted.endswith(years)):
-                return term.id
-        return None
-
-    def identity(self, record):
-        return (record["_title_id"], record["_term_id"], record["cadre_id"])
-
-    def load_existing(self, records):
-        self._existing = {}
-        self._pools = {(t, m): p for p, t, m in self.session.exec(select(Pool.id, Pool.title_id, Pool.term_id))}
-        for entry_id, pool_id, cadre_id in self.session.exec(select(PoolEntry.id, PoolEntry.pool_id, PoolEntry.cadre_id)):
-            self._existing[(pool_id, cadre_id)] = entry_id
-        pool_of = self._pools
-        self._existing = {
-            (t, m, c): self._existing[(pool_of[(t, m)], c)]
-            for (t, m, c) in (self.identity(r) for r in records)
-            if (t, m) in pool_of and (pool_of[(t, m)], c) in self._existing
-        }
-
-    def write(self, records):
-        for title_id, term_id in sorted({(r["_title_id"], r["_term_id"]) for r in records} - set(self._pools)):
-            pool = Pool(title_id=title_id, term_id=term_id)
-            self.session.add(pool)
-            self.session.flush()
-            self._pools[(title_id, term_id)] = pool.id
-        for record in records:
-            record["pool_id"] = self._pools[(record["_title_id"], record["_term_id"])]
-        new = [r for r in records if self.identity(r) not in self._existing]
-        super().write(records)
-        events = [{"pool_id": r["pool_id"], "cadre_id": r["cadre_id"], "kind": "add", "on": r["added_on"],
-                   "reason": r["added_reason"], "actor": "nhập danh sách", "created_at": utcnow()} for r in new]
-        for chunk in _chunks(events, 2000):
-            self.session.execute(sa.insert(PoolEvent), chunk)
-
-
-LOADERS: dict[str, Callable[[Session], Loader]] = {
-    "units": UnitLoader, "titles": TitleLoader, "cadres": CadreLoader, "postings": PostingLoader,
-    "evaluations": EvaluationLoader, "votes": VoteLoader, "disciplines": DisciplineLoader,
-    "relations": RelationLoader, "pools": PoolLoader, "conclusions": ConclusionLoader,
-}

@@ -6,8 +6,10 @@ Which reader reads what:
   (`<dimension>`) says, and so that hidden rows and columns and each cell's font (for the
   legacy TCVN3/VNI fonts) come with the values. defusedxml guards the XML (openpyxl uses it
   when it is installed).
-- .xls and .ods: python-calamine (it exposes neither hidden rows nor fonts: legacy text is
-  recognised by its characters there).
+- .xls and .ods: python-calamine for the values (it exposes neither hidden rows nor fonts:
+  legacy text is recognised by its characters there); hidden rows and columns from xlrd's
+  row and column records for .xls, and for .ods from a streamed read of content.xml
+  (table:visibility on the rows and columns; defusedxml).
 - CSV: charset-normalizer names the encoding (UTF-8, UTF-16, windows-1258, windows-1252...).
 
 The limits are checked before and while reading: the unpacked size of an .xlsx/.ods (a
@@ -227,7 +229,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
         worksheet = worksheets[index]
         counter = [0, 0]
         with worksheet._get_source() as source:
-            parser = WorkSheetParser(source, workbook.shared_strings, data_only=True, epoch=workbook.epoch,
+            parser = WorkSheetParser(source, worksheet._shared_strings, data_only=True, epoch=workbook.epoch,
                                      date_formats=workbook._date_formats,
                                      timedelta_formats=workbook._timedelta_formats)
             hidden_columns: set[int] | None = None
@@ -323,6 +325,8 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
             raise ReadError("tệp có mật khẩu; hãy bỏ mật khẩu rồi tải lên") from None
         except Exception:  # noqa: BLE001
             raise ReadError("không đọc được trang tính: tệp hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
+        hidden_rows, hidden_columns = hidden_of(index)
+        notes.hidden_columns = sorted(hidden_columns)
         counter = [0, 0]
         for number, cells in enumerate(iterator, start=1):
             _guard(counter, len(cells), limits, should_stop)
@@ -338,9 +342,84 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
                 elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                     value = int(value)
                 values.append(value)
-            yield RawRow(number, values)
+            yield RawRow(number, values, number in hidden_rows)
+
+    found: dict[int, tuple[set[int], set[int]]] = {}
+
+    def hidden_of(index: int) -> tuple[set[int], set[int]]:
+        if index not in found:
+            if fmt == "xls":
+                found[index] = _xls_hidden(data, names[index])
+            else:
+                sheet = workbook.get_sheet_by_name(names[index])
+                start = sheet.start or (0, 0)
+                found[index] = _ods_hidden(data, names[index], start[0] + sheet.height, start[1] + sheet.width)
+        return found[index]
 
     return Book(fmt, list(names), None, rows, workbook.close)
+
+
+def _xls_hidden(data: bytes, name: str) -> tuple[set[int], set[int]]:
+    """The hidden rows (as numbered on screen, from 1) and columns (from 0) of an .xls
+    sheet: xlrd reads the ROW and COLINFO records when asked for formatting."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        try:
+            sheet = book.sheet_by_name(name)
+            rows = {r + 1 for r, info in sheet.rowinfo_map.items() if info.hidden}
+            columns = {c for c, info in sheet.colinfo_map.items() if info.hidden}
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - calamine read the file; without its formatting nothing is hidden
+        return set(), set()
+    return rows, columns
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_hidden(data: bytes, name: str, last_row: int, last_column: int) -> tuple[set[int], set[int]]:
+    """The hidden rows (from 1) and columns (from 0) of an .ods sheet: rows and columns
+    whose table:visibility is "collapse" (hidden) or "filter" (filtered out), read from
+    content.xml as a stream (each row cleared once read), repeats counted up to the last
+    row and column that hold data (LibreOffice repeats the empty ones to the sheet's end)."""
+    from defusedxml.ElementTree import iterparse
+
+    rows: set[int] = set()
+    columns: set[int] = set()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+            inside, depth, row, column = False, 0, 0, 0
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag
+                if tag == f"{_ODS_TABLE}table":
+                    if event == "start":
+                        depth += 1
+                        inside = inside or (depth == 1 and element.get(f"{_ODS_TABLE}name") == name)
+                    else:
+                        depth -= 1
+                        if inside and depth == 0:
+                            break
+                        element.clear()
+                    continue
+                if not inside or depth != 1 or event != "end":
+                    continue
+                if tag == f"{_ODS_TABLE}table-row":
+                    repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated") or 1)
+                    if element.get(f"{_ODS_TABLE}visibility") in ("collapse", "filter"):
+                        rows.update(range(row + 1, min(row + repeat, last_row) + 1))
+                    row += repeat
+                    element.clear()
+                elif tag == f"{_ODS_TABLE}table-column":
+                    repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated") or 1)
+                    if element.get(f"{_ODS_TABLE}visibility") in ("collapse", "filter"):
+                        columns.update(range(column, min(column + repeat, last_column)))
+                    column += repeat
+    except Exception:  # noqa: BLE001 - calamine read the file; what cannot be read here is shown
+        return set(), set()
+    return rows, columns
 
 
 def _door_with_guess(value: str, row: int, col: int, notes: Notes) -> str:

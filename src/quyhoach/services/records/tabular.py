@@ -292,10 +292,12 @@ def header_matcher(sheet: Sheet) -> Callable[[str], str | None]:
 @dataclass
 class ReadOptions:
     """The user's answers and the limits for one reading: which sheet (None: the one that
-    holds the list), what to do with hidden rows ("ask", "skip", "include")."""
+    holds the list), what to do with hidden rows and with hidden columns ("ask", "skip":
+    leave them out, "include")."""
 
     sheet: str | None = None
     hidden: str = "ask"
+    hidden_columns: str = "ask"
     limits: Any = None
     should_stop: Callable[[], bool] | None = None
 
@@ -316,6 +318,7 @@ class ReadInfo:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[str] = field(default_factory=list)
     hidden_choice: str = "ask"
+    hidden_columns_choice: str = "ask"
     skipped: Any = None
     notes: Any = None
 
@@ -365,7 +368,7 @@ def read_table(data: bytes, filename: str, sheet: Sheet | None = None,
     except reading.ReadError as exc:
         return Table([], [], [Problem(0, "", str(exc))])
     info = ReadInfo(format=book.format, encoding=book.encoding, sheet_names=list(book.sheet_names),
-                    hidden_choice=options.hidden)
+                    hidden_choice=options.hidden, hidden_columns_choice=options.hidden_columns)
     match = header_matcher(sheet) if sheet is not None else (lambda text: text or None)
     try:
         return _read_sheet(book, sheet, match, options, limits, info)
@@ -414,13 +417,35 @@ def _stream(book: Any, index: int, header: Any, options: ReadOptions, limits: An
     finally:
         book.close()
     info.hidden_rows = hidden_seen
-    info.hidden_columns = [f"{reading.column_letter(c)} ({header.names.get(c, '')})"
-                           for c in notes.hidden_columns if c in mapped]
     if hidden_seen and options.hidden == "ask":
         shown = ", ".join(str(n) for n in hidden_seen[:10]) + (" …" if len(hidden_seen) > 10 else "")
         problems.append(Problem(0, "", f"có {len(hidden_seen)} dòng bị ẩn (bộ lọc hoặc ẩn dòng): dòng {shown}. "
                                 "Hãy chọn bỏ qua các dòng ẩn hoặc nhập cả các dòng ẩn, rồi kiểm tra lại"))
 
+
+
+def _hidden_columns(book: Any, index: int, header: Any, options: ReadOptions, limits: Any, info: ReadInfo,
+                    problems: list[Problem]) -> None:
+    """Hidden columns that feed the list: named in the preview, and left out (as a column
+    the file does not have: the values stay as they are), read, or asked about, as the
+    user said. The file's column settings come before its first row."""
+    import contextlib
+
+    from quyhoach.services.records import reading
+
+    notes = reading.Notes()
+    with contextlib.closing(book.rows(index, notes, limits)) as rows:
+        next(rows, None)
+    hidden = {key: col for key, col in header.columns.items() if col in set(notes.hidden_columns)}
+    if not hidden:
+        return
+    info.hidden_columns = [f"{reading.column_letter(c)} ({header.names.get(c, '')})" for c in sorted(hidden.values())]
+    if options.hidden_columns == "skip":
+        for key in hidden:
+            del header.columns[key]
+    elif options.hidden_columns == "ask":
+        problems.append(Problem(0, "", f"có {len(hidden)} cột bị ẩn: {', '.join(info.hidden_columns)}. "
+                                "Hãy chọn bỏ qua các cột ẩn hoặc nhập cả các cột ẩn, rồi kiểm tra lại"))
 
 
 def _head(book: Any, index: int, limits: Any, notes: Any) -> list[Any]:
@@ -479,6 +504,7 @@ def _read_sheet(book: Any, sheet: Sheet | None, match: Callable[[str], str | Non
     skipped = layout.Skipped()
     info.skipped = skipped
     problems: list[Problem] = []
+    _hidden_columns(book, index, header, options, limits, info, problems)
 
     keys = list(header.columns)
     if header.birth_by_sex and "birth_date" not in keys:
@@ -560,7 +586,7 @@ def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     for column in sheet.columns:
         if column.required and column.key not in positions:
             problems.append(Problem(header_row, column.header, "thiếu cột bắt buộc; hãy thêm cột này (xem tệp mẫu)"))
-    if problems:
+    if any(p.row for p in problems):  # the header is wrong; a question about the file (hidden columns) is not
         return [], problems
     letters: dict[str, str] = {}
     for key, index in positions.items():

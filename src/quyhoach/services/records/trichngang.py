@@ -10,7 +10,12 @@ and works out:
   another day, or the same birth date under a name spelt a little differently) it asks,
   and the user's answer per row comes back in `choices` ("match_<row>": a cadre's id or
   "new");
-- the cadres to create (the rows matched to nobody);
+- the cadres to create (the rows matched to nobody), and the fields of the matched ones
+  that the list changes (birth date and its precision, sex, ethnicity, home town, unit and
+  position...): before → after in the preview, updated as the cadre import updates (only
+  the columns the list has; an empty cell leaves the value as it is; the stored name
+  stays, since matching settled who it is; a birth date the list gives less precisely
+  than the one stored, and that agrees with it, "1968" for 07/03/1968, leaves it as is);
 - the ratings to record, one per year column;
 - the pool entries to add for the title and term of the title block (asked for, in
   `choices` "title" and "term", when the title block does not say them clearly).
@@ -46,8 +51,10 @@ from quyhoach.services.records.tabular import (
 KIND = "trich_ngang"
 TITLE = N_("Danh sách trích ngang quy hoạch (bản in)")
 NEW = "new"
-# The columns of a cadre a printed list carries (the others are left as they are).
-PERSON_KEYS = ("code", "full_name", "birth_date", "sex", "ethnicity", "hometown", "unit_code", "position", "title_code")
+# The columns of a cadre a printed list may carry: every column of the cadres' list (its
+# qualifications, party dates... when the office prints them); those it leaves out, and its
+# empty cells, leave the values as they are.
+PERSON_KEYS = tuple(c.key for c in CADRES.columns)
 _YEAR = re.compile(r"^\s*(?:năm\s+)?((?:19|20)\d\d)\s*$", re.IGNORECASE)
 _TERM = re.compile(r"nhiem\s*ky\s*:?\s*((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)")
 _TITLE = re.compile(r"chuc\s*danh\s*:?\s*(.+?)\s*(?:[,;.(]|nhiem\s*ky|$)")
@@ -68,6 +75,7 @@ class Person:
     candidates: list[tuple[int, str]] = field(default_factory=list)  # (cadre id, words) when asked
     chosen: str = ""                            # the user's answer, as posted
     in_pool: bool = False
+    stored_birth: tuple[dt.date | None, str] | None = None  # the matched cadre's birth date and its precision
 
     @property
     def name(self) -> str:
@@ -117,12 +125,12 @@ class TrichNgangResult:
         return (part.created, part.updated, part.unchanged) if part else (0, 0, 0)
 
     def message(self) -> str:
-        cadres = self.counts("cadres")[0]
+        cadres, changed, _same = self.counts("cadres")
         created, updated, _same = self.counts("evaluations")
         entries = self.counts("pools")[0]
         verb = "sẽ thêm" if self.dry_run else "đã thêm"
-        return (f"«{self.filename}»: {len(self.people)} người; {verb} {cadres} cán bộ, {created} kết quả xếp loại "
-                f"(cập nhật {updated}), {entries} người vào quy hoạch.")
+        return (f"«{self.filename}»: {len(self.people)} người; {verb} {cadres} cán bộ (cập nhật {changed}), "
+                f"{created} kết quả xếp loại (cập nhật {updated}), {entries} người vào quy hoạch.")
 
 
 def run(session: Session, data: bytes, filename: str, *, choices: dict[str, str] | None = None,
@@ -350,6 +358,26 @@ def _outside(session: Session, cadres: list[Any], scope: set[int] | None) -> set
 
 def _take(person: Person, cadre: Any, how: str) -> None:
     person.how, person.cadre_id, person.cadre_code, person.cadre_label = how, cadre.id, cadre.code, _words(cadre)
+    person.stored_birth = (cadre.birth_date, cadre.birth_date_precision or "day")
+
+
+_PRECISION = {"year": 0, "month": 1, "day": 2}
+
+
+def _known_values(person: Person) -> dict[str, Any]:
+    """A matched cadre's row for the cadre import: its stored code and name (matching
+    settled who it is), the list's other fields; a birth date the list gives less (or as)
+    precisely than the stored one, and that agrees with it, leaves it as it is."""
+    values = {**person.values, "code": person.cadre_code, "full_name": None}
+    birth = values.get("birth_date")
+    stored, stored_precision = person.stored_birth or (None, "day")
+    if birth is not None and stored is not None:
+        precision = precision_of(birth) or "day"
+        agrees = birth.year == stored.year and (precision == "year" or birth.month == stored.month) \
+            and (precision != "day" or birth == stored)
+        if agrees and _PRECISION[precision] <= _PRECISION.get(stored_precision, 2):
+            values["birth_date"] = None
+    return values
 
 
 def _mark_in_pool(session: Session, result: TrichNgangResult) -> None:
@@ -372,6 +400,8 @@ def _write(session: Session, result: TrichNgangResult, scope: set[int] | None, l
     assert result.title is not None and result.term is not None
     present = {k for k in PERSON_KEYS if any(p.values.get(k) is not None for p in result.people)}
     new = [ParsedRow(p.row, dict(p.values)) for p in result.to_create]
+    known = [ParsedRow(p.row, _known_values(p)) for p in result.people if p.cadre_id is not None]
+    cadres = sorted(new + known, key=lambda r: r.row)
     code_of = {p.row: p.cadre_code or p.values.get("code") for p in result.people}
     ratings = [ParsedRow(p.row, {"cadre_code": code_of[p.row], "period": "year", "year": year, "period_no": 0,
                                  "rating": rating})
@@ -380,7 +410,7 @@ def _write(session: Session, result: TrichNgangResult, scope: set[int] | None, l
                                  "full_name": p.name, "added_on": result.added_on,
                                  "reason": f"Danh sách trích ngang «{result.filename}»"})
                for p in result.people if not p.in_pool]
-    parts = (("cadres", new, present), ("evaluations", ratings, {"cadre_code", "period", "year", "period_no", "rating"}),
+    parts = (("cadres", cadres, present), ("evaluations", ratings, {"cadre_code", "period", "year", "period_no", "rating"}),
              ("pools", entries, {"title_code", "term", "cadre_code", "full_name", "added_on", "reason"}))
     for kind, rows, columns in parts:
         part = importer.run_rows(session, kind, rows, result.filename, columns, scope=scope, letter_of=letter_of)
