@@ -74,6 +74,7 @@ TABLE: list[Row] = [
     row("imports.export", "GET", "/nhap-du-lieu/xuat/cadres.csv"),
     row("imports.check", "POST", "/nhap-du-lieu/kiem-tra", None, 302, kind="cadres"),   # no file: back to the form
     row("imports.commit", "POST", "/nhap-du-lieu/ghi", None, 404),   # no checked import to write
+    row("imports.stop", "POST", "/nhap-du-lieu/dung", None, 204, check_id="abcdefghijklmnop"),   # the «Dừng» mark of a check
     row("planning.dashboard", "GET", "/quy-hoach/"),
     row("planning.dashboard", "GET", "/quy-hoach/?don_vi={unit}", "unit", 200, 200),   # held to the user's own unit
     row("planning.pool", "GET", "/quy-hoach/{pool}", "pool"),
