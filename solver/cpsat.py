@@ -35,13 +35,22 @@ class Penalty:
     weight: int
 
 
+class _CpModel(cp_model.CpModel):
+    """OR-Tools' model without the camelCase aliases it sets up on every instance (a scan of
+    every method, several ms per model: most of a small instance's model building). The
+    package uses the snake_case names only."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
+
+
 class RotationModel:
     def __init__(self, inst: Instance, options: np.ndarray, *, diagnostic: bool = False,
                  with_objective: bool = True) -> None:
         self.inst = inst
         self.options = np.asarray(options, dtype=np.int64)
         self.diagnostic = diagnostic
-        self.model = cp_model.CpModel()
+        self.model = _CpModel()
         self.guards: dict[GuardKey, cp_model.IntVar] = {}
         self.penalties: list[Penalty] = []
         self.objective_expr: cp_model.LinearExpr | None = None

@@ -135,7 +135,7 @@ class Engine:
         self.offer(flow.chosen)
         self.progress("relaxation", flow.value)
         if self.best is not None and self.best.objective == flow.value:
-            return self.finish("optimal")
+            return self.with_alternatives(self.finish("optimal"), active, np.full(len(active), float(flow.value)))
         if self.stop_requested() or self.left() <= 0:
             return self.finish_partial()
 
@@ -143,8 +143,11 @@ class Engine:
         t = time.perf_counter()
         lp = build_lp(inst, active)
         handle = LPHandle()
-        with _Watch(self.stop_requested, handle.interrupt):
-            lp_result = solve_lp(lp, self.left(), handle)
+        if opts.stop is None:
+            lp_result = solve_lp(lp, self.left(), handle)     # no stop to watch: no thread to start
+        else:
+            with _Watch(self.stop_requested, handle.interrupt):
+                lp_result = solve_lp(lp, self.left(), handle)
         self.timed("lp", t)
         self.stats["lp_bound"] = lp_result.bound
         if lp_result.status == "infeasible":
@@ -157,8 +160,15 @@ class Engine:
             assert lp_result.bound is not None, "an optimal LP has a bound"
             upper = min(flow.value, lp_result.bound)
             option_bound = np.minimum(lp_result.option_bounds(), upper)
+            # the LP is often integral on these problems: its rounded plan, when it is an
+            # assignment, is a plan; when it meets the safe dual bound it is proved optimal
+            rounded = active[lp_result.x > 0.5] if lp_result.x is not None else None
+            if rounded is not None and is_assignment(inst, rounded):
+                self.offer(rounded)
         self.progress("relaxation", upper)
-        if self.good_enough() or self.stop_requested() or self.left() <= 0:
+        if self.good_enough():
+            return self.with_alternatives(self.finish_partial(), active, option_bound)
+        if self.stop_requested() or self.left() <= 0:
             return self.finish_partial()
 
         # 4. CP-SAT over the options that can still reach the target
@@ -203,8 +213,12 @@ class Engine:
         if self.best is None:
             return self.finish("unknown")
         plan = self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
-        # 5. alternatives
-        if opts.alternatives > 0 and not self.stop_requested() and self.left() > 0:
+        return self.with_alternatives(plan, active, option_bound)
+
+    def with_alternatives(self, plan: Plan, active: np.ndarray, option_bound: np.ndarray) -> Plan:
+        """5. On request, the alternatives to the best plan, whichever phase found it."""
+        if (self.options.alternatives > 0 and self.best is not None and not self.stop_requested()
+                and self.left() > 0):
             t = time.perf_counter()
             plan.alternatives = self.alternatives(active, option_bound)
             self.timed("alternatives", t)
@@ -367,6 +381,17 @@ def global_bound(kept: int | None, cut_value: int | None, upper: int) -> int | N
     if not parts:
         return None
     return min(max(parts), upper)
+
+
+def is_assignment(inst: Instance, chosen: np.ndarray) -> bool:
+    """Whether `chosen` gives each cadre exactly one place, each post at most one holder and
+    every post to be filled one (the side rows are `evaluate`'s to check)."""
+    if len(chosen) != inst.n_cadres or not np.array_equal(np.bincount(inst.opt_cadre[chosen], minlength=inst.n_cadres),
+                                                           np.ones(inst.n_cadres, dtype=np.int64)):
+        return False
+    posts = inst.opt_post[chosen]
+    held = np.bincount(posts[posts >= 0], minlength=inst.n_posts)
+    return bool(held.max(initial=0) <= 1 and held[inst.post_must].min(initial=1) == 1)
 
 
 def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:
