@@ -35,16 +35,33 @@ class Penalty:
     weight: int
 
 
+def _groups(keys: np.ndarray, n: int) -> list[list[int]]:
+    """For each key 0..n-1, the positions holding it, in order (keys equal to n are left out)."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(n + 1)).tolist()
+    positions = order.tolist()
+    return [positions[bounds[i]:bounds[i + 1]] for i in range(n)]
+
+
+class _CpModel(cp_model.CpModel):
+    """OR-Tools' model without the camelCase aliases it sets up on every instance (a scan of
+    every method, several ms per model: most of a small instance's model building). The
+    package uses the snake_case names only."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
+
+
 class RotationModel:
     def __init__(self, inst: Instance, options: np.ndarray, *, diagnostic: bool = False,
                  with_objective: bool = True) -> None:
         self.inst = inst
         self.options = np.asarray(options, dtype=np.int64)
         self.diagnostic = diagnostic
-        self.model = cp_model.CpModel()
+        self.model = _CpModel()
         self.guards: dict[GuardKey, cp_model.IntVar] = {}
         self.penalties: list[Penalty] = []
-        self.objective_expr: cp_model.LinearExpr | None = None
+        self.has_objective = False
 
         self._variables()
         # hard rules
@@ -67,23 +84,25 @@ class RotationModel:
     # variables
 
     def _variables(self) -> None:
-        """One Boolean per option: the cadre ends there."""
-        self.x = [self.model.new_bool_var(f"x{o}") for o in self.options]
-        self.position = {int(o): k for k, o in enumerate(self.options)}
+        """One Boolean per option: the cadre ends there. The options are grouped by cadre and
+        by post with numpy (the model is built from the instance's arrays)."""
         inst = self.inst
-        self.by_cadre: dict[int, list[int]] = {}
-        self.by_post: dict[int, list[int]] = {}
-        for k, o in enumerate(self.options):
-            self.by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(k)
-            j = int(inst.opt_post[o])
-            if j >= 0:
-                self.by_post.setdefault(j, []).append(k)
+        self.x = [self.model.new_bool_var(f"x{o}") for o in self.options]
+        self.x_index = np.array([v.index for v in self.x], dtype=np.int64)
+        # where each option of the instance sits in this model (-1: not in it)
+        self.at = np.full(len(inst.opt_cadre), -1, dtype=np.int64)
+        self.at[self.options] = np.arange(len(self.options))
+        self.by_cadre = _groups(inst.opt_cadre[self.options], inst.n_cadres)
+        posts = inst.opt_post[self.options]
+        self.by_post = {j: ks for j, ks in enumerate(_groups(np.where(posts >= 0, posts, inst.n_posts), inst.n_posts))
+                        if ks}
 
     def _vars(self, positions: Iterable[int]) -> list[cp_model.IntVar]:
         return [self.x[k] for k in positions]
 
     def _row_vars(self, row: Row) -> list[cp_model.IntVar]:
-        return [self.x[self.position[int(o)]] for o in row.options if int(o) in self.position]
+        at = self.at[row.options]
+        return [self.x[k] for k in at[at >= 0].tolist()]
 
     def guard(self, key: GuardKey) -> cp_model.IntVar:
         """The literal that enforces one rule instance (diagnosis only)."""
@@ -100,8 +119,8 @@ class RotationModel:
 
     def _each_cadre_ends_in_one_place(self) -> None:
         """Each cadre ends in exactly one place: stays, or makes one move."""
-        for i in range(self.inst.n_cadres):
-            self.model.add_exactly_one(self._vars(self.by_cadre.get(i, [])))
+        for positions in self.by_cadre:
+            self.model.add_exactly_one(self._vars(positions))
 
     def _each_post_has_at_most_one_holder(self) -> None:
         """A post has at most one holder (R2: no new seats are created for a rotation)."""
@@ -190,15 +209,32 @@ class RotationModel:
 
     def _objective(self) -> None:
         """Maximise the weighted score of the options chosen minus the weighted structure
-        penalties (fit, development, moves and baseline distance are in the option scores)."""
-        scores = [int(s) for s in self.inst.opt_score[self.options]]
-        expr = cp_model.LinearExpr.weighted_sum(self.x, scores)
+        penalties (fit, development, moves and baseline distance are in the option scores).
+
+        Written into the model's objective as arrays (CP-SAT minimises: the coefficients and
+        the offset negated, scaling factor −1): the same as `maximize(objective_expr)`."""
+        self.has_objective = True
+        objective = self.model.proto.objective
+        variables = np.concatenate([self.x_index, np.array([p.var.index for p in self.penalties], dtype=np.int64)])
+        scores = np.concatenate([self.inst.opt_score[self.options],
+                                 -np.array([p.weight for p in self.penalties], dtype=np.int64)])
+        keep = scores != 0
+        objective.vars.extend(variables[keep].tolist())
+        objective.coeffs.extend((-scores[keep]).tolist())
+        objective.offset = float(-self.inst.constant)
+        objective.scaling_factor = -1.0
+
+    @property
+    def objective_expr(self) -> cp_model.LinearExpr | None:
+        """The objective as an expression (for a floor on it), None in a model without one."""
+        if not self.has_objective:
+            return None
+        expr = cp_model.LinearExpr.weighted_sum(self.x, [int(s) for s in self.inst.opt_score[self.options]])
         if self.penalties:
             expr = expr - cp_model.LinearExpr.weighted_sum([p.var for p in self.penalties],
                                                            [p.weight for p in self.penalties])
-        objective = expr + self.inst.constant
-        self.objective_expr = objective
-        self.model.maximize(objective)
+        result: cp_model.LinearExpr = expr + self.inst.constant
+        return result
 
     def add_objective_floor(self, floor: int) -> None:
         """Keep only plans scoring at least `floor` (used for alternatives)."""
@@ -209,24 +245,23 @@ class RotationModel:
         """Differ from a plan (its chosen options) in at least `at_least` moves."""
         moves = self.inst.opt_move[self.options]
         in_plan = np.zeros(len(self.options), dtype=bool)
-        for o in chosen:
-            k = self.position.get(int(o))
-            if k is not None:
-                in_plan[k] = True
+        at = self.at[np.asarray(chosen, dtype=np.int64)]
+        in_plan[at[at >= 0]] = True
         dropped = [self.x[k] for k in np.flatnonzero(moves & in_plan)]
         added = [self.x[k] for k in np.flatnonzero(moves & ~in_plan)]
         # |moves of the plan not kept| + |new moves| >= at_least
         self.model.add(len(dropped) - cp_model.LinearExpr.sum(dropped) + cp_model.LinearExpr.sum(added) >= at_least)
 
     def hint(self, chosen: np.ndarray) -> None:
+        """Hint a plan (its chosen options): every option variable, 1 when chosen, written
+        into the model's hint as arrays."""
         self.model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in ortools' stubs
-        on = np.zeros(len(self.options), dtype=bool)
-        for o in chosen:
-            k = self.position.get(int(o))
-            if k is not None:
-                on[k] = True
-        for k, var in enumerate(self.x):
-            self.model.add_hint(var, bool(on[k]))
+        on = np.zeros(len(self.options), dtype=np.int64)
+        at = self.at[np.asarray(chosen, dtype=np.int64)]
+        on[at[at >= 0]] = 1
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(self.x_index.tolist())
+        hint.values.extend(on.tolist())
 
     # ----------------------------------------------------------------------------------
     # solve and extract
@@ -271,12 +306,11 @@ class RotationModel:
                            stopped=bool(watcher and watcher.fired))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = np.asarray(solver.response_proto.solution, dtype=np.int64)
-            indices = np.array([v.index for v in self.x], dtype=np.int64)
-            result.chosen = self.options[values[indices] > 0]
-            if self.objective_expr is not None:
+            result.chosen = self.options[values[self.x_index] > 0]
+            if self.has_objective:
                 result.objective = int(round(solver.objective_value))
                 result.bound = int(np.floor(solver.best_objective_bound + 1e-6))
-        elif status == cp_model.UNKNOWN and self.objective_expr is not None:
+        elif status == cp_model.UNKNOWN and self.has_objective:
             result.bound = int(np.floor(solver.best_objective_bound + 1e-6))
         if status == cp_model.INFEASIBLE and assumptions is not None:
             result.core = list(solver.sufficient_assumptions_for_infeasibility())

@@ -1,11 +1,10 @@
 """From chosen options to a readable plan: the objective by term, every move with its
-reasons, the vacancy chains and cycles (networkx), the structure before and after."""
+reasons, the vacancy chains and cycles, the structure before and after."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from .instance import RULE_BIT, Instance, Row
@@ -120,33 +119,42 @@ def vacancy_chains(moves: list[Move], names: dict[str, str] | None = None) -> li
     the post that was vacant: it is filled by a cadre whose post is then filled, and so on,
     until a cadre from outside or a post left vacant ends it."""
     names = names or {}
-    graph = nx.DiGraph()
+    after: dict[str, tuple[str, str]] = {}      # node -> (the post taken from it, by whom)
+    entered: set[str] = set()
     for m in moves:
         source = m.from_post if m.from_post is not None else f"outside:{m.cadre}"
-        graph.add_edge(source, m.to_post, cadre=m.cadre)
+        after[source] = (m.to_post, m.cadre)
+        entered.add(m.to_post)
     chains = []
-    for component in nx.weakly_connected_components(graph):
-        sub = graph.subgraph(component)
-        cycle = None
-        if all(sub.in_degree(n) == 1 and sub.out_degree(n) == 1 for n in sub):
-            cycle = nx.find_cycle(sub)
-        if cycle is not None:
-            cadres = [sub.edges[e]["cadre"] for e in cycle]
-            posts = [e[1] for e in cycle]
-            text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts, strict=False))
-            chains.append(Chain("cycle", cadres, posts, None, f"Hoán đổi vòng: {text}"))
+    placed: set[str] = set()
+    for start in after:                          # a path starts where no move enters
+        if start in entered:
             continue
-        order = list(nx.topological_sort(sub))       # from the start of the path to its end
-        if len(order) < 3 and not (order and not order[0].startswith("outside:")):
-            continue                                   # a single move from outside: no chain
-        edges = list(zip(order, order[1:], strict=False))
-        # read from the vacancy: last edge first
-        cadres = [sub.edges[e]["cadre"] for e in reversed(edges)]
-        posts = [e[1] for e in reversed(edges)]
+        order, by = [start], []
+        while order[-1] in after:
+            post, cadre = after[order[-1]]
+            order.append(post)
+            by.append(cadre)
+        placed.update(order)
+        if len(order) < 3 and order[0].startswith("outside:"):
+            continue                               # a single move from outside: no chain
+        # read from the vacancy: last move first
+        cadres, posts = by[::-1], order[:0:-1]
         opens = None if order[0].startswith("outside:") else order[0]
         parts = [f"{names.get(p, p)} do {names.get(c, c)} đảm nhiệm" for c, p in zip(cadres, posts, strict=False)]
         tail = f"; {names.get(opens, opens)} để trống" if opens else ""
         chains.append(Chain("chain", cadres, posts, opens, "Chuỗi vị trí trống: " + join_vi(parts) + tail))
+    for start in sorted(after):                   # what is left are cycles, each read from its first post
+        if start in placed:
+            continue
+        cadres, posts, node = [], [], start
+        while not posts or node != start:
+            placed.add(node)
+            node, cadre = after[node]
+            cadres.append(cadre)
+            posts.append(node)
+        text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts, strict=False))
+        chains.append(Chain("cycle", cadres, posts, None, f"Hoán đổi vòng: {text}"))
     chains.sort(key=lambda c: (c.kind, c.posts))
     return chains
 
