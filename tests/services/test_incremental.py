@@ -305,7 +305,8 @@ def test_a_write_by_one_app_is_seen_by_another_process(small_db, tmp_path):
                              "LOGIN_DISABLED": True, "WTF_CSRF_ENABLED": False})
         with Session(engine) as session:
             cadre = session.exec(select(Cadre).where(Cadre.code == code)).one()
-            form = _cadre_form(cadre, birth_date=(born - dt.timedelta(days=400)).strftime("%d/%m/%Y"), ly_do=REASON)
+            form = _cadre_form(cadre, birth_date=(born - dt.timedelta(days=400)).strftime("%d/%m/%Y"), ly_do=REASON,
+                               phien_ban=editing.version_of(cadre))
         response = writer.test_client().post(f"/can-bo/{code}/sua", data={"mau": "cadre", **form},
                                              headers={"HX-Request": "true"})
         assert response.status_code == 204
