@@ -22,14 +22,14 @@ from docx.shared import Cm, Pt, RGBColor
 
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
-from quyhoach.reports.model import DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport
+from quyhoach.reports import letterhead
+from quyhoach.reports.model import DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport
 
+STRUCTURE_TARGETS = ("P2", "P3", "P4", "S1", "S2", "S3", "S4")   # the targets a structure table concludes on
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 10
 LIST_PT = 8
-RED = RGBColor(0xB0, 0x2A, 0x1E)
-GREEN = RGBColor(0x1E, 0x6B, 0x2E)
 LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
     ("STT", 0.8), ("Họ và tên", 2.4), ("Ngày sinh", 1.6), ("Giới tính", 1.0), ("Dân tộc", 1.1),
     ("Quê quán", 2.2), ("Chức vụ hiện tại, từ ngày", 2.8), ("Trình độ chuyên môn", 2.0), ("LLCT", 1.1),
@@ -94,48 +94,8 @@ def _para(doc_or_cell, text: str = "", *, bold: bool = False, italic: bool = Fal
     return paragraph
 
 
-def _draft_mark(doc) -> None:
-    """"DỰ THẢO" in a box at the top right, above the heading, for a paper not yet decided."""
-    paragraph = _para(doc, "DỰ THẢO", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
-    borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="2" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right"))
-    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pBdr {nsdecls("w")}>{borders}</w:pBdr>'))
-    paragraph.paragraph_format.left_indent = Cm(13.4)
-
-
 def _heading_block(doc, h: Heading) -> None:
-    """Left: the issuing body and the number; right: the Party's name, place and date."""
-    if h.draft:
-        _draft_mark(doc)
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = (Cm(7.9), Cm(8.6))
-    left, right = table.rows[0].cells
-    for column, cell, width in zip(table.columns, (left, right), widths, strict=False):
-        column.width = width
-        cell.width = width
-    left.paragraphs[0].text = ""
-    first = left.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    first.paragraph_format.space_after = Pt(0)
-    run = first.add_run(h.authority)
-    run.font.size = Pt(12.5)
-    _para(left, h.office, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(left, h.number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    top = right.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    top.paragraph_format.space_after = Pt(0)
-    run = top.add_run(h.motto)
-    run.bold, run.underline = True, True
-    run.font.size = Pt(14)
-    _para(right, "", space_after=0)
-    _para(right, h.place_date, italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, "", space_after=6)
-    _para(doc, h.kind, bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, h.subject, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    letterhead.docx_heading(doc, h)
 
 
 def _section_title(doc, text: str) -> None:
@@ -150,8 +110,9 @@ def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = 
               span: int = 1, shade: str | None = None, color: str | None = None) -> str:
     lines = (text or "").split("\n")
     runs = []
-    rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>' + ("<w:b/>" if bold else "")
-           + (f'<w:color w:val="{color}"/>' if color else "") + f'<w:sz w:val="{int(size * 2)}"/></w:rPr>')
+    # black text only (colours turn grey on an office printer): a marked row is bold italic
+    rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>' + ("<w:b/>" if bold or color else "")
+           + ("<w:i/>" if color else "") + f'<w:sz w:val="{int(size * 2)}"/></w:rPr>')
     for i, line in enumerate(lines):
         if i:
             runs.append(f"<w:r>{rpr}<w:br/></w:r>")
@@ -182,14 +143,14 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
     parts.append(
         "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
         + "".join(
-            _cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips, strict=False)
+            _cell_xml(h, w, bold=True, size=size, align="center", shade="E7E7E7") for h, w in zip(headers, twips, strict=False)
         )
         + "</w:tr>"
     )
     for index, row in enumerate(rows):
         if groups and index in groups:
             parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F4F6F8")
+                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2")
                          + "</w:tr>")
         color = (colors or {}).get(index)
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
@@ -229,21 +190,31 @@ def _portrait(doc):
     return section
 
 
-def _signature(doc, left_lines: list[str], right_title: str, right_role: str) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.5), Cm(8.0)
-    first = left.paragraphs[0]
-    run = first.add_run("Nơi nhận:")
-    run.bold, run.italic = True, True
-    run.font.size = Pt(12)
-    for line in left_lines:
-        _para(left, line, size=11, space_after=0)
-    top = right.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = top.add_run(right_title)
-    run.bold = True
-    _para(right, right_role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=48)
+def _signature(doc, h: Heading) -> None:
+    letterhead.docx_signature(doc, h)
+
+
+def _annex_title(doc, h: Heading, title: str, subtitle: str = "", *, page_break: bool = False) -> None:
+    """An annex's title, the line saying which paper it goes with, and what it lists."""
+    paragraph = _para(doc, title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph.paragraph_format.page_break_before = page_break
+    letterhead.docx_annex_ref(doc, h)
+    if subtitle:
+        _para(doc, subtitle, italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+
+
+def doc_table(doc, t: DocTable, size: float = TABLE_PT) -> None:
+    _table(doc, t.headers, t.widths, t.rows, size=size, aligns=t.aligns or None)
+
+
+def doc_part(doc, number: str, part: DocPart) -> None:
+    _sub_title(doc, f"{number}. {part.title}" if number else part.title)
+    for line in part.paragraphs:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    for t in part.tables:
+        doc_table(doc, t)
+    for line in part.after:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
 def _save(doc) -> bytes:
@@ -259,16 +230,22 @@ def _pct(share: float | None) -> str:
 
 # --------------------------------------------------------------------------- term-planning report
 
+def _paras(doc, lines: list[str]) -> None:
+    for line in lines:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+
 def term_planning(report: TermPlanningReport) -> bytes:
     doc = _document()
-    _heading_block(doc, report.heading)
-    _para(doc, f"Phạm vi: {report.scope_name}; {report.term_name} ({format_date(report.term_start)} – "
-               f"{format_date(report.term_end)}); số liệu đến ngày {format_date(report.on)}; bộ quy định "
-               f"{report.rule_set}.", italic=True, size=12, indent=True)
+    h = report.heading
+    _heading_block(doc, h)
+    _paras(doc, report.opening)
+    parts = report.parts
 
     _section_title(doc, "I. TÌNH HÌNH CHUNG")
-    for line in report.summary:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.summary)
+    if "previous" in parts:
+        doc_part(doc, "", parts["previous"])
 
     _section_title(doc, "II. CƠ CẤU DANH SÁCH QUY HOẠCH SO VỚI CHỈ TIÊU")
     _sub_title(doc, "1. Theo cấp")
@@ -277,57 +254,66 @@ def term_planning(report: TermPlanningReport) -> bytes:
     _sub_title(doc, "2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)")
     for b in report.bands:
         rows = [[b.level_name, *[f"{n} ({_pct(n / b.total if b.total else 0)})" for n in b.counts], b.total]]
-        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [3.6] * len(b.labels) + [2.0], rows,
+        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0], rows,
                aligns=["left"] + ["right"] * (len(b.labels) + 1))
     _picture(doc, report.charts["pyramid"])
     _sub_title(doc, "3. Theo cơ quan, đơn vị")
     _structure_table(doc, report.by_unit, "Cơ quan, đơn vị")
+    doc_part(doc, "4", parts["source"])
+    doc_part(doc, "5", parts["qualifications"])
 
     _section_title(doc, "III. NHỮNG DANH SÁCH CHƯA ĐẠT")
     if not report.failing:
         _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
     else:
-        rows, colors = [], {}
-        for i, f in enumerate(report.failing, start=1):
-            lines = [f"{x.rule}: {x.message}" for x in f.structure]
-            for m in f.members:
-                lines.append(f"{m.name}: " + "; ".join(f"{x.rule} {x.message}" for x in m.findings))
-            rows.append([i, f"{f.title}\n{f.unit}", "\n".join(lines)])
-        _table(doc, ["STT", "Chức danh quy hoạch", "Nội dung chưa đạt (quy tắc: kết quả kiểm tra)"], [1.0, 5.0, 10.5],
-               rows, aligns=["right", "left", "left"], colors=colors)
+        _sub_title(doc, "1. Danh sách chưa đạt điều kiện, chỉ tiêu")
+        _table(doc, ["STT", "Chức danh quy hoạch", "Nội dung chưa đạt"], [1.0, 4.8, 10.7], failing_rows(report),
+               aligns=["right", "left", "left"])
+        if report.bases:
+            _para(doc, "Các điều kiện, chỉ tiêu nêu trên theo: " + "; ".join(report.bases) + ".", italic=True, size=12,
+                  indent=True)
+    doc_part(doc, "2" if report.failing else "", parts["thin"])
 
-    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
+    _section_title(doc, "IV. RÀ SOÁT, BỔ SUNG VÀ PHÊ DUYỆT QUY HOẠCH")
+    doc_part(doc, "1", parts["review"])
+    doc_part(doc, "2", parts["approvals"])
+
+    _section_title(doc, "V. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
     evaluation_section(doc, report.evaluations, limit=25)
     _picture(doc, report.charts["ratings"])
 
-    _section_title(doc, "V. ĐỀ XUẤT")
-    _para(doc, "Ban Tổ chức đề nghị các cơ quan, đơn vị có danh sách chưa đạt rà soát, bổ sung quy hoạch theo các nội "
-               "dung tại mục III; các đơn vị có tỷ lệ xếp loại \"Hoàn thành xuất sắc nhiệm vụ\" vượt mức quy định "
-               "hoặc cao bất thường so với đơn vị tương đương tại mục IV xem xét lại kết quả đánh giá, bảo đảm thực chất.",
-          indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _signature(doc, ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),",
-                     "- Các cơ quan, đơn vị liên quan,", "- Lưu Ban Tổ chức."], "T/M BAN TỔ CHỨC", "TRƯỞNG BAN")
+    _section_title(doc, "VI. ĐÁNH GIÁ CHUNG")
+    _paras(doc, report.assessment)
+    _section_title(doc, "VII. PHƯƠNG HƯỚNG")
+    _paras(doc, report.direction)
+    _section_title(doc, "VIII. ĐỀ XUẤT, KIẾN NGHỊ")
+    _paras(doc, report.proposals)
+    _signature(doc, h)
 
     _landscape(doc)
-    _para(doc, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", bold=True, size=13,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)",
-          italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    _annex_title(doc, h, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
+                 f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)")
     pool_list_table(doc, report)
     return _save(doc)
+
+
+def failing_rows(report: TermPlanningReport) -> list[list]:
+    """One row per failing list: what the list lacks, then each member's unmet conditions,
+    by the rules' names and legal bases."""
+    return [[i, f"{f.title}\n{f.unit}", "\n".join(f.lines)] for i, f in enumerate(report.failing, start=1)]
 
 
 def _structure_table(doc, groups, first_header: str) -> None:
     rows, colors = [], {}
     for i, g in enumerate(groups):
-        bad = [t for t in g.failing_targets if t.rule in ("P2", "P3", "P4", "S1", "S2", "S3", "S4")]
+        bad = [t for t in g.failing_targets if t.rule in STRUCTURE_TARGETS]
         rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
                      f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
-                     f"{g.pools_all_bands}/{g.pools}", "Đạt" if not bad else "Chưa đạt: " + ", ".join(t.rule for t in bad)])
+                     f"{g.pools_all_bands}/{g.pools}", "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
         if bad:
             colors[i] = "B02A1E"
     _table(doc, [first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
-                 "Chỉ tiêu"], [4.6, 1.4, 1.4, 1.9, 1.9, 1.9, 1.6, 2.3], rows,
+                 "Chỉ tiêu"], [3.9, 1.3, 1.3, 1.7, 1.7, 1.7, 1.4, 3.5], rows,
            aligns=["left", "right", "right", "right", "right", "right", "right", "left"], colors=colors)
 
 

@@ -20,7 +20,7 @@ from quyhoach.domain import eligibility
 from quyhoach.domain.eligibility import percent
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
-from quyhoach.reports import charts
+from quyhoach.reports import charts, letterhead, term_parts
 from quyhoach.reports.model import (
     BandColumns, DecisionChain, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DossierCareer,
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PlanTerm, PoolList,
@@ -48,22 +48,16 @@ def _nothing(fraction: float, message: str) -> None:
 
 # --------------------------------------------------------------------------- heading
 
-def province_words(world: World) -> tuple[str, str]:
-    """("ĐẢNG BỘ TỈNH MƯỜNG THANH", "Mường Thanh") from the root of the organisation tree."""
-    roots = sorted((u for u in world.units.values() if u.parent_id is None), key=lambda u: (not u.is_locality, u.id))
-    name = roots[0].name if roots else "Tỉnh"
-    for prefix in ("Tỉnh ủy ", "Tỉnh uỷ ", "Thành ủy ", "Thành uỷ "):
-        if name.startswith(prefix):
-            place = name[len(prefix):]
-            kind = "TỈNH" if prefix.startswith("Tỉnh") else "THÀNH PHỐ"
-            return nfc(f"ĐẢNG BỘ {kind} {place.upper()}"), nfc(place)
-    return nfc(f"ĐẢNG BỘ {name.upper()}"), nfc(name)
-
-
-def heading(world: World, subject: str, on: dt.date, kind: str = "BÁO CÁO", suffix: str = "BC/BTCTU") -> Heading:
-    authority, place = province_words(world)
-    return Heading(authority=authority, office="BAN TỔ CHỨC", number=f"Số       -{suffix}", place=place, date=on,
-                   kind=kind, subject=nfc(subject))
+def heading(world: World, subject: str, on: dt.date, kind: str = "BÁO CÁO", *, unit=None,
+            choice: letterhead.PaperChoice | None = None, recipients: list[str] | None = None, draft: bool = False,
+            addressee: str = "") -> Heading:
+    """The letterhead of a paper of `unit`'s scope (None: the province), issued by the body
+    the officer chose (by default the Organization Board, or a commune's Party Committee for
+    a commune's paper), with the signer from the instance settings."""
+    choice = choice or letterhead.PaperChoice(settings=letterhead.signer_settings())
+    issuer = letterhead.pick_issuer(world, unit, choice.issuer)
+    return letterhead.letterhead(world, issuer, subject, on, kind=kind, number=choice.number, settings=choice.settings,
+                                 recipients=recipients, draft=draft, addressee=addressee)
 
 
 # --------------------------------------------------------------------------- structure
@@ -160,11 +154,11 @@ def _rating_cells(cadre, years: list[int], rating_sets) -> list[tuple[int, str]]
 
 
 def _note(findings: list[Finding]) -> str:
-    """The conditions a member does not meet (the source has its own column)."""
+    """The conditions a member does not meet, by name (the source has its own column)."""
     blocking = [f for f in findings if f.blocking]
     if not blocking:
         return ""
-    return "Chưa đủ điều kiện: " + "; ".join(f"{f.rule} ({f.name[0].lower()}{f.name[1:]})" for f in blocking)
+    return "Chưa đủ điều kiện: " + "; ".join(f"{f.name[0].lower()}{f.name[1:]}" for f in blocking)
 
 
 def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
@@ -209,9 +203,19 @@ def _failing(judged: list[planning.PoolJudgement]) -> list[FailingPool]:
         names = {m.id: m for m in j.facts.members}
         members = [FailingMember(names[cid].name, names[cid].code, fs)
                    for cid, fs in sorted(j.failing_members().items(), key=lambda kv: name_sort_key(names[kv[0]].name))]
+        lines = [finding_words(x) for x in j.structure_failures]
+        lines += [f"{m.name}: " + "; ".join(finding_words(x) for x in m.findings) for m in members]
         out.append(FailingPool(j.facts.title.name, j.facts.title.unit_name, j.facts.term.name, j.record.id,
-                               j.structure_failures, members))
+                               j.structure_failures, members, [nfc(x) for x in lines]))
     return out
+
+
+def finding_words(f: Finding) -> str:
+    """A finding for officials: the rule by name (its legal basis is cited with the table),
+    then what was found; never the rule's id."""
+    name = f.name[:1].upper() + f.name[1:]
+    message = f.message.strip().rstrip(".")
+    return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
 
 
 # --------------------------------------------------------------------------- term planning
@@ -234,9 +238,13 @@ def resolve_term(world: World, term_code: str = "") -> str:
 
 
 def term_planning(session: Session, world: World, *, unit_code: str = "", term_code: str = "",
-                  progress: Progress = _nothing) -> TermPlanningReport:
+                  progress: Progress = _nothing, choice: letterhead.PaperChoice | None = None,
+                  texts: dict | None = None) -> TermPlanningReport:
     """The term-planning report (báo cáo quy hoạch nhiệm kỳ) of a unit's subtree, or of the
-    province, for one term."""
+    province, for one term. `choice`: the issuing body, number and signers; `texts`: the
+    assessment, direction and proposals as the officer edited them (else written here).
+    A scope with no pool in the term asked is refused (never a report of nothing)."""
+    texts = texts or {}
     unit = planning_views.unit_by_code(world, unit_code) if unit_code else None
     if unit_code and unit is None:
         raise ReportError(f"không có đơn vị mã «{unit_code}»")
@@ -249,6 +257,8 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
               if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
     rules = world.rule_set("planning")
     scope_name = unit.name if unit else "toàn tỉnh"
+    if not judged:
+        raise ReportError(f"{scope_name} chưa có danh sách quy hoạch nào của {term.name[:1].lower()}{term.name[1:]}")
 
     progress(0.15, "Tổng hợp cơ cấu theo cấp và theo đơn vị")
     by_level_groups: dict[str, list] = defaultdict(list)
@@ -302,12 +312,23 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
                                              f"Xếp loại chất lượng cán bộ {scope_name} qua các năm"),
     }
     subject = f"Kết quả quy hoạch cán bộ {term.name[0].lower() + term.name[1:]}" + ("" if unit is None else f" — {unit.name}")
+    head = heading(world, subject, on, unit=unit, choice=choice)
+    head.recipients = letterhead.default_recipients(head.issuer, central=True)
+    thin = term_parts.thin_titles(judged)
+    parts = {"source": term_parts.by_source(judged), "qualifications": term_parts.qualifications(judged), "thin": thin,
+             "review": term_parts.review(session, judged, term), "approvals": term_parts.approvals(session, judged)}
+    previous = term_parts.previous_term(world, term, planning_views.judged(world), units)
+    if previous is not None:
+        parts["previous"] = previous
     return TermPlanningReport(
-        heading=heading(world, subject, on), scope_code=unit.code if unit else "", scope_name=scope_name,
+        heading=head, scope_code=unit.code if unit else "", scope_name=scope_name,
         term_code=term_code, term_name=term.name, term_start=term.start, term_end=term.end, on=on,
-        rule_set=f"{rules.code} — {rules.legal_basis}", rule_set_code=rules.code, summary=summary, counts=counts,
+        rule_set=rules.legal_basis or rules.code, rule_set_code=rules.code, summary=summary, counts=counts,
         by_level=by_level, by_unit=by_unit, bands=bands, totals=totals, pools=pools, failing=failing,
         charts=chart_set, evaluations=evaluations, rating_years=years,
+        opening=term_parts.opening(rules, term.name, scope_name, head.issuer.name), parts=parts,
+        assessment=term_parts.assessment(counts, thin, texts.get("assessment")),
+        direction=term_parts.direction(texts.get("direction")), proposals=term_parts.proposals(texts.get("proposals")),
     )
 
 
