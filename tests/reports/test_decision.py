@@ -81,8 +81,9 @@ def test_the_model_holds_the_adopted_plan_its_alternatives_moves_chains_and_stru
     assert report.adopted and not report.draft and report.decision_no == DECISION and report.adopted_on == DATE
     assert report.heading.kind == "BÁO CÁO" and "BC/BTCTU" in report.heading.number and not report.heading.draft
     assert report.run_id == adopted["runs"][0] and report.plan.chosen and report.plan.objective == plan["objective"]
-    assert report.rule_set_code and report.rules[0][1].startswith(report.rule_set_code)
+    assert report.rule_set_code and report.rules[0] == ("Căn cứ", report.rule_set_name)   # cited by its legal basis
     assert [w for _, w, _ in report.weights] == [1, 1, 50, 5, 0]       # the weights it was solved under
+    assert report.resolution == f"Nghị quyết số {DECISION} ngày {DATE:%d/%m/%Y}"
     # the alternatives: the other run of the scenario and the copy's run, with every named term
     assert [p.run_id for p in report.alternatives] == adopted["runs"][1:]
     assert [p.relation for p in report.alternatives] == ["Lần giải khác của phương án", "Bản sao"]
@@ -111,9 +112,11 @@ def test_docx_has_the_party_heading_the_decision_the_moves_and_the_chain_graph(r
     parts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
     text = "\n".join(parts)
     assert _nfc(text)
-    for words in ("ĐẢNG BỘ TỈNH NẬM KHAO", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", DECISION,
+    for words in ("TỈNH ỦY NẬM KHAO", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", report.resolution,
                   "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA", "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH", "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN",
-                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN"):
+                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN",
+                  "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", "Nơi nhận:", "TRƯỞNG BAN",
+                  report.heading.annex_ref):
         assert words in text, words
     assert "DỰ THẢO" not in text
     assert doc.styles["Normal"].font.name == "Times New Roman"
@@ -123,7 +126,7 @@ def test_docx_has_the_party_heading_the_decision_the_moves_and_the_chain_graph(r
     assert len(moves.rows) == 1 + len(report.moves)
     for m, row in zip(report.moves, moves.rows[1:], strict=False):
         assert row.cells[1].text.startswith(m.cadre_name) and m.to_post in row.cells[3].text
-        assert m.reasons[0] in row.cells[7].text
+        assert m.reasons[0] in row.cells[5].text
     for chain in report.chains:
         assert chain.text in text
     compared = next(t for t in doc.tables if t.rows[0].cells[1].text == "Phương án")
@@ -140,7 +143,7 @@ def test_pdf_prints_the_page_with_the_decision_moves_and_chains(app, report):
         return
     text = _flat(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode())
     for words in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BAN TỔ CHỨC", "BÁO CÁO", DECISION, "Nậm Khao",
-                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG"):
+                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "Nơi nhận:", "TRƯỞNG BAN"):
         assert words in text, words
     for m in report.moves:
         assert m.cadre_name in text

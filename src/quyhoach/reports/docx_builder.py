@@ -350,13 +350,13 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     from quyhoach.domain.vocab import RATING_SHORT
 
     totals = ev.year_totals()
-    _sub_title(doc, "1. Tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" so với mức trần (E4)")
+    _sub_title(doc, "1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần")
     _para(doc, "Số xếp loại HTXSNV không vượt quá 20% số được xếp loại từ HTTNV trở lên (HTXSNV được chọn trong số "
                "HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", indent=True, size=12)
-    rows = [[t.year, t.rule_set, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
+    rows = [[t.year, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
              sum(1 for u in ev.breaches if u.year == t.year)] for t in totals]
-    _table(doc, ["Năm", "Bộ quy định", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
-                 "Số đơn vị vượt"], [1.3, 2.4, 2.0, 1.6, 2.2, 2.0, 1.8, 2.2], rows, aligns=["left"] * 2 + ["right"] * 6)
+    _table(doc, ["Năm", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
+                 "Số đơn vị vượt"], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
     if ev.years:
         last = ev.years[-1]
         breaking = [u for u in ev.breaches if u.year == last][:limit]
@@ -383,7 +383,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
         _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
                [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
-    _sub_title(doc, "4. Xếp loại từ \"Hoàn thành tốt nhiệm vụ\" trở lên trong năm bị kỷ luật")
+    _sub_title(doc, "4. Xếp loại từ \“Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
     if ev.disciplined:
         _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.6, 5.0, 1.2, 1.8, 4.0],
                [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
@@ -415,6 +415,7 @@ def evaluations(ev, head: Heading) -> bytes:
     doc = _document()
     _heading_block(doc, head)
     evaluation_section(doc, ev, limit=60)
+    _signature(doc, head)
     return _save(doc)
 
 
@@ -498,85 +499,43 @@ def _pairs(doc, rows: list[tuple[str, str]], widths=(6.0, 10.5)) -> None:
     _table(doc, ["Nội dung", "Áp dụng"], list(widths), [list(r) for r in rows], size=11)
 
 
-def _missed_words(plan, limit: int = 4) -> str:
-    if not plan.soft_missed:
-        return "Đạt tất cả"
-    words = f"{len(plan.soft_missed)} chỉ tiêu, thiếu {plan.soft_short} người"
-    names = plan.soft_missed[:limit]
-    more = len(plan.soft_missed) - len(names)
-    return words + ":\n" + "\n".join(f"- {n}" for n in names) + (f"\n… và {more} chỉ tiêu khác" if more else "")
-
-
-def comparison_rows(report: ScenarioDecisionReport) -> tuple[list[str], list[float], list[list], dict[int, str]]:
-    """The plans compared, one row each (the chosen one first): objective, each named term
-    (contribution, and weight × value), moves, soft targets missed."""
-    terms = report.term_names
-    term_width = min(1.6, 7.0 / max(1, len(terms)))
-    headers = ["STT", "Phương án", "Giá trị mục tiêu", *[label for _, label in terms], "Số lượt điều động",
-               "Chỉ tiêu khuyến khích chưa đạt"]
-    widths = [0.9, 3.0, 1.4, *[term_width] * len(terms), 1.2]
-    widths.append(max(2.0, 16.5 - sum(widths)))
-    rows, colors = [], {}
-    for index, p in enumerate(report.compared):
-        name = f"{p.scenario_name}\n{p.relation}, lần giải #{p.run_id}" + (f" ({p.label})" if p.label else "")
-        cells = []
-        for term, _label in terms:
-            t = p.terms.get(term)
-            cells.append(f"{_signed(t.contribution)}\n{_number(t.weight)} × {_number(t.value)}" if t else "—")
-        moves = f"{p.moves}\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else p.moves
-        rows.append([index + 1, name, _number(p.objective), *cells, moves, _missed_words(p)])
-        if p.chosen:
-            colors[index] = "1E6B2E"
-    return headers, widths, rows, colors
-
-
 def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     doc = _document()
-    _heading_block(doc, report.heading)
-    if report.draft:
-        _para(doc, "Kính gửi: Ban Thường vụ Tỉnh ủy", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-    _para(doc, f"Ngày luân chuyển {format_date(report.rotation_date)}; lần giải #{report.run_id}"
-               + (f" ({report.run_label})" if report.run_label else "") + f"; bộ quy định {report.rule_set_code}.",
-          italic=True, size=12, indent=True)
+    h = report.heading
+    _heading_block(doc, h)
+    _para(doc, f"Ngày luân chuyển dự kiến {format_date(report.rotation_date)}; căn cứ "
+               f"{report.rule_set_name or 'các quy định hiện hành'}.", italic=True, size=13, indent=True)
     if report.description:
         _para(doc, report.description, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     _section_title(doc, "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA" if report.adopted else "I. PHƯƠNG ÁN ĐỀ NGHỊ")
-    for line in report.summary:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.summary)
     number = 1
     if report.adopted:
         _sub_title(doc, f"{number}. Quyết định thông qua")
-        rows = [("Số quyết định (nghị quyết)", report.decision_no),
-                ("Ngày hiệu lực", format_date(report.adopted_on))]
-        if report.adopted_by:
-            rows.append(("Người ghi nhận", report.adopted_by))
+        rows = [("Nghị quyết của Ban Thường vụ", report.resolution), ("Ngày hiệu lực", format_date(report.adopted_on))]
         if report.note:
             rows.append(("Ghi chú", report.note))
         _pairs(doc, rows)
         number += 1
-    _sub_title(doc, f"{number}. Quy định và trọng số áp dụng khi giải")
+    _sub_title(doc, f"{number}. Quy định áp dụng")
     _pairs(doc, report.rules)
-    _table(doc, ["Thành phần của mục tiêu", "Trọng số", "Cách tính"], [5.0, 1.8, 9.7],
-           [[label, _number(weight), words] for label, weight, words in report.weights], size=11,
-           aligns=["left", "right", "left"])
     _sub_title(doc, f"{number + 1}. Thiết lập của phương án")
     _pairs(doc, report.settings)
 
     _section_title(doc, "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH")
     if report.alternatives:
-        _para(doc, "Giá trị mục tiêu là tổng các thành phần (trọng số × số lượng); phương án có giá trị cao hơn tốt "
-                   "hơn theo các trọng số của chính nó. Dòng màu xanh là phương án "
-                   + ("được thông qua." if report.adopted else "đề nghị."), indent=True, size=12)
-        headers, widths, rows, colors = comparison_rows(report)
-        _table(doc, headers, widths, rows, size=9, aligns=["right", "left", "right", *["right"] * len(report.term_names),
-                                                           "right", "left"], colors=colors)
+        _paras(doc, report.alternative_words)
+        _para(doc, "Dòng in đậm là phương án " + ("được thông qua." if report.adopted else "đề nghị."), indent=True,
+              size=13, italic=True)
+        t = report.comparison
+        _table(doc, t.headers, t.widths, t.rows, size=11, aligns=t.aligns,
+               colors={i: "bold" for i, p in enumerate(report.compared) if p.chosen})
         if report.alternatives_left_out:
-            _para(doc, f"Còn {report.alternatives_left_out} lần giải cũ hơn không liệt kê (xem trang Luân chuyển).",
-                  italic=True, size=11, indent=True)
+            _para(doc, f"Còn {report.alternatives_left_out} phương án tính toán trước đó không liệt kê.",
+                  italic=True, size=12, indent=True)
     else:
-        _para(doc, "Chưa có phương án nào khác (lần giải khác, bản sao hoặc phương án nới quy định) được giải để so sánh.",
-              indent=True)
+        _para(doc, "Chưa có phương án nào khác được tính toán để so sánh.", indent=True)
 
     _section_title(doc, "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN")
     _sub_title(doc, "1. Theo cấp")
@@ -586,49 +545,33 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
         first = index == 0 or report.levels[index - 1].scope != row.scope
         level_rows.append([row.scope if first else "", row.label, row.seats, f"{row.before} ({_pct(row.before_share)})",
                            f"{row.after} ({_pct(row.after_share)})", _signed(change) if change else "0"])
-    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.4, 3.9, 1.7, 2.3, 2.3, 1.9],
-           level_rows, size=10, aligns=["left", "left", "right", "right", "right", "right"])
+    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
+           level_rows, size=11, aligns=["left", "left", "right", "right", "right", "right"])
     if "structure" in report.charts:
         _picture(doc, report.charts["structure"])
     _sub_title(doc, "2. Theo chỉ tiêu của từng đơn vị")
-    if report.targets:
-        rows, colors = [], {}
-        for i, t in enumerate(report.targets):
-            need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
-            rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
-                         f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
-                         f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
-            if not t.passed:
-                colors[i] = "B02A1E"
-        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
-               [1.0, 4.5, 2.1, 1.2, 1.1, 1.7, 1.7, 1.7, 1.5], rows, size=9,
-               aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"], colors=colors)
-    else:
-        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
+    _para(doc, f"{sum(1 for t in report.targets if t.passed)}/{len(report.targets)} chỉ tiêu đạt sau phương án; "
+               "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
 
     _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
-    for line in report.closing:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.closing)
     if report.warnings:
-        _para(doc, "Lưu ý:", bold=True, italic=True, size=12)
+        _para(doc, "Lưu ý:", bold=True, italic=True)
         for warning in report.warnings:
-            _para(doc, f"- {warning}", size=12, indent=True)
-    _para(doc, "", space_after=4)
-    _signature(doc, report.recipients, "T/M BAN TỔ CHỨC", "TRƯỞNG BAN")
+            _para(doc, f"- {warning}", indent=True)
+    _signature(doc, h)
 
     _landscape(doc)
-    _para(doc, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
-               f"{format_date(report.adopted_on or report.rotation_date)}", italic=True, size=12,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    _annex_title(doc, h, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG",
+                 f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
+                 f"{format_date(report.adopted_on or report.rotation_date)}")
     if report.moves:
-        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Loại", "Phù hợp", "Phát triển", "Lý do"],
-               [0.9, 3.8, 4.4, 4.4, 2.2, 1.3, 1.5, 8.2], [move_cells(m) for m in report.moves], size=9,
-               aligns=["right", "left", "left", "left", "left", "right", "right", "left"])
+        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Hình thức", "Lý do"],
+               [1.0, 4.2, 5.0, 5.0, 2.9, 8.6], [move_cells(m) for m in report.moves], size=10,
+               aligns=["right", "left", "left", "left", "left", "left"])
     else:
         _para(doc, "Phương án không có lượt điều động nào.", italic=True)
-    _para(doc, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", bold=True, size=13,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6).paragraph_format.page_break_before = True
+    _annex_title(doc, h, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", page_break=True)
     for ch in report.chains:
         paragraph = _para(doc, "", size=12, space_after=2)
         run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({ch.moves} lượt): ")
@@ -639,20 +582,36 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     graph = report.charts.get("graph")
     if graph is not None and graph.png:
         _para(doc, "Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
-                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=11, space_after=4)
+                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=12, space_after=4)
         for part in graph.pages:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(26.0))
-        _para(doc, graph.title, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+        _para(doc, graph.title, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _annex_title(doc, h, "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", page_break=True)
+    if report.targets:
+        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
+               [1.0, 9.0, 2.4, 1.8, 1.8, 2.4, 2.4, 2.4, 2.0], target_rows(report), size=10,
+               aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"])
+    else:
+        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", italic=True)
     return _save(doc)
 
 
-def move_cells(m) -> list:
-    who = f"{m.cadre_name}\n{m.cadre_code}" + (f", {m.age} tuổi" if m.age is not None else "") \
-        + (", nữ" if m.sex == "Nữ" else "") + (", DTTS" if m.minority else "")
-    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
-    kind = f"{m.act}\n{m.kind}" if m.act else m.kind
-    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, m.fit, m.development, "\n".join(m.reasons)]
+def target_rows(report: ScenarioDecisionReport) -> list[list]:
+    rows = []
+    for i, t in enumerate(report.targets):
+        need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
+        rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
+                     f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
+                     f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
+    return rows
 
+
+def move_cells(m) -> list:
+    who = m.cadre_name + (f"\n{m.age} tuổi" if m.age is not None else "") \
+        + (", nữ" if m.sex == "Nữ" else "") + (", dân tộc thiểu số" if m.minority else "")
+    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
+    kind = f"{m.act}\n({m.kind.lower()})" if m.act else m.kind
+    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, "\n".join(m.reasons)]

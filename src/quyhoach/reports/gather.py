@@ -22,7 +22,7 @@ from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
 from quyhoach.reports import charts, letterhead, term_parts
 from quyhoach.reports.model import (
-    BandColumns, DecisionChain, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DossierCareer,
+    BandColumns, DecisionChain, DocTable, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DossierCareer,
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PlanTerm, PoolList,
     ScenarioDecisionReport, TargetRow, TermPlanningReport,
 )
@@ -334,20 +334,20 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
 
 def _gauges(totals: GroupRow) -> list[charts.GaugeData]:
     out = []
-    labels = {"S2": "Cán bộ trẻ (S2)", "S3": "Cán bộ nữ (S3)", "S4": "Dân tộc thiểu số (S4)"}
+    labels = {"S2": "Cán bộ trẻ", "S3": "Cán bộ nữ", "S4": "Dân tộc thiểu số"}
     for t in totals.targets:
         if t.rule in labels and t.total:
             out.append(charts.GaugeData(labels[t.rule], t.share or 0.0, t.threshold or None, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     s5 = [t for t in totals.targets if t.rule == "S5"]
-    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi (S5)", "Cấp ủy: 40–50 tuổi (S5)"), strict=False):
+    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi", "Cấp ủy: 40–50 tuổi"), strict=False):
         if t.total:
             target = tuple(t.threshold) if isinstance(t.threshold, list) else t.threshold
             out.append(charts.GaugeData(label, t.share or 0.0, target, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     if totals.pools:
         share = totals.pools_all_bands / totals.pools
-        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi (S1)", share, 1.0, share >= 1.0,
+        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi", share, 1.0, share >= 1.0,
                                     f"{totals.pools_all_bands}/{totals.pools} ({percent(share)})"))
     return out
 
@@ -371,7 +371,7 @@ def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[
         breaking = [u for u in ev.breaches if u.year == last]
         lines.append(
             f"Đánh giá, xếp loại năm {last}: {len(breaking)} cơ quan, đơn vị có tỷ lệ HTXSNV vượt mức "
-            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên (E4); {len(ev.constant_excellent)} cán bộ "
+            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên; {len(ev.constant_excellent)} cán bộ "
             f"HTXSNV liên tục từ {ev.constant_years} năm trở lên; {len(ev.disciplined)} trường hợp xếp loại "
             f"từ HTTNV trở lên trong năm bị kỷ luật; {len(ev.flagged_units)} đơn vị xếp loại cao bất thường "
             f"so với đơn vị tương đương.")
@@ -435,7 +435,7 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
                           "eligible": check.eligible, "failing": check.failing, "eligible_from": check.eligible_from})
     chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name)
     subject = f"Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí {c.full_name}"
-    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH", suffix="HS/BTCTU")
+    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH")
     return DossierReport(head, c.code, c.full_name, fields, career, relations, years, months, d.month_year, votes,
                          disciplines, pools, {"timeline": chart}, world.on)
 
@@ -528,9 +528,9 @@ def _settings_words(settings: dict, unit_names: dict[str, str]) -> list[tuple[st
         ("Phạm vi", "; ".join(unit_names.get(c, c) for c in s.unit_codes) if s.unit_codes else "toàn tỉnh"),
         ("Lấp vị trí khuyết", MODE_WORDS.get(s.fill_vacancies, s.fill_vacancies)),
         ("Người giữ chức vụ nghỉ hưu trong vòng", f"{s.retiring_within_months} tháng: vị trí được coi là khuyết"),
-        ("Người đứng đầu đủ số nhiệm kỳ liên tiếp (R5)",
+        ("Người đứng đầu đủ số nhiệm kỳ liên tiếp",
          "luân chuyển ra ngoài phạm vi phương án" if s.term_limit_opens_post else "không xét"),
-        ("Không là người địa phương (R4)", "bắt buộc" if s.non_local == "hard"
+        ("Không là người địa phương", "bắt buộc" if s.non_local == "hard"
          else f"khuyến khích (trừ {s.non_local_penalty} điểm phù hợp)"),
     ]
     for attribute in ("female", "minority", "young"):
@@ -559,7 +559,7 @@ def _rules_words(rules, rule_set_code: str, rule_set_name: str) -> list[tuple[st
                          else f"{vocab.DISCIPLINE_LEVEL.label(level).lower()}: không bố trí"
                          for level, months in (rules.discipline_cooldown_months or {}).items())
     lines = [
-        ("Bộ quy định", f"{rule_set_code}" + (f" — {rule_set_name}" if rule_set_name else "")),
+        ("Căn cứ", rule_set_name or "các quy định hiện hành"),
         ("Xếp loại các năm gần nhất", f"{rules.rating_years} năm liền từ «{vocab.RATING.label(rules.rating_threshold)}» "
                                       f"trở lên"),
         ("Thời gian công tác còn lại tối thiểu", f"{rules.min_service_months} tháng"),
@@ -571,8 +571,45 @@ def _rules_words(rules, rule_set_code: str, rule_set_name: str) -> list[tuple[st
     return [(label, nfc(value)) for label, value in lines]
 
 
+def resolution_words(decision_no: str, on: dt.date | None) -> str:
+    """"Nghị quyết số 15-NQ/TU ngày 01/06/2026" from the number as recorded (with or without
+    its own "Nghị quyết số")."""
+    number = nfc(decision_no or "").strip()
+    for prefix in ("Nghị quyết số ", "Nghị quyết ", "NQ số ", "Số "):
+        if number.lower().startswith(prefix.lower()):
+            number = number[len(prefix):]
+    return f"Nghị quyết số {number}" + (f" ngày {format_date(on)}" if on else "")
+
+
+def plan_words(p: DecisionPlan, who: str) -> str:
+    """A plan as a Standing Committee reads it: who moves, vacancies filled, targets met."""
+    kinds = ", ".join(f"{n} lượt {kind.lower()}" for kind, n in p.by_kind.items())
+    filled = max(0, p.open_before - p.open_after)
+    targets = ("đạt mọi chỉ tiêu cơ cấu" if not p.soft_missed else
+               f"còn {len(p.soft_missed)} chỉ tiêu cơ cấu khuyến khích chưa đạt (thiếu {p.soft_short} người)")
+    return nfc(f"{who} có {p.moves} lượt điều động" + (f" ({kinds})" if kinds else "")
+               + f"; lấp được {filled}/{p.open_before} vị trí trống (còn trống {p.open_after}); {targets}.")
+
+
+def comparison_table(plans: list[DecisionPlan]) -> DocTable:
+    """The plans compared, one row each (the chosen one first), in words: the moves by kind,
+    the vacancies filled, the structure targets still short."""
+    rows = []
+    for index, p in enumerate(plans):
+        name = f"{p.scenario_name}\n({p.relation.lower()}" + (f": {p.label}" if p.label else "") + ")"
+        moves = f"{p.moves}" + ("\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else "")
+        missed = ("Đạt tất cả" if not p.soft_missed else
+                  f"{len(p.soft_missed)} chỉ tiêu chưa đạt, thiếu {p.soft_short} người:\n"
+                  + "\n".join(f"- {n}" for n in p.soft_missed[:4])
+                  + (f"\n… và {len(p.soft_missed) - 4} chỉ tiêu khác" if len(p.soft_missed) > 4 else ""))
+        rows.append([index + 1, nfc(name), moves, f"{max(0, p.open_before - p.open_after)}/{p.open_before}", nfc(missed)])
+    return DocTable(["STT", "Phương án", "Lượt điều động", "Vị trí trống được lấp", "Chỉ tiêu cơ cấu"],
+                    [1.0, 5.0, 3.6, 2.6, 4.3], rows, ["right", "left", "left", "right", "left"])
+
+
 def scenario_decision(session: Session, world: World, scenario_id: int | str, run_id: int | str | None = None,
-                      progress: Progress = _nothing) -> ScenarioDecisionReport:
+                      progress: Progress = _nothing,
+                      choice: letterhead.PaperChoice | None = None) -> ScenarioDecisionReport:
     """The decision report of a rotation scenario, read through the scenario service: the
     adopted plan (or, marked as a draft, the scenario's latest plan, or the run asked for),
     the alternatives it was compared with (the scenario's other plans, and the plans of its
@@ -704,8 +741,6 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         f"{chosen.open_before} trước, {chosen.open_after} sau phương án"
         + (": " + ", ".join(f"{n} lượt {kind.lower()}" for kind, n in chosen.by_kind.items()) if chosen.by_kind else "")
         + ".",
-        f"Giá trị mục tiêu {_int_words(chosen.objective)}: phương án {chosen.status}"
-        + (f", cách cận trên {percent(chosen.gap)}" if chosen.gap else "") + ".",
     ]
     if targets:
         summary.append(f"Chỉ tiêu cơ cấu: {met_after}/{len(targets)} chỉ tiêu đạt sau phương án (trước: "
@@ -713,25 +748,27 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                                           f"thiếu {chosen.soft_short} người" if chosen.soft_missed else "")
                        + ".")
     if alternatives:
-        best = max((p.objective for p in plans if p.objective is not None), default=None)
-        summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II); "
-                       + ("phương án này có giá trị mục tiêu cao nhất." if chosen.objective == best
-                          else f"giá trị mục tiêu cao nhất trong các phương án so sánh là {_int_words(best)}."))
+        summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II).")
+    resolution = resolution_words(adoption.decision_no, adoption.adopted_on) if adoption is not None else ""
     if adoption is not None:
-        summary.append(f"Ban Thường vụ đã thông qua phương án theo {adoption.decision_no}, hiệu lực từ ngày "
+        summary.append(f"Ban Thường vụ Tỉnh ủy đã thông qua phương án tại {resolution}, hiệu lực từ ngày "
                        f"{format_date(adoption.adopted_on)}.")
-    if adoption is not None:
-        closing = [f"Thực hiện {adoption.decision_no} của Ban Thường vụ, các cơ quan, đơn vị có cán bộ được điều động "
+        closing = [f"Thực hiện {resolution} của Ban Thường vụ Tỉnh ủy, các cơ quan, đơn vị có cán bộ được điều động "
                    f"(Phụ lục 1) tổ chức bàn giao công việc và bố trí cán bộ theo phương án từ ngày "
                    f"{format_date(adoption.adopted_on)}; danh sách quy hoạch của các chức danh đã bố trí được cập "
-                   f"nhật (cán bộ được bố trí ra khỏi danh sách, quy định P12)."]
+                   f"nhật (cán bộ đã được bổ nhiệm vào chức danh quy hoạch ra khỏi danh sách quy hoạch chức danh đó)."]
     else:
-        closing = [f"Ban Tổ chức kính trình Ban Thường vụ xem xét, quyết định phương án luân chuyển cán bộ "
+        closing = [f"Ban Tổ chức Tỉnh ủy kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định phương án luân chuyển cán bộ "
                    f"«{scenario.name}» với {len(moves)} lượt điều động (Phụ lục 1) và các chuỗi vị trí trống, vòng "
                    f"luân chuyển (Phụ lục 2), hiệu lực từ ngày {format_date(scenario.rotation_date)}."]
-    kind, suffix = ("BÁO CÁO", "BC/BTCTU") if adoption else ("TỜ TRÌNH", "TTr/BTCTU")
-    head = heading(world, f"Phương án luân chuyển cán bộ «{scenario.name}»", world.on, kind=kind, suffix=suffix)
-    head.draft = adoption is None
+    kind = "BÁO CÁO" if adoption else "TỜ TRÌNH"
+    head = heading(world, f"Phương án luân chuyển cán bộ «{scenario.name}»", world.on, kind=kind, choice=choice,
+                   draft=adoption is None, addressee="" if adoption else "Kính gửi: Ban Thường vụ Tỉnh ủy")
+    if adoption is None:
+        head.recipients = ["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", f"- {head.issuer.archive}."]
+    else:
+        head.recipients = letterhead.default_recipients(head.issuer, units="Các cơ quan, đơn vị có cán bộ điều động")
+    summary.insert(1, plan_words(chosen, "Phương án"))
     progress(0.7, "Xong số liệu")
     return ScenarioDecisionReport(
         heading=head, scenario_id=scenario.id, scenario_name=nfc(scenario.name),
@@ -743,7 +780,9 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         weights=weights, settings=settings_words, plan=chosen, alternatives=alternatives,
         alternatives_left_out=max(0, len(others) - len(shown)), term_names=comparison.term_names, moves=moves,
         chains=chains, targets=targets, levels=levels, summary=[nfc(s) for s in summary],
-        closing=[nfc(s) for s in closing],
+        closing=[nfc(s) for s in closing], resolution=resolution, comparison=comparison_table([chosen, *alternatives]),
+        alternative_words=[plan_words(p, f"Phương án «{p.scenario_name}» ({p.relation.lower()}"
+                                         + (f": {p.label}" if p.label else "") + ")") for p in alternatives],
         warnings=[nfc(w) for w in plan.get("warnings", [])],
         charts=drawn, on=world.on,
     )
@@ -762,10 +801,3 @@ def _frozen_numbers(problem: dict):
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
     return made(solver.Weights, problem.get("weights")), made(solver.Rules, problem.get("rules"))
-
-
-def _int_words(value: int | None) -> str:
-    """12345 → "12.345" (Vietnamese thousands)."""
-    if value is None:
-        return "—"
-    return f"{value:,}".replace(",", ".")

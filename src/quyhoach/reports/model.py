@@ -413,6 +413,9 @@ class ScenarioDecisionReport:
     warnings: list[str]
     charts: dict[str, Chart]
     on: dt.date
+    resolution: str = ""           # Nghị quyết số 15-NQ/TU ngày 01/06/2026 (adopted)
+    alternative_words: list[str] = field(default_factory=list)   # each alternative in a sentence
+    comparison: DocTable | None = None   # the plans side by side, in words (the chosen one first)
 
     @property
     def draft(self) -> bool:

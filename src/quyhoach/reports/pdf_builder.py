@@ -6,10 +6,8 @@ WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0). Without it t
 still runs: `unavailable()` says, in Vietnamese, what to install, and the PDF alone is
 refused while the DOCX and XLSX are made as usual.
 
-A table in WeasyPrint costs about a millisecond per cell, so the "danh sách trích ngang"
-is printed only up to `LIST_MAX_ROWS` lines and the failing pools up to `FAILING_MAX_ROWS`
-(worst first); the rest of a longer report (a whole province) is in the DOCX and XLSX made
-with it, and the PDF says so where it stops.
+The PDF is the same paper as the DOCX: every section, the signature, "Nơi nhận" and the
+full annexes (no row limit).
 """
 
 from __future__ import annotations
@@ -20,8 +18,6 @@ from flask import Flask, render_template
 
 from quyhoach.reports.model import DossierReport, ScenarioDecisionReport, TermPlanningReport
 
-LIST_MAX_ROWS = 250
-FAILING_MAX_ROWS = 100
 MISSING = ("Chưa tạo được tệp PDF: máy chủ thiếu thư viện Pango mà WeasyPrint cần để dàn trang. "
            "Quản trị viên cài trên Debian/Ubuntu bằng lệnh: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
            "fonts-liberation (và pip install weasyprint nếu chưa có). Các tệp Word (DOCX) và Excel (XLSX) "
@@ -63,10 +59,8 @@ def render(app: Flask, body: str, title: str, **context) -> bytes:
     return document.write_pdf(stylesheets=[weasyprint.CSS(filename=_css_path(app))])
 
 
-def term_planning(app: Flask, report: TermPlanningReport, list_limit: int | None = LIST_MAX_ROWS,
-                  failing_limit: int | None = FAILING_MAX_ROWS) -> bytes:
-    return render(app, "reports/_term_planning_body.html", report.heading.subject, r=report, list_limit=list_limit,
-                  failing_limit=failing_limit)
+def term_planning(app: Flask, report: TermPlanningReport) -> bytes:
+    return render(app, "reports/_term_planning_body.html", report.heading.subject, r=report)
 
 
 def dossier(app: Flask, report: DossierReport) -> bytes:
