@@ -156,7 +156,7 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
         ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
                 label="HTXSNV / (HTXSNV + HTTNV)")
-        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần E4")
+        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần")
         for xi, s in zip(x, excellent_share, strict=False):
             ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=8, color="#111")
         ax.set_xticks(x, [str(y) for y in years])

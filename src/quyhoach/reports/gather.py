@@ -8,6 +8,7 @@ The result is a `reports.model` tree that every builder reads unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -490,7 +491,7 @@ def _relation(scenario, chosen_scenario_id: int) -> str:
     """How an alternative relates to the chosen plan, from the derivation stored on its
     scenario (a scenario made before it was stored: from its name, as it was then)."""
     if scenario.id == chosen_scenario_id:
-        return "Lần giải khác của phương án"
+        return "Cách tính khác của phương án"
     derivation = getattr(scenario, "derivation", None) or ("relaxed" if " — nới: " in scenario.name else "copy")
     return "Nới quy định" if derivation == "relaxed" else "Bản sao"
 
@@ -678,7 +679,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
             from_unit=nfc(units.get(m.get("from_unit"), m.get("from_unit") or "")) if m.get("from_post") else "",
             to_post=post_name(m["to_post"]), to_unit=nfc(units.get(m.get("to_unit"), m.get("to_unit") or "")),
             kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
-            development=int(m.get("development") or 0), reasons=[nfc(r) for r in m.get("reasons", [])],
+            development=int(m.get("development") or 0), reasons=[_named(r, units) for r in m.get("reasons", [])],
             act=vocab.MOVE_KIND.label(m.get("move_kind") or "rotation")))
     chains = []
     drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
@@ -786,6 +787,15 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         warnings=[nfc(w) for w in plan.get("warnings", [])],
         charts=drawn, on=world.on,
     )
+
+
+def _named(text: str, units: dict[str, str]) -> str:
+    """A move's reason with the units it names by code named by name (the solver words its
+    reasons with the codes it was given)."""
+    if not units:
+        return nfc(text)
+    pattern = re.compile("|".join(re.escape(code) for code in sorted(units, key=len, reverse=True) if code))
+    return nfc(pattern.sub(lambda m: units[m.group(0)], text))
 
 
 def _frozen_numbers(problem: dict):

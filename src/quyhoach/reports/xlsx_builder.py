@@ -104,8 +104,10 @@ def list_headers(report: TermPlanningReport) -> list[str]:
 
 def term_planning(report: TermPlanningReport) -> bytes:
     workbook = Workbook()
-    _cover(workbook, report.heading, [*report.opening, *report.summary,
-                                      f"Số liệu đến ngày {report.on:%d/%m/%Y}. Các bảng chi tiết ở các trang tính sau."])
+    _cover(workbook, report.heading, [*report.opening, "I. TÌNH HÌNH CHUNG", *report.summary,
+                                      f"Số liệu đến ngày {report.on:%d/%m/%Y}; các bảng chi tiết ở các trang tính sau.",
+                                      "II. ĐÁNH GIÁ CHUNG", *report.assessment, "III. PHƯƠNG HƯỚNG", *report.direction,
+                                      "IV. ĐỀ XUẤT, KIẾN NGHỊ", *report.proposals])
     headers = list_headers(report)
     bad = {i for i, row in enumerate(list_rows(report)) if row[-1]}
     _sheet(workbook, "Danh sách trích ngang", headers, list_rows(report),
