@@ -14,11 +14,10 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
@@ -309,7 +308,8 @@ def _structure_table(doc, groups, first_header: str) -> None:
         bad = [t for t in g.failing_targets if t.rule in STRUCTURE_TARGETS]
         rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
                      f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
-                     f"{g.pools_all_bands}/{g.pools}", "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
+                     f"{g.pools_all_bands}/{g.pools}",
+                     "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
         if bad:
             colors[i] = "B02A1E"
     _table(doc, [first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
@@ -383,7 +383,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
         _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
                [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
-    _sub_title(doc, "4. Xếp loại từ \“Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
+    _sub_title(doc, "4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
     if ev.disciplined:
         _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.6, 5.0, 1.2, 1.8, 4.0],
                [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
