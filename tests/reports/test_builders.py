@@ -54,7 +54,7 @@ def test_docx_heading_sections_and_the_list_in_the_trich_ngang_shape(report):
                   "BÁO CÁO", "I. TÌNH HÌNH CHUNG", "III. NHỮNG DANH SÁCH CHƯA ĐẠT", "V. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ",
                   "VI. ĐÁNH GIÁ CHUNG", "VII. PHƯƠNG HƯỚNG", "VIII. ĐỀ XUẤT, KIẾN NGHỊ", "Nơi nhận:",
                   "- Ban Tổ chức Trung ương (để b/c),", "TRƯỞNG BAN", report.heading.annex_ref,
-                  "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", *report.opening):
+                  "PHỤ LỤC 3: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", *report.opening):
         assert words in text, words
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
@@ -96,7 +96,7 @@ def test_pdf_is_the_pages_print_with_vietnamese_text(app, report):
         text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
         text = unicodedata.normalize("NFC", text)
         for words in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BAN TỔ CHỨC", "TÌNH HÌNH CHUNG", "Nậm Khao", "Nơi nhận:", "TRƯỞNG BAN",
-                      "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH"):
+                      "PHỤ LỤC 3: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH"):
             assert words in text, words
         plain = " ".join(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
                                         check=True).stdout.decode().split())

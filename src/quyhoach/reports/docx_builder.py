@@ -22,18 +22,19 @@ from docx.shared import Cm, Pt
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.reports import letterhead
-from quyhoach.reports.model import DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport
+from quyhoach.reports.model import (
+    DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
+)
 
-STRUCTURE_TARGETS = ("P2", "P3", "P4", "S1", "S2", "S3", "S4")   # the targets a structure table concludes on
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 10
 LIST_PT = 8
 LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
-    ("STT", 0.8), ("Họ và tên", 2.4), ("Ngày sinh", 1.6), ("Giới tính", 1.0), ("Dân tộc", 1.1),
-    ("Quê quán", 2.2), ("Chức vụ hiện tại, từ ngày", 2.8), ("Trình độ chuyên môn", 2.0), ("LLCT", 1.1),
-    ("QLNN", 1.4), ("Ngoại ngữ", 1.2), ("Tin học", 1.2), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.1),
-    ("Chức danh quy hoạch", 1.9), ("Nguồn", 1.1), ("Kết quả phiếu các bước", 1.6), ("Ghi chú", 1.5),
+    ("STT", 0.8), ("Họ và tên", 2.2), ("Ngày sinh", 1.6), ("Giới tính", 0.9), ("Dân tộc", 1.0),
+    ("Quê quán", 2.0), ("Chức vụ hiện tại, từ ngày", 2.6), ("Trình độ chuyên môn", 1.8), ("LLCT", 1.0),
+    ("QLNN", 1.3), ("Ngoại ngữ", 1.1), ("Tin học", 1.1), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.0),
+    ("Chức danh quy hoạch", 1.8), ("Nguồn", 1.0), ("Kết quả phiếu các bước", 1.5), ("Ghi chú", 1.4),
 ]
 
 
@@ -257,7 +258,7 @@ def term_planning(report: TermPlanningReport) -> bytes:
                aligns=["left"] + ["right"] * (len(b.labels) + 1))
     _picture(doc, report.charts["pyramid"])
     _sub_title(doc, "3. Theo cơ quan, đơn vị")
-    _structure_table(doc, report.by_unit, "Cơ quan, đơn vị")
+    _para(doc, report.unit_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     doc_part(doc, "4", parts["source"])
     doc_part(doc, "5", parts["qualifications"])
 
@@ -266,8 +267,7 @@ def term_planning(report: TermPlanningReport) -> bytes:
         _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
     else:
         _sub_title(doc, "1. Danh sách chưa đạt điều kiện, chỉ tiêu")
-        _table(doc, ["STT", "Chức danh quy hoạch", "Nội dung chưa đạt"], [1.0, 4.8, 10.7], failing_rows(report),
-               aligns=["right", "left", "left"])
+        _para(doc, report.failing_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if report.bases:
             _para(doc, "Các điều kiện, chỉ tiêu nêu trên theo: " + "; ".join(report.bases) + ".", italic=True, size=12,
                   indent=True)
@@ -290,31 +290,31 @@ def term_planning(report: TermPlanningReport) -> bytes:
     _signature(doc, h)
 
     _landscape(doc)
-    _annex_title(doc, h, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
-                 f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)")
-    pool_list_table(doc, report)
+    for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
+        _annex_title(doc, h, f"PHỤ LỤC {number}: {title}", subtitle, page_break=number > 1)
+        if table is None:
+            pool_list_table(doc, report)
+        elif table.rows:
+            doc_table(doc, table, size=10)
+        else:
+            _para(doc, "Không có.", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     return _save(doc)
 
 
-def failing_rows(report: TermPlanningReport) -> list[list]:
-    """One row per failing list: what the list lacks, then each member's unmet conditions,
-    by the rules' names and legal bases."""
-    return [[i, f"{f.title}\n{f.unit}", "\n".join(f.lines)] for i, f in enumerate(report.failing, start=1)]
+def term_annexes(report: TermPlanningReport) -> list[tuple[str, str, DocTable | None]]:
+    """The term-planning report's annexes, in every format: the structure by unit, the
+    failing lists, the "danh sách trích ngang" (None: its own writer)."""
+    scope = f"{report.term_name} — {report.scope_name}"
+    return [("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ", f"{scope} ({len(report.by_unit)} cơ quan, đơn vị)",
+             report.unit_table),
+            ("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU", f"{scope} ({len(report.failing)} danh sách)",
+             report.failing_table),
+            ("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
+             f"{scope} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)", None)]
 
 
 def _structure_table(doc, groups, first_header: str) -> None:
-    rows, colors = [], {}
-    for i, g in enumerate(groups):
-        bad = [t for t in g.failing_targets if t.rule in STRUCTURE_TARGETS]
-        rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
-                     f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
-                     f"{g.pools_all_bands}/{g.pools}",
-                     "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
-        if bad:
-            colors[i] = "B02A1E"
-    _table(doc, [first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
-                 "Chỉ tiêu"], [3.9, 1.3, 1.3, 1.7, 1.7, 1.7, 1.4, 3.5], rows,
-           aligns=["left", "right", "right", "right", "right", "right", "right", "left"], colors=colors)
+    doc_table(doc, structure_table(groups, first_header, [3.9, 1.3, 1.3, 1.7, 1.7, 1.7, 1.4, 3.5]))
 
 
 def pool_list_table(doc, report: TermPlanningReport) -> None:
@@ -370,7 +370,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     top = [c for c in ev.comparisons if c.difference > 0][:limit]
     if top:
         _table(doc, ["Cơ quan, đơn vị", "Số lượt xếp loại", "Tỷ lệ HTXSNV", "Đơn vị tương đương", "Chênh lệch", "Độ lệch (z)",
-                     "Đánh giá"], [5.6, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
+                     "Đánh giá"], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
                [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
                  f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
                  "Bất thường" if c.flagged else ""] for c in top],
@@ -385,7 +385,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
     _sub_title(doc, "4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
     if ev.disciplined:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.6, 5.0, 1.2, 1.8, 4.0],
+        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
                [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
                  f"{_discipline(f.level)} ({format_date(f.decision_date)}, {f.decision_no or ''})"]
                 for i, f in enumerate(ev.disciplined, start=1)], aligns=["right", "left", "left", "right", "left", "left"])

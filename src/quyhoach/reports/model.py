@@ -183,6 +183,28 @@ class DocPart:
     after: list[str] = field(default_factory=list)     # paragraphs after the tables
 
 
+STRUCTURE_TARGETS = ("P2", "P3", "P4", "S1", "S2", "S3", "S4")   # the targets a structure table concludes on
+
+
+def _pct(share: float | None) -> str:
+    from quyhoach.domain.numbers import format_percent
+
+    return format_percent(share or 0.0, 1, trim=True)
+
+
+def structure_table(groups: list[GroupRow], first_header: str, widths: list[float] | None = None) -> DocTable:
+    rows = []
+    for g in groups:
+        bad = [t for t in g.failing_targets if t.rule in STRUCTURE_TARGETS]
+        rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
+                     f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
+                     f"{g.pools_all_bands}/{g.pools}",
+                     "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
+    return DocTable([first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
+                     "Chỉ tiêu"], widths or [6.0, 1.6, 1.6, 2.4, 2.4, 2.4, 2.0, 8.3], rows,
+                    ["left", "right", "right", "right", "right", "right", "right", "left"])
+
+
 @dataclass
 class TermPlanningReport:
     heading: Heading
@@ -211,6 +233,30 @@ class TermPlanningReport:
     assessment: list[str] = field(default_factory=list)   # editable by the officer before issuing
     direction: list[str] = field(default_factory=list)
     proposals: list[str] = field(default_factory=list)
+
+    @property
+    def unit_table(self) -> DocTable:
+        """The structure by unit (Phụ lục 1): one row per unit, on landscape pages."""
+        return structure_table(self.by_unit, "Cơ quan, đơn vị")
+
+    @property
+    def failing_table(self) -> DocTable:
+        """The failing lists with what each lacks, in words (Phụ lục 2)."""
+        return DocTable(["STT", "Chức danh quy hoạch", "Nội dung chưa đạt"], [1.2, 7.0, 18.5],
+                        [[i, f"{f.title}\n{f.unit}", "\n".join(f.lines)] for i, f in enumerate(self.failing, start=1)],
+                        ["right", "left", "left"])
+
+    @property
+    def unit_words(self) -> str:
+        short = sum(1 for g in self.by_unit if g.failing_pools)
+        return (f"{len(self.by_unit)} cơ quan, đơn vị có danh sách quy hoạch; {short} cơ quan, đơn vị còn danh sách "
+                f"chưa đạt. Chi tiết từng cơ quan, đơn vị tại Phụ lục 1.")
+
+    @property
+    def failing_words(self) -> str:
+        members = sum(len(f.members) for f in self.failing)
+        return (f"{len(self.failing)} danh sách chưa đạt điều kiện hoặc chỉ tiêu cơ cấu, trong đó {members} lượt cán "
+                f"bộ chưa đủ điều kiện. Nội dung chưa đạt của từng danh sách tại Phụ lục 2.")
 
     @property
     def bases(self) -> list[str]:

@@ -78,9 +78,12 @@ def _cells(r, ratings_header: bool) -> list[str]:
             "\n".join(r.ballots), r.note]
 
 
-def pool_list(report: TermPlanningReport, head: Heading, first_page: int) -> bytes:
-    """The annex on landscape A4 pages numbered from `first_page`."""
+def annexes(report: TermPlanningReport, head: Heading, first_page: int) -> bytes:
+    """The term-planning report's annexes (`docx_builder.term_annexes`: the structure by
+    unit, the failing lists, the list) on landscape A4 pages numbered from `first_page`."""
     from fpdf import FPDF
+
+    from quyhoach.reports.docx_builder import term_annexes
 
     files = _font_files()
 
@@ -96,23 +99,28 @@ def pool_list(report: TermPlanningReport, head: Heading, first_page: int) -> byt
     pdf.set_margins(MARGIN_MM, 13, MARGIN_MM)
     pdf.set_auto_page_break(True, 15)
     pdf.set_title(head.subject)
-    pdf.add_page()
-    pdf.set_font("serif", "B", 14)
-    pdf.multi_cell(0, 6.5, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", align="C", new_x="LMARGIN",
-                   new_y="NEXT")
-    pdf.set_font("serif", "I", 13)
-    pdf.multi_cell(0, 6, head.annex_ref, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("serif", "", 13)
-    pdf.multi_cell(0, 6, f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, "
-                         f"{len(report.pools)} chức danh)", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    if not report.pools:
-        pdf.multi_cell(0, 6, "Chưa có cán bộ nào trong quy hoạch.", align="C")
-        return bytes(pdf.output())
-    headers = [h for h, _ in COLUMNS]
-    if report.rating_years:
-        headers[13] = f"Xếp loại {report.rating_years[0]}–{report.rating_years[-1]}"
-    _Grid(pdf, [w for _, w in COLUMNS]).write(headers, report)
+    for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
+        pdf.add_page()
+        pdf.set_font("serif", "B", 14)
+        pdf.multi_cell(0, 6.5, f"PHỤ LỤC {number}: {title}", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("serif", "I", 13)
+        pdf.multi_cell(0, 6, head.annex_ref, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("serif", "", 13)
+        pdf.multi_cell(0, 6, subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        if table is None:
+            if not report.pools:
+                pdf.multi_cell(0, 6, "Chưa có cán bộ nào trong quy hoạch.", align="C")
+                continue
+            headers = [h for h, _ in COLUMNS]
+            if report.rating_years:
+                headers[13] = f"Xếp loại {report.rating_years[0]}–{report.rating_years[-1]}"
+            _Grid(pdf, [w for _, w in COLUMNS]).write(headers, report)
+        elif not table.rows:
+            pdf.multi_cell(0, 6, "Không có.", align="C")
+        else:
+            scale = (pdf.w - 2 * MARGIN_MM) / sum(table.widths)
+            _Grid(pdf, [w * scale for w in table.widths], size=10).plain(table)
     return bytes(pdf.output())
 
 
@@ -124,9 +132,11 @@ class _Grid:
     LINE_MM = 3.3
     PAD_MM = 0.6
 
-    def __init__(self, pdf, widths: list[float]):
+    def __init__(self, pdf, widths: list[float], size: float = TEXT_PT):
         self.pdf = pdf
         self.widths = widths
+        self.size = size
+        self.line = self.LINE_MM * size / TEXT_PT
         self.bottom = pdf.h - 15
         self.words: dict[tuple[str, str], float] = {}
 
@@ -165,15 +175,15 @@ class _Grid:
     def _row(self, cells: list[str], style: str, *, fill: int | None = None, align: list[str] | None = None,
              widths: list[float] | None = None) -> tuple[float, list[list[str]]]:
         widths = widths or self.widths
-        self.pdf.set_font("serif", style, TEXT_PT)
+        self.pdf.set_font("serif", style, self.size)
         wrapped = [self._wrap(text, w, style) for text, w in zip(cells, widths, strict=True)]
-        return max(len(x) for x in wrapped) * self.LINE_MM + 2 * self.PAD_MM, wrapped
+        return max(len(x) for x in wrapped) * self.line + 2 * self.PAD_MM, wrapped
 
     def _draw(self, height: float, wrapped: list[list[str]], style: str, *, fill: int | None = None,
               aligns: list[str] | None = None, widths: list[float] | None = None) -> None:
         pdf = self.pdf
         widths = widths or self.widths
-        pdf.set_font("serif", style, TEXT_PT)
+        pdf.set_font("serif", style, self.size)
         x, y = pdf.l_margin, pdf.get_y()
         for index, (lines, w) in enumerate(zip(wrapped, widths, strict=True)):
             if fill is not None:
@@ -181,12 +191,29 @@ class _Grid:
             pdf.rect(x, y, w, height, style="DF" if fill is not None else "D")
             right = (aligns or [])[index:index + 1] == ["R"]
             for n, line in enumerate(lines):
-                baseline = y + self.PAD_MM + (n + 1) * self.LINE_MM - 0.8
+                baseline = y + self.PAD_MM + (n + 1) * self.line - 0.8 * self.size / TEXT_PT
                 left = x + w - self.PAD_MM - self._width(style, line) if right else x + self.PAD_MM
                 if line:
                     pdf.text(left, baseline, line)
             x += w
         pdf.set_y(y + height)
+
+    def plain(self, table) -> None:
+        """A `model.DocTable`, the header row repeated on every page."""
+        pdf = self.pdf
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.2)
+        head_height, head_lines = self._row(list(table.headers), "B")
+        aligns = ["R" if a == "right" else "L" for a in (table.aligns or ["left"] * len(self.widths))]
+        if pdf.get_y() + head_height * 3 > self.bottom:
+            pdf.add_page()
+        self._draw(head_height, head_lines, "B", fill=230)
+        for row in table.rows:
+            height, lines = self._row(["" if v is None else str(v) for v in row], "")
+            if pdf.get_y() + height > self.bottom:
+                pdf.add_page()
+                self._draw(head_height, head_lines, "B", fill=230)
+            self._draw(height, lines, "", aligns=aligns)
 
     def write(self, headers: list[str], report: TermPlanningReport) -> None:
         pdf = self.pdf

@@ -7,8 +7,9 @@ still runs: `unavailable()` says, in Vietnamese, what to install, and the PDF al
 refused while the DOCX and XLSX are made as usual.
 
 The PDF is the same paper as the DOCX: every section, the signature, "Nơi nhận" and the
-full annexes (no row limit). The term-planning report's list annex is printed apart
-(`pdf_annex`, fpdf2) and appended: WeasyPrint costs ~1.5 ms of CPU per table cell.
+full annexes (no row limit). The term-planning report's annexes (structure by unit, failing
+lists, the list) are printed apart (`pdf_annex`, fpdf2) and appended: WeasyPrint costs
+~1.5 ms of CPU per table cell.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def term_planning(app: Flask, report: TermPlanningReport) -> bytes:
 
     document = _laid_out(app, "reports/_term_planning_body.html", report.heading.subject, r=report, list_apart=True)
     body = document.write_pdf()
-    return pdf_annex.append(body, pdf_annex.pool_list(report, report.heading, len(document.pages) + 1))
+    return pdf_annex.append(body, pdf_annex.annexes(report, report.heading, len(document.pages) + 1))
 
 
 def dossier(app: Flask, report: DossierReport) -> bytes:
