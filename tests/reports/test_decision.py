@@ -81,11 +81,12 @@ def test_the_model_holds_the_adopted_plan_its_alternatives_moves_chains_and_stru
     assert report.adopted and not report.draft and report.decision_no == DECISION and report.adopted_on == DATE
     assert report.heading.kind == "BÁO CÁO" and "BC/BTCTU" in report.heading.number and not report.heading.draft
     assert report.run_id == adopted["runs"][0] and report.plan.chosen and report.plan.objective == plan["objective"]
-    assert report.rule_set_code and report.rules[0][1].startswith(report.rule_set_code)
+    assert report.rule_set_code and report.rules[0] == ("Căn cứ", report.rule_set_name)   # cited by its legal basis
     assert [w for _, w, _ in report.weights] == [1, 1, 50, 5, 0]       # the weights it was solved under
+    assert report.resolution == f"Nghị quyết số {DECISION} ngày {DATE:%d/%m/%Y}"
     # the alternatives: the other run of the scenario and the copy's run, with every named term
     assert [p.run_id for p in report.alternatives] == adopted["runs"][1:]
-    assert [p.relation for p in report.alternatives] == ["Lần giải khác của phương án", "Bản sao"]
+    assert [p.relation for p in report.alternatives] == ["Cách tính khác của phương án", "Bản sao"]
     assert {name for name, _ in report.term_names} == {t["name"] for t in plan["terms"]}
     for p in report.compared:
         assert sum(t.contribution for t in p.terms.values()) == p.objective
@@ -111,9 +112,11 @@ def test_docx_has_the_party_heading_the_decision_the_moves_and_the_chain_graph(r
     parts = [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
     text = "\n".join(parts)
     assert _nfc(text)
-    for words in ("ĐẢNG BỘ TỈNH NẬM KHAO", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", DECISION,
+    for words in ("TỈNH ỦY NẬM KHAO", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", report.resolution,
                   "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA", "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH", "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN",
-                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN"):
+                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN",
+                  "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", "Nơi nhận:", "TRƯỞNG BAN",
+                  report.heading.annex_ref):
         assert words in text, words
     assert "DỰ THẢO" not in text
     assert doc.styles["Normal"].font.name == "Times New Roman"
@@ -123,7 +126,7 @@ def test_docx_has_the_party_heading_the_decision_the_moves_and_the_chain_graph(r
     assert len(moves.rows) == 1 + len(report.moves)
     for m, row in zip(report.moves, moves.rows[1:], strict=False):
         assert row.cells[1].text.startswith(m.cadre_name) and m.to_post in row.cells[3].text
-        assert m.reasons[0] in row.cells[7].text
+        assert m.reasons[0] in row.cells[5].text
     for chain in report.chains:
         assert chain.text in text
     compared = next(t for t in doc.tables if t.rows[0].cells[1].text == "Phương án")
@@ -140,7 +143,7 @@ def test_pdf_prints_the_page_with_the_decision_moves_and_chains(app, report):
         return
     text = _flat(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode())
     for words in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BAN TỔ CHỨC", "BÁO CÁO", DECISION, "Nậm Khao",
-                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG"):
+                  "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", "Nơi nhận:", "TRƯỞNG BAN"):
         assert words in text, words
     for m in report.moves:
         assert m.cadre_name in text
@@ -160,15 +163,19 @@ def test_xlsx_has_the_moves_chains_structure_and_comparison_sheets(report):
     assert moves.freeze_panes == "A2" and moves.auto_filter.ref.startswith("A1:")
     assert moves.max_row == 1 + len(report.moves)
     rows = list(moves.iter_rows(min_row=2, values_only=True))
-    assert [r[1] for r in rows] == [m.cadre_code for m in report.moves]
-    assert [r[2] for r in rows] == [m.cadre_name for m in report.moves] and all(_nfc(r[2]) for r in rows)
-    assert [r[8] for r in rows] == [m.to_post for m in report.moves]
+    assert [r[1] for r in rows] == [m.cadre_name for m in report.moves] and all(_nfc(r[1]) for r in rows)
+    assert [r[7] for r in rows] == [m.to_post for m in report.moves]
     chains = [r[3] for r in book["Chuỗi điều động"].iter_rows(min_row=2, values_only=True)]
     assert chains == [c.text for c in report.chains] and all(_nfc(c) for c in chains)
     assert book["Cơ cấu theo chỉ tiêu"].max_row == 1 + len(report.targets)
     compared = list(book["So sánh phương án"].iter_rows(min_row=2, values_only=True))
-    assert [r[1] for r in compared] == [p.run_id for p in report.compared]
-    assert compared[0][3] == "Phương án được thông qua" and compared[0][5] == report.plan.objective
+    assert len(compared) == len(report.compared) and compared[0][1].startswith(report.plan.scenario_name)
+    assert "được thông qua" in compared[0][1] and ws_print_ready(book["So sánh phương án"])
+
+
+def ws_print_ready(ws) -> bool:
+    return (ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$1:$1"
+            and "&P" in ws.oddFooter.center.text)
 
 
 def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, inline_runner):
@@ -279,5 +286,4 @@ def test_libreoffice_opens_the_decision_docx_and_poppler_renders_the_graph_page(
                    check=True, timeout=120)
     pages = sorted(tmp_path.glob("trang*.png"))
     assert len(pages) >= 3
-    last = pages[-1]      # the graph's page: landscape, and not blank
-    assert last.stat().st_size > 2000 and last.read_bytes()[:4] == b"\x89PNG"
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pages) and max(p.stat().st_size for p in pages) > 2000

@@ -56,7 +56,7 @@ def test_a_report_for_an_unknown_unit_is_refused_in_place(client, small):
 
 def test_the_report_pages_and_the_nav(client, small):
     page = client.get("/bao-cao/quy-hoach").get_data(as_text=True)
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page and "Phụ lục: danh sách trích ngang" in page.replace("PHỤ LỤC", "Phụ lục")
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page and "Phụ lục 3: danh sách trích ngang" in page.replace("PHỤ LỤC", "Phụ lục")
     assert page.count("<svg") >= 3 and 'href="/bao-cao/"' in page and 'href="/danh-gia/"' in page
     from quyhoach.db.models import Cadre
     from sqlmodel import Session, select
@@ -88,7 +88,7 @@ def test_the_evaluations_page_links_each_flag_to_its_evidence(client, session):
     assert partial.lstrip().startswith('<section id="analytics"')
     export = client.get("/danh-gia/xuat.xlsx")
     book = load_workbook(io.BytesIO(export.data))
-    assert book["Xếp loại năm bị kỷ luật"]["B2"].value == "Quàng Văn Chiến"
+    assert book["Xếp loại năm bị kỷ luật"]["A2"].value == "Quàng Văn Chiến"   # names, not codes, for officials
 
 
 # --------------------------------------------------------------------------- the scenario decision report

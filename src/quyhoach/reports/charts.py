@@ -33,7 +33,7 @@ def _plt():
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({
-        "font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "axes.spines.top": False,
+        "font.family": "DejaVu Sans", "font.size": 9.5, "svg.fonttype": "none", "axes.spines.top": False,
         "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
         "text.parse_math": False,   # a "$" in a name is a dollar sign, not mathtext (which would fail)
     })
@@ -91,9 +91,9 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         top = max(men + women + [1])
         for i, (m, w) in enumerate(zip(men, women, strict=False)):
             if m:
-                ax.text(-m - top * 0.02, i, str(m), va="center", ha="right", fontsize=8)
+                ax.text(-m - top * 0.02, i, str(m), va="center", ha="right", fontsize=9)
             if w:
-                ax.text(w + top * 0.02, i, str(w), va="center", ha="left", fontsize=8)
+                ax.text(w + top * 0.02, i, str(w), va="center", ha="left", fontsize=9)
         ax.set_xlim(-top * 1.18, top * 1.18)
         ticks = ax.get_xticks()
         ax.set_xticks(ticks, [str(abs(int(t))) for t in ticks])
@@ -130,14 +130,14 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
                 ax.plot([g.target[1]] * 2, [yi - 0.32, yi + 0.36], color=TARGET, linewidth=1)
             elif g.target:
                 ax.plot([g.target, g.target], [yi - 0.36, yi + 0.36], color=TARGET, linewidth=2)
-            ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=8,
+            ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=9,
                     color=OK if g.passed else BAD, fontweight="bold")
         ax.set_yticks(y, [g.label for g in gauges])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title("Vạch đen: chỉ tiêu", loc="left", fontsize=8, fontweight="normal", color="#555")
+        ax.set_title("Vạch đen: chỉ tiêu", loc="left", fontsize=9, fontweight="normal", color="#555")
         return _save(fig, "target-gauges", title, 16.0)
 
 
@@ -158,13 +158,13 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
         ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
                 label="HTXSNV / (HTXSNV + HTTNV)")
-        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần E4")
+        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần")
         for xi, s in zip(x, excellent_share, strict=False):
-            ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=8, color="#111")
+            ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=9, color="#111")
         ax.set_xticks(x, [str(y) for y in years])
         ax.set_ylim(0, 1.0)
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, frameon=False, fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=3, frameon=False, fontsize=9)
         return _save(fig, "ratings-years", title, 16.0)
 
 
@@ -187,7 +187,7 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
                 continue
             ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], zorder=2)
             if score is not None:
-                ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=7)
+                ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
         ax.set_yticks([0, 1, 2, 3], [RATING_LABELS[r] for r in ("fail", "complete", "good", "excellent")])
         ax.set_ylim(-0.5, 3.7)
         if xs:
@@ -200,7 +200,7 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             axm.plot(mx, my, marker="o", color="#1f5fa8", linewidth=1.4)
             axm.axhline(90, color=RATING_COLOURS["excellent"], linestyle=":", linewidth=1)
             axm.axhline(70, color=RATING_COLOURS["complete"], linestyle=":", linewidth=1)
-            axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=7)
+            axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=9)
             low = min(my + [70]) - 5
             axm.set_ylim(max(0, low), min(100, max(my + [90]) + 5))
             axm.set_title(f"Điểm hằng tháng năm {month_year}", loc="left", fontsize=9)
@@ -432,11 +432,11 @@ def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
             ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=colour, label="Sau" if yi == y[0] else None)
             if row.target:
                 ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
-            ax.text(1.02, yi, row.words, va="center", fontsize=8, color="#222")
+            ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#222")
         ax.set_yticks(y, [r.label for r in rows])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=9)
         return _save(fig, "structure-before-after", title, 16.0)

@@ -14,27 +14,27 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
-from quyhoach.reports.model import DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport
+from quyhoach.reports import letterhead
+from quyhoach.reports.model import (
+    DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
+)
 
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 10
 LIST_PT = 8
-RED = RGBColor(0xB0, 0x2A, 0x1E)
-GREEN = RGBColor(0x1E, 0x6B, 0x2E)
 LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
-    ("STT", 0.8), ("Họ và tên", 2.4), ("Ngày sinh", 1.6), ("Giới tính", 1.0), ("Dân tộc", 1.1),
-    ("Quê quán", 2.2), ("Chức vụ hiện tại, từ ngày", 2.8), ("Trình độ chuyên môn", 2.0), ("LLCT", 1.1),
-    ("QLNN", 1.4), ("Ngoại ngữ", 1.2), ("Tin học", 1.2), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.1),
-    ("Chức danh quy hoạch", 1.9), ("Nguồn", 1.1), ("Kết quả phiếu các bước", 1.6), ("Ghi chú", 1.5),
+    ("STT", 0.8), ("Họ và tên", 2.2), ("Ngày sinh", 1.6), ("Giới tính", 0.9), ("Dân tộc", 1.0),
+    ("Quê quán", 2.0), ("Chức vụ hiện tại, từ ngày", 2.6), ("Trình độ chuyên môn", 1.8), ("LLCT", 1.0),
+    ("QLNN", 1.3), ("Ngoại ngữ", 1.1), ("Tin học", 1.1), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.0),
+    ("Chức danh quy hoạch", 1.8), ("Nguồn", 1.0), ("Kết quả phiếu các bước", 1.5), ("Ghi chú", 1.4),
 ]
 
 
@@ -94,48 +94,8 @@ def _para(doc_or_cell, text: str = "", *, bold: bool = False, italic: bool = Fal
     return paragraph
 
 
-def _draft_mark(doc) -> None:
-    """"DỰ THẢO" in a box at the top right, above the heading, for a paper not yet decided."""
-    paragraph = _para(doc, "DỰ THẢO", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
-    borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="2" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right"))
-    paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pBdr {nsdecls("w")}>{borders}</w:pBdr>'))
-    paragraph.paragraph_format.left_indent = Cm(13.4)
-
-
 def _heading_block(doc, h: Heading) -> None:
-    """Left: the issuing body and the number; right: the Party's name, place and date."""
-    if h.draft:
-        _draft_mark(doc)
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = (Cm(7.9), Cm(8.6))
-    left, right = table.rows[0].cells
-    for column, cell, width in zip(table.columns, (left, right), widths, strict=False):
-        column.width = width
-        cell.width = width
-    left.paragraphs[0].text = ""
-    first = left.paragraphs[0]
-    first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    first.paragraph_format.space_after = Pt(0)
-    run = first.add_run(h.authority)
-    run.font.size = Pt(12.5)
-    _para(left, h.office, bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(left, "*", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(left, h.number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    top = right.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    top.paragraph_format.space_after = Pt(0)
-    run = top.add_run(h.motto)
-    run.bold, run.underline = True, True
-    run.font.size = Pt(14)
-    _para(right, "", space_after=0)
-    _para(right, h.place_date, italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, "", space_after=6)
-    _para(doc, h.kind, bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, h.subject, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    letterhead.docx_heading(doc, h)
 
 
 def _section_title(doc, text: str) -> None:
@@ -150,8 +110,9 @@ def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = 
               span: int = 1, shade: str | None = None, color: str | None = None) -> str:
     lines = (text or "").split("\n")
     runs = []
-    rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>' + ("<w:b/>" if bold else "")
-           + (f'<w:color w:val="{color}"/>' if color else "") + f'<w:sz w:val="{int(size * 2)}"/></w:rPr>')
+    # black text only (colours turn grey on an office printer): a marked row is bold italic
+    rpr = (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>' + ("<w:b/>" if bold or color else "")
+           + ("<w:i/>" if color else "") + f'<w:sz w:val="{int(size * 2)}"/></w:rPr>')
     for i, line in enumerate(lines):
         if i:
             runs.append(f"<w:r>{rpr}<w:br/></w:r>")
@@ -182,14 +143,14 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
     parts.append(
         "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>"
         + "".join(
-            _cell_xml(h, w, bold=True, size=size, align="center", shade="E8ECF1") for h, w in zip(headers, twips, strict=False)
+            _cell_xml(h, w, bold=True, size=size, align="center", shade="E7E7E7") for h, w in zip(headers, twips, strict=False)
         )
         + "</w:tr>"
     )
     for index, row in enumerate(rows):
         if groups and index in groups:
             parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F4F6F8")
+                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2")
                          + "</w:tr>")
         color = (colors or {}).get(index)
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
@@ -229,21 +190,31 @@ def _portrait(doc):
     return section
 
 
-def _signature(doc, left_lines: list[str], right_title: str, right_role: str) -> None:
-    table = doc.add_table(rows=1, cols=2)
-    left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.5), Cm(8.0)
-    first = left.paragraphs[0]
-    run = first.add_run("Nơi nhận:")
-    run.bold, run.italic = True, True
-    run.font.size = Pt(12)
-    for line in left_lines:
-        _para(left, line, size=11, space_after=0)
-    top = right.paragraphs[0]
-    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = top.add_run(right_title)
-    run.bold = True
-    _para(right, right_role, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=48)
+def _signature(doc, h: Heading) -> None:
+    letterhead.docx_signature(doc, h)
+
+
+def _annex_title(doc, h: Heading, title: str, subtitle: str = "", *, page_break: bool = False) -> None:
+    """An annex's title, the line saying which paper it goes with, and what it lists."""
+    paragraph = _para(doc, title, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph.paragraph_format.page_break_before = page_break
+    letterhead.docx_annex_ref(doc, h)
+    if subtitle:
+        _para(doc, subtitle, italic=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+
+
+def doc_table(doc, t: DocTable, size: float = TABLE_PT) -> None:
+    _table(doc, t.headers, t.widths, t.rows, size=size, aligns=t.aligns or None)
+
+
+def doc_part(doc, number: str, part: DocPart) -> None:
+    _sub_title(doc, f"{number}. {part.title}" if number else part.title)
+    for line in part.paragraphs:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    for t in part.tables:
+        doc_table(doc, t)
+    for line in part.after:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
 def _save(doc) -> bytes:
@@ -259,16 +230,22 @@ def _pct(share: float | None) -> str:
 
 # --------------------------------------------------------------------------- term-planning report
 
+def _paras(doc, lines: list[str]) -> None:
+    for line in lines:
+        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+
 def term_planning(report: TermPlanningReport) -> bytes:
     doc = _document()
-    _heading_block(doc, report.heading)
-    _para(doc, f"Phạm vi: {report.scope_name}; {report.term_name} ({format_date(report.term_start)} – "
-               f"{format_date(report.term_end)}); số liệu đến ngày {format_date(report.on)}; bộ quy định "
-               f"{report.rule_set}.", italic=True, size=12, indent=True)
+    h = report.heading
+    _heading_block(doc, h)
+    _paras(doc, report.opening)
+    parts = report.parts
 
     _section_title(doc, "I. TÌNH HÌNH CHUNG")
-    for line in report.summary:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.summary)
+    if "previous" in parts:
+        doc_part(doc, "", parts["previous"])
 
     _section_title(doc, "II. CƠ CẤU DANH SÁCH QUY HOẠCH SO VỚI CHỈ TIÊU")
     _sub_title(doc, "1. Theo cấp")
@@ -277,58 +254,67 @@ def term_planning(report: TermPlanningReport) -> bytes:
     _sub_title(doc, "2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)")
     for b in report.bands:
         rows = [[b.level_name, *[f"{n} ({_pct(n / b.total if b.total else 0)})" for n in b.counts], b.total]]
-        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [3.6] * len(b.labels) + [2.0], rows,
+        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0], rows,
                aligns=["left"] + ["right"] * (len(b.labels) + 1))
     _picture(doc, report.charts["pyramid"])
     _sub_title(doc, "3. Theo cơ quan, đơn vị")
-    _structure_table(doc, report.by_unit, "Cơ quan, đơn vị")
+    _para(doc, report.unit_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    doc_part(doc, "4", parts["source"])
+    doc_part(doc, "5", parts["qualifications"])
 
     _section_title(doc, "III. NHỮNG DANH SÁCH CHƯA ĐẠT")
     if not report.failing:
         _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
     else:
-        rows, colors = [], {}
-        for i, f in enumerate(report.failing, start=1):
-            lines = [f"{x.rule}: {x.message}" for x in f.structure]
-            for m in f.members:
-                lines.append(f"{m.name}: " + "; ".join(f"{x.rule} {x.message}" for x in m.findings))
-            rows.append([i, f"{f.title}\n{f.unit}", "\n".join(lines)])
-        _table(doc, ["STT", "Chức danh quy hoạch", "Nội dung chưa đạt (quy tắc: kết quả kiểm tra)"], [1.0, 5.0, 10.5],
-               rows, aligns=["right", "left", "left"], colors=colors)
+        _sub_title(doc, "1. Danh sách chưa đạt điều kiện, chỉ tiêu")
+        _para(doc, report.failing_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        if report.bases:
+            _para(doc, "Các điều kiện, chỉ tiêu nêu trên theo: " + "; ".join(report.bases) + ".", italic=True, size=12,
+                  indent=True)
+    doc_part(doc, "2" if report.failing else "", parts["thin"])
 
-    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
+    _section_title(doc, "IV. RÀ SOÁT, BỔ SUNG VÀ PHÊ DUYỆT QUY HOẠCH")
+    doc_part(doc, "1", parts["review"])
+    doc_part(doc, "2", parts["approvals"])
+
+    _section_title(doc, "V. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
     evaluation_section(doc, report.evaluations, limit=25)
     _picture(doc, report.charts["ratings"])
 
-    _section_title(doc, "V. ĐỀ XUẤT")
-    _para(doc, "Ban Tổ chức đề nghị các cơ quan, đơn vị có danh sách chưa đạt rà soát, bổ sung quy hoạch theo các nội "
-               "dung tại mục III; các đơn vị có tỷ lệ xếp loại \"Hoàn thành xuất sắc nhiệm vụ\" vượt mức quy định "
-               "hoặc cao bất thường so với đơn vị tương đương tại mục IV xem xét lại kết quả đánh giá, bảo đảm thực chất.",
-          indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _signature(doc, ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),",
-                     "- Các cơ quan, đơn vị liên quan,", "- Lưu Ban Tổ chức."], "T/M BAN TỔ CHỨC", "TRƯỞNG BAN")
+    _section_title(doc, "VI. ĐÁNH GIÁ CHUNG")
+    _paras(doc, report.assessment)
+    _section_title(doc, "VII. PHƯƠNG HƯỚNG")
+    _paras(doc, report.direction)
+    _section_title(doc, "VIII. ĐỀ XUẤT, KIẾN NGHỊ")
+    _paras(doc, report.proposals)
+    _signature(doc, h)
 
     _landscape(doc)
-    _para(doc, "PHỤ LỤC: DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH", bold=True, size=13,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, f"{report.term_name} — {report.scope_name} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)",
-          italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-    pool_list_table(doc, report)
+    for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
+        _annex_title(doc, h, f"PHỤ LỤC {number}: {title}", subtitle, page_break=number > 1)
+        if table is None:
+            pool_list_table(doc, report)
+        elif table.rows:
+            doc_table(doc, table, size=10)
+        else:
+            _para(doc, "Không có.", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     return _save(doc)
 
 
+def term_annexes(report: TermPlanningReport) -> list[tuple[str, str, DocTable | None]]:
+    """The term-planning report's annexes, in every format: the structure by unit, the
+    failing lists, the "danh sách trích ngang" (None: its own writer)."""
+    scope = f"{report.term_name} — {report.scope_name}"
+    return [("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ", f"{scope} ({len(report.by_unit)} cơ quan, đơn vị)",
+             report.unit_table),
+            ("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU", f"{scope} ({len(report.failing)} danh sách)",
+             report.failing_table),
+            ("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
+             f"{scope} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)", None)]
+
+
 def _structure_table(doc, groups, first_header: str) -> None:
-    rows, colors = [], {}
-    for i, g in enumerate(groups):
-        bad = [t for t in g.failing_targets if t.rule in ("P2", "P3", "P4", "S1", "S2", "S3", "S4")]
-        rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
-                     f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
-                     f"{g.pools_all_bands}/{g.pools}", "Đạt" if not bad else "Chưa đạt: " + ", ".join(t.rule for t in bad)])
-        if bad:
-            colors[i] = "B02A1E"
-    _table(doc, [first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
-                 "Chỉ tiêu"], [4.6, 1.4, 1.4, 1.9, 1.9, 1.9, 1.6, 2.3], rows,
-           aligns=["left", "right", "right", "right", "right", "right", "right", "left"], colors=colors)
+    doc_table(doc, structure_table(groups, first_header, [3.9, 1.3, 1.3, 1.7, 1.7, 1.7, 1.4, 3.5]))
 
 
 def pool_list_table(doc, report: TermPlanningReport) -> None:
@@ -364,13 +350,13 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     from quyhoach.domain.vocab import RATING_SHORT
 
     totals = ev.year_totals()
-    _sub_title(doc, "1. Tỷ lệ \"Hoàn thành xuất sắc nhiệm vụ\" so với mức trần (E4)")
+    _sub_title(doc, "1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần")
     _para(doc, "Số xếp loại HTXSNV không vượt quá 20% số được xếp loại từ HTTNV trở lên (HTXSNV được chọn trong số "
                "HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", indent=True, size=12)
-    rows = [[t.year, t.rule_set, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
+    rows = [[t.year, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
              sum(1 for u in ev.breaches if u.year == t.year)] for t in totals]
-    _table(doc, ["Năm", "Bộ quy định", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
-                 "Số đơn vị vượt"], [1.3, 2.4, 2.0, 1.6, 2.2, 2.0, 1.8, 2.2], rows, aligns=["left"] * 2 + ["right"] * 6)
+    _table(doc, ["Năm", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
+                 "Số đơn vị vượt"], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
     if ev.years:
         last = ev.years[-1]
         breaking = [u for u in ev.breaches if u.year == last][:limit]
@@ -384,7 +370,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     top = [c for c in ev.comparisons if c.difference > 0][:limit]
     if top:
         _table(doc, ["Cơ quan, đơn vị", "Số lượt xếp loại", "Tỷ lệ HTXSNV", "Đơn vị tương đương", "Chênh lệch", "Độ lệch (z)",
-                     "Đánh giá"], [5.6, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
+                     "Đánh giá"], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
                [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
                  f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
                  "Bất thường" if c.flagged else ""] for c in top],
@@ -397,9 +383,9 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
         _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
                [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
-    _sub_title(doc, "4. Xếp loại từ \"Hoàn thành tốt nhiệm vụ\" trở lên trong năm bị kỷ luật")
+    _sub_title(doc, "4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
     if ev.disciplined:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.6, 5.0, 1.2, 1.8, 4.0],
+        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
                [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
                  f"{_discipline(f.level)} ({format_date(f.decision_date)}, {f.decision_no or ''})"]
                 for i, f in enumerate(ev.disciplined, start=1)], aligns=["right", "left", "left", "right", "left", "left"])
@@ -429,6 +415,7 @@ def evaluations(ev, head: Heading) -> bytes:
     doc = _document()
     _heading_block(doc, head)
     evaluation_section(doc, ev, limit=60)
+    _signature(doc, head)
     return _save(doc)
 
 
@@ -512,85 +499,43 @@ def _pairs(doc, rows: list[tuple[str, str]], widths=(6.0, 10.5)) -> None:
     _table(doc, ["Nội dung", "Áp dụng"], list(widths), [list(r) for r in rows], size=11)
 
 
-def _missed_words(plan, limit: int = 4) -> str:
-    if not plan.soft_missed:
-        return "Đạt tất cả"
-    words = f"{len(plan.soft_missed)} chỉ tiêu, thiếu {plan.soft_short} người"
-    names = plan.soft_missed[:limit]
-    more = len(plan.soft_missed) - len(names)
-    return words + ":\n" + "\n".join(f"- {n}" for n in names) + (f"\n… và {more} chỉ tiêu khác" if more else "")
-
-
-def comparison_rows(report: ScenarioDecisionReport) -> tuple[list[str], list[float], list[list], dict[int, str]]:
-    """The plans compared, one row each (the chosen one first): objective, each named term
-    (contribution, and weight × value), moves, soft targets missed."""
-    terms = report.term_names
-    term_width = min(1.6, 7.0 / max(1, len(terms)))
-    headers = ["STT", "Phương án", "Giá trị mục tiêu", *[label for _, label in terms], "Số lượt điều động",
-               "Chỉ tiêu khuyến khích chưa đạt"]
-    widths = [0.9, 3.0, 1.4, *[term_width] * len(terms), 1.2]
-    widths.append(max(2.0, 16.5 - sum(widths)))
-    rows, colors = [], {}
-    for index, p in enumerate(report.compared):
-        name = f"{p.scenario_name}\n{p.relation}, lần giải #{p.run_id}" + (f" ({p.label})" if p.label else "")
-        cells = []
-        for term, _label in terms:
-            t = p.terms.get(term)
-            cells.append(f"{_signed(t.contribution)}\n{_number(t.weight)} × {_number(t.value)}" if t else "—")
-        moves = f"{p.moves}\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else p.moves
-        rows.append([index + 1, name, _number(p.objective), *cells, moves, _missed_words(p)])
-        if p.chosen:
-            colors[index] = "1E6B2E"
-    return headers, widths, rows, colors
-
-
 def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     doc = _document()
-    _heading_block(doc, report.heading)
-    if report.draft:
-        _para(doc, "Kính gửi: Ban Thường vụ Tỉnh ủy", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-    _para(doc, f"Ngày luân chuyển {format_date(report.rotation_date)}; lần giải #{report.run_id}"
-               + (f" ({report.run_label})" if report.run_label else "") + f"; bộ quy định {report.rule_set_code}.",
-          italic=True, size=12, indent=True)
+    h = report.heading
+    _heading_block(doc, h)
+    _para(doc, f"Ngày luân chuyển dự kiến {format_date(report.rotation_date)}; căn cứ "
+               f"{report.rule_set_name or 'các quy định hiện hành'}.", italic=True, size=13, indent=True)
     if report.description:
         _para(doc, report.description, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
     _section_title(doc, "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA" if report.adopted else "I. PHƯƠNG ÁN ĐỀ NGHỊ")
-    for line in report.summary:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.summary)
     number = 1
     if report.adopted:
         _sub_title(doc, f"{number}. Quyết định thông qua")
-        rows = [("Số quyết định (nghị quyết)", report.decision_no),
-                ("Ngày hiệu lực", format_date(report.adopted_on))]
-        if report.adopted_by:
-            rows.append(("Người ghi nhận", report.adopted_by))
+        rows = [("Nghị quyết của Ban Thường vụ", report.resolution), ("Ngày hiệu lực", format_date(report.adopted_on))]
         if report.note:
             rows.append(("Ghi chú", report.note))
         _pairs(doc, rows)
         number += 1
-    _sub_title(doc, f"{number}. Quy định và trọng số áp dụng khi giải")
+    _sub_title(doc, f"{number}. Quy định áp dụng")
     _pairs(doc, report.rules)
-    _table(doc, ["Thành phần của mục tiêu", "Trọng số", "Cách tính"], [5.0, 1.8, 9.7],
-           [[label, _number(weight), words] for label, weight, words in report.weights], size=11,
-           aligns=["left", "right", "left"])
     _sub_title(doc, f"{number + 1}. Thiết lập của phương án")
     _pairs(doc, report.settings)
 
     _section_title(doc, "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH")
     if report.alternatives:
-        _para(doc, "Giá trị mục tiêu là tổng các thành phần (trọng số × số lượng); phương án có giá trị cao hơn tốt "
-                   "hơn theo các trọng số của chính nó. Dòng màu xanh là phương án "
-                   + ("được thông qua." if report.adopted else "đề nghị."), indent=True, size=12)
-        headers, widths, rows, colors = comparison_rows(report)
-        _table(doc, headers, widths, rows, size=9, aligns=["right", "left", "right", *["right"] * len(report.term_names),
-                                                           "right", "left"], colors=colors)
+        _paras(doc, report.alternative_words)
+        _para(doc, "Dòng in đậm là phương án " + ("được thông qua." if report.adopted else "đề nghị."), indent=True,
+              size=13, italic=True)
+        t = report.comparison
+        _table(doc, t.headers, t.widths, t.rows, size=11, aligns=t.aligns,
+               colors={i: "bold" for i, p in enumerate(report.compared) if p.chosen})
         if report.alternatives_left_out:
-            _para(doc, f"Còn {report.alternatives_left_out} lần giải cũ hơn không liệt kê (xem trang Luân chuyển).",
-                  italic=True, size=11, indent=True)
+            _para(doc, f"Còn {report.alternatives_left_out} phương án tính toán trước đó không liệt kê.",
+                  italic=True, size=12, indent=True)
     else:
-        _para(doc, "Chưa có phương án nào khác (lần giải khác, bản sao hoặc phương án nới quy định) được giải để so sánh.",
-              indent=True)
+        _para(doc, "Chưa có phương án nào khác được tính toán để so sánh.", indent=True)
 
     _section_title(doc, "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN")
     _sub_title(doc, "1. Theo cấp")
@@ -600,49 +545,33 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
         first = index == 0 or report.levels[index - 1].scope != row.scope
         level_rows.append([row.scope if first else "", row.label, row.seats, f"{row.before} ({_pct(row.before_share)})",
                            f"{row.after} ({_pct(row.after_share)})", _signed(change) if change else "0"])
-    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.4, 3.9, 1.7, 2.3, 2.3, 1.9],
-           level_rows, size=10, aligns=["left", "left", "right", "right", "right", "right"])
+    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
+           level_rows, size=11, aligns=["left", "left", "right", "right", "right", "right"])
     if "structure" in report.charts:
         _picture(doc, report.charts["structure"])
     _sub_title(doc, "2. Theo chỉ tiêu của từng đơn vị")
-    if report.targets:
-        rows, colors = [], {}
-        for i, t in enumerate(report.targets):
-            need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
-            rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
-                         f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
-                         f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
-            if not t.passed:
-                colors[i] = "B02A1E"
-        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
-               [1.0, 4.5, 2.1, 1.2, 1.1, 1.7, 1.7, 1.7, 1.5], rows, size=9,
-               aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"], colors=colors)
-    else:
-        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
+    _para(doc, f"{sum(1 for t in report.targets if t.passed)}/{len(report.targets)} chỉ tiêu đạt sau phương án; "
+               "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
 
     _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
-    for line in report.closing:
-        _para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paras(doc, report.closing)
     if report.warnings:
-        _para(doc, "Lưu ý:", bold=True, italic=True, size=12)
+        _para(doc, "Lưu ý:", bold=True, italic=True)
         for warning in report.warnings:
-            _para(doc, f"- {warning}", size=12, indent=True)
-    _para(doc, "", space_after=4)
-    _signature(doc, report.recipients, "T/M BAN TỔ CHỨC", "TRƯỞNG BAN")
+            _para(doc, f"- {warning}", indent=True)
+    _signature(doc, h)
 
     _landscape(doc)
-    _para(doc, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG", bold=True, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    _para(doc, f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
-               f"{format_date(report.adopted_on or report.rotation_date)}", italic=True, size=12,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    _annex_title(doc, h, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG",
+                 f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
+                 f"{format_date(report.adopted_on or report.rotation_date)}")
     if report.moves:
-        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Loại", "Phù hợp", "Phát triển", "Lý do"],
-               [0.9, 3.8, 4.4, 4.4, 2.2, 1.3, 1.5, 8.2], [move_cells(m) for m in report.moves], size=9,
-               aligns=["right", "left", "left", "left", "left", "right", "right", "left"])
+        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Hình thức", "Lý do"],
+               [1.0, 4.2, 5.0, 5.0, 2.9, 8.6], [move_cells(m) for m in report.moves], size=10,
+               aligns=["right", "left", "left", "left", "left", "left"])
     else:
         _para(doc, "Phương án không có lượt điều động nào.", italic=True)
-    _para(doc, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", bold=True, size=13,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6).paragraph_format.page_break_before = True
+    _annex_title(doc, h, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", page_break=True)
     for ch in report.chains:
         paragraph = _para(doc, "", size=12, space_after=2)
         run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({ch.moves} lượt): ")
@@ -653,20 +582,36 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     graph = report.charts.get("graph")
     if graph is not None and graph.png:
         _para(doc, "Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
-                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=11, space_after=4)
+                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=12, space_after=4)
         for part in graph.pages:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(26.0))
-        _para(doc, graph.title, italic=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+        _para(doc, graph.title, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _annex_title(doc, h, "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", page_break=True)
+    if report.targets:
+        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
+               [1.0, 9.0, 2.4, 1.8, 1.8, 2.4, 2.4, 2.4, 2.0], target_rows(report), size=10,
+               aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"])
+    else:
+        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", italic=True)
     return _save(doc)
 
 
-def move_cells(m) -> list:
-    who = f"{m.cadre_name}\n{m.cadre_code}" + (f", {m.age} tuổi" if m.age is not None else "") \
-        + (", nữ" if m.sex == "Nữ" else "") + (", DTTS" if m.minority else "")
-    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
-    kind = f"{m.act}\n{m.kind}" if m.act else m.kind
-    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, m.fit, m.development, "\n".join(m.reasons)]
+def target_rows(report: ScenarioDecisionReport) -> list[list]:
+    rows = []
+    for i, t in enumerate(report.targets):
+        need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
+        rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
+                     f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
+                     f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
+    return rows
 
+
+def move_cells(m) -> list:
+    who = m.cadre_name + (f"\n{m.age} tuổi" if m.age is not None else "") \
+        + (", nữ" if m.sex == "Nữ" else "") + (", dân tộc thiểu số" if m.minority else "")
+    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
+    kind = f"{m.act}\n({m.kind.lower()})" if m.act else m.kind
+    return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, "\n".join(m.reasons)]

@@ -8,6 +8,7 @@ The result is a `reports.model` tree that every builder reads unchanged.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -20,9 +21,9 @@ from quyhoach.domain import eligibility
 from quyhoach.domain.eligibility import percent
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
-from quyhoach.reports import charts
+from quyhoach.reports import charts, letterhead, term_parts
 from quyhoach.reports.model import (
-    BandColumns, DecisionChain, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DossierCareer,
+    BandColumns, DecisionChain, DocTable, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DossierCareer,
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PlanTerm, PoolList,
     ScenarioDecisionReport, TargetRow, TermPlanningReport,
 )
@@ -48,22 +49,16 @@ def _nothing(fraction: float, message: str) -> None:
 
 # --------------------------------------------------------------------------- heading
 
-def province_words(world: World) -> tuple[str, str]:
-    """("ĐẢNG BỘ TỈNH MƯỜNG THANH", "Mường Thanh") from the root of the organisation tree."""
-    roots = sorted((u for u in world.units.values() if u.parent_id is None), key=lambda u: (not u.is_locality, u.id))
-    name = roots[0].name if roots else "Tỉnh"
-    for prefix in ("Tỉnh ủy ", "Tỉnh uỷ ", "Thành ủy ", "Thành uỷ "):
-        if name.startswith(prefix):
-            place = name[len(prefix):]
-            kind = "TỈNH" if prefix.startswith("Tỉnh") else "THÀNH PHỐ"
-            return nfc(f"ĐẢNG BỘ {kind} {place.upper()}"), nfc(place)
-    return nfc(f"ĐẢNG BỘ {name.upper()}"), nfc(name)
-
-
-def heading(world: World, subject: str, on: dt.date, kind: str = "BÁO CÁO", suffix: str = "BC/BTCTU") -> Heading:
-    authority, place = province_words(world)
-    return Heading(authority=authority, office="BAN TỔ CHỨC", number=f"Số       -{suffix}", place=place, date=on,
-                   kind=kind, subject=nfc(subject))
+def heading(world: World, subject: str, on: dt.date, kind: str = "BÁO CÁO", *, unit=None,
+            choice: letterhead.PaperChoice | None = None, recipients: list[str] | None = None, draft: bool = False,
+            addressee: str = "") -> Heading:
+    """The letterhead of a paper of `unit`'s scope (None: the province), issued by the body
+    the officer chose (by default the Organization Board, or a commune's Party Committee for
+    a commune's paper), with the signer from the instance settings."""
+    choice = choice or letterhead.PaperChoice(settings=letterhead.signer_settings())
+    issuer = letterhead.pick_issuer(world, unit, choice.issuer)
+    return letterhead.letterhead(world, issuer, subject, on, kind=kind, number=choice.number, settings=choice.settings,
+                                 recipients=recipients, draft=draft, addressee=addressee)
 
 
 # --------------------------------------------------------------------------- structure
@@ -160,11 +155,11 @@ def _rating_cells(cadre, years: list[int], rating_sets) -> list[tuple[int, str]]
 
 
 def _note(findings: list[Finding]) -> str:
-    """The conditions a member does not meet (the source has its own column)."""
+    """The conditions a member does not meet, by name (the source has its own column)."""
     blocking = [f for f in findings if f.blocking]
     if not blocking:
         return ""
-    return "Chưa đủ điều kiện: " + "; ".join(f"{f.rule} ({f.name[0].lower()}{f.name[1:]})" for f in blocking)
+    return "Chưa đủ điều kiện: " + "; ".join(f"{f.name[0].lower()}{f.name[1:]}" for f in blocking)
 
 
 def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
@@ -209,9 +204,19 @@ def _failing(judged: list[planning.PoolJudgement]) -> list[FailingPool]:
         names = {m.id: m for m in j.facts.members}
         members = [FailingMember(names[cid].name, names[cid].code, fs)
                    for cid, fs in sorted(j.failing_members().items(), key=lambda kv: name_sort_key(names[kv[0]].name))]
+        lines = [finding_words(x) for x in j.structure_failures]
+        lines += [f"{m.name}: " + "; ".join(finding_words(x) for x in m.findings) for m in members]
         out.append(FailingPool(j.facts.title.name, j.facts.title.unit_name, j.facts.term.name, j.record.id,
-                               j.structure_failures, members))
+                               j.structure_failures, members, [nfc(x) for x in lines]))
     return out
+
+
+def finding_words(f: Finding) -> str:
+    """A finding for officials: the rule by name (its legal basis is cited with the table),
+    then what was found; never the rule's id."""
+    name = f.name[:1].upper() + f.name[1:]
+    message = f.message.strip().rstrip(".")
+    return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
 
 
 # --------------------------------------------------------------------------- term planning
@@ -234,9 +239,13 @@ def resolve_term(world: World, term_code: str = "") -> str:
 
 
 def term_planning(session: Session, world: World, *, unit_code: str = "", term_code: str = "",
-                  progress: Progress = _nothing) -> TermPlanningReport:
+                  progress: Progress = _nothing, choice: letterhead.PaperChoice | None = None,
+                  texts: dict | None = None) -> TermPlanningReport:
     """The term-planning report (báo cáo quy hoạch nhiệm kỳ) of a unit's subtree, or of the
-    province, for one term."""
+    province, for one term. `choice`: the issuing body, number and signers; `texts`: the
+    assessment, direction and proposals as the officer edited them (else written here).
+    A scope with no pool in the term asked is refused (never a report of nothing)."""
+    texts = texts or {}
     unit = planning_views.unit_by_code(world, unit_code) if unit_code else None
     if unit_code and unit is None:
         raise ReportError(f"không có đơn vị mã «{unit_code}»")
@@ -249,6 +258,8 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
               if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
     rules = world.rule_set("planning")
     scope_name = unit.name if unit else "toàn tỉnh"
+    if not judged:
+        raise ReportError(f"{scope_name} chưa có danh sách quy hoạch nào của {term.name[:1].lower()}{term.name[1:]}")
 
     progress(0.15, "Tổng hợp cơ cấu theo cấp và theo đơn vị")
     by_level_groups: dict[str, list] = defaultdict(list)
@@ -302,31 +313,42 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
                                              f"Xếp loại chất lượng cán bộ {scope_name} qua các năm"),
     }
     subject = f"Kết quả quy hoạch cán bộ {term.name[0].lower() + term.name[1:]}" + ("" if unit is None else f" — {unit.name}")
+    head = heading(world, subject, on, unit=unit, choice=choice)
+    head.recipients = letterhead.default_recipients(head.issuer, central=True)
+    thin = term_parts.thin_titles(judged)
+    parts = {"source": term_parts.by_source(judged), "qualifications": term_parts.qualifications(judged), "thin": thin,
+             "review": term_parts.review(session, judged, term), "approvals": term_parts.approvals(session, judged)}
+    previous = term_parts.previous_term(world, term, planning_views.judged(world), units)
+    if previous is not None:
+        parts["previous"] = previous
     return TermPlanningReport(
-        heading=heading(world, subject, on), scope_code=unit.code if unit else "", scope_name=scope_name,
+        heading=head, scope_code=unit.code if unit else "", scope_name=scope_name,
         term_code=term_code, term_name=term.name, term_start=term.start, term_end=term.end, on=on,
-        rule_set=f"{rules.code} — {rules.legal_basis}", rule_set_code=rules.code, summary=summary, counts=counts,
+        rule_set=rules.legal_basis or rules.code, rule_set_code=rules.code, summary=summary, counts=counts,
         by_level=by_level, by_unit=by_unit, bands=bands, totals=totals, pools=pools, failing=failing,
         charts=chart_set, evaluations=evaluations, rating_years=years,
+        opening=term_parts.opening(rules, term.name, scope_name, head.issuer.name), parts=parts,
+        assessment=term_parts.assessment(counts, thin, texts.get("assessment")),
+        direction=term_parts.direction(texts.get("direction")), proposals=term_parts.proposals(texts.get("proposals")),
     )
 
 
 def _gauges(totals: GroupRow) -> list[charts.GaugeData]:
     out = []
-    labels = {"S2": "Cán bộ trẻ (S2)", "S3": "Cán bộ nữ (S3)", "S4": "Dân tộc thiểu số (S4)"}
+    labels = {"S2": "Cán bộ trẻ", "S3": "Cán bộ nữ", "S4": "Dân tộc thiểu số"}
     for t in totals.targets:
         if t.rule in labels and t.total:
             out.append(charts.GaugeData(labels[t.rule], t.share or 0.0, t.threshold or None, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     s5 = [t for t in totals.targets if t.rule == "S5"]
-    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi (S5)", "Cấp ủy: 40–50 tuổi (S5)"), strict=False):
+    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi", "Cấp ủy: 40–50 tuổi"), strict=False):
         if t.total:
             target = tuple(t.threshold) if isinstance(t.threshold, list) else t.threshold
             out.append(charts.GaugeData(label, t.share or 0.0, target, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     if totals.pools:
         share = totals.pools_all_bands / totals.pools
-        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi (S1)", share, 1.0, share >= 1.0,
+        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi", share, 1.0, share >= 1.0,
                                     f"{totals.pools_all_bands}/{totals.pools} ({percent(share)})"))
     return out
 
@@ -350,7 +372,7 @@ def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[
         breaking = [u for u in ev.breaches if u.year == last]
         lines.append(
             f"Đánh giá, xếp loại năm {last}: {len(breaking)} cơ quan, đơn vị có tỷ lệ HTXSNV vượt mức "
-            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên (E4); {len(ev.constant_excellent)} cán bộ "
+            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên; {len(ev.constant_excellent)} cán bộ "
             f"HTXSNV liên tục từ {ev.constant_years} năm trở lên; {len(ev.disciplined)} trường hợp xếp loại "
             f"từ HTTNV trở lên trong năm bị kỷ luật; {len(ev.flagged_units)} đơn vị xếp loại cao bất thường "
             f"so với đơn vị tương đương.")
@@ -414,7 +436,7 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
                           "eligible": check.eligible, "failing": check.failing, "eligible_from": check.eligible_from})
     chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name)
     subject = f"Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí {c.full_name}"
-    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH", suffix="HS/BTCTU")
+    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH")
     return DossierReport(head, c.code, c.full_name, fields, career, relations, years, months, d.month_year, votes,
                          disciplines, pools, {"timeline": chart}, world.on)
 
@@ -469,7 +491,7 @@ def _relation(scenario, chosen_scenario_id: int) -> str:
     """How an alternative relates to the chosen plan, from the derivation stored on its
     scenario (a scenario made before it was stored: from its name, as it was then)."""
     if scenario.id == chosen_scenario_id:
-        return "Lần giải khác của phương án"
+        return "Cách tính khác của phương án"
     derivation = getattr(scenario, "derivation", None) or ("relaxed" if " — nới: " in scenario.name else "copy")
     return "Nới quy định" if derivation == "relaxed" else "Bản sao"
 
@@ -507,9 +529,9 @@ def _settings_words(settings: dict, unit_names: dict[str, str]) -> list[tuple[st
         ("Phạm vi", "; ".join(unit_names.get(c, c) for c in s.unit_codes) if s.unit_codes else "toàn tỉnh"),
         ("Lấp vị trí khuyết", MODE_WORDS.get(s.fill_vacancies, s.fill_vacancies)),
         ("Người giữ chức vụ nghỉ hưu trong vòng", f"{s.retiring_within_months} tháng: vị trí được coi là khuyết"),
-        ("Người đứng đầu đủ số nhiệm kỳ liên tiếp (R5)",
+        ("Người đứng đầu đủ số nhiệm kỳ liên tiếp",
          "luân chuyển ra ngoài phạm vi phương án" if s.term_limit_opens_post else "không xét"),
-        ("Không là người địa phương (R4)", "bắt buộc" if s.non_local == "hard"
+        ("Không là người địa phương", "bắt buộc" if s.non_local == "hard"
          else f"khuyến khích (trừ {s.non_local_penalty} điểm phù hợp)"),
     ]
     for attribute in ("female", "minority", "young"):
@@ -538,7 +560,7 @@ def _rules_words(rules, rule_set_code: str, rule_set_name: str) -> list[tuple[st
                          else f"{vocab.DISCIPLINE_LEVEL.label(level).lower()}: không bố trí"
                          for level, months in (rules.discipline_cooldown_months or {}).items())
     lines = [
-        ("Bộ quy định", f"{rule_set_code}" + (f" — {rule_set_name}" if rule_set_name else "")),
+        ("Căn cứ", rule_set_name or "các quy định hiện hành"),
         ("Xếp loại các năm gần nhất", f"{rules.rating_years} năm liền từ «{vocab.RATING.label(rules.rating_threshold)}» "
                                       f"trở lên"),
         ("Thời gian công tác còn lại tối thiểu", f"{rules.min_service_months} tháng"),
@@ -550,8 +572,45 @@ def _rules_words(rules, rule_set_code: str, rule_set_name: str) -> list[tuple[st
     return [(label, nfc(value)) for label, value in lines]
 
 
+def resolution_words(decision_no: str, on: dt.date | None) -> str:
+    """"Nghị quyết số 15-NQ/TU ngày 01/06/2026" from the number as recorded (with or without
+    its own "Nghị quyết số")."""
+    number = nfc(decision_no or "").strip()
+    for prefix in ("Nghị quyết số ", "Nghị quyết ", "NQ số ", "Số "):
+        if number.lower().startswith(prefix.lower()):
+            number = number[len(prefix):]
+    return f"Nghị quyết số {number}" + (f" ngày {format_date(on)}" if on else "")
+
+
+def plan_words(p: DecisionPlan, who: str) -> str:
+    """A plan as a Standing Committee reads it: who moves, vacancies filled, targets met."""
+    kinds = ", ".join(f"{n} lượt {kind.lower()}" for kind, n in p.by_kind.items())
+    filled = max(0, p.open_before - p.open_after)
+    targets = ("đạt mọi chỉ tiêu cơ cấu" if not p.soft_missed else
+               f"còn {len(p.soft_missed)} chỉ tiêu cơ cấu khuyến khích chưa đạt (thiếu {p.soft_short} người)")
+    return nfc(f"{who} có {p.moves} lượt điều động" + (f" ({kinds})" if kinds else "")
+               + f"; lấp được {filled}/{p.open_before} vị trí trống (còn trống {p.open_after}); {targets}.")
+
+
+def comparison_table(plans: list[DecisionPlan]) -> DocTable:
+    """The plans compared, one row each (the chosen one first), in words: the moves by kind,
+    the vacancies filled, the structure targets still short."""
+    rows = []
+    for index, p in enumerate(plans):
+        name = f"{p.scenario_name}\n({p.relation.lower()}" + (f": {p.label}" if p.label else "") + ")"
+        moves = f"{p.moves}" + ("\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else "")
+        missed = ("Đạt tất cả" if not p.soft_missed else
+                  f"{len(p.soft_missed)} chỉ tiêu chưa đạt, thiếu {p.soft_short} người:\n"
+                  + "\n".join(f"- {n}" for n in p.soft_missed[:4])
+                  + (f"\n… và {len(p.soft_missed) - 4} chỉ tiêu khác" if len(p.soft_missed) > 4 else ""))
+        rows.append([index + 1, nfc(name), moves, f"{max(0, p.open_before - p.open_after)}/{p.open_before}", nfc(missed)])
+    return DocTable(["STT", "Phương án", "Lượt điều động", "Vị trí trống được lấp", "Chỉ tiêu cơ cấu"],
+                    [1.0, 5.0, 3.6, 2.6, 4.3], rows, ["right", "left", "left", "right", "left"])
+
+
 def scenario_decision(session: Session, world: World, scenario_id: int | str, run_id: int | str | None = None,
-                      progress: Progress = _nothing) -> ScenarioDecisionReport:
+                      progress: Progress = _nothing,
+                      choice: letterhead.PaperChoice | None = None) -> ScenarioDecisionReport:
     """The decision report of a rotation scenario, read through the scenario service: the
     adopted plan (or, marked as a draft, the scenario's latest plan, or the run asked for),
     the alternatives it was compared with (the scenario's other plans, and the plans of its
@@ -620,7 +679,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
             from_unit=nfc(units.get(m.get("from_unit"), m.get("from_unit") or "")) if m.get("from_post") else "",
             to_post=post_name(m["to_post"]), to_unit=nfc(units.get(m.get("to_unit"), m.get("to_unit") or "")),
             kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
-            development=int(m.get("development") or 0), reasons=[nfc(r) for r in m.get("reasons", [])],
+            development=int(m.get("development") or 0), reasons=[_named(r, units) for r in m.get("reasons", [])],
             act=vocab.MOVE_KIND.label(m.get("move_kind") or "rotation")))
     chains = []
     drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
@@ -683,8 +742,6 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         f"{chosen.open_before} trước, {chosen.open_after} sau phương án"
         + (": " + ", ".join(f"{n} lượt {kind.lower()}" for kind, n in chosen.by_kind.items()) if chosen.by_kind else "")
         + ".",
-        f"Giá trị mục tiêu {_int_words(chosen.objective)}: phương án {chosen.status}"
-        + (f", cách cận trên {percent(chosen.gap)}" if chosen.gap else "") + ".",
     ]
     if targets:
         summary.append(f"Chỉ tiêu cơ cấu: {met_after}/{len(targets)} chỉ tiêu đạt sau phương án (trước: "
@@ -692,25 +749,27 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                                           f"thiếu {chosen.soft_short} người" if chosen.soft_missed else "")
                        + ".")
     if alternatives:
-        best = max((p.objective for p in plans if p.objective is not None), default=None)
-        summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II); "
-                       + ("phương án này có giá trị mục tiêu cao nhất." if chosen.objective == best
-                          else f"giá trị mục tiêu cao nhất trong các phương án so sánh là {_int_words(best)}."))
+        summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II).")
+    resolution = resolution_words(adoption.decision_no, adoption.adopted_on) if adoption is not None else ""
     if adoption is not None:
-        summary.append(f"Ban Thường vụ đã thông qua phương án theo {adoption.decision_no}, hiệu lực từ ngày "
+        summary.append(f"Ban Thường vụ Tỉnh ủy đã thông qua phương án tại {resolution}, hiệu lực từ ngày "
                        f"{format_date(adoption.adopted_on)}.")
-    if adoption is not None:
-        closing = [f"Thực hiện {adoption.decision_no} của Ban Thường vụ, các cơ quan, đơn vị có cán bộ được điều động "
+        closing = [f"Thực hiện {resolution} của Ban Thường vụ Tỉnh ủy, các cơ quan, đơn vị có cán bộ được điều động "
                    f"(Phụ lục 1) tổ chức bàn giao công việc và bố trí cán bộ theo phương án từ ngày "
                    f"{format_date(adoption.adopted_on)}; danh sách quy hoạch của các chức danh đã bố trí được cập "
-                   f"nhật (cán bộ được bố trí ra khỏi danh sách, quy định P12)."]
+                   f"nhật (cán bộ đã được bổ nhiệm vào chức danh quy hoạch ra khỏi danh sách quy hoạch chức danh đó)."]
     else:
-        closing = [f"Ban Tổ chức kính trình Ban Thường vụ xem xét, quyết định phương án luân chuyển cán bộ "
+        closing = [f"Ban Tổ chức Tỉnh ủy kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định phương án luân chuyển cán bộ "
                    f"«{scenario.name}» với {len(moves)} lượt điều động (Phụ lục 1) và các chuỗi vị trí trống, vòng "
                    f"luân chuyển (Phụ lục 2), hiệu lực từ ngày {format_date(scenario.rotation_date)}."]
-    kind, suffix = ("BÁO CÁO", "BC/BTCTU") if adoption else ("TỜ TRÌNH", "TTr/BTCTU")
-    head = heading(world, f"Phương án luân chuyển cán bộ «{scenario.name}»", world.on, kind=kind, suffix=suffix)
-    head.draft = adoption is None
+    kind = "BÁO CÁO" if adoption else "TỜ TRÌNH"
+    head = heading(world, f"Phương án luân chuyển cán bộ «{scenario.name}»", world.on, kind=kind, choice=choice,
+                   draft=adoption is None, addressee="" if adoption else "Kính gửi: Ban Thường vụ Tỉnh ủy")
+    if adoption is None:
+        head.recipients = ["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", f"- {head.issuer.archive}."]
+    else:
+        head.recipients = letterhead.default_recipients(head.issuer, units="Các cơ quan, đơn vị có cán bộ điều động")
+    summary.insert(1, plan_words(chosen, "Phương án"))
     progress(0.7, "Xong số liệu")
     return ScenarioDecisionReport(
         heading=head, scenario_id=scenario.id, scenario_name=nfc(scenario.name),
@@ -722,10 +781,21 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         weights=weights, settings=settings_words, plan=chosen, alternatives=alternatives,
         alternatives_left_out=max(0, len(others) - len(shown)), term_names=comparison.term_names, moves=moves,
         chains=chains, targets=targets, levels=levels, summary=[nfc(s) for s in summary],
-        closing=[nfc(s) for s in closing],
+        closing=[nfc(s) for s in closing], resolution=resolution, comparison=comparison_table([chosen, *alternatives]),
+        alternative_words=[plan_words(p, f"Phương án «{p.scenario_name}» ({p.relation.lower()}"
+                                         + (f": {p.label}" if p.label else "") + ")") for p in alternatives],
         warnings=[nfc(w) for w in plan.get("warnings", [])],
         charts=drawn, on=world.on,
     )
+
+
+def _named(text: str, units: dict[str, str]) -> str:
+    """A move's reason with the units it names by code named by name (the solver words its
+    reasons with the codes it was given)."""
+    if not units:
+        return nfc(text)
+    pattern = re.compile("|".join(re.escape(code) for code in sorted(units, key=len, reverse=True) if code))
+    return nfc(pattern.sub(lambda m: units[m.group(0)], text))
 
 
 def _frozen_numbers(problem: dict):
@@ -741,10 +811,3 @@ def _frozen_numbers(problem: dict):
         return cls(**{k: v for k, v in (data or {}).items() if k in known})
 
     return made(solver.Weights, problem.get("weights")), made(solver.Rules, problem.get("rules"))
-
-
-def _int_words(value: int | None) -> str:
-    """12345 → "12.345" (Vietnamese thousands)."""
-    if value is None:
-        return "—"
-    return f"{value:,}".replace(",", ".")

@@ -13,29 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quyhoach.domain.findings import Finding
+from quyhoach.reports.letterhead import Letterhead
 from quyhoach.services.evaluations.analytics import Analytics
 
 
-@dataclass
-class Heading:
-    """The heading of a party document (Hướng dẫn 36-HD/VPTW): the issuing body on the left
-    with the document number, the Party's name on the right with place and date, then the
-    kind of document and its subject centred."""
-
-    authority: str                 # ĐẢNG BỘ TỈNH MƯỜNG THANH
-    office: str                    # BAN TỔ CHỨC
-    number: str                    # Số      -BC/BTCTU
-    place: str                     # Mường Thanh
-    date: dt.date
-    kind: str                      # BÁO CÁO
-    subject: str                   # Quy hoạch cán bộ nhiệm kỳ 2025–2030
-    motto: str = "ĐẢNG CỘNG SẢN VIỆT NAM"
-    draft: bool = False            # "DỰ THẢO" boxed above the heading (a paper not yet decided)
-
-    @property
-    def place_date(self) -> str:
-        d = self.date
-        return f"{self.place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+# The heading, signature and "Nơi nhận" of a party document: one form for every paper (reports.letterhead).
+Heading = Letterhead
 
 
 @dataclass
@@ -170,6 +153,56 @@ class FailingPool:
     pool_id: int
     structure: list[Finding]
     members: list[FailingMember]
+    lines: list[str] = field(default_factory=list)    # what is short, in words (rules by name)
+
+
+@dataclass
+class DocTable:
+    """A plain table of a paper, written the same way by every builder: headers, widths in
+    cm on the printable width (16.5 cm portrait), rows of text, each column's alignment."""
+
+    headers: list[str]
+    widths: list[float]
+    rows: list[list[Any]]
+    aligns: list[str] = field(default_factory=list)
+
+    @property
+    def shares(self) -> list[float]:
+        """The widths as percentages of the table (the PDF's fixed layout)."""
+        total = sum(self.widths) or 1.0
+        return [round(100 * w / total, 2) for w in self.widths]
+
+
+@dataclass
+class DocPart:
+    """A numbered part of a paper's text: a title, paragraphs, and tables after them."""
+
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[DocTable] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)     # paragraphs after the tables
+
+
+STRUCTURE_TARGETS = ("P2", "P3", "P4", "S1", "S2", "S3", "S4")   # the targets a structure table concludes on
+
+
+def _pct(share: float | None) -> str:
+    from quyhoach.domain.numbers import format_percent
+
+    return format_percent(share or 0.0, 1, trim=True)
+
+
+def structure_table(groups: list[GroupRow], first_header: str, widths: list[float] | None = None) -> DocTable:
+    rows = []
+    for g in groups:
+        bad = [t for t in g.failing_targets if t.rule in STRUCTURE_TARGETS]
+        rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
+                     f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
+                     f"{g.pools_all_bands}/{g.pools}",
+                     "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
+    return DocTable([first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
+                     "Chỉ tiêu"], widths or [6.0, 1.6, 1.6, 2.4, 2.4, 2.4, 2.0, 8.3], rows,
+                    ["left", "right", "right", "right", "right", "right", "right", "left"])
 
 
 @dataclass
@@ -195,6 +228,45 @@ class TermPlanningReport:
     charts: dict[str, Chart]
     evaluations: Analytics
     rating_years: list[int]
+    opening: list[str] = field(default_factory=list)      # the legal bases and the province's plan
+    parts: dict[str, DocPart] = field(default_factory=dict)   # previous, source, qualifications, thin, review, approvals
+    assessment: list[str] = field(default_factory=list)   # editable by the officer before issuing
+    direction: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+
+    @property
+    def unit_table(self) -> DocTable:
+        """The structure by unit (Phụ lục 1): one row per unit, on landscape pages."""
+        return structure_table(self.by_unit, "Cơ quan, đơn vị")
+
+    @property
+    def failing_table(self) -> DocTable:
+        """The failing lists with what each lacks, in words (Phụ lục 2)."""
+        return DocTable(["STT", "Chức danh quy hoạch", "Nội dung chưa đạt"], [1.2, 7.0, 18.5],
+                        [[i, f"{f.title}\n{f.unit}", "\n".join(f.lines)] for i, f in enumerate(self.failing, start=1)],
+                        ["right", "left", "left"])
+
+    @property
+    def unit_words(self) -> str:
+        short = sum(1 for g in self.by_unit if g.failing_pools)
+        return (f"{len(self.by_unit)} cơ quan, đơn vị có danh sách quy hoạch; {short} cơ quan, đơn vị còn danh sách "
+                f"chưa đạt. Chi tiết từng cơ quan, đơn vị tại Phụ lục 1.")
+
+    @property
+    def failing_words(self) -> str:
+        members = sum(len(f.members) for f in self.failing)
+        return (f"{len(self.failing)} danh sách chưa đạt điều kiện hoặc chỉ tiêu cơ cấu, trong đó {members} lượt cán "
+                f"bộ chưa đủ điều kiện. Nội dung chưa đạt của từng danh sách tại Phụ lục 2.")
+
+    @property
+    def bases(self) -> list[str]:
+        """The legal bases of the conditions and targets the failing lists miss (cited once)."""
+        seen: dict[str, None] = {}
+        for f in self.failing:
+            for x in [*f.structure, *(y for m in f.members for y in m.findings)]:
+                if x.basis:
+                    seen.setdefault(x.basis, None)
+        return list(seen)
 
     @property
     def list_rows(self) -> int:
@@ -387,6 +459,9 @@ class ScenarioDecisionReport:
     warnings: list[str]
     charts: dict[str, Chart]
     on: dt.date
+    resolution: str = ""           # Nghị quyết số 15-NQ/TU ngày 01/06/2026 (adopted)
+    alternative_words: list[str] = field(default_factory=list)   # each alternative in a sentence
+    comparison: DocTable | None = None   # the plans side by side, in words (the chosen one first)
 
     @property
     def draft(self) -> bool:
@@ -394,12 +469,8 @@ class ScenarioDecisionReport:
 
     @property
     def recipients(self) -> list[str]:
-        """"Nơi nhận" of the paper: a submission goes to the Standing Committee ("như trên");
-        the report after the decision to the bodies that carry it out."""
-        if self.draft:
-            return ["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", "- Lưu Ban Tổ chức."]
-        return ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),",
-                "- Các cơ quan, đơn vị có cán bộ điều động,", "- Lưu Ban Tổ chức."]
+        """"Nơi nhận" of the paper (set with its letterhead)."""
+        return self.heading.recipients
 
     @property
     def compared(self) -> list[DecisionPlan]:

@@ -6,10 +6,10 @@ WeasyPrint needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0). Without it t
 still runs: `unavailable()` says, in Vietnamese, what to install, and the PDF alone is
 refused while the DOCX and XLSX are made as usual.
 
-A table in WeasyPrint costs about a millisecond per cell, so the "danh sách trích ngang"
-is printed only up to `LIST_MAX_ROWS` lines and the failing pools up to `FAILING_MAX_ROWS`
-(worst first); the rest of a longer report (a whole province) is in the DOCX and XLSX made
-with it, and the PDF says so where it stops.
+The PDF is the same paper as the DOCX: every section, the signature, "Nơi nhận" and the
+full annexes (no row limit). The term-planning report's annexes (structure by unit, failing
+lists, the list) are printed apart (`pdf_annex`, fpdf2) and appended: WeasyPrint costs
+~1.5 ms of CPU per table cell.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from flask import Flask, render_template
 
 from quyhoach.reports.model import DossierReport, ScenarioDecisionReport, TermPlanningReport
 
-LIST_MAX_ROWS = 250
-FAILING_MAX_ROWS = 100
 MISSING = ("Chưa tạo được tệp PDF: máy chủ thiếu thư viện Pango mà WeasyPrint cần để dàn trang. "
            "Quản trị viên cài trên Debian/Ubuntu bằng lệnh: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
            "fonts-liberation (và pip install weasyprint nếu chưa có). Các tệp Word (DOCX) và Excel (XLSX) "
@@ -50,8 +48,7 @@ def _css_path(app: Flask) -> str:
     return str(Path(app.static_folder) / "reports.css")
 
 
-def render(app: Flask, body: str, title: str, **context) -> bytes:
-    """The print template around `body`, rendered in Vietnamese, laid out by WeasyPrint."""
+def _laid_out(app: Flask, body: str, title: str, **context):
     reason = unavailable()
     if reason:
         raise PdfUnavailable(reason)
@@ -59,14 +56,22 @@ def render(app: Flask, body: str, title: str, **context) -> bytes:
 
     with app.app_context(), app.test_request_context("/?lang=vi"):
         html = render_template("reports/print.html", body=body, doc_title=title, pdf=True, **context)
-    document = weasyprint.HTML(string=html, base_url=app.static_folder)
-    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=_css_path(app))])
+    return weasyprint.HTML(string=html, base_url=app.static_folder).render(
+        stylesheets=[weasyprint.CSS(filename=_css_path(app))])
 
 
-def term_planning(app: Flask, report: TermPlanningReport, list_limit: int | None = LIST_MAX_ROWS,
-                  failing_limit: int | None = FAILING_MAX_ROWS) -> bytes:
-    return render(app, "reports/_term_planning_body.html", report.heading.subject, r=report, list_limit=list_limit,
-                  failing_limit=failing_limit)
+def render(app: Flask, body: str, title: str, **context) -> bytes:
+    """The print template around `body`, rendered in Vietnamese, laid out by WeasyPrint."""
+    return _laid_out(app, body, title, **context).write_pdf()
+
+
+def term_planning(app: Flask, report: TermPlanningReport) -> bytes:
+    """The paper laid out by WeasyPrint, its list annex printed by `pdf_annex` on the pages after."""
+    from quyhoach.reports import pdf_annex
+
+    document = _laid_out(app, "reports/_term_planning_body.html", report.heading.subject, r=report, list_apart=True)
+    body = document.write_pdf()
+    return pdf_annex.append(body, pdf_annex.annexes(report, report.heading, len(document.pages) + 1))
 
 
 def dossier(app: Flask, report: DossierReport) -> bytes:

@@ -32,14 +32,18 @@ class ReportKind:
     needs: tuple[str, ...]        # the params it reads: "unit", "term", "cadre", "scenario", "run"
     formats: tuple[str, ...]
     gather: Gatherer
+    paper: tuple[str, ...] = ()   # what the officer sets on the paper: "issuer", "number", and the edited texts
 
 
 def _term_planning(session, world, app, params, progress):
     from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
     from quyhoach.reports.built import Built, slug
 
+    from quyhoach.reports.letterhead import PaperChoice
+
     report = gather.term_planning(session, world, unit_code=params.get("unit") or "",
-                                  term_code=params.get("term") or "", progress=lambda f, m: progress(0.55 * f, m))
+                                  term_code=params.get("term") or "", progress=lambda f, m: progress(0.55 * f, m),
+                                  choice=PaperChoice.of(params, app), texts=params)
     scope = report.scope_code or "toan-tinh"
     built = Built("term-planning", report.heading.subject,
                   f"bao-cao-quy-hoach-{slug(report.term_code)}-{slug(scope)}",
@@ -62,8 +66,10 @@ def _scenario_decision(session, world, app, params, progress):
     from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
     from quyhoach.reports.built import Built
 
+    from quyhoach.reports.letterhead import PaperChoice
+
     report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
-                                      progress=lambda f, m: progress(0.55 * f, m))
+                                      progress=lambda f, m: progress(0.55 * f, m), choice=PaperChoice.of(params, app))
     state = "" if report.adopted else "du-thao-"
     built = Built("scenario-decision", report.heading.subject,
                   f"bao-cao-quyet-dinh-{state}phuong-an-{report.scenario_id}-lan-giai-{report.run_id}",
@@ -87,8 +93,10 @@ def _evaluations(session, world, app, params, progress):
         if unit is None:
             raise gather.ReportError(f"không có đơn vị mã «{params['unit']}»")
     ev = analytics.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
+    from quyhoach.reports.letterhead import PaperChoice
+
     head = gather.heading(world, "Kết quả đánh giá, xếp loại cán bộ" + (f" — {unit.name}" if unit else " toàn tỉnh"),
-                          world.on)
+                          world.on, unit=unit, choice=PaperChoice.of(params, app))
     built = Built("evaluations", head.subject, f"danh-gia-xep-loai-{slug(unit.code) if unit else 'toan-tinh'}",
                   counts={"breaches": len(ev.breaches), "constant_excellent": len(ev.constant_excellent),
                           "disciplined": len(ev.disciplined), "flagged_units": len(ev.flagged_units)})
@@ -97,11 +105,12 @@ def _evaluations(session, world, app, params, progress):
 
 
 REPORT_KINDS: dict[str, ReportKind] = {kind.name: kind for kind in (
-    ReportKind("term-planning", _l("Báo cáo quy hoạch nhiệm kỳ"), ("unit", "term"), ALL_FORMATS, _term_planning),
+    ReportKind("term-planning", _l("Báo cáo quy hoạch nhiệm kỳ"), ("unit", "term"), ALL_FORMATS, _term_planning,
+               ("issuer", "number", "assessment", "direction", "proposals")),
     ReportKind("dossier", _l("Sơ yếu lý lịch (mẫu 2C) và quá trình đánh giá"), ("cadre",), ("docx", "pdf"),
                _dossier),
     ReportKind("evaluations", _l("Kết quả đánh giá, xếp loại và dấu hiệu chưa thực chất"), ("unit",), ALL_FORMATS,
-               _evaluations),
+               _evaluations, ("issuer", "number")),
     ReportKind("scenario-decision", _l("Báo cáo quyết định phương án luân chuyển"), ("scenario", "run"),
-               ALL_FORMATS, _scenario_decision),
+               ALL_FORMATS, _scenario_decision, ("issuer", "number")),
 )}

@@ -17,17 +17,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from quyhoach.domain.vocab import DISCIPLINE_LEVEL, RATING_SHORT
+from quyhoach.domain.vocab import DISCIPLINE_LEVEL, LEVEL, RATING_SHORT, UNIT_KIND
+from quyhoach.reports import letterhead
 from quyhoach.reports.model import Heading, ScenarioDecisionReport, TermPlanningReport
 from quyhoach.services.records.exporter import neutralise_workbook
 
-BOLD = Font(bold=True)
-FILL = PatternFill("solid", fgColor="EEF1F5")
-RED = Font(color="A3201B")
+FONT = "Times New Roman"
+BOLD = Font(name=FONT, bold=True)
+PLAIN = Font(name=FONT)
+FILL = PatternFill("solid", fgColor="E6E6E6")
+MARKED = Font(name=FONT, bold=True, italic=True)     # black on paper: a row to look at is bold italic
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: Iterable[list[Any]],
-           widths: list[int] | None = None, percent_columns: Iterable[int] = (), red_rows: set[int] | None = None):
+           widths: list[int] | None = None, percent_columns: Iterable[int] = (), red_rows: set[int] | None = None,
+           head: Heading | None = None):
+    """A list on its own sheet; with `head`, set up to print (A4 landscape, fit to width,
+    the header row repeated, page numbers, Times New Roman)."""
     ws = workbook.create_sheet(title[:31])
     ws.append(headers)
     for index, header in enumerate(headers, start=1):
@@ -41,25 +47,30 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: Iterable[li
         ws.append(row)
         count += 1
     percent_columns = set(percent_columns)
-    for col in range(1, len(headers) + 1):
-        letter = get_column_letter(col)
-        for (cell,) in ws.iter_rows(min_row=2, max_row=count, min_col=col, max_col=col):
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in ws.iter_rows(min_row=2, max_row=count, max_col=len(headers)):
+        for cell in row:
+            cell.font = PLAIN
+            cell.alignment = wrap
             if isinstance(cell.value, dt.date):
                 cell.number_format = "DD/MM/YYYY"
-            elif col in percent_columns and isinstance(cell.value, float):
+            elif cell.column in percent_columns and isinstance(cell.value, float):
                 cell.number_format = "0.0%"
-        del letter
     for index in red_rows or ():
         for cell in ws[index + 2]:
-            cell.font = RED
+            cell.font = MARKED
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(count, 2)}"
     return ws
 
 
-def _save(workbook: Workbook) -> bytes:
+def _save(workbook: Workbook, head: Heading) -> bytes:
+    """Every list sheet set up to print (A4 landscape, fit to width, the header row repeated,
+    the paper's name and page numbers, Times New Roman); the cover is set up by its writer."""
     if "Sheet" in workbook.sheetnames and len(workbook.sheetnames) > 1:
         del workbook["Sheet"]
+    for ws in workbook.worksheets[1:]:
+        letterhead.xlsx_print_setup(ws, head)
     neutralise_workbook(workbook)  # names and notes that look like formulas stay text
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -67,20 +78,7 @@ def _save(workbook: Workbook) -> bytes:
 
 
 def _cover(workbook: Workbook, head: Heading, lines: list[str]) -> None:
-    ws = workbook.active
-    ws.title = "Tổng hợp"
-    ws.append([head.authority, None, None, head.motto])
-    ws.append([head.office, None, None, head.place_date])
-    ws.append([head.number])
-    ws.append([])
-    ws.append([head.kind])
-    ws.append([head.subject])
-    ws.append([])
-    for line in lines:
-        ws.append([line])
-    for cell in (ws["A2"], ws["D1"], ws["A5"], ws["A6"]):
-        cell.font = BOLD
-    ws.column_dimensions["A"].width = 120
+    letterhead.xlsx_cover(workbook.active, head, lines)
 
 
 def list_rows(report: TermPlanningReport) -> list[list[Any]]:
@@ -90,14 +88,14 @@ def list_rows(report: TermPlanningReport) -> list[list[Any]]:
         for r in pool.rows:
             number += 1
             ratings = [v for _, v in r.ratings]
-            rows.append([number, r.code, r.name, r.birth_date, r.sex, r.ethnicity, r.hometown, r.post, r.post_since,
+            rows.append([number, r.name, r.birth_date, r.sex, r.ethnicity, r.hometown, r.post, r.post_since,
                          r.education, r.theory, r.state_mgmt, r.language, r.it, r.party_entry, *ratings,
                          r.planned_title, pool.unit, pool.level, pool.term, r.source, "; ".join(r.ballots), r.note])
     return rows
 
 
 def list_headers(report: TermPlanningReport) -> list[str]:
-    return (["STT", "Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quê quán", "Chức vụ hiện tại",
+    return (["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quê quán", "Chức vụ hiện tại",
              "Giữ chức vụ từ ngày", "Trình độ chuyên môn", "Lý luận chính trị", "Quản lý nhà nước", "Ngoại ngữ",
              "Tin học", "Ngày vào Đảng"]
             + [f"Xếp loại {y}" for y in report.rating_years]
@@ -106,12 +104,14 @@ def list_headers(report: TermPlanningReport) -> list[str]:
 
 def term_planning(report: TermPlanningReport) -> bytes:
     workbook = Workbook()
-    _cover(workbook, report.heading, [f"Phạm vi: {report.scope_name}; {report.term_name}; số liệu đến ngày "
-                                      f"{report.on:%d/%m/%Y}; bộ quy định {report.rule_set}.", *report.summary])
+    _cover(workbook, report.heading, [*report.opening, "I. TÌNH HÌNH CHUNG", *report.summary,
+                                      f"Số liệu đến ngày {report.on:%d/%m/%Y}; các bảng chi tiết ở các trang tính sau.",
+                                      "II. ĐÁNH GIÁ CHUNG", *report.assessment, "III. PHƯƠNG HƯỚNG", *report.direction,
+                                      "IV. ĐỀ XUẤT, KIẾN NGHỊ", *report.proposals])
     headers = list_headers(report)
     bad = {i for i, row in enumerate(list_rows(report)) if row[-1]}
     _sheet(workbook, "Danh sách trích ngang", headers, list_rows(report),
-           [6, 11, 24, 11, 8, 10, 28, 32, 12, 28, 12, 16, 14, 16, 12] + [11] * len(report.rating_years)
+           [6, 24, 11, 8, 10, 28, 32, 12, 28, 12, 16, 14, 16, 12] + [11] * len(report.rating_years)
            + [28, 30, 8, 24, 9, 30, 40], red_rows=bad)
     structure_headers = ["Số chức danh", "Số cán bộ", "Nữ", "Tỷ lệ nữ", "Trẻ", "Tỷ lệ trẻ", "Dân tộc thiểu số",
                          "Tỷ lệ DTTS", "Danh sách đủ ba độ tuổi", "Danh sách chưa đạt", "Chỉ tiêu chưa đạt"]
@@ -120,7 +120,7 @@ def term_planning(report: TermPlanningReport) -> bytes:
         for g in groups:
             yield [g.label, g.pools, g.members, g.women.count, g.women.share, g.young.count, g.young.share,
                    g.minority.count, g.minority.share, g.pools_all_bands, g.failing_pools,
-                   "; ".join(f"{t.rule}: {t.message}" for t in g.failing_targets)]
+                   "; ".join(t.message for t in g.failing_targets)]
 
     _sheet(workbook, "Cơ cấu theo cấp", ["Cấp", *structure_headers], structure_rows(report.by_level),
            [14, 10, 10, 8, 9, 8, 9, 10, 10, 12, 12, 80], percent_columns=(5, 7, 9))
@@ -129,41 +129,45 @@ def term_planning(report: TermPlanningReport) -> bytes:
     failing = []
     for f in report.failing:
         for x in f.structure:
-            failing.append([f.title, f.unit, f.term, "", x.rule, x.name, x.message])
+            failing.append([f.title, f.unit, f.term, "", x.name, x.basis, x.message])
         for m in f.members:
             for x in m.findings:
-                failing.append([f.title, f.unit, f.term, m.name, x.rule, x.name, x.message])
-    _sheet(workbook, "Chưa đạt", ["Chức danh quy hoạch", "Cơ quan, đơn vị", "Nhiệm kỳ", "Cán bộ", "Quy tắc",
-                                  "Nội dung", "Kết quả kiểm tra"], failing, [30, 30, 22, 24, 8, 36, 80])
+                failing.append([f.title, f.unit, f.term, m.name, x.name, x.basis, x.message])
+    _sheet(workbook, "Chưa đạt", ["Chức danh quy hoạch", "Cơ quan, đơn vị", "Nhiệm kỳ", "Cán bộ", "Điều kiện, chỉ tiêu",
+                                  "Căn cứ", "Kết quả kiểm tra"], failing, [30, 30, 22, 24, 36, 30, 80])
+    _sheet(workbook, "Ba độ tuổi", ["Cấp", "Độ tuổi", "Số người", "Tỷ lệ", "Tổng số"],
+           ([b.level_name, label, n, n / b.total if b.total else 0.0, b.total]
+            for b in report.bands for label, n in zip(b.labels, b.counts, strict=True)),
+           [14, 20, 10, 10, 10], percent_columns=(4,))
     evaluation_sheets(workbook, report.evaluations)
-    return _save(workbook)
+    return _save(workbook, report.heading)
 
 
 def evaluation_sheets(workbook: Workbook, ev) -> None:
-    _sheet(workbook, "E4 theo đơn vị, năm",
-           ["Cơ quan, đơn vị", "Mã đơn vị", "Năm", "Bộ quy định", "Được xếp loại", "HTXSNV", "HTTNV", "HTNV", "KHTNV",
+    _sheet(workbook, "HTXSNV theo đơn vị, năm",
+           ["Cơ quan, đơn vị", "Năm", "Được xếp loại", "HTXSNV", "HTTNV", "HTNV", "KHTNV",
             "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần", "Vượt", "Đánh giá"],
-           ([u.unit.name, u.unit.code, u.year, u.rule_set, u.rated, u.excellent, u.counts.get("good", 0),
+           ([u.unit.name, u.year, u.rated, u.excellent, u.counts.get("good", 0),
              u.counts.get("complete", 0), u.counts.get("fail", 0), u.good_or_better, u.share, u.cap, u.excess,
              "Vượt mức" if u.breaks else "Đạt"]
             for u in sorted(ev.unit_years, key=lambda u: (-u.year, -u.excess, u.unit.name))),
-           [40, 14, 7, 13, 10, 9, 9, 9, 9, 12, 11, 9, 7, 11], percent_columns=(11,))
+           [40, 7, 10, 9, 9, 9, 9, 12, 11, 9, 7, 11], percent_columns=(9,))
     _sheet(workbook, "So sánh đơn vị",
-           ["Cơ quan, đơn vị", "Mã đơn vị", "Cấp", "Loại", "Số lượt xếp loại", "HTXSNV", "Tỷ lệ HTXSNV",
+           ["Cơ quan, đơn vị", "Cấp", "Loại", "Số lượt xếp loại", "HTXSNV", "Tỷ lệ HTXSNV",
             "Số đơn vị tương đương", "Tỷ lệ HTXSNV đơn vị tương đương", "Chênh lệch", "Độ lệch (z)", "Đánh giá"],
-           ([c.unit.name, c.unit.code, c.unit.level, c.unit.kind, c.rated, c.excellent, c.share, c.peers,
+           ([c.unit.name, LEVEL.label(c.unit.level), UNIT_KIND.label(c.unit.kind), c.rated, c.excellent, c.share, c.peers,
              c.peer_share, c.difference, round(c.z, 2), "Cao bất thường" if c.flagged else ""] for c in ev.comparisons),
-           [40, 14, 9, 14, 10, 9, 11, 11, 14, 11, 10, 14], percent_columns=(7, 9, 10))
+           [40, 9, 14, 10, 9, 11, 11, 14, 11, 10, 14], percent_columns=(6, 8, 9))
     _sheet(workbook, "Xếp loại không đổi",
-           ["Mã cán bộ", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Từ năm", "Đến năm", "Số năm"],
-           ([c.cadre.code, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], c.first, c.last,
-             len(c.years)] for c in ev.constants), [12, 26, 40, 10, 8, 8, 8])
+           ["Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Từ năm", "Đến năm", "Số năm"],
+           ([c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], c.first, c.last,
+             len(c.years)] for c in ev.constants), [26, 40, 10, 8, 8, 8])
     _sheet(workbook, "Xếp loại năm bị kỷ luật",
-           ["Mã cán bộ", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Điểm", "Hình thức kỷ luật",
+           ["Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Điểm", "Hình thức kỷ luật",
             "Ngày quyết định", "Số quyết định", "Cơ quan quyết định"],
-           ([f.cadre.code, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating], f.score,
+           ([f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating], f.score,
              DISCIPLINE_LEVEL.label(f.level), f.decision_date, f.decision_no, f.authority] for f in ev.disciplined),
-           [12, 26, 40, 7, 10, 7, 14, 13, 16, 30])
+           [26, 40, 7, 10, 7, 14, 13, 16, 30])
     _sheet(workbook, "Điểm tháng và xếp loại năm",
            ["Cơ quan, đơn vị", "Năm", "Số cán bộ", "Điểm tháng bình quân", "Xếp loại cao hơn điểm tháng",
             "Tỷ lệ", "Xếp loại thấp hơn", "Chênh lệch bình quân (bậc)", "Chênh lệch điểm năm – điểm tháng"],
@@ -175,39 +179,38 @@ def evaluation_sheets(workbook: Workbook, ev) -> None:
 def evaluations(ev, head: Heading) -> bytes:
     workbook = Workbook()
     lines = [f"Số liệu đến ngày {ev.on:%d/%m/%Y}" + (f"; phạm vi: {ev.scope.name}" if ev.scope else "; phạm vi: toàn tỉnh"),
-             f"{len(ev.breaches)} lượt đơn vị – năm vượt mức trần E4 ({len(ev.breaking_units)} đơn vị); "
+             f"{len(ev.breaches)} lượt đơn vị – năm có tỷ lệ HTXSNV vượt mức quy định ({len(ev.breaking_units)} đơn vị); "
              f"{len(ev.flagged_units)} đơn vị cao bất thường so với đơn vị tương đương; "
              f"{len(ev.constant_excellent)} cán bộ HTXSNV liên tục từ {ev.constant_years} năm; "
              f"{len(ev.disciplined)} trường hợp xếp loại từ HTTNV trở lên trong năm bị kỷ luật."]
     _cover(workbook, head, lines)
     evaluation_sheets(workbook, ev)
-    return _save(workbook)
+    return _save(workbook, head)
 
 
 def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     """The decision report's lists: the moves, the chains, the structure before and after
     (per target and per level) and the plans compared, each on its own sheet."""
     workbook = Workbook()
-    lines = [("DỰ THẢO — " if report.draft else "") + f"Ngày luân chuyển {report.rotation_date:%d/%m/%Y}; lần giải "
-             f"#{report.run_id}" + (f" ({report.run_label})" if report.run_label else "")
-             + f"; bộ quy định {report.rule_set_code}" + (f" — {report.rule_set_name}" if report.rule_set_name else "")]
+    lines = [f"Ngày luân chuyển dự kiến {report.rotation_date:%d/%m/%Y}; căn cứ "
+             f"{report.rule_set_name or 'các quy định hiện hành'}."]
     if report.adopted:
-        lines.append(f"Thông qua theo {report.decision_no}, hiệu lực từ ngày {report.adopted_on:%d/%m/%Y}."
+        lines.append(f"Thông qua tại {report.resolution}, hiệu lực từ ngày {report.adopted_on:%d/%m/%Y}."
                      + (f" {report.note}" if report.note else ""))
     lines += report.summary
-    lines.append("")
+    lines += report.alternative_words
     lines += [f"{label}: {value}" for label, value in report.rules]
-    lines += [f"Trọng số «{label}»: {weight} ({words})" for label, weight, words in report.weights]
     lines += [f"{label}: {value}" for label, value in report.settings]
     lines += [f"Lưu ý: {w}" for w in report.warnings]
+    lines += report.closing
     _cover(workbook, report.heading, lines)
     _sheet(workbook, "Các lượt điều động",
-           ["STT", "Mã cán bộ", "Họ và tên", "Tuổi", "Giới tính", "Dân tộc thiểu số", "Từ vị trí", "Từ đơn vị",
-            "Đến vị trí", "Đến đơn vị", "Loại", "Mức phù hợp", "Giá trị phát triển", "Lý do"],
-           ([m.number, m.cadre_code, m.cadre_name, m.age, m.sex, "Có" if m.minority else "", m.from_post, m.from_unit,
-             m.to_post, m.to_unit, f"{m.act}: {m.kind}" if m.act else m.kind, m.fit, m.development,
+           ["STT", "Họ và tên", "Tuổi", "Giới tính", "Dân tộc thiểu số", "Từ vị trí", "Từ đơn vị",
+            "Đến vị trí", "Đến đơn vị", "Hình thức", "Lý do"],
+           ([m.number, m.cadre_name, m.age, m.sex, "Có" if m.minority else "", m.from_post, m.from_unit,
+             m.to_post, m.to_unit, f"{m.act} ({m.kind.lower()})" if m.act else m.kind,
              "; ".join(m.reasons)] for m in report.moves),
-           [6, 11, 24, 6, 9, 9, 32, 26, 32, 26, 20, 10, 10, 80])
+           [6, 24, 6, 9, 9, 32, 26, 32, 26, 24, 80])
     _sheet(workbook, "Chuỗi điều động", ["Số", "Loại", "Số lượt điều động", "Diễn giải", "Vị trí để trống ở cuối chuỗi"],
            ([c.number, c.kind_label, c.moves, c.text, c.opens] for c in report.chains), [6, 8, 10, 120, 30])
     _sheet(workbook, "Cơ cấu theo chỉ tiêu",
@@ -221,16 +224,8 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
                                          "Thay đổi"],
            ([r.scope, r.label, r.seats, r.before, r.before_share, r.after, r.after_share, r.after - r.before]
             for r in report.levels), [30, 24, 10, 8, 10, 8, 10, 10], percent_columns=(5, 7))
-    terms = report.term_names
-    _sheet(workbook, "So sánh phương án",
-           ["Phương án", "Lần giải", "Nhãn", "Quan hệ", "Kết quả", "Giá trị mục tiêu", "Khoảng cách đến cận trên",
-            *[f"{label} (đóng góp)" for _, label in terms], *[f"{label} (số lượng)" for _, label in terms],
-            "Số lượt điều động", "Vị trí trống trước", "Vị trí trống sau", "Số chỉ tiêu khuyến khích chưa đạt",
-            "Số người thiếu", "Các chỉ tiêu khuyến khích chưa đạt"],
-           ([p.scenario_name, p.run_id, p.label, p.relation, p.status, p.objective, p.gap,
-             *[p.terms[n].contribution if n in p.terms else None for n, _ in terms],
-             *[p.terms[n].value if n in p.terms else None for n, _ in terms],
-             p.moves, p.open_before, p.open_after, len(p.soft_missed), p.soft_short, "; ".join(p.soft_missed)]
-            for p in report.compared),
-           [34, 9, 20, 24, 24, 12, 12, *[14] * (2 * len(terms)), 10, 10, 10, 12, 10, 80], percent_columns=(7,))
-    return _save(workbook)
+    t = report.comparison
+    if t is not None:
+        _sheet(workbook, "So sánh phương án", t.headers, t.rows, [6, 44, 30, 16, 60],
+               red_rows={i for i, p in enumerate(report.compared) if p.chosen})
+    return _save(workbook, report.heading)

@@ -121,7 +121,11 @@ def index():
     except gather.ReportError:
         pass
     own = _own_unit()
+    from quyhoach.reports import letterhead
+
+    issuers = letterhead.issuers(world, own)
     return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(),
+                           issuers=issuers, default_issuer=letterhead.default_issuer(world, own).key,
                            whole_province=own is None, own_unit=own.code if own else "", terms=terms, default_term=default_term,
                            scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
 
@@ -167,6 +171,7 @@ def create():
             _check_decision(params)
         if "term" in needs:
             params["term"] = gather.resolve_term(world, params.get("term", ""))
+        _check_issuer(world, params)
     except gather.ReportError as problem:
         error = str(problem)
     scope = report_scope(world, kind, params)
@@ -187,6 +192,18 @@ def create():
     if is_partial():
         return render_template("reports/_job.html", job=stored)
     return redirect(url_for(".job", job_id=job_id))
+
+
+def _check_issuer(world, params: dict) -> None:
+    """The issuing body asked for is one this paper may be issued by (the Board, the
+    Provincial Committee, or the commune's Party Committee of a commune's paper)."""
+    from quyhoach.reports import letterhead
+
+    if not params.get("issuer"):
+        return
+    unit = planning_views.unit_by_code(world, params["unit"]) if params.get("unit") else _own_unit()
+    if params["issuer"] not in letterhead.issuers(world, unit):
+        raise gather.ReportError(gettext("cơ quan ban hành không hợp lệ cho phạm vi báo cáo này"))
 
 
 def _refused(error: str):

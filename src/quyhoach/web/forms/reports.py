@@ -24,9 +24,17 @@ FIELDS = {
     "scenario": "phuong_an",
     "run": "lan_giai",
     "formats": "dinh_dang",
+    "issuer": "co_quan_ban_hanh",
+    "number": "so_van_ban",
+    "assessment": "danh_gia_chung",
+    "direction": "phuong_huong",
+    "proposals": "de_xuat",
 }
 PARAMS = ("unit", "term", "cadre", "scenario", "run")     # the fields a kind may need
+PAPER = ("issuer", "number", "assessment", "direction", "proposals")   # what the officer sets on the paper
 CODE_MAX = 100
+NUMBER_MAX = 20
+TEXT_MAX = 4000          # an edited part of a paper (reports.term_parts.TEXT_LIMIT)
 
 
 class UnknownKind(ValueError):
@@ -47,6 +55,11 @@ class ReportRequest(BaseModel):
     scenario: str = Field("", max_length=CODE_MAX)
     run: str = Field("", max_length=CODE_MAX)
     formats: tuple[str, ...] = ()
+    issuer: str = Field("", max_length=CODE_MAX)
+    number: str = Field("", max_length=NUMBER_MAX)
+    assessment: str = Field("", max_length=TEXT_MAX)
+    direction: str = Field("", max_length=TEXT_MAX)
+    proposals: str = Field("", max_length=TEXT_MAX)
 
     @field_validator("kind")
     @classmethod
@@ -84,5 +97,7 @@ class ReportRequest(BaseModel):
         return REPORT_KINDS[self.kind].needs
 
     def params(self) -> dict[str, str]:
-        """The parameters the kind needs, blanks left out."""
-        return {name: getattr(self, name) for name in PARAMS if name in self.needs and getattr(self, name)}
+        """The parameters the kind needs and what the officer set on its paper, blanks left out."""
+        paper = REPORT_KINDS[self.kind].paper
+        return {name: getattr(self, name) for name in (*PARAMS, *PAPER)
+                if (name in self.needs or name in paper) and getattr(self, name)}
