@@ -35,7 +35,7 @@ from quyhoach.domain.text import nfc
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.records import history as history_words
 from quyhoach.services.records.importer import LOADERS
-from quyhoach.services.records.tabular import SHEETS, CellError, ParsedRow, Sheet
+from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, CellError, ParsedRow, Sheet
 
 MIN_REASON, MAX_REASON = 5, 500
 
@@ -68,7 +68,7 @@ CADRE_FIELDS = tuple(c.key for c in SHEETS["cadres"].columns
 # The stored columns those fields become (compared before → after).
 CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_code", "religion", "hometown",
                  "hometown_unit_id", "birthplace", "party_entry_date", "party_official_date", "education",
-                 "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note")
+                 "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS)
 STORED_COLUMNS: dict[str, tuple[str, ...]] = {
     "postings": ("unit_id", "title_id", "position", "start_date", "end_date", "is_concurrent", "kind", "planned_end",
                  "direction", "decision_no", "decision_date"),

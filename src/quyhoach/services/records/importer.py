@@ -36,6 +36,7 @@ from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service, history
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.records.tabular import (
+    DOSSIER_2C_FIELDS,
     SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, Table, parse, precision_of, read_table,
 )
 
@@ -756,7 +757,7 @@ class CadreLoader(Loader):
             record = {key: v.get(key) for key in (
                 "code", "full_name", "other_names", "birth_date", "sex", "religion", "hometown",
                 "birthplace", "party_entry_date", "party_official_date", "education",
-                "foreign_language", "it_level", "note",
+                "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS,
             )}
             record.update(
                 birth_date_precision=precision_of(v.get("birth_date")),
