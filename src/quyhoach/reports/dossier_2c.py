@@ -161,6 +161,17 @@ def _cell_borders(cell, value: str) -> None:
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{sides}</w:tcBorders>'))
 
 
+def _widths(table, *cms: float) -> None:
+    """Column widths that Word and LibreOffice both keep (the grid and every cell)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, cms, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
 def _item(doc, label: str, value: str) -> None:
     from docx.shared import Cm, Pt
 
@@ -184,24 +195,25 @@ def docx(form: Form2C) -> bytes:
     doc = b._document()
     top = doc.add_table(rows=1, cols=2)
     lh._borderless(top)
+    _widths(top, 10.0, 6.5)
     left, right = top.rows[0].cells
-    left.width, right.width = Cm(11.0), Cm(5.5)
     lh._first(left, f"Cơ quan, đơn vị có thẩm quyền quản lý CBCC: {form.managing_body}", size=12, center=False)
     lh._docx_para(left, f"Cơ quan, đơn vị sử dụng CBCC: {form.using_body or BLANK}", size=12, center=False)
     lh._first(right, FORM, bold=True, size=12)
     lh._docx_para(right, f"Số hiệu cán bộ, công chức: {BLANK}", size=12, center=False)
     b._para(doc, "", space_after=4)
     head = doc.add_table(rows=1, cols=2)
-    head.autofit = False
     lh._borderless(head)
+    _widths(head, 3.2, 13.3)
     photo, title = head.rows[0].cells
-    photo.width, title.width = Cm(3.2), Cm(13.3)
     _cell_borders(photo, "single")
     head.rows[0].height, head.rows[0].height_rule = Cm(4.2), WD_ROW_HEIGHT_RULE.EXACTLY
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    photo.vertical_alignment = title.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     lh._first(photo, "Ảnh màu", size=11)
     lh._docx_para(photo, "(4 × 6 cm)", size=11)
-    lh._first(title, "", size=14)
-    lh._docx_para(title, TITLE, bold=True, size=15, after=4)
+    lh._first(title, TITLE, bold=True, size=15)
     b._para(doc, "", space_after=4)
     for label, value in form.items:
         _item(doc, label, value)
@@ -220,11 +232,10 @@ def docx(form: Form2C) -> bytes:
     b._section_title(doc, "32) NHẬN XÉT, ĐÁNH GIÁ CỦA CƠ QUAN, ĐƠN VỊ QUẢN LÝ VÀ SỬ DỤNG CÁN BỘ, CÔNG CHỨC")
     b._para(doc, form.assessment or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     sign = doc.add_table(rows=1, cols=2)
-    sign.autofit = False
     lh._borderless(sign)
     lh._cant_split(sign)
+    _widths(sign, 8.0, 8.5)
     declarant, head_cell = sign.rows[0].cells
-    declarant.width, head_cell.width = Cm(8.0), Cm(8.5)
     lh._first(declarant, "", size=13)
     lh._docx_para(declarant, "Người khai", bold=True, size=13)
     lh._docx_para(declarant, PLEDGE, italic=True, size=12)

@@ -30,6 +30,8 @@ class Paper:
     annexes: list[Annex] = field(default_factory=list)
     numbered: bool = True                  # parts numbered 1., 2., …
     signers: tuple[tuple[str, ...], ...] = ()   # minutes: several signing blocks instead of the letterhead's
+    acting: str = ""                       # a decision: the body that decides, centred above the bases
+    enacting: str = ""                     # … and "QUYẾT ĐỊNH:", centred after them
 
 
 def to_docx(papers: list[Paper], findings=None) -> bytes:
@@ -45,7 +47,11 @@ def to_docx(papers: list[Paper], findings=None) -> bytes:
         if index:
             doc.add_page_break()
         b._heading_block(doc, paper.heading)
+        if paper.acting:
+            b._para(doc, paper.acting, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
         b._paras(doc, paper.opening)
+        if paper.enacting:
+            b._para(doc, paper.enacting, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
         if findings is not None:
             findings(doc)
         for number, part in enumerate(paper.parts, start=1):

@@ -72,7 +72,10 @@ def _ballot_cell(page, member) -> str:
 
 def _scope_words(page) -> str:
     title = page.title
-    return nfc(f"{title.name} ({title.unit_name}), nhiệm kỳ {page.term.name}")
+    term = page.term.name
+    term = term[:1].lower() + term[1:] if term.lower().startswith("nhiệm kỳ") else f"nhiệm kỳ {term}"
+    unit = "" if title.unit_name in title.name else f" ({title.unit_name})"
+    return nfc(f"{title.name}{unit}, {term}")
 
 
 def _structure_words(page) -> str:
@@ -243,19 +246,18 @@ def decision(session, world, pool_id, choice: letterhead.PaperChoice) -> Paper:
     on = pool.approved_on if approved and pool.approved_on else world.on
     head = heading(world, f"Về việc phê duyệt quy hoạch chức danh {_scope_words(page)}", on, kind="QUYẾT ĐỊNH",
                    unit=unit, choice=choice, draft=not approved)
-    body = head.issuer.name.upper()
-    opening = [f"{body}", "- Căn cứ Điều lệ Đảng;", f"- Căn cứ {_legal_basis(page)};",
-               "- Xét đề nghị của Ban Tổ chức Tỉnh ủy,", "QUYẾT ĐỊNH:"]
+    opening = ["- Căn cứ Điều lệ Đảng;", f"- Căn cứ {_legal_basis(page)};", "- Xét đề nghị của Ban Tổ chức Tỉnh ủy,"]
     n = len(page.members)
     articles = [
-        DocPart(f"Điều 1. Phê duyệt quy hoạch {n} đồng chí vào chức danh {_scope_words(page)} "
-                "(có danh sách kèm theo)."),
-        DocPart("Điều 2. Các đồng chí có tên trong danh sách quy hoạch phải thường xuyên rèn luyện, học tập, phấn đấu; "
-                "danh sách được rà soát, bổ sung hằng năm theo quy định."),
-        DocPart(f"Điều 3. Quyết định có hiệu lực kể từ ngày ký. Ban Tổ chức Tỉnh ủy, {page.title.unit_name} "
-                "và các đồng chí có tên tại Điều 1 căn cứ Quyết định thi hành."),
+        DocPart("Điều 1.", [f"Phê duyệt quy hoạch {n} đồng chí vào chức danh {_scope_words(page)} "
+                            "(có danh sách kèm theo)."]),
+        DocPart("Điều 2.", ["Các đồng chí có tên trong danh sách quy hoạch phải thường xuyên rèn luyện, học tập, phấn đấu; "
+                            "danh sách được rà soát, bổ sung hằng năm theo quy định."]),
+        DocPart("Điều 3.", [f"Quyết định có hiệu lực kể từ ngày ký. Ban Tổ chức Tỉnh ủy, {page.title.unit_name} "
+                            "và các đồng chí có tên tại Điều 1 căn cứ Quyết định thi hành."]),
     ]
     head = head.with_recipients(["- Như Điều 3,", "- Ban Tổ chức Trung ương (để b/c),", f"- {head.issuer.archive}."])
     annex = Annex("DANH SÁCH CÁN BỘ QUY HOẠCH", f"Chức danh {_scope_words(page)}",
                   [_list_table(session, page, ballots=False)], landscape=True)
-    return Paper(head, opening, articles, "", [annex], numbered=False)
+    return Paper(head, opening, articles, "", [annex], numbered=False, acting=head.issuer.name.upper(),
+                 enacting="QUYẾT ĐỊNH:")
