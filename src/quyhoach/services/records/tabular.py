@@ -51,7 +51,7 @@ class Problem:
 class Column:
     key: str
     header: str
-    kind: str = "text"  # text, int, float, date, bool, or a vocabulary name
+    kind: str = "text"  # text, lines, int, float, date, bool, or a vocabulary name
     required: bool = False
     max_length: int | None = None
     example: str = ""
@@ -134,19 +134,19 @@ DOSSIER_2C_COLUMNS: tuple[Column, ...] = (
     Column("salary_since", "Hưởng bậc lương từ ngày", "date", example="01/01/2024"),
     Column("honorary_titles", "Danh hiệu được phong", max_length=200),
     Column("strengths", "Sở trường công tác", max_length=200),
-    Column("awards", "Khen thưởng", max_length=2000, help="mỗi dòng một hình thức: năm | hình thức | cấp quyết định"),
+    Column("awards", "Khen thưởng", "lines", max_length=2000, help="mỗi dòng một hình thức: năm | hình thức | cấp quyết định"),
     Column("health", "Tình trạng sức khỏe", max_length=120, example="Tốt; cao 1,65 m; nặng 60 kg; nhóm máu O"),
     Column("war_status", "Thương binh hạng, gia đình liệt sĩ", max_length=120),
     Column("id_number", "Số CCCD", max_length=20),
     Column("id_issued_on", "Ngày cấp CCCD", "date"),
     Column("insurance_no", "Số sổ BHXH", max_length=20),
-    Column("training", "Đào tạo, bồi dưỡng", max_length=3000,
+    Column("training", "Đào tạo, bồi dưỡng", "lines", max_length=3000,
            help="mỗi dòng một khóa: tên trường | ngành học | từ tháng, năm – đến tháng, năm | hình thức | văn bằng"),
-    Column("personal_history", "Đặc điểm lịch sử bản thân", max_length=2000),
-    Column("family", "Quan hệ gia đình", max_length=6000,
+    Column("personal_history", "Đặc điểm lịch sử bản thân", "lines", max_length=2000),
+    Column("family", "Quan hệ gia đình", "lines", max_length=6000,
            help="mỗi dòng một người: quan hệ | họ và tên | năm sinh | quê quán, nghề nghiệp, chức vụ, nơi ở"),
-    Column("family_economy", "Hoàn cảnh kinh tế gia đình", max_length=1000),
-    Column("assessment", "Nhận xét, đánh giá của cơ quan quản lý", max_length=3000),
+    Column("family_economy", "Hoàn cảnh kinh tế gia đình", "lines", max_length=1000),
+    Column("assessment", "Nhận xét, đánh giá của cơ quan quản lý", "lines", max_length=3000),
 )
 DOSSIER_2C_FIELDS = tuple(c.key for c in DOSSIER_2C_COLUMNS)
 
