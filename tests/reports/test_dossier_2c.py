@@ -17,6 +17,7 @@ from quyhoach.db.models import Cadre
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS
 from tests.reports.test_documents import TEXT_OF, _flat, internal_codes
+from tests.reports.test_procedure import printed_inside
 
 HX = {"HX-Request": "true"}
 FAMILY = ("Cha | Lò Văn Pọm | 1950 | Nông dân, bản Na Sang, xã Mường Phăng\n"
@@ -95,3 +96,10 @@ def test_what_the_app_does_not_know_is_left_to_fill_in(session, small, app):
     doc = Document(io.BytesIO(built.files["docx"]))
     family = next(t for t in doc.tables if t.rows[0].cells[0].text == "Mối quan hệ")
     assert len(family.rows) == 3           # the header and two empty rows to write in
+
+
+@pytest.mark.slow
+def test_every_page_of_the_2c_prints_inside_the_page(session, small, app, tmp_path):
+    built = reports.build(session, small, app, "dossier", {"cadre": _first_cadre(session).code}, ["docx", "pdf"])
+    for fmt, data in built.files.items():
+        assert printed_inside(tmp_path, f"2c-{fmt}", fmt, data) >= 3, fmt     # the form, its tables, the attachment

@@ -6,6 +6,8 @@ Each is opened in its own library (python-docx, pypdf): heading, signature from 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 
 import pytest
 from sqlmodel import select
@@ -14,7 +16,7 @@ from quyhoach import reports
 from quyhoach.db.models import Ballot, Pool, PoolEntry
 from quyhoach.reports import gather
 from quyhoach.services.planning import world as world_service
-from tests.reports.test_documents import SIGNERS, TEXT_OF, _flat, internal_codes
+from tests.reports.test_documents import SIGNERS, TEXT_OF, _blank_margins, _flat, internal_codes
 
 KEY_CADRES, STANDING = dt.date(2026, 3, 10), dt.date(2026, 3, 20)
 
@@ -107,3 +109,37 @@ def test_the_pool_page_links_its_papers_and_serves_them(session, balloted, clien
     assert answer.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/bao-cao/danh-sach/1/khac.docx").status_code == 404
     assert client.get("/bao-cao/danh-sach/999/to-trinh.docx").status_code == 404
+
+
+def printed_inside(tmp_path, name: str, fmt: str, data: bytes) -> int:
+    """Print a DOCX through LibreOffice (a PDF as it is), render every page with pdftoppm and
+    check that nothing crosses the printable area; the number of pages."""
+    from pypdf import PdfReader
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not shutil.which("pdftoppm"):
+        pytest.skip("libreoffice or pdftoppm not installed")
+    pdf = tmp_path / f"{name}.pdf"
+    if fmt == "pdf":
+        pdf.write_bytes(data)
+    else:
+        source = tmp_path / f"{name}.{fmt}"
+        source.write_bytes(data)
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
+    pages = PdfReader(str(pdf)).pages
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / f"trang-{name}")], check=True, timeout=300)
+    images = sorted(tmp_path.glob(f"trang-{name}*.png"))
+    assert len(images) == len(pages), name
+    for png, page in zip(images, pages, strict=True):
+        assert _blank_margins(png, 4.0, float(page.mediabox.width) / 72 * 25.4), (name, png.name)
+    return len(pages)
+
+
+@pytest.mark.slow
+def test_every_page_of_the_procedures_papers_prints_inside_the_page(session, balloted, app, tmp_path):
+    world, _members = balloted
+    for kind in ("pool-submission", "pool-minutes", "pool-decision"):
+        built = reports.build(session, world, app, kind, {"pool": 1}, ["docx", "pdf"])
+        for fmt, data in built.files.items():
+            assert printed_inside(tmp_path, f"{kind}-{fmt}", fmt, data) >= 2, (kind, fmt)
