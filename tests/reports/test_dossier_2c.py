@@ -22,7 +22,8 @@ from tests.reports.test_procedure import printed_inside
 HX = {"HX-Request": "true"}
 FAMILY = ("Cha | Lò Văn Pọm | 1950 | Nông dân, bản Na Sang, xã Mường Phăng\n"
           "Vợ | Quàng Thị Hoa | 1980 | Giáo viên Trường Tiểu học Mường Phăng")
-TRAINING = "Học viện Chính trị quốc gia Hồ Chí Minh | Lý luận chính trị | 09/2015 – 06/2016 | Tập trung | Cao cấp lý luận chính trị"
+TRAINING = ("Học viện Chính trị quốc gia Hồ Chí Minh | Lý luận chính trị | 09/2015 – 06/2016 | Tập trung | "
+            "Cao cấp lý luận chính trị")
 
 
 def _first_cadre(session) -> Cadre:

@@ -83,7 +83,7 @@ def _scenario_decision(session, world, app, params, progress):
 
 
 def _evaluations(session, world, app, params, progress):
-    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports import gather, xlsx_builder
     from quyhoach.reports.built import Built, slug
     from quyhoach.services.evaluations import analytics
 

@@ -130,7 +130,7 @@ DOSSIER_2C_COLUMNS: tuple[Column, ...] = (
     Column("academic_title", "Học hàm, học vị cao nhất", max_length=120, example="Thạc sĩ"),
     Column("civil_grade", "Ngạch công chức", max_length=120, example="Chuyên viên chính (01.002)"),
     Column("salary_step", "Bậc lương", "int", example="3"),
-    Column("salary_coefficient", "Hệ số lương", "float", example="4,98"),
+    Column("salary_coefficient", "Hệ số lương", "float", example="4.98"),
     Column("salary_since", "Hưởng bậc lương từ ngày", "date", example="01/01/2024"),
     Column("honorary_titles", "Danh hiệu được phong", max_length=200),
     Column("strengths", "Sở trường công tác", max_length=200),
