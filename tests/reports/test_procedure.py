@@ -143,3 +143,13 @@ def test_every_page_of_the_procedures_papers_prints_inside_the_page(session, bal
         built = reports.build(session, world, app, kind, {"pool": 1}, ["docx", "pdf"])
         for fmt, data in built.files.items():
             assert printed_inside(tmp_path, f"{kind}-{fmt}", fmt, data) >= 2, (kind, fmt)
+
+
+def test_a_pools_papers_are_in_the_scope_of_the_pools_own_unit(session, small, app):
+    from quyhoach.web.reports import report_scope
+
+    unit_id = small.pools[1].facts.title.unit_id
+    with app.test_request_context("/"):
+        for kind in ("pool-submission", "pool-minutes", "pool-decision"):
+            assert report_scope(small, kind, {"pool": 1}) == {"units": [unit_id], "need": "all"}
+        assert report_scope(small, "pool-decision", {"pool": 999}) == {"units": [], "need": "all"}   # refused
