@@ -113,6 +113,7 @@ TABLE: list[Row] = [
     row("evaluations.export", "GET", "/danh-gia/xuat.xlsx"),
     row("evaluations.unit", "GET", "/danh-gia/don-vi/{unit}", "unit"),
     row("reports.index", "GET", "/bao-cao/"),
+    row("reports.pool_paper", "GET", "/bao-cao/danh-sach/{pool}/to-trinh.docx", "pool"),
     row("reports.create", "POST", "/bao-cao/tao", "cadre", 302, absent=422, loai="dossier", ma="{cadre}"),
     row("reports.create", "POST", "/bao-cao/tao", "unit", 302, absent=422, loai="term-planning", don_vi="{unit}"),
     row("reports.create", "POST", "/bao-cao/tao", "scenario", 422, absent=422, loai="scenario-decision",

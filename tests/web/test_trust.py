@@ -127,6 +127,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("reports.term_planning", "GET"): "read",
     ("reports.dossier", "GET"): "read",
     ("reports.dossier_file", "GET"): "read",
+    ("reports.pool_paper", "GET"): "read",
     ("reports.decision", "GET"): "read",
     ("admin.index", "GET"): "admin",
     ("admin.users", "GET"): "admin",

@@ -128,6 +128,35 @@ class CadreBase(SQLModel):
     foreign_language: str | None = Field(default=None, max_length=120)
     it_level: str | None = Field(default=None, max_length=120)
     note: str | None = Field(default=None, max_length=1000)
+    # The rest of form 2C (services/records/tabular.DOSSIER_2C_COLUMNS), printed by reports.dossier_2c.
+    residence: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    family_origin: str | None = Field(default=None, max_length=120)
+    prior_occupation: str | None = Field(default=None, max_length=200)
+    recruited_on: dt.date | None = None
+    recruited_by: str | None = Field(default=None, max_length=200)
+    current_agency_since: dt.date | None = None
+    mass_orgs: str | None = Field(default=None, max_length=300)
+    military: str | None = Field(default=None, max_length=200)
+    general_education: str | None = Field(default=None, max_length=20)
+    academic_title: str | None = Field(default=None, max_length=120)
+    civil_grade: str | None = Field(default=None, max_length=120)
+    salary_step: int | None = None
+    salary_coefficient: float | None = None
+    salary_since: dt.date | None = None
+    honorary_titles: str | None = Field(default=None, max_length=200)
+    strengths: str | None = Field(default=None, max_length=200)
+    awards: str | None = Field(default=None, max_length=2000)
+    health: str | None = Field(default=None, max_length=120)
+    war_status: str | None = Field(default=None, max_length=120)
+    id_number: str | None = Field(default=None, max_length=20)
+    id_issued_on: dt.date | None = None
+    insurance_no: str | None = Field(default=None, max_length=20)
+    training: str | None = Field(default=None, max_length=3000)
+    personal_history: str | None = Field(default=None, max_length=2000)
+    family: str | None = Field(default=None, max_length=6000)
+    family_economy: str | None = Field(default=None, max_length=1000)
+    assessment: str | None = Field(default=None, max_length=3000)
 
 
 class Cadre(CadreBase, table=True):

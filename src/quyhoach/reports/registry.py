@@ -54,12 +54,14 @@ def _term_planning(session, world, app, params, progress):
 
 
 def _dossier(session, world, app, params, progress):
-    from quyhoach.reports import docx_builder, gather, pdf_builder
     from quyhoach.reports.built import Built, slug
 
-    report = gather.dossier(session, world, params.get("cadre") or "")
+    from quyhoach.reports import dossier_2c
+
+    form = dossier_2c.gather(session, world, params.get("cadre") or "")   # the 2C form, the timeline attached
+    report = form.attachment
     built = Built("dossier", report.heading.subject, f"ho-so-{slug(report.code)}")
-    return built, {"docx": lambda: docx_builder.dossier(report), "pdf": lambda: pdf_builder.dossier(app, report)}
+    return built, {"docx": lambda: dossier_2c.docx(form), "pdf": lambda: dossier_2c.pdf(app, form)}
 
 
 def _scenario_decision(session, world, app, params, progress):
@@ -81,7 +83,7 @@ def _scenario_decision(session, world, app, params, progress):
 
 
 def _evaluations(session, world, app, params, progress):
-    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports import gather, xlsx_builder
     from quyhoach.reports.built import Built, slug
     from quyhoach.services.evaluations import analytics
 
@@ -100,8 +102,34 @@ def _evaluations(session, world, app, params, progress):
     built = Built("evaluations", head.subject, f"danh-gia-xep-loai-{slug(unit.code) if unit else 'toan-tinh'}",
                   counts={"breaches": len(ev.breaches), "constant_excellent": len(ev.constant_excellent),
                           "disciplined": len(ev.disciplined), "flagged_units": len(ev.flagged_units)})
-    return built, {"docx": lambda: docx_builder.evaluations(ev, head), "xlsx": lambda: xlsx_builder.evaluations(ev, head),
-                   "pdf": lambda: pdf_builder.evaluations(app, ev, head)}
+    from quyhoach.reports import analytics_paper
+
+    cited = analytics_paper.bases(session, ev)
+    return built, {"docx": lambda: analytics_paper.docx(ev, head, cited), "xlsx": lambda: xlsx_builder.evaluations(ev, head),
+                   "pdf": lambda: analytics_paper.pdf(app, ev, head, cited)}
+
+
+def _procedure(paper: str):
+    """The papers of a pool's procedure (`reports.procedure`): params "pool" (its id)."""
+    def gather_paper(session, world, app, params, progress):
+        from quyhoach.reports import procedure
+        from quyhoach.reports.built import Built
+        from quyhoach.reports.gather import ReportError
+        from quyhoach.reports.letterhead import PaperChoice
+        from quyhoach.reports.paper import to_docx, to_pdf
+
+        choice = PaperChoice.of(params, app)
+        try:
+            made = {"to-trinh": procedure.submission, "bien-ban": procedure.minutes,
+                    "quyet-dinh": procedure.decision}[paper](session, world, params.get("pool") or 0, choice)
+        except procedure.ProcedureError as problem:
+            raise ReportError(str(problem)) from None
+        papers = made if isinstance(made, list) else [made]
+        built = Built(f"pool-{paper}", papers[0].heading.subject, f"{paper}-quy-hoach-{params.get('pool')}",
+                      counts={"papers": len(papers)})
+        return built, {"docx": lambda: to_docx(papers), "pdf": lambda: to_pdf(app, papers)}
+
+    return gather_paper
 
 
 REPORT_KINDS: dict[str, ReportKind] = {kind.name: kind for kind in (
@@ -113,4 +141,10 @@ REPORT_KINDS: dict[str, ReportKind] = {kind.name: kind for kind in (
                _evaluations, ("issuer", "number")),
     ReportKind("scenario-decision", _l("Báo cáo quyết định phương án luân chuyển"), ("scenario", "run"),
                ALL_FORMATS, _scenario_decision, ("issuer", "number")),
+    ReportKind("pool-submission", _l("Tờ trình đề nghị phê duyệt quy hoạch"), ("pool",), ("docx", "pdf"),
+               _procedure("to-trinh"), ("issuer", "number")),
+    ReportKind("pool-minutes", _l("Biên bản kiểm phiếu các bước quy hoạch"), ("pool",), ("docx", "pdf"),
+               _procedure("bien-ban"), ("issuer",)),
+    ReportKind("pool-decision", _l("Quyết định phê duyệt quy hoạch và danh sách kèm theo"), ("pool",), ("docx", "pdf"),
+               _procedure("quyet-dinh"), ("issuer", "number")),
 )}

@@ -34,7 +34,8 @@ from quyhoach.web.forms import reports as forms
 from quyhoach.web.partials import is_partial
 
 bp = guarded(Blueprint("reports", __name__, url_prefix="/bao-cao"), write="read",
-             params={"job_id": "report_job", "fmt": NOT_A_RECORD, "code": "cadre"})
+             params={"job_id": "report_job", "fmt": NOT_A_RECORD, "code": "cadre", "pool_id": "pool",
+                     "paper": NOT_A_RECORD})
 
 FORMAT_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF", "xlsx": "Excel (XLSX)"}
 PAST_LIMIT = 20
@@ -320,6 +321,30 @@ def dossier_file(code: str, fmt: str):
     _cadre_in_scope(code)
     try:
         built = reports.build(session(), _world(), current_app._get_current_object(), "dossier", {"cadre": code}, [fmt])
+    except gather.ReportError as problem:
+        abort(404, description=str(problem))
+    if fmt in built.errors:
+        return make_response(render_template("reports/unavailable.html", message=built.errors[fmt]), 503)
+    response = make_response(built.files[fmt])
+    response.headers["Content-Type"] = reports.MEDIA_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{built.filename(fmt)}"'
+    return response
+
+
+POOL_PAPERS = {"to-trinh": "pool-submission", "bien-ban": "pool-minutes", "quyet-dinh": "pool-decision"}
+
+
+@bp.get("/danh-sach/<int:pool_id>/<paper>.<fmt>")
+def pool_paper(pool_id: int, paper: str, fmt: str):
+    """A pool's procedure paper (reports.procedure), linked from the pool page: small, made in the request."""
+    kind = POOL_PAPERS.get(paper)
+    if kind is None or fmt not in reports.REPORT_KINDS[kind].formats:
+        abort(404)
+    world = _world()
+    if pool_id not in world.pools or not _allowed(report_scope(world, kind, {"pool": pool_id})):
+        abort(404, description=gettext("Không tìm thấy danh sách quy hoạch số %(id)s.", id=pool_id))
+    try:
+        built = reports.build(session(), world, current_app._get_current_object(), kind, {"pool": pool_id}, [fmt])
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     if fmt in built.errors:

@@ -247,6 +247,10 @@ def report_covers(session: Session, kind: str, params: dict) -> dict:
             return {"province": True}
         ids = session.exec(select(Unit.id).where(Unit.code.in_(codes))).all()
         return {"units": sorted(ids), "need": "all"}
+    if params.get("pool"):          # a pool's procedure papers: the unit of the pool's title
+        pool_id = _int(params.get("pool"))
+        unit_id = session.exec(select(Title.unit_id).join(Pool, Pool.title_id == Title.id).where(Pool.id == pool_id)).first()
+        return {"units": [unit_id] if unit_id is not None else [], "need": "all"}
     code = params.get("unit")
     unit_id = session.exec(select(Unit.id).where(Unit.code == str(code))).first() if code else None
     return {"units": [unit_id], "need": "all"} if unit_id is not None else {"province": True}

@@ -170,6 +170,14 @@ def _choice(vocabulary: vocab.Vocabulary) -> Callable[[Any], str | None]:
     return read
 
 
+def _lines(value: Any) -> str | None:
+    """Text kept one entry a line (form 2C's lists): each line cleaned as a text cell, empty lines dropped."""
+    if value is None:
+        return None
+    kept = [line for line in (_text(part) for part in str(value).splitlines()) if line]
+    return "\n".join(kept) or None
+
+
 READERS: dict[str, Callable[[Any], Any]] = {
-    "text": _text, "int": _int, "float": _float, "date": _date, "bool": _bool,
+    "text": _text, "lines": _lines, "int": _int, "float": _float, "date": _date, "bool": _bool,
 }

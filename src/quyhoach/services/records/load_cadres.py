@@ -12,7 +12,7 @@ from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
 from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks
-from quyhoach.services.records.tabular import SHEETS, precision_of
+from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precision_of
 
 
 # Spellings in common use besides the official list's (Mông for Hmông, Khmer...).
@@ -86,7 +86,7 @@ class CadreLoader(Loader):
             record = {key: v.get(key) for key in (
                 "code", "full_name", "other_names", "birth_date", "sex", "religion", "hometown",
                 "birthplace", "party_entry_date", "party_official_date", "education",
-                "foreign_language", "it_level", "note",
+                "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS,
             )}
             record.update(
                 birth_date_precision=precision_of(v.get("birth_date")),

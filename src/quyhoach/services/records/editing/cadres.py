@@ -12,14 +12,14 @@ from sqlmodel import Session
 from quyhoach.db.models import Cadre, utcnow
 from quyhoach.services.platform import audit
 from quyhoach.services.records.editing.base import EditError, _cadre, _diff, _entity, _written, check, read_row, reason_of
-from quyhoach.services.records.tabular import SHEETS
+from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS
 
 CADRE_FIELDS = tuple(c.key for c in SHEETS["cadres"].columns
                      if c.key not in ("code", "unit_code", "position", "title_code", "position_since"))
 # The stored columns those fields become (compared before → after).
 CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_code", "religion", "hometown",
                  "hometown_unit_id", "birthplace", "party_entry_date", "party_official_date", "education",
-                 "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note")
+                 "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS)
 
 
 def version_of(cadre: Cadre) -> str:

@@ -1,0 +1,304 @@
+"""The sơ yếu lý lịch in the official layout of form 2C (mẫu 2C-TCTW-98, 2C/2008): the
+managing and employing bodies at the top, the photo box (4 × 6 cm) beside the title, the
+numbered items 1)–26), the tables of training (27), career (28), the personal history (29),
+the family declaration (30) and economy (31), the managing body's assessment (32), then the
+declarant's pledge and signature beside the head of the managing body's signature and seal.
+
+The evaluation timeline (ratings by year with the chart, the monthly scores, the confidence
+votes, the pools) is its attachment, on the pages after. What the app does not know is left
+as a dotted line to fill in by hand; no code of the app is printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from quyhoach.domain import vocab
+from quyhoach.domain.dates import format_date
+from quyhoach.domain.text import nfc
+from quyhoach.reports.model import DocTable, DossierReport
+
+FORM = "Mẫu 2C-TCTW-98"
+TITLE = "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC"
+BLANK = "…………………………"
+PLEDGE = "Tôi xin cam đoan những lời khai trên đây là đúng sự thật và chịu trách nhiệm về những lời khai đó."
+TRAINING_HEADERS = ["Tên trường", "Chuyên ngành đào tạo, bồi dưỡng", "Từ tháng, năm – đến tháng, năm",
+                    "Hình thức đào tạo", "Văn bằng, chứng chỉ"]
+FAMILY_HEADERS = ["Mối quan hệ", "Họ và tên", "Năm sinh",
+                  "Quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở"]
+
+
+@dataclass
+class Form2C:
+    managing_body: str             # Cơ quan, đơn vị có thẩm quyền quản lý CBCC
+    using_body: str                # Cơ quan, đơn vị sử dụng CBCC
+    name: str
+    items: list[tuple[str, str]]   # 1) … 26): label, value ("" → a dotted line)
+    training: DocTable
+    career: DocTable
+    history: str
+    family: DocTable
+    family_economy: str
+    assessment: str
+    place: str
+    on: dt.date
+    attachment: DossierReport
+    pools: list[tuple[str, str, str]] = field(default_factory=list)   # title (unit), term, conditions in words
+
+
+def _v(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return nfc(str(value))
+
+
+def _lines(text: str | None, width: int) -> list[list[str]]:
+    """One entry a line, its parts split by "|", padded to `width` cells (the last one takes the rest)."""
+    rows = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        parts = parts[:width - 1] + [" | ".join(parts[width - 1:])] if len(parts) > width else parts
+        rows.append(parts + [""] * (width - len(parts)))
+    return rows
+
+
+def _level(code: str, labels) -> str:
+    return labels.label(code) if code and code != "none" else "Chưa qua đào tạo"
+
+
+def _salary(c) -> str:
+    parts = []
+    if c.civil_grade:
+        parts.append(f"Ngạch {c.civil_grade}")
+    if c.salary_step is not None:
+        parts.append(f"bậc {c.salary_step}")
+    if c.salary_coefficient is not None:
+        parts.append(f"hệ số {str(c.salary_coefficient).replace('.', ',')}")
+    if c.salary_since:
+        parts.append(f"hưởng từ ngày {format_date(c.salary_since)}")
+    return ", ".join(parts)
+
+
+def _items(c, report: DossierReport, d) -> list[tuple[str, str]]:
+    main = d.current[0].posting if d.current else None
+    disciplines = "; ".join(f"{k['level']} ({format_date(k['date'])}{', ' + k['authority'] if k['authority'] else ''})"
+                            for k in report.disciplines)
+    id_words = _v(c.id_number) + (f", ngày cấp {format_date(c.id_issued_on)}" if c.id_issued_on else "")
+    return [
+        ("1) Họ và tên khai sinh (viết chữ in hoa)", c.full_name.upper()),
+        ("2) Tên gọi khác", c.other_names or "Không"),
+        ("3) Sinh ngày", f"{format_date(c.birth_date)}        Giới tính (nam, nữ): {vocab.SEX.label(c.sex)}"),
+        ("4) Nơi sinh", _v(c.birthplace)),
+        ("5) Quê quán", _v(c.hometown)),
+        ("6) Dân tộc", f"{d.ethnicity.name_vi}        7) Tôn giáo: {c.religion or 'Không'}"),
+        ("8) Nơi ở hiện nay", _v(c.residence) + (f"        Điện thoại: {c.phone}" if c.phone else "")),
+        ("9) Thành phần gia đình xuất thân", _v(c.family_origin)),
+        ("10) Nghề nghiệp bản thân trước khi được tuyển dụng", _v(c.prior_occupation)),
+        ("11) Ngày được tuyển dụng", _v(c.recruited_on) + (f", vào cơ quan: {c.recruited_by}" if c.recruited_by else "")),
+        ("12) Ngày vào cơ quan hiện đang công tác", _v(c.current_agency_since)),
+        ("13) Ngày vào Đảng Cộng sản Việt Nam", _v(c.party_entry_date)
+         + (f"        Ngày chính thức: {format_date(c.party_official_date)}" if c.party_official_date else "")),
+        ("14) Ngày tham gia các tổ chức chính trị - xã hội", _v(c.mass_orgs)),
+        ("15) Ngày nhập ngũ, ngày xuất ngũ, quân hàm cao nhất", _v(c.military)),
+        ("16) Trình độ học vấn: giáo dục phổ thông", _v(c.general_education)
+         + (f"        Học hàm, học vị cao nhất: {c.academic_title}" if c.academic_title else "")),
+        ("— Trình độ chuyên môn", _v(c.education)),
+        ("— Lý luận chính trị", _level(c.theory_level, vocab.THEORY_LEVEL)),
+        ("— Quản lý nhà nước", _level(c.state_mgmt_level, vocab.STATE_MGMT_LEVEL)),
+        ("— Ngoại ngữ", _v(c.foreign_language)),
+        ("— Tin học", _v(c.it_level)),
+        ("17) Công tác chính đang làm", f"{main.position} (từ ngày {format_date(main.start_date)})" if main else ""),
+        ("18) Ngạch công chức, bậc lương, hệ số lương", _salary(c)),
+        ("19) Danh hiệu được phong (năm nào)", _v(c.honorary_titles)),
+        ("20) Sở trường công tác", _v(c.strengths)),
+        ("21) Khen thưởng", "; ".join(" ".join(p for p in row if p) for row in _lines(c.awards, 3))),
+        ("22) Kỷ luật (đảng, chính quyền, năm, lý do, hình thức)", disciplines or "Không"),
+        ("23) Tình trạng sức khỏe", _v(c.health)),
+        ("24) Là thương binh hạng, là con gia đình chính sách", _v(c.war_status)),
+        ("25) Số căn cước công dân", id_words),
+        ("26) Số sổ bảo hiểm xã hội", _v(c.insurance_no)),
+    ]
+
+
+def gather(session, world, code: str) -> Form2C:
+    """The form filled from the record (`services/records/dossier` and the cadre's 2C fields),
+    with the evaluation timeline of `reports.gather.dossier` as its attachment."""
+    from quyhoach.reports import gather as report_gather
+    from quyhoach.reports import letterhead
+    from quyhoach.services.records import dossier as dossier_service
+
+    report = report_gather.dossier(session, world, code)
+    d = dossier_service.dossier(session, code, world.on)
+    c = d.cadre
+    career = DocTable(["Từ tháng, năm – đến tháng, năm", "Chức danh, chức vụ, đơn vị công tác (đảng, chính quyền, đoàn thể)"],
+                      [4.5, 12.0],
+                      [[f"{r.start.month:02d}/{r.start.year} – " + (f"{r.end.month:02d}/{r.end.year}" if r.end else "nay"),
+                        f"{r.position}{' (kiêm nhiệm)' if r.concurrent else ''}, {r.unit}"] for r in report.career])
+    training = DocTable(TRAINING_HEADERS, [4.0, 3.8, 3.2, 2.5, 3.0], _lines(c.training, 5))
+    family = DocTable(FAMILY_HEADERS, [2.6, 3.6, 1.6, 8.7], _lines(c.family, 4), ["left", "left", "right", "left"])
+    found = letterhead.issuers(world)
+    main = d.current[0] if d.current else None
+    _province, place = letterhead.province_words(world)
+    pools = [(f"{p['title']} ({p['unit']})", p["term"],
+              "Đủ điều kiện" if p["eligible"] else "Chưa đủ: " + "; ".join(f.message for f in p["failing"] if f.blocking))
+             for p in report.pools]
+    return Form2C(found[letterhead.TINH_UY].name, main.unit.name if main else "", c.full_name, _items(c, report, d),
+                  training, career, _v(c.personal_history), family, _v(c.family_economy), _v(c.assessment), place,
+                  world.on, report, pools)
+
+
+# --------------------------------------------------------------------------- DOCX
+
+def _cell_borders(cell, value: str) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    sides = "".join(f'<w:{s} w:val="{value}" w:sz="8" w:space="0" w:color="000000"/>' for s in ("top", "left", "bottom", "right"))
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:tcBorders {nsdecls("w")}>{sides}</w:tcBorders>'))
+
+
+def _widths(table, *cms: float) -> None:
+    """Column widths that Word and LibreOffice both keep (the grid and every cell)."""
+    from docx.shared import Cm
+
+    table.autofit = False
+    for column, width in zip(table.columns, cms, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _item(doc, label: str, value: str) -> None:
+    from docx.shared import Cm, Pt
+
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_after = Pt(2)
+    if label.startswith("—"):
+        paragraph.paragraph_format.left_indent = Cm(0.8)
+    paragraph.add_run(f"{label}: ")
+    run = paragraph.add_run(value or BLANK)
+    run.bold = bool(value) and label.startswith("1)")
+
+
+def docx(form: Form2C) -> bytes:
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    from quyhoach.reports import docx_builder as b
+    from quyhoach.reports import letterhead as lh
+
+    doc = b._document()
+    top = doc.add_table(rows=1, cols=2)
+    lh._borderless(top)
+    _widths(top, 10.0, 6.5)
+    left, right = top.rows[0].cells
+    lh._first(left, f"Cơ quan, đơn vị có thẩm quyền quản lý CBCC: {form.managing_body}", size=12, center=False)
+    lh._docx_para(left, f"Cơ quan, đơn vị sử dụng CBCC: {form.using_body or BLANK}", size=12, center=False)
+    lh._first(right, FORM, bold=True, size=12)
+    lh._docx_para(right, f"Số hiệu cán bộ, công chức: {BLANK}", size=12, center=False)
+    b._para(doc, "", space_after=4)
+    head = doc.add_table(rows=1, cols=2)
+    lh._borderless(head)
+    _widths(head, 3.2, 13.3)
+    photo, title = head.rows[0].cells
+    _cell_borders(photo, "single")
+    head.rows[0].height, head.rows[0].height_rule = Cm(4.2), WD_ROW_HEIGHT_RULE.EXACTLY
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    photo.vertical_alignment = title.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    lh._first(photo, "Ảnh màu", size=11)
+    lh._docx_para(photo, "(4 × 6 cm)", size=11)
+    lh._first(title, TITLE, bold=True, size=15)
+    b._para(doc, "", space_after=4)
+    for label, value in form.items:
+        _item(doc, label, value)
+    b._section_title(doc, "27) ĐÀO TẠO, BỒI DƯỠNG VỀ CHUYÊN MÔN, NGHIỆP VỤ, LÝ LUẬN CHÍNH TRỊ, NGOẠI NGỮ, TIN HỌC")
+    b.doc_table(doc, _or_blank(form.training))
+    b._section_title(doc, "28) TÓM TẮT QUÁ TRÌNH CÔNG TÁC")
+    b.doc_table(doc, _or_blank(form.career))
+    b._section_title(doc, "29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN")
+    b._para(doc, form.history or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    b._section_title(doc, "30) QUAN HỆ GIA ĐÌNH")
+    b._para(doc, "Cha, mẹ, vợ (hoặc chồng), các con, anh chị em ruột; cha, mẹ, anh chị em ruột của vợ (hoặc chồng).",
+            italic=True, size=12)
+    b.doc_table(doc, _or_blank(form.family))
+    b._section_title(doc, "31) HOÀN CẢNH KINH TẾ GIA ĐÌNH")
+    b._para(doc, form.family_economy or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    b._section_title(doc, "32) NHẬN XÉT, ĐÁNH GIÁ CỦA CƠ QUAN, ĐƠN VỊ QUẢN LÝ VÀ SỬ DỤNG CÁN BỘ, CÔNG CHỨC")
+    b._para(doc, form.assessment or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    sign = doc.add_table(rows=1, cols=2)
+    lh._borderless(sign)
+    lh._cant_split(sign)
+    _widths(sign, 8.0, 8.5)
+    declarant, head_cell = sign.rows[0].cells
+    lh._first(declarant, "", size=13)
+    lh._docx_para(declarant, "Người khai", bold=True, size=13)
+    lh._docx_para(declarant, PLEDGE, italic=True, size=12)
+    lh._docx_para(declarant, "(Ký tên, ghi rõ họ tên)", italic=True, size=12, after=60)
+    lh._docx_para(declarant, form.name, bold=True, size=13)
+    lh._first(head_cell, lh.date_line(form.place, form.on).replace(f"ngày {form.on.day:02d} tháng {form.on.month:02d}",
+                                                                        "ngày      tháng     "), italic=True, size=13)
+    lh._docx_para(head_cell, "Thủ trưởng cơ quan, đơn vị quản lý", bold=True, size=13)
+    lh._docx_para(head_cell, "và sử dụng cán bộ, công chức", bold=True, size=13)
+    lh._docx_para(head_cell, "(Ký tên, đóng dấu)", italic=True, size=12)
+    _docx_attachment(doc, form)
+    return b._save(doc)
+
+
+def _or_blank(t: DocTable) -> DocTable:
+    """A table with no entry keeps two empty rows to write in."""
+    return t if t.rows else DocTable(t.headers, t.widths, [[""] * len(t.headers)] * 2, t.aligns)
+
+
+def _docx_attachment(doc, form: Form2C) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from quyhoach.reports import docx_builder as b
+
+    r = form.attachment
+    title = b._para(doc, "PHỤ LỤC: QUÁ TRÌNH ĐÁNH GIÁ, XẾP LOẠI", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    space_after=0)
+    title.paragraph_format.page_break_before = True
+    b._para(doc, f"(Kèm theo sơ yếu lý lịch của đồng chí {form.name})", italic=True, size=13,
+            align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    for t in attachment_tables(form):
+        b._sub_title(doc, t[0])
+        if t[1].rows:
+            b.doc_table(doc, t[1])
+        else:
+            b._para(doc, t[2], indent=True)
+        if t[0].startswith("1."):
+            b._picture(doc, r.charts["timeline"])
+
+
+def attachment_tables(form: Form2C) -> list[tuple[str, DocTable, str]]:
+    """The attachment's parts: (title, table, what to say when it is empty)."""
+    r = form.attachment
+    years = DocTable(["Năm", "Xếp loại", "Điểm", "Ghi chú"], [1.6, 6.0, 1.6, 7.3],
+                     [[y.year, y.rating_label, f"{y.score:g}".replace(".", ",") if y.score is not None else "", y.note]
+                      for y in r.years], ["left", "left", "right", "left"])
+    months = DocTable(["Tháng", *[str(m) for m, _ in r.months]], [2.1] + [1.2] * 12,
+                      [[f"Điểm {r.month_year}", *[f"{s:g}".replace(".", ",") if s is not None else "–" for _, s in r.months]]]
+                      if r.month_year else [], ["left"] + ["right"] * 12)
+    votes = DocTable(["Ngày", "Hội nghị", "Triệu tập", "Có mặt", "Tín nhiệm cao", "Tín nhiệm", "Tín nhiệm thấp"],
+                     [2.1, 5.6, 1.7, 1.6, 1.9, 1.7, 1.9],
+                     [[format_date(v["date"]), v["body"], v["convened"], v["present"], v["high"], v["normal"], v["low"]]
+                      for v in r.votes], ["left", "left"] + ["right"] * 5)
+    pools = DocTable(["Chức danh quy hoạch", "Nhiệm kỳ", "Điều kiện"], [6.5, 3.5, 6.5], [list(p) for p in form.pools])
+    return [("1. Kết quả đánh giá, xếp loại hằng năm", years, "Chưa có."),
+            (f"2. Điểm đánh giá hằng tháng{f' năm {r.month_year}' if r.month_year else ''}", months, "Chưa có."),
+            ("3. Lấy phiếu tín nhiệm", votes, "Chưa có."),
+            ("4. Quy hoạch", pools, "Không có trong danh sách quy hoạch nào.")]
+
+
+def pdf(app, form: Form2C) -> bytes:
+    from quyhoach.reports import pdf_builder
+
+    return pdf_builder.render(app, "reports/_dossier_2c_body.html", f"Sơ yếu lý lịch {form.name}", f=form,
+                              parts=attachment_tables(form), blank=BLANK, form_name=FORM, form_title=TITLE, pledge=PLEDGE,
+                              blanked=_or_blank)

@@ -1,0 +1,263 @@
+"""The papers of the planning procedure of one pool (Quy định 50-QĐ/TW, the steps of RULES.md
+§4), from what the app keeps — the pool, its members and their recorded ballots:
+
+- `submission`: the Organization Board's TỜ TRÌNH asking the Standing Committee to approve
+  the pool, with the steps held and their results, the people proposed and the structure;
+- `minutes`: the BIÊN BẢN KIỂM PHIẾU of every step held (one per conference: step and day),
+  with the attendance, the ballots issued and valid, each person's agreeing votes against the
+  valid ballots and those convened, and the step's threshold in words;
+- `decision`: the Standing Committee's QUYẾT ĐỊNH phê duyệt quy hoạch with the list as its
+  annex (the decision's number and date once the pool is approved).
+
+People are named by full name and post, steps and rules in words; no code is printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from quyhoach.domain import vocab
+from quyhoach.domain.dates import format_date
+from quyhoach.domain.text import nfc
+from quyhoach.reports import letterhead
+from quyhoach.reports.model import DocPart, DocTable
+from quyhoach.reports.paper import Annex, Paper, words_of_share
+
+STEPS = ("leadership_proposal", "key_cadres", "standing_committee", "approval")
+STEP_BODY = {
+    "leadership_proposal": "Hội nghị tập thể lãnh đạo",
+    "key_cadres": "Hội nghị cán bộ chủ chốt",
+    "standing_committee": "Hội nghị Ban Thường vụ",
+    "approval": "Hội nghị cấp có thẩm quyền phê duyệt",
+}
+PAPERS = ("to-trinh", "bien-ban", "quyet-dinh")
+SOURCE_WORDS = {"internal": "Tại chỗ", "external": "Nơi khác"}
+YOUNG_AGE = 40
+
+
+class ProcedureError(ValueError):
+    """A paper that cannot be made for this pool, said in Vietnamese."""
+
+
+def _page(session, world, pool_id):
+    from quyhoach.services.planning import views
+
+    page = views.pool_page(session, world, int(pool_id))
+    if page is None:
+        raise ProcedureError(f"không có danh sách quy hoạch số {pool_id}")
+    return page
+
+
+def _post(member) -> str:
+    held = [t for t in member.cadre.titles]
+    return "; ".join(f"{t.name}" for t in held) or "—"
+
+
+def _sex(code: str) -> str:
+    return vocab.SEX.label(code)
+
+
+def _ballot_cell(page, member) -> str:
+    rows = page.ballots.get(member.entry_id, {})
+    parts = []
+    for step in STEPS:
+        row = rows.get(step)
+        if row is None:
+            continue
+        b = row.ballot
+        share = f" ({words_of_share(b.agree, b.valid)})" if b.valid else ""
+        parts.append(f"{vocab.BALLOT_STEP.label(step)}: {b.agree}/{b.valid}{share}")
+    return "\n".join(parts) or "Chưa lấy phiếu"
+
+
+def _scope_words(page) -> str:
+    title = page.title
+    term = page.term.name
+    term = term[:1].lower() + term[1:] if term.lower().startswith("nhiệm kỳ") else f"nhiệm kỳ {term}"
+    unit = "" if title.unit_name in title.name else f" ({title.unit_name})"
+    return nfc(f"{title.name}{unit}, {term}")
+
+
+def _structure_words(page) -> str:
+    members = page.members
+    total = len(members)
+    if not total:
+        return "Danh sách chưa có đồng chí nào."
+    female = sum(1 for m in members if m.cadre.sex == "F")
+    minority = sum(1 for m in members if m.cadre.minority)
+    young = sum(1 for m in members if m.age_at_term < YOUNG_AGE)
+    return (f"Tổng số {total} đồng chí; trong đó nữ {female} đồng chí ({words_of_share(female, total)}), "
+            f"người dân tộc thiểu số {minority} đồng chí ({words_of_share(minority, total)}), "
+            f"dưới {YOUNG_AGE} tuổi tại thời điểm đầu nhiệm kỳ {young} đồng chí ({words_of_share(young, total)}).")
+
+
+def _details(session, page) -> dict[int, dict]:
+    from quyhoach.reports.gather import _cadre_details
+
+    return _cadre_details(session, [m.cadre.id for m in page.members])
+
+
+def _list_table(session, page, *, ballots: bool) -> DocTable:
+    details = _details(session, page)
+    headers = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quê quán", "Chức vụ hiện nay",
+               "Trình độ chuyên môn", "Lý luận chính trị", "Nguồn"]
+    widths = [0.9, 3.2, 1.9, 1.3, 1.5, 3.4, 4.6, 3.2, 1.9, 1.5]
+    if ballots:
+        headers.append("Kết quả lấy phiếu các bước")
+        widths.append(4.2)
+    rows = []
+    for i, m in enumerate(sorted(page.members, key=lambda m: m.cadre.name), start=1):
+        d = details.get(m.cadre.id, {})
+        cadre = d.get("cadre")
+        row = [i, m.cadre.name, format_date(m.cadre.birth_date), _sex(m.cadre.sex), d.get("ethnicity", ""),
+               (cadre.hometown if cadre else "") or "", d.get("post") or _post(m), (cadre.education if cadre else "") or "",
+               vocab.THEORY_LEVEL.label(m.cadre.theory_level) if m.cadre.theory_level != "none" else "Chưa qua đào tạo",
+               SOURCE_WORDS.get(m.source, m.source)]
+        if ballots:
+            row.append(_ballot_cell(page, m))
+        rows.append(row)
+    return DocTable(headers, widths, rows, ["right"] + ["left"] * (len(headers) - 1))
+
+
+def _conferences(page) -> list[tuple[str, dt.date, list]]:
+    """The conferences held: (step, day, [(member, ballot row)]) in the procedure's order."""
+    held: dict[tuple[str, dt.date], list] = defaultdict(list)
+    by_entry = {m.entry_id: m for m in page.members}
+    for entry_id, steps in page.ballots.items():
+        member = by_entry.get(entry_id)
+        if member is None:
+            continue
+        for step, row in steps.items():
+            held[(step, row.ballot.held_on)].append((member, row))
+    order = {s: i for i, s in enumerate(STEPS)}
+    return [(step, on, sorted(rows, key=lambda r: r[0].cadre.name))
+            for (step, on), rows in sorted(held.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
+
+
+def _needed(row) -> str:
+    """The step's threshold in words, from the check's own sentence ("cần trên 50% …")."""
+    for f in row.findings:
+        if "cần " in f.message and "đồng ý" in f.message:
+            return f.message.split("cần ", 1)[1].removesuffix(": không đạt")
+    return ""
+
+
+def _legal_basis(page) -> str:
+    basis = (page.rules.legal_basis or "").strip().rstrip(".;")
+    return basis or "các quy định của Trung ương về công tác quy hoạch cán bộ"
+
+
+# --------------------------------------------------------------------------- the papers
+
+def submission(session, world, pool_id, choice: letterhead.PaperChoice) -> Paper:
+    from quyhoach.reports.gather import heading
+
+    page = _page(session, world, pool_id)
+    unit = world.units.get(page.title.unit_id)
+    head = heading(world, f"Về việc đề nghị phê duyệt quy hoạch chức danh {_scope_words(page)}", world.on,
+                   kind="TỜ TRÌNH", unit=unit, choice=choice, addressee="Kính gửi: Ban Thường vụ Tỉnh ủy")
+    issuer = head.issuer.name
+    opening = [f"Căn cứ {_legal_basis(page)};",
+               f"Căn cứ kết quả thực hiện quy trình giới thiệu nhân sự quy hoạch chức danh {_scope_words(page)}, "
+               f"{issuer} kính trình Ban Thường vụ Tỉnh ủy như sau:"]
+    steps = []
+    for step, on, rows in _conferences(page):
+        first = rows[0][1].ballot
+        passed = sum(1 for _, r in rows if r.passed)
+        steps.append([vocab.BALLOT_STEP.label(step), format_date(on), first.convened, first.present, first.valid,
+                      len(rows), passed])
+    process = DocPart("Quá trình thực hiện quy trình",
+                      ["Quy trình được thực hiện qua các bước với kết quả như sau:" if steps else
+                       "Chưa có bước nào được ghi nhận kết quả lấy phiếu."],
+                      [DocTable(["Bước", "Ngày", "Triệu tập", "Có mặt", "Phiếu hợp lệ", "Số người được giới thiệu",
+                                 "Số người đạt"], [4.4, 2.0, 1.7, 1.6, 1.8, 2.6, 2.4], steps,
+                                ["left", "left"] + ["right"] * 5)] if steps else [])
+    people = DocPart("Nhân sự đề nghị phê duyệt quy hoạch", [_structure_words(page)],
+                     [_people_table(page)])
+    proposal = DocPart("Đề nghị", [
+        f"{issuer} kính trình Ban Thường vụ Tỉnh ủy xem xét, phê duyệt quy hoạch {len(page.members)} đồng chí "
+        f"vào chức danh {_scope_words(page)} (có danh sách trích ngang kèm theo)."])
+    head = head.with_recipients(["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", f"- {head.issuer.archive}."])
+    annex = Annex("DANH SÁCH TRÍCH NGANG", f"Nhân sự đề nghị phê duyệt quy hoạch chức danh {_scope_words(page)}",
+                  [_list_table(session, page, ballots=True)], landscape=True)
+    return Paper(head, opening, [process, people, proposal], f"{issuer} kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định.",
+                 [annex])
+
+
+def _people_table(page) -> DocTable:
+    rows = [[i, m.cadre.name, format_date(m.cadre.birth_date), _post(m), SOURCE_WORDS.get(m.source, m.source),
+             _ballot_cell(page, m)] for i, m in enumerate(sorted(page.members, key=lambda m: m.cadre.name), start=1)]
+    return DocTable(["STT", "Họ và tên", "Ngày sinh", "Chức vụ hiện nay", "Nguồn", "Kết quả lấy phiếu"],
+                    [0.9, 3.3, 2.0, 4.2, 1.5, 4.6], rows, ["right"] + ["left"] * 5)
+
+
+def minutes(session, world, pool_id, choice: letterhead.PaperChoice) -> list[Paper]:
+    from quyhoach.reports.gather import heading
+
+    page = _page(session, world, pool_id)
+    held = _conferences(page)
+    if not held:
+        raise ProcedureError("danh sách này chưa có kết quả lấy phiếu ở bước nào: chưa có biên bản kiểm phiếu để in")
+    unit = world.units.get(page.title.unit_id)
+    papers = []
+    for step, on, rows in held:
+        first = rows[0][1].ballot
+        body = f"{STEP_BODY.get(step, vocab.BALLOT_STEP.label(step))} {page.title.unit_name}"
+        head = heading(world, f"Kiểm phiếu giới thiệu nhân sự quy hoạch chức danh {_scope_words(page)}", on,
+                       kind="BIÊN BẢN", unit=unit, choice=choice)
+        opening = [
+            f"Hôm nay, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}, {body} tiến hành kiểm phiếu "
+            f"giới thiệu nhân sự quy hoạch chức danh {_scope_words(page)}.",
+            f"Tổng số người được triệu tập: {first.convened}; số người có mặt: {first.present}"
+            f" ({words_of_share(first.present, first.convened)}); số phiếu phát ra: {first.issued}; "
+            f"số phiếu hợp lệ: {first.valid}; số phiếu không hợp lệ: {max(0, first.issued - first.valid)}.",
+        ]
+        needed = _needed(rows[0][1])
+        if needed:
+            opening.append(f"Yêu cầu của bước này: {needed}.")
+        table_rows = [[i, m.cadre.name, _post(m), r.ballot.agree, words_of_share(r.ballot.agree, r.ballot.valid),
+                       words_of_share(r.ballot.agree, r.ballot.convened), "Đạt" if r.passed else "Không đạt"]
+                      for i, (m, r) in enumerate(rows, start=1)]
+        result = DocPart("Kết quả kiểm phiếu", [],
+                         [DocTable(["STT", "Họ và tên", "Chức vụ hiện nay", "Số phiếu đồng ý",
+                                    "Tỷ lệ so với phiếu hợp lệ", "Tỷ lệ so với số triệu tập", "Kết quả"],
+                                   [0.9, 3.4, 4.5, 1.7, 2.0, 2.0, 2.0], table_rows,
+                                   ["right", "left", "left", "right", "right", "right", "left"])])
+        passed = sum(1 for _, r in rows if r.passed)
+        closing = (f"Số người đạt yêu cầu: {passed}/{len(rows)}. Biên bản kết thúc cùng ngày, đã đọc lại cho "
+                   "hội nghị nghe và thống nhất.")
+        papers.append(Paper(head.with_recipients([]), opening, [result], closing, numbered=False,
+                            signers=(("THƯ KÝ", "(Ký, ghi rõ họ tên)"), ("TỔ TRƯỞNG TỔ KIỂM PHIẾU", "(Ký, ghi rõ họ tên)"),
+                                     ("CHỦ TRÌ HỘI NGHỊ", "(Ký, ghi rõ họ tên)"))))
+    return papers
+
+
+def decision(session, world, pool_id, choice: letterhead.PaperChoice) -> Paper:
+    from quyhoach.reports.gather import heading
+
+    page = _page(session, world, pool_id)
+    unit = world.units.get(page.title.unit_id)
+    pool = page.pool
+    approved = pool.status == "approved"
+    number = choice.number
+    if not number and approved and pool.decision_no:      # "125-QĐ/TU" → 125: the letterhead writes the rest
+        number = pool.decision_no.removeprefix("Số ").split("-")[0].strip()
+    choice = letterhead.PaperChoice(choice.issuer or letterhead.TINH_UY, number, choice.settings)
+    on = pool.approved_on if approved and pool.approved_on else world.on
+    head = heading(world, f"Về việc phê duyệt quy hoạch chức danh {_scope_words(page)}", on, kind="QUYẾT ĐỊNH",
+                   unit=unit, choice=choice, draft=not approved)
+    opening = ["- Căn cứ Điều lệ Đảng;", f"- Căn cứ {_legal_basis(page)};", "- Xét đề nghị của Ban Tổ chức Tỉnh ủy,"]
+    n = len(page.members)
+    articles = [
+        DocPart("Điều 1.", [f"Phê duyệt quy hoạch {n} đồng chí vào chức danh {_scope_words(page)} "
+                            "(có danh sách kèm theo)."]),
+        DocPart("Điều 2.", ["Các đồng chí có tên trong danh sách quy hoạch phải thường xuyên rèn luyện, học tập, phấn đấu; "
+                            "danh sách được rà soát, bổ sung hằng năm theo quy định."]),
+        DocPart("Điều 3.", [f"Quyết định có hiệu lực kể từ ngày ký. Ban Tổ chức Tỉnh ủy, {page.title.unit_name} "
+                            "và các đồng chí có tên tại Điều 1 căn cứ Quyết định thi hành."]),
+    ]
+    head = head.with_recipients(["- Như Điều 3,", "- Ban Tổ chức Trung ương (để b/c),", f"- {head.issuer.archive}."])
+    annex = Annex("DANH SÁCH CÁN BỘ QUY HOẠCH", f"Chức danh {_scope_words(page)}",
+                  [_list_table(session, page, ballots=False)], landscape=True)
+    return Paper(head, opening, articles, "", [annex], numbered=False, acting=head.issuer.name.upper(),
+                 enacting="QUYẾT ĐỊNH:")
