@@ -272,7 +272,7 @@ def test_review_accept_takes_the_member_out_citing_the_rule(client, session, pro
         "ly_do": "Không hoàn thành nhiệm vụ năm trước"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:2000]
-    assert html.lstrip().startswith(f'<div id="decision-{review_item.id}-P10"')
+    assert html.lstrip().startswith(f'<div id="decision-{review_item.id}"')
     assert "Đã đưa ra khỏi quy hoạch" in html and response.headers["HX-Trigger"] == "review-decided"
     session.expire_all()
     entry = session.get(PoolEntry, review_item.id)

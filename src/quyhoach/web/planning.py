@@ -320,18 +320,22 @@ def _review_rows(world, unit):
     return worklist, views.review_rows(session(), world, worklist, unit.id if unit else None)
 
 
-@bp.get("/ra-soat")
-def review():
-    world = _world()
-    unit = _review_unit(world)
+def _review_context(world, unit) -> dict:
     worklist, rows = _review_rows(world, unit)
     short = views.short_pools(world, worklist)
     number = max(1, request.args.get("trang", 1, type=int))
     pages = max(1, -(-len(short) // PAGE_SIZE))
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
-    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit,
-               "counted": views.counted_through(world)}
+    return {"worklist": worklist, "rows": rows, "groups": views.review_units(rows), "short": short_page, "unit": unit,
+            "counted": views.counted_through(world)}
+
+
+@bp.get("/ra-soat")
+def review():
+    world = _world()
+    unit = _review_unit(world)
+    context = _review_context(world, unit)
     if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
     if is_partial():
@@ -347,32 +351,85 @@ def review_progress():
     return render_template("planning/_review_progress.html", rows=rows, unit=unit)
 
 
-@bp.post("/ra-soat/quyet-dinh")
-def decide():
-    data = request.form
-    entry_id = data.get("muc", type=int)
-    rule = data.get("quy_tac", "").strip()
-    choice = data.get("quyet_dinh", "")
-    reason = data.get("ly_do", "")
+def _review_entry(entry_id: int | None) -> PoolEntry | None:
+    """A pool entry the user may decide on (one outside their scope is answered as missing)."""
     entry = session().get(PoolEntry, entry_id) if entry_id else None
     if entry is not None and not current_scope().visible("pool", session(), entry.pool_id):
-        entry = None
-    if entry is None or not rule:
+        return None
+    return entry
+
+
+def _choice(value: str) -> bool:
+    if value not in ("accept", "reject"):
+        raise pools.PoolError(gettext("hãy chọn «Đưa ra khỏi quy hoạch» hoặc «Giữ lại»"))
+    return value == "accept"
+
+
+@bp.post("/ra-soat/quyet-dinh")
+def decide():
+    """One worklist row: keep the cadre or take them out, for all the reasons shown."""
+    data = request.form
+    entry_id = data.get("muc", type=int)
+    rules = [r.strip() for r in data.getlist("quy_tac") if r.strip()]
+    choice = data.get("quyet_dinh", "")
+    reason = data.get("ly_do", "")
+    entry = _review_entry(entry_id)
+    if entry is None or not rules:
         abort(404, description=gettext("Không có mục rà soát này."))
-    item = {"entry_id": entry_id, "rule": rule, "reason": reason}
+    cadre = _world().cadres.get(entry.cadre_id)
+    item = {"entry_id": entry_id, "rules": rules, "reason": reason, "name": cadre.name if cadre else ""}
     try:
-        if choice not in ("accept", "reject"):
-            raise pools.PoolError(gettext("hãy chọn «Đưa ra khỏi quy hoạch» hoặc «Giữ lại»"))
-        decision = pools.decide_review_item(session(), entry_id, rule=rule, review_year=_today().year,
-                                            accept=choice == "accept", reason=reason, on=_today())
+        decisions = pools.decide_review_entry(session(), entry.id, rules=rules, review_year=_today().year,
+                                              accept=_choice(choice), reason=reason, on=_today())
         session().commit()
     except pools.PoolError as error:
         return _refused("planning/_decision.html", _status(error), None, item=item, decision=None,
                         error=gettext("Chưa ghi được: %(reason)s", reason=str(error)))
     if not is_partial():
         return redirect(url_for(".review"))
-    response = make_response(render_template("planning/_decision.html", item=item, decision=decision, error=""))
+    response = make_response(render_template("planning/_decision.html", item=item, decision=decisions[-1], error=""))
     response.headers["HX-Trigger"] = "review-decided"
+    return response
+
+
+@bp.post("/ra-soat/quyet-dinh-don-vi")
+def decide_unit():
+    """Several rows of one unit decided at once (the rows ticked, each for the reasons shown):
+    all of them, or none when one is refused (its cadre named)."""
+    data = request.form
+    choice = data.get("quyet_dinh", "")
+    reason = data.get("ly_do", "")
+    world = _world()
+    picked = []
+    for entry_id in dict.fromkeys(data.getlist("muc", type=int)):
+        entry = _review_entry(entry_id)
+        rules = [r.strip() for r in data.getlist(f"quy_tac_{entry_id}") if r.strip()]
+        if entry is not None and rules:
+            picked.append((entry, rules))
+    error = ""
+    try:
+        accept = _choice(choice)
+        if not picked:
+            raise pools.PoolError(gettext("chưa chọn cán bộ nào"))
+        for entry, rules in picked:
+            try:
+                pools.decide_review_entry(session(), entry.id, rules=rules, review_year=_today().year,
+                                          accept=accept, reason=reason, on=_today())
+            except pools.PoolError as refused:
+                cadre = world.cadres.get(entry.cadre_id)
+                raise pools.PoolError(f"{cadre.name if cadre else entry.cadre_id}: {refused}") from refused
+        session().commit()
+    except pools.PoolError as refused:
+        session().rollback()
+        error = gettext("Chưa ghi được, không cán bộ nào được quyết định: %(reason)s", reason=str(refused))
+    if not is_partial():
+        return redirect(url_for(".review", don_vi=data.get("don_vi", "")))
+    world = _world()
+    context = _review_context(world, _review_unit(world))
+    response = make_response(render_template("planning/_worklist.html", bulk_error=error,
+                                             bulk_unit=data.get("nhom", type=int), **context), 422 if error else 200)
+    if not error:
+        response.headers["HX-Trigger"] = "review-decided"
     return response
 
 
