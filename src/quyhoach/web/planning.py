@@ -422,12 +422,15 @@ def decide_unit():
     except pools.PoolError as refused:
         session().rollback()
         error = gettext("Chưa ghi được, không cán bộ nào được quyết định: %(reason)s", reason=str(refused))
-    if not is_partial():
+    if not is_partial() and not error:
         return redirect(url_for(".review", don_vi=data.get("don_vi", "")))
     world = _world()
     context = _review_context(world, _review_unit(world))
-    response = make_response(render_template("planning/_worklist.html", bulk_error=error,
-                                             bulk_unit=data.get("nhom", type=int), **context), 422 if error else 200)
+    if not is_partial():
+        context["units"] = queries.unit_options(session(), current_scope())
+    response = make_response(render_template("planning/_worklist.html" if is_partial() else "planning/review.html",
+                                             bulk_error=error, bulk_unit=data.get("nhom", type=int), **context),
+                             422 if error else 200)
     if not error:
         response.headers["HX-Trigger"] = "review-decided"
     return response
@@ -510,3 +513,17 @@ def cadre_eligibility(code: str):
     if is_partial():
         return render_template("planning/_eligibility.html", eligibility=result)
     return render_template("planning/eligibility.html", eligibility=result)
+
+
+@bp.get("/can-bo/<code>/chuc-danh")
+@scoped(code="cadre")
+def title_picker(code: str):
+    """The eligibility page's title picker, searched as one types: the matching titles above
+    the cadre, each a link that shows the findings for it."""
+    cadre_id = session().exec(select(Cadre.id).where(Cadre.code == code)).first()
+    result = views.cadre_eligibility(_world(), cadre_id) if cadre_id is not None else None
+    if result is None:
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+    text = request.args.get("q", "").strip()[:100]
+    return render_template("planning/_title_matches.html", eligibility=result, text=text,
+                           matches=views.title_matches(result.options, text))

@@ -27,7 +27,7 @@ from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
-from quyhoach.domain.text import name_sort_key, text_sort_key
+from quyhoach.domain.text import fold, name_sort_key, text_sort_key
 from quyhoach.services.planning import judging as planning
 from quyhoach.services.planning.world import World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
@@ -418,6 +418,26 @@ def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term
             result.chosen = TitleCheck(title, term, rules, found, pool_id_of(world, title.id, term.code), when)
             result.term_code = term.code
     return result
+
+
+def title_matches(options: list[tuple[str, list[TitleFact]]], text: str, limit: int = 15) -> list[TitleFact]:
+    """The titles of a cadre's picker (`CadreEligibility.options`) matching what was typed,
+    every word found at the start of a word of the title or its unit, with or without
+    diacritics; titles whose name begins with the text first, then higher rank."""
+    words = fold(text).split()
+    if not words:
+        return []
+    phrase = " ".join(words)
+    found = []
+    for _, titles in options:
+        for title in titles:
+            name = fold(title.name)
+            haystack = f" {name} {fold(title.unit_name)}"
+            if all(f" {w}" in haystack for w in words):
+                tier = 0 if name.startswith(phrase) else 1 if f" {phrase}" in f" {name}" else 2
+                found.append((tier, -title.rank, text_sort_key(title.name), title))
+    found.sort(key=lambda t: t[:3])
+    return [t[-1] for t in found[:limit]]
 
 
 # --------------------------------------------------------------------------- pool entries
