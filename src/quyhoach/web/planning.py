@@ -70,6 +70,8 @@ def param_text(key: str, value) -> str:
         if isinstance(value, list):
             return ", ".join(_label(v, vocabulary) for v in value)
         return _label(value, vocabulary)
+    if key in _SEVERITY_PARAMS:
+        return _severity_words().get(value, str(value))
     if key == "discipline_cooldown_months":
         return ", ".join(f"{_label(k, 'discipline_level')}: {v}" for k, v in value.items())
     if key == "age_bands":
@@ -84,13 +86,85 @@ def param_text(key: str, value) -> str:
         return _percent(value)
     if isinstance(value, list) and key == "committee_40_50_share":
         return "–".join(_percent(v) for v in value)
+    if key == "roadmap" and isinstance(value, dict):
+        return "; ".join(f"{_label(sex, 'sex')}: " + param_text("roadmap_step", step) for sex, step in value.items())
     if isinstance(value, dict):
         if not value:
             return gettext("(không có)")
-        return "; ".join(f"{k}: {_percent(v) if isinstance(v, float) and 'share' in key else v}" for k, v in value.items())
+        words = _subkey_words()
+        vocabulary = {"rating": "rating", "theory": "theory_level", "state_mgmt": "state_mgmt_level"}.get(key)
+
+        def one(k, v):
+            name = _label(k, vocabulary) if vocabulary else words.get(k, k)
+            if isinstance(v, dict):
+                return f"{name}: ({param_text(k, v)})"
+            return f"{name}: {_percent(v) if isinstance(v, float) and 'share' in key else v}"
+        return "; ".join(one(k, v) for k, v in value.items())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _subkey_words() -> dict[str, str]:
+    """The words for the keys inside a parameter's table (the pages never show a raw key)."""
+    return {
+        "other_locality": gettext("khác địa phương"), "other_unit": gettext("khác đơn vị"),
+        "other_level": gettext("khác cấp"), "base": gettext("điểm nền"),
+        "rating_years": gettext("số năm xếp loại được xét"), "rating": gettext("theo xếp loại"),
+        "theory": gettext("lý luận chính trị"), "state_mgmt": gettext("quản lý nhà nước"),
+        "service_years_max": gettext("số năm công tác tối đa được tính"),
+        "base_months": gettext("tuổi nghỉ hưu gốc (tháng)"), "first_year": gettext("năm bắt đầu"),
+        "step_months": gettext("tăng mỗi năm (tháng)"), "cap_months": gettext("tối đa (tháng)"),
+    }
+
+
+def _severity_words() -> dict[str, str]:
+    return {"warning": gettext("Lưu ý (không cản trở)"), "error": gettext("Cản trở (chưa đủ điều kiện)")}
+
+
+_SEVERITY_PARAMS = {"title_standards_planning_severity"}
+
+
+@bp.app_template_global()
+def param_kind(key: str, value) -> dict:
+    """How a parameter is typed in a form, in the officer's terms: a share as a percentage,
+    a code as a choice of labels, months and years as whole numbers with their unit; the
+    rest (per-level tables, lists) as written in `param_text` and edited as JSON."""
+    from quyhoach.domain import vocab
+
+    vocabulary = _VOCAB_OF_PARAM.get(key)
+    if isinstance(value, bool):
+        return {"kind": "bool"}
+    if isinstance(value, str) and vocabulary:
+        from quyhoach.web.filters import _label
+
+        return {"kind": "choice", "options": [(c, _label(c, vocabulary)) for c in vocab.VOCABULARIES[vocabulary].codes]}
+    if key in _SEVERITY_PARAMS:
+        return {"kind": "choice", "options": list(_severity_words().items())}
+    if isinstance(value, (int, float)) and "share" in key:
+        return {"kind": "percent", "shown": f"{value * 100:.4g}"}
+    if isinstance(value, int) and key.endswith("_months"):
+        return {"kind": "number", "unit": gettext("tháng"), "step": 1}
+    if isinstance(value, int) and key.endswith("_years"):
+        return {"kind": "number", "unit": gettext("năm"), "step": 1}
+    if isinstance(value, (int, float)):
+        return {"kind": "number", "unit": "", "step": 1 if isinstance(value, int) else "any"}
+    if isinstance(value, str):
+        return {"kind": "text"}
+    return {"kind": "json"}
+
+
+def _typed(form, name: str) -> str | None:
+    """A parameter as typed in a form (`param_input`): a percentage back to a share."""
+    text = form.get(name)
+    if text is None:
+        return None
+    if form.get(f"{name}__pt") == "1" and text.strip():
+        try:
+            return repr(float(text.strip().replace(",", ".")) / 100)
+        except ValueError:
+            return text
+    return text
 
 
 def _world():
@@ -459,43 +533,57 @@ def rule_sets():
 @requires(write="rule_sets")
 @scoped(code=PROVINCE_WIDE_RECORD, key=NOT_A_RECORD)
 def parameter(code: str, key: str):
-    text = request.form.get("gia_tri", "")
+    text = _typed(request.form, "gia_tri") or ""
+    reason = request.form.get("ly_do", "")
     try:
-        _, changes = views.set_parameter(session(), code, key, text, world=_world())
+        _, changes = views.set_parameter(session(), code, key, text, world=_world(), reason=reason)
         session().commit()
     except ParameterError as error:
         row = views.param_row(session(), code, key)
         if row is None:
             session().rollback()
             abort(404, description=gettext("Không có tham số này."))
-        return _refused("planning/_param.html", 422, None, code=code, param=row, typed=text,
+        return _refused("planning/_param.html", 422, None, code=code, param=row, typed=request.form.get("gia_tri", ""),
+                        reason=reason, in_force=views.rule_set_in_force(session(), code, _today()),
                         error=gettext("Không lưu được: %(reason)s", reason=str(error)))
     row = views.param_row(session(), code, key)
     if not is_partial():
         return redirect(url_for(".rule_sets") + f"#param-{code}-{key}")
     return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True,
-                           changes=changes)
+                           changes=changes, in_force=views.rule_set_in_force(session(), code, _today()))
 
 
 @bp.post("/bo-quy-dinh/<code>/phien-ban-moi")
 @requires(write="rule_sets")
 @scoped(code=PROVINCE_WIDE_RECORD)
 def new_rule_set(code: str):
-    """Journey 4: a new regulation entered as a new rule set from this one; every pool is
-    judged under both and the verdicts that change are listed."""
-    form = {"code": request.form.get("ma", "").strip()[:40], "name": request.form.get("ten", "").strip()[:200],
-            "basis": request.form.get("can_cu", "").strip()[:300], "valid_from": request.form.get("hieu_luc_tu", "").strip()}
+    """Journey 4: a new regulation entered as a new rule set from this one, its numbers typed
+    in the form; every pool is judged under both on the new set's first day and the verdicts
+    that change are listed, as a preview (nothing kept) or once created."""
+    data = request.form
+    form = {"code": data.get("ma", "").strip()[:40], "name": data.get("ten", "").strip()[:200],
+            "basis": data.get("can_cu", "").strip()[:300], "valid_from": data.get("hieu_luc_tu", "").strip(),
+            "params": {k[2:]: data.get(k, "") for k in data if k.startswith("p_") and not k.endswith("__pt")}}
+    preview = data.get("xem_truoc") == "1"
+    params = {key: _typed(data, f"p_{key}") or "" for key in form["params"]}
+    base_rows = views.rule_set_rows(session(), _today())
+    base = next((r for r in base_rows if r.data.code == code), None)
     try:
         row, changes = views.new_version(session(), _world(), code, code=form["code"], name=form["name"],
-                                         legal_basis=form["basis"], valid_from_text=form["valid_from"])
+                                         legal_basis=form["basis"], valid_from_text=form["valid_from"], params=params)
+        if preview:
+            on = max(_world().on, row.valid_from)
+            session().rollback()
+            return render_template("planning/_new_version.html", base=code, base_row=base, form=form, created=None,
+                                   changes=changes, preview_on=on, error="")
         session().commit()
     except ParameterError as error:
-        return _refused("planning/_new_version.html", 422, None, base=code, form=form, created=None, changes=None,
-                        error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
+        return _refused("planning/_new_version.html", 422, None, base=code, base_row=base, form=form, created=None,
+                        changes=None, error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
     if not is_partial():
         return redirect(url_for(".rule_sets") + f"#bo-{row.code}")
-    return render_template("planning/_new_version.html", base=code, form=form, created=row, changes=changes, error="",
-                           base_end=row.valid_from - dt.timedelta(days=1))
+    return render_template("planning/_new_version.html", base=code, base_row=base, form=form, created=row, changes=changes,
+                           error="", base_end=row.valid_from - dt.timedelta(days=1))
 
 
 # --------------------------------------------------------------------------- a cadre's eligibility

@@ -31,7 +31,7 @@ from quyhoach.domain.text import fold, name_sort_key, text_sort_key
 from quyhoach.services.planning import judging as planning
 from quyhoach.services.planning.world import World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
-    ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_rows, set_parameter,
+    ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_in_force, rule_set_rows, set_parameter,
 )
 
 # --------------------------------------------------------------------------- judgements, once per world

@@ -434,8 +434,9 @@ def _token_matches(token: str):
 def _relevance(text: str) -> tuple:
     """How well a cadre answers the typed text, best first: the code itself, the whole name,
     the name's first words, whole words inside it (the given name typed alone), the name's
-    beginning, a word beginning so, then the rest (a word met in the post held, the words apart). Written with diacritics, the names spelt so come first
-    within each tier ("Lò" before "Lô")."""
+    beginning, a word beginning so, then the rest (a word met in the post held, the words
+    apart). Written with diacritics, the names spelt so come first within each tier ("Lò"
+    before "Lô")."""
     folded = fold(text)
     like = _like_escape(folded)
     code = sa.func.lower(Cadre.code)
