@@ -20,7 +20,7 @@ def _form(start, **params):
             "hieu_luc_tu": start.strftime("%d/%m/%Y"), **params}
 
 
-def test_the_new_version_form_asks_for_numbers_in_human_terms(client, province):
+def test_the_new_version_form_asks_for_numbers_in_human_terms(client, province):  # noqa: F811 - the fixture imported above
     html = _page(client, "/quy-hoach/bo-quy-dinh")
     form = re.search(r'<div id="new-version-QD377-2025".*?</form>', html, re.S).group(0)
     # the women's share as a percentage, not a fraction; the minimum rating as its words; months as months
@@ -33,7 +33,7 @@ def test_the_new_version_form_asks_for_numbers_in_human_terms(client, province):
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)[:5]
 
 
-def test_the_changed_verdicts_are_previewed_on_the_first_day_and_nothing_is_kept(client, session, province):
+def test_the_changed_verdicts_are_previewed_on_the_first_day_and_nothing_is_kept(client, session, province):  # noqa: F811 - the fixture imported above
     # tomorrow, within this year (the rating window moves with the year: Bình's case is this year's)
     start = TODAY + dt.timedelta(days=1) if (TODAY + dt.timedelta(days=1)).year == TODAY.year else TODAY
     # a one-year window leaves Bình's HTNV of two years ago out: P8 passes under the new set
@@ -55,7 +55,7 @@ def test_the_changed_verdicts_are_previewed_on_the_first_day_and_nothing_is_kept
     assert new.params["young_min_share"] == 0.15                         # left as the base has it
 
 
-def test_a_wrong_number_names_the_parameter(client, session, province):
+def test_a_wrong_number_names_the_parameter(client, session, province):  # noqa: F811 - the fixture imported above
     start = TODAY + dt.timedelta(days=30)
     response = client.post(URL, headers=HX, data=_form(start, p_women_min_share="130", p_women_min_share__pt="1"))
     html = response.get_data(as_text=True)
@@ -64,7 +64,7 @@ def test_a_wrong_number_names_the_parameter(client, session, province):
     assert session.exec(select(RuleSet).where(RuleSet.code == "QD999-TEST")).first() is None
 
 
-def test_editing_the_set_in_force_asks_for_a_reason_kept_in_the_audit_log(client, session, province):
+def test_editing_the_set_in_force_asks_for_a_reason_kept_in_the_audit_log(client, session, province):  # noqa: F811 - the fixture imported above
     page = _page(client, "/quy-hoach/bo-quy-dinh")
     row = re.search(r'<tr id="param-QD377-2025-women_min_share".*?</tr>', page, re.S).group(0)
     assert 'name="ly_do"' in row and "required" in row

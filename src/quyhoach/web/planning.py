@@ -89,20 +89,27 @@ def param_text(key: str, value) -> str:
     if key == "roadmap" and isinstance(value, dict):
         return "; ".join(f"{_label(sex, 'sex')}: " + param_text("roadmap_step", step) for sex, step in value.items())
     if isinstance(value, dict):
-        if not value:
-            return gettext("(không có)")
-        words = _subkey_words()
-        vocabulary = {"rating": "rating", "theory": "theory_level", "state_mgmt": "state_mgmt_level"}.get(key)
-
-        def one(k, v):
-            name = _label(k, vocabulary) if vocabulary else words.get(k, k)
-            if isinstance(v, dict):
-                return f"{name}: ({param_text(k, v)})"
-            return f"{name}: {_percent(v) if isinstance(v, float) and 'share' in key else v}"
-        return "; ".join(one(k, v) for k, v in value.items())
+        return _table_text(key, value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _table_text(key: str, value: dict) -> str:
+    """A parameter's table in words: each key named (`_subkey_words`, or a code's label)."""
+    from quyhoach.web.filters import _label, _percent
+
+    if not value:
+        return gettext("(không có)")
+    words = _subkey_words()
+    vocabulary = {"rating": "rating", "theory": "theory_level", "state_mgmt": "state_mgmt_level"}.get(key)
+
+    def one(k, v):
+        name = _label(k, vocabulary) if vocabulary else words.get(k, k)
+        if isinstance(v, dict):
+            return f"{name}: ({param_text(k, v)})"
+        return f"{name}: {_percent(v) if isinstance(v, float) and 'share' in key else v}"
+    return "; ".join(one(k, v) for k, v in value.items())
 
 
 def _subkey_words() -> dict[str, str]:
