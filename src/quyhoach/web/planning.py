@@ -10,6 +10,7 @@ is answered with its message in place and nothing written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -47,6 +48,24 @@ def _planning_context():
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
                    "relation_kinds": "relation_kind", "sensitive_sectors": "sensitive_sector"}
+
+
+_S5_TAIL = re.compile(r"^(?:dưới (\d+)|(\d+)–(\d+)) tuổi$")
+
+
+@bp.app_template_filter("rule_name")
+def rule_name(name: str | None) -> str:
+    """A rule's name in the page's language (the names are N_-marked in the domain); the S5
+    gauges' "name: age band" read in two parts."""
+    if not name:
+        return ""
+    head, _, tail = name.partition(": ")
+    band = _S5_TAIL.match(tail) if tail else None
+    if band is None:
+        return gettext(name)
+    if band.group(1):
+        return f"{gettext(head)}: " + gettext("dưới %(age)s tuổi", age=band.group(1))
+    return f"{gettext(head)}: " + gettext("%(low)s–%(high)s tuổi", low=band.group(2), high=band.group(3))
 
 
 @bp.app_template_global()
