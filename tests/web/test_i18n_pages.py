@@ -49,6 +49,8 @@ def _interface(html: str) -> list[str]:
     # a row's heading (th scope="row") names a record (a unit, a pool), written as stored
     parts = re.findall(r"<(th|button|summary)\b(?![^>]*scope=\"row\")[^>]*>(.*?)</\1>", html, flags=re.S)
     nav = re.findall(r'<nav class="(?:topnav|subnav)[^"]*"[^>]*>(.*?)</nav>', html, flags=re.S)
+    # a link inside a heading or summary names a record (the unit of the tree's row)
+    parts = [(tag, re.sub(r"<a\b[^>]*>.*?</a>", " ", text, flags=re.S)) for tag, text in parts]
     return [_visible(text).strip() for _, text in parts] + [_visible(text).strip() for text in nav]
 
 
