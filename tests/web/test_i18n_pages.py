@@ -15,7 +15,7 @@ from quyhoach.services.records import demo
 
 # Words of the interface that give English away on a Vietnamese page (whole words, case as written).
 ENGLISH = re.compile(r"\b(Save|Search|Filter|Page|Next|Previous|Delete|Edit|Cancel|Submit|Yes|No|None|True|False|"
-                     r"rule set|pool|cadre|the|and|of)\b")
+                     r"rule set|pool|cadre|the|and|of|recorded|warning|reprimand|excellent|good|fail)\b")
 # A raw key of a parameter or a code of a vocabulary (snake_case) in the text a person reads.
 RAW_KEY = re.compile(r"\b[a-z]+_[a-z_]+\b")
 # Letters only Vietnamese has (with their tones): an English interface string has none.

@@ -47,7 +47,8 @@ def _planning_context():
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
-                   "relation_kinds": "relation_kind", "sensitive_sectors": "sensitive_sector"}
+                   "discipline_ended_no_bar": "discipline_level", "relation_kinds": "relation_kind",
+                   "sensitive_sectors": "sensitive_sector"}
 
 
 _S5_TAIL = re.compile(r"^(?:dưới (\d+)|(\d+)–(\d+)) tuổi$")
@@ -91,6 +92,11 @@ def param_text(key: str, value) -> str:
         return _label(value, vocabulary)
     if key in _SEVERITY_PARAMS:
         return _severity_words().get(value, str(value))
+    if key == "ratings_count_from" and isinstance(value, str):
+        if value == "recorded":
+            return gettext("khi đã ghi nhận")
+        month, _, day = value.partition("-")
+        return gettext("từ ngày %(day)s/%(month)s của năm đó", day=day, month=month)
     if key == "discipline_cooldown_months":
         return ", ".join(f"{_label(k, 'discipline_level')}: {v}" for k, v in value.items())
     if key == "age_bands":
