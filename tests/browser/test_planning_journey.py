@@ -31,10 +31,11 @@ def disciplined_member(live_server, engine):
 def test_review_exit_then_fill_the_pool_from_suggestions(live_server, page, disciplined_member):
     entry_id, pool_id, name = disciplined_member
     page.goto(f"{live_server}/quy-hoach/ra-soat")
-    decision = page.locator(f"#decision-{entry_id}-P9")
+    decision = page.locator(f"#decision-{entry_id}")
     decision.locator("textarea[name=ly_do]").fill("Bị kỷ luật khiển trách trong năm (QĐ 99-QĐ/UBKTTU)")
+    page.once("dialog", lambda dialog: dialog.accept())   # removing a cadre is confirmed
     decision.get_by_role("button", name="Đưa ra khỏi quy hoạch").click()
-    page.wait_for_selector(f"#decision-{entry_id}-P9 >> text=Đã đưa ra khỏi quy hoạch")
+    page.wait_for_selector(f"#decision-{entry_id} >> text=Đã đưa ra khỏi quy hoạch")
 
     page.goto(f"{live_server}/quy-hoach/{pool_id}")
     members = page.locator("#members").inner_text()

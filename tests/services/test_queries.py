@@ -88,7 +88,7 @@ def test_search_is_one_page_in_a_fixed_number_of_statements(session, engine):
     assert result.page.total == 60 and len(result.page.items) == 25 and result.page.pages == 3
     assert len(statements) == 3  # count, page, current postings of that page
     assert "LIMIT" in statements[1]
-    assert "ORDER BY cadre.sort_key" in statements[1]
+    assert "cadre.sort_key, cadre.id" in statements[1]   # after the relevance, in name order
 
 
 def test_search_text_with_like_wildcards_is_literal(session):

@@ -19,6 +19,7 @@ from tests.builders import make_cadre, make_evaluation, make_title, make_unit
 TODAY = dt.date.today()
 Y = TODAY.year
 HX = {"HX-Request": "true"}
+REASON = "Công văn 12/BTCTU xác nhận"   # editing the set in force asks for one
 
 
 def _rated(session, cadre, ratings=("good", "good", "good")):
@@ -272,7 +273,7 @@ def test_review_accept_takes_the_member_out_citing_the_rule(client, session, pro
         "ly_do": "Không hoàn thành nhiệm vụ năm trước"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:2000]
-    assert html.lstrip().startswith(f'<div id="decision-{review_item.id}-P10"')
+    assert html.lstrip().startswith(f'<div id="decision-{review_item.id}"')
     assert "Đã đưa ra khỏi quy hoạch" in html and response.headers["HX-Trigger"] == "review-decided"
     session.expire_all()
     entry = session.get(PoolEntry, review_item.id)
@@ -319,15 +320,15 @@ def test_an_unconfirmed_parameter_is_edited_and_a_confirmed_one_refused(client, 
     assert "mặc định chưa xác nhận" in page and "Đang có hiệu lực hôm nay" in page
     assert "27/12/2021" in page                              # validity, dd/mm/yyyy
 
-    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX, data={"gia_tri": "2"})
+    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX, data={"gia_tri": "2", "ly_do": REASON})
     assert ok.status_code == 200 and 'id="param-QD377-2025-rating_window_years"' in ok.get_data(as_text=True)
     session.expire_all()
     row = session.exec(select(RuleSet).where(RuleSet.code == "QD377-2025")).one()
     assert row.params["rating_window_years"] == 2
 
-    bad = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/pool_max_per_title", headers=HX, data={"gia_tri": "4"})
+    bad = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/pool_max_per_title", headers=HX, data={"gia_tri": "4", "ly_do": REASON})
     assert bad.status_code == 422 and "không sửa trong ứng dụng" in bad.get_data(as_text=True)
-    wrong = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_min", headers=HX, data={"gia_tri": "rất tốt"})
+    wrong = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_min", headers=HX, data={"gia_tri": "rất tốt", "ly_do": REASON})
     assert wrong.status_code == 422
     session.expire_all()
     row = session.exec(select(RuleSet).where(RuleSet.code == "QD377-2025")).one()
@@ -354,7 +355,8 @@ def test_an_unknown_pool_is_a_vietnamese_404(client, province):
 
 def test_an_edited_parameter_lists_the_verdicts_it_changes(client, session, province):
     # a one-year window leaves Bình's HTNV of two years ago out: P8 passes now
-    response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX, data={"gia_tri": "1"})
+    response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/rating_window_years", headers=HX,
+                       data={"gia_tri": "1", "ly_do": REASON})
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:2000]
     assert "kết luận thay đổi" in html and "Nguyễn Văn Bình" in html and "P8" in html
@@ -378,10 +380,10 @@ def test_a_new_regulation_becomes_a_new_rule_set(client, session, province):
 
 def test_a_per_level_parameter_must_keep_every_level(client, session, province):
     response = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/young_age", headers=HX,
-                           data={"gia_tri": '{"province": 42}'})
+                           data={"gia_tri": '{"province": 42}', "ly_do": REASON})
     assert response.status_code == 422 and "thiếu giá trị cho cấp" in response.get_data(as_text=True)
     ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/young_age", headers=HX,
-                     data={"gia_tri": '{"central": 45, "province": 42, "district": 35, "commune": 35}'})
+                     data={"gia_tri": '{"central": 45, "province": 42, "district": 35, "commune": 35}', "ly_do": REASON})
     assert ok.status_code == 200 and "Tỉnh: dưới 42" in ok.get_data(as_text=True)
 
 
@@ -389,8 +391,9 @@ def test_when_a_years_ratings_count_is_checked_when_edited(client, session, prov
     # "recorded" or a month-day of the year itself; anything else would only fail when judged
     for typed in ("sometime", "13-01", "02-30", "12"):
         refused = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/ratings_count_from", headers=HX,
-                              data={"gia_tri": typed})
+                              data={"gia_tri": typed, "ly_do": REASON})
         assert refused.status_code == 422, typed
         assert "12-01" in refused.get_data(as_text=True)
-    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/ratings_count_from", headers=HX, data={"gia_tri": "12-01"})
+    ok = client.post("/quy-hoach/bo-quy-dinh/QD377-2025/ratings_count_from", headers=HX,
+                       data={"gia_tri": "12-01", "ly_do": REASON})
     assert ok.status_code == 200

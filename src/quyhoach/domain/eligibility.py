@@ -26,24 +26,25 @@ from .registry import rule
 from .retirement import remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import BUILTIN, PLANNING, RATING, NoRuleSetError, RuleSetData, in_force
 from .standards import conclusion_words, conclusions_in_force, title_standards
-from .vocab import DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
+from .vocab import N_, DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
 
-# Rule names, in a few Vietnamese words (the UI label of each rule).
+# Rule names, in a few Vietnamese words (the UI label of each rule; N_ marks them for the
+# English catalogue, the pages translate them with the `rule_name` filter).
 RULE_NAMES: dict[str, str] = {
-    "P1": "Chức danh quy hoạch cao hơn chức danh hiện giữ",
-    "P4": "Số chức danh quy hoạch cùng cấp",
-    "P5": "Không đang trong quy trình bổ nhiệm, giới thiệu ứng cử",
-    "P6": "Đủ tuổi công tác trọn nhiệm kỳ",
-    "P7": "Đủ tuổi công tác khi quy hoạch bổ sung",
-    "P8": "Xếp loại chất lượng các năm gần nhất",
-    "P9": "Không thuộc diện đương nhiên ra khỏi quy hoạch",
-    "P10": "Không bị xếp loại không hoàn thành nhiệm vụ",
-    "P11": "Kết quả lấy phiếu tín nhiệm",
-    "P12": "Chưa được bổ nhiệm chức danh quy hoạch",
-    "P13": "Thời hạn sau kỷ luật",
-    "P14": "Quan hệ gia đình (kiểm soát quyền lực)",
-    "E5": "Không hai năm liên tiếp không hoàn thành nhiệm vụ",
-    "R4": "Chức danh bố trí người không phải người địa phương",
+    "P1": N_("Chức danh quy hoạch cao hơn chức danh hiện giữ"),
+    "P4": N_("Số chức danh quy hoạch cùng cấp"),
+    "P5": N_("Không đang trong quy trình bổ nhiệm, giới thiệu ứng cử"),
+    "P6": N_("Đủ tuổi công tác trọn nhiệm kỳ"),
+    "P7": N_("Đủ tuổi công tác khi quy hoạch bổ sung"),
+    "P8": N_("Xếp loại chất lượng các năm gần nhất"),
+    "P9": N_("Không thuộc diện đương nhiên ra khỏi quy hoạch"),
+    "P10": N_("Không bị xếp loại không hoàn thành nhiệm vụ"),
+    "P11": N_("Kết quả lấy phiếu tín nhiệm"),
+    "P12": N_("Chưa được bổ nhiệm chức danh quy hoạch"),
+    "P13": N_("Thời hạn sau kỷ luật"),
+    "P14": N_("Quan hệ gia đình (kiểm soát quyền lực)"),
+    "E5": N_("Không hai năm liên tiếp không hoàn thành nhiệm vụ"),
+    "R4": N_("Chức danh bố trí người không phải người địa phương"),
 }
 
 # Rules whose failure proposes an exit from a pool in the annual review (rà soát).

@@ -26,20 +26,20 @@ from .registry import rule
 from .retirement import remaining_service_months
 from .rulesets import RuleSetData
 from .text import fold
-from .vocab import RATING_ORDER
+from .vocab import N_, RATING_ORDER
 
 RULE_NAMES: dict[str, str] = {
-    "P2": "Số lượng tối đa trong danh sách quy hoạch",
-    "P3": "Số lượng tối thiểu trong danh sách quy hoạch",
-    "P4": "Một cán bộ quy hoạch không quá số chức danh cùng cấp",
-    "S1": "Cơ cấu ba độ tuổi",
-    "S2": "Tỷ lệ cán bộ trẻ",
-    "S3": "Tỷ lệ cán bộ nữ",
-    "S4": "Tỷ lệ cán bộ người dân tộc thiểu số",
-    "S5": "Cơ cấu độ tuổi cấp ủy",
-    "B0": "Số liệu kiểm phiếu",
-    "B1": "Số người có mặt đủ để biểu quyết hợp lệ",
-    "B2": "Tỷ lệ phiếu đồng ý",
+    "P2": N_("Số lượng tối đa trong danh sách quy hoạch"),
+    "P3": N_("Số lượng tối thiểu trong danh sách quy hoạch"),
+    "P4": N_("Một cán bộ quy hoạch không quá số chức danh cùng cấp"),
+    "S1": N_("Cơ cấu ba độ tuổi"),
+    "S2": N_("Tỷ lệ cán bộ trẻ"),
+    "S3": N_("Tỷ lệ cán bộ nữ"),
+    "S4": N_("Tỷ lệ cán bộ người dân tộc thiểu số"),
+    "S5": N_("Cơ cấu độ tuổi cấp ủy"),
+    "B0": N_("Số liệu kiểm phiếu"),
+    "B1": N_("Số người có mặt đủ để biểu quyết hợp lệ"),
+    "B2": N_("Tỷ lệ phiếu đồng ý"),
 }
 
 OPEN_END = 200  # an age band's upper edge at or above this is open ("từ 50 trở lên")

@@ -10,6 +10,7 @@ is answered with its message in place and nothing written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -46,7 +47,26 @@ def _planning_context():
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
-                   "relation_kinds": "relation_kind", "sensitive_sectors": "sensitive_sector"}
+                   "discipline_ended_no_bar": "discipline_level", "relation_kinds": "relation_kind",
+                   "sensitive_sectors": "sensitive_sector"}
+
+
+_S5_TAIL = re.compile(r"^(?:dưới (\d+)|(\d+)–(\d+)) tuổi$")
+
+
+@bp.app_template_filter("rule_name")
+def rule_name(name: str | None) -> str:
+    """A rule's name in the page's language (the names are N_-marked in the domain); the S5
+    gauges' "name: age band" read in two parts."""
+    if not name:
+        return ""
+    head, _, tail = name.partition(": ")
+    band = _S5_TAIL.match(tail) if tail else None
+    if band is None:
+        return gettext(name)
+    if band.group(1):
+        return f"{gettext(head)}: " + gettext("dưới %(age)s tuổi", age=band.group(1))
+    return f"{gettext(head)}: " + gettext("%(low)s–%(high)s tuổi", low=band.group(2), high=band.group(3))
 
 
 @bp.app_template_global()
@@ -70,6 +90,13 @@ def param_text(key: str, value) -> str:
         if isinstance(value, list):
             return ", ".join(_label(v, vocabulary) for v in value)
         return _label(value, vocabulary)
+    if key in _SEVERITY_PARAMS:
+        return _severity_words().get(value, str(value))
+    if key == "ratings_count_from" and isinstance(value, str):
+        if value == "recorded":
+            return gettext("khi đã ghi nhận")
+        month, _, day = value.partition("-")
+        return gettext("từ ngày %(day)s/%(month)s của năm đó", day=day, month=month)
     if key == "discipline_cooldown_months":
         return ", ".join(f"{_label(k, 'discipline_level')}: {v}" for k, v in value.items())
     if key == "age_bands":
@@ -84,13 +111,92 @@ def param_text(key: str, value) -> str:
         return _percent(value)
     if isinstance(value, list) and key == "committee_40_50_share":
         return "–".join(_percent(v) for v in value)
+    if key == "roadmap" and isinstance(value, dict):
+        return "; ".join(f"{_label(sex, 'sex')}: " + param_text("roadmap_step", step) for sex, step in value.items())
     if isinstance(value, dict):
-        if not value:
-            return gettext("(không có)")
-        return "; ".join(f"{k}: {_percent(v) if isinstance(v, float) and 'share' in key else v}" for k, v in value.items())
+        return _table_text(key, value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _table_text(key: str, value: dict) -> str:
+    """A parameter's table in words: each key named (`_subkey_words`, or a code's label)."""
+    from quyhoach.web.filters import _label, _percent
+
+    if not value:
+        return gettext("(không có)")
+    words = _subkey_words()
+    vocabulary = {"rating": "rating", "theory": "theory_level", "state_mgmt": "state_mgmt_level"}.get(key)
+
+    def one(k, v):
+        name = _label(k, vocabulary) if vocabulary else words.get(k, k)
+        if isinstance(v, dict):
+            return f"{name}: ({param_text(k, v)})"
+        return f"{name}: {_percent(v) if isinstance(v, float) and 'share' in key else v}"
+    return "; ".join(one(k, v) for k, v in value.items())
+
+
+def _subkey_words() -> dict[str, str]:
+    """The words for the keys inside a parameter's table (the pages never show a raw key)."""
+    return {
+        "other_locality": gettext("khác địa phương"), "other_unit": gettext("khác đơn vị"),
+        "other_level": gettext("khác cấp"), "base": gettext("điểm nền"),
+        "rating_years": gettext("số năm xếp loại được xét"), "rating": gettext("theo xếp loại"),
+        "theory": gettext("lý luận chính trị"), "state_mgmt": gettext("quản lý nhà nước"),
+        "service_years_max": gettext("số năm công tác tối đa được tính"),
+        "base_months": gettext("tuổi nghỉ hưu gốc (tháng)"), "first_year": gettext("năm bắt đầu"),
+        "step_months": gettext("tăng mỗi năm (tháng)"), "cap_months": gettext("tối đa (tháng)"),
+    }
+
+
+def _severity_words() -> dict[str, str]:
+    return {"warning": gettext("Lưu ý (không cản trở)"), "error": gettext("Cản trở (chưa đủ điều kiện)")}
+
+
+_SEVERITY_PARAMS = {"title_standards_planning_severity"}
+
+
+@bp.app_template_global()
+def param_kind(key: str, value) -> dict:
+    """How a parameter is typed in a form, in the officer's terms: a share as a percentage,
+    a code as a choice of labels, months and years as whole numbers with their unit; the
+    rest (per-level tables, lists) as written in `param_text` and edited as JSON."""
+    from quyhoach.domain import vocab
+
+    vocabulary = _VOCAB_OF_PARAM.get(key)
+    if isinstance(value, bool):
+        return {"kind": "bool"}
+    if isinstance(value, str) and vocabulary:
+        from quyhoach.web.filters import _label
+
+        return {"kind": "choice", "options": [(c, _label(c, vocabulary)) for c in vocab.VOCABULARIES[vocabulary].codes]}
+    if key in _SEVERITY_PARAMS:
+        return {"kind": "choice", "options": list(_severity_words().items())}
+    if isinstance(value, (int, float)) and "share" in key:
+        return {"kind": "percent", "shown": f"{value * 100:.4g}"}
+    if isinstance(value, int) and key.endswith("_months"):
+        return {"kind": "number", "unit": gettext("tháng"), "step": 1}
+    if isinstance(value, int) and key.endswith("_years"):
+        return {"kind": "number", "unit": gettext("năm"), "step": 1}
+    if isinstance(value, (int, float)):
+        return {"kind": "number", "unit": "", "step": 1 if isinstance(value, int) else "any"}
+    if isinstance(value, str):
+        return {"kind": "text"}
+    return {"kind": "json"}
+
+
+def _typed(form, name: str) -> str | None:
+    """A parameter as typed in a form (`param_input`): a percentage back to a share."""
+    text = form.get(name)
+    if text is None:
+        return None
+    if form.get(f"{name}__pt") == "1" and text.strip():
+        try:
+            return repr(float(text.strip().replace(",", ".")) / 100)
+        except ValueError:
+            return text
+    return text
 
 
 def _world():
@@ -320,18 +426,22 @@ def _review_rows(world, unit):
     return worklist, views.review_rows(session(), world, worklist, unit.id if unit else None)
 
 
-@bp.get("/ra-soat")
-def review():
-    world = _world()
-    unit = _review_unit(world)
+def _review_context(world, unit) -> dict:
     worklist, rows = _review_rows(world, unit)
     short = views.short_pools(world, worklist)
     number = max(1, request.args.get("trang", 1, type=int))
     pages = max(1, -(-len(short) // PAGE_SIZE))
     number = min(number, pages)
     short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
-    context = {"worklist": worklist, "rows": rows, "short": short_page, "unit": unit,
-               "counted": views.counted_through(world)}
+    return {"worklist": worklist, "rows": rows, "groups": views.review_units(rows), "short": short_page, "unit": unit,
+            "counted": views.counted_through(world)}
+
+
+@bp.get("/ra-soat")
+def review():
+    world = _world()
+    unit = _review_unit(world)
+    context = _review_context(world, unit)
     if is_partial() and request.args.get("phan") == "thieu":
         return render_template("planning/_short_pools.html", **context)
     if is_partial():
@@ -347,32 +457,88 @@ def review_progress():
     return render_template("planning/_review_progress.html", rows=rows, unit=unit)
 
 
-@bp.post("/ra-soat/quyet-dinh")
-def decide():
-    data = request.form
-    entry_id = data.get("muc", type=int)
-    rule = data.get("quy_tac", "").strip()
-    choice = data.get("quyet_dinh", "")
-    reason = data.get("ly_do", "")
+def _review_entry(entry_id: int | None) -> PoolEntry | None:
+    """A pool entry the user may decide on (one outside their scope is answered as missing)."""
     entry = session().get(PoolEntry, entry_id) if entry_id else None
     if entry is not None and not current_scope().visible("pool", session(), entry.pool_id):
-        entry = None
-    if entry is None or not rule:
+        return None
+    return entry
+
+
+def _choice(value: str) -> bool:
+    if value not in ("accept", "reject"):
+        raise pools.PoolError(gettext("hãy chọn «Đưa ra khỏi quy hoạch» hoặc «Giữ lại»"))
+    return value == "accept"
+
+
+@bp.post("/ra-soat/quyet-dinh")
+def decide():
+    """One worklist row: keep the cadre or take them out, for all the reasons shown."""
+    data = request.form
+    entry_id = data.get("muc", type=int)
+    rules = [r.strip() for r in data.getlist("quy_tac") if r.strip()]
+    choice = data.get("quyet_dinh", "")
+    reason = data.get("ly_do", "")
+    entry = _review_entry(entry_id)
+    if entry is None or not rules:
         abort(404, description=gettext("Không có mục rà soát này."))
-    item = {"entry_id": entry_id, "rule": rule, "reason": reason}
+    cadre = _world().cadres.get(entry.cadre_id)
+    item = {"entry_id": entry_id, "rules": rules, "reason": reason, "name": cadre.name if cadre else ""}
     try:
-        if choice not in ("accept", "reject"):
-            raise pools.PoolError(gettext("hãy chọn «Đưa ra khỏi quy hoạch» hoặc «Giữ lại»"))
-        decision = pools.decide_review_item(session(), entry_id, rule=rule, review_year=_today().year,
-                                            accept=choice == "accept", reason=reason, on=_today())
+        decisions = pools.decide_review_entry(session(), entry.id, rules=rules, review_year=_today().year,
+                                              accept=_choice(choice), reason=reason, on=_today())
         session().commit()
     except pools.PoolError as error:
         return _refused("planning/_decision.html", _status(error), None, item=item, decision=None,
                         error=gettext("Chưa ghi được: %(reason)s", reason=str(error)))
     if not is_partial():
         return redirect(url_for(".review"))
-    response = make_response(render_template("planning/_decision.html", item=item, decision=decision, error=""))
+    response = make_response(render_template("planning/_decision.html", item=item, decision=decisions[-1], error=""))
     response.headers["HX-Trigger"] = "review-decided"
+    return response
+
+
+@bp.post("/ra-soat/quyet-dinh-don-vi")
+def decide_unit():
+    """Several rows of one unit decided at once (the rows ticked, each for the reasons shown):
+    all of them, or none when one is refused (its cadre named)."""
+    data = request.form
+    choice = data.get("quyet_dinh", "")
+    reason = data.get("ly_do", "")
+    world = _world()
+    picked = []
+    for entry_id in dict.fromkeys(data.getlist("muc", type=int)):
+        entry = _review_entry(entry_id)
+        rules = [r.strip() for r in data.getlist(f"quy_tac_{entry_id}") if r.strip()]
+        if entry is not None and rules:
+            picked.append((entry, rules))
+    error = ""
+    try:
+        accept = _choice(choice)
+        if not picked:
+            raise pools.PoolError(gettext("chưa chọn cán bộ nào"))
+        for entry, rules in picked:
+            try:
+                pools.decide_review_entry(session(), entry.id, rules=rules, review_year=_today().year,
+                                          accept=accept, reason=reason, on=_today())
+            except pools.PoolError as refused:
+                cadre = world.cadres.get(entry.cadre_id)
+                raise pools.PoolError(f"{cadre.name if cadre else entry.cadre_id}: {refused}") from refused
+        session().commit()
+    except pools.PoolError as refused:
+        session().rollback()
+        error = gettext("Chưa ghi được, không cán bộ nào được quyết định: %(reason)s", reason=str(refused))
+    if not is_partial() and not error:
+        return redirect(url_for(".review", don_vi=data.get("don_vi", "")))
+    world = _world()
+    context = _review_context(world, _review_unit(world))
+    if not is_partial():
+        context["units"] = queries.unit_options(session(), current_scope())
+    response = make_response(render_template("planning/_worklist.html" if is_partial() else "planning/review.html",
+                                             bulk_error=error, bulk_unit=data.get("nhom", type=int), **context),
+                             422 if error else 200)
+    if not error:
+        response.headers["HX-Trigger"] = "review-decided"
     return response
 
 
@@ -399,43 +565,57 @@ def rule_sets():
 @requires(write="rule_sets")
 @scoped(code=PROVINCE_WIDE_RECORD, key=NOT_A_RECORD)
 def parameter(code: str, key: str):
-    text = request.form.get("gia_tri", "")
+    text = _typed(request.form, "gia_tri") or ""
+    reason = request.form.get("ly_do", "")
     try:
-        _, changes = views.set_parameter(session(), code, key, text, world=_world())
+        _, changes = views.set_parameter(session(), code, key, text, world=_world(), reason=reason)
         session().commit()
     except ParameterError as error:
         row = views.param_row(session(), code, key)
         if row is None:
             session().rollback()
             abort(404, description=gettext("Không có tham số này."))
-        return _refused("planning/_param.html", 422, None, code=code, param=row, typed=text,
+        return _refused("planning/_param.html", 422, None, code=code, param=row, typed=request.form.get("gia_tri", ""),
+                        reason=reason, in_force=views.rule_set_in_force(session(), code, _today()),
                         error=gettext("Không lưu được: %(reason)s", reason=str(error)))
     row = views.param_row(session(), code, key)
     if not is_partial():
         return redirect(url_for(".rule_sets") + f"#param-{code}-{key}")
     return render_template("planning/_param.html", code=code, param=row, typed=None, error="", saved=True,
-                           changes=changes)
+                           changes=changes, in_force=views.rule_set_in_force(session(), code, _today()))
 
 
 @bp.post("/bo-quy-dinh/<code>/phien-ban-moi")
 @requires(write="rule_sets")
 @scoped(code=PROVINCE_WIDE_RECORD)
 def new_rule_set(code: str):
-    """Journey 4: a new regulation entered as a new rule set from this one; every pool is
-    judged under both and the verdicts that change are listed."""
-    form = {"code": request.form.get("ma", "").strip()[:40], "name": request.form.get("ten", "").strip()[:200],
-            "basis": request.form.get("can_cu", "").strip()[:300], "valid_from": request.form.get("hieu_luc_tu", "").strip()}
+    """Journey 4: a new regulation entered as a new rule set from this one, its numbers typed
+    in the form; every pool is judged under both on the new set's first day and the verdicts
+    that change are listed, as a preview (nothing kept) or once created."""
+    data = request.form
+    form = {"code": data.get("ma", "").strip()[:40], "name": data.get("ten", "").strip()[:200],
+            "basis": data.get("can_cu", "").strip()[:300], "valid_from": data.get("hieu_luc_tu", "").strip(),
+            "params": {k[2:]: data.get(k, "") for k in data if k.startswith("p_") and not k.endswith("__pt")}}
+    preview = data.get("xem_truoc") == "1"
+    params = {key: _typed(data, f"p_{key}") or "" for key in form["params"]}
+    base_rows = views.rule_set_rows(session(), _today())
+    base = next((r for r in base_rows if r.data.code == code), None)
     try:
         row, changes = views.new_version(session(), _world(), code, code=form["code"], name=form["name"],
-                                         legal_basis=form["basis"], valid_from_text=form["valid_from"])
+                                         legal_basis=form["basis"], valid_from_text=form["valid_from"], params=params)
+        if preview:
+            on = max(_world().on, row.valid_from)
+            session().rollback()
+            return render_template("planning/_new_version.html", base=code, base_row=base, form=form, created=None,
+                                   changes=changes, preview_on=on, error="")
         session().commit()
     except ParameterError as error:
-        return _refused("planning/_new_version.html", 422, None, base=code, form=form, created=None, changes=None,
-                        error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
+        return _refused("planning/_new_version.html", 422, None, base=code, base_row=base, form=form, created=None,
+                        changes=None, error=gettext("Chưa tạo được: %(reason)s", reason=str(error)))
     if not is_partial():
         return redirect(url_for(".rule_sets") + f"#bo-{row.code}")
-    return render_template("planning/_new_version.html", base=code, form=form, created=row, changes=changes, error="",
-                           base_end=row.valid_from - dt.timedelta(days=1))
+    return render_template("planning/_new_version.html", base=code, base_row=base, form=form, created=row, changes=changes,
+                           error="", base_end=row.valid_from - dt.timedelta(days=1))
 
 
 # --------------------------------------------------------------------------- a cadre's eligibility
@@ -453,3 +633,17 @@ def cadre_eligibility(code: str):
     if is_partial():
         return render_template("planning/_eligibility.html", eligibility=result)
     return render_template("planning/eligibility.html", eligibility=result)
+
+
+@bp.get("/can-bo/<code>/chuc-danh")
+@scoped(code="cadre")
+def title_picker(code: str):
+    """The eligibility page's title picker, searched as one types: the matching titles above
+    the cadre, each a link that shows the findings for it."""
+    cadre_id = session().exec(select(Cadre.id).where(Cadre.code == code)).first()
+    result = views.cadre_eligibility(_world(), cadre_id) if cadre_id is not None else None
+    if result is None:
+        abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
+    text = request.args.get("q", "").strip()[:100]
+    return render_template("planning/_title_matches.html", eligibility=result, text=text,
+                           matches=views.title_matches(result.options, text))

@@ -194,29 +194,50 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
 
 def decide_review_item(session: Session, entry_id: int, *, rule: str, review_year: int, accept: bool,
                        reason: str, on: dt.date) -> ReviewDecision:
-    """The officer's answer to a proposed exit: accept (the cadre leaves the pool, citing
-    the rule) or reject (the cadre stays; the reason is kept)."""
+    """The officer's answer to one reason of a proposed exit (see `decide_review_entry`)."""
+    return decide_review_entry(session, entry_id, rules=[rule], review_year=review_year, accept=accept,
+                               reason=reason, on=on)[0]
+
+
+def decide_review_entry(session: Session, entry_id: int, *, rules: list[str], review_year: int, accept: bool,
+                        reason: str, on: dt.date) -> list[ReviewDecision]:
+    """The officer's answer to a proposed exit, for all the reasons the worklist gave for
+    this pool entry at once: accept (the cadre leaves the pool once, citing the first rule)
+    or reject (the cadre stays; the reason is kept). One decision is kept per rule.
+
+    A decision contradicting one taken this year for the same entry (kept for one rule,
+    taken out for another) is refused, as is deciding again what was decided."""
     reason = _reason(reason)
-    existing = session.exec(select(ReviewDecision).where(
-        ReviewDecision.entry_id == entry_id, ReviewDecision.rule == rule,
-        ReviewDecision.review_year == review_year)).one_or_none()
-    if existing is not None:
-        raise PoolError("mục này đã được quyết định trong đợt rà soát năm nay")
+    rules = list(dict.fromkeys(r.strip() for r in rules if r and r.strip()))
+    if not rules:
+        raise PoolError("chưa có quy tắc nào để quyết định")
     entry = session.get(PoolEntry, entry_id)
     if entry is None:
         raise PoolError("không có cán bộ này trong danh sách")
+    choice = "accept" if accept else "reject"
+    taken = {d.rule: d for d in session.exec(select(ReviewDecision).where(
+        ReviewDecision.entry_id == entry_id, ReviewDecision.review_year == review_year))}
+    against = [d for d in taken.values() if d.decision != choice]
+    if against:
+        earlier = "giữ lại" if against[0].decision == "reject" else "đưa ra khỏi quy hoạch"
+        raise PoolError(f"cán bộ này đã được quyết định {earlier} trong đợt rà soát năm nay "
+                        f"(theo {against[0].rule}, ngày {against[0].decided_on:%d/%m/%Y}); "
+                        "không thể vừa giữ lại vừa đưa ra")
+    open_rules = [r for r in rules if r not in taken]
+    if not open_rules:
+        raise PoolError("mục này đã được quyết định trong đợt rà soát năm nay")
     if accept:
-        exit_entry(session, entry_id, reason=reason, on=on, rule=rule)
+        exit_entry(session, entry_id, reason=reason, on=on, rule=open_rules[0])
     else:
         pool = _lock(session, entry.pool_id, None)
         _touch(session, pool, None)
-        session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="review_keep", on=on,
-                              reason=reason, rule=rule, actor=audit.current_actor()))
-    decision = ReviewDecision(entry_id=entry_id, rule=rule, review_year=review_year,
-                              decision="accept" if accept else "reject", reason=reason, decided_on=on,
-                              actor=audit.current_actor())
-    session.add(decision)
+        for rule in open_rules:
+            session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="review_keep", on=on,
+                                  reason=reason, rule=rule, actor=audit.current_actor()))
+    decisions = [ReviewDecision(entry_id=entry_id, rule=rule, review_year=review_year, decision=choice, reason=reason,
+                                decided_on=on, actor=audit.current_actor()) for rule in open_rules]
+    session.add_all(decisions)
     session.flush()
     audit.record(session, "review.decide", f"pool_entry:{entry_id}", after={
-        "rule": rule, "year": review_year, "decision": decision.decision}, reason=reason)
-    return decision
+        "rule": ", ".join(open_rules), "year": review_year, "decision": choice}, reason=reason)
+    return decisions

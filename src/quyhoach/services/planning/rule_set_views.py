@@ -103,7 +103,7 @@ def _validate(key: str, value: Any, current: Any = None) -> None:
         missing = [level for level in current if level not in value]
         if missing:
             raise err("thiếu giá trị cho cấp: " + ", ".join(missing) + " (ghi đủ mọi cấp)")
-    if key in _SHARE_KEYS and not 0 <= value <= 1:
+    if (key in _SHARE_KEYS or "share" in key) and isinstance(value, (int, float)) and not 0 <= value <= 1:
         raise err("tỷ lệ phải từ 0 đến 1 (ví dụ 0.3 là 30%)")
     if key == "rating_window_years" and not 1 <= value <= 10:
         raise err("số năm phải từ 1 đến 10")
@@ -172,19 +172,42 @@ def _rule_set_data(session: Session, code: str) -> RuleSetData | None:
     return next((r for r in rule_service.all_rule_sets(session) if r.code == code), None)
 
 
+def rule_set_in_force(session: Session, code: str, on: dt.date) -> bool:
+    """Whether the set is the one its domain applies on `on` (editing it changes today's verdicts)."""
+    data = rule_service.all_rule_sets(session)
+    own = next((d for d in data if d.code == code), None)
+    if own is None:
+        return False
+    try:
+        return rulesets.in_force(data, own.domain, on).code == code
+    except NoRuleSetError:
+        return False
+
+
+def _checked_reason(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    if len(text) < 5:
+        raise rule_service.ParameterError("bộ quy định này đang có hiệu lực: cần ghi lý do sửa (ít nhất 5 ký tự), "
+                                          "ví dụ số văn bản xác nhận giá trị mới")
+    return text[:500]
+
+
 def set_parameter(session: Session, code: str, key: str, text: str,
-                  world: World | None = None) -> tuple[RuleSet, list[planning.VerdictChange] | None]:
+                  world: World | None = None, reason: str = "") -> tuple[RuleSet, list[planning.VerdictChange] | None]:
     """Parse and save one unconfirmed parameter; the planning world is rebuilt after it
-    (the data stamp moves), so every pool is judged under the new value. With the world
-    (as it was before the change) and a planning set in force today, also the verdicts
-    the new value changes (journey 4); None when the set is not the one in force."""
+    (the data stamp moves), so every pool is judged under the new value. Editing the set in
+    force today asks for a reason (kept in the audit log). With the world (as it was before
+    the change) and a planning set in force today, also the verdicts the new value changes
+    (journey 4); None when the set is not the one in force."""
     row = session.exec(select(RuleSet).where(RuleSet.code == code)).one_or_none()
     if row is None or key not in row.params:
         raise rule_service.ParameterError(f"không có tham số «{key}» trong bộ quy định «{code}»")
     value = parse_parameter(row.params[key], text)
     _validate(key, value, row.params[key])
+    if rule_set_in_force(session, code, world.on if world is not None else dt.date.today()):
+        reason = _checked_reason(reason)
     before = _rule_set_data(session, code)
-    saved = rule_service.update_parameter(session, code, key, value)  # moves the data stamp
+    saved = rule_service.update_parameter(session, code, key, value, reason=reason)  # moves the data stamp
     changes = None
     if world is not None and before is not None and before.domain == rulesets.PLANNING:
         try:
@@ -196,11 +219,37 @@ def set_parameter(session: Session, code: str, key: str, text: str,
     return saved, changes
 
 
+def _new_params(base: RuleSet, typed: dict[str, str]) -> dict[str, Any]:
+    """The new regulation's numbers typed in the new-version form, read as the base's types
+    and checked; what is left as the base has it is not a change."""
+    changed = {}
+    for key, text in typed.items():
+        if key not in base.params or text is None or not text.strip():
+            continue
+        current = base.params[key]
+        try:
+            value = parse_parameter(current, text)
+            _validate(key, value, current)
+        except rule_service.ParameterError as error:
+            raise rule_service.ParameterError(f"{eligibility_param_name(key)}: {error}") from None
+        if value != current:
+            changed[key] = value
+    return changed
+
+
+def eligibility_param_name(key: str) -> str:
+    """A parameter's Vietnamese name (for the messages of a form that lists several)."""
+    from quyhoach.domain.vocab import RULE_PARAM
+
+    return RULE_PARAM.label(key) if key in RULE_PARAM.codes else key
+
+
 def new_version(session: Session, world: World, base_code: str, *, code: str, name: str, legal_basis: str,
-                valid_from_text: str) -> tuple[RuleSet, list[planning.VerdictChange]]:
-    """A new regulation as a new rule set from an existing one (journey 4), and the
-    verdicts that differ between the two, every pool judged on the new set's first day
-    (or today, when that has passed)."""
+                valid_from_text: str, params: dict[str, str] | None = None) -> tuple[RuleSet, list[planning.VerdictChange]]:
+    """A new regulation as a new rule set from an existing one (journey 4), with the numbers
+    typed for it (`params`, as typed: the base's values otherwise), and the verdicts that
+    differ between the two, every pool judged on the new set's first day (or today, when
+    that has passed): what the pages will say once it takes effect."""
     from quyhoach.domain.dates import DateParseError, parse_date
 
     try:
@@ -209,9 +258,13 @@ def new_version(session: Session, world: World, base_code: str, *, code: str, na
         valid_from = None
     if valid_from is None:
         raise rule_service.ParameterError("ngày hiệu lực phải có dạng dd/mm/yyyy")
+    base = session.exec(select(RuleSet).where(RuleSet.code == base_code)).one_or_none()
+    changed = _new_params(base, params or {}) if base is not None else {}
     before = _rule_set_data(session, base_code)
     row = rule_service.create_version(session, base_code, code=code, name=name, legal_basis=legal_basis,
                                       valid_from=valid_from)
+    for key, value in changed.items():
+        rule_service.update_parameter(session, row.code, key, value, reason=legal_basis)
     after = _rule_set_data(session, row.code)
     changes = []
     if before is not None and after is not None and before.domain == rulesets.PLANNING:

@@ -40,7 +40,7 @@ def is_builtin(code: str) -> bool:
     return code in {r.code for r in rulesets.BUILTIN}
 
 
-def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleSet:
+def update_parameter(session: Session, code: str, key: str, value: Any, reason: str = "") -> RuleSet:
     """Change one parameter of a rule set. Only parameters marked unconfirmed may be
     edited in the app (the confirmed ones are the regulation's own numbers); the value
     must keep the type of the default."""
@@ -57,7 +57,8 @@ def update_parameter(session: Session, code: str, key: str, value: Any) -> RuleS
         isinstance(current, (int, float)) and isinstance(value, (int, float)) and not isinstance(value, bool)
     ):
         raise ParameterError(f"«{key}» phải có kiểu {type(current).__name__}")
-    audit.record(session, "rule_set.parameter", f"rule_set:{code}", before={key: current}, after={key: value})
+    audit.record(session, "rule_set.parameter", f"rule_set:{code}", before={key: current}, after={key: value},
+                 reason=reason)
     row.params = {**row.params, key: value}
     session.add(row)
     from quyhoach.services.platform import stamp

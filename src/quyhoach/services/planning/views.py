@@ -27,11 +27,11 @@ from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
-from quyhoach.domain.text import name_sort_key, text_sort_key
+from quyhoach.domain.text import fold, name_sort_key, text_sort_key
 from quyhoach.services.planning import judging as planning
 from quyhoach.services.planning.world import MEMO_READS, World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
-    ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_rows, set_parameter,
+    ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_in_force, rule_set_rows, set_parameter,
 )
 
 # --------------------------------------------------------------------------- judgements, once per world
@@ -438,6 +438,26 @@ def cadre_eligibility(world: World, cadre_id: int, *, title_code: str = "", term
     return result
 
 
+def title_matches(options: list[tuple[str, list[TitleFact]]], text: str, limit: int = 15) -> list[TitleFact]:
+    """The titles of a cadre's picker (`CadreEligibility.options`) matching what was typed,
+    every word found at the start of a word of the title or its unit, with or without
+    diacritics; titles whose name begins with the text first, then higher rank."""
+    words = fold(text).split()
+    if not words:
+        return []
+    phrase = " ".join(words)
+    found = []
+    for _, titles in options:
+        for title in titles:
+            name = fold(title.name)
+            haystack = f" {name} {fold(title.unit_name)}"
+            if all(f" {w}" in haystack for w in words):
+                tier = 0 if name.startswith(phrase) else 1 if f" {phrase}" in f" {name}" else 2
+                found.append((tier, -title.rank, text_sort_key(title.name), title))
+    found.sort(key=lambda t: t[:3])
+    return [t[-1] for t in found[:limit]]
+
+
 # --------------------------------------------------------------------------- pool entries
 
 def entry_in_pool(session: Session, pool_id: int, entry_id: int) -> PoolEntry | None:
@@ -448,22 +468,62 @@ def entry_in_pool(session: Session, pool_id: int, entry_id: int) -> PoolEntry | 
 # --------------------------------------------------------------------------- annual review
 
 @dataclass
+class ReviewReason:
+    """One reason a pool entry is proposed for exit: the rule, its finding, and the
+    decision taken for it this year (if any)."""
+
+    rule: str
+    finding: Finding | None
+    decision: ReviewDecision | None = None
+
+    @property
+    def rule_name(self) -> str:
+        return self.finding.name if self.finding else eligibility.RULE_NAMES.get(self.rule, self.rule)
+
+
+@dataclass
 class ReviewRow:
-    """One proposed exit of the worklist, open or decided."""
+    """One pool entry of the worklist with every reason it is proposed for exit, open or
+    decided: the officer decides the entry (keep or take out), not each rule."""
 
     entry_id: int
     pool_id: int
     title: TitleFact
     term: TermFact
     cadre: CadreFacts
-    finding: Finding | None
-    rule: str
-    decision: ReviewDecision | None = None
+    reasons: list[ReviewReason] = field(default_factory=list)
     flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal from the post held
 
     @property
-    def rule_name(self) -> str:
-        return self.finding.name if self.finding else eligibility.RULE_NAMES.get(self.rule, self.rule)
+    def rules(self) -> list[str]:
+        return [r.rule for r in self.reasons]
+
+    @property
+    def open_rules(self) -> list[str]:
+        return [r.rule for r in self.reasons if r.decision is None]
+
+    @property
+    def decisions(self) -> list[ReviewDecision]:
+        return [r.decision for r in self.reasons if r.decision is not None]
+
+    @property
+    def decision(self) -> ReviewDecision | None:
+        """The entry's decision once every reason is decided (the latest one), else None."""
+        decided = self.decisions
+        if not decided or len(decided) < len(self.reasons):
+            return None
+        return max(decided, key=lambda d: (d.decided_on, d.id or 0))
+
+    @property
+    def earlier(self) -> ReviewDecision | None:
+        """A decision taken for some reasons while others are still open (a new reason came up)."""
+        decided = self.decisions
+        return decided[0] if decided and self.decision is None else None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (text_sort_key(self.title.unit_name), self.title.unit_id, name_sort_key(self.cadre.name),
+                text_sort_key(self.title.name))
 
 
 @dataclass
@@ -475,16 +535,20 @@ class ShortPool:
 
 
 def review_rows(session: Session, world: World, worklist: planning.Worklist, unit_id: int | None = None) -> list[ReviewRow]:
-    """The worklist's proposed exits, and the exits already accepted this year (the
-    member has left the pool, so the worklist no longer lists them): the progress of the
-    review is counted over both."""
-    rows = []
-    seen = set()
+    """The worklist's proposed exits, one row per pool entry with all its reasons, and the
+    exits already accepted this year (the member has left the pool, so the worklist no
+    longer lists them): the progress of the review is counted over both. Sorted by unit,
+    then the cadre's name (Vietnamese order), then the title."""
+    rows: dict[int, ReviewRow] = {}
     for item in worklist.exits:
-        record = world.pools[item.pool_id]
-        rows.append(ReviewRow(item.entry_id, item.pool_id, record.facts.title, record.facts.term, item.cadre,
-                              item.finding, item.finding.rule, item.decision, list(item.flags)))
-        seen.add((item.entry_id, item.finding.rule))
+        assert item.entry_id is not None and item.cadre is not None
+        row = rows.get(item.entry_id)
+        if row is None:
+            record = world.pools[item.pool_id]
+            row = rows[item.entry_id] = ReviewRow(item.entry_id, item.pool_id, record.facts.title, record.facts.term,
+                                                  item.cadre, flags=list(item.flags))
+        if item.finding.rule not in row.rules:
+            row.reasons.append(ReviewReason(item.finding.rule, item.finding, item.decision))
     units = world.subtree(unit_id) if unit_id is not None else None
     accepted = session.exec(
         select(ReviewDecision, PoolEntry).join(PoolEntry, PoolEntry.id == ReviewDecision.entry_id)
@@ -494,18 +558,46 @@ def review_rows(session: Session, world: World, worklist: planning.Worklist, uni
     for decision, entry in accepted:
         record = world.pools.get(entry.pool_id)
         cadre = world.cadres.get(entry.cadre_id)
-        if record is None or cadre is None or (decision.entry_id, decision.rule) in seen:
+        if record is None or cadre is None:
             continue
         if units is not None and record.facts.title.unit_id not in units:
             continue
+        row = rows.get(entry.id)
+        if row is not None and decision.rule in row.rules:
+            continue
         facts = record.facts
+        if row is None:
+            row = rows[entry.id] = ReviewRow(entry.id, record.id, facts.title, facts.term, cadre)
         # the finding as it was judged, recomputed (the member has left the pool)
         found = next((f for f in eligibility.check(cadre, facts.title, facts.term, rules, world.on,
                                                    title_index=world.titles, rating_sets=world.rule_sets)
                       if f.rule == decision.rule), None)
-        rows.append(ReviewRow(entry.id, record.id, facts.title, facts.term, cadre, found, decision.rule, decision))
-    rows.sort(key=lambda r: (r.decision is not None, r.title.unit_name, r.title.name))
-    return rows
+        row.reasons.append(ReviewReason(decision.rule, found, decision))
+    return sorted(rows.values(), key=lambda r: r.sort_key)
+
+
+@dataclass
+class ReviewUnit:
+    """The worklist rows of one unit (the unit of the titles), decided together if the officer wishes."""
+
+    unit_id: int
+    name: str
+    rows: list[ReviewRow]
+
+    @property
+    def open_rows(self) -> list[ReviewRow]:
+        return [r for r in self.rows if r.open_rules]
+
+
+def review_units(rows: list[ReviewRow]) -> list[ReviewUnit]:
+    """The rows grouped by the unit of the title, in the rows' order (sorted by unit)."""
+    grouped: dict[int, ReviewUnit] = {}
+    for row in rows:
+        unit = grouped.get(row.title.unit_id)
+        if unit is None:
+            unit = grouped[row.title.unit_id] = ReviewUnit(row.title.unit_id, row.title.unit_name, [])
+        unit.rows.append(row)
+    return list(grouped.values())
 
 
 def review_progress(rows: list[ReviewRow]) -> tuple[int, int]:

@@ -31,7 +31,7 @@ from quyhoach.db.models import (
     Unit,
 )
 from quyhoach.domain import vocab
-from quyhoach.domain.text import fold, text_sort_key
+from quyhoach.domain.text import fold, nfc, text_sort_key
 from quyhoach.services.platform.scope import Scope
 
 T = TypeVar("T")
@@ -286,8 +286,10 @@ class CadreRow:
         return self.cadre.ethnicity_code != KINH
 
 
-def _cadre_rows(session: Session, statement, number: int, size: int) -> Page[CadreRow]:
-    statement = statement.join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).order_by(Cadre.sort_key, Cadre.id)
+def _cadre_rows(session: Session, statement, number: int, size: int, rank=None) -> Page[CadreRow]:
+    """One page of cadres in name order, or by `rank` first (a search's relevance)."""
+    order = (Cadre.sort_key, Cadre.id) if rank is None else (*rank, Cadre.sort_key, Cadre.id)
+    statement = statement.join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).order_by(*order)
     total, number, rows = _page(session, statement, number, size)
     posts = current_posts(session, [cadre.id for cadre, _ in rows])
     items = [CadreRow(cadre, ethnicity, posts.get(cadre.id, [])) for cadre, ethnicity in rows]
@@ -425,9 +427,37 @@ def _token_matches(token: str):
     return sa.or_(in_cadre, in_post)
 
 
+def _relevance(text: str) -> tuple:
+    """How well a cadre answers the typed text, best first: the code itself, the whole name,
+    the name's first words, whole words inside it (the given name typed alone), the name's
+    beginning, a word beginning so, then the rest (a word met in the post held, the words
+    apart). Written with diacritics, the names spelt so come first within each tier ("Lò"
+    before "Lô")."""
+    folded = fold(text)
+    pattern = like.escape(folded)
+    code = sa.func.lower(Cadre.code)
+    tier = sa.case(
+        (code == folded, 0),
+        (Cadre.search_text == sa.literal(folded + " ") + code, 1),
+        (Cadre.search_text.like(f"{pattern} %", escape=like.ESCAPE), 2),
+        (Cadre.search_text.like(f"% {pattern} %", escape=like.ESCAPE), 3),
+        (Cadre.search_text.like(f"{pattern}%", escape=like.ESCAPE), 4),
+        (Cadre.search_text.like(f"% {pattern}%", escape=like.ESCAPE), 5),
+        else_=6,
+    )
+    typed = nfc(text) or ""
+    if typed == folded or not typed:
+        return (tier,)
+    spelt = like.escape(typed)
+    as_typed = sa.case((sa.or_(Cadre.full_name.ilike(f"{spelt}%", escape=like.ESCAPE),
+                               Cadre.full_name.ilike(f"% {spelt}%", escape=like.ESCAPE)), 0), else_=1)
+    return (tier, as_typed)
+
+
 def search_cadres(session: Session, query: CadreSearch, size: int = 50, *, scope: Scope) -> SearchResult:
-    """Cadres within the scope matching every typed word (without diacritics), filtered, in
-    name order, one page. A unit filter outside the scope filters nothing in."""
+    """Cadres within the scope matching every typed word (without diacritics), filtered, one
+    page: by relevance when text was typed (`_relevance`), else in name order. A unit filter
+    outside the scope filters nothing in."""
     statement = select(Cadre, Ethnicity).where(scope.cadres_clause())
     for token in query.tokens[:8]:
         statement = statement.where(_token_matches(token))
@@ -446,7 +476,8 @@ def search_cadres(session: Session, query: CadreSearch, size: int = 50, *, scope
         statement = statement.where(Cadre.ethnicity_code != KINH)
     elif query.minority is False:
         statement = statement.where(Cadre.ethnicity_code == KINH)
-    page = _cadre_rows(session, statement, query.page, size)
+    rank = _relevance(" ".join(query.text.split()[:8])) if query.tokens else None
+    page = _cadre_rows(session, statement, query.page, size, rank)
     return SearchResult(query=query, unit=unit, page=page)
 
 
