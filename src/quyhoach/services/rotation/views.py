@@ -356,3 +356,51 @@ def rotated_cadres(session: Session, scope: Scope) -> list[RotatedRow]:
             for posting, cadre, unit in session.exec(statement)]
     rows.sort(key=lambda r: (r.planned_end is None, r.planned_end or r.start, name_sort_key(r.name)))
     return rows
+
+
+# --------------------------------------------------------------------------- what needs attention
+
+@dataclass
+class RunWaiting:
+    """A solve still running, or a scenario's finished plan not yet adopted (the Tổng quan page)."""
+
+    run_id: int
+    scenario_id: int
+    scenario_name: str
+    status: str
+    moves: int | None
+    finished_at: Any
+
+
+@dataclass
+class RotationAttention:
+    running: list[RunWaiting]
+    awaiting: list[RunWaiting]   # the latest finished plan of each draft scenario, newest first
+
+
+def rotation_attention(session: Session, scope: Scope) -> RotationAttention:
+    """Solves queued or running, and draft scenarios whose latest solve found a plan, within
+    the user's jurisdiction (a scenario whose units in play are all theirs). Reads the run
+    columns only, never the stored problem or plan."""
+    from quyhoach.services.platform.scope import covers_scenario
+
+    drafts = {s.id: s for s in session.exec(select(Scenario).where(Scenario.status == "draft")).all()
+              if covers_scenario(scope, session, s)}
+    if not drafts:
+        return RotationAttention([], [])
+    rows = session.exec(select(SolveRun.id, SolveRun.scenario_id, SolveRun.status, SolveRun.moves,
+                               SolveRun.finished_at, SolveRun.job_id)
+                        .where(SolveRun.scenario_id.in_(sorted(drafts))).order_by(SolveRun.id.desc())).all()
+    job_ids = [r.job_id for r in rows if r.status in ("queued", "running") and r.job_id]
+    dead = set(session.exec(select(Job.id).where(Job.id.in_(job_ids), Job.status.in_(("failed", "stopped")))).all()) \
+        if job_ids else set()
+    running, awaiting, seen = [], [], set()
+    for r in rows:
+        item = RunWaiting(r.id, r.scenario_id, drafts[r.scenario_id].name, r.status, r.moves, r.finished_at)
+        if r.status in ("queued", "running") and r.job_id not in dead:
+            running.append(item)
+        elif r.status == "done" and r.scenario_id not in seen:
+            awaiting.append(item)
+        if r.status == "done":
+            seen.add(r.scenario_id)
+    return RotationAttention(running, awaiting)
