@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from quyhoach import create_app
-from quyhoach.db.models import Cadre, Posting, Title, Unit
+from quyhoach.db.models import Cadre, Posting, Unit
 from quyhoach.services.planning import views, world as world_service
 from quyhoach.services.platform import audit, auth
 from tests.web.test_trust import PASSWORD, signed_in
