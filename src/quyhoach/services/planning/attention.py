@@ -51,6 +51,7 @@ class PlanningAttention:
     failing_pools: Item
     vacancies: Item
     missing_ratings: Item
+    vacancy_pools: dict[tuple[int, str], int] = field(default_factory=dict)   # (title id, term code) -> pool id
 
 
 def _by_unit(world: World, unit_ids: list[int]) -> list[UnitCount]:
@@ -141,4 +142,5 @@ def planning_attention(session: Session, world: World, units: frozenset[int] | s
         failing_pools=failing_pools(world, units),
         vacancies=uncovered_vacancies(session, world, units),
         missing_ratings=missing_ratings(world, units, counted.year),
+        vacancy_pools={(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()},
     )
