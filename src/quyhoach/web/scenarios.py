@@ -17,7 +17,7 @@ from quyhoach.db.models import Adoption, Scenario, SolveRun, Unit
 from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
-from quyhoach.services.rotation import problem, views
+from quyhoach.services.rotation import problem, scenarios as rotation_scenarios, views
 from quyhoach.services.platform.scope import covers_scenario
 from quyhoach.web.auth import current_scope, guarded, requires
 from quyhoach.web.db import session
@@ -126,7 +126,8 @@ def index():
     adopted = {a.scenario_id: a for a in session().exec(select(Adoption))}
     views_by = {sid: run_view(run) for sid, run in last.items()}
     return render_template("scenarios/index.html", scenarios=scenarios, last=views_by, adopted=adopted,
-                           done_runs=done_runs, form=forms.new_form(), names={s.id: s.name for s in scenarios})
+                           done_runs=done_runs, form=forms.new_form(date=rotation_scenarios.default_rotation_date(session()).strftime("%d/%m/%Y")),
+                           names={s.id: s.name for s in scenarios})
 
 
 @bp.post("/")

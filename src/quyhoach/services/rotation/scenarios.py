@@ -130,3 +130,35 @@ def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scen
                   rotation_date=scenario.rotation_date, settings=settings,
                   description=scenario.description, parent_id=scenario.id, derivation=RELAXED,
                   relaxed_rule=rule, relaxed_subject=subject)
+
+
+def rated_through(session: Session) -> int | None:
+    """The latest year whose yearly ratings are recorded for most cadres (at least half as
+    many ratings as the year before it): the year under review is not, until its ratings are in."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Evaluation
+
+    counts = dict(session.exec(select(Evaluation.year, sa.func.count()).where(
+        Evaluation.period == "year", Evaluation.withdrawn_at.is_(None), Evaluation.rating.is_not(None))
+        .group_by(Evaluation.year)).all())
+    for year in sorted(counts, reverse=True):
+        if counts[year] * 2 >= counts.get(year - 1, 0):
+            return year
+    return None
+
+
+def default_rotation_date(session: Session, today: dt.date | None = None) -> dt.date:
+    """The date a new scenario proposes: the first day of next month, when the ratings the
+    rules count on it are recorded; else a day still in the year after the last rated one
+    (the 15th of this month, or tomorrow), so
+    that a first solve is not emptied by the missing ratings of the year under review."""
+    today = today or dt.date.today()
+    first = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    rated = rated_through(session)
+    if rated is None or first.year - 1 <= rated:
+        return first
+    mid = dt.date(today.year, today.month, 15)
+    if today < mid and today.year == rated + 1:
+        return mid
+    return today + dt.timedelta(days=1)

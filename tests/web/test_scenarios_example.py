@@ -1,0 +1,72 @@
+"""The prepared rotation round of `quyhoach demo`: solved scenarios ready to compare, the
+same every time; the default rotation date fits the ratings recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from quyhoach.db.models import Cadre, Evaluation, Job, Scenario, SolveRun
+from quyhoach.services.platform import jobs
+from quyhoach.services.rotation import example, scenarios
+from tests.builders import make_cadre
+
+
+def _moves(session, run_id):
+    session.expire_all()
+    run = session.get(SolveRun, run_id)
+    return run.status, sorted((m["cadre"], m["to_post"]) for m in run.plan.get("moves", []))
+
+
+def test_demo_prepares_solved_scenarios_ready_to_compare_and_the_same_every_time(runner, client, session, database_url):
+    result = runner.invoke(args=["demo", "--small"])
+    assert result.exit_code == 0, result.output
+    assert "phương án luân chuyển mẫu" in result.output
+
+    made = session.exec(select(Scenario).order_by(Scenario.id)).all()
+    assert [s.name for s in made] == [name for name, _, _ in example.EXAMPLES]
+    runs = session.exec(select(SolveRun).order_by(SolveRun.id)).all()
+    assert [r.status for r in runs] == ["done"] * len(example.EXAMPLES)
+    assert any(r.moves for r in runs), "an example round with no move shows nothing to compare"
+    first = [_moves(session, r.id) for r in runs]
+
+    page = client.get("/luan-chuyen/so-sanh?" + "&".join(f"run={r.id}" for r in runs)).get_data(as_text=True)
+    for scenario in made:
+        assert scenario.name in page
+    home = client.get("/").get_data(as_text=True)
+    assert "Có phương án, chờ thông qua" in home and made[0].name in home
+
+    # loaded again (the scenarios removed first): the same plans
+    session.exec(sa.delete(SolveRun))
+    session.exec(sa.delete(Job).where(Job.kind == "rotation.solve"))
+    session.exec(sa.delete(Scenario))
+    session.commit()
+    again = example.prepare(session, jobs.InlineRunner(database_url), commit=session.commit)
+    assert [_moves(session, r.id) for r in again] == first
+    # and not a second time over scenarios that exist
+    assert example.prepare(session, jobs.InlineRunner(database_url), commit=session.commit) == []
+
+
+def _rate(session, cadres, year, count):
+    for cadre in cadres[:count]:
+        session.add(Evaluation(cadre_id=cadre.id, period="year", year=year, period_no=0, rating="good"))
+
+
+def test_the_default_rotation_date_waits_for_the_ratings_it_needs(session):
+    cadres = [make_cadre(session, f"Cán bộ {i}", code=f"CB{i:03}") for i in range(10)]
+    session.flush()
+    _rate(session, cadres, 2024, 10)
+    _rate(session, cadres, 2025, 10)
+    session.commit()
+    # December 2026, the 2026 ratings not in: next month's first day would count 2026
+    assert scenarios.default_rotation_date(session, dt.date(2026, 12, 5)) == dt.date(2026, 12, 15)
+    assert scenarios.default_rotation_date(session, dt.date(2026, 12, 20)) == dt.date(2026, 12, 21)
+    # within the year, the first of next month counts 2025: kept
+    assert scenarios.default_rotation_date(session, dt.date(2026, 6, 10)) == dt.date(2026, 7, 1)
+    # the 2026 ratings recorded for most: the first of next month
+    _rate(session, cadres, 2026, 8)
+    session.commit()
+    assert scenarios.default_rotation_date(session, dt.date(2026, 12, 5)) == dt.date(2027, 1, 1)
+    assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 10
