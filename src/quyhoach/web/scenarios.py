@@ -125,8 +125,9 @@ def index():
                                .order_by(SolveRun.id.desc())).all()
     adopted = {a.scenario_id: a for a in session().exec(select(Adoption))}
     views_by = {sid: run_view(run) for sid, run in last.items()}
+    day = rotation_scenarios.default_rotation_date(session())
     return render_template("scenarios/index.html", scenarios=scenarios, last=views_by, adopted=adopted,
-                           done_runs=done_runs, form=forms.new_form(date=rotation_scenarios.default_rotation_date(session()).strftime("%d/%m/%Y")),
+                           done_runs=done_runs, form=forms.new_form(date=day.strftime("%d/%m/%Y")),
                            names={s.id: s.name for s in scenarios})
 
 

@@ -23,7 +23,8 @@ UNITS = 12           # the communes in play: the first of the tree
 # (name, description, what differs from the first scenario)
 EXAMPLES: tuple[tuple[str, str, dict], ...] = (
     ("Ví dụ 1 — Luân chuyển cán bộ cấp xã: lấp vị trí khuyết",
-     "Phương án mẫu: lấp mọi vị trí khuyết (bắt buộc) của %(n)s xã, phường bằng cán bộ trong quy hoạch; chỉ tiêu nữ 25%% (khuyến khích).",
+     "Phương án mẫu: lấp mọi vị trí khuyết (bắt buộc) của %(n)s xã, phường bằng cán bộ trong quy hoạch; "
+     "chỉ tiêu nữ 25%% (khuyến khích).",
      {}),
     ("Ví dụ 2 — Như ví dụ 1, chỉ tiêu nữ 35%",
      "Phương án mẫu: như ví dụ 1, nâng chỉ tiêu cán bộ nữ lên 35%% và khuyến khích cán bộ dân tộc thiểu số 30%%.",
