@@ -70,3 +70,35 @@ def test_the_default_rotation_date_waits_for_the_ratings_it_needs(session):
     session.commit()
     assert scenarios.default_rotation_date(session, dt.date(2026, 12, 5)) == dt.date(2027, 1, 1)
     assert session.exec(select(sa.func.count()).select_from(Cadre)).one() == 10
+
+
+def test_a_plan_that_leaves_vacancies_empty_says_why_with_counts(client, session, database_url):
+    from quyhoach.services import rotation
+    from quyhoach.services.records import demo
+
+    assert demo.load(session, demo.SMALL).ok
+    session.commit()
+    rated = scenarios.rated_through(session)
+    settings = rotation.ScenarioSettings(unit_codes=example.example_units(session), time_limit=5)
+    # a date two years past the last ratings: the rating rule fails every candidate
+    late = rotation.create(session, name="Quá xa", rotation_date=dt.date(rated + 2, 1, 1), settings=settings)
+    run = rotation.start_solve(session, jobs.InlineRunner(database_url), late)
+    session.commit()
+    session.refresh(run)
+    assert run.status == "done" and not run.moves
+
+    page = client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)
+    section = page[page.index('id="vacancies-left"'):]
+    section = section[:section.index("</section>")]
+    vacant = sum(1 for p in run.problem["posts"] if not p.get("holder"))
+    assert f"Phương án để trống {vacant} trong {vacant} vị trí khuyết" in section
+    assert "mọi ứng viên đều không đạt quy định về xếp loại (P8, R9)" in section
+
+    # at a date whose ratings are recorded, the example round fills them: no such section
+    fine = rotation.create(session, name="Đúng ngày", rotation_date=scenarios.default_rotation_date(session),
+                           settings=rotation.ScenarioSettings(unit_codes=settings.unit_codes, time_limit=5,
+                                                              fill_vacancies="hard"))
+    run = rotation.start_solve(session, jobs.InlineRunner(database_url), fine)
+    session.commit()
+    session.refresh(run)
+    assert 'id="vacancies-left"' not in client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)

@@ -404,3 +404,53 @@ def rotation_attention(session: Session, scope: Scope) -> RotationAttention:
         if r.status == "done":
             seen.add(r.scenario_id)
     return RotationAttention(running, awaiting)
+
+
+# --------------------------------------------------------------------------- a plan that leaves vacancies empty
+
+@dataclass
+class VacanciesLeft:
+    """Why a plan left vacant posts empty, counted: no move to them was proposed; every move
+    proposed fails an attribute rule (per rule, as the solver's diagnosis names it); or some
+    candidate was eligible and the plan chose not to fill the post (filling is encouraged,
+    not required: each fill leaves the mover's own post open or costs more than it gains)."""
+
+    vacant: int
+    left: int
+    no_candidate: int
+    blocked: dict[str, int]
+    not_chosen: int
+    names: list[str]
+
+
+_left_cache: OrderedDict[int, VacanciesLeft | None] = OrderedDict()
+
+
+def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
+    """For a finished run that left some vacant post empty: why, with counts (None otherwise).
+    A finished plan never changes: computed once per run and process."""
+    if run.status != "done" or not run.plan or run.id is None:
+        return None
+    with _memo_lock:
+        if run.id in _left_cache:
+            return _left_cache[run.id]
+    problem = solver.problem_from_dict(run.problem)
+    filled = {m["to_post"] for m in run.plan.get("moves", []) if m.get("to_post")}
+    vacant = sum(1 for p in problem.posts if p.holder is None)
+    left = solver.open_posts_left(problem, filled)
+    result = None
+    if left:
+        blocked: dict[str, int] = {}
+        for post in left:
+            if post.candidates and not post.eligible:
+                key = ", ".join(post.blocking) or "?"
+                blocked[key] = blocked.get(key, 0) + 1
+        names = {p.id: p.name or p.id for p in problem.posts}
+        result = VacanciesLeft(vacant, len(left), sum(1 for p in left if not p.candidates),
+                               dict(sorted(blocked.items(), key=lambda kv: -kv[1])),
+                               sum(1 for p in left if p.eligible), [names[p.post] for p in left[:8]])
+    with _memo_lock:
+        _left_cache[run.id] = result
+        while len(_left_cache) > 64:
+            _left_cache.popitem(last=False)
+    return result
