@@ -102,3 +102,41 @@ def test_a_plan_that_leaves_vacancies_empty_says_why_with_counts(client, session
     session.commit()
     session.refresh(run)
     assert 'id="vacancies-left"' not in client.get(f"/luan-chuyen/run/{run.id}").get_data(as_text=True)
+
+
+def test_comparison_flags_plans_over_different_units_and_adoption_names_the_pools(runner, client, session):
+    assert runner.invoke(args=["demo", "--small"]).exit_code == 0
+    runs = session.exec(select(SolveRun).order_by(SolveRun.id)).all()
+    ids = "&".join(f"run={r.id}" for r in runs)
+    assert 'id="scopes-differ"' not in client.get(f"/luan-chuyen/so-sanh?{ids}").get_data(as_text=True)
+
+    from quyhoach.services import rotation
+    from quyhoach.services.rotation import views
+
+    other = rotation.copy(session, session.get(Scenario, runs[0].scenario_id),
+                          change={"unit_codes": example.example_units(session)[:3]})
+    hand = SolveRun(scenario_id=other.id, status="done", plan=runs[0].plan, problem=runs[0].problem, moves=runs[0].moves)
+    session.add(hand)
+    session.commit()
+    page = client.get(f"/luan-chuyen/so-sanh?run={runs[0].id}&run={hand.id}").get_data(as_text=True)
+    assert 'id="scopes-differ"' in page
+
+    moved = next(r for r in runs if r.moves)
+    # the first moved cadre listed in the pool of the title they are moved to (P12: they leave it)
+    from quyhoach.db.models import PoolEntry, Term, Title
+    from quyhoach.services.planning import pools
+
+    move = moved.plan["moves"][0]
+    title = session.exec(select(Title).where(Title.code == move["to_post"].split("#", 1)[0])).one()
+    term = session.exec(select(Term).order_by(Term.start_date.desc())).first()
+    pool = pools.get_or_create_pool(session, title.id, term.id)
+    cadre_id = session.exec(select(Cadre.id).where(Cadre.code == move["cadre"])).one()
+    if not session.exec(select(PoolEntry).where(PoolEntry.pool_id == pool.id, PoolEntry.cadre_id == cadre_id)).first():
+        session.add(PoolEntry(pool_id=pool.id, cadre_id=cadre_id, added_on=dt.date(2025, 1, 1), added_reason="thử"))
+    session.commit()
+    names = views.pools_changed(session, moved)
+    assert f"{title.name} — {term.name}" in names
+    run_page = client.get(f"/luan-chuyen/run/{moved.id}").get_data(as_text=True)
+    assert 'name="xac_nhan"' in run_page and "không hoàn tác được" in run_page
+    for name in names:
+        assert name in run_page

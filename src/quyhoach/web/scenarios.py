@@ -260,6 +260,8 @@ def run(run_id: int):
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     context["adoption"] = adoption
     context["adopt_form"] = forms.adopt_form(scenario)
+    if adoption is None and view.plan and solve_run.status == "done":
+        context["pools_changed"] = views.pools_changed(session(), solve_run)
     return render_template("scenarios/run.html", **context)
 
 
@@ -379,7 +381,8 @@ def compare():
     unfinished = [compared.run.id for compared in comparison.runs if compared.run.status != "done" or not compared.plan]
     error = gettext("Lần giải %(ids)s chưa có phương án: chỉ so sánh được các lần giải đã có phương án.",
                     ids=", ".join(f"#{i}" for i in unfinished)) if unfinished else ""
-    return render_template("scenarios/compare.html", comparison=comparison, error=error)
+    scopes = {tuple(sorted((c.scenario.settings or {}).get("unit_codes") or [])) for c in comparison.runs}
+    return render_template("scenarios/compare.html", comparison=comparison, error=error, scopes_differ=len(scopes) > 1)
 
 
 # --------------------------------------------------------------------------- drawings

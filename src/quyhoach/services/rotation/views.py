@@ -454,3 +454,21 @@ def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
         while len(_left_cache) > 64:
             _left_cache.popitem(last=False)
     return result
+
+
+def pools_changed(session: Session, run: SolveRun) -> list[str]:
+    """The succession pools an adoption of the run would change, by title and term: the pools
+    of a title a moved cadre is appointed to and listed in (P12: they leave it). By name, in
+    the order of the titles' names."""
+    from quyhoach.db.models import Cadre, Pool, PoolEntry, Term, Title
+    from quyhoach.domain.text import text_sort_key
+
+    pairs = {(m["cadre"], str(m["to_post"]).split("#", 1)[0]) for m in (run.plan or {}).get("moves", []) if m.get("to_post")}
+    if not pairs:
+        return []
+    rows = session.exec(select(Cadre.code, Title.code, Title.name, Term.name)
+                        .join(PoolEntry, PoolEntry.cadre_id == Cadre.id).join(Pool, Pool.id == PoolEntry.pool_id)
+                        .join(Title, Title.id == Pool.title_id).join(Term, Term.id == Pool.term_id)
+                        .where(PoolEntry.status == "active", Cadre.code.in_(sorted({c for c, _ in pairs})))).all()
+    names = {f"{title} — {term}" for cadre, code, title, term in rows if (cadre, code) in pairs}
+    return sorted(names, key=text_sort_key)
