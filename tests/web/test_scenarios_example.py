@@ -4,6 +4,7 @@ same every time; the default rotation date fits the ratings recorded."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -140,3 +141,24 @@ def test_comparison_flags_plans_over_different_units_and_adoption_names_the_pool
     assert 'name="xac_nhan"' in run_page and "không hoàn tác được" in run_page
     for name in names:
         assert name in run_page
+
+
+def test_scope_is_picked_on_the_tree_with_checkboxes_and_a_group_of_communes(client, session):
+    from quyhoach.db.models import Level, Unit
+    from quyhoach.services import rotation
+    from quyhoach.services.records import demo
+
+    assert demo.load(session, demo.SMALL).ok
+    communes = session.exec(select(Unit.code).join(Level, Level.id == Unit.level_id).where(Level.code == "commune")).all()
+    chosen = communes[:2]
+    scenario = rotation.create(session, name="Cây", rotation_date=dt.date(2026, 12, 15),
+                               settings=rotation.ScenarioSettings(unit_codes=chosen))
+    session.commit()
+    page = client.get(f"/luan-chuyen/{scenario.id}").get_data(as_text=True)
+    tree = page[page.index('id="unit-tree"'):page.index("</fieldset>", page.index('id="unit-tree"'))]
+    assert "<select" not in tree
+    assert f"Tất cả xã, phường ({len(communes)})" in tree
+    boxes = re.findall(r'<input type="checkbox" name="don_vi" value="([^"]+)"\s*(data-group="communes")?\s*(checked)?', tree)
+    assert {code for code, _, checked in boxes if checked} == set(chosen)
+    assert {code for code, group, _ in boxes if group} == set(communes)
+    assert "Đã chọn 2 đơn vị." in tree

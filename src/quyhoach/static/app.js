@@ -23,3 +23,18 @@ document.addEventListener("submit", function (event) {
   input.type = "hidden"; input.name = "csrf_token"; input.value = meta.getAttribute("content");
   form.appendChild(input);
 }, true);
+// A group of checkboxes ("all communes") ticked or cleared at once; the count of units chosen.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var tree = box.closest && box.closest(".unit-tree");
+  if (!tree) { return; }
+  var group = box.getAttribute("data-check-group");
+  if (group) {
+    tree.querySelectorAll('input[data-group="' + group + '"]').forEach(function (item) { item.checked = box.checked; });
+  }
+  var count = tree.querySelector("#unit-count");
+  if (count) {
+    var n = tree.querySelectorAll('input[type="checkbox"][name]:checked').length;
+    count.textContent = count.textContent.replace(/\d+/, String(n));
+  }
+});
