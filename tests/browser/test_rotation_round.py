@@ -24,6 +24,12 @@ def test_a_rotation_round_from_a_new_scenario_to_the_decision_report(live_server
     communes = tree.locator("input[data-group=communes]")
     assert communes.count() > 1 and all(box.is_checked() for box in communes.all())
     assert f"Đã chọn {communes.count()} đơn vị" in tree.locator("#unit-count").inner_text()
+    # solving with the changes not saved: asked first; declined, nothing is solved
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.locator("#runs").get_by_role("button", name="Giải", exact=True).click()
+    assert asked and "chưa lưu" in asked[0]
+    assert page.locator("#runs article.run-card").count() == 0
     page.locator("#settings").get_by_role("button", name="Lưu thiết lập").click()
     page.wait_for_selector("#settings >> text=Đã lưu")
     page.screenshot(path=str(tmp_path / "phuong-an.png"), full_page=True)

@@ -38,3 +38,17 @@ document.addEventListener("change", function (event) {
     count.textContent = count.textContent.replace(/\d+/, String(n));
   }
 });
+// A scenario's settings changed and not saved: solving asks first (the solve reads the saved
+// settings). Saving replaces the form, which clears the mark.
+document.addEventListener("input", function (event) {
+  var form = event.target.closest && event.target.closest("#settings form");
+  if (form) { form.setAttribute("data-dirty", "1"); }
+});
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-solve]");
+  if (!button || !document.querySelector("#settings form[data-dirty]")) { return; }
+  if (!window.confirm(button.getAttribute("data-unsaved"))) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
