@@ -423,7 +423,7 @@ class VacanciesLeft:
     names: list[str]
 
 
-_left_cache: OrderedDict[int, VacanciesLeft | None] = OrderedDict()
+_left_cache: OrderedDict[tuple[int, str | None], VacanciesLeft | None] = OrderedDict()
 
 
 def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
@@ -431,9 +431,10 @@ def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
     A finished plan never changes: computed once per run and process."""
     if run.status != "done" or not run.plan or run.id is None:
         return None
+    key = (run.id, run.job_id)   # the job's id is unique across databases, the run's only within one
     with _memo_lock:
-        if run.id in _left_cache:
-            return _left_cache[run.id]
+        if key in _left_cache:
+            return _left_cache[key]
     problem = solver.problem_from_dict(run.problem)
     filled = {m["to_post"] for m in run.plan.get("moves", []) if m.get("to_post")}
     vacant = sum(1 for p in problem.posts if p.holder is None)
@@ -450,7 +451,7 @@ def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
                                dict(sorted(blocked.items(), key=lambda kv: -kv[1])),
                                sum(1 for p in left if p.eligible), [names[p.post] for p in left[:8]])
     with _memo_lock:
-        _left_cache[run.id] = result
+        _left_cache[key] = result
         while len(_left_cache) > 64:
             _left_cache.popitem(last=False)
     return result
