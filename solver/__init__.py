@@ -11,6 +11,7 @@ solver/README.md for the formats and the algorithm.
 from .checker import CheckReport, check
 from .engine import solve
 from .summary import summary_lines
+from .diagnosis import open_posts_left
 from .io import (
     ProblemFormatError,
     dump_plan,
@@ -31,6 +32,7 @@ from .model import (
     Diagnosis,
     Discipline,
     Move,
+    OpenPost,
     Options,
     Plan,
     Post,
@@ -47,8 +49,8 @@ from .model import (
 
 __all__ = [
     "Assignment", "Cadre", "Candidate", "Chain", "CheckReport", "Conflict", "Diagnosis", "Discipline",
-    "Move", "Options", "Plan", "Post", "Problem", "ProblemFormatError", "Progress", "Relation", "Rules",
+    "Move", "OpenPost", "Options", "Plan", "Post", "Problem", "ProblemFormatError", "Progress", "Relation", "Rules",
     "StructureFigure", "Target", "Term", "Unit", "Weights", "check", "dump_plan", "dump_problem",
-    "load_plan", "load_problem", "plan_from_dict", "plan_to_dict", "problem_from_dict",
+    "load_plan", "open_posts_left", "load_problem", "plan_from_dict", "plan_to_dict", "problem_from_dict",
     "problem_to_dict", "solve", "summary_lines",
 ]

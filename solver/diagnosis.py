@@ -32,9 +32,9 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from .cpsat import RotationModel
 from .guards import ELIGIBILITY, ELIGIBILITY_BITS, GuardKey, option_guard_keys
-from .instance import RULE_BIT, Instance, Row
+from .instance import RULE_BIT, Instance, Row, compile_problem
 from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
-from .model import Conflict, Diagnosis
+from .model import Conflict, Diagnosis, OpenPost, Problem
 from .relax import flow_relaxation
 
 K = TypeVar("K", bound=Hashable)
@@ -399,3 +399,24 @@ def _render_order(key: GuardKey) -> tuple[int, str]:
     order = {"must_fill": 0, "head_terms": 1, "pinned": 2, "target": 3, "family": 4, "leave": 5, "arrive": 5,
              "forbidden": 6}
     return (order.get(key[0], 9), repr(key))
+
+
+# --------------------------------------------------------------------------------------
+# A plan that leaves vacancies empty
+
+
+def open_posts_left(problem: Problem, filled: set[str]) -> list[OpenPost]:
+    """For each post vacant in the problem and not filled by the plan: how many moves to it
+    were proposed, how many of them pass every attribute rule, and (when none does) the
+    smallest set of rules that fails them all, in the diagnosis's words."""
+    inst = compile_problem(problem)
+    out: list[OpenPost] = []
+    for post in problem.posts:
+        if post.holder is not None or post.id in filled:
+            continue
+        j = inst.post_index[post.id]
+        options = [int(o) for o in np.flatnonzero((inst.opt_post == j) & inst.opt_move)]
+        eligible = sum(1 for o in options if not int(inst.fail[o]) & ELIGIBILITY_BITS)
+        rules = [] if eligible or not options else _blocking_rules(inst, options)
+        out.append(OpenPost(post.id, len(options), eligible, tuple(rule_title(r) for r in rules)))
+    return out

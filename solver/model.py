@@ -253,6 +253,16 @@ class Progress:
 StopRequest = threading.Event | Callable[[], bool]
 
 
+@dataclass(frozen=True, slots=True)
+class OpenPost:
+    """A vacant post a plan leaves empty, and why (solver.diagnosis.open_posts_left)."""
+
+    post: str
+    candidates: int                        # moves to it proposed
+    eligible: int                          # of which pass every attribute rule
+    blocking: tuple[str, ...] = ()         # when none passes: the rules that fail them all
+
+
 @dataclass(slots=True)
 class Options:
     time_limit: float = 10.0               # seconds, wall clock, for the whole solve

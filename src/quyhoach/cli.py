@@ -88,12 +88,31 @@ def demo(small: bool, if_empty: bool) -> None:
             raise click.ClickException("Dữ liệu mẫu có lỗi; không nạp gì.")
         users = demo_service.create_demo_users(session)
     click.echo(f"Đã nạp {report.summary()} trong {time.perf_counter() - started:.1f} giây.")
+    _example_round()
     if users:
         click.echo(f"Tài khoản dùng thử (mật khẩu «{demo_service.DEMO_PASSWORD}»): {', '.join(users)}.")
 
 
 TRICH_NGANG = "trich-ngang"
 ANSWERS = click.Choice(["ask", "skip", "include"])
+
+
+def _example_round() -> None:
+    """The prepared rotation round (services.rotation.example): three scenarios solved here,
+    one after the other, ready to compare."""
+    from sqlmodel import Session
+
+    from quyhoach.services.platform import jobs
+    from quyhoach.services.rotation import example
+
+    started = time.perf_counter()
+    url = current_app.config["DATABASE_URL"]
+    jobs._engines.put(url, _engine())
+    with Session(_engine()) as session:
+        runs = example.prepare(session, jobs.InlineRunner(url), commit=session.commit)
+    if runs:
+        click.echo(f"Đã chuẩn bị {len(runs)} phương án luân chuyển mẫu, đã giải, sẵn sàng so sánh "
+                   f"({time.perf_counter() - started:.1f} giây).")
 
 
 @click.command("import", help="Nhập danh sách từ tệp .xlsx, .xls, .ods hoặc .csv; «trich-ngang»: danh sách trích ngang "

@@ -74,6 +74,7 @@ def test_prepare_solve_compare_and_adopt(live_server, page):
     assert page.url.endswith(f"/luan-chuyen/run/{first_run}")
     form.locator("input[name=so_qd]").fill("15-NQ/TU")
     form.locator("input[name=ghi_chu]").fill("Hội nghị Ban Thường vụ")
+    form.locator("input[name=xac_nhan]").check()      # it cannot be undone: asked, with the pools named
     form.get_by_role("button", name="Thông qua phương án này").click()
     page.wait_for_url(re.compile(r"/luan-chuyen/\d+(#adoption)?$"))
     adoption = page.locator("#adoption")

@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import Session, select
 
 import solver
-from quyhoach.db.models import Job, Posting, Scenario, SolveRun
+from quyhoach.db.models import Job, Posting, Scenario, SolveRun, Unit
 from quyhoach.services.records import demo
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
@@ -306,9 +306,17 @@ def test_an_infeasible_scenario_is_explained_and_one_click_relaxes_it(client, sm
     with Session(small) as session:
         relaxed = session.get(Scenario, new_id)
         assert relaxed.parent_id == scenario.id
-        assert rotation.ScenarioSettings.from_dict(relaxed.settings).targets["female"].mode == rotation.SOFT
+        # exactly what the diagnosis named: that unit's target, not the target everywhere
+        copied = rotation.ScenarioSettings.from_dict(relaxed.settings)
+        assert copied.targets["female"].mode == rotation.HARD
+        assert copied.relaxed == [f"target:{conflict['subject']}"]
+        unit_code = conflict["subject"].split("@", 1)[1]
+        unit_name = session.exec(select(Unit.name).where(Unit.code == unit_code)).one()
+        assert relaxed.name == f"Nữ 100% — nới: chỉ tiêu nữ · {unit_name} thành khuyến khích"
+        targets = {t.id: t.hard for t in rotation.problem_for(session, relaxed).problem.targets}
+        assert targets[conflict["subject"]] is False and any(targets.values())
         original = rotation.ScenarioSettings.from_dict(session.get(Scenario, scenario.id).settings)
-        assert original.targets["female"].mode == rotation.HARD
+        assert original.targets["female"].mode == rotation.HARD and original.relaxed == []
 
 
 def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
@@ -332,7 +340,10 @@ def test_legal_rules_say_why_they_cannot_be_relaxed(client, engine):
     assert response.status_code == 303
     with Session(engine) as session:
         copies = session.exec(select(Scenario).where(Scenario.parent_id == scenario.id)).all()
-        assert len(copies) == 1 and copies[0].settings["max_leaving_per_unit"] is None
+        # that unit's limit only: the other units keep theirs
+        assert len(copies) == 1 and copies[0].settings["max_leaving_per_unit"] == 0
+        assert copies[0].settings["relaxed"] == ["leave:U1"]
+        assert copies[0].name == "Chặt — nới: bỏ giới hạn số người đi của U1"
 
 
 def test_a_sweep_solves_once_per_value_and_draws_the_curve(client, small):

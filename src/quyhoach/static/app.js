@@ -61,3 +61,32 @@ document.addEventListener("submit", function (event) {
   if (!event.target.hasAttribute("data-stoppable")) { return; }
   event.target.querySelectorAll("[data-stop]").forEach(function (el) { el.hidden = false; });
 });
+// A group of checkboxes ("all communes") ticked or cleared at once; the count of units chosen.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  var tree = box.closest && box.closest(".unit-tree");
+  if (!tree) { return; }
+  var group = box.getAttribute("data-check-group");
+  if (group) {
+    tree.querySelectorAll('input[data-group="' + group + '"]').forEach(function (item) { item.checked = box.checked; });
+  }
+  var count = tree.querySelector("#unit-count");
+  if (count) {
+    var n = tree.querySelectorAll('input[type="checkbox"][name]:checked').length;
+    count.textContent = count.textContent.replace(/\d+/, String(n));
+  }
+});
+// A scenario's settings changed and not saved: solving asks first (the solve reads the saved
+// settings). Saving replaces the form, which clears the mark.
+document.addEventListener("input", function (event) {
+  var form = event.target.closest && event.target.closest("#settings form");
+  if (form) { form.setAttribute("data-dirty", "1"); }
+});
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-solve]");
+  if (!button || !document.querySelector("#settings form[data-dirty]")) { return; }
+  if (!window.confirm(button.getAttribute("data-unsaved"))) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);

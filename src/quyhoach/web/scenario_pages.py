@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from quyhoach.db import like
-from quyhoach.db.models import Adoption, Job, PoolEvent, RuleSet, Scenario, SolveRun
+from quyhoach.db.models import Adoption, Job, Level, PoolEvent, RuleSet, Scenario, SolveRun, Unit
 from quyhoach.reports.drawings import rotation_graph, sweep_chart
 from quyhoach.services.platform import jobs
 from quyhoach.services.records import queries
@@ -126,8 +126,18 @@ def settings_context(scenario: Scenario, settings: ScenarioSettings | None = Non
     settings = settings or ScenarioSettings.from_dict(scenario.settings)
     rule_sets = session().exec(select(RuleSet.code, RuleSet.name, RuleSet.valid_from)
                                .where(RuleSet.domain == "planning").order_by(RuleSet.valid_from)).all()
+    units = queries.unit_options(session(), current_scope())
+    codes = {code for code, _, _ in units}
+    parents = dict(session().exec(select(Unit.code, Unit.parent_id)).all())
+    ids = dict(session().exec(select(Unit.id, Unit.code)).all())
+    children: dict[str, int] = {}
+    for code, parent in parents.items():
+        if parent in ids and ids[parent] in codes and code in codes:
+            children[ids[parent]] = children.get(ids[parent], 0) + 1
+    communes = session().exec(select(Unit.code).join(Level, Level.id == Unit.level_id).where(Level.code == "commune")).all()
     return {"scenario": scenario, "settings": settings, "error": error, "typed": typed or {},
-            "units": queries.unit_options(session(), current_scope()), "rule_sets": rule_sets,
+            "units": units, "children": children, "commune_codes": [c for c in communes if c in codes],
+            "rule_sets": rule_sets,
             "readonly": scenario.status == "adopted"}
 
 
@@ -162,7 +172,7 @@ def plan_context(solve_run: SolveRun, view: RunView) -> dict:
                               "relax_label": RELAX_LABELS.get(rule), "why": LEGAL_WHY.get(conflict["rule"])})
     return {"cadres": cadres, "posts": posts, "units": units, "moves": moves, "chains": chains, "graph": svg,
             "diagnosis": diagnosis, "conflicts": conflicts, "structure": plan.get("structure", []),
-            "warnings": plan.get("warnings", [])}
+            "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run)}
 
 
 def adoption_context(adoption: Adoption | None) -> dict | None:

@@ -17,7 +17,7 @@ from quyhoach.db.models import Adoption, Scenario, SolveRun, Unit
 from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.services.platform import jobs
 from quyhoach.services import rotation
-from quyhoach.services.rotation import problem, views
+from quyhoach.services.rotation import problem, scenarios as rotation_scenarios, views
 from quyhoach.services.platform.scope import covers_scenario
 from quyhoach.web.auth import current_scope, guarded, requires
 from quyhoach.web.db import session
@@ -125,8 +125,10 @@ def index():
                                .order_by(SolveRun.id.desc())).all()
     adopted = {a.scenario_id: a for a in session().exec(select(Adoption))}
     views_by = {sid: run_view(run) for sid, run in last.items()}
+    day = rotation_scenarios.default_rotation_date(session())
     return render_template("scenarios/index.html", scenarios=scenarios, last=views_by, adopted=adopted,
-                           done_runs=done_runs, form=forms.new_form(), names={s.id: s.name for s in scenarios})
+                           done_runs=done_runs, form=forms.new_form(date=day.strftime("%d/%m/%Y")),
+                           names={s.id: s.name for s in scenarios})
 
 
 @bp.post("/")
@@ -258,6 +260,8 @@ def run(run_id: int):
     adoption = session().exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     context["adoption"] = adoption
     context["adopt_form"] = forms.adopt_form(scenario)
+    if adoption is None and view.plan and solve_run.status == "done":
+        context["pools_changed"] = views.pools_changed(session(), solve_run)
     return render_template("scenarios/run.html", **context)
 
 
@@ -377,7 +381,8 @@ def compare():
     unfinished = [compared.run.id for compared in comparison.runs if compared.run.status != "done" or not compared.plan]
     error = gettext("Lần giải %(ids)s chưa có phương án: chỉ so sánh được các lần giải đã có phương án.",
                     ids=", ".join(f"#{i}" for i in unfinished)) if unfinished else ""
-    return render_template("scenarios/compare.html", comparison=comparison, error=error)
+    scopes = {tuple(sorted((c.scenario.settings or {}).get("unit_codes") or [])) for c in comparison.runs}
+    return render_template("scenarios/compare.html", comparison=comparison, error=error, scopes_differ=len(scopes) > 1)
 
 
 # --------------------------------------------------------------------------- drawings

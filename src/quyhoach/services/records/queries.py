@@ -43,7 +43,12 @@ def province_stats(session: Session, scope: Scope) -> dict[str, int]:
     def count(model, where) -> int:
         return session.exec(select(sa.func.count()).select_from(model).where(where)).one()
 
-    return {"cadres": count(Cadre, scope.cadres_clause()), "units": count(Unit, scope.units_clause(Unit.id)),
+    if scope.province_wide:
+        cadres = count(Cadre, sa.true())
+    else:   # counted from the posts in scope (one pass), not a subquery per cadre
+        cadres = session.exec(select(sa.func.count(sa.distinct(Posting.cadre_id))).where(
+            Posting.end_date.is_(None), Posting.withdrawn_at.is_(None), scope.units_clause(Posting.unit_id))).one()
+    return {"cadres": cadres, "units": count(Unit, scope.units_clause(Unit.id)),
             "titles": count(Title, scope.units_clause(Title.unit_id))}
 
 

@@ -211,6 +211,7 @@ def _posts(b: _Build) -> None:
     horizon = b.horizon
     limit = rules_of_rotation.head_term_limit(b.params)
     sensitive = set(b.params.get("sensitive_sectors", []))
+    relaxed = set(settings.relaxed or ())
     for title in sorted(b.titles, key=lambda t: (-t.rank, t.code)):
         seats = sorted(world.holders.get(title.id, []), key=lambda h: (h[1], h[0]))
         count = max(world.title_seats.get(title.id, 1), len(seats))
@@ -238,7 +239,7 @@ def _posts(b: _Build) -> None:
             b.post_names[post_id] = title.name + (f" (ghế {seat})" if count > 1 else "")
             b.posts.append(solver.Post(
                 id=post_id, unit=title.unit_code, name=b.post_names[post_id], rank=_tier(title.rank), holder=holder,
-                must_fill=settings.fill_vacancies == HARD and holder is None,
+                must_fill=settings.fill_vacancies == HARD and holder is None and f"must_fill:{post_id}" not in relaxed,
                 is_head=title.is_head, is_deputy=title.is_deputy,
                 top_leader=title.is_party_secretary or title.is_government_head,
                 sector=title.sensitive_sector if title.is_head and title.sensitive_sector in sensitive else None,
@@ -368,11 +369,13 @@ def _units(b: _Build) -> None:
     def localities_of(unit_id: int | None) -> list[str]:
         return [b.locality_code[i] for i in world.unit_ancestors(unit_id) if i in b.locality_code]
 
+    relaxed = set(settings.relaxed or ())
     unit_ids = sorted({t.unit_id for t in b.titles})
     b.units = [solver.Unit(
         id=world.units[u].code, name=world.units[u].name, level=world.levels.get(world.units[u].level_id, ""),
         locality=(localities_of(u) or [None])[0],
-        max_leaving=settings.max_leaving_per_unit, max_arriving=settings.max_arriving_per_unit,
+        max_leaving=None if f"leave:{world.units[u].code}" in relaxed else settings.max_leaving_per_unit,
+        max_arriving=None if f"arrive:{world.units[u].code}" in relaxed else settings.max_arriving_per_unit,
     ) for u in unit_ids]
 
 
@@ -383,6 +386,7 @@ def _targets(b: _Build) -> list[solver.Target]:
     for post in b.posts:
         seats_per_unit[post.unit] = seats_per_unit.get(post.unit, 0) + 1
     targets: list[solver.Target] = []
+    relaxed = set(settings.relaxed or ())
     for unit in b.units:
         if seats_per_unit.get(unit.id, 0) < settings.target_min_seats:
             continue
@@ -395,7 +399,8 @@ def _targets(b: _Build) -> list[solver.Target]:
             targets.append(solver.Target(
                 id=f"{attribute}@{unit.id}", attribute="age" if attribute == "young" else attribute,
                 unit=unit.id, name=f"{TARGET_WORDS[attribute]} ≥ {round(target.share * 100)}% · {unit.name}",
-                min_share=target.share, hard=target.mode == HARD, **extra))
+                min_share=target.share, hard=target.mode == HARD and f"target:{attribute}@{unit.id}" not in relaxed,
+                **extra))
     return targets
 
 

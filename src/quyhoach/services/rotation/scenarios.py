@@ -101,22 +101,56 @@ RELAXABLE = {
 }
 
 
-def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scenario:
-    """Copy a scenario with one rule of its diagnosis made soft (or dropped)."""
-    settings = ScenarioSettings.from_dict(scenario.settings)
+def _subject_words(session: Session, rule: str, subject: str) -> str:
+    """What the diagnosis named, in words: a post by its title's name, a unit by its name,
+    a target by its attribute and unit."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Title, Unit
+
+    def unit_name(code: str) -> str:
+        return session.exec(select(Unit.name).where(Unit.code == code)).first() or code
+
     if rule == "must_fill":
-        settings.fill_vacancies = SOFT
-    elif rule == "non_local":
+        code, _, seat = subject.partition("#")
+        name = session.exec(select(Title.name).where(Title.code == code)).first() or code
+        return name + (f" (ghế {seat})" if seat and seat != "1" else "")
+    if rule == "target":
+        attribute, _, unit = subject.partition("@")
+        return f"{TARGET_WORDS.get(attribute, attribute)} · {unit_name(unit)}" if unit else TARGET_WORDS.get(attribute, attribute)
+    if rule in ("max_leaving", "max_arriving"):
+        return unit_name(subject)
+    return subject
+
+
+TARGET_WORDS = {"female": "chỉ tiêu nữ", "minority": "chỉ tiêu dân tộc thiểu số", "young": "chỉ tiêu cán bộ trẻ"}
+# What the copy's name says was relaxed, for one subject ({what}: the subject in words).
+RELAXED_ONE = {
+    "must_fill": "không bắt buộc lấp vị trí {what}",
+    "target": "{what} thành khuyến khích",
+    "max_leaving": "bỏ giới hạn số người đi của {what}",
+    "max_arriving": "bỏ giới hạn số người đến của {what}",
+    "pinned": "bỏ bố trí cố định cán bộ {what}",
+    "forbidden": "bỏ loại trừ {what}",
+}
+
+
+def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scenario:
+    """Copy a scenario with one rule of its diagnosis made soft (or dropped) for exactly the
+    subject the diagnosis named: one post's filling, one unit's target or limit, one pinned or
+    forbidden move; the scenario-wide switches (non-local, QĐ 114 conflicts in place) as a whole.
+    The copy's name says what was relaxed, for what."""
+    settings = ScenarioSettings.from_dict(scenario.settings)
+    rule = {"leave": "max_leaving", "arrive": "max_arriving"}.get(rule, rule)   # the diagnosis's names
+    key = {"must_fill": "must_fill", "target": "target", "max_leaving": "leave", "max_arriving": "arrive"}.get(rule)
+    if rule == "non_local":
         settings.non_local = SOFT
-    elif rule == "target":
-        attribute = subject.split("@", 1)[0]
-        if attribute not in settings.targets:
-            raise ScenarioError("không tìm thấy chỉ tiêu này trong phương án")
-        settings.targets[attribute].mode = SOFT
-    elif rule in ("max_leaving", "leave"):   # the diagnosis names unit limits "leave"/"arrive"
-        settings.max_leaving_per_unit = None
-    elif rule in ("max_arriving", "arrive"):
-        settings.max_arriving_per_unit = None
+    elif rule == "target" and subject.split("@", 1)[0] not in settings.targets:
+        raise ScenarioError("không tìm thấy chỉ tiêu này trong phương án")
+    elif key is not None:
+        if not subject:
+            raise ScenarioError("chẩn đoán không nêu quy định này áp dụng cho ai")
+        settings.relaxed = sorted({*settings.relaxed, f"{key}:{subject}"})
     elif rule == "pinned":
         settings.pinned = [p for p in settings.pinned if p.get("cadre") != subject]
     elif rule == "family":
@@ -125,8 +159,40 @@ def relax(session: Session, scenario: Scenario, rule: str, subject: str) -> Scen
         settings.forbidden = [f for f in settings.forbidden if f"{f.get('cadre')}→{f.get('post')}" != subject]
     else:
         raise ScenarioError("quy định này là bắt buộc theo văn bản, không nới được trong phương án")
-    rule = {"leave": "max_leaving", "arrive": "max_arriving"}.get(rule, rule)
-    return create(session, name=f"{scenario.name} — nới: {RELAXABLE[rule]}"[:200],
+    what = RELAXED_ONE[rule].format(what=_subject_words(session, rule, subject)) if rule in RELAXED_ONE else RELAXABLE[rule]
+    return create(session, name=f"{scenario.name} — nới: {what}"[:200],
                   rotation_date=scenario.rotation_date, settings=settings,
                   description=scenario.description, parent_id=scenario.id, derivation=RELAXED,
                   relaxed_rule=rule, relaxed_subject=subject)
+
+
+def rated_through(session: Session) -> int | None:
+    """The latest year whose yearly ratings are recorded for most cadres (at least half as
+    many ratings as the year before it): the year under review is not, until its ratings are in."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Evaluation
+
+    counts = dict(session.exec(select(Evaluation.year, sa.func.count()).where(
+        Evaluation.period == "year", Evaluation.withdrawn_at.is_(None), Evaluation.rating.is_not(None))
+        .group_by(Evaluation.year)).all())
+    for year in sorted(counts, reverse=True):
+        if counts[year] * 2 >= counts.get(year - 1, 0):
+            return year
+    return None
+
+
+def default_rotation_date(session: Session, today: dt.date | None = None) -> dt.date:
+    """The date a new scenario proposes: the first day of next month, when the ratings the
+    rules count on it are recorded; else a day still in the year after the last rated one
+    (the 15th of this month, or tomorrow), so
+    that a first solve is not emptied by the missing ratings of the year under review."""
+    today = today or dt.date.today()
+    first = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    rated = rated_through(session)
+    if rated is None or first.year - 1 <= rated:
+        return first
+    mid = dt.date(today.year, today.month, 15)
+    if today < mid and today.year == rated + 1:
+        return mid
+    return today + dt.timedelta(days=1)

@@ -73,6 +73,9 @@ class ScenarioSettings(BaseModel):
     weights: dict[str, Weight] = Field(default_factory=_default_weights)
     pinned: list[dict[str, Any]] = Field(default_factory=list)  # {"cadre": code, "post": post id or None}
     forbidden: list[dict[str, Any]] = Field(default_factory=list)
+    # one rule of a diagnosis relaxed for one subject only ("target:female@XA-1", "must_fill:T1#1",
+    # "leave:XA-1", "arrive:XA-1"): that target soft, that post not required, that unit unlimited
+    relaxed: list[str] = Field(default_factory=list)
     rule_set: str = ""  # planning rule set code; empty: the one in force on the date
     time_limit: float = Field(10.0, ge=1, le=600)
 

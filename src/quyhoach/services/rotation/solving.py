@@ -21,9 +21,11 @@ JOB_KIND = "rotation.solve"
 
 
 def start_solve(session: Session, runner, scenario: Scenario, *, label: str = "",
-                override: dict[str, Any] | None = None, sweep: tuple[str, float] | None = None) -> SolveRun:
+                override: dict[str, Any] | None = None, sweep: tuple[str, float] | None = None,
+                workers: int | None = None) -> SolveRun:
     """Freeze the problem of the scenario (as the records are now) and queue its solve once the
-    caller commits."""
+    caller commits. `workers`: CP-SAT search workers (one, with the fixed seed, gives the same
+    plan every time: the demo's example round)."""
     if scenario.status == "adopted":
         raise ScenarioError("phương án đã được thông qua; không giải lại")
     settings = ScenarioSettings.from_dict({**scenario.settings, **(override or {})})
@@ -36,7 +38,10 @@ def start_solve(session: Session, runner, scenario: Scenario, *, label: str = ""
                    sweep_key=sweep[0] if sweep else None, sweep_value=sweep[1] if sweep else None)
     session.add(run)
     session.flush()
-    job = jobs.create(session, JOB_KIND, {"run_id": run.id, "time_limit": settings.time_limit},
+    payload: dict[str, Any] = {"run_id": run.id, "time_limit": settings.time_limit}
+    if workers is not None:
+        payload["workers"] = workers
+    job = jobs.create(session, JOB_KIND, payload,
                       f"Giải phương án «{scenario.name}»" + (f" · {label}" if label else ""))
     run.job_id = job.id
     session.add(run)
@@ -101,8 +106,10 @@ def solve_job(ctx: jobs.JobContext) -> dict[str, Any]:
             pass  # the stop callback below tells the solver
 
     try:
-        plan = solver.solve(problem, solver.Options(time_limit=time_limit, progress=on_progress,
-                                                    stop=ctx.should_stop, alternatives=0))
+        options = solver.Options(time_limit=time_limit, progress=on_progress, stop=ctx.should_stop, alternatives=0)
+        if ctx.payload.get("workers"):
+            options.workers = int(ctx.payload["workers"])
+        plan = solver.solve(problem, options)
     except Exception:
         _finish(ctx, "failed", None)
         raise

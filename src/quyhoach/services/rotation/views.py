@@ -356,3 +356,120 @@ def rotated_cadres(session: Session, scope: Scope) -> list[RotatedRow]:
             for posting, cadre, unit in session.exec(statement)]
     rows.sort(key=lambda r: (r.planned_end is None, r.planned_end or r.start, name_sort_key(r.name)))
     return rows
+
+
+# --------------------------------------------------------------------------- what needs attention
+
+@dataclass
+class RunWaiting:
+    """A solve still running, or a scenario's finished plan not yet adopted (the Tổng quan page)."""
+
+    run_id: int
+    scenario_id: int
+    scenario_name: str
+    status: str
+    moves: int | None
+    finished_at: Any
+
+
+@dataclass
+class RotationAttention:
+    running: list[RunWaiting]
+    awaiting: list[RunWaiting]   # the latest finished plan of each draft scenario, newest first
+
+
+def rotation_attention(session: Session, scope: Scope) -> RotationAttention:
+    """Solves queued or running, and draft scenarios whose latest solve found a plan, within
+    the user's jurisdiction (a scenario whose units in play are all theirs). Reads the run
+    columns only, never the stored problem or plan."""
+    from quyhoach.services.platform.scope import covers_scenario
+
+    drafts = {s.id: s for s in session.exec(select(Scenario).where(Scenario.status == "draft")).all()
+              if covers_scenario(scope, session, s)}
+    if not drafts:
+        return RotationAttention([], [])
+    rows = session.exec(select(SolveRun.id, SolveRun.scenario_id, SolveRun.status, SolveRun.moves,
+                               SolveRun.finished_at, SolveRun.job_id)
+                        .where(SolveRun.scenario_id.in_(sorted(drafts))).order_by(SolveRun.id.desc())).all()
+    job_ids = [r.job_id for r in rows if r.status in ("queued", "running") and r.job_id]
+    dead = set(session.exec(select(Job.id).where(Job.id.in_(job_ids), Job.status.in_(("failed", "stopped")))).all()) \
+        if job_ids else set()
+    running, awaiting, seen = [], [], set()
+    for r in rows:
+        item = RunWaiting(r.id, r.scenario_id, drafts[r.scenario_id].name, r.status, r.moves, r.finished_at)
+        if r.status in ("queued", "running") and r.job_id not in dead:
+            running.append(item)
+        elif r.status == "done" and r.scenario_id not in seen:
+            awaiting.append(item)
+        if r.status == "done":
+            seen.add(r.scenario_id)
+    return RotationAttention(running, awaiting)
+
+
+# --------------------------------------------------------------------------- a plan that leaves vacancies empty
+
+@dataclass
+class VacanciesLeft:
+    """Why a plan left vacant posts empty, counted: no move to them was proposed; every move
+    proposed fails an attribute rule (per rule, as the solver's diagnosis names it); or some
+    candidate was eligible and the plan chose not to fill the post (filling is encouraged,
+    not required: each fill leaves the mover's own post open or costs more than it gains)."""
+
+    vacant: int
+    left: int
+    no_candidate: int
+    blocked: dict[str, int]
+    not_chosen: int
+    names: list[str]
+
+
+_left_cache: OrderedDict[tuple[int, str | None], VacanciesLeft | None] = OrderedDict()
+
+
+def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
+    """For a finished run that left some vacant post empty: why, with counts (None otherwise).
+    A finished plan never changes: computed once per run and process."""
+    if run.status != "done" or not run.plan or run.id is None:
+        return None
+    key = (run.id, run.job_id)   # the job's id is unique across databases, the run's only within one
+    with _memo_lock:
+        if key in _left_cache:
+            return _left_cache[key]
+    problem = solver.problem_from_dict(run.problem)
+    filled = {m["to_post"] for m in run.plan.get("moves", []) if m.get("to_post")}
+    vacant = sum(1 for p in problem.posts if p.holder is None)
+    left = solver.open_posts_left(problem, filled)
+    result = None
+    if left:
+        blocked: dict[str, int] = {}
+        for post in left:
+            if post.candidates and not post.eligible:
+                key = ", ".join(post.blocking) or "?"
+                blocked[key] = blocked.get(key, 0) + 1
+        names = {p.id: p.name or p.id for p in problem.posts}
+        result = VacanciesLeft(vacant, len(left), sum(1 for p in left if not p.candidates),
+                               dict(sorted(blocked.items(), key=lambda kv: -kv[1])),
+                               sum(1 for p in left if p.eligible), [names[p.post] for p in left[:8]])
+    with _memo_lock:
+        _left_cache[key] = result
+        while len(_left_cache) > 64:
+            _left_cache.popitem(last=False)
+    return result
+
+
+def pools_changed(session: Session, run: SolveRun) -> list[str]:
+    """The succession pools an adoption of the run would change, by title and term: the pools
+    of a title a moved cadre is appointed to and listed in (P12: they leave it). By name, in
+    the order of the titles' names."""
+    from quyhoach.db.models import Cadre, Pool, PoolEntry, Term, Title
+    from quyhoach.domain.text import text_sort_key
+
+    pairs = {(m["cadre"], str(m["to_post"]).split("#", 1)[0]) for m in (run.plan or {}).get("moves", []) if m.get("to_post")}
+    if not pairs:
+        return []
+    rows = session.exec(select(Cadre.code, Title.code, Title.name, Term.name)
+                        .join(PoolEntry, PoolEntry.cadre_id == Cadre.id).join(Pool, Pool.id == PoolEntry.pool_id)
+                        .join(Title, Title.id == Pool.title_id).join(Term, Term.id == Pool.term_id)
+                        .where(PoolEntry.status == "active", Cadre.code.in_(sorted({c for c, _ in pairs})))).all()
+    names = {f"{title} — {term}" for cadre, code, title, term in rows if (cadre, code) in pairs}
+    return sorted(names, key=text_sort_key)
