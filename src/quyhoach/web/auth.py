@@ -361,7 +361,16 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject():
-        return {"current_user": current_user, "csrf_token_value": _csrf_value, "current_scope": current_scope}
+        return {"current_user": current_user, "csrf_token_value": _csrf_value, "current_scope": current_scope,
+                "may_post": may_post}
+
+
+def may_post(endpoint: str) -> bool:
+    """`{% if may_post('planning.add') %}`: a page shows a write control only to a user whose
+    role may make that write, by the permission the route declares (one lookup, no list of
+    roles in the templates; tests/web/test_controls_by_role.py walks the pages)."""
+    needed = permission_for(endpoint, "POST")
+    return needed is None or not current_user.is_authenticated or current_user.can(needed)
 
 
 def _csrf_value() -> str:
