@@ -71,6 +71,42 @@ def load(session: Session, name: str = DEMO, folder: Path | None = None) -> Demo
     return report
 
 
+def generator_module():
+    """fixtures/generate.py: `quyhoach.fixtures.generate` in a wheel, the checkout's file in
+    an editable install (where `quyhoach.fixtures` is not importable)."""
+    import sys
+
+    try:
+        from quyhoach.fixtures import generate  # type: ignore[attr-defined]
+
+        return generate
+    except ImportError:
+        name = "quyhoach_fixtures_generate"
+        if name not in sys.modules:
+            spec = importlib.util.spec_from_file_location(name, fixtures_dir() / "generate.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # dataclasses look their module up while the class is made
+            spec.loader.exec_module(module)
+        return sys.modules[name]
+
+
+def generated(session: Session, n_cadres: int, provinces: int = 0, seed: int | None = None) -> DemoReport:
+    """A generated province of `n_cadres` (or a country of `provinces` provinces sharing them),
+    written as the same CSV lists and loaded through the importer like the demo. Deterministic:
+    the same arguments give the same data (fixtures/generate.py)."""
+    import tempfile
+
+    generator = generator_module()
+    seed = generator.DEMO["seed"] if seed is None else seed
+    if provinces:
+        rows = generator.country(provinces, n_cadres, seed)
+    else:
+        rows = generator.generate(**generator.sized(n_cadres, seed))
+    with tempfile.TemporaryDirectory(prefix="quyhoach-demo-") as folder:
+        generator.write(rows, folder)
+        return load(session, folder=Path(folder))
+
+
 # Accounts for trying the demo province, one per role, plus a commune officer who sees only
 # his commune. The README lists them; a real installation creates its own with
 # `quyhoach user create` and never loads the demo.
