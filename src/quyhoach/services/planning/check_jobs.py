@@ -22,7 +22,7 @@ from quyhoach.services.planning import judging, world as world_service
 from quyhoach.services.platform import jobs
 
 KIND = "planning.check"
-WORST = 50  # pools kept in the combined result, worst first
+WORST = 50  # pools kept in the combined result, worst first (the order of judging.judge_all)
 
 
 def _subtrees(units: list[Unit]) -> list[tuple[int, set[int]]]:
@@ -74,7 +74,9 @@ def submit(session: Session, runner, parts: int, on: dt.date | None = None, *, o
 
 def summary(judged: judging.PoolJudgement) -> dict[str, Any]:
     failing = judged.failing_members()
-    return {"pool": judged.key, "title": judged.facts.title.name, "members": len(judged.facts.members),
+    title = judged.facts.title
+    return {"pool": judged.key, "title": title.name, "title_code": title.code, "rank": title.rank,
+            "members": len(judged.facts.members),
             "failing_members": len(failing), "structure_failures": len(judged.structure_failures),
             "severity": judged.severity_score,
             "rules": dict(Counter(f.rule for f in judged.findings() if not f.passed))}
@@ -101,7 +103,7 @@ def combine(results: list[dict[str, Any]]) -> dict[str, Any]:
     rules: Counter[str] = Counter()
     for row in rows:
         rules.update(row["rules"])
-    rows.sort(key=lambda r: (-r["severity"], r["pool"]))
+    rows.sort(key=lambda r: (-r["severity"], -r["rank"], r["title_code"], r["pool"]))  # as judging.judge_all
     return {
         "parts": len(results), "pools": len(rows), "members": sum(r["members"] for r in rows),
         "pools_failing": sum(1 for r in rows if r["failing_members"] or r["structure_failures"]),
