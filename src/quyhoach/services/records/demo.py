@@ -3,6 +3,7 @@ loaded through the same importer a user's files go through."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,10 +77,8 @@ def generator_module():
     an editable install (where `quyhoach.fixtures` is not importable)."""
     import sys
 
-    try:
-        from quyhoach.fixtures import generate  # type: ignore[attr-defined]
-
-        return generate
+    try:  # by name: the fixtures are data beside the package, not a layer of it
+        return importlib.import_module("quyhoach.fixtures.generate")
     except ImportError:
         name = "quyhoach_fixtures_generate"
         if name not in sys.modules:
