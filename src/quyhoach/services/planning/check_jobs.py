@@ -5,8 +5,11 @@ share the work (services.platform.jobs.submit_spread). Each part judges the pool
 units with the same `judging.judge_pool` the pages and `quyhoach check` use and returns a
 compact summary; the spread job's result combines them.
 
-A part builds the planning world itself (services.planning.world): the world is read whole,
-so the build is repeated by each worker; what is split is the judging.
+A part reads the planning world (services.planning.world) whole, so each worker process
+builds it once (parts that run in one process, on the web process's threads or inline, share
+the build through the world cache; an RQ worker forks a fresh work-horse per job and builds it
+for each part): what is split is the judging. docs/benchmarks.md § Scale says what that means
+for the scaling.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
     units = set(ctx.payload["units"])
     ctx.progress(0.0, "đang đọc dữ liệu quy hoạch", force=True)
     with Session(ctx.engine) as session:
-        world = world_service.build(session, on)
+        world = world_service.cached(session, on)  # parts run in one process share one build
     pool_ids = [pid for pid, record in world.pools.items() if record.facts.title.unit_id in units]
     rows = []
     for n, pool_id in enumerate(pool_ids, start=1):
