@@ -209,3 +209,15 @@ def test_check_spread_prints_the_combined_result(runner, province):
     combined = json.loads(result.stdout)
     assert combined["parts"] == 2 and combined["pools"] > 0
     assert runner.invoke(args=["check", "--spread", "2", "--unit", "TINH"]).exit_code != 0
+
+
+def test_a_list_longer_than_one_file_may_be_is_loaded_in_pieces(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "CHUNK_ROWS", 500)
+    rows = gen.generate(**gen.sized(120, seed=3))
+    assert len(rows["evaluations"]) > 1000
+    gen.write(rows, tmp_path)
+    with Session(engine) as session:
+        report = demo.load(session, folder=tmp_path)
+        assert report.ok, report.problems[:3]
+        assert report.count("evaluations") == len(rows["evaluations"])
+        assert sum(r.kind == "evaluations" for r in report.results) == -(-len(rows["evaluations"]) // 500)

@@ -65,11 +65,32 @@ def load(session: Session, name: str = DEMO, folder: Path | None = None) -> Demo
         path = folder / f"{kind}.csv"
         if not path.exists():
             continue
-        result = importer.run(session, kind, path.read_bytes(), path.name)
-        report.results.append(result)
-        if not result.ok:
-            break
+        for number, data in enumerate(_chunks(path.read_bytes()), start=1):
+            result = importer.run(session, kind, data, path.name if number == 1 else f"{path.stem}-{number}{path.suffix}")
+            report.results.append(result)
+            if not result.ok:
+                return report
     return report
+
+
+CHUNK_ROWS = 100_000  # under the importer's limit on one file (tabular.MAX_ROWS)
+
+
+def _chunks(data: bytes) -> list[bytes]:
+    """A list longer than one file may be (the ratings of a generated 30,000-cadre province:
+    about 540,000 rows) as several files of CHUNK_ROWS rows, each with the header."""
+    if data.count(b"\n") <= CHUNK_ROWS + 1:
+        return [data]
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    out = []
+    for start in range(1, len(rows), CHUNK_ROWS):
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([rows[0], *rows[start:start + CHUNK_ROWS]])
+        out.append(("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return out
 
 
 def generator_module():
