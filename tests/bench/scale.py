@@ -131,11 +131,14 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str) -> dic
             "job_s": round((ended - began).total_seconds(), 2), "pools": json.loads(out.stdout)["pools"]}
 
 
-def measure(size: int, url: str, workers: list[int], parts: int, redis: str) -> dict:
+def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None) -> dict:
     result: dict = {"size": size, "db": url.split(":", 1)[0], "date": time.strftime("%Y-%m-%d"),
                     "machine": f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"}
     with tempfile.TemporaryDirectory(prefix="quyhoach-scale-") as folder:
-        result["generate"] = _step("generate", str(size), folder)
+        if generated:  # lists generated before (`--step generate N DIR`): not generated again
+            folder = generated
+        else:
+            result["generate"] = _step("generate", str(size), folder)
         print(result, file=sys.stderr, flush=True)
         _reset(url)
         result["load"] = _step("load", url, folder)
@@ -150,24 +153,30 @@ def measure(size: int, url: str, workers: list[int], parts: int, redis: str) -> 
 
 
 def plot(results_path: str, svg: str) -> None:
+    """Time and memory against cadres, log-log, one line per step and database (a run that
+    stopped early plots what it has)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line.strip().startswith("{")]
     fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(10, 4))
-    for db in sorted({r["db"] for r in rows}):
-        mine = sorted((r for r in rows if r["db"] == db), key=lambda r: r["size"])
-        sizes = [r["size"] for r in mine]
-        ax_time.plot(sizes, [r["load"]["seconds"] for r in mine], "o-", label=f"load ({db})")
-        ax_time.plot(sizes, [r["check"]["build_s"] for r in mine], "s--", label=f"check: world build ({db})")
-        ax_time.plot(sizes, [r["check"]["judge_s"] for r in mine], "^:", label=f"check: judging ({db})")
-        ax_mem.plot(sizes, [r["check"]["rss_mb"] for r in mine], "o-", label=f"check process ({db})")
-        ax_mem.plot(sizes, [r["load"]["rss_mb"] for r in mine], "s--", label=f"load process ({db})")
-    gen = sorted({r["size"]: r["generate"] for r in rows}.items())
-    ax_time.plot([s for s, _ in gen], [g["seconds"] for _, g in gen], "x-", label="generation")
-    for ax, label in ((ax_time, "seconds"), (ax_mem, "peak memory, MB")):
+
+    def line(ax, db, picked, style, label):
+        points = sorted((r["size"], picked(r)) for r in rows if (db is None or r.get("db") == db) and picked(r))
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
+
+    for db in sorted({r["db"] for r in rows if "db" in r}):
+        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^:", f"check: judging ({db})")
+        line(ax_mem, db, lambda r: r.get("check", {}).get("rss_mb"), "o-", f"check process ({db})")
+        line(ax_mem, db, lambda r: r.get("load", {}).get("rss_mb"), "s--", f"load process ({db})")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation")
+    line(ax_mem, None, lambda r: r.get("generate", {}).get("rss_mb"), "x-", "generation process")
+    for ax, label in ((ax_time, "seconds (busy 2-core machine)"), (ax_mem, "peak resident memory, MB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("cadres")
@@ -187,6 +196,7 @@ def main() -> int:
     parser.add_argument("--parts", type=int, default=4)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--plot", nargs=2, metavar=("RESULTS", "SVG"))
+    parser.add_argument("--generated", help="a folder of lists already generated for --size")
     args = parser.parse_args()
     if args.step:
         name, *rest = args.step
@@ -200,7 +210,8 @@ def main() -> int:
         plot(*args.plot)
         return 0
     workers = [int(w) for w in args.workers.split(",") if w]
-    print(json.dumps(measure(args.size, args.db, workers, args.parts, args.redis), ensure_ascii=False), flush=True)
+    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 
 
