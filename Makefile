@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export QUYHOACH_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-security lint bench-all test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
+.PHONY: run serve-prod test test-security lint bench-all test-all test-postgres test-browser bench load setup setup-dev i18n demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,29 @@ run: setup
 	$(BIN)/quyhoach db upgrade
 	$(BIN)/quyhoach demo --if-empty
 	PORT=$(PORT) $(BIN)/quyhoach serve
+
+## make serve-prod: the production set-up on one host (docs/deploy.md): WEB_PROCESSES gunicorn
+## processes on BIND behind the reverse proxy (docs/nginx.conf), JOB_WORKERS `quyhoach worker`
+## processes on RQ; QUYHOACH_DATABASE_URL (PostgreSQL) and QUYHOACH_REDIS_URL from the environment.
+WEB_PROCESSES ?= 4
+WEB_THREADS   ?= 4
+JOB_WORKERS   ?= 2
+BIND          ?= 127.0.0.1:8000
+
+$(VENV)/.installed-prod: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[prod]'
+	touch $@ $(VENV)/.installed
+
+serve-prod: $(VENV)/.installed-prod
+	@test -n "$$QUYHOACH_DATABASE_URL" || { echo "QUYHOACH_DATABASE_URL is not set (postgresql://user@host/db)"; exit 2; }
+	@test -n "$$QUYHOACH_REDIS_URL" || { echo "QUYHOACH_REDIS_URL is not set (redis://127.0.0.1:6379/0)"; exit 2; }
+	@test -n "$$QUYHOACH_SECRET_KEY" || echo "note: QUYHOACH_SECRET_KEY not set: the key kept in $$QUYHOACH_INSTANCE_PATH is shared by this host's processes only"
+	$(BIN)/quyhoach db upgrade
+	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(BIN)/quyhoach worker & pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers $(WEB_PROCESSES) --threads $(WEB_THREADS) --bind $(BIND) \
+		--forwarded-allow-ips 127.0.0.1 --timeout 120 --graceful-timeout 30 --max-requests 2000 \
+		--max-requests-jitter 200 --access-logfile - --name quyhoach 'quyhoach:create_app()'
 
 ## make test: set up, check the code (ruff, mypy on domain/ and solver/), run the test suite
 ## (SQLite; PostgreSQL too if QUYHOACH_TEST_DATABASE_URL is set). The layers and import cycles

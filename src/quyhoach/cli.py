@@ -2,6 +2,7 @@
 
     quyhoach db upgrade            create or migrate the database schema
     quyhoach demo [--small]        load the demo province (or the small test one)
+    quyhoach demo --size N [--provinces K] | --from DIR   a generated province or country
     quyhoach import KIND FILE      import a list (.xlsx/.csv); --dry-run checks only
     quyhoach export KIND FILE      export a list as .xlsx or .csv
     quyhoach serve                 serve the web app (waitress; PORT, HOST)
@@ -72,16 +73,31 @@ def db_current() -> None:
 @click.command("demo", help="Nạp dữ liệu tỉnh mẫu.")
 @click.option("--small", is_flag=True, help="the small test province instead of the full demo")
 @click.option("--if-empty", is_flag=True, help="do nothing when cadres are already loaded")
+@click.option("--size", type=click.IntRange(min=10), help="a generated province of this many cadres (deterministic)")
+@click.option("--provinces", type=click.IntRange(min=1), help="with --size: a country of this many provinces sharing them")
+@click.option("--seed", type=int, help="with --size: another generated province (default: the demo's seed)")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="load the CSV lists of this folder (fixtures/generate.py --out DIR)")
 @with_appcontext
-def demo(small: bool, if_empty: bool) -> None:
+def demo(small: bool, if_empty: bool, size: int | None, provinces: int | None, seed: int | None,
+         from_dir: Path | None) -> None:
     from quyhoach.services.records import demo as demo_service
 
+    if sum(bool(x) for x in (small, size, from_dir)) > 1:
+        raise click.UsageError("chọn một trong --small, --size, --from")
+    if (provinces or seed is not None) and not size:
+        raise click.UsageError("--provinces và --seed đi cùng --size")
     started = time.perf_counter()
     with transaction(_engine()) as session:
         if if_empty and not demo_service.is_empty(session):
             click.echo("Đã có dữ liệu; bỏ qua việc nạp tỉnh mẫu.")
             return
-        report = demo_service.load(session, demo_service.SMALL if small else demo_service.DEMO)
+        if size:
+            report = demo_service.generated(session, size, provinces or 0, seed)
+        elif from_dir is not None:
+            report = demo_service.load(session, folder=from_dir)
+        else:
+            report = demo_service.load(session, demo_service.SMALL if small else demo_service.DEMO)
         if not report.ok:
             for problem in report.problems[:50]:
                 click.echo(f"{report.kind}: {problem}", err=True)
@@ -244,8 +260,11 @@ def serve(host: str, port: int, threads: int) -> None:
 @click.option("--on", "on_text", help="reference date dd/mm/yyyy (default today)")
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
 @click.option("--failing", is_flag=True, help="only what fails")
+@click.option("--spread", type=click.IntRange(min=1),
+              help="the whole check as background jobs in this many parts (by unit subtree, by province in a "
+                   "national installation), taken by `quyhoach worker` processes; prints the combined summary")
 @with_appcontext
-def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -> None:
+def check_command(unit_code, title_code, term_code, on_text, as_json, failing, spread) -> None:
     from sqlmodel import Session, select
 
     from quyhoach.db.models import Unit
@@ -253,6 +272,11 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
     from quyhoach.services.planning import judging as planning, world as world_service
 
     on = parse_date(on_text) if on_text else None
+    if spread:
+        if unit_code or title_code or term_code:
+            raise click.UsageError("--spread xét toàn bộ: không đi cùng --unit, --title, --term")
+        _spread_check(spread, on, as_json)
+        return
     with Session(_engine()) as session:
         unit_id = None
         if unit_code:
@@ -284,6 +308,40 @@ def check_command(unit_code, title_code, term_code, on_text, as_json, failing) -
             who = f"{names.get(f.subject, '')}: " if f.subject in names else ""
             tail = f" (đủ điều kiện từ {format_date(f.from_date)})" if f.from_date and not f.passed else ""
             click.echo(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
+
+
+def _spread_check(parts: int, on, as_json: bool) -> None:
+    from sqlmodel import Session
+
+    from quyhoach.services.planning import check_jobs
+    from quyhoach.services.platform import jobs
+
+    engine = _engine()
+    runner = current_app.extensions["quyhoach.jobs"]
+    jobs._engines.put(runner.database_url, engine)
+    with transaction(engine) as session:
+        job_id = check_jobs.submit(session, runner, parts, on).id
+    shown = ""
+    while True:
+        with Session(engine) as session:
+            job = jobs.get(session, job_id)
+        if job.message != shown:
+            click.echo(f"[{job.progress:4.0%}] {job.message}", err=True)
+            shown = job.message
+        if job.status in jobs.FINISHED:
+            break
+        time.sleep(0.5)
+    if job.status != jobs.DONE:
+        raise click.ClickException(job.error or job.message)
+    result = job.result
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{result['pools']} danh sách quy hoạch, {result['members']} lượt cán bộ, xét trong {result['parts']} phần: "
+               f"{result['pools_failing']} danh sách có điểm chưa đạt, {result['failing_members']} lượt cán bộ chưa đạt.")
+    for row in result["worst"][:20]:
+        click.echo(f"  {row['title']} ({row['pool']}): {row['failing_members']} người chưa đạt, "
+                   f"{row['structure_failures']} điểm cơ cấu chưa đạt")
 
 
 @click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")

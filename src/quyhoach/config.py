@@ -28,14 +28,28 @@ def instance_path() -> Path:
     return Path(os.environ.get(PREFIX + "INSTANCE_PATH", "instance")).resolve()
 
 
+def shared_secret(path: Path) -> str:
+    """The random secret kept in `path`, made on first use. Several processes starting at once
+    (gunicorn workers) all read the same one: the secret is written to a private temporary
+    file, then linked in place (atomic, and refused when another process got there first), so
+    no process ever reads a half-written file or keeps a secret the others do not have."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
 def _secret_key(folder: Path) -> str:
-    key_file = folder / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    return shared_secret(folder / "secret_key")
 
 
 PRIVATE_UMASK = 0o077   # what the process creates: files 0600, folders 0700

@@ -16,9 +16,11 @@ def register_all(app_factory: Callable[[dict[str, Any]], Flask]) -> None:
     """Register the application's job kinds in this process (idempotent). `app_factory` makes
     the app a report job renders with when its process has none for that database."""
     from quyhoach.reports import jobs as report_jobs
+    from quyhoach.services.planning import check_jobs
     from quyhoach.services.rotation import solving
 
     report_jobs.set_app_factory(app_factory)
 
     jobs.register(solving.JOB_KIND, solving.solve_job, on_lost=solving.abandoned)
     jobs.register("report", report_jobs.make_report)
+    jobs.register_spread(check_jobs.KIND, check_jobs.check_part, check_jobs.combine)

@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
@@ -92,13 +91,9 @@ def _instance() -> Path:
 def key() -> bytes:
     folder = _instance()
     if folder not in _keys:
-        path = folder / KEY_FILE
-        if not path.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as out:
-                out.write(secrets.token_hex(32))
-        _keys[folder] = bytes.fromhex(path.read_text().strip())
+        from quyhoach import config  # one way to make a secret several processes share
+
+        _keys[folder] = bytes.fromhex(config.shared_secret(folder / KEY_FILE))
     return _keys[folder]
 
 

@@ -95,10 +95,20 @@ class JobContext:
 
 Handler = Callable[[JobContext], dict[str, Any]]
 OnLost = Callable[[Session, Job], None]
+# Combines the results of a spread job's parts (in part order) into the job's result.
+Combine = Callable[[list[dict[str, Any]]], dict[str, Any]]
 # The kinds this process knows: kind -> the function that does the work.
 HANDLERS: dict[str, Handler] = {}
 # What to tidy when a job of a kind is found abandoned by a dead worker: fn(session, job).
 ON_LOST: dict[str, OnLost] = {}
+
+
+# Spread kinds: kind -> the function that combines its parts' results.
+COMBINE: dict[str, Combine] = {}
+
+
+def part_kind(kind: str) -> str:
+    return f"{kind}.part"
 
 
 def register(kind: str, fn: Handler, *, on_lost: OnLost | None = None) -> None:
@@ -109,6 +119,14 @@ def register(kind: str, fn: Handler, *, on_lost: OnLost | None = None) -> None:
         ON_LOST[kind] = on_lost
     else:
         ON_LOST.pop(kind, None)
+
+
+def register_spread(kind: str, part: Handler, combine: Combine) -> None:
+    """A kind whose work is split into parts (`submit_spread`): `part` does one part (a job of
+    kind `part_kind(kind)`, taken by any runner or worker like any job) and `combine` makes
+    the job's result from the parts' results once the last part has finished."""
+    register(part_kind(kind), part)
+    COMBINE[kind] = combine
 
 
 # --------------------------------------------------------------------------- submit, follow
@@ -157,6 +175,9 @@ def reap_stale(engine: sa.Engine, job_id: str | None = None) -> list[str]:
             reaped.append(job.id)
         if reaped:
             session.commit()
+        spreads = {p for p in (session.get(Job, i).payload.get("spread") for i in reaped) if p}
+    for spread_id in spreads:  # a lost part finishes its spread job (failed) once the others are done
+        part_finished(engine, spread_id)
     return reaped
 
 
@@ -164,6 +185,8 @@ def request_stop(session: Session, job_id: str) -> Job | None:
     job = session.get(Job, job_id)
     if job is None or job.status in FINISHED:
         return job
+    for part_id in job.payload.get("parts", []):  # a spread job: stop its parts too
+        request_stop(session, part_id)
     if job.status == QUEUED:
         job.status, job.finished_at, job.message = STOPPED, utcnow(), "đã dừng trước khi chạy"
     job.stop_requested = True
@@ -216,6 +239,65 @@ def execute(job_id: str, database_url: str) -> None:
         if status == STOPPED:
             job.message = "đã dừng theo yêu cầu"
         session.add(job)
+        session.commit()
+    if payload.get("spread"):
+        part_finished(engine, payload["spread"])
+
+
+def submit_spread(session: Session, runner, kind: str, parts: list[dict[str, Any]], title: str = "", *,
+                  owner: str | None = None, payload: dict[str, Any] | None = None) -> Job:
+    """A job split into parts: one job of `kind` that follows, and one job of `part_kind(kind)`
+    per payload in `parts`, each handed to the runner on commit, so that as many workers as
+    there are take them. The spread job is never run itself: it is running from the start, its
+    progress is the share of parts finished, and when the last part finishes its result is
+    `COMBINE[kind]` of the parts' results (failed if a part failed, stopped if one was stopped).
+    Stopping it stops the parts."""
+    spread = create(session, kind, dict(payload or {}), title, owner=owner)
+    spread.status, spread.started_at = RUNNING, utcnow()  # no heartbeat: its parts have theirs
+    ids = []
+    for index, part in enumerate(parts):
+        job = create(session, part_kind(kind), {**part, "spread": spread.id, "index": index},
+                     f"{title} ({index + 1}/{len(parts)})", owner=owner)
+        enqueue_after_commit(session, runner, job.id)
+        ids.append(job.id)
+    spread.payload = {**spread.payload, "parts": ids}
+    spread.message = f"0/{len(ids)} phần đã xong"
+    session.add(spread)
+    session.flush()
+    if not ids:  # nothing to split: done at once, with the combination of no part
+        spread.status, spread.progress, spread.finished_at = DONE, 1.0, utcnow()
+        spread.result = COMBINE[kind]([])
+    return spread
+
+
+def part_finished(engine: sa.Engine, spread_id: str) -> None:
+    """Count the finished parts of a spread job; the last one combines. The spread row is
+    written first (PostgreSQL locks the row, SQLite the database), so two parts finishing at
+    once are counted one after the other and only one of them combines."""
+    with Session(engine) as session:
+        claimed = session.execute(sa.update(Job).where(Job.id == spread_id, Job.status == RUNNING)
+                                  .values(heartbeat_at=None))
+        if not claimed.rowcount:
+            return
+        spread = session.get(Job, spread_id, populate_existing=True)
+        ids = list(spread.payload.get("parts", []))
+        parts = {j.id: j for j in session.exec(select(Job).where(Job.id.in_(ids))).all()}  # type: ignore[attr-defined]
+        finished = [parts[i] for i in ids if parts[i].status in FINISHED]
+        spread.progress = len(finished) / len(ids) if ids else 1.0
+        spread.message = f"{len(finished)}/{len(ids)} phần đã xong"
+        if len(finished) == len(ids):
+            statuses = {j.status for j in finished}
+            spread.finished_at = utcnow()
+            if FAILED in statuses:
+                spread.status = FAILED
+                spread.error = "; ".join(f"phần {j.payload.get('index', 0) + 1}: {(j.error or '').splitlines()[0]}"
+                                         for j in finished if j.status == FAILED)[:2000]
+            elif STOPPED in statuses:
+                spread.status, spread.message = STOPPED, "đã dừng theo yêu cầu"
+            else:
+                spread.status, spread.progress = DONE, 1.0
+                spread.result = COMBINE[spread.kind]([dict(parts[i].result) for i in ids])
+        session.add(spread)
         session.commit()
 
 

@@ -1,0 +1,219 @@
+"""Scale measurements (issue 15; figures in docs/benchmarks.md, "Scale"): a generated province
+of N cadres — generation, load through the importer, the whole check in one process, the
+spread check on W RQ workers — each step in a fresh process that reports its wall time and
+its peak resident memory (resource.getrusage).
+
+    .venv/bin/python tests/bench/scale.py --size 30000 --db postgresql://postgres@127.0.0.1:5432/qh_scale \
+        [--workers 1,2 --parts 4 --redis redis://127.0.0.1:6379/7] >> results.jsonl
+    .venv/bin/python tests/bench/scale.py --plot results.jsonl docs/scale.svg
+
+The database given is emptied first (SQLite: the file removed; PostgreSQL: the public schema
+dropped): give one of your own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def step_generate(size: int, out: str) -> dict:
+    from quyhoach.services.records import demo
+
+    gen = demo.generator_module()
+    started = time.perf_counter()
+    rows = gen.generate(**gen.sized(size))
+    gen.write(rows, out)
+    return {"seconds": round(time.perf_counter() - started, 2), "rows": {k: len(v) for k, v in rows.items()}}
+
+
+def step_load(url: str, folder: str) -> dict:
+    from sqlmodel import Session
+
+    from quyhoach.db import migrate
+    from quyhoach.db.engine import make_engine
+    from quyhoach.services.records import demo, reference
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        reference.ensure(session)
+        report = demo.load(session, folder=Path(folder))
+        assert report.ok, report.problems[:5]
+        session.commit()
+    return {"seconds": round(time.perf_counter() - started, 2)}
+
+
+def step_check(url: str) -> dict:
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from quyhoach.db.engine import make_engine
+    from quyhoach.services.planning import judging, world
+
+    engine = make_engine(url)
+    on = dt.date(2026, 1, 15)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        built = world.build(session, on)
+    build = time.perf_counter() - started
+    rss_world = _rss_mb()
+    judged = judging.judge_all(built, on)
+    return {"build_s": round(build, 2), "judge_s": round(time.perf_counter() - started - build, 2),
+            "seconds": round(time.perf_counter() - started, 2), "pools": len(judged), "rss_world_mb": rss_world}
+
+
+def _step(name: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--step", name, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _reset(url: str) -> None:
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).unlink(missing_ok=True)
+        return
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def spread(url: str, redis: str, workers: int, parts: int, instance: str) -> dict:
+    """The spread check on `workers` RQ worker processes (started here, stopped after)."""
+    env = {**os.environ, "QUYHOACH_DATABASE_URL": url, "QUYHOACH_REDIS_URL": redis, "QUYHOACH_INSTANCE_PATH": instance}
+    procs = [subprocess.Popen([str(BIN / "quyhoach"), "worker"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for _ in range(workers)]
+    try:
+        time.sleep(3)  # the workers connect and wait
+        started = time.perf_counter()
+        out = subprocess.run([str(BIN / "quyhoach"), "check", "--spread", str(parts), "--on", "15/01/2026", "--json"],
+                             env=env, check=True, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # RQ's warm shutdown waits; these workers are idle
+                proc.kill()
+                proc.wait(timeout=10)
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:  # the job's own time, without the command's start-up
+        began, ended = connection.execute(sa.text(
+            "SELECT started_at, finished_at FROM job WHERE kind = 'planning.check' ORDER BY created_at DESC LIMIT 1")).one()
+    engine.dispose()
+    if isinstance(began, str):  # SQLite
+        import datetime as dt
+
+        began, ended = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
+    return {"workers": workers, "parts": parts, "command_s": round(seconds, 2),
+            "job_s": round((ended - began).total_seconds(), 2), "pools": json.loads(out.stdout)["pools"]}
+
+
+def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None) -> dict:
+    result: dict = {"size": size, "db": url.split(":", 1)[0], "date": time.strftime("%Y-%m-%d"),
+                    "machine": f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"}
+    with tempfile.TemporaryDirectory(prefix="quyhoach-scale-") as folder:
+        if generated:  # lists generated before (`--step generate N DIR`): not generated again
+            folder = generated
+        else:
+            result["generate"] = _step("generate", str(size), folder)
+        print(result, file=sys.stderr, flush=True)
+        _reset(url)
+        result["load"] = _step("load", url, folder)
+        print(result, file=sys.stderr, flush=True)
+        result["check"] = _step("check", url)
+        print(result, file=sys.stderr, flush=True)
+        result["spread"] = []
+        for w in workers:
+            result["spread"].append(spread(url, redis, w, parts, folder))
+            print(result["spread"][-1], file=sys.stderr, flush=True)
+    return result
+
+
+def plot(results_path: str, svg: str) -> None:
+    """Time and memory against cadres, log-log, one line per step and database (a run that
+    stopped early plots what it has)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line.strip().startswith("{")]
+    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(10, 4))
+
+    def line(ax, db, picked, style, label):
+        points = sorted((r["size"], picked(r)) for r in rows if (db is None or r.get("db") == db) and picked(r))
+        if points:
+            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
+
+    for db in sorted({r["db"] for r in rows if "db" in r}):
+        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^:", f"check: judging ({db})")
+        line(ax_mem, db, lambda r: r.get("check", {}).get("rss_mb"), "o-", f"check process ({db})")
+        line(ax_mem, db, lambda r: r.get("load", {}).get("rss_mb"), "s--", f"load process ({db})")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation")
+    line(ax_mem, None, lambda r: r.get("generate", {}).get("rss_mb"), "x-", "generation process")
+    for ax, label in ((ax_time, "seconds (busy 2-core machine)"), (ax_mem, "peak resident memory, MB")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("cadres")
+        ax.set_ylabel(label)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(svg)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--db")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--parts", type=int, default=4)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--plot", nargs=2, metavar=("RESULTS", "SVG"))
+    parser.add_argument("--generated", help="a folder of lists already generated for --size")
+    args = parser.parse_args()
+    if args.step:
+        name, *rest = args.step
+        fn = {"generate": lambda: step_generate(int(rest[0]), rest[1]), "load": lambda: step_load(*rest),
+              "check": lambda: step_check(*rest)}[name]
+        out = fn()
+        out["rss_mb"] = _rss_mb()
+        print(json.dumps(out))
+        return 0
+    if args.plot:
+        plot(*args.plot)
+        return 0
+    workers = [int(w) for w in args.workers.split(",") if w]
+    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated)
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
