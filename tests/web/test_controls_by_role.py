@@ -30,7 +30,8 @@ WRITE_ATTRS = ("hx-post", "hx-put", "hx-patch", "hx-delete")
 
 
 class Controls(HTMLParser):
-    """(method, url) of every form and htmx write on a page."""
+    """(method, url) of every form and htmx write on a page, and of every htmx button that
+    opens a form in place (counted as the write its path takes)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,6 +44,9 @@ class Controls(HTMLParser):
         for name in WRITE_ATTRS:
             if attrs.get(name):
                 self.found.append((name.split("-")[1].upper(), attrs[name]))
+        if attrs.get("hx-get"):
+            # a button that fetches a form in place: the form's path is also where it posts
+            self.found.append(("POST", attrs["hx-get"]))
 
 
 @pytest.fixture
@@ -60,7 +64,8 @@ def _pages(session) -> list[str]:
     pool = session.exec(select(Pool).order_by(Pool.id)).first()
     scenario = session.exec(select(Scenario).order_by(Scenario.id)).first()
     return ["/", "/to-chuc/", f"/to-chuc/{unit.code}", "/can-bo/?q=", f"/can-bo/{cadre.code}",
-            f"/can-bo/{cadre.code}/lich-su", "/quy-hoach/", f"/quy-hoach/{pool.id}", "/quy-hoach/ra-soat",
+            f"/can-bo/{cadre.code}/lich-su", "/quy-hoach/", f"/quy-hoach/{pool.id}", f"/quy-hoach/{pool.id}/goi-y",
+            "/quy-hoach/ra-soat",
             "/quy-hoach/bo-quy-dinh", "/quy-hoach/du-bao", f"/quy-hoach/can-bo/{cadre.code}", "/danh-gia/",
             "/luan-chuyen/", f"/luan-chuyen/{scenario.id}", "/bao-cao/", "/nhap-du-lieu/"]
 
