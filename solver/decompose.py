@@ -36,6 +36,8 @@ from .instance import compile_problem
 from .model import Assignment, Candidate, Options, Plan, Post, Problem, Unit
 
 EXIT = "__to_central__:"
+#: the first price of a linking holder, in per cent of what they earn staying
+FIRST_PRICE_SHARE = 0
 
 
 class NotDecomposable(ValueError):
@@ -221,18 +223,101 @@ def _restrict(block: Problem, going: set[str]) -> Problem:
                                           if not any(a.cadre == c for a in block.pinned)])
 
 
-def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
-                     processes: int = 2) -> Plan:
-    """Solve a national problem by decomposition; the bound is certified for the whole."""
-    options = options or Options()
-    started = time.perf_counter()
-    phases: dict[str, float] = {}
+def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem]:
+    """The parts under prices λ (in development points): the exit of cadre c earns λ_c in its block,
+    each central candidate of c costs λ_c in the centre. In a plan of the whole problem c takes the
+    exit exactly when c takes a central post, so the λ's cancel: every λ gives a bound."""
+    if not prices:
+        return split.blocks, split.centre
+    blocks = [replace(b, candidates=[replace(c, development=prices.get(c.cadre, 0)) if c.post.startswith(EXIT) else c
+                                     for c in b.candidates]) for b in split.blocks]
+    centre = replace(split.centre, candidates=[
+        replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices else c
+        for c in split.centre.candidates])
+    return blocks, centre
 
-    def timed(name: str, since: float) -> float:
+
+def first_prices(problem: Problem, split: Split) -> dict[str, int]:
+    """λ_c = what a holder earns staying (fit weight × current fit), in development points: the
+    centre then takes a cadre only when worth more there than at home."""
+    w = problem.weights
+    held = {p.holder for p in problem.posts if p.holder}
+    unit = max(1, w.development)
+    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit) for c in problem.cadres if c.id in split.linking and c.id in held}
+
+
+@dataclass
+class _Round:
+    bound: int | None
+    plan: Plan | None
+    going: set[str]
+    exits: set[str]
+
+
+class _Decomposition:
+    def __init__(self, problem: Problem, split: Split, options: Options, processes: int, started: float) -> None:
+        self.problem, self.split, self.options, self.processes = problem, split, options, processes
+        self.started = started
+        self.gap = options.relative_gap / 2
+        self.phases: dict[str, float] = {}
+        self.resolved = 0
+        self.warnings: list[str] = []
+
+    def left(self) -> float:
+        return self.options.time_limit - (time.perf_counter() - self.started)
+
+    def timed(self, name: str, since: float) -> float:
         now = time.perf_counter()
-        phases[name] = round(phases.get(name, 0.0) + now - since, 4)
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 4)
         return now
 
+    def round(self, prices: dict[str, int], share: float) -> _Round:
+        """One round: the relaxed parts under `prices` (a bound), then a plan from the centre's choice."""
+        split = self.split
+        blocks, centre = priced(split, prices)
+        t = time.perf_counter()
+        parts = _solve_all(blocks + [centre], max(0.2, self.left()) * share, self.gap, self.processes)
+        t = self.timed("relaxed", t)
+        bounds = [p.bound for p in parts]
+        bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
+        relaxed, centre_plan = parts[:-1], parts[-1]
+        exits = set().union(*(_exits_taken(p) for p in relaxed))
+        if not all(p.ok for p in parts):
+            self.warnings += [w for p in parts for w in p.warnings]
+            return _Round(bound, None, set(), exits)
+        final = list(relaxed)
+        for _ in range(3):
+            going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
+            redo = [k for k, plan in enumerate(relaxed) if _exits_taken(plan) != {c for c in going if split.linking[c] == k}]
+            budget = max(0.2, self.left()) * 0.8
+            again = _solve_all([_restrict(blocks[k], {c for c in going if split.linking[c] == k}) for k in redo],
+                               budget, self.gap, self.processes)
+            self.resolved += len(redo)
+            failed = {k for k, plan in zip(redo, again, strict=True) if not plan.ok}
+            for k, plan in zip(redo, again, strict=True):
+                final[k] = plan
+            if not failed:
+                break
+            # the blocks that cannot let those cadres go keep them: the centre again without them
+            centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
+            centre_plan = _solve_one((centre, budget, self.gap, 2))
+            if not centre_plan.ok:
+                self.timed("plan_blocks", t)
+                return _Round(bound, None, going, exits)
+        t = self.timed("plan_blocks", t)
+        plan = _combine(self.problem, final, centre_plan)
+        self.timed("combine", t)
+        return _Round(bound, plan, going, exits)
+
+
+def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
+                     processes: int = 2, max_rounds: int = 4) -> Plan:
+    """Solve a national problem by decomposition; the bound is certified for the whole.
+
+    Rounds of Lagrangian coordination: each gives a bound (the relaxed parts under prices) and a
+    plan; the best plan and the smallest bound are kept, prices move by a subgradient step."""
+    options = options or Options()
+    started = time.perf_counter()
     try:
         split = split_problem(problem, central_levels)
     except NotDecomposable as exc:
@@ -240,49 +325,48 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
         plan = solve(problem, replace(options, method="auto"))
         plan.warnings.append(f"Không tách được theo tỉnh ({exc}); đã giải cả bài toán.")
         return plan
-    t = timed("split", started)
-    gap = options.relative_gap / 2
-    budget = max(0.5, options.time_limit - (time.perf_counter() - started)) * 0.45
-    parts = _solve_all(split.blocks + [split.centre], budget, gap, processes)
-    t = timed("relaxed", t)
-    relaxed_blocks, centre_plan = parts[:-1], parts[-1]
-    bounds = [p.bound for p in parts]
-    bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
-    if not all(p.ok for p in parts):
-        return Plan(status="infeasible" if any(p.status == "infeasible" for p in parts) else "unknown", bound=bound,
-                    time=time.perf_counter() - started, warnings=[w for p in parts for w in p.warnings],
-                    stats={"phases": phases, "blocks": len(split.blocks)})
-    final_blocks = list(relaxed_blocks)
-    centre = split.centre
-    for _ in range(3):
-        going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
-        redo = [k for k, plan in enumerate(relaxed_blocks)
-                if _exits_taken(plan) != {c for c in going if split.linking[c] == k}]
-        left = max(0.2, options.time_limit - (time.perf_counter() - started)) * 0.8
-        again = _solve_all([_restrict(split.blocks[k], {c for c in going if split.linking[c] == k}) for k in redo],
-                           left, gap, processes)
-        failed = {k for k, plan in zip(redo, again, strict=True) if not plan.ok}
-        for k, plan in zip(redo, again, strict=True):
-            final_blocks[k] = plan
-        if not failed:
+    run = _Decomposition(problem, split, options, processes, started)
+    run.timed("split", started)
+    prices = first_prices(problem, split)
+    best: Plan | None = None
+    bound: int | None = None
+    history = []
+    for k in range(max_rounds):
+        r = run.round(prices, 0.45 if k == 0 else 0.3)
+        if r.bound is not None:
+            bound = r.bound if bound is None else min(bound, r.bound)
+        if r.plan is not None and r.plan.objective is not None and (best is None or best.objective is None
+                                                                    or r.plan.objective > best.objective):
+            best = r.plan
+        history.append({"bound": r.bound, "objective": None if r.plan is None else r.plan.objective})
+        gap = gap_of(None if best is None else best.objective, bound)
+        if gap is not None and gap <= options.relative_gap:
             break
-        # the blocks that cannot let those cadres go keep them: the centre without them
-        centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
-        centre_plan = _solve_one((centre, left, gap, 2))
-        if not centre_plan.ok:
+        if run.left() < 0.4 * options.time_limit or bound is None or best is None or best.objective is None:
             break
-    t = timed("plan_blocks", t)
-    plan = _combine(problem, final_blocks, centre_plan, bound)
-    timed("combine", t)
-    plan.time = time.perf_counter() - started
-    plan.stats = {"phases": phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
-                  "block_bounds": bounds, "resolved_blocks": sum(1 for a, b in zip(relaxed_blocks, final_blocks,
-                                                                                  strict=True) if a is not b)}
-    return plan
+        # subgradient: raise the price of a cadre the centre took and the block kept, lower the other way
+        g = {c: (c in r.going) - (c in r.exits) for c in split.linking}
+        norm = sum(v * v for v in g.values())
+        if norm == 0:
+            break
+        step = max(1, (bound - best.objective) // max(1, norm * max(1, problem.weights.development)))
+        prices = {c: prices.get(c, 0) + step * v for c, v in g.items() if prices.get(c, 0) + step * v}
+    stats = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
+             "rounds": history, "resolved_blocks": run.resolved}
+    if best is None or best.objective is None:
+        return Plan(status="unknown", bound=bound, time=time.perf_counter() - started, warnings=run.warnings,
+                    stats=stats)
+    best.bound = bound if bound is not None and bound >= best.objective else None
+    best.gap = gap_of(best.objective, best.bound)
+    best.status = "optimal" if best.bound is not None and best.objective >= best.bound else "feasible"
+    best.time = time.perf_counter() - started
+    best.stats = stats
+    best.warnings += run.warnings
+    return best
 
 
-def _combine(problem: Problem, blocks: list[Plan], centre: Plan, bound: int | None) -> Plan:
-    """The whole plan from the parts' moves, evaluated on the whole problem."""
+def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
+    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code."""
     inst = compile_problem(problem)
     target: dict[str, str] = {}
     for part in blocks + [centre]:
@@ -290,24 +374,23 @@ def _combine(problem: Problem, blocks: list[Plan], centre: Plan, bound: int | No
             if not m.to_post.startswith(EXIT):
                 target[m.cadre] = m.to_post
     chosen = inst.stay_option.copy()
-    key = inst.opt_cadre.astype(np.int64) * (inst.n_posts + 1) + inst.opt_post
-    order = np.argsort(key)
+    width = inst.n_posts + 1
+    key = inst.opt_cadre.astype(np.int64) * width + inst.opt_post
+    order = np.argsort(key, kind="stable")
     for cadre, post in target.items():
-        i, j = inst.cadre_index[cadre], inst.post_index[post]
-        pos = int(np.searchsorted(key, i * (inst.n_posts + 1) + j, sorter=order))
-        if pos >= len(order) or key[order[pos]] != i * (inst.n_posts + 1) + j:
+        want = inst.cadre_index[cadre] * width + inst.post_index[post]
+        pos = int(np.searchsorted(key, want, sorter=order))
+        if pos >= len(order) or key[order[pos]] != want:
             raise AssertionError(f"no option for {cadre} -> {post}")
-        chosen[i] = order[pos]
+        chosen[inst.cadre_index[cadre]] = order[pos]
     ev = evaluate(inst, chosen)
     moves = build_moves(inst, chosen)
     names = {p.id: (p.name or p.id) for p in problem.posts}
     names.update({c.id: (c.name or c.id) for c in problem.cadres})
-    ok = ev.feasible and bound is not None and ev.objective <= bound
-    status = "optimal" if ok and ev.objective == bound else ("feasible" if ev.feasible else "unknown")
-    return Plan(status=status, objective=ev.objective, bound=bound if ok else None,
-                gap=gap_of(ev.objective, bound) if ok else None, terms=ev.terms, moves=moves,
-                chains=vacancy_chains(moves, names), structure=structure_figures(inst, chosen),
+    return Plan(status="feasible" if ev.feasible else "unknown", objective=ev.objective if ev.feasible else None,
+                terms=ev.terms, moves=moves, chains=vacancy_chains(moves, names),
+                structure=structure_figures(inst, chosen),
                 warnings=[] if ev.feasible else ["Phương án ghép không giữ mọi điều kiện bắt buộc."])
 
 
-__all__ = ["NotDecomposable", "Split", "solve_decomposed", "split_problem"]
+__all__ = ["NotDecomposable", "Split", "first_prices", "priced", "solve_decomposed", "split_problem"]
