@@ -23,8 +23,9 @@ a central post. The algorithm and the argument that the bound is one are in solv
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -33,7 +34,7 @@ import numpy as np
 from .engine import gap_of
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
 from .instance import compile_problem
-from .model import Assignment, Candidate, Options, Plan, Post, Problem, Unit
+from .model import Assignment, Candidate, Options, Plan, Post, Problem, Progress, Unit
 
 EXIT = "__to_central__:"
 #: the first price of a linking holder, in per cent of what they earn staying
@@ -76,65 +77,69 @@ class _Union:
 def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), block_posts: int = 1500) -> Split:
     """Cut the problem into independent blocks and the centre (see the module's docstring)."""
     central = set(central_levels)
-    unit_of = {u.id: u for u in problem.units}
-    post_of = {p.id: p for p in problem.posts}
     central_units = {u.id for u in problem.units if u.level in central}
     is_central = {p.id: p.unit in central_units for p in problem.posts}
-    held = {p.holder: p.id for p in problem.posts if p.holder}
-    uf = _Union()
-
-    def node(cadre: str) -> str:
-        return f"u:{post_of[held[cadre]].unit}" if cadre in held else f"c:{cadre}"
-
-    for c in problem.cadres:
-        if c.id in held and is_central[held[c.id]]:
-            continue
-        uf.find(node(c.id))
-    for cand in problem.candidates:
-        if is_central[cand.post]:
-            continue
-        if cand.cadre in held and is_central[held[cand.cadre]]:
-            raise NotDecomposable(f"central cadre {cand.cadre} is a candidate for {cand.post} outside the centre")
-        uf.union(node(cand.cadre), f"u:{post_of[cand.post].unit}")
-    for u in problem.units:
-        if u.id not in central_units:
-            uf.union(f"u:{u.id}", f"l:{u.level}")
-    for t in problem.targets:
-        levels = {unit_of[t.unit].level} if t.unit else {t.level}
-        if levels & central and levels - central:
-            raise NotDecomposable(f"target {t.id} spans the centre and the provinces")
+    _refuse_coupling(problem, central)
+    uf, node = _components(problem, is_central)
     # components with posts become blocks, packed to about block_posts posts each
     comp_posts: dict[str, list[Post]] = {}
     for p in problem.posts:
         if not is_central[p.id]:
             comp_posts.setdefault(uf.find(f"u:{p.unit}"), []).append(p)
     block_of_comp: dict[str, int] = {}
-    sizes: list[int] = []
+    block_units: list[set[str]] = []
+    size = block_posts
     for comp, ps in comp_posts.items():
-        if not sizes or sizes[-1] >= block_posts:
-            sizes.append(0)
-        block_of_comp[comp] = len(sizes) - 1
-        sizes[-1] += len(ps)
-    n_blocks = len(sizes)
-    block_units: list[set[str]] = [set() for _ in range(n_blocks)]
-    for comp, ps in comp_posts.items():
-        block_units[block_of_comp[comp]].update(p.unit for p in ps)
-
-    def block_of_cadre(cadre: str) -> int | None:
-        if cadre in held and is_central[held[cadre]]:
-            return None
-        return block_of_comp.get(uf.find(node(cadre)))
-
-    cadre_block = {c.id: block_of_cadre(c.id) for c in problem.cadres}
+        if size >= block_posts:
+            block_units.append(set())
+            size = 0
+        block_of_comp[comp] = len(block_units) - 1
+        block_units[-1].update(p.unit for p in ps)
+        size += len(ps)
+    cadre_block = {c.id: None if node(c.id) is None else block_of_comp.get(uf.find(str(node(c.id))))
+                   for c in problem.cadres}
     linking = {cand.cadre: b for cand in problem.candidates
                if is_central[cand.post] and (b := cadre_block[cand.cadre]) is not None}
     for a in problem.baseline:
         if a.post is not None and is_central[a.post] and a.cadre in linking:
             raise NotDecomposable(f"the baseline moves {a.cadre} of a province to the central post {a.post}")
-
-    blocks = [_block(problem, k, block_units[k], cadre_block, linking, is_central) for k in range(n_blocks)]
+    blocks = [_block(problem, k, units, cadre_block, linking, is_central) for k, units in enumerate(block_units)]
     centre = _centre(problem, central_units, cadre_block, linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
+
+
+def _refuse_coupling(problem: Problem, central: set[str]) -> None:
+    unit_of = {u.id: u for u in problem.units}
+    for t in problem.targets:
+        levels = {unit_of[t.unit].level} if t.unit else {t.level}
+        if levels & central and levels - central:
+            raise NotDecomposable(f"target {t.id} spans the centre and the provinces")
+
+
+def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
+    """Units and cadres joined by candidates outside the centre, holders and level-wide targets.
+    A cadre's node: the unit of the post they hold, else their own; None for the centre's holders."""
+    post_of = {p.id: p for p in problem.posts}
+    held = {p.holder: p.id for p in problem.posts if p.holder}
+    central_units = {post_of[p].unit for p in is_central if is_central[p]}
+
+    def node(cadre: str) -> str | None:
+        if cadre in held:
+            return None if is_central[held[cadre]] else f"u:{post_of[held[cadre]].unit}"
+        return f"c:{cadre}"
+
+    uf = _Union()
+    for cand in problem.candidates:
+        if is_central[cand.post]:
+            continue
+        here = node(cand.cadre)
+        if here is None:
+            raise NotDecomposable(f"central cadre {cand.cadre} is a candidate for {cand.post} outside the centre")
+        uf.union(here, f"u:{post_of[cand.post].unit}")
+    for u in problem.units:
+        if u.id not in central_units:
+            uf.union(f"u:{u.id}", f"l:{u.level}")
+    return uf, node
 
 
 def _block(problem: Problem, k: int, units: set[str], cadre_block: dict[str, int | None], linking: dict[str, int],
@@ -209,6 +214,13 @@ def _solve_all(problems: list[Problem], time_limit: float, relative_gap: float, 
         return list(pool.map(_solve_one, jobs, chunksize=1))
 
 
+def _stopped(options: Options) -> bool:
+    stop = options.stop
+    if stop is None:
+        return False
+    return stop.is_set() if isinstance(stop, threading.Event) else bool(stop())
+
+
 def _exits_taken(plan: Plan) -> set[str]:
     return {m.cadre for m in plan.moves if m.to_post.startswith(EXIT)}
 
@@ -243,7 +255,8 @@ def first_prices(problem: Problem, split: Split) -> dict[str, int]:
     w = problem.weights
     held = {p.holder for p in problem.posts if p.holder}
     unit = max(1, w.development)
-    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit) for c in problem.cadres if c.id in split.linking and c.id in held}
+    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit)
+            for c in problem.cadres if c.id in split.linking and c.id in held}
 
 
 @dataclass
@@ -340,7 +353,10 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
             best = r.plan
         history.append({"bound": r.bound, "objective": None if r.plan is None else r.plan.objective})
         gap = gap_of(None if best is None else best.objective, bound)
-        if gap is not None and gap <= options.relative_gap:
+        if options.progress is not None:
+            options.progress(Progress("search", time.perf_counter() - started,
+                                      None if best is None else best.objective, bound, gap))
+        if gap is not None and gap <= options.relative_gap or _stopped(options):
             break
         if run.left() < 0.4 * options.time_limit or bound is None or best is None or best.objective is None:
             break
