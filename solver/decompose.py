@@ -79,7 +79,6 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
     central = set(central_levels)
     central_units = {u.id for u in problem.units if u.level in central}
     is_central = {p.id: p.unit in central_units for p in problem.posts}
-    _refuse_coupling(problem, central)
     uf, node = _components(problem, is_central)
     # components with posts become blocks, packed to about block_posts posts each
     comp_posts: dict[str, list[Post]] = {}
@@ -106,14 +105,6 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
     blocks = [_block(problem, k, units, cadre_block, linking, is_central) for k, units in enumerate(block_units)]
     centre = _centre(problem, central_units, cadre_block, linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
-
-
-def _refuse_coupling(problem: Problem, central: set[str]) -> None:
-    unit_of = {u.id: u for u in problem.units}
-    for t in problem.targets:
-        levels = {unit_of[t.unit].level} if t.unit else {t.level}
-        if levels & central and levels - central:
-            raise NotDecomposable(f"target {t.id} spans the centre and the provinces")
 
 
 def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
@@ -324,7 +315,7 @@ class _Decomposition:
 
 
 def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
-                     processes: int = 2, max_rounds: int = 4) -> Plan:
+                     processes: int = 2, max_rounds: int = 4, block_posts: int = 1500) -> Plan:
     """Solve a national problem by decomposition; the bound is certified for the whole.
 
     Rounds of Lagrangian coordination: each gives a bound (the relaxed parts under prices) and a
@@ -332,7 +323,7 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
     options = options or Options()
     started = time.perf_counter()
     try:
-        split = split_problem(problem, central_levels)
+        split = split_problem(problem, central_levels, block_posts)
     except NotDecomposable as exc:
         from .engine import solve
         plan = solve(problem, replace(options, method="auto"))
