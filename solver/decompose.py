@@ -34,7 +34,8 @@ import numpy as np
 from .engine import gap_of
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
 from .instance import compile_problem
-from .model import Assignment, Candidate, Options, Plan, Post, Problem, Progress, Unit
+from .eligibility import discipline_active
+from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, Progress, Rules, Unit
 
 EXIT = "__to_central__:"
 #: the first price of a linking holder, in per cent of what they earn staying
@@ -140,7 +141,8 @@ def _block(problem: Problem, k: int, units: set[str], cadre_block: dict[str, int
     exit_units = [Unit(id=f"{EXIT}{c}", level=EXIT, locality=None) for c in mine]
     rank = {c.id: c.rank for c in problem.cadres}
     exit_posts = [Post(id=f"{EXIT}{c}", unit=f"{EXIT}{c}", rank=rank[c]) for c in mine]
-    exit_cands = [Candidate(cadre=c, post=f"{EXIT}{c}", kind="transfer") for c in mine]
+    cadre_of = {c.id: c for c in problem.cadres}
+    exit_cands = [Candidate(cadre=c, post=f"{EXIT}{c}", kind=_exit_kind(cadre_of[c], problem.rules)) for c in mine]
     pinned = [a for a in problem.pinned if a.cadre in cadres and (a.post is None or not is_central[a.post])]
     pinned += [Assignment(cadre=a.cadre, post=f"{EXIT}{a.cadre}") for a in problem.pinned
                if a.cadre in cadres and a.post is not None and is_central[a.post]]
@@ -157,6 +159,16 @@ def _block(problem: Problem, k: int, units: set[str], cadre_block: dict[str, int
         forbidden=[a for a in problem.forbidden if a.cadre in cadres and (a.post is None or not is_central[a.post])],
         baseline=[a for a in problem.baseline if a.cadre in cadres],
     )
+
+
+def _exit_kind(cadre: Cadre, rules: Rules) -> str:
+    """The kind of the exit move: one that is eligible whenever some central move of the cadre is.
+    A transfer to a post of the same rank with no requirement is judged by the fewest rules; only
+    a discipline in force for "any" move stops it, and then only an appointment (judged by its own
+    discipline verdict) could still go to the centre."""
+    if rules.discipline_scope == "any" and discipline_active(cadre, rules, "transfer"):
+        return "appointment"
+    return "transfer"
 
 
 def _centre(problem: Problem, central_units: set[str], cadre_block: dict[str, int | None], linking: dict[str, int],

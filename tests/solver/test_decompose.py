@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from solver import Assignment, Options, Problem, check, dump_problem, load_plan, problem_to_dict, solve
+from solver import Assignment, Discipline, Options, Problem, check, dump_problem, load_plan, problem_to_dict, solve
 from solver.baselines import highs_milp
 from solver.decompose import EXIT, NotDecomposable, priced, solve_decomposed, split_problem
 
@@ -127,4 +127,25 @@ def test_cli_solve_method_decompose(runner, tmp_path):
     assert result.exit_code == 0, result.output
     plan = load_plan(out)
     assert plan.bound is not None and plan.objective is not None and plan.bound >= optimum >= plan.objective
+    assert check(problem, plan).ok
+
+
+def test_a_disciplined_cadre_appointed_to_the_centre_keeps_the_bound():
+    """A cadre whose discipline bars a rotation or a transfer but not an appointment (the
+    caller's two verdicts) may still be appointed to a central post: the exit must let them go."""
+    problem = copy.deepcopy(national(3)[0])
+    split = split_problem(problem)
+    central = {c.cadre for c in problem.candidates if c.post.startswith("TW-") and c.cadre in split.linking}
+    for c in problem.cadres:
+        if c.id in central:
+            c.discipline = Discipline(level="reprimand", months_since=6, in_force=True, in_force_appointment=False)
+    for cand in problem.candidates:
+        if cand.cadre in central and cand.post.startswith("TW-"):
+            cand.kind = "appointment"
+    reference = highs_milp(problem, time_limit=120, relative_gap=0)
+    assert reference.status == "optimal" and reference.objective is not None
+    plan = solve_decomposed(problem, Options(time_limit=30), processes=1, block_posts=1)
+    assert plan.ok and plan.bound is not None and plan.objective is not None
+    assert plan.bound >= reference.objective >= plan.objective
+    assert any(m.move_kind == "appointment" and m.cadre in central for m in plan.moves)
     assert check(problem, plan).ok
