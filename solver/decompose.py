@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -103,8 +104,9 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
     for a in problem.baseline:
         if a.post is not None and is_central[a.post] and a.cadre in linking:
             raise NotDecomposable(f"the baseline moves {a.cadre} of a province to the central post {a.post}")
-    blocks = [_block(problem, k, units, cadre_block, linking, is_central) for k, units in enumerate(block_units)]
-    centre = _centre(problem, central_units, cadre_block, linking, is_central)
+    blocks = _blocks(problem, block_units, cadre_block, linking, is_central)
+    centre = _centre(problem, central_units, {u.level for u in problem.units if u.id in central_units}, cadre_block,
+                     linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
 
 
@@ -134,31 +136,59 @@ def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, 
     return uf, node
 
 
-def _block(problem: Problem, k: int, units: set[str], cadre_block: dict[str, int | None], linking: dict[str, int],
-           is_central: dict[str, bool]) -> Problem:
-    cadres = {c.id for c in problem.cadres if cadre_block[c.id] == k}
-    mine = [c for c in linking if linking[c] == k]
-    exit_units = [Unit(id=f"{EXIT}{c}", level=EXIT, locality=None) for c in mine]
-    rank = {c.id: c.rank for c in problem.cadres}
-    exit_posts = [Post(id=f"{EXIT}{c}", unit=f"{EXIT}{c}", rank=rank[c]) for c in mine]
-    cadre_of = {c.id: c for c in problem.cadres}
-    exit_cands = [Candidate(cadre=c, post=f"{EXIT}{c}", kind=_exit_kind(cadre_of[c], problem.rules)) for c in mine]
-    pinned = [a for a in problem.pinned if a.cadre in cadres and (a.post is None or not is_central[a.post])]
-    pinned += [Assignment(cadre=a.cadre, post=f"{EXIT}{a.cadre}") for a in problem.pinned
-               if a.cadre in cadres and a.post is not None and is_central[a.post]]
-    return replace(
-        problem, id=f"{problem.id}/block{k}",
-        units=[u for u in problem.units if u.id in units] + exit_units,
-        posts=[p for p in problem.posts if p.unit in units] + exit_posts,
-        cadres=[c for c in problem.cadres if c.id in cadres],
-        candidates=[c for c in problem.candidates if c.cadre in cadres and not is_central[c.post]] + exit_cands,
-        relations=[r for r in problem.relations if r.a in cadres and r.b in cadres],
-        targets=[t for t in problem.targets if (t.unit in units if t.unit else any(
-            u.level == t.level for u in problem.units if u.id in units))],
-        pinned=pinned,
-        forbidden=[a for a in problem.forbidden if a.cadre in cadres and (a.post is None or not is_central[a.post])],
-        baseline=[a for a in problem.baseline if a.cadre in cadres],
-    )
+def _blocks(problem: Problem, block_units: list[set[str]], cadre_block: dict[str, int | None],
+            linking: dict[str, int], is_central: dict[str, bool]) -> list[Problem]:
+    """Every block's problem, each list of the whole read once."""
+    n = len(block_units)
+    unit_block = {u: k for k, units in enumerate(block_units) for u in units}
+    level_block = {u.level: unit_block[u.id] for u in problem.units if u.id in unit_block}
+    post_block = {p.id: unit_block.get(p.unit) for p in problem.posts}
+    parts: list[dict[str, list[Any]]] = [
+        {f: [] for f in ("units", "posts", "cadres", "candidates", "relations", "targets", "pinned", "forbidden",
+                         "baseline")} for _ in range(n)]
+
+    def put(field_name: str, k: int | None, item: object) -> None:
+        if k is not None:
+            parts[k][field_name].append(item)
+
+    for u in problem.units:
+        put("units", unit_block.get(u.id), u)
+    for p in problem.posts:
+        put("posts", post_block[p.id], p)
+    for c in problem.cadres:
+        put("cadres", cadre_block[c.id], c)
+        if c.id in linking:                 # the exit: "goes to the centre"
+            k = linking[c.id]
+            parts[k]["units"].append(Unit(id=f"{EXIT}{c.id}", level=EXIT, locality=None))
+            parts[k]["posts"].append(Post(id=f"{EXIT}{c.id}", unit=f"{EXIT}{c.id}", rank=c.rank))
+            parts[k]["candidates"].append(Candidate(cadre=c.id, post=f"{EXIT}{c.id}",
+                                                    kind=_exit_kind(c, problem.rules)))
+    for cand in problem.candidates:
+        if not is_central[cand.post]:
+            put("candidates", cadre_block[cand.cadre], cand)
+    for r in problem.relations:
+        if cadre_block.get(r.a) is not None and cadre_block.get(r.a) == cadre_block.get(r.b):
+            put("relations", cadre_block[r.a], r)
+    for t in problem.targets:
+        put("targets", unit_block.get(t.unit) if t.unit else (level_block.get(t.level) if t.level else None), t)
+    _assignments(problem, put, cadre_block, is_central)
+    return [replace(problem, id=f"{problem.id}/block{k}", units=part["units"], posts=part["posts"],
+                    cadres=part["cadres"], candidates=part["candidates"], relations=part["relations"],
+                    targets=part["targets"], pinned=part["pinned"], forbidden=part["forbidden"],
+                    baseline=part["baseline"]) for k, part in enumerate(parts)]
+
+
+def _assignments(problem: Problem, put: Callable[[str, int | None, object], None], cadre_block: dict[str, int | None],
+                 is_central: dict[str, bool]) -> None:
+    """Pins, forbidden moves and the baseline to their blocks; a pin to the centre pins the exit."""
+    for a in problem.pinned:
+        to_centre = a.post is not None and is_central[a.post]
+        put("pinned", cadre_block[a.cadre], Assignment(cadre=a.cadre, post=f"{EXIT}{a.cadre}") if to_centre else a)
+    for a in problem.forbidden:
+        if a.post is None or not is_central[a.post]:
+            put("forbidden", cadre_block[a.cadre], a)
+    for a in problem.baseline:
+        put("baseline", cadre_block[a.cadre], a)
 
 
 def _exit_kind(cadre: Cadre, rules: Rules) -> str:
@@ -171,8 +201,8 @@ def _exit_kind(cadre: Cadre, rules: Rules) -> str:
     return "transfer"
 
 
-def _centre(problem: Problem, central_units: set[str], cadre_block: dict[str, int | None], linking: dict[str, int],
-            is_central: dict[str, bool]) -> Problem:
+def _centre(problem: Problem, central_units: set[str], central_levels: set[str], cadre_block: dict[str, int | None],
+            linking: dict[str, int], is_central: dict[str, bool]) -> Problem:
     w = problem.weights
     extra = w.moves + w.baseline
     if extra and (w.development == 0 or extra % w.development):
@@ -194,8 +224,7 @@ def _centre(problem: Problem, central_units: set[str], cadre_block: dict[str, in
         units=[u for u in problem.units if u.id in central_units], posts=posts, cadres=cadres,
         candidates=candidates,
         relations=[r for r in problem.relations if r.a in ids and r.b in ids],
-        targets=[t for t in problem.targets if (t.unit in central_units if t.unit else any(
-            u.level == t.level for u in problem.units if u.id in central_units))],
+        targets=[t for t in problem.targets if (t.unit in central_units if t.unit else t.level in central_levels)],
         pinned=[a for a in problem.pinned if a.cadre in ids and (a.cadre not in linking or a.post is not None)],
         forbidden=[a for a in problem.forbidden if a.cadre in ids and a.cadre not in linking],
         baseline=[a for a in problem.baseline if a.cadre in ids and a.cadre not in linking],
