@@ -226,8 +226,11 @@ def _centre(problem: Problem, central_units: set[str], central_levels: set[str],
         candidates=candidates,
         relations=[r for r in problem.relations if r.a in ids and r.b in ids],
         targets=[t for t in problem.targets if (t.unit in central_units if t.unit else t.level in central_levels)],
-        pinned=[a for a in problem.pinned if a.cadre in ids and (a.cadre not in linking or a.post is not None)],
-        forbidden=[a for a in problem.forbidden if a.cadre in ids and a.cadre not in linking],
+        # a linking cadre's pins and forbidden moves into the centre, and "stays" (then not to the centre)
+        pinned=[a for a in problem.pinned if a.cadre in ids and (
+            a.cadre not in linking or a.post is None or is_central[a.post])],
+        forbidden=[a for a in problem.forbidden if a.cadre in ids and (
+            a.cadre not in linking or (a.post is not None and is_central[a.post]))],
         baseline=[a for a in problem.baseline if a.cadre in ids and a.cadre not in linking],
     )
 

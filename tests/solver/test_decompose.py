@@ -149,3 +149,25 @@ def test_a_disciplined_cadre_appointed_to_the_centre_keeps_the_bound():
     assert plan.bound >= reference.objective >= plan.objective
     assert any(m.move_kind == "appointment" and m.cadre in central for m in plan.moves)
     assert check(problem, plan).ok
+
+
+def test_pins_and_forbidden_moves_of_linking_cadres_are_kept():
+    """A linking cadre pinned to a post of their province, another forbidden to take a central
+    post, a third pinned to a central post: the parts keep each rule where it bites."""
+    problem = copy.deepcopy(national(3)[0])
+    base = solve_decomposed(problem, Options(time_limit=30), processes=1, block_posts=1)
+    to_centre = [m for m in base.moves if m.to_post.startswith("TW-") and m.cadre.startswith("P")]
+    assert len(to_centre) >= 1
+    banned = to_centre[0]
+    problem.forbidden.append(Assignment(banned.cadre, banned.to_post))
+    split = split_problem(problem)
+    stay = next(c for c in split.linking if c != banned.cadre and any(p.holder == c for p in problem.posts))
+    problem.pinned.append(Assignment(stay, None))
+    reference = highs_milp(problem, time_limit=120, relative_gap=0)
+    assert reference.status == "optimal" and reference.objective is not None
+    plan = solve_decomposed(problem, Options(time_limit=30), processes=1, block_posts=1)
+    assert plan.ok and plan.bound is not None and plan.objective is not None
+    assert plan.bound >= reference.objective >= plan.objective
+    assert not any(m.cadre == banned.cadre and m.to_post == banned.to_post for m in plan.moves)
+    assert not any(m.cadre == stay for m in plan.moves)
+    assert check(problem, plan).ok
