@@ -317,9 +317,10 @@ def first_prices(problem: Problem, split: Split) -> dict[str, int]:
 @dataclass
 class _Round:
     bound: int | None
-    plan: Plan | None
+    parts: tuple[list[Plan], Plan] | None
     going: set[str]
     exits: set[str]
+    objective: int | None = None
 
 
 class _Decomposition:
@@ -373,9 +374,10 @@ class _Decomposition:
                 self.timed("plan_blocks", t)
                 return _Round(bound, None, going, exits)
         t = self.timed("plan_blocks", t)
-        plan = _combine(self.problem, final, centre_plan)
-        self.timed("combine", t)
-        return _Round(bound, plan, going, exits)
+        # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
+        # the whole plan is built and evaluated on the whole problem once, for the best round
+        objective = sum(p.objective for p in final + [centre_plan] if p.objective is not None)
+        return _Round(bound, (final, centre_plan), going, exits, objective)
 
 
 def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
@@ -396,44 +398,52 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
     run = _Decomposition(problem, split, options, processes, started)
     run.timed("split", started)
     prices = first_prices(problem, split)
-    best: Plan | None = None
+    best: _Round | None = None
     bound: int | None = None
     history = []
     for k in range(max_rounds):
+        since = time.perf_counter()
         r = run.round(prices, 0.45 if k == 0 else 0.3)
         if r.bound is not None:
             bound = r.bound if bound is None else min(bound, r.bound)
-        if r.plan is not None and r.plan.objective is not None and (best is None or best.objective is None
-                                                                    or r.plan.objective > best.objective):
-            best = r.plan
-        history.append({"bound": r.bound, "objective": None if r.plan is None else r.plan.objective})
-        gap = gap_of(None if best is None else best.objective, bound)
+        if r.parts is not None and (best is None or (r.objective or 0) > (best.objective or 0)):
+            best = r
+        history.append({"bound": r.bound, "objective": r.objective})
+        objective = None if best is None else best.objective
+        gap = gap_of(objective, bound)
         if options.progress is not None:
-            options.progress(Progress("search", time.perf_counter() - started,
-                                      None if best is None else best.objective, bound, gap))
+            options.progress(Progress("search", time.perf_counter() - started, objective, bound, gap))
         if gap is not None and gap <= options.relative_gap or _stopped(options):
             break
-        if run.left() < 0.4 * options.time_limit or bound is None or best is None or best.objective is None:
+        # another round only when one as long as this one (and the end) still fits in the limit
+        if run.left() < 1.3 * (time.perf_counter() - since) or bound is None or objective is None:
             break
         # subgradient: raise the price of a cadre the centre took and the block kept, lower the other way
         g = {c: (c in r.going) - (c in r.exits) for c in split.linking}
         norm = sum(v * v for v in g.values())
         if norm == 0:
             break
-        step = max(1, (bound - best.objective) // max(1, norm * max(1, problem.weights.development)))
+        step = max(1, (bound - objective) // max(1, norm * max(1, problem.weights.development)))
         prices = {c: prices.get(c, 0) + step * v for c, v in g.items() if prices.get(c, 0) + step * v}
-    stats = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
-             "rounds": history, "resolved_blocks": run.resolved}
-    if best is None or best.objective is None:
+    stats: dict[str, Any] = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
+                             "rounds": history, "resolved_blocks": run.resolved}
+    if best is None or best.parts is None:
         return Plan(status="unknown", bound=bound, time=time.perf_counter() - started, warnings=run.warnings,
                     stats=stats)
-    best.bound = bound if bound is not None and bound >= best.objective else None
-    best.gap = gap_of(best.objective, best.bound)
-    best.status = "optimal" if best.bound is not None and best.objective >= best.bound else "feasible"
-    best.time = time.perf_counter() - started
-    best.stats = stats
-    best.warnings += run.warnings
-    return best
+    t = time.perf_counter()
+    plan = _combine(problem, *best.parts)
+    run.timed("combine", t)
+    if plan.objective != best.objective:       # the parts' sum and the whole's evaluation must agree
+        stats["parts_objective"] = best.objective
+        plan.warnings.append(f"Tổng mục tiêu các phần ({best.objective}) khác mục tiêu của cả phương án.")
+    plan.bound = bound if bound is not None and plan.objective is not None and bound >= plan.objective else None
+    plan.gap = gap_of(plan.objective, plan.bound)
+    plan.status = ("optimal" if plan.bound is not None and plan.objective is not None and plan.objective >= plan.bound
+                   else plan.status)
+    plan.time = time.perf_counter() - started
+    plan.stats = stats
+    plan.warnings += run.warnings
+    return plan
 
 
 def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:

@@ -41,6 +41,7 @@ def test_the_bound_holds_the_optimum_and_the_plan_passes_the_checker(seed):
     assert plan.bound >= optimum >= plan.objective
     assert plan.gap == pytest.approx((plan.bound - plan.objective) / plan.bound)
     assert plan.stats["blocks"] == 3 and plan.stats["linking_cadres"] > 0
+    assert "parts_objective" not in plan.stats and not plan.warnings   # the parts add up to the whole
     report = check(problem, plan)
     assert report.ok, report
     assert not any(m.to_post.startswith(EXIT) for m in plan.moves)
