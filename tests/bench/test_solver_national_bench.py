@@ -29,8 +29,8 @@ GOAL = (60.0, 1e-3)
 RESULTS: dict[str, dict] = {}
 
 
-def _run(benchmark, provinces: int, size: str, rounds: int) -> None:
-    problem = generate_national(provinces, size, 1)
+def _run(benchmark, provinces: int, size: str, rounds: int, seed: int = 1) -> None:
+    problem = generate_national(provinces, size, seed)
     plans = []
 
     def once():
@@ -42,7 +42,7 @@ def _run(benchmark, provinces: int, size: str, rounds: int) -> None:
     plan = benchmark.pedantic(once, rounds=rounds, iterations=1)
     report = check(problem, plan)
     assert plan.ok and report.ok, report
-    RESULTS[f"{provinces} × {size}"] = {
+    RESULTS[f"{provinces} × {size} (seed {seed})"] = {
         "cadres": len(problem.cadres), "posts": len(problem.posts), "pairs": len(problem.candidates),
         "central": sum(1 for p in problem.posts if p.unit.startswith("TW-")), "linking": plan.stats["linking_cadres"],
         "median": statistics.median(benchmark.stats.stats.data), "rounds": rounds,
@@ -59,7 +59,9 @@ def test_national_20000_by_3000(benchmark):
 
 @pytest.mark.slow
 def test_national_100000_by_20000(benchmark):
-    _run(benchmark, 10, "large", 1)
+    # seed 2: at seed 1 the third province, `generate("large", 1002)`, has no plan of its own (a head
+    # at his term limit who cannot move: fixtures/solver_instances.py's "feasible by construction" fails there)
+    _run(benchmark, 10, "large", 1, seed=2)
 
 
 def _write() -> None:
