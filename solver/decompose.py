@@ -335,6 +335,12 @@ class _Decomposition:
     def left(self) -> float:
         return self.options.time_limit - (time.perf_counter() - self.started)
 
+    def per_part(self, share: float, parts: int) -> float:
+        """Each part's limit: `share` of the time left, over the waves of `processes` parts (at
+        least 2 s: a part stopped before its first plan would leave the whole without one)."""
+        waves = -(-max(1, parts) // max(1, self.processes))
+        return max(2.0, max(0.0, self.left()) * share / waves)
+
     def timed(self, name: str, since: float) -> float:
         now = time.perf_counter()
         self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 4)
@@ -345,7 +351,7 @@ class _Decomposition:
         split = self.split
         blocks, centre = priced(split, prices)
         t = time.perf_counter()
-        parts = _solve_all(blocks + [centre], max(0.2, self.left()) * share, self.gap, self.processes)
+        parts = _solve_all(blocks + [centre], self.per_part(share, len(blocks) + 1), self.gap, self.processes)
         t = self.timed("relaxed", t)
         bounds = [p.bound for p in parts]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
@@ -358,7 +364,7 @@ class _Decomposition:
         for _ in range(3):
             going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
             redo = [k for k, plan in enumerate(relaxed) if _exits_taken(plan) != {c for c in going if split.linking[c] == k}]
-            budget = max(0.2, self.left()) * 0.8
+            budget = self.per_part(0.7, len(redo))
             again = _solve_all([_restrict(blocks[k], {c for c in going if split.linking[c] == k}) for k in redo],
                                budget, self.gap, self.processes)
             self.resolved += len(redo)
