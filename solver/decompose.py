@@ -228,7 +228,9 @@ def _centre(problem: Problem, central_units: set[str], central_levels: set[str],
         targets=[t for t in problem.targets if (t.unit in central_units if t.unit else t.level in central_levels)],
         # a linking cadre's pins and forbidden moves into the centre, and "stays" (then not to the centre)
         pinned=[a for a in problem.pinned if a.cadre in ids and (
-            a.cadre not in linking or a.post is None or is_central[a.post])],
+            a.cadre not in linking or a.post is None or is_central[a.post])]
+        + [Assignment(cadre=a.cadre, post=None) for a in problem.pinned      # pinned at home: not to the centre
+           if a.cadre in linking and a.post is not None and not is_central[a.post]],
         forbidden=[a for a in problem.forbidden if a.cadre in ids and (
             a.cadre not in linking or (a.post is not None and is_central[a.post]))],
         baseline=[a for a in problem.baseline if a.cadre in ids and a.cadre not in linking],
@@ -286,8 +288,7 @@ def _restrict(block: Problem, going: set[str]) -> Problem:
     ids = {p.id for p in keep}
     return replace(block, units=[u for u in block.units if not u.id.startswith(EXIT) or u.id in ids], posts=keep,
                    candidates=[c for c in block.candidates if c.post in ids],
-                   pinned=block.pinned + [Assignment(cadre=c, post=f"{EXIT}{c}") for c in sorted(going)
-                                          if not any(a.cadre == c for a in block.pinned)])
+                   pinned=block.pinned + [Assignment(cadre=c, post=f"{EXIT}{c}") for c in sorted(going)])
 
 
 def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem]:
@@ -361,24 +362,28 @@ class _Decomposition:
             self.warnings += [w for p in parts for w in p.warnings]
             return _Round(bound, None, set(), exits)
         final = list(relaxed)
+        done: list[set[str] | None] = [_exits_taken(p) for p in relaxed]   # exits of each block's plan held
         for _ in range(3):
             going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
-            redo = [k for k, plan in enumerate(relaxed) if _exits_taken(plan) != {c for c in going if split.linking[c] == k}]
-            budget = self.per_part(0.7, len(redo))
-            again = _solve_all([_restrict(blocks[k], {c for c in going if split.linking[c] == k}) for k in redo],
-                               budget, self.gap, self.processes)
+            want = [{c for c in going if split.linking[c] == k} for k in range(len(blocks))]
+            redo = [k for k in range(len(blocks)) if done[k] != want[k]]
+            again = _solve_all([_restrict(blocks[k], want[k]) for k in redo], self.per_part(0.7, len(redo)),
+                               self.gap, self.processes)
             self.resolved += len(redo)
-            failed = {k for k, plan in zip(redo, again, strict=True) if not plan.ok}
             for k, plan in zip(redo, again, strict=True):
-                final[k] = plan
+                # a block may keep a cadre the centre took (its own pin, say): that is a failure too
+                final[k], done[k] = plan, (want[k] if plan.ok and _exits_taken(plan) == want[k] else None)
+            failed = {k for k in redo if done[k] is None}
             if not failed:
                 break
             # the blocks that cannot let those cadres go keep them: the centre again without them
             centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
-            centre_plan = _solve_one((centre, budget, self.gap, 2))
+            centre_plan = _solve_one((centre, self.per_part(0.3, 1), self.gap, 2))
             if not centre_plan.ok:
-                self.timed("plan_blocks", t)
-                return _Round(bound, None, going, exits)
+                break
+        if not centre_plan.ok or any(d is None for d in done):
+            self.timed("plan_blocks", t)
+            return _Round(bound, None, set(), exits)
         t = self.timed("plan_blocks", t)
         # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
         # the whole plan is built and evaluated on the whole problem once, for the best round
@@ -442,10 +447,11 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
     if plan.objective != best.objective:       # the parts' sum and the whole's evaluation must agree
         stats["parts_objective"] = best.objective
         plan.warnings.append(f"Tổng mục tiêu các phần ({best.objective}) khác mục tiêu của cả phương án.")
+        plan.status = "unknown"                  # a part broke a rule the whole has: not a plan to offer
     plan.bound = bound if bound is not None and plan.objective is not None and bound >= plan.objective else None
     plan.gap = gap_of(plan.objective, plan.bound)
-    plan.status = ("optimal" if plan.bound is not None and plan.objective is not None and plan.objective >= plan.bound
-                   else plan.status)
+    if plan.status != "unknown" and plan.bound is not None and plan.objective is not None and plan.objective >= plan.bound:
+        plan.status = "optimal"
     plan.time = time.perf_counter() - started
     plan.stats = stats
     plan.warnings += run.warnings

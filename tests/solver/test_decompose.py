@@ -172,3 +172,38 @@ def test_pins_and_forbidden_moves_of_linking_cadres_are_kept():
     assert not any(m.cadre == banned.cadre and m.to_post == banned.to_post for m in plan.moves)
     assert not any(m.cadre == stay for m in plan.moves)
     assert check(problem, plan).ok
+
+
+def _pinned_home(problem: Problem) -> tuple[Problem, str, str, int] | None:
+    """A cadre the centre takes, pinned to a post of their province where the whole problem
+    still has a plan: (problem, cadre, post, optimum)."""
+    from solver.instance import compile_problem
+
+    base = solve_decomposed(problem, Options(time_limit=30), processes=1, block_posts=1)
+    inst = compile_problem(problem)
+    for taken in (m for m in base.moves if m.to_post.startswith("TW-")):
+        i = inst.cadre_index[taken.cadre]
+        for o in range(len(inst.opt_cadre)):
+            if inst.opt_cadre[o] != i or inst.opt_post[o] < 0 or not inst.active[o]:
+                continue
+            home = inst.post_ids[inst.opt_post[o]]
+            if home.startswith("TW-"):
+                continue
+            pinned = copy.deepcopy(problem)
+            pinned.pinned.append(Assignment(taken.cadre, home))
+            reference = highs_milp(pinned, time_limit=120, relative_gap=0)
+            if reference.status == "optimal" and reference.objective is not None:
+                return pinned, taken.cadre, home, reference.objective
+    return None
+
+
+def test_a_cadre_the_province_pins_at_home_is_not_taken_by_the_centre():
+    """A cadre the centre took, pinned to a post of their province: the centre sees the pin as
+    "not to the centre", and the plan keeps the pin."""
+    found = next(x for seed in (2, 3) if (x := _pinned_home(national(seed)[0])) is not None)
+    problem, cadre, home, optimum = found
+    plan = solve_decomposed(problem, Options(time_limit=30), processes=1, block_posts=1, max_rounds=1)
+    assert plan.ok and plan.bound is not None and plan.objective is not None
+    assert plan.bound >= optimum >= plan.objective
+    assert any(m.cadre == cadre and m.to_post == home for m in plan.moves)
+    assert check(problem, plan).ok
