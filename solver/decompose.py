@@ -1,7 +1,7 @@
 """A national rotation problem solved by decomposition: per province, then the centre.
 
-`solve_decomposed(problem, options, central_levels=("tw",))` (also `Options(method="decompose")`
-through `solve`). The units whose level is in `central_levels` are the centre; what is left falls
+`solve_decomposed(problem, options, central_levels=("tw",))` (and `quyhoach solve --method
+decompose`). The units whose level is in `central_levels` are the centre; what is left falls
 apart into independent blocks (the provinces: connected by their candidates, level-wide targets
 and holders). The only coupling is the *linking cadres*: cadres of a block who are candidates for
 a central post. The algorithm and the argument that the bound is one are in solver/README.md,

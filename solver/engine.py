@@ -38,9 +38,6 @@ def solve(problem: Problem, options: Options | None = None) -> Plan:
     """Solve a rotation problem. Never raises on a bad or infeasible problem: the plan
     says so (status "invalid" or "infeasible", with the reasons)."""
     options = options or Options()
-    if options.method == "decompose":          # a national problem: per province, then the centre
-        from .decompose import solve_decomposed
-        return solve_decomposed(problem, options)
     started = time.perf_counter()
     if options.method not in ("auto", "direct") or options.time_limit <= 0 or options.alternatives < 0:
         return Plan(status="invalid", warnings=[

@@ -259,8 +259,7 @@ class Options:
     relative_gap: float = 1e-4             # stop when the certified gap is this small
     workers: int = 2                       # CP-SAT search workers
     seed: int = 0
-    method: str = "auto"                   # "auto" (flow + reduced CP-SAT), "direct" (one CP-SAT model) or
-                                           # "decompose" (per province, then the centre: solver.decompose)
+    method: str = "auto"                   # "auto" (flow + reduced CP-SAT) or "direct" (one CP-SAT model)
     alternatives: int = 0                  # k alternative plans ...
     alternative_margin: float = 0.01       # ... each within this share of the best objective ...
     alternative_min_difference: int = 1    # ... differing from the others in at least d moves

@@ -318,9 +318,16 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
         gap_text = "" if p.gap is None else f", khoảng cách {p.gap:.4%}"
         click.echo(f"[{p.elapsed:6.2f} s] {p.phase}: phương án {p.incumbent}, cận trên {p.bound}{gap_text}", err=True)
 
-    plan = solver.solve(problem, solver.Options(
+    options = solver.Options(
         time_limit=time_limit, relative_gap=gap, alternatives=alternatives, alternative_margin=margin,
-        alternative_min_difference=min_difference, progress=progress if show_progress else None, method=method))
+        alternative_min_difference=min_difference, progress=progress if show_progress else None)
+    if method == "decompose":
+        from solver.decompose import solve_decomposed
+
+        plan = solve_decomposed(problem, options)
+    else:
+        options.method = method
+        plan = solver.solve(problem, options)
     if out_path is not None:
         solver.dump_plan(plan, out_path)
     for line in solver.summary_lines(problem, plan):

@@ -92,13 +92,6 @@ def test_the_parts_partition_the_posts_and_the_cadres():
     assert [{p.id[:3] for p in b.posts if not p.id.startswith(EXIT)} for b in split.blocks] == [{"P01"}, {"P02"}, {"P03"}]
 
 
-def test_options_method_decompose_goes_through_solve():
-    problem, optimum = national(2)
-    plan = solve(problem, Options(method="decompose", time_limit=30))
-    assert plan.ok and plan.bound is not None and plan.objective is not None
-    assert plan.bound >= optimum >= plan.objective and check(problem, plan).ok
-
-
 def test_a_coupling_it_does_not_relax_is_solved_whole_and_says_so():
     """An approved baseline that sends a province's cadre to a central post would be counted
     twice by the parts: the problem is solved whole, with a warning."""
