@@ -356,10 +356,12 @@ def _spread_check(parts: int, on, as_json: bool) -> None:
 @click.option("--margin", type=float, default=0.01, show_default=True, help="alternatives: share of the best objective")
 @click.option("--min-difference", type=int, default=1, show_default=True, help="alternatives: moves that differ")
 @click.option("--progress", "show_progress", is_flag=True, help="print incumbent, bound and gap while solving")
+@click.option("--method", type=click.Choice(["auto", "direct", "decompose"]), default="auto", show_default=True,
+              help="decompose: a national problem, per province then the centrally managed posts")
 @with_appcontext
 def solve_command(problem_path: Path | None, scenario_id: int | None, write_problem: Path | None,
                   out_path: Path | None, time_limit: float, gap: float, alternatives: int,
-                  margin: float, min_difference: int, show_progress: bool) -> None:
+                  margin: float, min_difference: int, show_progress: bool, method: str) -> None:
     """Solve a rotation problem file (solver/schema/problem.schema.json), or the problem of a
     scenario built from the database by the same code the web uses; exit 1 when no plan."""
     import solver
@@ -393,9 +395,16 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
         gap_text = "" if p.gap is None else f", khoảng cách {p.gap:.4%}"
         click.echo(f"[{p.elapsed:6.2f} s] {p.phase}: phương án {p.incumbent}, cận trên {p.bound}{gap_text}", err=True)
 
-    plan = solver.solve(problem, solver.Options(
+    options = solver.Options(
         time_limit=time_limit, relative_gap=gap, alternatives=alternatives, alternative_margin=margin,
-        alternative_min_difference=min_difference, progress=progress if show_progress else None))
+        alternative_min_difference=min_difference, progress=progress if show_progress else None)
+    if method == "decompose":
+        from solver.decompose import solve_decomposed
+
+        plan = solve_decomposed(problem, options)
+    else:
+        options.method = method
+        plan = solver.solve(problem, options)
     if out_path is not None:
         solver.dump_plan(plan, out_path)
     for line in solver.summary_lines(problem, plan):

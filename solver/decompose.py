@@ -1,0 +1,489 @@
+"""A national rotation problem solved by decomposition: per province, then the centre.
+
+`solve_decomposed(problem, options, central_levels=("tw",))` (and `quyhoach solve --method
+decompose`). The units whose level is in `central_levels` are the centre; what is left falls
+apart into independent blocks (the provinces: connected by their candidates, level-wide targets
+and holders). The only coupling is the *linking cadres*: cadres of a block who are candidates for
+a central post. The algorithm and the argument that the bound is one are in solver/README.md,
+"National rotation by decomposition". In short, with prices λ (0 here):
+
+- each block is solved with, for each of its linking cadres, a private "exit" post (its own unit,
+  no requirement, the cadre's rank, a transfer) standing for "goes to the centre";
+- the centre is solved with the linking cadres as outsiders (not holding their posts), their
+  central candidates' development raised by the move and baseline weights (counted once, in the
+  block, on the exit move);
+- the sum of the certified bounds of these relaxed parts bounds the whole problem: a plan of the
+  whole problem gives each part a plan of the same total value;
+- the plan: the centre's choice is kept; the blocks whose linking cadres it took are solved again
+  with those cadres pinned to their exit post and the other exits removed (a block that then has
+  no plan keeps its cadres at home: the centre is solved again without them);
+- the whole plan is evaluated on the whole problem by the engine's own code (terms, moves, chains,
+  structure), so the independent checker can read it as any other plan.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from .engine import gap_of
+from .explain import build_moves, evaluate, structure_figures, vacancy_chains
+from .instance import compile_problem
+from .eligibility import discipline_active
+from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, Progress, Rules, Unit
+
+EXIT = "__to_central__:"
+#: the first price of a linking holder, in per cent of what they earn staying
+FIRST_PRICE_SHARE = 0
+
+
+class NotDecomposable(ValueError):
+    """The problem has a coupling the decomposition does not relax (said which)."""
+
+
+@dataclass
+class Split:
+    """The whole problem cut into blocks and the centre."""
+
+    blocks: list[Problem]
+    centre: Problem
+    linking: dict[str, int] = field(default_factory=dict)    # linking cadre -> its block
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[ra] = rb
+
+
+def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), block_posts: int = 1500) -> Split:
+    """Cut the problem into independent blocks and the centre (see the module's docstring)."""
+    central = set(central_levels)
+    central_units = {u.id for u in problem.units if u.level in central}
+    is_central = {p.id: p.unit in central_units for p in problem.posts}
+    uf, node = _components(problem, is_central)
+    # components with posts become blocks, packed to about block_posts posts each
+    comp_posts: dict[str, list[Post]] = {}
+    for p in problem.posts:
+        if not is_central[p.id]:
+            comp_posts.setdefault(uf.find(f"u:{p.unit}"), []).append(p)
+    block_of_comp: dict[str, int] = {}
+    block_units: list[set[str]] = []
+    size = block_posts
+    for comp, ps in comp_posts.items():
+        if size >= block_posts:
+            block_units.append(set())
+            size = 0
+        block_of_comp[comp] = len(block_units) - 1
+        block_units[-1].update(p.unit for p in ps)
+        size += len(ps)
+    cadre_block = {c.id: None if node(c.id) is None else block_of_comp.get(uf.find(str(node(c.id))))
+                   for c in problem.cadres}
+    linking = {cand.cadre: b for cand in problem.candidates
+               if is_central[cand.post] and (b := cadre_block[cand.cadre]) is not None}
+    for a in problem.baseline:
+        if a.post is not None and is_central[a.post] and a.cadre in linking:
+            raise NotDecomposable(f"the baseline moves {a.cadre} of a province to the central post {a.post}")
+    blocks = _blocks(problem, block_units, cadre_block, linking, is_central)
+    centre = _centre(problem, central_units, {u.level for u in problem.units if u.id in central_units}, cadre_block,
+                     linking, is_central)
+    return Split(blocks=blocks, centre=centre, linking=linking)
+
+
+def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
+    """Units and cadres joined by candidates outside the centre, holders and level-wide targets.
+    A cadre's node: the unit of the post they hold, else their own; None for the centre's holders."""
+    post_of = {p.id: p for p in problem.posts}
+    held = {p.holder: p.id for p in problem.posts if p.holder}
+    central_units = {post_of[p].unit for p in is_central if is_central[p]}
+
+    def node(cadre: str) -> str | None:
+        if cadre in held:
+            return None if is_central[held[cadre]] else f"u:{post_of[held[cadre]].unit}"
+        return f"c:{cadre}"
+
+    uf = _Union()
+    for cand in problem.candidates:
+        if is_central[cand.post]:
+            continue
+        here = node(cand.cadre)
+        if here is None:
+            raise NotDecomposable(f"central cadre {cand.cadre} is a candidate for {cand.post} outside the centre")
+        uf.union(here, f"u:{post_of[cand.post].unit}")
+    for u in problem.units:
+        if u.id not in central_units:
+            uf.union(f"u:{u.id}", f"l:{u.level}")
+    return uf, node
+
+
+def _blocks(problem: Problem, block_units: list[set[str]], cadre_block: dict[str, int | None],
+            linking: dict[str, int], is_central: dict[str, bool]) -> list[Problem]:
+    """Every block's problem, each list of the whole read once."""
+    n = len(block_units)
+    unit_block = {u: k for k, units in enumerate(block_units) for u in units}
+    level_block = {u.level: unit_block[u.id] for u in problem.units if u.id in unit_block}
+    post_block = {p.id: unit_block.get(p.unit) for p in problem.posts}
+    parts: list[dict[str, list[Any]]] = [
+        {f: [] for f in ("units", "posts", "cadres", "candidates", "relations", "targets", "pinned", "forbidden",
+                         "baseline")} for _ in range(n)]
+
+    def put(field_name: str, k: int | None, item: object) -> None:
+        if k is not None:
+            parts[k][field_name].append(item)
+
+    for u in problem.units:
+        put("units", unit_block.get(u.id), u)
+    for p in problem.posts:
+        put("posts", post_block[p.id], p)
+    for c in problem.cadres:
+        put("cadres", cadre_block[c.id], c)
+        if c.id in linking:                 # the exit: "goes to the centre"
+            k = linking[c.id]
+            parts[k]["units"].append(Unit(id=f"{EXIT}{c.id}", level=EXIT, locality=None))
+            parts[k]["posts"].append(Post(id=f"{EXIT}{c.id}", unit=f"{EXIT}{c.id}", rank=c.rank))
+            parts[k]["candidates"].append(Candidate(cadre=c.id, post=f"{EXIT}{c.id}",
+                                                    kind=_exit_kind(c, problem.rules)))
+    for cand in problem.candidates:
+        if not is_central[cand.post]:
+            put("candidates", cadre_block[cand.cadre], cand)
+    for r in problem.relations:
+        if cadre_block.get(r.a) is not None and cadre_block.get(r.a) == cadre_block.get(r.b):
+            put("relations", cadre_block[r.a], r)
+    for t in problem.targets:
+        put("targets", unit_block.get(t.unit) if t.unit else (level_block.get(t.level) if t.level else None), t)
+    _assignments(problem, put, cadre_block, is_central)
+    return [replace(problem, id=f"{problem.id}/block{k}", units=part["units"], posts=part["posts"],
+                    cadres=part["cadres"], candidates=part["candidates"], relations=part["relations"],
+                    targets=part["targets"], pinned=part["pinned"], forbidden=part["forbidden"],
+                    baseline=part["baseline"]) for k, part in enumerate(parts)]
+
+
+def _assignments(problem: Problem, put: Callable[[str, int | None, object], None], cadre_block: dict[str, int | None],
+                 is_central: dict[str, bool]) -> None:
+    """Pins, forbidden moves and the baseline to their blocks; a pin to the centre pins the exit."""
+    for a in problem.pinned:
+        to_centre = a.post is not None and is_central[a.post]
+        put("pinned", cadre_block[a.cadre], Assignment(cadre=a.cadre, post=f"{EXIT}{a.cadre}") if to_centre else a)
+    for a in problem.forbidden:
+        if a.post is None or not is_central[a.post]:
+            put("forbidden", cadre_block[a.cadre], a)
+    for a in problem.baseline:
+        put("baseline", cadre_block[a.cadre], a)
+
+
+def _exit_kind(cadre: Cadre, rules: Rules) -> str:
+    """The kind of the exit move: one that is eligible whenever some central move of the cadre is.
+    A transfer to a post of the same rank with no requirement is judged by the fewest rules; only
+    a discipline in force for "any" move stops it, and then only an appointment (judged by its own
+    discipline verdict) could still go to the centre."""
+    if rules.discipline_scope == "any" and discipline_active(cadre, rules, "transfer"):
+        return "appointment"
+    return "transfer"
+
+
+def _centre(problem: Problem, central_units: set[str], central_levels: set[str], cadre_block: dict[str, int | None],
+            linking: dict[str, int], is_central: dict[str, bool]) -> Problem:
+    w = problem.weights
+    extra = w.moves + w.baseline
+    if extra and (w.development == 0 or extra % w.development):
+        raise NotDecomposable("the weights of moves and baseline are not a multiple of the development weight")
+    raise_dev = extra // w.development if w.development else 0
+    posts = [p for p in problem.posts if p.unit in central_units]
+    cadres = []
+    for c in problem.cadres:
+        if c.id in linking:
+            # an outsider here: the block keeps their post, their fit there, their head terms
+            cadres.append(replace(c, current_fit=0, head_unit=None, head_terms=0))
+        elif cadre_block[c.id] is None:      # central holders, central pool, cadres of no block
+            cadres.append(c)
+    ids = {c.id for c in cadres}
+    candidates = [replace(cand, development=cand.development + (raise_dev if cand.cadre in linking else 0))
+                  for cand in problem.candidates if is_central[cand.post] and cand.cadre in ids]
+    return replace(
+        problem, id=f"{problem.id}/centre",
+        units=[u for u in problem.units if u.id in central_units], posts=posts, cadres=cadres,
+        candidates=candidates,
+        relations=[r for r in problem.relations if r.a in ids and r.b in ids],
+        targets=[t for t in problem.targets if (t.unit in central_units if t.unit else t.level in central_levels)],
+        # a linking cadre's pins and forbidden moves into the centre, and "stays" (then not to the centre)
+        pinned=[a for a in problem.pinned if a.cadre in ids and (
+            a.cadre not in linking or a.post is None or is_central[a.post])]
+        + [Assignment(cadre=a.cadre, post=None) for a in problem.pinned      # pinned at home: not to the centre
+           if a.cadre in linking and a.post is not None and not is_central[a.post]],
+        forbidden=[a for a in problem.forbidden if a.cadre in ids and (
+            a.cadre not in linking or (a.post is not None and is_central[a.post]))],
+        baseline=[a for a in problem.baseline if a.cadre in ids and a.cadre not in linking],
+    )
+
+
+def _solve_one(args: tuple[Problem, float, float, int]) -> Plan:
+    from .engine import solve
+    problem, time_limit, relative_gap, workers = args
+    return solve(problem, Options(time_limit=max(0.05, time_limit), relative_gap=relative_gap, workers=workers,
+                                  diagnose=False))
+
+
+#: the parts handed to forked workers: inherited with the process, not pickled (a 10,000-cadre
+#: province is 10 MB of pickle, about 1.3 s each way on this machine)
+_INHERITED: list[Problem] = []
+
+
+def _solve_inherited(args: tuple[int, float, float, int]) -> Plan:
+    k, time_limit, relative_gap, workers = args
+    return _solve_one((_INHERITED[k], time_limit, relative_gap, workers))
+
+
+def _solve_all(problems: list[Problem], time_limit: float, relative_gap: float, processes: int) -> list[Plan]:
+    """Each part in a pool of `processes` (1: here, one after the other), with 1 CP-SAT worker each."""
+    if processes <= 1 or len(problems) <= 1:
+        return [_solve_one((p, time_limit, relative_gap, 2)) for p in problems]
+    jobs = [(k, time_limit, relative_gap, 1) for k in range(len(problems))]
+    _INHERITED[:] = problems
+    try:
+        if "fork" in multiprocessing.get_all_start_methods():
+            with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(_solve_inherited, jobs, chunksize=1))
+        with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
+            return list(pool.map(_solve_one, [(problems[k], *rest) for k, *rest in jobs], chunksize=1))
+    finally:
+        _INHERITED.clear()
+
+
+def _stopped(options: Options) -> bool:
+    stop = options.stop
+    if stop is None:
+        return False
+    return stop.is_set() if isinstance(stop, threading.Event) else bool(stop())
+
+
+def _exits_taken(plan: Plan) -> set[str]:
+    return {m.cadre for m in plan.moves if m.to_post.startswith(EXIT)}
+
+
+def _restrict(block: Problem, going: set[str]) -> Problem:
+    """The block with only the exits of the cadres the centre took, pinned."""
+    keep = [p for p in block.posts if not p.id.startswith(EXIT) or p.id[len(EXIT):] in going]
+    ids = {p.id for p in keep}
+    return replace(block, units=[u for u in block.units if not u.id.startswith(EXIT) or u.id in ids], posts=keep,
+                   candidates=[c for c in block.candidates if c.post in ids],
+                   pinned=block.pinned + [Assignment(cadre=c, post=f"{EXIT}{c}") for c in sorted(going)])
+
+
+def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem]:
+    """The parts under prices λ (in development points): the exit of cadre c earns λ_c in its block,
+    each central candidate of c costs λ_c in the centre. In a plan of the whole problem c takes the
+    exit exactly when c takes a central post, so the λ's cancel: every λ gives a bound."""
+    if not prices:
+        return split.blocks, split.centre
+    blocks = [replace(b, candidates=[replace(c, development=prices.get(c.cadre, 0)) if c.post.startswith(EXIT) else c
+                                     for c in b.candidates]) for b in split.blocks]
+    centre = replace(split.centre, candidates=[
+        replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices else c
+        for c in split.centre.candidates])
+    return blocks, centre
+
+
+def first_prices(problem: Problem, split: Split) -> dict[str, int]:
+    """λ_c = what a holder earns staying (fit weight × current fit), in development points: the
+    centre then takes a cadre only when worth more there than at home."""
+    w = problem.weights
+    held = {p.holder for p in problem.posts if p.holder}
+    unit = max(1, w.development)
+    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit)
+            for c in problem.cadres if c.id in split.linking and c.id in held}
+
+
+@dataclass
+class _Round:
+    bound: int | None
+    parts: tuple[list[Plan], Plan] | None
+    going: set[str]
+    exits: set[str]
+    objective: int | None = None
+
+
+class _Decomposition:
+    def __init__(self, problem: Problem, split: Split, options: Options, processes: int, started: float) -> None:
+        self.problem, self.split, self.options, self.processes = problem, split, options, processes
+        self.started = started
+        self.gap = options.relative_gap / 2
+        self.phases: dict[str, float] = {}
+        self.resolved = 0
+        self.warnings: list[str] = []
+
+    def left(self) -> float:
+        return self.options.time_limit - (time.perf_counter() - self.started)
+
+    def per_part(self, share: float, parts: int) -> float:
+        """Each part's limit: `share` of the time left, over the waves of `processes` parts (at
+        least 2 s: a part stopped before its first plan would leave the whole without one)."""
+        waves = -(-max(1, parts) // max(1, self.processes))
+        return max(2.0, max(0.0, self.left()) * share / waves)
+
+    def timed(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 4)
+        return now
+
+    def round(self, prices: dict[str, int], share: float) -> _Round:
+        """One round: the relaxed parts under `prices` (a bound), then a plan from the centre's choice."""
+        split = self.split
+        blocks, centre = priced(split, prices)
+        t = time.perf_counter()
+        parts = _solve_all(blocks + [centre], self.per_part(share, len(blocks) + 1), self.gap, self.processes)
+        t = self.timed("relaxed", t)
+        bounds = [p.bound for p in parts]
+        bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
+        relaxed, centre_plan = parts[:-1], parts[-1]
+        exits = set().union(*(_exits_taken(p) for p in relaxed))
+        if not all(p.ok for p in parts):
+            self.warnings += [w for p in parts for w in p.warnings]
+            return _Round(bound, None, set(), exits)
+        final = list(relaxed)
+        done: list[set[str] | None] = [_exits_taken(p) for p in relaxed]   # exits of each block's plan held
+        for _ in range(3):
+            going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
+            want = [{c for c in going if split.linking[c] == k} for k in range(len(blocks))]
+            redo = [k for k in range(len(blocks)) if done[k] != want[k]]
+            again = _solve_all([_restrict(blocks[k], want[k]) for k in redo], self.per_part(0.7, len(redo)),
+                               self.gap, self.processes)
+            self.resolved += len(redo)
+            for k, plan in zip(redo, again, strict=True):
+                # a block may keep a cadre the centre took (its own pin, say): that is a failure too
+                final[k], done[k] = plan, (want[k] if plan.ok and _exits_taken(plan) == want[k] else None)
+            failed = {k for k in redo if done[k] is None}
+            if not failed:
+                break
+            # the blocks that cannot let those cadres go keep them: the centre again without them
+            centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
+            centre_plan = _solve_one((centre, self.per_part(0.3, 1), self.gap, 2))
+            if not centre_plan.ok:
+                break
+        if not centre_plan.ok or any(d is None for d in done):
+            self.timed("plan_blocks", t)
+            return _Round(bound, None, set(), exits)
+        t = self.timed("plan_blocks", t)
+        # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
+        # the whole plan is built and evaluated on the whole problem once, for the best round
+        objective = sum(p.objective for p in final + [centre_plan] if p.objective is not None)
+        return _Round(bound, (final, centre_plan), going, exits, objective)
+
+
+def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
+                     processes: int = 2, max_rounds: int = 4, block_posts: int = 1500) -> Plan:
+    """Solve a national problem by decomposition; the bound is certified for the whole.
+
+    Rounds of Lagrangian coordination: each gives a bound (the relaxed parts under prices) and a
+    plan; the best plan and the smallest bound are kept, prices move by a subgradient step."""
+    options = options or Options()
+    started = time.perf_counter()
+    try:
+        split = split_problem(problem, central_levels, block_posts)
+    except NotDecomposable as exc:
+        from .engine import solve
+        plan = solve(problem, replace(options, method="auto"))
+        plan.warnings.append(f"Không tách được theo tỉnh ({exc}); đã giải cả bài toán.")
+        return plan
+    run = _Decomposition(problem, split, options, processes, started)
+    run.timed("split", started)
+    prices = first_prices(problem, split)
+    best: _Round | None = None
+    bound: int | None = None
+    history = []
+    for k in range(max_rounds):
+        since = time.perf_counter()
+        r = run.round(prices, 0.45 if k == 0 else 0.3)
+        if r.bound is not None:
+            bound = r.bound if bound is None else min(bound, r.bound)
+        if r.parts is not None and (best is None or (r.objective or 0) > (best.objective or 0)):
+            best = r
+        history.append({"bound": r.bound, "objective": r.objective})
+        objective = None if best is None else best.objective
+        gap = gap_of(objective, bound)
+        if options.progress is not None:
+            options.progress(Progress("search", time.perf_counter() - started, objective, bound, gap))
+        if gap is not None and gap <= options.relative_gap or _stopped(options):
+            break
+        # another round only when one as long as this one (and the end) still fits in the limit
+        if run.left() < 1.3 * (time.perf_counter() - since) or bound is None or objective is None:
+            break
+        # subgradient: raise the price of a cadre the centre took and the block kept, lower the other way
+        g = {c: (c in r.going) - (c in r.exits) for c in split.linking}
+        norm = sum(v * v for v in g.values())
+        if norm == 0:
+            break
+        step = max(1, (bound - objective) // max(1, norm * max(1, problem.weights.development)))
+        prices = {c: prices.get(c, 0) + step * v for c, v in g.items() if prices.get(c, 0) + step * v}
+    stats: dict[str, Any] = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
+                             "rounds": history, "resolved_blocks": run.resolved}
+    if best is None or best.parts is None:
+        return Plan(status="unknown", bound=bound, time=time.perf_counter() - started, warnings=run.warnings,
+                    stats=stats)
+    t = time.perf_counter()
+    plan = _combine(problem, *best.parts)
+    run.timed("combine", t)
+    if plan.objective != best.objective:       # the parts' sum and the whole's evaluation must agree
+        stats["parts_objective"] = best.objective
+        plan.warnings.append(f"Tổng mục tiêu các phần ({best.objective}) khác mục tiêu của cả phương án.")
+        plan.status = "unknown"                  # a part broke a rule the whole has: not a plan to offer
+    plan.bound = bound if bound is not None and plan.objective is not None and bound >= plan.objective else None
+    plan.gap = gap_of(plan.objective, plan.bound)
+    if plan.status != "unknown" and plan.bound is not None and plan.objective is not None and plan.objective >= plan.bound:
+        plan.status = "optimal"
+    plan.time = time.perf_counter() - started
+    plan.stats = stats
+    plan.warnings += run.warnings
+    return plan
+
+
+def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
+    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code."""
+    inst = compile_problem(problem)
+    target: dict[str, str] = {}
+    for part in blocks + [centre]:
+        for m in part.moves:
+            if not m.to_post.startswith(EXIT):
+                target[m.cadre] = m.to_post
+    chosen = inst.stay_option.copy()
+    width = inst.n_posts + 1
+    key = inst.opt_cadre.astype(np.int64) * width + inst.opt_post
+    order = np.argsort(key, kind="stable")
+    for cadre, post in target.items():
+        want = inst.cadre_index[cadre] * width + inst.post_index[post]
+        pos = int(np.searchsorted(key, want, sorter=order))
+        if pos >= len(order) or key[order[pos]] != want:
+            raise AssertionError(f"no option for {cadre} -> {post}")
+        chosen[inst.cadre_index[cadre]] = order[pos]
+    ev = evaluate(inst, chosen)
+    moves = build_moves(inst, chosen)
+    names = {p.id: (p.name or p.id) for p in problem.posts}
+    names.update({c.id: (c.name or c.id) for c in problem.cadres})
+    return Plan(status="feasible" if ev.feasible else "unknown", objective=ev.objective if ev.feasible else None,
+                terms=ev.terms, moves=moves, chains=vacancy_chains(moves, names),
+                structure=structure_figures(inst, chosen),
+                warnings=[] if ev.feasible else ["Phương án ghép không giữ mọi điều kiện bắt buộc."])
+
+
+__all__ = ["NotDecomposable", "Split", "first_prices", "priced", "solve_decomposed", "split_problem"]

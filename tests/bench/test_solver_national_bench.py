@@ -1,0 +1,95 @@
+"""National rotation by decomposition (issue 15): `make bench` (20,000 × 3,000), `make bench-all`
+adds the issue's 100,000 cadres × 20,000 posts.
+
+`fixtures/solver_national.generate_national(provinces, size, 1)`: 10 provinces of the project's
+generator ("provincial" 2,000 × 300 or "large" 10,000 × 2,000) and the centrally managed posts
+(1 % of the posts). `solve_decomposed` with a 60 s limit and a 0.1 % gap (the issue's goal), two
+processes; the certified gap is the whole problem's (solver/README.md, "National rotation by
+decomposition"), and the plan is checked on the whole problem by the independent checker.
+The section between the markers of docs/benchmarks.md is rewritten with what the run measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+from pathlib import Path
+
+import pytest
+
+from fixtures.solver_national import generate_national
+from solver import Options, check
+from solver.decompose import solve_decomposed
+from tests.bench.test_solver_bench import _machine
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+START, END = "<!-- national-bench:start -->", "<!-- national-bench:end -->"
+GOAL = (60.0, 1e-3)
+RESULTS: dict[str, dict] = {}
+
+
+def _run(benchmark, provinces: int, size: str, rounds: int, seed: int = 1) -> None:
+    problem = generate_national(provinces, size, seed)
+    plans = []
+
+    def once():
+        plan = solve_decomposed(problem, Options(time_limit=GOAL[0], relative_gap=GOAL[1]), processes=2)
+        plans.append(plan)
+        return plan
+
+    load = os.getloadavg()[0]
+    plan = benchmark.pedantic(once, rounds=rounds, iterations=1)
+    report = check(problem, plan)
+    assert plan.ok and report.ok, report
+    RESULTS[f"{provinces} × {size} (seed {seed})"] = {
+        "cadres": len(problem.cadres), "posts": len(problem.posts), "pairs": len(problem.candidates),
+        "central": sum(1 for p in problem.posts if p.unit.startswith("TW-")), "linking": plan.stats["linking_cadres"],
+        "median": statistics.median(benchmark.stats.stats.data), "rounds": rounds,
+        "objective": plan.objective, "bound": plan.bound, "gap": plan.gap, "phases": plan.stats["phases"],
+        "lagrange": len(plan.stats["rounds"]), "load": (load, os.getloadavg()[0]),
+        "gaps": [p.gap for p in plans],
+    }
+    _write()
+
+
+def test_national_20000_by_3000(benchmark):
+    _run(benchmark, 10, "provincial", 3)
+
+
+@pytest.mark.slow
+def test_national_100000_by_20000(benchmark):
+    # seed 2: at seed 1 the third province, `generate("large", 1002)`, has no plan of its own (a head
+    # at his term limit who cannot move: fixtures/solver_instances.py's "feasible by construction" fails there)
+    _run(benchmark, 10, "large", 1, seed=2)
+
+
+def _write() -> None:
+    rows = []
+    for name, r in RESULTS.items():
+        phases = ", ".join(f"{k} {v:.1f} s" for k, v in r["phases"].items())
+        met = "met" if r["median"] <= GOAL[0] and all(g is not None and g <= GOAL[1] for g in r["gaps"]) else "NOT met"
+        rows.append(
+            f"| {name} | {r['cadres']:,} × {r['posts']:,} ({r['central']} central) | {r['pairs']:,} | {r['linking']:,} "
+            f"| {r['median']:.1f} s ({r['rounds']}) | {r['objective']:,} / {r['bound']:,} | {r['gap']:.4%} "
+            f"| {r['lagrange']} | {phases} | {r['load'][0]:.1f} → {r['load'][1]:.1f} | {met} |")
+    text = "\n".join([
+        START,
+        f"Machine: {_machine()}. Date: {dt.date.today():%d/%m/%Y}. Written by `tests/bench/test_solver_national_bench.py` "
+        "(20,000 × 3,000 by `make bench`, 100,000 × 20,000 by `make bench-all`); `solve_decomposed`, limit 60 s, "
+        "gap 0.1 %, 2 processes; median of the rounds; the gap is certified for the whole problem; every plan "
+        "passed the independent checker on the whole problem. The machine is shared (load average at the start "
+        "and the end of the run).",
+        "",
+        "| provinces × size | cadres × posts | candidate pairs | linking cadres | median (rounds) | objective / bound "
+        "| gap | Lagrange rounds | phases | load | goal (≤ 60 s, ≤ 0.1 %) |",
+        "|---|---|---:|---:|---:|---|---:|---:|---|---|---|",
+        *rows,
+        END,
+    ])
+    doc = DOCS.read_text(encoding="utf-8")
+    if START in doc:
+        doc = doc[: doc.index(START)] + text + doc[doc.index(END) + len(END):]
+    else:
+        doc = doc.rstrip("\n") + "\n\n## National rotation (decomposed)\n\n" + text + "\n"
+    DOCS.write_text(doc, encoding="utf-8")
