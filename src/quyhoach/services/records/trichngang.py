@@ -41,9 +41,9 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Cadre, Pool, PoolEntry, Posting, Term, Title
 from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_
-from quyhoach.domain.dates import format_date
 from quyhoach.domain.text import fold
 from quyhoach.services.records import importer
+from quyhoach.services.records.cells import date_words
 from quyhoach.services.records.tabular import (
     CADRES, Column, ParsedRow, Problem, ReadInfo, ReadOptions, Sheet, header_matcher, parse, precision_of, read_table,
 )
@@ -83,7 +83,7 @@ class Person:
 
     @property
     def birth(self) -> str:
-        return _date_words(self.values.get("birth_date"))
+        return date_words(self.values.get("birth_date"))
 
     def rating_words(self) -> list[tuple[int, str]]:
         return [(year, vocab.RATING_SHORT.get(key, key)) for year, key in sorted(self.ratings.items())]
@@ -226,17 +226,6 @@ def _person(row: ParsedRow, years: list[int]) -> Person:
     return Person(row.row, values, ratings)
 
 
-def _date_words(value: dt.date | None) -> str:
-    if value is None:
-        return ""
-    precision = precision_of(value)
-    if precision == "year":
-        return f"{value.year}"
-    if precision == "month":
-        return f"{value.month:02d}/{value.year}"
-    return format_date(value)
-
-
 # -- the title and the term ---------------------------------------------------------
 
 def _title_and_term(session: Session, result: TrichNgangResult, choices: dict[str, str]) -> None:
@@ -277,7 +266,7 @@ def _title_and_term(session: Session, result: TrichNgangResult, choices: dict[st
 # -- who is who ---------------------------------------------------------------------
 
 def _words(cadre: Any) -> str:
-    return f"{cadre.code} — {cadre.full_name}, sinh {_date_words(cadre.birth_date)}"
+    return f"{cadre.code} — {cadre.full_name}, sinh {date_words(cadre.birth_date)}"
 
 
 def _near_name(a: str, b: str) -> bool:
