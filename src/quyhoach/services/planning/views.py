@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent, ReviewDecision
+from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent
 from quyhoach.domain import eligibility, structure
 from quyhoach.domain.dates import age_on
 from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
@@ -463,153 +463,3 @@ def title_matches(options: list[tuple[str, list[TitleFact]]], text: str, limit: 
 def entry_in_pool(session: Session, pool_id: int, entry_id: int) -> PoolEntry | None:
     entry = session.get(PoolEntry, entry_id)
     return entry if entry is not None and entry.pool_id == pool_id else None
-
-
-# --------------------------------------------------------------------------- annual review
-
-@dataclass
-class ReviewReason:
-    """One reason a pool entry is proposed for exit: the rule, its finding, and the
-    decision taken for it this year (if any)."""
-
-    rule: str
-    finding: Finding | None
-    decision: ReviewDecision | None = None
-
-    @property
-    def rule_name(self) -> str:
-        return self.finding.name if self.finding else eligibility.RULE_NAMES.get(self.rule, self.rule)
-
-
-@dataclass
-class ReviewRow:
-    """One pool entry of the worklist with every reason it is proposed for exit, open or
-    decided: the officer decides the entry (keep or take out), not each rule."""
-
-    entry_id: int
-    pool_id: int
-    title: TitleFact
-    term: TermFact
-    cadre: CadreFacts
-    reasons: list[ReviewReason] = field(default_factory=list)
-    flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal from the post held
-
-    @property
-    def rules(self) -> list[str]:
-        return [r.rule for r in self.reasons]
-
-    @property
-    def open_rules(self) -> list[str]:
-        return [r.rule for r in self.reasons if r.decision is None]
-
-    @property
-    def decisions(self) -> list[ReviewDecision]:
-        return [r.decision for r in self.reasons if r.decision is not None]
-
-    @property
-    def decision(self) -> ReviewDecision | None:
-        """The entry's decision once every reason is decided (the latest one), else None."""
-        decided = self.decisions
-        if not decided or len(decided) < len(self.reasons):
-            return None
-        return max(decided, key=lambda d: (d.decided_on, d.id or 0))
-
-    @property
-    def earlier(self) -> ReviewDecision | None:
-        """A decision taken for some reasons while others are still open (a new reason came up)."""
-        decided = self.decisions
-        return decided[0] if decided and self.decision is None else None
-
-    @property
-    def sort_key(self) -> tuple:
-        return (text_sort_key(self.title.unit_name), self.title.unit_id, name_sort_key(self.cadre.name),
-                text_sort_key(self.title.name))
-
-
-@dataclass
-class ShortPool:
-    pool_id: int
-    title: TitleFact
-    term: TermFact
-    findings: list[Finding]
-
-
-def review_rows(session: Session, world: World, worklist: planning.Worklist, unit_id: int | None = None) -> list[ReviewRow]:
-    """The worklist's proposed exits, one row per pool entry with all its reasons, and the
-    exits already accepted this year (the member has left the pool, so the worklist no
-    longer lists them): the progress of the review is counted over both. Sorted by unit,
-    then the cadre's name (Vietnamese order), then the title."""
-    rows: dict[int, ReviewRow] = {}
-    for item in worklist.exits:
-        assert item.entry_id is not None and item.cadre is not None
-        row = rows.get(item.entry_id)
-        if row is None:
-            record = world.pools[item.pool_id]
-            row = rows[item.entry_id] = ReviewRow(item.entry_id, item.pool_id, record.facts.title, record.facts.term,
-                                                  item.cadre, flags=list(item.flags))
-        if item.finding.rule not in row.rules:
-            row.reasons.append(ReviewReason(item.finding.rule, item.finding, item.decision))
-    units = world.subtree(unit_id) if unit_id is not None else None
-    accepted = session.exec(
-        select(ReviewDecision, PoolEntry).join(PoolEntry, PoolEntry.id == ReviewDecision.entry_id)
-        .where(ReviewDecision.review_year == worklist.year, ReviewDecision.decision == "accept")
-        .order_by(ReviewDecision.decided_on, ReviewDecision.id))
-    rules = world.rule_set("planning")
-    for decision, entry in accepted:
-        record = world.pools.get(entry.pool_id)
-        cadre = world.cadres.get(entry.cadre_id)
-        if record is None or cadre is None:
-            continue
-        if units is not None and record.facts.title.unit_id not in units:
-            continue
-        row = rows.get(entry.id)
-        if row is not None and decision.rule in row.rules:
-            continue
-        facts = record.facts
-        if row is None:
-            row = rows[entry.id] = ReviewRow(entry.id, record.id, facts.title, facts.term, cadre)
-        # the finding as it was judged, recomputed (the member has left the pool)
-        found = next((f for f in eligibility.check(cadre, facts.title, facts.term, rules, world.on,
-                                                   title_index=world.titles, rating_sets=world.rule_sets)
-                      if f.rule == decision.rule), None)
-        row.reasons.append(ReviewReason(decision.rule, found, decision))
-    return sorted(rows.values(), key=lambda r: r.sort_key)
-
-
-@dataclass
-class ReviewUnit:
-    """The worklist rows of one unit (the unit of the titles), decided together if the officer wishes."""
-
-    unit_id: int
-    name: str
-    rows: list[ReviewRow]
-
-    @property
-    def open_rows(self) -> list[ReviewRow]:
-        return [r for r in self.rows if r.open_rules]
-
-
-def review_units(rows: list[ReviewRow]) -> list[ReviewUnit]:
-    """The rows grouped by the unit of the title, in the rows' order (sorted by unit)."""
-    grouped: dict[int, ReviewUnit] = {}
-    for row in rows:
-        unit = grouped.get(row.title.unit_id)
-        if unit is None:
-            unit = grouped[row.title.unit_id] = ReviewUnit(row.title.unit_id, row.title.unit_name, [])
-        unit.rows.append(row)
-    return list(grouped.values())
-
-
-def review_progress(rows: list[ReviewRow]) -> tuple[int, int]:
-    return sum(1 for r in rows if r.decision is not None), len(rows)
-
-
-def short_pools(world: World, worklist: planning.Worklist) -> list[ShortPool]:
-    """The pools below target, one per pool (worst first), with every shortfall."""
-    grouped: dict[int, ShortPool] = {}
-    for item in worklist.short_pools:
-        if item.pool_id not in grouped:
-            facts = world.pools[item.pool_id].facts
-            grouped[item.pool_id] = ShortPool(item.pool_id, facts.title, facts.term, [])
-        grouped[item.pool_id].findings.append(item.finding)
-    return list(grouped.values())

@@ -7,6 +7,7 @@ yes/no, and codes of a vocabulary by any accepted spelling. A cell that cannot b
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 import re
 from collections.abc import Callable
 from typing import Any
@@ -181,3 +182,23 @@ def _lines(value: Any) -> str | None:
 READERS: dict[str, Callable[[Any], Any]] = {
     "text": _text, "lines": _lines, "int": _int, "float": _float, "date": _date, "bool": _bool,
 }
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text, lines, int, float, date, bool, or a vocabulary name
+    required: bool = False
+    max_length: int | None = None
+    example: str = ""
+    help: str = ""
+
+    def read(self, value: Any) -> Any:
+        reader = READERS.get(self.kind) or _choice(vocab.VOCABULARIES[self.kind])
+        result = reader(value)
+        if self.required and result is None:
+            raise CellError("bắt buộc, đang để trống")
+        if self.max_length and isinstance(result, str) and len(result) > self.max_length:
+            raise CellError(f"dài quá {self.max_length} ký tự")
+        return result

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from quyhoach.domain import vocab
 from quyhoach.domain.vocab import N_
 from quyhoach.domain.text import fold
-from quyhoach.services.records.cells import (  # noqa: F401 - the cell readers, read through this module too
-    READERS, CellError, PartialDate, _choice, _date, precision_of,
+from quyhoach.services.records.cells import (  # noqa: F401 - the cell readers and columns, read through this module too
+    READERS, CellError, Column, PartialDate, _choice, _date, precision_of,
 )
+from quyhoach.services.records.dossier_2c_columns import DOSSIER_2C_COLUMNS, DOSSIER_2C_FIELDS  # noqa: F401
+from quyhoach.services.records.headers import HEADER_SYNONYMS, header_matcher  # noqa: F401
 
 MAX_ROWS = 200_000
 
@@ -45,26 +46,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text, lines, int, float, date, bool, or a vocabulary name
-    required: bool = False
-    max_length: int | None = None
-    example: str = ""
-    help: str = ""
-
-    def read(self, value: Any) -> Any:
-        reader = READERS.get(self.kind) or _choice(vocab.VOCABULARIES[self.kind])
-        result = reader(value)
-        if self.required and result is None:
-            raise CellError("bắt buộc, đang để trống")
-        if self.max_length and isinstance(result, str) and len(result) > self.max_length:
-            raise CellError(f"dài quá {self.max_length} ký tự")
-        return result
 
 
 @dataclass(frozen=True)
@@ -112,43 +93,6 @@ TITLES = Sheet("titles", N_("Danh mục chức danh"), N_("chức danh"), (
     Column("required_state_mgmt", "Yêu cầu quản lý nhà nước", "state_mgmt_level", example="Chuyên viên chính"),
     Column("required_degree", "Yêu cầu trình độ chuyên môn", "degree", example="Đại học"),
 ), key=("code",))
-
-# The rest of form 2C (sơ yếu lý lịch, mẫu 2C-TCTW-98 / 2C/2008) that planning does not read:
-# kept on the cadre, imported, exported and edited like the other fields, printed by
-# reports.dossier_2c. The long ones take one entry a line, parts split by "|".
-DOSSIER_2C_COLUMNS: tuple[Column, ...] = (
-    Column("residence", "Nơi ở hiện nay", max_length=200, example="Tổ 5, phường Mường Thanh"),
-    Column("phone", "Điện thoại", max_length=40),
-    Column("family_origin", "Thành phần gia đình xuất thân", max_length=120, example="Nông dân"),
-    Column("prior_occupation", "Nghề nghiệp trước khi được tuyển dụng", max_length=200, example="Học sinh"),
-    Column("recruited_on", "Ngày được tuyển dụng", "date", example="01/09/2000"),
-    Column("recruited_by", "Cơ quan tuyển dụng", max_length=200, example="UBND huyện Mường Ảng"),
-    Column("current_agency_since", "Ngày vào cơ quan hiện nay", "date"),
-    Column("mass_orgs", "Tham gia tổ chức chính trị - xã hội", max_length=300, example="Đoàn TNCS Hồ Chí Minh, 26/03/1994"),
-    Column("military", "Nhập ngũ, xuất ngũ, quân hàm", max_length=200),
-    Column("general_education", "Giáo dục phổ thông", max_length=20, example="12/12"),
-    Column("academic_title", "Học hàm, học vị cao nhất", max_length=120, example="Thạc sĩ"),
-    Column("civil_grade", "Ngạch công chức", max_length=120, example="Chuyên viên chính (01.002)"),
-    Column("salary_step", "Bậc lương", "int", example="3"),
-    Column("salary_coefficient", "Hệ số lương", "float", example="4.98"),
-    Column("salary_since", "Hưởng bậc lương từ ngày", "date", example="01/01/2024"),
-    Column("honorary_titles", "Danh hiệu được phong", max_length=200),
-    Column("strengths", "Sở trường công tác", max_length=200),
-    Column("awards", "Khen thưởng", "lines", max_length=2000, help="mỗi dòng một hình thức: năm | hình thức | cấp quyết định"),
-    Column("health", "Tình trạng sức khỏe", max_length=120, example="Tốt; cao 1,65 m; nặng 60 kg; nhóm máu O"),
-    Column("war_status", "Thương binh hạng, gia đình liệt sĩ", max_length=120),
-    Column("id_number", "Số CCCD", max_length=20),
-    Column("id_issued_on", "Ngày cấp CCCD", "date"),
-    Column("insurance_no", "Số sổ BHXH", max_length=20),
-    Column("training", "Đào tạo, bồi dưỡng", "lines", max_length=3000,
-           help="mỗi dòng một khóa: tên trường | ngành học | từ tháng, năm – đến tháng, năm | hình thức | văn bằng"),
-    Column("personal_history", "Đặc điểm lịch sử bản thân", "lines", max_length=2000),
-    Column("family", "Quan hệ gia đình", "lines", max_length=6000,
-           help="mỗi dòng một người: quan hệ | họ và tên | năm sinh | quê quán, nghề nghiệp, chức vụ, nơi ở"),
-    Column("family_economy", "Hoàn cảnh kinh tế gia đình", "lines", max_length=1000),
-    Column("assessment", "Nhận xét, đánh giá của cơ quan quản lý", "lines", max_length=3000),
-)
-DOSSIER_2C_FIELDS = tuple(c.key for c in DOSSIER_2C_COLUMNS)
 
 CADRES = Sheet("cadres", N_("Danh sách trích ngang cán bộ"), N_("cán bộ"), (
     Column("code", "Mã cán bộ", required=True, max_length=40, example="CB00001"),
@@ -257,74 +201,6 @@ SHEETS: dict[str, Sheet] = {s.kind: s for s in (
 # The order in which a set of lists must be loaded (references point backwards).
 LOAD_ORDER = ("units", "titles", "cadres", "postings", "evaluations", "votes", "disciplines", "relations", "pools",
               "conclusions")
-
-
-# Other names the offices give the columns, beside each column's own header and key.
-# Matched after folding (case, diacritics, spaces and punctuation do not count).
-HEADER_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "*": {
-        "cadre_code": ("Mã CB", "Mã số cán bộ", "Mã cán bộ, công chức", "Số hiệu cán bộ"),
-        "full_name": ("Họ tên", "Họ, tên", "Họ và tên khai sinh", "Họ và tên cán bộ", "Họ tên cán bộ", "Tên cán bộ"),
-        "unit_code": ("Mã ĐV", "Mã cơ quan"),
-        "title_code": ("Mã CD",),
-    },
-    "cadres": {
-        "code": ("Mã CB", "Mã số cán bộ", "Mã cán bộ, công chức", "Số hiệu cán bộ", "Mã số", "Mã"),
-        "full_name": ("Họ tên", "Họ, tên", "Họ và tên khai sinh", "Họ và tên cán bộ", "Họ tên cán bộ", "Tên cán bộ"),
-        "birth_date": ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Năm sinh", "Sinh ngày", "Ngày sinh (dd/mm/yyyy)",
-                       "Ngày/tháng/năm sinh"),
-        "sex": ("Giới tính (Nam/Nữ)", "Giới", "Nam/Nữ", "Nam, Nữ", "Phái"),
-        "ethnicity": ("DT", "Dân tộc (tên hoặc mã)"),
-        "religion": ("TG",),
-        "hometown": ("Quê", "Nguyên quán"),
-        "birthplace": ("Nơi sinh (xã, huyện, tỉnh)",),
-        "party_entry_date": ("Ngày vào đảng CSVN", "Vào Đảng", "Ngày kết nạp Đảng", "Ngày vào Đảng (dd/mm/yyyy)"),
-        "party_official_date": ("Ngày chính thức vào Đảng", "Chính thức", "Ngày vào Đảng chính thức"),
-        "education": ("Chuyên môn", "Trình độ chuyên môn, nghiệp vụ", "Chuyên môn nghiệp vụ", "Trình độ CMNV",
-                      "Học hàm, học vị", "Trình độ chuyên môn (ngành)"),
-        "theory_level": ("LLCT", "Trình độ LLCT", "Lý luận", "Trình độ lý luận chính trị"),
-        "state_mgmt_level": ("QLNN", "Trình độ QLNN", "Trình độ quản lý nhà nước"),
-        "foreign_language": ("NN", "Trình độ ngoại ngữ"),
-        "it_level": ("TH", "Trình độ tin học"),
-        "unit_code": ("Mã đơn vị", "Mã ĐV", "Mã cơ quan"),
-        "position": ("Chức vụ", "Chức vụ hiện nay", "Chức vụ, đơn vị công tác", "Chức vụ, chức danh",
-                     "Chức vụ hiện tại, đơn vị công tác", "Chức vụ, đơn vị công tác hiện nay"),
-        "title_code": ("Mã CD",),
-        "position_since": ("Ngày bổ nhiệm", "Thời gian giữ chức vụ", "Giữ chức vụ từ", "Ngày giữ chức vụ"),
-        "note": ("GC",),
-    },
-    "evaluations": {
-        "rating": ("Kết quả xếp loại", "Mức xếp loại", "Xếp loại chất lượng", "Kết quả đánh giá, xếp loại"),
-        "year": ("Năm đánh giá",),
-    },
-}
-
-
-def header_matcher(sheet: Sheet) -> Callable[[str], str | None]:
-    """A function from a header as written to the column's key; "" for a column that is
-    only a row number (STT); None for a header that names nothing known."""
-    def plain(text: str) -> str:
-        return "".join(ch for ch in fold(text) if ch.isalnum())
-
-    names: dict[str, str] = {}
-    keys = {c.key for c in sheet.columns}
-    for group in ("*", sheet.kind):
-        for key, synonyms in HEADER_SYNONYMS.get(group, {}).items():
-            if key in keys:
-                for synonym in synonyms:
-                    names[plain(synonym)] = key
-    for column in sheet.columns:
-        names[plain(column.key)] = column.key
-        names[plain(column.header)] = column.key
-        for alias in getattr(column, "aliases", ()):
-            names[plain(alias)] = column.key
-    for ignored in (*sheet.ignored_headers, "Số thứ tự", "STT", "TT"):
-        names[plain(ignored)] = ""
-
-    def match(text: str) -> str | None:
-        return names.get(plain(text)) if text else None
-
-    return match
 
 
 @dataclass

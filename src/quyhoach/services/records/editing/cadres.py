@@ -12,7 +12,8 @@ from sqlmodel import Session
 from quyhoach.db.models import Cadre, utcnow
 from quyhoach.services.platform import audit
 from quyhoach.services.records.editing.base import EditError, _cadre, _diff, _entity, _written, check, read_row, reason_of
-from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS
+from quyhoach.services.records.dossier_2c_columns import DOSSIER_2C_FIELDS
+from quyhoach.services.records.tabular import SHEETS
 
 CADRE_FIELDS = tuple(c.key for c in SHEETS["cadres"].columns
                      if c.key not in ("code", "unit_code", "position", "title_code", "position_since"))
