@@ -155,7 +155,10 @@ class CadreBase(SQLModel):
     training: str | None = Field(default=None, max_length=3000)
     personal_history: str | None = Field(default=None, max_length=2000)
     family: str | None = Field(default=None, max_length=6000)
+    spouse_family: str | None = Field(default=None, max_length=6000)
+    salary_history: str | None = Field(default=None, max_length=2000)
     family_economy: str | None = Field(default=None, max_length=1000)
+    self_assessment: str | None = Field(default=None, max_length=3000)
     assessment: str | None = Field(default=None, max_length=3000)
 
 

@@ -1,8 +1,10 @@
 """The sơ yếu lý lịch in the official layout of form 2C (mẫu 2C-TCTW-98, 2C/2008): the
 managing and employing bodies at the top, the photo box (4 × 6 cm) beside the title, the
 numbered items 1)–26), the tables of training (27), career (28), the personal history (29),
-the family declaration (30) and economy (31), the managing body's assessment (32), then the
-declarant's pledge and signature beside the head of the managing body's signature and seal.
+the family declaration in its two parts (30: a) the cadre's own family, b) the spouse's), the
+family's economy with the salary history (31), the declarant's own assessment (tự nhận xét),
+the managing body's assessment (32), then the declarant's pledge and signature beside the head
+of the managing body's signature and seal.
 
 The evaluation timeline (ratings by year with the chart, the monthly scores, the confidence
 votes, the pools) is its attachment, on the pages after. What the app does not know is left
@@ -26,6 +28,14 @@ TRAINING_HEADERS = ["Tên trường", "Chuyên ngành đào tạo, bồi dưỡn
                     "Hình thức đào tạo", "Văn bằng, chứng chỉ"]
 FAMILY_HEADERS = ["Mối quan hệ", "Họ và tên", "Năm sinh",
                   "Quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở"]
+FAMILY_WIDTHS = [2.6, 3.6, 1.6, 8.7]
+OWN_FAMILY = "a) Về bản thân: cha, mẹ, vợ (hoặc chồng), các con, anh chị em ruột"
+SPOUSE_FAMILY = "b) Về bên vợ (hoặc chồng): cha, mẹ, anh chị em ruột"
+SALARY_TITLE = "Quá trình lương của bản thân"
+SALARY_LABELS = ("Tháng, năm", "Ngạch, bậc", "Hệ số lương")
+SALARY_BAND = 6                    # entries a band of the salary table (the form lays it across the page)
+SELF_TITLE = "TỰ NHẬN XÉT"
+SELF_NOTE = "(Về phẩm chất chính trị, đạo đức, lối sống, ý thức kỷ luật, năng lực và sở trường công tác)"
 
 
 @dataclass
@@ -38,7 +48,10 @@ class Form2C:
     career: DocTable
     history: str
     family: DocTable
+    spouse_family: DocTable
+    salary: list[DocTable]         # the salary history across the page, SALARY_BAND entries a band
     family_economy: str
+    self_assessment: str
     assessment: str
     place: str
     on: dt.date
@@ -64,6 +77,24 @@ def _lines(text: str | None, width: int) -> list[list[str]]:
         parts = parts[:width - 1] + [" | ".join(parts[width - 1:])] if len(parts) > width else parts
         rows.append(parts + [""] * (width - len(parts)))
     return rows
+
+
+def salary_bands(text: str | None) -> list[DocTable]:
+    """The salary history as the form lays it: three rows (month and year, grade and step,
+    coefficient) across the page, SALARY_BAND entries a band; the last band keeps its empty
+    columns to write the next raises in, and no entry leaves one empty band."""
+    entries = _lines(text, 3)
+    label = 2.7
+    widths = [label] + [(16.5 - label) / SALARY_BAND] * SALARY_BAND
+    bands = []
+    for start in range(0, max(len(entries), 1), SALARY_BAND):
+        band = entries[start:start + SALARY_BAND]
+        band = band + [["", "", ""]] * (SALARY_BAND - len(band))
+        bands.append(DocTable([SALARY_LABELS[0], *[e[0] for e in band]], widths,
+                              [[SALARY_LABELS[1], *[e[1] for e in band]],
+                               [SALARY_LABELS[2], *[e[2].replace(".", ",") for e in band]]],
+                              ["left"] + ["center"] * SALARY_BAND))
+    return bands
 
 
 def _level(code: str, labels) -> str:
@@ -139,7 +170,8 @@ def gather(session, world, code: str) -> Form2C:
                       [[f"{r.start.month:02d}/{r.start.year} – " + (f"{r.end.month:02d}/{r.end.year}" if r.end else "nay"),
                         f"{r.position}{' (kiêm nhiệm)' if r.concurrent else ''}, {r.unit}"] for r in report.career])
     training = DocTable(TRAINING_HEADERS, [4.0, 3.8, 3.2, 2.5, 3.0], _lines(c.training, 5))
-    family = DocTable(FAMILY_HEADERS, [2.6, 3.6, 1.6, 8.7], _lines(c.family, 4), ["left", "left", "right", "left"])
+    family, spouse_family = (DocTable(FAMILY_HEADERS, FAMILY_WIDTHS, _lines(text, 4), ["left", "left", "right", "left"])
+                             for text in (c.family, c.spouse_family))
     found = letterhead.issuers(world)
     main = d.current[0] if d.current else None
     _province, place = letterhead.province_words(world)
@@ -147,8 +179,8 @@ def gather(session, world, code: str) -> Form2C:
               "Đủ điều kiện" if p["eligible"] else "Chưa đủ: " + "; ".join(f.message for f in p["failing"] if f.blocking))
              for p in report.pools]
     return Form2C(found[letterhead.TINH_UY].name, main.unit.name if main else "", c.full_name, _items(c, report, d),
-                  training, career, _v(c.personal_history), family, _v(c.family_economy), _v(c.assessment), place,
-                  world.on, report, pools)
+                  training, career, _v(c.personal_history), family, spouse_family, salary_bands(c.salary_history),
+                  _v(c.family_economy), _v(c.self_assessment), _v(c.assessment), place, world.on, report, pools)
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -186,7 +218,6 @@ def _item(doc, label: str, value: str) -> None:
 
 def docx(form: Form2C) -> bytes:
     from docx.enum.table import WD_ROW_HEIGHT_RULE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
     from quyhoach.reports import docx_builder as b
@@ -217,20 +248,28 @@ def docx(form: Form2C) -> bytes:
     b._para(doc, "", space_after=4)
     for label, value in form.items:
         _item(doc, label, value)
-    b._section_title(doc, "27) ĐÀO TẠO, BỒI DƯỠNG VỀ CHUYÊN MÔN, NGHIỆP VỤ, LÝ LUẬN CHÍNH TRỊ, NGOẠI NGỮ, TIN HỌC")
+    _title(doc, "27) ĐÀO TẠO, BỒI DƯỠNG VỀ CHUYÊN MÔN, NGHIỆP VỤ, LÝ LUẬN CHÍNH TRỊ, NGOẠI NGỮ, TIN HỌC")
     b.doc_table(doc, _or_blank(form.training))
-    b._section_title(doc, "28) TÓM TẮT QUÁ TRÌNH CÔNG TÁC")
+    _title(doc, "28) TÓM TẮT QUÁ TRÌNH CÔNG TÁC")
     b.doc_table(doc, _or_blank(form.career))
-    b._section_title(doc, "29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN")
-    b._para(doc, form.history or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    b._section_title(doc, "30) QUAN HỆ GIA ĐÌNH")
-    b._para(doc, "Cha, mẹ, vợ (hoặc chồng), các con, anh chị em ruột; cha, mẹ, anh chị em ruột của vợ (hoặc chồng).",
-            italic=True, size=12)
+    _title(doc, "29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN")
+    _text(doc, form.history)
+    _title(doc, "30) QUAN HỆ GIA ĐÌNH")
+    _title(doc, OWN_FAMILY, sub=True)
     b.doc_table(doc, _or_blank(form.family))
-    b._section_title(doc, "31) HOÀN CẢNH KINH TẾ GIA ĐÌNH")
-    b._para(doc, form.family_economy or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    b._section_title(doc, "32) NHẬN XÉT, ĐÁNH GIÁ CỦA CƠ QUAN, ĐƠN VỊ QUẢN LÝ VÀ SỬ DỤNG CÁN BỘ, CÔNG CHỨC")
-    b._para(doc, form.assessment or BLANK, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _title(doc, SPOUSE_FAMILY, sub=True)
+    b.doc_table(doc, _or_blank(form.spouse_family))
+    _title(doc, "31) HOÀN CẢNH KINH TẾ GIA ĐÌNH")
+    _title(doc, f"— {SALARY_TITLE}", sub=True)
+    for band in form.salary:
+        b.doc_table(doc, band)
+        b._para(doc, "", space_after=2)
+    _text(doc, form.family_economy)
+    _title(doc, SELF_TITLE)
+    b._para(doc, SELF_NOTE, italic=True, size=12, space_after=2).paragraph_format.keep_with_next = True
+    _text(doc, form.self_assessment)
+    _title(doc, "32) NHẬN XÉT, ĐÁNH GIÁ CỦA CƠ QUAN, ĐƠN VỊ QUẢN LÝ VÀ SỬ DỤNG CÁN BỘ, CÔNG CHỨC")
+    _text(doc, form.assessment, keep=True)     # the last lines stay on the page of the signatures
     sign = doc.add_table(rows=1, cols=2)
     lh._borderless(sign)
     lh._cant_split(sign)
@@ -248,6 +287,23 @@ def docx(form: Form2C) -> bytes:
     lh._docx_para(head_cell, "(Ký tên, đóng dấu)", italic=True, size=12)
     _docx_attachment(doc, form)
     return b._save(doc)
+
+
+def _title(doc, text: str, *, sub: bool = False) -> None:
+    """A section's title, kept on the page of what follows it."""
+    from quyhoach.reports import docx_builder as b
+
+    b._para(doc, text, bold=not sub, italic=sub, size=b.BODY_PT, space_after=3).paragraph_format.keep_with_next = True
+
+
+def _text(doc, text: str, *, keep: bool = False) -> None:
+    """A section's free text, one paragraph a line (a dotted line when not given)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from quyhoach.reports import docx_builder as b
+
+    for line in (text or BLANK).splitlines():
+        b._para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY).paragraph_format.keep_with_next = keep
 
 
 def _or_blank(t: DocTable) -> DocTable:
@@ -301,4 +357,5 @@ def pdf(app, form: Form2C) -> bytes:
 
     return pdf_builder.render(app, "reports/_dossier_2c_body.html", f"Sơ yếu lý lịch {form.name}", f=form,
                               parts=attachment_tables(form), blank=BLANK, form_name=FORM, form_title=TITLE, pledge=PLEDGE,
-                              blanked=_or_blank)
+                              blanked=_or_blank, own_family=OWN_FAMILY, spouse_family=SPOUSE_FAMILY, salary_title=SALARY_TITLE,
+                              self_title=SELF_TITLE, self_note=SELF_NOTE)

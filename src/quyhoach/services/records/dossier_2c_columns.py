@@ -36,8 +36,17 @@ DOSSIER_2C_COLUMNS: tuple[Column, ...] = (
            help="mỗi dòng một khóa: tên trường | ngành học | từ tháng, năm – đến tháng, năm | hình thức | văn bằng"),
     Column("personal_history", "Đặc điểm lịch sử bản thân", "lines", max_length=2000),
     Column("family", "Quan hệ gia đình", "lines", max_length=6000,
-           help="mỗi dòng một người: quan hệ | họ và tên | năm sinh | quê quán, nghề nghiệp, chức vụ, nơi ở"),
+           help="về bản thân (cha, mẹ, vợ hoặc chồng, các con, anh chị em ruột), mỗi dòng một người: "
+                "quan hệ | họ và tên | năm sinh | quê quán, nghề nghiệp, chức vụ, nơi ở"),
+    Column("spouse_family", "Quan hệ gia đình bên vợ (chồng)", "lines", max_length=6000,
+           help="cha, mẹ, anh chị em ruột của vợ (hoặc chồng), mỗi dòng một người: "
+                "quan hệ | họ và tên | năm sinh | quê quán, nghề nghiệp, chức vụ, nơi ở"),
+    Column("salary_history", "Quá trình lương", "lines", max_length=2000,
+           help="mỗi dòng một lần xếp lương: tháng/năm | ngạch/bậc | hệ số lương",
+           example="01/2021 | Chuyên viên chính, bậc 2 | 4,74"),
     Column("family_economy", "Hoàn cảnh kinh tế gia đình", "lines", max_length=1000),
+    Column("self_assessment", "Tự nhận xét", "lines", max_length=3000,
+           help="về phẩm chất chính trị, đạo đức, lối sống, ý thức kỷ luật, năng lực và sở trường công tác"),
     Column("assessment", "Nhận xét, đánh giá của cơ quan quản lý", "lines", max_length=3000),
 )
 DOSSIER_2C_FIELDS = tuple(c.key for c in DOSSIER_2C_COLUMNS)

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from quyhoach.db.models import Cadre, utcnow
+from quyhoach.db.models import Cadre, Unit, utcnow
 from quyhoach.services.platform import audit
 from quyhoach.services.records.editing.base import EditError, _cadre, _diff, _entity, _written, check, read_row, reason_of
 from quyhoach.services.records.dossier_2c_columns import DOSSIER_2C_FIELDS
@@ -21,6 +21,17 @@ CADRE_FIELDS = tuple(c.key for c in SHEETS["cadres"].columns
 CADRE_COLUMNS = ("full_name", "other_names", "birth_date", "sex", "ethnicity_code", "religion", "hometown",
                  "hometown_unit_id", "birthplace", "party_entry_date", "party_official_date", "education",
                  "theory_level", "state_mgmt_level", "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS)
+
+
+def _stored(session: Session, cadre: Cadre, key: str) -> Any:
+    """A field as its column reads it, from what is stored (the ethnicity and the hometown
+    unit by their codes)."""
+    if key == "ethnicity":
+        return cadre.ethnicity_code
+    if key == "hometown_unit_code":
+        unit = session.get(Unit, cadre.hometown_unit_id) if cadre.hometown_unit_id else None
+        return unit.code if unit else None
+    return getattr(cadre, key)
 
 
 def version_of(cadre: Cadre) -> str:
@@ -47,12 +58,15 @@ def _claim(session: Session, cadre: Cadre, version: str) -> dt.datetime:
 
 def update_cadre(session: Session, code: str, form: Mapping[str, Any], *, reason: str,
                  version: str | None = None) -> dict[str, Any]:
-    """Correct the 2C fields of a cadre; returns the fields changed (before → after).
-    `version` (`version_of` when the form was opened): refused if the dossier changed since;
+    """Correct the 2C fields of a cadre; returns the fields changed (before → after). Only the
+    fields the form gives are read: one it does not carry keeps what is stored (a field given
+    empty is cleared). `version` (`version_of` when the form was opened): refused if the dossier changed since;
     the web's form always gives it, a command that reads and writes at once need not."""
     reason = reason_of(reason)
     cadre = _cadre(session, code)
-    row = read_row(SHEETS["cadres"], form, CADRE_FIELDS, {"code": cadre.code})
+    given = tuple(key for key in CADRE_FIELDS if key in form)
+    kept = {key: _stored(session, cadre, key) for key in CADRE_FIELDS if key not in form}
+    row = read_row(SHEETS["cadres"], form, given, {"code": cadre.code, **kept})
     record = check(session, "cadres", row)
     wanted = {k: record[k] for k in CADRE_COLUMNS}
     before, after = _diff(audit.snapshot(cadre, list(CADRE_COLUMNS)), wanted)
