@@ -263,7 +263,7 @@ def docx(form: Form2C) -> bytes:
     _title(doc, f"— {SALARY_TITLE}", sub=True)
     for band in form.salary:
         b.doc_table(doc, band)
-        b._para(doc, "", space_after=2)
+        _kept_together(doc.tables[-1])
     _text(doc, form.family_economy)
     _title(doc, SELF_TITLE)
     b._para(doc, SELF_NOTE, italic=True, size=12, space_after=2).paragraph_format.keep_with_next = True
@@ -280,8 +280,7 @@ def docx(form: Form2C) -> bytes:
     lh._docx_para(declarant, PLEDGE, italic=True, size=12)
     lh._docx_para(declarant, "(Ký tên, ghi rõ họ tên)", italic=True, size=12, after=60)
     lh._docx_para(declarant, form.name, bold=True, size=13)
-    lh._first(head_cell, lh.date_line(form.place, form.on).replace(f"ngày {form.on.day:02d} tháng {form.on.month:02d}",
-                                                                        "ngày      tháng     "), italic=True, size=13)
+    lh._first(head_cell, undated_line(form.place, form.on), italic=True, size=13)
     lh._docx_para(head_cell, "Thủ trưởng cơ quan, đơn vị quản lý", bold=True, size=13)
     lh._docx_para(head_cell, "và sử dụng cán bộ, công chức", bold=True, size=13)
     lh._docx_para(head_cell, "(Ký tên, đóng dấu)", italic=True, size=12)
@@ -304,6 +303,21 @@ def _text(doc, text: str, *, keep: bool = False) -> None:
 
     for line in (text or BLANK).splitlines():
         b._para(doc, line, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY).paragraph_format.keep_with_next = keep
+
+
+def _kept_together(table) -> None:
+    """A small table kept on one page: every row's text kept with the next row."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    for row in table._tbl.tr_lst[:-1]:
+        for p in row.iter(qn("w:p")):
+            p.get_or_add_pPr().insert(0, parse_xml(f"<w:keepNext {nsdecls('w')}/>"))
+
+
+def undated_line(place: str, on: dt.date) -> str:
+    """The date line the head of the managing body dates by hand: the place and the year printed."""
+    return f"{place}, ngày …… tháng …… năm {on.year}"
 
 
 def _or_blank(t: DocTable) -> DocTable:
@@ -358,4 +372,4 @@ def pdf(app, form: Form2C) -> bytes:
     return pdf_builder.render(app, "reports/_dossier_2c_body.html", f"Sơ yếu lý lịch {form.name}", f=form,
                               parts=attachment_tables(form), blank=BLANK, form_name=FORM, form_title=TITLE, pledge=PLEDGE,
                               blanked=_or_blank, own_family=OWN_FAMILY, spouse_family=SPOUSE_FAMILY, salary_title=SALARY_TITLE,
-                              self_title=SELF_TITLE, self_note=SELF_NOTE)
+                              self_title=SELF_TITLE, self_note=SELF_NOTE, date_line=undated_line(form.place, form.on))
