@@ -1,7 +1,8 @@
 """Form 2C in its official layout (reports.dossier_2c): what the app did not keep is now on
-the cadre (0012), edited in the dossier's form like the other fields and imported as columns;
-the paper, opened in its own library, carries the bodies, the photo box, items 1)–26), the
-training, career and family tables, the assessment, the pledge and both signatures, and the
+the cadre (0014, 0015), edited in the dossier's form like the other fields and imported as
+columns; the paper, opened in its own library, carries the bodies, the photo box, items 1)–26),
+the training and career tables, the family in its two parts, the salary history, the
+declarant's and the managing body's assessments, the pledge and both signatures, and the
 evaluation timeline as its attachment — and no code of the app."""
 
 from __future__ import annotations
@@ -103,11 +104,6 @@ def test_what_the_app_does_not_know_is_left_to_fill_in(session, small, app):
     assert len(family.rows) == 3           # the header and two empty rows to write in
 
 
-@pytest.mark.slow
-def test_every_page_of_the_2c_prints_inside_the_page(session, small, app, tmp_path):
-    built = reports.build(session, small, app, "dossier", {"cadre": _first_cadre(session).code}, ["docx", "pdf"])
-    for fmt, data in built.files.items():
-        assert printed_inside(tmp_path, f"2c-{fmt}", fmt, data) >= 3, fmt     # the form, its tables, the attachment
 
 
 # A cadre with every field of form 2C given, the family lists long (issue 13: the form complete).
@@ -236,3 +232,27 @@ def test_the_new_2c_lists_go_through_the_import_and_come_back_in_the_export(clie
     # Read back, the export changes nothing.
     assert "3 dòng hợp lệ: sẽ thêm 0, cập nhật 0" in upload(client, "cadres", exported, "xuat.xlsx").get_data(as_text=True)
     assert "Quàng Văn Chiến" in client.get("/nhap-du-lieu/xuat/cadres.csv").get_data(as_text=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("filled", ["empty", "full"])
+def test_every_page_of_the_2c_prints_inside_the_page(session, small, app, client, engine, tmp_path, filled):
+    """Printed (the DOCX through LibreOffice): nothing crosses the printable area, the
+    signatures are on the page of the managing body's assessment, the attachment starts a page."""
+    from pypdf import PdfReader
+
+    cadre = _first_cadre(session)
+    if filled == "full":
+        _saved(client, engine, cadre, **{**FULL_2C, "family": LONG_FAMILY, "spouse_family": LONG_FAMILY})
+    with Session(engine) as fresh:
+        world_service.clear_cache()
+        built = reports.build(fresh, world_service.build(fresh), app, "dossier", {"cadre": cadre.code}, ["docx", "pdf"])
+    for fmt, data in built.files.items():
+        pages = printed_inside(tmp_path, f"2c-{fmt}", fmt, data)
+        assert pages >= (5 if filled == "full" else 3), fmt             # the form, its tables, the attachment
+        texts = [_flat(page.extract_text()) for page in PdfReader(str(tmp_path / f"2c-{fmt}.pdf")).pages]
+        signed = next(i for i, t in enumerate(texts) if "Người khai" in t)
+        assert "32) NHẬN XÉT" in texts[signed] and "(Ký tên, đóng dấu)" in texts[signed], (fmt, texts[signed])
+        assert texts[signed + 1].startswith("PHỤ LỤC: QUÁ TRÌNH ĐÁNH GIÁ"), fmt
+        if filled == "full":
+            assert sum(t.count("Lò Văn Anh Số 8") for t in texts) == 2, fmt    # both family lists printed whole
