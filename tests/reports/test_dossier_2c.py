@@ -197,8 +197,8 @@ def test_the_form_saves_only_the_fields_it_was_given(session, small, client, eng
     with Session(engine) as fresh:
         stored = fresh.get(Cadre, cadre.id)
         assert stored.salary_history == SALARY and stored.family == FAMILY and stored.assessment == "Hoàn thành tốt nhiệm vụ."
-        assert (stored.full_name, stored.birth_date, stored.ethnicity_code) == (cadre.full_name, cadre.birth_date,
-                                                                                 cadre.ethnicity_code)
+        kept = ("full_name", "birth_date", "ethnicity_code", "hometown_unit_id", "theory_level", "party_entry_date")
+        assert [getattr(stored, k) for k in kept] == [getattr(cadre, k) for k in kept]
     # A field given empty is cleared.
     answer = client.post(f"/can-bo/{cadre.code}/sua", headers=HX, data={
         "mau": "cadre", "phien_ban": editing.version_of(stored), "assessment": "", "ly_do": "Nhận xét sẽ ghi lại sau"})
