@@ -250,16 +250,22 @@ def _many_chains_svg():
         cadres[f"C{i}a"] = {"name": f"Nguyễn Văn Ất {i}"}
         cadres[f"C{i}b"] = {"name": f"Lò Thị Bình {i}"}
         moves += [{"cadre": f"C{i}a", "from_post": a, "to_post": b}, {"cadre": f"C{i}b", "from_post": b, "to_post": a}]
-    return str(rotation_graph({"moves": moves}, cadres, posts, {f"U{i}": f"Xã Số {i}" for i in range(24)}))
+    return str(rotation_graph({"moves": moves}, cadres, posts, {f"U{i}": f"Xã Số {i}" for i in range(24)},
+                              per_line=charts.GRAPH_PER_LINE))
 
 
 def test_a_tall_graph_is_cut_between_its_lines_into_page_high_slices(app):
     with app.test_request_context("/?lang=vi"):
         svg = _many_chains_svg()
     chart = charts.rotation_graph(svg, "Sơ đồ")
-    windows = charts.graph_windows(svg)
+    windows = charts.graph_windows(svg, charts.slice_px(svg))
     assert len(chart.slices) == len(windows) > 1
-    assert all(bottom - top <= charts.GRAPH_SLICE_PX for top, bottom in windows)
+    assert all(bottom - top <= charts.slice_px(svg) for top, bottom in windows)
+    # printed at its width, every slice's smallest words are at least 8 pt, and a slice fits
+    # a landscape A4 page (18 cm high inside its margins) at that width
+    assert charts.print_pt(svg, chart.width_cm) >= 8
+    assert all(part.width_cm == chart.width_cm for part in chart.slices)
+    assert max(b - t for t, b in windows) * chart.width_cm / charts._graph_width_px(svg) <= 16
     assert windows[0][0] == 0 and all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
     captions = []
     for part in chart.slices:

@@ -211,33 +211,55 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
 # --------------------------------------------------------------------------- the scenario decision
 
 GRAPH_ID = "decision-graph"
-# The plan page styles its chain graph from app.css; a report carries the same look inside
-# the SVG itself (the PDF prints with reports.css only), scoped to the graph's id.
+# The plan page styles its chain graph from app.css; a report carries its look inside the SVG
+# itself (the PDF prints with reports.css only), scoped to the graph's id, in black: red and
+# blue turn grey on an office printer (a vacant post is told by its dashed box and its words).
 GRAPH_STYLE = {
-    "ink": "#1d2733", "muted": "#5b6776", "bad": "#a3201b", "link": "#0b4f8a", "box": "#8d9bab",
-    "outside": "#eef1f5", "open_fill": "#fffafa",
+    "ink": "#000", "muted": "#222", "bad": "#000", "link": "#000", "box": "#555",
+    "outside": "#f2f2f2", "open_fill": "#fff",
 }
+# Printed, the graph is GRAPH_WIDTH_CM wide with GRAPH_PER_LINE posts a line: its smallest
+# words (10 px) print at 8.5 pt (`print_pt`); a taller graph is cut between its lines into
+# slices of at most GRAPH_SLICE_CM, one a page (landscape A4), never shrunk to fit.
+GRAPH_PER_LINE = 3
+GRAPH_WIDTH_CM = 22.0
+GRAPH_SLICE_CM = 15.0
+GRAPH_FONT_PX = {"node": 11, "unit": 10, "open": 10, "edge": 11, "caption": 12}
+PT_PER_CM = 72 / 2.54
 _GRAPH_CSS = (
     "#{id} text {{ font-family: 'DejaVu Sans', sans-serif; }}"
     "#{id} .node rect {{ fill: #fff; stroke: {box}; stroke-width: 1.2; }}"
-    "#{id} .node text {{ font-size: 11px; fill: {ink}; }}"
-    "#{id} .node text.unit {{ fill: {muted}; font-size: 10px; }}"
+    "#{id} .node text {{ font-size: {node}px; fill: {ink}; }}"
+    "#{id} .node text.unit {{ fill: {muted}; font-size: {unit}px; }}"
     "#{id} .node-open rect {{ stroke: {bad}; stroke-dasharray: 5 3; fill: {open_fill}; }}"
-    "#{id} .node-open text.open {{ fill: {bad}; font-size: 10px; font-weight: bold; }}"
+    "#{id} .node-open text.open {{ fill: {bad}; font-size: {open}px; font-weight: bold; }}"
     "#{id} .node-outside rect {{ fill: {outside}; stroke-dasharray: 2 2; }}"
     "#{id} .edge path {{ fill: none; stroke: {link}; stroke-width: 1.6; }}"
-    "#{id} .edge text {{ font-size: 11px; fill: {link}; font-weight: bold; stroke: none; }}"
+    "#{id} .edge text {{ font-size: {edge}px; fill: {link}; font-weight: bold; stroke: none; }}"
     "#{id} marker path {{ fill: {link}; stroke: none; }}"
-    "#{id} .caption {{ font-size: 12px; font-weight: bold; fill: {ink}; }}"
+    "#{id} .caption {{ font-size: {caption}px; font-weight: bold; fill: {ink}; }}"
 )
 
 
-GRAPH_SLICE_PX = 800    # a landscape A4 page holds about 840 px of the graph at full width
+def _graph_width_px(svg: str) -> float:
+    import xml.etree.ElementTree as ET
+
+    return float(ET.fromstring(svg).get("viewBox").split()[2])
+
+
+def print_pt(svg: str, width_cm: float = GRAPH_WIDTH_CM) -> float:
+    """The size in points the graph's smallest words print at, the drawing `width_cm` wide."""
+    return min(GRAPH_FONT_PX.values()) * width_cm * PT_PER_CM / _graph_width_px(svg)
+
+
+def slice_px(svg: str) -> float:
+    """The height in the drawing's pixels of one printed slice (GRAPH_SLICE_CM)."""
+    return GRAPH_SLICE_CM * _graph_width_px(svg) / GRAPH_WIDTH_CM
 
 
 def _styled(svg: str, suffix: str = "") -> str:
     ident = GRAPH_ID + suffix
-    css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE)
+    css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE, **GRAPH_FONT_PX)
     styled = svg.replace("<svg ", f'<svg id="{ident}" class="chart-svg graph-svg" ', 1)
     if suffix:   # one arrow marker per drawing: ids are unique within a page
         styled = styled.replace('id="arrow"', f'id="arrow{suffix}"').replace("url(#arrow)", f"url(#arrow{suffix})")
@@ -251,17 +273,17 @@ def rotation_graph(svg: str, title: str) -> Chart:
     graph (a province's plan) is also cut between its lines into page-high slices."""
     svg = str(svg or "")
     if not svg:
-        return Chart("rotation-graph", title, "", b"", 25.0)
-    windows = graph_windows(svg)
+        return Chart("rotation-graph", title, "", b"", GRAPH_WIDTH_CM)
+    windows = graph_windows(svg, slice_px(svg))
     slices = []
     if len(windows) > 1:
         for number, (top, bottom) in enumerate(windows, start=1):
             part = svg_window(svg, top, bottom)
             slices.append(Chart(f"rotation-graph-{number}", f"{title} ({number}/{len(windows)})",
-                                _styled(part, f"-{number}"), graph_png(part), 25.0))
+                                _styled(part, f"-{number}"), graph_png(part), GRAPH_WIDTH_CM))
     # cut in slices, the whole drawing's PNG is never placed: its first slice stands for it
     png = slices[0].png if slices else graph_png(svg)
-    return Chart("rotation-graph", title, _styled(svg), png, 25.0, slices)
+    return Chart("rotation-graph", title, _styled(svg), png, GRAPH_WIDTH_CM, slices)
 
 
 _NS = "{http://www.w3.org/2000/svg}"
@@ -281,7 +303,7 @@ def _extent(element) -> tuple[float, float] | None:
     return (min(ys), max(ys)) if ys else None
 
 
-def graph_windows(svg: str, limit: float = GRAPH_SLICE_PX) -> list[tuple[float, float]]:
+def graph_windows(svg: str, limit: float) -> list[tuple[float, float]]:
     """Page-high windows over the graph, cut just above a line of boxes (never through one)."""
     import xml.etree.ElementTree as ET
 
@@ -367,7 +389,7 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
             tag = element.tag.replace(ns, "")
             classes = (element.get("class") or "").split()
             if tag == "text" and "caption" in classes:
-                text(ax, element, 12, colours["ink"], bold=True)
+                text(ax, element, GRAPH_FONT_PX["caption"], colours["ink"], bold=True)
             elif tag == "g" and "node" in classes:
                 rect = element.find(f"{ns}rect")
                 is_open, outside = "node-open" in classes, "node-outside" in classes
@@ -381,11 +403,11 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
                 for item in element.findall(f"{ns}text"):
                     kind = item.get("class") or ""
                     if kind == "unit":
-                        text(ax, item, 10, colours["muted"])
+                        text(ax, item, GRAPH_FONT_PX["unit"], colours["muted"])
                     elif kind == "open":
-                        text(ax, item, 10, colours["bad"], bold=True)
+                        text(ax, item, GRAPH_FONT_PX["open"], colours["bad"], bold=True)
                     else:
-                        text(ax, item, 11, colours["ink"])
+                        text(ax, item, GRAPH_FONT_PX["node"], colours["ink"])
             elif tag == "g" and "edge" in classes:
                 points = _px_points(element.find(f"{ns}path").get("d"))
                 if len(points) >= 2:
@@ -403,7 +425,7 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
                                          closed=True, facecolor=colours["link"], edgecolor="none"))
                 label = element.find(f"{ns}text")
                 if label is not None:
-                    text(ax, label, 11, colours["link"], bold=True, halo=True)
+                    text(ax, label, GRAPH_FONT_PX["edge"], colours["link"], bold=True, halo=True)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
         plt.close(fig)

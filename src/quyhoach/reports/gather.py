@@ -691,7 +691,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                     post_name(ch["opens"]) if ch.get("opens") else ""))
 
     progress(0.45, "Vẽ sơ đồ các chuỗi điều động")
-    svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**vocab.ROTATION_GRAPH_WORDS))
+    svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**vocab.ROTATION_GRAPH_WORDS),
+                                  per_line=charts.GRAPH_PER_LINE)
     graph = charts.rotation_graph(str(svg), f"Sơ đồ các chuỗi vị trí trống và vòng luân chuyển — phương án «{scenario.name}»")
 
     progress(0.6, "Cơ cấu trước và sau")
@@ -750,7 +751,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                        + ".")
     if alternatives:
         summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II).")
-    resolution = resolution_words(adoption.decision_no, adoption.adopted_on) if adoption is not None else ""
+    resolution = (resolution_words(adoption.decision_no, adoption.signed_on or adoption.adopted_on)
+                  if adoption is not None else "")
     if adoption is not None:
         summary.append(f"Ban Thường vụ Tỉnh ủy đã thông qua phương án tại {resolution}, hiệu lực từ ngày "
                        f"{format_date(adoption.adopted_on)}.")
