@@ -21,9 +21,14 @@ from quyhoach.reports.model import Chart
 
 _lock = threading.Lock()   # pyplot's state is global: one chart at a time per process
 
-RATING_COLOURS = {"excellent": "#1f5fa8", "good": "#5b9bd5", "complete": "#f0b44c", "fail": "#c0392b"}
+# Printed in black on an office printer (colours turn grey): greys of clearly different
+# lightness, a hatch for what falls short, every word black.
+RATING_COLOURS = {"excellent": "#4a4a4a", "good": "#9a9a9a", "complete": "#d6d6d6", "fail": "#ffffff"}
+RATING_HATCH = {"fail": "xxx"}
 RATING_LABELS = {"excellent": "HTXSNV", "good": "HTTNV", "complete": "HTNV", "fail": "KHTNV"}
-OK, BAD, TARGET, GREY = "#2e7d32", "#c0392b", "#222222", "#9aa5b1"
+OK, BAD, TARGET, GREY = "#5a5a5a", "#ffffff", "#000000", "#9a9a9a"   # a bar short of its target: hatched
+SHORT_HATCH = "////"
+MEN, WOMEN = "#5a5a5a", "#c4c4c4"
 
 
 def _plt():
@@ -85,8 +90,8 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(bins) + 1.2))
         y = list(range(len(bins)))
-        ax.barh(y, [-m for m in men], color="#5b7fa8", label="Nam")
-        ax.barh(y, women, color="#c9778f", label="Nữ")
+        ax.barh(y, [-m for m in men], color=MEN, edgecolor="#000", linewidth=0.4, label="Nam")
+        ax.barh(y, women, color=WOMEN, edgecolor="#000", linewidth=0.4, label="Nữ")
         ax.set_yticks(y, [band_label(lo, hi) for lo, hi in bins])
         top = max(men + women + [1])
         for i, (m, w) in enumerate(zip(men, women, strict=False)):
@@ -121,8 +126,9 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
         fig, ax = plt.subplots(figsize=(6.8, 0.55 * len(gauges) + 0.9))
         y = list(range(len(gauges)))[::-1]
         for yi, g in zip(y, gauges, strict=False):
-            ax.barh(yi, 1.0, color="#eef1f5", height=0.55)
-            ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55)
+            ax.barh(yi, 1.0, color="#f2f2f2", height=0.55)
+            ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55, edgecolor="#000",
+                    linewidth=0.5, hatch=None if g.passed else SHORT_HATCH)
             if isinstance(g.target, tuple):
                 ax.axvspan(0, 0, alpha=0)
                 ax.plot([g.target[0], g.target[1]], [yi + 0.36, yi + 0.36], color=TARGET, linewidth=2.2)
@@ -131,13 +137,14 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
             elif g.target:
                 ax.plot([g.target, g.target], [yi - 0.36, yi + 0.36], color=TARGET, linewidth=2)
             ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=9,
-                    color=OK if g.passed else BAD, fontweight="bold")
+                    color="#000", fontweight="normal" if g.passed else "bold")
         ax.set_yticks(y, [g.label for g in gauges])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title("Vạch đen: chỉ tiêu", loc="left", fontsize=9, fontweight="normal", color="#555")
+        ax.set_title("Vạch đen: chỉ tiêu; thanh gạch chéo: chưa đạt", loc="left", fontsize=9, fontweight="normal",
+                     color="#000")
         return _save(fig, "target-gauges", title, 16.0)
 
 
@@ -153,12 +160,13 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         totals = [max(1, sum(c.get(r, 0) for r in RATING_LABELS)) for c in counts]
         for rating in ("excellent", "good", "complete", "fail"):
             shares = [c.get(rating, 0) / t for c, t in zip(counts, totals, strict=False)]
-            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6)
+            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6,
+                   edgecolor="#000", linewidth=0.4, hatch=RATING_HATCH.get(rating))
             bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
-        ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
-                label="HTXSNV / (HTXSNV + HTTNV)")
-        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần")
+        ax.plot(x, excellent_share, color="#000", marker="o", markerfacecolor="#fff", markeredgecolor="#000",
+                linewidth=1.8, label="HTXSNV / (HTXSNV + HTTNV)")
+        ax.plot(x, cap, color="#000", linestyle="--", linewidth=1.2, label="Mức trần")
         for xi, s in zip(x, excellent_share, strict=False):
             ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=9, color="#111")
         ax.set_xticks(x, [str(y) for y in years])
@@ -181,11 +189,12 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
         order = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
         xs = [y for y, r, _ in years if r]
         ys = [order[r] for _, r, _ in years if r]
-        ax.plot(xs, ys, color="#666", linewidth=1, zorder=1)
+        ax.plot(xs, ys, color="#000", linewidth=1, zorder=1)
         for (year, rating, score) in years:
             if not rating:
                 continue
-            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], zorder=2)
+            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], edgecolors="#000",
+                       hatch=RATING_HATCH.get(rating), zorder=2)
             if score is not None:
                 ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
         ax.set_yticks([0, 1, 2, 3], [RATING_LABELS[r] for r in ("fail", "complete", "good", "excellent")])
@@ -197,9 +206,9 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             mx = [m for m, s in months if s is not None]
             my = [s for _, s in months if s is not None]
             axm = axes[1]
-            axm.plot(mx, my, marker="o", color="#1f5fa8", linewidth=1.4)
-            axm.axhline(90, color=RATING_COLOURS["excellent"], linestyle=":", linewidth=1)
-            axm.axhline(70, color=RATING_COLOURS["complete"], linestyle=":", linewidth=1)
+            axm.plot(mx, my, marker="o", color="#000", linewidth=1.4)
+            axm.axhline(90, color="#000", linestyle=":", linewidth=1)
+            axm.axhline(70, color="#000", linestyle="--", linewidth=0.8)
             axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=9)
             low = min(my + [70]) - 5
             axm.set_ylim(max(0, low), min(100, max(my + [90]) + 5))
@@ -442,19 +451,21 @@ class BeforeAfter:
 
 
 def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
-    """Paired bars: each share of the leadership in play before (grey) and after the plan
-    (blue, green when it rose, red when it fell), the target marked where there is one."""
+    """Paired bars: each share of the leadership in play before (light grey) and after the
+    plan (dark grey; hatched when it fell), the target marked where there is one."""
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 0.62 * max(1, len(rows)) + 1.0))
         y = list(range(len(rows)))[::-1]
         for yi, row in zip(y, rows, strict=False):
-            colour = OK if row.after > row.before else BAD if row.after < row.before else "#1f5fa8"
-            ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color=GREY, label="Trước" if yi == y[0] else None)
-            ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=colour, label="Sau" if yi == y[0] else None)
+            fell = row.after < row.before
+            ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color="#d0d0d0", edgecolor="#000", linewidth=0.4,
+                    label="Trước" if yi == y[0] else None)
+            ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=BAD if fell else OK, edgecolor="#000",
+                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label="Sau" if yi == y[0] else None)
             if row.target:
                 ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
-            ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#222")
+            ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#000")
         ax.set_yticks(y, [r.label for r in rows])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])

@@ -99,15 +99,16 @@ def _heading_block(doc, h: Heading) -> None:
 
 
 def _section_title(doc, text: str) -> None:
-    _para(doc, text, bold=True, size=BODY_PT, space_after=4)
+    # a title never ends a page: it stays with what it heads
+    _para(doc, text, bold=True, size=BODY_PT, space_after=4).paragraph_format.keep_with_next = True
 
 
 def _sub_title(doc, text: str) -> None:
-    _para(doc, text, bold=True, italic=True, size=BODY_PT, space_after=3)
+    _para(doc, text, bold=True, italic=True, size=BODY_PT, space_after=3).paragraph_format.keep_with_next = True
 
 
 def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = TABLE_PT, align: str = "left",
-              span: int = 1, shade: str | None = None, color: str | None = None) -> str:
+              span: int = 1, shade: str | None = None, color: str | None = None, keep_next: bool = False) -> str:
     lines = (text or "").split("\n")
     runs = []
     # black text only (colours turn grey on an office printer): a marked row is bold italic
@@ -122,7 +123,8 @@ def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = 
         tcpr += f'<w:gridSpan w:val="{span}"/>'
     if shade:
         tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
-    ppr = f'<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+    ppr = (f'<w:pPr>{"<w:keepNext/>" if keep_next else ""}<w:spacing w:before="0" w:after="0"/>'
+           f'<w:jc w:val="{align}"/></w:pPr>')
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{''.join(runs)}</w:p></w:tc>"
 
 
@@ -150,7 +152,8 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
     for index, row in enumerate(rows):
         if groups and index in groups:
             parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2")
+                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2",
+                                     keep_next=True)   # a group's title row stays with its first row
                          + "</w:tr>")
         color = (colors or {}).get(index)
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
@@ -484,11 +487,11 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
                "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
 
     _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
-    _paras(doc, report.closing)
     if report.warnings:
         _para(doc, "Lưu ý:", bold=True, italic=True)
         for warning in report.warnings:
             _para(doc, f"- {warning}", indent=True)
+    _paras(doc, report.closing)       # the last paragraph is kept with the signature
     _signature(doc, h)
 
     _landscape(doc)

@@ -592,6 +592,11 @@ def plan_words(p: DecisionPlan, who: str) -> str:
                + f"; lấp được {filled}/{p.open_before} vị trí trống (còn trống {p.open_after}); {targets}.")
 
 
+def _nfc_lines(text: str) -> str:
+    """NFC line by line: a cell's line breaks kept (`nfc` folds every white space)."""
+    return "\n".join(nfc(line) for line in text.split("\n"))
+
+
 def comparison_table(plans: list[DecisionPlan]) -> DocTable:
     """The plans compared, one row each (the chosen one first), in words: the moves by kind,
     the vacancies filled, the structure targets still short."""
@@ -603,9 +608,10 @@ def comparison_table(plans: list[DecisionPlan]) -> DocTable:
                   f"{len(p.soft_missed)} chỉ tiêu chưa đạt, thiếu {p.soft_short} người:\n"
                   + "\n".join(f"- {n}" for n in p.soft_missed[:4])
                   + (f"\n… và {len(p.soft_missed) - 4} chỉ tiêu khác" if len(p.soft_missed) > 4 else ""))
-        rows.append([index + 1, nfc(name), moves, f"{max(0, p.open_before - p.open_after)}/{p.open_before}", nfc(missed)])
+        rows.append([index + 1, _nfc_lines(name), moves, f"{max(0, p.open_before - p.open_after)}/{p.open_before}",
+                     _nfc_lines(missed)])
     return DocTable(["STT", "Phương án", "Lượt điều động", "Vị trí trống được lấp", "Chỉ tiêu cơ cấu"],
-                    [1.0, 5.0, 3.6, 2.6, 4.3], rows, ["right", "left", "left", "right", "left"])
+                    [1.0, 4.4, 3.0, 2.2, 5.9], rows, ["right", "left", "left", "right", "left"])
 
 
 def scenario_decision(session: Session, world: World, scenario_id: int | str, run_id: int | str | None = None,
@@ -679,7 +685,8 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
             from_unit=nfc(units.get(m.get("from_unit"), m.get("from_unit") or "")) if m.get("from_post") else "",
             to_post=post_name(m["to_post"]), to_unit=nfc(units.get(m.get("to_unit"), m.get("to_unit") or "")),
             kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
-            development=int(m.get("development") or 0), reasons=[_named(r, units) for r in m.get("reasons", [])],
+            development=int(m.get("development") or 0), reasons=[_named(r, units) for r in m.get("reasons", [])
+                                                                  if not r.startswith(SOLVER_TERMS)],
             act=vocab.MOVE_KIND.label(m.get("move_kind") or "rotation")))
     chains = []
     drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
@@ -789,6 +796,11 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         warnings=[nfc(w) for w in plan.get("warnings", [])],
         charts=drawn, on=world.on,
     )
+
+
+# The solver's own figures among a move's reasons (the development term of its objective):
+# the officials' paper says why in words (the candidate's reasons say where and how).
+SOLVER_TERMS = ("Giá trị phát triển",)
 
 
 def _named(text: str, units: dict[str, str]) -> str:
