@@ -79,7 +79,12 @@ def test_the_issuing_bodies_are_data_the_signature_comes_from_the_settings(sessi
     head = letterhead.letterhead(small, board, "Quy hoạch", small.on, number="12", settings=SIGNERS)
     assert head.number == "Số 12-BC/BTCTU"
     assert head.signature == letterhead.Signature(("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"), "Nguyễn Thị Mai Anh")
-    assert head.annex_ref.startswith("(Kèm theo Báo cáo số 12-BC/BTCTU ngày")
+    on = small.on
+    # numbered, the annex cites the paper's date as its heading dates it; not yet, the day is left blank
+    assert head.annex_ref == (f"(Kèm theo Báo cáo số 12-BC/BTCTU ngày {on.day:02d} tháng {on.month:02d} năm {on.year} "
+                              "của Ban Tổ chức Tỉnh ủy)")
+    draft = letterhead.letterhead(small, board, "Quy hoạch", on, settings=SIGNERS)
+    assert f"-BC/BTCTU ngày     tháng     năm {on.year}" in draft.annex_ref
     head = letterhead.letterhead(small, committee, "Quy hoạch", small.on, kind="TỜ TRÌNH", settings=SIGNERS)
     assert head.number.endswith("-TTr/TU") and head.signature.lines == ("T/M BAN THƯỜNG VỤ", "BÍ THƯ")
     assert head.signature.name == "Hoàng Văn Bình" and head.recipients[-1] == "- Lưu Văn phòng Tỉnh ủy."

@@ -164,3 +164,43 @@ def test_the_texts_written_last_time_are_offered_again_for_that_unit_and_term(ap
     # the report's page reads them too
     page = html.unescape(client.get(f"/bao-cao/quy-hoach?{F['unit']}={unit.code}").get_data(as_text=True))
     assert "Đánh giá lần hai." in page and "Phương hướng riêng." in page
+
+
+# --------------------------------------------------------------------------- printed in black
+
+def _colours(svg: str) -> set[str]:
+    import re
+
+    return {c.lower() for c in re.findall(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b", svg)}
+
+
+def _grey(colour: str) -> bool:
+    digits = colour[1:]
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    r, g, b = (int(digits[i:i + 2], 16) for i in (0, 2, 4))
+    return max(r, g, b) - min(r, g, b) <= 8
+
+
+def test_the_charts_and_the_graph_print_in_black_and_greys(session, small, app):
+    """Red, green or blue turn grey on an office printer: what tells a bar or a box apart is
+    its grey, its hatch or its words, and every word is black."""
+    from quyhoach.reports import charts
+    from tests.reports.test_decision import _many_chains_svg
+
+    report = gather.term_planning(session, small)
+    drawn = [report.charts[k].svg for k in ("gauges", "pyramid", "ratings")]
+    with app.test_request_context("/?lang=vi"):
+        drawn.append(charts.rotation_graph(_many_chains_svg(), "Sơ đồ").svg)
+    for svg in drawn:
+        assert svg and all(_grey(c) for c in _colours(svg)), sorted(c for c in _colours(svg) if not _grey(c))
+    assert "Chưa đạt" in drawn[0] or "Đạt" in drawn[0]
+
+
+def test_a_title_stays_with_what_it_heads_in_the_docx(session, small):
+    from quyhoach.reports import docx_builder
+
+    doc = Document(io.BytesIO(docx_builder.term_planning(gather.term_planning(session, small))))
+    titles = [p for p in doc.paragraphs if p.text[:3] in ("I. ", "II.", "III", "IV.", "V. ", "VI.") and p.runs
+              and p.runs[0].bold]
+    assert len(titles) >= 5 and all(p.paragraph_format.keep_with_next for p in titles)
