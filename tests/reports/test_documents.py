@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from quyhoach import reports
 from quyhoach.db.models import RuleSet, Unit
-from quyhoach.reports import gather, letterhead
+from quyhoach.reports import decision, gather, letterhead
 from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.planning import world as world_service
 from tests.reports.test_decision import solved_scenario
@@ -163,7 +163,7 @@ def test_decision_report_cites_the_resolution_and_compares_in_words(session, eng
     built = reports.build(session, world, signed_app, "scenario-decision", {"scenario": str(made["scenario"])},
                           reports.FORMATS)
     assert not built.errors
-    report = gather.scenario_decision(session, world, made["scenario"])
+    report = decision.scenario_decision(session, world, made["scenario"])
     assert report.resolution == "Nghị quyết số 15-NQ/TU ngày 01/12/2026"
     assert report.alternative_words and all("lượt điều động" in w for w in report.alternative_words)
     for fmt, data in built.files.items():

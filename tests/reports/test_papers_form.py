@@ -14,7 +14,7 @@ from docx import Document
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Adoption, Scenario, SolveRun
-from quyhoach.reports import gather
+from quyhoach.reports import decision, gather
 from quyhoach.services import rotation
 from quyhoach.services.planning import world as world_service
 from quyhoach.web.forms.reports import FIELDS as F
@@ -60,7 +60,7 @@ def test_the_decision_report_cites_the_day_the_resolution_was_signed(app, sessio
     session.expire_all()
     adoption = session.exec(select(Adoption)).one()
     assert (adoption.signed_on, adoption.adopted_on) == (SIGNED, DATE)
-    report = gather.scenario_decision(session, world_service.build(session), made["scenario"])
+    report = decision.scenario_decision(session, world_service.build(session), made["scenario"])
     assert report.resolution == f"Nghị quyết số {DECISION} ngày 20/11/2026"
     from quyhoach.reports import docx_builder
 

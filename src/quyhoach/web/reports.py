@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from quyhoach import reports
 from quyhoach.db.models import Job
-from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
+from quyhoach.reports import decision as decision_report, gather, jobs as report_jobs, pdf_builder
 from quyhoach.services.platform import audit, jobs, scope as scope_service
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
@@ -95,7 +95,7 @@ def _unit_options() -> list[tuple[str, str, int]]:
 
 
 def _scenario_options() -> list[dict]:
-    found = gather.decision_scenarios(session())
+    found = decision_report.decision_scenarios(session())
     if current_scope().province_wide:
         return found
     return [s for s in found if _allowed(report_scope(None, "scenario-decision", {"scenario": s["id"]}))]
@@ -415,7 +415,7 @@ def decision():
     params = {k: v for k, v in params.items() if v}
     try:
         _check_decision(params)
-        report = gather.scenario_decision(session(), _world(), params["scenario"], params.get("run"))
+        report = decision_report.scenario_decision(session(), _world(), params["scenario"], params.get("run"))
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/scenario_decision.html", r=report, pdf=False, params=params)
