@@ -169,6 +169,19 @@ def _conferences(page) -> list[tuple[str, dt.date, list]]:
             for (step, on), rows in sorted(held.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
 
 
+def _conference(step: str, page) -> str:
+    """Who held the step: the unit's own conferences (its leadership, its key cadres); the
+    Standing Committee that manages the title (a commune's Party Committee for a commune's
+    title, else the Provincial Committee's); the approving authority."""
+    if step in ("leadership_proposal", "key_cadres"):
+        return f"{STEP_BODY[step]} {page.title.unit_name}"
+    if step == "standing_committee":
+        if page.title.level == "commune":
+            return f"Hội nghị Ban Thường vụ Đảng ủy {page.title.unit_name}"
+        return "Hội nghị Ban Thường vụ Tỉnh ủy"
+    return STEP_BODY.get(step, vocab.BALLOT_STEP.label(step))
+
+
 def _needed(row) -> str:
     """The step's threshold in words, from the check's own sentence ("cần trên 50% …")."""
     for f in row.findings:
@@ -237,7 +250,7 @@ def minutes(session, world, pool_id, choice: letterhead.PaperChoice) -> list[Pap
     papers = []
     for step, on, rows in held:
         first = rows[0][1].ballot
-        body = f"{STEP_BODY.get(step, vocab.BALLOT_STEP.label(step))} {page.title.unit_name}"
+        body = _conference(step, page)
         head = heading(world, f"Kiểm phiếu giới thiệu nhân sự quy hoạch chức danh {_scope_words(page)}", on,
                        kind="BIÊN BẢN", unit=unit, choice=choice)
         opening = [
