@@ -10,6 +10,8 @@
     quyhoach report term-planning  the term-planning report (--unit, --term, --format docx|pdf|xlsx, --out)
     quyhoach report dossier CODE   a cadre's dossier (--format docx|pdf)
     quyhoach report decision ID    a rotation scenario's decision report (--run, --format docx|pdf|xlsx, --out)
+    quyhoach report pool PAPER [ID] a pool's procedure paper: to-trinh, bien-ban, quyet-dinh (the pool by id,
+                                   or --title CODE [--term CODE]; --format docx|pdf, --out)
 """
 
 from __future__ import annotations
@@ -612,6 +614,34 @@ def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
 def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
     """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
     _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
+
+
+@report_group.command("pool")
+@click.argument("paper", type=click.Choice(["to-trinh", "bien-ban", "quyet-dinh"]))
+@click.argument("pool_id", type=int, required=False)
+@click.option("--title", "title_code", default="", help="the title's code (instead of the pool's id)")
+@click.option("--term", "term_code", default="", help="with --title: the term's code (default: the current party term)")
+@_format_option("pool-submission")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@with_appcontext
+def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str, fmt: str, out: Path | None) -> None:
+    """A pool's procedure paper: the submission (tờ trình), the vote-count minutes (biên bản
+    kiểm phiếu) of every conference, or the approval decision (quyết định) with its list."""
+    from sqlmodel import Session
+
+    from quyhoach.reports import gather, procedure
+    from quyhoach.services.planning import world as world_service
+
+    if (pool_id is None) == (not title_code):
+        raise click.UsageError("ghi số danh sách quy hoạch (POOL_ID) hoặc --title, không cả hai")
+    if pool_id is None:
+        with Session(_engine()) as session:
+            world = world_service.build(session)
+            try:
+                pool_id = procedure.pool_of(world, title_code, gather.resolve_term(world, term_code))
+            except (procedure.ProcedureError, gather.ReportError) as problem:
+                raise click.ClickException(str(problem)) from problem
+    _write_report(procedure.KIND_OF_PAPER[paper], {"pool": pool_id}, fmt, out)
 
 
 COMMANDS = (

@@ -104,17 +104,6 @@ def test_pdf_is_the_pages_print_with_vietnamese_text(app, report):
             assert row.name in unicodedata.normalize("NFC", plain), row.name
 
 
-def test_dossier_docx_has_the_2c_fields_and_the_timeline(session, small):
-    code = next(c.code for c in small.cadres.values() if c.ratings)
-    d = gather.dossier(session, small, code)
-    doc, text = _docx_text(docx_builder.dossier(d))
-    assert d.name.upper() in text and "1) Họ và tên khai sinh" in text and "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI" in text
-    assert "SƠ YẾU LÝ LỊCH" in text and _nfc(text)
-    years = [y for y in d.years if y.rating]
-    assert years and all(str(y.year) in text for y in years)
-    assert len(doc.inline_shapes) == 1
-
-
 def test_build_makes_every_format_and_reports_a_missing_pdf_engine(session, small, app, monkeypatch):
     built = reports.build(session, small, app, "evaluations", {}, reports.FORMATS)
     assert set(built.files) | set(built.errors) == {"docx", "pdf", "xlsx"}

@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from quyhoach import reports
 from quyhoach.db.models import Scenario, SolveRun
-from quyhoach.reports import charts, docx_builder, gather, pdf_builder, xlsx_builder
+from quyhoach.reports import charts, decision, docx_builder, gather, pdf_builder, xlsx_builder
 from quyhoach.services import rotation
 from quyhoach.services.planning import world as world_service
 from tests.support.jobs import wait_for_run
@@ -73,7 +73,7 @@ def adopted(engine, small, inline_runner):
 
 @pytest.fixture
 def report(session, adopted):
-    return gather.scenario_decision(session, world_service.build(session), adopted["scenario"])
+    return decision.scenario_decision(session, world_service.build(session), adopted["scenario"])
 
 
 def test_the_model_holds_the_adopted_plan_its_alternatives_moves_chains_and_structure(report, adopted):
@@ -181,7 +181,7 @@ def ws_print_ready(ws) -> bool:
 def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, inline_runner):
     made = solved_scenario(engine, inline_runner, adopt=False)
     world = world_service.build(session)
-    draft = gather.scenario_decision(session, world, made["scenario"])
+    draft = decision.scenario_decision(session, world, made["scenario"])
     assert draft.draft and draft.heading.draft and draft.heading.kind == "TỜ TRÌNH" and "TTr/BTCTU" in draft.heading.number
     assert draft.run_id == made["runs"][1]        # the latest plan of the scenario
     assert draft.plan.relation == "Phương án đề nghị" and not draft.decision_no
@@ -191,13 +191,13 @@ def test_a_scenario_not_adopted_is_a_draft_submission(session, engine, small, in
     assert "Phương án không có lượt điều động nào." in "\n".join(p.text for p in empty.paragraphs)
     book = load_workbook(io.BytesIO(xlsx_builder.scenario_decision(draft)))
     assert book["Các lượt điều động"].max_row == 1
-    chosen = gather.scenario_decision(session, world, made["scenario"], made["runs"][0])
+    chosen = decision.scenario_decision(session, world, made["scenario"], made["runs"][0])
     assert chosen.run_id == made["runs"][0]
     doc = Document(io.BytesIO(docx_builder.scenario_decision(chosen)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DỰ THẢO" in text and "TỜ TRÌNH" in text and "Kính gửi: Ban Thường vụ Tỉnh ủy" in text
     # the copy reports on its own plan, and compares with nothing else
-    copy = gather.scenario_decision(session, world, made["copy"])
+    copy = decision.scenario_decision(session, world, made["copy"])
     assert copy.run_id == made["runs"][2] and copy.alternatives == []
 
 
@@ -250,16 +250,22 @@ def _many_chains_svg():
         cadres[f"C{i}a"] = {"name": f"Nguyễn Văn Ất {i}"}
         cadres[f"C{i}b"] = {"name": f"Lò Thị Bình {i}"}
         moves += [{"cadre": f"C{i}a", "from_post": a, "to_post": b}, {"cadre": f"C{i}b", "from_post": b, "to_post": a}]
-    return str(rotation_graph({"moves": moves}, cadres, posts, {f"U{i}": f"Xã Số {i}" for i in range(24)}))
+    return str(rotation_graph({"moves": moves}, cadres, posts, {f"U{i}": f"Xã Số {i}" for i in range(24)},
+                              per_line=charts.GRAPH_PER_LINE))
 
 
 def test_a_tall_graph_is_cut_between_its_lines_into_page_high_slices(app):
     with app.test_request_context("/?lang=vi"):
         svg = _many_chains_svg()
     chart = charts.rotation_graph(svg, "Sơ đồ")
-    windows = charts.graph_windows(svg)
+    windows = charts.graph_windows(svg, charts.slice_px(svg))
     assert len(chart.slices) == len(windows) > 1
-    assert all(bottom - top <= charts.GRAPH_SLICE_PX for top, bottom in windows)
+    assert all(bottom - top <= charts.slice_px(svg) for top, bottom in windows)
+    # printed at its width, every slice's smallest words are at least 8 pt, and a slice fits
+    # a landscape A4 page (18 cm high inside its margins) at that width
+    assert charts.print_pt(svg, chart.width_cm) >= 8
+    assert all(part.width_cm == chart.width_cm for part in chart.slices)
+    assert max(b - t for t, b in windows) * chart.width_cm / charts._graph_width_px(svg) <= 16
     assert windows[0][0] == 0 and all(a[1] == b[0] for a, b in zip(windows, windows[1:], strict=False))
     captions = []
     for part in chart.slices:

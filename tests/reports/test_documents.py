@@ -21,7 +21,7 @@ from sqlmodel import select
 
 from quyhoach import reports
 from quyhoach.db.models import RuleSet, Unit
-from quyhoach.reports import gather, letterhead
+from quyhoach.reports import decision, gather, letterhead
 from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.planning import world as world_service
 from tests.reports.test_decision import solved_scenario
@@ -79,7 +79,12 @@ def test_the_issuing_bodies_are_data_the_signature_comes_from_the_settings(sessi
     head = letterhead.letterhead(small, board, "Quy hoạch", small.on, number="12", settings=SIGNERS)
     assert head.number == "Số 12-BC/BTCTU"
     assert head.signature == letterhead.Signature(("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"), "Nguyễn Thị Mai Anh")
-    assert head.annex_ref.startswith("(Kèm theo Báo cáo số 12-BC/BTCTU ngày")
+    on = small.on
+    # numbered, the annex cites the paper's date as its heading dates it; not yet, the day is left blank
+    assert head.annex_ref == (f"(Kèm theo Báo cáo số 12-BC/BTCTU ngày {on.day:02d} tháng {on.month:02d} năm {on.year} "
+                              "của Ban Tổ chức Tỉnh ủy)")
+    draft = letterhead.letterhead(small, board, "Quy hoạch", on, settings=SIGNERS)
+    assert f"-BC/BTCTU ngày     tháng     năm {on.year}" in draft.annex_ref
     head = letterhead.letterhead(small, committee, "Quy hoạch", small.on, kind="TỜ TRÌNH", settings=SIGNERS)
     assert head.number.endswith("-TTr/TU") and head.signature.lines == ("T/M BAN THƯỜNG VỤ", "BÍ THƯ")
     assert head.signature.name == "Hoàng Văn Bình" and head.recipients[-1] == "- Lưu Văn phòng Tỉnh ủy."
@@ -158,7 +163,7 @@ def test_decision_report_cites_the_resolution_and_compares_in_words(session, eng
     built = reports.build(session, world, signed_app, "scenario-decision", {"scenario": str(made["scenario"])},
                           reports.FORMATS)
     assert not built.errors
-    report = gather.scenario_decision(session, world, made["scenario"])
+    report = decision.scenario_decision(session, world, made["scenario"])
     assert report.resolution == "Nghị quyết số 15-NQ/TU ngày 01/12/2026"
     assert report.alternative_words and all("lượt điều động" in w for w in report.alternative_words)
     for fmt, data in built.files.items():

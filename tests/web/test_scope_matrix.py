@@ -121,6 +121,8 @@ TABLE: list[Row] = [
     row("reports.create", "POST", "/bao-cao/tao", "unit", 302, absent=422, loai="term-planning", don_vi="{unit}"),
     row("reports.create", "POST", "/bao-cao/tao", "scenario", 422, absent=422, loai="scenario-decision",
         phuong_an="{scenario}"),
+    # a pool's minutes without a recorded ballot: refused in words (422) once jurisdiction is passed
+    row("reports.create", "POST", "/bao-cao/tao", "pool", 422, absent=422, loai="pool-minutes", danh_sach="{pool}"),
     row("reports.job", "GET", "/bao-cao/viec/{job}", "job"),
     row("reports.stop", "POST", "/bao-cao/viec/{job}/dung", "job", 302),
     row("reports.download", "GET", "/bao-cao/tai/{job}/docx", "job"),

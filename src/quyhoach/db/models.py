@@ -451,6 +451,8 @@ class Adoption(SQLModel, table=True):
     run_id: int = Field(foreign_key="solverun.id")
     adopted_on: dt.date
     decision_no: str = Field(max_length=80)
+    signed_on: dt.date | None = Field(default=None, description="the day the resolution was signed (cited as "
+                                      "'Nghị quyết số … ngày …'); none: the effective date")
     note: str = Field(default="", max_length=1000)
     rule_set_params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

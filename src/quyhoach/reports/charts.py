@@ -21,9 +21,14 @@ from quyhoach.reports.model import Chart
 
 _lock = threading.Lock()   # pyplot's state is global: one chart at a time per process
 
-RATING_COLOURS = {"excellent": "#1f5fa8", "good": "#5b9bd5", "complete": "#f0b44c", "fail": "#c0392b"}
+# Printed in black on an office printer (colours turn grey): greys of clearly different
+# lightness, a hatch for what falls short, every word black.
+RATING_COLOURS = {"excellent": "#4a4a4a", "good": "#9a9a9a", "complete": "#d6d6d6", "fail": "#ffffff"}
+RATING_HATCH = {"fail": "xxx"}
 RATING_LABELS = {"excellent": "HTXSNV", "good": "HTTNV", "complete": "HTNV", "fail": "KHTNV"}
-OK, BAD, TARGET, GREY = "#2e7d32", "#c0392b", "#222222", "#9aa5b1"
+OK, BAD, TARGET, GREY = "#5a5a5a", "#ffffff", "#000000", "#9a9a9a"   # a bar short of its target: hatched
+SHORT_HATCH = "////"
+MEN, WOMEN = "#5a5a5a", "#c4c4c4"
 
 
 def _plt():
@@ -85,8 +90,8 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(bins) + 1.2))
         y = list(range(len(bins)))
-        ax.barh(y, [-m for m in men], color="#5b7fa8", label="Nam")
-        ax.barh(y, women, color="#c9778f", label="Nữ")
+        ax.barh(y, [-m for m in men], color=MEN, edgecolor="#000", linewidth=0.4, label="Nam")
+        ax.barh(y, women, color=WOMEN, edgecolor="#000", linewidth=0.4, label="Nữ")
         ax.set_yticks(y, [band_label(lo, hi) for lo, hi in bins])
         top = max(men + women + [1])
         for i, (m, w) in enumerate(zip(men, women, strict=False)):
@@ -121,8 +126,9 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
         fig, ax = plt.subplots(figsize=(6.8, 0.55 * len(gauges) + 0.9))
         y = list(range(len(gauges)))[::-1]
         for yi, g in zip(y, gauges, strict=False):
-            ax.barh(yi, 1.0, color="#eef1f5", height=0.55)
-            ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55)
+            ax.barh(yi, 1.0, color="#f2f2f2", height=0.55)
+            ax.barh(yi, min(g.value, 1.0), color=OK if g.passed else BAD, height=0.55, edgecolor="#000",
+                    linewidth=0.5, hatch=None if g.passed else SHORT_HATCH)
             if isinstance(g.target, tuple):
                 ax.axvspan(0, 0, alpha=0)
                 ax.plot([g.target[0], g.target[1]], [yi + 0.36, yi + 0.36], color=TARGET, linewidth=2.2)
@@ -131,13 +137,14 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
             elif g.target:
                 ax.plot([g.target, g.target], [yi - 0.36, yi + 0.36], color=TARGET, linewidth=2)
             ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=9,
-                    color=OK if g.passed else BAD, fontweight="bold")
+                    color="#000", fontweight="normal" if g.passed else "bold")
         ax.set_yticks(y, [g.label for g in gauges])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title("Vạch đen: chỉ tiêu", loc="left", fontsize=9, fontweight="normal", color="#555")
+        ax.set_title("Vạch đen: chỉ tiêu; thanh gạch chéo: chưa đạt", loc="left", fontsize=9, fontweight="normal",
+                     color="#000")
         return _save(fig, "target-gauges", title, 16.0)
 
 
@@ -153,12 +160,13 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         totals = [max(1, sum(c.get(r, 0) for r in RATING_LABELS)) for c in counts]
         for rating in ("excellent", "good", "complete", "fail"):
             shares = [c.get(rating, 0) / t for c, t in zip(counts, totals, strict=False)]
-            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6)
+            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6,
+                   edgecolor="#000", linewidth=0.4, hatch=RATING_HATCH.get(rating))
             bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
-        ax.plot(x, excellent_share, color="#111", marker="o", linewidth=1.6,
-                label="HTXSNV / (HTXSNV + HTTNV)")
-        ax.plot(x, cap, color=BAD, linestyle="--", linewidth=1.4, label="Mức trần")
+        ax.plot(x, excellent_share, color="#000", marker="o", markerfacecolor="#fff", markeredgecolor="#000",
+                linewidth=1.8, label="HTXSNV / (HTXSNV + HTTNV)")
+        ax.plot(x, cap, color="#000", linestyle="--", linewidth=1.2, label="Mức trần")
         for xi, s in zip(x, excellent_share, strict=False):
             ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=9, color="#111")
         ax.set_xticks(x, [str(y) for y in years])
@@ -181,11 +189,12 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
         order = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
         xs = [y for y, r, _ in years if r]
         ys = [order[r] for _, r, _ in years if r]
-        ax.plot(xs, ys, color="#666", linewidth=1, zorder=1)
+        ax.plot(xs, ys, color="#000", linewidth=1, zorder=1)
         for (year, rating, score) in years:
             if not rating:
                 continue
-            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], zorder=2)
+            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], edgecolors="#000",
+                       hatch=RATING_HATCH.get(rating), zorder=2)
             if score is not None:
                 ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
         ax.set_yticks([0, 1, 2, 3], [RATING_LABELS[r] for r in ("fail", "complete", "good", "excellent")])
@@ -197,9 +206,9 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             mx = [m for m, s in months if s is not None]
             my = [s for _, s in months if s is not None]
             axm = axes[1]
-            axm.plot(mx, my, marker="o", color="#1f5fa8", linewidth=1.4)
-            axm.axhline(90, color=RATING_COLOURS["excellent"], linestyle=":", linewidth=1)
-            axm.axhline(70, color=RATING_COLOURS["complete"], linestyle=":", linewidth=1)
+            axm.plot(mx, my, marker="o", color="#000", linewidth=1.4)
+            axm.axhline(90, color="#000", linestyle=":", linewidth=1)
+            axm.axhline(70, color="#000", linestyle="--", linewidth=0.8)
             axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=9)
             low = min(my + [70]) - 5
             axm.set_ylim(max(0, low), min(100, max(my + [90]) + 5))
@@ -211,33 +220,55 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
 # --------------------------------------------------------------------------- the scenario decision
 
 GRAPH_ID = "decision-graph"
-# The plan page styles its chain graph from app.css; a report carries the same look inside
-# the SVG itself (the PDF prints with reports.css only), scoped to the graph's id.
+# The plan page styles its chain graph from app.css; a report carries its look inside the SVG
+# itself (the PDF prints with reports.css only), scoped to the graph's id, in black: red and
+# blue turn grey on an office printer (a vacant post is told by its dashed box and its words).
 GRAPH_STYLE = {
-    "ink": "#1d2733", "muted": "#5b6776", "bad": "#a3201b", "link": "#0b4f8a", "box": "#8d9bab",
-    "outside": "#eef1f5", "open_fill": "#fffafa",
+    "ink": "#000", "muted": "#222", "bad": "#000", "link": "#000", "box": "#555",
+    "outside": "#f2f2f2", "open_fill": "#fff",
 }
+# Printed, the graph is GRAPH_WIDTH_CM wide with GRAPH_PER_LINE posts a line: its smallest
+# words (10 px) print at 8.5 pt (`print_pt`); a taller graph is cut between its lines into
+# slices of at most GRAPH_SLICE_CM, one a page (landscape A4), never shrunk to fit.
+GRAPH_PER_LINE = 3
+GRAPH_WIDTH_CM = 22.0
+GRAPH_SLICE_CM = 15.0
+GRAPH_FONT_PX = {"node": 11, "unit": 10, "open": 10, "edge": 11, "caption": 12}
+PT_PER_CM = 72 / 2.54
 _GRAPH_CSS = (
     "#{id} text {{ font-family: 'DejaVu Sans', sans-serif; }}"
     "#{id} .node rect {{ fill: #fff; stroke: {box}; stroke-width: 1.2; }}"
-    "#{id} .node text {{ font-size: 11px; fill: {ink}; }}"
-    "#{id} .node text.unit {{ fill: {muted}; font-size: 10px; }}"
+    "#{id} .node text {{ font-size: {node}px; fill: {ink}; }}"
+    "#{id} .node text.unit {{ fill: {muted}; font-size: {unit}px; }}"
     "#{id} .node-open rect {{ stroke: {bad}; stroke-dasharray: 5 3; fill: {open_fill}; }}"
-    "#{id} .node-open text.open {{ fill: {bad}; font-size: 10px; font-weight: bold; }}"
+    "#{id} .node-open text.open {{ fill: {bad}; font-size: {open}px; font-weight: bold; }}"
     "#{id} .node-outside rect {{ fill: {outside}; stroke-dasharray: 2 2; }}"
     "#{id} .edge path {{ fill: none; stroke: {link}; stroke-width: 1.6; }}"
-    "#{id} .edge text {{ font-size: 11px; fill: {link}; font-weight: bold; stroke: none; }}"
+    "#{id} .edge text {{ font-size: {edge}px; fill: {link}; font-weight: bold; stroke: none; }}"
     "#{id} marker path {{ fill: {link}; stroke: none; }}"
-    "#{id} .caption {{ font-size: 12px; font-weight: bold; fill: {ink}; }}"
+    "#{id} .caption {{ font-size: {caption}px; font-weight: bold; fill: {ink}; }}"
 )
 
 
-GRAPH_SLICE_PX = 800    # a landscape A4 page holds about 840 px of the graph at full width
+def _graph_width_px(svg: str) -> float:
+    import xml.etree.ElementTree as ET
+
+    return float(ET.fromstring(svg).get("viewBox").split()[2])
+
+
+def print_pt(svg: str, width_cm: float = GRAPH_WIDTH_CM) -> float:
+    """The size in points the graph's smallest words print at, the drawing `width_cm` wide."""
+    return min(GRAPH_FONT_PX.values()) * width_cm * PT_PER_CM / _graph_width_px(svg)
+
+
+def slice_px(svg: str) -> float:
+    """The height in the drawing's pixels of one printed slice (GRAPH_SLICE_CM)."""
+    return GRAPH_SLICE_CM * _graph_width_px(svg) / GRAPH_WIDTH_CM
 
 
 def _styled(svg: str, suffix: str = "") -> str:
     ident = GRAPH_ID + suffix
-    css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE)
+    css = _GRAPH_CSS.format(id=ident, **GRAPH_STYLE, **GRAPH_FONT_PX)
     styled = svg.replace("<svg ", f'<svg id="{ident}" class="chart-svg graph-svg" ', 1)
     if suffix:   # one arrow marker per drawing: ids are unique within a page
         styled = styled.replace('id="arrow"', f'id="arrow{suffix}"').replace("url(#arrow)", f"url(#arrow{suffix})")
@@ -251,17 +282,17 @@ def rotation_graph(svg: str, title: str) -> Chart:
     graph (a province's plan) is also cut between its lines into page-high slices."""
     svg = str(svg or "")
     if not svg:
-        return Chart("rotation-graph", title, "", b"", 25.0)
-    windows = graph_windows(svg)
+        return Chart("rotation-graph", title, "", b"", GRAPH_WIDTH_CM)
+    windows = graph_windows(svg, slice_px(svg))
     slices = []
     if len(windows) > 1:
         for number, (top, bottom) in enumerate(windows, start=1):
             part = svg_window(svg, top, bottom)
             slices.append(Chart(f"rotation-graph-{number}", f"{title} ({number}/{len(windows)})",
-                                _styled(part, f"-{number}"), graph_png(part), 25.0))
+                                _styled(part, f"-{number}"), graph_png(part), GRAPH_WIDTH_CM))
     # cut in slices, the whole drawing's PNG is never placed: its first slice stands for it
     png = slices[0].png if slices else graph_png(svg)
-    return Chart("rotation-graph", title, _styled(svg), png, 25.0, slices)
+    return Chart("rotation-graph", title, _styled(svg), png, GRAPH_WIDTH_CM, slices)
 
 
 _NS = "{http://www.w3.org/2000/svg}"
@@ -281,7 +312,7 @@ def _extent(element) -> tuple[float, float] | None:
     return (min(ys), max(ys)) if ys else None
 
 
-def graph_windows(svg: str, limit: float = GRAPH_SLICE_PX) -> list[tuple[float, float]]:
+def graph_windows(svg: str, limit: float) -> list[tuple[float, float]]:
     """Page-high windows over the graph, cut just above a line of boxes (never through one)."""
     import xml.etree.ElementTree as ET
 
@@ -367,7 +398,7 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
             tag = element.tag.replace(ns, "")
             classes = (element.get("class") or "").split()
             if tag == "text" and "caption" in classes:
-                text(ax, element, 12, colours["ink"], bold=True)
+                text(ax, element, GRAPH_FONT_PX["caption"], colours["ink"], bold=True)
             elif tag == "g" and "node" in classes:
                 rect = element.find(f"{ns}rect")
                 is_open, outside = "node-open" in classes, "node-outside" in classes
@@ -381,11 +412,11 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
                 for item in element.findall(f"{ns}text"):
                     kind = item.get("class") or ""
                     if kind == "unit":
-                        text(ax, item, 10, colours["muted"])
+                        text(ax, item, GRAPH_FONT_PX["unit"], colours["muted"])
                     elif kind == "open":
-                        text(ax, item, 10, colours["bad"], bold=True)
+                        text(ax, item, GRAPH_FONT_PX["open"], colours["bad"], bold=True)
                     else:
-                        text(ax, item, 11, colours["ink"])
+                        text(ax, item, GRAPH_FONT_PX["node"], colours["ink"])
             elif tag == "g" and "edge" in classes:
                 points = _px_points(element.find(f"{ns}path").get("d"))
                 if len(points) >= 2:
@@ -403,7 +434,7 @@ def graph_png(svg: str, dpi: int = 200) -> bytes:
                                          closed=True, facecolor=colours["link"], edgecolor="none"))
                 label = element.find(f"{ns}text")
                 if label is not None:
-                    text(ax, label, 11, colours["link"], bold=True, halo=True)
+                    text(ax, label, GRAPH_FONT_PX["edge"], colours["link"], bold=True, halo=True)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
         plt.close(fig)
@@ -420,19 +451,21 @@ class BeforeAfter:
 
 
 def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
-    """Paired bars: each share of the leadership in play before (grey) and after the plan
-    (blue, green when it rose, red when it fell), the target marked where there is one."""
+    """Paired bars: each share of the leadership in play before (light grey) and after the
+    plan (dark grey; hatched when it fell), the target marked where there is one."""
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 0.62 * max(1, len(rows)) + 1.0))
         y = list(range(len(rows)))[::-1]
         for yi, row in zip(y, rows, strict=False):
-            colour = OK if row.after > row.before else BAD if row.after < row.before else "#1f5fa8"
-            ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color=GREY, label="Trước" if yi == y[0] else None)
-            ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=colour, label="Sau" if yi == y[0] else None)
+            fell = row.after < row.before
+            ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color="#d0d0d0", edgecolor="#000", linewidth=0.4,
+                    label="Trước" if yi == y[0] else None)
+            ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=BAD if fell else OK, edgecolor="#000",
+                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label="Sau" if yi == y[0] else None)
             if row.target:
                 ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
-            ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#222")
+            ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#000")
         ax.set_yticks(y, [r.label for r in rows])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])

@@ -23,7 +23,7 @@ from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.reports import letterhead
 from quyhoach.reports.model import (
-    DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
+    DocPart, DocTable, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
 )
 
 FONT = "Times New Roman"
@@ -99,15 +99,16 @@ def _heading_block(doc, h: Heading) -> None:
 
 
 def _section_title(doc, text: str) -> None:
-    _para(doc, text, bold=True, size=BODY_PT, space_after=4)
+    # a title never ends a page: it stays with what it heads
+    _para(doc, text, bold=True, size=BODY_PT, space_after=4).paragraph_format.keep_with_next = True
 
 
 def _sub_title(doc, text: str) -> None:
-    _para(doc, text, bold=True, italic=True, size=BODY_PT, space_after=3)
+    _para(doc, text, bold=True, italic=True, size=BODY_PT, space_after=3).paragraph_format.keep_with_next = True
 
 
 def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = TABLE_PT, align: str = "left",
-              span: int = 1, shade: str | None = None, color: str | None = None) -> str:
+              span: int = 1, shade: str | None = None, color: str | None = None, keep_next: bool = False) -> str:
     lines = (text or "").split("\n")
     runs = []
     # black text only (colours turn grey on an office printer): a marked row is bold italic
@@ -122,7 +123,8 @@ def _cell_xml(text: str, width_twips: int, *, bold: bool = False, size: float = 
         tcpr += f'<w:gridSpan w:val="{span}"/>'
     if shade:
         tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
-    ppr = f'<w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>'
+    ppr = (f'<w:pPr>{"<w:keepNext/>" if keep_next else ""}<w:spacing w:before="0" w:after="0"/>'
+           f'<w:jc w:val="{align}"/></w:pPr>')
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr><w:p>{ppr}{''.join(runs)}</w:p></w:tc>"
 
 
@@ -150,7 +152,8 @@ def _table(doc, headers: list[str], widths_cm: list[float], rows: list[list], *,
     for index, row in enumerate(rows):
         if groups and index in groups:
             parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2")
+                         + _cell_xml(groups[index], sum(twips), bold=True, size=size, span=len(twips), shade="F2F2F2",
+                                     keep_next=True)   # a group's title row stays with its first row
                          + "</w:tr>")
         color = (colors or {}).get(index)
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>'
@@ -410,76 +413,6 @@ def _discipline(level: str) -> str:
     return DISCIPLINE_LEVEL.label(level)
 
 
-def evaluations(ev, head: Heading) -> bytes:
-    """The evaluation analytics on their own (the Đánh giá page as a document)."""
-    doc = _document()
-    _heading_block(doc, head)
-    evaluation_section(doc, ev, limit=60)
-    _signature(doc, head)
-    return _save(doc)
-
-
-# --------------------------------------------------------------------------- dossier
-
-def dossier(report: DossierReport) -> bytes:
-    doc = _document()
-    _heading_block(doc, report.heading)
-    _para(doc, f"Mã cán bộ: {report.code}", italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _section_title(doc, "I. THÔNG TIN CHUNG")
-    table = doc.add_table(rows=0, cols=2)
-    for label, value in report.fields:
-        row = table.add_row().cells
-        row[0].width, row[1].width = Cm(5.5), Cm(11.0)
-        row[0].paragraphs[0].add_run(label).bold = True
-        row[1].paragraphs[0].add_run(value)
-    _para(doc, "", space_after=2)
-    _section_title(doc, "II. QUÁ TRÌNH CÔNG TÁC")
-    _table(doc, ["Từ ngày", "Đến ngày", "Chức danh, chức vụ", "Cơ quan, đơn vị"], [2.2, 2.2, 6.4, 5.7],
-           [[format_date(c.start), format_date(c.end) if c.end else "nay",
-             c.position + (" (kiêm nhiệm)" if c.concurrent else ""), c.unit] for c in report.career])
-    _section_title(doc, "III. QUAN HỆ GIA ĐÌNH VỚI CÁN BỘ KHÁC")
-    if report.relations:
-        _table(doc, ["Quan hệ", "Họ và tên", "Năm sinh", "Chức vụ hiện nay"], [3.0, 4.5, 1.8, 7.2],
-               [list(r) for r in report.relations])
-    else:
-        _para(doc, "Không có.", indent=True)
-    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI")
-    _table(doc, ["Năm", "Xếp loại", "Điểm", "Ghi chú"], [1.6, 6.0, 1.6, 7.3],
-           [[y.year, y.rating_label, f"{y.score:g}".replace(".", ",") if y.score is not None else "", y.note]
-            for y in report.years], aligns=["left", "left", "right", "left"])
-    _picture(doc, report.charts["timeline"])
-    if report.month_year:
-        _table(doc, ["Tháng", *[str(m) for m, _ in report.months]], [2.0] + [1.2] * 12,
-               [[f"Điểm {report.month_year}", *[f"{s:g}".replace(".", ",") if s is not None else "–" for _, s in report.months]]],
-               aligns=["left"] + ["right"] * 12, size=9)
-    _section_title(doc, "V. LẤY PHIẾU TÍN NHIỆM")
-    if report.votes:
-        _table(doc, ["Ngày", "Hội nghị", "Triệu tập", "Có mặt", "Cao", "Tín nhiệm", "Thấp", "Tỷ lệ thấp"],
-               [2.0, 5.5, 1.4, 1.4, 1.4, 1.6, 1.4, 1.8],
-               [[format_date(v["date"]), v["body"], v["convened"], v["present"], v["high"], v["normal"], v["low"],
-                 _pct(v["low_share"])] for v in report.votes], aligns=["left", "left"] + ["right"] * 6,
-               colors={i: "B02A1E" for i, v in enumerate(report.votes) if v["low_majority"]})
-    else:
-        _para(doc, "Chưa có.", indent=True)
-    _section_title(doc, "VI. KỶ LUẬT")
-    if report.disciplines:
-        _table(doc, ["Hình thức", "Ngày quyết định", "Hết hiệu lực", "Số quyết định", "Cơ quan", "Lý do"],
-               [2.2, 2.2, 2.2, 2.6, 3.4, 3.9],
-               [[k["level"], format_date(k["date"]), format_date(k["to"]), k["number"], k["authority"], k["reason"]]
-                for k in report.disciplines])
-    else:
-        _para(doc, "Không có.", indent=True)
-    _section_title(doc, "VII. QUY HOẠCH")
-    if report.pools:
-        _table(doc, ["Chức danh quy hoạch", "Nhiệm kỳ", "Điều kiện"], [6.5, 4.0, 6.0],
-               [[f"{p['title']} ({p['unit']})", p["term"], "Đủ điều kiện" if p["eligible"] else
-                 "Chưa đủ: " + "; ".join(f"{f.rule} {f.message}" for f in p["failing"] if f.blocking)]
-                for p in report.pools])
-    else:
-        _para(doc, "Không có trong danh sách quy hoạch nào.", indent=True)
-    return _save(doc)
-
-
 # --------------------------------------------------------------------------- scenario decision
 
 def _number(value) -> str:
@@ -554,11 +487,11 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
                "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
 
     _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
-    _paras(doc, report.closing)
     if report.warnings:
         _para(doc, "Lưu ý:", bold=True, italic=True)
         for warning in report.warnings:
             _para(doc, f"- {warning}", indent=True)
+    _paras(doc, report.closing)       # the last paragraph is kept with the signature
     _signature(doc, h)
 
     _landscape(doc)
@@ -587,7 +520,7 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
-            paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(26.0))
+            paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(part.width_cm))   # never shrunk
         _para(doc, graph.title, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
     _annex_title(doc, h, "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", page_break=True)
     if report.targets:

@@ -60,24 +60,27 @@ def _wrap(text: str, width: int, lines: int) -> list[str]:
 
 
 def _short_name(name: str) -> str:
-    """"Nguyễn Thị Thu Hương" → "N. T. T. Hương" when a full name does not fit under an arrow."""
+    """"Nguyễn Thị Thu Hương" → "N. T. T. Hương" when a full name does not fit between two
+    boxes (GAP: about 11 characters of the arrow's bold 11 px words)."""
     words = name.split()
-    if len(name) <= 14 or len(words) < 2:
+    if len(name) <= 11 or len(words) < 2:
         return name
     return " ".join(w[0] + "." for w in words[:-1]) + " " + words[-1]
 
 
-def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: GraphLabels = GraphLabels()) -> Markup:
+def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: GraphLabels = GraphLabels(),
+                   per_line: int = PER_LINE) -> Markup:
     """The vacancy chains and cycles of a plan as SVG: posts are boxes, a move is an arrow
     from the post a cadre leaves to the post they take, labelled with the cadre. The chains
     are the plan's (`chains.components`, longest first); each is laid out on its own rows,
-    five posts a line."""
+    `per_line` posts a line (five on the plan page; the printed report asks for fewer, so
+    that the drawing is printed large enough to read, `charts.GRAPH_PER_LINE`)."""
     if not plan.get("moves", []):
         return Markup("")
     components = plan_chains.components(plan)
 
     parts: list[str] = []
-    width = MARGIN * 2 + PER_LINE * NODE_W + (PER_LINE - 1) * GAP
+    width = MARGIN * 2 + per_line * NODE_W + (per_line - 1) * GAP
     opened_label = escape(labels.vacant)
     outside_label = escape(labels.outside)
     # Lines of slots: a long chain takes lines of its own; short ones share a line
@@ -87,18 +90,18 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: G
     placement: dict[int, tuple[int, int]] = {}      # component -> (first line, first slot)
     for index, component in enumerate(components):
         order = component.order
-        if len(order) > PER_LINE:
+        if len(order) > per_line:
             placement[index] = (len(lines_of), 0)
-            for _ in range(math.ceil(len(order) / PER_LINE)):
+            for _ in range(math.ceil(len(order) / per_line)):
                 lines_of.append([])
                 free.append(0)
             continue
         line = next((i for i, room in enumerate(free) if room >= len(order)), None)
         if line is None:
             lines_of.append([])
-            free.append(PER_LINE)
+            free.append(per_line)
             line = len(lines_of) - 1
-        placement[index] = (line, PER_LINE - free[line])
+        placement[index] = (line, per_line - free[line])
         free[line] -= len(order)
     line_h = 18 + 16 + NODE_H + ROW_GAP
     top_of = [MARGIN + i * line_h for i in range(len(lines_of))]
@@ -107,7 +110,7 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: G
     for index, component in enumerate(components):
         kind, order = component.kind, component.order
         if kind == "cycle":
-            extra[placement[index][0] + (len(order) - 1) // PER_LINE] = 18
+            extra[placement[index][0] + (len(order) - 1) // per_line] = 18
     for i in range(1, len(top_of)):
         top_of[i] = top_of[i - 1] + line_h + extra[i - 1]
 
@@ -120,9 +123,9 @@ def rotation_graph(plan: dict, cadres: dict, posts: dict, units: dict, labels: G
         parts.append(f'<text class="caption" x="{cx}" y="{top_of[first_line] + 11}">{escape(caption)}</text>')
         positions = {}
         for index, node in enumerate(order):
-            line, col = divmod(index, PER_LINE)
+            line, col = divmod(index, per_line)
             positions[node] = (MARGIN + (first_slot + col) * (NODE_W + GAP), top_of[first_line + line] + 34)
-        last_line = first_line + (len(order) - 1) // PER_LINE
+        last_line = first_line + (len(order) - 1) // per_line
         for node in order:
             x0, y0 = positions[node]
             if node.startswith(plan_chains.OUTSIDE):

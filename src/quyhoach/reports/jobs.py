@@ -68,3 +68,31 @@ def make_report(ctx: jobs.JobContext) -> dict:
         (out_dir / name).write_bytes(data)
         files[fmt] = name
     return {"files": files, "errors": built.errors, "title": built.title, "counts": built.counts}
+
+
+EDITED_TEXTS = ("assessment", "direction", "proposals")
+
+
+def last_texts(session: Session, unit_code: str, term_code: str) -> dict[str, str]:
+    """What the officer wrote in the term-planning report's assessment, direction and
+    proposals the last time the report of this scope (a unit's subtree, "" for the province)
+    and term was made: the texts are kept in the report job's params, so the form offers
+    them again and nothing typed is lost. {} when the report was never made with texts."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Job
+
+    def param(name: str):
+        return Job.payload[("params", name)].as_string()      # a JSON path: SQLite and PostgreSQL alike
+
+    query = (select(Job.payload).where(Job.kind == "report", Job.payload["kind"].as_string() == "term-planning",
+                                       param("term") == term_code)
+             .order_by(Job.created_at.desc(), Job.id.desc()))
+    if unit_code:
+        query = query.where(param("unit") == unit_code)
+    else:
+        query = query.where(param("unit").is_(None))
+    for payload in session.exec(query.limit(1)):
+        asked = payload.get("params") or {}
+        return {name: str(asked.get(name) or "") for name in EDITED_TEXTS}
+    return {}

@@ -108,8 +108,10 @@ class Letterhead:
     def annex_ref(self) -> str:
         """The line under an annex's title: which paper it goes with."""
         number = self.number.removeprefix("Số ").strip()
-        return (f"(Kèm theo {self.kind_words} số {number} ngày     tháng     năm {self.date.year} "
-                f"của {self.issuer.name})")
+        # registered (a number before the dash), the paper's date is known: cite it as the heading dates it
+        when = (f"ngày {self.date.day:02d} tháng {self.date.month:02d} năm {self.date.year}"
+                if number[:1].isdigit() else f"ngày     tháng     năm {self.date.year}")
+        return f"(Kèm theo {self.kind_words} số {number} {when} của {self.issuer.name})"
 
     def with_recipients(self, recipients: list[str]) -> Letterhead:
         return replace(self, recipients=[nfc(r) for r in recipients])

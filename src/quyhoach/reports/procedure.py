@@ -39,6 +39,41 @@ class ProcedureError(ValueError):
     """A paper that cannot be made for this pool, said in Vietnamese."""
 
 
+KIND_OF_PAPER = {"to-trinh": "pool-submission", "bien-ban": "pool-minutes", "quyet-dinh": "pool-decision"}
+
+
+def pool_choices(world, covers=lambda unit_id: True) -> list[dict]:
+    """The pools a procedure paper can be made for, as the Báo cáo form and `quyhoach report
+    pool` offer them: id, the title and its unit and term in words, newest term first, then
+    by unit and rank; `covers(unit_id)` keeps those of a user's units."""
+    out = []
+    for pool_id, record in world.pools.items():
+        title, term = record.facts.title, record.facts.term
+        if not covers(title.unit_id):
+            continue
+        unit = "" if title.unit_name in title.name else f" ({title.unit_name})"
+        out.append({"id": pool_id, "label": nfc(f"{title.name}{unit}"), "term": nfc(term.name), "term_code": term.code,
+                    "title_code": title.code, "members": len(record.facts.members), "status": record.status,
+                    "key": (-term.start.toordinal(), nfc(title.unit_name), title.rank, nfc(title.name))})
+    out.sort(key=lambda c: c["key"])
+    return out
+
+
+def pool_of(world, title_code: str, term_code: str) -> int:
+    """The pool of a title for a term (the command line names them by code)."""
+    for pool_id, record in world.pools.items():
+        if record.facts.title.code == title_code and record.facts.term.code == term_code:
+            return pool_id
+    raise ProcedureError(f"không có danh sách quy hoạch của chức danh mã «{title_code}» nhiệm kỳ mã «{term_code}»")
+
+
+def check(session, world, pool_id, paper: str) -> None:
+    """Refuse before any work a paper that cannot be made (no such pool, no ballot for the minutes)."""
+    page = _page(session, world, pool_id)
+    if paper == "bien-ban" and not _conferences(page):
+        raise ProcedureError("danh sách này chưa có kết quả lấy phiếu ở bước nào: chưa có biên bản kiểm phiếu để in")
+
+
 def _page(session, world, pool_id):
     from quyhoach.services.planning import views
 
@@ -134,6 +169,19 @@ def _conferences(page) -> list[tuple[str, dt.date, list]]:
             for (step, on), rows in sorted(held.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1]))]
 
 
+def _conference(step: str, page) -> str:
+    """Who held the step: the unit's own conferences (its leadership, its key cadres); the
+    Standing Committee that manages the title (a commune's Party Committee for a commune's
+    title, else the Provincial Committee's); the approving authority."""
+    if step in ("leadership_proposal", "key_cadres"):
+        return f"{STEP_BODY[step]} {page.title.unit_name}"
+    if step == "standing_committee":
+        if page.title.level == "commune":
+            return f"Hội nghị Ban Thường vụ Đảng ủy {page.title.unit_name}"
+        return "Hội nghị Ban Thường vụ Tỉnh ủy"
+    return STEP_BODY.get(step, vocab.BALLOT_STEP.label(step))
+
+
 def _needed(row) -> str:
     """The step's threshold in words, from the check's own sentence ("cần trên 50% …")."""
     for f in row.findings:
@@ -202,7 +250,7 @@ def minutes(session, world, pool_id, choice: letterhead.PaperChoice) -> list[Pap
     papers = []
     for step, on, rows in held:
         first = rows[0][1].ballot
-        body = f"{STEP_BODY.get(step, vocab.BALLOT_STEP.label(step))} {page.title.unit_name}"
+        body = _conference(step, page)
         head = heading(world, f"Kiểm phiếu giới thiệu nhân sự quy hoạch chức danh {_scope_words(page)}", on,
                        kind="BIÊN BẢN", unit=unit, choice=choice)
         opening = [

@@ -65,12 +65,12 @@ def _dossier(session, world, app, params, progress):
 
 
 def _scenario_decision(session, world, app, params, progress):
-    from quyhoach.reports import docx_builder, gather, pdf_builder, xlsx_builder
+    from quyhoach.reports import decision, docx_builder, pdf_builder, xlsx_builder
     from quyhoach.reports.built import Built
 
     from quyhoach.reports.letterhead import PaperChoice
 
-    report = gather.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
+    report = decision.scenario_decision(session, world, params.get("scenario") or "", params.get("run") or None,
                                       progress=lambda f, m: progress(0.55 * f, m), choice=PaperChoice.of(params, app))
     state = "" if report.adopted else "du-thao-"
     built = Built("scenario-decision", report.heading.subject,

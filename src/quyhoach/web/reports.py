@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from quyhoach import reports
 from quyhoach.db.models import Job
-from quyhoach.reports import gather, jobs as report_jobs, pdf_builder
+from quyhoach.reports import decision as decision_report, gather, jobs as report_jobs, pdf_builder
 from quyhoach.services.platform import audit, jobs, scope as scope_service
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
@@ -95,10 +95,18 @@ def _unit_options() -> list[tuple[str, str, int]]:
 
 
 def _scenario_options() -> list[dict]:
-    found = gather.decision_scenarios(session())
+    found = decision_report.decision_scenarios(session())
     if current_scope().province_wide:
         return found
     return [s for s in found if _allowed(report_scope(None, "scenario-decision", {"scenario": s["id"]}))]
+
+
+def _pool_options() -> list[dict]:
+    """The pools whose procedure papers the user may make (those of their units)."""
+    from quyhoach.reports import procedure
+
+    scope = current_scope()
+    return procedure.pool_choices(_world(), scope.covers)
 
 
 def _past() -> list[Job]:
@@ -125,10 +133,20 @@ def index():
     from quyhoach.reports import letterhead
 
     issuers = letterhead.issuers(world, own)
-    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=_unit_options(),
+    units = _unit_options()
+    # the term-planning form's unit and term (asked again by its pickers: the texts written last time follow)
+    asked_unit = request.args.get(forms.FIELDS["unit"], own.code if own else "").strip()
+    chosen_unit = asked_unit if any(code == asked_unit for code, _, _ in units) or (not asked_unit and own is None) \
+        else (own.code if own else "")
+    asked_term = request.args.get(forms.FIELDS["term"], "").strip()
+    chosen_term = asked_term if any(t.code == asked_term for t in terms) else default_term
+    return render_template("reports/index.html", f=forms.FIELDS, kinds=reports.REPORT_KINDS, units=units,
                            issuers=issuers, default_issuer=letterhead.default_issuer(world, own).key,
-                           whole_province=own is None, own_unit=own.code if own else "", terms=terms, default_term=default_term,
-                           scenarios=_scenario_options(), past=_past(), pdf_missing=pdf_builder.unavailable())
+                           whole_province=own is None, own_unit=own.code if own else "", chosen_unit=chosen_unit,
+                           terms=terms, chosen_term=chosen_term,
+                           last_texts=report_jobs.last_texts(session(), chosen_unit, chosen_term) if chosen_term else {},
+                           scenarios=_scenario_options(), pools=_pool_options(), past=_past(),
+                           pdf_missing=pdf_builder.unavailable())
 
 
 def _title(kind: str, params: dict) -> str:
@@ -139,6 +157,9 @@ def _title(kind: str, params: dict) -> str:
         found = session().get(Scenario, int(params["scenario"]))
         return f"{label} — «{found.name}»" + (f" ({gettext('lần giải #%(id)s', id=params['run'])})"
                                               if params.get("run") else "")
+    if "pool" in params:
+        chosen = [c for c in _pool_options() if str(c["id"]) == str(params["pool"])]
+        return f"{label} — {chosen[0]['label']}, {chosen[0]['term']}" if chosen else label
     parts = [params.get(k) for k in ("term", "unit", "cadre") if params.get(k)]
     return f"{label} — {', '.join(parts)}" if parts else f"{label} — {gettext('toàn tỉnh')}"
 
@@ -159,20 +180,7 @@ def create():
     world = _world()
     error = ""
     try:
-        if "cadre" in needs:
-            if not params.get("cadre"):
-                raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
-            if not any(c.code == params["cadre"] for c in world.cadres.values()):
-                if not current_scope().province_wide:
-                    abort(404)
-                raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
-        if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
-            raise gather.ReportError(gettext("không có đơn vị mã «%(code)s»", code=params["unit"]))
-        if "scenario" in needs:
-            _check_decision(params)
-        if "term" in needs:
-            params["term"] = gather.resolve_term(world, params.get("term", ""))
-        _check_issuer(world, params)
+        _check(world, kind, needs, params)
     except gather.ReportError as problem:
         error = str(problem)
     scope = report_scope(world, kind, params)
@@ -195,6 +203,27 @@ def create():
     return redirect(url_for(".job", job_id=job_id))
 
 
+def _check(world, kind: str, needs: tuple[str, ...], params: dict) -> None:
+    """What the report needs is there (the term resolved in `params`); ReportError says what
+    is missing; a record outside the user's units answers 404."""
+    if "cadre" in needs:
+        if not params.get("cadre"):
+            raise gather.ReportError(gettext("chưa nhập mã cán bộ"))
+        if not any(c.code == params["cadre"] for c in world.cadres.values()):
+            if not current_scope().province_wide:
+                abort(404)
+            raise gather.ReportError(gettext("không có cán bộ mã «%(code)s»", code=params["cadre"]))
+    if params.get("unit") and planning_views.unit_by_code(world, params["unit"]) is None:
+        raise gather.ReportError(gettext("không có đơn vị mã «%(code)s»", code=params["unit"]))
+    if "scenario" in needs:
+        _check_decision(params)
+    if "pool" in needs:
+        _check_pool(world, kind, params)
+    if "term" in needs:
+        params["term"] = gather.resolve_term(world, params.get("term", ""))
+    _check_issuer(world, params)
+
+
 def _check_issuer(world, params: dict) -> None:
     """The issuing body asked for is one this paper may be issued by (the Board, the
     Provincial Committee, or the commune's Party Committee of a commune's paper)."""
@@ -205,6 +234,28 @@ def _check_issuer(world, params: dict) -> None:
     unit = planning_views.unit_by_code(world, params["unit"]) if params.get("unit") else _own_unit()
     if params["issuer"] not in letterhead.issuers(world, unit):
         raise gather.ReportError(gettext("cơ quan ban hành không hợp lệ cho phạm vi báo cáo này"))
+
+
+def _check_pool(world, kind: str, params: dict) -> None:
+    """The pool of a procedure paper exists, and the paper can be made for it (the minutes
+    need a recorded ballot); ReportError says what is missing. Outside the user's units: 404."""
+    from quyhoach.reports import procedure
+
+    try:
+        pool_id = int(params.get("pool") or "")
+    except ValueError:
+        raise gather.ReportError(gettext("chưa chọn danh sách quy hoạch")) from None
+    if pool_id not in world.pools:
+        if not current_scope().province_wide:
+            abort(404)
+        raise gather.ReportError(gettext("không có danh sách quy hoạch số %(id)s", id=pool_id))
+    if not _allowed(report_scope(world, kind, params)):
+        abort(404)
+    paper = {k: p for p, k in procedure.KIND_OF_PAPER.items()}[kind]
+    try:
+        procedure.check(session(), world, pool_id, paper)
+    except procedure.ProcedureError as problem:
+        raise gather.ReportError(str(problem)) from None
 
 
 def _refused(error: str):
@@ -291,8 +342,9 @@ def term_planning():
     if not _allowed(report_scope(world, "term-planning", {"unit": code})):
         abort(404)
     try:
-        report = gather.term_planning(session(), world, unit_code=code,
-                                      term_code=request.args.get(forms.FIELDS["term"], "").strip())
+        term = gather.resolve_term(world, request.args.get(forms.FIELDS["term"], "").strip())
+        report = gather.term_planning(session(), world, unit_code=code, term_code=term,
+                                      texts=report_jobs.last_texts(session(), code, term))
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/term_planning.html", r=report, pdf=False, list_limit=None)
@@ -331,13 +383,12 @@ def dossier_file(code: str, fmt: str):
     return response
 
 
-POOL_PAPERS = {"to-trinh": "pool-submission", "bien-ban": "pool-minutes", "quyet-dinh": "pool-decision"}
-
-
 @bp.get("/danh-sach/<int:pool_id>/<paper>.<fmt>")
 def pool_paper(pool_id: int, paper: str, fmt: str):
     """A pool's procedure paper (reports.procedure), linked from the pool page: small, made in the request."""
-    kind = POOL_PAPERS.get(paper)
+    from quyhoach.reports import procedure
+
+    kind = procedure.KIND_OF_PAPER.get(paper)
     if kind is None or fmt not in reports.REPORT_KINDS[kind].formats:
         abort(404)
     world = _world()
@@ -364,7 +415,7 @@ def decision():
     params = {k: v for k, v in params.items() if v}
     try:
         _check_decision(params)
-        report = gather.scenario_decision(session(), _world(), params["scenario"], params.get("run"))
+        report = decision_report.scenario_decision(session(), _world(), params["scenario"], params.get("run"))
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return render_template("reports/scenario_decision.html", r=report, pdf=False, params=params)

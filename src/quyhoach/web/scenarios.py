@@ -320,10 +320,11 @@ def adopt(run_id: int):
     solve_run = _run(run_id)
     scenario = _scenario(solve_run.scenario_id)
     typed = {"decision_no": request.form.get(FIELDS.decision_no, "").strip(), "on": request.form.get(FIELDS.date, "").strip(),
-             "note": request.form.get(FIELDS.note, "")}
+             "signed_on": request.form.get(FIELDS.signed_on, "").strip(), "note": request.form.get(FIELDS.note, "")}
     try:
-        on = forms.parse_date_field(typed["on"], gettext("Ngày hiệu lực"))
-        rotation.adopt(session(), scenario, solve_run, decision_no=typed["decision_no"], on=on, note=typed["note"])
+        on, signed_on = forms.adopt_dates(typed["on"], typed["signed_on"])
+        rotation.adopt(session(), scenario, solve_run, decision_no=typed["decision_no"], on=on, note=typed["note"],
+                       signed_on=signed_on)
         session().commit()
     except rotation.ScenarioError as error:
         session().rollback()

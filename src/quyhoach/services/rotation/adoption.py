@@ -18,11 +18,12 @@ from quyhoach.services.rotation.solving import plan_of, problem_of
 
 
 def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: str, on: dt.date,
-          note: str = "") -> Adoption:
+          note: str = "", signed_on: dt.date | None = None) -> Adoption:
     """The Standing Committee adopts a plan: it is frozen with its inputs, the moves update
-    the posts (from `on`), and the pools' histories record who left for which post. The
-    actor is the signed-in user of the request (`audit.current_actor()`, set by the web
-    guard), as every audited change records it."""
+    the posts (from `on`, the effective date), and the pools' histories record who left for
+    which post. `signed_on` is the day the resolution was signed (the papers cite "Nghị quyết
+    số … ngày …"; none: `on`). The actor is the signed-in user of the request
+    (`audit.current_actor()`, set by the web guard), as every audited change records it."""
     actor = audit.current_actor() or ""
     if scenario.status == "adopted":
         raise ScenarioError("phương án này đã được thông qua")
@@ -31,6 +32,8 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
     decision_no = (decision_no or "").strip()
     if len(decision_no) < 3:
         raise ScenarioError("cần ghi số quyết định (hoặc nghị quyết) thông qua phương án")
+    signed_on = signed_on or on
+    check_signed_on(signed_on, on)
     plan = plan_of(run)
     problem = problem_of(run)
     if stamp.current(session) != run.data_stamp:
@@ -70,7 +73,8 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
                                   rule="P12", actor=actor))
             pool.version += 1
             session.add(pool)
-    adoption = Adoption(scenario_id=scenario.id, run_id=run.id, adopted_on=on, decision_no=decision_no[:80],
+    adoption = Adoption(scenario_id=scenario.id, run_id=run.id, adopted_on=on, signed_on=signed_on,
+                        decision_no=decision_no[:80],
                         note=(note or "")[:1000], rule_set_params=dict(rule_set.params) if rule_set else {},
                         settings=dict(scenario.settings), data_stamp=run.data_stamp or 0, actor=actor)
     scenario.status = "adopted"
@@ -81,8 +85,17 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
     session.flush()
     audit.record(session, "scenario.adopt", f"scenario:{scenario.id}", before={"status": "draft"},
                  after={"status": "adopted", "run_id": run.id, "decision_no": adoption.decision_no, "on": on,
+                        "signed_on": signed_on,
                         "moves": [[m.cadre, m.from_post, m.to_post] for m in plan.moves]}, reason=note)
     return adoption
+
+
+def check_signed_on(signed_on: dt.date, on: dt.date) -> None:
+    """A resolution takes effect from the day it is signed, or from a later day it names: the
+    effective date cannot come before the signing (the same day is the common case)."""
+    if signed_on > on:
+        raise ScenarioError(f"ngày ký nghị quyết ({signed_on:%d/%m/%Y}) sau ngày hiệu lực ({on:%d/%m/%Y}): "
+                            "nghị quyết có hiệu lực từ ngày ký hoặc một ngày sau đó")
 
 
 def _direction(move: solver.Move, titles: dict[str, Title], units: dict[int, Unit],

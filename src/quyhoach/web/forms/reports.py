@@ -23,6 +23,7 @@ FIELDS = {
     "cadre": "ma",
     "scenario": "phuong_an",
     "run": "lan_giai",
+    "pool": "danh_sach",
     "formats": "dinh_dang",
     "issuer": "co_quan_ban_hanh",
     "number": "so_van_ban",
@@ -30,7 +31,7 @@ FIELDS = {
     "direction": "phuong_huong",
     "proposals": "de_xuat",
 }
-PARAMS = ("unit", "term", "cadre", "scenario", "run")     # the fields a kind may need
+PARAMS = ("unit", "term", "cadre", "scenario", "run", "pool")     # the fields a kind may need
 PAPER = ("issuer", "number", "assessment", "direction", "proposals")   # what the officer sets on the paper
 CODE_MAX = 100
 NUMBER_MAX = 20
@@ -54,6 +55,7 @@ class ReportRequest(BaseModel):
     cadre: str = Field("", max_length=CODE_MAX)
     scenario: str = Field("", max_length=CODE_MAX)
     run: str = Field("", max_length=CODE_MAX)
+    pool: str = Field("", max_length=CODE_MAX)
     formats: tuple[str, ...] = ()
     issuer: str = Field("", max_length=CODE_MAX)
     number: str = Field("", max_length=NUMBER_MAX)

@@ -46,6 +46,7 @@ class ScenarioFields:
     relax_rule: str = "quy_dinh"
     relax_subject: str = "doi_tuong"
     decision_no: str = "so_qd"
+    signed_on: str = "ngay_ky"      # the day the resolution was signed (empty: the effective date)
     note: str = "ghi_chu"
     sweep_key: str = "tham_so"
     sweep_values: str = "gia_tri"
@@ -219,9 +220,18 @@ def settings_from_form(form, base: ScenarioSettings) -> ScenarioSettings:
 
 
 def adopt_form(scenario: Scenario, **values) -> dict:
-    form = {"decision_no": "", "on": scenario.rotation_date.strftime("%d/%m/%Y"), "note": "", "error": ""}
+    form = {"decision_no": "", "on": scenario.rotation_date.strftime("%d/%m/%Y"), "signed_on": "", "note": "",
+            "error": ""}
     form.update(values)
     return form
+
+
+def adopt_dates(on_text: str, signed_text: str) -> tuple[dt.date, dt.date]:
+    """The adoption's effective date and the resolution's signing date as typed (the signing
+    date left empty is the effective date)."""
+    on = parse_date_field(on_text, gettext("Ngày hiệu lực"))
+    signed_on = parse_date_field(signed_text, gettext("Ngày ký nghị quyết")) if signed_text.strip() else on
+    return on, signed_on
 
 
 def sweep_values(key: str, text: str) -> list[float]:
