@@ -21,6 +21,7 @@ from typing import Any, Union, cast
 
 import msgspec
 
+from .messages import phrasebook
 from .model import Options, Plan, Problem
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -472,12 +473,14 @@ def dump_problem(problem: Problem, path: str | Path) -> None:
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {"format": PLAN_FORMAT}
     out.update(_to_plain(plan, keep_defaults=True))
+    out["words"] = phrasebook(plan)   # the messages' msgids and arguments, for the web (messages.Said)
     return out
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:
     data = dict(data)
     data.pop("format", None)
+    data.pop("words", None)
     plan: Plan = _read(Plan, data, "plan")
     return plan
 

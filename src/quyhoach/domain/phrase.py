@@ -81,14 +81,21 @@ class Phrase(str):
         return cls(data["t"], **{k: _decode(v) for k, v in (data.get("a") or {}).items()})
 
 
-def say(value: Any, translate: Translate, locale: str) -> str:
-    """Any text in the reader's language: a Phrase (or its JSON form) rendered, anything else as is
-    (an old stored finding, a name)."""
+def say(value: Any, translate: Translate, locale: str, book: Mapping[str, Any] | None = None) -> str:
+    """Any text in the reader's language: a Phrase (or the solver's twin, or either's JSON form)
+    rendered; a text found in `book` (a stored plan's `words`: {Vietnamese text: JSON form})
+    rendered from its entry; anything else as is (an old stored message, a name)."""
     if isinstance(value, Phrase):
         return value.render(translate, locale)
+    if isinstance(value, str) and hasattr(value, "to_json"):
+        return Phrase.from_json(value.to_json()).render(translate, locale)
     if isinstance(value, Mapping) and "t" in value:
         return Phrase.from_json(value).render(translate, locale)
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if book and isinstance(value, str) and value in book:
+        return Phrase.from_json(book[value]).render(translate, locale)
+    return str(value)
 
 
 def _same(text: str) -> str:

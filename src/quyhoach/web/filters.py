@@ -39,11 +39,12 @@ def _label(code, vocabulary: str, default: str | None = None) -> str:
     return gettext(known.label(code))
 
 
-def say(text) -> str:
-    """What the rules said, in the page's language: `{{ finding.message|say }}`, `{{ item|say }}`.
-    A Phrase (or its stored JSON form) is translated with its numbers written for the language;
-    plain text (a name, an old stored message) is shown as is."""
-    return _say_in(text, gettext, current_locale())
+def say(text, book=None) -> str:
+    """What the rules and the solver said, in the page's language: `{{ finding.message|say }}`,
+    `{{ item|say }}`, a stored plan's text `{{ conflict.message|say(plan.words) }}`. A Phrase
+    (or its JSON form, or a text in `book`) is translated with its numbers written for the
+    language; plain text (a name, an old stored message) is shown as is."""
+    return _say_in(text, gettext, current_locale(), book)
 
 
 def _age(birth: dt.date | None, on: dt.date | None = None) -> str:

@@ -172,7 +172,8 @@ def plan_context(solve_run: SolveRun, view: RunView) -> dict:
                               "relax_label": RELAX_LABELS.get(rule), "why": LEGAL_WHY.get(conflict["rule"])})
     return {"cadres": cadres, "posts": posts, "units": units, "moves": moves, "chains": chains, "graph": svg,
             "diagnosis": diagnosis, "conflicts": conflicts, "structure": plan.get("structure", []),
-            "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run)}
+            "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run),
+            "words": plan.get("words") or {}}
 
 
 def adoption_context(adoption: Adoption | None) -> dict | None:

@@ -28,6 +28,7 @@ from quyhoach.db import like
 from quyhoach.db.models import AuditEntry, Cadre, Posting, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.vocab import N_
 from quyhoach.services.platform import audit
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
@@ -95,21 +96,29 @@ def words(column: Column | None, value: Any) -> str:
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, bool) or kind == "bool":
-        return "Có" if value else "Không"
+        return Phrase(N_("Có")) if value else Phrase(N_("Không"))
     if kind in vocab.VOCABULARIES and isinstance(value, str):
-        return vocab.VOCABULARIES[kind].label(value)
+        return _label(kind, value)
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return Phrase("%(n)s", n=value)   # 99,5 (99.5 in English)
     if isinstance(value, (list, tuple)):
         return ", ".join(words(None, v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{field_label(None, k)}: {words(None, v)}" for k, v in value.items())
+        return Phrase("; ".join(f"%(k{n})s: %(v{n})s" for n in range(len(value))),
+                      **{f"k{n}": Phrase(field_label(None, k)) for n, k in enumerate(value)},
+                      **{f"v{n}": words(None, v) for n, v in enumerate(value.values())})
     return str(value)
+
+
+def _label(vocabulary: str, code: str) -> str:
+    """A code's label, translatable where the page renders it (`say`); an unknown code as is."""
+    label = vocab.VOCABULARIES[vocabulary].label(code)
+    return Phrase(label) if label != code else code
 
 
 # Field names used by entries that are not rows of a list (pools, scenarios, users...).
 FIELD_LABELS: dict[str, str] = {
-    "status": N_("Trạng thái"), "cadre_id": N_("Cán bộ (số hiệu)"), "cadre": N_("Cán bộ"),
+    "status": N_("Trạng thái"), "cadre_id": N_("Cán bộ"), "cadre": N_("Cán bộ"),
     "reason": N_("Lý do"), "role": N_("Vai trò"), "scope": N_("Phạm vi"), "active": N_("Đang hoạt động"),
     "rows": N_("Số dòng"), "created": N_("Thêm mới"), "updated": N_("Cập nhật"), "unchanged": N_("Không đổi"),
     "name": N_("Tên"), "version": N_("Phiên bản"), "decision_no": N_("Số quyết định"),
@@ -207,7 +216,7 @@ def _field_words(column: Column | None, key: str, value: Any, names: dict[tuple[
     if key in ID_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         return (names or {}).get((ID_FIELDS[key], value), str(value))
     if column is None and key in FIELD_VOCABULARY and isinstance(value, str) and value:
-        return vocab.VOCABULARIES[FIELD_VOCABULARY[key]].label(value)
+        return _label(FIELD_VOCABULARY[key], value)
     return words(column, value)
 
 
@@ -326,6 +335,7 @@ class Change:
     field: str
     before: Any
     after: Any
+    label: str = ""   # the field's name (`field_label`: the same words as the audit page)
 
 
 @dataclass
@@ -353,9 +363,11 @@ def dossier_history(session: Session, code: str, limit: int = 200, offset: int =
         keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
                 and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
         sheet = sheet_of(row.action)   # an import's row: its values in the list's words
+        named = entry_sheet(row.action)
         if before:   # a change: the fields that changed (an act may name a field it leaves as it was)
             keys = [k for k in keys if before.get(k) != after.get(k)]
-        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
+        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k)), field_label(named, k))
+                   for k in keys]
         out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
     return out
 
