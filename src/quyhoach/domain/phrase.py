@@ -53,14 +53,15 @@ class Phrase(str):
         phrase.template, phrase.args, phrase.lowercase = template, {}, True
         return phrase
 
-    def render(self, translate: Translate, locale: str) -> str:
-        """The phrase in `translate`'s language (`gettext`), numbers as `locale` writes them."""
+    def render(self, translate: Translate, locale: str, book: Mapping[str, Any] | None = None) -> str:
+        """The phrase in `translate`'s language (`gettext`), numbers as `locale` writes them;
+        an argument found in `book` (a stored plan's words) rendered from its entry."""
         text = translate(self.template)
         if self.lowercase:
             return text.lower()
         if not self.args:
             return text
-        values = {k: _text(v, translate, locale) for k, v in self.args.items()}
+        values = {k: _text(v, translate, locale, book) for k, v in self.args.items()}
         try:
             return text % values
         except (KeyError, TypeError, ValueError):  # a catalogue entry with a wrong placeholder
@@ -86,15 +87,15 @@ def say(value: Any, translate: Translate, locale: str, book: Mapping[str, Any] |
     rendered; a text found in `book` (a stored plan's `words`: {Vietnamese text: JSON form})
     rendered from its entry; anything else as is (an old stored message, a name)."""
     if isinstance(value, Phrase):
-        return value.render(translate, locale)
+        return value.render(translate, locale, book)
     if isinstance(value, str) and hasattr(value, "to_json"):
-        return Phrase.from_json(value.to_json()).render(translate, locale)
+        return Phrase.from_json(value.to_json()).render(translate, locale, book)
     if isinstance(value, Mapping) and "t" in value:
-        return Phrase.from_json(value).render(translate, locale)
+        return Phrase.from_json(value).render(translate, locale, book)
     if value is None:
         return ""
     if book and isinstance(value, str) and value in book:
-        return Phrase.from_json(book[value]).render(translate, locale)
+        return Phrase.from_json(book[value]).render(translate, locale, book)
     return str(value)
 
 
@@ -102,10 +103,12 @@ def _same(text: str) -> str:
     return text
 
 
-def _text(value: Any, translate: Translate, locale: str) -> str:
+def _text(value: Any, translate: Translate, locale: str, book: Mapping[str, Any] | None = None) -> str:
     if isinstance(value, Phrase):
-        return value.render(translate, locale) if translate is not _same else str(value)
+        return value.render(translate, locale, book) if translate is not _same else str(value)
     if isinstance(value, str):
+        if book and value in book and translate is not _same:
+            return Phrase.from_json(book[value]).render(translate, locale, book)
         return value
     if isinstance(value, Share):
         return format_percent(value, 1, locale, trim=True)
@@ -116,7 +119,7 @@ def _text(value: Any, translate: Translate, locale: str) -> str:
     if isinstance(value, dt.date):
         return f"{value.day:02d}/{value.month:02d}/{value.year}"
     if isinstance(value, (tuple, list)):
-        return "; ".join(_text(v, translate, locale) for v in value)
+        return "; ".join(_text(v, translate, locale, book) for v in value)
     return str(value)
 
 

@@ -173,7 +173,23 @@ def plan_context(solve_run: SolveRun, view: RunView) -> dict:
     return {"cadres": cadres, "posts": posts, "units": units, "moves": moves, "chains": chains, "graph": svg,
             "diagnosis": diagnosis, "conflicts": conflicts, "structure": plan.get("structure", []),
             "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run),
-            "words": plan.get("words") or {}}
+            "words": plan_words(plan, problem)}
+
+
+def plan_words(plan: dict, problem: dict) -> dict:
+    """The book a stored plan's text is said from (`say`): the solver's messages (the plan's
+    `words`) and the structure targets' names the services gave the problem."""
+    from quyhoach.services.rotation.problem import TARGET_WORDS, target_name
+
+    words = dict(plan.get("words") or {})
+    units = {u["id"]: u.get("name") or u["id"] for u in problem.get("units", [])}
+    for target in problem.get("targets", []):
+        attribute = str(target.get("id", "")).split("@", 1)[0]
+        if attribute in TARGET_WORDS and target.get("unit") in units and target.get("min_share") is not None:
+            name = target_name(attribute, float(target["min_share"]), units[target["unit"]])
+            if name == target.get("name"):
+                words.setdefault(str(name), name.to_json())
+    return words
 
 
 def adoption_context(adoption: Adoption | None) -> dict | None:

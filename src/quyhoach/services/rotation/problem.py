@@ -29,14 +29,22 @@ from quyhoach.domain.dates import add_months, age_on, format_date, months_betwee
 from quyhoach.domain.facts import CadreFacts, RelativeFact, TermFact, TitleFact
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
-from quyhoach.domain.vocab import RATING_ORDER
+from quyhoach.domain.phrase import Phrase, Share
+from quyhoach.domain.vocab import N_, RATING_ORDER
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.planning.forecast import continuous_start, horizon_terms
 from quyhoach.services.planning.world import World
 from quyhoach.services.rotation.settings import HARD, OFF, SOFT, ScenarioError, ScenarioSettings
 from solver.model import TERM_NAMES
 
-TARGET_WORDS = {"female": "cán bộ nữ", "minority": "cán bộ dân tộc thiểu số", "young": "cán bộ trẻ"}
+TARGET_WORDS = {"female": N_("cán bộ nữ"), "minority": N_("cán bộ dân tộc thiểu số"), "young": N_("cán bộ trẻ")}
+
+
+def target_name(attribute: str, share: float, unit_name: str) -> Phrase:
+    """A structure target's name, "cán bộ nữ ≥ 25% · Sở Nội vụ": Vietnamese in the problem,
+    translatable where a page shows it (`say` with the plan's words)."""
+    return Phrase(N_("%(kind)s ≥ %(share)s · %(unit)s"), kind=Phrase(TARGET_WORDS[attribute]),
+                  share=Share(round(share * 100) / 100), unit=unit_name)
 
 
 @dataclass
@@ -398,7 +406,7 @@ def _targets(b: _Build) -> list[solver.Target]:
                 extra["max_age"] = int(b.params.get("young_age", {}).get(unit.level, 40))
             targets.append(solver.Target(
                 id=f"{attribute}@{unit.id}", attribute="age" if attribute == "young" else attribute,
-                unit=unit.id, name=f"{TARGET_WORDS[attribute]} ≥ {round(target.share * 100)}% · {unit.name}",
+                unit=unit.id, name=target_name(attribute, target.share, unit.name),
                 min_share=target.share, hard=target.mode == HARD and f"target:{attribute}@{unit.id}" not in relaxed,
                 **extra))
     return targets
