@@ -28,8 +28,8 @@ class Said(str):
     args: dict[str, Any]
 
     def __new__(cls, template: str, /, **args: Any) -> Said:
-        said = str.__new__(cls, template % {k: str(v) for k, v in args.items()} if args else template)
-        said.template, said.args = template, args
+        said = str.__new__(cls, template % args if args else template)   # '%s' writes a str, an int, a Said as is
+        said.__dict__.update(template=template, args=args)
         return said
 
     def to_json(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import html as html_lib
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from quyhoach.db.models import Cadre, ConfidenceVote, PoliticalConclusion, PoolEntry, Term, Title, Unit
 from quyhoach.services import rotation

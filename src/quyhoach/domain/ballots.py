@@ -89,8 +89,8 @@ def check_ballot(step: str, convened: int, present: int, valid: int, agree: int,
     if problems:
         findings.append(_finding(rules, "B0", False,
                                  Phrase(N_("%(step)s: số liệu không hợp lý: %(problems)s"), step=step_words,
-                                        problems=tuple(problems)),
-                                 subject, {"value": len(problems), "threshold": 0, "unit": Phrase(N_("sai lệch"))},
+                                        problems=Phrase.joined(problems)),
+                                 subject, {"value": len(problems), "threshold": 0, "unit": Phrase.of(N_("sai lệch"))},
                                  tuple(problems)))
 
     quorum = _fraction(float(rules.params["ballot_quorum_share"]))
@@ -99,7 +99,7 @@ def check_ballot(step: str, convened: int, present: int, valid: int, agree: int,
                                 else Share(float(quorum)))
     head = _with_share(N_("%(step)s: có mặt %(part)s/%(whole)s"), N_("%(step)s: có mặt %(part)s/%(whole)s (%(share)s)"),
                        present, convened, step=step_words)
-    compared = {"value": present, "threshold": need_present, "unit": Phrase(N_("người có mặt"))}
+    compared = {"value": present, "threshold": need_present, "unit": Phrase.of(N_("người có mặt"))}
     if convened > 0 and present * quorum.denominator >= quorum.numerator * convened:
         findings.append(_finding(rules, "B1", True, Phrase(N_("%(head)s; cần ít nhất %(quorum)s (%(need)s người)"),
                                                           head=head, quorum=quorum_text, need=need_present),
@@ -124,7 +124,7 @@ def check_ballot(step: str, convened: int, present: int, valid: int, agree: int,
     head = _with_share(N_("%(step)s: đồng ý %(part)s/%(whole)s phiếu hợp lệ"),
                        N_("%(step)s: đồng ý %(part)s/%(whole)s phiếu hợp lệ (%(share)s)"), agree, valid, step=step_words)
     compared = {"value": agree, "total": valid, "threshold": need_agree, "share": float(share),
-                "unit": Phrase(N_("phiếu đồng ý"))}
+                "unit": Phrase.of(N_("phiếu đồng ý"))}
     message = Phrase(N_("%(head)s; cần %(rule)s (ít nhất %(need)s phiếu)"), head=head, rule=rule_text, need=need_agree)
     if not ok:
         message = Phrase(N_("%(message)s: không đạt"), message=message)

@@ -24,7 +24,7 @@ from .findings import ERROR, INFO, WARNING, Finding
 from .numbers import format_percent
 from .phrase import Phrase, Share
 from .registry import rule
-from .retirement import remaining_service_months, retirement_age_applied, retirement_of
+from .retirement import RetirementAge, remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import BUILTIN, PLANNING, RATING, NoRuleSetError, RuleSetData, in_force
 from .standards import conclusion_words, conclusions_in_force, title_standards
 from .vocab import N_, DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
@@ -53,7 +53,7 @@ RULE_NAMES: dict[str, str] = {
 # themselves take a member out.
 EXIT_RULES: frozenset[str] = frozenset({"P6", "P7", "P9", "P10", "P11", "P12", "P13"})
 
-MONTHS = Phrase(N_("tháng"))
+MONTHS = Phrase.of(N_("tháng"))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -295,7 +295,7 @@ def _rating_words(fact: RatingFact, rating: str | None) -> str:
                           score=f"{fact.score:g}", year=fact.year)
         return Phrase(N_("%(score)s điểm (tương đương %(rating)s)"), score=f"{fact.score:g}",
                       rating=_rating_label(rating))
-    return _rating_label(rating) if rating else Phrase(N_("chưa xếp loại"))
+    return _rating_label(rating) if rating else Phrase.of(N_("chưa xếp loại"))
 
 
 def _title_words(title: TitleFact) -> str:
@@ -308,14 +308,14 @@ def _discipline_words(d: DisciplineFact) -> str:
     level = Phrase.lowered(DISCIPLINE_LEVEL.label(d.level))
     if d.decision_no:
         return Phrase(N_("kỷ luật %(level)s theo quyết định số %(number)s ngày %(date)s"), level=level,
-                      number=d.decision_no, date=d.decision_date)
-    return Phrase(N_("kỷ luật %(level)s ngày %(date)s"), level=level, date=d.decision_date)
+                      number=d.decision_no, date=format_date(d.decision_date))
+    return Phrase(N_("kỷ luật %(level)s ngày %(date)s"), level=level, date=format_date(d.decision_date))
 
 
 def _vote_words(v: VoteFact) -> str:
     return Phrase(N_("phiếu tín nhiệm ngày %(date)s tại %(body)s: triệu tập %(convened)s, có mặt %(present)s; "
                      "tín nhiệm cao %(high)s, tín nhiệm %(normal)s, tín nhiệm thấp %(low)s"),
-                  date=v.vote_date, body=v.body, convened=v.convened, present=v.present, high=v.high,
+                  date=format_date(v.vote_date), body=v.body, convened=v.convened, present=v.present, high=v.high,
                   normal=v.normal, low=v.low)
 
 
@@ -360,7 +360,7 @@ def _make(ctx: _Context, rule: str, passed: bool, severity: str, message: str, s
 
 
 def _from_words(day: dt.date) -> str:
-    return Phrase(N_("đủ điều kiện từ %(date)s"), date=day)
+    return Phrase(N_("đủ điều kiện từ %(date)s"), date=format_date(day))
 
 
 def term_started(term: TermFact, on: dt.date) -> bool:
@@ -382,10 +382,10 @@ def _p1_higher_title(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Find
     if not cadre.titles:
         return _make(ctx, "P1", True, ERROR, Phrase(N_("chưa giữ chức danh lãnh đạo; %(title)s có thứ bậc %(rank)s"),
                                                     title=title.name, rank=title.rank),
-                     cadre.code, {"value": 0, "threshold": title.rank, "unit": Phrase(N_("thứ bậc"))})
+                     cadre.code, {"value": 0, "threshold": title.rank, "unit": Phrase.of(N_("thứ bậc"))})
     highest = max(cadre.titles, key=lambda t: t.rank)
     evidence = tuple(_held_words(t) for t in cadre.titles)
-    compared = {"value": highest.rank, "threshold": title.rank, "unit": Phrase(N_("thứ bậc"))}
+    compared = {"value": highest.rank, "threshold": title.rank, "unit": Phrase.of(N_("thứ bậc"))}
     if title.rank > highest.rank:
         return _make(ctx, "P1", True, ERROR,
                      Phrase(N_("chức danh quy hoạch (thứ bậc %(rank)s) cao hơn chức danh đang giữ "
@@ -426,7 +426,7 @@ def _p4_pools_per_level(ctx: _Context, cadre: CadreFacts, title: TitleFact,
                 names.append(_title_words(known))
     count = len(others)
     evidence = tuple(Phrase(N_("đang trong quy hoạch %(title)s"), title=n) for n in sorted(names))
-    compared = {"value": count + 1, "threshold": limit, "unit": Phrase(N_("chức danh"))}
+    compared = {"value": count + 1, "threshold": limit, "unit": Phrase.of(N_("chức danh"))}
     if count < limit:
         return _make(ctx, "P4", True, ERROR,
                      Phrase(N_("đang trong quy hoạch %(count)s chức danh khác cùng cấp; thêm chức danh này là "
@@ -443,27 +443,34 @@ def _p5_open_proposal(ctx: _Context, cadre: CadreFacts) -> Finding:
     # P5: no planning while an appointment or nomination proposal for the cadre is open.
     if cadre.open_proposal:
         return _make(ctx, "P5", False, ERROR,
-                     Phrase(N_("đang có đề nghị bổ nhiệm, giới thiệu ứng cử chưa kết thúc; chưa xem xét quy hoạch")),
-                     cadre.code, {"value": 1, "threshold": 0, "unit": Phrase(N_("đề nghị đang mở"))})
-    return _make(ctx, "P5", True, ERROR, Phrase(N_("không có đề nghị bổ nhiệm, giới thiệu ứng cử đang mở")),
-                 cadre.code, {"value": 0, "threshold": 0, "unit": Phrase(N_("đề nghị đang mở"))})
+                     Phrase.of(N_("đang có đề nghị bổ nhiệm, giới thiệu ứng cử chưa kết thúc; chưa xem xét quy hoạch")),
+                     cadre.code, {"value": 1, "threshold": 0, "unit": Phrase.of(N_("đề nghị đang mở"))})
+    return _make(ctx, "P5", True, ERROR, Phrase.of(N_("không có đề nghị bổ nhiệm, giới thiệu ứng cử đang mở")),
+                 cadre.code, {"value": 0, "threshold": 0, "unit": Phrase.of(N_("đề nghị đang mở"))})
 
 
 def _retirement_evidence(cadre: CadreFacts) -> tuple[str, ...]:
     last_day = retirement_of(cadre)
     if cadre.retirement_override is not None:
-        return (Phrase(N_("nghỉ hưu ngày %(date)s theo quyết định riêng (không theo lộ trình)"), date=last_day),)
+        return (Phrase(N_("nghỉ hưu ngày %(date)s theo quyết định riêng (không theo lộ trình)"), date=format_date(last_day)),)
     age = retirement_age_applied(cadre.sex, cadre.birth_date)
-    sex = Phrase(N_("nam")) if cadre.sex.upper().startswith("M") else Phrase(N_("nữ"))
+    sex = Phrase.of(N_("nam")) if cadre.sex.upper().startswith("M") else Phrase.of(N_("nữ"))
     return (Phrase(N_("sinh %(birth)s (%(sex)s): nghỉ hưu khi đủ %(age)s, ngày %(date)s (Nghị định 135/2020)"),
-                   birth=cadre.birth_date, sex=sex, age=age, date=last_day),)
+                   birth=format_date(cadre.birth_date), sex=sex, age=_age_words(age), date=format_date(last_day)),)
+
+
+def _age_words(age: RetirementAge) -> Phrase:
+    """'60 tuổi 6 tháng' (RetirementAge's own words), translatable."""
+    if age.months:
+        return Phrase(N_("%(years)s tuổi %(months)s tháng"), years=age.years, months=age.months)
+    return Phrase(N_("%(years)s tuổi"), years=age.years)
 
 
 def _service_words(cadre: CadreFacts, months: int, reference: dt.date) -> str:
     if months > 0:
-        return Phrase(N_("còn %(months)s tháng công tác tính đến %(date)s"), months=months, date=reference)
+        return Phrase(N_("còn %(months)s tháng công tác tính đến %(date)s"), months=months, date=format_date(reference))
     return Phrase(N_("không còn thời gian công tác tính đến %(date)s (nghỉ hưu ngày %(retire)s)"),
-                  date=reference, retire=retirement_of(cadre))
+                  date=format_date(reference), retire=format_date(retirement_of(cadre)))
 
 
 @rule("P6", "P7")
@@ -554,7 +561,7 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) ->
     if missing:
         parts.append(Phrase(_NO_RATING, year=", ".join(str(y) for y in missing)))
     message = Phrase(N_("%(parts)s; cần từ %(need)s trở lên cả %(window)s năm gần nhất (%(span)s)"),
-                     parts=tuple(parts), need=need, window=window, span=span)
+                     parts=Phrase.joined(parts), need=need, window=window, span=span)
     from_date = None
     if bad and not missing:
         # the latest weak year leaves the window once the year `window` years after it counts,
@@ -610,14 +617,14 @@ def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
     hits = [(d, end) for d, end in active if DISCIPLINE_ORDER.get(d.level, 0) >= ctx.exit_min_order]
     unfit = [conclusion_words(c) for c in conclusions_in_force(cadre, on)]
     threshold = Phrase.lowered(DISCIPLINE_LEVEL.label(ctx.rules.params["discipline_exit_min"]))
-    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": Phrase(N_("căn cứ đương nhiên ra khỏi quy hoạch"))}
+    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": Phrase.of(N_("căn cứ đương nhiên ra khỏi quy hoạch"))}
     if not hits and not unfit:
         return _make(ctx, "P9", True, ERROR,
                      Phrase(N_("không có kỷ luật từ %(level)s trở lên còn trong thời hạn, không có kết luận "
                                "không đạt tiêu chuẩn chính trị"), level=threshold), cadre.code, compared,
                      _ended_effect_evidence(ctx, cadre, on))
     evidence = tuple(unfit) + tuple(Phrase(N_("%(discipline)s (thời hạn đến %(date)s)"),
-                                           discipline=_discipline_words(d), date=e) for d, e in hits)
+                                           discipline=_discipline_words(d), date=format_date(e)) for d, e in hits)
     if unfit:
         return _make(ctx, "P9", False, ERROR,
                      Phrase(N_("%(conclusion)s: đương nhiên ra khỏi quy hoạch"), conclusion=unfit[-1]),
@@ -633,7 +640,7 @@ def _ended_effect_evidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> tup
     """The disciplines that no longer bar planning because their effect has ended (QĐ 377)."""
     return tuple(
         Phrase(N_("%(discipline)s: hết hiệu lực ngày %(date)s, không còn cản trở quy hoạch"),
-               discipline=_discipline_words(d), date=d.effective_to)
+               discipline=_discipline_words(d), date=format_date(d.effective_to))
         for d in cadre.disciplines
         if d.decision_date <= on and d.level in ctx.ended_no_bar and d.effective_to is not None
         and d.effective_to < on < _cooldown_end(ctx, d)
@@ -690,8 +697,8 @@ def _p11_confidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> Finding:
                vote=_vote_words(v), quorum=_share_words(ctx.quorum))
         for v in held if not _vote_valid(ctx, v) and (latest_valid is None or v.vote_date > latest_valid))
     if not votes:
-        text = (Phrase(N_("chưa có kết quả lấy phiếu tín nhiệm hợp lệ")) if invalid
-                else Phrase(N_("chưa có kết quả lấy phiếu tín nhiệm")))
+        text = (Phrase.of(N_("chưa có kết quả lấy phiếu tín nhiệm hợp lệ")) if invalid
+                else Phrase.of(N_("chưa có kết quả lấy phiếu tín nhiệm")))
         return _make(ctx, "P11", True, ERROR, text, cadre.code,
                      {"value": None, "threshold": ctx.low_max_percent, "unit": "%"}, invalid)
     vote = max(votes, key=lambda v: v.vote_date)
@@ -725,7 +732,7 @@ def _e5_fail_run(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years, r
     run = fail_run({index[y]: years.rating[y] for y in rated}, need)
     hit = [rated[i] for i in run]
     last_rated = max((y for y in rated), default=None)
-    compared = {"value": len(hit), "threshold": need, "unit": Phrase(N_("năm liên tiếp KHTNV"))}
+    compared = {"value": len(hit), "threshold": need, "unit": Phrase.of(N_("năm liên tiếp KHTNV"))}
     # judged in the planning check, under its rule set; the rating set's basis is named too
     basis = f"{ctx.basis}; {rating_rules.legal_basis}" if rating_rules else ctx.basis
     code = ctx.rules.code
@@ -749,14 +756,14 @@ def _p12_appointed(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
     if not held:
         return _make(ctx, "P12", True, ERROR,
                      Phrase(N_("chưa giữ %(title)s hoặc chức danh tương đương, cao hơn"), title=title.name),
-                     cadre.code, {"value": 0, "threshold": 0, "unit": Phrase(N_("chức danh"))})
+                     cadre.code, {"value": 0, "threshold": 0, "unit": Phrase.of(N_("chức danh"))})
     top = max(held, key=lambda t: (t.id == title.id, t.rank))
-    what = (Phrase(N_("chức danh quy hoạch")) if top.id == title.id else
+    what = (Phrase.of(N_("chức danh quy hoạch")) if top.id == title.id else
             Phrase(N_("chức danh thứ bậc %(rank)s (không thấp hơn %(planned)s)"), rank=top.rank, planned=title.rank))
     return _make(ctx, "P12", False, ERROR,
                  Phrase(N_("đã giữ %(title)s, %(what)s: ra khỏi danh sách quy hoạch chức danh này"), title=top.name,
                         what=what),
-                 cadre.code, {"value": len(held), "threshold": 0, "unit": Phrase(N_("chức danh"))},
+                 cadre.code, {"value": len(held), "threshold": 0, "unit": Phrase.of(N_("chức danh"))},
                  tuple(_held_words(t) for t in held))
 
 
@@ -769,20 +776,21 @@ def _p13_cooldown(ctx: _Context, cadre: CadreFacts, on: dt.date, active: list[tu
     if not active:
         past = [d for d in cadre.disciplines if d.decision_date <= on]
         evidence = tuple(Phrase(N_("%(discipline)s (hết thời hạn %(date)s)"), discipline=_discipline_words(d),
-                                date=_bar_end(ctx, d)) for d in past)
+                                date=format_date(_bar_end(ctx, d))) for d in past)
         return _make(ctx, "P13", True, ERROR,
-                     Phrase(N_("không có kỷ luật còn trong thời hạn")) if not past
-                     else Phrase(N_("các kỷ luật đã hết thời hạn")),
+                     Phrase.of(N_("không có kỷ luật còn trong thời hạn")) if not past
+                     else Phrase.of(N_("các kỷ luật đã hết thời hạn")),
                      cadre.code, {"value": 0, "threshold": 0, "unit": MONTHS}, evidence)
     end_d, end = max(active, key=lambda x: x[1])
     months = int(ctx.cooldown.get(end_d.level, 0))
     evidence = tuple(Phrase(N_("%(discipline)s: chưa đủ %(months)s tháng (đến %(date)s)"),
-                            discipline=_discipline_words(d), months=int(ctx.cooldown.get(d.level, 0)), date=e)
+                            discipline=_discipline_words(d), months=int(ctx.cooldown.get(d.level, 0)), date=format_date(e))
                      for d, e in active)
     return _make(ctx, "P13", False, ERROR,
                  Phrase(N_("%(discipline)s; cần đủ %(months)s tháng kể từ ngày quyết định; %(from)s"),
                         discipline=_discipline_words(end_d), months=months, **{"from": _from_words(end)}),
-                 cadre.code, {"value": len(active), "threshold": 0, "months": months, "unit": Phrase(N_("kỷ luật còn thời hạn"))},
+                 cadre.code, {"value": len(active), "threshold": 0, "months": months,
+                              "unit": Phrase.of(N_("kỷ luật còn thời hạn"))},
                  evidence, end)
 
 
@@ -795,7 +803,7 @@ def _is_key_local(t: TitleFact) -> bool:
 
 
 def _key_local_words(t: TitleFact) -> str:
-    return Phrase(N_("bí thư cấp ủy")) if t.is_party_secretary else Phrase(N_("người đứng đầu chính quyền"))
+    return Phrase.of(N_("bí thư cấp ủy")) if t.is_party_secretary else Phrase.of(N_("người đứng đầu chính quyền"))
 
 
 def _conflict(ctx: _Context, title: TitleFact, other: TitleFact) -> str | None:
@@ -804,15 +812,15 @@ def _conflict(ctx: _Context, title: TitleFact, other: TitleFact) -> str | None:
         return None  # the relative holds the very title: the cadre would succeed them
     if other.unit_id == title.unit_id and _is_leadership(title) and _is_leadership(other):
         if (title.is_head and other.is_deputy) or (title.is_deputy and other.is_head):
-            return Phrase(N_("cấp trưởng và cấp phó của cùng một đơn vị"))
-        return Phrase(N_("cùng tập thể lãnh đạo một đơn vị"))
+            return Phrase.of(N_("cấp trưởng và cấp phó của cùng một đơn vị"))
+        return Phrase.of(N_("cùng tập thể lãnh đạo một đơn vị"))
     if title.locality_id is not None and title.locality_id == other.locality_id:
         if _is_key_local(title) and other.is_head and other.sensitive_sector in ctx.sensitive:
             return Phrase(N_("%(post)s trong khi người thân đứng đầu ngành %(sector)s cùng cấp"),
-                          post=_key_local_words(title), sector=Phrase(SENSITIVE_SECTOR.label(other.sensitive_sector)))
+                          post=_key_local_words(title), sector=Phrase.of(SENSITIVE_SECTOR.label(other.sensitive_sector)))
         if _is_key_local(other) and title.is_head and title.sensitive_sector in ctx.sensitive:
             return Phrase(N_("đứng đầu ngành %(sector)s trong khi người thân là %(post)s cùng cấp"),
-                          sector=Phrase(SENSITIVE_SECTOR.label(title.sensitive_sector)), post=_key_local_words(other))
+                          sector=Phrase.of(SENSITIVE_SECTOR.label(title.sensitive_sector)), post=_key_local_words(other))
     return None
 
 
@@ -833,7 +841,7 @@ def _p14_relatives(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
                 evidence.append(Phrase(N_("%(name)s (%(relation)s) đang giữ %(title)s: %(why)s"), name=relative.name,
                                        relation=Phrase.lowered(RELATION_KIND.label(relative.kind)),
                                        title=_title_words(other), why=why))
-    compared = {"value": len(evidence), "threshold": 0, "unit": Phrase(N_("quan hệ vướng"))}
+    compared = {"value": len(evidence), "threshold": 0, "unit": Phrase.of(N_("quan hệ vướng"))}
     if evidence:
         message = (evidence[0] if len(evidence) == 1 else
                    Phrase(N_("%(first)s (và %(n)s trường hợp khác)"), first=evidence[0], n=len(evidence) - 1))
@@ -848,7 +856,7 @@ def _r4_non_local(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding
     if not title.non_local:
         return None
     local = title.locality_id is not None and title.locality_id in cadre.hometown_locality_ids
-    compared = {"value": int(local), "threshold": 0, "unit": Phrase(N_("người địa phương"))}
+    compared = {"value": int(local), "threshold": 0, "unit": Phrase.of(N_("người địa phương"))}
     if local:
         return _make(ctx, "R4", False, WARNING,
                      Phrase(N_("cán bộ là người địa phương (quê quán tại đây) trong khi %(title)s bố trí người "
@@ -958,15 +966,14 @@ class Qualifying:
         rules = {f.rule for f in self.blocking}
         parts = []
         if rules & {"P8", "P10"}:
-            parts.append(Phrase(N_("xếp loại")))
+            parts.append(Phrase.of(N_("xếp loại")))
         if "P11" in rules:
-            parts.append(Phrase(N_("phiếu tín nhiệm")))
+            parts.append(Phrase.of(N_("phiếu tín nhiệm")))
         if rules & {"P4", "P5", "P14"}:
-            parts.append(Phrase(N_("quyết định của cấp có thẩm quyền")))
+            parts.append(Phrase.of(N_("quyết định của cấp có thẩm quyền")))
         if not parts:
-            return Phrase(N_("thông tin mới"))
-        return Phrase(", ".join(["%(p" + str(i) + ")s" for i in range(len(parts))]),
-                      **{f"p{i}": p for i, p in enumerate(parts)})
+            return Phrase.of(N_("thông tin mới"))
+        return Phrase.joined(parts, ", ")
 
 
 def _planning_sets(rule_sets: RuleSetData | Sequence[RuleSetData]) -> list[RuleSetData]:

@@ -43,8 +43,8 @@ _KINDS: tuple[tuple[str, str, str, dict[str, int]], ...] = (
     ("state_mgmt", "required_state_mgmt", "state_mgmt_level", STATE_MGMT_ORDER),
     ("degree", "required_degree", "degree", DEGREE_ORDER),
 )
-_WORDS = {"theory": Phrase(N_("lý luận chính trị")), "state_mgmt": Phrase(N_("quản lý nhà nước")),
-          "degree": Phrase(N_("trình độ chuyên môn"))}
+_WORDS = {"theory": Phrase.of(N_("lý luận chính trị")), "state_mgmt": Phrase.of(N_("quản lý nhà nước")),
+          "degree": Phrase.of(N_("trình độ chuyên môn"))}
 _LABELS = {"theory": THEORY_LEVEL, "state_mgmt": STATE_MGMT_LEVEL, "degree": DEGREE}
 
 # The degree written at the start of the 2C record's "trình độ chuyên môn" (folded, no
@@ -113,7 +113,7 @@ def shortfalls(cadre: CadreFacts, title: TitleFact) -> list[tuple[str, str, str 
 
 def _have_words(kind: str, have: str | None) -> str:
     if have is None:
-        return Phrase(N_("chưa qua đào tạo")) if kind != "degree" else Phrase(N_("chưa rõ trình độ chuyên môn"))
+        return Phrase.of(N_("chưa qua đào tạo")) if kind != "degree" else Phrase.of(N_("chưa rõ trình độ chuyên môn"))
     return Phrase.lowered(_LABELS[kind].label(have))
 
 
@@ -140,16 +140,16 @@ def title_standards(cadre: CadreFacts, title: TitleFact, rules: RuleSetData, *,
     evidence = tuple(Phrase(N_("%(kind)s: chức danh yêu cầu %(level)s; cán bộ có %(have)s"), kind=_WORDS[kind],
                             level=_level_words(kind, level), have=_have_words(kind, _held(cadre, attr, order)))
                      for kind, level, order, attr in required)
-    compared = {"value": len(required) - len(missing), "threshold": len(required), "unit": Phrase(N_("tiêu chuẩn đạt"))}
+    compared = {"value": len(required) - len(missing), "threshold": len(required), "unit": Phrase.of(N_("tiêu chuẩn đạt"))}
     if not missing:
         return Finding(rule="P15", passed=True, severity=INFO, name=NAME,
-                       message=Phrase(N_("đạt tiêu chuẩn trình độ của chức danh: %(levels)s"), levels=tuple(
+                       message=Phrase(N_("đạt tiêu chuẩn trình độ của chức danh: %(levels)s"), levels=Phrase.joined([
                            Phrase("%(kind)s %(level)s", kind=_WORDS[kind], level=_level_words(kind, level))
-                           for kind, level, _, _ in required)),
+                           for kind, level, _, _ in required])),
                        basis=basis, rule_set=rules.code, compared=compared, evidence=evidence, subject=cadre.code)
-    message = Phrase("%(missing)s", missing=tuple(
+    message = Phrase.joined([
         Phrase(N_("chức danh yêu cầu %(kind)s %(level)s; cán bộ có %(have)s"), kind=_WORDS[kind],
-               level=_level_words(kind, level), have=_have_words(kind, have)) for kind, level, have in missing))
+               level=_level_words(kind, level), have=_have_words(kind, have)) for kind, level, have in missing])
     if severity == WARNING:
         message = Phrase(N_("%(message)s (cần đào tạo, bồi dưỡng đủ trước khi bổ nhiệm)"), message=message)
     return Finding(rule="P15", passed=False, severity=severity, name=NAME, message=message, basis=basis,
@@ -162,9 +162,13 @@ def conclusion_words(c: ConclusionFact) -> str:
     """'Ủy ban Kiểm tra Tỉnh ủy kết luận ngày 12/03/2026 (số 05-KL/UBKTTU): không đạt tiêu chuẩn chính trị'."""
     if c.document_no:
         return Phrase(N_("%(body)s kết luận ngày %(date)s (số %(number)s): không đạt tiêu chuẩn chính trị"),
-                      body=c.body, date=c.concluded_on, number=c.document_no)
+                      body=c.body, date=_date(c.concluded_on), number=c.document_no)
     return Phrase(N_("%(body)s kết luận ngày %(date)s: không đạt tiêu chuẩn chính trị"), body=c.body,
-                  date=c.concluded_on)
+                  date=_date(c.concluded_on))
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def conclusions_in_force(cadre: CadreFacts, on: dt.date) -> list[ConclusionFact]:

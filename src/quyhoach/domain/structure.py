@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .ballots import BALLOT_STEPS, RULE_NAMES as BALLOT_NAMES, ballot_step, check_ballot  # noqa: F401 - re-exported
 from .dates import age_on
-from .eligibility import new_finding, window_ratings
+from .eligibility import format_date, new_finding, window_ratings
 from .facts import CadreFacts, PoolFacts, TitleFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .phrase import Phrase, Share
@@ -194,7 +194,7 @@ def pool_profile(pool: PoolFacts, rules: RuleSetData) -> PoolProfile:
 def _p2_max(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P2: at most N cadres in the pool of one title.
     limit = int(rules.params["pool_max_per_title"])
-    compared = {"value": n, "threshold": limit, "unit": Phrase(N_("người"))}
+    compared = {"value": n, "threshold": limit, "unit": Phrase.of(N_("người"))}
     if n <= limit:
         return _finding(rules, "P2", True, ERROR, Phrase(N_("%(n)s người trong danh sách; tối đa %(limit)s"), n=n,
                                                          limit=limit), subject, compared)
@@ -207,7 +207,7 @@ def _p2_max(rules: RuleSetData, n: int, subject: str) -> Finding:
 def _p3_min(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P3: a title should have at least 2 cadres in its pool (a warning).
     need = int(rules.params["pool_min_per_title"])
-    compared = {"value": n, "threshold": need, "unit": Phrase(N_("người"))}
+    compared = {"value": n, "threshold": need, "unit": Phrase.of(N_("người"))}
     if n >= need:
         return _finding(rules, "P3", True, WARNING, Phrase(N_("%(n)s người trong danh sách; cần ít nhất %(need)s"),
                                                            n=n, need=need), subject, compared)
@@ -219,27 +219,31 @@ def _p3_min(rules: RuleSetData, n: int, subject: str) -> Finding:
 @rule("S1")
 def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S1: the pool has someone in each of the three age bands (ages at the term's start).
-    on = prof.term_start
+    on = format_date(prof.term_start)
     if prof.bands is None:
-        return _finding(rules, "S1", False, WARNING, Phrase(_NOT_SET, what=Phrase(N_("các độ tuổi")),
+        return _finding(rules, "S1", False, WARNING, Phrase(_NOT_SET, what=Phrase.of(N_("các độ tuổi")),
                                                             level=_level(prof.pool.title.level)),
-                        subject, {"value": None, "threshold": None, "unit": Phrase(N_("độ tuổi"))})
+                        subject, {"value": None, "threshold": None, "unit": Phrase.of(N_("độ tuổi"))})
     evidence = []
     for (lo, hi), members in zip(prof.bands, prof.band_members, strict=False):
-        names = ", ".join(f"{m.name} ({prof.ages[m.id]})" for m in members) or Phrase(N_("không có"))
+        names = ", ".join(f"{m.name} ({prof.ages[m.id]})" for m in members) or Phrase.of(N_("không có"))
         evidence.append(Phrase("%(band)s: %(names)s", band=band_label(lo, hi), names=names))
     present = sum(1 for members in prof.band_members if members)
-    compared = {"value": present, "threshold": len(prof.bands), "unit": Phrase(N_("độ tuổi"))}
+    compared = {"value": present, "threshold": len(prof.bands), "unit": Phrase.of(N_("độ tuổi"))}
     missing = prof.missing_bands
     if not missing:
-        counts = _listed([Phrase("%(band)s: %(n)s", band=band_label(lo, hi), n=len(ms))
+        counts = _joined([Phrase("%(band)s: %(n)s", band=band_label(lo, hi), n=len(ms))
                           for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False)])
         return _finding(rules, "S1", True, WARNING, Phrase(N_("đủ ba độ tuổi (%(counts)s; tuổi tính đến %(date)s)"),
                                                            counts=counts, date=on), subject, compared, evidence)
-    labels = _listed([band_label(lo, hi) for lo, hi in missing])
+    labels = _joined([band_label(lo, hi) for lo, hi in missing])
     return _finding(rules, "S1", False, WARNING,
                     Phrase(N_("không có ai trong độ tuổi %(bands)s (tuổi tính đến %(date)s); có %(present)s/%(all)s độ tuổi"),
                            bands=labels, date=on, present=present, all=len(prof.bands)), subject, compared, evidence)
+
+
+def _joined(items: Sequence[str]) -> Phrase:
+    return Phrase.joined(items, ", ")
 
 
 _NOT_SET = N_("bộ quy định chưa đặt %(what)s cho cấp «%(level)s»; chưa đánh giá được")
@@ -247,11 +251,6 @@ _NOT_SET = N_("bộ quy định chưa đặt %(what)s cho cấp «%(level)s»; c
 
 def _level(code: str) -> Phrase | str:
     return Phrase.lowered(LEVEL.label(code)) if code in LEVEL.codes else code
-
-
-def _listed(items: Sequence[str]) -> Phrase:
-    """Items joined with ", ", each rendered in the reader's language."""
-    return Phrase(", ".join(f"%(i{n})s" for n in range(len(items))), **{f"i{n}": item for n, item in enumerate(items)})
 
 
 def _share_finding(rules: RuleSetData, rule: str, kind: str, count: int, total: int, share: float,
@@ -269,7 +268,7 @@ def _share_finding(rules: RuleSetData, rule: str, kind: str, count: int, total: 
                                                            share=Share(share)), subject, compared, evidence)
     compared["shortfall"] = missing
     gap = (Phrase(N_("thiếu %(n)s %(kind)s"), n=missing, kind=kind) if missing is not None
-           else Phrase(N_("không thể đạt bằng cách bổ sung")))
+           else Phrase.of(N_("không thể đạt bằng cách bổ sung")))
     return _finding(rules, rule, False, WARNING, Phrase(N_("%(head)s; chỉ tiêu từ %(share)s: %(gap)s"), head=head,
                                                         share=Share(share), gap=gap), subject, compared, evidence)
 
@@ -282,7 +281,7 @@ def _head(kind: str, count: int, total: int) -> Phrase:
 
 
 def _young_kind(age: int | None) -> str:
-    return Phrase(N_("cán bộ dưới %(age)s tuổi"), age=age) if age is not None else Phrase(_YOUNG)
+    return Phrase(N_("cán bộ dưới %(age)s tuổi"), age=age) if age is not None else Phrase.of(_YOUNG)
 
 
 _YOUNG, _WOMEN, _MINORITY = N_("cán bộ trẻ"), N_("cán bộ nữ"), N_("cán bộ dân tộc thiểu số")
@@ -292,9 +291,10 @@ _YOUNG, _WOMEN, _MINORITY = N_("cán bộ trẻ"), N_("cán bộ nữ"), N_("cá
 def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S2: young cadres (under the level's young age at the term's start) make at least 15%.
     if prof.young_age is None:
-        return _finding(rules, "S2", False, WARNING, Phrase(_NOT_SET, what=Phrase(N_("tuổi cán bộ trẻ")),
+        return _finding(rules, "S2", False, WARNING, Phrase(_NOT_SET, what=Phrase.of(N_("tuổi cán bộ trẻ")),
                                                             level=_level(prof.pool.title.level)),
-                        subject, {"value": None, "threshold": rules.params["young_min_share"], "unit": Phrase(N_("cán bộ trẻ"))})
+                        subject, {"value": None, "threshold": rules.params["young_min_share"],
+                                  "unit": Phrase.of(N_("cán bộ trẻ"))})
     evidence = [Phrase(N_("%(name)s: %(age)s tuổi"), name=m.name, age=prof.ages[m.id])
                 for m in prof.pool.members if prof.ages[m.id] < prof.young_age]
     return _share_finding(rules, "S2", _young_kind(prof.young_age), prof.young, prof.size,
@@ -305,7 +305,7 @@ def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
 def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S3: women make at least 25% of the pool.
     evidence = [m.name for m in prof.pool.members if m.sex == "F"]
-    return _share_finding(rules, "S3", Phrase(_WOMEN), prof.women, prof.size, float(rules.params["women_min_share"]),
+    return _share_finding(rules, "S3", Phrase.of(_WOMEN), prof.women, prof.size, float(rules.params["women_min_share"]),
                           subject, evidence)
 
 
@@ -313,7 +313,7 @@ def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
 def _s4_minority(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S4: ethnic-minority cadres make at least the locality's target share.
     evidence = [m.name for m in prof.pool.members if m.minority]
-    return _share_finding(rules, "S4", Phrase(_MINORITY), prof.minority, prof.size, prof.minority_target,
+    return _share_finding(rules, "S4", Phrase.of(_MINORITY), prof.minority, prof.size, prof.minority_target,
                           subject, evidence)
 
 
@@ -363,7 +363,7 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
         missing = prof.missing_bands
         if missing:
             no_bands.append(Phrase(N_("%(title)s (%(key)s): không có ai %(bands)s"), title=pool.title.name,
-                                   key=pool.key, bands=_listed([band_label(lo, hi) for lo, hi in missing])))
+                                   key=pool.key, bands=_joined([band_label(lo, hi) for lo, hi in missing])))
         for member in pool.members:
             per_level.setdefault((member.id, pool.title.level), []).append(pool.title.name)
             if member.id not in seen:
@@ -375,12 +375,12 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
         rules, "P2", not over, ERROR,
         Phrase(N_("%(n)s/%(count)s danh sách vượt mức tối đa %(max)s người"), n=len(over), count=count, max=pool_max)
         if over else Phrase(N_("cả %(count)s danh sách không quá %(max)s người"), count=count, max=pool_max),
-        subject, {"value": len(over), "threshold": 0, "unit": Phrase(N_("danh sách"))}, over))
+        subject, {"value": len(over), "threshold": 0, "unit": Phrase.of(N_("danh sách"))}, over))
     findings.append(_finding(
         rules, "P3", not under, WARNING,
         Phrase(N_("%(n)s/%(count)s danh sách dưới %(min)s người"), n=len(under), count=count, min=pool_min)
         if under else Phrase(N_("cả %(count)s danh sách có từ %(min)s người"), count=count, min=pool_min),
-        subject, {"value": len(under), "threshold": 0, "unit": Phrase(N_("danh sách"))}, under))
+        subject, {"value": len(under), "threshold": 0, "unit": Phrase.of(N_("danh sách"))}, under))
     crowded = [(cid, level, titles) for (cid, level), titles in per_level.items() if len(titles) > per_level_max]
     crowded_words = [Phrase(N_("%(name)s: %(n)s chức danh cấp %(level)s (%(titles)s)"), name=seen[cid][0].name,
                             n=len(titles), level=_level(level), titles=", ".join(titles)) for cid, level, titles in crowded]
@@ -388,24 +388,25 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
         rules, "P4", not crowded, ERROR,
         Phrase(N_("%(n)s cán bộ trong quy hoạch quá %(max)s chức danh cùng cấp"), n=len(crowded), max=per_level_max)
         if crowded else Phrase(N_("không cán bộ nào trong quy hoạch quá %(max)s chức danh cùng cấp"), max=per_level_max),
-        subject, {"value": len(crowded), "threshold": 0, "unit": Phrase(N_("cán bộ"))}, crowded_words))
+        subject, {"value": len(crowded), "threshold": 0, "unit": Phrase.of(N_("cán bộ"))}, crowded_words))
     findings.append(_finding(
         rules, "S1", not no_bands, WARNING,
         Phrase(N_("%(n)s/%(count)s danh sách thiếu độ tuổi"), n=len(no_bands), count=count) if no_bands
         else Phrase(N_("cả %(count)s danh sách đủ ba độ tuổi"), count=count),
-        subject, {"value": count - len(no_bands), "threshold": count, "unit": Phrase(N_("danh sách đủ ba độ tuổi"))}, no_bands))
+        subject, {"value": count - len(no_bands), "threshold": count,
+                  "unit": Phrase.of(N_("danh sách đủ ba độ tuổi"))}, no_bands))
 
     people = list(seen.values())
     total = len(people)
     young = sum(1 for _, age, young_age, _ in people if young_age is not None and age < young_age)
-    findings.append(_share_finding(rules, "S2", Phrase(_YOUNG), young, total, float(rules.params["young_min_share"]),
+    findings.append(_share_finding(rules, "S2", Phrase.of(_YOUNG), young, total, float(rules.params["young_min_share"]),
                                    subject))
     women = sum(1 for c, *_ in people if c.sex == "F")
-    findings.append(_share_finding(rules, "S3", Phrase(_WOMEN), women, total, float(rules.params["women_min_share"]),
+    findings.append(_share_finding(rules, "S3", Phrase.of(_WOMEN), women, total, float(rules.params["women_min_share"]),
                                    subject))
     minority = sum(1 for c, *_ in people if c.minority)
     target = sum(t for *_, t in people) / total if total else 0.0
-    findings.append(_share_finding(rules, "S4", Phrase(_MINORITY), minority, total, round(target, 4),
+    findings.append(_share_finding(rules, "S4", Phrase.of(_MINORITY), minority, total, round(target, 4),
                                    subject))
     findings.extend(committee_structure([age for _, age, _, _ in people], rules, subject))
     return findings
@@ -483,14 +484,12 @@ def suggestion_effects(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetDat
     gains = _gains(prof, candidate, rules)
     effects: list[str] = []
     if gains.woman or gains.young or gains.minority:
-        kinds = [Phrase(N_("nữ"))] if gains.woman else []
+        kinds = [Phrase.of(N_("nữ"))] if gains.woman else []
         if gains.minority:
-            kinds.append(Phrase(N_("dân tộc thiểu số")))
+            kinds.append(Phrase.of(N_("dân tộc thiểu số")))
         if gains.young:
             kinds.append(Phrase(N_("dưới %(age)s tuổi"), age=prof.young_age))
-        effects.append(Phrase(N_("bổ sung một cán bộ %(kinds)s"),
-                              kinds=Phrase(" ".join(f"%(k{n})s" for n in range(len(kinds))),
-                                           **{f"k{n}": k for n, k in enumerate(kinds)})))
+        effects.append(Phrase(N_("bổ sung một cán bộ %(kinds)s"), kinds=Phrase.joined(kinds, " ")))
     if gains.band is not None:
         effects.append(Phrase(N_("lấp độ tuổi %(band)s"), band=band_label(*gains.band)))
     if gains.below_min:

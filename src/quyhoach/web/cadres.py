@@ -14,7 +14,7 @@ from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.rotation import views as rotation_views
 from quyhoach.db.models import Cadre, Title, Unit
 from quyhoach.domain import vocab
-from quyhoach.domain.phrase import Phrase
+from quyhoach.domain.phrase import Num, Phrase
 from quyhoach.domain.vocab import N_
 from quyhoach.services.records import editing
 from quyhoach.services.records import history as history_service
@@ -378,7 +378,7 @@ def edit_value(value, key: str) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float):   # 92,5 as the lists and the dossier write it (92.5 in English)
-        return say(Phrase("%(n)s", n=value))
+        return say(Phrase("%(n)s", n=Num(value)))
     return str(value)
 
 

@@ -28,7 +28,7 @@ from quyhoach.db import like
 from quyhoach.db.models import AuditEntry, Cadre, Posting, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
-from quyhoach.domain.phrase import Phrase
+from quyhoach.domain.phrase import Num, Phrase
 from quyhoach.domain.vocab import N_
 from quyhoach.services.platform import audit
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
@@ -100,7 +100,7 @@ def words(column: Column | None, value: Any) -> str:
     if kind in vocab.VOCABULARIES and isinstance(value, str):
         return _label(kind, value)
     if isinstance(value, float):
-        return Phrase("%(n)s", n=value)   # 99,5 (99.5 in English)
+        return Phrase("%(n)s", n=Num(value))   # 99,5 (99.5 in English)
     if isinstance(value, (list, tuple)):
         return ", ".join(words(None, v) for v in value)
     if isinstance(value, dict):
