@@ -32,6 +32,9 @@ SAID = [
     r'<ul class="conflicts">(.*?)</ul>',
     r'<ul class="reasons">(.*?)</ul>',
     r'<ul class="changes">(.*?)</ul>',
+    r'<ul class="year-messages">(.*?)</ul>',                    # the forecast, year by year
+    r'<span class="muted small">— (.*?)</span></h2>',
+    r'</strong><div class="small">(.*?)</div>',                # a vacancy's cause
 ]
 
 
@@ -87,6 +90,7 @@ def test_the_findings_read_in_english_on_the_english_pages(client, province):
         response = client.get(url + "?lang=en")
         assert response.status_code == 200, url
         texts = _said(response.get_data(as_text=True))
+        assert texts, url   # each page shows what the rules said
         said += len(texts)
         wrong = _vietnamese_left(texts, records)
         assert not wrong, (url, wrong[:5])
