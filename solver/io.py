@@ -283,6 +283,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
     if not isinstance(data, dict):
         raise ProblemFormatError("tệp bài toán phải là một đối tượng JSON")
     data = dict(data)
+    data.pop("words", None)   # the web's words for the problem's texts (names, reasons): not the solver's
     fmt = data.pop("format", FORMAT)
     if fmt != FORMAT:
         raise ProblemFormatError(f"định dạng '{fmt}' không được hỗ trợ (cần '{FORMAT}')")

@@ -215,3 +215,19 @@ def test_the_vietnamese_run_and_audit_pages_show_no_raw_keys_or_english(client, 
         text = _visible(client.get(url).get_data(as_text=True)).replace("English", "")
         wrong += [(url, m) for m in sorted(set(ENGLISH.findall(text)) | set(RAW_KEY.findall(text)))]
     assert not wrong, wrong
+
+
+def test_a_plans_moves_read_in_english(client, province):
+    """Each move's reasons (the solver's and the candidate's own), in English."""
+    scenario = rotation.create(province, name="Thử", rotation_date=dt.date(2026, 12, 1),
+                               settings=rotation.ScenarioSettings(time_limit=5))
+    province.commit()
+    response = client.post(f"/luan-chuyen/{scenario.id}/giai", headers=HX)
+    run_id = int(re.search(r'id="run-(\d+)"', response.get_data(as_text=True)).group(1))
+    poll_partial(client, f"/luan-chuyen/run/{run_id}")
+    en = client.get(f"/luan-chuyen/run/{run_id}?lang=en").get_data(as_text=True)
+    reasons = [_text(m) for m in re.findall(r'<ul class="reasons">(.*?)</ul>', en, flags=re.S)]
+    assert reasons and all("Fit " in r for r in reasons)
+    assert not _vietnamese_left(reasons, _records(province)), _vietnamese_left(reasons, _records(province))[:3]
+    vi = client.get(f"/luan-chuyen/run/{run_id}?lang=vi").get_data(as_text=True)
+    assert "Mức phù hợp" in vi and "Fit " not in vi

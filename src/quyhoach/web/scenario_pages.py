@@ -177,19 +177,10 @@ def plan_context(solve_run: SolveRun, view: RunView) -> dict:
 
 
 def plan_words(plan: dict, problem: dict) -> dict:
-    """The book a stored plan's text is said from (`say`): the solver's messages (the plan's
-    `words`) and the structure targets' names the services gave the problem."""
-    from quyhoach.services.rotation.problem import TARGET_WORDS, target_name
-
-    words = dict(plan.get("words") or {})
-    units = {u["id"]: u.get("name") or u["id"] for u in problem.get("units", [])}
-    for target in problem.get("targets", []):
-        attribute = str(target.get("id", "")).split("@", 1)[0]
-        if attribute in TARGET_WORDS and target.get("unit") in units and target.get("min_share") is not None:
-            name = target_name(attribute, float(target["min_share"]), units[target["unit"]])
-            if name == target.get("name"):
-                words.setdefault(str(name), name.to_json())
-    return words
+    """The book a stored run's text is said from (`say`): the problem's words (posts' and
+    targets' names, candidates' reasons: `problem_words`) and the solver's messages (the
+    plan's `words`). A run stored without them shows its Vietnamese text."""
+    return {**(problem.get("words") or {}), **(plan.get("words") or {})}
 
 
 def adoption_context(adoption: Adoption | None) -> dict | None:
