@@ -44,7 +44,10 @@ def say(text, book=None) -> str:
     `{{ item|say }}`, a stored plan's text `{{ conflict.message|say(plan.words) }}`. A Phrase
     (or its JSON form, or a text in `book`) is translated with its numbers written for the
     language; plain text (a name, an old stored message) is shown as is."""
-    return _say_in(text, gettext, current_locale(), book)
+    locale = current_locale()
+    if locale == DEFAULT_LOCALE and isinstance(text, str):
+        return text   # Vietnamese is the source language: a Phrase's text is its Vietnamese
+    return _say_in(text, gettext, locale, book)
 
 
 def _age(birth: dt.date | None, on: dt.date | None = None) -> str:
