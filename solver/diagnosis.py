@@ -33,7 +33,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from .cpsat import RotationModel
 from .guards import ELIGIBILITY, ELIGIBILITY_BITS, GuardKey, option_guard_keys
 from .instance import RULE_BIT, Instance, Row, compile_problem
-from .messages import ATTRIBUTE_LABELS, join_vi, rule_requirement, rule_title
+from .messages import ATTRIBUTE_LABELS, N_, Said, join_vi, rule_requirement, rule_title
 from .model import Conflict, Diagnosis, OpenPost, Problem
 from .relax import flow_relaxation
 
@@ -182,7 +182,7 @@ class Diagnoser:
         if start is None:
             status, core = self._status(everything)
             if status in ("FEASIBLE", "OPTIMAL"):
-                return False, Diagnosis(summary="Kiểm tra lại: bài toán có phương án.")
+                return False, Diagnosis(summary=Said(N_("Kiểm tra lại: bài toán có phương án.")))
             if status != "INFEASIBLE":
                 return None, Diagnosis(summary=out_of_time(self.time_limit))
             start = set(core) if core else everything
@@ -224,26 +224,27 @@ def _deletion_order(key: GuardKey) -> tuple[int, str]:
 def _seconds(value: float) -> str:
     """Seconds the Vietnamese way: 1,5 giây; 30 giây."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") + " giây"
+    return Said(N_("%(n)s giây"), n=text.replace(".", ","))
 
 
 def out_of_time(time_limit: float) -> str:
     """The time ran out before the whole model was re-checked: nothing is named, and the
     user is told so plainly, and how to give it more."""
     more = max(2 * time_limit, 10.0)
-    return (f"Hết {_seconds(time_limit)} dành cho việc chẩn đoán trước khi kiểm tra xong, nên chưa chỉ ra được "
-            f"những quy định mâu thuẫn với nhau. Hãy giải lại với thời gian cho phép dài hơn, "
-            f"ví dụ {_seconds(more)}.")
+    return Said(N_("Hết %(time)s dành cho việc chẩn đoán trước khi kiểm tra xong, nên chưa chỉ ra được những "
+                   "quy định mâu thuẫn với nhau. Hãy giải lại với thời gian cho phép dài hơn, ví dụ %(more)s."),
+                time=_seconds(time_limit), more=_seconds(more))
 
 
 def _summary(diagnosis: Diagnosis) -> str:
-    head = "Không có phương án nào thỏa mãn đồng thời các quy định sau"
-    if diagnosis.minimal and diagnosis.verified:
-        head += " (bỏ hoặc nới bất kỳ một quy định nào trong số này thì có phương án)"
-    text = head + ": " + " ".join(c.message for c in diagnosis.conflicts)
+    head = (Said(N_("Không có phương án nào thỏa mãn đồng thời các quy định sau (bỏ hoặc nới bất kỳ một quy định "
+                    "nào trong số này thì có phương án)")) if diagnosis.minimal and diagnosis.verified
+            else Said(N_("Không có phương án nào thỏa mãn đồng thời các quy định sau")))
+    messages = {f"m{n}": c.message for n, c in enumerate(diagnosis.conflicts)}
+    text = Said("%(head)s: " + " ".join(f"%({k})s" for k in messages), head=head, **messages)
     if not diagnosis.minimal:
-        text += (" Hết thời gian trước khi thu gọn xong: có thể bỏ bớt được một số quy định trong danh sách này; "
-                 "giải lại với thời gian cho phép dài hơn để có danh sách ngắn nhất.")
+        text = Said(N_("%(text)s Hết thời gian trước khi thu gọn xong: có thể bỏ bớt được một số quy định trong danh "
+                       "sách này; giải lại với thời gian cho phép dài hơn để có danh sách ngắn nhất."), text=text)
     return text
 
 
@@ -275,6 +276,7 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
         return join_vi([rule_requirement(r, rules) for r in _blocking_rules(inst, options)])
 
     conflicts: list[Conflict] = []
+    text: str
     for key in sorted(keys, key=_render_order):
         kind = key[0]
         if kind == "must_fill":
@@ -282,13 +284,15 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
             j = inst.post_index[pid]
             options = [int(o) for o in np.flatnonzero((inst.opt_post == j) & inst.opt_move)]
             eligible = sum(1 for o in options if not int(inst.fail[o]) & ELIGIBILITY_BITS)
-            text = f"Vị trí {post_label(pid)} phải có người đảm nhiệm"
             if not options and inst.post_holder[j] < 0:
-                text += ": không có ứng viên nào được đề xuất."
+                text = Said(N_("Vị trí %(post)s phải có người đảm nhiệm: không có ứng viên nào được đề xuất."),
+                            post=post_label(pid))
             elif eligible == 0 and options:
-                text += f", cần cán bộ {needs(options)}: không ai trong {len(options)} ứng viên đáp ứng."
+                text = Said(N_("Vị trí %(post)s phải có người đảm nhiệm, cần cán bộ %(needs)s: không ai trong %(n)s "
+                               "ứng viên đáp ứng."), post=post_label(pid), needs=needs(options), n=len(options))
             else:
-                text += f" ({eligible} trong {len(options)} ứng viên đủ điều kiện)."
+                text = Said(N_("Vị trí %(post)s phải có người đảm nhiệm (%(eligible)s trong %(n)s ứng viên đủ điều "
+                               "kiện)."), post=post_label(pid), eligible=eligible, n=len(options))
             conflicts.append(Conflict("must_fill", pid, text))
         elif kind == "head_terms":
             c = cadres[key[1]]
@@ -296,63 +300,76 @@ def render(inst: Instance, keys: set[GuardKey]) -> list[Conflict]:
             options = [int(o) for o in np.flatnonzero((inst.opt_cadre == i) & inst.opt_move)]
             eligible = sum(1 for o in options if not int(inst.fail[o]) & ELIGIBILITY_BITS)
             place = units[c.head_unit].name if c.head_unit in units else c.head_unit
-            text = f"Cán bộ {cadre_label(c.id)} đã {c.head_terms} nhiệm kỳ liên tiếp là người đứng đầu tại {place} " \
-                   f"nên phải luân chuyển"
+            head = Said(N_("Cán bộ %(cadre)s đã %(terms)s nhiệm kỳ liên tiếp là người đứng đầu tại %(place)s nên phải "
+                           "luân chuyển"), cadre=cadre_label(c.id), terms=c.head_terms, place=place)
             if not options:
-                text += ", nhưng không có vị trí nào được đề xuất cho cán bộ này."
+                text = Said(N_("%(head)s, nhưng không có vị trí nào được đề xuất cho cán bộ này."), head=head)
             elif eligible == 0:
-                text += f", nhưng không vị trí nào trong {len(options)} vị trí đề xuất phù hợp " \
-                        f"(cần cán bộ {needs(options)})."
+                text = Said(N_("%(head)s, nhưng không vị trí nào trong %(n)s vị trí đề xuất phù hợp (cần cán bộ "
+                               "%(needs)s)."), head=head, n=len(options), needs=needs(options))
             else:
-                text += f" ({eligible} trong {len(options)} vị trí đề xuất phù hợp)."
+                text = Said(N_("%(head)s (%(eligible)s trong %(n)s vị trí đề xuất phù hợp)."), head=head,
+                            eligible=eligible, n=len(options))
             conflicts.append(Conflict("head_terms", c.id, text))
         elif kind == "pinned":
             cid = key[1]
             a = next((a for a in problem.pinned if a.cadre == cid), None)
-            where = f"sang {post_label(a.post)}" if a is not None and a.post else "ở lại vị trí hiện tại"
-            text = f"Kịch bản cố định {cadre_label(cid)} {where}"
+            where = (Said(N_("sang %(post)s"), post=post_label(a.post)) if a is not None and a.post
+                     else Said(N_("ở lại vị trí hiện tại")))
             o = inst.pins.get(inst.cadre_index[cid])
             blocked = sorted(_failed_attributes(inst, o), key=ELIGIBILITY.index) if o is not None else []
             if blocked:
-                text += f", nhưng cán bộ này không đáp ứng yêu cầu {join_vi([rule_requirement(r, rules) for r in blocked])}"
-            conflicts.append(Conflict("pinned", cid, text + "."))
+                text = Said(N_("Kịch bản cố định %(cadre)s %(where)s, nhưng cán bộ này không đáp ứng yêu cầu %(needs)s."),
+                            cadre=cadre_label(cid), where=where,
+                            needs=join_vi([rule_requirement(r, rules) for r in blocked]))
+            else:
+                text = Said(N_("Kịch bản cố định %(cadre)s %(where)s."), cadre=cadre_label(cid), where=where)
+            conflicts.append(Conflict("pinned", cid, text))
         elif kind == "forbidden" and key[2] is None:
-            conflicts.append(Conflict("forbidden", f"{key[1]}→", f"Kịch bản không cho {cadre_label(key[1])} "
-                                      "ở lại vị trí hiện tại."))
+            conflicts.append(Conflict("forbidden", f"{key[1]}→", Said(N_("Kịch bản không cho %(cadre)s ở lại vị trí "
+                                                                         "hiện tại."), cadre=cadre_label(key[1]))))
         elif kind == "forbidden":
             conflicts.append(Conflict("forbidden", f"{key[1]}→{key[2]}",
-                                      f"Kịch bản loại trừ điều động {cadre_label(key[1])} sang {post_label(key[2])}."))
+                                      Said(N_("Kịch bản loại trừ điều động %(cadre)s sang %(post)s."),
+                                           cadre=cadre_label(key[1]), post=post_label(key[2]))))
         elif kind in ("leave", "arrive"):
             u = units[key[1]]
             limit = u.max_leaving if kind == "leave" else u.max_arriving
-            verb = "chuyển đi" if kind == "leave" else "chuyển đến"
-            conflicts.append(Conflict(kind, u.id, f"Đơn vị {u.name or u.id} chỉ được có tối đa {limit} người {verb}."))
+            template = (N_("Đơn vị %(unit)s chỉ được có tối đa %(limit)s người chuyển đi.") if kind == "leave"
+                        else N_("Đơn vị %(unit)s chỉ được có tối đa %(limit)s người chuyển đến."))
+            conflicts.append(Conflict(kind, u.id, Said(template, unit=u.name or u.id, limit=limit)))
         elif kind == "family":
             row = next(r for r in inst.rows if r.kind.startswith("family") and r.subject == key[1])
             info = row.info
             if row.kind == "family_collective":
                 unit = units.get(info["collective"])
-                text = (f"{cadre_label(info['a'])} và {cadre_label(info['b'])} có quan hệ gia đình nên không được "
-                        f"cùng trong tập thể lãnh đạo {unit.name if unit else info['collective']} (QĐ 114).")
+                text = Said(N_("%(a)s và %(b)s có quan hệ gia đình nên không được cùng trong tập thể lãnh đạo "
+                               "%(unit)s (QĐ 114)."), a=cadre_label(info['a']), b=cadre_label(info['b']),
+                            unit=unit.name if unit else info['collective'])
             else:
-                text = (f"{cadre_label(info['top'])} không được làm bí thư hoặc chủ tịch tại {info['locality']} khi "
-                        f"người thân là {cadre_label(info['sector_head'])} đứng đầu một ngành nhạy cảm ở đó (QĐ 114).")
+                text = Said(N_("%(top)s không được làm bí thư hoặc chủ tịch tại %(locality)s khi người thân là %(head)s "
+                               "đứng đầu một ngành nhạy cảm ở đó (QĐ 114)."), top=cadre_label(info['top']),
+                            locality=info['locality'], head=cadre_label(info['sector_head']))
             conflicts.append(Conflict("family", key[1], text))
         elif kind == "target":
             t = next(t for t in problem.targets if t.id == key[1])
             row = next(r for r in inst.rows if r.kind == "target" and r.subject == t.id)
-            attr = ATTRIBUTE_LABELS.get(t.attribute, t.attribute)
+            attr = Said(ATTRIBUTE_LABELS[t.attribute]) if t.attribute in ATTRIBUTE_LABELS else t.attribute
             if t.attribute == "age":
-                attr = f"tuổi từ {t.min_age or 0} đến dưới {t.max_age}" if t.max_age else f"tuổi từ {t.min_age}"
-            bits = []
+                attr = (Said(N_("tuổi từ %(low)s đến dưới %(high)s"), low=t.min_age or 0, high=t.max_age) if t.max_age
+                        else Said(N_("tuổi từ %(low)s"), low=t.min_age))
+            bits: list[str] = []
             if row.lo is not None:
-                bits.append(f"ít nhất {row.lo}")
+                bits.append(Said(N_("ít nhất %(n)s"), n=row.lo))
             if row.hi is not None:
-                bits.append(f"nhiều nhất {row.hi}")
-            text = target_message(inst, row, t.name or t.id, attr, " và ".join(bits))
+                bits.append(Said(N_("nhiều nhất %(n)s"), n=row.hi))
+            requirement = Said(N_("%(items)s và %(last)s"), items=bits[0], last=bits[1]) if len(bits) == 2 else \
+                (bits[0] if bits else "")
+            text = target_message(inst, row, t.name or t.id, attr, requirement)
             conflicts.append(Conflict("target", t.id, text))
         else:
-            conflicts.append(Conflict(str(kind), str(key[1:]), f"{rule_title(str(kind))}: {key[1:]}"))
+            conflicts.append(Conflict(str(kind), str(key[1:]), Said("%(rule)s: %(key)s", rule=rule_title(str(kind)),
+                                                                    key=str(key[1:]))))
     return conflicts
 
 
@@ -384,15 +401,18 @@ def target_bottleneck(inst: Instance, row: Row) -> tuple[int, int, int]:
 def target_message(inst: Instance, row: Row, name: str, attribute: str, requirement: str) -> str:
     """A hard target that cannot be met, explained by its bottleneck, with the numbers."""
     possible, at_once, stuck = target_bottleneck(inst, row)
-    text = (f"Cơ cấu bắt buộc “{name}”: {requirement} người ({attribute}) trên {row.info['seats']} vị trí; "
-            f"{possible} người như vậy đang giữ hoặc đủ điều kiện vào một trong các vị trí này")
+    text = Said(N_("Cơ cấu bắt buộc “%(name)s”: %(requirement)s người (%(attribute)s) trên %(seats)s vị trí; "
+                   "%(possible)s người như vậy đang giữ hoặc đủ điều kiện vào một trong các vị trí này"), name=name,
+                requirement=requirement, attribute=attribute, seats=row.info['seats'], possible=possible)
     if row.lo is not None and at_once < row.lo:
-        return (text + f", nhưng mỗi người chỉ giữ một vị trí và mỗi vị trí chỉ một người, nên cùng một lúc "
-                f"chỉ xếp được tối đa {at_once} người, thiếu {row.lo - at_once}.")
+        return Said(N_("%(text)s, nhưng mỗi người chỉ giữ một vị trí và mỗi vị trí chỉ một người, nên cùng một lúc chỉ "
+                       "xếp được tối đa %(at_once)s người, thiếu %(short)s."), text=text, at_once=at_once,
+                    short=row.lo - at_once)
     if row.hi is not None and stuck > row.hi:
-        return text + f", trong đó {stuck} người không thể rời vị trí đang giữ, vượt mức tối đa {row.hi}."
-    return (text + f"; cùng một lúc xếp được tối đa {at_once} người, nhưng không đạt được khi giữ đồng thời "
-            f"các quy định khác trong danh sách này.")
+        return Said(N_("%(text)s, trong đó %(stuck)s người không thể rời vị trí đang giữ, vượt mức tối đa %(max)s."),
+                    text=text, stuck=stuck, max=row.hi)
+    return Said(N_("%(text)s; cùng một lúc xếp được tối đa %(at_once)s người, nhưng không đạt được khi giữ đồng thời "
+                   "các quy định khác trong danh sách này."), text=text, at_once=at_once)
 
 
 def _render_order(key: GuardKey) -> tuple[int, str]:

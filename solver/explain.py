@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .instance import RULE_BIT, Instance, Row
-from .messages import TERM_LABELS, join_vi
+from .messages import N_, TERM_LABELS, Said, join_vi
 from .model import Chain, Move, StructureFigure, Term
 
 
@@ -79,29 +79,34 @@ def build_moves(inst: Instance, chosen: np.ndarray) -> list[Move]:
         holder = int(inst.post_holder[j])
         if holder < 0:
             kind = "fills_vacancy"
-            reasons.append("Lấp vị trí đang trống")
+            reasons.append(Said(N_("Lấp vị trí đang trống")))
         else:
             kind = "replaces"
             dest = new_post_of.get(holder, -1)
-            where = posts[dest].name or posts[dest].id if dest >= 0 else "ngoài danh sách vị trí"
-            reasons.append(f"Thay {cadres[holder].name or cadres[holder].id}, người chuyển sang {where}")
+            where = posts[dest].name or posts[dest].id if dest >= 0 else Said(N_("ngoài danh sách vị trí"))
+            reasons.append(Said(N_("Thay %(cadre)s, người chuyển sang %(where)s"),
+                                cadre=cadres[holder].name or cadres[holder].id, where=where))
         if from_j >= 0 and inst.fail[inst.stay_option[i]] & RULE_BIT["head_terms"]:
-            reasons.append(f"Bắt buộc luân chuyển: đã {cadre.head_terms} nhiệm kỳ liên tiếp là người đứng đầu "
-                           f"tại {cadre.head_unit}")
+            reasons.append(Said(N_("Bắt buộc luân chuyển: đã %(terms)s nhiệm kỳ liên tiếp là người đứng đầu tại "
+                                   "%(unit)s"), terms=cadre.head_terms, unit=cadre.head_unit))
         k = int(inst.opt_cand[o])
         move_kind = problem.candidates[k].kind if k >= 0 else "rotation"
         if post.rank > cadre.rank and move_kind == "rotation":
-            reasons.append("Luân chuyển lên vị trí cao hơn một bậc (cán bộ có triển vọng nổi trội)")
-        reasons.append(f"Mức phù hợp {int(inst.opt_fit[o])}/100")
+            reasons.append(Said(N_("Luân chuyển lên vị trí cao hơn một bậc (cán bộ có triển vọng nổi trội)")))
+        reasons.append(Said(N_("Mức phù hợp %(fit)s/100"), fit=int(inst.opt_fit[o])))
         if inst.opt_dev[o]:
-            reasons.append(f"Giá trị phát triển {int(inst.opt_dev[o])}"
-                           + (f" (từ {inst.cadre_unit[i]} sang {post.unit})" if inst.cadre_unit[i] != post.unit else ""))
+            if inst.cadre_unit[i] != post.unit:
+                reasons.append(Said(N_("Giá trị phát triển %(value)s (từ %(from)s sang %(to)s)"),
+                                    value=int(inst.opt_dev[o]), **{"from": inst.cadre_unit[i]}, to=post.unit))
+            else:
+                reasons.append(Said(N_("Giá trị phát triển %(value)s"), value=int(inst.opt_dev[o])))
         for r in rows_of.get(int(o), []):
-            reasons.append(f"Bổ sung cơ cấu: {inst.rows[r].info.get('name') or inst.rows[r].subject}")
+            reasons.append(Said(N_("Bổ sung cơ cấu: %(target)s"),
+                                target=inst.rows[r].info.get('name') or inst.rows[r].subject))
         if cadre.id in pinned:
-            reasons.append("Bố trí cố định theo kịch bản")
+            reasons.append(Said(N_("Bố trí cố định theo kịch bản")))
         if inst.opt_base[o]:
-            reasons.append("Có trong phương án đã duyệt")
+            reasons.append(Said(N_("Có trong phương án đã duyệt")))
         if k >= 0:
             reasons.extend(problem.candidates[k].reasons)
         moves.append(Move(
@@ -141,9 +146,12 @@ def vacancy_chains(moves: list[Move], names: dict[str, str] | None = None) -> li
         # read from the vacancy: last move first
         cadres, posts = by[::-1], order[:0:-1]
         opens = None if order[0].startswith("outside:") else order[0]
-        parts = [f"{names.get(p, p)} do {names.get(c, c)} đảm nhiệm" for c, p in zip(cadres, posts, strict=False)]
-        tail = f"; {names.get(opens, opens)} để trống" if opens else ""
-        chains.append(Chain("chain", cadres, posts, opens, "Chuỗi vị trí trống: " + join_vi(parts) + tail))
+        parts: list[str] = [Said(N_("%(post)s do %(cadre)s đảm nhiệm"), post=names.get(p, p), cadre=names.get(c, c))
+                            for c, p in zip(cadres, posts, strict=False)]
+        text = (Said(N_("Chuỗi vị trí trống: %(parts)s; %(post)s để trống"), parts=join_vi(parts),
+                     post=names.get(opens, opens)) if opens
+                else Said(N_("Chuỗi vị trí trống: %(parts)s"), parts=join_vi(parts)))
+        chains.append(Chain("chain", cadres, posts, opens, text))
     for start in sorted(after):                   # what is left are cycles, each read from its first post
         if start in placed:
             continue
@@ -153,8 +161,10 @@ def vacancy_chains(moves: list[Move], names: dict[str, str] | None = None) -> li
             node, cadre = after[node]
             cadres.append(cadre)
             posts.append(node)
-        text = " → ".join(f"{names.get(c, c)} sang {names.get(p, p)}" for c, p in zip(cadres, posts, strict=False))
-        chains.append(Chain("cycle", cadres, posts, None, f"Hoán đổi vòng: {text}"))
+        steps = [Said(N_("%(cadre)s sang %(post)s"), cadre=names.get(c, c), post=names.get(p, p))
+                 for c, p in zip(cadres, posts, strict=False)]
+        arrows = Said(" → ".join(f"%(s{n})s" for n in range(len(steps))), **{f"s{n}": x for n, x in enumerate(steps)})
+        chains.append(Chain("cycle", cadres, posts, None, Said(N_("Hoán đổi vòng: %(steps)s"), steps=arrows)))
     chains.sort(key=lambda c: (c.kind, c.posts))
     return chains
 

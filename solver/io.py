@@ -21,6 +21,7 @@ from typing import Any, Union, cast
 
 import msgspec
 
+from .messages import phrasebook
 from .model import Options, Plan, Problem
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
@@ -282,6 +283,7 @@ def problem_from_dict(data: dict[str, Any]) -> Problem:
     if not isinstance(data, dict):
         raise ProblemFormatError("tệp bài toán phải là một đối tượng JSON")
     data = dict(data)
+    data.pop("words", None)   # the web's words for the problem's texts (names, reasons): not the solver's
     fmt = data.pop("format", FORMAT)
     if fmt != FORMAT:
         raise ProblemFormatError(f"định dạng '{fmt}' không được hỗ trợ (cần '{FORMAT}')")
@@ -472,12 +474,14 @@ def dump_problem(problem: Problem, path: str | Path) -> None:
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     out: dict[str, Any] = {"format": PLAN_FORMAT}
     out.update(_to_plain(plan, keep_defaults=True))
+    out["words"] = phrasebook(plan)   # the messages' msgids and arguments, for the web (messages.Said)
     return out
 
 
 def plan_from_dict(data: dict[str, Any]) -> Plan:
     data = dict(data)
     data.pop("format", None)
+    data.pop("words", None)
     plan: Plan = _read(Plan, data, "plan")
     return plan
 

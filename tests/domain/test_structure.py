@@ -185,7 +185,7 @@ def test_aggregate_finds_a_cadre_in_too_many_pools_at_one_level():
     busy = born_aged(40, name="Vũ Văn Bận")
     pools = [pool(busy, of=title(10 + i, f"Chức danh {i}", 200, code=f"T{i}")) for i in range(4)]
     f = one(aggregate(pools, RULES, ON, "Tỉnh"), "P4")
-    assert not f.passed and f.severity == ERROR and "Vũ Văn Bận: 4 chức danh cấp province" in f.evidence[0]
+    assert not f.passed and f.severity == ERROR and "Vũ Văn Bận: 4 chức danh cấp tỉnh" in f.evidence[0]
 
 
 def test_s5_committee_age_structure():

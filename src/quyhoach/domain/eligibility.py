@@ -22,8 +22,9 @@ from .evaluations import enough_months, fail_run, rating_for_score
 from .facts import CadreFacts, DisciplineFact, RatingFact, TermFact, TitleFact, VoteFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .numbers import format_percent
+from .phrase import Phrase, Share
 from .registry import rule
-from .retirement import remaining_service_months, retirement_age_applied, retirement_of
+from .retirement import RetirementAge, remaining_service_months, retirement_age_applied, retirement_of
 from .rulesets import BUILTIN, PLANNING, RATING, NoRuleSetError, RuleSetData, in_force
 from .standards import conclusion_words, conclusions_in_force, title_standards
 from .vocab import N_, DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
@@ -52,7 +53,7 @@ RULE_NAMES: dict[str, str] = {
 # themselves take a member out.
 EXIT_RULES: frozenset[str] = frozenset({"P6", "P7", "P9", "P10", "P11", "P12", "P13"})
 
-MONTHS = "tháng"
+MONTHS = Phrase.of(N_("tháng"))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -103,8 +104,8 @@ def count_from_of(value: Any) -> tuple[int, int] | None:
     return month, day
 
 
-def _share_words(share: Fraction) -> str:
-    return f"{share.numerator}/{share.denominator}" if share.denominator <= 10 else percent(float(share))
+def _share_words(share: Fraction) -> str | Share:
+    return f"{share.numerator}/{share.denominator}" if share.denominator <= 10 else Share(float(share))
 
 
 _CONTEXTS: dict[int, _Context] = {}
@@ -290,9 +291,11 @@ def disciplines_in_force(cadre: CadreFacts, rules: RuleSetData, on: dt.date, *,
 def _rating_words(fact: RatingFact, rating: str | None) -> str:
     if not fact.rating and fact.score is not None:
         if rating is None:
-            return f"{fact.score:g} điểm (chưa áp dụng thang điểm để xếp loại năm {fact.year})"
-        return f"{fact.score:g} điểm (tương đương {_rating_label(rating)})"
-    return _rating_label(rating) if rating else "chưa xếp loại"
+            return Phrase(N_("%(score)s điểm (chưa áp dụng thang điểm để xếp loại năm %(year)s)"),
+                          score=f"{fact.score:g}", year=fact.year)
+        return Phrase(N_("%(score)s điểm (tương đương %(rating)s)"), score=f"{fact.score:g}",
+                      rating=_rating_label(rating))
+    return _rating_label(rating) if rating else Phrase.of(N_("chưa xếp loại"))
 
 
 def _title_words(title: TitleFact) -> str:
@@ -302,15 +305,18 @@ def _title_words(title: TitleFact) -> str:
 
 
 def _discipline_words(d: DisciplineFact) -> str:
-    text = f"kỷ luật {DISCIPLINE_LEVEL.label(d.level).lower()}"
+    level = Phrase.lowered(DISCIPLINE_LEVEL.label(d.level))
     if d.decision_no:
-        text += f" theo quyết định số {d.decision_no}"
-    return f"{text} ngày {format_date(d.decision_date)}"
+        return Phrase(N_("kỷ luật %(level)s theo quyết định số %(number)s ngày %(date)s"), level=level,
+                      number=d.decision_no, date=format_date(d.decision_date))
+    return Phrase(N_("kỷ luật %(level)s ngày %(date)s"), level=level, date=format_date(d.decision_date))
 
 
 def _vote_words(v: VoteFact) -> str:
-    return (f"phiếu tín nhiệm ngày {format_date(v.vote_date)} tại {v.body}: triệu tập {v.convened}, "
-            f"có mặt {v.present}; tín nhiệm cao {v.high}, tín nhiệm {v.normal}, tín nhiệm thấp {v.low}")
+    return Phrase(N_("phiếu tín nhiệm ngày %(date)s tại %(body)s: triệu tập %(convened)s, có mặt %(present)s; "
+                     "tín nhiệm cao %(high)s, tín nhiệm %(normal)s, tín nhiệm thấp %(low)s"),
+                  date=format_date(v.vote_date), body=v.body, convened=v.convened, present=v.present, high=v.high,
+                  normal=v.normal, low=v.low)
 
 
 def _finding_factory() -> Callable[..., Finding]:
@@ -354,7 +360,7 @@ def _make(ctx: _Context, rule: str, passed: bool, severity: str, message: str, s
 
 
 def _from_words(day: dt.date) -> str:
-    return f"đủ điều kiện từ {format_date(day)}"
+    return Phrase(N_("đủ điều kiện từ %(date)s"), date=format_date(day))
 
 
 def term_started(term: TermFact, on: dt.date) -> bool:
@@ -374,19 +380,27 @@ def service_reference_date(term: TermFact, on: dt.date) -> dt.date:
 def _p1_higher_title(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding:
     # P1: a cadre is planned only for a title higher than the one they hold now.
     if not cadre.titles:
-        return _make(ctx, "P1", True, ERROR, f"chưa giữ chức danh lãnh đạo; {title.name} có thứ bậc {title.rank}",
-                     cadre.code, {"value": 0, "threshold": title.rank, "unit": "thứ bậc"})
+        return _make(ctx, "P1", True, ERROR, Phrase(N_("chưa giữ chức danh lãnh đạo; %(title)s có thứ bậc %(rank)s"),
+                                                    title=title.name, rank=title.rank),
+                     cadre.code, {"value": 0, "threshold": title.rank, "unit": Phrase.of(N_("thứ bậc"))})
     highest = max(cadre.titles, key=lambda t: t.rank)
-    evidence = tuple(f"đang giữ {_title_words(t)}, thứ bậc {t.rank}" for t in cadre.titles)
-    compared = {"value": highest.rank, "threshold": title.rank, "unit": "thứ bậc"}
+    evidence = tuple(_held_words(t) for t in cadre.titles)
+    compared = {"value": highest.rank, "threshold": title.rank, "unit": Phrase.of(N_("thứ bậc"))}
     if title.rank > highest.rank:
         return _make(ctx, "P1", True, ERROR,
-                     f"chức danh quy hoạch (thứ bậc {title.rank}) cao hơn chức danh đang giữ "
-                     f"{highest.name} (thứ bậc {highest.rank})", cadre.code, compared, evidence)
-    relation = "bằng" if title.rank == highest.rank else "cao hơn"
+                     Phrase(N_("chức danh quy hoạch (thứ bậc %(rank)s) cao hơn chức danh đang giữ "
+                               "%(held)s (thứ bậc %(held_rank)s)"), rank=title.rank, held=highest.name,
+                            held_rank=highest.rank), cadre.code, compared, evidence)
+    template = (N_("đang giữ %(held)s (thứ bậc %(held_rank)s), bằng chức danh quy hoạch %(title)s (thứ bậc %(rank)s)")
+                if title.rank == highest.rank else
+                N_("đang giữ %(held)s (thứ bậc %(held_rank)s), cao hơn chức danh quy hoạch %(title)s (thứ bậc %(rank)s)"))
     return _make(ctx, "P1", False, ERROR,
-                 f"đang giữ {highest.name} (thứ bậc {highest.rank}), {relation} chức danh quy hoạch "
-                 f"{title.name} (thứ bậc {title.rank})", cadre.code, compared, evidence)
+                 Phrase(template, held=highest.name, held_rank=highest.rank, title=title.name, rank=title.rank),
+                 cadre.code, compared, evidence)
+
+
+def _held_words(t: TitleFact) -> str:
+    return Phrase(N_("đang giữ %(title)s, thứ bậc %(rank)s"), title=_title_words(t), rank=t.rank)
 
 
 @rule("P4")
@@ -411,15 +425,17 @@ def _p4_pools_per_level(ctx: _Context, cadre: CadreFacts, title: TitleFact,
             if not isinstance(known, str):
                 names.append(_title_words(known))
     count = len(others)
-    evidence = tuple(f"đang trong quy hoạch {n}" for n in sorted(names))
-    compared = {"value": count + 1, "threshold": limit, "unit": "chức danh"}
+    evidence = tuple(Phrase(N_("đang trong quy hoạch %(title)s"), title=n) for n in sorted(names))
+    compared = {"value": count + 1, "threshold": limit, "unit": Phrase.of(N_("chức danh"))}
     if count < limit:
         return _make(ctx, "P4", True, ERROR,
-                     f"đang trong quy hoạch {count} chức danh khác cùng cấp; thêm chức danh này là {count + 1}, "
-                     f"tối đa {limit}", cadre.code, compared, evidence)
+                     Phrase(N_("đang trong quy hoạch %(count)s chức danh khác cùng cấp; thêm chức danh này là "
+                               "%(total)s, tối đa %(limit)s"), count=count, total=count + 1, limit=limit),
+                     cadre.code, compared, evidence)
     return _make(ctx, "P4", False, ERROR,
-                 f"đã trong quy hoạch {count} chức danh khác cùng cấp; thêm chức danh này là {count + 1}, "
-                 f"vượt mức tối đa {limit}", cadre.code, compared, evidence)
+                 Phrase(N_("đã trong quy hoạch %(count)s chức danh khác cùng cấp; thêm chức danh này là "
+                           "%(total)s, vượt mức tối đa %(limit)s"), count=count, total=count + 1, limit=limit),
+                 cadre.code, compared, evidence)
 
 
 @rule("P5")
@@ -427,27 +443,34 @@ def _p5_open_proposal(ctx: _Context, cadre: CadreFacts) -> Finding:
     # P5: no planning while an appointment or nomination proposal for the cadre is open.
     if cadre.open_proposal:
         return _make(ctx, "P5", False, ERROR,
-                     "đang có đề nghị bổ nhiệm, giới thiệu ứng cử chưa kết thúc; chưa xem xét quy hoạch",
-                     cadre.code, {"value": 1, "threshold": 0, "unit": "đề nghị đang mở"})
-    return _make(ctx, "P5", True, ERROR, "không có đề nghị bổ nhiệm, giới thiệu ứng cử đang mở",
-                 cadre.code, {"value": 0, "threshold": 0, "unit": "đề nghị đang mở"})
+                     Phrase.of(N_("đang có đề nghị bổ nhiệm, giới thiệu ứng cử chưa kết thúc; chưa xem xét quy hoạch")),
+                     cadre.code, {"value": 1, "threshold": 0, "unit": Phrase.of(N_("đề nghị đang mở"))})
+    return _make(ctx, "P5", True, ERROR, Phrase.of(N_("không có đề nghị bổ nhiệm, giới thiệu ứng cử đang mở")),
+                 cadre.code, {"value": 0, "threshold": 0, "unit": Phrase.of(N_("đề nghị đang mở"))})
 
 
 def _retirement_evidence(cadre: CadreFacts) -> tuple[str, ...]:
     last_day = retirement_of(cadre)
     if cadre.retirement_override is not None:
-        return (f"nghỉ hưu ngày {format_date(last_day)} theo quyết định riêng (không theo lộ trình)",)
+        return (Phrase(N_("nghỉ hưu ngày %(date)s theo quyết định riêng (không theo lộ trình)"), date=format_date(last_day)),)
     age = retirement_age_applied(cadre.sex, cadre.birth_date)
-    sex = "nam" if cadre.sex.upper().startswith("M") else "nữ"
-    return (f"sinh {format_date(cadre.birth_date)} ({sex}): nghỉ hưu khi đủ {age}, "
-            f"ngày {format_date(last_day)} (Nghị định 135/2020)",)
+    sex = Phrase.of(N_("nam")) if cadre.sex.upper().startswith("M") else Phrase.of(N_("nữ"))
+    return (Phrase(N_("sinh %(birth)s (%(sex)s): nghỉ hưu khi đủ %(age)s, ngày %(date)s (Nghị định 135/2020)"),
+                   birth=format_date(cadre.birth_date), sex=sex, age=_age_words(age), date=format_date(last_day)),)
+
+
+def _age_words(age: RetirementAge) -> Phrase:
+    """'60 tuổi 6 tháng' (RetirementAge's own words), translatable."""
+    if age.months:
+        return Phrase(N_("%(years)s tuổi %(months)s tháng"), years=age.years, months=age.months)
+    return Phrase(N_("%(years)s tuổi"), years=age.years)
 
 
 def _service_words(cadre: CadreFacts, months: int, reference: dt.date) -> str:
     if months > 0:
-        return f"còn {months} tháng công tác tính đến {format_date(reference)}"
-    return (f"không còn thời gian công tác tính đến {format_date(reference)} "
-            f"(nghỉ hưu ngày {format_date(retirement_of(cadre))})")
+        return Phrase(N_("còn %(months)s tháng công tác tính đến %(date)s"), months=months, date=format_date(reference))
+    return Phrase(N_("không còn thời gian công tác tính đến %(date)s (nghỉ hưu ngày %(retire)s)"),
+                  date=format_date(reference), retire=format_date(retirement_of(cadre)))
 
 
 @rule("P6", "P7")
@@ -463,9 +486,9 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
         compared = {"value": months, "threshold": need, "unit": MONTHS}
         text = _service_words(cadre, months, on)
         if months >= need:
-            return _make(ctx, "P7", True, ERROR, f"{text}; cần ít nhất {need} khi quy hoạch bổ sung",
+            return _make(ctx, "P7", True, ERROR, Phrase(_P7_NEED, text=text, need=need),
                          cadre.code, compared, _retirement_evidence(cadre))
-        return _make(ctx, "P7", False, ERROR, f"{text}; cần ít nhất {need} khi quy hoạch bổ sung",
+        return _make(ctx, "P7", False, ERROR, Phrase(_P7_NEED, text=text, need=need),
                      cadre.code, compared, _retirement_evidence(cadre))
     # P6: planned for a term, the cadre can serve at least one full term (60 months of service
     # left at the term's start, or on the day of an annual supplement once it has started);
@@ -477,21 +500,31 @@ def _p6_p7_service(ctx: _Context, cadre: CadreFacts, title: TitleFact, term: Ter
     compared = {"value": months, "threshold": need, "preferred": preferred, "unit": MONTHS}
     text = _service_words(cadre, months, reference)
     if months < need:
-        return _make(ctx, "P6", False, ERROR, f"{text}; cần ít nhất {need}", cadre.code, compared,
+        return _make(ctx, "P6", False, ERROR, Phrase(N_("%(text)s; cần ít nhất %(need)s"), text=text, need=need),
+                     cadre.code, compared,
                      _retirement_evidence(cadre))
     if months < preferred:
         return _make(ctx, "P6", False, WARNING,
-                     f"{text}: đủ một nhiệm kỳ ({need}) nhưng chưa đủ hai nhiệm kỳ ({preferred}) như khuyến nghị",
+                     Phrase(N_("%(text)s: đủ một nhiệm kỳ (%(need)s) nhưng chưa đủ hai nhiệm kỳ (%(preferred)s) "
+                               "như khuyến nghị"), text=text, need=need, preferred=preferred),
                      cadre.code, compared, _retirement_evidence(cadre))
-    return _make(ctx, "P6", True, ERROR, f"{text}; cần ít nhất {need}, nên từ {preferred}",
+    return _make(ctx, "P6", True, ERROR,
+                 Phrase(N_("%(text)s; cần ít nhất %(need)s, nên từ %(preferred)s"), text=text, need=need,
+                        preferred=preferred),
                  cadre.code, compared, _retirement_evidence(cadre))
+
+
+_P7_NEED = N_("%(text)s; cần ít nhất %(need)s khi quy hoạch bổ sung")
 
 
 def _year_words(years: _Years, year: int) -> str:
     fact = years.facts.get(year)
     if fact is None:
-        return f"chưa có xếp loại năm {year}"
-    return f"năm {year}: {_rating_words(fact, years.rating.get(year))}"
+        return Phrase(_NO_RATING, year=year)
+    return Phrase(N_("năm %(year)s: %(rating)s"), year=year, rating=_rating_words(fact, years.rating.get(year)))
+
+
+_NO_RATING = N_("chưa có xếp loại năm %(year)s")
 
 
 @rule("P8")
@@ -513,21 +546,22 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) ->
         elif RATING_ORDER.get(rating, -1) < ctx.rating_min_order:
             bad.append(year)
     skipped = sorted(y for y in years.skipped if counted and counted[0] < y < counted[-1] + 1)
-    evidence.extend(f"năm {y}: công tác dưới {_min_months(years, y)} tháng, không xếp loại (không tính)"
-                    for y in skipped)
+    evidence.extend(Phrase(N_("năm %(year)s: công tác dưới %(months)s tháng, không xếp loại (không tính)"),
+                           year=y, months=_min_months(years, y)) for y in skipped)
     span = f"{counted[0]}–{counted[-1]}" if len(counted) > 1 else f"{counted[0]}"
     good = len(counted) - len(bad) - len(missing)
-    compared = {"value": good, "threshold": window, "unit": f"năm đạt từ {need}", "latest_year": counted[-1]}
+    compared = {"value": good, "threshold": window, "unit": Phrase(N_("năm đạt từ %(rating)s"), rating=need),
+                "latest_year": counted[-1]}
     if not bad and not missing:
         return _make(ctx, "P8", True, ERROR,
-                     f"xếp loại {span} đều từ {need} trở lên ({good}/{window} năm)", cadre.code, compared,
-                     tuple(evidence))
-    parts = []
-    if bad:
-        parts.append("; ".join(f"năm {y} xếp loại {_rating_words(years.facts[y], years.rating[y])}" for y in bad))
+                     Phrase(N_("xếp loại %(span)s đều từ %(need)s trở lên (%(good)s/%(window)s năm)"), span=span,
+                            need=need, good=good, window=window), cadre.code, compared, tuple(evidence))
+    parts: list[str] = [Phrase(N_("năm %(year)s xếp loại %(rating)s"), year=y,
+                               rating=_rating_words(years.facts[y], years.rating[y])) for y in bad]
     if missing:
-        parts.append("chưa có xếp loại năm " + ", ".join(str(y) for y in missing))
-    message = f"{'; '.join(parts)}; cần từ {need} trở lên cả {window} năm gần nhất ({span})"
+        parts.append(Phrase(_NO_RATING, year=", ".join(str(y) for y in missing)))
+    message = Phrase(N_("%(parts)s; cần từ %(need)s trở lên cả %(window)s năm gần nhất (%(span)s)"),
+                     parts=Phrase.joined(parts), need=need, window=window, span=span)
     from_date = None
     if bad and not missing:
         # the latest weak year leaves the window once the year `window` years after it counts,
@@ -536,7 +570,8 @@ def _p8_ratings(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years) ->
         from_date = counting_day(ctx.rules, target)
         if ctx.count_from is None and years.recorded(target):
             from_date = max(on, dt.date(target, 1, 1))   # "recorded": that year already counts in it
-        message += f"; {_from_words(from_date)} nếu các năm sau đạt từ {need}"
+        message = Phrase(N_("%(message)s; %(from)s nếu các năm sau đạt từ %(need)s"), message=message,
+                         **{"from": _from_words(from_date)}, need=need)
     return _make(ctx, "P8", False, ERROR, message, cadre.code, compared, tuple(evidence), from_date)
 
 
@@ -581,27 +616,31 @@ def _p9_automatic_exit(ctx: _Context, cadre: CadreFacts, on: dt.date,
     # (Over the planning age is reported by P6/P7.)
     hits = [(d, end) for d, end in active if DISCIPLINE_ORDER.get(d.level, 0) >= ctx.exit_min_order]
     unfit = [conclusion_words(c) for c in conclusions_in_force(cadre, on)]
-    threshold = DISCIPLINE_LEVEL.label(ctx.rules.params["discipline_exit_min"]).lower()
-    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": "căn cứ đương nhiên ra khỏi quy hoạch"}
+    threshold = Phrase.lowered(DISCIPLINE_LEVEL.label(ctx.rules.params["discipline_exit_min"]))
+    compared = {"value": len(hits) + len(unfit), "threshold": 0, "unit": Phrase.of(N_("căn cứ đương nhiên ra khỏi quy hoạch"))}
     if not hits and not unfit:
         return _make(ctx, "P9", True, ERROR,
-                     f"không có kỷ luật từ {threshold} trở lên còn trong thời hạn, không có kết luận "
-                     "không đạt tiêu chuẩn chính trị", cadre.code, compared,
+                     Phrase(N_("không có kỷ luật từ %(level)s trở lên còn trong thời hạn, không có kết luận "
+                               "không đạt tiêu chuẩn chính trị"), level=threshold), cadre.code, compared,
                      _ended_effect_evidence(ctx, cadre, on))
-    evidence = tuple(unfit) + tuple(f"{_discipline_words(d)} (thời hạn đến {format_date(e)})" for d, e in hits)
+    evidence = tuple(unfit) + tuple(Phrase(N_("%(discipline)s (thời hạn đến %(date)s)"),
+                                           discipline=_discipline_words(d), date=format_date(e)) for d, e in hits)
     if unfit:
-        return _make(ctx, "P9", False, ERROR, f"{unfit[-1]}: đương nhiên ra khỏi quy hoạch",
+        return _make(ctx, "P9", False, ERROR,
+                     Phrase(N_("%(conclusion)s: đương nhiên ra khỏi quy hoạch"), conclusion=unfit[-1]),
                      cadre.code, compared, evidence)
     end = max(e for _, e in hits)
     return _make(ctx, "P9", False, ERROR,
-                 f"bị {_discipline_words(hits[0][0])}: đương nhiên ra khỏi quy hoạch; {_from_words(end)}",
+                 Phrase(N_("bị %(discipline)s: đương nhiên ra khỏi quy hoạch; %(from)s"),
+                        discipline=_discipline_words(hits[0][0]), **{"from": _from_words(end)}),
                  cadre.code, compared, evidence, end)
 
 
 def _ended_effect_evidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> tuple[str, ...]:
     """The disciplines that no longer bar planning because their effect has ended (QĐ 377)."""
     return tuple(
-        f"{_discipline_words(d)}: hết hiệu lực ngày {format_date(d.effective_to)}, không còn cản trở quy hoạch"
+        Phrase(N_("%(discipline)s: hết hiệu lực ngày %(date)s, không còn cản trở quy hoạch"),
+               discipline=_discipline_words(d), date=format_date(d.effective_to))
         for d in cadre.disciplines
         if d.decision_date <= on and d.level in ctx.ended_no_bar and d.effective_to is not None
         and d.effective_to < on < _cooldown_end(ctx, d)
@@ -617,19 +656,21 @@ def _p10_fail_rating(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Year
         year -= 1
     fact = years.facts.get(year)
     rating = years.rating.get(year)
-    compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV", "unit": f"xếp loại {year}",
+    compared = {"value": _rating_label(rating) if rating else None, "threshold": "KHTNV",
+                "unit": Phrase(N_("xếp loại %(year)s"), year=year),
                 "latest_year": year}
     if fact is None or rating is None:
-        return _make(ctx, "P10", True, ERROR, f"chưa có xếp loại năm {year}", cadre.code, compared,
-                     (f"chưa có xếp loại năm {year}",))
+        return _make(ctx, "P10", True, ERROR, Phrase(_NO_RATING, year=year), cadre.code, compared,
+                     (Phrase(_NO_RATING, year=year),))
     words = _rating_words(fact, rating)
     if rating == "fail":
         from_date = counting_day(ctx.rules, year + 1)
         return _make(ctx, "P10", False, ERROR,
-                     f"năm {year} xếp loại {words}; {_from_words(from_date)} nếu năm {year + 1} "
-                     f"không bị xếp loại KHTNV", cadre.code, compared, (f"năm {year}: {words}",), from_date)
-    return _make(ctx, "P10", True, ERROR, f"năm {year} xếp loại {words}", cadre.code,
-                 compared, (f"năm {year}: {words}",))
+                     Phrase(N_("năm %(year)s xếp loại %(rating)s; %(from)s nếu năm %(next)s không bị xếp loại KHTNV"),
+                            year=year, rating=words, next=year + 1, **{"from": _from_words(from_date)}),
+                     cadre.code, compared, (Phrase(N_("năm %(year)s: %(rating)s"), year=year, rating=words),), from_date)
+    return _make(ctx, "P10", True, ERROR, Phrase(N_("năm %(year)s xếp loại %(rating)s"), year=year, rating=words),
+                 cadre.code, compared, (Phrase(N_("năm %(year)s: %(rating)s"), year=year, rating=words),))
 
 
 def vote_valid(vote: VoteFact, rules: RuleSetData) -> bool:
@@ -649,29 +690,33 @@ def _p11_confidence(ctx: _Context, cadre: CadreFacts, on: dt.date) -> Finding:
     # the pools for higher titles; 2/3 or more are grounds for dismissal (miễn nhiệm).
     held = [v for v in cadre.votes if v.vote_date <= on and v.present > 0]
     votes = [v for v in held if _vote_valid(ctx, v)]
-    limit = ctx.low_max_text
+    limit = Share(ctx.low_max_percent / 100)
     latest_valid = max((v.vote_date for v in votes), default=None)
     invalid = tuple(
-        f"{_vote_words(v)}: không hợp lệ (có mặt dưới {_share_words(ctx.quorum)} số được triệu tập), không tính"
+        Phrase(N_("%(vote)s: không hợp lệ (có mặt dưới %(quorum)s số được triệu tập), không tính"),
+               vote=_vote_words(v), quorum=_share_words(ctx.quorum))
         for v in held if not _vote_valid(ctx, v) and (latest_valid is None or v.vote_date > latest_valid))
     if not votes:
-        text = "chưa có kết quả lấy phiếu tín nhiệm hợp lệ" if invalid else "chưa có kết quả lấy phiếu tín nhiệm"
+        text = (Phrase.of(N_("chưa có kết quả lấy phiếu tín nhiệm hợp lệ")) if invalid
+                else Phrase.of(N_("chưa có kết quả lấy phiếu tín nhiệm")))
         return _make(ctx, "P11", True, ERROR, text, cadre.code,
                      {"value": None, "threshold": ctx.low_max_percent, "unit": "%"}, invalid)
     vote = max(votes, key=lambda v: v.vote_date)
     share = vote.low / vote.present
-    text = percent(share)
     dismissal = vote.low * ctx.dismissal.denominator >= ctx.dismissal.numerator * vote.present
     compared = {"value": round(share * 100, 1), "threshold": ctx.low_max_percent, "unit": "%",
                 "dismissal": dismissal}
     evidence = (_vote_words(vote),) + invalid
     if vote.low * ctx.low_max.denominator > ctx.low_max.numerator * vote.present:  # exact share > max
-        message = f"{vote.low}/{vote.present} phiếu tín nhiệm thấp ({text}), quá {limit} số có mặt"
+        message = Phrase(N_("%(low)s/%(present)s phiếu tín nhiệm thấp (%(share)s), quá %(limit)s số có mặt"),
+                         low=vote.low, present=vote.present, share=Share(share), limit=limit)
         if dismissal:
-            message += f"; từ {ctx.dismissal_text} trở lên: đề nghị xem xét miễn nhiệm"
+            message = Phrase(N_("%(message)s; từ %(dismissal)s trở lên: đề nghị xem xét miễn nhiệm"),
+                             message=message, dismissal=ctx.dismissal_text)
         return _make(ctx, "P11", False, ERROR, message, cadre.code, compared, evidence)
     return _make(ctx, "P11", True, ERROR,
-                 f"{vote.low}/{vote.present} phiếu tín nhiệm thấp ({text}); không quá {limit}",
+                 Phrase(N_("%(low)s/%(present)s phiếu tín nhiệm thấp (%(share)s); không quá %(limit)s"),
+                        low=vote.low, present=vote.present, share=Share(share), limit=limit),
                  cadre.code, compared, evidence)
 
 
@@ -687,19 +732,20 @@ def _e5_fail_run(ctx: _Context, cadre: CadreFacts, on: dt.date, years: _Years, r
     run = fail_run({index[y]: years.rating[y] for y in rated}, need)
     hit = [rated[i] for i in run]
     last_rated = max((y for y in rated), default=None)
-    compared = {"value": len(hit), "threshold": need, "unit": "năm liên tiếp KHTNV"}
+    compared = {"value": len(hit), "threshold": need, "unit": Phrase.of(N_("năm liên tiếp KHTNV"))}
     # judged in the planning check, under its rule set; the rating set's basis is named too
     basis = f"{ctx.basis}; {rating_rules.legal_basis}" if rating_rules else ctx.basis
     code = ctx.rules.code
     if hit and last_rated is not None and hit[-1] == last_rated and last_rated >= latest - 1:
         return new_finding(
             rule="E5", passed=False, severity=WARNING, name=RULE_NAMES["E5"],
-            message=f"xếp loại KHTNV {len(hit)} năm liên tiếp ({', '.join(map(str, hit))}): căn cứ xem xét "
-                    "miễn nhiệm chức vụ đang giữ",
+            message=Phrase(N_("xếp loại KHTNV %(n)s năm liên tiếp (%(years)s): căn cứ xem xét miễn nhiệm chức vụ "
+                              "đang giữ"), n=len(hit), years=", ".join(map(str, hit))),
             basis=basis, rule_set=code, compared=compared, evidence=tuple(_year_words(years, y) for y in hit),
             from_date=None, subject=cadre.code)
     return new_finding(rule="E5", passed=True, severity=INFO, name=RULE_NAMES["E5"],
-                       message=f"không có {need} năm liên tiếp xếp loại KHTNV", basis=basis, rule_set=code,
+                       message=Phrase(N_("không có %(n)s năm liên tiếp xếp loại KHTNV"), n=need), basis=basis,
+                       rule_set=code,
                        compared=compared, evidence=(), from_date=None, subject=cadre.code)
 
 
@@ -708,14 +754,17 @@ def _p12_appointed(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
     # P12: a pool member appointed to the planned title (or an equal or higher one) leaves the pool.
     held = [t for t in cadre.titles if t.id == title.id or t.rank >= title.rank]
     if not held:
-        return _make(ctx, "P12", True, ERROR, f"chưa giữ {title.name} hoặc chức danh tương đương, cao hơn",
-                     cadre.code, {"value": 0, "threshold": 0, "unit": "chức danh"})
+        return _make(ctx, "P12", True, ERROR,
+                     Phrase(N_("chưa giữ %(title)s hoặc chức danh tương đương, cao hơn"), title=title.name),
+                     cadre.code, {"value": 0, "threshold": 0, "unit": Phrase.of(N_("chức danh"))})
     top = max(held, key=lambda t: (t.id == title.id, t.rank))
-    what = "chức danh quy hoạch" if top.id == title.id else f"chức danh thứ bậc {top.rank} (không thấp hơn {title.rank})"
+    what = (Phrase.of(N_("chức danh quy hoạch")) if top.id == title.id else
+            Phrase(N_("chức danh thứ bậc %(rank)s (không thấp hơn %(planned)s)"), rank=top.rank, planned=title.rank))
     return _make(ctx, "P12", False, ERROR,
-                 f"đã giữ {top.name}, {what}: ra khỏi danh sách quy hoạch chức danh này",
-                 cadre.code, {"value": len(held), "threshold": 0, "unit": "chức danh"},
-                 tuple(f"đang giữ {_title_words(t)}, thứ bậc {t.rank}" for t in held))
+                 Phrase(N_("đã giữ %(title)s, %(what)s: ra khỏi danh sách quy hoạch chức danh này"), title=top.name,
+                        what=what),
+                 cadre.code, {"value": len(held), "threshold": 0, "unit": Phrase.of(N_("chức danh"))},
+                 tuple(_held_words(t) for t in held))
 
 
 @rule("P13")
@@ -726,17 +775,22 @@ def _p13_cooldown(ctx: _Context, cadre: CadreFacts, on: dt.date, active: list[tu
     # effect has ended no longer bars.
     if not active:
         past = [d for d in cadre.disciplines if d.decision_date <= on]
-        evidence = tuple(f"{_discipline_words(d)} (hết thời hạn {format_date(_bar_end(ctx, d))})" for d in past)
+        evidence = tuple(Phrase(N_("%(discipline)s (hết thời hạn %(date)s)"), discipline=_discipline_words(d),
+                                date=format_date(_bar_end(ctx, d))) for d in past)
         return _make(ctx, "P13", True, ERROR,
-                     "không có kỷ luật còn trong thời hạn" if not past else "các kỷ luật đã hết thời hạn",
+                     Phrase.of(N_("không có kỷ luật còn trong thời hạn")) if not past
+                     else Phrase.of(N_("các kỷ luật đã hết thời hạn")),
                      cadre.code, {"value": 0, "threshold": 0, "unit": MONTHS}, evidence)
     end_d, end = max(active, key=lambda x: x[1])
     months = int(ctx.cooldown.get(end_d.level, 0))
-    evidence = tuple(f"{_discipline_words(d)}: chưa đủ {int(ctx.cooldown.get(d.level, 0))} tháng "
-                     f"(đến {format_date(e)})" for d, e in active)
+    evidence = tuple(Phrase(N_("%(discipline)s: chưa đủ %(months)s tháng (đến %(date)s)"),
+                            discipline=_discipline_words(d), months=int(ctx.cooldown.get(d.level, 0)), date=format_date(e))
+                     for d, e in active)
     return _make(ctx, "P13", False, ERROR,
-                 f"{_discipline_words(end_d)}; cần đủ {months} tháng kể từ ngày quyết định; {_from_words(end)}",
-                 cadre.code, {"value": len(active), "threshold": 0, "months": months, "unit": "kỷ luật còn thời hạn"},
+                 Phrase(N_("%(discipline)s; cần đủ %(months)s tháng kể từ ngày quyết định; %(from)s"),
+                        discipline=_discipline_words(end_d), months=months, **{"from": _from_words(end)}),
+                 cadre.code, {"value": len(active), "threshold": 0, "months": months,
+                              "unit": Phrase.of(N_("kỷ luật còn thời hạn"))},
                  evidence, end)
 
 
@@ -749,7 +803,7 @@ def _is_key_local(t: TitleFact) -> bool:
 
 
 def _key_local_words(t: TitleFact) -> str:
-    return "bí thư cấp ủy" if t.is_party_secretary else "người đứng đầu chính quyền"
+    return Phrase.of(N_("bí thư cấp ủy")) if t.is_party_secretary else Phrase.of(N_("người đứng đầu chính quyền"))
 
 
 def _conflict(ctx: _Context, title: TitleFact, other: TitleFact) -> str | None:
@@ -758,15 +812,15 @@ def _conflict(ctx: _Context, title: TitleFact, other: TitleFact) -> str | None:
         return None  # the relative holds the very title: the cadre would succeed them
     if other.unit_id == title.unit_id and _is_leadership(title) and _is_leadership(other):
         if (title.is_head and other.is_deputy) or (title.is_deputy and other.is_head):
-            return "cấp trưởng và cấp phó của cùng một đơn vị"
-        return "cùng tập thể lãnh đạo một đơn vị"
+            return Phrase.of(N_("cấp trưởng và cấp phó của cùng một đơn vị"))
+        return Phrase.of(N_("cùng tập thể lãnh đạo một đơn vị"))
     if title.locality_id is not None and title.locality_id == other.locality_id:
         if _is_key_local(title) and other.is_head and other.sensitive_sector in ctx.sensitive:
-            return (f"{_key_local_words(title)} trong khi người thân đứng đầu ngành "
-                    f"{SENSITIVE_SECTOR.label(other.sensitive_sector)} cùng cấp")
+            return Phrase(N_("%(post)s trong khi người thân đứng đầu ngành %(sector)s cùng cấp"),
+                          post=_key_local_words(title), sector=Phrase.of(SENSITIVE_SECTOR.label(other.sensitive_sector)))
         if _is_key_local(other) and title.is_head and title.sensitive_sector in ctx.sensitive:
-            return (f"đứng đầu ngành {SENSITIVE_SECTOR.label(title.sensitive_sector)} trong khi người thân là "
-                    f"{_key_local_words(other)} cùng cấp")
+            return Phrase(N_("đứng đầu ngành %(sector)s trong khi người thân là %(post)s cùng cấp"),
+                          sector=Phrase.of(SENSITIVE_SECTOR.label(title.sensitive_sector)), post=_key_local_words(other))
     return None
 
 
@@ -784,14 +838,17 @@ def _p14_relatives(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Findin
         for other in relative.titles:
             why = _conflict(ctx, title, other)
             if why:
-                evidence.append(f"{relative.name} ({RELATION_KIND.label(relative.kind).lower()}) đang giữ "
-                                f"{_title_words(other)}: {why}")
-    compared = {"value": len(evidence), "threshold": 0, "unit": "quan hệ vướng"}
+                evidence.append(Phrase(N_("%(name)s (%(relation)s) đang giữ %(title)s: %(why)s"), name=relative.name,
+                                       relation=Phrase.lowered(RELATION_KIND.label(relative.kind)),
+                                       title=_title_words(other), why=why))
+    compared = {"value": len(evidence), "threshold": 0, "unit": Phrase.of(N_("quan hệ vướng"))}
     if evidence:
-        more = f" (và {len(evidence) - 1} trường hợp khác)" if len(evidence) > 1 else ""
-        return _make(ctx, "P14", False, ERROR, f"{evidence[0]}{more}", cadre.code, compared, tuple(evidence))
+        message = (evidence[0] if len(evidence) == 1 else
+                   Phrase(N_("%(first)s (và %(n)s trường hợp khác)"), first=evidence[0], n=len(evidence) - 1))
+        return _make(ctx, "P14", False, ERROR, message, cadre.code, compared, tuple(evidence))
     return _make(ctx, "P14", True, ERROR,
-                 f"không vướng quan hệ gia đình ({checked} người thân là cán bộ đã xét)", cadre.code, compared)
+                 Phrase(N_("không vướng quan hệ gia đình (%(n)s người thân là cán bộ đã xét)"), n=checked),
+                 cadre.code, compared)
 
 
 def _r4_non_local(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding | None:
@@ -799,12 +856,14 @@ def _r4_non_local(ctx: _Context, cadre: CadreFacts, title: TitleFact) -> Finding
     if not title.non_local:
         return None
     local = title.locality_id is not None and title.locality_id in cadre.hometown_locality_ids
-    compared = {"value": int(local), "threshold": 0, "unit": "người địa phương"}
+    compared = {"value": int(local), "threshold": 0, "unit": Phrase.of(N_("người địa phương"))}
     if local:
         return _make(ctx, "R4", False, WARNING,
-                     f"cán bộ là người địa phương (quê quán tại đây) trong khi {title.name} bố trí người không phải "
-                     "người địa phương: chỉ bổ nhiệm được sau khi luân chuyển nơi khác", cadre.code, compared)
-    return _make(ctx, "R4", True, WARNING, f"không phải người địa phương của {title.unit_name or title.name}",
+                     Phrase(N_("cán bộ là người địa phương (quê quán tại đây) trong khi %(title)s bố trí người "
+                               "không phải người địa phương: chỉ bổ nhiệm được sau khi luân chuyển nơi khác"),
+                            title=title.name), cadre.code, compared)
+    return _make(ctx, "R4", True, WARNING,
+                 Phrase(N_("không phải người địa phương của %(unit)s"), unit=title.unit_name or title.name),
                  cadre.code, compared)
 
 
@@ -907,12 +966,14 @@ class Qualifying:
         rules = {f.rule for f in self.blocking}
         parts = []
         if rules & {"P8", "P10"}:
-            parts.append("xếp loại")
+            parts.append(Phrase.of(N_("xếp loại")))
         if "P11" in rules:
-            parts.append("phiếu tín nhiệm")
+            parts.append(Phrase.of(N_("phiếu tín nhiệm")))
         if rules & {"P4", "P5", "P14"}:
-            parts.append("quyết định của cấp có thẩm quyền")
-        return ", ".join(parts) or "thông tin mới"
+            parts.append(Phrase.of(N_("quyết định của cấp có thẩm quyền")))
+        if not parts:
+            return Phrase.of(N_("thông tin mới"))
+        return Phrase.joined(parts, ", ")
 
 
 def _planning_sets(rule_sets: RuleSetData | Sequence[RuleSetData]) -> list[RuleSetData]:

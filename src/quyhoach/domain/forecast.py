@@ -23,9 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from .dates import add_months
 from .eligibility import format_date
 from .facts import CadreFacts, TermFact, TitleFact
+from .phrase import Phrase
 from .retirement import retirement_of
 from .rotation import head_leaves, head_term_limit
 from .rulesets import RuleSetData
+from .vocab import N_
 
 VACANT = "vacant"
 RETIREMENT = "retirement"
@@ -33,10 +35,10 @@ TERM_LIMIT = "term_limit"
 APPOINTMENT_END = "appointment_end"
 
 REASON_LABELS = {
-    VACANT: "đang khuyết",
-    RETIREMENT: "nghỉ hưu",
-    TERM_LIMIT: "hết số nhiệm kỳ liên tiếp của người đứng đầu",
-    APPOINTMENT_END: "hết thời hạn bổ nhiệm",
+    VACANT: N_("đang khuyết"),
+    RETIREMENT: N_("nghỉ hưu"),
+    TERM_LIMIT: N_("hết số nhiệm kỳ liên tiếp của người đứng đầu"),
+    APPOINTMENT_END: N_("hết thời hạn bổ nhiệm"),
 }
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -135,10 +137,11 @@ def _retirement(seat: Seat, on: dt.date) -> Cause | None:
     assert holder is not None
     last_day = retirement_of(holder)
     first_free = max(last_day + _ONE_DAY, on)
-    how = "theo quyết định riêng" if holder.retirement_override is not None else "theo lộ trình Nghị định 135/2020"
-    verb = "đã nghỉ hưu" if last_day < on else "nghỉ hưu"
-    return Cause(RETIREMENT, first_free,
-                 f"{holder.name} {verb} ngày {format_date(last_day)} ({how})")
+    how = (Phrase.of(N_("theo quyết định riêng")) if holder.retirement_override is not None
+           else Phrase.of(N_("theo lộ trình Nghị định 135/2020")))
+    template = (N_("%(name)s đã nghỉ hưu ngày %(date)s (%(how)s)") if last_day < on
+                else N_("%(name)s nghỉ hưu ngày %(date)s (%(how)s)"))
+    return Cause(RETIREMENT, first_free, Phrase(template, name=holder.name, date=format_date(last_day), how=how))
 
 
 def _term_limit(seat: Seat, terms: list[TermFact], max_terms: int) -> Cause | None:
@@ -150,8 +153,9 @@ def _term_limit(seat: Seat, terms: list[TermFact], max_terms: int) -> Cause | No
         return None
     term, held = leaves
     return Cause(TERM_LIMIT, term.end + _ONE_DAY,
-                 f"{seat.holder.name} hết nhiệm kỳ {term.name} là nhiệm kỳ thứ {held} liên tiếp giữ chức "
-                 f"người đứng đầu (tối đa {max_terms}) ngày {format_date(term.end)}")
+                 Phrase(N_("%(name)s hết nhiệm kỳ %(term)s là nhiệm kỳ thứ %(held)s liên tiếp giữ chức người đứng "
+                           "đầu (tối đa %(max)s) ngày %(date)s"), name=seat.holder.name, term=term.name, held=held,
+                        max=max_terms, date=format_date(term.end)))
 
 
 def _appointment_end(seat: Seat, on: dt.date, years: int) -> Cause | None:
@@ -162,10 +166,14 @@ def _appointment_end(seat: Seat, on: dt.date, years: int) -> Cause | None:
     while end < on:
         k += 1
         end = add_months(seat.since, 12 * years * k)
-    times = "" if k == 1 else f" (lần bổ nhiệm thứ {k})"
-    return Cause(APPOINTMENT_END, end,
-                 f"{seat.holder.name} hết thời hạn bổ nhiệm {years} năm{times} ngày {format_date(end - _ONE_DAY)}, "
-                 f"bổ nhiệm từ {format_date(seat.since)} (có thể được bổ nhiệm lại)")
+    args = {"name": seat.holder.name, "years": years, "date": format_date(end - _ONE_DAY),
+            "since": format_date(seat.since)}
+    if k == 1:
+        return Cause(APPOINTMENT_END, end, Phrase(N_("%(name)s hết thời hạn bổ nhiệm %(years)s năm ngày %(date)s, bổ "
+                                                     "nhiệm từ %(since)s (có thể được bổ nhiệm lại)"), **args))
+    return Cause(APPOINTMENT_END, end, Phrase(N_("%(name)s hết thời hạn bổ nhiệm %(years)s năm (lần bổ nhiệm thứ %(k)s) "
+                                                 "ngày %(date)s, bổ nhiệm từ %(since)s (có thể được bổ nhiệm lại)"),
+                                              k=k, **args))
 
 
 def vacancy_of(seat: Seat, terms: Sequence[TermFact], rules: RuleSetData, on: dt.date) -> Vacancy | None:
@@ -175,7 +183,7 @@ def vacancy_of(seat: Seat, terms: Sequence[TermFact], rules: RuleSetData, on: dt
         return None
     horizon_end = relevant[-1].end
     if seat.holder is None:
-        causes = [Cause(VACANT, on, f"{seat.title.name} đang khuyết")]
+        causes = [Cause(VACANT, on, Phrase(N_("%(title)s đang khuyết"), title=seat.title.name))]
     else:
         found = (
             _retirement(seat, on),
@@ -189,23 +197,26 @@ def vacancy_of(seat: Seat, terms: Sequence[TermFact], rules: RuleSetData, on: dt
     first = causes[0]
     term = _term_of(first.date, relevant)
     successors = seat.successors_in(term)
-    depth = (f"{successors} người kế cận đủ điều kiện trong quy hoạch" if successors
-             else "chưa có người kế cận đủ điều kiện trong quy hoạch")
-    when = "hiện" if first.reason == VACANT else f"từ {format_date(first.date)}"
-    message = f"{seat.title.name} khuyết {when} ({REASON_LABELS[first.reason]}): {first.message}; {depth}"
+    depth = (Phrase(N_("%(n)s người kế cận đủ điều kiện trong quy hoạch"), n=successors) if successors
+             else Phrase.of(N_("chưa có người kế cận đủ điều kiện trong quy hoạch")))
+    when = Phrase.of(N_("hiện")) if first.reason == VACANT else Phrase(N_("từ %(date)s"), date=format_date(first.date))
+    message = Phrase(N_("%(title)s khuyết %(when)s (%(reason)s): %(cause)s; %(depth)s"), title=seat.title.name,
+                     when=when, reason=Phrase.of(REASON_LABELS[first.reason]), cause=first.message, depth=depth)
     return Vacancy(seat=seat, date=first.date, reason=first.reason, message=message, term=term,
                    successors=successors, causes=tuple(causes))
 
 
 def _year_message(year: int, vacancies: list[Vacancy], uncovered: list[Vacancy]) -> str:
     if not vacancies:
-        return f"năm {year}: không có chức danh khuyết"
+        return Phrase(N_("năm %(year)s: không có chức danh khuyết"), year=year)
+    if uncovered and len(uncovered) < len(vacancies):
+        return Phrase(N_("%(n)s chức danh khuyết năm %(year)s chưa có người kế cận đủ điều kiện (trong %(all)s chức danh "
+                         "khuyết)"), n=len(uncovered), year=year, all=len(vacancies))
     if uncovered:
-        text = f"{len(uncovered)} chức danh khuyết năm {year} chưa có người kế cận đủ điều kiện"
-        if len(uncovered) < len(vacancies):
-            text += f" (trong {len(vacancies)} chức danh khuyết)"
-        return text
-    return f"năm {year}: {len(vacancies)} chức danh khuyết, đều đã có người kế cận đủ điều kiện"
+        return Phrase(N_("%(n)s chức danh khuyết năm %(year)s chưa có người kế cận đủ điều kiện"), n=len(uncovered),
+                      year=year)
+    return Phrase(N_("năm %(year)s: %(n)s chức danh khuyết, đều đã có người kế cận đủ điều kiện"), year=year,
+                  n=len(vacancies))
 
 
 def forecast(seats: Iterable[Seat], terms: Sequence[TermFact], rules: RuleSetData, on: dt.date) -> Forecast:

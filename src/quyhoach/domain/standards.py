@@ -32,9 +32,10 @@ from .findings import ERROR, INFO, WARNING, Finding
 from .registry import rule
 from .rulesets import RuleSetData
 from .text import fold
-from .vocab import DEGREE, DEGREE_ORDER, STATE_MGMT_LEVEL, STATE_MGMT_ORDER, THEORY_LEVEL, THEORY_ORDER
+from .phrase import Phrase
+from .vocab import N_, DEGREE, DEGREE_ORDER, STATE_MGMT_LEVEL, STATE_MGMT_ORDER, THEORY_LEVEL, THEORY_ORDER
 
-NAME = "Tiêu chuẩn chức danh (QĐ 365)"
+NAME = N_("Tiêu chuẩn chức danh (QĐ 365)")
 
 # The three checkable standards: (kind, the title's field, the cadre's field, levels in order).
 _KINDS: tuple[tuple[str, str, str, dict[str, int]], ...] = (
@@ -42,7 +43,8 @@ _KINDS: tuple[tuple[str, str, str, dict[str, int]], ...] = (
     ("state_mgmt", "required_state_mgmt", "state_mgmt_level", STATE_MGMT_ORDER),
     ("degree", "required_degree", "degree", DEGREE_ORDER),
 )
-_WORDS = {"theory": "lý luận chính trị", "state_mgmt": "quản lý nhà nước", "degree": "trình độ chuyên môn"}
+_WORDS = {"theory": Phrase.of(N_("lý luận chính trị")), "state_mgmt": Phrase.of(N_("quản lý nhà nước")),
+          "degree": Phrase.of(N_("trình độ chuyên môn"))}
 _LABELS = {"theory": THEORY_LEVEL, "state_mgmt": STATE_MGMT_LEVEL, "degree": DEGREE}
 
 # The degree written at the start of the 2C record's "trình độ chuyên môn" (folded, no
@@ -111,8 +113,12 @@ def shortfalls(cadre: CadreFacts, title: TitleFact) -> list[tuple[str, str, str 
 
 def _have_words(kind: str, have: str | None) -> str:
     if have is None:
-        return "chưa qua đào tạo" if kind != "degree" else "chưa rõ trình độ chuyên môn"
-    return _LABELS[kind].label(have).lower()
+        return Phrase.of(N_("chưa qua đào tạo")) if kind != "degree" else Phrase.of(N_("chưa rõ trình độ chuyên môn"))
+    return Phrase.lowered(_LABELS[kind].label(have))
+
+
+def _level_words(kind: str, level: str) -> Phrase:
+    return Phrase.lowered(_LABELS[kind].label(level))
 
 
 @rule("P15")
@@ -131,33 +137,38 @@ def title_standards(cadre: CadreFacts, title: TitleFact, rules: RuleSetData, *,
         basis = f"{basis}; {extra}"
     severity = ERROR if appointment or rules.params.get("title_standards_planning_severity") == "error" else WARNING
     missing = shortfalls(cadre, title)
-    evidence = tuple(f"{_WORDS[kind]}: chức danh yêu cầu {_LABELS[kind].label(level).lower()}; "
-                     f"cán bộ có {_have_words(kind, _held(cadre, attr, order))}"
+    evidence = tuple(Phrase(N_("%(kind)s: chức danh yêu cầu %(level)s; cán bộ có %(have)s"), kind=_WORDS[kind],
+                            level=_level_words(kind, level), have=_have_words(kind, _held(cadre, attr, order)))
                      for kind, level, order, attr in required)
-    compared = {"value": len(required) - len(missing), "threshold": len(required), "unit": "tiêu chuẩn đạt"}
+    compared = {"value": len(required) - len(missing), "threshold": len(required), "unit": Phrase.of(N_("tiêu chuẩn đạt"))}
     if not missing:
         return Finding(rule="P15", passed=True, severity=INFO, name=NAME,
-                       message="đạt tiêu chuẩn trình độ của chức danh: " + "; ".join(
-                           f"{_WORDS[kind]} {_LABELS[kind].label(level).lower()}" for kind, level, _, _ in required),
+                       message=Phrase(N_("đạt tiêu chuẩn trình độ của chức danh: %(levels)s"), levels=Phrase.joined([
+                           Phrase("%(kind)s %(level)s", kind=_WORDS[kind], level=_level_words(kind, level))
+                           for kind, level, _, _ in required])),
                        basis=basis, rule_set=rules.code, compared=compared, evidence=evidence, subject=cadre.code)
-    message = "; ".join(f"chức danh yêu cầu {_WORDS[kind]} {_LABELS[kind].label(level).lower()}; "
-                        f"cán bộ có {_have_words(kind, have)}" for kind, level, have in missing)
+    message = Phrase.joined([
+        Phrase(N_("chức danh yêu cầu %(kind)s %(level)s; cán bộ có %(have)s"), kind=_WORDS[kind],
+               level=_level_words(kind, level), have=_have_words(kind, have)) for kind, level, have in missing])
     if severity == WARNING:
-        message += " (cần đào tạo, bồi dưỡng đủ trước khi bổ nhiệm)"
+        message = Phrase(N_("%(message)s (cần đào tạo, bồi dưỡng đủ trước khi bổ nhiệm)"), message=message)
     return Finding(rule="P15", passed=False, severity=severity, name=NAME, message=message, basis=basis,
                    rule_set=rules.code, compared=compared, evidence=evidence, subject=cadre.code)
 
 
 # --------------------------------------------------------------------------- P9: the conclusion
 
-def _date(day: dt.date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
-
-
 def conclusion_words(c: ConclusionFact) -> str:
     """'Ủy ban Kiểm tra Tỉnh ủy kết luận ngày 12/03/2026 (số 05-KL/UBKTTU): không đạt tiêu chuẩn chính trị'."""
-    number = f" (số {c.document_no})" if c.document_no else ""
-    return f"{c.body} kết luận ngày {_date(c.concluded_on)}{number}: không đạt tiêu chuẩn chính trị"
+    if c.document_no:
+        return Phrase(N_("%(body)s kết luận ngày %(date)s (số %(number)s): không đạt tiêu chuẩn chính trị"),
+                      body=c.body, date=_date(c.concluded_on), number=c.document_no)
+    return Phrase(N_("%(body)s kết luận ngày %(date)s: không đạt tiêu chuẩn chính trị"), body=c.body,
+                  date=_date(c.concluded_on))
+
+
+def _date(day: dt.date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 def conclusions_in_force(cadre: CadreFacts, on: dt.date) -> list[ConclusionFact]:

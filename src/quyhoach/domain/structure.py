@@ -18,15 +18,16 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 from collections.abc import Iterable, Mapping, Sequence
 
+from .ballots import BALLOT_STEPS, RULE_NAMES as BALLOT_NAMES, ballot_step, check_ballot  # noqa: F401 - re-exported
 from .dates import age_on
-from .eligibility import format_date, new_finding, percent, window_ratings
+from .eligibility import format_date, new_finding, window_ratings
 from .facts import CadreFacts, PoolFacts, TitleFact
 from .findings import ERROR, INFO, WARNING, Finding
+from .phrase import Phrase, Share
 from .registry import rule
 from .retirement import remaining_service_months
 from .rulesets import RuleSetData
-from .text import fold
-from .vocab import N_, RATING_ORDER
+from .vocab import LEVEL, N_, RATING_ORDER
 
 RULE_NAMES: dict[str, str] = {
     "P2": N_("Số lượng tối đa trong danh sách quy hoạch"),
@@ -37,9 +38,7 @@ RULE_NAMES: dict[str, str] = {
     "S3": N_("Tỷ lệ cán bộ nữ"),
     "S4": N_("Tỷ lệ cán bộ người dân tộc thiểu số"),
     "S5": N_("Cơ cấu độ tuổi cấp ủy"),
-    "B0": N_("Số liệu kiểm phiếu"),
-    "B1": N_("Số người có mặt đủ để biểu quyết hợp lệ"),
-    "B2": N_("Tỷ lệ phiếu đồng ý"),
+    **BALLOT_NAMES,
 }
 
 OPEN_END = 200  # an age band's upper edge at or above this is open ("từ 50 trở lên")
@@ -83,9 +82,9 @@ def band_label(low: int, high: int) -> str:
     """The one name of an age band [low, high): 'dưới 45', '45–49' (ages 45 to 49, i.e. from 45
     to under 50), 'từ 50 trở lên'. The pages, the reports and the rotation figures all use it."""
     if low <= 0:
-        return f"dưới {high}"
+        return Phrase(N_("dưới %(age)s"), age=high)
     if high >= OPEN_END:
-        return f"từ {low} trở lên"
+        return Phrase(N_("từ %(age)s trở lên"), age=low)
     return f"{low}–{high - 1}"
 
 
@@ -117,6 +116,9 @@ def minority_target(rules: RuleSetData, title: TitleFact) -> float:
 def _basis(rules: RuleSetData, rule: str) -> str:
     extra = (rules.params.get("rule_basis") or {}).get(rule)
     return f"{rules.legal_basis}; {extra}" if extra else rules.legal_basis
+
+
+_POOL_SIZE = N_("%(title)s (%(key)s): %(n)s người")
 
 
 def _finding(rules: RuleSetData, rule: str, passed: bool, severity: str, message: str, subject: str,
@@ -192,22 +194,26 @@ def pool_profile(pool: PoolFacts, rules: RuleSetData) -> PoolProfile:
 def _p2_max(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P2: at most N cadres in the pool of one title.
     limit = int(rules.params["pool_max_per_title"])
-    compared = {"value": n, "threshold": limit, "unit": "người"}
+    compared = {"value": n, "threshold": limit, "unit": Phrase.of(N_("người"))}
     if n <= limit:
-        return _finding(rules, "P2", True, ERROR, f"{n} người trong danh sách; tối đa {limit}", subject, compared)
+        return _finding(rules, "P2", True, ERROR, Phrase(N_("%(n)s người trong danh sách; tối đa %(limit)s"), n=n,
+                                                         limit=limit), subject, compared)
     return _finding(rules, "P2", False, ERROR,
-                    f"{n} người trong danh sách, vượt mức tối đa {limit} (thừa {n - limit})", subject, compared)
+                    Phrase(N_("%(n)s người trong danh sách, vượt mức tối đa %(limit)s (thừa %(over)s)"), n=n,
+                           limit=limit, over=n - limit), subject, compared)
 
 
 @rule("P3")
 def _p3_min(rules: RuleSetData, n: int, subject: str) -> Finding:
     # P3: a title should have at least 2 cadres in its pool (a warning).
     need = int(rules.params["pool_min_per_title"])
-    compared = {"value": n, "threshold": need, "unit": "người"}
+    compared = {"value": n, "threshold": need, "unit": Phrase.of(N_("người"))}
     if n >= need:
-        return _finding(rules, "P3", True, WARNING, f"{n} người trong danh sách; cần ít nhất {need}", subject, compared)
+        return _finding(rules, "P3", True, WARNING, Phrase(N_("%(n)s người trong danh sách; cần ít nhất %(need)s"),
+                                                           n=n, need=need), subject, compared)
     return _finding(rules, "P3", False, WARNING,
-                    f"{n} người trong danh sách; cần ít nhất {need} (thiếu {need - n} người)", subject, compared)
+                    Phrase(N_("%(n)s người trong danh sách; cần ít nhất %(need)s (thiếu %(short)s người)"), n=n,
+                           need=need, short=need - n), subject, compared)
 
 
 @rule("S1")
@@ -215,26 +221,36 @@ def _s1_bands(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S1: the pool has someone in each of the three age bands (ages at the term's start).
     on = format_date(prof.term_start)
     if prof.bands is None:
-        return _finding(rules, "S1", False, WARNING,
-                        f"bộ quy định chưa đặt các độ tuổi cho cấp «{prof.pool.title.level}»; chưa đánh giá được",
-                        subject, {"value": None, "threshold": None, "unit": "độ tuổi"})
+        return _finding(rules, "S1", False, WARNING, Phrase(_NOT_SET, what=Phrase.of(N_("các độ tuổi")),
+                                                            level=_level(prof.pool.title.level)),
+                        subject, {"value": None, "threshold": None, "unit": Phrase.of(N_("độ tuổi"))})
     evidence = []
     for (lo, hi), members in zip(prof.bands, prof.band_members, strict=False):
-        names = ", ".join(f"{m.name} ({prof.ages[m.id]})" for m in members) or "không có"
-        evidence.append(f"{band_label(lo, hi)}: {names}")
+        names = ", ".join(f"{m.name} ({prof.ages[m.id]})" for m in members) or Phrase.of(N_("không có"))
+        evidence.append(Phrase("%(band)s: %(names)s", band=band_label(lo, hi), names=names))
     present = sum(1 for members in prof.band_members if members)
-    compared = {"value": present, "threshold": len(prof.bands), "unit": "độ tuổi"}
+    compared = {"value": present, "threshold": len(prof.bands), "unit": Phrase.of(N_("độ tuổi"))}
     missing = prof.missing_bands
     if not missing:
-        counts = ", ".join(
-            f"{band_label(lo, hi)}: {len(ms)}" for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False)
-        )
-        return _finding(rules, "S1", True, WARNING, f"đủ ba độ tuổi ({counts}; tuổi tính đến {on})",
-                        subject, compared, evidence)
-    labels = ", ".join(band_label(lo, hi) for lo, hi in missing)
+        counts = _joined([Phrase("%(band)s: %(n)s", band=band_label(lo, hi), n=len(ms))
+                          for (lo, hi), ms in zip(prof.bands, prof.band_members, strict=False)])
+        return _finding(rules, "S1", True, WARNING, Phrase(N_("đủ ba độ tuổi (%(counts)s; tuổi tính đến %(date)s)"),
+                                                           counts=counts, date=on), subject, compared, evidence)
+    labels = _joined([band_label(lo, hi) for lo, hi in missing])
     return _finding(rules, "S1", False, WARNING,
-                    f"không có ai trong độ tuổi {labels} (tuổi tính đến {on}); có {present}/{len(prof.bands)} độ tuổi",
-                    subject, compared, evidence)
+                    Phrase(N_("không có ai trong độ tuổi %(bands)s (tuổi tính đến %(date)s); có %(present)s/%(all)s độ tuổi"),
+                           bands=labels, date=on, present=present, all=len(prof.bands)), subject, compared, evidence)
+
+
+def _joined(items: Sequence[str]) -> Phrase:
+    return Phrase.joined(items, ", ")
+
+
+_NOT_SET = N_("bộ quy định chưa đặt %(what)s cho cấp «%(level)s»; chưa đánh giá được")
+
+
+def _level(code: str) -> Phrase | str:
+    return Phrase.lowered(LEVEL.label(code)) if code in LEVEL.codes else code
 
 
 def _share_finding(rules: RuleSetData, rule: str, kind: str, count: int, total: int, share: float,
@@ -242,31 +258,45 @@ def _share_finding(rules: RuleSetData, rule: str, kind: str, count: int, total: 
     """One share target (S2, S3, S4) with its shortfall in words."""
     compared = {"value": count, "total": total, "share": round(count / total, 4) if total else 0.0,
                 "threshold": share, "unit": kind}
-    head = f"{kind}: {count}/{total}" + (f" ({percent(count / total)})" if total else "")
+    head = _head(kind, count, total)
     if share <= 0:
-        return _finding(rules, rule, True, WARNING, f"{head}; không đặt chỉ tiêu", subject, compared, evidence)
+        return _finding(rules, rule, True, WARNING, Phrase(N_("%(head)s; không đặt chỉ tiêu"), head=head), subject,
+                        compared, evidence)
     missing = shortfall(count, total, share)
     if missing == 0:
-        return _finding(rules, rule, True, WARNING, f"{head}; chỉ tiêu từ {percent(share)}: đạt", subject,
-                        compared, evidence)
+        return _finding(rules, rule, True, WARNING, Phrase(N_("%(head)s; chỉ tiêu từ %(share)s: đạt"), head=head,
+                                                           share=Share(share)), subject, compared, evidence)
     compared["shortfall"] = missing
-    gap = f"thiếu {missing} {kind}" if missing is not None else "không thể đạt bằng cách bổ sung"
-    return _finding(rules, rule, False, WARNING, f"{head}; chỉ tiêu từ {percent(share)}: {gap}", subject,
-                    compared, evidence)
+    gap = (Phrase(N_("thiếu %(n)s %(kind)s"), n=missing, kind=kind) if missing is not None
+           else Phrase.of(N_("không thể đạt bằng cách bổ sung")))
+    return _finding(rules, rule, False, WARNING, Phrase(N_("%(head)s; chỉ tiêu từ %(share)s: %(gap)s"), head=head,
+                                                        share=Share(share), gap=gap), subject, compared, evidence)
+
+
+def _head(kind: str, count: int, total: int) -> Phrase:
+    if total:
+        return Phrase(N_("%(kind)s: %(n)s/%(total)s (%(share)s)"), kind=kind, n=count, total=total,
+                      share=Share(count / total))
+    return Phrase(N_("%(kind)s: %(n)s/%(total)s"), kind=kind, n=count, total=total)
 
 
 def _young_kind(age: int | None) -> str:
-    return f"cán bộ dưới {age} tuổi" if age is not None else "cán bộ trẻ"
+    return Phrase(N_("cán bộ dưới %(age)s tuổi"), age=age) if age is not None else Phrase.of(_YOUNG)
+
+
+_YOUNG, _WOMEN, _MINORITY = N_("cán bộ trẻ"), N_("cán bộ nữ"), N_("cán bộ dân tộc thiểu số")
 
 
 @rule("S2")
 def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S2: young cadres (under the level's young age at the term's start) make at least 15%.
     if prof.young_age is None:
-        return _finding(rules, "S2", False, WARNING,
-                        f"bộ quy định chưa đặt tuổi cán bộ trẻ cho cấp «{prof.pool.title.level}»; chưa đánh giá được",
-                        subject, {"value": None, "threshold": rules.params["young_min_share"], "unit": "cán bộ trẻ"})
-    evidence = [f"{m.name}: {prof.ages[m.id]} tuổi" for m in prof.pool.members if prof.ages[m.id] < prof.young_age]
+        return _finding(rules, "S2", False, WARNING, Phrase(_NOT_SET, what=Phrase.of(N_("tuổi cán bộ trẻ")),
+                                                            level=_level(prof.pool.title.level)),
+                        subject, {"value": None, "threshold": rules.params["young_min_share"],
+                                  "unit": Phrase.of(N_("cán bộ trẻ"))})
+    evidence = [Phrase(N_("%(name)s: %(age)s tuổi"), name=m.name, age=prof.ages[m.id])
+                for m in prof.pool.members if prof.ages[m.id] < prof.young_age]
     return _share_finding(rules, "S2", _young_kind(prof.young_age), prof.young, prof.size,
                           float(rules.params["young_min_share"]), subject, evidence)
 
@@ -275,7 +305,7 @@ def _s2_young(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
 def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S3: women make at least 25% of the pool.
     evidence = [m.name for m in prof.pool.members if m.sex == "F"]
-    return _share_finding(rules, "S3", "cán bộ nữ", prof.women, prof.size, float(rules.params["women_min_share"]),
+    return _share_finding(rules, "S3", Phrase.of(_WOMEN), prof.women, prof.size, float(rules.params["women_min_share"]),
                           subject, evidence)
 
 
@@ -283,7 +313,7 @@ def _s3_women(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
 def _s4_minority(rules: RuleSetData, prof: PoolProfile, subject: str) -> Finding:
     # S4: ethnic-minority cadres make at least the locality's target share.
     evidence = [m.name for m in prof.pool.members if m.minority]
-    return _share_finding(rules, "S4", "cán bộ dân tộc thiểu số", prof.minority, prof.size, prof.minority_target,
+    return _share_finding(rules, "S4", Phrase.of(_MINORITY), prof.minority, prof.size, prof.minority_target,
                           subject, evidence)
 
 
@@ -327,13 +357,13 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
         prof = pool_profile(pool, rules)
         n = prof.size
         if n > pool_max:
-            over.append(f"{pool.title.name} ({pool.key}): {n} người")
+            over.append(Phrase(_POOL_SIZE, title=pool.title.name, key=pool.key, n=n))
         if n < pool_min:
-            under.append(f"{pool.title.name} ({pool.key}): {n} người")
+            under.append(Phrase(_POOL_SIZE, title=pool.title.name, key=pool.key, n=n))
         missing = prof.missing_bands
         if missing:
-            labels = ", ".join(band_label(lo, hi) for lo, hi in missing)
-            no_bands.append(f"{pool.title.name} ({pool.key}): không có ai {labels}")
+            no_bands.append(Phrase(N_("%(title)s (%(key)s): không có ai %(bands)s"), title=pool.title.name,
+                                   key=pool.key, bands=_joined([band_label(lo, hi) for lo, hi in missing])))
         for member in pool.members:
             per_level.setdefault((member.id, pool.title.level), []).append(pool.title.name)
             if member.id not in seen:
@@ -343,38 +373,40 @@ def aggregate(pools: Iterable[PoolFacts], rules: RuleSetData, on: dt.date | None
     count = len(pools)
     findings.append(_finding(
         rules, "P2", not over, ERROR,
-        f"{len(over)}/{count} danh sách vượt mức tối đa {pool_max} người" if over
-        else f"cả {count} danh sách không quá {pool_max} người",
-        subject, {"value": len(over), "threshold": 0, "unit": "danh sách"}, over))
+        Phrase(N_("%(n)s/%(count)s danh sách vượt mức tối đa %(max)s người"), n=len(over), count=count, max=pool_max)
+        if over else Phrase(N_("cả %(count)s danh sách không quá %(max)s người"), count=count, max=pool_max),
+        subject, {"value": len(over), "threshold": 0, "unit": Phrase.of(N_("danh sách"))}, over))
     findings.append(_finding(
         rules, "P3", not under, WARNING,
-        f"{len(under)}/{count} danh sách dưới {pool_min} người" if under
-        else f"cả {count} danh sách có từ {pool_min} người",
-        subject, {"value": len(under), "threshold": 0, "unit": "danh sách"}, under))
+        Phrase(N_("%(n)s/%(count)s danh sách dưới %(min)s người"), n=len(under), count=count, min=pool_min)
+        if under else Phrase(N_("cả %(count)s danh sách có từ %(min)s người"), count=count, min=pool_min),
+        subject, {"value": len(under), "threshold": 0, "unit": Phrase.of(N_("danh sách"))}, under))
     crowded = [(cid, level, titles) for (cid, level), titles in per_level.items() if len(titles) > per_level_max]
-    crowded_words = [f"{seen[cid][0].name}: {len(titles)} chức danh cấp {level} ({', '.join(titles)})"
-                     for cid, level, titles in crowded]
+    crowded_words = [Phrase(N_("%(name)s: %(n)s chức danh cấp %(level)s (%(titles)s)"), name=seen[cid][0].name,
+                            n=len(titles), level=_level(level), titles=", ".join(titles)) for cid, level, titles in crowded]
     findings.append(_finding(
         rules, "P4", not crowded, ERROR,
-        f"{len(crowded)} cán bộ trong quy hoạch quá {per_level_max} chức danh cùng cấp" if crowded
-        else f"không cán bộ nào trong quy hoạch quá {per_level_max} chức danh cùng cấp",
-        subject, {"value": len(crowded), "threshold": 0, "unit": "cán bộ"}, crowded_words))
+        Phrase(N_("%(n)s cán bộ trong quy hoạch quá %(max)s chức danh cùng cấp"), n=len(crowded), max=per_level_max)
+        if crowded else Phrase(N_("không cán bộ nào trong quy hoạch quá %(max)s chức danh cùng cấp"), max=per_level_max),
+        subject, {"value": len(crowded), "threshold": 0, "unit": Phrase.of(N_("cán bộ"))}, crowded_words))
     findings.append(_finding(
         rules, "S1", not no_bands, WARNING,
-        f"{len(no_bands)}/{count} danh sách thiếu độ tuổi" if no_bands else f"cả {count} danh sách đủ ba độ tuổi",
-        subject, {"value": count - len(no_bands), "threshold": count, "unit": "danh sách đủ ba độ tuổi"}, no_bands))
+        Phrase(N_("%(n)s/%(count)s danh sách thiếu độ tuổi"), n=len(no_bands), count=count) if no_bands
+        else Phrase(N_("cả %(count)s danh sách đủ ba độ tuổi"), count=count),
+        subject, {"value": count - len(no_bands), "threshold": count,
+                  "unit": Phrase.of(N_("danh sách đủ ba độ tuổi"))}, no_bands))
 
     people = list(seen.values())
     total = len(people)
     young = sum(1 for _, age, young_age, _ in people if young_age is not None and age < young_age)
-    findings.append(_share_finding(rules, "S2", "cán bộ trẻ", young, total, float(rules.params["young_min_share"]),
+    findings.append(_share_finding(rules, "S2", Phrase.of(_YOUNG), young, total, float(rules.params["young_min_share"]),
                                    subject))
     women = sum(1 for c, *_ in people if c.sex == "F")
-    findings.append(_share_finding(rules, "S3", "cán bộ nữ", women, total, float(rules.params["women_min_share"]),
+    findings.append(_share_finding(rules, "S3", Phrase.of(_WOMEN), women, total, float(rules.params["women_min_share"]),
                                    subject))
     minority = sum(1 for c, *_ in people if c.minority)
     target = sum(t for *_, t in people) / total if total else 0.0
-    findings.append(_share_finding(rules, "S4", "cán bộ dân tộc thiểu số", minority, total, round(target, 4),
+    findings.append(_share_finding(rules, "S4", Phrase.of(_MINORITY), minority, total, round(target, 4),
                                    subject))
     findings.extend(committee_structure([age for _, age, _, _ in people], rules, subject))
     return findings
@@ -390,25 +422,28 @@ def committee_structure(ages: list[int], rules: RuleSetData, subject: str = "") 
     total = len(ages)
     under = sum(1 for a in ages if a < low_edge)
     middle = sum(1 for a in ages if low_edge <= a < high_edge)
-    first = _share_finding(rules, "S5", f"cán bộ dưới {low_edge} tuổi", under, total, under_min, subject)
-    first = _rename(first, f"{RULE_NAMES['S5']}: dưới {low_edge} tuổi")
-    mid_kind = f"cán bộ {low_edge}–{high_edge} tuổi"
-    head = f"{mid_kind}: {middle}/{total}" + (f" ({percent(middle / total)})" if total else "")
+    first = _share_finding(rules, "S5", _young_kind(low_edge), under, total, under_min, subject)
+    first = _rename(first, Phrase(N_("%(rule)s: dưới %(age)s tuổi"), rule=Phrase(RULE_NAMES["S5"]), age=low_edge))
+    mid_kind = Phrase(N_("cán bộ %(low)s–%(high)s tuổi"), low=low_edge, high=high_edge)
+    head = _head(mid_kind, middle, total)
     compared = {"value": middle, "total": total, "share": round(middle / total, 4) if total else 0.0,
                 "threshold": [mid_lo, mid_hi], "unit": mid_kind}
-    name = f"{RULE_NAMES['S5']}: {low_edge}–{high_edge} tuổi"
-    want = f"khoảng {percent(mid_lo)}–{percent(mid_hi)}"
+    name = Phrase(N_("%(rule)s: %(low)s–%(high)s tuổi"), rule=Phrase(RULE_NAMES["S5"]), low=low_edge, high=high_edge)
+    want = Phrase(N_("khoảng %(low)s–%(high)s"), low=Share(mid_lo), high=Share(mid_hi))
     missing = shortfall(middle, total, mid_lo)
     extra = excess(middle, total, mid_hi)
     if missing:
-        second = _finding(rules, "S5", False, WARNING, f"{head}; {want}: thiếu {missing} {mid_kind}", subject,
+        second = _finding(rules, "S5", False, WARNING, Phrase(N_("%(head)s; %(want)s: thiếu %(n)s %(kind)s"), head=head,
+                                                              want=want, n=missing, kind=mid_kind), subject,
                           {**compared, "shortfall": missing}, name=name)
     elif extra:
         second = _finding(rules, "S5", False, WARNING,
-                          f"{head}; {want}: nhiều hơn mức, cần thêm {extra} cán bộ ngoài độ tuổi {low_edge}–{high_edge}",
+                          Phrase(N_("%(head)s; %(want)s: nhiều hơn mức, cần thêm %(n)s cán bộ ngoài độ tuổi "
+                                    "%(low)s–%(high)s"), head=head, want=want, n=extra, low=low_edge, high=high_edge),
                           subject, {**compared, "excess": extra}, name=name)
     else:
-        second = _finding(rules, "S5", True, WARNING, f"{head}; {want}: đạt", subject, compared, name=name)
+        second = _finding(rules, "S5", True, WARNING, Phrase(N_("%(head)s; %(want)s: đạt"), head=head, want=want),
+                          subject, compared, name=name)
     return [first, second]
 
 
@@ -447,21 +482,19 @@ def suggestion_effects(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetDat
     ["bổ sung một cán bộ nữ dưới 40 tuổi", "lấp độ tuổi 45–49"]. Empty when nothing."""
     prof = profile or pool_profile(pool, rules)
     gains = _gains(prof, candidate, rules)
-    effects = []
+    effects: list[str] = []
     if gains.woman or gains.young or gains.minority:
-        words = "bổ sung một cán bộ"
-        if gains.woman:
-            words += " nữ"
+        kinds = [Phrase.of(N_("nữ"))] if gains.woman else []
         if gains.minority:
-            words += " dân tộc thiểu số"
+            kinds.append(Phrase.of(N_("dân tộc thiểu số")))
         if gains.young:
-            words += f" dưới {prof.young_age} tuổi"
-        effects.append(words)
+            kinds.append(Phrase(N_("dưới %(age)s tuổi"), age=prof.young_age))
+        effects.append(Phrase(N_("bổ sung một cán bộ %(kinds)s"), kinds=Phrase.joined(kinds, " ")))
     if gains.band is not None:
-        effects.append(f"lấp độ tuổi {band_label(*gains.band)}")
+        effects.append(Phrase(N_("lấp độ tuổi %(band)s"), band=band_label(*gains.band)))
     if gains.below_min:
         need = int(rules.params["pool_min_per_title"])
-        effects.append(f"đưa danh sách lên {prof.size + 1}/{need} người tối thiểu")
+        effects.append(Phrase(N_("đưa danh sách lên %(n)s/%(need)s người tối thiểu"), n=prof.size + 1, need=need))
     return effects
 
 
@@ -481,11 +514,11 @@ SCORE_WEIGHTS: dict[str, int] = {
     "state_mgmt_principal": 2,
 }
 SCORE_LABELS: dict[str, str] = {
-    "structure": "bổ sung cơ cấu",
-    "count": "đủ số lượng tối thiểu",
-    "service": "thời gian công tác còn lại",
-    "ratings": "xếp loại các năm gần nhất",
-    "training": "trình độ lý luận chính trị, quản lý nhà nước",
+    "structure": N_("bổ sung cơ cấu"),
+    "count": N_("đủ số lượng tối thiểu"),
+    "service": N_("thời gian công tác còn lại"),
+    "ratings": N_("xếp loại các năm gần nhất"),
+    "training": N_("trình độ lý luận chính trị, quản lý nhà nước"),
 }
 
 
@@ -519,81 +552,3 @@ def suggestion_score(pool: PoolFacts, candidate: CadreFacts, rules: RuleSetData,
         "training": training,
     }
     return Score(sum(parts.values()), parts)
-
-
-# --------------------------------------------------------------------------- ballots
-
-# step code (Ballot.step) -> (label, share parameter or None, strictly more than the share)
-BALLOT_STEPS: dict[str, tuple[str, str | None, bool]] = {
-    "leadership_proposal": ("tập thể lãnh đạo đề xuất", "ballot_standing_min_share", True),
-    "key_cadres": ("hội nghị cán bộ chủ chốt", "ballot_first_round_min_share", False),
-    "standing_committee": ("ban thường vụ", "ballot_standing_min_share", True),
-    "approval": ("cấp có thẩm quyền phê duyệt", None, False),
-}
-
-
-_STEP_ALIASES = {
-    fold(alias): code
-    for code, aliases in {
-        "leadership_proposal": ("tập thể lãnh đạo", "tập thể lãnh đạo đề xuất", "đề xuất"),
-        "key_cadres": ("hội nghị cán bộ chủ chốt", "cán bộ chủ chốt", "hội nghị cán bộ"),
-        "standing_committee": ("ban thường vụ", "thường vụ"),
-        "approval": ("phê duyệt", "cấp có thẩm quyền phê duyệt"),
-    }.items()
-    for alias in (code, *aliases)
-}
-
-
-def ballot_step(step: str) -> str:
-    """The step code for a code or its Vietnamese name ("hội nghị cán bộ chủ chốt" -> "key_cadres")."""
-    return _STEP_ALIASES.get(fold(step), step)
-
-
-def check_ballot(step: str, convened: int, present: int, valid: int, agree: int, rules: RuleSetData, *,
-                 subject: str = "") -> list[Finding]:
-    """The checks of one procedure step's tallies: consistent numbers (B0, only when they
-    are not), quorum — at least 2/3 of those convened present (B1) — and the step's
-    threshold of agreeing votes among the valid ones (B2): ≥ 30% at the key-cadres
-    conference, > 50% at the standing committee and for the leadership's proposal."""
-    label, share_key, strict = BALLOT_STEPS.get(ballot_step(step), (step, None, False))
-    findings: list[Finding] = []
-    problems = []
-    if present > convened:
-        problems.append(f"có mặt {present} nhiều hơn triệu tập {convened}")
-    if valid > present:
-        problems.append(f"phiếu hợp lệ {valid} nhiều hơn số có mặt {present}")
-    if agree > valid:
-        problems.append(f"phiếu đồng ý {agree} nhiều hơn phiếu hợp lệ {valid}")
-    if problems:
-        findings.append(_finding(rules, "B0", False, ERROR, f"{label}: số liệu không hợp lý: " + "; ".join(problems),
-                                 subject, {"value": len(problems), "threshold": 0, "unit": "sai lệch"}, problems))
-
-    quorum = _fraction(float(rules.params["ballot_quorum_share"]))
-    need_present = math.ceil(quorum * convened)
-    quorum_text = f"{quorum.numerator}/{quorum.denominator}" if quorum.denominator <= 10 else percent(float(quorum))
-    head = f"{label}: có mặt {present}/{convened}" + (f" ({percent(present / convened)})" if convened else "")
-    compared = {"value": present, "threshold": need_present, "unit": "người có mặt"}
-    if convened > 0 and present * quorum.denominator >= quorum.numerator * convened:
-        findings.append(_finding(rules, "B1", True, ERROR, f"{head}; cần ít nhất {quorum_text} ({need_present} người)",
-                                 subject, compared))
-    else:
-        findings.append(_finding(rules, "B1", False, ERROR,
-                                 f"{head}; cần ít nhất {quorum_text} ({need_present} người): không đủ để biểu quyết hợp lệ",
-                                 subject, compared))
-
-    if share_key is None:
-        return findings
-    share = _fraction(float(rules.params[share_key]))
-    if strict:
-        need_agree = (share.numerator * valid) // share.denominator + 1
-        ok = valid > 0 and agree * share.denominator > share.numerator * valid
-        rule_text = f"trên {percent(float(share))}"
-    else:
-        need_agree = math.ceil(share * valid)
-        ok = valid > 0 and agree * share.denominator >= share.numerator * valid
-        rule_text = f"từ {percent(float(share))}"
-    head = f"{label}: đồng ý {agree}/{valid} phiếu hợp lệ" + (f" ({percent(agree / valid)})" if valid else "")
-    compared = {"value": agree, "total": valid, "threshold": need_agree, "share": float(share), "unit": "phiếu đồng ý"}
-    message = f"{head}; cần {rule_text} (ít nhất {need_agree} phiếu)"
-    findings.append(_finding(rules, "B2", ok, ERROR, message if ok else f"{message}: không đạt", subject, compared))
-    return findings

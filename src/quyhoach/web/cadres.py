@@ -14,6 +14,7 @@ from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.rotation import views as rotation_views
 from quyhoach.db.models import Cadre, Title, Unit
 from quyhoach.domain import vocab
+from quyhoach.domain.phrase import Num, Phrase
 from quyhoach.domain.vocab import N_
 from quyhoach.services.records import editing
 from quyhoach.services.records import history as history_service
@@ -311,29 +312,10 @@ def history(code: str):
     page = min(max(1, request.args.get("trang", 1, type=int) or 1), pages)
     entries = history_service.dossier_history(session(), code, HISTORY_PAGE, (page - 1) * HISTORY_PAGE)
     return render_template("cadres/_edit_history.html", cadre=cadre, history=entries, total=total, page=page,
-                           pages=pages, withdrawn=editing.withdrawn_records(session(), cadre.id), labels=field_labels())
+                           pages=pages, withdrawn=editing.withdrawn_records(session(), cadre.id))
 
 
 HISTORY_PAGE = 50
-
-
-def field_labels() -> dict[str, str]:
-    """The name of each field in the history, as the import's columns call it."""
-    labels: dict[str, str] = {}
-    for sheet in SHEETS.values():
-        for column in sheet.columns:
-            labels.setdefault(column.key, column.header)
-    labels.update(EXTRA_LABELS)
-    return labels
-
-
-EXTRA_LABELS = {
-    "ethnicity_code": N_("Dân tộc"), "hometown_unit_id": N_("Đơn vị quê quán"), "unit_id": N_("Đơn vị"),
-    "title_id": N_("Chức danh"), "relative_id": N_("Người thân"), "cadre_id": N_("Cán bộ"),
-    "decision_no": N_("Số quyết định"), "decision_date": N_("Ngày quyết định"), "withdrawn": N_("Đã rút"),
-    "by_move_to": N_("Chuyển sang vị trí mới"), "restored": N_("Khôi phục"), "planned_end": N_("Dự kiến đến ngày"),
-    "direction": N_("Hướng luân chuyển"),
-}
 
 
 def edit_context(cadre: Cadre) -> dict:
@@ -370,10 +352,12 @@ def edit_time(value) -> str:
 @bp.app_template_filter("edit_value")
 def edit_value(value, key: str) -> str:
     """A value of the history as the dossier shows it: dates dd/mm/yyyy, labels, names."""
-    from quyhoach.web.filters import _label
+    from quyhoach.web.filters import _label, say
 
     if value is None or value == "":
         return "—"
+    if isinstance(value, Phrase):   # an import's row, said in its list's words (history.words)
+        return say(value)
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
     if isinstance(value, dt.date):
@@ -393,8 +377,8 @@ def edit_value(value, key: str) -> str:
             return value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if isinstance(value, float):   # 92,5 as the lists and the dossier write it
-        return f"{value:g}".replace(".", ",")
+    if isinstance(value, float):   # 92,5 as the lists and the dossier write it (92.5 in English)
+        return say(Phrase("%(n)s", n=Num(value)))
     return str(value)
 
 

@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import age_on, format_date
 from quyhoach.domain.numbers import DEFAULT_LOCALE, format_number, format_percent
+from quyhoach.domain.phrase import say as _say_in
 
 
 def current_locale() -> str:
@@ -38,6 +39,17 @@ def _label(code, vocabulary: str, default: str | None = None) -> str:
     return gettext(known.label(code))
 
 
+def say(text, book=None) -> str:
+    """What the rules and the solver said, in the page's language: `{{ finding.message|say }}`,
+    `{{ item|say }}`, a stored plan's text `{{ conflict.message|say(plan.words) }}`. A Phrase
+    (or its JSON form, or a text in `book`) is translated with its numbers written for the
+    language; plain text (a name, an old stored message) is shown as is."""
+    locale = current_locale()
+    if locale == DEFAULT_LOCALE and isinstance(text, str):
+        return text   # Vietnamese is the source language: a Phrase's text is its Vietnamese
+    return _say_in(text, gettext, locale, book)
+
+
 def _age(birth: dt.date | None, on: dt.date | None = None) -> str:
     if birth is None:
         return ""
@@ -49,5 +61,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = _number
     app.jinja_env.filters["label"] = _label
     app.jinja_env.filters["age"] = _age
+    app.jinja_env.filters["say"] = say
     app.jinja_env.globals["RATING_SHORT"] = vocab.RATING_SHORT
     app.jinja_env.globals["today"] = dt.date.today

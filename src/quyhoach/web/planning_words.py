@@ -4,11 +4,10 @@ planning blueprint as template filters and globals (`planning.py`)."""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 
 from quyhoach.domain import structure
+from quyhoach.domain.phrase import Phrase
 
 
 _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_level",
@@ -16,31 +15,24 @@ _VOCAB_OF_PARAM = {"rating_min": "rating", "discipline_exit_min": "discipline_le
                    "sensitive_sectors": "sensitive_sector"}
 
 
-_S5_TAIL = re.compile(r"^(?:dưới (\d+)|(\d+)–(\d+)) tuổi$")
-
-
 def rule_name(name: str | None) -> str:
-    """A rule's name in the page's language (the names are N_-marked in the domain); the S5
-    gauges' "name: age band" read in two parts."""
+    """A rule's name in the page's language (the names are N_-marked in the domain, the S5
+    gauges' "name: age band" is a Phrase)."""
     if not name:
         return ""
-    head, _, tail = name.partition(": ")
-    band = _S5_TAIL.match(tail) if tail else None
-    if band is None:
-        return gettext(name)
-    if band.group(1):
-        return f"{gettext(head)}: " + gettext("dưới %(age)s tuổi", age=band.group(1))
-    return f"{gettext(head)}: " + gettext("%(low)s–%(high)s tuổi", low=band.group(2), high=band.group(3))
+    if isinstance(name, Phrase):
+        from quyhoach.web.filters import say
+
+        return say(name)
+    return gettext(name)
 
 
 def age_band(low: int, high: int) -> str:
     """An age band [low, high) as the pages name it: the domain's `band_label`, with its open
     ends in the page's language ("dưới 45" / "under 45")."""
-    if low <= 0:
-        return gettext("dưới %(age)s", age=high)
-    if high >= structure.OPEN_END:
-        return gettext("từ %(age)s trở lên", age=low)
-    return structure.band_label(low, high)
+    from quyhoach.web.filters import say
+
+    return say(structure.band_label(low, high))
 
 
 def param_text(key: str, value) -> str:

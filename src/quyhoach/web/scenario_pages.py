@@ -172,7 +172,15 @@ def plan_context(solve_run: SolveRun, view: RunView) -> dict:
                               "relax_label": RELAX_LABELS.get(rule), "why": LEGAL_WHY.get(conflict["rule"])})
     return {"cadres": cadres, "posts": posts, "units": units, "moves": moves, "chains": chains, "graph": svg,
             "diagnosis": diagnosis, "conflicts": conflicts, "structure": plan.get("structure", []),
-            "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run)}
+            "warnings": plan.get("warnings", []), "left": views.vacancies_left(solve_run),
+            "words": plan_words(plan, problem)}
+
+
+def plan_words(plan: dict, problem: dict) -> dict:
+    """The book a stored run's text is said from (`say`): the problem's words (posts' and
+    targets' names, candidates' reasons: `problem_words`) and the solver's messages (the
+    plan's `words`). A run stored without them shows its Vietnamese text."""
+    return {**(problem.get("words") or {}), **(plan.get("words") or {})}
 
 
 def adoption_context(adoption: Adoption | None) -> dict | None:

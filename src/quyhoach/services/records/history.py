@@ -28,6 +28,7 @@ from quyhoach.db import like
 from quyhoach.db.models import AuditEntry, Cadre, Posting, Title, Unit
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
+from quyhoach.domain.phrase import Num, Phrase
 from quyhoach.domain.vocab import N_
 from quyhoach.services.platform import audit
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
@@ -95,21 +96,37 @@ def words(column: Column | None, value: Any) -> str:
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, bool) or kind == "bool":
-        return "Có" if value else "Không"
+        return Phrase(N_("Có")) if value else Phrase(N_("Không"))
     if kind in vocab.VOCABULARIES and isinstance(value, str):
-        return vocab.VOCABULARIES[kind].label(value)
+        return _label(kind, value)
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return Phrase("%(n)s", n=Num(value))   # 99,5 (99.5 in English)
     if isinstance(value, (list, tuple)):
         return ", ".join(words(None, v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{field_label(None, k)}: {words(None, v)}" for k, v in value.items())
+        return Phrase("; ".join(f"%(k{n})s: %(v{n})s" for n in range(len(value))),
+                      **{f"k{n}": Phrase(field_label(None, k)) for n, k in enumerate(value)},
+                      **{f"v{n}": _keyed_words(k, v) for n, (k, v) in enumerate(value.items())})
     return str(value)
+
+
+def _keyed_words(key: str, value: Any) -> str:
+    """A value inside an entry's table (a scenario's settings), a code by its field's words."""
+    codes = CODE_WORDS.get(key)
+    if codes is not None and isinstance(value, str) and value in codes:
+        return Phrase(codes[value])
+    return words(None, value)
+
+
+def _label(vocabulary: str, code: str) -> str:
+    """A code's label, translatable where the page renders it (`say`); an unknown code as is."""
+    label = vocab.VOCABULARIES[vocabulary].label(code)
+    return Phrase(label) if label != code else code
 
 
 # Field names used by entries that are not rows of a list (pools, scenarios, users...).
 FIELD_LABELS: dict[str, str] = {
-    "status": N_("Trạng thái"), "cadre_id": N_("Cán bộ (số hiệu)"), "cadre": N_("Cán bộ"),
+    "status": N_("Trạng thái"), "cadre_id": N_("Cán bộ"), "cadre": N_("Cán bộ"),
     "reason": N_("Lý do"), "role": N_("Vai trò"), "scope": N_("Phạm vi"), "active": N_("Đang hoạt động"),
     "rows": N_("Số dòng"), "created": N_("Thêm mới"), "updated": N_("Cập nhật"), "unchanged": N_("Không đổi"),
     "name": N_("Tên"), "version": N_("Phiên bản"), "decision_no": N_("Số quyết định"),
@@ -125,7 +142,27 @@ FIELD_LABELS: dict[str, str] = {
     "on": N_("Ngày có hiệu lực"), "posts_moved": N_("Số chức vụ chuyển theo"),
     "sub_units": N_("Đơn vị cấp dưới chuyển theo"), "titles": N_("Các chức danh"),
     "closed_id": N_("Vị trí cũ kết thúc (số hiệu)"),
+    # a rotation scenario's settings and solves (services/rotation)
+    "rotation_date": N_("Ngày luân chuyển"), "settings": N_("Thiết lập"), "parent_id": N_("Sao chép từ phương án"),
+    "derivation": N_("Cách tạo"), "relaxed_rule": N_("Quy định được nới"), "relaxed_subject": N_("Đối tượng được nới"),
+    "unit_codes": N_("Các đơn vị trong phạm vi"), "fill_vacancies": N_("Lấp vị trí khuyết"),
+    "retiring_within_months": N_("Sắp nghỉ hưu trong (tháng)"),
+    "term_limit_opens_post": N_("Người đứng đầu hết hai nhiệm kỳ phải luân chuyển"),
+    "resolve_family_conflicts": N_("Giải quyết quan hệ gia đình đang vướng"),
+    "pools_in_play": N_("Bổ nhiệm từ nguồn quy hoạch"), "rotate_equivalent": N_("Luân chuyển sang vị trí tương đương"),
+    "max_candidates_per_cadre": N_("Số vị trí đề xuất tối đa cho mỗi cán bộ"),
+    "non_local": N_("Bố trí người không phải người địa phương"), "non_local_penalty": N_("Điểm trừ người địa phương"),
+    "targets": N_("Chỉ tiêu cơ cấu"), "target_min_seats": N_("Số vị trí tối thiểu để xét chỉ tiêu"),
+    "max_leaving_per_unit": N_("Số người rời mỗi đơn vị tối đa"),
+    "max_arriving_per_unit": N_("Số người đến mỗi đơn vị tối đa"), "weights": N_("Trọng số"),
+    "pinned": N_("Bố trí cố định"), "forbidden": N_("Điều động bị loại trừ"), "relaxed": N_("Quy định đã nới"),
+    "rule_set": N_("Bộ quy định"), "time_limit": N_("Thời gian giải tối đa (giây)"), "run_id": N_("Lần giải"),
+    "label": N_("Nhãn"), "data_stamp": N_("Phiên bản dữ liệu"), "mode": N_("Chế độ"), "share": N_("Tỷ lệ"),
+    **vocab.ROTATION_TARGET_LABELS, **{k: v[0] for k, v in vocab.ROTATION_WEIGHT_LABELS.items()},
 }
+# The fields whose value is a code of the rotation's words (a target's mode, how vacancies are filled).
+CODE_WORDS: dict[str, dict[str, str]] = {key: vocab.ROTATION_MODE_LABELS
+                                         for key in ("mode", "fill_vacancies", "non_local")}
 # The list whose columns name the fields of a form's entry ("posting.appoint" → postings).
 EDIT_SHEETS = {"cadre": "cadres", "posting": "postings", "evaluation": "evaluations", "vote": "votes",
                "discipline": "disciplines", "relation": "relations", "unit": "units", "title": "titles"}
@@ -207,7 +244,9 @@ def _field_words(column: Column | None, key: str, value: Any, names: dict[tuple[
     if key in ID_FIELDS and isinstance(value, int) and not isinstance(value, bool):
         return (names or {}).get((ID_FIELDS[key], value), str(value))
     if column is None and key in FIELD_VOCABULARY and isinstance(value, str) and value:
-        return vocab.VOCABULARIES[FIELD_VOCABULARY[key]].label(value)
+        return _label(FIELD_VOCABULARY[key], value)
+    if column is None and key in CODE_WORDS:
+        return _keyed_words(key, value)
     return words(column, value)
 
 
@@ -326,6 +365,7 @@ class Change:
     field: str
     before: Any
     after: Any
+    label: str = ""   # the field's name (`field_label`: the same words as the audit page)
 
 
 @dataclass
@@ -353,9 +393,11 @@ def dossier_history(session: Session, code: str, limit: int = 200, offset: int =
         keys = [k for k in dict.fromkeys([*before, *after]) if k not in obvious
                 and not (k == "cadre_code" and after.get(k) == code and before.get(k) in (None, code))]
         sheet = sheet_of(row.action)   # an import's row: its values in the list's words
+        named = entry_sheet(row.action)
         if before:   # a change: the fields that changed (an act may name a field it leaves as it was)
             keys = [k for k in keys if before.get(k) != after.get(k)]
-        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k))) for k in keys]
+        changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k)), field_label(named, k))
+                   for k in keys]
         out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
     return out
 

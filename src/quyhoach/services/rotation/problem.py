@@ -29,14 +29,31 @@ from quyhoach.domain.dates import add_months, age_on, format_date, months_betwee
 from quyhoach.domain.facts import CadreFacts, RelativeFact, TermFact, TitleFact
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import RuleSetData
-from quyhoach.domain.vocab import RATING_ORDER
+from quyhoach.domain.phrase import Phrase, Share
+from quyhoach.domain.vocab import N_, RATING_ORDER
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.planning.forecast import continuous_start, horizon_terms
 from quyhoach.services.planning.world import World
 from quyhoach.services.rotation.settings import HARD, OFF, SOFT, ScenarioError, ScenarioSettings
 from solver.model import TERM_NAMES
 
-TARGET_WORDS = {"female": "cán bộ nữ", "minority": "cán bộ dân tộc thiểu số", "young": "cán bộ trẻ"}
+TARGET_WORDS = {"female": N_("cán bộ nữ"), "minority": N_("cán bộ dân tộc thiểu số"), "young": N_("cán bộ trẻ")}
+
+
+def problem_words(problem: solver.Problem) -> dict[str, Any]:
+    """The problem's words the pages translate (`say`), by their Vietnamese text: the posts'
+    names (a seat), the structure targets' names, the candidates' reasons. Stored beside the
+    problem (SolveRun.problem["words"]); the solver reads the problem without them."""
+    texts = [p.name for p in problem.posts] + [t.name for t in problem.targets]
+    texts += [r for c in problem.candidates for r in c.reasons]
+    return {str(t): t.to_json() for t in texts if isinstance(t, Phrase) and t.args}
+
+
+def target_name(attribute: str, share: float, unit_name: str) -> Phrase:
+    """A structure target's name, "cán bộ nữ ≥ 25% · Sở Nội vụ": Vietnamese in the problem,
+    translatable where a page shows it (`say` with the plan's words)."""
+    return Phrase(N_("%(kind)s ≥ %(share)s · %(unit)s"), kind=Phrase(TARGET_WORDS[attribute]),
+                  share=Share(round(share * 100) / 100), unit=unit_name)
 
 
 @dataclass
@@ -224,19 +241,22 @@ def _posts(b: _Build) -> None:
                 leaves = retirement_of(cadre)
                 head = _head_status(b, cadre_id, title, since) if title.is_head else None
                 if leaves <= horizon:
-                    b.opened[post_id] = f"{cadre.name} nghỉ hưu ngày {format_date(leaves)}"
+                    b.opened[post_id] = Phrase(N_("%(name)s nghỉ hưu ngày %(date)s"), name=cadre.name,
+                                               date=format_date(leaves))
                 elif settings.term_limit_opens_post and head is not None and head.within:
                     assert head.leaves is not None
-                    b.opened[post_id] = (f"{cadre.name} là người đứng đầu nhiệm kỳ thứ {head.held_then} liên tiếp "
-                                         f"đến {format_date(head.leaves - dt.timedelta(days=1))} (tối đa {limit}, R5): "
-                                         "luân chuyển ra ngoài phạm vi phương án")
+                    b.opened[post_id] = Phrase(
+                        N_("%(name)s là người đứng đầu nhiệm kỳ thứ %(held)s liên tiếp đến %(date)s (tối đa %(max)s, "
+                           "R5): luân chuyển ra ngoài phạm vi phương án"), name=cadre.name, held=head.held_then,
+                        date=format_date(head.leaves - dt.timedelta(days=1)), max=limit)
                 else:
                     holder = cadre.code
                     b.holder_of[cadre_id] = (post_id, since)
             else:
-                b.opened[post_id] = "vị trí đang khuyết"
+                b.opened[post_id] = Phrase.of(N_("vị trí đang khuyết"))
             b.post_title[post_id] = title
-            b.post_names[post_id] = title.name + (f" (ghế {seat})" if count > 1 else "")
+            b.post_names[post_id] = (Phrase(N_("%(title)s (ghế %(seat)s)"), title=title.name, seat=seat) if count > 1
+                                     else title.name)
             b.posts.append(solver.Post(
                 id=post_id, unit=title.unit_code, name=b.post_names[post_id], rank=_tier(title.rank), holder=holder,
                 must_fill=settings.fill_vacancies == HARD and holder is None and f"must_fill:{post_id}" not in relaxed,
@@ -328,7 +348,7 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
         fit = b.fits[cadre_id]
         if title.non_local and settings.non_local == SOFT and title.locality_id in cadre.hometown_locality_ids:
             fit = max(0, fit - settings.non_local_penalty)
-            reason += "; là người địa phương (R4 khuyến khích: bị trừ điểm)"
+            reason = Phrase(N_("%(reason)s; là người địa phương (R4 khuyến khích: bị trừ điểm)"), reason=reason)
         seen.add((cadre.code, post_id))
         candidates.append(solver.Candidate(cadre=cadre.code, post=post_id, fit=fit, development=development,
                                            reasons=[reason], kind=kind))
@@ -337,8 +357,8 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
         for title_id, members in b.pool_members.items():
             for cadre_id in sorted(members):
                 for post_id in seats_of.get(title_id, []):
-                    propose(cadre_id, post_id, f"bổ nhiệm từ nguồn quy hoạch {world.titles[title_id].name}",
-                            "appointment")
+                    propose(cadre_id, post_id, Phrase(N_("bổ nhiệm từ nguồn quy hoạch %(title)s"),
+                                                      title=world.titles[title_id].name), "appointment")
     if settings.rotate_equivalent:
         for cadre_id, (post_id, _since_day) in sorted(b.holder_of.items()):
             if cadre_id not in b.in_any_pool:
@@ -347,19 +367,20 @@ def _candidates(b: _Build) -> list[solver.Candidate]:
             options = [p for p in by_tier.get(_tier(here.rank), []) if b.post_title[p].unit_id != here.unit_id]
             options.sort(key=lambda p: (b.post_title[p].locality_code == here.locality_code, p))
             for other in options[: settings.max_candidates_per_cadre]:
-                propose(cadre_id, other, f"luân chuyển sang vị trí tương đương ({b.post_title[other].unit_name}, "
-                        f"{_direction(here, b.post_title[other])})", "rotation")
+                propose(cadre_id, other, Phrase(N_("luân chuyển sang vị trí tương đương (%(unit)s, %(direction)s)"),
+                                                unit=b.post_title[other].unit_name,
+                                                direction=_direction(here, b.post_title[other])), "rotation")
     return candidates
 
 
-DIRECTION_WORDS = {"down": "luân chuyển về cấp dưới", "up": "luân chuyển lên cấp trên",
-                   "locality": "luân chuyển giữa các địa phương", "agency": "luân chuyển giữa các cơ quan"}
+DIRECTION_WORDS = {"down": N_("luân chuyển về cấp dưới"), "up": N_("luân chuyển lên cấp trên"),
+                   "locality": N_("luân chuyển giữa các địa phương"), "agency": N_("luân chuyển giữa các cơ quan")}
 
 
 def _direction(here: TitleFact, there: TitleFact) -> str:
     """R3's direction of a rotation, in words (recorded on the move's reasons)."""
-    return DIRECTION_WORDS[rules_of_rotation.direction(here.level, there.level, here.locality_code,
-                                                      there.locality_code, here.rank, there.rank)]
+    return Phrase.of(DIRECTION_WORDS[rules_of_rotation.direction(here.level, there.level, here.locality_code,
+                                                                 there.locality_code, here.rank, there.rank)])
 
 
 def _units(b: _Build) -> None:
@@ -398,7 +419,7 @@ def _targets(b: _Build) -> list[solver.Target]:
                 extra["max_age"] = int(b.params.get("young_age", {}).get(unit.level, 40))
             targets.append(solver.Target(
                 id=f"{attribute}@{unit.id}", attribute="age" if attribute == "young" else attribute,
-                unit=unit.id, name=f"{TARGET_WORDS[attribute]} ≥ {round(target.share * 100)}% · {unit.name}",
+                unit=unit.id, name=target_name(attribute, target.share, unit.name),
                 min_share=target.share, hard=target.mode == HARD and f"target:{attribute}@{unit.id}" not in relaxed,
                 **extra))
     return targets

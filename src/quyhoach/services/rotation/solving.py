@@ -12,7 +12,7 @@ import solver
 from quyhoach.db.models import Scenario, SolveRun, utcnow
 from quyhoach.services.platform import audit, jobs, stamp
 from quyhoach.services.rotation import views as scenario_views
-from quyhoach.services.rotation.problem import problem_for
+from quyhoach.services.rotation.problem import problem_for, problem_words
 from quyhoach.services.rotation.settings import (
     OFF, SOFT, TARGET_ATTRIBUTES, ScenarioError, ScenarioSettings, validate,
 )
@@ -33,7 +33,9 @@ def start_solve(session: Session, runner, scenario: Scenario, *, label: str = ""
         _apply_sweep(settings, *sweep)
     validate(settings)
     built = problem_for(session, scenario, settings)
-    run = SolveRun(scenario_id=scenario.id, label=label, problem=solver.problem_to_dict(built.problem),
+    frozen = solver.problem_to_dict(built.problem)
+    frozen["words"] = problem_words(built.problem)   # for the pages; the solver reads the problem without
+    run = SolveRun(scenario_id=scenario.id, label=label, problem=frozen,
                    data_stamp=stamp.current(session), rule_set=built.rules.code,
                    sweep_key=sweep[0] if sweep else None, sweep_value=sweep[1] if sweep else None)
     session.add(run)

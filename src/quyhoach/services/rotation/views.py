@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import solver
+from solver.messages import listed
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
 from quyhoach.domain.structure import band_label
 from quyhoach.services.platform.scope import Scope
@@ -444,7 +445,7 @@ def vacancies_left(run: SolveRun) -> VacanciesLeft | None:
         blocked: dict[str, int] = {}
         for post in left:
             if post.candidates and not post.eligible:
-                key = ", ".join(post.blocking) or "?"
+                key = listed(list(post.blocking)) or "?"   # each rule's title, translatable (messages.Said)
                 blocked[key] = blocked.get(key, 0) + 1
         names = {p.id: p.name or p.id for p in problem.posts}
         result = VacanciesLeft(vacant, len(left), sum(1 for p in left if not p.candidates),
