@@ -128,38 +128,38 @@ class MonthGap:
     rule_set: str
     rows: list[MonthRow]
 
-    @property
+    @cached_property
     def cadres(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def mean_month(self) -> float:
         return sum(r.mean for r in self.rows) / len(self.rows) if self.rows else 0.0
 
-    @property
+    @cached_property
     def above(self) -> int:
         return sum(1 for r in self.rows if r.steps_above > 0)
 
-    @property
+    @cached_property
     def below(self) -> int:
         return sum(1 for r in self.rows if r.steps_above < 0)
 
-    @property
+    @cached_property
     def above_share(self) -> float:
         return self.above / len(self.rows) if self.rows else 0.0
 
-    @property
+    @cached_property
     def mean_steps(self) -> float:
         """Mean of (year rating − rating the months support), in rating steps."""
         return sum(r.steps_above for r in self.rows) / len(self.rows) if self.rows else 0.0
 
-    @property
+    @cached_property
     def score_gap(self) -> float | None:
         """Mean of (year score − mean monthly score) over cadres with a year score."""
         pairs = [r.score - r.mean for r in self.rows if r.score is not None]
         return sum(pairs) / len(pairs) if pairs else None
 
-    @property
+    @cached_property
     def flagged(self) -> bool:
         return self.above_share > MONTH_GAP_FLAG_SHARE
 
@@ -214,12 +214,20 @@ class Analytics:
     constant_years: int = CONSTANT_YEARS
     rule_sets: dict[int, str] = field(default_factory=dict)   # year -> rating rule set code
     cap_shares: dict[int, float] = field(default_factory=dict)
+    # what the page drew from these figures, per language (the figures never change once summed)
+    drawn: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def breaches(self) -> list[UnitYear]:
         rows = [u for u in self.unit_years if u.breaks]
         rows.sort(key=lambda u: (-u.year, -u.excess, -u.share, u.unit.name))
         return rows
+
+    def breaches_in(self, year: int) -> int:
+        """How many units break the cap in `year`."""
+        if "_breaches_by_year" not in self.__dict__:
+            self.__dict__["_breaches_by_year"] = Counter(u.year for u in self.breaches)
+        return self.__dict__["_breaches_by_year"][year]
 
     @cached_property
     def breaking_units(self) -> list[UnitRef]:
