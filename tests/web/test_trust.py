@@ -549,3 +549,32 @@ def test_a_refused_sign_in_behind_the_proxy_is_audited_with_the_clients_address(
     forwarded = {"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}     # forged by the client, then nginx's hop
     assert _refused_sign_in_ip(app(1), session, **forwarded) == "203.0.113.7"
     assert _refused_sign_in_ip(app(0), session, **forwarded) == "127.0.0.1"
+
+
+def test_a_user_scoped_to_a_unit_cannot_be_given_the_admin_role(secure_app, users, session):
+    """A scoped admin could do nothing (users, the audit log and backups are the whole
+    installation's): the form refuses the pair and says why; the same user province-wide,
+    or scoped with another role, is created."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import User
+    from tests.builders import make_unit
+
+    make_unit(session, "Xã Tả Phìn", code="XA-TP", level="commune")
+    session.commit()
+    admin = signed_in(secure_app, users["admin"])
+    form = {"username": "qt.xa", "full_name": "Quản trị xã", "password": "quan-tri-2026", "role": "admin",
+            "unit": "XA-TP"}
+    refused = admin.post("/quan-tri/nguoi-dung", data=form)
+    assert refused.status_code == 422
+    assert "chỉ dành cho người dùng toàn tỉnh" in refused.get_data(as_text=True)
+    english = admin.post("/quan-tri/nguoi-dung?lang=en", data=form).get_data(as_text=True)
+    assert "province-wide" in english
+    session.expire_all()
+    assert session.exec(select(User).where(User.username == "qt.xa")).first() is None
+    with pytest.raises(auth.AuthError, match="toàn tỉnh"):      # the command line and the demo too
+        auth.create_user(session, username="qt.xa", full_name="x", password="quan-tri-2026", role="admin",
+                         scope_unit_code="XA-TP")
+    session.rollback()
+    assert admin.post("/quan-tri/nguoi-dung", data={**form, "role": "viewer"}).status_code == 302
+    assert admin.post("/quan-tri/nguoi-dung", data={**form, "username": "qt.tinh", "unit": ""}).status_code == 302
