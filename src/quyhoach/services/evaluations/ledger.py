@@ -74,7 +74,7 @@ class Part:
 class Ledger:
     def __init__(self) -> None:
         self.stamp = 0
-        self.world: weakref.ref[World] = lambda: None   # type: ignore[assignment]  # the world last served
+        self.served: weakref.WeakValueDictionary[int, World] = weakref.WeakValueDictionary()  # worlds it served
         self.history: dict[int, dict[int, tuple[str | None, float | None, int | None]]] = {}
         self.months: dict[int, dict[int, list[float]]] = {}
         self.disciplines: dict[int, list[DisciplineRow]] = {}
@@ -222,18 +222,22 @@ lock = threading.Lock()   # held by the caller while it reads a ledger or brings
 
 
 def current(session: Session, world: World) -> Ledger:
-    """The ledger for `world`. The process's world (today's, current with the data stamp)
-    shares the process's ledger, brought up to date from the change log; any other world (a
-    report on another date, a world built by hand) gets a ledger read whole for it. The
-    caller holds `lock`."""
-    if world.on != dt.date.today() or world_service.cached(session) is not world:
+    """The ledger for `world`. The process's worlds (today's, from `world.cached`) share the
+    process's ledger, brought up to date from the change log; any other world (a report on
+    another date, a world built by hand) gets a ledger read whole for it. The caller holds
+    `lock`."""
+    if world.on != dt.date.today():
         return read_all(session, world)
     key = str(session.get_bind().url)
-    counter = stamp.current(session)      # read before the rows: the rows are at least this recent
     ledger = _ledgers.get(key)
-    if ledger is not None and ledger.stamp == counter and ledger.world() is not world:
+    known = ledger is not None and ledger.served.get(id(world)) is world
+    if not known and world_service.cached(session) is not world:
+        return read_all(session, world)
+    counter = stamp.current(session)      # read before the rows: the rows are at least this recent
+    if ledger is not None and not known and ledger.stamp == counter:
         ledger = None     # a world built again at the same stamp (the cache cleared, a new day): read again
     if ledger is not None and ledger.stamp != counter:
+        # the stamp only moves up: one behind the ledger's is another database at that address
         change = changes.since(session, ledger.stamp, counter) if ledger.stamp < counter else None
         if change is None or change.full:
             ledger = None
@@ -247,7 +251,7 @@ def current(session: Session, world: World) -> Ledger:
     elif ledger.rules_moved(world):
         ledger.params = {}
         ledger.contribute(world, list(ledger.parts))
-    ledger.world = weakref.ref(world)
+    ledger.served[id(world)] = world
     _ledgers[key] = ledger
     return ledger
 
