@@ -8,6 +8,8 @@ QUYHOACH_REDIS_URL      when set, background jobs go to RQ on this Redis (run `q
 QUYHOACH_JOB_THREADS    without Redis: how many jobs run at once in the web process (default 1)
 QUYHOACH_SESSION_MINUTES idle minutes before a signed-in session expires (default 30)
 QUYHOACH_SECURE_COOKIES  1 when served over HTTPS (behind the reverse proxy): cookies marked Secure (default 0)
+QUYHOACH_PROXIES         how many reverse proxies stand in front (nginx: 1): the client's address is then read
+                         from their X-Forwarded-For (default 0: the header is ignored, it could be forged)
 QUYHOACH_MAX_CONTENT_LENGTH  largest upload in bytes (default 32 MB)
 QUYHOACH_IMPORT_MAX_ROWS     rows one imported file may have (default 200,000)
 QUYHOACH_IMPORT_MAX_CELLS    cells one imported file may have (default 6,000,000)
@@ -85,6 +87,7 @@ def load(overrides: dict | None = None) -> dict:
         "JOB_THREADS": 1,
         "SESSION_MINUTES": 30,
         "SECURE_COOKIES": 0,
+        "PROXIES": 0,
         "IMPORT_MAX_ROWS": 200_000,
         "IMPORT_MAX_CELLS": 6_000_000,
         "IMPORT_MAX_UNPACKED_MB": 400,

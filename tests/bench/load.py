@@ -4,6 +4,10 @@ solve — counting errors and measuring latency percentiles.
 
     .venv/bin/python tests/bench/load.py --users 20 --seconds 60      (make load)
 
+The summary gives the percentiles of every request and of each kind of page, the load
+average at the end, and the server's CPU time per request (on a machine shared with other
+work, wall-clock percentiles mostly measure the wait for a core; the CPU time does not).
+
 It builds its own demo database in a temporary folder, serves it with waitress in a child
 process on 127.0.0.1, and talks only to that address. Every loop is bounded in time and in
 requests; the server is stopped at the end. Prints a JSON summary.
@@ -41,6 +45,15 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux), 0 where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,27 +87,30 @@ def sign_in(base: str, username: str, password: str):
     return opener
 
 
-def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed, think, writes=False):
+def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lock, seed, think, writes=False,
+              by_kind=None):
+    by_kind = {} if by_kind is None else by_kind
     rng = random.Random(seed)
     words = ["lo", "thi", "nguyen", "van", "hoa", "giang", "tran", "mai", "duc", "lan"]
     done = 0
     while time.monotonic() < deadline and done < max_requests:
         choice = rng.random()
         if writes and choice < 0.15:
-            url, headers = f"{base}/{rng.choice(['quy-hoach/', 'danh-gia/'])}", {}
+            kind = rng.choice(["dashboard", "danh-gia"])
+            url, headers = f"{base}/{'quy-hoach/' if kind == 'dashboard' else 'danh-gia/'}", {}
         elif choice < 0.35:
             prefix = rng.choice(words)[: rng.randint(1, 4)]
-            url, headers = f"{base}/can-bo/?q={prefix}", {"HX-Request": "true"}
+            kind, url, headers = "search", f"{base}/can-bo/?q={prefix}", {"HX-Request": "true"}
         elif choice < 0.55 and found["codes"]:
-            url, headers = f"{base}/can-bo/{rng.choice(found['codes'])}", {}
+            kind, url, headers = "dossier", f"{base}/can-bo/{rng.choice(found['codes'])}", {}
         elif choice < 0.75 and found["pools"]:
-            url, headers = f"{base}/quy-hoach/{rng.choice(found['pools'])}", {}
+            kind, url, headers = "pool", f"{base}/quy-hoach/{rng.choice(found['pools'])}", {}
         elif choice < 0.85 and found["units"]:
-            url, headers = f"{base}/to-chuc/{rng.choice(found['units'])}", {}
+            kind, url, headers = "unit", f"{base}/to-chuc/{rng.choice(found['units'])}", {}
         elif choice < 0.95:
-            url, headers = f"{base}/", {}
+            kind, url, headers = "home", f"{base}/", {}
         else:
-            url, headers = f"{base}/quy-hoach/ra-soat/tien-do", {"HX-Request": "true"}
+            kind, url, headers = "progress", f"{base}/quy-hoach/ra-soat/tien-do", {"HX-Request": "true"}
         request = urllib.request.Request(url, headers=headers)
         started = time.perf_counter()
         try:
@@ -108,6 +124,7 @@ def user_loop(base, opener, found, deadline, max_requests, latencies, errors, lo
         elapsed = (time.perf_counter() - started) * 1000
         with lock:
             latencies.append(elapsed)
+            by_kind.setdefault(kind, []).append(elapsed)
             if status != 200:
                 errors.append((url, status))
         done += 1
@@ -177,23 +194,26 @@ def main() -> int:
             first.open(f"{base}/quy-hoach/").read()  # the planning facts are built once, as in use
             openers = [sign_in(base, ["bantochuc", "thuongvu", "xem"][i % 3], DEMO_PASSWORD) for i in range(args.users)]
             latencies: list[float] = []
+            by_kind: dict[str, list[float]] = {}
             errors: list = []
             lock = threading.Lock()
             deadline = time.monotonic() + args.seconds
             threads = [threading.Thread(target=user_loop, args=(base, openers[i], found, deadline, args.max_requests,
                                                                 latencies, errors, lock, i, args.think,
-                                                                args.writes_every > 0))
+                                                                args.writes_every > 0, by_kind))
                        for i in range(args.users)]
             written: list[float] = []
             if args.writes_every > 0:
                 first.open(f"{base}/danh-gia/").read()
                 threads.append(threading.Thread(target=writer_loop, args=(instance, args.writes_every, deadline, written)))
             started = time.monotonic()
+            cpu_before = cpu_seconds(server.pid)
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(timeout=args.seconds + 30)
             wall = time.monotonic() - started
+            server_cpu = cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -204,6 +224,13 @@ def main() -> int:
         "throughput_rps": round(len(latencies) / wall, 1), "p50_ms": round(quantiles[49], 1),
         "p95_ms": round(quantiles[94], 1), "p99_ms": round(quantiles[98], 1), "max_ms": round(max(latencies), 1),
         "error_samples": errors[:5],
+        # per page: requests, p50 and p95 (ms)
+        "pages": {kind: [len(values), round(statistics.median(values), 1),
+                         round(statistics.quantiles(values, n=100)[94], 1) if len(values) > 1 else round(values[0], 1)]
+                  for kind, values in sorted(by_kind.items())},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        # what the requests cost the server, whatever the waiting for a core on a shared machine
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / len(latencies), 1) if latencies else 0,
     }
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     return 0 if not errors else 1

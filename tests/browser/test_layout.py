@@ -73,25 +73,22 @@ def _fits(page, name: str, shots: Path | None) -> str | None:
 
 def test_every_main_page_fits_1366_by_768(live_server, browser, ids):
     """As the officer who sees every control (the Organization Board); the audit log as the admin."""
-    from tests.browser.conftest import sign_in
+    from tests.browser.conftest import tab
 
     shots = _shots()
     wrong = []
     for user in ("bantochuc", "admin"):
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
-        page = context.new_page()
-        sign_in(page, live_server, user)
-        for name, url in _pages(ids):
-            if (name == "nhat-ky") != (user == "admin"):
-                continue
-            response = page.goto(f"{live_server}{url}")
-            assert response.status == 200, (user, url, response.status)
-            wrong.append(_fits(page, name, shots))
-        if user == "bantochuc":
-            # a pool member's exit form, opened
-            page.goto(f"{live_server}/quy-hoach/{ids['pool']}")
-            page.locator(f"#exit-form-{ids['entry']} summary").click()
-            wrong.append(_fits(page, "danh-sach-dua-ra", shots))
-        context.close()
+        with tab(browser, live_server, user, viewport={"width": WIDTH, "height": HEIGHT}) as page:
+            for name, url in _pages(ids):
+                if (name == "nhat-ky") != (user == "admin"):
+                    continue
+                response = page.goto(f"{live_server}{url}")
+                assert response.status == 200, (user, url, response.status)
+                wrong.append(_fits(page, name, shots))
+            if user == "bantochuc":
+                # a pool member's exit form, opened
+                page.goto(f"{live_server}/quy-hoach/{ids['pool']}")
+                page.locator(f"#exit-form-{ids['entry']} summary").click()
+                wrong.append(_fits(page, "danh-sach-dua-ra", shots))
     wrong = [w for w in wrong if w]
     assert not wrong, "\n".join(wrong)

@@ -47,9 +47,14 @@ def test_review_exit_then_fill_the_pool_from_suggestions(live_server, page, disc
     candidate = first.locator("td:nth-child(2) a").inner_text()
     first.get_by_role("button", name="Thêm").click()
     form = page.locator("#add-form")
-    form.locator("textarea[name=ly_do]").wait_for()
+    # the add form is on the page from the start (empty): wait for the one that names the
+    # candidate, or the reason typed next is lost when it replaces the empty one (the race
+    # seen once on PostgreSQL, where the answer comes later)
+    form.locator(".picked strong", has_text=candidate).wait_for()
     gauges_before = page.locator("#gauges").inner_text()
     form.locator("textarea[name=ly_do]").fill("Bổ sung quy hoạch theo kết quả rà soát năm")
-    form.get_by_role("button", name="Đưa vào danh sách").click()
+    with page.expect_response(lambda r: r.request.method == "POST" and f"/quy-hoach/{pool_id}" in r.url) as added:
+        form.get_by_role("button", name="Đưa vào danh sách").click()
+    assert added.value.ok
     page.wait_for_function("(name) => document.querySelector('#members').innerText.includes(name)", arg=candidate)
     page.wait_for_function("(before) => document.querySelector('#gauges').innerText !== before", arg=gauges_before)

@@ -56,12 +56,16 @@ def test_prepare_solve_compare_and_adopt(live_server, page):
 
     # Compare the two from the list.
     page.goto(f"{live_server}/luan-chuyen/")
-    page.locator(f"input[name=run][value='{first_run}']").check()
+    # ticked the alternative first: the comparison keeps the order of the clicks, not the list's
     page.locator(f"input[name=run][value='{second_run}']").check()
+    page.locator(f"input[name=run][value='{first_run}']").check()
+    assert page.locator(f"input[name=run][value='{second_run}'] ~ .compare-rank").inner_text() == "1"
     page.get_by_role("button", name=re.compile("So sánh các lần giải")).click()
     page.wait_for_url(re.compile(r"/luan-chuyen/so-sanh\?"))
+    assert page.url.endswith(f"?run={second_run}&run={first_run}")
+    columns = page.locator("#overview thead th.plan-col").all_inner_texts()
+    assert [c.split("\n")[0] for c in columns] == ["Luân chuyển đợt 1 — ít xáo trộn", "Luân chuyển đợt 1"]
     overview = page.locator("#overview").inner_text()
-    assert "Luân chuyển đợt 1" in overview and "ít xáo trộn" in overview
     assert "Số lượt điều động" in overview
     page.locator("#holders").wait_for()
 

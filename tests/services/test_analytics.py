@@ -109,3 +109,66 @@ def test_a_subtree_keeps_its_own_units_but_compares_with_the_whole_province(sess
     ev = analytics.evaluation_analytics(session, world_service.build(session), unit_id=a.id)
     assert {u.unit.code for u in ev.unit_years} == {"SO-A"}
     assert [x.unit.code for x in ev.comparisons] == ["SO-A"] and ev.comparisons[0].peers == 3
+
+
+def test_the_figures_after_each_write_equal_those_read_whole_and_only_the_written_cadre_is_read(
+        session, province, monkeypatch):
+    """The process keeps each cadre's part of the figures (`ledger`) and, after a write, reads
+    again only the cadres the change log names: after every kind of write the page's figures
+    (province and subtree) are those of a ledger read whole from the database."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Evaluation
+    from quyhoach.services.evaluations import ledger
+    from quyhoach.services.platform import stamp
+
+    _, (a, b, c, d) = province
+    people = []
+    for unit, excellent in ((a, 6), (b, 1), (c, 1), (d, 1)):
+        for i in range(10):
+            cadre = _rated(session, unit, f"Cán bộ {unit.code} {i}",
+                           {y: "excellent" if i < excellent else "good" for y in range(2021, 2026)})
+            people.append(cadre)
+    for month in range(1, 13):
+        make_evaluation(session, people[0], 2025, period="month", period_no=month, score=72, unit=a)
+    stamp.bump(session)    # the data stamp exists: later writes move it and are logged
+    session.commit()
+    ledger.forget()
+    analytics.evaluation_analytics(session, world_service.cached(session))
+    reads: list[object] = []
+    read = ledger.Ledger.read
+    monkeypatch.setattr(ledger.Ledger, "read",
+                        lambda self, s, w, cadre_ids=None: (reads.append(cadre_ids), read(self, s, w, cadre_ids))[1])
+
+    def rating(cadre, year):
+        return session.exec(select(Evaluation).where(Evaluation.cadre_id == cadre.id, Evaluation.year == year,
+                                                     Evaluation.period == "year")).one()
+
+    def lower(row):
+        row.rating = "complete"
+        session.add(row)
+
+    steps = [
+        ("a rating lowered", lambda: lower(rating(people[0], 2025))),
+        ("a rating added", lambda: make_evaluation(session, people[15], 2026, rating="excellent", unit=b)),
+        ("a rating deleted", lambda: session.delete(rating(people[1], 2021))),
+        ("a discipline", lambda: make_discipline(session, people[2], decision_date=dt.date(2025, 3, 1))),
+        ("a name", lambda: setattr(people[3], "full_name", "Hà Thị Đổi Tên")),
+        ("a monthly score", lambda: make_evaluation(session, people[0], 2025, period="month", period_no=13,
+                                                    score=20, unit=a)),
+    ]
+    before = analytics.evaluation_analytics(session, world_service.cached(session))
+    for name, write in steps:
+        write()
+        session.commit()
+        reads.clear()
+        world = world_service.cached(session)
+        for scope in (None, a.id):
+            kept = analytics.evaluation_analytics(session, world, unit_id=scope)
+            whole = analytics.evaluation_analytics(session, world_service.build(session), unit_id=scope)
+            assert kept == whole, name
+        assert reads[0] is not None and len(reads[0]) == 1, name    # the written cadre alone, once
+    after = analytics.evaluation_analytics(session, world_service.cached(session))
+    assert after != before
+    assert [(u.year, u.counts) for u in after.unit_years if u.unit.code == "SO-A" and u.year == 2025] == [
+        (2025, {"excellent": 5, "good": 4, "complete": 1})]

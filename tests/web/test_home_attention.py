@@ -89,3 +89,37 @@ def test_own_changes_are_not_listed_as_others(secure_app, session: Session):
     session.commit()
     changes = _section(signed_in(secure_app, "tinh").get("/").get_data(as_text=True), "changes")
     assert "QD-378" in changes and "QD-377" not in changes
+
+
+def test_the_vacancies_item_opens_the_forecast_on_exactly_those_titles(secure_app, session: Session):
+    """"Titles falling vacant with no eligible successor" links to the forecast filtered to
+    the seats it counts (not every vacancy of the unit): the same titles, the same number."""
+    from quyhoach.services.planning import attention, forecast
+    from quyhoach.services.records import demo
+
+    assert demo.load(session, demo.SMALL).ok
+    auth.create_user(session, username="tinh", full_name="Ban Tổ chức", password=PASSWORD, role="org_board")
+    # the seat vacant today loses its successor: its pool emptied
+    from quyhoach.db.models import Pool, PoolEntry, Title
+
+    title = session.exec(select(Title).where(Title.name == "Chủ tịch HĐND phường Đông Thanh")).one()
+    pool_ids = session.exec(select(Pool.id).where(Pool.title_id == title.id)).all()
+    for entry in session.exec(select(PoolEntry).where(PoolEntry.pool_id.in_(pool_ids))).all():
+        session.delete(entry)
+    session.commit()
+    world = world_service.build(session)
+    whole = forecast.vacancy_forecast(session, world).forecast
+    counted = attention.uncovered_soon(whole)
+    assert counted and len(counted) < len(whole.vacancies)    # the filter leaves some vacancies out
+
+    client = signed_in(secure_app, "tinh")
+    section = _section(client.get("/").get_data(as_text=True), "vacancies")
+    assert _count(section) == len(counted)
+    link = re.search(r'<h3><a href="([^"]+)"', section).group(1).replace("&amp;", "&")
+    assert "chua_ke_can=1" in link
+    page = client.get(link).get_data(as_text=True)
+    shown = page.split('id="forecast-filtered"')[1]
+    rows = re.findall(r'<td class="num">\d+</td>\s*<td>([^<]+)<div class="muted small">', shown)
+    assert sorted(rows) == sorted(v.title.name for v in counted)
+    everything = client.get("/quy-hoach/du-bao").get_data(as_text=True)
+    assert len(re.findall(r'<td class="date">', everything)) == len(whole.vacancies) > len(rows)

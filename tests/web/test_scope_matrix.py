@@ -198,8 +198,13 @@ def province(secure_app, session, tmp_path):
     mine, other = communes[0], communes[1]
     for role in ROLES:
         auth.create_user(session, username=f"p.{role}", full_name=role, password=PASSWORD, role=role)
-        auth.create_user(session, username=f"x.{role}", full_name=role, password=PASSWORD, role=role,
-                         scope_unit_code=mine.code)
+        if role in auth.UNSCOPED_ROLES:
+            # refused at creation now; one made before that (or by hand) must still do nothing
+            made = auth.create_user(session, username=f"x.{role}", full_name=role, password=PASSWORD, role=role)
+            made.scope_unit_id = mine.id
+        else:
+            auth.create_user(session, username=f"x.{role}", full_name=role, password=PASSWORD, role=role,
+                             scope_unit_code=mine.code)
     spare = auth.create_user(session, username="du.phong", full_name="Dự phòng", password=PASSWORD, role="viewer")
     session.flush()
     subtree = {u.id for u in session.exec(select(Unit)).all() if u.id == mine.id or u.parent_id == mine.id}

@@ -520,3 +520,61 @@ def test_a_commune_officer_works_only_on_scenarios_of_their_commune(commune_offi
     assert client.get(f"/luan-chuyen/{mine.id}").status_code == 200
     assert client.get(f"/luan-chuyen/{province.id}").status_code == 404
     assert client.post(f"/luan-chuyen/{province.id}/giai").status_code == 404
+
+
+def _refused_sign_in_ip(app, session, **headers) -> str:
+    from sqlmodel import select
+
+    from quyhoach.db.models import AuditEntry
+
+    app.test_client().post("/dang-nhap", data={"username": "u.viewer", "password": "sai"}, headers=headers,
+                           environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    session.expire_all()
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "user.login_failed")
+                         .order_by(AuditEntry.id.desc())).first()
+    return entry.after["ip"]
+
+
+def test_a_refused_sign_in_behind_the_proxy_is_audited_with_the_clients_address(engine, database_url, tmp_path,
+                                                                                 users, session):
+    """Behind nginx (QUYHOACH_PROXIES=1) the audit records the address nginx saw, the last hop
+    of X-Forwarded-For (what the client wrote before it is not believed); reached directly
+    (the default, 0), the header is ignored: anyone could write it."""
+    def app(proxies: int):
+        made = create_app({"TESTING": True, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path),
+                           "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "PROXIES": proxies})
+        made.extensions["quyhoach.engine"] = engine
+        return made
+
+    forwarded = {"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}     # forged by the client, then nginx's hop
+    assert _refused_sign_in_ip(app(1), session, **forwarded) == "203.0.113.7"
+    assert _refused_sign_in_ip(app(0), session, **forwarded) == "127.0.0.1"
+
+
+def test_a_user_scoped_to_a_unit_cannot_be_given_the_admin_role(secure_app, users, session):
+    """A scoped admin could do nothing (users, the audit log and backups are the whole
+    installation's): the form refuses the pair and says why; the same user province-wide,
+    or scoped with another role, is created."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import User
+    from tests.builders import make_unit
+
+    make_unit(session, "Xã Tả Phìn", code="XA-TP", level="commune")
+    session.commit()
+    admin = signed_in(secure_app, users["admin"])
+    form = {"username": "qt.xa", "full_name": "Quản trị xã", "password": "quan-tri-2026", "role": "admin",
+            "unit": "XA-TP"}
+    refused = admin.post("/quan-tri/nguoi-dung", data=form)
+    assert refused.status_code == 422
+    assert "chỉ dành cho người dùng toàn tỉnh" in refused.get_data(as_text=True)
+    english = admin.post("/quan-tri/nguoi-dung?lang=en", data=form).get_data(as_text=True)
+    assert "province-wide" in english
+    session.expire_all()
+    assert session.exec(select(User).where(User.username == "qt.xa")).first() is None
+    with pytest.raises(auth.AuthError, match="toàn tỉnh"):      # the command line and the demo too
+        auth.create_user(session, username="qt.xa", full_name="x", password="quan-tri-2026", role="admin",
+                         scope_unit_code="XA-TP")
+    session.rollback()
+    assert admin.post("/quan-tri/nguoi-dung", data={**form, "role": "viewer"}).status_code == 302
+    assert admin.post("/quan-tri/nguoi-dung", data={**form, "username": "qt.tinh", "unit": ""}).status_code == 302

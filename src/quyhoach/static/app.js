@@ -90,3 +90,42 @@ document.addEventListener("click", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+// The comparison of solved runs keeps the order in which the user ticked them: each ticked box
+// shows its place, and the form sends the runs in that order (the columns follow the URL).
+(function () {
+  var picked = [];
+  function boxes() { return document.querySelectorAll('input[type="checkbox"][form="compare-form"]'); }
+  function showOrder() {
+    boxes().forEach(function (box) {
+      var mark = box.parentNode.querySelector(".compare-rank");
+      var at = picked.indexOf(box.value);
+      if (at < 0 || !box.checked) { if (mark) { mark.remove(); } return; }
+      if (!mark) {
+        mark = document.createElement("span");
+        mark.className = "compare-rank badge";
+        box.parentNode.appendChild(mark);
+      }
+      mark.textContent = String(at + 1);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches('input[type="checkbox"][form="compare-form"]')) { return; }
+    picked = picked.filter(function (value) { return value !== box.value; });
+    if (box.checked) { picked.push(box.value); }
+    showOrder();
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "compare-form") { return; }
+    var name = null, ticked = [];
+    boxes().forEach(function (box) { if (box.checked) { ticked.push(box.value); name = box.name; } });
+    if (!name) { return; }
+    // ticked in click order first; any ticked before this script saw them (restored by the browser) after
+    var order = picked.filter(function (value) { return ticked.indexOf(value) >= 0; });
+    ticked.forEach(function (value) { if (order.indexOf(value) < 0) { order.push(value); } });
+    var query = order.map(function (value) { return encodeURIComponent(name) + "=" + encodeURIComponent(value); }).join("&");
+    event.preventDefault();
+    window.location.assign(form.action + (form.action.indexOf("?") < 0 ? "?" : "&") + query);
+  });
+})();

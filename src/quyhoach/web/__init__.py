@@ -26,6 +26,13 @@ def init_app(app: Flask) -> None:
 
     errors.init_app(app)  # first: the bounded `<int:…>` converter is bound as the routes are added
 
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies > 0:
+        # behind nginx (docs/nginx.conf): the client's address and scheme as the proxies saw
+        # them (the audit of a refused sign-in records it), trusting exactly that many hops
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.extensions["quyhoach.engine"] = make_engine(app.config["DATABASE_URL"])
     from quyhoach.services.platform import jobs
 

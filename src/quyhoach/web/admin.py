@@ -43,6 +43,12 @@ def create_user():
     form = request.form
     db = session()
     try:
+        if form.get("unit") and form.get("role") in auth_service.UNSCOPED_ROLES:
+            # said here in the page's language (the service refuses it too, in Vietnamese)
+            raise auth_service.AuthError(_(
+                "Vai trò «%(role)s» chỉ dành cho người dùng toàn tỉnh (người dùng, nhật ký, sao lưu là của cả hệ thống): "
+                "một người quản trị thuộc một đơn vị không làm được việc gì. Chọn «Toàn tỉnh» hoặc vai trò khác.",
+                role=_(auth_service.ROLES[form["role"]])))
         user = auth_service.create_user(db, username=form.get("username", ""), full_name=form.get("full_name", ""),
                                         password=form.get("password", ""), role=form.get("role", ""),
                                         scope_unit_code=form.get("unit") or None)

@@ -18,7 +18,7 @@ from sqlmodel import select
 from quyhoach.db.models import Cadre, PoolEntry
 from quyhoach.domain import eligibility
 from quyhoach.domain.structure import BALLOT_STEPS
-from quyhoach.services.planning import judging as planning, pools
+from quyhoach.services.planning import attention, judging as planning, pools
 from quyhoach.services.records import queries
 from quyhoach.services.planning import forecast as forecast_service, review_views, views, world as world_service
 from quyhoach.services.planning.rulesets import ParameterError
@@ -414,9 +414,13 @@ def forecast():
     world = _world()
     unit = views.unit_by_code(world, _scoped_code(request.args.get("don_vi", "").strip()))
     view = forecast_service.vacancy_forecast(session(), world, unit_ids=world.subtree(unit.id) if unit else None, unit=unit)
+    # ?chua_ke_can=1: only the seats falling vacant within 12 months with no eligible successor
+    # (the Tổng quan item's link: the same list as the item counts)
+    shown = attention.uncovered_soon(view.forecast) if request.args.get("chua_ke_can") == "1" else None
     if is_partial():
-        return render_template("planning/_forecast.html", forecast=view)
-    return render_template("planning/forecast.html", forecast=view, units=queries.unit_options(session(), current_scope()))
+        return render_template("planning/_forecast.html", forecast=view, shown=shown)
+    return render_template("planning/forecast.html", forecast=view, shown=shown,
+                           units=queries.unit_options(session(), current_scope()))
 
 
 # --------------------------------------------------------------------------- rule sets

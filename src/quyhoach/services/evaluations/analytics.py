@@ -1,8 +1,10 @@
 """Evaluation analytics: making inflated ratings visible (RULES.md §6; the seeds' complaint
 that ratings are "chưa thực chất").
 
-Five figures, each with its evidence, read in three batched queries (yearly ratings,
-monthly scores, disciplines) plus the planning world for names and the organisation tree:
+Five figures, each with its evidence, summed from each cadre's part kept in the process's
+`ledger` (brought up to date from the planning change log: a changed rating reads that
+cadre again, not every evaluation), with the planning world for names and the organisation
+tree:
 
 - **E4 per unit and year**: excellent (HTXSNV) against the cap of the rating rule set in
   force at that year's end (`excellent_max_share_of_good`, 20 % under QĐ 124 and QĐ 366).
@@ -30,299 +32,22 @@ The page (`web/evaluations.py`), the report section and the XLSX all read `Analy
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Discipline, Evaluation
-from quyhoach.domain.evaluations import enough_months, excellent_cap, excellent_excess, months_support, rating_for_score
-from quyhoach.domain.rulesets import RATING_DEFAULTS, NoRuleSetError
 from quyhoach.domain.vocab import RATING_ORDER
+from quyhoach.services.evaluations import ledger as ledger_service
+from quyhoach.services.evaluations.figures import (
+    CONSTANT_YEARS, RATINGS, Analytics, ConstantRating, DisciplineFlag, MonthGap, UnitComparison, UnitRef, UnitYear,
+)
+from quyhoach.services.evaluations.ledger import cadre_ref as _cadre_ref
 from quyhoach.services.planning.world import MEMO_READS, World
 
-RATINGS = ("excellent", "good", "complete", "fail")
-CONSTANT_YEARS = 5        # "never changes over five years"
 COMPARISON_WINDOW = 5     # years compared between units
 COMPARISON_MIN_RATED = 10  # a unit with fewer ratings in the window is not ranked
 COMPARISON_MIN_PEERS = 3   # nor a unit with fewer comparable units (same level and kind)
-FLAG_Z = 3.5              # flagged: at least this many standard errors above its peers ...
-FLAG_POINTS = 0.15        # ... and at least 15 percentage points
-MONTHS_MIN = 6            # a year's monthly scores are read with at least this many months (E6)
-MONTH_GAP_FLAG_SHARE = 0.2  # a unit-year is flagged when more than this share is rated above its months
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    id: int
-    code: str
-    name: str
-    level: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class CadreRef:
-    id: int
-    code: str
-    name: str
-
-
-@dataclass
-class UnitYear:
-    """E4 for one unit and one year."""
-
-    unit: UnitRef
-    year: int
-    counts: dict[str, int]
-    rule_set: str
-    cap_share: float
-
-    @cached_property
-    def rated(self) -> int:
-        return sum(self.counts.get(r, 0) for r in RATINGS)
-
-    @property
-    def excellent(self) -> int:
-        return self.counts.get("excellent", 0)
-
-    @cached_property
-    def good_or_better(self) -> int:
-        return self.counts.get("excellent", 0) + self.counts.get("good", 0)
-
-    @property
-    def cap(self) -> int:
-        """The most excellent ratings the rule allows (rounded down)."""
-        return excellent_cap(self.good_or_better, self.cap_share)
-
-    @property
-    def share(self) -> float:
-        return self.excellent / self.good_or_better if self.good_or_better else 0.0
-
-    @cached_property
-    def excess(self) -> int:
-        return excellent_excess(self.excellent, self.good_or_better, self.cap_share)
-
-    @cached_property
-    def breaks(self) -> bool:
-        return self.excess > 0
-
-
-@dataclass
-class ConstantRating:
-    cadre: CadreRef
-    unit: UnitRef | None
-    rating: str
-    years: list[int]
-
-    @property
-    def first(self) -> int:
-        return self.years[0]
-
-    @property
-    def last(self) -> int:
-        return self.years[-1]
-
-
-@dataclass
-class DisciplineFlag:
-    cadre: CadreRef
-    unit: UnitRef | None
-    year: int
-    rating: str
-    score: float | None
-    level: str
-    decision_date: dt.date
-    decision_no: str | None
-    authority: str | None
-
-
-@dataclass
-class MonthRow:
-    """One cadre's year: the monthly scores' mean and what it supports, against the rating."""
-
-    cadre: CadreRef
-    months: int
-    mean: float
-    implied: str
-    rating: str
-    score: float | None
-
-    @property
-    def steps_above(self) -> int:
-        return RATING_ORDER[self.rating] - RATING_ORDER[self.implied]
-
-
-@dataclass
-class MonthGap:
-    unit: UnitRef
-    year: int
-    rule_set: str
-    rows: list[MonthRow]
-
-    @property
-    def cadres(self) -> int:
-        return len(self.rows)
-
-    @property
-    def mean_month(self) -> float:
-        return sum(r.mean for r in self.rows) / len(self.rows) if self.rows else 0.0
-
-    @property
-    def above(self) -> int:
-        return sum(1 for r in self.rows if r.steps_above > 0)
-
-    @property
-    def below(self) -> int:
-        return sum(1 for r in self.rows if r.steps_above < 0)
-
-    @property
-    def above_share(self) -> float:
-        return self.above / len(self.rows) if self.rows else 0.0
-
-    @property
-    def mean_steps(self) -> float:
-        """Mean of (year rating − rating the months support), in rating steps."""
-        return sum(r.steps_above for r in self.rows) / len(self.rows) if self.rows else 0.0
-
-    @property
-    def score_gap(self) -> float | None:
-        """Mean of (year score − mean monthly score) over cadres with a year score."""
-        pairs = [r.score - r.mean for r in self.rows if r.score is not None]
-        return sum(pairs) / len(pairs) if pairs else None
-
-    @property
-    def flagged(self) -> bool:
-        return self.above_share > MONTH_GAP_FLAG_SHARE
-
-
-@dataclass
-class UnitComparison:
-    unit: UnitRef
-    rated: int
-    excellent: int
-    peers: int                 # other units of the same level and kind
-    peer_rated: int
-    peer_excellent: int
-    mean_points: float         # excellent 3, good 2, complete 1, fail 0
-    peer_mean_points: float
-
-    @property
-    def share(self) -> float:
-        return self.excellent / self.rated if self.rated else 0.0
-
-    @property
-    def peer_share(self) -> float:
-        return self.peer_excellent / self.peer_rated if self.peer_rated else 0.0
-
-    @property
-    def difference(self) -> float:
-        return self.share - self.peer_share
-
-    @property
-    def z(self) -> float:
-        p = self.peer_share
-        if not self.rated or self.peer_rated == 0:
-            return 0.0
-        p = min(max(p, 0.5 / self.peer_rated), 1 - 0.5 / self.peer_rated)
-        return self.difference / math.sqrt(p * (1 - p) / self.rated)
-
-    @property
-    def flagged(self) -> bool:
-        return self.z >= FLAG_Z and self.difference >= FLAG_POINTS
-
-
-@dataclass
-class Analytics:
-    on: dt.date
-    scope: UnitRef | None
-    years: list[int]
-    window: list[int]                       # the comparison's years
-    unit_years: list[UnitYear]
-    constants: list[ConstantRating]         # every constant run (excellent first)
-    disciplined: list[DisciplineFlag]
-    month_gaps: list[MonthGap]
-    comparisons: list[UnitComparison]       # most above their peers first
-    constant_years: int = CONSTANT_YEARS
-    rule_sets: dict[int, str] = field(default_factory=dict)   # year -> rating rule set code
-    cap_shares: dict[int, float] = field(default_factory=dict)
-
-    @cached_property
-    def breaches(self) -> list[UnitYear]:
-        rows = [u for u in self.unit_years if u.breaks]
-        rows.sort(key=lambda u: (-u.year, -u.excess, -u.share, u.unit.name))
-        return rows
-
-    @cached_property
-    def breaking_units(self) -> list[UnitRef]:
-        seen: dict[int, UnitRef] = {}
-        for u in self.breaches:
-            seen.setdefault(u.unit.id, u.unit)
-        return list(seen.values())
-
-    @cached_property
-    def constant_excellent(self) -> list[ConstantRating]:
-        return [c for c in self.constants if c.rating == "excellent"]
-
-    @cached_property
-    def flagged_units(self) -> list[UnitComparison]:
-        return [c for c in self.comparisons if c.flagged]
-
-    @cached_property
-    def flagged_month_gaps(self) -> list[MonthGap]:
-        return [g for g in self.month_gaps if g.flagged]
-
-    def matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
-        """Units × years for the E4 table: units breaking most often first (worked out once:
-        the figures are kept with the planning world and drawn on every visit)."""
-        if "_matrix" not in self.__dict__:
-            self.__dict__["_matrix"] = self._matrix()
-        return self.__dict__["_matrix"]
-
-    def _matrix(self) -> list[tuple[UnitRef, dict[int, UnitYear]]]:
-        by_unit: dict[int, dict[int, UnitYear]] = defaultdict(dict)
-        refs: dict[int, UnitRef] = {}
-        for u in self.unit_years:
-            by_unit[u.unit.id][u.year] = u
-            refs[u.unit.id] = u.unit
-        order = sorted(by_unit, key=lambda uid: (-sum(1 for y in by_unit[uid].values() if y.breaks),
-                                                 -sum(y.excess for y in by_unit[uid].values()), refs[uid].name))
-        return [(refs[uid], by_unit[uid]) for uid in order]
-
-    def year_totals(self) -> list[UnitYear]:
-        """E4 over the whole scope, one line per year."""
-        if "_year_totals" not in self.__dict__:
-            self.__dict__["_year_totals"] = self._year_totals()
-        return self.__dict__["_year_totals"]
-
-    def _year_totals(self) -> list[UnitYear]:
-        out = []
-        for year in self.years:
-            counts: Counter = Counter()
-            for u in self.unit_years:
-                if u.year == year:
-                    counts.update(u.counts)
-            out.append(UnitYear(self.scope or UnitRef(0, "", "", "", ""), year, dict(counts),
-                                self.rule_sets.get(year, ""), self.cap_shares.get(year, 0.2)))
-        return out
-
-
-def _rating_params(world: World, year: int) -> tuple[str, dict]:
-    """The rating rule set in force at the end of `year` (QĐ 124 until 29/08/2025, then QĐ 366)."""
-    try:
-        rules = world.rule_set("rating", dt.date(year, 12, 31))
-        return rules.code, {**RATING_DEFAULTS, **rules.params}
-    except NoRuleSetError:
-        return "", dict(RATING_DEFAULTS)
-
-
-def implied_rating(score: float, params: dict) -> str:
-    """The rating a score supports under E2's thresholds."""
-    return rating_for_score(score, params)
 
 
 def _unit_ref(world: World, unit_id: int | None) -> UnitRef | None:
@@ -332,64 +57,43 @@ def _unit_ref(world: World, unit_id: int | None) -> UnitRef | None:
     return UnitRef(unit.id, unit.code, unit.name, world.levels.get(unit.level_id, ""), unit.kind)
 
 
-def _cadre_ref(world: World, cadre_id: int) -> CadreRef:
-    c = world.cadres.get(cadre_id)
-    return CadreRef(cadre_id, c.code if c else str(cadre_id), c.name if c else "")
-
-
 def evaluation_analytics(session: Session, world: World, *, unit_id: int | None = None,
                          constant_years: int = CONSTANT_YEARS, window: int = COMPARISON_WINDOW) -> Analytics:
-    """Every figure of the Đánh giá page for the province, or for one unit's subtree: computed
-    once per planning world and carried over to the next one while no write touches the
-    evaluations, the disciplines or the cadres' names (`world.MEMO_READS`)."""
+    """Every figure of the Đánh giá page for the province, or for one unit's subtree: summed
+    once per planning world from the cadres' parts, and carried over to the next world while
+    no write touches the evaluations, the disciplines or the cadres' names (`world.MEMO_READS`)."""
     key = ("analytics", unit_id, constant_years, window)
     if key not in world.memo:
-        with _computing:   # worked out by one request; the others of this process wait for it
+        with ledger_service.lock:   # worked out by one request; the others of this process wait for it
             if key not in world.memo:
-                world.memo[key] = _evaluation_analytics(session, world, unit_id=unit_id,
-                                                        constant_years=constant_years, window=window)
+                held = ledger_service.current(session, world)
+                world.memo[key] = _sum(held, world, unit_id=unit_id, constant_years=constant_years, window=window)
     return world.memo[key]
-
-
-_computing = threading.Lock()
 
 
 MEMO_READS["analytics"] = frozenset({Evaluation.__tablename__, Discipline.__tablename__, "cadre.name"})
 
 
-def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None, constant_years: int,
-                          window: int) -> Analytics:
+def _sum(held: ledger_service.Ledger, world: World, *, unit_id: int | None, constant_years: int,
+         window: int) -> Analytics:
     scope_ids = world.subtree(unit_id) if unit_id is not None else None
-    refs: dict[int, UnitRef] = {}
+    refs: dict[int, UnitRef | None] = {}
 
     def ref(uid: int | None) -> UnitRef | None:
         if uid is None:
             return None
         if uid not in refs:
-            found = _unit_ref(world, uid)
-            if found is None:
-                return None
-            refs[uid] = found
+            refs[uid] = _unit_ref(world, uid)
         return refs[uid]
-
-    yearly = session.exec(select(Evaluation.cadre_id, Evaluation.unit_id, Evaluation.year, Evaluation.rating,
-                                 Evaluation.score).where(Evaluation.period == "year")).all()
-    # every yearly rating of every cadre (the cadre-level flags read the whole history)
-    history: dict[int, dict[int, tuple[str | None, float | None, int | None]]] = defaultdict(dict)
-    for cadre_id, uid, year, rating, score in yearly:
-        history[cadre_id][year] = (rating, score, uid)
 
     def in_scope(uid: int | None) -> bool:
         return scope_ids is None or (uid is not None and uid in scope_ids)
 
-    years = sorted({year for _, _, year, rating, _ in yearly if rating in RATINGS})
-    params = {year: _rating_params(world, year) for year in years}
+    years = sorted(held.year_rated)
+    params = {year: held.param(world, year) for year in years}
 
     # E4 per unit and year
-    counts: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for _cadre_id, uid, year, rating, _ in yearly:
-        if rating in RATINGS and uid is not None and in_scope(uid):
-            counts[(uid, year)][rating] += 1
+    counts = {k: c for k, c in held.counts.items() if in_scope(k[0])}
     unit_years = []
     for (uid, year), c in counts.items():
         unit = ref(uid)
@@ -400,57 +104,26 @@ def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None
     unit_years.sort(key=lambda u: (u.unit.name, u.year))
 
     # ratings that never change: the run of identical ratings ending at the latest year
-    constants = []
-    for cadre_id, by_year in history.items():
-        rated = sorted(y for y, (r, _, _) in by_year.items() if r in RATINGS)
-        if len(rated) < constant_years:
-            continue
-        last = rated[-1]
-        rating = by_year[last][0]
-        run = [last]
-        for y in reversed(rated[:-1]):
-            if y == run[0] - 1 and by_year[y][0] == rating:
-                run.insert(0, y)
-            else:
-                break
-        unit_id_last = by_year[last][2]
-        if len(run) >= constant_years and in_scope(unit_id_last):
-            constants.append(ConstantRating(_cadre_ref(world, cadre_id), ref(unit_id_last), rating, run))
+    constants = [ConstantRating(_cadre_ref(world, cadre_id), ref(uid), rating, list(run))
+                 for cadre_id, (rating, run, uid) in held.runs.items()
+                 if len(run) >= constant_years and in_scope(uid)]
     constants.sort(key=lambda c: (-RATING_ORDER[c.rating], -len(c.years), c.unit.name if c.unit else "", c.cadre.name))
 
     # good or better in the year of a discipline
     disciplined = []
-    for d in session.exec(select(Discipline)):
-        year = d.decision_date.year
-        rating, score, uid = history.get(d.cadre_id, {}).get(year, (None, None, None))
-        if rating in ("excellent", "good") and in_scope(uid):
-            disciplined.append(DisciplineFlag(_cadre_ref(world, d.cadre_id), ref(uid), year, rating, score, d.level,
-                                              d.decision_date, d.decision_no, d.authority))
+    for cadre_id, rows in held.disciplines.items():
+        for d in rows:
+            year = d.decision_date.year
+            rating, score, uid = held.history.get(cadre_id, {}).get(year, (None, None, None))
+            if rating in ("excellent", "good") and in_scope(uid):
+                disciplined.append(DisciplineFlag(_cadre_ref(world, cadre_id), ref(uid), year, rating, score, d.level,
+                                                  d.decision_date, d.decision_no, d.authority))
     disciplined.sort(key=lambda f: (-RATING_ORDER[f.rating], -f.year, f.cadre.name))
 
     # monthly scores against the year's rating
-    monthly: dict[tuple[int, int], list[tuple[float, int | None]]] = defaultdict(list)
-    for cadre_id, uid, year, score in session.exec(
-            select(Evaluation.cadre_id, Evaluation.unit_id, Evaluation.year, Evaluation.score)
-            .where(Evaluation.period == "month", Evaluation.score.is_not(None))):
-        monthly[(cadre_id, year)].append((score, uid))
-    gaps: dict[tuple[int, int], MonthGap] = {}
-    for (cadre_id, year), scores in monthly.items():
-        if not enough_months(len(scores), MONTHS_MIN):
-            continue
-        rating, score, uid = history.get(cadre_id, {}).get(year, (None, None, None))
-        if rating not in RATINGS or not in_scope(uid) or ref(uid) is None:
-            continue
-        code, p = params.get(year) or _rating_params(world, year)
-        mean, implied = months_support([s for s, _ in scores], p)
-        gap = gaps.get((uid, year))
-        if gap is None:
-            gap = gaps[(uid, year)] = MonthGap(ref(uid), year, code, [])
-        gap.rows.append(MonthRow(_cadre_ref(world, cadre_id), len(scores), round(mean, 2),
-                                 implied, rating, score))
-    month_gaps = sorted(gaps.values(), key=lambda g: (-g.year, -g.above_share, -g.mean_steps, g.unit.name))
-    for g in month_gaps:
-        g.rows.sort(key=lambda r: (-r.steps_above, r.cadre.name))
+    month_gaps = [MonthGap(ref(uid), year, params[year][0], held.gap_rows((uid, year)))
+                  for uid, year in held.gaps if in_scope(uid) and ref(uid) is not None]
+    month_gaps.sort(key=lambda g: (-g.year, -g.above_share, -g.mean_steps, g.unit.name))
 
     # units against comparable units (same level and kind) over the last `window` years
     recent = years[-window:] if years else []
@@ -466,9 +139,9 @@ def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None
     # peers are read over the whole province even for a subtree's page: "comparable units"
     if scope_ids is not None:
         all_counts: dict[int, Counter] = defaultdict(Counter)
-        for _cadre_id, uid, year, rating, _ in yearly:
-            if rating in RATINGS and uid is not None and year in recent:
-                all_counts[uid][rating] += 1
+        for (uid, year), c in held.counts.items():
+            if year in recent:
+                all_counts[uid].update(c)
         peer_groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         for uid in all_counts:
             unit = ref(uid)
@@ -482,8 +155,8 @@ def _evaluation_analytics(session: Session, world: World, *, unit_id: int | None
         return sum(RATING_ORDER[r] * c[r] for r in RATINGS) / n if n else 0.0
 
     comparisons = []
-    for key, members in groups.items():
-        peers_all = peer_groups.get(key, [])
+    for group, members in groups.items():
+        peers_all = peer_groups.get(group, [])
         group_total: Counter = Counter()
         for uid in peers_all:
             group_total.update(all_counts[uid])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from quyhoach.domain.facts import TitleFact
-from quyhoach.domain.forecast import Vacancy
+from quyhoach.domain.forecast import Forecast, Vacancy
 from quyhoach.domain.text import text_sort_key
 from quyhoach.services.planning import forecast as forecast_service, judging, views
 from quyhoach.services.planning.world import World
@@ -86,13 +86,19 @@ def failing_pools(world: World, units: frozenset[int] | set[int] | None) -> Item
     return Item(len(failing), _by_unit(world, [j.facts.title.unit_id for j in failing]), failing[:SHOWN])
 
 
+def uncovered_soon(forecast: Forecast) -> list[Vacancy]:
+    """The forecast's seats falling vacant within a year with no eligible successor: the
+    attention item, and the forecast page filtered to it (its link)."""
+    end = forecast.on + dt.timedelta(days=HORIZON_DAYS)
+    return [v for v in forecast.uncovered if v.date <= end]
+
+
 def uncovered_vacancies(session: Session, world: World, units: frozenset[int] | set[int] | None) -> Item:
     """Seats the forecast sees falling vacant within a year with no eligible successor."""
     key = ("attention-vacancies", _key(units))
     if key not in world.memo:
         view = forecast_service.vacancy_forecast(session, world, unit_ids=set(units) if units is not None else None)
-        end = world.on + dt.timedelta(days=HORIZON_DAYS)
-        world.memo[key] = [v for v in view.forecast.uncovered if v.date <= end]
+        world.memo[key] = uncovered_soon(view.forecast)
     found: list[Vacancy] = world.memo[key]
     return Item(len(found), _by_unit(world, [v.title.unit_id for v in found]), found[:SHOWN])
 

@@ -38,6 +38,9 @@ PERMISSIONS = {
 # Province-wide settings: a user scoped to a unit never holds these, whatever their role
 # (a rule set re-judges the whole province; users and backups are the whole installation's).
 UNSCOPED_ONLY = frozenset({"rule_sets", "admin"})
+# Roles whose work is those settings: scoped to a unit, such a user could do none of it, so the
+# pair is refused when the user is created.
+UNSCOPED_ROLES = frozenset({"admin"})
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -95,6 +98,9 @@ def create_user(session: Session, *, username: str, full_name: str, password: st
     if not (full_name or "").strip():
         raise AuthError("cần ghi họ và tên")
     check_password(password, username)
+    if scope_unit_code and role in UNSCOPED_ROLES:
+        raise AuthError(f"vai trò «{ROLES[role]}» chỉ dành cho người dùng toàn tỉnh (người dùng, nhật ký, sao lưu là "
+                        f"của cả hệ thống): bỏ chọn đơn vị «{scope_unit_code}» hoặc chọn vai trò khác")
     scope = None
     if scope_unit_code:
         scope = session.exec(select(Unit).where(Unit.code == scope_unit_code)).one_or_none()
