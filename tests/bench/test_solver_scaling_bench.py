@@ -10,8 +10,7 @@ phases (compile, flow, LP, CP-SAT search, building the plan) come from `plan.sta
 
 Instances from both generators at 200 × 50, 2,000 × 300 and 10,000 × 2,000 (30,000 × 6,000 marked
 slow: `pytest -m slow tests/bench/test_solver_scaling_bench.py --benchmark-only`):
-- `project`: fixtures/solver_instances.py (commune seed 2, provincial, large, huge; seed 1 otherwise:
-  commune seed 1 is infeasible);
+- `project`: fixtures/solver_instances.py (commune seed 2, provincial, large, huge seed 1);
 - `chains`, `units`, `family`, `tight`: the shapes of fixtures/solver_instances_alt.py, seed 1.
 
 Every plan is checked and this solver's objective is compared with HiGHS's. When the module has
@@ -24,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import statistics
 from pathlib import Path
 
@@ -36,9 +34,8 @@ from fixtures.solver_instances_alt import SHAPES, generate_alt
 from solver import Options, check, dump_problem, load_problem, solve
 from solver.baselines import assignment_floor, cpsat_direct, highs_milp
 
-from tests.bench.test_solver_bench import _machine
+from tests.bench.figures import fmt, load, machine, write_section
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 START, END = "<!-- solver-scaling:start -->", "<!-- solver-scaling:end -->"
 SIZES = ["200x50", "2000x300", "10000x2000", "30000x6000"]
 PROJECT = {"200x50": ("commune", 2), "2000x300": ("provincial", 1), "10000x2000": ("large", 1),
@@ -50,7 +47,7 @@ ROUNDS = {"read": 3, "check": 3, "solve": 3, "highs": 3, "direct": 1, "floor": 3
 DIRECT_LIMIT = 30.0
 RESULTS: dict[tuple[str, str, str], float] = {}
 STATUS: dict[tuple[str, str, str], str] = {}
-LOAD: list[tuple[float, float, float]] = []
+LOAD: list[float] = []
 SIZE_OF: dict[tuple[str, str], int] = {}
 OBJECTIVES: dict[tuple[str, str, str], int | None] = {}
 _CACHE: dict[tuple[str, str], tuple] = {}
@@ -75,9 +72,9 @@ def _case(family: str, size: str, tmp: Path):
 
 @pytest.fixture(scope="module", autouse=True)
 def write_figures():
-    LOAD.append(os.getloadavg())
+    LOAD.append(load())
     yield
-    LOAD.append(os.getloadavg())
+    LOAD.append(load())
     _CACHE.clear()
     if all((f, s, part) in RESULTS for f in FAMILIES for s in SIZES[:3] for part in PARTS):
         _write()
@@ -162,11 +159,6 @@ def test_highs(benchmark, tmp_path_factory, family, size):
     _keep(benchmark, family, size, "highs")
 
 
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else (f"{seconds * 1000:.0f} ms" if seconds < 1
-                                                               else f"{seconds:.2f} s")
-
-
 def _fit(family: str, part: str, sizes: list[str]) -> float | None:
     """The exponent k of time ∝ candidate pairs^k, least squares over the sizes measured."""
     points = [(math.log(SIZE_OF[(family, s)]), math.log(RESULTS[(family, s, part)])) for s in sizes
@@ -187,11 +179,11 @@ def _k(family: str, size: str, previous: str | None, part: str) -> str:
 
 def _write() -> None:
     sizes = [s for s in SIZES if all((f, s, p) in RESULTS for f in FAMILIES for p in PARTS)]
-    load = " → ".join(f"{a:.1f}" for a, _, _ in LOAD)
-    lines = [START, "", "## Rotation solver: against HiGHS, CP-SAT and the assignment floor, and the growth of each part "
+    loads = " → ".join(f"{a:.1f}" for a in LOAD)
+    lines = ["", "## Rotation solver: against HiGHS, CP-SAT and the assignment floor, and the growth of each part "
              "(issue 16)", "",
-             f"Machine: {_machine()}. Date: {dt.date.today():%d/%m/%Y}. Load average (1 min) at the start and the end "
-             f"of the run: {load}: the machine is shared with other engineers' work, so absolute times move by tens of "
+             f"Machine: {machine()}. Date: {dt.date.today():%d/%m/%Y}. Load average (1 min) at the start and the end "
+             f"of the run: {loads}: the machine is shared with other engineers' work, so absolute times move by tens of "
              "percent; the ratios to HiGHS are measured in the same run. Written by "
              "`tests/bench/test_solver_scaling_bench.py` (`make bench`; 30,000 × 6,000 by `make bench-all`); median "
              "of 3 rounds (30,000 × 6,000: 1 round of solve, HiGHS and the floor; the straightforward CP-SAT model: 1 round). "
@@ -207,7 +199,7 @@ def _write() -> None:
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         previous = None
         for size in sizes:
-            cell = {part: _fmt(RESULTS[(family, size, part)]) + _k(family, size, previous, part) for part in PARTS}
+            cell = {part: fmt(RESULTS[(family, size, part)]) + _k(family, size, previous, part) for part in PARTS}
             cell["direct"] += f" {STATUS.get((family, size, 'direct'), '')}"
             ratio = RESULTS[(family, size, "solve")] / RESULTS[(family, size, "highs")]
             objectives = " / ".join(str(OBJECTIVES.get((family, size, m))) for m in ("solve", "highs", "direct"))
@@ -220,7 +212,7 @@ def _write() -> None:
         previous = None
         for size in sizes:
             lines.append(f"| {size.replace('x', ' × ')} | " + " | ".join(
-                _fmt(RESULTS[(family, size, phase)]) + _k(family, size, previous, phase) for phase in PHASES) + " |")
+                fmt(RESULTS[(family, size, phase)]) + _k(family, size, previous, phase) for phase in PHASES) + " |")
             previous = size
         lines.append("")
     lines += ["### Growth fitted over all sizes", "",
@@ -230,13 +222,5 @@ def _write() -> None:
     for family in FAMILIES:
         fits = [_fit(family, part, sizes) for part in PARTS + PHASES]
         lines.append(f"| {family} | " + " | ".join("—" if k is None else f"{k:.2f}" for k in fits) + " |")
-    lines += ["", END]
-    text = DOCS.read_text(encoding="utf-8")
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        marker = "<!-- solver-bench:end -->"
-        at = text.index(marker) + len(marker) if marker in text else len(text)
-        text = text[:at] + "\n\n" + section + text[at:]
-    DOCS.write_text(text, encoding="utf-8")
+    lines += [""]
+    write_section(START, END, lines, after="<!-- solver-bench:end -->")
