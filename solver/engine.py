@@ -4,7 +4,9 @@
 2. Min-cost flow without the side rows: the first plan and the first bound. When that
    plan already keeps every side rule and pays no structure penalty, it is optimal.
 3. Linear relaxation (GLOP) of the whole model: a bound valid for any dual vector, and
-   for each option the bound of any plan using it.
+   for each option the bound of any plan using it. When the gap allows more points than
+   the first CP-SAT set's margin, the LP's support (the options it uses) is solved first:
+   a small model whose plan often ends the solve within the gap.
 4. CP-SAT over the options that could still reach the target value (all others are
    provably worse), hinted with the best plan known. The certified bound is the larger
    of CP-SAT's bound on that set and the best value a left-out option could reach. When
