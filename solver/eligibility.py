@@ -9,6 +9,10 @@ copy of these rules on purpose.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
 from .model import KIND_RULES, Cadre, Post, Rules
 
 RATING_ORDER = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -41,6 +45,42 @@ def cadre_failures(cadre: Cadre, rules: Rules, kind: str = "rotation") -> list[s
     if "tenure" in applies and cadre.months_in_post < rules.min_tenure_months:
         failed.append("tenure")
     return failed
+
+
+#: the order `cadre_failures` names the rules in
+CADRE_RULES = ("pool", "rating", "service", "discipline", "tenure")
+
+
+def cadre_failure_masks(cadres: Sequence[Cadre], rules: Rules, kinds: Iterable[str]) -> dict[str, dict[str, np.ndarray]]:
+    """`cadre_failures` for every cadre at once: per kind of move, per rule of
+    `CADRE_RULES`, which cadres fail it (tests/solver/test_instance.py compares the two).
+    The attributes are read once, whatever the number of kinds."""
+    n = len(cadres)
+    threshold = RATING_ORDER[rules.rating_threshold]
+    years = rules.rating_years
+    in_pool = np.fromiter((c.in_pool for c in cadres), dtype=bool, count=n)
+    rated = np.fromiter((len(c.ratings) >= years
+                         and min((RATING_ORDER.get(r or "", -1) for r in c.ratings[:years]), default=threshold) >= threshold
+                         for c in cadres), dtype=bool, count=n)
+    service = np.fromiter((c.months_service_left for c in cadres), dtype=np.int64, count=n)
+    tenure = np.fromiter((c.months_in_post for c in cadres), dtype=np.int64, count=n)
+    disciplined = [i for i, c in enumerate(cadres) if c.discipline is not None]
+    masks: dict[str, dict[str, np.ndarray]] = {}
+    for kind in kinds:
+        applies = KIND_RULES.get(kind, KIND_RULES["rotation"])
+        none = np.zeros(n, dtype=bool)
+        discipline = np.zeros(n, dtype=bool)
+        if "discipline" in applies and (kind == "appointment" or rules.discipline_scope == "any"):
+            for i in disciplined:
+                discipline[i] = discipline_active(cadres[i], rules, kind)
+        masks[kind] = {
+            "pool": ~in_pool if "pool" in applies and rules.require_pool else none,
+            "rating": ~rated if "rating" in applies else none,
+            "service": service < service_needed(rules, kind) if "service" in applies else none,
+            "discipline": discipline,
+            "tenure": tenure < rules.min_tenure_months if "tenure" in applies else none,
+        }
+    return masks
 
 
 def service_needed(rules: Rules, kind: str) -> int:

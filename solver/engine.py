@@ -4,7 +4,9 @@
 2. Min-cost flow without the side rows: the first plan and the first bound. When that
    plan already keeps every side rule and pays no structure penalty, it is optimal.
 3. Linear relaxation (GLOP) of the whole model: a bound valid for any dual vector, and
-   for each option the bound of any plan using it.
+   for each option the bound of any plan using it. When the gap allows more points than
+   the first CP-SAT set's margin, the LP's support (the options it uses) is solved first:
+   a small model whose plan often ends the solve within the gap.
 4. CP-SAT over the options that could still reach the target value (all others are
    provably worse), hinted with the best plan known. The certified bound is the larger
    of CP-SAT's bound on that set and the best value a left-out option could reach. When
@@ -30,8 +32,13 @@ from . import diagnosis as diagnosis_module
 from .cpsat import RotationModel, SatResult
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
 from .instance import Instance, compile_problem
+from .neighbourhoods import Neighbourhoods, difference, hood_size
 from .model import Options, Plan, Problem, Progress
 from .relax import LPHandle, build_lp, flow_relaxation, solve_lp
+
+
+#: the most points under the LP bound the first CP-SAT set reaches (step 4)
+FIRST_MARGIN = 12
 
 
 def solve(problem: Problem, options: Options | None = None) -> Plan:
@@ -177,16 +184,29 @@ class Engine:
         if self.good_enough() or self.stop_requested() or self.left() <= 0:
             return self.finish_partial()
 
-        # 4. CP-SAT over the options that can still reach the target
+        # 3b. the LP's support: the LP is integral but for a few cadres, so the plans that use
+        # only options the LP uses are a small model (one option for most cadres). Its best
+        # plan lies a few points under the LP bound: it ends the solve when the gap allows more
+        # points than the first search set's margin (large problems: 28 points at 10,000 ×
+        # 2,000), and is the search's hint otherwise; when the gap allows only a few points
+        # (2,000 × 300: 4), the search is needed anyway and the support would only add time.
         hint = _round_lp(inst, active, lp_result.x) if lp_result.x is not None else (
             self.best.chosen if self.best else None)
         tolerance = opts.relative_gap * max(1.0, abs(upper))
+        if lp_result.x is not None and int(tolerance) + 6 > FIRST_MARGIN:
+            self.support_search(active[lp_result.x > 1e-6], hint)
+            if self.best is not None:
+                hint = self.best.chosen
+            if self.good_enough() or self.stop_requested() or self.left() <= 0:
+                return self.finish_partial()
+
+        # 4. CP-SAT over the options that can still reach the target
         # a tight first set (the LP is nearly integral); widened below when it proves too tight.
         # The optimum lies 0-7 points under the LP bound at 2,000 × 300 (0-20 at 10,000 × 2,000):
         # a first set that holds it proves the plan in one search instead of two, and a few
         # points more cost few options (most have no reduced profit). No option under the plan
         # held can improve on it.
-        target = upper - min(max(1, int(tolerance)) + 6, 12)
+        target = upper - min(max(1, int(tolerance)) + 6, FIRST_MARGIN)
         if self.best is not None:
             target = max(target, self.best.objective + 1)
         solved_sets = 0
@@ -225,6 +245,31 @@ class Engine:
         if self.best is None:
             return self.finish("unknown")
         return self.finish("optimal" if self.bound is not None and self.best.objective >= self.bound else "feasible")
+
+    def support_search(self, support: np.ndarray, hint: np.ndarray | None) -> None:
+        """The best plan among the LP's support (a restriction of the problem: its plans are
+        plans, its bound proves nothing for the whole), for a short part of the time left;
+        it stops as soon as a plan is within the gap of the certified bound."""
+        opts = self.options
+        if len(support) <= self.inst.n_cadres:
+            return                       # an integral LP: its rounded plan was offered already
+        t = time.perf_counter()
+        rm = RotationModel(self.inst, support)
+        if hint is not None:
+            rm.hint(hint)
+
+        def on_solution(objective: int, bound: int) -> bool:
+            self.progress("search", incumbent=objective)
+            gap = gap_of(objective, self.bound)
+            return gap is not None and gap <= opts.relative_gap
+
+        result = rm.solve(time_limit=min(self.left(), max(0.5, 0.1 * self.left())), workers=opts.workers,
+                          seed=opts.seed, relative_gap=opts.relative_gap, on_solution=on_solution,
+                          stop=self.stop_requested if opts.stop is not None else None, log=opts.log)
+        if result.chosen is not None:
+            self.offer(result.chosen)
+        self.stats["support_options"] = int(len(support))
+        self.timed("support", t)
 
     def search(self, keep: np.ndarray, hint: np.ndarray | None, cut_value: int | None,
                upper: int) -> SatResult:
@@ -285,7 +330,7 @@ class Engine:
 
     def alternatives(self, active: np.ndarray, option_bound: np.ndarray) -> list[Plan]:
         """k plans within the margin of the best, each differing from every plan before it
-        in at least d moves, by neighbourhoods of the best plan (see `_Neighbourhoods`).
+        in at least d moves, by neighbourhoods of the best plan (see `solver.neighbourhoods`).
 
         Each search keeps the best plan for every cadre outside a small neighbourhood and
         frees the options of the cadres inside it that can still reach `best − margin` (the
@@ -298,14 +343,14 @@ class Engine:
         opts = self.options
         assert self.best is not None, "alternatives follow a best plan"
         k, d = opts.alternatives, max(1, opts.alternative_min_difference)
-        hoods = _Neighbourhoods(self.inst, active, option_bound)
+        hoods = Neighbourhoods(self.inst, active, option_bound)
         found: list[Incumbent] = []            # the alternatives, in order
         attempts = 0
         while len(found) < k and not self.stop_requested() and self.left() > 0.05:
             best = self.best
             floor = self.alternative_floor()
             chosen_list = [best.chosen] + [f.chosen for f in found]
-            cadres = hoods.next(best.chosen, floor, size=_hood_size(attempts, d))
+            cadres = hoods.next(best.chosen, floor, size=hood_size(attempts, d))
             attempts += 1
             keep = hoods.options(best.chosen, cadres)
             rm = RotationModel(self.inst, keep)
@@ -341,7 +386,7 @@ class Engine:
             plan = self.plan_of(f.chosen, "feasible")
             plan.bound = None
             plan.gap = None
-            plan.difference = _difference(self.inst, self.best.chosen, f.chosen)
+            plan.difference = difference(self.inst, self.best.chosen, f.chosen)
             plans.append(plan)
         return plans
 
@@ -453,112 +498,6 @@ def is_assignment(inst: Instance, chosen: np.ndarray) -> bool:
     posts = inst.opt_post[chosen]
     held = np.bincount(posts[posts >= 0], minlength=inst.n_posts)
     return bool(held.max(initial=0) <= 1 and held[inst.post_must].min(initial=1) == 1)
-
-
-def _difference(inst: Instance, a: np.ndarray, b: np.ndarray) -> int:
-    moves_a = set(int(o) for o in a if inst.opt_move[o])
-    moves_b = set(int(o) for o in b if inst.opt_move[o])
-    return len(moves_a ^ moves_b)
-
-
-def _hood_size(attempts: int, d: int) -> int:
-    """Cadres freed by the n-th search for one alternative: a few dozen first, doubling
-    after every two searches that found nothing."""
-    return int(max(200, 8 * d) * 2 ** (attempts // 2))
-
-
-class _Neighbourhoods:
-    """Where to look for plans near the best one, guided by the linear relaxation.
-
-    A seed is a move outside the best plan that loses least against the LP bound (the largest
-    per-option bound); moves of cadres no alternative has changed yet come first, so that
-    the alternatives differ in different places. A neighbourhood is the seed's cadre and,
-    breadth first, the cadres a change of theirs touches: the holder in the best plan of
-    each post they could take, and the cadres who could take the post they hold in it."""
-
-    def __init__(self, inst: Instance, active: np.ndarray, option_bound: np.ndarray) -> None:
-        self.inst = inst
-        self.active = active
-        self.option_bound = option_bound
-        self.tried: set[int] = set()
-        self.changed = np.zeros(inst.n_cadres, dtype=bool)
-        self._floor: int | None = None
-        self.cand = np.empty(0, dtype=np.int64)
-
-    def used(self, cadres: np.ndarray) -> None:
-        """Cadres an alternative has changed: their moves are tried last as seeds."""
-        self.changed[cadres] = True
-
-    def _prepare(self, floor: int) -> None:
-        if self._floor == floor:
-            return
-        inst = self.inst
-        self._floor = floor
-        self.cand = self.active[self.option_bound >= floor]
-        by_cadre = self.cand[np.argsort(inst.opt_cadre[self.cand], kind="stable")]
-        self.cadre_start = np.searchsorted(inst.opt_cadre[by_cadre], np.arange(inst.n_cadres + 1))
-        self.by_cadre = by_cadre
-        moves = self.cand[inst.opt_post[self.cand] >= 0]
-        by_post = moves[np.argsort(inst.opt_post[moves], kind="stable")]
-        self.post_start = np.searchsorted(inst.opt_post[by_post], np.arange(inst.n_posts + 1))
-        self.by_post = by_post
-        self.free_cadres = int(np.count_nonzero(np.diff(self.cadre_start) > 1))
-
-    def next(self, best: np.ndarray, floor: int, size: int) -> np.ndarray | None:
-        """The cadres of the next neighbourhood, or None for the whole pruned model."""
-        self._prepare(floor)
-        inst = self.inst
-        if size >= self.free_cadres:
-            return None
-        in_best = np.zeros(len(inst.opt_cadre), dtype=bool)
-        in_best[best] = True
-        seeds = self.cand[inst.opt_move[self.cand] & ~in_best[self.cand]]
-        if len(seeds) == 0:
-            return None
-        order = np.lexsort((-self.option_bound_of(seeds), self.changed[inst.opt_cadre[seeds]]))
-        seed = next((int(seeds[s]) for s in order if int(seeds[s]) not in self.tried), None)
-        if seed is None:
-            return None
-        self.tried.add(seed)
-        occupant = np.full(inst.n_posts, -1, dtype=np.int64)
-        placed = best[inst.opt_post[best] >= 0]
-        occupant[inst.opt_post[placed]] = inst.opt_cadre[placed]
-        best_post = np.full(inst.n_cadres, -1, dtype=np.int64)
-        best_post[inst.opt_cadre[best]] = inst.opt_post[best]
-        return self._grow(int(inst.opt_cadre[seed]), size, occupant, best_post)
-
-    def option_bound_of(self, options: np.ndarray) -> np.ndarray:
-        position = np.searchsorted(self.active, options)
-        bounds: np.ndarray = self.option_bound[position]
-        return bounds
-
-    def _grow(self, start: int, size: int, occupant: np.ndarray, best_post: np.ndarray) -> np.ndarray:
-        inst = self.inst
-        members = {start}
-        queue = [start]
-        head = 0
-        while head < len(queue) and len(members) < size:
-            i = queue[head]
-            head += 1
-            touched = [int(occupant[j]) for j in inst.opt_post[self.by_cadre[self.cadre_start[i]:self.cadre_start[i + 1]]]
-                       if j >= 0]
-            j0 = int(best_post[i])
-            if j0 >= 0:
-                touched += inst.opt_cadre[self.by_post[self.post_start[j0]:self.post_start[j0 + 1]]].tolist()
-            for c in touched:
-                if c >= 0 and c not in members and len(members) < size:
-                    members.add(c)
-                    queue.append(c)
-        return np.fromiter(members, dtype=np.int64)
-
-    def options(self, best: np.ndarray, cadres: np.ndarray | None) -> np.ndarray:
-        """The model's options: every option of the cadres freed (that can reach the floor),
-        the best plan's option for every other cadre."""
-        if cadres is None:
-            return np.union1d(self.cand, best)
-        free = np.zeros(self.inst.n_cadres, dtype=bool)
-        free[cadres] = True
-        return np.union1d(self.cand[free[self.inst.opt_cadre[self.cand]]], best)
 
 
 def _round_lp(inst: Instance, active: np.ndarray, x: np.ndarray | None) -> np.ndarray | None:

@@ -105,121 +105,100 @@ def target_need_cap(target: Target, seats: int) -> tuple[int | None, int | None]
 
 
 def compile_problem(problem: Problem) -> Instance:
+    """The problem as arrays. Everything per option is computed with numpy over all options
+    at once; Python loops run over cadres, posts or the few pins, baseline entries and
+    relations, never over the candidate pairs."""
     rules, weights = problem.rules, problem.weights
     warnings: list[str] = []
-    cadre_ids = [c.id for c in problem.cadres]
-    post_ids = [p.id for p in problem.posts]
-    cidx = {c: i for i, c in enumerate(cadre_ids)}
-    pidx = {p: i for i, p in enumerate(post_ids)}
-    units = {u.id: u for u in problem.units}
+    cadres, posts = problem.cadres, problem.posts
+    cadre_ids = [c.id for c in cadres]
+    post_ids = [p.id for p in posts]
     n_c, n_p = len(cadre_ids), len(post_ids)
+    cidx = dict(zip(cadre_ids, range(n_c), strict=True))
+    pidx = dict(zip(post_ids, range(n_p), strict=True))
+    units = {u.id: u for u in problem.units}
 
     post_holder = np.full(n_p, -1, dtype=np.int64)
     cadre_post = np.full(n_c, -1, dtype=np.int64)
-    for j, p in enumerate(problem.posts):
+    for j, p in enumerate(posts):
         if p.holder is not None:
             post_holder[j] = cidx[p.holder]
             cadre_post[cidx[p.holder]] = j
-    post_must = np.array([p.must_fill for p in problem.posts], dtype=bool)
-    post_unit = [p.unit for p in problem.posts]
+    post_must = np.fromiter((p.must_fill for p in posts), dtype=bool, count=n_p)
+    post_unit = [p.unit for p in posts]
     post_locality = [p.locality if p.locality is not None else (units[p.unit].locality if p.unit in units else None)
-                     for p in problem.posts]
-    cadre_unit: list[str | None] = []
-    for i, c in enumerate(problem.cadres):
-        cadre_unit.append(post_unit[cadre_post[i]] if cadre_post[i] >= 0 else c.unit)
+                     for p in posts]
+    cadre_unit: list[str | None] = [post_unit[j] if j >= 0 else c.unit
+                                    for c, j in zip(cadres, cadre_post.tolist(), strict=True)]
+    cols = _Columns(problem)
 
-    # ---- cadre-level failures, once per cadre and kind of move (the messages name a rotation's)
+    # ---- cadre-level failures, once per kind of move (the messages name a rotation's)
     kinds = sorted({c.kind for c in problem.candidates} | {"rotation"})
     unknown = [k for k in kinds if k not in MOVE_KINDS]
     if unknown:
         raise ValueError(f"loại điều động không hợp lệ: {', '.join(unknown)}")
-    cadre_fail_bits_of = {kind: np.zeros(n_c, dtype=np.int64) for kind in kinds}
-    cadre_fail: dict[int, list[str]] = {}
-    for i, c in enumerate(problem.cadres):
-        for kind in kinds:
-            failed = eligibility.cadre_failures(c, rules, kind)
-            if failed:
-                if kind == "rotation":
-                    cadre_fail[i] = failed
-                cadre_fail_bits_of[kind][i] = sum(RULE_BIT[r] for r in failed)
+    masks = eligibility.cadre_failure_masks(cadres, rules, kinds)
+    cadre_fail_bits_of = {kind: sum((m.astype(np.int64) * RULE_BIT[r] for r, m in by_rule.items()),
+                                    np.zeros(n_c, dtype=np.int64))
+                          for kind, by_rule in masks.items()}
     cadre_fail_bits = cadre_fail_bits_of["rotation"]
+    cadre_fail: dict[int, list[str]] = {
+        int(i): [r for r in eligibility.CADRE_RULES if masks["rotation"][r][i]] for i in np.flatnonzero(cadre_fail_bits)}
 
-    # ---- options: one stay per cadre, then the candidate moves (deduplicated)
-    baseline = {a.cadre: a.post for a in problem.baseline}
-    o_cadre: list[int] = []
-    o_post: list[int] = []
-    o_fit: list[int] = []
-    o_dev: list[int] = []
-    o_cand: list[int] = []
-    o_fail: list[int] = []
-    stay_option = np.empty(n_c, dtype=np.int64)
-    may_not_stay = {a.cadre for a in problem.forbidden if a.post is None}     # `post: null`: "may not stay"
-    for i, c in enumerate(problem.cadres):
-        stay_option[i] = len(o_cadre)
-        j = int(cadre_post[i])
-        o_cadre.append(i)
-        o_post.append(j)
-        o_fit.append(c.current_fit if j >= 0 else 0)
-        o_dev.append(0)
-        o_cand.append(-1)
-        bits = 0
-        if j >= 0 and eligibility.head_limit_reached(c, problem.posts[j], rules):
-            bits |= RULE_BIT["head_terms"]
-        if c.id in may_not_stay:
-            bits |= RULE_BIT["forbidden"]
-        o_fail.append(bits)
+    # ---- options: one stay per cadre (options 0..C-1), then the candidate moves (deduplicated)
+    stay_option = np.arange(n_c, dtype=np.int64)
+    held = cadre_post >= 0
+    at = np.maximum(cadre_post, 0)
+    stay_fail = np.where(held & cols.head_limit(np.arange(n_c), at), RULE_BIT["head_terms"], 0).astype(np.int64)
+    for a in problem.forbidden:
+        if a.post is None:                                    # `post: null`: "may not stay"
+            stay_fail[cidx[a.cadre]] |= RULE_BIT["forbidden"]
+    stay_fit = np.where(held, np.fromiter((c.current_fit for c in cadres), dtype=np.int64, count=n_c), 0)
 
     forbidden = {(a.cadre, a.post) for a in problem.forbidden if a.post is not None}
-    cadres, posts = problem.cadres, problem.posts
-    moves = _candidate_options(problem, cidx, pidx, cadre_post, cadre_fail_bits_of, post_locality, forbidden,
-                               warnings)
-    first = len(o_cadre)
-    seen: dict[tuple[int, int], int] = dict(zip(zip(moves["cadre"].tolist(), moves["post"].tolist(), strict=False),
-                                                range(first, first + len(moves["cadre"])), strict=False))
-    o_cadre += moves["cadre"].tolist()
-    o_post += moves["post"].tolist()
-    o_fit += moves["fit"].tolist()
-    o_dev += moves["development"].tolist()
-    o_cand += moves["candidate"].tolist()
-    o_fail += moves["fail"].tolist()
+    moves = _candidate_options(problem, cols, cidx, pidx, cadre_post, post_locality, kinds, cadre_fail_bits_of,
+                               forbidden, warnings)
+    first = n_c
+    found = _PairIndex(moves["cadre"] * n_p + moves["post"], first)
 
     # ---- pinned moves: the pinned option only, for that cadre and that post
     pinned_option: dict[int, int] = {}
+    extra: list[tuple[int, int, int]] = []             # (cadre, post, failed bits) of pins nobody proposed
+    n_options = first + len(moves["cadre"])
     for a in problem.pinned:
         i = cidx[a.cadre]
         if a.post is None or (cadre_post[i] >= 0 and post_ids[cadre_post[i]] == a.post):
             pinned_option[i] = int(stay_option[i])
             continue
         j = pidx[a.post]
-        if (i, j) not in seen:   # a pin the pools did not propose: add it, with no scores
+        o = found.get(i * n_p + j)
+        if o is None:            # a pin the pools did not propose: add it, with no scores
             warnings.append(f"Cố định {a.cadre} → {a.post} không có trong danh sách đề xuất; thêm với điểm 0.")
-            seen[(i, j)] = len(o_cadre)
             bits = int(cadre_fail_bits[i])
             for rule in eligibility.pair_failures(cadres[i], posts[j], rules, post_locality[j]):
                 bits |= RULE_BIT[rule]
             if (a.cadre, a.post) in forbidden:
                 bits |= RULE_BIT["forbidden"]
-            o_cadre.append(i)
-            o_post.append(j)
-            o_fit.append(0)
-            o_dev.append(0)
-            o_cand.append(-1)
-            o_fail.append(bits)
-        pinned_option[i] = seen[(i, j)]
+            o = n_options + len(extra)
+            found.add(i * n_p + j, o)
+            extra.append((i, j, bits))
+        pinned_option[i] = o
 
-    opt_cadre = np.array(o_cadre, dtype=np.int64)
-    opt_post = np.array(o_post, dtype=np.int64)
-    opt_fit = np.array(o_fit, dtype=np.int64)
-    opt_dev = np.array(o_dev, dtype=np.int64)
-    opt_cand = np.array(o_cand, dtype=np.int64)
-    fail = np.array(o_fail, dtype=np.int64)
-    opt_move = np.ones(len(o_cadre), dtype=bool)
+    ex = np.array(extra, dtype=np.int64).reshape(-1, 3)
+    zeros = np.zeros(len(ex), dtype=np.int64)
+    opt_cadre = np.concatenate([stay_option, moves["cadre"], ex[:, 0]])
+    opt_post = np.concatenate([cadre_post, moves["post"], ex[:, 1]])
+    opt_fit = np.concatenate([stay_fit, moves["fit"], zeros])
+    opt_dev = np.concatenate([np.zeros(n_c, dtype=np.int64), moves["development"], zeros])
+    opt_cand = np.concatenate([np.full(n_c, -1, dtype=np.int64), moves["candidate"], zeros - 1])
+    fail = np.concatenate([stay_fail, moves["fail"], ex[:, 2]])
+    opt_move = np.ones(len(opt_cadre), dtype=bool)
     opt_move[stay_option] = False
 
     if pinned_option:
         pin_bit = RULE_BIT["pinned"]
         pinned_cadres = np.zeros(n_c, dtype=bool)
-        keep = np.zeros(len(o_cadre), dtype=bool)
+        keep = np.zeros(len(opt_cadre), dtype=bool)
         taken_posts = np.zeros(n_p, dtype=bool)
         for i, o in pinned_option.items():
             pinned_cadres[i] = True
@@ -231,14 +210,17 @@ def compile_problem(problem: Problem) -> Instance:
         off |= into & taken_posts[np.maximum(opt_post, 0)]
         fail[off] |= pin_bit
 
-    # ---- objective: the score of each option
-    opt_base = np.zeros(len(o_cadre), dtype=bool)
-    for i, c in enumerate(problem.cadres):
-        target = baseline.get(c.id, "__stay__")
-        if target == "__stay__" or target is None or (cadre_post[i] >= 0 and post_ids[cadre_post[i]] == target):
-            opt_base[stay_option[i]] = True
-        elif (i, pidx[target]) in seen:
-            opt_base[seen[(i, pidx[target])]] = True
+    # ---- objective: the score of each option; the baseline's outcome is a stay unless it names a move
+    opt_base = np.zeros(len(opt_cadre), dtype=bool)
+    opt_base[stay_option] = True
+    for cadre_id, post_id in {a.cadre: a.post for a in problem.baseline}.items():
+        i = cidx[cadre_id]
+        if post_id is None or (cadre_post[i] >= 0 and post_ids[cadre_post[i]] == post_id):
+            continue
+        opt_base[stay_option[i]] = False
+        o = found.get(i * n_p + pidx[post_id])
+        if o is not None:
+            opt_base[o] = True
     opt_score = (weights.fit * opt_fit + opt_move * (weights.development * opt_dev - weights.moves)
                  + weights.baseline * opt_base.astype(np.int64))
     constant = -weights.baseline * n_c
@@ -255,13 +237,62 @@ def compile_problem(problem: Problem) -> Instance:
     return instance
 
 
+class _PairIndex:
+    """Option of a (cadre, post) key `cadre * P + post`: the candidate moves' keys (unique,
+    sorted once), then the few options added after them."""
+
+    def __init__(self, keys: np.ndarray, first: int) -> None:
+        self.order = np.argsort(keys, kind="stable")
+        self.sorted = keys[self.order]
+        self.first = first
+        self.added: dict[int, int] = {}
+
+    def get(self, key: int) -> int | None:
+        at = int(np.searchsorted(self.sorted, key))
+        if at < len(self.sorted) and int(self.sorted[at]) == key:
+            return self.first + int(self.order[at])
+        return self.added.get(key)
+
+    def add(self, key: int, option: int) -> None:
+        self.added[key] = option
+
+
+class _Columns:
+    """The attributes of cadres and posts the rules read, as arrays (read once per problem)."""
+
+    def __init__(self, problem: Problem) -> None:
+        cadres, posts = problem.cadres, problem.posts
+        n_c, n_p = len(cadres), len(posts)
+        self.rules = problem.rules
+        self.c_rank = np.fromiter((c.rank for c in cadres), dtype=np.int64, count=n_c)
+        self.c_outstanding = np.fromiter((c.outstanding for c in cadres), dtype=bool, count=n_c)
+        self.p_rank = np.fromiter((p.rank for p in posts), dtype=np.int64, count=n_p)
+        self.p_head = np.fromiter((p.is_head for p in posts), dtype=bool, count=n_p)
+        self.p_non_local = np.fromiter((p.non_local for p in posts), dtype=bool, count=n_p)
+        unit_code: dict[str, int] = {}
+        for p in posts:
+            unit_code.setdefault(p.unit, len(unit_code))
+        self.p_unit = np.fromiter((unit_code[p.unit] for p in posts), dtype=np.int64, count=n_p)
+        # a head unit that holds no post of the problem matches none (-2); no head unit: -1
+        self.c_head_unit = np.fromiter((-1 if c.head_unit is None else unit_code.get(c.head_unit, -2) for c in cadres),
+                                       dtype=np.int64, count=n_c)
+        self.c_terms = np.fromiter((c.head_terms for c in cadres), dtype=np.int64, count=n_c)
+
+    def head_limit(self, ci: np.ndarray, pj: np.ndarray) -> np.ndarray:
+        """R5 (`eligibility.head_limit_reached`) for each pair: holding the post would start
+        term N+1 as head of the same unit."""
+        reached: np.ndarray = (self.p_head[pj] & (self.p_unit[pj] == self.c_head_unit[ci])
+                               & (self.c_terms[ci] >= self.rules.head_term_limit))
+        return reached
+
+
 # --------------------------------------------------------------------------------------
 # Candidate moves, checked in bulk
 
 
-def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, int], cadre_post: np.ndarray,
-                       cadre_fail_bits_of: dict[str, np.ndarray], post_locality: list[str | None],
-                       forbidden: set[tuple[str, str]],
+def _candidate_options(problem: Problem, cols: _Columns, cidx: dict[str, int], pidx: dict[str, int],
+                       cadre_post: np.ndarray, post_locality: list[str | None], kinds: list[str],
+                       cadre_fail_bits_of: dict[str, np.ndarray], forbidden: set[tuple[str, str]],
                        warnings: list[str]) -> dict[str, np.ndarray]:
     """The candidate pairs as option arrays, with the bits of the rules each fails.
 
@@ -271,8 +302,15 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
     cands = problem.candidates
     n = len(cands)
     n_p = len(problem.posts)
-    ci = np.fromiter((cidx[c.cadre] for c in cands), dtype=np.int64, count=n)
-    pj = np.fromiter((pidx[c.post] for c in cands), dtype=np.int64, count=n)
+    # each field of the candidates read once (a comprehension per field: far faster than
+    # transposing tuples)
+    ci = np.fromiter([cidx[c.cadre] for c in cands], dtype=np.int64, count=n)
+    pj = np.fromiter([pidx[c.post] for c in cands], dtype=np.int64, count=n)
+    kind_code = {kind: k for k, kind in enumerate(kinds)}
+    kc = np.fromiter([kind_code[c.kind] for c in cands], dtype=np.int64, count=n)
+    precheck = np.fromiter([bool(c.precheck) for c in cands], dtype=bool, count=n)
+    fit = np.fromiter([c.fit for c in cands], dtype=np.int64, count=n)
+    development = np.fromiter([c.development for c in cands], dtype=np.int64, count=n)
     # proposals of a cadre's own post, then repeated proposals (the first one counts)
     own = cadre_post[ci] == pj if n else np.zeros(0, dtype=bool)
     for k in np.flatnonzero(own):
@@ -288,34 +326,39 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
             warnings.append(f"Đề xuất {cands[k].cadre} → {cands[k].post} bị lặp; dùng đề xuất đầu tiên.")
         keep &= is_first
     idx = np.flatnonzero(keep)
-    ci, pj = ci[idx], pj[idx]
+    ci, pj, kc, key = ci[idx], pj[idx], kc[idx], key[idx]
 
     cadres, posts = problem.cadres, problem.posts
-    c_rank = np.array([c.rank for c in cadres], dtype=np.int64)
-    c_outstanding = np.array([c.outstanding for c in cadres], dtype=bool)
-    p_rank = np.array([p.rank for p in posts], dtype=np.int64)
     # each pair is judged by the rules of its kind (model.KIND_RULES)
-    kind_of = np.array([cands[k].kind for k in idx], dtype=object)
-    is_kind = {kind: kind_of == kind for kind in cadre_fail_bits_of}
+    is_kind = {kind: kc == kind_code[kind] for kind in kinds}
     bits = np.zeros(len(idx), dtype=np.int64)
     for kind, rows in is_kind.items():
         bits[rows] = cadre_fail_bits_of[kind][ci[rows]]
     # R6: an equivalent post; one rank step higher only for outstanding cadres (a rotation);
     # an appointment not to a lower post; a transfer or secondment not to a higher one
-    step = p_rank[pj] - c_rank[ci]
-    rank_ok = (step == 0) | (c_outstanding[ci] & (step > 0) & (step <= rules.rank_step_outstanding))
+    step = cols.p_rank[pj] - cols.c_rank[ci]
+    rank_ok = (step == 0) | (cols.c_outstanding[ci] & (step > 0) & (step <= rules.rank_step_outstanding))
     if "appointment" in is_kind:
         rank_ok = np.where(is_kind["appointment"], step >= 0, rank_ok)
     for kind in ("transfer", "secondment"):
         if kind in is_kind:
             rank_ok = np.where(is_kind[kind], step <= 0, rank_ok)
     bits[~rank_ok] |= RULE_BIT["rank"]
-    # R4: key posts are held by non-locals
-    p_non_local = np.array([p.non_local for p in posts], dtype=bool)
-    for row in np.flatnonzero(p_non_local[pj]):
-        j = int(pj[row])
-        if post_locality[j] is not None and post_locality[j] in cadres[int(ci[row])].home_localities:
-            bits[row] |= RULE_BIT["non_local"]
+    # R4: key posts are held by non-locals (a cadre's home localities as keys cadre * L + locality)
+    loc_code: dict[str, int] = {}
+    for j in np.flatnonzero(cols.p_non_local).tolist():
+        place = post_locality[j]
+        if place is not None:
+            loc_code.setdefault(place, len(loc_code))
+    if loc_code:
+        n_l = len(loc_code)
+        p_loc = np.fromiter((loc_code.get(loc, -1) if loc is not None else -1 for loc in post_locality),
+                            dtype=np.int64, count=n_p)
+        home = np.fromiter((i * n_l + loc_code[h] for i, c in enumerate(cadres) for h in c.home_localities
+                            if h in loc_code), dtype=np.int64)
+        nl = cols.p_non_local[pj] & (p_loc[pj] >= 0)
+        nl[nl] = np.isin(ci[nl] * n_l + p_loc[pj[nl]], home)
+        bits[nl] |= RULE_BIT["non_local"]
     # the post's required qualifications (as bit masks over the codes in use)
     codes = {q: b for b, q in enumerate(sorted({q for p in posts for q in p.requires}))}
     if codes:
@@ -334,26 +377,13 @@ def _candidate_options(problem: Problem, cidx: dict[str, int], pidx: dict[str, i
         not_appointment = ~is_kind["appointment"] if "appointment" in is_kind else np.ones(len(idx), dtype=bool)
         bits[active[ci] & (step > 0) & not_appointment] |= RULE_BIT["discipline"]
     # R5: a head serves at most N consecutive terms in one place
-    p_head = np.array([p.is_head for p in posts], dtype=bool)
-    unit_code = {u: k for k, u in enumerate(sorted({p.unit for p in posts} | {c.head_unit or "" for c in cadres}))}
-    p_unit = np.array([unit_code[p.unit] for p in posts], dtype=np.int64)
-    c_head_unit = np.array([unit_code[c.head_unit] if c.head_unit is not None else -1 for c in cadres],
-                           dtype=np.int64)
-    c_terms = np.array([c.head_terms for c in cadres], dtype=np.int64)
-    limit = p_head[pj] & (p_unit[pj] == c_head_unit[ci]) & (c_terms[ci] >= rules.head_term_limit)
-    bits[limit] |= RULE_BIT["head_terms"]
+    bits[cols.head_limit(ci, pj)] |= RULE_BIT["head_terms"]
     # the caller's planning checks, and the scenario's forbidden moves
-    precheck = np.fromiter((bool(cands[k].precheck) for k in idx), dtype=bool, count=len(idx))
-    bits[precheck] |= RULE_BIT["precheck"]
+    bits[precheck[idx]] |= RULE_BIT["precheck"]
     if forbidden:
-        for m, k in enumerate(idx):
-            if (cands[k].cadre, cands[k].post) in forbidden:
-                bits[m] |= RULE_BIT["forbidden"]
-    return {
-        "cadre": ci, "post": pj, "candidate": idx, "fail": bits,
-        "fit": np.fromiter((cands[k].fit for k in idx), dtype=np.int64, count=len(idx)),
-        "development": np.fromiter((cands[k].development for k in idx), dtype=np.int64, count=len(idx)),
-    }
+        banned = np.array([cidx[c] * n_p + pidx[p] for c, p in forbidden if c in cidx and p in pidx], dtype=np.int64)
+        bits[np.isin(key, banned)] |= RULE_BIT["forbidden"]
+    return {"cadre": ci, "post": pj, "candidate": idx, "fail": bits, "fit": fit[idx], "development": development[idx]}
 
 
 # --------------------------------------------------------------------------------------
@@ -416,10 +446,13 @@ def _family_rows(inst: Instance, post_locality: list[str | None]) -> list[Row]:
     collective = [p.collective or p.unit for p in problem.posts]
     top = [p.top_leader for p in problem.posts]
     sector_head = [bool(p.sector) and p.is_head for p in problem.posts]
+    # the moves of the related cadres only (a few per relation), in option order
+    involved = np.array(sorted({inst.cadre_index[r.a] for r in relations} | {inst.cadre_index[r.b] for r in relations}),
+                        dtype=np.int64)
+    sel = np.flatnonzero(np.isin(inst.opt_cadre, involved) & (inst.opt_post >= 0))
     by_cadre: dict[int, list[int]] = {}
-    for o in range(len(inst.opt_cadre)):
-        if inst.opt_post[o] >= 0:
-            by_cadre.setdefault(int(inst.opt_cadre[o]), []).append(o)
+    for o, i in zip(sel.tolist(), inst.opt_cadre[sel].tolist(), strict=True):
+        by_cadre.setdefault(i, []).append(o)
     rows: list[Row] = []
     for rel in relations:
         a, b = inst.cadre_index[rel.a], inst.cadre_index[rel.b]
@@ -466,19 +499,28 @@ def _target_rows(inst: Instance) -> list[Row]:
     minority = np.array([c.minority for c in problem.cadres], dtype=bool)
     age = np.array([c.age for c in problem.cadres], dtype=np.int64)
     levels = {u.id: u.level for u in problem.units}
-    post_level = [levels.get(u) for u in inst.post_unit]
-    by_unit: dict[str, list[int]] = {}
-    by_level: dict[str | None, list[int]] = {}
-    for j, (u, lv) in enumerate(zip(inst.post_unit, post_level, strict=False)):
-        by_unit.setdefault(u, []).append(j)
-        by_level.setdefault(lv, []).append(j)
-    # options by the post they go to (OUTSIDE options left out)
-    order = np.argsort(inst.opt_post, kind="stable")
-    order = order[inst.opt_post[order] >= 0]
-    bounds = np.searchsorted(inst.opt_post[order], np.arange(inst.n_posts + 1))
+    # the options into each unit's and each level's posts (OUTSIDE left out), in option order
+    unit_code: dict[str, int] = {}
+    level_code: dict[str | None, int] = {}
+    p_unit = np.fromiter((unit_code.setdefault(u, len(unit_code)) for u in inst.post_unit), dtype=np.int64,
+                         count=inst.n_posts)
+    p_level = np.fromiter((level_code.setdefault(levels.get(u), len(level_code)) for u in inst.post_unit),
+                          dtype=np.int64, count=inst.n_posts)
+    into = np.flatnonzero(inst.opt_post >= 0)
+    by_unit = _group(p_unit[inst.opt_post[into]], into)
+    by_level = _group(p_level[inst.opt_post[into]], into)
+    unit_seats = np.bincount(p_unit, minlength=len(unit_code))
+    level_seats = np.bincount(p_level, minlength=len(level_code))
+    none = np.empty(0, dtype=np.int64)
     for t in problem.targets:
-        posts = by_unit.get(t.unit, []) if t.unit is not None else by_level.get(t.level, [])
-        seats = len(posts)
+        if t.unit is not None:
+            code = unit_code.get(t.unit, -1)
+            seats = int(unit_seats[code]) if code >= 0 else 0
+            into_scope = by_unit.get(code, none)
+        else:
+            code = level_code.get(t.level, -1)
+            seats = int(level_seats[code]) if code >= 0 else 0
+            into_scope = by_level.get(code, none)
         need, cap = target_need_cap(t, seats)
         if need is None and cap is None:
             continue
@@ -490,8 +532,7 @@ def _target_rows(inst: Instance) -> list[Row]:
             lo = t.min_age if t.min_age is not None else -1
             hi = t.max_age if t.max_age is not None else 10_000
             with_attr = (age >= lo) & (age < hi)
-        into = np.concatenate([order[bounds[j]:bounds[j + 1]] for j in posts]) if posts else order[:0]
-        opts = np.sort(into[with_attr[inst.opt_cadre[into]]])
+        opts = into_scope[with_attr[inst.opt_cadre[into_scope]]]
         weight = t.weight if t.weight is not None else problem.weights.structure
         rows.append(Row("target", t.id, opts, lo=need, hi=cap, hard=t.hard, weight=weight,
                         info={"seats": seats, "name": t.name}))

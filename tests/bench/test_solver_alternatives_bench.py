@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from pathlib import Path
 
 import pytest
 
 from fixtures.solver_instances import generate
 from solver import Options, check, solve
 
-from tests.bench.test_solver_bench import _machine
+from tests.bench.figures import fmt, machine, write_section
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 START, END = "<!-- solver-alternatives:start -->", "<!-- solver-alternatives:end -->"
 SIZES = {"2000x300": "provincial", "10000x2000": "large", "30000x6000": "huge"}
 ROUNDS = {"2000x300": 3, "10000x2000": 3, "30000x6000": 1}
@@ -61,13 +59,9 @@ def test_time_to_three_alternatives(benchmark, size):
     }
 
 
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
 def _write() -> None:
-    lines = [START, "", "## Solver alternatives (issue 16)", "",
-             f"Machine: {_machine()}. Date: {dt.date.today():%d/%m/%Y}. Written by "
+    lines = ["", "## Solver alternatives (issue 16)", "",
+             f"Machine: {machine()}. Date: {dt.date.today():%d/%m/%Y}. Written by "
              "`tests/bench/test_solver_alternatives_bench.py`; median of 3 rounds (30,000 × 6,000: 1). "
              "`solve` with 3 alternatives within 1 % of the best, each differing from every plan before it "
              "in ≥ 2 moves, limit 120 s: *to k = 3* is the whole solve, *alternatives* the phase alone.", "",
@@ -78,17 +72,9 @@ def _write() -> None:
         if r is None:
             continue
         alts = ", ".join(f"{o:,} ({d})" for o, d in zip(r["alternatives"], r["differences"], strict=True))
-        lines.append(f"| {size.replace('x', ' × ')} | {r['pairs']:,} | {_fmt(r['total'])} | "
-                     f"{_fmt(r['phase'])} | {r['searches']} | {r['objective']:,} ({r['bound']:,}) | {alts} |")
+        lines.append(f"| {size.replace('x', ' × ')} | {r['pairs']:,} | {fmt(r['total'])} | "
+                     f"{fmt(r['phase'])} | {r['searches']} | {r['objective']:,} ({r['bound']:,}) | {alts} |")
     lines += ["", "Before (the whole pruned model with the difference rows, each solved to the gap): at 2,000 × 300 "
               "the phase took the whole limit (29.5 s of 30 s for 3); at 10,000 × 2,000 and 30,000 × 6,000 none came "
-              "back at 30 s / 60 s.", "", END]
-    text = DOCS.read_text(encoding="utf-8")
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        marker = "<!-- solver-scaling:end -->"
-        at = text.index(marker) + len(marker) if marker in text else len(text)
-        text = text[:at] + "\n\n" + section + text[at:]
-    DOCS.write_text(text, encoding="utf-8")
+              "back at 30 s / 60 s.", ""]
+    write_section(START, END, lines, after="<!-- solver-scaling:end -->")

@@ -17,18 +17,16 @@ docs/benchmarks.md is rewritten with the medians, gaps and ratios.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import platform
 import statistics
-from pathlib import Path
 
 import pytest
 
 from fixtures.solver_instances import generate
 from solver import Options, check, solve
 from solver.baselines import assignment_floor, cpsat_direct, highs_milp
+from tests.bench.figures import fmt, machine, write_section
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+_machine = machine     # tests/bench/test_solver_national_bench.py imports it from here (to be switched to figures)
 START, END = "<!-- solver-bench:start -->", "<!-- solver-bench:end -->"
 GOALS = {"provincial": (1.0, 1e-4), "large": (10.0, 1e-3)}      # median seconds, certified gap
 DIRECT_LIMIT = {"provincial": 120.0, "large": 300.0}
@@ -45,20 +43,6 @@ def write_figures():
     yield
     if len(RESULTS) == 5 * len(GOALS):
         _write(RESULTS)
-
-
-def _machine() -> str:
-    model, memory = platform.machine(), ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        kib = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
-        memory = f", {kib / 2**20:.0f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
-    return f"{model}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
 
 
 def _size_of(problem) -> str:
@@ -114,10 +98,6 @@ def test_assignment_floor(benchmark, instances, size):
     _record(size, "assignment_floor", benchmark, None, result.bound, result.status)
 
 
-def _fmt_time(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
 def _fmt_gap(gap) -> str:
     return "—" if gap is None else f"{gap:.4%}"
 
@@ -129,8 +109,8 @@ def _write(results: dict) -> None:
         "highs_milp": "HiGHS MILP (`scipy.optimize.milp`)",
         "assignment_floor": "assignment relaxation (`linear_sum_assignment`, no side rules)",
     }
-    lines = [START, "", "## Rotation solver", "",
-             f"Machine: {_machine()}. Date: {dt.date.today():%d/%m/%Y}. Figures from "
+    lines = ["", "## Rotation solver", "",
+             f"Machine: {machine()}. Date: {dt.date.today():%d/%m/%Y}. Figures from "
              "`tests/bench/test_solver_bench.py`, written by the run itself (`make bench`); median of the "
              "rounds shown. The machine is shared with the other engineers' work, so single figures move by "
              "tens of percent from run to run.", "",
@@ -155,16 +135,9 @@ def _write(results: dict) -> None:
         for method in ("engine", "cpsat_direct", "highs_milp", "assignment_floor"):
             r = results[(size, method)]
             ratio = r["median"] / engine["median"]
-            lines.append(f"| {labels[method]} | {_fmt_time(r['median'])} | {r['rounds']} | {r['status']} | "
+            lines.append(f"| {labels[method]} | {fmt(r['median'])} | {r['rounds']} | {r['status']} | "
                          f"{'—' if r['objective'] is None else r['objective']} | "
                          f"{'—' if r['bound'] is None else round(r['bound'])} | {_fmt_gap(r['gap'])} | "
                          f"{ratio:.1f}× |")
         lines.append("")
-    lines.append(END)
-    text = DOCS.read_text(encoding="utf-8")
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
+    write_section(START, END, lines)

@@ -23,9 +23,8 @@ import pytest
 from fixtures.solver_instances import generate
 from solver import Options, check, dump_problem, load_problem, problem_from_dict, solve
 
-from tests.bench.test_solver_bench import _machine
+from tests.bench.figures import fmt, machine, write_section
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 START, END = "<!-- solver-reading:start -->", "<!-- solver-reading:end -->"
 SIZES = {"2000x300": "provincial", "10000x2000": "large", "30000x6000": "huge"}
 PARTS = ("read", "reference", "check")
@@ -92,13 +91,9 @@ def test_check(benchmark, tmp_path_factory, size):
     assert report.ok and report.objective == plan.objective
 
 
-def _fmt(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
 def _write() -> None:
-    lines = [START, "", "## Solver: reading a problem and checking a plan (issue 16)", "",
-             f"Machine: {_machine()}. Date: {dt.date.today():%d/%m/%Y}. Written by "
+    lines = ["", "## Solver: reading a problem and checking a plan (issue 16)", "",
+             f"Machine: {machine()}. Date: {dt.date.today():%d/%m/%Y}. Written by "
              "`tests/bench/test_solver_reading_bench.py`; wall clock: median of 3 rounds; CPU: one call "
              "(`time.process_time`, what the call costs on a machine shared with other work). *read*: "
              "`load_problem`; *reference*: `json.load` + the Python reader, as before (the fallback now); "
@@ -107,15 +102,7 @@ def _write() -> None:
     for size in SIZES:
         if not all((size, p) in RESULTS for p in PARTS):
             continue
-        cells = [f"{_fmt(RESULTS[(size, p)][0])} ({_fmt(RESULTS[(size, p)][1])})" for p in PARTS]
+        cells = [f"{fmt(RESULTS[(size, p)][0])} ({fmt(RESULTS[(size, p)][1])})" for p in PARTS]
         lines.append(f"| {size.replace('x', ' × ')} | {PAIRS[size]:,} | {' | '.join(cells)} |")
-    lines += ["", END]
-    text = DOCS.read_text(encoding="utf-8")
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        marker = "<!-- solver-scaling:end -->"
-        at = text.index(marker) + len(marker) if marker in text else len(text)
-        text = text[:at] + "\n\n" + section + text[at:]
-    DOCS.write_text(text, encoding="utf-8")
+    lines += [""]
+    write_section(START, END, lines, after="<!-- solver-scaling:end -->")
