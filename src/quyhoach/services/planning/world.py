@@ -340,6 +340,35 @@ def build(session: Session, on: dt.date | None = None) -> World:
                  holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)
 
 
+def build_part(session: Session, on: dt.date | None = None, *, pool_ids: Iterable[int] | None = None,
+               unit_ids: Iterable[int] | None = None) -> World:
+    """A world holding only some pools (those named, or those of titles in `unit_ids`) and the
+    facts of their members: what judging those pools reads, equal to the same pools of `build`
+    (the same queries, filtered by cadre). Its `cadres` and `holders` are the members' alone."""
+    on = on or dt.date.today()
+    org = _structure(session)
+    if unit_ids is not None:
+        units = set(unit_ids)
+        wanted = {t.id for t in org.titles.values() if t.unit_id in units}
+        pool_ids = session.exec(select(Pool.id).where(Pool.title_id.in_(sorted(wanted)))).all() if wanted else []
+    rows = _pool_rows(session, () if pool_ids is None else pool_ids)
+    members = {row[6] for row in rows if row[6] is not None and row[7] == "active"}
+    relatives = {i for a, b in session.exec(select(Relation.cadre_id, Relation.relative_id).where(
+        Relation.withdrawn_at.is_(None), sa.or_(_only(Relation.cadre_id, members),
+                                                _only(Relation.relative_id, members)))).all()
+                 for i in (a, b)} if members else set()
+    holders: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    title_of_cadre: dict[int, list[int]] = defaultdict(list)
+    for cadre_id, title_id, start in _holdings(session, on, cadre_ids=members | relatives):
+        holders[title_id].append((cadre_id, start))
+        title_of_cadre[cadre_id].append(title_id)
+    cadres = _cadre_facts(session, on, org, title_of_cadre, members) if members else {}
+    pools = _pool_records(rows, org.titles, org.terms, cadres)
+    return World(on=on, units=org.units, levels=org.levels, titles=org.titles, terms=org.terms, term_ids=org.term_ids,
+                 cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
+                 holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)
+
+
 PATCH_LIMIT = 0.2    # a change touching more than this share of the cadres rebuilds instead
 
 # Figures other services keep in `World.memo` under (kind, ...) keys, and the tables they read:
