@@ -6,6 +6,7 @@ pools a write touched are judged again; a gap or an organisation change judges a
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,61 @@ def test_verdicts_of_another_date_are_kept_apart(small_db, tmp_path):
         then = {v.row.pool_id: v.row.findings for v in verdicts.stored(session, later)}
     engine.dispose()
     assert dates == {ON, later} and now.keys() == then.keys() and now != then
+
+
+def test_check_failing_reads_the_stored_verdicts_and_says_what_the_full_check_says(runner, engine):
+    from quyhoach.services.records import demo, reference
+
+    with Session(engine) as session:
+        reference.ensure(session)
+        assert demo.load(session, demo.SMALL).ok
+        session.commit()
+    args = ["check", "--on", "15/01/2026", "--json"]
+    full = json.loads(runner.invoke(args=args).stdout)
+    stored = runner.invoke(args=[*args, "--failing"])
+    assert stored.exit_code == 0, stored.output
+    expected = [{**p, "findings": [f for f in p["findings"] if not f["passed"]]} for p in full["pools"]]
+    assert json.loads(stored.stdout)["pools"] == expected
+    assert any(p["findings"] for p in expected)
+    with Session(engine) as session:
+        assert len(session.exec(select(PoolVerdict)).all()) == len(expected)   # kept for the next check
+    text = runner.invoke(args=["check", "--on", "15/01/2026", "--failing", "--unit", "SO-NV"]).output
+    assert "Chưa đạt" in text or "Lưu ý" in text
+    assert "[Đạt]" not in text
+
+
+def test_the_spread_check_stores_each_parts_verdicts_and_reads_them_the_next_time(engine, inline_runner):
+    from quyhoach.services.planning import check_jobs
+    from quyhoach.services.platform import jobs
+    from quyhoach.services.records import demo, reference
+
+    with Session(engine) as session:
+        reference.ensure(session)
+        assert demo.load(session, demo.SMALL).ok
+        stamp.bump(session)
+        session.commit()
+
+    def spread() -> dict:
+        with Session(engine, expire_on_commit=False) as session:
+            job = check_jobs.submit(session, inline_runner, 3, ON)
+            session.commit()
+        with Session(engine) as session:
+            done = jobs.get(session, job.id)
+            assert done.status == jobs.DONE, done.error
+            return done.result
+
+    first = spread()
+    with Session(engine) as session:
+        assert _stored_rows(session) == _recomputed(session)
+        total = len(_recomputed(session))
+    assert (first["pools"], first["judged"]) == (total, total)
+    again = spread()
+    assert (again["pools"], again["judged"], again["worst"]) == (total, 0, first["worst"])
+    with Session(engine, expire_on_commit=False) as session:
+        member = next(iter(world_service.build(session, ON).pools.values())).facts.members[0]
+        _birth_date(session, session.get(Cadre, member.id), 2)
+        session.commit()
+    after_write = spread()
+    with Session(engine) as session:
+        assert _stored_rows(session) == _recomputed(session)
+    assert 0 < after_write["judged"] < total

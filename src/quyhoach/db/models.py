@@ -544,4 +544,4 @@ class PoolVerdict(SQLModel, table=True):
     findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False),
                                            description="the findings not passed (Finding.as_dict)")
     names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
-                                  description="cadre code -> name of the members the findings name")
+                                  description="cadre code -> name of every member, in the pool's order")

@@ -37,7 +37,6 @@ def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) ->
     """The verdict row of one judgement, judged at data stamp `at`."""
     facts = judged.facts
     failing = [f for f in judged.findings() if not f.passed]
-    codes = {f.subject for f in failing}
     worst = ERROR if any(f.severity == ERROR for f in failing) else WARNING if failing else ""
     return {
         "pool_id": judged.record.id, "on_date": on, "stamp": at, "title_id": facts.title.id,
@@ -46,7 +45,7 @@ def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) ->
         "members": len(facts.members), "failing_members": len(judged.failing_members()),
         "structure_failures": len(judged.structure_failures), "severity": judged.severity_score, "worst": worst,
         "findings": [f.as_dict() for f in failing],
-        "names": {m.code: m.name for m in facts.members if m.code in codes},
+        "names": {m.code: m.name for m in facts.members},
     }
 
 
@@ -58,12 +57,6 @@ class Refreshed:
     stamp: int
     judged: int
     whole: bool
-
-
-def _stored_stamps(session: Session, on: dt.date) -> tuple[int | None, int]:
-    low, count = session.connection().execute(
-        sa.select(sa.func.min(TABLE.c.stamp), sa.func.count()).where(TABLE.c.on_date == on)).one()
-    return low, int(count)
 
 
 def affected_pools(session: Session, change: changes.Touched) -> set[int]:
@@ -101,23 +94,30 @@ def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterabl
     return rows
 
 
-def refresh(session: Session, on: dt.date) -> Refreshed:
-    """Bring the stored verdicts for `on` up to date with the data (the caller commits)."""
+def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+    """Bring the stored verdicts for `on` up to date with the data (the caller commits): of every
+    pool, or of the pools of the units named (a part of the spread check)."""
     now = stamp.current(session)
-    low, count = _stored_stamps(session, on)
-    change = changes.since(session, low, now) if count and low is not None else None
+    scope = None if unit_ids is None else set(unit_ids)
+    pools = select(Pool.id)
+    if scope is not None:
+        pools = pools.join(Title, Title.id == Pool.title_id).where(Title.unit_id.in_(sorted(scope)))
+    in_scope = set(session.exec(pools).all())
+    where = [TABLE.c.on_date == on] + ([] if scope is None else [TABLE.c.pool_id.in_(sorted(in_scope))])
+    low, count = session.connection().execute(sa.select(sa.func.min(TABLE.c.stamp), sa.func.count()).where(*where)).one()
+    change = changes.since(session, low, now) if count and low is not None and count >= len(in_scope) else None
     if change is not None and low == now:
         return Refreshed(now, 0, False)
-    if change is None or change.full or change.rules:
-        rows = judge_and_store(session, on, now)
-        _prune(session, now)
+    pool_ids = set() if change is None or change.full or change.rules else affected_pools(session, change)
+    if change is None or change.full or change.rules or len(pool_ids & in_scope) > REJUDGE_ALL * len(in_scope):
+        rows = judge_and_store(session, on, now, unit_ids=scope)
+        if scope is None:
+            _prune(session, now)
         return Refreshed(now, len(rows), True)
-    pool_ids = affected_pools(session, change)
-    if len(pool_ids) > REJUDGE_ALL * count:
-        rows = judge_and_store(session, on, now)
-        return Refreshed(now, len(rows), True)
+    if scope is not None:
+        pool_ids &= in_scope
     rows = judge_and_store(session, on, now, pool_ids=pool_ids) if pool_ids else []
-    session.connection().execute(sa.update(TABLE).where(TABLE.c.on_date == on, TABLE.c.stamp < now).values(stamp=now))
+    session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
     return Refreshed(now, len(rows), False)
 
 
@@ -144,7 +144,7 @@ def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, t
     """The stored verdicts for `on` (call `refresh` first), worst first as `judging.judge_all`."""
     query = (select(PoolVerdict, Title, Term).join(Title, Title.id == PoolVerdict.title_id)
              .join(Term, Term.id == PoolVerdict.term_id).join(Pool, Pool.id == PoolVerdict.pool_id)
-             .where(PoolVerdict.on_date == on))
+             .where(PoolVerdict.on_date == on).order_by(PoolVerdict.pool_id))
     if title_code:
         query = query.where(Title.code == title_code)
     if term_code:

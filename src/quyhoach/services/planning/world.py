@@ -340,6 +340,21 @@ def build(session: Session, on: dt.date | None = None) -> World:
                  holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)
 
 
+def subtree_of(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit under it, read without building a world."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for id_, parent in session.exec(select(Unit.id, Unit.parent_id)).all():
+        if parent is not None:
+            children[parent].append(id_)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
 def build_part(session: Session, on: dt.date | None = None, *, pool_ids: Iterable[int] | None = None,
                unit_ids: Iterable[int] | None = None) -> World:
     """A world holding only some pools (those named, or those of titles in `unit_ids`) and the
