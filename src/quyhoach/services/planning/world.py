@@ -102,16 +102,22 @@ def _locality(units: dict[int, Unit], unit_id: int) -> Unit | None:
     return None
 
 
-def _requirements(t: Title) -> dict[str, str | None]:
+def _requirements(t) -> dict[str, str | None]:
     """The title's standards (P15) as TitleFact fields."""
     return {"required_theory": t.required_theory, "required_state_mgmt": t.required_state_mgmt,
             "required_degree": t.required_degree}
 
 
 def _degrees(session: Session, ids: Iterable[int] | None = None) -> dict[int, str | None]:
-    """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15)."""
-    return {id_: standards.degree_of(text)
-            for id_, text in session.exec(select(Cadre.id, Cadre.education).where(_only(Cadre.id, ids)))}
+    """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15); each distinct
+    text read once (a province repeats a few hundred of them over its cadres)."""
+    read: dict[str | None, str | None] = {}
+    out: dict[int, str | None] = {}
+    for id_, text in session.exec(select(Cadre.id, Cadre.education).where(_only(Cadre.id, ids))):
+        if text not in read:
+            read[text] = standards.degree_of(text)
+        out[id_] = read[text]
+    return out
 
 
 def _conclusions(session: Session, on: dt.date, ids: Iterable[int] | None = None) -> dict[int, list[ConclusionFact]]:
@@ -150,7 +156,11 @@ def _structure(session: Session) -> _Structure:
 
     titles: dict[int, TitleFact] = {}
     title_seats: dict[int, int] = {}
-    for t in session.exec(select(Title)):
+    # the columns, not Title objects: a merged province has thousands of titles
+    for t in session.exec(select(
+        Title.id, Title.code, Title.name, Title.unit_id, Title.rank, Title.is_head, Title.is_deputy, Title.non_local,
+        Title.sensitive_sector, Title.term_kind, Title.leadership_role, Title.seats, Title.required_theory,
+        Title.required_state_mgmt, Title.required_degree)).all():
         title_seats[t.id] = t.seats
         unit = units[t.unit_id]
         locality = _locality(units, unit.id)
@@ -187,22 +197,26 @@ def _holdings(session: Session, on: dt.date, *, cadre_ids: Iterable[int] | None 
 
 def _ratings(session: Session, on: dt.date, ids: Iterable[int] | None) -> dict[int, list[RatingFact]]:
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
+    # a fact is frozen: one object for each distinct (year, rating, score), shared by the cadres
+    shared: dict[tuple, RatingFact] = {}
     for cadre_id, year, rating, score in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, Evaluation.rating, Evaluation.score)
         .where(Evaluation.period == "year", Evaluation.withdrawn_at.is_(None), _only(Evaluation.cadre_id, ids))
         .order_by(Evaluation.cadre_id, Evaluation.year, Evaluation.id)
     ):
-        ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
+        fact = shared.get((year, rating, score))
+        if fact is None:
+            fact = shared[(year, rating, score)] = RatingFact(year=year, rating=rating, score=score)
+        ratings[cadre_id].append(fact)
     # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
     # a closed year with no yearly rating reads them from its monthly evaluations, if any.
-    yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
     for cadre_id, year, months in session.exec(
         select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
         .where(Evaluation.period == "month", Evaluation.year < on.year, Evaluation.withdrawn_at.is_(None),
                _only(Evaluation.cadre_id, ids))
         .group_by(Evaluation.cadre_id, Evaluation.year).order_by(Evaluation.cadre_id, Evaluation.year)
     ):
-        if (cadre_id, year) not in yearly:
+        if not any(r.year == year and r.months_worked is None for r in ratings.get(cadre_id, ())):
             ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
     return ratings
 
