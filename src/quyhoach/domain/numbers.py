@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, format_percent as _babel_percent, parse_pattern
+from babel.numbers import NumberPattern, parse_pattern
 
 DEFAULT_LOCALE = "vi"
 
@@ -50,7 +50,7 @@ def format_percent(share: float | None, decimals: int = 0, locale: str = DEFAULT
     """A share (0.25) as a percentage ("25%"); "" for None."""
     if share is None:
         return ""
-    return _babel_percent(share, format=_pattern(decimals, trim) + "%", locale=locale or DEFAULT_LOCALE)
+    return _decimal(share, _pattern(decimals, trim) + "%", locale or DEFAULT_LOCALE)   # Babel's format_percent
 
 
 __all__ = ["format_number", "format_percent"]
