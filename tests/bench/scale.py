@@ -101,17 +101,18 @@ def step_stored(url: str) -> dict:
         session.connection().execute(sa.delete(verdicts.TABLE).where(verdicts.TABLE.c.on_date == on))
         session.commit()
 
-    def timed() -> tuple[float, int, int]:
-        started = time.perf_counter()
+    def timed() -> tuple[float, float, int, int]:
+        started, cpu = time.perf_counter(), time.process_time()
         with Session(engine) as session:
             done = verdicts.refresh(session, on)
             session.commit()
             found = verdicts.stored(session, on)
-        return round(time.perf_counter() - started, 2), done.judged, len(found)
+        return (round(time.perf_counter() - started, 2), round(time.process_time() - cpu, 2), done.judged,
+                len(found))
 
-    cold, judged_cold, pools = timed()
+    cold, cold_cpu, judged_cold, pools = timed()
     rss_cold = _rss_mb()
-    warm, judged_warm, _ = timed()
+    warm, warm_cpu, judged_warm, _ = timed()
     with Session(engine) as session:
         code = session.exec(select(Cadre.code).join(PoolEntry, PoolEntry.cadre_id == Cadre.id)
                             .where(PoolEntry.status == "active").order_by(Cadre.id)).first()
@@ -123,9 +124,10 @@ def step_stored(url: str) -> dict:
                 break
             except editing.EditError:
                 session.rollback()
-    after, judged_after, _ = timed()
-    return {"cold_s": cold, "judged_cold": judged_cold, "rss_cold_mb": rss_cold, "warm_s": warm,
-            "judged_warm": judged_warm, "after_write_s": after, "judged_after_write": judged_after, "pools": pools}
+    after, after_cpu, judged_after, _ = timed()
+    return {"cold_s": cold, "cold_cpu_s": cold_cpu, "judged_cold": judged_cold, "rss_cold_mb": rss_cold,
+            "warm_s": warm, "warm_cpu_s": warm_cpu, "judged_warm": judged_warm, "after_write_s": after,
+            "after_write_cpu_s": after_cpu, "judged_after_write": judged_after, "pools": pools}
 
 
 def _step(name: str, *args: str) -> dict:
