@@ -89,8 +89,7 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
     units = set(ctx.payload["units"])
     ctx.progress(0.0, "đang xét các danh sách của phần này", force=True)
     with Session(ctx.engine) as session:
-        done = verdicts.refresh(session, on, unit_ids=units)
-        session.commit()
+        done = verdicts.refresh_and_commit(session, on, unit_ids=units)
         rows = [summary(v) for v in verdicts.stored(session, on, unit_ids=units)]
     ctx.progress(1.0, f"đã xét {done.judged}/{len(rows)} danh sách", force=True)
     return {"pools": rows, "units": len(units), "judged": done.judged}

@@ -155,8 +155,22 @@ def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, t
     return found
 
 
+def refresh_and_commit(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+    """`refresh`, committed. Two processes storing the same pools at once: the second to commit
+    is refused (the key) and tries again, reading what the first stored."""
+    for attempt in (1, 2):
+        try:
+            done = refresh(session, on, unit_ids=unit_ids)
+            session.commit()
+            return done
+        except sa.exc.IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def current(session: Session, on: dt.date, **filters: Any) -> list[Verdict]:
     """The verdicts for `on`, brought up to date and stored (committed) first."""
-    refresh(session, on)
-    session.commit()
+    refresh_and_commit(session, on)
     return stored(session, on, **filters)
