@@ -65,7 +65,11 @@ class World:
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
 
-        return rulesets.in_force(self.rule_sets, domain, on or self.on)
+        # looked up once per domain and date (judging asks it for every pool)
+        key = ("rule_set", domain, on or self.on)
+        if key not in self.memo:
+            self.memo[key] = rulesets.in_force(self.rule_sets, domain, on or self.on)
+        return self.memo[key]
 
     def title_levels(self) -> dict[int, str]:
         return {t.id: t.level for t in self.titles.values()}
