@@ -17,6 +17,7 @@ the passed findings are not kept (they are judged on demand, `quyhoach check` wi
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -126,13 +127,19 @@ def _prune(session: Session, now: int) -> None:
     session.connection().execute(sa.delete(TABLE).where(TABLE.c.stamp < now - changes.KEEP))
 
 
+VerdictRow = namedtuple("VerdictRow", [c.name for c in TABLE.c])   # type: ignore[misc]
+TitleRow = namedtuple("TitleRow", "code name rank unit_id")
+TermRow = namedtuple("TermRow", "code name")
+
+
 @dataclass
 class Verdict:
-    """A stored verdict with its pool's title and term, as `quyhoach check` prints it."""
+    """A stored verdict with its pool's title and term, as `quyhoach check` prints it (plain
+    tuples read through the connection: a province has thousands)."""
 
-    row: PoolVerdict
-    title: Title
-    term: Term
+    row: VerdictRow
+    title: TitleRow
+    term: TermRow
 
     @property
     def key(self) -> str:
@@ -142,15 +149,17 @@ class Verdict:
 def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, title_code: str | None = None,
            term_code: str | None = None) -> list[Verdict]:
     """The stored verdicts for `on` (call `refresh` first), worst first as `judging.judge_all`."""
-    query = (select(PoolVerdict, Title, Term).join(Title, Title.id == PoolVerdict.title_id)
-             .join(Term, Term.id == PoolVerdict.term_id).join(Pool, Pool.id == PoolVerdict.pool_id)
-             .where(PoolVerdict.on_date == on).order_by(PoolVerdict.pool_id))
+    query = (sa.select(*TABLE.c, Title.code, Title.name, Title.rank, Title.unit_id, Term.code, Term.name)
+             .join(Title, Title.id == TABLE.c.title_id).join(Term, Term.id == TABLE.c.term_id)
+             .join(Pool, Pool.id == TABLE.c.pool_id)
+             .where(TABLE.c.on_date == on).order_by(TABLE.c.pool_id))
     if title_code:
         query = query.where(Title.code == title_code)
     if term_code:
         query = query.where(Term.code == term_code)
-    found = [Verdict(row, title, term) for row, title, term in session.exec(query).all()
-             if unit_ids is None or title.unit_id in unit_ids]
+    n = len(TABLE.c)
+    found = [Verdict(VerdictRow(*r[:n]), TitleRow(*r[n:n + 4]), TermRow(*r[n + 4:]))
+             for r in session.connection().execute(query).all() if unit_ids is None or r[n + 3] in unit_ids]
     found.sort(key=lambda v: (-v.row.severity, -v.title.rank, v.title.code))
     return found
 
