@@ -26,7 +26,8 @@ def _engine():
 @click.option("--term", "term_code", help="only this term (e.g. DANG-2025-2030)")
 @click.option("--on", "on_text", help="reference date dd/mm/yyyy (default today)")
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
-@click.option("--failing", is_flag=True, help="only what fails")
+@click.option("--failing", is_flag=True,
+              help="only what fails, read from the verdicts kept in the database (judged again only where written since)")
 @click.option("--spread", type=click.IntRange(min=1),
               help="the whole check as background jobs in this many parts (by unit subtree, by province in a "
                    "national installation), taken by `quyhoach worker` processes; prints the combined summary")
