@@ -26,6 +26,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from quyhoach.cli_check import check_command
 from quyhoach.db.engine import transaction
 from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.records.tabular import LOAD_ORDER
@@ -253,97 +254,6 @@ def serve(host: str, port: int, threads: int) -> None:
 
     click.echo(f"quyhoach: http://{host}:{port}/  (Ctrl+C để dừng)")
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quyhoach")
-
-
-@click.command("check", help="Kiểm tra quy hoạch: điều kiện từng cán bộ và cơ cấu từng danh sách.")
-@click.option("--unit", "unit_code", help="only the pools of this unit and the units under it")
-@click.option("--title", "title_code", help="only the pools of this title")
-@click.option("--term", "term_code", help="only this term (e.g. DANG-2025-2030)")
-@click.option("--on", "on_text", help="reference date dd/mm/yyyy (default today)")
-@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
-@click.option("--failing", is_flag=True, help="only what fails")
-@click.option("--spread", type=click.IntRange(min=1),
-              help="the whole check as background jobs in this many parts (by unit subtree, by province in a "
-                   "national installation), taken by `quyhoach worker` processes; prints the combined summary")
-@with_appcontext
-def check_command(unit_code, title_code, term_code, on_text, as_json, failing, spread) -> None:
-    from sqlmodel import Session, select
-
-    from quyhoach.db.models import Unit
-    from quyhoach.domain.dates import format_date, parse_date
-    from quyhoach.services.planning import judging as planning, world as world_service
-
-    on = parse_date(on_text) if on_text else None
-    if spread:
-        if unit_code or title_code or term_code:
-            raise click.UsageError("--spread xét toàn bộ: không đi cùng --unit, --title, --term")
-        _spread_check(spread, on, as_json)
-        return
-    with Session(_engine()) as session:
-        unit_id = None
-        if unit_code:
-            unit_id = session.exec(select(Unit.id).where(Unit.code == unit_code)).one_or_none()
-            if unit_id is None:
-                raise click.ClickException(f"không có đơn vị mã «{unit_code}»")
-        world = world_service.build(session, on)
-    judged = planning.judge_all(world, unit_id=unit_id, title_code=title_code, term_code=term_code)
-    if title_code and not judged:
-        raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{title_code}»")
-    if as_json:
-        out = []
-        for j in judged:
-            items = [f for f in j.findings() if not (failing and f.passed)]
-            out.append({"pool": j.key, "title": j.facts.title.name, "term": j.facts.term.code,
-                        "rule_set": j.rules.code, "members": [m.code for m in j.facts.members],
-                        "findings": [f.as_dict() for f in items]})
-        click.echo(json.dumps({"on": world.on.isoformat(), "pools": out}, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"Ngày xét: {format_date(world.on)} · {len(judged)} danh sách quy hoạch")
-    for j in judged:
-        shown = [f for f in j.findings() if not (failing and f.passed)]
-        if failing and not shown:
-            continue
-        click.echo(f"\n{j.facts.title.name} · {j.facts.term.name} · {len(j.facts.members)} người · theo {j.rules.code}")
-        names = {m.code: m.name for m in j.facts.members}
-        for f in shown:
-            mark = "Đạt" if f.passed else ("Chưa đạt" if f.blocking else "Lưu ý")
-            who = f"{names.get(f.subject, '')}: " if f.subject in names else ""
-            tail = f" (đủ điều kiện từ {format_date(f.from_date)})" if f.from_date and not f.passed else ""
-            click.echo(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
-
-
-def _spread_check(parts: int, on, as_json: bool) -> None:
-    from sqlmodel import Session
-
-    from quyhoach.services.planning import check_jobs
-    from quyhoach.services.platform import jobs
-
-    engine = _engine()
-    runner = current_app.extensions["quyhoach.jobs"]
-    jobs._engines.put(runner.database_url, engine)
-    with transaction(engine) as session:
-        job_id = check_jobs.submit(session, runner, parts, on).id
-    shown = ""
-    while True:
-        with Session(engine) as session:
-            job = jobs.get(session, job_id)
-        if job.message != shown:
-            click.echo(f"[{job.progress:4.0%}] {job.message}", err=True)
-            shown = job.message
-        if job.status in jobs.FINISHED:
-            break
-        time.sleep(0.5)
-    if job.status != jobs.DONE:
-        raise click.ClickException(job.error or job.message)
-    result = job.result
-    if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"{result['pools']} danh sách quy hoạch, {result['members']} lượt cán bộ, xét trong {result['parts']} phần: "
-               f"{result['pools_failing']} danh sách có điểm chưa đạt, {result['failing_members']} lượt cán bộ chưa đạt.")
-    for row in result["worst"][:20]:
-        click.echo(f"  {row['title']} ({row['pool']}): {row['failing_members']} người chưa đạt, "
-                   f"{row['structure_failures']} điểm cơ cấu chưa đạt")
 
 
 @click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")

@@ -68,14 +68,66 @@ def step_check(url: str) -> dict:
 
     engine = make_engine(url)
     on = dt.date(2026, 1, 15)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with Session(engine) as session:
         built = world.build(session, on)
-    build = time.perf_counter() - started
+    build, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     rss_world = _rss_mb()
     judged = judging.judge_all(built, on)
+    # CPU seconds of this process beside the wall time: on a shared machine the wall time is
+    # mostly waiting for a core (the database's own work is in neither)
     return {"build_s": round(build, 2), "judge_s": round(time.perf_counter() - started - build, 2),
+            "build_cpu_s": round(build_cpu, 2), "judge_cpu_s": round(time.process_time() - cpu - build_cpu, 2),
             "seconds": round(time.perf_counter() - started, 2), "pools": len(judged), "rss_world_mb": rss_world}
+
+
+def step_stored(url: str) -> dict:
+    """The check as `quyhoach check --failing` makes it (services.planning.verdicts): with nothing
+    stored for the date (every pool judged and stored), again with nothing written (a read), and
+    after one write through the editing service (the touched pools judged again)."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+    from sqlmodel import Session, select
+
+    from quyhoach.db.engine import make_engine
+    from quyhoach.db.models import Cadre, PoolEntry
+    from quyhoach.services.planning import verdicts
+    from quyhoach.services.records import editing
+
+    engine = make_engine(url)
+    on = dt.date(2026, 1, 15)
+    with Session(engine) as session:
+        session.connection().execute(sa.delete(verdicts.TABLE).where(verdicts.TABLE.c.on_date == on))
+        session.commit()
+
+    def timed() -> tuple[float, float, int, int]:
+        started, cpu = time.perf_counter(), time.process_time()
+        with Session(engine) as session:
+            done = verdicts.refresh(session, on)
+            session.commit()
+            found = verdicts.stored(session, on)
+        return (round(time.perf_counter() - started, 2), round(time.process_time() - cpu, 2), done.judged,
+                len(found))
+
+    cold, cold_cpu, judged_cold, pools = timed()
+    rss_cold = _rss_mb()
+    warm, warm_cpu, judged_warm, _ = timed()
+    with Session(engine) as session:
+        code = session.exec(select(Cadre.code).join(PoolEntry, PoolEntry.cadre_id == Cadre.id)
+                            .where(PoolEntry.status == "active").order_by(Cadre.id)).first()
+        for year in range(2010, 2026):   # a year this cadre has no rating of yet
+            try:
+                editing.add_record(session, "evaluations", code, {"period": "Năm", "year": str(year), "rating": "HTTNV"},
+                                   reason="Đo hiệu năng: một lần ghi")
+                session.commit()
+                break
+            except editing.EditError:
+                session.rollback()
+    after, after_cpu, judged_after, _ = timed()
+    return {"cold_s": cold, "cold_cpu_s": cold_cpu, "judged_cold": judged_cold, "rss_cold_mb": rss_cold,
+            "warm_s": warm, "warm_cpu_s": warm_cpu, "judged_warm": judged_warm, "after_write_s": after,
+            "after_write_cpu_s": after_cpu, "judged_after_write": judged_after, "pools": pools}
 
 
 def _step(name: str, *args: str) -> dict:
@@ -96,8 +148,16 @@ def _reset(url: str) -> None:
     engine.dispose()
 
 
-def spread(url: str, redis: str, workers: int, parts: int, instance: str) -> dict:
-    """The spread check on `workers` RQ worker processes (started here, stopped after)."""
+def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True) -> dict:
+    """The spread check on `workers` RQ worker processes (started here, stopped after); `cold`:
+    the stored verdicts of the date removed first, so that every pool is judged."""
+    if cold:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM pool_verdict WHERE on_date = '2026-01-15'"))
+        engine.dispose()
     env = {**os.environ, "QUYHOACH_DATABASE_URL": url, "QUYHOACH_REDIS_URL": redis, "QUYHOACH_INSTANCE_PATH": instance}
     procs = [subprocess.Popen([str(BIN / "quyhoach"), "worker"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for _ in range(workers)]
@@ -127,28 +187,35 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str) -> dic
         import datetime as dt
 
         began, ended = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
-    return {"workers": workers, "parts": parts, "command_s": round(seconds, 2),
-            "job_s": round((ended - began).total_seconds(), 2), "pools": json.loads(out.stdout)["pools"]}
+    combined = json.loads(out.stdout)
+    return {"workers": workers, "parts": parts, "cold": cold, "command_s": round(seconds, 2),
+            "job_s": round((ended - began).total_seconds(), 2), "pools": combined["pools"],
+            "judged": combined.get("judged")}
 
 
-def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None) -> dict:
+def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None,
+            loaded: bool = False) -> dict:
     result: dict = {"size": size, "db": url.split(":", 1)[0], "date": time.strftime("%Y-%m-%d"),
                     "machine": f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"}
     with tempfile.TemporaryDirectory(prefix="quyhoach-scale-") as folder:
         if generated:  # lists generated before (`--step generate N DIR`): not generated again
             folder = generated
-        else:
+        elif not loaded:
             result["generate"] = _step("generate", str(size), folder)
         print(result, file=sys.stderr, flush=True)
-        _reset(url)
-        result["load"] = _step("load", url, folder)
-        print(result, file=sys.stderr, flush=True)
+        if not loaded:   # --loaded: the database holds the province already (`quyhoach demo --size N`)
+            _reset(url)
+            result["load"] = _step("load", url, folder)
+            print(result, file=sys.stderr, flush=True)
         result["check"] = _step("check", url)
+        print(result, file=sys.stderr, flush=True)
+        result["stored"] = _step("stored", url)
         print(result, file=sys.stderr, flush=True)
         result["spread"] = []
         for w in workers:
-            result["spread"].append(spread(url, redis, w, parts, folder))
-            print(result["spread"][-1], file=sys.stderr, flush=True)
+            for cold in (True, False):
+                result["spread"].append(spread(url, redis, w, parts, folder, cold=cold))
+                print(result["spread"][-1], file=sys.stderr, flush=True)
     return result
 
 
@@ -197,11 +264,12 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--plot", nargs=2, metavar=("RESULTS", "SVG"))
     parser.add_argument("--generated", help="a folder of lists already generated for --size")
+    parser.add_argument("--loaded", action="store_true", help="the database holds the province: measure the checks only")
     args = parser.parse_args()
     if args.step:
         name, *rest = args.step
         fn = {"generate": lambda: step_generate(int(rest[0]), rest[1]), "load": lambda: step_load(*rest),
-              "check": lambda: step_check(*rest)}[name]
+              "check": lambda: step_check(*rest), "stored": lambda: step_stored(*rest)}[name]
         out = fn()
         out["rss_mb"] = _rss_mb()
         print(json.dumps(out))
@@ -210,7 +278,7 @@ def main() -> int:
         plot(*args.plot)
         return 0
     workers = [int(w) for w in args.workers.split(",") if w]
-    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated)
+    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated, args.loaded)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

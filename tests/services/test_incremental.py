@@ -32,7 +32,10 @@ REASON = "Đối chiếu bản gốc hồ sơ"
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory) -> Path:
     """The small province in a SQLite file, copied afresh for each example."""
-    path = tmp_path_factory.mktemp("incremental") / "small.db"
+    return make_small_db(tmp_path_factory.mktemp("incremental") / "small.db")
+
+
+def make_small_db(path: Path) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session:

@@ -524,3 +524,29 @@ class PlanningChange(SQLModel, table=True):
     pool_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     tables: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False),
                               description="the tables written, so caches of other figures know whether they hold")
+
+
+class PoolVerdict(SQLModel, table=True):
+    """A pool's judgement as of a reference date, kept where every process sees it
+    (services.planning.verdicts): `quyhoach check` and the spread check read it, and judge again
+    only the pools the change log says were touched after `stamp` (the data stamp it is known
+    current at). Only what did not pass is kept; the passed findings are judged on demand."""
+
+    __tablename__ = "pool_verdict"
+
+    pool_id: int = Field(primary_key=True)
+    on_date: dt.date = Field(primary_key=True, description="the reference date the rules were judged at")
+    stamp: int = Field(index=True, description="the data stamp this verdict is known current at")
+    title_id: int
+    term_id: int
+    rule_set: str = Field(max_length=60)
+    passes: bool = Field(description="no member fails a rule and no structure target is short")
+    members: int
+    failing_members: int = Field(description="members a blocking finding catches")
+    structure_failures: int
+    severity: int = Field(description="the worst-first score of judging.PoolJudgement.severity_score")
+    worst: str = Field(default="", max_length=10, description="error, warning or empty: the worst finding not passed")
+    findings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False),
+                                           description="the findings not passed (Finding.as_dict)")
+    names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
+                                  description="cadre code -> name of every member, in the pool's order")

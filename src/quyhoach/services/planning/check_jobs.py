@@ -2,14 +2,11 @@
 split into parts by unit subtree — one per province in a national installation, the
 subtrees under the province otherwise — so that any number of `quyhoach worker` processes
 share the work (services.platform.jobs.submit_spread). Each part judges the pools of its
-units with the same `judging.judge_pool` the pages and `quyhoach check` use and returns a
-compact summary; the spread job's result combines them.
-
-A part reads the planning world (services.planning.world) whole, so each worker process
-builds it once (parts that run in one process, on the web process's threads or inline, share
-the build through the world cache; an RQ worker forks a fresh work-horse per job and builds it
-for each part): what is split is the judging. docs/benchmarks.md § Scale says what that means
-for the scaling.
+units with the same `judging.judge_pool` the pages and `quyhoach check` use, on the facts of
+its own pools alone (`world.build_part`: the build is split as well as the judging), stores
+their verdicts (services.planning.verdicts: pools not touched since they were stored are read,
+not judged) and returns the stored rows in short; the spread job's result combines them.
+docs/benchmarks.md § Scale says what that means for the scaling.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Pool, Title, Unit
-from quyhoach.services.planning import judging, world as world_service
+from quyhoach.services.planning import verdicts
 from quyhoach.services.platform import jobs
 
 KIND = "planning.check"
@@ -75,29 +72,27 @@ def submit(session: Session, runner, parts: int, on: dt.date | None = None, *, o
                               owner=owner, payload={"on": on.isoformat()})
 
 
-def summary(judged: judging.PoolJudgement) -> dict[str, Any]:
-    failing = judged.failing_members()
-    title = judged.facts.title
-    return {"pool": judged.key, "title": title.name, "title_code": title.code, "rank": title.rank,
-            "members": len(judged.facts.members),
-            "failing_members": len(failing), "structure_failures": len(judged.structure_failures),
-            "severity": judged.severity_score,
-            "rules": dict(Counter(f.rule for f in judged.findings() if not f.passed))}
+def summary(verdict: verdicts.Verdict) -> dict[str, Any]:
+    """A stored verdict as a line of the combined result."""
+    row, title = verdict.row, verdict.title
+    return {"pool": verdict.key, "title": title.name, "title_code": title.code, "rank": title.rank,
+            "members": row.members, "failing_members": row.failing_members,
+            "structure_failures": row.structure_failures, "severity": row.severity,
+            "rules": dict(Counter(f["rule"] for f in row.findings))}
 
 
 def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
-    """One part: the pools whose title sits in the part's units."""
+    """One part: the verdicts of the pools whose title sits in the part's units, brought up to
+    date on the facts of those pools alone (judged again only where the change log says they
+    were touched since stored, all of them when nothing is stored for the date), then read."""
     on = dt.date.fromisoformat(ctx.payload["on"])
     units = set(ctx.payload["units"])
-    ctx.progress(0.0, "đang đọc dữ liệu quy hoạch", force=True)
+    ctx.progress(0.0, "đang xét các danh sách của phần này", force=True)
     with Session(ctx.engine) as session:
-        world = world_service.cached(session, on)  # parts run in one process share one build
-    pool_ids = [pid for pid, record in world.pools.items() if record.facts.title.unit_id in units]
-    rows = []
-    for n, pool_id in enumerate(pool_ids, start=1):
-        rows.append(summary(judging.judge_pool(world, pool_id, on)))
-        ctx.progress(n / max(1, len(pool_ids)), f"đã xét {n}/{len(pool_ids)} danh sách")
-    return {"pools": rows, "units": len(units)}
+        done = verdicts.refresh_and_commit(session, on, unit_ids=units)
+        rows = [summary(v) for v in verdicts.stored(session, on, unit_ids=units)]
+    ctx.progress(1.0, f"đã xét {done.judged}/{len(rows)} danh sách", force=True)
+    return {"pools": rows, "units": len(units), "judged": done.judged}
 
 
 def combine(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -108,7 +103,8 @@ def combine(results: list[dict[str, Any]]) -> dict[str, Any]:
         rules.update(row["rules"])
     rows.sort(key=lambda r: (-r["severity"], -r["rank"], r["title_code"], r["pool"]))  # as judging.judge_all
     return {
-        "parts": len(results), "pools": len(rows), "members": sum(r["members"] for r in rows),
+        "parts": len(results), "pools": len(rows), "judged": sum(r.get("judged", 0) for r in results),
+        "members": sum(r["members"] for r in rows),
         "pools_failing": sum(1 for r in rows if r["failing_members"] or r["structure_failures"]),
         "failing_members": sum(r["failing_members"] for r in rows),
         "failures_by_rule": dict(sorted(rules.items())), "worst": rows[:WORST],

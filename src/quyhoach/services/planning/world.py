@@ -65,7 +65,11 @@ class World:
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
 
-        return rulesets.in_force(self.rule_sets, domain, on or self.on)
+        # looked up once per domain and date (judging asks it for every pool)
+        key = ("rule_set", domain, on or self.on)
+        if key not in self.memo:
+            self.memo[key] = rulesets.in_force(self.rule_sets, domain, on or self.on)
+        return self.memo[key]
 
     def title_levels(self) -> dict[int, str]:
         return {t.id: t.level for t in self.titles.values()}
@@ -102,26 +106,42 @@ def _locality(units: dict[int, Unit], unit_id: int) -> Unit | None:
     return None
 
 
-def _requirements(t: Title) -> dict[str, str | None]:
+def _requirements(t) -> dict[str, str | None]:
     """The title's standards (P15) as TitleFact fields."""
     return {"required_theory": t.required_theory, "required_state_mgmt": t.required_state_mgmt,
             "required_degree": t.required_degree}
 
 
 def _degrees(session: Session, ids: Iterable[int] | None = None) -> dict[int, str | None]:
-    """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15)."""
-    return {id_: standards.degree_of(text)
-            for id_, text in session.exec(select(Cadre.id, Cadre.education).where(_only(Cadre.id, ids)))}
+    """Each cadre's degree, read from the 2C record's "trình độ chuyên môn" (P15); each distinct
+    text read once (a province repeats a few hundred of them over its cadres)."""
+    read: dict[str | None, str | None] = {}
+    out: dict[int, str | None] = {}
+    for id_, text in _rows(session, select(Cadre.id, Cadre.education).where(_only(Cadre.id, ids))):
+        if text not in read:
+            read[text] = standards.degree_of(text)
+        out[id_] = read[text]
+    return out
 
 
 def _conclusions(session: Session, on: dt.date, ids: Iterable[int] | None = None) -> dict[int, list[ConclusionFact]]:
     """Political-standard conclusions recorded by `on` (P9)."""
     out: dict[int, list[ConclusionFact]] = defaultdict(list)
-    for c in session.exec(select(PoliticalConclusion).where(PoliticalConclusion.concluded_on <= on,
-                                                            _only(PoliticalConclusion.cadre_id, ids))
-                          .order_by(PoliticalConclusion.concluded_on, PoliticalConclusion.id)):
-        out[c.cadre_id].append(ConclusionFact(c.concluded_on, c.body, c.document_no))
+    for cadre_id, concluded_on, body, document_no in _rows(session, select(
+            PoliticalConclusion.cadre_id, PoliticalConclusion.concluded_on, PoliticalConclusion.body,
+            PoliticalConclusion.document_no)
+            .where(PoliticalConclusion.concluded_on <= on, _only(PoliticalConclusion.cadre_id, ids))
+            .order_by(PoliticalConclusion.concluded_on, PoliticalConclusion.id)):
+        out[cadre_id].append(ConclusionFact(concluded_on, body, document_no))
     return out
+
+
+def _rows(session: Session, statement) -> list:
+    """The rows of a column query as plain tuples: read through the connection, without the ORM's
+    per-row processing (the builds read hundreds of thousands of rows). The session's pending
+    changes are flushed first, as its own queries would."""
+    session.flush()
+    return list(session.connection().execute(statement).all())
 
 
 def _only(column, ids: Iterable[int] | None):
@@ -150,7 +170,11 @@ def _structure(session: Session) -> _Structure:
 
     titles: dict[int, TitleFact] = {}
     title_seats: dict[int, int] = {}
-    for t in session.exec(select(Title)):
+    # the columns, not Title objects: a merged province has thousands of titles
+    for t in session.exec(select(
+        Title.id, Title.code, Title.name, Title.unit_id, Title.rank, Title.is_head, Title.is_deputy, Title.non_local,
+        Title.sensitive_sector, Title.term_kind, Title.leadership_role, Title.seats, Title.required_theory,
+        Title.required_state_mgmt, Title.required_degree)).all():
         title_seats[t.id] = t.seats
         unit = units[t.unit_id]
         locality = _locality(units, unit.id)
@@ -176,51 +200,55 @@ def _structure(session: Session) -> _Structure:
 def _holdings(session: Session, on: dt.date, *, cadre_ids: Iterable[int] | None = None,
               title_ids: Iterable[int] | None = None) -> list[tuple[int, int, dt.date]]:
     """(cadre, title, since) of the postings held on `on`, in one order for builds and patches."""
-    return list(session.exec(
+    return _rows(session, (
         select(Posting.cadre_id, Posting.title_id, Posting.start_date)
         .where(Posting.title_id.is_not(None), Posting.start_date <= on, Posting.withdrawn_at.is_(None),
                sa.or_(Posting.end_date.is_(None), Posting.end_date >= on),
                _only(Posting.cadre_id, cadre_ids), _only(Posting.title_id, title_ids))
         .order_by(Posting.start_date, Posting.id)
-    ).all())
+    ))
 
 
 def _ratings(session: Session, on: dt.date, ids: Iterable[int] | None) -> dict[int, list[RatingFact]]:
     ratings: dict[int, list[RatingFact]] = defaultdict(list)
-    for cadre_id, year, rating, score in session.exec(
+    # a fact is frozen: one object for each distinct (year, rating, score), shared by the cadres
+    shared: dict[tuple, RatingFact] = {}
+    for cadre_id, year, rating, score in _rows(session,
         select(Evaluation.cadre_id, Evaluation.year, Evaluation.rating, Evaluation.score)
         .where(Evaluation.period == "year", Evaluation.withdrawn_at.is_(None), _only(Evaluation.cadre_id, ids))
         .order_by(Evaluation.cadre_id, Evaluation.year, Evaluation.id)
     ):
-        ratings[cadre_id].append(RatingFact(year=year, rating=rating, score=score))
+        fact = shared.get((year, rating, score))
+        if fact is None:
+            fact = shared[(year, rating, score)] = RatingFact(year=year, rating=rating, score=score)
+        ratings[cadre_id].append(fact)
     # E6 (under 6 months worked: not rated, the year skipped): months worked are not recorded;
     # a closed year with no yearly rating reads them from its monthly evaluations, if any.
-    yearly = {(c, r.year) for c, rs in ratings.items() for r in rs}
-    for cadre_id, year, months in session.exec(
+    for cadre_id, year, months in _rows(session,
         select(Evaluation.cadre_id, Evaluation.year, sa.func.count(sa.distinct(Evaluation.period_no)))
         .where(Evaluation.period == "month", Evaluation.year < on.year, Evaluation.withdrawn_at.is_(None),
                _only(Evaluation.cadre_id, ids))
         .group_by(Evaluation.cadre_id, Evaluation.year).order_by(Evaluation.cadre_id, Evaluation.year)
     ):
-        if (cadre_id, year) not in yearly:
+        if not any(r.year == year and r.months_worked is None for r in ratings.get(cadre_id, ())):
             ratings[cadre_id].append(RatingFact(year=year, rating=None, months_worked=int(months)))
     return ratings
 
 
 def _pool_rows(session: Session, pool_ids: Iterable[int] | None = None) -> list:
-    return list(session.exec(
+    return _rows(session, (
         select(Pool.id, Pool.title_id, Pool.term_id, Pool.status, Pool.version,
                PoolEntry.id, PoolEntry.cadre_id, PoolEntry.status, PoolEntry.source, PoolEntry.added_on)
         .join(PoolEntry, PoolEntry.pool_id == Pool.id, isouter=True)
         .where(_only(Pool.id, pool_ids)).order_by(Pool.id, PoolEntry.id)
-    ).all())
+    ))
 
 
 def _pool_titles(session: Session, on: dt.date, terms: dict[int, TermFact],
                  ids: Iterable[int] | None) -> dict[int, set[int]]:
     """The titles each cadre is in the pool of, for a term not yet over (P-rules on pools)."""
     out: dict[int, set[int]] = defaultdict(set)
-    for cadre_id, title_id, term_id in session.exec(
+    for cadre_id, title_id, term_id in _rows(session,
         select(PoolEntry.cadre_id, Pool.title_id, Pool.term_id).join(Pool, PoolEntry.pool_id == Pool.id)
         .where(PoolEntry.status == "active", _only(PoolEntry.cadre_id, ids))
     ):
@@ -237,30 +265,35 @@ def _cadre_facts(session: Session, on: dt.date, org: _Structure, title_of_cadre:
     ratings = _ratings(session, on, ids)
 
     votes: dict[int, list[VoteFact]] = defaultdict(list)
-    for v in session.exec(select(ConfidenceVote).where(ConfidenceVote.vote_date <= on, ConfidenceVote.withdrawn_at.is_(None),
-                                                       _only(ConfidenceVote.cadre_id, ids))
-                          .order_by(ConfidenceVote.vote_date, ConfidenceVote.id)):
-        votes[v.cadre_id].append(VoteFact(v.vote_date, v.body, v.convened, v.present, v.high, v.normal, v.low))
+    for cadre_id, *vote in _rows(session, select(
+            ConfidenceVote.cadre_id, ConfidenceVote.vote_date, ConfidenceVote.body, ConfidenceVote.convened,
+            ConfidenceVote.present, ConfidenceVote.high, ConfidenceVote.normal, ConfidenceVote.low)
+            .where(ConfidenceVote.vote_date <= on, ConfidenceVote.withdrawn_at.is_(None),
+                   _only(ConfidenceVote.cadre_id, ids))
+            .order_by(ConfidenceVote.vote_date, ConfidenceVote.id)):
+        votes[cadre_id].append(VoteFact(*vote))
 
     disciplines: dict[int, list[DisciplineFact]] = defaultdict(list)
-    for d in session.exec(select(Discipline).where(Discipline.decision_date <= on, Discipline.withdrawn_at.is_(None),
-                                                   _only(Discipline.cadre_id, ids))
-                          .order_by(Discipline.decision_date, Discipline.id)):
-        disciplines[d.cadre_id].append(DisciplineFact(d.level, d.decision_date, d.effective_to, d.decision_no))
+    for cadre_id, *decision in _rows(session, select(
+            Discipline.cadre_id, Discipline.level, Discipline.decision_date, Discipline.effective_to,
+            Discipline.decision_no)
+            .where(Discipline.decision_date <= on, Discipline.withdrawn_at.is_(None), _only(Discipline.cadre_id, ids))
+            .order_by(Discipline.decision_date, Discipline.id)):
+        disciplines[cadre_id].append(DisciplineFact(*decision))
 
     open_proposals = set(session.exec(select(Proposal.cadre_id).where(
         Proposal.opened_on <= on, sa.or_(Proposal.closed_on.is_(None), Proposal.closed_on > on),
         _only(Proposal.cadre_id, ids))).all())
     pool_titles_of = _pool_titles(session, on, org.terms, ids)
 
-    relations = session.exec(select(Relation.cadre_id, Relation.relative_id, Relation.kind)
+    relations = _rows(session, select(Relation.cadre_id, Relation.relative_id, Relation.kind)
                              .where(Relation.withdrawn_at.is_(None),
                                     sa.or_(_only(Relation.cadre_id, ids), _only(Relation.relative_id, ids)))
-                             .order_by(Relation.id)).all()
-    people = session.exec(select(
+                             .order_by(Relation.id))
+    people = _rows(session, select(
         Cadre.id, Cadre.code, Cadre.full_name, Cadre.sex, Cadre.birth_date, Cadre.ethnicity_code,
         Cadre.hometown_unit_id, Cadre.retirement_override, Cadre.theory_level, Cadre.state_mgmt_level,
-    ).where(_only(Cadre.id, ids)).order_by(Cadre.id)).all()
+    ).where(_only(Cadre.id, ids)).order_by(Cadre.id))
     names = {row[0]: (row[1], row[2]) for row in people}
     others = {i for a, b, _ in relations for i in (a, b)} - names.keys()
     if others:
@@ -335,6 +368,50 @@ def build(session: Session, on: dt.date | None = None) -> World:
         title_of_cadre[cadre_id].append(title_id)
     cadres = _cadre_facts(session, on, org, title_of_cadre)
     pools = _pool_records(_pool_rows(session), org.titles, org.terms, cadres)
+    return World(on=on, units=org.units, levels=org.levels, titles=org.titles, terms=org.terms, term_ids=org.term_ids,
+                 cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
+                 holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)
+
+
+def subtree_of(session: Session, unit_id: int) -> set[int]:
+    """The unit and every unit under it, read without building a world."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for id_, parent in session.exec(select(Unit.id, Unit.parent_id)).all():
+        if parent is not None:
+            children[parent].append(id_)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
+def build_part(session: Session, on: dt.date | None = None, *, pool_ids: Iterable[int] | None = None,
+               unit_ids: Iterable[int] | None = None) -> World:
+    """A world holding only some pools (those named, or those of titles in `unit_ids`) and the
+    facts of their members: what judging those pools reads, equal to the same pools of `build`
+    (the same queries, filtered by cadre). Its `cadres` and `holders` are the members' alone."""
+    on = on or dt.date.today()
+    org = _structure(session)
+    if unit_ids is not None:
+        units = set(unit_ids)
+        wanted = {t.id for t in org.titles.values() if t.unit_id in units}
+        pool_ids = session.exec(select(Pool.id).where(Pool.title_id.in_(sorted(wanted)))).all() if wanted else []
+    rows = _pool_rows(session, () if pool_ids is None else pool_ids)
+    members = {row[6] for row in rows if row[6] is not None and row[7] == "active"}
+    relatives = {i for a, b in session.exec(select(Relation.cadre_id, Relation.relative_id).where(
+        Relation.withdrawn_at.is_(None), sa.or_(_only(Relation.cadre_id, members),
+                                                _only(Relation.relative_id, members)))).all()
+                 for i in (a, b)} if members else set()
+    holders: dict[int, list[tuple[int, dt.date]]] = defaultdict(list)
+    title_of_cadre: dict[int, list[int]] = defaultdict(list)
+    for cadre_id, title_id, start in _holdings(session, on, cadre_ids=members | relatives):
+        holders[title_id].append((cadre_id, start))
+        title_of_cadre[cadre_id].append(title_id)
+    cadres = _cadre_facts(session, on, org, title_of_cadre, members) if members else {}
+    pools = _pool_records(rows, org.titles, org.terms, cadres)
     return World(on=on, units=org.units, levels=org.levels, titles=org.titles, terms=org.terms, term_ids=org.term_ids,
                  cadres=cadres, pools=pools, rule_sets=rule_service.all_rule_sets(session),
                  holders=dict(holders), title_of_cadre=dict(title_of_cadre), title_seats=org.title_seats)

@@ -1,0 +1,185 @@
+"""Each pool's judgement kept in the database (`pool_verdict`, issue 15), where every process
+sees it: a whole-province check reads the stored verdicts and judges again only the pools
+the change log (services.planning.changes) says were touched after the stamp they are
+current at. A gap in the log, a change to units, titles, terms or levels, or a rule set
+changed judges every pool again.
+
+The pools a change touches are those `world.patch` reads again: the pools written, the pools
+of every cadre written or a member of a pool written, and of these cadres' relatives (a
+relative's name and titles are facts of the cadre). They are judged on a world holding only
+them (`world.build_part`), with the same `judging.judge_pool` the pages use.
+
+A verdict row keeps what did not pass (the findings as `Finding.as_dict`) and the counts;
+the passed findings are not kept (they are judged on demand, `quyhoach check` without
+--failing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import namedtuple
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from quyhoach.db.models import Pool, PoolEntry, PoolVerdict, Relation, Term, Title
+from quyhoach.domain.findings import ERROR, WARNING
+from quyhoach.services.planning import changes, judging, world as world_service
+from quyhoach.services.platform import stamp
+
+REJUDGE_ALL = 0.3   # a change touching more than this share of the pools judges them all again
+TABLE = PoolVerdict.__table__
+
+
+def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) -> dict[str, Any]:
+    """The verdict row of one judgement, judged at data stamp `at`."""
+    facts = judged.facts
+    failing = [f for f in judged.findings() if not f.passed]
+    worst = ERROR if any(f.severity == ERROR for f in failing) else WARNING if failing else ""
+    return {
+        "pool_id": judged.record.id, "on_date": on, "stamp": at, "title_id": facts.title.id,
+        "term_id": term_id, "rule_set": judged.rules.code,
+        "passes": not judged.failing_members() and not judged.structure_failures,
+        "members": len(facts.members), "failing_members": len(judged.failing_members()),
+        "structure_failures": len(judged.structure_failures), "severity": judged.severity_score, "worst": worst,
+        "findings": [f.as_dict() for f in failing],
+        "names": {m.code: m.name for m in facts.members},
+    }
+
+
+@dataclass
+class Refreshed:
+    """The stored verdicts brought up to date, and how: `judged` pools judged again
+    (`whole`: every pool, the log could not say)."""
+
+    stamp: int
+    judged: int
+    whole: bool
+
+
+def affected_pools(session: Session, change: changes.Touched) -> set[int]:
+    """The pools whose verdict a change may move (the reading of `world.patch`)."""
+    pool_ids = set(change.pool_ids)
+    touched = set(change.cadre_ids)
+    if pool_ids:
+        touched.update(session.exec(select(PoolEntry.cadre_id).where(PoolEntry.pool_id.in_(sorted(pool_ids)))).all())
+    if touched:
+        ids = sorted(touched)
+        touched.update(i for a, b in session.exec(select(Relation.cadre_id, Relation.relative_id).where(
+            sa.or_(Relation.cadre_id.in_(ids), Relation.relative_id.in_(ids)))).all() for i in (a, b))
+        pool_ids.update(session.exec(select(PoolEntry.pool_id).where(PoolEntry.cadre_id.in_(sorted(touched)))).all())
+    return pool_ids
+
+
+def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterable[int] | None = None,
+                    unit_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """Judge the pools named (or those of the units named; every pool when neither) as of `on`,
+    on a world holding only them, and store their verdicts at stamp `at` (read before the facts,
+    so a write meanwhile is judged again by the next refresh). The caller commits."""
+    if pool_ids is None and unit_ids is None:
+        world = world_service.build(session, on)
+        session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on))
+    else:
+        world = world_service.build_part(session, on, pool_ids=pool_ids, unit_ids=unit_ids)
+        gone = set(pool_ids or ()) | set(world.pools)
+        if gone:
+            session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on,
+                                                                TABLE.c.pool_id.in_(sorted(gone))))
+    rows = [row_of(judging.judge_pool(world, pool_id, on), world.term_ids[record.facts.term.code], on, at)
+            for pool_id, record in world.pools.items()]
+    for start in range(0, len(rows), 2000):
+        session.connection().execute(sa.insert(TABLE), rows[start:start + 2000])
+    return rows
+
+
+def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+    """Bring the stored verdicts for `on` up to date with the data (the caller commits): of every
+    pool, or of the pools of the units named (a part of the spread check)."""
+    now = stamp.current(session)
+    scope = None if unit_ids is None else set(unit_ids)
+    pools = select(Pool.id)
+    if scope is not None:
+        pools = pools.join(Title, Title.id == Pool.title_id).where(Title.unit_id.in_(sorted(scope)))
+    in_scope = set(session.exec(pools).all())
+    where = [TABLE.c.on_date == on] + ([] if scope is None else [TABLE.c.pool_id.in_(sorted(in_scope))])
+    low, count = session.connection().execute(sa.select(sa.func.min(TABLE.c.stamp), sa.func.count()).where(*where)).one()
+    change = changes.since(session, low, now) if count and low is not None and count >= len(in_scope) else None
+    if change is not None and low == now:
+        return Refreshed(now, 0, False)
+    pool_ids = set() if change is None or change.full or change.rules else affected_pools(session, change)
+    if change is None or change.full or change.rules or len(pool_ids & in_scope) > REJUDGE_ALL * len(in_scope):
+        rows = judge_and_store(session, on, now, unit_ids=scope)
+        if scope is None:
+            _prune(session, now)
+        return Refreshed(now, len(rows), True)
+    if scope is not None:
+        pool_ids &= in_scope
+    rows = judge_and_store(session, on, now, pool_ids=pool_ids) if pool_ids else []
+    session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
+    return Refreshed(now, len(rows), False)
+
+
+def _prune(session: Session, now: int) -> None:
+    """Verdicts older than the change log reaches can only be judged again whole: gone."""
+    session.connection().execute(sa.delete(TABLE).where(TABLE.c.stamp < now - changes.KEEP))
+
+
+VerdictRow = namedtuple("VerdictRow", [c.name for c in TABLE.c])   # type: ignore[misc]
+TitleRow = namedtuple("TitleRow", "code name rank unit_id")
+TermRow = namedtuple("TermRow", "code name")
+
+
+@dataclass
+class Verdict:
+    """A stored verdict with its pool's title and term, as `quyhoach check` prints it (plain
+    tuples read through the connection: a province has thousands)."""
+
+    row: VerdictRow
+    title: TitleRow
+    term: TermRow
+
+    @property
+    def key(self) -> str:
+        return f"{self.title.code}@{self.term.code}"
+
+
+def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, title_code: str | None = None,
+           term_code: str | None = None) -> list[Verdict]:
+    """The stored verdicts for `on` (call `refresh` first), worst first as `judging.judge_all`."""
+    query = (sa.select(*TABLE.c, Title.code, Title.name, Title.rank, Title.unit_id, Term.code, Term.name)
+             .join(Title, Title.id == TABLE.c.title_id).join(Term, Term.id == TABLE.c.term_id)
+             .join(Pool, Pool.id == TABLE.c.pool_id)
+             .where(TABLE.c.on_date == on).order_by(TABLE.c.pool_id))
+    if title_code:
+        query = query.where(Title.code == title_code)
+    if term_code:
+        query = query.where(Term.code == term_code)
+    n = len(TABLE.c)
+    found = [Verdict(VerdictRow(*r[:n]), TitleRow(*r[n:n + 4]), TermRow(*r[n + 4:]))
+             for r in session.connection().execute(query).all() if unit_ids is None or r[n + 3] in unit_ids]
+    found.sort(key=lambda v: (-v.row.severity, -v.title.rank, v.title.code))
+    return found
+
+
+def refresh_and_commit(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+    """`refresh`, committed. Two processes storing the same pools at once: the second to commit
+    is refused (the key) and tries again, reading what the first stored."""
+    for attempt in (1, 2):
+        try:
+            done = refresh(session, on, unit_ids=unit_ids)
+            session.commit()
+            return done
+        except sa.exc.IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def current(session: Session, on: dt.date, **filters: Any) -> list[Verdict]:
+    """The verdicts for `on`, brought up to date and stored (committed) first."""
+    refresh_and_commit(session, on)
+    return stored(session, on, **filters)
