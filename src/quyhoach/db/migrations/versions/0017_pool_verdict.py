@@ -1,7 +1,7 @@
 """verdicts: each pool's judgement kept in the database
 
-Revision ID: 0015_pool_verdict
-Revises: 0014
+Revision ID: 0017_pool_verdict
+Revises: 0016
 Create Date: 2026-12-05 13:00:00.000000
 
 `pool_verdict` holds, per pool and reference date, the verdict summary and the findings not
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0015_pool_verdict'
-down_revision = '0014'
+revision = '0017_pool_verdict'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
