@@ -23,11 +23,9 @@ a central post. The algorithm and the argument that the bound is one are in solv
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,11 +35,11 @@ from .engine import gap_of
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
 from .instance import compile_problem
 from .eligibility import discipline_active
+from .decompose_parts import EXIT, Compiled, pool_map, prepare_all, solve_instance
 from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, Progress, Rules, Unit
 
-EXIT = "__to_central__:"
-#: the first price of a linking holder, in per cent of what they earn staying
-FIRST_PRICE_SHARE = 0
+#: the points more a cadre the centre takes is priced in a round (see _Decomposition.round)
+NUDGE = 2
 
 
 class NotDecomposable(ValueError):
@@ -244,33 +242,6 @@ def _solve_one(args: tuple[Problem, float, float, int]) -> Plan:
                                   diagnose=False))
 
 
-#: the parts handed to forked workers: inherited with the process, not pickled (a 10,000-cadre
-#: province is 10 MB of pickle, about 1.3 s each way on this machine)
-_INHERITED: list[Problem] = []
-
-
-def _solve_inherited(args: tuple[int, float, float, int]) -> Plan:
-    k, time_limit, relative_gap, workers = args
-    return _solve_one((_INHERITED[k], time_limit, relative_gap, workers))
-
-
-def _solve_all(problems: list[Problem], time_limit: float, relative_gap: float, processes: int) -> list[Plan]:
-    """Each part in a pool of `processes` (1: here, one after the other), with 1 CP-SAT worker each."""
-    if processes <= 1 or len(problems) <= 1:
-        return [_solve_one((p, time_limit, relative_gap, 2)) for p in problems]
-    jobs = [(k, time_limit, relative_gap, 1) for k in range(len(problems))]
-    _INHERITED[:] = problems
-    try:
-        if "fork" in multiprocessing.get_all_start_methods():
-            with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_solve_inherited, jobs, chunksize=1))
-        with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
-            return list(pool.map(_solve_one, [(problems[k], *rest) for k, *rest in jobs], chunksize=1))
-    finally:
-        _INHERITED.clear()
-
-
 def _stopped(options: Options) -> bool:
     stop = options.stop
     if stop is None:
@@ -282,15 +253,6 @@ def _exits_taken(plan: Plan) -> set[str]:
     return {m.cadre for m in plan.moves if m.to_post.startswith(EXIT)}
 
 
-def _restrict(block: Problem, going: set[str]) -> Problem:
-    """The block with only the exits of the cadres the centre took, pinned."""
-    keep = [p for p in block.posts if not p.id.startswith(EXIT) or p.id[len(EXIT):] in going]
-    ids = {p.id for p in keep}
-    return replace(block, units=[u for u in block.units if not u.id.startswith(EXIT) or u.id in ids], posts=keep,
-                   candidates=[c for c in block.candidates if c.post in ids],
-                   pinned=block.pinned + [Assignment(cadre=c, post=f"{EXIT}{c}") for c in sorted(going)])
-
-
 def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem]:
     """The parts under prices λ (in development points): the exit of cadre c earns λ_c in its block,
     each central candidate of c costs λ_c in the centre. In a plan of the whole problem c takes the
@@ -299,20 +261,22 @@ def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem
         return split.blocks, split.centre
     blocks = [replace(b, candidates=[replace(c, development=prices.get(c.cadre, 0)) if c.post.startswith(EXIT) else c
                                      for c in b.candidates]) for b in split.blocks]
-    centre = replace(split.centre, candidates=[
-        replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices else c
-        for c in split.centre.candidates])
-    return blocks, centre
+    return blocks, priced_centre(split.centre, prices)
 
 
-def first_prices(problem: Problem, split: Split) -> dict[str, int]:
-    """λ_c = what a holder earns staying (fit weight × current fit), in development points: the
-    centre then takes a cadre only when worth more there than at home."""
-    w = problem.weights
-    held = {p.holder for p in problem.posts if p.holder}
-    unit = max(1, w.development)
-    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit)
-            for c in problem.cadres if c.id in split.linking and c.id in held}
+def priced_centre(centre: Problem, prices: dict[str, int]) -> Problem:
+    return replace(centre, candidates=[replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices
+                                       else c for c in centre.candidates])
+
+
+def _relaxed_job(part: Compiled, args: tuple[dict[str, int], float, float, int]) -> Plan:
+    prices, time_limit, gap, workers = args
+    return solve_instance(part.priced(prices), time_limit, gap, workers)
+
+
+def _restricted_job(part: Compiled, args: tuple[dict[str, int], set[str], float, float, int]) -> Plan:
+    prices, going, time_limit, gap, workers = args
+    return solve_instance(part.priced(prices, going), time_limit, gap, workers)
 
 
 @dataclass
@@ -321,6 +285,7 @@ class _Round:
     parts: tuple[list[Plan], Plan] | None
     going: set[str]
     exits: set[str]
+    prices: dict[str, int]
     objective: int | None = None
 
 
@@ -332,6 +297,11 @@ class _Decomposition:
         self.phases: dict[str, float] = {}
         self.resolved = 0
         self.warnings: list[str] = []
+        self.compiled: list[Compiled] = []
+        #: relaxed plans of each block by the prices of its linking cadres (a block whose prices
+        #: did not move keeps its bound and plan)
+        self.cache: dict[tuple[int, tuple[tuple[str, int], ...]], Plan] = {}
+        self.workers = 1 if processes > 1 else 2
 
     def left(self) -> float:
         return self.options.time_limit - (time.perf_counter() - self.started)
@@ -347,48 +317,82 @@ class _Decomposition:
         self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 4)
         return now
 
-    def round(self, prices: dict[str, int], share: float) -> _Round:
-        """One round: the relaxed parts under `prices` (a bound), then a plan from the centre's choice."""
-        split = self.split
-        blocks, centre = priced(split, prices)
+    def prepare(self) -> dict[str, int]:
+        """Compile the blocks once; the first prices: what each block loses without each linking cadre."""
         t = time.perf_counter()
-        parts = _solve_all(blocks + [centre], self.per_part(share, len(blocks) + 1), self.gap, self.processes)
+        self.compiled = prepare_all(self.split.blocks, self.processes)
+        self.timed("prepare", t)
+        return {c: p for part in self.compiled for c, p in part.prices.items()}
+
+    def centre(self, prices: dict[str, int], without: frozenset[int] | set[int] = frozenset()) -> Plan:
+        centre = priced_centre(self.split.centre, prices)
+        if without:
+            centre = replace(centre, candidates=[c for c in centre.candidates
+                                                 if self.split.linking.get(c.cadre) not in without])
+        return _solve_one((centre, self.per_part(0.1, 1), self.gap, 2))
+
+    def relaxed(self, prices: dict[str, int], share: float) -> list[Plan]:
+        keys = [(k, tuple(sorted((c, prices.get(c, 0)) for c in part.exits))) for k, part in enumerate(self.compiled)]
+        todo = [k for k, key in enumerate(keys) if key not in self.cache]
+        plans = pool_map(_relaxed_job, [self.compiled[k] for k in todo],
+                         [(prices, self.per_part(share, len(todo)), self.gap, self.workers)] * len(todo),
+                         self.processes)
+        for k, plan in zip(todo, plans, strict=True):
+            self.cache[keys[k]] = plan
+        return [self.cache[key] for key in keys]
+
+    def going(self, centre_plan: Plan) -> set[str]:
+        return {m.cadre for m in centre_plan.moves if m.cadre in self.split.linking}
+
+    def round(self, prices: dict[str, int], share: float) -> _Round:
+        """One round: the centre, then the relaxed blocks under `prices` (a bound), then a plan
+        from the centre's choice. The cadres the centre takes are priced NUDGE points more first,
+        so that a block that loses them for about their price lets them go in its relaxed plan
+        (which is then its plan too: no second solve)."""
+        split = self.split
+        n = len(self.compiled)
+        t = time.perf_counter()
+        first = self.centre(prices)
+        if first.ok:
+            prices = {c: p + NUDGE if c in self.going(first) else p for c, p in prices.items()}
+        centre_plan = self.centre(prices)
+        t = self.timed("centre", t)
+        relaxed = self.relaxed(prices, share)
         t = self.timed("relaxed", t)
-        bounds = [p.bound for p in parts]
+        bounds = [p.bound for p in relaxed + [centre_plan]]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
-        relaxed, centre_plan = parts[:-1], parts[-1]
         exits = set().union(*(_exits_taken(p) for p in relaxed))
-        if not all(p.ok for p in parts):
-            self.warnings += [w for p in parts for w in p.warnings]
-            return _Round(bound, None, set(), exits)
+        if not all(p.ok for p in relaxed + [centre_plan]):
+            self.warnings += [w for p in relaxed + [centre_plan] for w in p.warnings]
+            return _Round(bound, None, set(), exits, prices)
         final = list(relaxed)
         done: list[set[str] | None] = [_exits_taken(p) for p in relaxed]   # exits of each block's plan held
+        failed: set[int] = set()
         for _ in range(3):
-            going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
-            want = [{c for c in going if split.linking[c] == k} for k in range(len(blocks))]
-            redo = [k for k in range(len(blocks)) if done[k] != want[k]]
-            again = _solve_all([_restrict(blocks[k], want[k]) for k in redo], self.per_part(0.7, len(redo)),
-                               self.gap, self.processes)
+            going = self.going(centre_plan)
+            want = [{c for c in going if split.linking[c] == k} for k in range(n)]
+            redo = [k for k in range(n) if done[k] != want[k]]
+            again = pool_map(_restricted_job, [self.compiled[k] for k in redo],
+                             [(prices, want[k], self.per_part(0.7, len(redo)), self.gap, self.workers) for k in redo],
+                             self.processes)
             self.resolved += len(redo)
             for k, plan in zip(redo, again, strict=True):
                 # a block may keep a cadre the centre took (its own pin, say): that is a failure too
                 final[k], done[k] = plan, (want[k] if plan.ok and _exits_taken(plan) == want[k] else None)
-            failed = {k for k in redo if done[k] is None}
-            if not failed:
+            failed |= {k for k in redo if done[k] is None}
+            if not any(done[k] is None for k in redo):
                 break
             # the blocks that cannot let those cadres go keep them: the centre again without them
-            centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
-            centre_plan = _solve_one((centre, self.per_part(0.3, 1), self.gap, 2))
+            centre_plan = self.centre(prices, failed)
             if not centre_plan.ok:
                 break
-        if not centre_plan.ok or any(d is None for d in done):
-            self.timed("plan_blocks", t)
-            return _Round(bound, None, set(), exits)
         t = self.timed("plan_blocks", t)
+        if not centre_plan.ok or any(d is None for d in done):
+            return _Round(bound, None, set(), exits, prices)
         # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
         # the whole plan is built and evaluated on the whole problem once, for the best round
         objective = sum(p.objective for p in final + [centre_plan] if p.objective is not None)
-        return _Round(bound, (final, centre_plan), going, exits, objective)
+        return _Round(bound, (final, centre_plan), self.going(centre_plan), exits, prices, objective)
 
 
 def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
@@ -408,7 +412,7 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
         return plan
     run = _Decomposition(problem, split, options, processes, started)
     run.timed("split", started)
-    prices = first_prices(problem, split)
+    prices = run.prepare()
     best: _Round | None = None
     bound: int | None = None
     history = []
@@ -435,7 +439,7 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
         if norm == 0:
             break
         step = max(1, (bound - objective) // max(1, norm * max(1, problem.weights.development)))
-        prices = {c: prices.get(c, 0) + step * v for c, v in g.items() if prices.get(c, 0) + step * v}
+        prices = {c: r.prices.get(c, 0) + step * v for c, v in g.items()}
     stats: dict[str, Any] = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
                              "rounds": history, "resolved_blocks": run.resolved}
     if best is None or best.parts is None:
@@ -486,4 +490,4 @@ def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
                 warnings=[] if ev.feasible else ["Phương án ghép không giữ mọi điều kiện bắt buộc."])
 
 
-__all__ = ["NotDecomposable", "Split", "first_prices", "priced", "solve_decomposed", "split_problem"]
+__all__ = ["EXIT", "NotDecomposable", "Split", "priced", "priced_centre", "solve_decomposed", "split_problem"]
