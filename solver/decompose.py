@@ -40,6 +40,8 @@ from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, P
 
 #: the points more a cadre the centre takes is priced in a round (see _Decomposition.round)
 NUDGE = 2
+#: what the centre is paid for each cadre it takes of those the relaxed blocks let go (development points)
+BONUS = 200
 
 
 class NotDecomposable(ValueError):
@@ -103,10 +105,28 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
     for a in problem.baseline:
         if a.post is not None and is_central[a.post] and a.cadre in linking:
             raise NotDecomposable(f"the baseline moves {a.cadre} of a province to the central post {a.post}")
+    levels = {u.level for u in problem.units if u.id in central_units}
+    centre = _centre(problem, central_units, levels, cadre_block, linking, is_central)
+    # a cadre none of whose central moves is eligible (or who is pinned at home) never goes to the
+    # centre: no exit for them, and the centre does not see them (a tighter relaxation, the same problem)
+    reachable = _reachable(centre, set(linking))
+    if not set(linking) <= reachable:
+        linking = {c: b for c, b in linking.items() if c in reachable}
+        centre = _centre(problem, central_units, levels, cadre_block, linking, is_central)
     blocks = _blocks(problem, block_units, cadre_block, linking, is_central)
-    centre = _centre(problem, central_units, {u.level for u in problem.units if u.id in central_units}, cadre_block,
-                     linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
+
+
+def _reachable(centre: Problem, linking: set[str]) -> set[str]:
+    """The cadres with an eligible move in the centre. Judged on the centre's copy of a linking
+    cadre, whose changes (no fit for staying, no head terms at home) can only make a move eligible.
+    A centre that does not compile keeps every linking cadre (its solve will say what is wrong)."""
+    try:
+        inst = compile_problem(centre)
+    except (KeyError, ValueError, TypeError):
+        return linking
+    moves = inst.opt_cadre[inst.active & inst.opt_move]
+    return {inst.cadre_ids[i] for i in np.unique(moves)}
 
 
 def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
@@ -324,11 +344,16 @@ class _Decomposition:
         self.timed("prepare", t)
         return {c: p for part in self.compiled for c, p in part.prices.items()}
 
-    def centre(self, prices: dict[str, int], without: frozenset[int] | set[int] = frozenset()) -> Plan:
+    def centre(self, prices: dict[str, int], without: frozenset[int] | set[int] = frozenset(),
+               only: set[str] | None = None) -> Plan:
+        """The centre under `prices`; `without`: no cadre of those blocks; `only`: of the linking
+        cadres, only those may come."""
         centre = priced_centre(self.split.centre, prices)
+        linking = self.split.linking
         if without:
-            centre = replace(centre, candidates=[c for c in centre.candidates
-                                                 if self.split.linking.get(c.cadre) not in without])
+            centre = replace(centre, candidates=[c for c in centre.candidates if linking.get(c.cadre) not in without])
+        if only is not None:
+            centre = replace(centre, candidates=[c for c in centre.candidates if c.cadre not in linking or c.cadre in only])
         return _solve_one((centre, self.per_part(0.1, 1), self.gap, 2))
 
     def relaxed(self, prices: dict[str, int], share: float) -> list[Plan]:
@@ -344,27 +369,52 @@ class _Decomposition:
     def going(self, centre_plan: Plan) -> set[str]:
         return {m.cadre for m in centre_plan.moves if m.cadre in self.split.linking}
 
+    def adapted(self, exits: set[str], prices: dict[str, int]) -> tuple[Plan, int] | None:
+        """The centre choosing among the cadres the relaxed blocks let go, paid BONUS points for
+        each it takes: only the blocks whose cadres it does not take are then solved again. Its
+        plan, and its value at `prices` (the bonus taken off)."""
+        bonus = {c: p - BONUS if c in exits else p for c, p in prices.items()}
+        t = time.perf_counter()
+        plan = self.centre(bonus, only=exits)
+        self.timed("centre", t)
+        if not plan.ok or plan.objective is None:
+            return None
+        taken = self.going(plan)
+        return plan, plan.objective - self.problem.weights.development * sum(prices[c] - bonus[c] for c in taken)
+
     def round(self, prices: dict[str, int], share: float) -> _Round:
-        """One round: the centre, then the relaxed blocks under `prices` (a bound), then a plan
-        from the centre's choice. The cadres the centre takes are priced NUDGE points more first,
-        so that a block that loses them for about their price lets them go in its relaxed plan
-        (which is then its plan too: no second solve)."""
+        """One round: the centre chooses under `prices`; the relaxed parts under prices nudged
+        towards that choice give the bound; the blocks whose relaxed plan does not let go exactly
+        the cadres the centre chose are solved again with those exits pinned (the plan).
+
+        The nudge: a cadre the centre takes costs NUDGE points more, any other one point less,
+        so that a block that loses a cadre for about their price (the reservation prices make the
+        blocks nearly indifferent) lets the chosen ones go and keeps the others in its relaxed
+        plan, which is then its plan too: no second solve. The centre's plan is valued at the
+        nudged prices (it takes each chosen cadre once), so the parts still add up to the whole."""
         split = self.split
         n = len(self.compiled)
         t = time.perf_counter()
-        first = self.centre(prices)
-        if first.ok:
-            prices = {c: p + NUDGE if c in self.going(first) else p for c, p in prices.items()}
         centre_plan = self.centre(prices)
+        if not centre_plan.ok:
+            self.warnings += centre_plan.warnings
+            return _Round(None, None, set(), set(), prices)
+        chosen = self.going(centre_plan)
+        nudged = {c: p + NUDGE if c in chosen else p - 1 for c, p in prices.items()}
+        centre_value = (centre_plan.objective or 0) - self.problem.weights.development * sum(
+            nudged[c] - prices[c] for c in chosen if c in prices)
+        bound_part = self.centre(nudged)            # the centre's part of the bound, at the nudged prices
         t = self.timed("centre", t)
-        relaxed = self.relaxed(prices, share)
+        relaxed = self.relaxed(nudged, share)
         t = self.timed("relaxed", t)
-        bounds = [p.bound for p in relaxed + [centre_plan]]
+        bounds = [p.bound for p in relaxed + [bound_part]]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
         exits = set().union(*(_exits_taken(p) for p in relaxed))
-        if not all(p.ok for p in relaxed + [centre_plan]):
-            self.warnings += [w for p in relaxed + [centre_plan] for w in p.warnings]
-            return _Round(bound, None, set(), exits, prices)
+        if not all(p.ok for p in relaxed + [bound_part]):
+            self.warnings += [w for p in relaxed + [bound_part] for w in p.warnings]
+            return _Round(bound, None, set(), exits, nudged)
+        if exits != chosen and (adapted := self.adapted(exits, nudged)) is not None:
+            centre_plan, centre_value = adapted
         final = list(relaxed)
         done: list[set[str] | None] = [_exits_taken(p) for p in relaxed]   # exits of each block's plan held
         failed: set[int] = set()
@@ -373,7 +423,7 @@ class _Decomposition:
             want = [{c for c in going if split.linking[c] == k} for k in range(n)]
             redo = [k for k in range(n) if done[k] != want[k]]
             again = pool_map(_restricted_job, [self.compiled[k] for k in redo],
-                             [(prices, want[k], self.per_part(0.7, len(redo)), self.gap, self.workers) for k in redo],
+                             [(nudged, want[k], self.per_part(0.7, len(redo)), self.gap, self.workers) for k in redo],
                              self.processes)
             self.resolved += len(redo)
             for k, plan in zip(redo, again, strict=True):
@@ -383,16 +433,17 @@ class _Decomposition:
             if not any(done[k] is None for k in redo):
                 break
             # the blocks that cannot let those cadres go keep them: the centre again without them
-            centre_plan = self.centre(prices, failed)
+            centre_plan = self.centre(nudged, failed)
+            centre_value = centre_plan.objective or 0
             if not centre_plan.ok:
                 break
         t = self.timed("plan_blocks", t)
         if not centre_plan.ok or any(d is None for d in done):
-            return _Round(bound, None, set(), exits, prices)
+            return _Round(bound, None, set(), exits, nudged)
         # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
         # the whole plan is built and evaluated on the whole problem once, for the best round
-        objective = sum(p.objective for p in final + [centre_plan] if p.objective is not None)
-        return _Round(bound, (final, centre_plan), self.going(centre_plan), exits, prices, objective)
+        objective = sum(p.objective for p in final if p.objective is not None) + centre_value
+        return _Round(bound, (final, centre_plan), self.going(centre_plan), exits, nudged, objective)
 
 
 def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
