@@ -30,6 +30,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from .engine import gap_of
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
@@ -40,6 +42,8 @@ from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, P
 
 #: the points more a cadre the centre takes is priced in a round (see _Decomposition.round)
 NUDGE = 2
+#: the least time of a part whose plan the round needs (see _Decomposition.per_part)
+FLOOR = 15.0
 #: what the centre is paid for each cadre it takes of those the relaxed blocks let go (development points)
 BONUS = 200
 
@@ -57,38 +61,18 @@ class Split:
     linking: dict[str, int] = field(default_factory=dict)    # linking cadre -> its block
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        parent = self.parent
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
-
-
 def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), block_posts: int = 1500) -> Split:
     """Cut the problem into independent blocks and the centre (see the module's docstring)."""
     central = set(central_levels)
     central_units = {u.id for u in problem.units if u.level in central}
     is_central = {p.id: p.unit in central_units for p in problem.posts}
-    uf, node = _components(problem, is_central)
+    unit_comp, cadre_comp = _components(problem, is_central)
     # components with posts become blocks, packed to about block_posts posts each
-    comp_posts: dict[str, list[Post]] = {}
+    comp_posts: dict[int, list[Post]] = {}
     for p in problem.posts:
         if not is_central[p.id]:
-            comp_posts.setdefault(uf.find(f"u:{p.unit}"), []).append(p)
-    block_of_comp: dict[str, int] = {}
+            comp_posts.setdefault(unit_comp[p.unit], []).append(p)
+    block_of_comp: dict[int, int] = {}
     block_units: list[set[str]] = []
     size = block_posts
     for comp, ps in comp_posts.items():
@@ -98,8 +82,7 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
         block_of_comp[comp] = len(block_units) - 1
         block_units[-1].update(p.unit for p in ps)
         size += len(ps)
-    cadre_block = {c.id: None if node(c.id) is None else block_of_comp.get(uf.find(str(node(c.id))))
-                   for c in problem.cadres}
+    cadre_block = {c: None if k is None else block_of_comp.get(k) for c, k in cadre_comp.items()}
     linking = {cand.cadre: b for cand in problem.candidates
                if is_central[cand.post] and (b := cadre_block[cand.cadre]) is not None}
     for a in problem.baseline:
@@ -129,30 +112,45 @@ def _reachable(centre: Problem, linking: set[str]) -> set[str]:
     return {inst.cadre_ids[i] for i in np.unique(moves)}
 
 
-def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
-    """Units and cadres joined by candidates outside the centre, holders and level-wide targets.
-    A cadre's node: the unit of the post they hold, else their own; None for the centre's holders."""
-    post_of = {p.id: p for p in problem.posts}
+def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[dict[str, int], dict[str, int | None]]:
+    """Units and cadres joined by candidates outside the centre, holders and level-wide targets:
+    the component of each unit and of each cadre (None for the centre's holders). A cadre's node is
+    the unit of the post they hold, else their own."""
+    unit_id: dict[str, int] = {}
+    for u in problem.units:
+        unit_id.setdefault(u.id, len(unit_id))
+    for p in problem.posts:
+        unit_id.setdefault(p.unit, len(unit_id))
+    post_unit = {p.id: unit_id[p.unit] for p in problem.posts}
     held = {p.holder: p.id for p in problem.posts if p.holder}
-    central_units = {post_of[p].unit for p in is_central if is_central[p]}
-
-    def node(cadre: str) -> str | None:
-        if cadre in held:
-            return None if is_central[held[cadre]] else f"u:{post_of[held[cadre]].unit}"
-        return f"c:{cadre}"
-
-    uf = _Union()
+    n_units = len(unit_id)
+    cadre_node: dict[str, int | None] = {}
+    for k, c in enumerate(problem.cadres):
+        post = held.get(c.id)
+        cadre_node[c.id] = n_units + k if post is None else (None if is_central[post] else post_unit[post])
+    central_units = {unit_id[p.unit] for p in problem.posts if is_central[p.id]}
+    levels = {level: k for k, level in enumerate({u.level for u in problem.units})}
+    tails: list[int] = []
+    heads: list[int] = []
     for cand in problem.candidates:
         if is_central[cand.post]:
             continue
-        here = node(cand.cadre)
+        here = cadre_node[cand.cadre]
         if here is None:
             raise NotDecomposable(f"central cadre {cand.cadre} is a candidate for {cand.post} outside the centre")
-        uf.union(here, f"u:{post_of[cand.post].unit}")
+        tails.append(here)
+        heads.append(post_unit[cand.post])
+    base = n_units + len(problem.cadres)
     for u in problem.units:
-        if u.id not in central_units:
-            uf.union(f"u:{u.id}", f"l:{u.level}")
-    return uf, node
+        if unit_id[u.id] not in central_units:
+            tails.append(unit_id[u.id])
+            heads.append(base + levels[u.level])
+    n = base + len(levels)
+    graph = sp.coo_matrix((np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    labels = label.tolist()
+    return ({u: labels[k] for u, k in unit_id.items()},
+            {c: None if k is None else labels[k] for c, k in cadre_node.items()})
 
 
 def _blocks(problem: Problem, block_units: list[set[str]], cadre_block: dict[str, int | None],
@@ -326,11 +324,13 @@ class _Decomposition:
     def left(self) -> float:
         return self.options.time_limit - (time.perf_counter() - self.started)
 
-    def per_part(self, share: float, parts: int) -> float:
-        """Each part's limit: `share` of the time left, over the waves of `processes` parts (at
-        least 2 s: a part stopped before its first plan would leave the whole without one)."""
+    def per_part(self, share: float, parts: int, floor: float = 2.0) -> float:
+        """Each part's limit: `share` of the time left, over the waves of `processes` parts, and at
+        least `floor` seconds: a part stopped before its first plan leaves the whole without one, so
+        the parts a plan needs get FLOOR s even past the limit (on a loaded machine a province of
+        10,000 cadres takes 7-10 s instead of 3); the parts solve to their gap and stop earlier."""
         waves = -(-max(1, parts) // max(1, self.processes))
-        return max(2.0, max(0.0, self.left()) * share / waves)
+        return max(floor, max(0.0, self.left()) * share / waves)
 
     def timed(self, name: str, since: float) -> float:
         now = time.perf_counter()
@@ -354,13 +354,13 @@ class _Decomposition:
             centre = replace(centre, candidates=[c for c in centre.candidates if linking.get(c.cadre) not in without])
         if only is not None:
             centre = replace(centre, candidates=[c for c in centre.candidates if c.cadre not in linking or c.cadre in only])
-        return _solve_one((centre, self.per_part(0.1, 1), self.gap, 2))
+        return _solve_one((centre, self.per_part(0.1, 1, FLOOR / 2), self.gap, 2))
 
-    def relaxed(self, prices: dict[str, int], share: float) -> list[Plan]:
+    def relaxed(self, prices: dict[str, int], share: float, floor: float) -> list[Plan]:
         keys = [(k, tuple(sorted((c, prices.get(c, 0)) for c in part.exits))) for k, part in enumerate(self.compiled)]
         todo = [k for k, key in enumerate(keys) if key not in self.cache]
         plans = pool_map(_relaxed_job, [self.compiled[k] for k in todo],
-                         [(prices, self.per_part(share, len(todo)), self.gap, self.workers)] * len(todo),
+                         [(prices, self.per_part(share, len(todo), floor), self.gap, self.workers)] * len(todo),
                          self.processes)
         for k, plan in zip(todo, plans, strict=True):
             self.cache[keys[k]] = plan
@@ -382,7 +382,7 @@ class _Decomposition:
         taken = self.going(plan)
         return plan, plan.objective - self.problem.weights.development * sum(prices[c] - bonus[c] for c in taken)
 
-    def round(self, prices: dict[str, int], share: float) -> _Round:
+    def round(self, prices: dict[str, int], share: float, floor: float = 2.0) -> _Round:
         """One round: the centre chooses under `prices`; the relaxed parts under prices nudged
         towards that choice give the bound; the blocks whose relaxed plan does not let go exactly
         the cadres the centre chose are solved again with those exits pinned (the plan).
@@ -405,7 +405,7 @@ class _Decomposition:
             nudged[c] - prices[c] for c in chosen if c in prices)
         bound_part = self.centre(nudged)            # the centre's part of the bound, at the nudged prices
         t = self.timed("centre", t)
-        relaxed = self.relaxed(nudged, share)
+        relaxed = self.relaxed(nudged, share, floor)
         t = self.timed("relaxed", t)
         bounds = [p.bound for p in relaxed + [bound_part]]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
@@ -423,7 +423,7 @@ class _Decomposition:
             want = [{c for c in going if split.linking[c] == k} for k in range(n)]
             redo = [k for k in range(n) if done[k] != want[k]]
             again = pool_map(_restricted_job, [self.compiled[k] for k in redo],
-                             [(nudged, want[k], self.per_part(0.7, len(redo)), self.gap, self.workers) for k in redo],
+                             [(nudged, want[k], self.per_part(0.7, len(redo), FLOOR), self.gap, self.workers) for k in redo],
                              self.processes)
             self.resolved += len(redo)
             for k, plan in zip(redo, again, strict=True):
@@ -469,7 +469,7 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
     history = []
     for k in range(max_rounds):
         since = time.perf_counter()
-        r = run.round(prices, 0.45 if k == 0 else 0.3)
+        r = run.round(prices, 0.8, FLOOR) if k == 0 else run.round(prices, 0.5)
         if r.bound is not None:
             bound = r.bound if bound is None else min(bound, r.bound)
         if r.parts is not None and (best is None or (r.objective or 0) > (best.objective or 0)):
@@ -514,13 +514,19 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
 
 
 def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
-    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code."""
-    inst = compile_problem(problem)
+    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code.
+
+    The whole problem is compiled with only the candidate pairs the plan uses (in their order, so a
+    repeated proposal keeps its first): the rows (limits, targets, relations) count the same chosen
+    options, the terms read the same pairs, so the evaluation is the whole problem's, without
+    judging the 800,000 pairs the plan does not use."""
     target: dict[str, str] = {}
     for part in blocks + [centre]:
         for m in part.moves:
             if not m.to_post.startswith(EXIT):
                 target[m.cadre] = m.to_post
+    used = set(target.items())
+    inst = compile_problem(replace(problem, candidates=[c for c in problem.candidates if (c.cadre, c.post) in used]))
     chosen = inst.stay_option.copy()
     width = inst.n_posts + 1
     key = inst.opt_cadre.astype(np.int64) * width + inst.opt_post
