@@ -5,18 +5,21 @@ decompose`). The units whose level is in `central_levels` are the centre; what i
 apart into independent blocks (the provinces: connected by their candidates, level-wide targets
 and holders). The only coupling is the *linking cadres*: cadres of a block who are candidates for
 a central post. The algorithm and the argument that the bound is one are in solver/README.md,
-"National rotation by decomposition". In short, with prices λ (0 here):
+"National rotation by decomposition". In short, with prices λ:
 
 - each block is solved with, for each of its linking cadres, a private "exit" post (its own unit,
-  no requirement, the cadre's rank, a transfer) standing for "goes to the centre";
+  no requirement, the cadre's rank, a transfer) standing for "goes to the centre", earning λ_c;
+  a cadre none of whose central moves is eligible is no linking cadre (no exit);
 - the centre is solved with the linking cadres as outsiders (not holding their posts), their
   central candidates' development raised by the move and baseline weights (counted once, in the
-  block, on the exit move);
+  block, on the exit move) and lowered by λ_c;
 - the sum of the certified bounds of these relaxed parts bounds the whole problem: a plan of the
   whole problem gives each part a plan of the same total value;
-- the plan: the centre's choice is kept; the blocks whose linking cadres it took are solved again
-  with those cadres pinned to their exit post and the other exits removed (a block that then has
-  no plan keeps its cadres at home: the centre is solved again without them);
+- the first λ_c is what c's block loses without c (solver/decompose_parts.py, on the block's flow
+  relaxation), so the centre takes a cadre only when worth more there than at home;
+- the plan: the relaxed blocks as they are, the centre choosing among the cadres they let go; the
+  blocks whose cadres it does not take are solved again with the taken ones pinned to their exit
+  (a block that then has no plan keeps its cadres at home: the centre is solved again without them);
 - the whole plan is evaluated on the whole problem by the engine's own code (terms, moves, chains,
   structure), so the independent checker can read it as any other plan.
 """
