@@ -96,9 +96,14 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
     # a cadre none of whose central moves is eligible (or who is pinned at home) never goes to the
     # centre: no exit for them, and the centre does not see them (a tighter relaxation, the same problem)
     reachable = _reachable(centre, set(linking))
-    if not set(linking) <= reachable:
-        linking = {c: b for c, b in linking.items() if c in reachable}
-        centre = _centre(problem, central_units, levels, cadre_block, linking, is_central)
+    drop = set(linking) - reachable
+    if drop:
+        linking = {c: b for c, b in linking.items() if c not in drop}
+        centre = replace(centre, cadres=[c for c in centre.cadres if c.id not in drop],
+                         candidates=[c for c in centre.candidates if c.cadre not in drop],
+                         relations=[r for r in centre.relations if r.a not in drop and r.b not in drop],
+                         pinned=[a for a in centre.pinned if a.cadre not in drop],
+                         forbidden=[a for a in centre.forbidden if a.cadre not in drop])
     blocks = _blocks(problem, block_units, cadre_block, linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
 
