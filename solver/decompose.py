@@ -381,19 +381,20 @@ class _Decomposition:
         """The centre choosing among the cadres the relaxed blocks let go, paid BONUS points for
         each it takes: only the blocks whose cadres it does not take are then solved again. Its
         plan, and its value at `prices` (the bonus taken off)."""
-        bonus = {c: p - BONUS if c in exits else p for c, p in prices.items()}
+        bonus = {**prices, **{c: prices.get(c, 0) - BONUS for c in exits}}
         t = time.perf_counter()
         plan = self.centre(bonus, only=exits)
         self.timed("centre", t)
         if not plan.ok or plan.objective is None:
             return None
-        taken = self.going(plan)
-        return plan, plan.objective - self.problem.weights.development * sum(prices[c] - bonus[c] for c in taken)
+        taken = self.going(plan)              # of the exits only: the other linking cadres have no candidate
+        return plan, plan.objective - self.problem.weights.development * BONUS * len(taken)
 
     def round(self, prices: dict[str, int], share: float, floor: float = 2.0) -> _Round:
         """One round: the centre chooses under `prices`; the relaxed parts under prices nudged
-        towards that choice give the bound; the blocks whose relaxed plan does not let go exactly
-        the cadres the centre chose are solved again with those exits pinned (the plan).
+        towards that choice give the bound; the plan: the centre choosing among the cadres the
+        relaxed blocks let go (`adapted`), and the blocks whose relaxed plan does not let go exactly
+        the cadres it took solved again with those exits pinned.
 
         The nudge: a cadre the centre takes costs NUDGE points more, any other one point less,
         so that a block that loses a cadre for about their price (the reservation prices make the

@@ -115,3 +115,18 @@ def test_two_processes_give_a_checked_plan_and_a_bound(national):
     assert plan.ok and plan.bound is not None and plan.objective is not None
     assert plan.bound >= reference.objective >= plan.objective
     assert "parts_objective" not in plan.stats and check(problem, plan).ok
+
+
+def test_without_first_prices_the_bound_still_holds(national, monkeypatch):
+    """A block whose flow gives no prices (all at 0, as before the first prices): the rounds
+    still give a bound of the whole and a plan the checker passes."""
+    import solver.decompose_parts as parts
+
+    problem, _ = national
+    monkeypatch.setattr(parts, "reservation_prices", lambda inst, exits: {})
+    reference = highs_milp(problem, time_limit=120, relative_gap=0)
+    assert reference.status == "optimal" and reference.objective is not None
+    plan = solve_decomposed(problem, Options(time_limit=30, relative_gap=1e-4), processes=1, block_posts=1)
+    assert plan.ok and plan.bound is not None and plan.objective is not None
+    assert plan.bound >= reference.objective >= plan.objective
+    assert "parts_objective" not in plan.stats and check(problem, plan).ok
