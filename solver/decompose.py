@@ -5,43 +5,50 @@ decompose`). The units whose level is in `central_levels` are the centre; what i
 apart into independent blocks (the provinces: connected by their candidates, level-wide targets
 and holders). The only coupling is the *linking cadres*: cadres of a block who are candidates for
 a central post. The algorithm and the argument that the bound is one are in solver/README.md,
-"National rotation by decomposition". In short, with prices λ (0 here):
+"National rotation by decomposition". In short, with prices λ:
 
 - each block is solved with, for each of its linking cadres, a private "exit" post (its own unit,
-  no requirement, the cadre's rank, a transfer) standing for "goes to the centre";
+  no requirement, the cadre's rank, a transfer) standing for "goes to the centre", earning λ_c;
+  a cadre none of whose central moves is eligible is no linking cadre (no exit);
 - the centre is solved with the linking cadres as outsiders (not holding their posts), their
   central candidates' development raised by the move and baseline weights (counted once, in the
-  block, on the exit move);
+  block, on the exit move) and lowered by λ_c;
 - the sum of the certified bounds of these relaxed parts bounds the whole problem: a plan of the
   whole problem gives each part a plan of the same total value;
-- the plan: the centre's choice is kept; the blocks whose linking cadres it took are solved again
-  with those cadres pinned to their exit post and the other exits removed (a block that then has
-  no plan keeps its cadres at home: the centre is solved again without them);
+- the first λ_c is what c's block loses without c (solver/decompose_parts.py, on the block's flow
+  relaxation), so the centre takes a cadre only when worth more there than at home;
+- the plan: the relaxed blocks as they are, the centre choosing among the cadres they let go; the
+  blocks whose cadres it does not take are solved again with the taken ones pinned to their exit
+  (a block that then has no plan keeps its cadres at home: the centre is solved again without them);
 - the whole plan is evaluated on the whole problem by the engine's own code (terms, moves, chains,
   structure), so the independent checker can read it as any other plan.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from .engine import gap_of
 from .explain import build_moves, evaluate, structure_figures, vacancy_chains
 from .instance import compile_problem
 from .eligibility import discipline_active
+from .decompose_parts import EXIT, Compiled, pool_map, prepare_all, solve_instance
 from .model import Assignment, Cadre, Candidate, Options, Plan, Post, Problem, Progress, Rules, Unit
 
-EXIT = "__to_central__:"
-#: the first price of a linking holder, in per cent of what they earn staying
-FIRST_PRICE_SHARE = 0
+#: the points more a cadre the centre takes is priced in a round (see _Decomposition.round)
+NUDGE = 2
+#: the least time of a part whose plan the round needs (see _Decomposition.per_part)
+FLOOR = 15.0
+#: what the centre is paid for each cadre it takes of those the relaxed blocks let go (development points)
+BONUS = 200
 
 
 class NotDecomposable(ValueError):
@@ -57,38 +64,18 @@ class Split:
     linking: dict[str, int] = field(default_factory=dict)    # linking cadre -> its block
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        parent = self.parent
-        parent.setdefault(x, x)
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[ra] = rb
-
-
 def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), block_posts: int = 1500) -> Split:
     """Cut the problem into independent blocks and the centre (see the module's docstring)."""
     central = set(central_levels)
     central_units = {u.id for u in problem.units if u.level in central}
     is_central = {p.id: p.unit in central_units for p in problem.posts}
-    uf, node = _components(problem, is_central)
+    unit_comp, cadre_comp = _components(problem, is_central)
     # components with posts become blocks, packed to about block_posts posts each
-    comp_posts: dict[str, list[Post]] = {}
+    comp_posts: dict[int, list[Post]] = {}
     for p in problem.posts:
         if not is_central[p.id]:
-            comp_posts.setdefault(uf.find(f"u:{p.unit}"), []).append(p)
-    block_of_comp: dict[str, int] = {}
+            comp_posts.setdefault(unit_comp[p.unit], []).append(p)
+    block_of_comp: dict[int, int] = {}
     block_units: list[set[str]] = []
     size = block_posts
     for comp, ps in comp_posts.items():
@@ -98,43 +85,80 @@ def split_problem(problem: Problem, central_levels: Iterable[str] = ("tw",), blo
         block_of_comp[comp] = len(block_units) - 1
         block_units[-1].update(p.unit for p in ps)
         size += len(ps)
-    cadre_block = {c.id: None if node(c.id) is None else block_of_comp.get(uf.find(str(node(c.id))))
-                   for c in problem.cadres}
+    cadre_block = {c: None if k is None else block_of_comp.get(k) for c, k in cadre_comp.items()}
     linking = {cand.cadre: b for cand in problem.candidates
                if is_central[cand.post] and (b := cadre_block[cand.cadre]) is not None}
     for a in problem.baseline:
         if a.post is not None and is_central[a.post] and a.cadre in linking:
             raise NotDecomposable(f"the baseline moves {a.cadre} of a province to the central post {a.post}")
+    levels = {u.level for u in problem.units if u.id in central_units}
+    centre = _centre(problem, central_units, levels, cadre_block, linking, is_central)
+    # a cadre none of whose central moves is eligible (or who is pinned at home) never goes to the
+    # centre: no exit for them, and the centre does not see them (a tighter relaxation, the same problem)
+    reachable = _reachable(centre, set(linking))
+    drop = set(linking) - reachable
+    if drop:
+        linking = {c: b for c, b in linking.items() if c not in drop}
+        centre = replace(centre, cadres=[c for c in centre.cadres if c.id not in drop],
+                         candidates=[c for c in centre.candidates if c.cadre not in drop],
+                         relations=[r for r in centre.relations if r.a not in drop and r.b not in drop],
+                         pinned=[a for a in centre.pinned if a.cadre not in drop],
+                         forbidden=[a for a in centre.forbidden if a.cadre not in drop])
     blocks = _blocks(problem, block_units, cadre_block, linking, is_central)
-    centre = _centre(problem, central_units, {u.level for u in problem.units if u.id in central_units}, cadre_block,
-                     linking, is_central)
     return Split(blocks=blocks, centre=centre, linking=linking)
 
 
-def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[_Union, Callable[[str], str | None]]:
-    """Units and cadres joined by candidates outside the centre, holders and level-wide targets.
-    A cadre's node: the unit of the post they hold, else their own; None for the centre's holders."""
-    post_of = {p.id: p for p in problem.posts}
+def _reachable(centre: Problem, linking: set[str]) -> set[str]:
+    """The cadres with an eligible move in the centre. Judged on the centre's copy of a linking
+    cadre, whose changes (no fit for staying, no head terms at home) can only make a move eligible.
+    A centre that does not compile keeps every linking cadre (its solve will say what is wrong)."""
+    try:
+        inst = compile_problem(centre)
+    except (KeyError, ValueError, TypeError):
+        return linking
+    moves = inst.opt_cadre[inst.active & inst.opt_move]
+    return {inst.cadre_ids[i] for i in np.unique(moves)}
+
+
+def _components(problem: Problem, is_central: dict[str, bool]) -> tuple[dict[str, int], dict[str, int | None]]:
+    """Units and cadres joined by candidates outside the centre, holders and level-wide targets:
+    the component of each unit and of each cadre (None for the centre's holders). A cadre's node is
+    the unit of the post they hold, else their own."""
+    unit_id: dict[str, int] = {}
+    for u in problem.units:
+        unit_id.setdefault(u.id, len(unit_id))
+    for p in problem.posts:
+        unit_id.setdefault(p.unit, len(unit_id))
+    post_unit = {p.id: unit_id[p.unit] for p in problem.posts}
     held = {p.holder: p.id for p in problem.posts if p.holder}
-    central_units = {post_of[p].unit for p in is_central if is_central[p]}
-
-    def node(cadre: str) -> str | None:
-        if cadre in held:
-            return None if is_central[held[cadre]] else f"u:{post_of[held[cadre]].unit}"
-        return f"c:{cadre}"
-
-    uf = _Union()
+    n_units = len(unit_id)
+    cadre_node: dict[str, int | None] = {}
+    for k, c in enumerate(problem.cadres):
+        post = held.get(c.id)
+        cadre_node[c.id] = n_units + k if post is None else (None if is_central[post] else post_unit[post])
+    central_units = {unit_id[p.unit] for p in problem.posts if is_central[p.id]}
+    levels = {level: k for k, level in enumerate({u.level for u in problem.units})}
+    tails: list[int] = []
+    heads: list[int] = []
     for cand in problem.candidates:
         if is_central[cand.post]:
             continue
-        here = node(cand.cadre)
+        here = cadre_node[cand.cadre]
         if here is None:
             raise NotDecomposable(f"central cadre {cand.cadre} is a candidate for {cand.post} outside the centre")
-        uf.union(here, f"u:{post_of[cand.post].unit}")
+        tails.append(here)
+        heads.append(post_unit[cand.post])
+    base = n_units + len(problem.cadres)
     for u in problem.units:
-        if u.id not in central_units:
-            uf.union(f"u:{u.id}", f"l:{u.level}")
-    return uf, node
+        if unit_id[u.id] not in central_units:
+            tails.append(unit_id[u.id])
+            heads.append(base + levels[u.level])
+    n = base + len(levels)
+    graph = sp.coo_matrix((np.ones(len(tails), dtype=np.int8), (tails, heads)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    labels = label.tolist()
+    return ({u: labels[k] for u, k in unit_id.items()},
+            {c: None if k is None else labels[k] for c, k in cadre_node.items()})
 
 
 def _blocks(problem: Problem, block_units: list[set[str]], cadre_block: dict[str, int | None],
@@ -244,33 +268,6 @@ def _solve_one(args: tuple[Problem, float, float, int]) -> Plan:
                                   diagnose=False))
 
 
-#: the parts handed to forked workers: inherited with the process, not pickled (a 10,000-cadre
-#: province is 10 MB of pickle, about 1.3 s each way on this machine)
-_INHERITED: list[Problem] = []
-
-
-def _solve_inherited(args: tuple[int, float, float, int]) -> Plan:
-    k, time_limit, relative_gap, workers = args
-    return _solve_one((_INHERITED[k], time_limit, relative_gap, workers))
-
-
-def _solve_all(problems: list[Problem], time_limit: float, relative_gap: float, processes: int) -> list[Plan]:
-    """Each part in a pool of `processes` (1: here, one after the other), with 1 CP-SAT worker each."""
-    if processes <= 1 or len(problems) <= 1:
-        return [_solve_one((p, time_limit, relative_gap, 2)) for p in problems]
-    jobs = [(k, time_limit, relative_gap, 1) for k in range(len(problems))]
-    _INHERITED[:] = problems
-    try:
-        if "fork" in multiprocessing.get_all_start_methods():
-            with ProcessPoolExecutor(max_workers=min(processes, len(jobs)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(_solve_inherited, jobs, chunksize=1))
-        with ProcessPoolExecutor(max_workers=min(processes, len(jobs))) as pool:
-            return list(pool.map(_solve_one, [(problems[k], *rest) for k, *rest in jobs], chunksize=1))
-    finally:
-        _INHERITED.clear()
-
-
 def _stopped(options: Options) -> bool:
     stop = options.stop
     if stop is None:
@@ -282,15 +279,6 @@ def _exits_taken(plan: Plan) -> set[str]:
     return {m.cadre for m in plan.moves if m.to_post.startswith(EXIT)}
 
 
-def _restrict(block: Problem, going: set[str]) -> Problem:
-    """The block with only the exits of the cadres the centre took, pinned."""
-    keep = [p for p in block.posts if not p.id.startswith(EXIT) or p.id[len(EXIT):] in going]
-    ids = {p.id for p in keep}
-    return replace(block, units=[u for u in block.units if not u.id.startswith(EXIT) or u.id in ids], posts=keep,
-                   candidates=[c for c in block.candidates if c.post in ids],
-                   pinned=block.pinned + [Assignment(cadre=c, post=f"{EXIT}{c}") for c in sorted(going)])
-
-
 def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem]:
     """The parts under prices λ (in development points): the exit of cadre c earns λ_c in its block,
     each central candidate of c costs λ_c in the centre. In a plan of the whole problem c takes the
@@ -299,20 +287,22 @@ def priced(split: Split, prices: dict[str, int]) -> tuple[list[Problem], Problem
         return split.blocks, split.centre
     blocks = [replace(b, candidates=[replace(c, development=prices.get(c.cadre, 0)) if c.post.startswith(EXIT) else c
                                      for c in b.candidates]) for b in split.blocks]
-    centre = replace(split.centre, candidates=[
-        replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices else c
-        for c in split.centre.candidates])
-    return blocks, centre
+    return blocks, priced_centre(split.centre, prices)
 
 
-def first_prices(problem: Problem, split: Split) -> dict[str, int]:
-    """λ_c = what a holder earns staying (fit weight × current fit), in development points: the
-    centre then takes a cadre only when worth more there than at home."""
-    w = problem.weights
-    held = {p.holder for p in problem.posts if p.holder}
-    unit = max(1, w.development)
-    return {c.id: (w.fit * c.current_fit * FIRST_PRICE_SHARE) // (100 * unit)
-            for c in problem.cadres if c.id in split.linking and c.id in held}
+def priced_centre(centre: Problem, prices: dict[str, int]) -> Problem:
+    return replace(centre, candidates=[replace(c, development=c.development - prices[c.cadre]) if c.cadre in prices
+                                       else c for c in centre.candidates])
+
+
+def _relaxed_job(part: Compiled, args: tuple[dict[str, int], float, float, int]) -> Plan:
+    prices, time_limit, gap, workers = args
+    return solve_instance(part.priced(prices), time_limit, gap, workers)
+
+
+def _restricted_job(part: Compiled, args: tuple[dict[str, int], set[str], float, float, int]) -> Plan:
+    prices, going, time_limit, gap, workers = args
+    return solve_instance(part.priced(prices, going), time_limit, gap, workers)
 
 
 @dataclass
@@ -321,6 +311,7 @@ class _Round:
     parts: tuple[list[Plan], Plan] | None
     going: set[str]
     exits: set[str]
+    prices: dict[str, int]
     objective: int | None = None
 
 
@@ -332,63 +323,136 @@ class _Decomposition:
         self.phases: dict[str, float] = {}
         self.resolved = 0
         self.warnings: list[str] = []
+        self.compiled: list[Compiled] = []
+        #: relaxed plans of each block by the prices of its linking cadres (a block whose prices
+        #: did not move keeps its bound and plan)
+        self.cache: dict[tuple[int, tuple[tuple[str, int], ...]], Plan] = {}
+        self.workers = 1 if processes > 1 else 2
 
     def left(self) -> float:
         return self.options.time_limit - (time.perf_counter() - self.started)
 
-    def per_part(self, share: float, parts: int) -> float:
-        """Each part's limit: `share` of the time left, over the waves of `processes` parts (at
-        least 2 s: a part stopped before its first plan would leave the whole without one)."""
+    def per_part(self, share: float, parts: int, floor: float = 2.0) -> float:
+        """Each part's limit: `share` of the time left, over the waves of `processes` parts, and at
+        least `floor` seconds: a part stopped before its first plan leaves the whole without one, so
+        the parts a plan needs get FLOOR s even past the limit (on a loaded machine a province of
+        10,000 cadres takes 7-10 s instead of 3); the parts solve to their gap and stop earlier."""
         waves = -(-max(1, parts) // max(1, self.processes))
-        return max(2.0, max(0.0, self.left()) * share / waves)
+        return max(floor, max(0.0, self.left()) * share / waves)
 
     def timed(self, name: str, since: float) -> float:
         now = time.perf_counter()
         self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 4)
         return now
 
-    def round(self, prices: dict[str, int], share: float) -> _Round:
-        """One round: the relaxed parts under `prices` (a bound), then a plan from the centre's choice."""
-        split = self.split
-        blocks, centre = priced(split, prices)
+    def prepare(self) -> dict[str, int]:
+        """Compile the blocks once; the first prices: what each block loses without each linking cadre."""
         t = time.perf_counter()
-        parts = _solve_all(blocks + [centre], self.per_part(share, len(blocks) + 1), self.gap, self.processes)
+        self.compiled = prepare_all(self.split.blocks, self.processes)
+        self.timed("prepare", t)
+        return {c: p for part in self.compiled for c, p in part.prices.items()}
+
+    def centre(self, prices: dict[str, int], without: frozenset[int] | set[int] = frozenset(),
+               only: set[str] | None = None) -> Plan:
+        """The centre under `prices`; `without`: no cadre of those blocks; `only`: of the linking
+        cadres, only those may come."""
+        centre = priced_centre(self.split.centre, prices)
+        linking = self.split.linking
+        if without:
+            centre = replace(centre, candidates=[c for c in centre.candidates if linking.get(c.cadre) not in without])
+        if only is not None:
+            centre = replace(centre, candidates=[c for c in centre.candidates if c.cadre not in linking or c.cadre in only])
+        return _solve_one((centre, self.per_part(0.1, 1, FLOOR / 2), self.gap, 2))
+
+    def relaxed(self, prices: dict[str, int], share: float, floor: float) -> list[Plan]:
+        keys = [(k, tuple(sorted((c, prices.get(c, 0)) for c in part.exits))) for k, part in enumerate(self.compiled)]
+        todo = [k for k, key in enumerate(keys) if key not in self.cache]
+        plans = pool_map(_relaxed_job, [self.compiled[k] for k in todo],
+                         [(prices, self.per_part(share, len(todo), floor), self.gap, self.workers)] * len(todo),
+                         self.processes)
+        for k, plan in zip(todo, plans, strict=True):
+            self.cache[keys[k]] = plan
+        return [self.cache[key] for key in keys]
+
+    def going(self, centre_plan: Plan) -> set[str]:
+        return {m.cadre for m in centre_plan.moves if m.cadre in self.split.linking}
+
+    def adapted(self, exits: set[str], prices: dict[str, int]) -> tuple[Plan, int] | None:
+        """The centre choosing among the cadres the relaxed blocks let go, paid BONUS points for
+        each it takes: only the blocks whose cadres it does not take are then solved again. Its
+        plan, and its value at `prices` (the bonus taken off)."""
+        bonus = {**prices, **{c: prices.get(c, 0) - BONUS for c in exits}}
+        t = time.perf_counter()
+        plan = self.centre(bonus, only=exits)
+        self.timed("centre", t)
+        if not plan.ok or plan.objective is None:
+            return None
+        taken = self.going(plan)              # of the exits only: the other linking cadres have no candidate
+        return plan, plan.objective - self.problem.weights.development * BONUS * len(taken)
+
+    def round(self, prices: dict[str, int], share: float, floor: float = 2.0) -> _Round:
+        """One round: the centre chooses under `prices`; the relaxed parts under prices nudged
+        towards that choice give the bound; the plan: the centre choosing among the cadres the
+        relaxed blocks let go (`adapted`), and the blocks whose relaxed plan does not let go exactly
+        the cadres it took solved again with those exits pinned.
+
+        The nudge: a cadre the centre takes costs NUDGE points more, any other one point less,
+        so that a block that loses a cadre for about their price (the reservation prices make the
+        blocks nearly indifferent) lets the chosen ones go and keeps the others in its relaxed
+        plan, which is then its plan too: no second solve. The centre's plan is valued at the
+        nudged prices (it takes each chosen cadre once), so the parts still add up to the whole."""
+        split = self.split
+        n = len(self.compiled)
+        t = time.perf_counter()
+        centre_plan = self.centre(prices)
+        if not centre_plan.ok:
+            self.warnings += centre_plan.warnings
+            return _Round(None, None, set(), set(), prices)
+        chosen = self.going(centre_plan)
+        nudged = {c: p + NUDGE if c in chosen else p - 1 for c, p in prices.items()}
+        centre_value = (centre_plan.objective or 0) - self.problem.weights.development * sum(
+            nudged[c] - prices[c] for c in chosen if c in prices)
+        bound_part = self.centre(nudged)            # the centre's part of the bound, at the nudged prices
+        t = self.timed("centre", t)
+        relaxed = self.relaxed(nudged, share, floor)
         t = self.timed("relaxed", t)
-        bounds = [p.bound for p in parts]
+        bounds = [p.bound for p in relaxed + [bound_part]]
         bound = None if any(b is None for b in bounds) else sum(b for b in bounds if b is not None)
-        relaxed, centre_plan = parts[:-1], parts[-1]
         exits = set().union(*(_exits_taken(p) for p in relaxed))
-        if not all(p.ok for p in parts):
-            self.warnings += [w for p in parts for w in p.warnings]
-            return _Round(bound, None, set(), exits)
+        if not all(p.ok for p in relaxed + [bound_part]):
+            self.warnings += [w for p in relaxed + [bound_part] for w in p.warnings]
+            return _Round(bound, None, set(), exits, nudged)
+        if exits != chosen and (adapted := self.adapted(exits, nudged)) is not None:
+            centre_plan, centre_value = adapted
         final = list(relaxed)
         done: list[set[str] | None] = [_exits_taken(p) for p in relaxed]   # exits of each block's plan held
+        failed: set[int] = set()
         for _ in range(3):
-            going = {m.cadre for m in centre_plan.moves if m.cadre in split.linking}
-            want = [{c for c in going if split.linking[c] == k} for k in range(len(blocks))]
-            redo = [k for k in range(len(blocks)) if done[k] != want[k]]
-            again = _solve_all([_restrict(blocks[k], want[k]) for k in redo], self.per_part(0.7, len(redo)),
-                               self.gap, self.processes)
+            going = self.going(centre_plan)
+            want = [{c for c in going if split.linking[c] == k} for k in range(n)]
+            redo = [k for k in range(n) if done[k] != want[k]]
+            again = pool_map(_restricted_job, [self.compiled[k] for k in redo],
+                             [(nudged, want[k], self.per_part(0.7, len(redo), FLOOR), self.gap, self.workers) for k in redo],
+                             self.processes)
             self.resolved += len(redo)
             for k, plan in zip(redo, again, strict=True):
                 # a block may keep a cadre the centre took (its own pin, say): that is a failure too
                 final[k], done[k] = plan, (want[k] if plan.ok and _exits_taken(plan) == want[k] else None)
-            failed = {k for k in redo if done[k] is None}
-            if not failed:
+            failed |= {k for k in redo if done[k] is None}
+            if not any(done[k] is None for k in redo):
                 break
             # the blocks that cannot let those cadres go keep them: the centre again without them
-            centre = replace(centre, candidates=[c for c in centre.candidates if split.linking.get(c.cadre) not in failed])
-            centre_plan = _solve_one((centre, self.per_part(0.3, 1), self.gap, 2))
+            centre_plan = self.centre(nudged, failed)
+            centre_value = centre_plan.objective or 0
             if not centre_plan.ok:
                 break
-        if not centre_plan.ok or any(d is None for d in done):
-            self.timed("plan_blocks", t)
-            return _Round(bound, None, set(), exits)
         t = self.timed("plan_blocks", t)
+        if not centre_plan.ok or any(d is None for d in done):
+            return _Round(bound, None, set(), exits, nudged)
         # the parts' objectives add up to the whole plan's (the argument of the bound, for this plan);
         # the whole plan is built and evaluated on the whole problem once, for the best round
-        objective = sum(p.objective for p in final + [centre_plan] if p.objective is not None)
-        return _Round(bound, (final, centre_plan), going, exits, objective)
+        objective = sum(p.objective for p in final if p.objective is not None) + centre_value
+        return _Round(bound, (final, centre_plan), self.going(centre_plan), exits, nudged, objective)
 
 
 def solve_decomposed(problem: Problem, options: Options | None = None, central_levels: Iterable[str] = ("tw",),
@@ -408,13 +472,13 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
         return plan
     run = _Decomposition(problem, split, options, processes, started)
     run.timed("split", started)
-    prices = first_prices(problem, split)
+    prices = run.prepare()
     best: _Round | None = None
     bound: int | None = None
     history = []
     for k in range(max_rounds):
         since = time.perf_counter()
-        r = run.round(prices, 0.45 if k == 0 else 0.3)
+        r = run.round(prices, 0.8, FLOOR) if k == 0 else run.round(prices, 0.5)
         if r.bound is not None:
             bound = r.bound if bound is None else min(bound, r.bound)
         if r.parts is not None and (best is None or (r.objective or 0) > (best.objective or 0)):
@@ -435,7 +499,7 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
         if norm == 0:
             break
         step = max(1, (bound - objective) // max(1, norm * max(1, problem.weights.development)))
-        prices = {c: prices.get(c, 0) + step * v for c, v in g.items() if prices.get(c, 0) + step * v}
+        prices = {c: r.prices.get(c, 0) + step * v for c, v in g.items()}
     stats: dict[str, Any] = {"phases": run.phases, "blocks": len(split.blocks), "linking_cadres": len(split.linking),
                              "rounds": history, "resolved_blocks": run.resolved}
     if best is None or best.parts is None:
@@ -459,13 +523,19 @@ def solve_decomposed(problem: Problem, options: Options | None = None, central_l
 
 
 def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
-    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code."""
-    inst = compile_problem(problem)
+    """The whole plan from the parts' moves, evaluated on the whole problem by the engine's code.
+
+    The whole problem is compiled with only the candidate pairs the plan uses (in their order, so a
+    repeated proposal keeps its first): the rows (limits, targets, relations) count the same chosen
+    options, the terms read the same pairs, so the evaluation is the whole problem's, without
+    judging the 800,000 pairs the plan does not use."""
     target: dict[str, str] = {}
     for part in blocks + [centre]:
         for m in part.moves:
             if not m.to_post.startswith(EXIT):
                 target[m.cadre] = m.to_post
+    used = set(target.items())
+    inst = compile_problem(replace(problem, candidates=[c for c in problem.candidates if (c.cadre, c.post) in used]))
     chosen = inst.stay_option.copy()
     width = inst.n_posts + 1
     key = inst.opt_cadre.astype(np.int64) * width + inst.opt_post
@@ -486,4 +556,4 @@ def _combine(problem: Problem, blocks: list[Plan], centre: Plan) -> Plan:
                 warnings=[] if ev.feasible else ["Phương án ghép không giữ mọi điều kiện bắt buộc."])
 
 
-__all__ = ["NotDecomposable", "Split", "first_prices", "priced", "solve_decomposed", "split_problem"]
+__all__ = ["EXIT", "NotDecomposable", "Split", "priced", "priced_centre", "solve_decomposed", "split_problem"]
