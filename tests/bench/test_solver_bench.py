@@ -26,7 +26,7 @@ from solver import Options, check, solve
 from solver.baselines import assignment_floor, cpsat_direct, highs_milp
 from tests.bench.figures import fmt, machine, write_section
 
-_machine = machine     # tests/bench/test_solver_national_bench.py imports it from here (to be switched to figures)
+
 START, END = "<!-- solver-bench:start -->", "<!-- solver-bench:end -->"
 GOALS = {"provincial": (1.0, 1e-4), "large": (10.0, 1e-3)}      # median seconds, certified gap
 DIRECT_LIMIT = {"provincial": 120.0, "large": 300.0}
