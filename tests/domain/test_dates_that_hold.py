@@ -10,7 +10,8 @@ import datetime as dt
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from quyhoach.domain.eligibility import FROM, NEVER, NOW, UNKNOWN, check, qualifying_date
+from quyhoach.domain.eligibility import check
+from quyhoach.domain.qualifying import FROM, NEVER, NOW, UNKNOWN, qualifying_date
 from quyhoach.domain.facts import DisciplineFact, RatingFact
 from quyhoach.domain.findings import eligible_from
 from quyhoach.domain.rulesets import BUILTIN, PLANNING, in_force

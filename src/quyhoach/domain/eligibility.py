@@ -18,14 +18,17 @@ from typing import Any
 from collections.abc import Callable, Mapping, Sequence
 
 from .dates import add_months
-from .evaluations import enough_months, fail_run, rating_for_score
+from .evaluations import fail_run
 from .facts import CadreFacts, DisciplineFact, RatingFact, TermFact, TitleFact, VoteFact
 from .findings import ERROR, INFO, WARNING, Finding
 from .numbers import format_percent
 from .phrase import Phrase, Share
+from .rating_years import (  # noqa: F401 - read through eligibility too
+    _BUILTIN_RATING_SETS, _RatingSets, _Years, _ratings, count_from_of, not_rated, rating_of, rating_set_of_year,
+)
 from .registry import rule
 from .retirement import RetirementAge, remaining_service_months, retirement_age_applied, retirement_of
-from .rulesets import BUILTIN, PLANNING, RATING, NoRuleSetError, RuleSetData, in_force
+from .rulesets import RuleSetData
 from .standards import conclusion_words, conclusions_in_force, title_standards
 from .vocab import N_, DISCIPLINE_LEVEL, DISCIPLINE_ORDER, RATING_ORDER, RATING_SHORT, RELATION_KIND, SENSITIVE_SECTOR
 
@@ -93,17 +96,6 @@ class _Context:
         return self.extra_basis.get(rule, self.basis)
 
 
-def count_from_of(value: Any) -> tuple[int, int] | None:
-    """`ratings_count_from`: None for "recorded", else (month, day) of "MM-DD". Raises
-    ValueError for anything else (the rule-set page refuses such a value)."""
-    text = str(value or "recorded").strip()
-    if text == "recorded":
-        return None
-    month, day = (int(x) for x in text.split("-"))
-    dt.date(2024, month, day)  # raises ValueError on a day that does not exist
-    return month, day
-
-
 def _share_words(share: Fraction) -> str | Share:
     return f"{share.numerator}/{share.denominator}" if share.denominator <= 10 else Share(float(share))
 
@@ -132,94 +124,6 @@ def percent(share: float) -> str:
 
 def _rating_label(rating: str) -> str:
     return RATING_SHORT.get(rating, rating)
-
-
-class _RatingSets:
-    """The rating rule sets (QĐ 124, QĐ 366 ...): a year is read under the set in force at the
-    year's end (31/12); cached per year."""
-
-    __slots__ = ("sets", "by_year")
-
-    def __init__(self, sets: Sequence[RuleSetData]) -> None:
-        self.sets = sets
-        self.by_year: dict[int, RuleSetData | None] = {}
-
-    def for_year(self, year: int) -> RuleSetData | None:
-        if year not in self.by_year:
-            try:
-                self.by_year[year] = in_force(self.sets, RATING, dt.date(year, 12, 31))
-            except NoRuleSetError:
-                self.by_year[year] = None
-        return self.by_year[year]
-
-
-_BUILTIN_RATING_SETS = tuple(r for r in BUILTIN if r.domain == RATING)
-_RATING_READERS: dict[int, _RatingSets] = {}
-
-
-def _ratings(rating_sets: Sequence[RuleSetData] | None) -> _RatingSets:
-    sets = rating_sets if rating_sets else _BUILTIN_RATING_SETS
-    reader = _RATING_READERS.get(id(sets))
-    if reader is None or reader.sets is not sets:
-        if len(_RATING_READERS) > 64:
-            _RATING_READERS.clear()
-        reader = _RATING_READERS[id(sets)] = _RatingSets(sets)  # holds `sets`: its id stays unique
-    return reader
-
-
-def rating_set_of_year(year: int, rating_sets: Sequence[RuleSetData] | None = None) -> RuleSetData | None:
-    """The rating rule set a year is judged under: the one in force on 31/12 of that year
-    (the shipped sets when `rating_sets` is None)."""
-    return _ratings(rating_sets).for_year(year)
-
-
-@rule("E1")
-def rating_of(fact: RatingFact, rating_sets: Sequence[RuleSetData] | None = None) -> str | None:
-    """The rating of a year, one of the four of E1. A score-only year is a rating only when the
-    rating rule set of that year has the 100-point score (`uses_score`: QĐ 366, from
-    30/08/2025), read by that set's thresholds (E2); an earlier score is informative only."""
-    if fact.rating:
-        return fact.rating
-    if fact.score is None:
-        return None
-    rating_rules = _ratings(rating_sets).for_year(fact.year)
-    if rating_rules is None or not rating_rules.params.get("uses_score"):
-        return None
-    return rating_for_score(fact.score, rating_rules.params)
-
-
-def not_rated(fact: RatingFact, rating_sets: Sequence[RuleSetData] | None = None) -> bool:
-    """E6: a year without a rating in which the cadre worked fewer than `min_months_worked`
-    months (recorded) is not rated: it is skipped, not missing."""
-    if fact.months_worked is None or rating_of(fact, rating_sets) is not None:
-        return False
-    rating_rules = _ratings(rating_sets).for_year(fact.year)
-    minimum = int(rating_rules.params.get("min_months_worked", 6)) if rating_rules else 6
-    return not enough_months(fact.months_worked, minimum)
-
-
-class _Years:
-    """A cadre's years as the rating rules read them: the rating (or None) of each recorded
-    year and the years skipped under E6."""
-
-    __slots__ = ("facts", "rating", "skipped", "min_months")
-
-    def __init__(self, cadre: CadreFacts, reader: _RatingSets) -> None:
-        self.facts: dict[int, RatingFact] = {}
-        self.rating: dict[int, str | None] = {}
-        self.skipped: set[int] = set()
-        self.min_months: dict[int, int] = {}
-        sets = reader.sets
-        for fact in cadre.ratings:
-            self.facts[fact.year] = fact
-            self.rating[fact.year] = rating_of(fact, sets)
-            if fact.months_worked is not None and not_rated(fact, sets):
-                self.skipped.add(fact.year)
-                rating_rules = reader.for_year(fact.year)
-                self.min_months[fact.year] = int(rating_rules.params.get("min_months_worked", 6)) if rating_rules else 6
-
-    def recorded(self, year: int) -> bool:
-        return self.rating.get(year) is not None or year in self.skipped
 
 
 def _latest_counted(count_from: tuple[int, int] | None, on: dt.date, years: _Years | None) -> int:
@@ -939,85 +843,6 @@ def flags_of(findings: list[Finding]) -> list[Finding]:
 def failing(findings: list[Finding]) -> list[Finding]:
     """The findings that did not pass (errors and warnings), in rule order."""
     return [f for f in findings if not f.passed]
-
-
-# --------------------------------------------------------------------------- dates that hold
-
-NOW, FROM, NEVER, UNKNOWN = "now", "from", "never", "unknown"
-
-# Rules that, failing on a day with no date of their own, cannot pass by waiting: the title
-# held (P1, P12) does not change by itself and remaining service only shrinks (P6, P7).
-NEVER_RULES: frozenset[str] = frozenset({"P1", "P6", "P7", "P12"})
-
-
-@dataclasses.dataclass(frozen=True)
-class Qualifying:
-    """When a cadre qualifies for a title's pool: now, from a date (judged on that date, every
-    rule passes), never (no date exists), or not yet known (waiting for a rating, a vote, a
-    decision). `blocking` are the findings that decide a never or an unknown."""
-
-    kind: str
-    date: dt.date | None = None
-    blocking: tuple[Finding, ...] = ()
-
-    @property
-    def waiting_for(self) -> str:
-        """What the unknown waits for, in words."""
-        rules = {f.rule for f in self.blocking}
-        parts = []
-        if rules & {"P8", "P10"}:
-            parts.append(Phrase.of(N_("xếp loại")))
-        if "P11" in rules:
-            parts.append(Phrase.of(N_("phiếu tín nhiệm")))
-        if rules & {"P4", "P5", "P14"}:
-            parts.append(Phrase.of(N_("quyết định của cấp có thẩm quyền")))
-        if not parts:
-            return Phrase.of(N_("thông tin mới"))
-        return Phrase.joined(parts, ", ")
-
-
-def _planning_sets(rule_sets: RuleSetData | Sequence[RuleSetData]) -> list[RuleSetData]:
-    if isinstance(rule_sets, RuleSetData):
-        return [rule_sets]
-    return [r for r in rule_sets if r.domain == PLANNING]
-
-
-def qualifying_date(cadre: CadreFacts, title: TitleFact, term: TermFact,
-                    rule_sets: RuleSetData | Sequence[RuleSetData], on: dt.date, *,
-                    title_index: Mapping[int, TitleFact | str] | None = None,
-                    rating_sets: Sequence[RuleSetData] | None = None) -> Qualifying:
-    """The first day from `on` on which the cadre passes every rule for (title, term), found by
-    re-judging on each candidate day under the planning set in force that day, with the facts
-    recorded today (ratings already recorded count; ratings, votes and decisions still to come
-    are not assumed). Candidate days are the days each blocking rule names and the days a new
-    rule set takes effect. `rule_sets` is one planning set or all sets (the one in force on each
-    day is used; a single set is used for every day)."""
-    sets = _planning_sets(rule_sets)
-    if rating_sets is None and not isinstance(rule_sets, RuleSetData):
-        rating_sets = [r for r in rule_sets if r.domain == RATING] or None
-    switches = sorted({r.valid_from for r in sets if r.valid_from > on})
-    day = on
-    for _ in range(60):
-        if day > term.end:
-            return Qualifying(NEVER)
-        try:
-            rules = sets[0] if len(sets) == 1 else in_force(sets, PLANNING, day)
-        except NoRuleSetError:
-            return Qualifying(UNKNOWN)
-        found = check(cadre, title, term, rules, day, title_index=title_index, rating_sets=rating_sets)
-        blocking = tuple(f for f in found if f.blocking)
-        if not blocking:
-            return Qualifying(NOW, on) if day == on else Qualifying(FROM, day)
-        never = tuple(f for f in blocking if f.rule in NEVER_RULES)
-        if never:
-            return Qualifying(NEVER, None, never)
-        dateless = tuple(f for f in blocking if f.from_date is None)
-        if dateless:
-            return Qualifying(UNKNOWN, None, dateless)
-        following = max(f.from_date for f in blocking if f.from_date is not None)
-        following = min([following] + [s for s in switches if day < s < following])
-        day = following if following > day else day + dt.timedelta(days=1)
-    return Qualifying(UNKNOWN)
 
 
 def relatives_finding(cadre: CadreFacts, title: TitleFact, rules: RuleSetData) -> Finding:

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import Ballot, Level, Pool, PoolEntry, PoolEvent
 from quyhoach.domain import eligibility, structure
+from quyhoach.domain import qualifying as dates_that_hold
 from quyhoach.domain.dates import age_on
 from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
 from quyhoach.domain.findings import Finding
@@ -182,7 +183,7 @@ class MemberRow:
     retirement_date: dt.date
     ratings: list[tuple[int, str | None]]   # (year, rating code) for each counted year (P8's window)
     findings: list[Finding]
-    qualifying: eligibility.Qualifying | None = None   # when not eligible: from when (or never, not yet known)
+    qualifying: dates_that_hold.Qualifying | None = None   # when not eligible: from when (or never, not yet known)
 
     @property
     def failing(self) -> list[Finding]:
@@ -198,7 +199,7 @@ class MemberRow:
 
     @property
     def eligible_from(self) -> dt.date | None:
-        return self.qualifying.date if self.qualifying and self.qualifying.kind == eligibility.FROM else None
+        return self.qualifying.date if self.qualifying and self.qualifying.kind == dates_that_hold.FROM else None
 
     @property
     def current_titles(self) -> list[TitleFact]:
@@ -286,12 +287,12 @@ def counted_through(world: World, on: dt.date | None = None) -> CountedThrough:
 
 
 def qualifying(world: World, cadre: CadreFacts, title: TitleFact, term: TermFact,
-               on: dt.date | None = None) -> eligibility.Qualifying:
+               on: dt.date | None = None) -> dates_that_hold.Qualifying:
     """From when the cadre qualifies, judged again on each candidate day (dates that hold)."""
     on = on or world.on
     key = ("qualifying", cadre.id, title.id, term.code, on)
     if key not in world.memo:
-        world.memo[key] = eligibility.qualifying_date(cadre, title, term, world.rule_sets, on,
+        world.memo[key] = dates_that_hold.qualifying_date(cadre, title, term, world.rule_sets, on,
                                                       title_index=world.titles, rating_sets=world.rule_sets)
     return world.memo[key]
 
@@ -358,7 +359,7 @@ class TitleCheck:
     rules: RuleSetData
     findings: list[Finding]
     pool_id: int | None
-    qualifying: eligibility.Qualifying | None = None
+    qualifying: dates_that_hold.Qualifying | None = None
 
     @property
     def failing(self) -> list[Finding]:
@@ -370,7 +371,7 @@ class TitleCheck:
 
     @property
     def eligible_from(self) -> dt.date | None:
-        return self.qualifying.date if self.qualifying and self.qualifying.kind == eligibility.FROM else None
+        return self.qualifying.date if self.qualifying and self.qualifying.kind == dates_that_hold.FROM else None
 
 
 @dataclass
