@@ -23,7 +23,7 @@ from quyhoach.domain.dates import format_date
 from quyhoach.domain.numbers import format_number, format_percent
 from quyhoach.reports import letterhead
 from quyhoach.reports.model import (
-    DocPart, DocTable, DossierReport, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
+    DocPart, DocTable, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
 )
 
 FONT = "Times New Roman"
@@ -416,67 +416,6 @@ def evaluations(ev, head: Heading) -> bytes:
     _heading_block(doc, head)
     evaluation_section(doc, ev, limit=60)
     _signature(doc, head)
-    return _save(doc)
-
-
-# --------------------------------------------------------------------------- dossier
-
-def dossier(report: DossierReport) -> bytes:
-    doc = _document()
-    _heading_block(doc, report.heading)
-    _para(doc, f"Mã cán bộ: {report.code}", italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _section_title(doc, "I. THÔNG TIN CHUNG")
-    table = doc.add_table(rows=0, cols=2)
-    for label, value in report.fields:
-        row = table.add_row().cells
-        row[0].width, row[1].width = Cm(5.5), Cm(11.0)
-        row[0].paragraphs[0].add_run(label).bold = True
-        row[1].paragraphs[0].add_run(value)
-    _para(doc, "", space_after=2)
-    _section_title(doc, "II. QUÁ TRÌNH CÔNG TÁC")
-    _table(doc, ["Từ ngày", "Đến ngày", "Chức danh, chức vụ", "Cơ quan, đơn vị"], [2.2, 2.2, 6.4, 5.7],
-           [[format_date(c.start), format_date(c.end) if c.end else "nay",
-             c.position + (" (kiêm nhiệm)" if c.concurrent else ""), c.unit] for c in report.career])
-    _section_title(doc, "III. QUAN HỆ GIA ĐÌNH VỚI CÁN BỘ KHÁC")
-    if report.relations:
-        _table(doc, ["Quan hệ", "Họ và tên", "Năm sinh", "Chức vụ hiện nay"], [3.0, 4.5, 1.8, 7.2],
-               [list(r) for r in report.relations])
-    else:
-        _para(doc, "Không có.", indent=True)
-    _section_title(doc, "IV. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI")
-    _table(doc, ["Năm", "Xếp loại", "Điểm", "Ghi chú"], [1.6, 6.0, 1.6, 7.3],
-           [[y.year, y.rating_label, f"{y.score:g}".replace(".", ",") if y.score is not None else "", y.note]
-            for y in report.years], aligns=["left", "left", "right", "left"])
-    _picture(doc, report.charts["timeline"])
-    if report.month_year:
-        _table(doc, ["Tháng", *[str(m) for m, _ in report.months]], [2.0] + [1.2] * 12,
-               [[f"Điểm {report.month_year}", *[f"{s:g}".replace(".", ",") if s is not None else "–" for _, s in report.months]]],
-               aligns=["left"] + ["right"] * 12, size=9)
-    _section_title(doc, "V. LẤY PHIẾU TÍN NHIỆM")
-    if report.votes:
-        _table(doc, ["Ngày", "Hội nghị", "Triệu tập", "Có mặt", "Cao", "Tín nhiệm", "Thấp", "Tỷ lệ thấp"],
-               [2.0, 5.5, 1.4, 1.4, 1.4, 1.6, 1.4, 1.8],
-               [[format_date(v["date"]), v["body"], v["convened"], v["present"], v["high"], v["normal"], v["low"],
-                 _pct(v["low_share"])] for v in report.votes], aligns=["left", "left"] + ["right"] * 6,
-               colors={i: "B02A1E" for i, v in enumerate(report.votes) if v["low_majority"]})
-    else:
-        _para(doc, "Chưa có.", indent=True)
-    _section_title(doc, "VI. KỶ LUẬT")
-    if report.disciplines:
-        _table(doc, ["Hình thức", "Ngày quyết định", "Hết hiệu lực", "Số quyết định", "Cơ quan", "Lý do"],
-               [2.2, 2.2, 2.2, 2.6, 3.4, 3.9],
-               [[k["level"], format_date(k["date"]), format_date(k["to"]), k["number"], k["authority"], k["reason"]]
-                for k in report.disciplines])
-    else:
-        _para(doc, "Không có.", indent=True)
-    _section_title(doc, "VII. QUY HOẠCH")
-    if report.pools:
-        _table(doc, ["Chức danh quy hoạch", "Nhiệm kỳ", "Điều kiện"], [6.5, 4.0, 6.0],
-               [[f"{p['title']} ({p['unit']})", p["term"], "Đủ điều kiện" if p["eligible"] else
-                 "Chưa đủ: " + "; ".join(f"{f.rule} {f.message}" for f in p["failing"] if f.blocking)]
-                for p in report.pools])
-    else:
-        _para(doc, "Không có trong danh sách quy hoạch nào.", indent=True)
     return _save(doc)
 
 

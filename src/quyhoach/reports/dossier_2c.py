@@ -104,8 +104,8 @@ LIST_HEADERS = {"training": TRAINING_HEADERS, "family": FAMILY_HEADERS, "spouse_
 
 @dataclass
 class Filled:
-    """One filled field of form 2C on the dossier page: a value (word, date, number: `kind`
-    says which), free lines, or a table of entries."""
+    """One filled field of form 2C on the dossier page: a value (`kind` the column's: text,
+    date, int, float), free `lines` (kind "lines") or a `table` of entries (kind "table")."""
     label: str
     kind: str
     value: object = None
@@ -127,9 +127,12 @@ def filled(cadre) -> list[Filled]:
             found.append(Filled(column.header, column.kind, nfc(value) if isinstance(value, str) else value))
         elif column.key in LIST_HEADERS:
             headers = LIST_HEADERS[column.key]
-            found.append(Filled(column.header, "table", table=DocTable(headers, [], _lines(value, len(headers)))))
+            rows = _lines(value, len(headers))
+            if column.key == "salary_history":       # the coefficient written as the form writes it (4,98)
+                rows = [[month, grade, coefficient.replace(".", ",")] for month, grade, coefficient in rows]
+            found.append(Filled(column.header, "table", table=DocTable(headers, [], rows)))
         else:
-            found.append(Filled(column.header, "text", lines=[nfc(line.strip()) for line in value.splitlines() if line.strip()]))
+            found.append(Filled(column.header, "lines", lines=[nfc(line.strip()) for line in value.splitlines() if line.strip()]))
     return found
 
 

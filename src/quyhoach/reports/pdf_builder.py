@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from quyhoach.reports.model import DossierReport, ScenarioDecisionReport, TermPlanningReport
+from quyhoach.reports.model import ScenarioDecisionReport, TermPlanningReport
 
 MISSING = ("Chưa tạo được tệp PDF: máy chủ thiếu thư viện Pango mà WeasyPrint cần để dàn trang. "
            "Quản trị viên cài trên Debian/Ubuntu bằng lệnh: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
@@ -73,9 +73,6 @@ def term_planning(app: Flask, report: TermPlanningReport) -> bytes:
     body = document.write_pdf()
     return pdf_annex.append(body, pdf_annex.annexes(report, report.heading, len(document.pages) + 1))
 
-
-def dossier(app: Flask, report: DossierReport) -> bytes:
-    return render(app, "reports/_dossier_body.html", report.heading.subject, r=report)
 
 
 def scenario_decision(app: Flask, report: ScenarioDecisionReport) -> bytes:
