@@ -199,8 +199,8 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
         plt = _plt()
         has_months = any(s is not None for _, s in months)
         width_in = TIMELINE_WIDTH_CM / 2.54
-        fig, axes = plt.subplots(2 if has_months else 1, 1, figsize=(width_in, 5.8 if has_months else 2.6),
-                                 gridspec_kw={"height_ratios": [1, 1.1]} if has_months else None)
+        fig, axes = plt.subplots(2 if has_months else 1, 1, figsize=(width_in, 5.3 if has_months else 2.6),
+                                 gridspec_kw={"height_ratios": [1.25, 1]} if has_months else None)
         ax = axes[0] if has_months else axes
         order = vocab.RATING_ORDER
         rated = [(y, r, s) for y, r, s in years if r in order]

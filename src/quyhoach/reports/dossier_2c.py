@@ -377,6 +377,7 @@ def _docx_attachment(doc, form: Form2C) -> None:
             align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     for t in attachment_tables(form):
         b._sub_title(doc, t[0])
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True     # a part's title on the page of its table
         if t[1].rows:
             b.doc_table(doc, t[1])
         else:
