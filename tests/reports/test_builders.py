@@ -104,6 +104,19 @@ def test_pdf_is_the_pages_print_with_vietnamese_text(app, report):
             assert row.name in unicodedata.normalize("NFC", plain), row.name
 
 
+def test_dossier_docx_is_the_2c_form_with_the_timeline_attached(session, small):
+    from quyhoach.reports import dossier_2c
+
+    code = next(c.code for c in small.cadres.values() if c.ratings)
+    form = dossier_2c.gather(session, small, code)
+    doc, text = _docx_text(dossier_2c.docx(form))
+    assert form.name.upper() in text and "1) Họ và tên khai sinh" in text and "28) TÓM TẮT QUÁ TRÌNH CÔNG TÁC" in text
+    assert "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC" in text and "1. Kết quả đánh giá, xếp loại hằng năm" in text and _nfc(text)
+    years = [y for y in form.attachment.years if y.rating]
+    assert years and all(str(y.year) in text and y.rating_label in text for y in years)
+    assert len(doc.inline_shapes) == 1          # the timeline chart, in the attachment
+
+
 def test_build_makes_every_format_and_reports_a_missing_pdf_engine(session, small, app, monkeypatch):
     built = reports.build(session, small, app, "evaluations", {}, reports.FORMATS)
     assert set(built.files) | set(built.errors) == {"docx", "pdf", "xlsx"}

@@ -176,45 +176,80 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         return _save(fig, "ratings-years", title, 16.0)
 
 
+# The timeline prints on a black-and-white office printer: each rating its own marker and grey
+# (black = the best), named in words on the axis; nothing is told by colour alone.
+TIMELINE_MARKERS = {"excellent": ("o", "#000000"), "good": ("s", "#555555"), "complete": ("^", "#b0b0b0"),
+                    "fail": ("X", "#ffffff")}
+TIMELINE_WIDTH_CM = 16.0     # the figure is drawn at the width it prints: its 9 pt text prints at 9 pt
+
+
+def _two_lines(words: str) -> str:
+    """A long label over two lines, cut at the space nearest the middle."""
+    spaces = [i for i, ch in enumerate(words) if ch == " "]
+    if len(words) <= 14 or not spaces:
+        return words
+    cut = min(spaces, key=lambda i: abs(i - len(words) / 2))
+    return words[:cut] + "\n" + words[cut + 1:]
+
+
 def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: list[tuple[int, float | None]],
-                   month_year: int | None, name: str) -> Chart:
-    """A cadre's evaluation timeline: yearly ratings as coloured steps (with scores where
-    given) and, beside it, the monthly scores of the latest scored year."""
+                   month_year: int | None, name: str, thresholds: tuple[float, float] | None = None) -> Chart:
+    """A cadre's evaluation timeline, legible in black and white: the yearly ratings (named in
+    words, each with its own marker, the score above it where given) and, below, the monthly
+    scores of the latest scored year against the score thresholds of "excellent" and "good"
+    (`thresholds`, rule E2: the default rule set's unless given)."""
+    from quyhoach.domain import vocab
+    from quyhoach.domain.rulesets import RATING_DEFAULTS
+
+    high, good = thresholds or (RATING_DEFAULTS["score_excellent_min"], RATING_DEFAULTS["score_good_min"])
+
     with _lock:
         plt = _plt()
         has_months = any(s is not None for _, s in months)
-        fig, axes = plt.subplots(1, 2 if has_months else 1, figsize=(7.2 if has_months else 5.0, 2.6),
-                                 gridspec_kw={"width_ratios": [1, 1.2]} if has_months else None)
+        width_in = TIMELINE_WIDTH_CM / 2.54
+        fig, axes = plt.subplots(2 if has_months else 1, 1, figsize=(width_in, 5.3 if has_months else 2.6),
+                                 gridspec_kw={"height_ratios": [1.25, 1]} if has_months else None)
         ax = axes[0] if has_months else axes
-        order = {"fail": 0, "complete": 1, "good": 2, "excellent": 3}
-        xs = [y for y, r, _ in years if r]
-        ys = [order[r] for _, r, _ in years if r]
-        ax.plot(xs, ys, color="#000", linewidth=1, zorder=1)
-        for (year, rating, score) in years:
-            if not rating:
-                continue
-            ax.scatter([year], [order[rating]], s=140, color=RATING_COLOURS[rating], edgecolors="#000",
-                       hatch=RATING_HATCH.get(rating), zorder=2)
+        order = vocab.RATING_ORDER
+        rated = [(y, r, s) for y, r, s in years if r in order]
+        xs = [y for y, _, _ in rated]
+        ax.plot(xs, [order[r] for _, r, _ in rated], color="#000000", linewidth=0.8, linestyle=(0, (3, 2)), zorder=1)
+        for year, rating, score in rated:
+            marker, fill = TIMELINE_MARKERS[rating]
+            ax.scatter([year], [order[rating]], s=90, marker=marker, facecolor=fill, edgecolor="#000000",
+                       linewidth=1.0, zorder=2)
             if score is not None:
-                ax.text(year, order[rating] + 0.32, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
-        ax.set_yticks([0, 1, 2, 3], [RATING_LABELS[r] for r in ("fail", "complete", "good", "excellent")])
+                ax.text(year, order[rating] + 0.3, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
+        codes = sorted(order, key=order.get)
+        ax.set_yticks([order[c] for c in codes], [_two_lines(vocab.RATING.label(c)) for c in codes], fontsize=9)
         ax.set_ylim(-0.5, 3.7)
+        ax.grid(axis="y", color="#999999", linewidth=0.5, linestyle=":")
         if xs:
-            ax.set_xticks(xs, [str(x) for x in xs])
-        ax.set_title("Xếp loại hằng năm", loc="left", fontsize=9)
+            ax.set_xticks(xs, [str(x) for x in xs], fontsize=9)
+            ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+        else:
+            ax.set_xticks([])
+            ax.text(0.5, 0.5, "Chưa có kết quả xếp loại", transform=ax.transAxes, ha="center", fontsize=9)
+        ax.set_title("Xếp loại chất lượng hằng năm", loc="left", fontsize=10)
         if has_months:
             mx = [m for m, s in months if s is not None]
             my = [s for _, s in months if s is not None]
             axm = axes[1]
-            axm.plot(mx, my, marker="o", color="#000", linewidth=1.4)
-            axm.axhline(90, color="#000", linestyle=":", linewidth=1)
-            axm.axhline(70, color="#000", linestyle="--", linewidth=0.8)
-            axm.set_xticks(range(1, 13), [f"T{m}" for m in range(1, 13)], fontsize=9)
-            low = min(my + [70]) - 5
-            axm.set_ylim(max(0, low), min(100, max(my + [90]) + 5))
-            axm.set_title(f"Điểm hằng tháng năm {month_year}", loc="left", fontsize=9)
+            axm.plot(mx, my, label="Điểm hằng tháng", marker="o", markersize=5, markerfacecolor="#ffffff",
+                     markeredgecolor="#000000", color="#000000", linewidth=1.3)
+            for at, rating, style in ((high, "excellent", (0, (5, 2))), (good, "good", (0, (1, 2)))):
+                axm.axhline(at, color="#555555", linestyle=style, linewidth=1,
+                            label=f"Từ {at:g} điểm: {vocab.RATING.label(rating).lower()}")
+            axm.legend(loc="upper left", bbox_to_anchor=(0.0, -0.28), ncol=1, fontsize=9, frameon=False)
+            axm.set_xticks(range(1, 13), [str(m) for m in range(1, 13)], fontsize=9)
+            axm.set_xlim(0.5, 12.5)
+            axm.set_xlabel("Tháng", fontsize=9)
+            axm.set_ylabel("Điểm", fontsize=9)
+            axm.set_ylim(max(0, min(my + [good]) - 5), min(100, max(my + [high]) + 5))
+            axm.tick_params(axis="y", labelsize=9)
+            axm.set_title(f"Điểm đánh giá hằng tháng năm {month_year}", loc="left", fontsize=10)
         fig.tight_layout()
-        return _save(fig, "cadre-timeline", f"Diễn biến đánh giá, xếp loại của {name}", 16.0)
+        return _save(fig, "cadre-timeline", f"Diễn biến đánh giá, xếp loại của {name}", TIMELINE_WIDTH_CM)
 
 
 # --------------------------------------------------------------------------- the scenario decision

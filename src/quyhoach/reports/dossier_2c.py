@@ -97,6 +97,45 @@ def salary_bands(text: str | None) -> list[DocTable]:
     return bands
 
 
+# The form's lists as the dossier page shows them: the columns of the printed tables.
+LIST_HEADERS = {"training": TRAINING_HEADERS, "family": FAMILY_HEADERS, "spouse_family": FAMILY_HEADERS,
+                "salary_history": list(SALARY_LABELS), "awards": ["Năm", "Hình thức", "Cấp quyết định"]}
+
+
+@dataclass
+class Filled:
+    """One filled field of form 2C on the dossier page: a value (`kind` the column's: text,
+    date, int, float), free `lines` (kind "lines") or a `table` of entries (kind "table")."""
+    label: str
+    kind: str
+    value: object = None
+    lines: list[str] = field(default_factory=list)
+    table: DocTable | None = None
+
+
+def filled(cadre) -> list[Filled]:
+    """The 2C fields (`DOSSIER_2C_COLUMNS`) the cadre's record has, in the columns' order;
+    an empty one is left out. Lists split as the printed form splits them (`_lines`)."""
+    from quyhoach.services.records.dossier_2c_columns import DOSSIER_2C_COLUMNS
+
+    found = []
+    for column in DOSSIER_2C_COLUMNS:
+        value = getattr(cadre, column.key, None)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if column.kind != "lines":
+            found.append(Filled(column.header, column.kind, nfc(value) if isinstance(value, str) else value))
+        elif column.key in LIST_HEADERS:
+            headers = LIST_HEADERS[column.key]
+            rows = _lines(value, len(headers))
+            if column.key == "salary_history":       # the coefficient written as the form writes it (4,98)
+                rows = [[month, grade, coefficient.replace(".", ",")] for month, grade, coefficient in rows]
+            found.append(Filled(column.header, "table", table=DocTable(headers, [], rows)))
+        else:
+            found.append(Filled(column.header, "lines", lines=[nfc(line.strip()) for line in value.splitlines() if line.strip()]))
+    return found
+
+
 def _level(code: str, labels) -> str:
     return labels.label(code) if code and code != "none" else "Chưa qua đào tạo"
 
@@ -338,6 +377,7 @@ def _docx_attachment(doc, form: Form2C) -> None:
             align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     for t in attachment_tables(form):
         b._sub_title(doc, t[0])
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True     # a part's title on the page of its table
         if t[1].rows:
             b.doc_table(doc, t[1])
         else:
@@ -366,10 +406,15 @@ def attachment_tables(form: Form2C) -> list[tuple[str, DocTable, str]]:
             ("4. Quy hoạch", pools, "Không có trong danh sách quy hoạch nào.")]
 
 
+def context(form: Form2C) -> dict:
+    """What `reports/_dossier_2c_body.html` prints: the same for the PDF and the web preview."""
+    return {"f": form, "parts": attachment_tables(form), "blank": BLANK, "form_name": FORM, "form_title": TITLE,
+            "pledge": PLEDGE, "blanked": _or_blank, "own_family": OWN_FAMILY, "spouse_family": SPOUSE_FAMILY,
+            "salary_title": SALARY_TITLE, "self_title": SELF_TITLE, "self_note": SELF_NOTE,
+            "date_line": undated_line(form.place, form.on)}
+
+
 def pdf(app, form: Form2C) -> bytes:
     from quyhoach.reports import pdf_builder
 
-    return pdf_builder.render(app, "reports/_dossier_2c_body.html", f"Sơ yếu lý lịch {form.name}", f=form,
-                              parts=attachment_tables(form), blank=BLANK, form_name=FORM, form_title=TITLE, pledge=PLEDGE,
-                              blanked=_or_blank, own_family=OWN_FAMILY, spouse_family=SPOUSE_FAMILY, salary_title=SALARY_TITLE,
-                              self_title=SELF_TITLE, self_note=SELF_NOTE, date_line=undated_line(form.place, form.on))
+    return pdf_builder.render(app, "reports/_dossier_2c_body.html", f"Sơ yếu lý lịch {form.name}", **context(form))

@@ -381,41 +381,15 @@ def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[
 # --------------------------------------------------------------------------- dossier
 
 def dossier(session: Session, world: World, code: str) -> DossierReport:
-    """A cadre's personal record in the shape of form 2C, with the evaluation timeline and
-    the pools the cadre is in."""
+    """The evaluation timeline that form 2C (`reports.dossier_2c`) carries as its attachment:
+    the career, the ratings by year with their chart, the monthly scores, the confidence votes,
+    the disciplines and the pools the cadre is in."""
     d = dossier_service.dossier(session, code, world.on)
     if d is None:
         raise ReportError(f"không có cán bộ mã «{code}»")
     c = d.cadre
-    current = d.current
-    main = current[0].posting if current else None
-    fields = [
-        ("1) Họ và tên khai sinh", c.full_name.upper()),
-        ("2) Tên gọi khác", c.other_names or "Không"),
-        ("3) Ngày, tháng, năm sinh", f"{format_date(c.birth_date)}    Giới tính: {vocab.SEX.label(c.sex)}"),
-        ("4) Nơi sinh", c.birthplace or ""),
-        ("5) Quê quán", c.hometown or ""),
-        ("6) Dân tộc", d.ethnicity.name_vi),
-        ("7) Tôn giáo", c.religion or "Không"),
-        (
-            "8) Ngày vào Đảng",
-            f"{format_date(c.party_entry_date)}"
-            + (f"    Ngày chính thức: {format_date(c.party_official_date)}" if c.party_official_date else ""),
-        ),
-        ("9) Trình độ chuyên môn", c.education or ""),
-        ("10) Lý luận chính trị", vocab.THEORY_LEVEL.label(c.theory_level) if c.theory_level != "none" else "Chưa qua đào tạo"),
-        (
-            "11) Quản lý nhà nước",
-            vocab.STATE_MGMT_LEVEL.label(c.state_mgmt_level) if c.state_mgmt_level != "none" else "Chưa qua đào tạo",
-        ),
-        ("12) Ngoại ngữ", c.foreign_language or ""),
-        ("13) Tin học", c.it_level or ""),
-        ("14) Chức vụ hiện nay", f"{main.position} (từ ngày {format_date(main.start_date)})" if main else "Không"),
-    ]
     career = [DossierCareer(r.posting.start_date, r.posting.end_date, r.posting.position, r.unit.name,
                             r.posting.is_concurrent) for r in d.career]
-    relations = [(vocab.RELATION_KIND.label(r.kind), r.relative.full_name, str(r.relative.birth_date.year),
-                  r.post.position if r.post else "") for r in d.relations]
     years = [DossierYear(cell.year, cell.rating, vocab.RATING.label(cell.rating) if cell.rating else "Chưa có",
                          cell.score, (cell.evaluation.note or "") if cell.evaluation else "") for cell in d.years]
     months = [(i + 1, (m.score if m is not None else None)) for i, m in enumerate(d.months)]
@@ -433,10 +407,15 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
         for check in found.pools if found else []:
             pools.append({"title": check.title.name, "unit": check.title.unit_name, "term": check.term.name,
                           "eligible": check.eligible, "failing": check.failing, "eligible_from": check.eligible_from})
-    chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name)
+    thresholds = None
+    if d.month_year:   # the months are read against the rating rules in force that year (E2)
+        params = analytics_service._rating_params(world, d.month_year)[1]
+        thresholds = (float(params["score_excellent_min"]), float(params["score_good_min"]))
+    chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name,
+                                  thresholds)
     subject = f"Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí {c.full_name}"
     head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH")
-    return DossierReport(head, c.code, c.full_name, fields, career, relations, years, months, d.month_year, votes,
+    return DossierReport(head, c.code, c.full_name, career, years, months, d.month_year, votes,
                          disciplines, pools, {"timeline": chart}, world.on)
 
 

@@ -296,9 +296,7 @@ class DossierReport:
     heading: Heading
     code: str
     name: str
-    fields: list[tuple[str, str]]  # the numbered fields of form 2C, label -> value
     career: list[DossierCareer]
-    relations: list[tuple[str, str, str, str]]   # kind, name, birth year, post
     years: list[DossierYear]
     months: list[tuple[int, float | None]]       # (month, score) of the latest scored year
     month_year: int | None

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from quyhoach.services.records import queries
 from quyhoach.services.records import dossier as dossier_service
+from quyhoach.reports import dossier_2c
 from quyhoach.services.rotation import views as rotation_views
 from quyhoach.db.models import Cadre, Title, Unit
 from quyhoach.domain import vocab
@@ -71,7 +72,7 @@ def dossier(code: str):
     if record is None:
         abort(404, description=gettext("Không tìm thấy cán bộ có mã «%(code)s».", code=code))
     return render_template("cadres/dossier.html", dossier=record, chart=month_chart(record.months),
-                           edit=edit_context(record.cadre))
+                           edit=edit_context(record.cadre), form_2c=dossier_2c.filled(record.cadre))
 
 
 def month_chart(months, width: int = 560, height: int = 180) -> dict | None:

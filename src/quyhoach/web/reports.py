@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from quyhoach import reports
 from quyhoach.db.models import Job
-from quyhoach.reports import decision as decision_report, gather, jobs as report_jobs, pdf_builder
+from quyhoach.reports import decision as decision_report, dossier_2c, gather, jobs as report_jobs, pdf_builder
 from quyhoach.services.platform import audit, jobs, scope as scope_service
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
@@ -357,12 +357,14 @@ def _cadre_in_scope(code: str) -> None:
 
 @bp.get("/ho-so/<code>")
 def dossier(code: str):
+    """The preview of the printed paper: form 2C with the evaluation timeline attached, from
+    the same template and words as its PDF."""
     _cadre_in_scope(code)
     try:
-        report = gather.dossier(session(), _world(), code)
+        form = dossier_2c.gather(session(), _world(), code)
     except gather.ReportError as problem:
         abort(404, description=str(problem))
-    return render_template("reports/dossier.html", r=report, pdf=False)
+    return render_template("reports/dossier.html", r=form.attachment, pdf=False, **dossier_2c.context(form))
 
 
 @bp.get("/ho-so/<code>.<fmt>")
