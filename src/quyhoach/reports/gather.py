@@ -26,7 +26,7 @@ from quyhoach.reports.model import (
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PoolList,
     TargetRow, TermPlanningReport,
 )
-from quyhoach.services.evaluations import analytics as analytics_service
+from quyhoach.services.evaluations import analytics as analytics_service, ledger as evaluation_ledger
 from quyhoach.services.planning import judging as planning, views as planning_views
 from quyhoach.services.records import dossier as dossier_service
 from quyhoach.services.planning.world import World
@@ -409,7 +409,7 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
                           "eligible": check.eligible, "failing": check.failing, "eligible_from": check.eligible_from})
     thresholds = None
     if d.month_year:   # the months are read against the rating rules in force that year (E2)
-        params = analytics_service._rating_params(world, d.month_year)[1]
+        params = evaluation_ledger.rating_params(world, d.month_year)[1]
         thresholds = (float(params["score_excellent_min"]), float(params["score_good_min"]))
     chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name,
                                   thresholds)
