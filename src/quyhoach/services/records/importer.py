@@ -265,7 +265,7 @@ class _Plan:
         self.rows = [self._merge(row, existing) for row, existing in zip(rows, self.existing_ids, strict=True)]
         self._require_for_new(rows)
         self.rows = [self._guarded(row) for row in self.rows]
-        if self.before_values or any(v is CLEAR for r in rows for v in r.values.values()):
+        if self.before_values or any(_has_clear(r) for r in rows):
             self.loader = LOADERS[sheet.kind](session)
             self.records = self.loader.check(self.rows)
             self.loader.load_existing(self.records)
@@ -488,7 +488,7 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
 def _has_clear(row: ParsedRow) -> bool:
     values = row.values
     data = values._data if isinstance(values, RowValues) else tuple(values.values())
-    return any(v is CLEAR for v in data)
+    return CLEAR in data  # (in C: CLEAR equals nothing but itself)
 
 
 def _without_clear(row: ParsedRow) -> ParsedRow:

@@ -11,7 +11,7 @@ from quyhoach.db.models import Cadre, Ethnicity, Posting, Title, Unit, utcnow
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
-from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks
+from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks, insert_rows
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precision_of
 
 
@@ -145,5 +145,4 @@ class CadreLoader(Loader):
                             "is_concurrent": False})
         for chunk in chunks(updates, 2000):
             self.session.execute(sa.update(Posting), chunk)
-        for chunk in chunks(inserts, 2000):
-            self.session.execute(sa.insert(Posting), chunk)
+        insert_rows(self.session, Posting, inserts)
