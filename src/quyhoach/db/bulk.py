@@ -68,7 +68,8 @@ def _converter(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], A
 
     if isinstance(column.type, sa.JSON):
         return Json
-    if isinstance(column.type, sa.types.TypeDecorator):
+    if isinstance(column.type, sa.types.TypeDecorator) \
+            and type(column.type).process_bind_param is not sa.types.TypeDecorator.process_bind_param:
         decorator = column.type
         return lambda value: decorator.process_bind_param(value, dialect)
     return None

@@ -249,6 +249,7 @@ class _Plan:
         self.session, self.sheet, self.present = session, sheet, present
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self._required = [c.key for c in sheet.columns if c.required]
         plain = [self._guarded(_without_clear(r)) for r in rows]
         first = LOADERS[sheet.kind](session)
         first_records = first.check(plain)
@@ -287,7 +288,8 @@ class _Plan:
     def _guarded(self, row: ParsedRow) -> ParsedRow:
         """A required value still missing counts as unreadable, so the loaders' checks
         across fields (which assume the required ones) skip it; its problem is reported."""
-        missing = {c.key for c in self.sheet.columns if c.required and row.values.get(c.key) is None}
+        values = row.values
+        missing = {key for key in self._required if values.get(key) is None}
         return ParsedRow(row.row, row.values, row.invalid | missing) if missing - row.invalid else row
 
     def _merge(self, row: ParsedRow, existing: int | None) -> ParsedRow:

@@ -45,6 +45,7 @@ class CadreLoader(Loader):
             ):
                 titles[code] = (id_, unit_id, name)
         today = dt.date.today()
+        oldest, youngest = add_months(today, -12 * 90), add_months(today, -12 * 16)
         records = []
         for row in rows:
             v = row.values
@@ -54,7 +55,7 @@ class CadreLoader(Loader):
                     row, "ethnicity", f"«{v['ethnicity']}» không thuộc 54 dân tộc (ghi tên, ví dụ «Thái», hoặc mã 01–54)"
                 )
             birth = v["birth_date"]
-            if birth and not (add_months(today, -12 * 90) <= birth <= add_months(today, -12 * 16)):
+            if birth and not (oldest <= birth <= youngest):
                 self.problem(row, "birth_date", "ngày sinh không hợp lý (tuổi phải từ 16 đến 90)")
             for key in ("party_entry_date", "party_official_date", "position_since"):
                 day = v.get(key)
