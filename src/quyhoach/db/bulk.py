@@ -7,7 +7,8 @@ rows: one Core INSERT executed many times (the driver's executemany). Not the OR
 insert, which splits rows by which of their values are None into thousands of batches.
 
 A column a row leaves out gets its default (the model's, computed once per call); a None
-is written as NULL. COPY does not pass through the session's execute events, so what was
+is written as NULL. After a COPY the table is analysed, in the same transaction, so that the
+queries that follow plan for the rows it now has. COPY does not pass through the session's execute events, so what was
 written is told to `observers` (the planning change log registers one: it must know which
 cadres an import touched, as it knows from any other write)."""
 
@@ -92,3 +93,7 @@ def _copy(session: Session, table: sa.Table, keys: tuple[str, ...], rows: list[d
             for i, convert in convert_at:
                 out[i] = convert(out[i])
             copy.write_row(out)
+        # The planner's figures for the table, now: in the same transaction, the next lookups
+        # (the codes of the rows just written, the next list's references) otherwise plan for
+        # the table as it was (empty: a scan per lookup, minutes for 30,000 cadres).
+        cursor.execute(f'ANALYZE "{table.name}"')
