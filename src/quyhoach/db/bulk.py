@@ -85,14 +85,15 @@ def _copy(session: Session, table: sa.Table, keys: tuple[str, ...], rows: list[d
     driver = session.connection().connection.driver_connection
     assert driver is not None
     columns = ", ".join(f'"{name}"' for name in (*keys, *defaults))
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-        values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
-        convert_at = [(i, convert) for i, convert in enumerate(converters) if convert]
-        for row in rows:
-            out = [*values(row), *fixed]
-            for i, convert in convert_at:
-                out[i] = convert(out[i])
-            copy.write_row(out)
+    values = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    convert_at = [(i, convert) for i, convert in enumerate(converters) if convert]
+    with driver.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                out = [*values(row), *fixed]
+                for i, convert in convert_at:
+                    out[i] = convert(out[i])
+                copy.write_row(out)
         # The planner's figures for the table, now: in the same transaction, the next lookups
         # (the codes of the rows just written, the next list's references) otherwise plan for
         # the table as it was (empty: a scan per lookup, minutes for 30,000 cadres).
