@@ -175,7 +175,7 @@ def _empty_database(url: str):
     return engine
 
 
-def _import_cadres(benchmark, url: str, folder: Path) -> None:
+def _import_cadres(benchmark, urls, folder: Path) -> None:
     """The cadre list of 30,000 rows imported (read, every cell and reference checked, the
     cadres, their current posts and one audit entry each written, one transaction) into a
     database that holds the province's units and titles. CPU time printed beside the wall."""
@@ -185,6 +185,7 @@ def _import_cadres(benchmark, url: str, folder: Path) -> None:
     cpu: list[float] = []
 
     def setup():
+        url = next(urls)
         engine = _empty_database(url)
         with Session(engine) as session:
             for kind in ("units", "titles"):
@@ -203,17 +204,17 @@ def _import_cadres(benchmark, url: str, folder: Path) -> None:
 
     result = benchmark.pedantic(run, setup=setup, rounds=2, iterations=1)
     assert result.ok and result.created == SCALE_CADRES, [str(p) for p in result.problems[:5]]
-    print(f"\n30,000 cadres ({url.split(':')[0]}): CPU {', '.join(f'{c:.1f} s' for c in cpu)}; "
+    print(f"\n30,000 cadres ({benchmark.name}): CPU {', '.join(f'{c:.1f} s' for c in cpu)}; "
           f"load average {os.getloadavg()[0]:.1f}")
 
 
 def test_import_30000_cadres_sqlite(benchmark, scale_lists, tmp_path):
-    _import_cadres(benchmark, f"sqlite:///{tmp_path / 'scale.db'}", scale_lists)
+    _import_cadres(benchmark, (f"sqlite:///{tmp_path / f'scale{i}.db'}" for i in range(100)), scale_lists)
 
 
 @pytest.mark.skipif(not os.environ.get("QUYHOACH_TEST_DATABASE_URL"), reason="needs QUYHOACH_TEST_DATABASE_URL")
 def test_import_30000_cadres_postgresql(benchmark, scale_lists):
-    _import_cadres(benchmark, os.environ["QUYHOACH_TEST_DATABASE_URL"], scale_lists)
+    _import_cadres(benchmark, iter([os.environ["QUYHOACH_TEST_DATABASE_URL"]] * 100), scale_lists)
 
 
 def _measure(db: str, path: str, trace: bool = False) -> None:  # pragma: no cover - runs in the child process
