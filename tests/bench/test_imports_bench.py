@@ -5,7 +5,9 @@ docs/benchmarks.md):
   date under Nam | Nữ, section rows, signature block) checked and imported;
 - a 190,000-row .xlsx of evaluations (10,000 cadres × 19 years) checked, in a child
   process so that its peak memory (getrusage's maximum resident set, and tracemalloc's
-  peak of Python allocations) is the check's own. Goal: ≤ 300 MB.
+  peak of Python allocations) is the check's own. Goal: ≤ 300 MB;
+- the cadre list of a generated 30,000-cadre province imported on SQLite, and on PostgreSQL
+  when QUYHOACH_TEST_DATABASE_URL is set (issue 15; goal on PostgreSQL: ≤ 10 s).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session
 
 from quyhoach.services.records import importer
@@ -135,6 +138,83 @@ def test_check_190000_rows_in_bounded_memory(benchmark, tmp_path):
     print("\n190k-row check:", json.dumps(figures, ensure_ascii=False))
     assert figures["rows"] == 190_000 and figures["ok"]
     assert figures["peak_rss_mb"] <= 300, figures
+
+
+# --------------------------------------------------------------------------- 30,000 cadres (issue 15)
+
+SCALE_CADRES = 30_000
+
+
+@pytest.fixture(scope="module")
+def scale_lists(tmp_path_factory):
+    """The lists of a generated 30,000-cadre province (fixtures/generate.py, `sized`)."""
+    from quyhoach.services.records import demo
+
+    generator = demo.generator_module()
+    folder = tmp_path_factory.mktemp("scale")
+    generator.write(generator.generate(**generator.sized(SCALE_CADRES)), folder)
+    return folder
+
+
+def _empty_database(url: str):
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    from quyhoach.db.engine import make_engine
+    from quyhoach.services.records import reference
+
+    engine = make_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        reference.ensure(session)
+        session.commit()
+    return engine
+
+
+def _import_cadres(benchmark, urls, folder: Path) -> None:
+    """The cadre list of 30,000 rows imported (read, every cell and reference checked, the
+    cadres, their current posts and one audit entry each written, one transaction) into a
+    database that holds the province's units and titles. CPU time printed beside the wall."""
+    import quyhoach.services.planning  # noqa: F401 - the change log's listeners, as in the app
+
+    data = (folder / "cadres.csv").read_bytes()
+    cpu: list[float] = []
+
+    def setup():
+        url = next(urls)
+        engine = _empty_database(url)
+        with Session(engine) as session:
+            for kind in ("units", "titles"):
+                assert importer.run(session, kind, (folder / f"{kind}.csv").read_bytes(), f"{kind}.csv").ok
+            session.commit()
+        return (engine,), {}
+
+    def run(engine):
+        started = time.process_time()
+        with Session(engine) as session:
+            result = importer.run(session, "cadres", data, "cadres.csv")
+            session.commit()
+        cpu.append(time.process_time() - started)
+        engine.dispose()
+        return result
+
+    result = benchmark.pedantic(run, setup=setup, rounds=2, iterations=1)
+    assert result.ok and result.created == SCALE_CADRES, [str(p) for p in result.problems[:5]]
+    print(f"\n30,000 cadres ({benchmark.name}): CPU {', '.join(f'{c:.1f} s' for c in cpu)}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+
+
+def test_import_30000_cadres_sqlite(benchmark, scale_lists, tmp_path):
+    _import_cadres(benchmark, (f"sqlite:///{tmp_path / f'scale{i}.db'}" for i in range(100)), scale_lists)
+
+
+@pytest.mark.skipif(not os.environ.get("QUYHOACH_TEST_DATABASE_URL"), reason="needs QUYHOACH_TEST_DATABASE_URL")
+def test_import_30000_cadres_postgresql(benchmark, scale_lists):
+    _import_cadres(benchmark, iter([os.environ["QUYHOACH_TEST_DATABASE_URL"]] * 100), scale_lists)
 
 
 def _measure(db: str, path: str, trace: bool = False) -> None:  # pragma: no cover - runs in the child process

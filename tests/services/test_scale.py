@@ -65,11 +65,13 @@ def test_a_country_is_provinces_side_by_side_each_its_own_tree():
     units = country["units"]
     assert len({u["code"] for u in units}) == len(units)
     roots = [u["code"] for u in units if not u["parent_code"]]
-    assert roots == ["T01-TINH", "T02-TINH", "T03-TINH"]
+    assert roots == [gen.CENTRAL_CODE]   # the Central Committee over the provinces
+    assert [u["code"] for u in units if u["parent_code"] == gen.CENTRAL_CODE] == \
+           ["TW-BTC", "T01-TINH", "T02-TINH", "T03-TINH"]
     assert len(country["cadres"]) == 600 and len({c["code"] for c in country["cadres"]}) == 600
     for kind, rows in country.items():   # nothing points into another province
         for row in rows:
-            prefixes = {row[k][:4] for k in gen.CODE_KEYS if row.get(k)}
+            prefixes = {row[k][:4] for k in gen.CODE_KEYS if row.get(k) and not row[k].startswith(gen.CENTRAL_CODE)}
             assert len(prefixes) <= 1, (kind, row)
     # deterministic, and a province is the same whatever the number of the others
     assert gen.country(3, 600, seed=11) == country
@@ -84,7 +86,7 @@ def test_demo_size_and_provinces_load_a_generated_country(runner, engine):
     with Session(engine) as session:
         assert len(session.exec(select(Cadre)).all()) == 240
         roots = session.exec(select(Unit.code).where(Unit.parent_id.is_(None))).all()
-    assert sorted(roots) == ["T01-TINH", "T02-TINH"]
+    assert roots == ["TW"]   # the Central Committee, the provinces under it (tests/services/test_import_country.py)
 
 
 def test_demo_from_a_folder_loads_its_lists_and_refuses_mixed_options(runner, engine, tmp_path):

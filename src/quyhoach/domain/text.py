@@ -8,6 +8,7 @@ second level, as in a printed directory.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -43,6 +44,7 @@ def fold(value: str | None) -> str:
     return _SPACES.sub(" ", plain).strip()
 
 
+@functools.lru_cache(maxsize=16384)  # names are made of few words: an import of 30,000 sorts them once
 def _letters(word: str) -> tuple[str, str]:
     """Primary (letters) and secondary (tones) keys of one word."""
     primary: list[str] = []

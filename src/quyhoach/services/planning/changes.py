@@ -29,6 +29,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+from quyhoach.db import bulk
 from quyhoach.db.models import (
     Cadre, ConfidenceVote, DataStamp, Discipline, Evaluation, Level, PlanningChange, PoliticalConclusion, Pool,
     PoolEntry, Posting, Proposal, Relation, RuleSet, Term, Title, Unit,
@@ -211,6 +212,22 @@ def _bulk(execute_state: ORMExecuteState) -> None:
     elif not rows and where is None and not execute_state.is_insert:
         state.full = True     # every row of the table
     state.tables.add(table.name)
+
+
+def _copied(session: OrmSession, table: str, rows: list[dict]) -> None:
+    """Rows written by COPY (db/bulk.py: an import on PostgreSQL), which the execute events
+    do not see: read like a bulk INSERT's parameters."""
+    if table not in WATCHED:
+        return
+    state = _state(session)
+    state.tables.add(table)
+    if table in STRUCTURE or table == RULES:
+        _note_row(state, table, {})
+    elif not all([_note_row(state, table, r) for r in rows]):
+        state.full = True
+
+
+bulk.observers.append(_copied)
 
 
 @event.listens_for(OrmSession, "before_commit")

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from quyhoach.db import like
+from quyhoach.db import bulk, like
 from quyhoach.db.models import AuditEntry, AuditHead, utcnow
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default="hệ thống")
@@ -232,9 +232,7 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
         prev = digest
     head.last_hash = prev
     session.add(head)
-    table = AuditEntry.__table__  # Core executemany: the ORM's bulk path costs more than the rows
-    for start in range(0, len(rows), 2000):
-        session.execute(table.insert(), rows[start:start + 2000])
+    bulk.insert_rows(session, AuditEntry.__table__, rows)  # Core executemany, COPY on PostgreSQL
     session.flush()
     return count
 

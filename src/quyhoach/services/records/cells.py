@@ -101,12 +101,23 @@ def date_words(value: dt.date | None) -> str:
 _YEAR = re.compile(r"^\s*(?:năm\s+)?(\d{4})\s*$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^\s*(?:tháng\s+)?(\d{1,2})\s*(?:[/.\-]|\s+năm\s+)\s*(\d{4})\s*$", re.IGNORECASE)
 _WORDS = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s*$", re.IGNORECASE)
+_PLAIN_DMY = re.compile(r"(\d\d)/(\d\d)/(\d{4})$")
 _TWO_DIGIT_YEAR = re.compile(r"^\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}\s*$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_SERIAL = 73050  # 31/12/2099 as an Excel serial day
 
 
 def _date(value: Any) -> dt.date | None:
+    """A date cell (see _any_date); dd/mm/yyyy, as most files write it, read at once."""
+    if isinstance(value, str) and (match := _PLAIN_DMY.match(value)) is not None:
+        try:
+            return dt.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        except ValueError:
+            pass  # a day that does not exist: parse_date says so
+    return _any_date(value)
+
+
+def _any_date(value: Any) -> dt.date | None:
     """dd/mm/yyyy and its variants (d/m/yyyy, dd.mm.yyyy, dd-mm-yyyy, "ngày 7 tháng 3 năm
     1978"), ISO, a date cell, an Excel serial day number, mm/yyyy and yyyy (with their
     precision)."""
@@ -159,14 +170,22 @@ def _bool(value: Any) -> bool | None:
 
 
 def _choice(vocabulary: vocab.Vocabulary) -> Callable[[Any], str | None]:
+    known: dict[Any, str] = {}  # spellings read before (a list repeats a few thousand times)
+
     def read(value: Any) -> str | None:
+        code = known.get(value)
+        if code is not None:
+            return code
         text = _text(value)
         if text is None:
             return None
         try:
-            return vocabulary.parse(text)
+            code = vocabulary.parse(text)
         except ValueError as exc:
             raise CellError(str(exc)) from None
+        if len(known) < 1000 and isinstance(value, str):
+            known[value] = code
+        return code
 
     return read
 
@@ -184,6 +203,18 @@ READERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+_VOCABULARY_READERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def reader_of(kind: str) -> Callable[[Any], Any]:
+    """The reader of a column kind (a vocabulary's made once: this runs on every cell).
+    Every reader reads an empty cell (None) as None."""
+    reader = READERS.get(kind) or _VOCABULARY_READERS.get(kind)
+    if reader is None:
+        reader = _VOCABULARY_READERS[kind] = _choice(vocab.VOCABULARIES[kind])
+    return reader
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -195,8 +226,7 @@ class Column:
     help: str = ""
 
     def read(self, value: Any) -> Any:
-        reader = READERS.get(self.kind) or _choice(vocab.VOCABULARIES[self.kind])
-        result = reader(value)
+        result = reader_of(self.kind)(value)
         if self.required and result is None:
             raise CellError("bắt buộc, đang để trống")
         if self.max_length and isinstance(result, str) and len(result) > self.max_length:

@@ -140,15 +140,33 @@ DEMO_USERS = (
 )
 
 
+CENTRAL_CODE = "TW"  # the central root of a generated country (fixtures/generate.py, `country`)
+
+
 def create_demo_users(session: Session) -> list[str]:
     """The demo accounts that are missing (idempotent); the commune officer is scoped to the
-    first commune of the tree."""
+    first commune of the tree. In a generated country (a central root over the provinces):
+    the central Organization Board's officer `bantochuc.tw`, scoped to the central root and
+    so to every province, and one Organization Board officer per province, scoped to that
+    province's tree (`bantochuc.t01`, ...)."""
     from quyhoach.db.models import Unit, User
     from quyhoach.services.platform import auth
 
     created = []
     commune = session.exec(select(Unit).where(like.starts_with(Unit.code, "XA-")).order_by(Unit.sort_order, Unit.code)).first()
     users = list(DEMO_USERS)
+    central = session.exec(select(Unit).where(Unit.code == CENTRAL_CODE, Unit.parent_id.is_(None))).one_or_none()
+    if central is not None:
+        users.append(("bantochuc.tw", "Cán bộ Ban Tổ chức Trung ương", "org_board", central.code))
+        provinces = [u for u in session.exec(select(Unit).where(Unit.parent_id == central.id).order_by(Unit.code))
+                     if not u.code.startswith(f"{CENTRAL_CODE}-")]  # not the centre's own bodies
+        for province in provinces:
+            prefix = province.code.split("-")[0]
+            users.append((f"bantochuc.{prefix.lower()}", f"Cán bộ Ban Tổ chức {province.name}", "org_board",
+                          province.code))
+        if commune is None and provinces:
+            commune = session.exec(select(Unit).where(like.starts_with(Unit.code, f"{provinces[0].code.split('-')[0]}-XA-"))
+                                   .order_by(Unit.sort_order, Unit.code)).first()
     if commune is not None:
         users.append(("canbo.xa", f"Cán bộ tổ chức {commune.name}", "org_board", commune.code))
     for username, name, role, unit in users:

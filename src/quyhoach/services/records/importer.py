@@ -249,6 +249,7 @@ class _Plan:
         self.session, self.sheet, self.present = session, sheet, present
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self._required = [c.key for c in sheet.columns if c.required]
         plain = [self._guarded(_without_clear(r)) for r in rows]
         first = LOADERS[sheet.kind](session)
         first_records = first.check(plain)
@@ -265,7 +266,7 @@ class _Plan:
         self.rows = [self._merge(row, existing) for row, existing in zip(rows, self.existing_ids, strict=True)]
         self._require_for_new(rows)
         self.rows = [self._guarded(row) for row in self.rows]
-        if self.before_values or any(v is CLEAR for r in rows for v in r.values.values()):
+        if self.before_values or any(_has_clear(r) for r in rows):
             self.loader = LOADERS[sheet.kind](session)
             self.records = self.loader.check(self.rows)
             self.loader.load_existing(self.records)
@@ -287,7 +288,8 @@ class _Plan:
     def _guarded(self, row: ParsedRow) -> ParsedRow:
         """A required value still missing counts as unreadable, so the loaders' checks
         across fields (which assume the required ones) skip it; its problem is reported."""
-        missing = {c.key for c in self.sheet.columns if c.required and row.values.get(c.key) is None}
+        values = row.values
+        missing = {key for key in self._required if values.get(key) is None}
         return ParsedRow(row.row, row.values, row.invalid | missing) if missing - row.invalid else row
 
     def _merge(self, row: ParsedRow, existing: int | None) -> ParsedRow:
@@ -488,7 +490,7 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
 def _has_clear(row: ParsedRow) -> bool:
     values = row.values
     data = values._data if isinstance(values, RowValues) else tuple(values.values())
-    return any(v is CLEAR for v in data)
+    return CLEAR in data  # (in C: CLEAR equals nothing but itself)
 
 
 def _without_clear(row: ParsedRow) -> ParsedRow:

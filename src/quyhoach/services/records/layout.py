@@ -76,7 +76,7 @@ Matcher = Callable[[str], str | None]  # header text -> key, "" for a column to 
 
 
 def _texts(row: RawRow) -> list[str]:
-    return [cell_text(v) for v in row.cells]
+    return ["" if v is None else str(v).strip() for v in row.cells]  # cell_text, inline: every cell
 
 
 def _match_row(top: list[str], below: list[str] | None, match: Matcher) -> Header | None:

@@ -137,10 +137,10 @@ def guess(text: str) -> str | None:
     đ...) is Unicode already; text with VNI's mark bytes after a vowel ("Nguyeãn") is VNI;
     text with the TCVN3 bytes that no Vietnamese word has (µ, ¸, ¶, Þ...) is TCVN3. Either
     way the converted text must consist of Vietnamese letters."""
-    if not text or text.isascii() or any(ord(ch) > 0xFF for ch in text):
+    if not text or text.isascii() or max(text) > "\xff":  # (set and string operations: this runs on every cell)
         return None
-    if (_VNI_PAIRS.search(text) or any(ch in _VNI_MARKERS for ch in text)) and _letters_only(convert(text, VNI)):
+    if (_VNI_PAIRS.search(text) or not _VNI_MARKERS.isdisjoint(text)) and _letters_only(convert(text, VNI)):
         return VNI
-    if any(ch in _TCVN3_STRONG for ch in text) and _letters_only(convert(text, TCVN3)):
+    if not _TCVN3_STRONG.isdisjoint(text) and _letters_only(convert(text, TCVN3)):
         return TCVN3
     return None

@@ -11,7 +11,7 @@ from quyhoach.db.models import Cadre, Ethnicity, Posting, Title, Unit, utcnow
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
-from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks
+from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks, insert_rows
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precision_of
 
 
@@ -45,6 +45,7 @@ class CadreLoader(Loader):
             ):
                 titles[code] = (id_, unit_id, name)
         today = dt.date.today()
+        oldest, youngest = add_months(today, -12 * 90), add_months(today, -12 * 16)
         records = []
         for row in rows:
             v = row.values
@@ -54,7 +55,7 @@ class CadreLoader(Loader):
                     row, "ethnicity", f"«{v['ethnicity']}» không thuộc 54 dân tộc (ghi tên, ví dụ «Thái», hoặc mã 01–54)"
                 )
             birth = v["birth_date"]
-            if birth and not (add_months(today, -12 * 90) <= birth <= add_months(today, -12 * 16)):
+            if birth and not (oldest <= birth <= youngest):
                 self.problem(row, "birth_date", "ngày sinh không hợp lý (tuổi phải từ 16 đến 90)")
             for key in ("party_entry_date", "party_official_date", "position_since"):
                 day = v.get(key)
@@ -145,5 +146,4 @@ class CadreLoader(Loader):
                             "is_concurrent": False})
         for chunk in chunks(updates, 2000):
             self.session.execute(sa.update(Posting), chunk)
-        for chunk in chunks(inserts, 2000):
-            self.session.execute(sa.insert(Posting), chunk)
+        insert_rows(self.session, Posting, inserts)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
-import sqlalchemy as sa
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, Pool, PoolEntry, PoolEvent, Term, Title, utcnow
 from quyhoach.domain.text import fold
-from quyhoach.services.records.loading import Loader, chunks
+from quyhoach.services.records.loading import Loader, chunks, insert_rows
 from quyhoach.services.records.tabular import SHEETS
 
 
@@ -22,12 +20,12 @@ class PoolLoader(Loader):
 
     def check(self, rows):
         title_codes = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        titles = {code: (id_, kind) for code, id_, kind in self.session.exec(
-            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(title_codes)))}
+        titles = {code: (id_, kind) for chunk in chunks(title_codes) for code, id_, kind in self.session.exec(
+            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(chunk)))}
         terms = self.session.exec(select(Term)).all()
         cadres = self.codes(Cadre, (r.values["cadre_code"] for r in rows))
-        names = (dict(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(sorted(cadres.values())))).all())
-                 if cadres else {})
+        names = {id_: name for chunk in chunks(sorted(set(cadres.values()))) for id_, name in self.session.exec(
+            select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk)))}
         records = []
         for row in rows:
             v = row.values
@@ -75,16 +73,18 @@ class PoolLoader(Loader):
         }
 
     def write(self, records):
-        for title_id, term_id in sorted({(r["_title_id"], r["_term_id"]) for r in records} - set(self._pools)):
-            pool = Pool(title_id=title_id, term_id=term_id)
-            self.session.add(pool)
-            self.session.flush()
-            self._pools[(title_id, term_id)] = pool.id
+        missing = sorted({(r["_title_id"], r["_term_id"]) for r in records} - set(self._pools))
+        if missing:  # in bulk, then their ids read back (a province's list makes thousands)
+            now = utcnow()
+            insert_rows(self.session, Pool, [{"title_id": t, "term_id": m, "updated_at": now} for t, m in missing])
+            for chunk in chunks(sorted({t for t, _m in missing})):
+                for pool_id, title_id, term_id in self.session.exec(
+                        select(Pool.id, Pool.title_id, Pool.term_id).where(Pool.title_id.in_(chunk))):
+                    self._pools[(title_id, term_id)] = pool_id
         for record in records:
             record["pool_id"] = self._pools[(record["_title_id"], record["_term_id"])]
         new = [r for r in records if self.identity(r) not in self._existing]
         super().write(records)
         events = [{"pool_id": r["pool_id"], "cadre_id": r["cadre_id"], "kind": "add", "on": r["added_on"],
                    "reason": r["added_reason"], "actor": "nhập danh sách", "created_at": utcnow()} for r in new]
-        for chunk in chunks(events, 2000):
-            self.session.execute(sa.insert(PoolEvent), chunk)
+        insert_rows(self.session, PoolEvent, events)

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
+from quyhoach.db import bulk
 from quyhoach.db.models import Cadre
 
 from quyhoach.services.records.tabular import ParsedRow, Problem, Sheet
@@ -35,6 +36,11 @@ DERIVED = ("search_text", "sort_key", "name_key", "updated_at")
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+    """Insert rows in bulk in the session's transaction (COPY on PostgreSQL): db/bulk.py."""
+    bulk.insert_rows(session, model.__table__, rows)  # type: ignore[attr-defined]
 
 
 class Loader:
@@ -101,8 +107,7 @@ class Loader:
             if fields:
                 update = {k: values[k] for k in fields}
                 updates.setdefault(frozenset(update), []).append({**update, "id": existing})
-        for chunk in chunks(inserts, 2000):
-            self.session.execute(sa.insert(self.model), chunk)
+        insert_rows(self.session, self.model, inserts)
         for group in updates.values():
             for chunk in chunks(group, 2000):
                 self.session.execute(sa.update(self.model), chunk)

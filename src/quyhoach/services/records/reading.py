@@ -491,13 +491,15 @@ def _open_csv(data: bytes) -> Book:
                 _guard(counter, len(cells), limits, should_stop)
                 values: list[Any] = []
                 for col, value in enumerate(cells[: limits.max_columns]):
-                    if value in ERROR_VALUES:
+                    if not value:  # most cells of a wide list: nothing to look at
+                        values.append(None)
+                    elif value in ERROR_VALUES:
                         values.append(CellErrorValue(value))
                     elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
                         # the apostrophe our exports put before text that looks like a formula
                         values.append(_door_with_guess(value[1:], number, col, notes))
                     else:
-                        values.append(_door_with_guess(value, number, col, notes) if value else None)
+                        values.append(_door_with_guess(value, number, col, notes))
                 yield RawRow(number, values)
         except csv.Error:
             raise ReadError("tệp CSV hỏng (dấu ngoặc kép không đóng); hãy mở bằng Excel, lưu lại rồi tải lên") from None

@@ -300,6 +300,7 @@ def _stream(book: Any, index: int, header: Any, options: ReadOptions, limits: An
     from quyhoach.services.records import layout, reading
 
     hidden_seen: list[int] = []
+    at = list(header.columns.values())  # the file's column of each key, in header.columns' order
     try:
         for row in layout.data_rows(book.rows(index, notes, limits, options.should_stop), header, key_columns,
                                     skipped):
@@ -314,8 +315,8 @@ def _stream(book: Any, index: int, header: Any, options: ReadOptions, limits: An
                 hidden_seen.append(row.number)
                 if options.hidden == "skip":
                     continue
-            cells: list[Any] = [row.cells[header.columns[k]] if header.columns[k] < len(row.cells) else None
-                                for k in header.columns]
+            width = len(row.cells)
+            cells: list[Any] = [row.cells[c] if c < width else None for c in at]
             if header.birth_by_sex or header.sex_marks:
                 birth, sex, problem = layout.sex_and_birth(row, header)
                 if problem:
@@ -464,6 +465,20 @@ class RowValues(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._index)
 
+    # The Mapping mixins go through __getitem__ and KeyError; these run on every cell.
+    def get(self, key: str, default: Any = None) -> Any:
+        at = self._index.get(key)
+        return default if at is None else self._data[at]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def items(self) -> Any:
+        return zip(self._index, self._data, strict=True)
+
+    def values(self) -> Any:
+        return iter(self._data)
+
     def __repr__(self) -> str:
         return repr(dict(self))
 
@@ -476,6 +491,28 @@ class ParsedRow:
     row: int
     values: Mapping[str, Any]
     invalid: frozenset[str] = frozenset()
+
+
+def _read_cells(plan: list[tuple[Column, int, bool]], number: int, cells: list[Any], problems: list[Problem],
+                letters: dict[str, str]) -> tuple[list[Any], set[str] | None]:
+    """One row's values in the sheet's column order, and the columns that could not be read."""
+    width = len(cells)
+    values: list[Any] = []
+    invalid: set[str] | None = None
+    for column, index, required in plan:
+        raw = cells[index] if 0 <= index < width else None
+        if raw is None and not required:
+            values.append(None)
+            continue
+        try:
+            values.append(column.read(raw))
+        except CellError as exc:
+            problems.append(Problem(number, column.header, str(exc), "" if raw is None else str(raw),
+                                    letters.get(column.key, "")))
+            values.append(None)
+            invalid = invalid or set()
+            invalid.add(column.key)
+    return values, invalid
 
 
 def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
@@ -509,29 +546,23 @@ def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     parsed: list[ParsedRow] = []
     seen: dict[tuple, int] = {}
     key_index = {column.key: i for i, column in enumerate(sheet.columns)}
+    identity_at = [key_index[k] for k in sheet.key]
     no_problem: frozenset[str] = frozenset()
+    # Per column: where its cell is (-1: not in the file) and whether an empty cell is an
+    # error. Every reader reads an empty cell as empty, so an empty optional cell (most of
+    # a wide list's cells) is not read at all.
+    plan = [(column, positions.get(column.key, -1), column.required) for column in sheet.columns]
     for number, cells in table.rows:
-        values: dict[str, Any] = {}
-        invalid: set[str] = set()
-        for column in sheet.columns:
-            index = positions.get(column.key)
-            raw = cells[index] if index is not None and index < len(cells) else None
-            try:
-                values[column.key] = column.read(raw)
-            except CellError as exc:
-                problems.append(Problem(number, column.header, str(exc), "" if raw is None else str(raw),
-                                        letters.get(column.key, "")))
-                values[column.key] = None
-                invalid.add(column.key)
-        if not invalid.intersection(sheet.key):
-            identity = tuple(values.get(k) for k in sheet.key)
+        values, invalid = _read_cells(plan, number, cells, problems, letters)
+        if not invalid or not invalid.intersection(sheet.key):
+            identity = tuple(values[i] for i in identity_at)
             if identity in seen:
                 headers = ", ".join(sheet.column(k).header for k in sheet.key)
                 problems.append(Problem(number, sheet.column(sheet.key[0]).header,
                                         f"trùng với dòng {seen[identity]} ({headers})", letter=letters.get(sheet.key[0], "")))
                 continue
             seen[identity] = number
-        parsed.append(ParsedRow(number, RowValues(key_index, tuple(values[c.key] for c in sheet.columns)),
+        parsed.append(ParsedRow(number, RowValues(key_index, tuple(values)),
                                 frozenset(invalid) if invalid else no_problem))
     problems.extend(table.problems[before_stream:])
     if not parsed and not problems:
