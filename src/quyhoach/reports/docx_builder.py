@@ -376,7 +376,7 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
                      "Đánh giá"], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
                [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
                  f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
-                 "Bất thường" if c.flagged else ""] for c in top],
+                 "Cao bất thường" if c.flagged else "Trong khoảng chung"] for c in top],
                aligns=["left"] + ["right"] * 5 + ["left"], colors={i: "B02A1E" for i, c in enumerate(top) if c.flagged})
     _sub_title(doc, f"3. Cán bộ có xếp loại không thay đổi từ {ev.constant_years} năm trở lên")
     excellent = ev.constant_excellent
