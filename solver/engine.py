@@ -193,22 +193,17 @@ class Engine:
         hint = _round_lp(inst, active, lp_result.x) if lp_result.x is not None else (
             self.best.chosen if self.best else None)
         tolerance = opts.relative_gap * max(1.0, abs(upper))
-        if lp_result.x is not None and int(tolerance) + 6 > FIRST_MARGIN:
+        supported = lp_result.x is not None and int(tolerance) + 6 > FIRST_MARGIN
+        if supported and lp_result.x is not None:
             self.support_search(active[lp_result.x > 1e-6], hint)
             if self.best is not None:
                 hint = self.best.chosen
             if self.good_enough() or self.stop_requested() or self.left() <= 0:
                 return self.finish_partial()
 
-        # 4. CP-SAT over the options that can still reach the target
-        # a tight first set (the LP is nearly integral); widened below when it proves too tight.
-        # The optimum lies 0-7 points under the LP bound at 2,000 × 300 (0-20 at 10,000 × 2,000):
-        # a first set that holds it proves the plan in one search instead of two, and a few
-        # points more cost few options (most have no reduced profit). No option under the plan
-        # held can improve on it.
-        target = upper - min(max(1, int(tolerance)) + 6, FIRST_MARGIN)
-        if self.best is not None:
-            target = max(target, self.best.objective + 1)
+        # 4. CP-SAT over the options that can still reach the target (see first_target);
+        # widened below when it proves too tight
+        target = first_target(upper, tolerance, self.best.objective if self.best else None, supported)
         solved_sets = 0
         while True:
             keep = active[option_bound >= target]
@@ -457,6 +452,28 @@ class Engine:
             plan.warnings.append("Kết luận không có phương án đến từ phép nới lỏng, chưa được kiểm tra lại "
                                  "trên toàn bộ mô hình trong thời gian cho phép.")
         return plan
+
+
+def first_target(upper: int, tolerance: float, best: int | None, observed: bool) -> int:
+    """The least LP bound an option needs to enter the first CP-SAT set: `upper` is the
+    LP bound, `tolerance` the points the gap allows, `best` the plan in hand, `observed`
+    whether that plan is the LP support's (engine step 3b, large problems).
+
+    A tight set by default (the LP is nearly integral): the optimum lies 0-7 points under
+    the LP bound at 2,000 × 300 (0-20 at 10,000 × 2,000), and a set that holds it proves the
+    plan in one search instead of two; a few points more cost few options. When the support's
+    plan lies farther under the bound than that margin plus the gap allowed (the gap actually
+    observed; `units` at 30,000 × 6,000: about 200 points), a set of that margin cannot prove
+    it and a second, larger search follows: the set of the options that can reach that plan
+    plus the gap allowed is then the smallest whose search can prove it (its cut, target − 1,
+    is within the gap of it). No option under the plan held can improve on it."""
+    margin = min(max(1, int(tolerance)) + 6, FIRST_MARGIN)
+    target = upper - margin
+    if best is None:
+        return target
+    if observed:
+        target = min(target, best + int(tolerance) + 1)
+    return max(target, best + 1)
 
 
 def kept_bound(result: SatResult, upper: int | None) -> int | None:
