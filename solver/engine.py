@@ -10,8 +10,8 @@
 4. CP-SAT over the options that could still reach the target value (all others are
    provably worse), hinted with the best plan known. The certified bound is the larger
    of CP-SAT's bound on that set and the best value a left-out option could reach. When
-   the set turns out too tight, the target is lowered to the plan found and CP-SAT runs
-   again on the larger set.
+   the set turns out too tight, the target is lowered to the plan found plus the gap
+   allowed (the smallest set that can prove it) and CP-SAT runs again on the larger set.
 5. On request, alternatives within a margin of the best, each differing from the plans
    before it in at least d moves, searched in neighbourhoods of the best plan among the
    options that could reach the margin; one better than the best becomes the best.
