@@ -22,7 +22,7 @@ from solver import Options, Problem, check, solve
 from solver.baselines import highs_milp
 from solver.cpsat import RotationModel, SatResult
 from solver import engine
-from solver.engine import global_bound, kept_bound
+from solver.engine import FIRST_MARGIN, first_target, global_bound, kept_bound, next_target
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from fixtures.solver_instances import generate  # noqa: E402
@@ -140,6 +140,32 @@ def test_global_bound_is_the_larger_part_never_above_the_lp() -> None:
     assert global_bound(None, 97, 100) == 97
     # nothing pruned and the kept set (everything) infeasible: no plan at all
     assert global_bound(None, None, 100) is None
+
+
+def test_search_sets_tight_first_then_reaching_the_plan_plus_the_gap_allowed() -> None:
+    """The CP-SAT sets (options whose LP bound is at least the target). The cut, target − 1,
+    bounds every plan using a left-out option: a set whose cut lies more than the gap allowed
+    above the plan in hand cannot prove that plan."""
+    assert FIRST_MARGIN == 12
+    # a small gap allowed (4 points, 2,000 × 300): tolerance + 6 under the LP bound
+    assert first_target(1000, 4.3, None) == 990
+    assert first_target(1000, 4.3, 950) == 990
+    # never under the plan in hand + 1: no option under it can improve on it
+    assert first_target(1000, 4.3, 995) == 996
+    # a larger gap allowed (86 points, 30,000 × 6,000): the fixed margin of 12 points, even
+    # with the plan in hand 199 points under
+    assert first_target(862_701, 86.27, None) == 862_689
+    assert first_target(862_701, 86.27, 862_502) == 862_689
+    # too tight: the next set reaches the plan plus the 86 points allowed, so that its cut is
+    # within the gap of the plan (not the plan + 1, a larger set that proves no more)
+    target = next_target(862_689, 86.27, 862_502, 1)
+    assert target == 862_589
+    assert (target - 1 - 862_502) / (target - 1) <= 1e-4
+    # always below the last target
+    assert next_target(862_689, 86.27, 862_650, 1) == 862_688
+    # no plan in hand: a step that doubles each time
+    assert next_target(990, 4.3, None, 1) == 990 - 4 * 4 * 2
+    assert next_target(958, 4.3, None, 2) == 958 - 4 * 4 * 4
 
 
 @pytest.mark.slow
