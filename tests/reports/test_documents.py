@@ -56,8 +56,9 @@ TEXT_OF = {"docx": docx_text, "xlsx": xlsx_text, "pdf": pdf_text}
 
 
 def internal_codes(session, text: str) -> list[str]:
-    """Rule ids, run numbers and objective words, rule-set codes and unit codes found in `text`."""
+    """Rule ids, run numbers and objective words, seat numbers, rule-set codes and unit codes found in `text`."""
     found = [m.group(0) for m in RULE_ID.finditer(text)] + [m.group(0) for m in RUN_NUMBER.finditer(text)]
+    found += re.findall(r"\(ghế \d+\)", text)
     codes = {c for c in session.exec(select(RuleSet.code)).all()}
     codes |= {c for c in session.exec(select(Unit.code)).all() if "-" in c or any(ch.isdigit() for ch in c)}
     words = set(re.findall(r"[\w-]+", text))

@@ -254,7 +254,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
 
     progress(0.3, "Các lượt điều động và chuỗi vị trí trống")
     cadres = scenario_views.cadres_of(problem_data)
-    posts = {p["id"]: p for p in problem_data.get("posts", [])}
+    posts = {p["id"]: {**p, "name": _no_seat(p.get("name") or "")} for p in problem_data.get("posts", [])}
     units = {u["id"]: u.get("name") or u["id"] for u in problem_data.get("units", [])}
     post_name = lambda post_id: nfc(posts.get(post_id, {}).get("name") or post_id or "")  # noqa: E731
     ordered = sorted(plan.get("moves", []), key=lambda m: (units.get(m.get("to_unit"), ""), m["to_post"]))
@@ -277,7 +277,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                             key=lambda ch: drawn.get(frozenset(ch.get("cadres", [])), len(drawn)))
     for number, ch in enumerate(ordered_chains, start=1):
         chains.append(DecisionChain(number, ch["kind"], "Vòng" if ch["kind"] == "cycle" else "Chuỗi",
-                                    len(ch.get("cadres", [])), nfc(ch.get("text", "")),
+                                    len(ch.get("cadres", [])), nfc(_no_seat(ch.get("text", ""))),
                                     post_name(ch["opens"]) if ch.get("opens") else ""))
 
     progress(0.45, "Vẽ sơ đồ các chuỗi điều động")
@@ -386,9 +386,19 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
 SOLVER_TERMS = ("Giá trị phát triển",)
 
 
+# A title with several seats (two deputy chairs) has its posts told apart on the pages by
+# "(ghế 2)"; a paper names the post by its title, as it is signed.
+_SEAT = re.compile(r"\s*\(ghế \d+\)")
+
+
+def _no_seat(text: str) -> str:
+    return _SEAT.sub("", text)
+
+
 def _named(text: str, units: dict[str, str]) -> str:
     """A move's reason with the units it names by code named by name (the solver words its
-    reasons with the codes it was given)."""
+    reasons with the codes it was given), and the posts by their titles (`_no_seat`)."""
+    text = _no_seat(text)
     if not units:
         return nfc(text)
     pattern = re.compile("|".join(re.escape(code) for code in sorted(units, key=len, reverse=True) if code))

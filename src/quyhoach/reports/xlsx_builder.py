@@ -175,7 +175,8 @@ def evaluation_sheets(workbook: Workbook, ev) -> None:
            ["Cơ quan, đơn vị", "Cấp", "Loại", "Số lượt xếp loại", "HTXSNV", "Tỷ lệ HTXSNV",
             "Số đơn vị tương đương", "Tỷ lệ HTXSNV đơn vị tương đương", "Chênh lệch", "Độ lệch (z)", "Đánh giá"],
            ([c.unit.name, LEVEL.label(c.unit.level), UNIT_KIND.label(c.unit.kind), c.rated, c.excellent, c.share, c.peers,
-             c.peer_share, c.difference, round(c.z, 2), "Cao bất thường" if c.flagged else "Trong khoảng chung"] for c in ev.comparisons),
+             c.peer_share, c.difference, round(c.z, 2), "Cao bất thường" if c.flagged else "Trong khoảng chung"]
+            for c in ev.comparisons),
            [40, 9, 14, 10, 9, 11, 11, 14, 11, 10, 14], percent_columns=(6, 8, 9))
     _sheet(workbook, "Xếp loại không đổi",
            ["Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Từ năm", "Đến năm", "Số năm"],
