@@ -367,6 +367,16 @@ def dossier(code: str):
     return render_template("reports/dossier.html", r=form.attachment, pdf=False, **dossier_2c.context(form))
 
 
+def _file_response(built, fmt: str):
+    """A paper made in the request, as a download (or the engine's missing-part message, 503)."""
+    if fmt in built.errors:
+        return make_response(render_template("reports/unavailable.html", message=built.errors[fmt]), 503)
+    response = make_response(built.files[fmt])
+    response.headers["Content-Type"] = reports.MEDIA_TYPES[fmt]
+    response.headers["Content-Disposition"] = f'attachment; filename="{built.filename(fmt)}"'
+    return response
+
+
 @bp.get("/ho-so/<code>.<fmt>")
 def dossier_file(code: str, fmt: str):
     """A dossier is small: made in the request."""
@@ -377,12 +387,7 @@ def dossier_file(code: str, fmt: str):
         built = reports.build(session(), _world(), current_app._get_current_object(), "dossier", {"cadre": code}, [fmt])
     except gather.ReportError as problem:
         abort(404, description=str(problem))
-    if fmt in built.errors:
-        return make_response(render_template("reports/unavailable.html", message=built.errors[fmt]), 503)
-    response = make_response(built.files[fmt])
-    response.headers["Content-Type"] = reports.MEDIA_TYPES[fmt]
-    response.headers["Content-Disposition"] = f'attachment; filename="{built.filename(fmt)}"'
-    return response
+    return _file_response(built, fmt)
 
 
 @bp.get("/danh-sach/<int:pool_id>/<paper>.<fmt>")
@@ -400,12 +405,7 @@ def pool_paper(pool_id: int, paper: str, fmt: str):
         built = reports.build(session(), world, current_app._get_current_object(), kind, {"pool": pool_id}, [fmt])
     except gather.ReportError as problem:
         abort(404, description=str(problem))
-    if fmt in built.errors:
-        return make_response(render_template("reports/unavailable.html", message=built.errors[fmt]), 503)
-    response = make_response(built.files[fmt])
-    response.headers["Content-Type"] = reports.MEDIA_TYPES[fmt]
-    response.headers["Content-Disposition"] = f'attachment; filename="{built.filename(fmt)}"'
-    return response
+    return _file_response(built, fmt)
 
 
 @bp.get("/quyet-dinh")
