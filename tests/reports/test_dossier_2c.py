@@ -19,7 +19,7 @@ from quyhoach.services.planning import world as world_service
 from quyhoach.services.records import editing
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS
 from tests.reports.test_documents import TEXT_OF, _flat, internal_codes
-from tests.reports.test_procedure import printed_inside
+from tests.reports.test_procedure import printed_inside, printed_texts
 
 HX = {"HX-Request": "true"}
 FAMILY = ("Cha | Lò Văn Pọm | 1950 | Nông dân, bản Na Sang, xã Mường Phăng\n"
@@ -239,8 +239,6 @@ def test_the_new_2c_lists_go_through_the_import_and_come_back_in_the_export(clie
 def test_every_page_of_the_2c_prints_inside_the_page(session, small, app, client, engine, tmp_path, filled):
     """Printed (the DOCX through LibreOffice): nothing crosses the printable area, the
     signatures are on the page of the managing body's assessment, the attachment starts a page."""
-    from pypdf import PdfReader
-
     cadre = _first_cadre(session)
     if filled == "full":
         _saved(client, engine, cadre, **{**FULL_2C, "family": LONG_FAMILY, "spouse_family": LONG_FAMILY})
@@ -250,7 +248,7 @@ def test_every_page_of_the_2c_prints_inside_the_page(session, small, app, client
     for fmt, data in built.files.items():
         pages = printed_inside(tmp_path, f"2c-{fmt}", fmt, data)
         assert pages >= (5 if filled == "full" else 3), fmt             # the form, its tables, the attachment
-        texts = [_flat(page.extract_text()) for page in PdfReader(str(tmp_path / f"2c-{fmt}.pdf")).pages]
+        texts = [_flat(text) for text in printed_texts(tmp_path / f"2c-{fmt}.pdf")]
         signed = next(i for i, t in enumerate(texts) if "Người khai" in t)
         assert "32) NHẬN XÉT" in texts[signed] and "(Ký tên, đóng dấu)" in texts[signed], (fmt, texts[signed])
         assert texts[signed + 1].startswith("PHỤ LỤC: QUÁ TRÌNH ĐÁNH GIÁ"), fmt
