@@ -27,7 +27,6 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from quyhoach.cli_check import check_command
-from quyhoach.db.engine import transaction
 from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.records.tabular import LOAD_ORDER
 
@@ -47,6 +46,7 @@ def db_group() -> None:
 def db_upgrade(revision: str) -> None:
     """Create or migrate the schema, then make sure the reference data is there."""
     from quyhoach.db import migrate
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import reference
 
     migrate.upgrade(_engine(), revision)
@@ -84,6 +84,7 @@ def db_current() -> None:
 @with_appcontext
 def demo(small: bool, if_empty: bool, size: int | None, provinces: int | None, seed: int | None,
          from_dir: Path | None) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import demo as demo_service
 
     if sum(bool(x) for x in (small, size, from_dir)) > 1:
@@ -150,6 +151,7 @@ def _example_round() -> None:
 @with_appcontext
 def import_command(kind: str, path: Path, dry_run: bool, as_json: bool, sheet: str | None, hidden: str,
                    hidden_columns: str, title_code: str | None, term_code: str | None, matches: tuple[str, ...]) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import importer
     from quyhoach.services.records.tabular import ReadOptions
 
@@ -176,6 +178,7 @@ def _import_trich_ngang(path: Path, dry_run: bool, as_json: bool, options, title
     """The printed trích ngang as the page imports it: the same check, the same questions
     (who each unsure row is, the title and the term), answered here by options; --dry-run
     prints the preview, without it everything is written in one transaction or nothing."""
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import trichngang
 
     choices = {k: v for k, v in (("title", title_code), ("term", term_code)) if v}
@@ -236,6 +239,7 @@ def _trich_ngang_preview(result) -> list[str]:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(kind: str, path: Path) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import exporter
 
     with transaction(_engine()) as session:
@@ -385,6 +389,7 @@ def user_group() -> None:
 @with_appcontext
 def user_create(username: str, full_name: str, role: str, unit_code: str | None, password: str) -> None:
     """Create a user (the first admin is made this way)."""
+    from quyhoach.db.engine import transaction
     from quyhoach.services.platform import audit, auth
 
     with transaction(_engine()) as session:
@@ -405,6 +410,7 @@ def user_unlock(username: str) -> None:
     """End a lockout after failed sign-ins (the way back in when every admin is locked out)."""
     from sqlmodel import select
 
+    from quyhoach.db.engine import transaction
     from quyhoach.db.models import User
     from quyhoach.services.platform import audit, auth
 
@@ -569,6 +575,10 @@ COMMANDS = (
     restore_command,
     solve_command,
 )
+
+# The commands that serve or render the web pages (their templates, links and sign-in): the
+# app they run in has its blueprints; the others run in one without (`create_app(pages=False)`).
+WITH_PAGES = frozenset({"serve", "worker", "report"})
 
 
 def init_app(app: Flask) -> None:

@@ -13,8 +13,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from quyhoach.db.engine import transaction
-
 
 def _engine():
     return current_app.extensions["quyhoach.engine"]
@@ -125,6 +123,7 @@ def _check_judged(session, on, as_json: bool, *, unit_ids, title_code, term_code
 def _spread_check(parts: int, on, as_json: bool) -> None:
     from sqlmodel import Session
 
+    from quyhoach.db.engine import transaction
     from quyhoach.services.planning import check_jobs
     from quyhoach.services.platform import jobs
 
