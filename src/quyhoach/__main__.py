@@ -14,6 +14,7 @@ from flask.cli import ScriptInfo
 
 from quyhoach import create_app
 from quyhoach.cli import COMMANDS, WITH_PAGES, os_user
+from quyhoach.cli_help import vietnamese
 
 
 def _app(pages: bool = True) -> Flask:
@@ -32,7 +33,7 @@ class _Commands(click.Group):
 
 
 def main() -> None:
-    group = _Commands("quyhoach", commands=COMMANDS, help="quyhoach: quy hoạch và luân chuyển cán bộ.")
+    group = vietnamese(_Commands("quyhoach", commands=COMMANDS, help="quyhoach: quy hoạch và luân chuyển cán bộ."))
     group.main(prog_name="quyhoach", obj=ScriptInfo(create_app=_app, set_debug_flag=False, load_dotenv_defaults=False))
 
 

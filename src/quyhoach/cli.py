@@ -27,6 +27,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from quyhoach.cli_check import check_command
+from quyhoach.cli_help import vietnamese
 from quyhoach.reports.registry import REPORT_KINDS
 from quyhoach.services.records.tabular import LOAD_ORDER
 
@@ -40,7 +41,8 @@ def db_group() -> None:
     pass
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", help="Tạo hoặc nâng cấp lược đồ (mặc định lên phiên bản mới nhất), rồi bảo đảm có "
+                                   "đủ dữ liệu danh mục.")
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
@@ -55,7 +57,7 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", help="Hạ lược đồ về phiên bản REVISION.")
 @click.argument("revision")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
@@ -65,7 +67,7 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
 
 
-@db_group.command("current")
+@db_group.command("current", help="In phiên bản lược đồ hiện tại.")
 @with_appcontext
 def db_current() -> None:
     from quyhoach.db import migrate
@@ -74,13 +76,13 @@ def db_current() -> None:
 
 
 @click.command("demo", help="Nạp dữ liệu tỉnh mẫu.")
-@click.option("--small", is_flag=True, help="the small test province instead of the full demo")
-@click.option("--if-empty", is_flag=True, help="do nothing when cadres are already loaded")
-@click.option("--size", type=click.IntRange(min=10), help="a generated province of this many cadres (deterministic)")
-@click.option("--provinces", type=click.IntRange(min=1), help="with --size: a country of this many provinces sharing them")
-@click.option("--seed", type=int, help="with --size: another generated province (default: the demo's seed)")
+@click.option("--small", is_flag=True, help="nạp tỉnh nhỏ dùng để kiểm thử thay cho tỉnh mẫu đầy đủ")
+@click.option("--if-empty", is_flag=True, help="không làm gì nếu đã có cán bộ")
+@click.option("--size", type=click.IntRange(min=10), help="sinh một tỉnh có ngần này cán bộ (lần nào cũng như nhau)")
+@click.option("--provinces", type=click.IntRange(min=1), help="đi cùng --size: sinh cả nước gồm ngần này tỉnh, chia nhau số cán bộ đó")
+@click.option("--seed", type=int, help="đi cùng --size: hạt giống sinh dữ liệu, để có một tỉnh khác (mặc định: của tỉnh mẫu)")
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="load the CSV lists of this folder (fixtures/generate.py --out DIR)")
+              help="nạp các danh sách CSV trong thư mục này (do fixtures/generate.py --out DIR tạo)")
 @with_appcontext
 def demo(small: bool, if_empty: bool, size: int | None, provinces: int | None, seed: int | None,
          from_dir: Path | None) -> None:
@@ -139,15 +141,16 @@ def _example_round() -> None:
                               "quy hoạch in sẵn (cán bộ, xếp loại và quy hoạch một lần).")
 @click.argument("kind", type=click.Choice([*LOAD_ORDER, TRICH_NGANG]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="check every row, write nothing (prints the preview)")
-@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.option("--sheet", help="the sheet that holds the list (default: the one whose header fits)")
-@click.option("--hidden", type=ANSWERS, default="ask", show_default=True, help="hidden rows: ask, skip or include")
-@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True, help="hidden columns: ask, skip or include")
-@click.option("--title", "title_code", help="trich-ngang: the pool's title code (default: read from the title block)")
-@click.option("--term", "term_code", help="trich-ngang: the pool's term code (default: read from the title block)")
+@click.option("--dry-run", is_flag=True, help="chỉ kiểm tra từng dòng, không ghi gì (in bản xem trước)")
+@click.option("--json", "as_json", is_flag=True, help="in kết quả dạng JSON")
+@click.option("--sheet", help="trang tính chứa danh sách (mặc định: trang có dòng tiêu đề phù hợp)")
+@click.option("--hidden", type=ANSWERS, default="ask", show_default=True, help="các dòng bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True, help="các cột bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--title", "title_code", help="trich-ngang: mã chức danh quy hoạch (mặc định: đọc từ phần tiêu đề của tệp)")
+@click.option("--term", "term_code", help="trich-ngang: mã nhiệm kỳ (mặc định: đọc từ phần tiêu đề của tệp)")
 @click.option("--match", "matches", multiple=True, metavar="ROW=ID|new",
-              help="trich-ngang: who the person on ROW is (a cadre id the preview offers, or «new»); repeatable")
+              help="trich-ngang: người ở dòng ROW là ai (mã số cán bộ bản xem trước gợi ý, hoặc «new»: cán bộ mới); "
+                   "ghi được nhiều lần")
 @with_appcontext
 def import_command(kind: str, path: Path, dry_run: bool, as_json: bool, sheet: str | None, hidden: str,
                    hidden_columns: str, title_code: str | None, term_code: str | None, matches: tuple[str, ...]) -> None:
@@ -249,9 +252,11 @@ def export_command(kind: str, path: Path) -> None:
 
 
 @click.command("serve", help="Chạy ứng dụng web (waitress).")
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1 or $HOST")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="5000 or $PORT")
-@click.option("--threads", default=8, type=int)
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1 hoặc $HOST",
+              help="địa chỉ lắng nghe")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="5000 hoặc $PORT",
+              help="cổng")
+@click.option("--threads", default=8, type=int, show_default=True, help="số luồng phục vụ yêu cầu")
 @with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
@@ -262,18 +267,18 @@ def serve(host: str, port: int, threads: int) -> None:
 
 @click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")
 @click.argument("problem_path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--scenario", "scenario_id", type=int, help="build the problem from the database for this scenario")
+@click.option("--scenario", "scenario_id", type=int, help="lập bài toán từ cơ sở dữ liệu cho phương án số này")
 @click.option("--write-problem", type=click.Path(dir_okay=False, path_type=Path),
-              help="with --scenario: also write the problem it built as JSON")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="write the plan as JSON")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds")
-@click.option("--gap", type=float, default=1e-4, show_default=True, help="stop at this certified relative gap")
-@click.option("--alternatives", type=int, default=0, show_default=True, help="k alternative plans")
-@click.option("--margin", type=float, default=0.01, show_default=True, help="alternatives: share of the best objective")
-@click.option("--min-difference", type=int, default=1, show_default=True, help="alternatives: moves that differ")
-@click.option("--progress", "show_progress", is_flag=True, help="print incumbent, bound and gap while solving")
+              help="đi cùng --scenario: ghi cả bài toán đã lập ra tệp JSON")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="ghi phương án ra tệp JSON")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="thời gian giải tối đa, giây")
+@click.option("--gap", type=float, default=1e-4, show_default=True, help="dừng khi khoảng cách tương đối đã chứng minh nhỏ hơn mức này")
+@click.option("--alternatives", type=int, default=0, show_default=True, help="số phương án thay thế cần tìm thêm")
+@click.option("--margin", type=float, default=0.01, show_default=True, help="phương án thay thế: được kém phương án tốt nhất tối đa tỷ lệ này")
+@click.option("--min-difference", type=int, default=1, show_default=True, help="phương án thay thế: số điều động tối thiểu phải khác nhau")
+@click.option("--progress", "show_progress", is_flag=True, help="trong khi giải, in phương án tốt nhất, cận trên và khoảng cách")
 @click.option("--method", type=click.Choice(["auto", "direct", "decompose"]), default="auto", show_default=True,
-              help="decompose: a national problem, per province then the centrally managed posts")
+              help="cách giải; decompose: bài toán toàn quốc, giải từng tỉnh rồi các chức danh Trung ương quản lý")
 @with_appcontext
 def solve_command(problem_path: Path | None, scenario_id: int | None, write_problem: Path | None,
                   out_path: Path | None, time_limit: float, gap: float, alternatives: int,
@@ -332,7 +337,7 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
 
 
 @click.command("worker", help="Chạy tiến trình xử lý nền (RQ trên Redis, cần QUYHOACH_REDIS_URL).")
-@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@click.option("--burst", is_flag=True, help="dừng khi hàng đợi trống")
 @with_appcontext
 def worker_command(burst: bool) -> None:
     from quyhoach.services.platform import jobs
@@ -353,9 +358,10 @@ def audit_group() -> None:
     pass
 
 
-@audit_group.command("verify")
+@audit_group.command("verify", help="Kiểm tra chuỗi băm có khóa của nhật ký từ mục đầu đến mục cuối, và đối chiếu "
+                                    "với các mốc đã ghi khi sao lưu, tải tệp (phát hiện phần cuối bị xóa).")
 @click.option("--anchors", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="a further anchors file (a backup's *.audit-head.json), besides the instance folder's")
+              help="thêm một tệp mốc (tệp *.audit-head.json của một bản sao lưu), ngoài tệp trong thư mục dữ liệu")
 @with_appcontext
 def audit_verify(extra: tuple[Path, ...]) -> None:
     """Check the keyed chain of the audit log from the first entry to the last, and against
@@ -378,14 +384,14 @@ def user_group() -> None:
     pass
 
 
-@user_group.command("create")
+@user_group.command("create", help="Tạo người dùng (tài khoản quản trị đầu tiên được tạo theo cách này).")
 @click.argument("username")
-@click.option("--name", "full_name", required=True, help="full name")
+@click.option("--name", "full_name", required=True, help="họ và tên")
 @click.option("--role", type=click.Choice(["admin", "org_board", "standing_committee", "viewer"]), default="admin",
-              show_default=True)
-@click.option("--unit", "unit_code", help="scope: the unit of the body that manages the user (default: all)")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="asked for when not given")
+              show_default=True, help="vai trò")
+@click.option("--unit", "unit_code", help="phạm vi: mã đơn vị của cơ quan quản lý người dùng (mặc định: toàn tỉnh)")
+@click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu",
+              help="mật khẩu (hỏi khi không ghi)")
 @with_appcontext
 def user_create(username: str, full_name: str, role: str, unit_code: str | None, password: str) -> None:
     """Create a user (the first admin is made this way)."""
@@ -403,7 +409,8 @@ def user_create(username: str, full_name: str, role: str, unit_code: str | None,
     click.echo(f"Đã tạo người dùng «{user.username}» ({role}).")
 
 
-@user_group.command("unlock")
+@user_group.command("unlock", help="Mở khóa đăng nhập sau nhiều lần đăng nhập sai (cách vào lại khi mọi quản trị "
+                                   "viên đều bị khóa).")
 @click.argument("username")
 @with_appcontext
 def user_unlock(username: str) -> None:
@@ -440,7 +447,7 @@ def backup_command(path: Path) -> None:
 
 @click.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước).")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--yes", is_flag=True, help="không hỏi xác nhận")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
     from quyhoach.db import migrate
@@ -486,59 +493,64 @@ def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
 def _format_option(kind: str, default: str = "docx"):
     """--format, offering the formats the registry says the kind is made in."""
     return click.option("--format", "fmt", type=click.Choice(list(REPORT_KINDS[kind].formats)), default=default,
-                        show_default=True)
+                        show_default=True, help="định dạng tệp")
 
 
-@report_group.command("term-planning")
-@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
-@click.option("--term", "term_code", default="", help="term code, e.g. DANG-2025-2030 (default: the current party term)")
+@report_group.command("term-planning", help="Báo cáo quy hoạch nhiệm kỳ.")
+@click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
+@click.option("--term", "term_code", default="", help="mã nhiệm kỳ, ví dụ DANG-2025-2030 (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("term-planning")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
 @with_appcontext
 def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """The term-planning report (báo cáo quy hoạch nhiệm kỳ)."""
     _write_report("term-planning", {"unit": unit_code, "term": term_code}, fmt, out)
 
 
-@report_group.command("dossier")
+@report_group.command("dossier", help="Hồ sơ cán bộ (mẫu 2C) kèm quá trình đánh giá, xếp loại; CODE: mã cán bộ.")
 @click.argument("code")
 @_format_option("dossier")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
 @with_appcontext
 def report_dossier(code: str, fmt: str, out: Path | None) -> None:
     """A cadre's dossier (2C) with the evaluation timeline."""
     _write_report("dossier", {"cadre": code}, fmt, out)
 
 
-@report_group.command("evaluations")
-@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
+@report_group.command("evaluations", help="Phân tích kết quả đánh giá, xếp loại (E4, xếp loại không đổi, kỷ luật, "
+                                           "theo tháng, so với đồng cấp).")
+@click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
 @_format_option("evaluations", default="xlsx")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
 @with_appcontext
 def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
     """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
     _write_report("evaluations", {"unit": unit_code}, fmt, out)
 
 
-@report_group.command("decision")
+@report_group.command("decision", help="Báo cáo Ban Thường vụ quyết định về phương án luân chuyển số SCENARIO_ID "
+                                        "(là dự thảo khi phương án chưa được thông qua).")
 @click.argument("scenario_id", type=int)
 @click.option("--run", "run_id", type=int, default=None,
-              help="run id: the draft of this plan (default: the adopted plan, else the latest)")
+              help="số lần giải: dự thảo theo kết quả lần giải này (mặc định: kết quả đã thông qua, nếu chưa có "
+                   "thì lần giải mới nhất)")
 @_format_option("scenario-decision")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
 @with_appcontext
 def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
     """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
     _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
 
 
-@report_group.command("pool")
+@report_group.command("pool", help="Văn bản thủ tục của một danh sách quy hoạch: tờ trình (to-trinh), biên bản "
+                                    "kiểm phiếu các hội nghị (bien-ban) hoặc quyết định phê duyệt kèm danh sách "
+                                    "(quyet-dinh); chọn danh sách bằng số POOL_ID hoặc bằng --title.")
 @click.argument("paper", type=click.Choice(["to-trinh", "bien-ban", "quyet-dinh"]))
 @click.argument("pool_id", type=int, required=False)
-@click.option("--title", "title_code", default="", help="the title's code (instead of the pool's id)")
-@click.option("--term", "term_code", default="", help="with --title: the term's code (default: the current party term)")
+@click.option("--title", "title_code", default="", help="mã chức danh (thay cho số danh sách POOL_ID)")
+@click.option("--term", "term_code", default="", help="đi cùng --title: mã nhiệm kỳ (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("pool-submission")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
 @with_appcontext
 def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """A pool's procedure paper: the submission (tờ trình), the vote-count minutes (biên bản
@@ -548,8 +560,12 @@ def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str
     from quyhoach.reports import gather, procedure
     from quyhoach.services.planning import world as world_service
 
-    if (pool_id is None) == (not title_code):
-        raise click.UsageError("ghi số danh sách quy hoạch (POOL_ID) hoặc --title, không cả hai")
+    if pool_id is None and not title_code:
+        raise click.UsageError("chưa chọn danh sách quy hoạch: ghi số của danh sách (POOL_ID, số cuối địa chỉ trang "
+                               "danh sách trên web) hoặc mã chức danh --title MÃ (kèm --term MÃ khi không phải "
+                               "nhiệm kỳ Đảng hiện tại)")
+    if pool_id is not None and (title_code or term_code):
+        raise click.UsageError(f"đã ghi số danh sách {pool_id}: không ghi thêm --title, --term (chọn một trong hai cách)")
     if pool_id is None:
         with Session(_engine()) as session:
             world = world_service.build(session)
@@ -560,7 +576,7 @@ def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str
     _write_report(procedure.KIND_OF_PAPER[paper], {"pool": pool_id}, fmt, out)
 
 
-COMMANDS = (
+COMMANDS = tuple(vietnamese(command) for command in (
     report_group,
     db_group,
     demo,
@@ -574,7 +590,7 @@ COMMANDS = (
     backup_command,
     restore_command,
     solve_command,
-)
+))
 
 # The commands that serve or render the web pages (their templates, links and sign-in): the
 # app they run in has its blueprints; the others run in one without (`create_app(pages=False)`).
