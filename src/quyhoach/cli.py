@@ -79,7 +79,8 @@ def db_current() -> None:
 @click.option("--small", is_flag=True, help="nạp tỉnh nhỏ dùng để kiểm thử thay cho tỉnh mẫu đầy đủ")
 @click.option("--if-empty", is_flag=True, help="không làm gì nếu đã có cán bộ")
 @click.option("--size", type=click.IntRange(min=10), help="sinh một tỉnh có ngần này cán bộ (lần nào cũng như nhau)")
-@click.option("--provinces", type=click.IntRange(min=1), help="đi cùng --size: sinh cả nước gồm ngần này tỉnh, chia nhau số cán bộ đó")
+@click.option("--provinces", type=click.IntRange(min=1),
+              help="đi cùng --size: sinh cả nước gồm ngần này tỉnh, chia nhau số cán bộ đó")
 @click.option("--seed", type=int, help="đi cùng --size: hạt giống sinh dữ liệu, để có một tỉnh khác (mặc định: của tỉnh mẫu)")
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="nạp các danh sách CSV trong thư mục này (do fixtures/generate.py --out DIR tạo)")
@@ -144,8 +145,10 @@ def _example_round() -> None:
 @click.option("--dry-run", is_flag=True, help="chỉ kiểm tra từng dòng, không ghi gì (in bản xem trước)")
 @click.option("--json", "as_json", is_flag=True, help="in kết quả dạng JSON")
 @click.option("--sheet", help="trang tính chứa danh sách (mặc định: trang có dòng tiêu đề phù hợp)")
-@click.option("--hidden", type=ANSWERS, default="ask", show_default=True, help="các dòng bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
-@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True, help="các cột bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--hidden", type=ANSWERS, default="ask", show_default=True,
+              help="các dòng bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True,
+              help="các cột bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
 @click.option("--title", "title_code", help="trich-ngang: mã chức danh quy hoạch (mặc định: đọc từ phần tiêu đề của tệp)")
 @click.option("--term", "term_code", help="trich-ngang: mã nhiệm kỳ (mặc định: đọc từ phần tiêu đề của tệp)")
 @click.option("--match", "matches", multiple=True, metavar="ROW=ID|new",
@@ -272,10 +275,13 @@ def serve(host: str, port: int, threads: int) -> None:
               help="đi cùng --scenario: ghi cả bài toán đã lập ra tệp JSON")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="ghi phương án ra tệp JSON")
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="thời gian giải tối đa, giây")
-@click.option("--gap", type=float, default=1e-4, show_default=True, help="dừng khi khoảng cách tương đối đã chứng minh nhỏ hơn mức này")
+@click.option("--gap", type=float, default=1e-4, show_default=True,
+              help="dừng khi khoảng cách tương đối đã chứng minh nhỏ hơn mức này")
 @click.option("--alternatives", type=int, default=0, show_default=True, help="số phương án thay thế cần tìm thêm")
-@click.option("--margin", type=float, default=0.01, show_default=True, help="phương án thay thế: được kém phương án tốt nhất tối đa tỷ lệ này")
-@click.option("--min-difference", type=int, default=1, show_default=True, help="phương án thay thế: số điều động tối thiểu phải khác nhau")
+@click.option("--margin", type=float, default=0.01, show_default=True,
+              help="phương án thay thế: được kém phương án tốt nhất tối đa tỷ lệ này")
+@click.option("--min-difference", type=int, default=1, show_default=True,
+              help="phương án thay thế: số điều động tối thiểu phải khác nhau")
 @click.option("--progress", "show_progress", is_flag=True, help="trong khi giải, in phương án tốt nhất, cận trên và khoảng cách")
 @click.option("--method", type=click.Choice(["auto", "direct", "decompose"]), default="auto", show_default=True,
               help="cách giải; decompose: bài toán toàn quốc, giải từng tỉnh rồi các chức danh Trung ương quản lý")
@@ -500,7 +506,7 @@ def _format_option(kind: str, default: str = "docx"):
 @click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
 @click.option("--term", "term_code", default="", help="mã nhiệm kỳ, ví dụ DANG-2025-2030 (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("term-planning")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
 @with_appcontext
 def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """The term-planning report (báo cáo quy hoạch nhiệm kỳ)."""
@@ -510,7 +516,7 @@ def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | N
 @report_group.command("dossier", help="Hồ sơ cán bộ (mẫu 2C) kèm quá trình đánh giá, xếp loại; CODE: mã cán bộ.")
 @click.argument("code")
 @_format_option("dossier")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
 @with_appcontext
 def report_dossier(code: str, fmt: str, out: Path | None) -> None:
     """A cadre's dossier (2C) with the evaluation timeline."""
@@ -521,7 +527,7 @@ def report_dossier(code: str, fmt: str, out: Path | None) -> None:
                                            "theo tháng, so với đồng cấp).")
 @click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
 @_format_option("evaluations", default="xlsx")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
 @with_appcontext
 def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
     """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
@@ -535,7 +541,7 @@ def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
               help="số lần giải: dự thảo theo kết quả lần giải này (mặc định: kết quả đã thông qua, nếu chưa có "
                    "thì lần giải mới nhất)")
 @_format_option("scenario-decision")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
 @with_appcontext
 def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
     """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
@@ -550,7 +556,7 @@ def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | 
 @click.option("--title", "title_code", default="", help="mã chức danh (thay cho số danh sách POOL_ID)")
 @click.option("--term", "term_code", default="", help="đi cùng --title: mã nhiệm kỳ (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("pool-submission")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: tên theo báo cáo, ở thư mục hiện tại)")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
 @with_appcontext
 def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """A pool's procedure paper: the submission (tờ trình), the vote-count minutes (biên bản
