@@ -102,3 +102,10 @@ def test_report_pool_says_what_is_wrong_with_the_pool_asked_for(runner):
     assert both.exit_code == 2 and "đã ghi số danh sách 7" in both.output
     unknown = runner.invoke(args=["report", "pool", "to-trinh", "999"])
     assert unknown.exit_code == 1 and "không có danh sách quy hoạch số 999" in unknown.output
+
+
+def test_the_solve_job_kind_registered_is_the_one_the_solves_are_queued_under(app):
+    from quyhoach.services.platform import jobs
+    from quyhoach.services.rotation import solving
+
+    assert solving.JOB_KIND in jobs.HANDLERS and solving.JOB_KIND in jobs.ON_LOST
