@@ -19,9 +19,10 @@ def _templates_folder() -> str:
     return str(Path(__file__).resolve().parents[2] / "templates")
 
 
-def create_app(config: dict | None = None) -> Flask:
+def create_app(config: dict | None = None, *, pages: bool = True) -> Flask:
     """The application factory: configuration, database, background job kinds, htmx, i18n,
-    blueprints, CLI."""
+    blueprints, CLI. `pages=False`: without the web pages (sign-in, blueprints), for a command
+    that serves none (`quyhoach check`, `db`, `import`…): it starts in a fraction of the time."""
     from . import cli, jobs_registry
     from . import config as config_module
     from .web import init_app as init_web
@@ -35,6 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(settings)
     jobs_registry.register_all(create_app)
-    init_web(app)
+    init_web(app, pages=pages)
     cli.init_app(app)
     return app

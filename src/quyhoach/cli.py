@@ -12,6 +12,10 @@
     quyhoach report decision ID    a rotation scenario's decision report (--run, --format docx|pdf|xlsx, --out)
     quyhoach report pool PAPER [ID] a pool's procedure paper: to-trinh, bien-ban, quyet-dinh (the pool by id,
                                    or --title CODE [--term CODE]; --format docx|pdf, --out)
+
+The report subcommands are in `cli_report`, `check` in `cli_check`, the Vietnamese frame of the
+help in `cli_help`. The services are imported inside each command, so that `quyhoach --help`
+and a command that needs little (`check`) start without the rest (issue 15).
 """
 
 from __future__ import annotations
@@ -27,8 +31,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from quyhoach.cli_check import check_command
-from quyhoach.db.engine import transaction
-from quyhoach.reports.registry import REPORT_KINDS
+from quyhoach.cli_help import vietnamese
+from quyhoach.cli_report import report_group
 from quyhoach.services.records.tabular import LOAD_ORDER
 
 
@@ -41,12 +45,14 @@ def db_group() -> None:
     pass
 
 
-@db_group.command("upgrade")
+@db_group.command("upgrade", help="Tạo hoặc nâng cấp lược đồ (mặc định lên phiên bản mới nhất), rồi bảo đảm có "
+                                   "đủ dữ liệu danh mục.")
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Create or migrate the schema, then make sure the reference data is there."""
     from quyhoach.db import migrate
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import reference
 
     migrate.upgrade(_engine(), revision)
@@ -55,7 +61,7 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
 
 
-@db_group.command("downgrade")
+@db_group.command("downgrade", help="Hạ lược đồ về phiên bản REVISION.")
 @click.argument("revision")
 @with_appcontext
 def db_downgrade(revision: str) -> None:
@@ -65,7 +71,7 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Cơ sở dữ liệu ở phiên bản {migrate.current_revision(_engine())}.")
 
 
-@db_group.command("current")
+@db_group.command("current", help="In phiên bản lược đồ hiện tại.")
 @with_appcontext
 def db_current() -> None:
     from quyhoach.db import migrate
@@ -74,16 +80,18 @@ def db_current() -> None:
 
 
 @click.command("demo", help="Nạp dữ liệu tỉnh mẫu.")
-@click.option("--small", is_flag=True, help="the small test province instead of the full demo")
-@click.option("--if-empty", is_flag=True, help="do nothing when cadres are already loaded")
-@click.option("--size", type=click.IntRange(min=10), help="a generated province of this many cadres (deterministic)")
-@click.option("--provinces", type=click.IntRange(min=1), help="with --size: a country of this many provinces sharing them")
-@click.option("--seed", type=int, help="with --size: another generated province (default: the demo's seed)")
+@click.option("--small", is_flag=True, help="nạp tỉnh nhỏ dùng để kiểm thử thay cho tỉnh mẫu đầy đủ")
+@click.option("--if-empty", is_flag=True, help="không làm gì nếu đã có cán bộ")
+@click.option("--size", type=click.IntRange(min=10), help="sinh một tỉnh có ngần này cán bộ (lần nào cũng như nhau)")
+@click.option("--provinces", type=click.IntRange(min=1),
+              help="đi cùng --size: sinh cả nước gồm ngần này tỉnh, chia nhau số cán bộ đó")
+@click.option("--seed", type=int, help="đi cùng --size: hạt giống sinh dữ liệu, để có một tỉnh khác (mặc định: của tỉnh mẫu)")
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="load the CSV lists of this folder (fixtures/generate.py --out DIR)")
+              help="nạp các danh sách CSV trong thư mục này (do fixtures/generate.py --out DIR tạo)")
 @with_appcontext
 def demo(small: bool, if_empty: bool, size: int | None, provinces: int | None, seed: int | None,
          from_dir: Path | None) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import demo as demo_service
 
     if sum(bool(x) for x in (small, size, from_dir)) > 1:
@@ -138,18 +146,22 @@ def _example_round() -> None:
                               "quy hoạch in sẵn (cán bộ, xếp loại và quy hoạch một lần).")
 @click.argument("kind", type=click.Choice([*LOAD_ORDER, TRICH_NGANG]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="check every row, write nothing (prints the preview)")
-@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.option("--sheet", help="the sheet that holds the list (default: the one whose header fits)")
-@click.option("--hidden", type=ANSWERS, default="ask", show_default=True, help="hidden rows: ask, skip or include")
-@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True, help="hidden columns: ask, skip or include")
-@click.option("--title", "title_code", help="trich-ngang: the pool's title code (default: read from the title block)")
-@click.option("--term", "term_code", help="trich-ngang: the pool's term code (default: read from the title block)")
+@click.option("--dry-run", is_flag=True, help="chỉ kiểm tra từng dòng, không ghi gì (in bản xem trước)")
+@click.option("--json", "as_json", is_flag=True, help="in kết quả dạng JSON")
+@click.option("--sheet", help="trang tính chứa danh sách (mặc định: trang có dòng tiêu đề phù hợp)")
+@click.option("--hidden", type=ANSWERS, default="ask", show_default=True,
+              help="các dòng bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--hidden-columns", type=ANSWERS, default="ask", show_default=True,
+              help="các cột bị ẩn: ask (hỏi), skip (bỏ qua) hoặc include (nhập cả)")
+@click.option("--title", "title_code", help="trich-ngang: mã chức danh quy hoạch (mặc định: đọc từ phần tiêu đề của tệp)")
+@click.option("--term", "term_code", help="trich-ngang: mã nhiệm kỳ (mặc định: đọc từ phần tiêu đề của tệp)")
 @click.option("--match", "matches", multiple=True, metavar="ROW=ID|new",
-              help="trich-ngang: who the person on ROW is (a cadre id the preview offers, or «new»); repeatable")
+              help="trich-ngang: người ở dòng ROW là ai (mã số cán bộ bản xem trước gợi ý, hoặc «new»: cán bộ mới); "
+                   "ghi được nhiều lần")
 @with_appcontext
 def import_command(kind: str, path: Path, dry_run: bool, as_json: bool, sheet: str | None, hidden: str,
                    hidden_columns: str, title_code: str | None, term_code: str | None, matches: tuple[str, ...]) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import importer
     from quyhoach.services.records.tabular import ReadOptions
 
@@ -176,6 +188,7 @@ def _import_trich_ngang(path: Path, dry_run: bool, as_json: bool, options, title
     """The printed trích ngang as the page imports it: the same check, the same questions
     (who each unsure row is, the title and the term), answered here by options; --dry-run
     prints the preview, without it everything is written in one transaction or nothing."""
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import trichngang
 
     choices = {k: v for k, v in (("title", title_code), ("term", term_code)) if v}
@@ -236,6 +249,7 @@ def _trich_ngang_preview(result) -> list[str]:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
 def export_command(kind: str, path: Path) -> None:
+    from quyhoach.db.engine import transaction
     from quyhoach.services.records import exporter
 
     with transaction(_engine()) as session:
@@ -245,9 +259,11 @@ def export_command(kind: str, path: Path) -> None:
 
 
 @click.command("serve", help="Chạy ứng dụng web (waitress).")
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1 or $HOST")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="5000 or $PORT")
-@click.option("--threads", default=8, type=int)
+@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="127.0.0.1 hoặc $HOST",
+              help="địa chỉ lắng nghe")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="5000 hoặc $PORT",
+              help="cổng")
+@click.option("--threads", default=8, type=int, show_default=True, help="số luồng phục vụ yêu cầu")
 @with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
@@ -258,18 +274,21 @@ def serve(host: str, port: int, threads: int) -> None:
 
 @click.command("solve", help="Giải bài toán luân chuyển (tệp JSON) và ghi phương án.")
 @click.argument("problem_path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--scenario", "scenario_id", type=int, help="build the problem from the database for this scenario")
+@click.option("--scenario", "scenario_id", type=int, help="lập bài toán từ cơ sở dữ liệu cho phương án số này")
 @click.option("--write-problem", type=click.Path(dir_okay=False, path_type=Path),
-              help="with --scenario: also write the problem it built as JSON")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="write the plan as JSON")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="seconds")
-@click.option("--gap", type=float, default=1e-4, show_default=True, help="stop at this certified relative gap")
-@click.option("--alternatives", type=int, default=0, show_default=True, help="k alternative plans")
-@click.option("--margin", type=float, default=0.01, show_default=True, help="alternatives: share of the best objective")
-@click.option("--min-difference", type=int, default=1, show_default=True, help="alternatives: moves that differ")
-@click.option("--progress", "show_progress", is_flag=True, help="print incumbent, bound and gap while solving")
+              help="đi cùng --scenario: ghi cả bài toán đã lập ra tệp JSON")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), help="ghi phương án ra tệp JSON")
+@click.option("--time-limit", type=float, default=10.0, show_default=True, help="thời gian giải tối đa, giây")
+@click.option("--gap", type=float, default=1e-4, show_default=True,
+              help="dừng khi khoảng cách tương đối đã chứng minh nhỏ hơn mức này")
+@click.option("--alternatives", type=int, default=0, show_default=True, help="số phương án thay thế cần tìm thêm")
+@click.option("--margin", type=float, default=0.01, show_default=True,
+              help="phương án thay thế: được kém phương án tốt nhất tối đa tỷ lệ này")
+@click.option("--min-difference", type=int, default=1, show_default=True,
+              help="phương án thay thế: số điều động tối thiểu phải khác nhau")
+@click.option("--progress", "show_progress", is_flag=True, help="trong khi giải, in phương án tốt nhất, cận trên và khoảng cách")
 @click.option("--method", type=click.Choice(["auto", "direct", "decompose"]), default="auto", show_default=True,
-              help="decompose: a national problem, per province then the centrally managed posts")
+              help="cách giải; decompose: bài toán toàn quốc, giải từng tỉnh rồi các chức danh Trung ương quản lý")
 @with_appcontext
 def solve_command(problem_path: Path | None, scenario_id: int | None, write_problem: Path | None,
                   out_path: Path | None, time_limit: float, gap: float, alternatives: int,
@@ -328,7 +347,7 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
 
 
 @click.command("worker", help="Chạy tiến trình xử lý nền (RQ trên Redis, cần QUYHOACH_REDIS_URL).")
-@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@click.option("--burst", is_flag=True, help="dừng khi hàng đợi trống")
 @with_appcontext
 def worker_command(burst: bool) -> None:
     from quyhoach.services.platform import jobs
@@ -349,9 +368,10 @@ def audit_group() -> None:
     pass
 
 
-@audit_group.command("verify")
+@audit_group.command("verify", help="Kiểm tra chuỗi băm có khóa của nhật ký từ mục đầu đến mục cuối, và đối chiếu "
+                                    "với các mốc đã ghi khi sao lưu, tải tệp (phát hiện phần cuối bị xóa).")
 @click.option("--anchors", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="a further anchors file (a backup's *.audit-head.json), besides the instance folder's")
+              help="thêm một tệp mốc (tệp *.audit-head.json của một bản sao lưu), ngoài tệp trong thư mục dữ liệu")
 @with_appcontext
 def audit_verify(extra: tuple[Path, ...]) -> None:
     """Check the keyed chain of the audit log from the first entry to the last, and against
@@ -374,17 +394,18 @@ def user_group() -> None:
     pass
 
 
-@user_group.command("create")
+@user_group.command("create", help="Tạo người dùng (tài khoản quản trị đầu tiên được tạo theo cách này).")
 @click.argument("username")
-@click.option("--name", "full_name", required=True, help="full name")
+@click.option("--name", "full_name", required=True, help="họ và tên")
 @click.option("--role", type=click.Choice(["admin", "org_board", "standing_committee", "viewer"]), default="admin",
-              show_default=True)
-@click.option("--unit", "unit_code", help="scope: the unit of the body that manages the user (default: all)")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="asked for when not given")
+              show_default=True, help="vai trò")
+@click.option("--unit", "unit_code", help="phạm vi: mã đơn vị của cơ quan quản lý người dùng (mặc định: toàn tỉnh)")
+@click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu",
+              help="mật khẩu (hỏi khi không ghi)")
 @with_appcontext
 def user_create(username: str, full_name: str, role: str, unit_code: str | None, password: str) -> None:
     """Create a user (the first admin is made this way)."""
+    from quyhoach.db.engine import transaction
     from quyhoach.services.platform import audit, auth
 
     with transaction(_engine()) as session:
@@ -398,13 +419,15 @@ def user_create(username: str, full_name: str, role: str, unit_code: str | None,
     click.echo(f"Đã tạo người dùng «{user.username}» ({role}).")
 
 
-@user_group.command("unlock")
+@user_group.command("unlock", help="Mở khóa đăng nhập sau nhiều lần đăng nhập sai (cách vào lại khi mọi quản trị "
+                                   "viên đều bị khóa).")
 @click.argument("username")
 @with_appcontext
 def user_unlock(username: str) -> None:
     """End a lockout after failed sign-ins (the way back in when every admin is locked out)."""
     from sqlmodel import select
 
+    from quyhoach.db.engine import transaction
     from quyhoach.db.models import User
     from quyhoach.services.platform import audit, auth
 
@@ -434,7 +457,7 @@ def backup_command(path: Path) -> None:
 
 @click.command("restore", help="Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu (dừng ứng dụng trước).")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@click.option("--yes", is_flag=True, help="không hỏi xác nhận")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
     from quyhoach.db import migrate
@@ -452,109 +475,7 @@ def restore_command(path: Path, yes: bool) -> None:
         click.echo("Lược đồ của bản sao lưu cũ hơn phiên bản phần mềm: chạy «quyhoach db upgrade».")
 
 
-@click.group("report", help="Tạo báo cáo (DOCX, PDF, XLSX) bằng cùng bộ tạo báo cáo của trang web.")
-def report_group() -> None:
-    pass
-
-
-def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
-    from sqlmodel import Session
-
-    from quyhoach import reports
-    from quyhoach.reports import gather
-    from quyhoach.services.planning import world as world_service
-
-    with Session(_engine()) as session:
-        try:
-            built = reports.build(session, world_service.build(session), current_app._get_current_object(), kind,
-                                  params, [fmt])
-        except gather.ReportError as problem:
-            raise click.ClickException(str(problem)) from problem
-    if fmt in built.errors:
-        raise click.ClickException(built.errors[fmt])
-    path = out or Path(built.filename(fmt))
-    path.write_bytes(built.files[fmt])
-    click.echo(f"Đã ghi {path} ({len(built.files[fmt]):,} byte).".replace(",", "."))
-
-
-def _format_option(kind: str, default: str = "docx"):
-    """--format, offering the formats the registry says the kind is made in."""
-    return click.option("--format", "fmt", type=click.Choice(list(REPORT_KINDS[kind].formats)), default=default,
-                        show_default=True)
-
-
-@report_group.command("term-planning")
-@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
-@click.option("--term", "term_code", default="", help="term code, e.g. DANG-2025-2030 (default: the current party term)")
-@_format_option("term-planning")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
-@with_appcontext
-def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
-    """The term-planning report (báo cáo quy hoạch nhiệm kỳ)."""
-    _write_report("term-planning", {"unit": unit_code, "term": term_code}, fmt, out)
-
-
-@report_group.command("dossier")
-@click.argument("code")
-@_format_option("dossier")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
-@with_appcontext
-def report_dossier(code: str, fmt: str, out: Path | None) -> None:
-    """A cadre's dossier (2C) with the evaluation timeline."""
-    _write_report("dossier", {"cadre": code}, fmt, out)
-
-
-@report_group.command("evaluations")
-@click.option("--unit", "unit_code", default="", help="unit code (its subtree); the whole province by default")
-@_format_option("evaluations", default="xlsx")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
-@with_appcontext
-def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
-    """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
-    _write_report("evaluations", {"unit": unit_code}, fmt, out)
-
-
-@report_group.command("decision")
-@click.argument("scenario_id", type=int)
-@click.option("--run", "run_id", type=int, default=None,
-              help="run id: the draft of this plan (default: the adopted plan, else the latest)")
-@_format_option("scenario-decision")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
-@with_appcontext
-def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
-    """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
-    _write_report("scenario-decision", {"scenario": str(scenario_id), "run": str(run_id) if run_id else ""}, fmt, out)
-
-
-@report_group.command("pool")
-@click.argument("paper", type=click.Choice(["to-trinh", "bien-ban", "quyet-dinh"]))
-@click.argument("pool_id", type=int, required=False)
-@click.option("--title", "title_code", default="", help="the title's code (instead of the pool's id)")
-@click.option("--term", "term_code", default="", help="with --title: the term's code (default: the current party term)")
-@_format_option("pool-submission")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="output file")
-@with_appcontext
-def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str, fmt: str, out: Path | None) -> None:
-    """A pool's procedure paper: the submission (tờ trình), the vote-count minutes (biên bản
-    kiểm phiếu) of every conference, or the approval decision (quyết định) with its list."""
-    from sqlmodel import Session
-
-    from quyhoach.reports import gather, procedure
-    from quyhoach.services.planning import world as world_service
-
-    if (pool_id is None) == (not title_code):
-        raise click.UsageError("ghi số danh sách quy hoạch (POOL_ID) hoặc --title, không cả hai")
-    if pool_id is None:
-        with Session(_engine()) as session:
-            world = world_service.build(session)
-            try:
-                pool_id = procedure.pool_of(world, title_code, gather.resolve_term(world, term_code))
-            except (procedure.ProcedureError, gather.ReportError) as problem:
-                raise click.ClickException(str(problem)) from problem
-    _write_report(procedure.KIND_OF_PAPER[paper], {"pool": pool_id}, fmt, out)
-
-
-COMMANDS = (
+COMMANDS = tuple(vietnamese(command) for command in (
     report_group,
     db_group,
     demo,
@@ -568,7 +489,11 @@ COMMANDS = (
     backup_command,
     restore_command,
     solve_command,
-)
+))
+
+# The commands that serve or render the web pages (their templates, links and sign-in): the
+# app they run in has its blueprints; the others run in one without (`create_app(pages=False)`).
+WITH_PAGES = frozenset({"serve", "worker", "report"})
 
 
 def init_app(app: Flask) -> None:

@@ -13,24 +13,23 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from quyhoach.db.engine import transaction
-
 
 def _engine():
     return current_app.extensions["quyhoach.engine"]
 
 
 @click.command("check", help="Kiểm tra quy hoạch: điều kiện từng cán bộ và cơ cấu từng danh sách.")
-@click.option("--unit", "unit_code", help="only the pools of this unit and the units under it")
-@click.option("--title", "title_code", help="only the pools of this title")
-@click.option("--term", "term_code", help="only this term (e.g. DANG-2025-2030)")
-@click.option("--on", "on_text", help="reference date dd/mm/yyyy (default today)")
-@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
+@click.option("--unit", "unit_code", help="chỉ các danh sách quy hoạch của đơn vị này và các đơn vị trực thuộc (mã đơn vị)")
+@click.option("--title", "title_code", help="chỉ các danh sách quy hoạch của chức danh này (mã chức danh)")
+@click.option("--term", "term_code", help="chỉ nhiệm kỳ này (mã nhiệm kỳ, ví dụ DANG-2025-2030)")
+@click.option("--on", "on_text", help="ngày xét, dd/mm/yyyy (mặc định: hôm nay)")
+@click.option("--json", "as_json", is_flag=True, help="in kết quả dạng JSON")
 @click.option("--failing", is_flag=True,
-              help="only what fails, read from the verdicts kept in the database (judged again only where written since)")
+              help="chỉ những điểm chưa đạt, đọc từ kết quả đã lưu trong cơ sở dữ liệu "
+                   "(chỉ xét lại những danh sách có thay đổi từ lần lưu trước)")
 @click.option("--spread", type=click.IntRange(min=1),
-              help="the whole check as background jobs in this many parts (by unit subtree, by province in a "
-                   "national installation), taken by `quyhoach worker` processes; prints the combined summary")
+              help="kiểm tra toàn bộ bằng việc nền, chia thành ngần này phần (theo nhánh đơn vị; theo tỉnh khi "
+                   "cài đặt toàn quốc) cho các tiến trình «quyhoach worker» xử lý; in bản tổng hợp")
 @with_appcontext
 def check_command(unit_code, title_code, term_code, on_text, as_json, failing, spread) -> None:
     from sqlmodel import Session, select
@@ -125,6 +124,7 @@ def _check_judged(session, on, as_json: bool, *, unit_ids, title_code, term_code
 def _spread_check(parts: int, on, as_json: bool) -> None:
     from sqlmodel import Session
 
+    from quyhoach.db.engine import transaction
     from quyhoach.services.planning import check_jobs
     from quyhoach.services.platform import jobs
 

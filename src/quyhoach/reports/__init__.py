@@ -18,12 +18,15 @@ adopted plan, or a draft, with the plans it was compared with).
 from __future__ import annotations
 
 import datetime as dt
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from quyhoach.reports.built import Built, Progress, slug
 from quyhoach.reports.registry import ALL_FORMATS as FORMATS, REPORT_KINDS, ReportKind
-from quyhoach.services.planning.world import World
+
+if TYPE_CHECKING:   # annotations only: `quyhoach --help` reads the registry without the database layer
+    from sqlmodel import Session
+
+    from quyhoach.services.planning.world import World
 
 KINDS = tuple(REPORT_KINDS)
 KIND_FORMATS = {name: kind.formats for name, kind in REPORT_KINDS.items()}

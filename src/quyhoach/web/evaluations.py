@@ -12,7 +12,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from quyhoach.domain.numbers import format_number
-from quyhoach.reports import gather, xlsx_builder
+from quyhoach.reports import gather
 from quyhoach.services.evaluations import analytics
 from quyhoach.services.planning import views as planning_views
 from quyhoach.services.records import queries
@@ -89,6 +89,8 @@ def index():
 
 @bp.get("/xuat.xlsx")
 def export():
+    from quyhoach.reports import xlsx_builder   # openpyxl: only when a list is downloaded
+
     world = _world()
     unit = scoped_unit(world, request.args.get("don_vi", "").strip())
     ev = analytics.evaluation_analytics(session(), world, unit_id=unit.id if unit else None)

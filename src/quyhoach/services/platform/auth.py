@@ -9,6 +9,7 @@ them: they see their unit and the units under it, nothing else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -124,7 +125,11 @@ class Refused(AuthError):
         self.locked_until = locked_until
 
 
-_DUMMY_HASH = _hasher.hash("timing-equaliser-2026")
+@functools.cache
+def _dummy_hash() -> str:
+    """The hash an unknown name is verified against (made once, on the first sign-in, not at
+    import: a command that signs nobody in does not pay for an argon2 hash)."""
+    return _hasher.hash("timing-equaliser-2026")
 
 
 def lock_delay(failures: int) -> dt.timedelta | None:
@@ -150,10 +155,11 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
     (no hint whether the name exists, or is locked): every path verifies one argon2 hash,
     so the time taken tells nothing either."""
     now = _aware(now) or utcnow()
+    dummy = _dummy_hash()   # before the look-up: the first sign-in pays for it whoever signs in
     name = (username or "").strip().lower()[:60]
     user = session.exec(select(User).where(User.username == name)).one_or_none()
     try:
-        _hasher.verify(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+        _hasher.verify(user.password_hash if user is not None else dummy, password or "")
         matches = user is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         matches = False

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import solver
-from solver.explain import vacancy_chains
 
 OUTSIDE = "outside:"    # the node a cadre from outside the posts in play starts from, as the solver names it
 
@@ -44,6 +43,8 @@ def plan_chains(plan: dict[str, Any]) -> list[dict[str, Any]]:
     solver's function, for a plan without them)."""
     if "chains" in plan and _covers(plan["chains"], plan.get("moves") or []):
         return list(plan["chains"])
+    from solver.explain import vacancy_chains   # numpy: only for a plan stored without its chains
+
     moves = [_move(m) for m in plan.get("moves") or []]
     return [{"kind": c.kind, "cadres": list(c.cadres), "posts": list(c.posts), "opens": c.opens, "text": c.text}
             for c in vacancy_chains(moves)]
