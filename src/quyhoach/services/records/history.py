@@ -80,7 +80,7 @@ def unit_entity(code: str) -> str:
 def words(column: Column | None, value: Any) -> str:
     """One value as a person reads it."""
     if value is None or value == "":
-        return EMPTY
+        return Phrase.of(EMPTY)   # "(trống)", in the reader's language inside a table's words too
     kind = column.kind if column is not None else ""
     if isinstance(value, str) and kind == "date" or (isinstance(value, str) and _ISO_DATE.match(value)):
         try:
@@ -102,7 +102,7 @@ def words(column: Column | None, value: Any) -> str:
     if isinstance(value, float):
         return Phrase("%(n)s", n=Num(value))   # 99,5 (99.5 in English)
     if isinstance(value, (list, tuple)):
-        return ", ".join(words(None, v) for v in value)
+        return Phrase.joined([words(None, v) for v in value], ", ")
     if isinstance(value, dict):
         return Phrase("; ".join(f"%(k{n})s: %(v{n})s" for n in range(len(value))),
                       **{f"k{n}": Phrase(field_label(None, k)) for n, k in enumerate(value)},

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 import solver
 from solver.messages import listed
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.structure import band_label
 from quyhoach.services.platform.scope import Scope
 
@@ -98,8 +99,14 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     levels = sorted({row["level"] for row in unit_rows.values()})
     moved_posts = {m["to_post"] for m in moves} | {m["from_post"] for m in moves if m.get("from_post")}
     post_names = {p["id"]: p.get("name") or p["id"] for p in posts if p["id"] in moved_posts}
-    book = problem.get("words") or {}
+    book = dict(problem.get("words") or {})
     shown = [s.get("name") for s in plan.get("structure", []) or []] + list(post_names.values())
+    band_names = {level: [band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
+                  for level in levels}
+    for name in (n for names in band_names.values() for n in names):
+        if isinstance(name, Phrase):   # "dưới 40", "từ 45 trở lên": said from their words too
+            book[str(name)] = name.to_json()
+            shown.append(str(name))
     return {
         "version": FIGURES_VERSION,
         "posts": len(posts), "cadres": len(cadres), "candidates": len(problem.get("candidates", [])),
@@ -114,8 +121,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
             "units": {u: units[u].get("name") or u for u in units},
         },
         "units": unit_rows,
-        "bands": {level: [band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
-                  for level in levels},
+        "bands": band_names,
         "young_age": {level: int(young.get(level, 40)) for level in levels},
         "words": {text: book[text] for text in shown if text in book},
     }
