@@ -6,7 +6,7 @@ The figures of a run are derived from its frozen problem and its plan. The solve
 computes them once and keeps them in its result (`job.result["figures"]`), so the
 comparison reads a few kilobytes per plan instead of the ~3 MB problem of a province;
 a run without them (an older run, a run built by hand) gets them computed here from the
-problem, once per process. They carry the words of the names they hold (targets', seats'),
+problem, once per process. They carry the words of the names they hold (targets', seats', bands'),
 so the comparison says them in the reader's language without the problem.
 """
 
@@ -54,7 +54,7 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     posts open before and after, the names of what the plan moves, and for every unit in
     play its seats and how many of the holders before and after are women, minorities,
     young, and in each age band of the unit's level; `words`: the book (`say`) of the
-    translatable names among them (structure targets, seats), from the problem's words."""
+    translatable names among them (structure targets, seats, age bands), from the problem's words."""
     units = {u["id"]: u for u in problem.get("units", [])}
     cadres = cadres_of(problem)
     posts = problem.get("posts", [])
