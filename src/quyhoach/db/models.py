@@ -318,6 +318,10 @@ class PoolEntry(SQLModel, table=True):
     exited_on: dt.date | None = None
     exit_reason: str | None = Field(default=None, max_length=500)
     exit_rule: str | None = Field(default=None, max_length=10, description="the rule that triggered the exit, if any")
+    # A reason the app wrote (an adoption, an import) kept as a Phrase's JSON (domain.phrase),
+    # said in the reader's language; None for the words an officer typed (the reason as is).
+    added_words: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    exit_words: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class PoolEvent(SQLModel, table=True):
@@ -329,6 +333,8 @@ class PoolEvent(SQLModel, table=True):
     kind: str = Field(max_length=20, description="add, exit, reinstate, review_keep, ballot, approve")
     on: dt.date
     reason: str = Field(default="", max_length=500)
+    words: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True),
+                                         description="the reason as a Phrase's JSON when the app wrote it")
     rule: str | None = Field(default=None, max_length=10)
     actor: str = Field(default="", max_length=120)
     created_at: dt.datetime = Field(default_factory=utcnow)

@@ -16,7 +16,8 @@ Arguments, each rendered in the reader's language:
 The Vietnamese text is `template % args` (each argument's `str` is its Vietnamese: no
 conversion at construction, the rules build ~100,000 of them for a province).
 
-`to_json()` / `Phrase.from_json()` keep a phrase in JSON (stored results): {"t": msgid, "a": args}.
+`to_json()` / `Phrase.from_json()` keep a phrase in JSON (stored results): {"t": msgid, "a": args};
+`stored(text)` is a text as a record keeps it (its Vietnamese, and its JSON when it is a Phrase).
 """
 
 from __future__ import annotations
@@ -126,6 +127,16 @@ class Phrase(str):
 _CONSTANTS: dict[str, Phrase] = {}
 
 
+def stored(text: str, limit: int = 500) -> tuple[str, dict[str, Any] | None]:
+    """A text as a record keeps it: its Vietnamese (at most `limit` characters: the column, and
+    what a report or an export prints) and, for a `Phrase` (words the app wrote), its JSON,
+    which a page says in the reader's language (`say`); a person's own words have none: they
+    are shown as typed."""
+    if isinstance(text, Phrase):
+        return str.__str__(text)[:limit], text.to_json()
+    return text[:limit], None
+
+
 def say(value: Any, translate: Translate, locale: str, book: Mapping[str, Any] | None = None) -> str:
     """Any text in the reader's language: a Phrase (or the solver's twin, or either's JSON form)
     rendered; a text found in `book` (a stored plan's `words`: {Vietnamese text: JSON form})
@@ -198,4 +209,4 @@ def _decode(value: Any) -> Any:
     return value
 
 
-__all__ = ["Phrase", "Share", "say"]
+__all__ = ["Phrase", "Share", "say", "stored"]

@@ -340,6 +340,17 @@ AUDIT_ENTITY = labels("audit_entity", {
     "user": N_("Người dùng"),
 })
 AUDIT_ENTITY_CODES = frozenset(AUDIT_ENTITY.codes)
+# The reasons the app itself writes in a pool's history, stored with their words (`phrase.stored`);
+# the officer's own reasons are kept as typed.
+POOL_REASON_ADOPTED = N_("Được bố trí giữ chức vụ theo phương án luân chuyển «%(scenario)s», %(decision)s")
+POOL_REASON_IMPORTED = N_("Nhập từ danh sách quy hoạch")
+POOL_REASON_BALLOT = N_("%(step)s: %(agree)s/%(valid)s phiếu đồng ý, %(present)s/%(convened)s có mặt")
+# Who did it when no signed-in user did: the app's own actors, stored in Vietnamese (the audit
+# trail's default actor, a pool list's import); a user's name is shown as is:
+# `{{ entry.actor|label("actor", entry.actor) }}`.
+SYSTEM_ACTOR = N_("hệ thống")
+LIST_IMPORT_ACTOR = N_("nhập danh sách")
+ACTOR = labels("actor", {SYSTEM_ACTOR: SYSTEM_ACTOR, LIST_IMPORT_ACTOR: LIST_IMPORT_ACTOR})
 
 VOCABULARIES = {v.name: v for v in (
     SEX, RATING, PERIOD, THEORY_LEVEL, STATE_MGMT_LEVEL, DEGREE, DISCIPLINE_LEVEL, RELATION_KIND,
@@ -347,7 +358,7 @@ VOCABULARIES = {v.name: v for v in (
     RULE_PARAM, BALLOT_STEP, POOL_EVENT, POOL_STATUS, SCORE_PART, VACANCY_REASON, LEVEL,
     RULE_DOMAIN, TERM_NAME, MOVE_KIND, ROTATION_DIRECTION,
 
-    RULE_DOMAIN, TERM_NAME, AUDIT_ACTION, AUDIT_VERB, AUDIT_ENTITY,
+    RULE_DOMAIN, TERM_NAME, AUDIT_ACTION, AUDIT_VERB, AUDIT_ENTITY, ACTOR,
 )}
 
 

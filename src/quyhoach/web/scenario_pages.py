@@ -188,13 +188,14 @@ def adoption_context(adoption: Adoption | None) -> dict | None:
         return None
     solve_run = session().get(SolveRun, adoption.run_id)
     plan = solve_run.plan if solve_run else {}
-    names = views.figures_of(session(), solve_run).get("names", {}) if solve_run else {}
+    figures = views.figures_of(session(), solve_run) if solve_run else {}
+    names = figures.get("names", {})
     moves = plan.get("moves", [])
     pools = session().exec(select(PoolEvent.pool_id).where(PoolEvent.rule == "P12", PoolEvent.on == adoption.adopted_on,
                                                            like.contains(PoolEvent.reason, adoption.decision_no))).all()
     rule_set = session().exec(select(RuleSet).where(RuleSet.code == (solve_run.rule_set if solve_run else ""))).first()
     return {"adoption": adoption, "run": solve_run, "moves": moves, "names": names, "pools": sorted(set(pools)),
-            "rule_set": rule_set}
+            "rule_set": rule_set, "words": figures.get("words", {})}
 
 
 def sweep_context(scenario: Scenario, error: str = "", typed: dict | None = None) -> dict:

@@ -26,9 +26,11 @@ from sqlmodel import Session, select
 from quyhoach.db.models import Posting, Title
 from quyhoach.domain import forecast as domain
 from quyhoach.domain.facts import TermFact
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.rotation import head_terms
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.text import fold
+from quyhoach.domain.vocab import N_
 from quyhoach.services.planning.world import World
 
 APPOINTED_UNIT_KINDS = frozenset({"department", "party_organ", "judicial", "enterprise"})
@@ -170,7 +172,8 @@ def horizon_terms(terms: list[TermFact], on: dt.date) -> list[TermFact]:
         code = f"{last.code.rsplit('-', 2)[0]}-{start.year}-{start.year + 5}"
         years = f"{start.year}–{start.year + 5}"
         prefix = last.name.rsplit(" ", 1)[0] if last.name[-1].isdigit() else last.name
-        out.append(TermFact(code=code, kind=kind, name=f"{prefix} {years} (dự kiến)", start=start, end=end))
+        out.append(TermFact(code=code, kind=kind, name=Phrase(N_("%(name)s (dự kiến)"), name=f"{prefix} {years}"),
+                            start=start, end=end))
     return out
 
 

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Ballot, Cadre, Pool, PoolEntry, PoolEvent, ReviewDecision, Term, Title, utcnow
-from quyhoach.domain import eligibility
+from quyhoach.domain import eligibility, vocab
+from quyhoach.domain.phrase import Phrase, stored
 from quyhoach.domain.text import nfc
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.planning import world as world_service
@@ -33,6 +34,8 @@ class StaleError(PoolError):
 
 
 def _reason(reason: str | None) -> str:
+    if isinstance(reason, Phrase):
+        return reason   # the app's own words, not an officer's to check
     text = nfc(reason or "") or ""
     if len(text) < 5:
         raise PoolError("cần ghi lý do (ít nhất 5 ký tự)")
@@ -118,15 +121,18 @@ def add_entry(session: Session, pool_id: int, cadre_code: str, *, reason: str, o
     if blocking:
         raise PoolError(f"{cadre.full_name} chưa đủ điều kiện: " + "; ".join(f"{f.rule} {f.message}" for f in blocking))
     _touch(session, pool, expected_version)
+    text, words = stored(reason)
     if entry is None:
-        entry = PoolEntry(pool_id=pool_id, cadre_id=cadre.id, source=source, added_on=on, added_reason=reason)
+        entry = PoolEntry(pool_id=pool_id, cadre_id=cadre.id, source=source, added_on=on, added_reason=text,
+                          added_words=words)
         kind = "add"
     else:
-        entry.status, entry.added_on, entry.added_reason, entry.source = "active", on, reason, source
-        entry.exited_on = entry.exit_reason = entry.exit_rule = None
+        entry.status, entry.added_on, entry.added_reason, entry.added_words, entry.source = (
+            "active", on, text, words, source)
+        entry.exited_on = entry.exit_reason = entry.exit_words = entry.exit_rule = None
         kind = "reinstate"
     session.add(entry)
-    session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=reason,
+    session.add(PoolEvent(pool_id=pool_id, cadre_id=cadre.id, kind=kind, on=on, reason=text, words=words,
                           actor=audit.current_actor()))
     session.flush()
     audit.record(session, f"pool.{kind}", f"pool:{pool_id}", before={"status": "none" if kind == "add" else "exited"},
@@ -146,10 +152,11 @@ def exit_entry(session: Session, entry_id: int, *, reason: str, on: dt.date, rul
     if entry.status != "active":
         raise PoolError("cán bộ này không còn trong danh sách")
     _touch(session, pool, expected_version)
-    entry.status, entry.exited_on, entry.exit_reason, entry.exit_rule = "exited", on, reason, rule
+    text, words = stored(reason)
+    entry.status, entry.exited_on, entry.exit_reason, entry.exit_words, entry.exit_rule = "exited", on, text, words, rule
     session.add(entry)
-    session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="exit", on=on, reason=reason,
-                          rule=rule, actor=audit.current_actor()))
+    session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="exit", on=on, reason=text,
+                          words=words, rule=rule, actor=audit.current_actor()))
     session.flush()
     audit.record(session, "pool.exit", f"pool:{entry.pool_id}", before={"cadre_id": entry.cadre_id, "status": "active"},
                  after={"status": "exited", "on": on, "rule": rule}, reason=reason)
@@ -182,9 +189,10 @@ def record_ballot(session: Session, entry_id: int, *, step: str, held_on: dt.dat
     ballot.held_on, ballot.convened, ballot.present, ballot.issued, ballot.valid, ballot.agree = (
         held_on, convened, present, issued, valid, agree)
     session.add(ballot)
+    text, words = stored(Phrase(vocab.POOL_REASON_BALLOT, step=Phrase(vocab.BALLOT_STEP.label(step)), agree=agree,
+                                valid=valid, present=present, convened=convened))
     session.add(PoolEvent(pool_id=entry.pool_id, cadre_id=entry.cadre_id, kind="ballot", on=held_on,
-                          reason=f"{step}: {agree}/{valid} phiếu đồng ý, {present}/{convened} có mặt",
-                          actor=audit.current_actor()))
+                          reason=text, words=words, actor=audit.current_actor()))
     session.flush()
     audit.record(session, "pool.ballot", f"pool:{entry.pool_id}", before=before,
                  after={"entry_id": entry_id, "step": step, "held_on": held_on, "convened": convened,

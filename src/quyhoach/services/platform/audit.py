@@ -33,8 +33,9 @@ from sqlmodel import Session, select
 
 from quyhoach.db import bulk, like
 from quyhoach.db.models import AuditEntry, AuditHead, utcnow
+from quyhoach.domain.vocab import SYSTEM_ACTOR
 
-_actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default="hệ thống")
+_actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default=SYSTEM_ACTOR)
 
 
 def set_actor(actor: str) -> contextvars.Token:

@@ -80,7 +80,7 @@ def unit_entity(code: str) -> str:
 def words(column: Column | None, value: Any) -> str:
     """One value as a person reads it."""
     if value is None or value == "":
-        return EMPTY
+        return Phrase.of(EMPTY)   # "(trống)", in the reader's language inside a table's words too
     kind = column.kind if column is not None else ""
     if isinstance(value, str) and kind == "date" or (isinstance(value, str) and _ISO_DATE.match(value)):
         try:
@@ -102,7 +102,7 @@ def words(column: Column | None, value: Any) -> str:
     if isinstance(value, float):
         return Phrase("%(n)s", n=Num(value))   # 99,5 (99.5 in English)
     if isinstance(value, (list, tuple)):
-        return ", ".join(words(None, v) for v in value)
+        return Phrase.joined([words(None, v) for v in value], ", ")
     if isinstance(value, dict):
         return Phrase("; ".join(f"%(k{n})s: %(v{n})s" for n in range(len(value))),
                       **{f"k{n}": Phrase(field_label(None, k)) for n, k in enumerate(value)},
@@ -158,6 +158,11 @@ FIELD_LABELS: dict[str, str] = {
     "pinned": N_("Bố trí cố định"), "forbidden": N_("Điều động bị loại trừ"), "relaxed": N_("Quy định đã nới"),
     "rule_set": N_("Bộ quy định"), "time_limit": N_("Thời gian giải tối đa (giây)"), "run_id": N_("Lần giải"),
     "label": N_("Nhãn"), "data_stamp": N_("Phiên bản dữ liệu"), "mode": N_("Chế độ"), "share": N_("Tỷ lệ"),
+    "signed_on": N_("Ngày ký"),
+    # a pool's ballots and review decisions (services/planning/pools)
+    "entry_id": N_("Người trong quy hoạch (số hiệu)"), "held_on": N_("Ngày tổ chức"),
+    "convened": N_("Số triệu tập"), "present": N_("Số có mặt"), "issued": N_("Số phiếu phát ra"),
+    "valid": N_("Số phiếu hợp lệ"), "agree": N_("Số đồng ý"), "rule": N_("Quy tắc"), "year": N_("Năm"),
     **vocab.ROTATION_TARGET_LABELS, **{k: v[0] for k, v in vocab.ROTATION_WEIGHT_LABELS.items()},
 }
 # The fields whose value is a code of the rotation's words (a target's mode, how vacancies are filled).
@@ -167,7 +172,7 @@ CODE_WORDS: dict[str, dict[str, str]] = {key: vocab.ROTATION_MODE_LABELS
 EDIT_SHEETS = {"cadre": "cadres", "posting": "postings", "evaluation": "evaluations", "vote": "votes",
                "discipline": "disciplines", "relation": "relations", "unit": "units", "title": "titles"}
 # Fields whose stored value is a code of a vocabulary, where no column of the list says so.
-FIELD_VOCABULARY = {"direction": "rotation_direction"}
+FIELD_VOCABULARY = {"direction": "rotation_direction", "step": "ballot_step"}
 # Fields that hold the number of a unit, title or cadre: shown by its name (`names_for`).
 ID_FIELDS = {"unit_id": "unit", "hometown_unit_id": "unit", "title_id": "title", "cadre_id": "cadre",
              "relative_id": "cadre"}

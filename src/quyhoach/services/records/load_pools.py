@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, Pool, PoolEntry, PoolEvent, Term, Title, utcnow
+from quyhoach.domain.phrase import Phrase, stored
 from quyhoach.domain.text import fold
+from quyhoach.domain.vocab import LIST_IMPORT_ACTOR, POOL_REASON_IMPORTED
 from quyhoach.services.records.loading import Loader, chunks, insert_rows
 from quyhoach.services.records.tabular import SHEETS
 
@@ -41,10 +43,11 @@ class PoolLoader(Loader):
             cadre_id = self.resolve(row, "cadre_code", cadres, "cán bộ")
             if cadre_id is not None and v.get("full_name") and fold(v["full_name"]) != fold(names.get(cadre_id)):
                 self.problem(row, "full_name", f"không khớp với mã cán bộ: trong cơ sở dữ liệu là «{names[cadre_id]}»")
+            reason, words = stored(v.get("reason") or Phrase.of(POOL_REASON_IMPORTED))
             records.append({
                 "_title_id": title[0] if title else None, "_term_id": term_id, "cadre_id": cadre_id,
                 "source": v.get("source") or "internal", "status": "active", "added_on": v.get("added_on"),
-                "added_reason": v.get("reason") or "Nhập từ danh sách quy hoạch",
+                "added_reason": reason, "added_words": words,
             })
         return records
 
@@ -86,5 +89,6 @@ class PoolLoader(Loader):
         new = [r for r in records if self.identity(r) not in self._existing]
         super().write(records)
         events = [{"pool_id": r["pool_id"], "cadre_id": r["cadre_id"], "kind": "add", "on": r["added_on"],
-                   "reason": r["added_reason"], "actor": "nhập danh sách", "created_at": utcnow()} for r in new]
+                   "reason": r["added_reason"], "words": r["added_words"], "actor": LIST_IMPORT_ACTOR,
+                   "created_at": utcnow()} for r in new]
         insert_rows(self.session, PoolEvent, events)

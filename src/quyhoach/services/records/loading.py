@@ -26,6 +26,7 @@ FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "ethnicity_code": ("ethnicity",), "hometown_unit_id": ("hometown_unit_code",), "unit_id": ("unit_code",),
     "title_id": ("title_code",), "cadre_id": ("cadre_code",), "relative_id": ("relative_code",),
     "level_id": ("level",), "_parent_code": ("parent_code",), "added_reason": ("reason",),
+    "added_words": ("reason",),   # the default reason's words (load_pools), written with the reason
     "_post": ("unit_code", "title_code", "position", "position_since"),
     "birth_date_precision": ("birth_date",),  # "1968" made 07/03/1968 (or back) changes the birth date
 }

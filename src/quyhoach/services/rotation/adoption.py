@@ -11,6 +11,8 @@ import solver
 from quyhoach.db.models import (Adoption, Cadre, Level, Pool, PoolEntry, PoolEvent, Posting, RuleSet, Scenario, SolveRun,
                                 Title, Unit)
 from quyhoach.domain import rotation as rules_of_rotation
+from quyhoach.domain.phrase import Phrase, stored
+from quyhoach.domain.vocab import POOL_REASON_ADOPTED
 from quyhoach.services.platform import audit, stamp
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.rotation.settings import ScenarioError
@@ -66,10 +68,11 @@ def adopt(session: Session, scenario: Scenario, run: SolveRun, *, decision_no: s
         # P12: appointed to the planned title (or rotated to an equal one) leaves that pool.
         for entry, pool in session.exec(select(PoolEntry, Pool).join(Pool, Pool.id == PoolEntry.pool_id).where(
                 PoolEntry.cadre_id == cadre_id, PoolEntry.status == "active", Pool.title_id == title.id)):
-            reason = f"Được bố trí giữ chức vụ theo phương án luân chuyển «{scenario.name}», {decision_no}"
-            entry.status, entry.exited_on, entry.exit_reason, entry.exit_rule = "exited", on, reason[:500], "P12"
+            reason, words = stored(Phrase(POOL_REASON_ADOPTED, scenario=scenario.name, decision=decision_no))
+            entry.status, entry.exited_on, entry.exit_reason, entry.exit_words, entry.exit_rule = (
+                "exited", on, reason, words, "P12")
             session.add(entry)
-            session.add(PoolEvent(pool_id=pool.id, cadre_id=cadre_id, kind="exit", on=on, reason=reason[:500],
+            session.add(PoolEvent(pool_id=pool.id, cadre_id=cadre_id, kind="exit", on=on, reason=reason, words=words,
                                   rule="P12", actor=actor))
             pool.version += 1
             session.add(pool)

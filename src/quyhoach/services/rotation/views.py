@@ -6,7 +6,8 @@ The figures of a run are derived from its frozen problem and its plan. The solve
 computes them once and keeps them in its result (`job.result["figures"]`), so the
 comparison reads a few kilobytes per plan instead of the ~3 MB problem of a province;
 a run without them (an older run, a run built by hand) gets them computed here from the
-problem, once per process.
+problem, once per process. They carry the words of the names they hold (targets', seats', bands'),
+so the comparison says them in the reader's language without the problem.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from sqlmodel import Session, select
 import solver
 from solver.messages import listed
 from quyhoach.db.models import Job, RuleSet, Scenario, SolveRun
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.structure import band_label
 from quyhoach.services.platform.scope import Scope
 
-FIGURES_VERSION = 4
+FIGURES_VERSION = 5   # 5: the words of the names shown (`figures()["words"]`)
 ATTRIBUTES = ("female", "minority", "young")
 DEFAULT_YOUNG = {"central": 45, "province": 40, "district": 35, "commune": 35}
 DEFAULT_BANDS = {"central": [[0, 50], [50, 55], [55, 200]], "province": [[0, 45], [45, 50], [50, 200]],
@@ -51,7 +53,8 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     """Counts a comparison needs, from the problem and plan as stored (plain dicts):
     posts open before and after, the names of what the plan moves, and for every unit in
     play its seats and how many of the holders before and after are women, minorities,
-    young, and in each age band of the unit's level."""
+    young, and in each age band of the unit's level; `words`: the book (`say`) of the
+    translatable names among them (structure targets, seats, age bands), from the problem's words."""
     units = {u["id"]: u for u in problem.get("units", [])}
     cadres = cadres_of(problem)
     posts = problem.get("posts", [])
@@ -96,6 +99,14 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
     levels = sorted({row["level"] for row in unit_rows.values()})
     moved_posts = {m["to_post"] for m in moves} | {m["from_post"] for m in moves if m.get("from_post")}
     post_names = {p["id"]: p.get("name") or p["id"] for p in posts if p["id"] in moved_posts}
+    book = dict(problem.get("words") or {})
+    shown = [s.get("name") for s in plan.get("structure", []) or []] + list(post_names.values())
+    band_names = {level: [band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
+                  for level in levels}
+    for name in (n for names in band_names.values() for n in names):
+        if isinstance(name, Phrase):   # "dưới 40", "từ 45 trở lên": said from their words too
+            book[str(name)] = name.to_json()
+            shown.append(str(name))
     return {
         "version": FIGURES_VERSION,
         "posts": len(posts), "cadres": len(cadres), "candidates": len(problem.get("candidates", [])),
@@ -110,9 +121,9 @@ def figures(problem: dict[str, Any], plan: dict[str, Any], params: dict[str, Any
             "units": {u: units[u].get("name") or u for u in units},
         },
         "units": unit_rows,
-        "bands": {level: [band_label(lo, hi) for lo, hi in (bands.get(level) or next(iter(bands.values())))[:3]]
-                  for level in levels},
+        "bands": band_names,
         "young_age": {level: int(young.get(level, 40)) for level in levels},
+        "words": {text: book[text] for text in shown if text in book},
     }
 
 
@@ -228,6 +239,7 @@ class Comparison:
     units: list[dict[str, Any]]                             # rows for units where a plan changes something
     holders: list[dict[str, Any]]                           # rows: cadre, name, from, places per run, differs
     post_names: dict[str, str] = field(default_factory=dict)
+    words: dict[str, Any] = field(default_factory=dict)     # the book the names are said from (`say`)
 
 
 def load_runs(session: Session, run_ids: list[int]) -> list[tuple[SolveRun, Scenario, Job | None]]:
@@ -311,9 +323,11 @@ def compare(session: Session, run_ids: list[int]) -> Comparison:
     placed = compare_holders(solver.Problem(), plans)
     cadre_names: dict[str, str] = {}
     post_names: dict[str, str] = {}
+    words: dict[str, Any] = {}
     for r in runs:
         cadre_names.update(r.figures.get("names", {}).get("cadres", {}))
         post_names.update(r.figures.get("names", {}).get("posts", {}))
+        words.update(r.figures.get("words", {}))
     origin: dict[str, str | None] = {}
     for plan in plans:
         for move in plan.moves:
@@ -323,7 +337,7 @@ def compare(session: Session, run_ids: list[int]) -> Comparison:
         holders.append({"cadre": cadre, "name": cadre_names.get(cadre, cadre), "from": origin.get(cadre),
                         "places": places, "differs": len(set(places)) > 1})
     holders.sort(key=lambda h: (not h["differs"], h["name"].split()[-1] if h["name"] else "", h["name"]))
-    return Comparison(runs, term_names, targets, levels, units, holders, post_names)
+    return Comparison(runs, term_names, targets, levels, units, holders, post_names, words)
 
 
 # --------------------------------------------------------------------------- cadres away on rotation
