@@ -20,8 +20,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from quyhoach.domain.dates import format_date
-from quyhoach.domain.numbers import format_number, format_percent
-from quyhoach.reports import letterhead
+from quyhoach.domain.numbers import format_number
+from quyhoach.reports import lang, letterhead
+from quyhoach.reports.lang import N_, _
 from quyhoach.reports.model import (
     DocPart, DocTable, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
 )
@@ -31,10 +32,11 @@ BODY_PT = 13
 TABLE_PT = 10
 LIST_PT = 8
 LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
-    ("STT", 0.8), ("Họ và tên", 2.2), ("Ngày sinh", 1.6), ("Giới tính", 0.9), ("Dân tộc", 1.0),
-    ("Quê quán", 2.0), ("Chức vụ hiện tại, từ ngày", 2.6), ("Trình độ chuyên môn", 1.8), ("LLCT", 1.0),
-    ("QLNN", 1.3), ("Ngoại ngữ", 1.1), ("Tin học", 1.1), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.0),
-    ("Chức danh quy hoạch", 1.8), ("Nguồn", 1.0), ("Kết quả phiếu các bước", 1.5), ("Ghi chú", 1.4),
+    (N_("STT"), 0.8), (N_("Họ và tên"), 2.2), (N_("Ngày sinh"), 1.6), (N_("Giới tính"), 0.9), (N_("Dân tộc"), 1.0),
+    (N_("Quê quán"), 2.0), (N_("Chức vụ hiện tại, từ ngày"), 2.6), (N_("Trình độ chuyên môn"), 1.8), (N_("LLCT"), 1.0),
+    (N_("QLNN"), 1.3), (N_("Ngoại ngữ"), 1.1), (N_("Tin học"), 1.1), (N_("Ngày vào Đảng"), 1.6),
+    (N_("Xếp loại 3 năm gần nhất"), 2.0), (N_("Chức danh quy hoạch"), 1.8), (N_("Nguồn"), 1.0),
+    (N_("Kết quả phiếu các bước"), 1.5), (N_("Ghi chú"), 1.4),
 ]
 
 
@@ -227,8 +229,8 @@ def _save(doc) -> bytes:
 
 
 def _pct(share: float | None) -> str:
-    """58,3%: at most one decimal (Babel, Vietnamese: the documents are in Vietnamese)."""
-    return format_percent(share or 0.0, 1, trim=True)
+    """58,3% (58.3% in English): at most one decimal, in the paper's language."""
+    return lang.share(share or 0.0)
 
 
 # --------------------------------------------------------------------------- term-planning report
@@ -245,62 +247,64 @@ def term_planning(report: TermPlanningReport) -> bytes:
     _paras(doc, report.opening)
     parts = report.parts
 
-    _section_title(doc, "I. TÌNH HÌNH CHUNG")
+    _section_title(doc, _("I. Tình hình chung").upper())
     _paras(doc, report.summary)
     if "previous" in parts:
         doc_part(doc, "", parts["previous"])
 
-    _section_title(doc, "II. CƠ CẤU DANH SÁCH QUY HOẠCH SO VỚI CHỈ TIÊU")
-    _sub_title(doc, "1. Theo cấp")
-    _structure_table(doc, report.by_level, "Cấp")
+    _section_title(doc, _("II. Cơ cấu danh sách quy hoạch so với chỉ tiêu").upper())
+    _sub_title(doc, _("1. Theo cấp"))
+    _structure_table(doc, report.by_level, _("Cấp"))
     _picture(doc, report.charts["gauges"])
-    _sub_title(doc, "2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)")
+    _sub_title(doc, _("2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)"))
     for b in report.bands:
         rows = [[b.level_name, *[f"{n} ({_pct(n / b.total if b.total else 0)})" for n in b.counts], b.total]]
-        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0], rows,
+        _table(doc, [_("Cấp"), *b.labels, _("Tổng số")], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0],
+               rows,
                aligns=["left"] + ["right"] * (len(b.labels) + 1))
     _picture(doc, report.charts["pyramid"])
-    _sub_title(doc, "3. Theo cơ quan, đơn vị")
+    _sub_title(doc, _("3. Theo cơ quan, đơn vị"))
     _para(doc, report.unit_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     doc_part(doc, "4", parts["source"])
     doc_part(doc, "5", parts["qualifications"])
 
-    _section_title(doc, "III. NHỮNG DANH SÁCH CHƯA ĐẠT")
+    _section_title(doc, _("III. Những danh sách chưa đạt").upper())
     if not report.failing:
-        _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
+        _para(doc, _("Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu."), indent=True)
     else:
-        _sub_title(doc, "1. Danh sách chưa đạt điều kiện, chỉ tiêu")
+        _sub_title(doc, _("1. Danh sách chưa đạt điều kiện, chỉ tiêu"))
         _para(doc, report.failing_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if report.bases:
-            _para(doc, "Các điều kiện, chỉ tiêu nêu trên theo: " + "; ".join(report.bases) + ".", italic=True, size=12,
-                  indent=True)
+            _para(doc, _("Các điều kiện, chỉ tiêu nêu trên theo: %(bases)s.", bases="; ".join(report.bases)), italic=True,
+                  size=12, indent=True)
     doc_part(doc, "2" if report.failing else "", parts["thin"])
 
-    _section_title(doc, "IV. RÀ SOÁT, BỔ SUNG VÀ PHÊ DUYỆT QUY HOẠCH")
+    _section_title(doc, _("IV. Rà soát, bổ sung và phê duyệt quy hoạch").upper())
     doc_part(doc, "1", parts["review"])
     doc_part(doc, "2", parts["approvals"])
 
-    _section_title(doc, "V. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
+    _section_title(doc, _("V. Kết quả đánh giá, xếp loại cán bộ").upper())
     evaluation_section(doc, report.evaluations, limit=25)
     _picture(doc, report.charts["ratings"])
 
-    _section_title(doc, "VI. ĐÁNH GIÁ CHUNG")
+    _section_title(doc, _("VI. Đánh giá chung").upper())
     _paras(doc, report.assessment)
-    _section_title(doc, "VII. PHƯƠNG HƯỚNG")
+    _section_title(doc, _("VII. Phương hướng").upper())
     _paras(doc, report.direction)
-    _section_title(doc, "VIII. ĐỀ XUẤT, KIẾN NGHỊ")
+    _section_title(doc, _("VIII. Đề xuất, kiến nghị").upper())
     _paras(doc, report.proposals)
     _signature(doc, h)
 
     _landscape(doc)
     for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
-        _annex_title(doc, h, f"PHỤ LỤC {number}: {title}", subtitle, page_break=number > 1)
+        _annex_title(doc, h, _("PHỤ LỤC %(number)s: %(title)s", number=number, title=title), subtitle,
+                     page_break=number > 1)
         if table is None:
             pool_list_table(doc, report)
         elif table.rows:
             doc_table(doc, table, size=10)
         else:
-            _para(doc, "Không có.", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _para(doc, _("Không có."), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     return _save(doc)
 
 
@@ -308,12 +312,13 @@ def term_annexes(report: TermPlanningReport) -> list[tuple[str, str, DocTable | 
     """The term-planning report's annexes, in every format: the structure by unit, the
     failing lists, the "danh sách trích ngang" (None: its own writer)."""
     scope = f"{report.term_name} — {report.scope_name}"
-    return [("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ", f"{scope} ({len(report.by_unit)} cơ quan, đơn vị)",
-             report.unit_table),
-            ("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU", f"{scope} ({len(report.failing)} danh sách)",
-             report.failing_table),
-            ("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
-             f"{scope} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)", None)]
+    return [(_("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ"),
+             _("%(scope)s (%(n)s cơ quan, đơn vị)", scope=scope, n=len(report.by_unit)), report.unit_table),
+            (_("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU"),
+             _("%(scope)s (%(n)s danh sách)", scope=scope, n=len(report.failing)), report.failing_table),
+            (_("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH"),
+             _("%(scope)s (%(rows)s lượt cán bộ, %(titles)s chức danh)", scope=scope, rows=report.list_rows,
+               titles=len(report.pools)), None)]
 
 
 def _structure_table(doc, groups, first_header: str) -> None:
@@ -323,24 +328,40 @@ def _structure_table(doc, groups, first_header: str) -> None:
 def pool_list_table(doc, report: TermPlanningReport) -> None:
     rows, groups, colors = [], {}, {}
     for pool in report.pools:
-        groups[len(rows)] = (f"{pool.title} — {pool.unit} ({len(pool.rows)} người)"
-                             + ("" if pool.rows else ": chưa có người trong quy hoạch"))
+        groups[len(rows)] = pool_group_words(pool)
         for r in pool.rows:
             if not r.eligible:
                 colors[len(rows)] = "B02A1E"
             rows.append(_list_cells(r))
     if not rows:
-        _para(doc, "Chưa có cán bộ nào trong quy hoạch.", italic=True)
+        _para(doc, _("Chưa có cán bộ nào trong quy hoạch."), italic=True)
         return
-    headers = [h for h, _ in LIST_COLUMNS]
-    headers[13] = "Xếp loại " + "–".join(str(y) for y in (report.rating_years[0], report.rating_years[-1])) \
-        if report.rating_years else headers[13]
-    _table(doc, headers, [w for _, w in LIST_COLUMNS], rows, size=LIST_PT,
+    _table(doc, list_headers(report), [w for _h, w in LIST_COLUMNS], rows, size=LIST_PT,
            aligns=["right"] + ["left"] * (len(LIST_COLUMNS) - 1), groups=groups, colors=colors)
 
 
+def pool_group_words(pool) -> str:
+    """A list's group row: "title — unit (n người)", or that nobody is in it yet."""
+    return (_("%(title)s — %(unit)s (%(n)s người)", title=pool.title, unit=pool.unit, n=len(pool.rows))
+            + ("" if pool.rows else _(": chưa có người trong quy hoạch")))
+
+
+def list_headers(report: TermPlanningReport) -> list[str]:
+    """The list's column headers, the ratings' naming the years counted."""
+    headers = [_(h) for h, _w in LIST_COLUMNS]
+    if report.rating_years:
+        headers[13] = _("Xếp loại %(years)s", years="–".join(str(y) for y in (report.rating_years[0],
+                                                                               report.rating_years[-1])))
+    return headers
+
+
+def post_words(r) -> str:
+    """The current post, and since when."""
+    return r.post + ("\n" + _("(từ %(date)s)", date=format_date(r.post_since)) if r.post_since else "")
+
+
 def _list_cells(r) -> list:
-    post = r.post + (f"\n(từ {format_date(r.post_since)})" if r.post_since else "")
+    post = post_words(r)
     ratings = "\n".join(f"{y}: {v or '–'}" for y, v in r.ratings)
     return [r.number, r.name, format_date(r.birth_date), r.sex, r.ethnicity, r.hometown, post, r.education, r.theory,
             r.state_mgmt, r.language, r.it, format_date(r.party_entry), ratings, r.planned_title, r.source,
@@ -353,64 +374,69 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     from quyhoach.domain.vocab import RATING_SHORT
 
     totals = ev.year_totals()
-    _sub_title(doc, "1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần")
-    _para(doc, "Số xếp loại HTXSNV không vượt quá 20% số được xếp loại từ HTTNV trở lên (HTXSNV được chọn trong số "
-               "HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", indent=True, size=12)
+    mark = lang.decimal_mark()
+    _sub_title(doc, _("1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần"))
+    _para(doc, _("Số xếp loại HTXSNV không vượt quá %(share)s số được xếp loại từ HTTNV trở lên (HTXSNV được chọn "
+                 "trong số HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", share="20%"), indent=True, size=12)
     rows = [[t.year, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
              sum(1 for u in ev.breaches if u.year == t.year)] for t in totals]
-    _table(doc, ["Năm", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
-                 "Số đơn vị vượt"], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
+    _table(doc, [_("Năm"), _("Số được xếp loại"), _("HTXSNV"), _("Từ HTTNV trở lên"), _("Tỷ lệ HTXSNV"), _("Mức trần"),
+                 _("Số đơn vị vượt")], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
     if ev.years:
         last = ev.years[-1]
         breaking = [u for u in ev.breaches if u.year == last][:limit]
         if breaking:
-            _para(doc, f"Các đơn vị vượt mức năm {last} (nhiều nhất trước):", size=12)
-            _table(doc, ["Cơ quan, đơn vị", "Được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ", "Mức trần", "Vượt"],
+            _para(doc, _("Các đơn vị vượt mức năm %(year)s (nhiều nhất trước):", year=last), size=12)
+            _table(doc, [_("Cơ quan, đơn vị"), _("Được xếp loại"), _("HTXSNV"), _("Từ HTTNV trở lên"), _("Tỷ lệ"),
+                         _("Mức trần"), _("Vượt")],
                    [6.0, 1.8, 1.6, 2.0, 1.6, 1.6, 1.4],
                    [[u.unit.name, u.rated, u.excellent, u.good_or_better, _pct(u.share), u.cap, u.excess] for u in breaking],
                    aligns=["left"] + ["right"] * 6)
-    _sub_title(doc, "2. Đơn vị xếp loại cao bất thường so với đơn vị tương đương")
+    _sub_title(doc, _("2. Đơn vị xếp loại cao bất thường so với đơn vị tương đương"))
     top = [c for c in ev.comparisons if c.difference > 0][:limit]
     if top:
-        _table(doc, ["Cơ quan, đơn vị", "Số lượt xếp loại", "Tỷ lệ HTXSNV", "Đơn vị tương đương", "Chênh lệch", "Độ lệch (z)",
-                     "Đánh giá"], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
-               [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
-                 f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
-                 "Cao bất thường" if c.flagged else "Trong khoảng chung"] for c in top],
+        _table(doc, [_("Cơ quan, đơn vị"), _("Số lượt xếp loại"), _("Tỷ lệ HTXSNV"), _("Đơn vị tương đương"),
+                     _("Chênh lệch"), _("Độ lệch (z)"), _("Đánh giá")], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
+               [[c.unit.name, c.rated, _pct(c.share), _("%(share)s (%(peers)s đv)", share=_pct(c.peer_share), peers=c.peers),
+                 _("+%(points)s điểm", points=f"{c.difference * 100:.1f}".replace(".", mark)),
+                 f"{c.z:.1f}".replace(".", mark), _("Cao bất thường") if c.flagged else _("Trong khoảng chung")]
+                for c in top],
                aligns=["left"] + ["right"] * 5 + ["left"], colors={i: "B02A1E" for i, c in enumerate(top) if c.flagged})
-    _sub_title(doc, f"3. Cán bộ có xếp loại không thay đổi từ {ev.constant_years} năm trở lên")
+    _sub_title(doc, _("3. Cán bộ có xếp loại không thay đổi từ %(years)s năm trở lên", years=ev.constant_years))
     excellent = ev.constant_excellent
-    _para(doc, f"{len(excellent)} cán bộ xếp loại HTXSNV liên tục; {len(ev.constants) - len(excellent)} cán bộ "
-               f"có xếp loại khác không thay đổi.", indent=True, size=12)
+    _para(doc, _("%(excellent)s cán bộ xếp loại HTXSNV liên tục; %(others)s cán bộ có xếp loại khác không thay đổi.",
+                 excellent=len(excellent), others=len(ev.constants) - len(excellent)), indent=True, size=12)
     if excellent:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
-               [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
+        _table(doc, [_("STT"), _("Họ và tên"), _("Cơ quan, đơn vị"), _("Xếp loại"), _("Các năm")], [1.0, 4.0, 6.0, 2.0, 3.5],
+               [[i, c.cadre.name, c.unit.name if c.unit else "", _(RATING_SHORT[c.rating]), f"{c.first}–{c.last}"]
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
-    _sub_title(doc, "4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
+    _sub_title(doc, _("4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật"))
     if ev.disciplined:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
-               [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
+        _table(doc, [_("STT"), _("Họ và tên"), _("Cơ quan, đơn vị"), _("Năm"), _("Xếp loại"), _("Kỷ luật")],
+               [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
+               [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, _(RATING_SHORT[f.rating]),
                  f"{_discipline(f.level)} ({format_date(f.decision_date)}, {f.decision_no or ''})"]
                 for i, f in enumerate(ev.disciplined, start=1)], aligns=["right", "left", "left", "right", "left", "left"])
     else:
-        _para(doc, "Không có trường hợp nào.", indent=True, size=12)
-    _sub_title(doc, "5. Điểm đánh giá hằng tháng so với xếp loại cuối năm")
+        _para(doc, _("Không có trường hợp nào."), indent=True, size=12)
+    _sub_title(doc, _("5. Điểm đánh giá hằng tháng so với xếp loại cuối năm"))
     gaps = ev.month_gaps
     if gaps:
         shown = gaps[:limit]
-        _table(doc, ["Cơ quan, đơn vị", "Năm", "Số cán bộ", "Điểm tháng bình quân", "Xếp loại cao hơn điểm tháng",
-                     "Chênh lệch bình quân (bậc)"], [6.0, 1.2, 1.6, 2.4, 2.6, 2.4],
-               [[g.unit.name, g.year, g.cadres, f"{g.mean_month:.1f}".replace(".", ","), f"{g.above} ({_pct(g.above_share)})",
-                 f"{g.mean_steps:+.2f}".replace(".", ",")] for g in shown], aligns=["left"] + ["right"] * 5,
+        _table(doc, [_("Cơ quan, đơn vị"), _("Năm"), _("Số cán bộ"), _("Điểm tháng bình quân"),
+                     _("Xếp loại cao hơn điểm tháng"), _("Chênh lệch bình quân (bậc)")], [6.0, 1.2, 1.6, 2.4, 2.6, 2.4],
+               [[g.unit.name, g.year, g.cadres, f"{g.mean_month:.1f}".replace(".", mark),
+                 f"{g.above} ({_pct(g.above_share)})", f"{g.mean_steps:+.2f}".replace(".", mark)] for g in shown],
+               aligns=["left"] + ["right"] * 5,
                colors={i: "B02A1E" for i, g in enumerate(shown) if g.flagged})
     else:
-        _para(doc, "Chưa có điểm đánh giá hằng tháng.", indent=True, size=12)
+        _para(doc, _("Chưa có điểm đánh giá hằng tháng."), indent=True, size=12)
 
 
 def _discipline(level: str) -> str:
     from quyhoach.domain.vocab import DISCIPLINE_LEVEL
 
-    return DISCIPLINE_LEVEL.label(level)
+    return _(DISCIPLINE_LEVEL.label(level))
 
 
 # --------------------------------------------------------------------------- scenario decision
