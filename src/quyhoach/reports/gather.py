@@ -20,7 +20,7 @@ from quyhoach.domain import eligibility
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
 from quyhoach.reports import charts, letterhead, term_parts
-from quyhoach.reports.lang import N_, _, lower_first, say, share as percent, upper_first
+from quyhoach.reports.lang import N_, _, lower_first, rule_name, say, share as percent, upper_first
 from quyhoach.reports.model import (
     BandColumns, DossierCareer,
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PoolList,
@@ -165,7 +165,7 @@ def _note(findings: list[Finding]) -> str:
     blocking = [f for f in findings if f.blocking]
     if not blocking:
         return ""
-    return _("Chưa đủ điều kiện: ") + "; ".join(lower_first(say(f.name)) for f in blocking)
+    return _("Chưa đủ điều kiện: ") + "; ".join(lower_first(rule_name(f.name)) for f in blocking)
 
 
 def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
@@ -220,7 +220,7 @@ def _failing(judged: list[planning.PoolJudgement]) -> list[FailingPool]:
 def finding_words(f: Finding) -> str:
     """A finding for officials: the rule by name (its legal basis is cited with the table),
     then what was found; never the rule's id."""
-    name = upper_first(say(f.name))
+    name = upper_first(rule_name(f.name))
     message = say(f.message).strip().rstrip(".")
     return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
 

@@ -21,7 +21,7 @@ from typing import Any
 from flask_babel import force_locale, get_locale, gettext
 
 from quyhoach.domain.numbers import DEFAULT_LOCALE, format_number, format_percent
-from quyhoach.domain.phrase import say as _say_in
+from quyhoach.domain.phrase import Phrase, say as _say_in
 
 LANGUAGES = ("vi", "en")
 
@@ -74,6 +74,15 @@ def say(value: Any) -> str:
     if lang == DEFAULT_LOCALE and isinstance(value, str):
         return value
     return _say_in(value, gettext, lang)
+
+
+def rule_name(name: Any) -> str:
+    """A rule's name in the paper's language: N_-marked text (gettext), or a Phrase (said)."""
+    if not name:
+        return ""
+    if isinstance(name, Phrase):
+        return say(name)
+    return gettext(name)
 
 
 def share(value: float, decimals: int = 1) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quyhoach.domain.findings import Finding
-from quyhoach.reports.lang import _, say, share
+from quyhoach.reports.lang import _, rule_name, say, share
 from quyhoach.reports.letterhead import Letterhead
 from quyhoach.services.evaluations.analytics import Analytics
 
@@ -67,7 +67,8 @@ class TargetRow:
     @classmethod
     def of(cls, f: Finding) -> TargetRow:
         c = f.compared or {}
-        return cls(f.rule, say(f.name), say(f.message), f.passed, f.severity, c.get("value"), c.get("total"), c.get("share"),
+        return cls(f.rule, rule_name(f.name), say(f.message), f.passed, f.severity, c.get("value"), c.get("total"),
+                   c.get("share"),
                    c.get("threshold"))
 
 

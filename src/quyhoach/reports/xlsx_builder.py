@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from quyhoach.domain.vocab import DISCIPLINE_LEVEL, LEVEL, RATING_SHORT, UNIT_KIND
 from quyhoach.reports import letterhead
-from quyhoach.reports.lang import _, say
+from quyhoach.reports.lang import _, rule_name, say
 from quyhoach.reports.model import Heading, ScenarioDecisionReport, TermPlanningReport
 from quyhoach.services.records.exporter import neutralise_workbook
 
@@ -153,10 +153,10 @@ def term_planning(report: TermPlanningReport) -> bytes:
     failing = []
     for f in report.failing:
         for x in f.structure:
-            failing.append([f.title, f.unit, f.term, "", say(x.name), x.basis, say(x.message)])
+            failing.append([f.title, f.unit, f.term, "", rule_name(x.name), x.basis, say(x.message)])
         for m in f.members:
             for x in m.findings:
-                failing.append([f.title, f.unit, f.term, m.name, say(x.name), x.basis, say(x.message)])
+                failing.append([f.title, f.unit, f.term, m.name, rule_name(x.name), x.basis, say(x.message)])
     _sheet(workbook, _("Chưa đạt"), [_("Chức danh quy hoạch"), _("Cơ quan, đơn vị"), _("Nhiệm kỳ"), _("Cán bộ"),
                                      _("Điều kiện, chỉ tiêu"), _("Căn cứ"), _("Kết quả kiểm tra")], failing,
            [30, 30, 22, 24, 36, 30, 80])
