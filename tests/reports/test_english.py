@@ -86,3 +86,21 @@ def test_an_english_page_prints_in_english(session, small, signed_app, tmp_path)
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
                    check=True, timeout=120)
     assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_report_form_read_in_english_makes_an_english_paper(app, session, small):
+    """The language travels with the request: the job's params keep it, the file is English."""
+    from sqlmodel import select
+
+    from quyhoach.db.models import Job
+    from quyhoach.web.forms.reports import FIELDS as F
+
+    client = app.test_client()
+    answer = client.post("/bao-cao/tao?lang=en", data={F["kind"]: "term-planning", F["formats"]: ["docx"]})
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    job = session.exec(select(Job).where(Job.kind == "report")).one()
+    assert job.payload["params"]["lang"] == "en"
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    links = [part.split('"', 1)[0] for part in page.split('href="')[1:] if part.startswith("/bao-cao/tai/")]
+    text = TEXT_OF["docx"](client.get(links[0]).data)
+    assert "COMMUNIST PARTY OF VIETNAM" in text and "I. OVERVIEW" in text and "Nơi nhận" not in text
