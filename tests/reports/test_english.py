@@ -104,3 +104,29 @@ def test_the_report_form_read_in_english_makes_an_english_paper(app, session, sm
     links = [part.split('"', 1)[0] for part in page.split('href="')[1:] if part.startswith("/bao-cao/tai/")]
     text = TEXT_OF["docx"](client.get(links[0]).data)
     assert "COMMUNIST PARTY OF VIETNAM" in text and "I. OVERVIEW" in text and "Nơi nhận" not in text
+
+
+DECISION_WORDS = ["PHƯƠNG ÁN", "Phương án", "lượt điều động", "Nghị quyết số", "Quy định áp dụng", "Thiết lập",
+                  "CƠ CẤU TRƯỚC VÀ SAU", "Cơ cấu trước và sau", "KẾT LUẬN", "Kết luận", "PHỤ LỤC", "Phụ lục",
+                  "Lý do", "Hình thức", "Từ vị trí", "Đến vị trí", "Chỉ tiêu", "chuỗi", "Nơi nhận", "ĐẢNG CỘNG SẢN",
+                  "Nội dung", "Áp dụng", "bắt buộc", "khuyến khích", "tháng", "Trước", "Sau"]
+
+
+def test_the_decision_report_asked_in_english_is_written_in_english(session, engine, small, inline_runner,
+                                                                     signed_app):
+    from quyhoach.services.planning import world as world_service
+    from tests.reports.test_decision import solved_scenario
+
+    made = solved_scenario(engine, inline_runner)
+    world = world_service.build(session)
+    params = {"scenario": str(made["scenario"]), "lang": "en"}
+    built = reports.build(session, world, signed_app, "scenario-decision", params, reports.FORMATS)
+    assert not built.errors
+    for fmt, data in built.files.items():
+        text = TEXT_OF[fmt](data)
+        left = [w for w in DECISION_WORDS if w in text.replace("Luân chuyển cuối năm 2026", "")]   # its name is data
+        assert not left, (fmt, left)
+        assert "Resolution No. 15-NQ/TU of 01/12/2026" in text, fmt
+        assert "COMMUNIST PARTY OF VIETNAM" in text and "REPORT" in text, fmt
+    docx = TEXT_OF["docx"](built.files["docx"])
+    assert "I. THE ADOPTED PLAN" in docx and "ANNEX 1: THE MOVES" in docx and "Reason" in docx

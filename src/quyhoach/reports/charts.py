@@ -501,9 +501,9 @@ def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
         for yi, row in zip(y, rows, strict=False):
             fell = row.after < row.before
             ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color="#d0d0d0", edgecolor="#000", linewidth=0.4,
-                    label="Trước" if yi == y[0] else None)
+                    label=gettext("Trước") if yi == y[0] else None)
             ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=BAD if fell else OK, edgecolor="#000",
-                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label="Sau" if yi == y[0] else None)
+                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label=gettext("Sau") if yi == y[0] else None)
             if row.target:
                 ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
             ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#000")

@@ -455,122 +455,124 @@ def _signed(value) -> str:
 
 
 def _pairs(doc, rows: list[tuple[str, str]], widths=(6.0, 10.5)) -> None:
-    _table(doc, ["Nội dung", "Áp dụng"], list(widths), [list(r) for r in rows], size=11)
+    _table(doc, [_("Nội dung"), _("Áp dụng")], list(widths), [list(r) for r in rows], size=11)
 
 
 def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     doc = _document()
     h = report.heading
     _heading_block(doc, h)
-    _para(doc, f"Ngày luân chuyển dự kiến {format_date(report.rotation_date)}; căn cứ "
-               f"{report.rule_set_name or 'các quy định hiện hành'}.", italic=True, size=13, indent=True)
+    _para(doc, _("Ngày luân chuyển dự kiến %(date)s; căn cứ %(basis)s.", date=format_date(report.rotation_date),
+                 basis=report.rule_set_name or _("các quy định hiện hành")), italic=True, size=13, indent=True)
     if report.description:
         _para(doc, report.description, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-    _section_title(doc, "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA" if report.adopted else "I. PHƯƠNG ÁN ĐỀ NGHỊ")
+    _section_title(doc, (_("I. Phương án được thông qua") if report.adopted else _("I. Phương án đề nghị")).upper())
     _paras(doc, report.summary)
     number = 1
     if report.adopted:
-        _sub_title(doc, f"{number}. Quyết định thông qua")
-        rows = [("Nghị quyết của Ban Thường vụ", report.resolution), ("Ngày hiệu lực", format_date(report.adopted_on))]
+        _sub_title(doc, _("1. Quyết định thông qua"))
+        rows = [(_("Nghị quyết của Ban Thường vụ"), report.resolution), (_("Ngày hiệu lực"), format_date(report.adopted_on))]
         if report.note:
-            rows.append(("Ghi chú", report.note))
+            rows.append((_("Ghi chú"), report.note))
         _pairs(doc, rows)
         number += 1
-    _sub_title(doc, f"{number}. Quy định áp dụng")
+    _sub_title(doc, _("%(n)s. Quy định áp dụng", n=number))
     _pairs(doc, report.rules)
-    _sub_title(doc, f"{number + 1}. Thiết lập của phương án")
+    _sub_title(doc, _("%(n)s. Thiết lập của phương án", n=number + 1))
     _pairs(doc, report.settings)
 
-    _section_title(doc, "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH")
+    _section_title(doc, _("II. Các phương án đã so sánh").upper())
     if report.alternatives:
         _paras(doc, report.alternative_words)
-        _para(doc, "Dòng in đậm là phương án " + ("được thông qua." if report.adopted else "đề nghị."), indent=True,
-              size=13, italic=True)
+        _para(doc, _("Dòng in đậm là phương án được thông qua.") if report.adopted
+              else _("Dòng in đậm là phương án đề nghị."), indent=True, size=13, italic=True)
         t = report.comparison
         _table(doc, t.headers, t.widths, t.rows, size=11, aligns=t.aligns,
                colors={i: "bold" for i, p in enumerate(report.compared) if p.chosen})
         if report.alternatives_left_out:
-            _para(doc, f"Còn {report.alternatives_left_out} phương án tính toán trước đó không liệt kê.",
+            _para(doc, _("Còn %(n)s phương án tính toán trước đó không liệt kê.", n=report.alternatives_left_out),
                   italic=True, size=12, indent=True)
     else:
-        _para(doc, "Chưa có phương án nào khác được tính toán để so sánh.", indent=True)
+        _para(doc, _("Chưa có phương án nào khác được tính toán để so sánh."), indent=True)
 
-    _section_title(doc, "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN")
-    _sub_title(doc, "1. Theo cấp")
+    _section_title(doc, _("III. Cơ cấu trước và sau phương án").upper())
+    _sub_title(doc, _("1. Theo cấp"))
     level_rows = []
     for index, row in enumerate(report.levels):
         change = row.after - row.before
         first = index == 0 or report.levels[index - 1].scope != row.scope
         level_rows.append([row.scope if first else "", row.label, row.seats, f"{row.before} ({_pct(row.before_share)})",
                            f"{row.after} ({_pct(row.after_share)})", _signed(change) if change else "0"])
-    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
+    _table(doc, [_("Phạm vi"), _("Chỉ số"), _("Số vị trí"), _("Trước"), _("Sau"), _("Thay đổi")], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
            level_rows, size=11, aligns=["left", "left", "right", "right", "right", "right"])
     if "structure" in report.charts:
         _picture(doc, report.charts["structure"])
-    _sub_title(doc, "2. Theo chỉ tiêu của từng đơn vị")
-    _para(doc, f"{sum(1 for t in report.targets if t.passed)}/{len(report.targets)} chỉ tiêu đạt sau phương án; "
-               "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
+    _sub_title(doc, _("2. Theo chỉ tiêu của từng đơn vị"))
+    _para(doc, _("%(met)s/%(n)s chỉ tiêu đạt sau phương án; chi tiết tại Phụ lục 3.",
+                 met=sum(1 for t in report.targets if t.passed), n=len(report.targets))
+          if report.targets else _("Phương án không đặt chỉ tiêu cơ cấu nào."), indent=True)
 
-    _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
+    _section_title(doc, (_("IV. Kết luận") if report.adopted else _("IV. Đề nghị")).upper())
     if report.warnings:
-        _para(doc, "Lưu ý:", bold=True, italic=True)
+        _para(doc, _("Lưu ý:"), bold=True, italic=True)
         for warning in report.warnings:
             _para(doc, f"- {warning}", indent=True)
     _paras(doc, report.closing)       # the last paragraph is kept with the signature
     _signature(doc, h)
 
     _landscape(doc)
-    _annex_title(doc, h, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG",
-                 f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
-                 f"{format_date(report.adopted_on or report.rotation_date)}")
+    _annex_title(doc, h, _("Phụ lục 1: các lượt điều động").upper(),
+                 _("Phương án «%(name)s» — %(n)s lượt điều động, hiệu lực từ ngày %(date)s", name=report.scenario_name,
+                   n=len(report.moves), date=format_date(report.adopted_on or report.rotation_date)))
     if report.moves:
-        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Hình thức", "Lý do"],
+        _table(doc, [_("STT"), _("Cán bộ"), _("Từ vị trí"), _("Đến vị trí"), _("Hình thức"), _("Lý do")],
                [1.0, 4.2, 5.0, 5.0, 2.9, 8.6], [move_cells(m) for m in report.moves], size=10,
                aligns=["right", "left", "left", "left", "left", "left"])
     else:
-        _para(doc, "Phương án không có lượt điều động nào.", italic=True)
-    _annex_title(doc, h, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", page_break=True)
+        _para(doc, _("Phương án không có lượt điều động nào."), italic=True)
+    _annex_title(doc, h, _("Phụ lục 2: chuỗi vị trí trống và vòng luân chuyển").upper(), page_break=True)
     for ch in report.chains:
         paragraph = _para(doc, "", size=12, space_after=2)
-        run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({ch.moves} lượt): ")
+        run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({_('%(n)s lượt', n=ch.moves)}): ")
         run.bold = True
         paragraph.add_run(ch.text)
     if not report.chains:
-        _para(doc, "Không có chuỗi nào.", italic=True)
+        _para(doc, _("Không có chuỗi nào."), italic=True)
     graph = report.charts.get("graph")
     if graph is not None and graph.png:
-        _para(doc, "Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
-                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=12, space_after=4)
+        _para(doc, _("Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
+                     "ô viền đứt là vị trí để trống ở cuối chuỗi."), italic=True, size=12, space_after=4)
         for part in graph.pages:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(part.width_cm))   # never shrunk
         _para(doc, graph.title, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    _annex_title(doc, h, "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", page_break=True)
+    _annex_title(doc, h, _("Phụ lục 3: chỉ tiêu cơ cấu của từng đơn vị trước và sau phương án").upper(), page_break=True)
     if report.targets:
-        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
+        _table(doc, [_("STT"), _("Chỉ tiêu"), _("Mức"), _("Số vị trí"), _("Cần"), _("Trước"), _("Sau"),
+                     _("Thiếu trước → sau"), _("Kết luận")],
                [1.0, 9.0, 2.4, 1.8, 1.8, 2.4, 2.4, 2.4, 2.0], target_rows(report), size=10,
                aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"])
     else:
-        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", italic=True)
+        _para(doc, _("Phương án không đặt chỉ tiêu cơ cấu nào."), italic=True)
     return _save(doc)
 
 
 def target_rows(report: ScenarioDecisionReport) -> list[list]:
     rows = []
     for i, t in enumerate(report.targets):
-        need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
-        rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
+        need = (str(t.need) if t.need is not None else "") + (_(" (tối đa %(cap)s)", cap=t.cap) if t.cap is not None else "")
+        rows.append([i + 1, t.name, _("bắt buộc") if t.hard else _("khuyến khích"), t.seats, need,
                      f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
-                     f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
+                     f"{t.shortfall_before} → {t.shortfall_after}", _("Đạt") if t.passed else _("Chưa đạt")])
     return rows
 
 
 def move_cells(m) -> list:
-    who = m.cadre_name + (f"\n{m.age} tuổi" if m.age is not None else "") \
-        + (", nữ" if m.sex == "Nữ" else "") + (", dân tộc thiểu số" if m.minority else "")
-    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
+    who = m.cadre_name + ("\n" + _("%(age)s tuổi", age=m.age) if m.age is not None else "") \
+        + (", " + _("nữ") if m.sex == _("Nữ") else "") + (", " + _("dân tộc thiểu số") if m.minority else "")
+    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else _("(ngoài danh sách vị trí)")
     kind = f"{m.act}\n({m.kind.lower()})" if m.act else m.kind
     return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, "\n".join(m.reasons)]

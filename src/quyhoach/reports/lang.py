@@ -14,7 +14,7 @@ dates stay dd/mm/yyyy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -66,14 +66,15 @@ def written_in(app, lang: str) -> Iterator[None]:
         yield
 
 
-def say(value: Any) -> str:
-    """What the rules said (a Phrase, or plain text) in the paper's language; Vietnamese as is."""
+def say(value: Any, book: Mapping[str, Any] | None = None) -> str:
+    """What the rules or the solver said (a Phrase, or a stored plan's text found in its
+    `book` of words) in the paper's language; Vietnamese as is."""
     if value is None:
         return ""
     lang = locale()
     if lang == DEFAULT_LOCALE and isinstance(value, str):
         return value
-    return _say_in(value, gettext, lang)
+    return _say_in(value, gettext, lang, book)
 
 
 def rule_name(name: Any) -> str:

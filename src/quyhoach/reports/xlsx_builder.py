@@ -220,40 +220,42 @@ def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     """The decision report's lists: the moves, the chains, the structure before and after
     (per target and per level) and the plans compared, each on its own sheet."""
     workbook = Workbook()
-    lines = [f"Ngày luân chuyển dự kiến {report.rotation_date:%d/%m/%Y}; căn cứ "
-             f"{report.rule_set_name or 'các quy định hiện hành'}."]
+    lines = [_("Ngày luân chuyển dự kiến %(date)s; căn cứ %(basis)s.", date=f"{report.rotation_date:%d/%m/%Y}",
+               basis=report.rule_set_name or _("các quy định hiện hành"))]
     if report.adopted:
-        lines.append(f"Thông qua tại {report.resolution}, hiệu lực từ ngày {report.adopted_on:%d/%m/%Y}."
-                     + (f" {report.note}" if report.note else ""))
+        lines.append(_("Thông qua tại %(resolution)s, hiệu lực từ ngày %(date)s.", resolution=report.resolution,
+                       date=f"{report.adopted_on:%d/%m/%Y}") + (f" {report.note}" if report.note else ""))
     lines += report.summary
     lines += report.alternative_words
     lines += [f"{label}: {value}" for label, value in report.rules]
     lines += [f"{label}: {value}" for label, value in report.settings]
-    lines += [f"Lưu ý: {w}" for w in report.warnings]
+    lines += [f"{_('Lưu ý:')} {w}" for w in report.warnings]
     lines += report.closing
     _cover(workbook, report.heading, lines)
-    _sheet(workbook, "Các lượt điều động",
-           ["STT", "Họ và tên", "Tuổi", "Giới tính", "Dân tộc thiểu số", "Từ vị trí", "Từ đơn vị",
-            "Đến vị trí", "Đến đơn vị", "Hình thức", "Lý do"],
-           ([m.number, m.cadre_name, m.age, m.sex, "Có" if m.minority else "", m.from_post, m.from_unit,
+    yes = _("Có")
+    _sheet(workbook, _("Các lượt điều động"),
+           [_("STT"), _("Họ và tên"), _("Tuổi"), _("Giới tính"), _("Dân tộc thiểu số"), _("Từ vị trí"), _("Từ đơn vị"),
+            _("Đến vị trí"), _("Đến đơn vị"), _("Hình thức"), _("Lý do")],
+           ([m.number, m.cadre_name, m.age, m.sex, yes if m.minority else "", m.from_post, m.from_unit,
              m.to_post, m.to_unit, f"{m.act} ({m.kind.lower()})" if m.act else m.kind,
              "; ".join(m.reasons)] for m in report.moves),
            [6, 24, 6, 9, 9, 32, 26, 32, 26, 24, 80])
-    _sheet(workbook, "Chuỗi điều động", ["Số", "Loại", "Số lượt điều động", "Diễn giải", "Vị trí để trống ở cuối chuỗi"],
+    _sheet(workbook, _("Chuỗi điều động"), [_("Số"), _("Loại"), _("Số lượt điều động"), _("Diễn giải"),
+                                            _("Vị trí để trống ở cuối chuỗi")],
            ([c.number, c.kind_label, c.moves, c.text, c.opens] for c in report.chains), [6, 8, 10, 120, 30])
-    _sheet(workbook, "Cơ cấu theo chỉ tiêu",
-           ["Chỉ tiêu", "Mức", "Số vị trí", "Cần tối thiểu", "Tối đa", "Trước", "Tỷ lệ trước", "Sau", "Tỷ lệ sau",
-            "Thiếu trước", "Thiếu sau", "Kết luận"],
-           ([t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, t.need, t.cap, t.before, t.before_share,
-             t.after, t.after_share, t.shortfall_before, t.shortfall_after, "Đạt" if t.passed else "Chưa đạt"]
+    _sheet(workbook, _("Cơ cấu theo chỉ tiêu"),
+           [_("Chỉ tiêu"), _("Mức"), _("Số vị trí"), _("Cần tối thiểu"), _("Tối đa"), _("Trước"), _("Tỷ lệ trước"),
+            _("Sau"), _("Tỷ lệ sau"), _("Thiếu trước"), _("Thiếu sau"), _("Kết luận")],
+           ([t.name, _("bắt buộc") if t.hard else _("khuyến khích"), t.seats, t.need, t.cap, t.before, t.before_share,
+             t.after, t.after_share, t.shortfall_before, t.shortfall_after, _("Đạt") if t.passed else _("Chưa đạt")]
             for t in report.targets), [44, 12, 9, 10, 8, 8, 10, 8, 10, 10, 10, 10], percent_columns=(7, 9),
            red_rows={i for i, t in enumerate(report.targets) if not t.passed})
-    _sheet(workbook, "Cơ cấu theo cấp", ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Tỷ lệ trước", "Sau", "Tỷ lệ sau",
-                                         "Thay đổi"],
+    _sheet(workbook, _("Cơ cấu theo cấp"), [_("Phạm vi"), _("Chỉ số"), _("Số vị trí"), _("Trước"), _("Tỷ lệ trước"),
+                                            _("Sau"), _("Tỷ lệ sau"), _("Thay đổi")],
            ([r.scope, r.label, r.seats, r.before, r.before_share, r.after, r.after_share, r.after - r.before]
             for r in report.levels), [30, 24, 10, 8, 10, 8, 10, 10], percent_columns=(5, 7))
     t = report.comparison
     if t is not None:
-        _sheet(workbook, "So sánh phương án", t.headers, t.rows, [6, 44, 30, 16, 60],
+        _sheet(workbook, _("So sánh phương án"), t.headers, t.rows, [6, 44, 30, 16, 60],
                red_rows={i for i, p in enumerate(report.compared) if p.chosen})
     return _save(workbook, report.heading)
