@@ -13,6 +13,7 @@ import pytest
 from quyhoach import reports
 from quyhoach.reports import lang
 from tests.reports.test_documents import SIGNERS, TEXT_OF
+from tests.reports.test_procedure import balloted  # noqa: F401  (fixture)
 
 # The fixed words of the Vietnamese paper: none may be left in the English one.
 VIETNAMESE_WORDS = [
@@ -130,3 +131,19 @@ def test_the_decision_report_asked_in_english_is_written_in_english(session, eng
         assert "COMMUNIST PARTY OF VIETNAM" in text and "REPORT" in text, fmt
     docx = TEXT_OF["docx"](built.files["docx"])
     assert "I. THE ADOPTED PLAN" in docx and "ANNEX 1: THE MOVES" in docx and "Reason" in docx
+
+
+PROCEDURE_WORDS = ["TỜ TRÌNH", "BIÊN BẢN", "QUYẾT ĐỊNH", "Kính gửi", "Căn cứ", "kính trình", "Điều 1", "đồng chí",
+                   "Họ và tên", "Kết quả", "Nơi nhận", "THƯ KÝ", "Hội nghị", "DANH SÁCH", "Chức danh", "Đạt"]
+
+
+@pytest.mark.parametrize("kind", ["pool-submission", "pool-minutes", "pool-decision"])
+def test_the_procedure_papers_asked_in_english_are_written_in_english(session, balloted, signed_app, kind):
+    world, _members = balloted
+    built = reports.build(session, world, signed_app, kind, {"pool": 1, "lang": "en"}, ["docx", "pdf"])
+    assert not built.errors
+    for fmt, data in built.files.items():
+        text = TEXT_OF[fmt](data)
+        left = [w for w in PROCEDURE_WORDS if w in text]
+        assert not left, (kind, fmt, left)
+        assert "COMMUNIST PARTY OF VIETNAM" in text, (kind, fmt)
