@@ -138,7 +138,7 @@ PROCEDURE_WORDS = ["TỜ TRÌNH", "BIÊN BẢN", "QUYẾT ĐỊNH", "Kính gửi
 
 
 @pytest.mark.parametrize("kind", ["pool-submission", "pool-minutes", "pool-decision"])
-def test_the_procedure_papers_asked_in_english_are_written_in_english(session, balloted, signed_app, kind):
+def test_the_procedure_papers_asked_in_english_are_written_in_english(session, balloted, signed_app, kind):  # noqa: F811
     world, _members = balloted
     built = reports.build(session, world, signed_app, kind, {"pool": 1, "lang": "en"}, ["docx", "pdf"])
     assert not built.errors
@@ -147,3 +147,15 @@ def test_the_procedure_papers_asked_in_english_are_written_in_english(session, b
         left = [w for w in PROCEDURE_WORDS if w in text]
         assert not left, (kind, fmt, left)
         assert "COMMUNIST PARTY OF VIETNAM" in text, (kind, fmt)
+
+
+def test_the_evaluation_analytics_paper_asked_in_english_is_written_in_english(session, small, signed_app):
+    built = reports.build(session, small, signed_app, "evaluations", {"lang": "en"}, reports.FORMATS)
+    assert not built.errors
+    for fmt, data in built.files.items():
+        text = TEXT_OF[fmt](data)
+        left = [w for w in ("Kết luận", "KẾT QUẢ PHÂN TÍCH", "Căn cứ", "báo cáo", "Đề xuất", "HTXSNV", "Nơi nhận",
+                            "Cơ quan, đơn vị", "toàn tỉnh") if w in text]
+        assert not left, (fmt, left)
+        assert "COMMUNIST PARTY OF VIETNAM" in text, fmt
+    assert "FINDINGS" in TEXT_OF["docx"](built.files["docx"])

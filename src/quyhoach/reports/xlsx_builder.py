@@ -206,11 +206,13 @@ def evaluation_sheets(workbook: Workbook, ev) -> None:
 
 def evaluations(ev, head: Heading) -> bytes:
     workbook = Workbook()
-    lines = [f"Số liệu đến ngày {ev.on:%d/%m/%Y}" + (f"; phạm vi: {ev.scope.name}" if ev.scope else "; phạm vi: toàn tỉnh"),
-             f"{len(ev.breaches)} lượt đơn vị – năm có tỷ lệ HTXSNV vượt mức quy định ({len(ev.breaking_units)} đơn vị); "
-             f"{len(ev.flagged_units)} đơn vị cao bất thường so với đơn vị tương đương; "
-             f"{len(ev.constant_excellent)} cán bộ HTXSNV liên tục từ {ev.constant_years} năm; "
-             f"{len(ev.disciplined)} trường hợp xếp loại từ HTTNV trở lên trong năm bị kỷ luật."]
+    lines = [_("Số liệu đến ngày %(date)s; phạm vi: %(scope)s", date=f"{ev.on:%d/%m/%Y}",
+               scope=ev.scope.name if ev.scope else _("toàn tỉnh")),
+             _("%(breaches)s lượt đơn vị – năm có tỷ lệ HTXSNV vượt mức quy định (%(units)s đơn vị); %(flagged)s đơn vị "
+               "cao bất thường so với đơn vị tương đương; %(constant)s cán bộ HTXSNV liên tục từ %(years)s năm; "
+               "%(disciplined)s trường hợp xếp loại từ HTTNV trở lên trong năm bị kỷ luật.", breaches=len(ev.breaches),
+               units=len(ev.breaking_units), flagged=len(ev.flagged_units), constant=len(ev.constant_excellent),
+               years=ev.constant_years, disciplined=len(ev.disciplined))]
     _cover(workbook, head, lines)
     evaluation_sheets(workbook, ev)
     return _save(workbook, head)
