@@ -159,3 +159,14 @@ def test_the_evaluation_analytics_paper_asked_in_english_is_written_in_english(s
         assert not left, (fmt, left)
         assert "COMMUNIST PARTY OF VIETNAM" in text, fmt
     assert "FINDINGS" in TEXT_OF["docx"](built.files["docx"])
+
+
+def test_the_command_line_writes_a_paper_in_english_when_asked(app, session, balloted, tmp_path):  # noqa: F811
+    cli = app.test_cli_runner()
+    out = tmp_path / "minutes.docx"
+    result = cli.invoke(args=["report", "--lang", "en", "pool", "bien-ban", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = TEXT_OF["docx"](out.read_bytes())
+    assert "MINUTES" in text and "BIÊN BẢN" not in text
+    result = cli.invoke(args=["report", "pool", "bien-ban", "1", "--out", str(out)])
+    assert result.exit_code == 0 and "BIÊN BẢN" in TEXT_OF["docx"](out.read_bytes())
