@@ -17,8 +17,11 @@ def _engine():
 
 
 @click.group("report", help="Tạo báo cáo (DOCX, PDF, XLSX) bằng cùng bộ tạo báo cáo của trang web.")
-def report_group() -> None:
-    pass
+@click.option("--lang", "language", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="ngôn ngữ của văn bản: vi (tiếng Việt) hoặc en (tiếng Anh)")
+@click.pass_context
+def report_group(ctx: click.Context, language: str) -> None:
+    ctx.meta["report_lang"] = language
 
 
 def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
@@ -30,8 +33,9 @@ def _write_report(kind: str, params: dict, fmt: str, out: Path | None) -> None:
 
     with Session(_engine()) as session:
         try:
+            language = click.get_current_context().meta.get("report_lang") or "vi"
             built = reports.build(session, world_service.build(session), current_app._get_current_object(), kind,
-                                  params, [fmt])
+                                  {**params, "lang": language}, [fmt])
         except gather.ReportError as problem:
             raise click.ClickException(str(problem)) from problem
     if fmt in built.errors:

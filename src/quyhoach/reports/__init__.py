@@ -45,14 +45,23 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
           progress: Progress = _nothing) -> Built:
     """Make the report `kind` in the formats asked. `params`: "unit" and "term" codes for
     term-planning and evaluations, "cadre" code for a dossier, "scenario" id (and optionally
-    "run" id, for a draft of another plan than the latest) for a scenario decision. A format that cannot be made
+    "run" id, for a draft of another plan than the latest) for a scenario decision; "lang"
+    ("vi", the default, or "en"): the language the paper is written in (`reports.lang`). A format that cannot be made
     here (PDF without Pango) is listed in `errors`; the others are made all the same.
     Raises gather.ReportError for an unknown unit, term, cadre or scenario."""
-    from quyhoach.reports import gather, pdf_builder
+    from quyhoach.reports import gather, lang
+
+    with lang.written_in(app, lang.asked(params)):
+        return _build(session, world, app, kind, params, formats, progress, gather.ReportError)
+
+
+def _build(session: Session, world: World, app, kind: str, params: dict, formats, progress: Progress,
+           refused: type[Exception]) -> Built:
+    from quyhoach.reports import pdf_builder
 
     entry = REPORT_KINDS.get(kind)
     if entry is None:
-        raise gather.ReportError(f"không có loại báo cáo «{kind}»")
+        raise refused(f"không có loại báo cáo «{kind}»")
     formats = [f for f in formats if f in entry.formats]
     steps = max(1, len(formats))
     progress(0.02, "Thu thập số liệu")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from quyhoach.domain.structure import band_label
+from quyhoach.reports.lang import _ as gettext, lower_first
 from quyhoach.reports.model import Chart
 
 _lock = threading.Lock()   # pyplot's state is global: one chart at a time per process
@@ -85,13 +86,13 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
     bins = [(a, a + step) for a in range(low, high, step)]
     men = [sum(1 for a, s in ages_by_sex if s == "M" and lo <= a < hi) for lo, hi in bins]
     women = [sum(1 for a, s in ages_by_sex if s == "F" and lo <= a < hi) for lo, hi in bins]
-    title = f"Tháp tuổi cán bộ trong quy hoạch (tuổi tính đến đầu {term_name[0].lower() + term_name[1:]})"
+    title = gettext("Tháp tuổi cán bộ trong quy hoạch (tuổi tính đến đầu %(term)s)", term=lower_first(term_name))
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.3, 0.32 * len(bins) + 1.2))
         y = list(range(len(bins)))
-        ax.barh(y, [-m for m in men], color=MEN, edgecolor="#000", linewidth=0.4, label="Nam")
-        ax.barh(y, women, color=WOMEN, edgecolor="#000", linewidth=0.4, label="Nữ")
+        ax.barh(y, [-m for m in men], color=MEN, edgecolor="#000", linewidth=0.4, label=gettext("Nam"))
+        ax.barh(y, women, color=WOMEN, edgecolor="#000", linewidth=0.4, label=gettext("Nữ"))
         ax.set_yticks(y, [band_label(lo, hi) for lo, hi in bins])
         top = max(men + women + [1])
         for i, (m, w) in enumerate(zip(men, women, strict=False)):
@@ -103,10 +104,10 @@ def age_pyramid(ages_by_sex: list[tuple[int, str]], term_name: str, step: int = 
         ticks = ax.get_xticks()
         ax.set_xticks(ticks, [str(abs(int(t))) for t in ticks])
         ax.axvline(0, color="#333", linewidth=0.8)
-        ax.set_xlabel("Số cán bộ")
-        ax.set_ylabel("Tuổi")
+        ax.set_xlabel(gettext("Số cán bộ"))
+        ax.set_ylabel(gettext("Tuổi"))
         ax.legend(loc="upper right", frameon=False, ncols=2)
-        ax.set_title(f"Nam {sum(men)} · Nữ {sum(women)}", loc="left", fontsize=9, fontweight="normal")
+        ax.set_title(f"{gettext('Nam')} {sum(men)} · {gettext('Nữ')} {sum(women)}", loc="left", fontsize=9, fontweight="normal")
         return _save(fig, "age-pyramid", title, 14.0)
 
 
@@ -119,8 +120,10 @@ class GaugeData:
     words: str                   # "180/612 (29,4%)"
 
 
-def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với chỉ tiêu") -> Chart:
+def target_gauges(gauges: list[GaugeData], title: str = "") -> Chart:
     """One bar per target, the target marked, Đạt / Chưa đạt written beside it."""
+    title = title or gettext("Cơ cấu so với chỉ tiêu")
+    met, short = gettext("Đạt"), gettext("Chưa đạt")
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 0.55 * len(gauges) + 0.9))
@@ -136,22 +139,23 @@ def target_gauges(gauges: list[GaugeData], title: str = "Cơ cấu so với ch�
                 ax.plot([g.target[1]] * 2, [yi - 0.32, yi + 0.36], color=TARGET, linewidth=1)
             elif g.target:
                 ax.plot([g.target, g.target], [yi - 0.36, yi + 0.36], color=TARGET, linewidth=2)
-            ax.text(1.02, yi, f"{g.words} — {'Đạt' if g.passed else 'Chưa đạt'}", va="center", fontsize=9,
+            ax.text(1.02, yi, f"{g.words} — {met if g.passed else short}", va="center", fontsize=9,
                     color="#000", fontweight="normal" if g.passed else "bold")
         ax.set_yticks(y, [g.label for g in gauges])
         ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title("Vạch đen: chỉ tiêu; thanh gạch chéo: chưa đạt", loc="left", fontsize=9, fontweight="normal",
+        ax.set_title(gettext("Vạch đen: chỉ tiêu; thanh gạch chéo: chưa đạt"), loc="left", fontsize=9, fontweight="normal",
                      color="#000")
         return _save(fig, "target-gauges", title, 16.0)
 
 
 def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list[float],
-                       title: str = "Xếp loại chất lượng qua các năm") -> Chart:
+                       title: str = "") -> Chart:
     """Ratings per year as 100 % stacked bars, with the excellent share of those rated good
     or better drawn as a line against the E4 cap."""
+    title = title or gettext("Xếp loại chất lượng qua các năm")
     with _lock:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(6.8, 3.1))
@@ -160,13 +164,13 @@ def ratings_over_years(years: list[int], counts: list[dict[str, int]], cap: list
         totals = [max(1, sum(c.get(r, 0) for r in RATING_LABELS)) for c in counts]
         for rating in ("excellent", "good", "complete", "fail"):
             shares = [c.get(rating, 0) / t for c, t in zip(counts, totals, strict=False)]
-            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=RATING_LABELS[rating], width=0.6,
+            ax.bar(x, shares, bottom=bottom, color=RATING_COLOURS[rating], label=gettext(RATING_LABELS[rating]), width=0.6,
                    edgecolor="#000", linewidth=0.4, hatch=RATING_HATCH.get(rating))
             bottom = [b + s for b, s in zip(bottom, shares, strict=False)]
         excellent_share = [c.get("excellent", 0) / max(1, c.get("excellent", 0) + c.get("good", 0)) for c in counts]
         ax.plot(x, excellent_share, color="#000", marker="o", markerfacecolor="#fff", markeredgecolor="#000",
-                linewidth=1.8, label="HTXSNV / (HTXSNV + HTTNV)")
-        ax.plot(x, cap, color="#000", linestyle="--", linewidth=1.2, label="Mức trần")
+                linewidth=1.8, label=gettext("HTXSNV / (HTXSNV + HTTNV)"))
+        ax.plot(x, cap, color="#000", linestyle="--", linewidth=1.2, label=gettext("Mức trần"))
         for xi, s in zip(x, excellent_share, strict=False):
             ax.text(xi, s + 0.03, f"{s * 100:.0f}%".replace(".", ","), ha="center", fontsize=9, color="#111")
         ax.set_xticks(x, [str(y) for y in years])
@@ -221,7 +225,7 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             if score is not None:
                 ax.text(year, order[rating] + 0.3, f"{score:g}".replace(".", ","), ha="center", fontsize=9)
         codes = sorted(order, key=order.get)
-        ax.set_yticks([order[c] for c in codes], [_two_lines(vocab.RATING.label(c)) for c in codes], fontsize=9)
+        ax.set_yticks([order[c] for c in codes], [_two_lines(gettext(vocab.RATING.label(c))) for c in codes], fontsize=9)
         ax.set_ylim(-0.5, 3.7)
         ax.grid(axis="y", color="#999999", linewidth=0.5, linestyle=":")
         if xs:
@@ -229,27 +233,29 @@ def cadre_timeline(years: list[tuple[int, str | None, float | None]], months: li
             ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
         else:
             ax.set_xticks([])
-            ax.text(0.5, 0.5, "Chưa có kết quả xếp loại", transform=ax.transAxes, ha="center", fontsize=9)
-        ax.set_title("Xếp loại chất lượng hằng năm", loc="left", fontsize=10)
+            ax.text(0.5, 0.5, gettext("Chưa có kết quả xếp loại"), transform=ax.transAxes, ha="center", fontsize=9)
+        ax.set_title(gettext("Xếp loại chất lượng hằng năm"), loc="left", fontsize=10)
         if has_months:
             mx = [m for m, s in months if s is not None]
             my = [s for _, s in months if s is not None]
             axm = axes[1]
-            axm.plot(mx, my, label="Điểm hằng tháng", marker="o", markersize=5, markerfacecolor="#ffffff",
+            axm.plot(mx, my, label=gettext("Điểm hằng tháng"), marker="o", markersize=5, markerfacecolor="#ffffff",
                      markeredgecolor="#000000", color="#000000", linewidth=1.3)
             for at, rating, style in ((high, "excellent", (0, (5, 2))), (good, "good", (0, (1, 2)))):
                 axm.axhline(at, color="#555555", linestyle=style, linewidth=1,
-                            label=f"Từ {at:g} điểm: {vocab.RATING.label(rating).lower()}")
+                            label=gettext("Từ %(at)s điểm: %(rating)s", at=f"{at:g}",
+                                          rating=gettext(vocab.RATING.label(rating)).lower()))
             axm.legend(loc="upper left", bbox_to_anchor=(0.0, -0.28), ncol=1, fontsize=9, frameon=False)
             axm.set_xticks(range(1, 13), [str(m) for m in range(1, 13)], fontsize=9)
             axm.set_xlim(0.5, 12.5)
-            axm.set_xlabel("Tháng", fontsize=9)
-            axm.set_ylabel("Điểm", fontsize=9)
+            axm.set_xlabel(gettext("Tháng"), fontsize=9)
+            axm.set_ylabel(gettext("Điểm"), fontsize=9)
             axm.set_ylim(max(0, min(my + [good]) - 5), min(100, max(my + [high]) + 5))
             axm.tick_params(axis="y", labelsize=9)
-            axm.set_title(f"Điểm đánh giá hằng tháng năm {month_year}", loc="left", fontsize=10)
+            axm.set_title(gettext("Điểm đánh giá hằng tháng năm %(year)s", year=month_year), loc="left", fontsize=10)
         fig.tight_layout()
-        return _save(fig, "cadre-timeline", f"Diễn biến đánh giá, xếp loại của {name}", TIMELINE_WIDTH_CM)
+        return _save(fig, "cadre-timeline", gettext("Diễn biến đánh giá, xếp loại của %(name)s", name=name),
+                     TIMELINE_WIDTH_CM)
 
 
 # --------------------------------------------------------------------------- the scenario decision
@@ -495,9 +501,9 @@ def structure_before_after(rows: list[BeforeAfter], title: str) -> Chart:
         for yi, row in zip(y, rows, strict=False):
             fell = row.after < row.before
             ax.barh(yi + 0.17, min(row.before, 1.0), height=0.32, color="#d0d0d0", edgecolor="#000", linewidth=0.4,
-                    label="Trước" if yi == y[0] else None)
+                    label=gettext("Trước") if yi == y[0] else None)
             ax.barh(yi - 0.17, min(row.after, 1.0), height=0.32, color=BAD if fell else OK, edgecolor="#000",
-                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label="Sau" if yi == y[0] else None)
+                    linewidth=0.4, hatch=SHORT_HATCH if fell else None, label=gettext("Sau") if yi == y[0] else None)
             if row.target:
                 ax.plot([row.target, row.target], [yi - 0.4, yi + 0.4], color=TARGET, linewidth=2)
             ax.text(1.02, yi, row.words, va="center", fontsize=9, color="#000")

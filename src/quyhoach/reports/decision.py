@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
-from quyhoach.domain.eligibility import percent
 from quyhoach.domain.text import nfc
 from quyhoach.reports import charts, letterhead
-from quyhoach.reports.gather import LEVEL_NAMES, Progress, ReportError, _nothing, heading
+from quyhoach.reports.gather import LEVEL_NAMES, Progress, ReportError, _nothing, heading, level_name
+from quyhoach.reports.lang import N_, _, say, share as percent
 from quyhoach.reports.model import (
     DecisionChain, DecisionLevelRow, DecisionMove, DecisionPlan, DecisionTarget, DocTable, PlanTerm,
     ScenarioDecisionReport,
@@ -27,19 +27,20 @@ from quyhoach.services.planning.world import World
 
 
 ALTERNATIVES_MAX = 12
-PLAN_STATUS = {"optimal": "tối ưu (đã chứng minh)", "feasible": "khả thi, chưa chứng minh tối ưu",
-               "infeasible": "không có phương án", "unknown": "chưa tìm được phương án", "invalid": "dữ liệu không hợp lệ"}
+PLAN_STATUS = {"optimal": N_("tối ưu (đã chứng minh)"), "feasible": N_("khả thi, chưa chứng minh tối ưu"),
+               "infeasible": N_("không có phương án"), "unknown": N_("chưa tìm được phương án"),
+               "invalid": N_("dữ liệu không hợp lệ")}
 MOVE_KINDS = vocab.ROTATION_KIND_LABELS
 WEIGHT_WORDS = {
-    "fit": ("Mức phù hợp", "điểm cho mỗi điểm phù hợp (0–100) của người giữ mỗi vị trí"),
-    "development": ("Giá trị phát triển", "điểm cho mỗi điểm phát triển của một lượt điều động"),
-    "structure": ("Cơ cấu", "điểm trừ cho mỗi người thiếu so với chỉ tiêu cơ cấu khuyến khích"),
-    "moves": ("Số lượt điều động", "điểm trừ cho mỗi lượt điều động"),
-    "baseline": ("Bám phương án đã duyệt", "điểm trừ cho mỗi cán bộ bố trí khác phương án đã duyệt"),
+    "fit": (N_("Mức phù hợp"), N_("điểm cho mỗi điểm phù hợp (0–100) của người giữ mỗi vị trí")),
+    "development": (N_("Giá trị phát triển"), N_("điểm cho mỗi điểm phát triển của một lượt điều động")),
+    "structure": (N_("Cơ cấu"), N_("điểm trừ cho mỗi người thiếu so với chỉ tiêu cơ cấu khuyến khích")),
+    "moves": (N_("Số lượt điều động"), N_("điểm trừ cho mỗi lượt điều động")),
+    "baseline": (N_("Bám phương án đã duyệt"), N_("điểm trừ cho mỗi cán bộ bố trí khác phương án đã duyệt")),
 }
 MODE_WORDS = vocab.ROTATION_MODE_LABELS
 TARGET_WORDS = vocab.ROTATION_TARGET_LABELS
-ATTRIBUTE_WORDS = {"female": "Nữ", "minority": "Dân tộc thiểu số", "young": "Trẻ"}
+ATTRIBUTE_WORDS = {"female": N_("Nữ"), "minority": N_("Dân tộc thiểu số"), "young": N_("Trẻ")}
 
 
 def scenario_units(session: Session, scenario_id: int) -> list[str] | None:
@@ -74,9 +75,9 @@ def _relation(scenario, chosen_scenario_id: int) -> str:
     """How an alternative relates to the chosen plan, from the derivation stored on its
     scenario (a scenario made before it was stored: from its name, as it was then)."""
     if scenario.id == chosen_scenario_id:
-        return "Cách tính khác của phương án"
+        return _("Cách tính khác của phương án")
     derivation = getattr(scenario, "derivation", None) or ("relaxed" if " — nới: " in scenario.name else "copy")
-    return "Nới quy định" if derivation == "relaxed" else "Bản sao"
+    return _("Nới quy định") if derivation == "relaxed" else _("Bản sao")
 
 
 def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopted: bool) -> DecisionPlan:
@@ -86,14 +87,16 @@ def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopte
                                  int(t.get("value") or 0), int(t.get("contribution") or 0))
              for t in plan.get("terms", [])}
     missed = compared.soft_missed
+    book = plan.get("words") or {}
     return DecisionPlan(
         run_id=run.id, scenario_id=scenario.id, scenario_name=nfc(scenario.name), label=nfc(run.label or ""),
-        relation=("Phương án được thông qua" if adopted else "Phương án đề nghị") if chosen
+        relation=(_("Phương án được thông qua") if adopted else _("Phương án đề nghị")) if chosen
         else _relation(scenario, chosen_scenario_id),
-        chosen=chosen, status=PLAN_STATUS.get(plan.get("status"), plan.get("status") or ""),
+        chosen=chosen, status=_(PLAN_STATUS[plan["status"]]) if plan.get("status") in PLAN_STATUS
+        else plan.get("status") or "",
         objective=plan.get("objective"), gap=plan.get("gap"), terms=terms, moves=len(plan.get("moves", [])),
         open_before=int(figures.get("open_before", 0)), open_after=int(figures.get("open_after", 0)),
-        soft_missed=[nfc(s["name"]) for s in missed], soft_short=sum(int(s["shortfall_after"]) for s in missed),
+        soft_missed=[nfc(say(s["name"], book)) for s in missed], soft_short=sum(int(s["shortfall_after"]) for s in missed),
         hard_targets=sum(1 for s in plan.get("structure", []) if s.get("hard")),
         by_kind=_by_kind_words(compared.by_kind),
     )
@@ -101,57 +104,65 @@ def _decision_plan(compared, chosen_run_id: int, chosen_scenario_id: int, adopte
 
 def _by_kind_words(counts: dict[str, int]) -> dict[str, int]:
     """Moves per kind with the kind in words (Bổ nhiệm, Luân chuyển, ...), the kinds present."""
-    return {vocab.MOVE_KIND.label(kind): n for kind, n in counts.items() if n}
+    return {_(vocab.MOVE_KIND.label(kind)): n for kind, n in counts.items() if n}
 
 
 def _settings_words(settings: dict, unit_names: dict[str, str]) -> list[tuple[str, str]]:
     from quyhoach.services.rotation.settings import ScenarioSettings
 
     s = ScenarioSettings.from_dict(settings)
+    def mode(code: str) -> str:
+        return _(MODE_WORDS[code]) if code in MODE_WORDS else code
+
     lines = [
-        ("Phạm vi", "; ".join(unit_names.get(c, c) for c in s.unit_codes) if s.unit_codes else "toàn tỉnh"),
-        ("Lấp vị trí khuyết", MODE_WORDS.get(s.fill_vacancies, s.fill_vacancies)),
-        ("Người giữ chức vụ nghỉ hưu trong vòng", f"{s.retiring_within_months} tháng: vị trí được coi là khuyết"),
-        ("Người đứng đầu đủ số nhiệm kỳ liên tiếp",
-         "luân chuyển ra ngoài phạm vi phương án" if s.term_limit_opens_post else "không xét"),
-        ("Không là người địa phương", "bắt buộc" if s.non_local == "hard"
-         else f"khuyến khích (trừ {s.non_local_penalty} điểm phù hợp)"),
+        (_("Phạm vi"), "; ".join(unit_names.get(c, c) for c in s.unit_codes) if s.unit_codes else _("toàn tỉnh")),
+        (_("Lấp vị trí khuyết"), mode(s.fill_vacancies)),
+        (_("Người giữ chức vụ nghỉ hưu trong vòng"),
+         _("%(months)s tháng: vị trí được coi là khuyết", months=s.retiring_within_months)),
+        (_("Người đứng đầu đủ số nhiệm kỳ liên tiếp"),
+         _("luân chuyển ra ngoài phạm vi phương án") if s.term_limit_opens_post else _("không xét")),
+        (_("Không là người địa phương"), _("bắt buộc") if s.non_local == "hard"
+         else _("khuyến khích (trừ %(points)s điểm phù hợp)", points=s.non_local_penalty)),
     ]
     for attribute in ("female", "minority", "young"):
         t = s.targets.get(attribute)
         if t is None:
             continue
-        words = MODE_WORDS.get(t.mode, t.mode)
+        words = mode(t.mode)
         if t.mode != "off":
-            words += f", tối thiểu {percent(t.share)} (đơn vị có từ {s.target_min_seats} vị trí)"
-        lines.append((f"Chỉ tiêu {TARGET_WORDS[attribute].lower()}", words))
+            words += _(", tối thiểu %(share)s (đơn vị có từ %(seats)s vị trí)", share=percent(t.share),
+                       seats=s.target_min_seats)
+        lines.append((_("Chỉ tiêu %(target)s", target=_(TARGET_WORDS[attribute]).lower()), words))
     if s.max_leaving_per_unit is not None:
-        lines.append(("Số người đi tối đa mỗi đơn vị", str(s.max_leaving_per_unit)))
+        lines.append((_("Số người đi tối đa mỗi đơn vị"), str(s.max_leaving_per_unit)))
     if s.max_arriving_per_unit is not None:
-        lines.append(("Số người đến tối đa mỗi đơn vị", str(s.max_arriving_per_unit)))
+        lines.append((_("Số người đến tối đa mỗi đơn vị"), str(s.max_arriving_per_unit)))
     if s.resolve_family_conflicts:
-        lines.append(("Xung đột QĐ 114 đã có", "phương án phải giải quyết"))
+        lines.append((_("Xung đột QĐ 114 đã có"), _("phương án phải giải quyết")))
     if s.pinned:
-        lines.append(("Bố trí cố định", f"{len(s.pinned)} trường hợp"))
+        lines.append((_("Bố trí cố định"), _("%(n)s trường hợp", n=len(s.pinned))))
     if s.forbidden:
-        lines.append(("Loại trừ", f"{len(s.forbidden)} trường hợp"))
+        lines.append((_("Loại trừ"), _("%(n)s trường hợp", n=len(s.forbidden))))
     return [(label, nfc(value)) for label, value in lines]
 
 
 def _rules_words(rules, rule_set_code: str, rule_set_name: str) -> list[tuple[str, str]]:
-    cooldown = "; ".join(f"{vocab.DISCIPLINE_LEVEL.label(level).lower()} {months} tháng" if int(months) < 600
-                         else f"{vocab.DISCIPLINE_LEVEL.label(level).lower()}: không bố trí"
-                         for level, months in (rules.discipline_cooldown_months or {}).items())
+    def level(code: str) -> str:
+        return _(vocab.DISCIPLINE_LEVEL.label(code)).lower()
+
+    cooldown = "; ".join(_("%(level)s %(months)s tháng", level=level(code), months=months) if int(months) < 600
+                         else _("%(level)s: không bố trí", level=level(code))
+                         for code, months in (rules.discipline_cooldown_months or {}).items())
     lines = [
-        ("Căn cứ", rule_set_name or "các quy định hiện hành"),
-        ("Xếp loại các năm gần nhất", f"{rules.rating_years} năm liền từ «{vocab.RATING.label(rules.rating_threshold)}» "
-                                      f"trở lên"),
-        ("Thời gian công tác còn lại tối thiểu", f"{rules.min_service_months} tháng"),
-        ("Thời gian giữ chức vụ trước khi luân chuyển", f"tối thiểu {rules.min_tenure_months} tháng"),
-        ("Người đứng đầu ở một nơi", f"không quá {rules.head_term_limit} nhiệm kỳ liên tiếp"),
+        (_("Căn cứ"), rule_set_name or _("các quy định hiện hành")),
+        (_("Xếp loại các năm gần nhất"), _("%(years)s năm liền từ «%(rating)s» trở lên", years=rules.rating_years,
+                                           rating=_(vocab.RATING.label(rules.rating_threshold)))),
+        (_("Thời gian công tác còn lại tối thiểu"), _("%(months)s tháng", months=rules.min_service_months)),
+        (_("Thời gian giữ chức vụ trước khi luân chuyển"), _("tối thiểu %(months)s tháng", months=rules.min_tenure_months)),
+        (_("Người đứng đầu ở một nơi"), _("không quá %(n)s nhiệm kỳ liên tiếp", n=rules.head_term_limit)),
     ]
     if cooldown:
-        lines.append(("Thời hạn sau kỷ luật", cooldown))
+        lines.append((_("Thời hạn sau kỷ luật"), cooldown))
     return [(label, nfc(value)) for label, value in lines]
 
 
@@ -162,17 +173,19 @@ def resolution_words(decision_no: str, on: dt.date | None) -> str:
     for prefix in ("Nghị quyết số ", "Nghị quyết ", "NQ số ", "Số "):
         if number.lower().startswith(prefix.lower()):
             number = number[len(prefix):]
-    return f"Nghị quyết số {number}" + (f" ngày {format_date(on)}" if on else "")
+    return _("Nghị quyết số %(number)s", number=number) + (_(" ngày %(date)s", date=format_date(on)) if on else "")
 
 
 def plan_words(p: DecisionPlan, who: str) -> str:
     """A plan as a Standing Committee reads it: who moves, vacancies filled, targets met."""
-    kinds = ", ".join(f"{n} lượt {kind.lower()}" for kind, n in p.by_kind.items())
+    kinds = ", ".join(_("%(n)s lượt %(kind)s", n=n, kind=kind.lower()) for kind, n in p.by_kind.items())
     filled = max(0, p.open_before - p.open_after)
-    targets = ("đạt mọi chỉ tiêu cơ cấu" if not p.soft_missed else
-               f"còn {len(p.soft_missed)} chỉ tiêu cơ cấu khuyến khích chưa đạt (thiếu {p.soft_short} người)")
-    return nfc(f"{who} có {p.moves} lượt điều động" + (f" ({kinds})" if kinds else "")
-               + f"; lấp được {filled}/{p.open_before} vị trí trống (còn trống {p.open_after}); {targets}.")
+    targets = (_("đạt mọi chỉ tiêu cơ cấu") if not p.soft_missed else
+               _("còn %(n)s chỉ tiêu cơ cấu khuyến khích chưa đạt (thiếu %(short)s người)", n=len(p.soft_missed),
+                 short=p.soft_short))
+    return nfc(_("%(who)s có %(moves)s lượt điều động", who=who, moves=p.moves) + (f" ({kinds})" if kinds else "")
+               + _("; lấp được %(filled)s/%(open)s vị trí trống (còn trống %(left)s); %(targets)s.", filled=filled,
+                   open=p.open_before, left=p.open_after, targets=targets))
 
 
 def _nfc_lines(text: str) -> str:
@@ -187,13 +200,13 @@ def comparison_table(plans: list[DecisionPlan]) -> DocTable:
     for index, p in enumerate(plans):
         name = f"{p.scenario_name}\n({p.relation.lower()}" + (f": {p.label}" if p.label else "") + ")"
         moves = f"{p.moves}" + ("\n" + ", ".join(f"{k.lower()} {n}" for k, n in p.by_kind.items()) if p.by_kind else "")
-        missed = ("Đạt tất cả" if not p.soft_missed else
-                  f"{len(p.soft_missed)} chỉ tiêu chưa đạt, thiếu {p.soft_short} người:\n"
+        missed = (_("Đạt tất cả") if not p.soft_missed else
+                  _("%(n)s chỉ tiêu chưa đạt, thiếu %(short)s người:", n=len(p.soft_missed), short=p.soft_short) + "\n"
                   + "\n".join(f"- {n}" for n in p.soft_missed[:4])
-                  + (f"\n… và {len(p.soft_missed) - 4} chỉ tiêu khác" if len(p.soft_missed) > 4 else ""))
+                  + ("\n" + _("… và %(n)s chỉ tiêu khác", n=len(p.soft_missed) - 4) if len(p.soft_missed) > 4 else ""))
         rows.append([index + 1, _nfc_lines(name), moves, f"{max(0, p.open_before - p.open_after)}/{p.open_before}",
                      _nfc_lines(missed)])
-    return DocTable(["STT", "Phương án", "Lượt điều động", "Vị trí trống được lấp", "Chỉ tiêu cơ cấu"],
+    return DocTable([_("STT"), _("Phương án"), _("Lượt điều động"), _("Vị trí trống được lấp"), _("Chỉ tiêu cơ cấu")],
                     [1.0, 4.4, 3.0, 2.2, 5.9], rows, ["right", "left", "left", "right", "left"])
 
 
@@ -214,10 +227,10 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         scenario_id = int(scenario_id)
         run_id = int(run_id) if run_id not in (None, "") else None
     except (TypeError, ValueError):
-        raise ReportError("mã phương án hoặc lần giải không hợp lệ") from None
+        raise ReportError(_("mã phương án hoặc lần giải không hợp lệ")) from None
     scenario = session.get(Scenario, scenario_id)
     if scenario is None:
-        raise ReportError(f"không có phương án số {scenario_id}")
+        raise ReportError(_("không có phương án số %(id)s", id=scenario_id))
     adoption = session.exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     if adoption is not None:
         if run_id is not None and run_id != adoption.run_id:
@@ -240,6 +253,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     problem_data = run.problem or {}
     weights, rules = _frozen_numbers(problem_data)
     plan = run.plan
+    book = plan.get("words") or {}
     children = list(session.exec(select(Scenario.id).where(Scenario.parent_id == scenario.id)).all())
     others = session.exec(select(SolveRun.id).where(SolveRun.status == "done", SolveRun.id != run.id,
                                                     SolveRun.scenario_id.in_([scenario.id, *children]))
@@ -263,105 +277,116 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         c = cadres.get(m["cadre"], {})
         moves.append(DecisionMove(
             number=number, cadre_code=m["cadre"], cadre_name=nfc(c.get("name") or m["cadre"]), age=c.get("age"),
-            sex=vocab.SEX.label(c.get("sex", "M")), minority=bool(c.get("minority")),
+            sex=_(vocab.SEX.label(c.get("sex", "M"))), minority=bool(c.get("minority")),
             from_post=post_name(m.get("from_post")) if m.get("from_post") else "",
             from_unit=nfc(units.get(m.get("from_unit"), m.get("from_unit") or "")) if m.get("from_post") else "",
             to_post=post_name(m["to_post"]), to_unit=nfc(units.get(m.get("to_unit"), m.get("to_unit") or "")),
-            kind=MOVE_KINDS.get(m.get("kind"), m.get("kind") or ""), fit=int(m.get("fit") or 0),
-            development=int(m.get("development") or 0), reasons=[_named(r, units) for r in m.get("reasons", [])
-                                                                  if not r.startswith(SOLVER_TERMS)],
-            act=vocab.MOVE_KIND.label(m.get("move_kind") or "rotation")))
+            kind=_(MOVE_KINDS[m["kind"]]) if m.get("kind") in MOVE_KINDS else m.get("kind") or "",
+            fit=int(m.get("fit") or 0), development=int(m.get("development") or 0),
+            reasons=[_named(say(r, book), units) for r in m.get("reasons", []) if not r.startswith(SOLVER_TERMS)],
+            act=_(vocab.MOVE_KIND.label(m.get("move_kind") or "rotation"))))
     chains = []
     drawn = plan_chains.drawn_number(plan)   # numbered as the graph numbers them
     ordered_chains = sorted(plan_chains.plan_chains(plan),
                             key=lambda ch: drawn.get(frozenset(ch.get("cadres", [])), len(drawn)))
     for number, ch in enumerate(ordered_chains, start=1):
-        chains.append(DecisionChain(number, ch["kind"], "Vòng" if ch["kind"] == "cycle" else "Chuỗi",
-                                    len(ch.get("cadres", [])), nfc(_no_seat(ch.get("text", ""))),
+        chains.append(DecisionChain(number, ch["kind"], _("Vòng") if ch["kind"] == "cycle" else _("Chuỗi"),
+                                    len(ch.get("cadres", [])), nfc(_no_seat(say(ch.get("text", ""), book))),
                                     post_name(ch["opens"]) if ch.get("opens") else ""))
 
     progress(0.45, "Vẽ sơ đồ các chuỗi điều động")
-    svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**vocab.ROTATION_GRAPH_WORDS),
+    graph_words = {key: _(words) for key, words in vocab.ROTATION_GRAPH_WORDS.items()}
+    svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**graph_words),
                                   per_line=charts.GRAPH_PER_LINE)
-    graph = charts.rotation_graph(str(svg), f"Sơ đồ các chuỗi vị trí trống và vòng luân chuyển — phương án «{scenario.name}»")
+    graph = charts.rotation_graph(str(svg), _("Sơ đồ các chuỗi vị trí trống và vòng luân chuyển — phương án «%(name)s»",
+                                              name=scenario.name))
 
     progress(0.6, "Cơ cấu trước và sau")
-    targets = [DecisionTarget(nfc(s["name"]), bool(s["hard"]), int(s["seats"]), s.get("need"), s.get("cap"),
+    targets = [DecisionTarget(nfc(say(s["name"], book)), bool(s["hard"]), int(s["seats"]), s.get("need"), s.get("cap"),
                               int(s["before"]), int(s["after"]), int(s["shortfall_before"]), int(s["shortfall_after"]))
                for s in plan.get("structure", [])]
     targets.sort(key=lambda t: (t.passed, t.before == t.after, t.name))
     levels = []
     index = next(i for i, r in enumerate(comparison.runs) if r.run.id == run.id)
     order = [None, *LEVEL_NAMES]
+    whole = _("Tất cả vị trí trong phương án")
     for block in sorted(comparison.levels, key=lambda b: order.index(b["level"]) if b["level"] in order else 99):
         p = block["runs"][index]
         if not p["seats"]:
             continue
-        scope = LEVEL_NAMES.get(block["level"], block["level"]) if block["level"] else "Tất cả vị trí trong phương án"
+        scope = level_name(block["level"]) if block["level"] else whole
         for attribute in ("female", "minority", "young"):
-            label = ATTRIBUTE_WORDS[attribute]
+            label = _(ATTRIBUTE_WORDS[attribute])
             if attribute == "young" and block.get("young_age"):
-                label = f"Trẻ (dưới {block['young_age']} tuổi)"
+                label = _("Trẻ (dưới %(age)s tuổi)", age=block["young_age"])
             levels.append(DecisionLevelRow(scope, attribute, label, p["seats"], int(p["before"].get(attribute, 0)),
                                            int(p["after"].get(attribute, 0))))
     shares = {a: t.share for a, t in ScenarioSettings.from_dict(
         adoption.settings if adoption else scenario.settings).targets.items() if t.mode != "off"}
-    whole = "Tất cả vị trí trong phương án"
-    bars = [charts.BeforeAfter(f"{row.label.split(' (')[0]} · {row.scope if row.scope != whole else 'tất cả'}",
+    everything = _("tất cả")
+    bars = [charts.BeforeAfter(f"{row.label.split(' (')[0]} · {row.scope if row.scope != whole else everything}",
                                row.before_share, row.after_share,
                                f"{row.before}/{row.seats} → {row.after}/{row.seats}", shares.get(row.attribute))
             for row in levels if row.before or row.after or row.attribute in shares]
     drawn = {"graph": graph}
     if bars:
         drawn["structure"] = charts.structure_before_after(
-            bars, "Cơ cấu lãnh đạo các vị trí trong phương án, trước và sau (vạch đen: chỉ tiêu tối thiểu của mỗi đơn vị)")
+            bars, _("Cơ cấu lãnh đạo các vị trí trong phương án, trước và sau (vạch đen: chỉ tiêu tối thiểu của mỗi "
+                    "đơn vị)"))
 
     rule_set = session.exec(select(RuleSet).where(RuleSet.code == run.rule_set)).first()
     rule_set_name = rule_set.legal_basis if rule_set else ""
-    weights = [(WEIGHT_WORDS.get(name, (name, ""))[0], int(getattr(weights, name)),
-                WEIGHT_WORDS.get(name, ("", ""))[1]) for name in ("fit", "development", "structure", "moves", "baseline")]
+    weights = [(_(WEIGHT_WORDS[name][0]), int(getattr(weights, name)), _(WEIGHT_WORDS[name][1]))
+               for name in ("fit", "development", "structure", "moves", "baseline")]
     settings_words = _settings_words(adoption.settings if adoption else scenario.settings, units)
 
-    filled = sum(1 for m in moves if m.kind == MOVE_KINDS["fills_vacancy"])
+    filled = sum(1 for m in moves if m.kind == _(MOVE_KINDS["fills_vacancy"]))
     cycles = sum(1 for c in chains if c.kind == "cycle")
     met_before = sum(1 for t in targets if t.shortfall_before == 0)
     met_after = sum(1 for t in targets if t.passed)
     summary = [
-        f"Phương án «{scenario.name}», ngày luân chuyển {format_date(scenario.rotation_date)}: {len(moves)} lượt điều "
-        f"động ({filled} lượt lấp vị trí trống, {len(moves) - filled} lượt thay người chuyển đi), "
-        f"{len(chains) - cycles} chuỗi vị trí trống và {cycles} vòng luân chuyển; số vị trí còn trống "
-        f"{chosen.open_before} trước, {chosen.open_after} sau phương án"
-        + (": " + ", ".join(f"{n} lượt {kind.lower()}" for kind, n in chosen.by_kind.items()) if chosen.by_kind else "")
+        _("Phương án «%(name)s», ngày luân chuyển %(date)s: %(moves)s lượt điều động (%(filled)s lượt lấp vị trí trống, "
+          "%(replaced)s lượt thay người chuyển đi), %(chains)s chuỗi vị trí trống và %(cycles)s vòng luân chuyển; số vị "
+          "trí còn trống %(before)s trước, %(after)s sau phương án", name=scenario.name,
+          date=format_date(scenario.rotation_date), moves=len(moves), filled=filled, replaced=len(moves) - filled,
+          chains=len(chains) - cycles, cycles=cycles, before=chosen.open_before, after=chosen.open_after)
+        + (": " + ", ".join(_("%(n)s lượt %(kind)s", n=n, kind=kind.lower()) for kind, n in chosen.by_kind.items())
+           if chosen.by_kind else "")
         + ".",
     ]
     if targets:
-        summary.append(f"Chỉ tiêu cơ cấu: {met_after}/{len(targets)} chỉ tiêu đạt sau phương án (trước: "
-                       f"{met_before}/{len(targets)})" + (f"; {len(chosen.soft_missed)} chỉ tiêu khuyến khích còn "
-                                                          f"thiếu {chosen.soft_short} người" if chosen.soft_missed else "")
+        summary.append(_("Chỉ tiêu cơ cấu: %(after)s/%(n)s chỉ tiêu đạt sau phương án (trước: %(before)s/%(n)s)",
+                         after=met_after, n=len(targets), before=met_before)
+                       + (_("; %(missed)s chỉ tiêu khuyến khích còn thiếu %(short)s người", missed=len(chosen.soft_missed),
+                            short=chosen.soft_short) if chosen.soft_missed else "")
                        + ".")
     if alternatives:
-        summary.append(f"Đã so sánh với {len(alternatives) + max(0, len(others) - len(shown))} phương án khác (mục II).")
+        summary.append(_("Đã so sánh với %(n)s phương án khác (mục II).",
+                         n=len(alternatives) + max(0, len(others) - len(shown))))
     resolution = (resolution_words(adoption.decision_no, adoption.signed_on or adoption.adopted_on)
                   if adoption is not None else "")
     if adoption is not None:
-        summary.append(f"Ban Thường vụ Tỉnh ủy đã thông qua phương án tại {resolution}, hiệu lực từ ngày "
-                       f"{format_date(adoption.adopted_on)}.")
-        closing = [f"Thực hiện {resolution} của Ban Thường vụ Tỉnh ủy, các cơ quan, đơn vị có cán bộ được điều động "
-                   f"(Phụ lục 1) tổ chức bàn giao công việc và bố trí cán bộ theo phương án từ ngày "
-                   f"{format_date(adoption.adopted_on)}; danh sách quy hoạch của các chức danh đã bố trí được cập "
-                   f"nhật (cán bộ đã được bổ nhiệm vào chức danh quy hoạch ra khỏi danh sách quy hoạch chức danh đó)."]
+        summary.append(_("Ban Thường vụ Tỉnh ủy đã thông qua phương án tại %(resolution)s, hiệu lực từ ngày %(date)s.",
+                         resolution=resolution, date=format_date(adoption.adopted_on)))
+        closing = [_("Thực hiện %(resolution)s của Ban Thường vụ Tỉnh ủy, các cơ quan, đơn vị có cán bộ được điều động "
+                     "(Phụ lục 1) tổ chức bàn giao công việc và bố trí cán bộ theo phương án từ ngày %(date)s; danh sách "
+                     "quy hoạch của các chức danh đã bố trí được cập nhật (cán bộ đã được bổ nhiệm vào chức danh quy "
+                     "hoạch ra khỏi danh sách quy hoạch chức danh đó).", resolution=resolution,
+                     date=format_date(adoption.adopted_on))]
     else:
-        closing = [f"Ban Tổ chức Tỉnh ủy kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định phương án luân chuyển cán bộ "
-                   f"«{scenario.name}» với {len(moves)} lượt điều động (Phụ lục 1) và các chuỗi vị trí trống, vòng "
-                   f"luân chuyển (Phụ lục 2), hiệu lực từ ngày {format_date(scenario.rotation_date)}."]
+        closing = [_("Ban Tổ chức Tỉnh ủy kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định phương án luân chuyển cán "
+                     "bộ «%(name)s» với %(moves)s lượt điều động (Phụ lục 1) và các chuỗi vị trí trống, vòng luân "
+                     "chuyển (Phụ lục 2), hiệu lực từ ngày %(date)s.", name=scenario.name, moves=len(moves),
+                     date=format_date(scenario.rotation_date))]
     kind = "BÁO CÁO" if adoption else "TỜ TRÌNH"
-    head = heading(world, f"Phương án luân chuyển cán bộ «{scenario.name}»", world.on, kind=kind, choice=choice,
-                   draft=adoption is None, addressee="" if adoption else "Kính gửi: Ban Thường vụ Tỉnh ủy")
+    head = heading(world, _("Phương án luân chuyển cán bộ «%(name)s»", name=scenario.name), world.on, kind=kind,
+                   choice=choice, draft=adoption is None,
+                   addressee="" if adoption else _("Kính gửi: Ban Thường vụ Tỉnh ủy"))
     if adoption is None:
-        head.recipients = ["- Như trên,", "- Thường trực Tỉnh ủy (để b/c),", f"- {head.issuer.archive}."]
+        head.recipients = [_("- Như trên,"), _("- Thường trực Tỉnh ủy (để b/c),"), f"- {head.issuer.archive}."]
     else:
-        head.recipients = letterhead.default_recipients(head.issuer, units="Các cơ quan, đơn vị có cán bộ điều động")
-    summary.insert(1, plan_words(chosen, "Phương án"))
+        head.recipients = letterhead.default_recipients(head.issuer, units=_("Các cơ quan, đơn vị có cán bộ điều động"))
+    summary.insert(1, plan_words(chosen, _("Phương án")))
     progress(0.7, "Xong số liệu")
     return ScenarioDecisionReport(
         heading=head, scenario_id=scenario.id, scenario_name=nfc(scenario.name),
@@ -374,9 +399,9 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
         alternatives_left_out=max(0, len(others) - len(shown)), term_names=comparison.term_names, moves=moves,
         chains=chains, targets=targets, levels=levels, summary=[nfc(s) for s in summary],
         closing=[nfc(s) for s in closing], resolution=resolution, comparison=comparison_table([chosen, *alternatives]),
-        alternative_words=[plan_words(p, f"Phương án «{p.scenario_name}» ({p.relation.lower()}"
+        alternative_words=[plan_words(p, _("Phương án «%(name)s»", name=p.scenario_name) + f" ({p.relation.lower()}"
                                          + (f": {p.label}" if p.label else "") + ")") for p in alternatives],
-        warnings=[nfc(w) for w in plan.get("warnings", [])],
+        warnings=[nfc(say(w, book)) for w in plan.get("warnings", [])],
         charts=drawn, on=world.on,
     )
 

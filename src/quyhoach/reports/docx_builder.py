@@ -20,8 +20,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from quyhoach.domain.dates import format_date
-from quyhoach.domain.numbers import format_number, format_percent
-from quyhoach.reports import letterhead
+from quyhoach.domain.numbers import format_number
+from quyhoach.reports import lang, letterhead
+from quyhoach.reports.lang import N_, _
 from quyhoach.reports.model import (
     DocPart, DocTable, Heading, ScenarioDecisionReport, TermPlanningReport, structure_table,
 )
@@ -31,10 +32,11 @@ BODY_PT = 13
 TABLE_PT = 10
 LIST_PT = 8
 LIST_COLUMNS = [  # header, width in cm (landscape A4, 26.7 cm between margins)
-    ("STT", 0.8), ("Họ và tên", 2.2), ("Ngày sinh", 1.6), ("Giới tính", 0.9), ("Dân tộc", 1.0),
-    ("Quê quán", 2.0), ("Chức vụ hiện tại, từ ngày", 2.6), ("Trình độ chuyên môn", 1.8), ("LLCT", 1.0),
-    ("QLNN", 1.3), ("Ngoại ngữ", 1.1), ("Tin học", 1.1), ("Ngày vào Đảng", 1.6), ("Xếp loại 3 năm gần nhất", 2.0),
-    ("Chức danh quy hoạch", 1.8), ("Nguồn", 1.0), ("Kết quả phiếu các bước", 1.5), ("Ghi chú", 1.4),
+    (N_("STT"), 0.8), (N_("Họ và tên"), 2.2), (N_("Ngày sinh"), 1.6), (N_("Giới tính"), 0.9), (N_("Dân tộc"), 1.0),
+    (N_("Quê quán"), 2.0), (N_("Chức vụ hiện tại, từ ngày"), 2.6), (N_("Trình độ chuyên môn"), 1.8), (N_("LLCT"), 1.0),
+    (N_("QLNN"), 1.3), (N_("Ngoại ngữ"), 1.1), (N_("Tin học"), 1.1), (N_("Ngày vào Đảng"), 1.6),
+    (N_("Xếp loại 3 năm gần nhất"), 2.0), (N_("Chức danh quy hoạch"), 1.8), (N_("Nguồn"), 1.0),
+    (N_("Kết quả phiếu các bước"), 1.5), (N_("Ghi chú"), 1.4),
 ]
 
 
@@ -227,8 +229,8 @@ def _save(doc) -> bytes:
 
 
 def _pct(share: float | None) -> str:
-    """58,3%: at most one decimal (Babel, Vietnamese: the documents are in Vietnamese)."""
-    return format_percent(share or 0.0, 1, trim=True)
+    """58,3% (58.3% in English): at most one decimal, in the paper's language."""
+    return lang.share(share or 0.0)
 
 
 # --------------------------------------------------------------------------- term-planning report
@@ -245,62 +247,64 @@ def term_planning(report: TermPlanningReport) -> bytes:
     _paras(doc, report.opening)
     parts = report.parts
 
-    _section_title(doc, "I. TÌNH HÌNH CHUNG")
+    _section_title(doc, _("I. Tình hình chung").upper())
     _paras(doc, report.summary)
     if "previous" in parts:
         doc_part(doc, "", parts["previous"])
 
-    _section_title(doc, "II. CƠ CẤU DANH SÁCH QUY HOẠCH SO VỚI CHỈ TIÊU")
-    _sub_title(doc, "1. Theo cấp")
-    _structure_table(doc, report.by_level, "Cấp")
+    _section_title(doc, _("II. Cơ cấu danh sách quy hoạch so với chỉ tiêu").upper())
+    _sub_title(doc, _("1. Theo cấp"))
+    _structure_table(doc, report.by_level, _("Cấp"))
     _picture(doc, report.charts["gauges"])
-    _sub_title(doc, "2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)")
+    _sub_title(doc, _("2. Cơ cấu ba độ tuổi (tuổi tính đến đầu nhiệm kỳ)"))
     for b in report.bands:
         rows = [[b.level_name, *[f"{n} ({_pct(n / b.total if b.total else 0)})" for n in b.counts], b.total]]
-        _table(doc, ["Cấp", *b.labels, "Tổng số"], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0], rows,
+        _table(doc, [_("Cấp"), *b.labels, _("Tổng số")], [3.0] + [11.5 / max(1, len(b.labels))] * len(b.labels) + [2.0],
+               rows,
                aligns=["left"] + ["right"] * (len(b.labels) + 1))
     _picture(doc, report.charts["pyramid"])
-    _sub_title(doc, "3. Theo cơ quan, đơn vị")
+    _sub_title(doc, _("3. Theo cơ quan, đơn vị"))
     _para(doc, report.unit_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     doc_part(doc, "4", parts["source"])
     doc_part(doc, "5", parts["qualifications"])
 
-    _section_title(doc, "III. NHỮNG DANH SÁCH CHƯA ĐẠT")
+    _section_title(doc, _("III. Những danh sách chưa đạt").upper())
     if not report.failing:
-        _para(doc, "Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu.", indent=True)
+        _para(doc, _("Mọi danh sách quy hoạch trong phạm vi báo cáo đều đạt các điều kiện và chỉ tiêu."), indent=True)
     else:
-        _sub_title(doc, "1. Danh sách chưa đạt điều kiện, chỉ tiêu")
+        _sub_title(doc, _("1. Danh sách chưa đạt điều kiện, chỉ tiêu"))
         _para(doc, report.failing_words, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         if report.bases:
-            _para(doc, "Các điều kiện, chỉ tiêu nêu trên theo: " + "; ".join(report.bases) + ".", italic=True, size=12,
-                  indent=True)
+            _para(doc, _("Các điều kiện, chỉ tiêu nêu trên theo: %(bases)s.", bases="; ".join(report.bases)), italic=True,
+                  size=12, indent=True)
     doc_part(doc, "2" if report.failing else "", parts["thin"])
 
-    _section_title(doc, "IV. RÀ SOÁT, BỔ SUNG VÀ PHÊ DUYỆT QUY HOẠCH")
+    _section_title(doc, _("IV. Rà soát, bổ sung và phê duyệt quy hoạch").upper())
     doc_part(doc, "1", parts["review"])
     doc_part(doc, "2", parts["approvals"])
 
-    _section_title(doc, "V. KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CÁN BỘ")
+    _section_title(doc, _("V. Kết quả đánh giá, xếp loại cán bộ").upper())
     evaluation_section(doc, report.evaluations, limit=25)
     _picture(doc, report.charts["ratings"])
 
-    _section_title(doc, "VI. ĐÁNH GIÁ CHUNG")
+    _section_title(doc, _("VI. Đánh giá chung").upper())
     _paras(doc, report.assessment)
-    _section_title(doc, "VII. PHƯƠNG HƯỚNG")
+    _section_title(doc, _("VII. Phương hướng").upper())
     _paras(doc, report.direction)
-    _section_title(doc, "VIII. ĐỀ XUẤT, KIẾN NGHỊ")
+    _section_title(doc, _("VIII. Đề xuất, kiến nghị").upper())
     _paras(doc, report.proposals)
     _signature(doc, h)
 
     _landscape(doc)
     for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
-        _annex_title(doc, h, f"PHỤ LỤC {number}: {title}", subtitle, page_break=number > 1)
+        _annex_title(doc, h, _("PHỤ LỤC %(number)s: %(title)s", number=number, title=title), subtitle,
+                     page_break=number > 1)
         if table is None:
             pool_list_table(doc, report)
         elif table.rows:
             doc_table(doc, table, size=10)
         else:
-            _para(doc, "Không có.", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _para(doc, _("Không có."), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     return _save(doc)
 
 
@@ -308,12 +312,13 @@ def term_annexes(report: TermPlanningReport) -> list[tuple[str, str, DocTable | 
     """The term-planning report's annexes, in every format: the structure by unit, the
     failing lists, the "danh sách trích ngang" (None: its own writer)."""
     scope = f"{report.term_name} — {report.scope_name}"
-    return [("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ", f"{scope} ({len(report.by_unit)} cơ quan, đơn vị)",
-             report.unit_table),
-            ("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU", f"{scope} ({len(report.failing)} danh sách)",
-             report.failing_table),
-            ("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH",
-             f"{scope} ({report.list_rows} lượt cán bộ, {len(report.pools)} chức danh)", None)]
+    return [(_("CƠ CẤU DANH SÁCH QUY HOẠCH THEO CƠ QUAN, ĐƠN VỊ"),
+             _("%(scope)s (%(n)s cơ quan, đơn vị)", scope=scope, n=len(report.by_unit)), report.unit_table),
+            (_("CÁC DANH SÁCH QUY HOẠCH CHƯA ĐẠT ĐIỀU KIỆN, CHỈ TIÊU"),
+             _("%(scope)s (%(n)s danh sách)", scope=scope, n=len(report.failing)), report.failing_table),
+            (_("DANH SÁCH TRÍCH NGANG CÁN BỘ TRONG QUY HOẠCH"),
+             _("%(scope)s (%(rows)s lượt cán bộ, %(titles)s chức danh)", scope=scope, rows=report.list_rows,
+               titles=len(report.pools)), None)]
 
 
 def _structure_table(doc, groups, first_header: str) -> None:
@@ -323,24 +328,40 @@ def _structure_table(doc, groups, first_header: str) -> None:
 def pool_list_table(doc, report: TermPlanningReport) -> None:
     rows, groups, colors = [], {}, {}
     for pool in report.pools:
-        groups[len(rows)] = (f"{pool.title} — {pool.unit} ({len(pool.rows)} người)"
-                             + ("" if pool.rows else ": chưa có người trong quy hoạch"))
+        groups[len(rows)] = pool_group_words(pool)
         for r in pool.rows:
             if not r.eligible:
                 colors[len(rows)] = "B02A1E"
             rows.append(_list_cells(r))
     if not rows:
-        _para(doc, "Chưa có cán bộ nào trong quy hoạch.", italic=True)
+        _para(doc, _("Chưa có cán bộ nào trong quy hoạch."), italic=True)
         return
-    headers = [h for h, _ in LIST_COLUMNS]
-    headers[13] = "Xếp loại " + "–".join(str(y) for y in (report.rating_years[0], report.rating_years[-1])) \
-        if report.rating_years else headers[13]
-    _table(doc, headers, [w for _, w in LIST_COLUMNS], rows, size=LIST_PT,
+    _table(doc, list_headers(report), [w for _h, w in LIST_COLUMNS], rows, size=LIST_PT,
            aligns=["right"] + ["left"] * (len(LIST_COLUMNS) - 1), groups=groups, colors=colors)
 
 
+def pool_group_words(pool) -> str:
+    """A list's group row: "title — unit (n người)", or that nobody is in it yet."""
+    return (_("%(title)s — %(unit)s (%(n)s người)", title=pool.title, unit=pool.unit, n=len(pool.rows))
+            + ("" if pool.rows else _(": chưa có người trong quy hoạch")))
+
+
+def list_headers(report: TermPlanningReport) -> list[str]:
+    """The list's column headers, the ratings' naming the years counted."""
+    headers = [_(h) for h, _w in LIST_COLUMNS]
+    if report.rating_years:
+        headers[13] = _("Xếp loại %(years)s", years="–".join(str(y) for y in (report.rating_years[0],
+                                                                               report.rating_years[-1])))
+    return headers
+
+
+def post_words(r) -> str:
+    """The current post, and since when."""
+    return r.post + ("\n" + _("(từ %(date)s)", date=format_date(r.post_since)) if r.post_since else "")
+
+
 def _list_cells(r) -> list:
-    post = r.post + (f"\n(từ {format_date(r.post_since)})" if r.post_since else "")
+    post = post_words(r)
     ratings = "\n".join(f"{y}: {v or '–'}" for y, v in r.ratings)
     return [r.number, r.name, format_date(r.birth_date), r.sex, r.ethnicity, r.hometown, post, r.education, r.theory,
             r.state_mgmt, r.language, r.it, format_date(r.party_entry), ratings, r.planned_title, r.source,
@@ -353,64 +374,69 @@ def evaluation_section(doc, ev, limit: int = 25) -> None:
     from quyhoach.domain.vocab import RATING_SHORT
 
     totals = ev.year_totals()
-    _sub_title(doc, "1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần")
-    _para(doc, "Số xếp loại HTXSNV không vượt quá 20% số được xếp loại từ HTTNV trở lên (HTXSNV được chọn trong số "
-               "HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", indent=True, size=12)
+    mark = lang.decimal_mark()
+    _sub_title(doc, _("1. Tỷ lệ “Hoàn thành xuất sắc nhiệm vụ” so với mức trần"))
+    _para(doc, _("Số xếp loại HTXSNV không vượt quá %(share)s số được xếp loại từ HTTNV trở lên (HTXSNV được chọn "
+                 "trong số HTTNV) theo bộ quy định xếp loại có hiệu lực cuối mỗi năm.", share="20%"), indent=True, size=12)
     rows = [[t.year, t.rated, t.excellent, t.good_or_better, _pct(t.share), t.cap,
              sum(1 for u in ev.breaches if u.year == t.year)] for t in totals]
-    _table(doc, ["Năm", "Số được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ HTXSNV", "Mức trần",
-                 "Số đơn vị vượt"], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
+    _table(doc, [_("Năm"), _("Số được xếp loại"), _("HTXSNV"), _("Từ HTTNV trở lên"), _("Tỷ lệ HTXSNV"), _("Mức trần"),
+                 _("Số đơn vị vượt")], [1.5, 2.6, 2.0, 2.6, 2.6, 2.4, 2.8], rows, aligns=["left"] + ["right"] * 6)
     if ev.years:
         last = ev.years[-1]
         breaking = [u for u in ev.breaches if u.year == last][:limit]
         if breaking:
-            _para(doc, f"Các đơn vị vượt mức năm {last} (nhiều nhất trước):", size=12)
-            _table(doc, ["Cơ quan, đơn vị", "Được xếp loại", "HTXSNV", "Từ HTTNV trở lên", "Tỷ lệ", "Mức trần", "Vượt"],
+            _para(doc, _("Các đơn vị vượt mức năm %(year)s (nhiều nhất trước):", year=last), size=12)
+            _table(doc, [_("Cơ quan, đơn vị"), _("Được xếp loại"), _("HTXSNV"), _("Từ HTTNV trở lên"), _("Tỷ lệ"),
+                         _("Mức trần"), _("Vượt")],
                    [6.0, 1.8, 1.6, 2.0, 1.6, 1.6, 1.4],
                    [[u.unit.name, u.rated, u.excellent, u.good_or_better, _pct(u.share), u.cap, u.excess] for u in breaking],
                    aligns=["left"] + ["right"] * 6)
-    _sub_title(doc, "2. Đơn vị xếp loại cao bất thường so với đơn vị tương đương")
+    _sub_title(doc, _("2. Đơn vị xếp loại cao bất thường so với đơn vị tương đương"))
     top = [c for c in ev.comparisons if c.difference > 0][:limit]
     if top:
-        _table(doc, ["Cơ quan, đơn vị", "Số lượt xếp loại", "Tỷ lệ HTXSNV", "Đơn vị tương đương", "Chênh lệch", "Độ lệch (z)",
-                     "Đánh giá"], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
-               [[c.unit.name, c.rated, _pct(c.share), f"{_pct(c.peer_share)} ({c.peers} đv)",
-                 f"+{c.difference * 100:.1f} điểm".replace(".", ","), f"{c.z:.1f}".replace(".", ","),
-                 "Cao bất thường" if c.flagged else "Trong khoảng chung"] for c in top],
+        _table(doc, [_("Cơ quan, đơn vị"), _("Số lượt xếp loại"), _("Tỷ lệ HTXSNV"), _("Đơn vị tương đương"),
+                     _("Chênh lệch"), _("Độ lệch (z)"), _("Đánh giá")], [5.5, 1.8, 1.8, 2.2, 1.8, 1.6, 1.8],
+               [[c.unit.name, c.rated, _pct(c.share), _("%(share)s (%(peers)s đv)", share=_pct(c.peer_share), peers=c.peers),
+                 _("+%(points)s điểm", points=f"{c.difference * 100:.1f}".replace(".", mark)),
+                 f"{c.z:.1f}".replace(".", mark), _("Cao bất thường") if c.flagged else _("Trong khoảng chung")]
+                for c in top],
                aligns=["left"] + ["right"] * 5 + ["left"], colors={i: "B02A1E" for i, c in enumerate(top) if c.flagged})
-    _sub_title(doc, f"3. Cán bộ có xếp loại không thay đổi từ {ev.constant_years} năm trở lên")
+    _sub_title(doc, _("3. Cán bộ có xếp loại không thay đổi từ %(years)s năm trở lên", years=ev.constant_years))
     excellent = ev.constant_excellent
-    _para(doc, f"{len(excellent)} cán bộ xếp loại HTXSNV liên tục; {len(ev.constants) - len(excellent)} cán bộ "
-               f"có xếp loại khác không thay đổi.", indent=True, size=12)
+    _para(doc, _("%(excellent)s cán bộ xếp loại HTXSNV liên tục; %(others)s cán bộ có xếp loại khác không thay đổi.",
+                 excellent=len(excellent), others=len(ev.constants) - len(excellent)), indent=True, size=12)
     if excellent:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Xếp loại", "Các năm"], [1.0, 4.0, 6.0, 2.0, 3.5],
-               [[i, c.cadre.name, c.unit.name if c.unit else "", RATING_SHORT[c.rating], f"{c.first}–{c.last}"]
+        _table(doc, [_("STT"), _("Họ và tên"), _("Cơ quan, đơn vị"), _("Xếp loại"), _("Các năm")], [1.0, 4.0, 6.0, 2.0, 3.5],
+               [[i, c.cadre.name, c.unit.name if c.unit else "", _(RATING_SHORT[c.rating]), f"{c.first}–{c.last}"]
                 for i, c in enumerate(excellent[:limit * 2], start=1)], aligns=["right", "left", "left", "left", "left"])
-    _sub_title(doc, "4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật")
+    _sub_title(doc, _("4. Xếp loại từ “Hoàn thành tốt nhiệm vụ” trở lên trong năm bị kỷ luật"))
     if ev.disciplined:
-        _table(doc, ["STT", "Họ và tên", "Cơ quan, đơn vị", "Năm", "Xếp loại", "Kỷ luật"], [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
-               [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, RATING_SHORT[f.rating],
+        _table(doc, [_("STT"), _("Họ và tên"), _("Cơ quan, đơn vị"), _("Năm"), _("Xếp loại"), _("Kỷ luật")],
+               [1.0, 3.5, 5.0, 1.2, 1.8, 4.0],
+               [[i, f.cadre.name, f.unit.name if f.unit else "", f.year, _(RATING_SHORT[f.rating]),
                  f"{_discipline(f.level)} ({format_date(f.decision_date)}, {f.decision_no or ''})"]
                 for i, f in enumerate(ev.disciplined, start=1)], aligns=["right", "left", "left", "right", "left", "left"])
     else:
-        _para(doc, "Không có trường hợp nào.", indent=True, size=12)
-    _sub_title(doc, "5. Điểm đánh giá hằng tháng so với xếp loại cuối năm")
+        _para(doc, _("Không có trường hợp nào."), indent=True, size=12)
+    _sub_title(doc, _("5. Điểm đánh giá hằng tháng so với xếp loại cuối năm"))
     gaps = ev.month_gaps
     if gaps:
         shown = gaps[:limit]
-        _table(doc, ["Cơ quan, đơn vị", "Năm", "Số cán bộ", "Điểm tháng bình quân", "Xếp loại cao hơn điểm tháng",
-                     "Chênh lệch bình quân (bậc)"], [6.0, 1.2, 1.6, 2.4, 2.6, 2.4],
-               [[g.unit.name, g.year, g.cadres, f"{g.mean_month:.1f}".replace(".", ","), f"{g.above} ({_pct(g.above_share)})",
-                 f"{g.mean_steps:+.2f}".replace(".", ",")] for g in shown], aligns=["left"] + ["right"] * 5,
+        _table(doc, [_("Cơ quan, đơn vị"), _("Năm"), _("Số cán bộ"), _("Điểm tháng bình quân"),
+                     _("Xếp loại cao hơn điểm tháng"), _("Chênh lệch bình quân (bậc)")], [6.0, 1.2, 1.6, 2.4, 2.6, 2.4],
+               [[g.unit.name, g.year, g.cadres, f"{g.mean_month:.1f}".replace(".", mark),
+                 f"{g.above} ({_pct(g.above_share)})", f"{g.mean_steps:+.2f}".replace(".", mark)] for g in shown],
+               aligns=["left"] + ["right"] * 5,
                colors={i: "B02A1E" for i, g in enumerate(shown) if g.flagged})
     else:
-        _para(doc, "Chưa có điểm đánh giá hằng tháng.", indent=True, size=12)
+        _para(doc, _("Chưa có điểm đánh giá hằng tháng."), indent=True, size=12)
 
 
 def _discipline(level: str) -> str:
     from quyhoach.domain.vocab import DISCIPLINE_LEVEL
 
-    return DISCIPLINE_LEVEL.label(level)
+    return _(DISCIPLINE_LEVEL.label(level))
 
 
 # --------------------------------------------------------------------------- scenario decision
@@ -429,122 +455,124 @@ def _signed(value) -> str:
 
 
 def _pairs(doc, rows: list[tuple[str, str]], widths=(6.0, 10.5)) -> None:
-    _table(doc, ["Nội dung", "Áp dụng"], list(widths), [list(r) for r in rows], size=11)
+    _table(doc, [_("Nội dung"), _("Áp dụng")], list(widths), [list(r) for r in rows], size=11)
 
 
 def scenario_decision(report: ScenarioDecisionReport) -> bytes:
     doc = _document()
     h = report.heading
     _heading_block(doc, h)
-    _para(doc, f"Ngày luân chuyển dự kiến {format_date(report.rotation_date)}; căn cứ "
-               f"{report.rule_set_name or 'các quy định hiện hành'}.", italic=True, size=13, indent=True)
+    _para(doc, _("Ngày luân chuyển dự kiến %(date)s; căn cứ %(basis)s.", date=format_date(report.rotation_date),
+                 basis=report.rule_set_name or _("các quy định hiện hành")), italic=True, size=13, indent=True)
     if report.description:
         _para(doc, report.description, indent=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
-    _section_title(doc, "I. PHƯƠNG ÁN ĐƯỢC THÔNG QUA" if report.adopted else "I. PHƯƠNG ÁN ĐỀ NGHỊ")
+    _section_title(doc, (_("I. Phương án được thông qua") if report.adopted else _("I. Phương án đề nghị")).upper())
     _paras(doc, report.summary)
     number = 1
     if report.adopted:
-        _sub_title(doc, f"{number}. Quyết định thông qua")
-        rows = [("Nghị quyết của Ban Thường vụ", report.resolution), ("Ngày hiệu lực", format_date(report.adopted_on))]
+        _sub_title(doc, _("1. Quyết định thông qua"))
+        rows = [(_("Nghị quyết của Ban Thường vụ"), report.resolution), (_("Ngày hiệu lực"), format_date(report.adopted_on))]
         if report.note:
-            rows.append(("Ghi chú", report.note))
+            rows.append((_("Ghi chú"), report.note))
         _pairs(doc, rows)
         number += 1
-    _sub_title(doc, f"{number}. Quy định áp dụng")
+    _sub_title(doc, _("%(n)s. Quy định áp dụng", n=number))
     _pairs(doc, report.rules)
-    _sub_title(doc, f"{number + 1}. Thiết lập của phương án")
+    _sub_title(doc, _("%(n)s. Thiết lập của phương án", n=number + 1))
     _pairs(doc, report.settings)
 
-    _section_title(doc, "II. CÁC PHƯƠNG ÁN ĐÃ SO SÁNH")
+    _section_title(doc, _("II. Các phương án đã so sánh").upper())
     if report.alternatives:
         _paras(doc, report.alternative_words)
-        _para(doc, "Dòng in đậm là phương án " + ("được thông qua." if report.adopted else "đề nghị."), indent=True,
-              size=13, italic=True)
+        _para(doc, _("Dòng in đậm là phương án được thông qua.") if report.adopted
+              else _("Dòng in đậm là phương án đề nghị."), indent=True, size=13, italic=True)
         t = report.comparison
         _table(doc, t.headers, t.widths, t.rows, size=11, aligns=t.aligns,
                colors={i: "bold" for i, p in enumerate(report.compared) if p.chosen})
         if report.alternatives_left_out:
-            _para(doc, f"Còn {report.alternatives_left_out} phương án tính toán trước đó không liệt kê.",
+            _para(doc, _("Còn %(n)s phương án tính toán trước đó không liệt kê.", n=report.alternatives_left_out),
                   italic=True, size=12, indent=True)
     else:
-        _para(doc, "Chưa có phương án nào khác được tính toán để so sánh.", indent=True)
+        _para(doc, _("Chưa có phương án nào khác được tính toán để so sánh."), indent=True)
 
-    _section_title(doc, "III. CƠ CẤU TRƯỚC VÀ SAU PHƯƠNG ÁN")
-    _sub_title(doc, "1. Theo cấp")
+    _section_title(doc, _("III. Cơ cấu trước và sau phương án").upper())
+    _sub_title(doc, _("1. Theo cấp"))
     level_rows = []
     for index, row in enumerate(report.levels):
         change = row.after - row.before
         first = index == 0 or report.levels[index - 1].scope != row.scope
         level_rows.append([row.scope if first else "", row.label, row.seats, f"{row.before} ({_pct(row.before_share)})",
                            f"{row.after} ({_pct(row.after_share)})", _signed(change) if change else "0"])
-    _table(doc, ["Phạm vi", "Chỉ số", "Số vị trí", "Trước", "Sau", "Thay đổi"], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
+    _table(doc, [_("Phạm vi"), _("Chỉ số"), _("Số vị trí"), _("Trước"), _("Sau"), _("Thay đổi")], [4.2, 3.8, 1.7, 2.3, 2.3, 1.9],
            level_rows, size=11, aligns=["left", "left", "right", "right", "right", "right"])
     if "structure" in report.charts:
         _picture(doc, report.charts["structure"])
-    _sub_title(doc, "2. Theo chỉ tiêu của từng đơn vị")
-    _para(doc, f"{sum(1 for t in report.targets if t.passed)}/{len(report.targets)} chỉ tiêu đạt sau phương án; "
-               "chi tiết tại Phụ lục 3." if report.targets else "Phương án không đặt chỉ tiêu cơ cấu nào.", indent=True)
+    _sub_title(doc, _("2. Theo chỉ tiêu của từng đơn vị"))
+    _para(doc, _("%(met)s/%(n)s chỉ tiêu đạt sau phương án; chi tiết tại Phụ lục 3.",
+                 met=sum(1 for t in report.targets if t.passed), n=len(report.targets))
+          if report.targets else _("Phương án không đặt chỉ tiêu cơ cấu nào."), indent=True)
 
-    _section_title(doc, "IV. KẾT LUẬN" if report.adopted else "IV. ĐỀ NGHỊ")
+    _section_title(doc, (_("IV. Kết luận") if report.adopted else _("IV. Đề nghị")).upper())
     if report.warnings:
-        _para(doc, "Lưu ý:", bold=True, italic=True)
+        _para(doc, _("Lưu ý:"), bold=True, italic=True)
         for warning in report.warnings:
             _para(doc, f"- {warning}", indent=True)
     _paras(doc, report.closing)       # the last paragraph is kept with the signature
     _signature(doc, h)
 
     _landscape(doc)
-    _annex_title(doc, h, "PHỤ LỤC 1: CÁC LƯỢT ĐIỀU ĐỘNG",
-                 f"Phương án «{report.scenario_name}» — {len(report.moves)} lượt điều động, hiệu lực từ ngày "
-                 f"{format_date(report.adopted_on or report.rotation_date)}")
+    _annex_title(doc, h, _("Phụ lục 1: các lượt điều động").upper(),
+                 _("Phương án «%(name)s» — %(n)s lượt điều động, hiệu lực từ ngày %(date)s", name=report.scenario_name,
+                   n=len(report.moves), date=format_date(report.adopted_on or report.rotation_date)))
     if report.moves:
-        _table(doc, ["STT", "Cán bộ", "Từ vị trí", "Đến vị trí", "Hình thức", "Lý do"],
+        _table(doc, [_("STT"), _("Cán bộ"), _("Từ vị trí"), _("Đến vị trí"), _("Hình thức"), _("Lý do")],
                [1.0, 4.2, 5.0, 5.0, 2.9, 8.6], [move_cells(m) for m in report.moves], size=10,
                aligns=["right", "left", "left", "left", "left", "left"])
     else:
-        _para(doc, "Phương án không có lượt điều động nào.", italic=True)
-    _annex_title(doc, h, "PHỤ LỤC 2: CHUỖI VỊ TRÍ TRỐNG VÀ VÒNG LUÂN CHUYỂN", page_break=True)
+        _para(doc, _("Phương án không có lượt điều động nào."), italic=True)
+    _annex_title(doc, h, _("Phụ lục 2: chuỗi vị trí trống và vòng luân chuyển").upper(), page_break=True)
     for ch in report.chains:
         paragraph = _para(doc, "", size=12, space_after=2)
-        run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({ch.moves} lượt): ")
+        run = paragraph.add_run(f"{ch.kind_label} {ch.number} ({_('%(n)s lượt', n=ch.moves)}): ")
         run.bold = True
         paragraph.add_run(ch.text)
     if not report.chains:
-        _para(doc, "Không có chuỗi nào.", italic=True)
+        _para(doc, _("Không có chuỗi nào."), italic=True)
     graph = report.charts.get("graph")
     if graph is not None and graph.png:
-        _para(doc, "Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
-                   "ô viền đứt là vị trí để trống ở cuối chuỗi.", italic=True, size=12, space_after=4)
+        _para(doc, _("Mỗi ô là một vị trí; mũi tên đi từ vị trí cán bộ rời đi đến vị trí cán bộ nhận, kèm tên cán bộ; "
+                     "ô viền đứt là vị trí để trống ở cuối chuỗi."), italic=True, size=12, space_after=4)
         for part in graph.pages:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.add_run().add_picture(io.BytesIO(part.png), width=Cm(part.width_cm))   # never shrunk
         _para(doc, graph.title, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    _annex_title(doc, h, "PHỤ LỤC 3: CHỈ TIÊU CƠ CẤU CỦA TỪNG ĐƠN VỊ TRƯỚC VÀ SAU PHƯƠNG ÁN", page_break=True)
+    _annex_title(doc, h, _("Phụ lục 3: chỉ tiêu cơ cấu của từng đơn vị trước và sau phương án").upper(), page_break=True)
     if report.targets:
-        _table(doc, ["STT", "Chỉ tiêu", "Mức", "Số vị trí", "Cần", "Trước", "Sau", "Thiếu trước → sau", "Kết luận"],
+        _table(doc, [_("STT"), _("Chỉ tiêu"), _("Mức"), _("Số vị trí"), _("Cần"), _("Trước"), _("Sau"),
+                     _("Thiếu trước → sau"), _("Kết luận")],
                [1.0, 9.0, 2.4, 1.8, 1.8, 2.4, 2.4, 2.4, 2.0], target_rows(report), size=10,
                aligns=["right", "left", "left", "right", "right", "right", "right", "right", "left"])
     else:
-        _para(doc, "Phương án không đặt chỉ tiêu cơ cấu nào.", italic=True)
+        _para(doc, _("Phương án không đặt chỉ tiêu cơ cấu nào."), italic=True)
     return _save(doc)
 
 
 def target_rows(report: ScenarioDecisionReport) -> list[list]:
     rows = []
     for i, t in enumerate(report.targets):
-        need = (str(t.need) if t.need is not None else "") + (f" (tối đa {t.cap})" if t.cap is not None else "")
-        rows.append([i + 1, t.name, "bắt buộc" if t.hard else "khuyến khích", t.seats, need,
+        need = (str(t.need) if t.need is not None else "") + (_(" (tối đa %(cap)s)", cap=t.cap) if t.cap is not None else "")
+        rows.append([i + 1, t.name, _("bắt buộc") if t.hard else _("khuyến khích"), t.seats, need,
                      f"{t.before} ({_pct(t.before_share)})", f"{t.after} ({_pct(t.after_share)})",
-                     f"{t.shortfall_before} → {t.shortfall_after}", "Đạt" if t.passed else "Chưa đạt"])
+                     f"{t.shortfall_before} → {t.shortfall_after}", _("Đạt") if t.passed else _("Chưa đạt")])
     return rows
 
 
 def move_cells(m) -> list:
-    who = m.cadre_name + (f"\n{m.age} tuổi" if m.age is not None else "") \
-        + (", nữ" if m.sex == "Nữ" else "") + (", dân tộc thiểu số" if m.minority else "")
-    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else "(ngoài danh sách vị trí)"
+    who = m.cadre_name + ("\n" + _("%(age)s tuổi", age=m.age) if m.age is not None else "") \
+        + (", " + _("nữ") if m.sex == _("Nữ") else "") + (", " + _("dân tộc thiểu số") if m.minority else "")
+    origin = f"{m.from_post}\n{m.from_unit}" if m.from_post else _("(ngoài danh sách vị trí)")
     kind = f"{m.act}\n({m.kind.lower()})" if m.act else m.kind
     return [m.number, who, origin, f"{m.to_post}\n{m.to_unit}", kind, "\n".join(m.reasons)]

@@ -17,10 +17,10 @@ from quyhoach.db.models import Ballot, Cadre, Ethnicity, Posting, Title
 from quyhoach.domain import structure, vocab
 from quyhoach.domain.dates import age_on, format_date
 from quyhoach.domain import eligibility
-from quyhoach.domain.eligibility import percent
 from quyhoach.domain.findings import Finding
 from quyhoach.domain.text import name_sort_key, nfc
 from quyhoach.reports import charts, letterhead, term_parts
+from quyhoach.reports.lang import N_, _, lower_first, rule_name, say, share as percent, upper_first
 from quyhoach.reports.model import (
     BandColumns, DossierCareer,
     DossierReport, DossierYear, FailingMember, FailingPool, Figure, GroupRow, Heading, ListRow, PoolList,
@@ -33,9 +33,14 @@ from quyhoach.services.planning.world import World
 
 Progress = Callable[[float, str], None]
 
-LEVEL_NAMES = {"central": "Trung ương", "province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
-STEP_SHORT = {"leadership_proposal": "Tập thể lãnh đạo", "key_cadres": "HN cán bộ chủ chốt",
-              "standing_committee": "Ban Thường vụ", "approval": "Phê duyệt"}
+LEVEL_NAMES = {"central": N_("Trung ương"), "province": N_("Tỉnh"), "district": N_("Huyện"), "commune": N_("Xã")}
+STEP_SHORT = {"leadership_proposal": N_("Tập thể lãnh đạo"), "key_cadres": N_("HN cán bộ chủ chốt"),
+              "standing_committee": N_("Ban Thường vụ"), "approval": N_("Phê duyệt")}
+
+
+def level_name(level: str) -> str:
+    """A level in the paper's language: "Tỉnh" / "Province"."""
+    return _(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level
 
 
 class ReportError(ValueError):
@@ -102,9 +107,9 @@ def _band_columns(rules, judged: list[planning.PoolJudgement]) -> list[BandColum
     out = []
     for level, ages in by_level.items():
         bands = rules.params.get("age_bands", {}).get(level) or []
-        labels = [structure.band_label(int(lo), int(hi)) for lo, hi in bands]
+        labels = [say(structure.band_label(int(lo), int(hi))) for lo, hi in bands]
         counts = [sum(1 for a in ages.values() if lo <= a < hi) for lo, hi in bands]
-        out.append(BandColumns(level, LEVEL_NAMES.get(level, level), labels, counts, len(ages)))
+        out.append(BandColumns(level, level_name(level), labels, counts, len(ages)))
     order = list(LEVEL_NAMES)
     out.sort(key=lambda b: order.index(b.level) if b.level in order else 99)
     return out
@@ -126,7 +131,7 @@ def _cadre_details(session: Session, ids: list[int]) -> dict[int, dict]:
             key = (not posting.is_concurrent, rank or -1, posting.start_date)
             if posting.cadre_id not in best or key > best[posting.cadre_id][0]:
                 best[posting.cadre_id] = (key, posting)
-        for cadre_id, (_, posting) in best.items():
+        for cadre_id, (_key, posting) in best.items():
             out[cadre_id]["post"] = posting.position
             out[cadre_id]["since"] = posting.start_date
     return out
@@ -142,15 +147,17 @@ def _ballots(session: Session, entry_ids: list[int], world: World) -> dict[int, 
             share = f" ({percent(b.agree / b.valid)})" if b.valid else ""
             ok = all(f.passed for f in structure.check_ballot(b.step, b.convened, b.present, b.valid, b.agree,
                                                                   planning_views.rules_on(world, b.held_on)))
-            out[b.entry_id].append(f"{STEP_SHORT.get(b.step, b.step)} {format_date(b.held_on)}: "
-                                   f"{b.agree}/{b.valid}{share}{'' if ok else ' – chưa đạt'}")
+            step = _(STEP_SHORT[b.step]) if b.step in STEP_SHORT else b.step
+            short = "" if ok else " – " + _("chưa đạt")
+            out[b.entry_id].append(f"{step} {format_date(b.held_on)}: {b.agree}/{b.valid}{share}{short}")
     return out
 
 
 def _rating_cells(cadre, years: list[int], rating_sets) -> list[tuple[int, str]]:
     """The rating columns of the list: the counted years, each read as the rules read it."""
     by_year = eligibility.yearly_ratings(cadre, rating_sets=rating_sets)
-    return [(year, vocab.RATING_SHORT.get(by_year.get(year) or "", "")) for year in years]
+    short = {code: _(words) for code, words in vocab.RATING_SHORT.items()}
+    return [(year, short.get(by_year.get(year) or "", "")) for year in years]
 
 
 def _note(findings: list[Finding]) -> str:
@@ -158,7 +165,7 @@ def _note(findings: list[Finding]) -> str:
     blocking = [f for f in findings if f.blocking]
     if not blocking:
         return ""
-    return "Chưa đủ điều kiện: " + "; ".join(f"{f.name[0].lower()}{f.name[1:]}" for f in blocking)
+    return _("Chưa đủ điều kiện: ") + "; ".join(lower_first(rule_name(f.name)) for f in blocking)
 
 
 def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgement],
@@ -179,18 +186,18 @@ def _pool_lists(session: Session, world: World, judged: list[planning.PoolJudgem
             found = j.members.get(m.id, [])
             source = j.record.sources.get(m.id, "internal")
             rows.append(ListRow(
-                number=number, code=m.code, name=m.name, birth_date=m.birth_date, sex=vocab.SEX.label(m.sex),
+                number=number, code=m.code, name=m.name, birth_date=m.birth_date, sex=_(vocab.SEX.label(m.sex)),
                 ethnicity=d.get("ethnicity", ""), hometown=(c.hometown if c else "") or "",
                 post=d.get("post", ""), post_since=d.get("since"), education=(c.education if c else "") or "",
-                theory=vocab.THEORY_LEVEL.label(m.theory_level) if m.theory_level != "none" else "",
-                state_mgmt=vocab.STATE_MGMT_LEVEL.label(m.state_mgmt_level) if m.state_mgmt_level != "none" else "",
+                theory=_(vocab.THEORY_LEVEL.label(m.theory_level)) if m.theory_level != "none" else "",
+                state_mgmt=_(vocab.STATE_MGMT_LEVEL.label(m.state_mgmt_level)) if m.state_mgmt_level != "none" else "",
                 language=(c.foreign_language if c else "") or "", it=(c.it_level if c else "") or "",
                 party_entry=c.party_entry_date if c else None, ratings=_rating_cells(m, years, world.rule_sets),
-                planned_title=t.name, source=vocab.POOL_SOURCE.label(source),
+                planned_title=t.name, source=_(vocab.POOL_SOURCE.label(source)),
                 ballots=ballots.get(j.record.entry_ids[m.id], []), note=_note(found),
                 eligible=not any(f.blocking for f in found),
             ))
-        lists.append(PoolList(t.name, t.unit_name, LEVEL_NAMES.get(t.level, t.level), j.facts.term.name, j.record.id,
+        lists.append(PoolList(t.name, t.unit_name, level_name(t.level), j.facts.term.name, j.record.id,
                               rows, planning_views.pool_meets_all(j)))
     return lists
 
@@ -213,8 +220,8 @@ def _failing(judged: list[planning.PoolJudgement]) -> list[FailingPool]:
 def finding_words(f: Finding) -> str:
     """A finding for officials: the rule by name (its legal basis is cited with the table),
     then what was found; never the rule's id."""
-    name = f.name[:1].upper() + f.name[1:]
-    message = f.message.strip().rstrip(".")
+    name = upper_first(rule_name(f.name))
+    message = say(f.message).strip().rstrip(".")
     return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
 
 
@@ -224,7 +231,7 @@ def resolve_term(world: World, term_code: str = "") -> str:
     """The term asked for, or the party term current on the world's date (else the latest with pools)."""
     if term_code:
         if term_code not in world.term_ids:
-            raise ReportError(f"không có nhiệm kỳ mã «{term_code}»")
+            raise ReportError(_("không có nhiệm kỳ mã «%(code)s»", code=term_code))
         return term_code
     with_pools = {r.facts.term.code for r in world.pools.values()}
     current = [t for t in world.terms.values() if t.start <= world.on <= t.end and t.code in with_pools]
@@ -233,7 +240,7 @@ def resolve_term(world: World, term_code: str = "") -> str:
         return current[0].code
     latest = sorted((t for t in world.terms.values() if t.code in with_pools), key=lambda t: t.start)
     if not latest:
-        raise ReportError("chưa có danh sách quy hoạch nào")
+        raise ReportError(_("chưa có danh sách quy hoạch nào"))
     return latest[-1].code
 
 
@@ -247,7 +254,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     texts = texts or {}
     unit = planning_views.unit_by_code(world, unit_code) if unit_code else None
     if unit_code and unit is None:
-        raise ReportError(f"không có đơn vị mã «{unit_code}»")
+        raise ReportError(_("không có đơn vị mã «%(code)s»", code=unit_code))
     term_code = resolve_term(world, term_code)
     term = world.terms[world.term_ids[term_code]]
     on = world.on
@@ -256,9 +263,10 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     judged = [j for j in planning_views.judged(world)
               if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
     rules = world.rule_set("planning")
-    scope_name = unit.name if unit else "toàn tỉnh"
+    scope_name = unit.name if unit else _("toàn tỉnh")
     if not judged:
-        raise ReportError(f"{scope_name} chưa có danh sách quy hoạch nào của {term.name[:1].lower()}{term.name[1:]}")
+        raise ReportError(_("%(scope)s chưa có danh sách quy hoạch nào của %(term)s", scope=scope_name,
+                            term=lower_first(term.name)))
 
     progress(0.15, "Tổng hợp cơ cấu theo cấp và theo đơn vị")
     by_level_groups: dict[str, list] = defaultdict(list)
@@ -267,7 +275,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
         by_level_groups[j.facts.title.level].append(j)
         by_unit_groups[j.facts.title.unit_id].append(j)
     order = list(LEVEL_NAMES)
-    by_level = [_group(level, LEVEL_NAMES.get(level, level), js, rules, on, level)
+    by_level = [_group(level, level_name(level), js, rules, on, level)
                 for level, js in sorted(by_level_groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
     by_unit = []
     for uid, js in by_unit_groups.items():
@@ -306,12 +314,12 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     totals_by_year = evaluations.year_totals()
     chart_set = {
         "pyramid": charts.age_pyramid(ages, term.name),
-        "gauges": charts.target_gauges(gauges, f"Cơ cấu danh sách quy hoạch {scope_name} so với chỉ tiêu"),
+        "gauges": charts.target_gauges(gauges, _("Cơ cấu danh sách quy hoạch %(scope)s so với chỉ tiêu", scope=scope_name)),
         "ratings": charts.ratings_over_years([t.year for t in totals_by_year], [t.counts for t in totals_by_year],
                                              [t.cap_share for t in totals_by_year],
-                                             f"Xếp loại chất lượng cán bộ {scope_name} qua các năm"),
+                                             _("Xếp loại chất lượng cán bộ %(scope)s qua các năm", scope=scope_name)),
     }
-    subject = f"Kết quả quy hoạch cán bộ {term.name[0].lower() + term.name[1:]}" + ("" if unit is None else f" — {unit.name}")
+    subject = _("Kết quả quy hoạch cán bộ %(term)s", term=lower_first(term.name)) + ("" if unit is None else f" — {unit.name}")
     head = heading(world, subject, on, unit=unit, choice=choice)
     head.recipients = letterhead.default_recipients(head.issuer, central=True)
     thin = term_parts.thin_titles(judged)
@@ -334,47 +342,49 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
 
 def _gauges(totals: GroupRow) -> list[charts.GaugeData]:
     out = []
-    labels = {"S2": "Cán bộ trẻ", "S3": "Cán bộ nữ", "S4": "Dân tộc thiểu số"}
+    labels = {"S2": _("Cán bộ trẻ"), "S3": _("Cán bộ nữ"), "S4": _("Dân tộc thiểu số")}
     for t in totals.targets:
         if t.rule in labels and t.total:
             out.append(charts.GaugeData(labels[t.rule], t.share or 0.0, t.threshold or None, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     s5 = [t for t in totals.targets if t.rule == "S5"]
-    for t, label in zip(s5, ("Cấp ủy: dưới 40 tuổi", "Cấp ủy: 40–50 tuổi"), strict=False):
+    for t, label in zip(s5, (_("Cấp ủy: dưới 40 tuổi"), _("Cấp ủy: 40–50 tuổi")), strict=False):
         if t.total:
             target = tuple(t.threshold) if isinstance(t.threshold, list) else t.threshold
             out.append(charts.GaugeData(label, t.share or 0.0, target, t.passed,
                                         f"{t.value}/{t.total} ({percent(t.share or 0.0)})"))
     if totals.pools:
         share = totals.pools_all_bands / totals.pools
-        out.append(charts.GaugeData("Danh sách đủ ba độ tuổi", share, 1.0, share >= 1.0,
+        out.append(charts.GaugeData(_("Danh sách đủ ba độ tuổi"), share, 1.0, share >= 1.0,
                                     f"{totals.pools_all_bands}/{totals.pools} ({percent(share)})"))
     return out
 
 
 def _summary(scope: str, term: str, counts: dict, totals: GroupRow, ev) -> list[str]:
     lines = [
-        f"{term}, {scope}: {counts['titles']} chức danh có danh sách quy hoạch, "
-        f"{counts['entries']} lượt cán bộ được quy hoạch ({counts['cadres']} người).",
-        f"{counts['meeting_all']}/{counts['pools']} danh sách đạt mọi điều kiện và chỉ tiêu cơ cấu; "
-        f"{counts['failing_pools']} danh sách còn thiếu hoặc có cán bộ chưa đủ điều kiện"
-        f" ({counts['ineligible']} lượt cán bộ chưa đủ điều kiện"
-        + (f", {counts['empty_pools']} chức danh chưa có người trong quy hoạch" if counts['empty_pools'] else "") + ").",
+        _("%(term)s, %(scope)s: %(titles)s chức danh có danh sách quy hoạch, %(entries)s lượt cán bộ được quy hoạch "
+          "(%(cadres)s người).", term=term, scope=scope, **counts),
+        _("%(meeting_all)s/%(pools)s danh sách đạt mọi điều kiện và chỉ tiêu cơ cấu; %(failing_pools)s danh sách còn "
+          "thiếu hoặc có cán bộ chưa đủ điều kiện (%(ineligible)s lượt cán bộ chưa đủ điều kiện", **counts)
+        + (_(", %(empty_pools)s chức danh chưa có người trong quy hoạch", **counts) if counts['empty_pools'] else "")
+        + ").",
     ]
     for t in totals.targets:
         if t.rule in ("S2", "S3", "S4"):
-            lines.append(f"{t.message[0].upper()}{t.message[1:]}.")
+            lines.append(f"{upper_first(t.message)}.")
     if totals.pools:
-        lines.append(f"Cơ cấu ba độ tuổi: {totals.pools_all_bands}/{totals.pools} danh sách có đủ ba độ tuổi.")
+        lines.append(_("Cơ cấu ba độ tuổi: %(all)s/%(pools)s danh sách có đủ ba độ tuổi.", all=totals.pools_all_bands,
+                       pools=totals.pools))
     if ev.years:
         last = ev.years[-1]
         breaking = [u for u in ev.breaches if u.year == last]
-        lines.append(
-            f"Đánh giá, xếp loại năm {last}: {len(breaking)} cơ quan, đơn vị có tỷ lệ HTXSNV vượt mức "
-            f"{percent(ev.cap_shares.get(last, 0.2))} số HTTNV trở lên; {len(ev.constant_excellent)} cán bộ "
-            f"HTXSNV liên tục từ {ev.constant_years} năm trở lên; {len(ev.disciplined)} trường hợp xếp loại "
-            f"từ HTTNV trở lên trong năm bị kỷ luật; {len(ev.flagged_units)} đơn vị xếp loại cao bất thường "
-            f"so với đơn vị tương đương.")
+        lines.append(_(
+            "Đánh giá, xếp loại năm %(year)s: %(breaking)s cơ quan, đơn vị có tỷ lệ HTXSNV vượt mức %(cap)s số HTTNV "
+            "trở lên; %(constant)s cán bộ HTXSNV liên tục từ %(years)s năm trở lên; %(disciplined)s trường hợp xếp "
+            "loại từ HTTNV trở lên trong năm bị kỷ luật; %(flagged)s đơn vị xếp loại cao bất thường so với đơn vị "
+            "tương đương.", year=last, breaking=len(breaking), cap=percent(ev.cap_shares.get(last, 0.2)),
+            constant=len(ev.constant_excellent), years=ev.constant_years, disciplined=len(ev.disciplined),
+            flagged=len(ev.flagged_units)))
     return [nfc(line) for line in lines]
 
 

@@ -38,9 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from quyhoach.domain.text import nfc
+from quyhoach.reports.lang import N_, _
 
-MOTTO = "ĐẢNG CỘNG SẢN VIỆT NAM"
-KIND_SYMBOL = {"BÁO CÁO": "BC", "TỜ TRÌNH": "TTr", "QUYẾT ĐỊNH": "QĐ", "BIÊN BẢN": "BB", "SƠ YẾU LÝ LỊCH": ""}
+MOTTO = N_("ĐẢNG CỘNG SẢN VIỆT NAM")
+KIND_SYMBOL = {N_("BÁO CÁO"): "BC", N_("TỜ TRÌNH"): "TTr", N_("QUYẾT ĐỊNH"): "QĐ", N_("BIÊN BẢN"): "BB",
+               N_("SƠ YẾU LÝ LỊCH"): ""}
 SETTINGS_FILE = "documents.toml"
 BAN_TO_CHUC, TINH_UY, DANG_UY = "ban-to-chuc", "tinh-uy", "dang-uy"
 
@@ -100,6 +102,11 @@ class Letterhead:
         return date_line(self.place, self.date)
 
     @property
+    def bare_number(self) -> str:
+        """The number without its "Số" / "No." ("12-BC/BTCTU", or "-BC/BTCTU" until registered)."""
+        return self.number.split(" ", 1)[-1].strip()
+
+    @property
     def kind_words(self) -> str:
         """Báo cáo / Tờ trình, as a sentence names the paper."""
         return self.kind[:1] + self.kind[1:].lower()
@@ -107,18 +114,21 @@ class Letterhead:
     @property
     def annex_ref(self) -> str:
         """The line under an annex's title: which paper it goes with."""
-        number = self.number.removeprefix("Số ").strip()
+        number = self.bare_number
         # registered (a number before the dash), the paper's date is known: cite it as the heading dates it
-        when = (f"ngày {self.date.day:02d} tháng {self.date.month:02d} năm {self.date.year}"
-                if number[:1].isdigit() else f"ngày     tháng     năm {self.date.year}")
-        return f"(Kèm theo {self.kind_words} số {number} {when} của {self.issuer.name})"
+        when = (_("ngày %(day)s tháng %(month)s năm %(year)s", day=f"{self.date.day:02d}", month=f"{self.date.month:02d}",
+                  year=self.date.year)
+                if number[:1].isdigit() else _("ngày     tháng     năm %(year)s", year=self.date.year))
+        return _("(Kèm theo %(kind)s số %(number)s %(when)s của %(issuer)s)", kind=self.kind_words, number=number,
+                 when=when, issuer=self.issuer.name)
 
     def with_recipients(self, recipients: list[str]) -> Letterhead:
         return replace(self, recipients=[nfc(r) for r in recipients])
 
 
 def date_line(place: str, on: dt.date) -> str:
-    return f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s", place=place, day=f"{on.day:02d}",
+             month=f"{on.month:02d}", year=on.year)
 
 
 @dataclass
@@ -165,24 +175,32 @@ def issuers(world, unit=None) -> dict[str, Issuer]:
     the unit is a commune (or in one)."""
     province, _place = province_words(world)
     city = province.startswith("THÀNH PHỐ ")
-    committee, sentence, symbol = ("THÀNH ỦY", "Thành ủy", "THU") if city else ("TỈNH ỦY", "Tỉnh ủy", "TU")
+    symbol = "THU" if city else "TU"
     place = province.removeprefix("THÀNH PHỐ ").removeprefix("TỈNH ")
+    if city:
+        upper, committee = _("THÀNH ỦY %(place)s", place=place), _("THÀNH ỦY")
+        board, standing, office = _("Ban Tổ chức Thành ủy"), _("Ban Thường vụ Thành ủy"), _("Lưu Văn phòng Thành ủy")
+        organization = _("ĐẢNG BỘ THÀNH PHỐ %(place)s", place=place)
+    else:
+        upper, committee = _("TỈNH ỦY %(place)s", place=place), _("TỈNH ỦY")
+        board, standing, office = _("Ban Tổ chức Tỉnh ủy"), _("Ban Thường vụ Tỉnh ủy"), _("Lưu Văn phòng Tỉnh ủy")
+        organization = (_("ĐẢNG BỘ TỈNH %(place)s", place=place) if province.startswith("TỈNH ")
+                        else _("ĐẢNG BỘ %(place)s", place=province))
     found = {
-        BAN_TO_CHUC: Issuer(BAN_TO_CHUC, nfc(f"{committee} {place}"), "BAN TỔ CHỨC", f"BTC{symbol}",
-                            nfc(f"Ban Tổ chức {sentence}")),
-        TINH_UY: Issuer(TINH_UY, nfc(f"ĐẢNG BỘ {province}"), committee, symbol, nfc(f"Ban Thường vụ {sentence}"),
-                        on_behalf="T/M BAN THƯỜNG VỤ", head="BÍ THƯ", deputy="PHÓ BÍ THƯ",
-                        archive=f"Lưu Văn phòng {sentence}"),
+        BAN_TO_CHUC: Issuer(BAN_TO_CHUC, nfc(upper), _("BAN TỔ CHỨC"), f"BTC{symbol}", nfc(board),
+                            head=_("TRƯỞNG BAN"), deputy=_("PHÓ TRƯỞNG BAN"), archive=_("Lưu Ban Tổ chức")),
+        TINH_UY: Issuer(TINH_UY, nfc(organization), committee, symbol, nfc(standing),
+                        on_behalf=_("T/M BAN THƯỜNG VỤ"), head=_("BÍ THƯ"), deputy=_("PHÓ BÍ THƯ"), archive=office),
     }
     commune = _commune_of(world, unit)
     if commune is not None:
         words = _commune_name(commune)
         key = f"{DANG_UY}:{commune.code}"
-        found[key] = Issuer(key, nfc(f"ĐẢNG BỘ {province}"), nfc(f"ĐẢNG ỦY {words.upper()}"), "ĐU",
-                            nfc(f"Đảng ủy {words[:1].lower()}{words[1:]}" if words[:2] in ("Xã", "Ph", "Th") else
-                                f"Đảng ủy {words}"),
-                            on_behalf="T/M ĐẢNG ỦY", head="BÍ THƯ", deputy="PHÓ BÍ THƯ", archive="Lưu Văn phòng Đảng ủy",
-                            unit_code=commune.code)
+        found[key] = Issuer(key, nfc(organization), nfc(_("ĐẢNG ỦY %(commune)s", commune=words.upper())), "ĐU",
+                            nfc(_("Đảng ủy %(commune)s", commune=f"{words[:1].lower()}{words[1:]}"
+                                  if words[:2] in ("Xã", "Ph", "Th") else words)),
+                            on_behalf=_("T/M ĐẢNG ỦY"), head=_("BÍ THƯ"), deputy=_("PHÓ BÍ THƯ"),
+                            archive=_("Lưu Văn phòng Đảng ủy"), unit_code=commune.code)
     return found
 
 
@@ -242,7 +260,7 @@ def signature(issuer: Issuer, settings: dict[str, dict[str, Any]]) -> Signature:
     if issuer.on_behalf:         # a collective body: T/M ..., then the signer's own title
         return Signature((issuer.on_behalf, issuer.deputy if deputy else issuer.head), name)
     if deputy:
-        return Signature((f"K/T {issuer.head}", issuer.deputy), name)
+        return Signature((_("K/T %(head)s", head=issuer.head), issuer.deputy), name)
     return Signature((issuer.head,), name)
 
 
@@ -256,26 +274,29 @@ def letterhead(world, issuer: Issuer, subject: str, on: dt.date, *, kind: str = 
         place = _commune_name(commune).removeprefix("Xã ").removeprefix("Phường ") if commune else place
     symbol = KIND_SYMBOL.get(kind, "BC")
     reference = f"{symbol}/{issuer.symbol}" if symbol else issuer.symbol
-    number_words = f"Số {str(number).strip() or ' ' * 6}-{reference}"
-    return Letterhead(issuer=issuer, number=number_words, place=place, date=on, kind=kind, subject=nfc(subject),
+    number_words = _("Số %(number)s", number=f"{str(number).strip() or ' ' * 6}-{reference}")
+    return Letterhead(issuer=issuer, number=number_words, place=place, date=on, kind=_(kind), subject=nfc(subject),
+                      motto=_(MOTTO),
                       draft=draft, signature=signature(issuer, settings or {}),
                       recipients=[nfc(r) for r in (recipients or default_recipients(issuer))], addressee=addressee)
 
 
-def default_recipients(issuer: Issuer, *, central: bool = False, units: str = "Các cơ quan, đơn vị liên quan") -> list[str]:
+def default_recipients(issuer: Issuer, *, central: bool = False, units: str | None = None) -> list[str]:
     """"Nơi nhận" as party papers set it: who is reported to (để b/c), who carries it out,
     the archive. `central`: a term-planning report goes up to the central Organization
     Commission too."""
+    if units is None:
+        units = _("Các cơ quan, đơn vị liên quan")
     lines = []
     if central:
-        lines.append("- Ban Tổ chức Trung ương (để b/c),")
+        lines.append(_("- Ban Tổ chức Trung ương (để b/c),"))
     if issuer.key == BAN_TO_CHUC:
-        lines += ["- Thường trực Tỉnh ủy (để b/c),", "- Ban Thường vụ Tỉnh ủy (để b/c),"]
+        lines += [_("- Thường trực Tỉnh ủy (để b/c),"), _("- Ban Thường vụ Tỉnh ủy (để b/c),")]
     elif issuer.key == TINH_UY:
-        lines += ["- Các đồng chí Tỉnh ủy viên,", "- Ban Tổ chức Tỉnh ủy,"]
+        lines += [_("- Các đồng chí Tỉnh ủy viên,"), _("- Ban Tổ chức Tỉnh ủy,")]
     else:
-        lines += ["- Ban Thường vụ Tỉnh ủy (để b/c),", "- Ban Tổ chức Tỉnh ủy (để b/c),",
-                  "- Các đồng chí đảng ủy viên,"]
+        lines += [_("- Ban Thường vụ Tỉnh ủy (để b/c),"), _("- Ban Tổ chức Tỉnh ủy (để b/c),"),
+                  _("- Các đồng chí đảng ủy viên,")]
     if units:
         lines.append(f"- {units},")
     lines.append(f"- {issuer.archive}.")
@@ -341,7 +362,7 @@ def docx_heading(doc, h: Letterhead, width_cm: float = 16.5) -> None:
     from docx.shared import Cm
 
     if h.draft:
-        paragraph = _docx_para(doc, "DỰ THẢO", bold=True, size=13, after=2)
+        paragraph = _docx_para(doc, _("DỰ THẢO"), bold=True, size=13, after=2)
         borders = "".join(f'<w:{side} w:val="single" w:sz="8" w:space="2" w:color="000000"/>'
                           for side in ("top", "left", "bottom", "right"))
         paragraph._p.get_or_add_pPr().append(parse_xml(f'<w:pBdr {nsdecls("w")}>{borders}</w:pBdr>'))
@@ -389,7 +410,7 @@ def docx_signature(doc, h: Letterhead, width_cm: float = 16.5) -> None:
     _cant_split(table)
     left, right = table.rows[0].cells
     left.width, right.width = Cm(width_cm * 0.5), Cm(width_cm * 0.5)
-    _first(left, "Nơi nhận:", underline=True, size=14, center=False)
+    _first(left, _("Nơi nhận:"), underline=True, size=14, center=False)
     for line in h.recipients:
         _docx_para(left, line, size=12, center=False)
     first, *rest = h.signature.lines
@@ -419,10 +440,10 @@ def xlsx_print_setup(ws, h: Letterhead, *, landscape: bool = True, header_rows: 
     ws.page_margins.top = ws.page_margins.bottom = 0.7
     if header_rows:
         ws.print_title_rows = header_rows
-    ws.oddHeader.center.text = f"{h.issuer.body} — {h.kind_words} {h.number.removeprefix('Số ').strip()}"
+    ws.oddHeader.center.text = f"{h.issuer.body} — {h.kind_words} {h.bare_number}"
     ws.oddHeader.center.font = "Times New Roman"
     ws.oddHeader.center.size = 9
-    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.text = _("Trang &P/&N")
     ws.oddFooter.center.font = "Times New Roman"
     ws.oddFooter.center.size = 9
 
@@ -432,14 +453,14 @@ def xlsx_cover(ws, h: Letterhead, lines: list[str]) -> None:
     subject, the text, the signature and "Nơi nhận", on A4 portrait."""
     from openpyxl.styles import Alignment, Font
 
-    ws.title = "Tổng hợp"
+    ws.title = _("Tổng hợp")
     font = "Times New Roman"
     ws.column_dimensions["A"].width = 45
     ws.column_dimensions["B"].width = 50
     centre = Alignment(horizontal="center", vertical="top", wrap_text=True)
     row = 1
     if h.draft:
-        ws.cell(row, 2, "DỰ THẢO").font = Font(name=font, bold=True, size=13)
+        ws.cell(row, 2, _("DỰ THẢO")).font = Font(name=font, bold=True, size=13)
         ws.cell(row, 2).alignment = Alignment(horizontal="right")
         row += 1
     pairs = [(h.issuer.upper, Font(name=font, size=13), h.motto, Font(name=font, size=13, bold=True, underline="single")),
@@ -469,7 +490,7 @@ def xlsx_cover(ws, h: Letterhead, lines: list[str]) -> None:
         ws.row_dimensions[row].height = 16 * max(1, -(-len(line) // 105))
         row += 1
     row += 1
-    ws.cell(row, 1, "Nơi nhận:").font = Font(name=font, size=12, bold=True, italic=True)
+    ws.cell(row, 1, _("Nơi nhận:")).font = Font(name=font, size=12, bold=True, italic=True)
     for offset, line in enumerate(h.signature.lines):
         ws.cell(row + offset, 2, line).font = Font(name=font, size=13, bold=True)
         ws.cell(row + offset, 2).alignment = centre

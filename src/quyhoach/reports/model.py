@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quyhoach.domain.findings import Finding
+from quyhoach.reports.lang import _, rule_name, say, share
 from quyhoach.reports.letterhead import Letterhead
 from quyhoach.services.evaluations.analytics import Analytics
 
@@ -66,7 +67,8 @@ class TargetRow:
     @classmethod
     def of(cls, f: Finding) -> TargetRow:
         c = f.compared or {}
-        return cls(f.rule, f.name, f.message, f.passed, f.severity, c.get("value"), c.get("total"), c.get("share"),
+        return cls(f.rule, rule_name(f.name), say(f.message), f.passed, f.severity, c.get("value"), c.get("total"),
+                   c.get("share"),
                    c.get("threshold"))
 
 
@@ -186,10 +188,8 @@ class DocPart:
 STRUCTURE_TARGETS = ("P2", "P3", "P4", "S1", "S2", "S3", "S4")   # the targets a structure table concludes on
 
 
-def _pct(share: float | None) -> str:
-    from quyhoach.domain.numbers import format_percent
-
-    return format_percent(share or 0.0, 1, trim=True)
+def _pct(value: float | None) -> str:
+    return share(value or 0.0)
 
 
 def structure_table(groups: list[GroupRow], first_header: str, widths: list[float] | None = None) -> DocTable:
@@ -199,9 +199,9 @@ def structure_table(groups: list[GroupRow], first_header: str, widths: list[floa
         rows.append([g.label, g.pools, g.members, f"{g.women.count} ({_pct(g.women.share)})",
                      f"{g.young.count} ({_pct(g.young.share)})", f"{g.minority.count} ({_pct(g.minority.share)})",
                      f"{g.pools_all_bands}/{g.pools}",
-                     "Đạt" if not bad else "Chưa đạt: " + "; ".join(t.name.lower() for t in bad)])
-    return DocTable([first_header, "Số chức danh", "Số cán bộ", "Nữ", "Trẻ", "Dân tộc thiểu số", "Đủ ba độ tuổi",
-                     "Chỉ tiêu"], widths or [6.0, 1.6, 1.6, 2.4, 2.4, 2.4, 2.0, 8.3], rows,
+                     _("Đạt") if not bad else _("Chưa đạt: ") + "; ".join(t.name.lower() for t in bad)])
+    return DocTable([first_header, _("Số chức danh"), _("Số cán bộ"), _("Nữ"), _("Trẻ"), _("Dân tộc thiểu số"),
+                     _("Đủ ba độ tuổi"), _("Chỉ tiêu")], widths or [6.0, 1.6, 1.6, 2.4, 2.4, 2.4, 2.0, 8.3], rows,
                     ["left", "right", "right", "right", "right", "right", "right", "left"])
 
 
@@ -237,26 +237,27 @@ class TermPlanningReport:
     @property
     def unit_table(self) -> DocTable:
         """The structure by unit (Phụ lục 1): one row per unit, on landscape pages."""
-        return structure_table(self.by_unit, "Cơ quan, đơn vị")
+        return structure_table(self.by_unit, _("Cơ quan, đơn vị"))
 
     @property
     def failing_table(self) -> DocTable:
         """The failing lists with what each lacks, in words (Phụ lục 2)."""
-        return DocTable(["STT", "Chức danh quy hoạch", "Nội dung chưa đạt"], [1.2, 7.0, 18.5],
+        return DocTable([_("STT"), _("Chức danh quy hoạch"), _("Nội dung chưa đạt")], [1.2, 7.0, 18.5],
                         [[i, f"{f.title}\n{f.unit}", "\n".join(f.lines)] for i, f in enumerate(self.failing, start=1)],
                         ["right", "left", "left"])
 
     @property
     def unit_words(self) -> str:
         short = sum(1 for g in self.by_unit if g.failing_pools)
-        return (f"{len(self.by_unit)} cơ quan, đơn vị có danh sách quy hoạch; {short} cơ quan, đơn vị còn danh sách "
-                f"chưa đạt. Chi tiết từng cơ quan, đơn vị tại Phụ lục 1.")
+        return _("%(units)s cơ quan, đơn vị có danh sách quy hoạch; %(short)s cơ quan, đơn vị còn danh sách chưa đạt. "
+                 "Chi tiết từng cơ quan, đơn vị tại Phụ lục 1.", units=len(self.by_unit), short=short)
 
     @property
     def failing_words(self) -> str:
         members = sum(len(f.members) for f in self.failing)
-        return (f"{len(self.failing)} danh sách chưa đạt điều kiện hoặc chỉ tiêu cơ cấu, trong đó {members} lượt cán "
-                f"bộ chưa đủ điều kiện. Nội dung chưa đạt của từng danh sách tại Phụ lục 2.")
+        return _("%(pools)s danh sách chưa đạt điều kiện hoặc chỉ tiêu cơ cấu, trong đó %(members)s lượt cán bộ chưa "
+                 "đủ điều kiện. Nội dung chưa đạt của từng danh sách tại Phụ lục 2.", pools=len(self.failing),
+                 members=members)
 
     @property
     def bases(self) -> list[str]:

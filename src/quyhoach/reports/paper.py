@@ -98,6 +98,6 @@ def to_pdf(app, papers: list[Paper], findings_template: str = "", **context) -> 
 
 
 def words_of_share(count: int, total: int) -> str:
-    from quyhoach.domain.numbers import format_percent
+    from quyhoach.reports.lang import share
 
-    return format_percent(count / total, 1, trim=True) if total else "—"
+    return share(count / total) if total else "—"

@@ -19,6 +19,7 @@ import io
 from functools import cache
 
 from quyhoach.domain.dates import format_date
+from quyhoach.reports.lang import _
 from quyhoach.reports.model import Heading, TermPlanningReport
 
 # landscape A4: 297 mm less 12 mm margins each side = 273 mm; the widths of the DOCX list
@@ -71,7 +72,9 @@ def _covers(path: str) -> bool:
 
 
 def _cells(r, ratings_header: bool) -> list[str]:
-    post = r.post + (f"\n(từ {format_date(r.post_since)})" if r.post_since else "")
+    from quyhoach.reports.docx_builder import post_words
+
+    post = post_words(r)
     ratings = "\n".join(f"{y}: {v or '–'}" for y, v in r.ratings)
     return [str(r.number), r.name, format_date(r.birth_date), r.sex, r.ethnicity, r.hometown, post, r.education,
             r.theory, r.state_mgmt, r.language, r.it, format_date(r.party_entry), ratings, r.planned_title, r.source,
@@ -83,7 +86,7 @@ def annexes(report: TermPlanningReport, head: Heading, first_page: int) -> bytes
     unit, the failing lists, the list) on landscape A4 pages numbered from `first_page`."""
     from fpdf import FPDF
 
-    from quyhoach.reports.docx_builder import term_annexes
+    from quyhoach.reports.docx_builder import list_headers, term_annexes
 
     files = _font_files()
 
@@ -102,7 +105,8 @@ def annexes(report: TermPlanningReport, head: Heading, first_page: int) -> bytes
     for number, (title, subtitle, table) in enumerate(term_annexes(report), start=1):
         pdf.add_page()
         pdf.set_font("serif", "B", 14)
-        pdf.multi_cell(0, 6.5, f"PHỤ LỤC {number}: {title}", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6.5, _("PHỤ LỤC %(number)s: %(title)s", number=number, title=title), align="C",
+                       new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("serif", "I", 13)
         pdf.multi_cell(0, 6, head.annex_ref, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("serif", "", 13)
@@ -110,14 +114,14 @@ def annexes(report: TermPlanningReport, head: Heading, first_page: int) -> bytes
         pdf.ln(2)
         if table is None:
             if not report.pools:
-                pdf.multi_cell(0, 6, "Chưa có cán bộ nào trong quy hoạch.", align="C")
+                pdf.multi_cell(0, 6, _("Chưa có cán bộ nào trong quy hoạch."), align="C")
                 continue
-            headers = [h for h, _ in COLUMNS]
-            if report.rating_years:
-                headers[13] = f"Xếp loại {report.rating_years[0]}–{report.rating_years[-1]}"
-            _Grid(pdf, [w for _, w in COLUMNS]).write(headers, report)
+            headers = list_headers(report)      # the DOCX list's, the ratings' column named shorter
+            if not report.rating_years:
+                headers[13] = _("Xếp loại")
+            _Grid(pdf, [w for _h, w in COLUMNS]).write(headers, report)
         elif not table.rows:
-            pdf.multi_cell(0, 6, "Không có.", align="C")
+            pdf.multi_cell(0, 6, _("Không có."), align="C")
         else:
             scale = (pdf.w - 2 * MARGIN_MM) / sum(table.widths)
             _Grid(pdf, [w * scale for w in table.widths], size=10).plain(table)
@@ -222,6 +226,7 @@ class _Grid:
         head_height, head_lines = self._row(headers, "B")
         aligns = ["R"] + ["L"] * (len(self.widths) - 1)
         full = [sum(self.widths)]
+        from quyhoach.reports.docx_builder import pool_group_words
 
         def room(height: float) -> None:
             if pdf.get_y() + height > self.bottom:
@@ -231,8 +236,7 @@ class _Grid:
         room(head_height * 3)
         self._draw(head_height, head_lines, "B", fill=230)
         for pool in report.pools:
-            title = f"{pool.title} — {pool.unit} ({len(pool.rows)} người)" + (
-                "" if pool.rows else ": chưa có người trong quy hoạch")
+            title = pool_group_words(pool)
             height, lines = self._row([title], "B", widths=full)
             first = self._row(_cells(pool.rows[0], True), "" if pool.rows[0].eligible else "BI")[0] if pool.rows else 0
             room(height + first)                  # a list's title stays with its first row

@@ -54,14 +54,17 @@ def _laid_out(app: Flask, body: str, title: str, **context):
         raise PdfUnavailable(reason)
     import weasyprint
 
-    with app.app_context(), app.test_request_context("/?lang=vi"):
+    from quyhoach.reports import lang
+
+    language = lang.locale()       # the paper's language, read before the print context is pushed
+    with app.app_context(), app.test_request_context(f"/?lang={language}"):
         html = render_template("reports/print.html", body=body, doc_title=title, pdf=True, **context)
     return weasyprint.HTML(string=html, base_url=app.static_folder).render(
         stylesheets=[weasyprint.CSS(filename=_css_path(app))])
 
 
 def render(app: Flask, body: str, title: str, **context) -> bytes:
-    """The print template around `body`, rendered in Vietnamese, laid out by WeasyPrint."""
+    """The print template around `body`, rendered in the paper's language (`reports.lang`), laid out by WeasyPrint."""
     return _laid_out(app, body, title, **context).write_pdf()
 
 

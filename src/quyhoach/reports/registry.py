@@ -97,7 +97,9 @@ def _evaluations(session, world, app, params, progress):
     ev = analytics.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
     from quyhoach.reports.letterhead import PaperChoice
 
-    head = gather.heading(world, "Kết quả đánh giá, xếp loại cán bộ" + (f" — {unit.name}" if unit else " toàn tỉnh"),
+    from quyhoach.reports.lang import _
+
+    head = gather.heading(world, _("Kết quả đánh giá, xếp loại cán bộ") + (f" — {unit.name}" if unit else " " + _("toàn tỉnh")),
                           world.on, unit=unit, choice=PaperChoice.of(params, app))
     built = Built("evaluations", head.subject, f"danh-gia-xep-loai-{slug(unit.code) if unit else 'toan-tinh'}",
                   counts={"breaches": len(ev.breaches), "constant_excellent": len(ev.constant_excellent),

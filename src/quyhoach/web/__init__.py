@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 
 from quyhoach.db.engine import make_engine
@@ -14,6 +14,8 @@ from quyhoach.web.extensions import babel, htmx
 def _locale() -> str:
     from flask import current_app
 
+    if not has_request_context():      # a paper made in an app context alone (reports.lang forces its own)
+        return current_app.config["LANGUAGE"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

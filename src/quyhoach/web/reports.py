@@ -30,6 +30,7 @@ from quyhoach.services.records import queries
 from quyhoach.services.planning import world as world_service
 from quyhoach.web.auth import NOT_A_RECORD, current_scope, guarded
 from quyhoach.web.db import session
+from quyhoach.web.filters import current_locale
 from quyhoach.web.forms import reports as forms
 from quyhoach.web.partials import is_partial
 
@@ -164,6 +165,15 @@ def _title(kind: str, params: dict) -> str:
     return f"{label} — {', '.join(parts)}" if parts else f"{label} — {gettext('toàn tỉnh')}"
 
 
+def _in_page_language(params: dict) -> dict:
+    """The paper is written in the language the officer reads the page in (`reports.lang`):
+    English is asked in the params (kept with the job), Vietnamese is the default."""
+    language = current_locale()
+    if language != "vi":
+        params["lang"] = language
+    return params
+
+
 @bp.post("/tao")
 def create():
     """Check the choices, then hand the report to the background runner."""
@@ -177,6 +187,7 @@ def create():
     own = _own_unit()
     if "unit" in needs and not params.get("unit") and own is not None:
         params["unit"] = own.code        # a scoped user's report is of their own units
+    _in_page_language(params)
     world = _world()
     error = ""
     try:
@@ -384,7 +395,8 @@ def dossier_file(code: str, fmt: str):
         abort(404)
     _cadre_in_scope(code)
     try:
-        built = reports.build(session(), _world(), current_app._get_current_object(), "dossier", {"cadre": code}, [fmt])
+        built = reports.build(session(), _world(), current_app._get_current_object(), "dossier",
+                              _in_page_language({"cadre": code}), [fmt])
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return _file_response(built, fmt)
@@ -402,7 +414,8 @@ def pool_paper(pool_id: int, paper: str, fmt: str):
     if pool_id not in world.pools or not _allowed(report_scope(world, kind, {"pool": pool_id})):
         abort(404, description=gettext("Không tìm thấy danh sách quy hoạch số %(id)s.", id=pool_id))
     try:
-        built = reports.build(session(), world, current_app._get_current_object(), kind, {"pool": pool_id}, [fmt])
+        built = reports.build(session(), world, current_app._get_current_object(), kind,
+                              _in_page_language({"pool": pool_id}), [fmt])
     except gather.ReportError as problem:
         abort(404, description=str(problem))
     return _file_response(built, fmt)
