@@ -94,6 +94,8 @@ def vietnamese_msgids() -> list[tuple[str, re.Pattern[str]]]:
             words = PLACEHOLDER.sub("", msgid)
             if not msgid or not VIETNAMESE.search(words) or len(words.strip(" :·,.()")) < 4:
                 continue
+            if PLACEHOLDER.search(msgid) and len(words.split()) < 2:
+                continue        # "%(n)s lượt %(kind)s": one word between values matches any sentence with it
             pieces = [re.escape(re.sub(r"\s+", " ", p)) for p in PLACEHOLDER.split(msgid)]
             out.append((msgid, re.compile(".+?".join(pieces))))
     return out
@@ -135,10 +137,15 @@ def province(session, database_url, monkeypatch):
 
 def stored_texts(session) -> set[str]:
     """Texts the records hold that may read like the interface: a rule set's name, a
-    scenario's name and description, a cadre's religion ("Không", as the list was written)."""
+    scenario's name and description, a cadre's religion ("Không", as the list was written), a
+    unit's name, an entry's grounds, a title's appointing body."""
     texts = set(session.exec(select(RuleSet.name)).all()) | set(session.exec(select(RuleSet.legal_basis)).all())
     texts |= set(session.exec(select(Scenario.name)).all()) | set(session.exec(select(Scenario.description)).all())
     texts |= set(session.exec(select(Cadre.religion)).all()) | set(session.exec(select(Cadre.other_names)).all())
+    # a unit's name ("Ban Thường vụ Tỉnh ủy" is also the letterhead's words) and the grounds an
+    # officer gave for an entry ("Nghị quyết số 77-NQ/TU của …", as the list was written)
+    texts |= set(session.exec(select(Unit.name)).all()) | set(session.exec(select(PoolEntry.added_reason)).all())
+    texts |= set(session.exec(select(Title.appointing_authority)).all())     # "Ban Thường vụ Tỉnh ủy" as written
     return {re.sub(r"\s+", " ", t).strip() for t in texts if t}
 
 
