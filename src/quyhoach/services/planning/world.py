@@ -62,6 +62,7 @@ class World:
     # judgements made on this world, kept as long as it is (a world never changes: any
     # write makes a new one)
     memo: dict = field(default_factory=dict)
+    stamp: int = -1          # the data stamp it is complete at, when held by `cached` (-1: not known)
 
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
@@ -552,6 +553,7 @@ def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -
                 world = patch(session, hit.world, change)
         if world is None:
             world = build(session, on)
+        world.stamp = counter
         with _lock:
             _cache[key] = _Snapshot(counter, on, world, read_at)
         return world
