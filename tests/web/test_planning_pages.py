@@ -132,6 +132,23 @@ def test_the_dashboard_and_the_home_page_read_the_stored_verdicts_without_judgin
     assert "thiếu 1 cán bộ dưới 40 tuổi" not in english and "under 40" in english
 
 
+def test_the_dashboard_follows_a_write_to_a_member_from_the_stored_verdicts(client, province, session):
+    """A rating corrected elsewhere (another process's session): the next dashboard judges that
+    member's pool again, stores it, and no longer names them; the other pools carried over."""
+    from quyhoach.db.models import Evaluation
+    from quyhoach.services.platform import stamp
+
+    stamp.bump(session)          # a database with data has its stamp (the demo load, any import)
+    session.commit()
+    assert "Nguyễn Văn Bình" in _page(client, "/quy-hoach/")      # P8: rated HTNV two years ago
+    rating = session.exec(select(Evaluation).where(Evaluation.cadre_id == province["binh"].id,
+                                                   Evaluation.rating == "complete")).one()
+    rating.rating = "good"
+    session.add(rating)
+    session.commit()
+    assert "Nguyễn Văn Bình" not in _page(client, "/quy-hoach/")
+
+
 def test_the_nav_links_to_the_planning_dashboard(client, province):
     html = _page(client, "/")
     assert '<a href="/quy-hoach/"' in html

@@ -57,6 +57,11 @@ class PoolJudgement:
         return 100 * blocking + 10 * len(self.failing_members()) + warnings
 
     @property
+    def passes(self) -> bool:
+        """No structure target missed, no member failing a rule (the dashboard's "đạt")."""
+        return not self.structure_failures and not self.failing_members()
+
+    @property
     def member_count(self) -> int:
         return len(self.facts.members)
 

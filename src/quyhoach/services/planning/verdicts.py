@@ -20,6 +20,7 @@ import datetime as dt
 from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -181,7 +182,7 @@ class Verdict:
 
 
 def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, title_code: str | None = None,
-           term_code: str | None = None) -> list[Verdict]:
+           term_code: str | None = None, pool_ids: Iterable[int] | None = None) -> list[Verdict]:
     """The stored verdicts for `on` (call `refresh` first), worst first as `judging.judge_all`."""
     query = (sa.select(*TABLE.c, Title.code, Title.name, Title.rank, Title.unit_id, Term.code, Term.name)
              .join(Title, Title.id == TABLE.c.title_id).join(Term, Term.id == TABLE.c.term_id)
@@ -191,6 +192,8 @@ def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, t
         query = query.where(Title.code == title_code)
     if term_code:
         query = query.where(Term.code == term_code)
+    if pool_ids is not None:
+        query = query.where(TABLE.c.pool_id.in_(sorted(pool_ids)))
     n = len(TABLE.c)
     found = [_verdict(r, n) for r in session.connection().execute(query).all() if unit_ids is None or r[n + 3] in unit_ids]
     found.sort(key=lambda v: (-v.row.severity, -v.title.rank, v.title.code))
@@ -257,48 +260,76 @@ class PoolRef:
 class StoredJudgement:
     """A stored verdict read as the pages read a judgement (`judging.PoolJudgement`): the pool,
     its title and term, its members, who does not qualify and why, what the pool lacks, and
-    its severity; nothing judged again."""
+    its severity; nothing judged again. The findings are read when a page shows them (the
+    list shows 20 of ~700)."""
 
     def __init__(self, verdict: Verdict, world: world_service.World) -> None:
-        self.row = row = verdict.row
-        self.record = PoolRef(row.pool_id)
-        self.facts = PoolFactsRef(world.titles[row.title_id], world.terms[row.term_id])
-        findings = [StoredFinding.of(f, said) for f, said in zip(row.findings, verdict.said or [None] * len(row.findings),
-                                                                 strict=True)]
-        codes = set(row.names)
-        self.structure_failures = [f for f in findings if f.subject not in codes]
-        self._failing: dict[str, list[StoredFinding]] = {}
+        self.row = verdict.row
+        self.said = verdict.said
+        self.record = PoolRef(verdict.row.pool_id)
+        self.facts = PoolFactsRef(world.titles[verdict.row.title_id], world.terms[verdict.row.term_id])
+        self.severity_score = verdict.row.severity
+
+    @cached_property
+    def _findings(self) -> tuple[list[StoredFinding], dict[str, list[StoredFinding]]]:
+        said = self.said or (None,) * len(self.row.findings)
+        findings = [StoredFinding.of(f, words) for f, words in zip(self.row.findings, said, strict=True)]
+        codes = set(self.row.names)
+        failing: dict[str, list[StoredFinding]] = {}
         for f in findings:
             if f.subject in codes and f.severity == ERROR:
-                self._failing.setdefault(f.subject, []).append(f)
-        self.severity_score = row.severity
+                failing.setdefault(f.subject, []).append(f)
+        return [f for f in findings if f.subject not in codes], failing
+
+    @property
+    def structure_failures(self) -> list[StoredFinding]:
+        return self._findings[0]
+
+    def failing_members(self) -> dict[str, list[StoredFinding]]:
+        return self._findings[1]
+
+    @property
+    def passes(self) -> bool:
+        return bool(self.row.passes)
 
     @property
     def member_count(self) -> int:
-        return self.row.members
+        return int(self.row.members)
 
     @property
     def member_keys(self) -> set[str]:
         return set(self.row.names)
 
     def member_name(self, key: str) -> str:
-        return self.row.names.get(key, key)
-
-    def failing_members(self) -> dict[str, list[StoredFinding]]:
-        return self._failing
+        return str(self.row.names.get(key, key))
 
 
 def judgements(session: Session, world: world_service.World) -> list[StoredJudgement]:
     """Every pool's stored verdict for the world's date, worst first, read as judgements (the
     dashboard, the home page's failing pools). Brought up to date first (committed), judging
-    only what the change log says moved, on `world` when it is current; read once per world."""
+    only what the change log says moved, on `world` when it is current; read once per world,
+    and after a patch only for the pools whose facts it read again (the others' verdicts are
+    those of the same facts, carried over with the world's memo)."""
     key = ("stored-verdicts",)
     if key not in world.memo:
         refresh_and_commit(session, world.on, world=world)
-        known = {t.id for t in world.titles.values()}
-        world.memo[key] = [StoredJudgement(v, world) for v in stored(session, world.on)
-                           if v.row.title_id in known and v.row.term_id in world.terms]
+        held: dict[int, tuple[Any, StoredJudgement]] = world.memo.get(("stored-by-pool",), {})
+        again = [i for i, record in world.pools.items() if i not in held or held[i][0] is not record]
+        fresh = stored(session, world.on, pool_ids=again if held else None)
+        by_pool = {i: pair for i, pair in held.items() if i in world.pools and pair[0] is world.pools[i]}
+        for v in fresh:
+            record = world.pools.get(v.row.pool_id)
+            if record is not None and v.row.title_id in world.titles and v.row.term_id in world.terms:
+                by_pool[v.row.pool_id] = (record, StoredJudgement(v, world))
+        world.memo[("stored-by-pool",)] = by_pool
+        found = [j for _, j in by_pool.values()]
+        found.sort(key=lambda j: (-j.severity_score, -j.facts.title.rank, j.facts.title.code))
+        world.memo[key] = found
     return world.memo[key]
+
+
+# each verdict checked by the identity of its pool's facts (a patch replaces those it reads again)
+world_service.MEMO_READS["stored-by-pool"] = frozenset()
 
 
 def after_write(session: Session, world: world_service.World) -> None:

@@ -62,7 +62,7 @@ def unit_by_code(world: World, code: str):
 
 
 def pool_meets_all(j: planning.PoolJudgement | verdicts.StoredJudgement) -> bool:
-    return not j.structure_failures and not j.failing_members()
+    return j.passes
 
 
 # --------------------------------------------------------------------------- dashboard
