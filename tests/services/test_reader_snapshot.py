@@ -142,3 +142,19 @@ def test_the_writers_next_page_shows_the_write_without_patching(engine, small_db
     with app.app_context(), Session(app.extensions["quyhoach.engine"]) as session:
         cadre_id = session.exec(select(Cadre.id).where(Cadre.code == code)).one()
         assert world_service.cached(session).cadres[cadre_id].birth_date == born
+
+
+def test_a_figure_failing_after_a_write_leaves_the_write_and_the_world_alone(engine, monkeypatch):
+    """The write is committed before `after_write`: a figure that cannot be worked out then is
+    left to its first reader; the world is brought up to date all the same."""
+    with Session(engine) as session:
+        world_service.cached(session)
+    cadre_id, born = _write_birth_date(engine)
+
+    def broken(_session, _world):
+        raise RuntimeError("a figure that fails")
+
+    monkeypatch.setattr(world_service, "AFTER_WRITE", [broken])
+    with Session(engine) as session:
+        world = world_service.after_write(session)
+    assert world is not None and world.cadres[cadre_id].birth_date == born

@@ -9,6 +9,7 @@ withdrawn as wrong (`withdrawn_at` set) is no fact: every query here leaves it o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -504,6 +505,7 @@ class _Snapshot:
     fresh_at: float
 
 
+_log = logging.getLogger(__name__)
 MAX_STALE = 1.0    # seconds a reader may keep using the last complete world while another request patches it
 _cache: dict[str, _Snapshot] = {}
 _lock = threading.Lock()
@@ -572,7 +574,11 @@ def after_write(session: Session) -> World | None:
         return None
     world = cached(session, wait=True)
     for work in AFTER_WRITE:
-        work(session, world)
+        try:
+            work(session, world)
+        except Exception:   # the write is committed: a figure not worked out now is left to its first reader
+            _log.exception("after a write: %s", getattr(work, "__qualname__", work))
+            session.rollback()
     return world
 
 
