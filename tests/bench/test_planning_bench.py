@@ -165,3 +165,40 @@ def test_danh_gia_page_after_a_rating_write(benchmark, demo_engine, tmp_path):
                                   iterations=1, warmup_rounds=1)
     assert response.status_code == 200
     benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def _own_writer(demo_engine):
+    """The same rating write, made by the user of this process: committed, then brought into the
+    process's planning facts before the answer, as the web request that wrote does
+    (`web/db.py` → `world.after_write`). Not timed: the page after it is."""
+    from quyhoach.services.planning import world as world_service
+
+    write = _writer(demo_engine)
+
+    def own():
+        write()
+        with Session(demo_engine) as session:
+            world_service.after_write(session)
+    return own
+
+
+def test_first_planning_page_after_the_users_own_write(benchmark, demo_engine, tmp_path):
+    """The dashboard right after the user's own write: the write's request brought the world
+    and the stored verdicts up to date, so the page reads them (read-your-own-writes)."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/quy-hoach/")
+    response = benchmark.pedantic(client.get, args=("/quy-hoach/",), setup=_own_writer(demo_engine), rounds=20,
+                                  iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
+def test_danh_gia_page_after_the_users_own_rating_write(benchmark, demo_engine, tmp_path):
+    """The Đánh giá page right after the user's own rating write: the figures were summed by
+    the write's request."""
+    client = _client(demo_engine, tmp_path)
+    client.get("/danh-gia/")
+    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_own_writer(demo_engine), rounds=15,
+                                  iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)

@@ -101,6 +101,54 @@ def test_dashboard_lists_a_failing_pool_with_its_shortfall_in_words(client, prov
     assert "Giám đốc Sở Nội vụ" not in _page(client, "/quy-hoach/?cap=commune", headers=HX)
 
 
+def test_the_dashboard_and_the_home_page_read_the_stored_verdicts_without_judging(client, province, session,
+                                                                                  monkeypatch):
+    """Issue 15: the verdicts one process stored are what every process's dashboard and home
+    page's failing pools show; a process that starts (its world built afresh) judges no pool
+    to show the dashboard."""
+    from quyhoach.db.models import PoolVerdict
+    from quyhoach.services.planning import judging, world as world_service
+
+    pool_id = province["pool"].id
+    first = _page(client, "/quy-hoach/")
+    stored = session.exec(select(PoolVerdict).where(PoolVerdict.pool_id == pool_id)).one()
+    assert not stored.passes and stored.on_date == TODAY
+
+    world_service.clear_cache()       # as another process would, holding no world and no judgement
+
+    def no_judging(*_args, **_kwargs):
+        raise AssertionError("a pool judged again: the stored verdict was not read")
+
+    monkeypatch.setattr(judging, "_judge_pool", no_judging)
+    again = _page(client, "/quy-hoach/")
+    assert f'href="/quy-hoach/{pool_id}"' in again and "thiếu 1 cán bộ dưới 40 tuổi" in again
+    assert again.count("Nguyễn Văn Bình") == first.count("Nguyễn Văn Bình") == 1   # the member failing P8, by name
+    monkeypatch.undo()   # the home page's other items (the review's exits) judge members as before
+    home = _page(client, "/")
+    failing = re.search(r'<section class="panel" id="attention-pools".*?</section>', home, re.S)
+    assert failing and f'href="/quy-hoach/{pool_id}"' in failing.group(0)
+    # the stored words said in English on an English page
+    english = _page(client, "/quy-hoach/?lang=en")
+    assert "thiếu 1 cán bộ dưới 40 tuổi" not in english and "under 40" in english
+
+
+def test_the_dashboard_follows_a_write_to_a_member_from_the_stored_verdicts(client, province, session):
+    """A rating corrected elsewhere (another process's session): the next dashboard judges that
+    member's pool again, stores it, and no longer names them; the other pools carried over."""
+    from quyhoach.db.models import Evaluation
+    from quyhoach.services.platform import stamp
+
+    stamp.bump(session)          # a database with data has its stamp (the demo load, any import)
+    session.commit()
+    assert "Nguyễn Văn Bình" in _page(client, "/quy-hoach/")      # P8: rated HTNV two years ago
+    rating = session.exec(select(Evaluation).where(Evaluation.cadre_id == province["binh"].id,
+                                                   Evaluation.rating == "complete")).one()
+    rating.rating = "good"
+    session.add(rating)
+    session.commit()
+    assert "Nguyễn Văn Bình" not in _page(client, "/quy-hoach/")
+
+
 def test_the_nav_links_to_the_planning_dashboard(client, province):
     html = _page(client, "/")
     assert '<a href="/quy-hoach/"' in html

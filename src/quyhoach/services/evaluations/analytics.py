@@ -43,7 +43,7 @@ from quyhoach.services.evaluations.figures import (
     CONSTANT_YEARS, RATINGS, Analytics, ConstantRating, DisciplineFlag, MonthGap, UnitComparison, UnitRef, UnitYear,
 )
 from quyhoach.services.evaluations.ledger import cadre_ref as _cadre_ref
-from quyhoach.services.planning.world import MEMO_READS, World
+from quyhoach.services.planning.world import AFTER_WRITE, MEMO_READS, World
 
 COMPARISON_WINDOW = 5     # years compared between units
 COMPARISON_MIN_RATED = 10  # a unit with fewer ratings in the window is not ranked
@@ -72,6 +72,17 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
 
 
 MEMO_READS["analytics"] = frozenset({Evaluation.__tablename__, Discipline.__tablename__, "cadre.name"})
+
+
+def _after_write(session: Session, world: World) -> None:
+    """The province's figures on the writer's new world, in a process that keeps them (a Đánh
+    giá page was read): the ledger brought up to date and summed by the writer, not by the
+    next reader."""
+    if ledger_service.held(session):
+        evaluation_analytics(session, world)
+
+
+AFTER_WRITE.append(_after_write)
 
 
 def _sum(held: ledger_service.Ledger, world: World, *, unit_id: int | None, constant_years: int,

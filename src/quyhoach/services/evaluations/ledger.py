@@ -256,6 +256,11 @@ def current(session: Session, world: World) -> Ledger:
     return ledger
 
 
+def held(session: Session) -> bool:
+    """This process keeps a ledger for the session's database (a Đánh giá page was read)."""
+    return str(session.get_bind().url) in _ledgers
+
+
 def forget() -> None:
     """Drop the ledgers kept (tests that empty a database)."""
     _ledgers.clear()

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from quyhoach.domain.facts import TitleFact
 from quyhoach.domain.forecast import Forecast, Vacancy
 from quyhoach.domain.text import text_sort_key
-from quyhoach.services.planning import forecast as forecast_service, judging, views
+from quyhoach.services.planning import forecast as forecast_service, judging, verdicts, views
 from quyhoach.services.planning.world import World
 
 HORIZON_DAYS = 365     # "falling vacant in the next 12 months"
@@ -76,12 +76,13 @@ def open_exits(session: Session, world: World, root_unit_id: int | None) -> Item
     return Item(len(open_items), _by_unit(world, [unit_of[i.pool_id] for i in open_items]), open_items[:SHOWN])
 
 
-def failing_pools(world: World, units: frozenset[int] | set[int] | None) -> Item:
+def failing_pools(session: Session, world: World, units: frozenset[int] | set[int] | None) -> Item:
     """Pools short of a target or holding a member who fails a rule, worst first (the
-    dashboard's order and test)."""
+    dashboard's order and test, read from the stored verdicts as the dashboard)."""
     key = ("attention-pools", _key(units))
     if key not in world.memo:
-        world.memo[key] = [j for j in views.judged(world) if _in(units, j.facts.title) and not views.pool_meets_all(j)]
+        world.memo[key] = [j for j in verdicts.judgements(session, world)
+                           if _in(units, j.facts.title) and not views.pool_meets_all(j)]
     failing = world.memo[key]
     return Item(len(failing), _by_unit(world, [j.facts.title.unit_id for j in failing]), failing[:SHOWN])
 
@@ -145,7 +146,7 @@ def planning_attention(session: Session, world: World, units: frozenset[int] | s
     return PlanningAttention(
         on=world.on, review_year=world.on.year, rating_year=counted.year,
         exits=open_exits(session, world, root_unit_id),
-        failing_pools=failing_pools(world, units),
+        failing_pools=failing_pools(session, world, units),
         vacancies=uncovered_vacancies(session, world, units),
         missing_ratings=missing_ratings(world, units, counted.year),
         vacancy_pools={(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()},

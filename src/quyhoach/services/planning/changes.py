@@ -36,6 +36,7 @@ from quyhoach.db.models import (
 )
 
 _KEY = "quyhoach.planning_changes"
+COMMITTED = "quyhoach.planning_committed"
 KEEP = 5000            # change rows kept behind the current stamp (a process further behind rebuilds)
 
 # table -> the columns naming the cadres whose facts a row of it feeds
@@ -255,6 +256,13 @@ def _before_commit(session: OrmSession) -> None:
     if counter % 100 == 0:
         connection.execute(sa.delete(table).where(table.c.stamp_to < counter - KEEP))
     session.info.pop(_KEY, None)
+    session.info[COMMITTED] = counter
+
+
+def committed(session: OrmSession) -> int | None:
+    """The data stamp of the last planning change this session committed (once: the call
+    forgets it), or None when it committed none since the last call."""
+    return session.info.pop(COMMITTED, None)
 
 
 @event.listens_for(OrmSession, "after_transaction_end")

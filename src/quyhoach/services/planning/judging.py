@@ -56,6 +56,23 @@ class PoolJudgement:
         warnings = sum(1 for f in self.structure if not f.passed and not f.blocking)
         return 100 * blocking + 10 * len(self.failing_members()) + warnings
 
+    @property
+    def passes(self) -> bool:
+        """No structure target missed, no member failing a rule (the dashboard's "đạt")."""
+        return not self.structure_failures and not self.failing_members()
+
+    @property
+    def member_count(self) -> int:
+        return len(self.facts.members)
+
+    @property
+    def member_keys(self) -> set[int]:
+        return {m.id for m in self.facts.members}
+
+    def member_name(self, key: int) -> str:
+        """The name of the member `failing_members` names by `key` (as `verdicts.StoredJudgement`)."""
+        return next((m.name for m in self.facts.members if m.id == key), "")
+
     def findings(self) -> list[Finding]:
         out = list(self.structure)
         for fs in self.members.values():

@@ -20,6 +20,7 @@ import datetime as dt
 from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolVerdict, Relation, Term, Title
 from quyhoach.domain.findings import ERROR, WARNING
+from quyhoach.domain.phrase import Phrase
 from quyhoach.services.planning import changes, judging, world as world_service
 from quyhoach.services.platform import stamp
 
@@ -45,9 +47,18 @@ def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) ->
         "passes": not judged.failing_members() and not judged.structure_failures,
         "members": len(facts.members), "failing_members": len(judged.failing_members()),
         "structure_failures": len(judged.structure_failures), "severity": judged.severity_score, "worst": worst,
-        "findings": [f.as_dict() for f in failing],
+        "findings": [_stored(f) for f in failing],
         "names": {m.code: m.name for m in facts.members},
     }
+
+
+def _stored(finding) -> dict[str, Any]:
+    """A finding as a verdict keeps it: `as_dict`, and the message's words (`said`, a Phrase's
+    JSON) for a page in another language than Vietnamese."""
+    out = finding.as_dict()
+    if isinstance(finding.message, Phrase):
+        out["said"] = finding.message.to_json()
+    return out
 
 
 @dataclass
@@ -75,30 +86,53 @@ def affected_pools(session: Session, change: changes.Touched) -> set[int]:
 
 
 def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterable[int] | None = None,
-                    unit_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+                    unit_ids: Iterable[int] | None = None, world: world_service.World | None = None
+                    ) -> list[dict[str, Any]]:
     """Judge the pools named (or those of the units named; every pool when neither) as of `on`,
     on a world holding only them, and store their verdicts at stamp `at` (read before the facts,
-    so a write meanwhile is judged again by the next refresh). The caller commits."""
-    if pool_ids is None and unit_ids is None:
-        world = world_service.build(session, on)
+    so a write meanwhile is judged again by the next refresh). A `world` given (a web process's,
+    current at `at`) is judged instead, its judgements kept with it. The caller commits."""
+    if world is not None:
+        wanted = set(world.pools) if pool_ids is None else set(pool_ids)
+        if unit_ids is not None:
+            units = set(unit_ids)
+            wanted = {i for i in wanted if i in world.pools and world.pools[i].facts.title.unit_id in units}
+        gone = set(wanted) if pool_ids is not None or unit_ids is not None else None
+        if gone is None:
+            session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on))
+        elif gone:
+            session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on,
+                                                                TABLE.c.pool_id.in_(sorted(gone))))
+        judged_world = world
+        chosen = [i for i in sorted(wanted) if i in world.pools]
+    elif pool_ids is None and unit_ids is None:
+        judged_world = world_service.build(session, on)
         session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on))
+        chosen = list(judged_world.pools)
     else:
-        world = world_service.build_part(session, on, pool_ids=pool_ids, unit_ids=unit_ids)
-        gone = set(pool_ids or ()) | set(world.pools)
+        judged_world = world_service.build_part(session, on, pool_ids=pool_ids, unit_ids=unit_ids)
+        gone = set(pool_ids or ()) | set(judged_world.pools)
         if gone:
             session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on,
                                                                 TABLE.c.pool_id.in_(sorted(gone))))
-    rows = [row_of(judging.judge_pool(world, pool_id, on), world.term_ids[record.facts.term.code], on, at)
-            for pool_id, record in world.pools.items()]
+        chosen = list(judged_world.pools)
+    rows = [row_of(judging.judge_pool(judged_world, pool_id, on),
+                   judged_world.term_ids[judged_world.pools[pool_id].facts.term.code], on, at)
+            for pool_id in chosen]
     for start in range(0, len(rows), 2000):
         session.connection().execute(sa.insert(TABLE), rows[start:start + 2000])
     return rows
 
 
-def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None,
+            world: world_service.World | None = None) -> Refreshed:
     """Bring the stored verdicts for `on` up to date with the data (the caller commits): of every
-    pool, or of the pools of the units named (a part of the spread check)."""
+    pool, or of the pools of the units named (a part of the spread check). The pools to judge
+    again are judged on `world` when it is current (a web process's, `world.stamp`), else on a
+    world read for them."""
     now = stamp.current(session)
+    if world is not None and (world.stamp != now or world.on != on):
+        world = None
     scope = None if unit_ids is None else set(unit_ids)
     pools = select(Pool.id)
     if scope is not None:
@@ -111,13 +145,13 @@ def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = N
         return Refreshed(now, 0, False)
     pool_ids = set() if change is None or change.full or change.rules else affected_pools(session, change)
     if change is None or change.full or change.rules or len(pool_ids & in_scope) > REJUDGE_ALL * len(in_scope):
-        rows = judge_and_store(session, on, now, unit_ids=scope)
+        rows = judge_and_store(session, on, now, unit_ids=scope, world=world)
         if scope is None:
             _prune(session, now)
         return Refreshed(now, len(rows), True)
     if scope is not None:
         pool_ids &= in_scope
-    rows = judge_and_store(session, on, now, pool_ids=pool_ids) if pool_ids else []
+    rows = judge_and_store(session, on, now, pool_ids=pool_ids, world=world) if pool_ids else []
     session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
     return Refreshed(now, len(rows), False)
 
@@ -140,6 +174,7 @@ class Verdict:
     row: VerdictRow
     title: TitleRow
     term: TermRow
+    said: tuple = ()     # each finding's words (a Phrase's JSON, or None), kept apart from what the CLI prints
 
     @property
     def key(self) -> str:
@@ -147,7 +182,7 @@ class Verdict:
 
 
 def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, title_code: str | None = None,
-           term_code: str | None = None) -> list[Verdict]:
+           term_code: str | None = None, pool_ids: Iterable[int] | None = None) -> list[Verdict]:
     """The stored verdicts for `on` (call `refresh` first), worst first as `judging.judge_all`."""
     query = (sa.select(*TABLE.c, Title.code, Title.name, Title.rank, Title.unit_id, Term.code, Term.name)
              .join(Title, Title.id == TABLE.c.title_id).join(Term, Term.id == TABLE.c.term_id)
@@ -157,19 +192,27 @@ def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, t
         query = query.where(Title.code == title_code)
     if term_code:
         query = query.where(Term.code == term_code)
+    if pool_ids is not None:
+        query = query.where(TABLE.c.pool_id.in_(sorted(pool_ids)))
     n = len(TABLE.c)
-    found = [Verdict(VerdictRow(*r[:n]), TitleRow(*r[n:n + 4]), TermRow(*r[n + 4:]))
-             for r in session.connection().execute(query).all() if unit_ids is None or r[n + 3] in unit_ids]
+    found = [_verdict(r, n) for r in session.connection().execute(query).all() if unit_ids is None or r[n + 3] in unit_ids]
     found.sort(key=lambda v: (-v.row.severity, -v.title.rank, v.title.code))
     return found
 
 
-def refresh_and_commit(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None) -> Refreshed:
+def _verdict(r, n: int) -> Verdict:
+    row = VerdictRow(*r[:n])
+    said = tuple(f.pop("said", None) for f in row.findings)
+    return Verdict(row, TitleRow(*r[n:n + 4]), TermRow(*r[n + 4:]), said)
+
+
+def refresh_and_commit(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None,
+                       world: world_service.World | None = None) -> Refreshed:
     """`refresh`, committed. Two processes storing the same pools at once: the second to commit
     is refused (the key) and tries again, reading what the first stored."""
     for attempt in (1, 2):
         try:
-            done = refresh(session, on, unit_ids=unit_ids)
+            done = refresh(session, on, unit_ids=unit_ids, world=world)
             session.commit()
             return done
         except sa.exc.IntegrityError:
@@ -183,3 +226,117 @@ def current(session: Session, on: dt.date, **filters: Any) -> list[Verdict]:
     """The verdicts for `on`, brought up to date and stored (committed) first."""
     refresh_and_commit(session, on)
     return stored(session, on, **filters)
+
+
+# --------------------------------------------------------------------------- read by the pages
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A finding that did not pass, as a verdict keeps it: the page shows its rule and message
+    (a Phrase when the words were kept, so the page says it in its language)."""
+
+    rule: str
+    severity: str
+    message: str
+    subject: str
+
+    @classmethod
+    def of(cls, kept: dict[str, Any], said: dict[str, Any] | None) -> StoredFinding:
+        return cls(kept["rule"], kept["severity"], Phrase.from_json(said) if said else kept["message"],
+                   kept.get("subject", ""))
+
+
+@dataclass(frozen=True)
+class PoolFactsRef:
+    title: Any      # TitleFact
+    term: Any       # TermFact
+
+
+@dataclass(frozen=True)
+class PoolRef:
+    id: int
+
+
+class StoredJudgement:
+    """A stored verdict read as the pages read a judgement (`judging.PoolJudgement`): the pool,
+    its title and term, its members, who does not qualify and why, what the pool lacks, and
+    its severity; nothing judged again. The findings are read when a page shows them (the
+    list shows 20 of ~700)."""
+
+    def __init__(self, verdict: Verdict, world: world_service.World) -> None:
+        self.row = verdict.row
+        self.said = verdict.said
+        self.record = PoolRef(verdict.row.pool_id)
+        self.facts = PoolFactsRef(world.titles[verdict.row.title_id], world.terms[verdict.row.term_id])
+        self.severity_score = verdict.row.severity
+
+    @cached_property
+    def _findings(self) -> tuple[list[StoredFinding], dict[str, list[StoredFinding]]]:
+        said = self.said or (None,) * len(self.row.findings)
+        findings = [StoredFinding.of(f, words) for f, words in zip(self.row.findings, said, strict=True)]
+        codes = set(self.row.names)
+        failing: dict[str, list[StoredFinding]] = {}
+        for f in findings:
+            if f.subject in codes and f.severity == ERROR:
+                failing.setdefault(f.subject, []).append(f)
+        return [f for f in findings if f.subject not in codes], failing
+
+    @property
+    def structure_failures(self) -> list[StoredFinding]:
+        return self._findings[0]
+
+    def failing_members(self) -> dict[str, list[StoredFinding]]:
+        return self._findings[1]
+
+    @property
+    def passes(self) -> bool:
+        return bool(self.row.passes)
+
+    @property
+    def member_count(self) -> int:
+        return int(self.row.members)
+
+    @property
+    def member_keys(self) -> set[str]:
+        return set(self.row.names)
+
+    def member_name(self, key: str) -> str:
+        return str(self.row.names.get(key, key))
+
+
+def judgements(session: Session, world: world_service.World) -> list[StoredJudgement]:
+    """Every pool's stored verdict for the world's date, worst first, read as judgements (the
+    dashboard, the home page's failing pools). Brought up to date first (committed), judging
+    only what the change log says moved, on `world` when it is current; read once per world,
+    and after a patch only for the pools whose facts it read again (the others' verdicts are
+    those of the same facts, carried over with the world's memo)."""
+    key = ("stored-verdicts",)
+    if key not in world.memo:
+        refresh_and_commit(session, world.on, world=world)
+        held: dict[int, tuple[Any, StoredJudgement]] = world.memo.get(("stored-by-pool",), {})
+        again = [i for i, record in world.pools.items() if i not in held or held[i][0] is not record]
+        fresh = stored(session, world.on, pool_ids=again if held else None)
+        by_pool = {i: pair for i, pair in held.items() if i in world.pools and pair[0] is world.pools[i]}
+        for v in fresh:
+            record = world.pools.get(v.row.pool_id)
+            if record is not None and v.row.title_id in world.titles and v.row.term_id in world.terms:
+                by_pool[v.row.pool_id] = (record, StoredJudgement(v, world))
+        world.memo[("stored-by-pool",)] = by_pool
+        found = [j for _, j in by_pool.values()]
+        found.sort(key=lambda j: (-j.severity_score, -j.facts.title.rank, j.facts.title.code))
+        world.memo[key] = found
+    return world.memo[key]
+
+
+# each verdict checked by the identity of its pool's facts (a patch replaces those it reads again)
+world_service.MEMO_READS["stored-by-pool"] = frozenset()
+
+
+def after_write(session: Session, world: world_service.World) -> None:
+    """The stored verdicts of today brought up to date by the request that wrote, judged on its
+    new world (the pools the write touched), when there are stored verdicts to keep."""
+    if session.connection().execute(sa.select(TABLE.c.pool_id).where(TABLE.c.on_date == world.on).limit(1)).first():
+        judgements(session, world)
+
+
+world_service.AFTER_WRITE.append(after_write)

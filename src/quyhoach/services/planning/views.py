@@ -29,7 +29,7 @@ from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months, retirement_of
 from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.text import fold, name_sort_key, text_sort_key
-from quyhoach.services.planning import judging as planning
+from quyhoach.services.planning import judging as planning, verdicts
 from quyhoach.services.planning.world import MEMO_READS, World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
     ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_in_force, rule_set_rows, set_parameter,
@@ -61,8 +61,8 @@ def unit_by_code(world: World, code: str):
     return next((u for u in world.units.values() if u.code == code), None)
 
 
-def pool_meets_all(j: planning.PoolJudgement) -> bool:
-    return not j.structure_failures and not j.failing_members()
+def pool_meets_all(j: planning.PoolJudgement | verdicts.StoredJudgement) -> bool:
+    return j.passes
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -84,8 +84,8 @@ class GroupStructure:
 @dataclass
 class Dashboard:
     rules: RuleSetData
-    judgements: list[planning.PoolJudgement]   # every pool of the filter, worst first
-    failing: list[planning.PoolJudgement]      # those short of something, worst first
+    judgements: list[verdicts.StoredJudgement]   # every pool of the filter, worst first (stored verdicts)
+    failing: list[verdicts.StoredJudgement]      # those short of something, worst first
     by_level: list[GroupStructure]
     by_term: list[GroupStructure]
     unit: Any = None
@@ -96,11 +96,11 @@ class Dashboard:
 
     @property
     def member_count(self) -> int:
-        return sum(len(j.facts.members) for j in self.judgements)
+        return sum(j.member_count for j in self.judgements)
 
     @property
     def cadre_count(self) -> int:
-        return len({m.id for j in self.judgements for m in j.facts.members})
+        return len(set().union(*(j.member_keys for j in self.judgements)))
 
     @property
     def meeting_all(self) -> int:
@@ -131,11 +131,13 @@ def level_names(session: Session) -> dict[str, str]:
 def dashboard(session: Session, world: World, *, term_code: str = "", level: str = "",
               unit_code: str = "") -> Dashboard:
     """The pools of a term, level and unit subtree (all by default), the failing ones
-    worst first, and the structure aggregated per level and per term."""
+    worst first, as every process reads them from the stored verdicts (issue 15: none judges
+    the province again), and the structure aggregated per level and per term from the world's
+    pools."""
     unit = unit_by_code(world, unit_code)
     units = world.subtree(unit.id) if unit is not None else None
     chosen = [
-        j for j in judged(world)
+        j for j in verdicts.judgements(session, world)
         if (not term_code or j.facts.term.code == term_code)
         and (not level or j.facts.title.level == level)
         and (units is None or j.facts.title.unit_id in units)
@@ -145,8 +147,10 @@ def dashboard(session: Session, world: World, *, term_code: str = "", level: str
     by_level: dict[str, list] = defaultdict(list)
     by_term: dict[str, list] = defaultdict(list)
     for j in chosen:
-        by_level[j.facts.title.level].append(j.facts)
-        by_term[j.facts.term.code].append(j.facts)
+        record = world.pools.get(j.record.id)
+        if record is not None:
+            by_level[j.facts.title.level].append(record.facts)
+            by_term[j.facts.term.code].append(record.facts)
     level_order = list(names)
     filters = (term_code, level, unit_code)
     levels = [

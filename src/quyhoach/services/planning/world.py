@@ -9,9 +9,11 @@ withdrawn as wrong (`withdrawn_at` set) is no fact: every query here leaves it o
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -61,6 +63,7 @@ class World:
     # judgements made on this world, kept as long as it is (a world never changes: any
     # write makes a new one)
     memo: dict = field(default_factory=dict)
+    stamp: int = -1          # the data stamp it is complete at, when held by `cached` (-1: not known)
 
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
@@ -82,17 +85,22 @@ class World:
         return chain
 
     def subtree(self, unit_id: int) -> set[int]:
-        children: dict[int, list[int]] = defaultdict(list)
-        for unit in self.units.values():
-            if unit.parent_id is not None:
-                children[unit.parent_id].append(unit.id)
-        found, stack = set(), [unit_id]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children[current])
-        return found
+        return _subtree(((u.id, u.parent_id) for u in self.units.values()), unit_id)
+
+
+def _subtree(parents: Iterable[tuple[int, int | None]], unit_id: int) -> set[int]:
+    """The unit and every unit under it, from (unit, parent) pairs (a cycle ends the walk)."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for id_, parent in parents:
+        if parent is not None:
+            children[parent].append(id_)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
 
 
 def _locality(units: dict[int, Unit], unit_id: int) -> Unit | None:
@@ -375,17 +383,7 @@ def build(session: Session, on: dt.date | None = None) -> World:
 
 def subtree_of(session: Session, unit_id: int) -> set[int]:
     """The unit and every unit under it, read without building a world."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for id_, parent in session.exec(select(Unit.id, Unit.parent_id)).all():
-        if parent is not None:
-            children[parent].append(id_)
-    found, stack = set(), [unit_id]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children[current])
-    return found
+    return _subtree(session.exec(select(Unit.id, Unit.parent_id)).all(), unit_id)
 
 
 def build_part(session: Session, on: dt.date | None = None, *, pool_ids: Iterable[int] | None = None,
@@ -496,39 +494,91 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
                  title_of_cadre=title_of_cadre, title_seats=world.title_seats, memo=memo)
 
 
-_cache: dict[str, tuple[int, dt.date, World]] = {}
+@dataclass
+class _Snapshot:
+    """The world a process holds: complete at data stamp `counter`, and known current at
+    `fresh_at` (time.monotonic(): every write committed before it is in the world)."""
+
+    counter: int
+    on: dt.date
+    world: World
+    fresh_at: float
+
+
+_log = logging.getLogger(__name__)
+MAX_STALE = 1.0    # seconds a reader may keep using the last complete world while another request patches it
+_cache: dict[str, _Snapshot] = {}
 _lock = threading.Lock()
 _updating: dict[str, threading.Lock] = {}
+# Figures worked out on a new world by the request that wrote (`after_write`), so that no
+# reader has to: each takes the session and the world (registered by the services that keep
+# them, as MEMO_READS).
+AFTER_WRITE: list[Callable[[Session, World], object]] = []
 
 
-def cached(session: Session, on: dt.date | None = None) -> World:
+def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -> World:
     """The world for `on`, current with the data stamp. A process holding an older world
     brings it up to date from the change log (only the cadres and pools written since are
     read again, `patch`); it rebuilds whole only when the log cannot say (a gap, a change to
-    the organisation, another day)."""
+    the organisation, another day).
+
+    Readers never queue behind a patch: while another request of this process brings the
+    world up to date, a reader gets the last complete world, as long as it was known current
+    less than `MAX_STALE` ago (so any write it lacks is younger than that); past it, or with
+    `wait` (the writer itself, `after_write`), the caller waits for the patch. The new world
+    is swapped in whole; nothing a reader holds is changed."""
     on = on or dt.date.today()
     key = str(session.get_bind().url)
+    read_at = time.monotonic()          # before the stamp: a write committed earlier is counted
     counter = stamp.current(session)
     with _lock:
         hit = _cache.get(key)
-    if hit and hit[0] == counter and hit[1] == on:
-        return hit[2]
-    with _updating.setdefault(key, threading.Lock()):
-        # one thread brings the world up to date; the others of this process wait and take it
+        updating = _updating.setdefault(key, threading.Lock())
+    if hit and hit.counter == counter and hit.on == on:
+        hit.fresh_at = max(hit.fresh_at, read_at)
+        return hit.world
+    recent = hit is not None and hit.on == on and hit.counter < counter and read_at - hit.fresh_at <= MAX_STALE
+    if wait or not recent:
+        updating.acquire()
+    elif not updating.acquire(blocking=False):
+        return hit.world   # type: ignore[union-attr]   # another request is patching it: the last complete world
+    try:
         with _lock:
             hit = _cache.get(key)
-        if hit and hit[1] == on and (hit[0] == counter or (
-                hit[0] > counter and changes.since(session, counter, hit[0]) is not None)):
-            return hit[2]   # brought up to date meanwhile (to this stamp or, by the log, past it)
+        if hit and hit.on == on and (hit.counter == counter or (
+                hit.counter > counter and changes.since(session, counter, hit.counter) is not None)):
+            return hit.world   # brought up to date meanwhile (to this stamp or, by the log, past it)
         world = None
-        if hit and hit[1] == on and hit[0] < counter:
-            change = changes.since(session, hit[0], counter)
+        if hit and hit.on == on and hit.counter < counter:
+            change = changes.since(session, hit.counter, counter)
             if change is not None:
-                world = patch(session, hit[2], change)
+                world = patch(session, hit.world, change)
         if world is None:
             world = build(session, on)
+        world.stamp = counter
         with _lock:
-            _cache[key] = (counter, on, world)
+            _cache[key] = _Snapshot(counter, on, world, read_at)
+        return world
+    finally:
+        updating.release()
+
+
+def after_write(session: Session) -> World | None:
+    """Called by the request that committed a write, before it answers: the process's world of
+    today, if it holds one, brought up to date now (after any patch under way), with the
+    figures of `AFTER_WRITE`, so the writer's next page shows the write and the readers find
+    it done. A process holding no world leaves it to its first reader."""
+    with _lock:
+        hit = _cache.get(str(session.get_bind().url))
+    if hit is None or hit.on != dt.date.today():
+        return None
+    world = cached(session, wait=True)
+    for work in AFTER_WRITE:
+        try:
+            work(session, world)
+        except Exception:   # the write is committed: a figure not worked out now is left to its first reader
+            _log.exception("after a write: %s", getattr(work, "__qualname__", work))
+            session.rollback()
     return world
 
 
