@@ -275,10 +275,18 @@ class Engine:
             gap = gap_of(objective, self.bound)
             return gap is not None and gap <= opts.relative_gap
 
+        def on_bound(bound: int) -> bool:
+            # a better bound on the kept set: stop as soon as it proves the plan in hand within
+            # the gap (CP-SAT's own gap limit counts from its own plans, which may be worse)
+            if self.best is None:
+                return False
+            self.progress("search", global_bound(bound, cut_value, upper))
+            return self.good_enough()
+
         return rm.solve(time_limit=self.left(), workers=opts.workers, seed=opts.seed,
                         relative_gap=opts.relative_gap, on_solution=on_solution,
                         stop=self.stop_requested if opts.stop is not None else None, log=opts.log,
-                        lp_heavy=True)
+                        lp_heavy=True, on_bound=on_bound)
 
     def run_direct(self) -> Plan:
         """The straightforward model: every eligible option, no relaxation, no hint."""

@@ -67,3 +67,28 @@ def test_the_model_built_from_arrays_scores_plans_as_the_plain_objective(size, s
     at = RotationModel(inst, active)
     at.add_objective_floor(result.objective)
     assert at.solve(time_limit=20, workers=2).status in ("OPTIMAL", "FEASIBLE")
+
+
+
+@pytest.mark.parametrize("shape", ["units", "tight"])
+def test_the_hint_is_a_whole_plan_with_its_penalties(shape):
+    """The hint sets every variable of the model, the penalty counts included (persons short of
+    a soft target), so CP-SAT holds the hinted plan from the start: with every variable fixed to
+    its hinted value the model has exactly that plan, scored as the plan scores."""
+    from ortools.sat.python import cp_model
+
+    inst = compile_problem(generate_alt(shape, "200x50", 1))
+    active = np.flatnonzero(inst.active)
+    for chosen in (RotationModel(inst, active).solve(time_limit=20, workers=2).chosen, inst.stay_option):
+        assert chosen is not None
+        rm = RotationModel(inst, active)
+        assert any(p.side == "short" for p in rm.penalties), "the instance has soft targets"
+        rm.hint(chosen)
+        assert set(rm.model.proto.solution_hint.vars) == set(range(len(rm.model.proto.variables)))
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        if not evaluate(inst, chosen).feasible:
+            continue                      # staying put may break a hard rule: no plan to compare
+        assert solver.solve(rm.model) == cp_model.OPTIMAL
+        assert int(round(solver.objective_value)) == evaluate(inst, chosen).objective
