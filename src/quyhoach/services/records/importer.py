@@ -47,7 +47,7 @@ from quyhoach.services.records.load_postings import PostingLoader
 from quyhoach.services.records.load_units import TitleLoader, UnitLoader
 from quyhoach.services.records.load_votes import VoteLoader
 from quyhoach.services.records.cells import date_words, precision_of
-from quyhoach.services.records.loading import FIELD_COLUMNS, NOT_COMPARED, Loader, chunks
+from quyhoach.services.records.loading import FIELD_COLUMNS, NOT_COMPARED, Loader, among
 from quyhoach.services.records.tabular import (
     SHEETS, Column, ParsedRow, Problem, ReadInfo, ReadOptions, RowValues, Sheet, Table, parse, read_table,
 )
@@ -409,9 +409,9 @@ class _Plan:
         in the database or elsewhere in the file."""
         births = sorted({r.values["birth_date"] for r in self.rows if r.values.get("birth_date")})
         known: dict[tuple[str, dt.date], set[str]] = {}
-        for chunk in chunks(births):
+        for where in among(self.session, Cadre.birth_date, births):
             for code, name, birth in self.session.exec(
-                    select(Cadre.code, Cadre.full_name, Cadre.birth_date).where(Cadre.birth_date.in_(chunk))):
+                    select(Cadre.code, Cadre.full_name, Cadre.birth_date).where(where)):
                 known.setdefault((fold(name), birth), set()).add(code)
         in_file: dict[tuple[str, dt.date], list[ParsedRow]] = {}
         for row in self.rows:
@@ -449,15 +449,15 @@ def _check_scope(session: Session, loader: Loader, rows: list[ParsedRow], record
     if kind == "cadres":
         cadre_ids |= {i for i in (loader._existing.get(loader.identity(r)) for r in records) if i is not None}
     current: dict[int, set[int]] = {}
-    for chunk in chunks(sorted(cadre_ids)):
+    for where in among(session, Posting.cadre_id, sorted(cadre_ids)):
         for cadre_id, unit_id in session.exec(select(Posting.cadre_id, Posting.unit_id).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None))):
+                where, Posting.end_date.is_(None))):
             current.setdefault(cadre_id, set()).add(unit_id)
     title_units: dict[int, int] = {}
     if kind == "pools":
         wanted = sorted({r["_title_id"] for r in records if r.get("_title_id") is not None})
-        for chunk in chunks(wanted):
-            title_units.update(session.exec(select(Title.id, Title.unit_id).where(Title.id.in_(chunk))).all())
+        for where in among(session, Title.id, wanted):
+            title_units.update(session.exec(select(Title.id, Title.unit_id).where(where)).all())
 
     def outside(cadre_id: int | None) -> bool:
         return cadre_id is not None and not current.get(cadre_id, set()) & scope

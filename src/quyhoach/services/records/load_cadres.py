@@ -11,7 +11,7 @@ from quyhoach.db.models import Cadre, Ethnicity, Posting, Title, Unit, utcnow
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
-from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks, insert_rows
+from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, among, chunks, insert_rows
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precision_of
 
 
@@ -39,9 +39,9 @@ class CadreLoader(Loader):
                            + [r.values.get("hometown_unit_code") for r in rows])
         titles: dict[str, tuple[int, int, str]] = {}
         wanted = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        for chunk in chunks(wanted):
+        for where in among(self.session, Title.code, wanted):
             for code, id_, unit_id, name in self.session.exec(
-                select(Title.code, Title.id, Title.unit_id, Title.name).where(Title.code.in_(chunk))
+                select(Title.code, Title.id, Title.unit_id, Title.name).where(where)
             ):
                 titles[code] = (id_, unit_id, name)
         today = dt.date.today()
@@ -115,10 +115,11 @@ class CadreLoader(Loader):
         super().write(records)
         ids = self.codes(Cadre, (r["code"] for r in records))
         current: dict[int, tuple[int, int | None, int | None, str, dt.date]] = {}
-        cadre_ids = sorted(ids.values())
-        for chunk in chunks(cadre_ids):
-            for post in self.session.exec(select(Posting).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None), Posting.is_concurrent.is_(False)
+        held_by = sorted(ids[code] for (code,) in self._existing)  # a cadre created now holds no post yet
+        for where in among(self.session, Posting.cadre_id, held_by):
+            for post in self.session.exec(select(Posting.id, Posting.cadre_id, Posting.unit_id, Posting.title_id,
+                                                 Posting.position, Posting.start_date).where(
+                where, Posting.end_date.is_(None), Posting.is_concurrent.is_(False)
             )):
                 current[post.cadre_id] = (post.id, post.unit_id, post.title_id, post.position, post.start_date)
         inserts, updates = [], []
