@@ -85,10 +85,13 @@ def _is_clear(raw: Any) -> bool:
 class _PartialColumn(Column):
     """A column read for a partial import: the clear marker reads as CLEAR."""
 
-    def read(self, value: Any) -> Any:
-        if _is_clear(value):
-            return CLEAR
-        return super().read(value)
+    def reader(self) -> Callable[[Any], Any]:
+        inner = super().reader()
+
+        def read(value: Any) -> Any:
+            return CLEAR if _is_clear(value) else inner(value)
+
+        return read
 
 
 def _partial(sheet: Sheet) -> Sheet:

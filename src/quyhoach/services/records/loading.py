@@ -118,15 +118,20 @@ class Loader:
         unchanged record is not written at all). In bulk."""
         inserts = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = {}
+        fields_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # a record's keys -> the model's fields among them
         for record in records:
-            values = {k: v for k, v in record.items() if not k.startswith("_")}
+            shape = tuple(record)
+            fields = fields_of.get(shape)
+            if fields is None:
+                fields = fields_of[shape] = tuple(k for k in shape if not k.startswith("_"))
+            values = {k: record[k] for k in fields}
             existing = self._existing.get(self.identity(record))
             if existing is None:
                 inserts.append(values)
                 continue
-            fields = self.fields_to_write(record, values)
-            if fields:
-                update = {k: values[k] for k in fields}
+            changed = self.fields_to_write(record, values)
+            if changed:
+                update = {k: values[k] for k in changed}
                 updates.setdefault(frozenset(update), []).append({**update, "id": existing})
         insert_rows(self.session, self.model, inserts)
         for group in updates.values():

@@ -76,11 +76,13 @@ def column_letter(index: int) -> str:
 @dataclass
 class RawRow:
     """One row as the file has it: its number as the spreadsheet shows it (1-based), the
-    cells from column A, and whether a filter or the user hid it."""
+    cells from column A, whether a filter or the user hid it, and whether a cell holds an
+    Excel error value (CellErrorValue), so that only such rows are searched for them."""
 
     number: int
     cells: list[Any]
     hidden: bool = False
+    errors: bool = False
 
 
 @dataclass
@@ -239,6 +241,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     notes.hidden_columns = sorted(hidden_columns)
                 _guard(counter, len(cells), limits, should_stop)
                 values: list[Any] = []
+                errors = False
                 for cell in cells:
                     col = cell["column"] - 1
                     if col >= limits.max_columns:
@@ -248,6 +251,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     value = cell["value"]
                     if cell["data_type"] == "e" and value is not None:
                         value = CellErrorValue(str(value))
+                        errors = True
                     elif isinstance(value, str):
                         value = clean_text(value, number, col, notes)
                         implied = legacy_styles.get(cell.get("style_id") or 0) if cell.get("style_id") else None
@@ -256,7 +260,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     values[col] = value
                 dims = parser.row_dimensions.get(str(number)) or parser.row_dimensions.get(number)  # type: ignore
                 hidden = bool(dims and dims.get("hidden") in ("1", "true", True))
-                yield RawRow(number, values, hidden)
+                yield RawRow(number, values, hidden, errors)
 
     return Book("xlsx", names, None, rows, workbook.close)
 
@@ -331,18 +335,20 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
         for number, cells in enumerate(iterator, start=1):
             _guard(counter, len(cells), limits, should_stop)
             values: list[Any] = [None] * offset
+            errors = False
             for col, value in enumerate(cells[: max(limits.max_columns - offset, 0)], start=offset):
                 if isinstance(value, str):
                     if value == "":
                         value = None
                     elif value in ERROR_VALUES:
                         value = CellErrorValue(value)
+                        errors = True
                     else:
                         value = _door_with_guess(value, number, col, notes)
                 elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                     value = int(value)
                 values.append(value)
-            yield RawRow(number, values, number in hidden_rows)
+            yield RawRow(number, values, number in hidden_rows, errors)
 
     found: dict[int, tuple[set[int], set[int]]] = {}
 
@@ -482,6 +488,9 @@ def _open_csv(data: bytes) -> Book:
         raise ReadError("tệp không phải bảng tính hay CSV (có nhiều byte 0); hãy chọn tệp .xlsx, .xls, .ods hoặc .csv")
     first = text[:4096]
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+    # A file without control characters or Excel's escapes of them (most): the door leaves
+    # every cell as it is, and only text that may be legacy (no letter above Latin-1) is looked at.
+    door = "_x00" in text or _CONTROL.search(text) is not None
 
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         counter = [0, 0]
@@ -490,17 +499,22 @@ def _open_csv(data: bytes) -> Book:
             for number, cells in enumerate(reader, start=1):
                 _guard(counter, len(cells), limits, should_stop)
                 values: list[Any] = []
+                append = values.append
+                errors = False
                 for col, value in enumerate(cells[: limits.max_columns]):
                     if not value:  # most cells of a wide list: nothing to look at
-                        values.append(None)
+                        append(None)
                     elif value in ERROR_VALUES:
-                        values.append(CellErrorValue(value))
+                        append(CellErrorValue(value))
+                        errors = True
                     elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
                         # the apostrophe our exports put before text that looks like a formula
-                        values.append(_door_with_guess(value[1:], number, col, notes))
-                    else:
-                        values.append(_door_with_guess(value, number, col, notes))
-                yield RawRow(number, values)
+                        append(_door_with_guess(value[1:], number, col, notes))
+                    elif door or not (value.isascii() or max(value) > "\xff"):
+                        append(_door_with_guess(value, number, col, notes))
+                    else:  # what the door would give back: no control character, not legacy text
+                        append(value)
+                yield RawRow(number, values, errors=errors)
         except csv.Error:
             raise ReadError("tệp CSV hỏng (dấu ngoặc kép không đóng); hãy mở bằng Excel, lưu lại rồi tải lên") from None
 
