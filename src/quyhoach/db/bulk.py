@@ -19,9 +19,8 @@ touched, as it knows from any other write)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -34,8 +33,7 @@ Observer = Callable[[Session, str, list[dict[str, Any]]], None]
 observers: list[Observer] = []
 
 
-@dataclass(frozen=True, slots=True)
-class Encoded:
+class Encoded(NamedTuple):
     """A JSON column's value with its JSON text already made (the audit's entries, whose
     hashes cover that text): COPY sends the text as it is, rather than encoding the value
     again; an INSERT gives the value to the column's own serializer."""

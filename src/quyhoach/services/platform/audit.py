@@ -27,7 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import msgspec
 import sqlalchemy as sa
@@ -48,6 +48,7 @@ def current_actor() -> str:
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
+_TEXT = frozenset({str})
 _FIRST = itemgetter(0)
 
 
@@ -60,8 +61,9 @@ def _canonical(value: Any) -> Any:
         return value
     if isinstance(value, dict):
         items = value.items()
-        ordered = sorted(items, key=_FIRST) if all(type(k) is str for k in value) else sorted(items, key=_key_text)
-        return {str(k): v if type(v) in _PLAIN else _canonical(v) for k, v in ordered}
+        ordered = sorted(items, key=_FIRST) if _TEXT.issuperset(map(type, value)) else sorted(items, key=_key_text)
+        return {str(k): v if type(v) in _PLAIN else v.isoformat() if type(v) is dt.date else _canonical(v)
+                for k, v in ordered}
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
@@ -83,7 +85,7 @@ def _encode(value: Any) -> str:
     records); a float (msgspec writes 1e16 where json writes 1e+16) or anything else goes
     through json itself."""
     kind = type(value)
-    if kind is str or (kind is dict and all(type(v) in _PLAIN for v in value.values())):
+    if kind is str or (kind is dict and _PLAIN.issuperset(map(type, value.values()))):
         try:
             return _msgspec(value).decode("utf-8")
         except (UnicodeEncodeError, TypeError, ValueError):  # a lone surrogate: json's text, as before
@@ -192,23 +194,27 @@ def record_read(session: Session, kind: str, name: str, *, actor: str | None = N
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
             before: dict, after: dict, reason: str, *, keyed: bool = True) -> str:
     """The link of one entry: HMAC-SHA-256, with the instance's key, of its content and
-    the previous entry's hash as one JSON array (`_body`); plain SHA-256 for the entries
+    the previous entry's hash as one JSON array (`_bodies`); plain SHA-256 for the entries
     written before revision 0011 (`keyed` False)."""
-    body = _body(prev_hash, seq, at, actor, action, entity, _encode(_canonical(before)), _encode(_canonical(after)),
-                 reason)
+    body = _bodies(at, actor, reason)(prev_hash, seq, action, entity, _encode(_canonical(before)),
+                                      _encode(_canonical(after)))
     return _link(body, key() if keyed else None)
 
 
-def _body(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str, before: str, after: str,
-          reason: str) -> str:
-    """What a link covers: the JSON array [prev_hash, seq, at (UTC, microseconds), actor,
-    action, entity, before, after, reason], compact and not ASCII-escaped, as json.dumps
-    writes it; `before` and `after` come encoded already (`_encode`, which also gives the
-    text the database stores, so each is encoded once)."""
+def _bodies(at: dt.datetime, actor: str, reason: str) -> Callable[[str, int, str, str, str, str], str]:
+    """What a link covers, for entries that share their time, actor and reason (an
+    import's): the JSON array [prev_hash, seq, at (UTC, microseconds), actor, action,
+    entity, before, after, reason], compact and not ASCII-escaped, as json.dumps writes it.
+    `before` and `after` come encoded already (`_encode`, which also gives the text the
+    database stores, so each is encoded once)."""
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    stamp = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    return (f"[{_encode(prev_hash)},{int(seq)},{_encode(stamp)},{_encode(actor)},{_encode(action)},"
-            f"{_encode(entity)},{before},{after},{_encode(reason)}]")
+    shared = f"{_encode(at.astimezone(dt.UTC).isoformat(timespec='microseconds'))},{_encode(actor)}"
+    why = _encode(reason)
+
+    def body(prev_hash: str, seq: int, action: str, entity: str, before: str, after: str) -> str:
+        return f"[{_encode(prev_hash)},{int(seq)},{shared},{_encode(action)},{_encode(entity)},{before},{after},{why}]"
+
+    return body
 
 
 def _link(body: str, secret: bytes | None) -> str:
@@ -256,13 +262,14 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
     session.refresh(head)
     who, why, at = (actor or current_actor())[:120], (reason or "")[:1000], utcnow()
     prev, seq, secret = head.last_hash, head.seq - count, key()
+    body = _bodies(at, who, why)
     rows = []
     for action, entity, before, after in items:
         seq += 1
         action, entity = action[:60], entity[:200]
         before_, after_ = _canonical(before or {}), _canonical(after or {})
         before_text, after_text = _encode(before_), _encode(after_)
-        digest = _link(_body(prev, seq, at, who, action, entity, before_text, after_text, why), secret)
+        digest = _link(body(prev, seq, action, entity, before_text, after_text), secret)
         rows.append({"seq": seq, "at": at, "actor": who, "action": action, "entity": entity,
                      "before": bulk.Encoded(before_text, before_), "after": bulk.Encoded(after_text, after_),
                      "reason": why, "prev_hash": prev, "hash": digest})
