@@ -91,6 +91,11 @@ def test_what_calamine_does_not_see_goes_to_openpyxl(name, monkeypatch):
     assert _rows(WORKBOOKS[name], fast=True, monkeypatch=monkeypatch)[0] == "openpyxl"
 
 
+def test_a_sheet_past_the_rows_calamine_holds_goes_to_openpyxl(monkeypatch):
+    monkeypatch.setattr(reading_xlsx, "MAX_ROWS", 20)
+    assert _rows(WORKBOOKS["evaluations.xlsx"], fast=True, monkeypatch=monkeypatch)[0] == "openpyxl"
+
+
 def test_error_values_go_to_openpyxl_and_are_reported():
     data = WORKBOOKS["loi-excel.xlsx"]
     sheet = tabular.SHEETS["cadres"]

@@ -213,9 +213,11 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
         raise ReadError(f"không mở được tệp {what}: tệp hỏng; hãy mở bằng Excel hoặc LibreOffice, lưu lại rồi tải lên") \
             from None
 
+    loaded: dict[int, Any] = {}  # each sheet parsed once: the header search, the hidden columns, the rows
+
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         try:
-            sheet = workbook.get_sheet_by_name(names[index])
+            sheet = loaded.get(index) or loaded.setdefault(index, workbook.get_sheet_by_name(names[index]))
             offset = sheet.start[1] if sheet.start else 0
             iterator = sheet.iter_rows()
         except calamine.PasswordError:

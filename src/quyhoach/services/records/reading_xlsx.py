@@ -12,7 +12,8 @@ is read by openpyxl as before, so nothing the preview or the checks show is lost
 - rows or cells without their reference, tags with a namespace prefix: shapes this scan
   does not check;
 - a bounding box of the cells (whatever the used-range tag says) larger than the limits
-  allow: calamine holds it whole in memory, where openpyxl streams, counting against them.
+  allow, or more than MAX_ROWS rows: calamine holds a sheet whole in memory, where openpyxl
+  streams (counting against the limits; the 190,000-row evaluations check stays ≤ 300 MB).
 
 The values then come as openpyxl gives them: a date cell as a datetime at midnight, a whole
 number as an int (below 2**53, where a float still holds every whole number: above, openpyxl
@@ -38,6 +39,9 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _CHUNK = 1 << 20
+# calamine holds a whole sheet in memory: past this many rows (a province's evaluations over
+# the years: 190,000) openpyxl's streaming keeps the check's memory bounded (≤ 300 MB), as before.
+MAX_ROWS = 50_000
 
 _ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 _MARKS = (b't="e"', b"t='e'", b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
@@ -72,9 +76,11 @@ def open_book(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book | N
     if names != list(sheets):
         return None
 
+    loaded: dict[int, Any] = {}  # each sheet parsed once: the header search, the hidden columns, the rows
+
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         try:
-            sheet = workbook.get_sheet_by_name(names[index])
+            sheet = loaded.get(index) or loaded.setdefault(index, workbook.get_sheet_by_name(names[index]))
             offset = sheet.start[1] if sheet.start else 0
             iterator = sheet.iter_rows()
         except Exception:  # noqa: BLE001
@@ -167,6 +173,8 @@ def _plain_sheet(archive: zipfile.ZipFile, path: str, limits: Limits) -> set[int
         if columns:
             last_column = max(last_column, max(set(columns), key=_column_number), key=_column_number)
         present.update(map(int, rows))
+        if len(present) > MAX_ROWS:
+            return None
     last_row = max(present, default=0)
     if not seen_data or last_row > limits.max_rows or _column_number(last_column) * last_row > limits.max_cells:
         return None
