@@ -46,3 +46,42 @@ def test_a_large_evaluation_list_is_written_logged_and_audited(engine):
     assert entries[0].action == "evaluations.create" and entries[0].after["year"] == YEARS[0]
     assert verified.ok, verified.problem
     assert isinstance(entries[0].at, dt.datetime) and entries[0].at.tzinfo is not None
+
+
+def test_bulk_audit_entries_hash_the_json_text_and_store_the_values(session, tmp_path):
+    """The entries written in bulk (their JSON encoded once, for the hash and the database):
+    each link is the HMAC of the array as json.dumps writes it, whatever the values (letters,
+    quotes, control characters, floats json writes with an exponent, large integers, nested
+    lists), the values read back are the canonical ones, and the chain verifies."""
+    import hashlib
+    import hmac
+    import json
+
+    values = [
+        {"name": "Nguyễn Thị \"Lan\"\n\t\\", "born": dt.date(1978, 3, 7), "score": 82.5, "big": 10**20,
+         "tiny": 1.5e-7, "huge": 1e16, "whole": 3.0, "flag": True, "none": None, "list": [1, "Điện Biên", 0.1]},
+        {"code": "CB00001", "full_name": "Lò Văn Hùng", "since": dt.datetime(2021, 10, 1, 7, 30, tzinfo=dt.UTC)},
+        {"control": "a\x01b\u2028c\x7f", "dict": {"b": 1, "a": [None]}},
+    ]
+    items = [(f"test.write{i % 2}", f"thing:{i}", values[i % 3] if i % 2 else None, values[(i + 1) % 3])
+             for i in range(bulk.COPY_FROM + 10)]
+    before = session.exec(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())).first() or 0
+    assert audit.record_many(session, items, reason="Nhập tệp «thử.csv»") == len(items)
+    session.commit()
+    session.expire_all()
+    entries = session.exec(select(AuditEntry).where(AuditEntry.seq > before).order_by(AuditEntry.seq)).all()
+    secret = audit.key()
+    prev = session.exec(select(AuditEntry.hash).where(AuditEntry.seq == before)).first() or ""
+    for entry, (action, entity, old, new) in zip(entries, items, strict=True):
+        assert (entry.action, entry.entity) == (action, entity)
+        assert entry.before == audit._canonical(old or {}) and entry.after == audit._canonical(new or {})
+        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=dt.UTC)
+        body = json.dumps([prev, entry.seq, at.isoformat(timespec="microseconds"), entry.actor, action, entity,
+                           audit._canonical(old or {}), audit._canonical(new or {}), "Nhập tệp «thử.csv»"],
+                          ensure_ascii=False, separators=(",", ":"))
+        assert entry.prev_hash == prev
+        assert entry.hash == hmac.new(secret, body.encode("utf-8"), hashlib.sha256).hexdigest()
+        prev = entry.hash
+    assert entries[2].after["huge"] == 1e16 and entries[2].after["big"] == 10**20
+    assert entries[2].after["born"] == "1978-03-07" and entries[2].after["whole"] == 3
+    assert audit.verify(session).ok

@@ -8,15 +8,19 @@ insert, which splits rows by which of their values are None into thousands of ba
 
 A column a row leaves out gets its default (the model's, computed once per call); a None
 is written as NULL. After a COPY the table is analysed, in the same transaction, so that the
-queries that follow plan for the rows it now has. COPY does not pass through the session's execute events, so what was
-written is told to `observers` (the planning change log registers one: it must know which
-cadres an import touched, as it knows from any other write)."""
+queries that follow plan for the rows it now has: its size, and the columns lookups go by
+(keys, indexed and foreign-key columns; the other columns' figures, a wide table's long texts,
+cost most of the time and guide no lookup; autovacuum takes them after the commit).
+
+COPY does not pass through the session's execute events, so what was written is told to
+`observers` (the planning change log registers one: it must know which cadres an import
+touched, as it knows from any other write)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,6 +31,15 @@ EXECUTEMANY_CHUNK = 5000
 # (session, table name, rows) after rows were written by COPY
 Observer = Callable[[Session, str, list[dict[str, Any]]], None]
 observers: list[Observer] = []
+
+
+class Encoded(NamedTuple):
+    """A JSON column's value with its JSON text already made (the audit's entries, whose
+    hashes cover that text): COPY sends the text as it is, rather than encoding the value
+    again; an INSERT gives the value to the column's own serializer."""
+
+    text: str
+    value: Any
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -43,6 +56,9 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
             for observe in observers:
                 observe(session, table.name, group)
         else:
+            json_keys = [k for k in keys if isinstance(table.c[k].type, sa.JSON)]
+            if json_keys:
+                group = [{**row, **{k: row[k].value for k in json_keys if type(row[k]) is Encoded}} for row in group]
             for start in range(0, len(group), EXECUTEMANY_CHUNK):
                 session.execute(table.insert(), group[start:start + EXECUTEMANY_CHUNK])
 
@@ -63,12 +79,12 @@ def _defaults(table: sa.Table, keys: tuple[str, ...]) -> dict[str, Any]:
 
 def _converter(column: sa.Column[Any], dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     """What Core would do to a value of `column` before the driver sees it, where COPY must do
-    it itself: a JSON document wrapped for psycopg, a type decorator's own step (an aware
+    it itself: a JSON document wrapped for psycopg (or its text, when `Encoded`), a type decorator's own step (an aware
     datetime checked and put in UTC)."""
     from psycopg.types.json import Json
 
     if isinstance(column.type, sa.JSON):
-        return Json
+        return lambda value: value.text if type(value) is Encoded else Json(value)
     if isinstance(column.type, sa.types.TypeDecorator) \
             and type(column.type).process_bind_param is not sa.types.TypeDecorator.process_bind_param:
         decorator = column.type
@@ -97,4 +113,16 @@ def _copy(session: Session, table: sa.Table, keys: tuple[str, ...], rows: list[d
         # The planner's figures for the table, now: in the same transaction, the next lookups
         # (the codes of the rows just written, the next list's references) otherwise plan for
         # the table as it was (empty: a scan per lookup, minutes for 30,000 cadres).
-        cursor.execute(f'ANALYZE "{table.name}"')
+        analysed = ", ".join(f'"{name}"' for name in lookup_columns(table))
+        cursor.execute(f'ANALYZE "{table.name}" ({analysed})')
+
+
+def lookup_columns(table: sa.Table) -> list[str]:
+    """The columns a lookup goes by: the key, unique, indexed and foreign-key columns."""
+    names = {c.name for c in table.columns if c.primary_key or c.index or c.unique or c.foreign_keys}
+    for index in table.indexes:
+        names.update(c.name for c in index.columns if isinstance(c, sa.Column))
+    for constraint in table.constraints:
+        if isinstance(constraint, sa.UniqueConstraint):
+            names.update(c.name for c in constraint.columns)
+    return [c.name for c in table.columns if c.name in names]

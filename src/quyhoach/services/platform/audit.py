@@ -23,11 +23,13 @@ import hashlib
 import hmac
 import json
 import os
+from operator import itemgetter
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import msgspec
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -47,6 +49,8 @@ def current_actor() -> str:
 
 
 _PLAIN = frozenset({str, int, bool, type(None)})
+_TEXT = frozenset({str})
+_FIRST = itemgetter(0)
 
 
 def _key_text(item: tuple[Any, Any]) -> str:
@@ -57,7 +61,10 @@ def _canonical(value: Any) -> Any:
     if type(value) in _PLAIN:   # most values of an import's rows: returned as they are, at once
         return value
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=_key_text)}
+        items = value.items()
+        ordered = sorted(items, key=_FIRST) if _TEXT.issuperset(map(type, value)) else sorted(items, key=_key_text)
+        return {str(k): v if type(v) in _PLAIN else v.isoformat() if type(v) is dt.date else _canonical(v)
+                for k, v in ordered}
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
@@ -65,6 +72,26 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_msgspec = msgspec.json.Encoder().encode
+
+
+def _encode(value: Any) -> str:
+    """A canonical value as the chain's JSON text: compact, letters as they are (not
+    escaped), exactly as `json.dumps(value, ensure_ascii=False, separators=(",", ":"))`
+    writes it, since each hash covers these bytes. msgspec writes strings, integers, true,
+    false and null byte for byte the same, ten times faster (an import encodes thousands of
+    records); a float (msgspec writes 1e16 where json writes 1e+16) or anything else goes
+    through json itself."""
+    kind = type(value)
+    if kind is str or (kind is dict and _PLAIN.issuperset(map(type, value.values()))):
+        try:
+            return _msgspec(value).decode("utf-8")
+        except (UnicodeEncodeError, TypeError, ValueError):  # a lone surrogate: json's text, as before
+            pass
+    return _json(value)
 
 
 # --------------------------------------------------------------------------- the key and the anchors
@@ -166,20 +193,34 @@ def record_read(session: Session, kind: str, name: str, *, actor: str | None = N
 
 
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
-            before: dict, after: dict, reason: str, *, canonical: bool = False, keyed: bool = True,
-            secret: bytes | None = None) -> str:
-    """`canonical`: before and after are canonical already (record_many), which saves
-    doing it twice; the digest is the same. `keyed`: HMAC with the instance's key (every
-    entry from revision 0011 on); plain SHA-256 for the entries written before. `secret`:
-    that key, read once by a caller that digests many entries."""
+            before: dict, after: dict, reason: str, *, keyed: bool = True) -> str:
+    """The link of one entry: HMAC-SHA-256, with the instance's key, of its content and
+    the previous entry's hash as one JSON array (`_bodies`); plain SHA-256 for the entries
+    written before revision 0011 (`keyed` False)."""
+    body = _bodies(at, actor, reason)(prev_hash, seq, action, entity, _encode(_canonical(before)),
+                                      _encode(_canonical(after)))
+    return _link(body, key() if keyed else None)
+
+
+def _bodies(at: dt.datetime, actor: str, reason: str) -> Callable[[str, int, str, str, str, str], str]:
+    """What a link covers, for entries that share their time, actor and reason (an
+    import's): the JSON array [prev_hash, seq, at (UTC, microseconds), actor, action,
+    entity, before, after, reason], compact and not ASCII-escaped, as json.dumps writes it.
+    `before` and `after` come encoded already (`_encode`, which also gives the text the
+    database stores, so each is encoded once)."""
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    if not canonical:
-        before, after = _canonical(before), _canonical(after)
-    body = json.dumps([prev_hash, seq, at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-                       actor, action, entity, before, after, reason],
-                      ensure_ascii=False, separators=(",", ":"))
-    if keyed:
-        return hmac.new(secret or key(), body.encode("utf-8"), hashlib.sha256).hexdigest()
+    shared = f"{_encode(at.astimezone(dt.UTC).isoformat(timespec='microseconds'))},{_encode(actor)}"
+    why = _encode(reason)
+
+    def body(prev_hash: str, seq: int, action: str, entity: str, before: str, after: str) -> str:
+        return f"[{_encode(prev_hash)},{int(seq)},{shared},{_encode(action)},{_encode(entity)},{before},{after},{why}]"
+
+    return body
+
+
+def _link(body: str, secret: bytes | None) -> str:
+    if secret is not None:
+        return hmac.new(secret, body.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -222,14 +263,17 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
     session.refresh(head)
     who, why, at = (actor or current_actor())[:120], (reason or "")[:1000], utcnow()
     prev, seq, secret = head.last_hash, head.seq - count, key()
+    body = _bodies(at, who, why)
     rows = []
     for action, entity, before, after in items:
         seq += 1
+        action, entity = action[:60], entity[:200]
         before_, after_ = _canonical(before or {}), _canonical(after or {})
-        digest = _digest(prev, seq, at, who, action[:60], entity[:200], before_, after_, why, canonical=True,
-                         secret=secret)
-        rows.append({"seq": seq, "at": at, "actor": who, "action": action[:60], "entity": entity[:200],
-                     "before": before_, "after": after_, "reason": why, "prev_hash": prev, "hash": digest})
+        before_text, after_text = _encode(before_), _encode(after_)
+        digest = _link(body(prev, seq, action, entity, before_text, after_text), secret)
+        rows.append({"seq": seq, "at": at, "actor": who, "action": action, "entity": entity,
+                     "before": bulk.Encoded(before_text, before_), "after": bulk.Encoded(after_text, after_),
+                     "reason": why, "prev_hash": prev, "hash": digest})
         prev = digest
     head.last_hash = prev
     session.add(head)

@@ -226,9 +226,23 @@ class Column:
     help: str = ""
 
     def read(self, value: Any) -> Any:
-        result = reader_of(self.kind)(value)
-        if self.required and result is None:
-            raise CellError("bắt buộc, đang để trống")
-        if self.max_length and isinstance(result, str) and len(result) > self.max_length:
-            raise CellError(f"dài quá {self.max_length} ký tự")
-        return result
+        return self.reader()(value)
+
+    def reader(self) -> Callable[[Any], Any]:
+        """This column's reading of one cell as one function (its kind's reader, then
+        required and the length), made once for a whole file's cells."""
+        base = reader_of(self.kind)
+        required, max_length = self.required, self.max_length
+        if not required and not max_length:
+            return base
+
+        def read(value: Any) -> Any:
+            result = base(value)
+            if result is None:
+                if required:
+                    raise CellError("bắt buộc, đang để trống")
+            elif max_length and isinstance(result, str) and len(result) > max_length:
+                raise CellError(f"dài quá {max_length} ký tự")
+            return result
+
+        return read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -11,7 +12,7 @@ from quyhoach.db.models import Cadre, Ethnicity, Posting, Title, Unit, utcnow
 from quyhoach.domain.dates import add_months
 from quyhoach.domain.text import fold
 from quyhoach.services.records import cadres as cadre_service
-from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, chunks, insert_rows
+from quyhoach.services.records.loading import FIELD_COLUMNS, Loader, among, chunks, insert_rows
 from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precision_of
 
 
@@ -19,6 +20,13 @@ from quyhoach.services.records.tabular import DOSSIER_2C_FIELDS, SHEETS, precisi
 ETHNICITY_ALIASES = {"Mông": "08", "H'Mông": "08", "Mèo": "08", "Khmer": "05", "Vân Kiều": "23"}
 
 
+# The fields of a cadre that are the list's values as read.
+COPIED = ("code", "full_name", "other_names", "birth_date", "sex", "religion", "hometown", "birthplace",
+          "party_entry_date", "party_official_date", "education", "foreign_language", "it_level", "note",
+          *DOSSIER_2C_FIELDS)
+
+
+@functools.lru_cache(maxsize=4096)  # a list spells its few ethnicities thousands of times
 def _plain(text: str) -> str:
     """Folded, without spaces, hyphens or apostrophes: «Khơ-mú» = «Khơ Mú» = «khomu»."""
     return "".join(ch for ch in fold(text) if ch.isalnum())
@@ -39,16 +47,17 @@ class CadreLoader(Loader):
                            + [r.values.get("hometown_unit_code") for r in rows])
         titles: dict[str, tuple[int, int, str]] = {}
         wanted = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        for chunk in chunks(wanted):
+        for where in among(self.session, Title.code, wanted):
             for code, id_, unit_id, name in self.session.exec(
-                select(Title.code, Title.id, Title.unit_id, Title.name).where(Title.code.in_(chunk))
+                select(Title.code, Title.id, Title.unit_id, Title.name).where(where)
             ):
                 titles[code] = (id_, unit_id, name)
         today = dt.date.today()
         oldest, youngest = add_months(today, -12 * 90), add_months(today, -12 * 16)
+        now = utcnow()
         records = []
         for row in rows:
-            v = row.values
+            v = dict(row.values.items())  # a plain dict: some forty look-ups a row
             ethnicity = ethnicities.get(_plain(v["ethnicity"] or ""))
             if ethnicity is None and v["ethnicity"] is not None:
                 self.problem(
@@ -57,9 +66,10 @@ class CadreLoader(Loader):
             birth = v["birth_date"]
             if birth and not (oldest <= birth <= youngest):
                 self.problem(row, "birth_date", "ngày sinh không hợp lý (tuổi phải từ 16 đến 90)")
+            sixteen = add_months(birth, 12 * 16) if birth else None
             for key in ("party_entry_date", "party_official_date", "position_since"):
                 day = v.get(key)
-                if day and birth and day < add_months(birth, 12 * 16):
+                if day and sixteen and day < sixteen:
                     self.problem(row, key, "trước khi cán bộ đủ 16 tuổi")
                 elif day and day > today:
                     self.problem(row, key, "là ngày trong tương lai")
@@ -84,17 +94,13 @@ class CadreLoader(Loader):
                 self.problem(row, "unit_code", "có chức vụ nhưng chưa ghi mã đơn vị công tác")
             if v.get("unit_code") and not position:
                 self.problem(row, "position", "có đơn vị công tác nhưng chưa ghi chức vụ")
-            record = {key: v.get(key) for key in (
-                "code", "full_name", "other_names", "birth_date", "sex", "religion", "hometown",
-                "birthplace", "party_entry_date", "party_official_date", "education",
-                "foreign_language", "it_level", "note", *DOSSIER_2C_FIELDS,
-            )}
+            record = {key: v.get(key) for key in COPIED}
             record.update(
                 birth_date_precision=precision_of(v.get("birth_date")),
                 ethnicity_code=ethnicity, hometown_unit_id=hometown_unit_id,
                 theory_level=v.get("theory_level") or "none",
                 state_mgmt_level=v.get("state_mgmt_level") or "none",
-                updated_at=utcnow(),
+                updated_at=now,
                 _post=(unit_id, title_id, position, v.get("position_since")) if unit_id else None,
                 **cadre_service.derived_fields(v["full_name"] or "", v["code"] or ""),
             )
@@ -115,10 +121,11 @@ class CadreLoader(Loader):
         super().write(records)
         ids = self.codes(Cadre, (r["code"] for r in records))
         current: dict[int, tuple[int, int | None, int | None, str, dt.date]] = {}
-        cadre_ids = sorted(ids.values())
-        for chunk in chunks(cadre_ids):
-            for post in self.session.exec(select(Posting).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None), Posting.is_concurrent.is_(False)
+        held_by = sorted(ids[code] for (code,) in self._existing)  # a cadre created now holds no post yet
+        for where in among(self.session, Posting.cadre_id, held_by):
+            for post in self.session.exec(select(Posting.id, Posting.cadre_id, Posting.unit_id, Posting.title_id,
+                                                 Posting.position, Posting.start_date).where(
+                where, Posting.end_date.is_(None), Posting.is_concurrent.is_(False)
             )):
                 current[post.cadre_id] = (post.id, post.unit_id, post.title_id, post.position, post.start_date)
         inserts, updates = [], []

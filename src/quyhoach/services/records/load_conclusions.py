@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from quyhoach.db.models import Cadre, PoliticalConclusion
 from quyhoach.domain.text import fold
-from quyhoach.services.records.loading import CadreRowsLoader, chunks
+from quyhoach.services.records.loading import CadreRowsLoader, among
 from quyhoach.services.records.tabular import SHEETS
 
 
@@ -22,8 +22,8 @@ class ConclusionLoader(CadreRowsLoader):
     def check(self, rows):
         cadres = self.cadre_ids(rows)
         names: dict[int, str] = {}
-        for chunk in chunks(sorted(set(cadres.values()))):
-            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk))).all())
+        for where in among(self.session, Cadre.id, sorted(set(cadres.values()))):
+            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(where)).all())
         today = dt.date.today()
         records = []
         for row in rows:

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from quyhoach.db.models import Cadre, Evaluation, Posting, Unit
 from quyhoach.domain.text import fold
-from quyhoach.services.records.loading import CadreRowsLoader, chunks
+from quyhoach.services.records.loading import CadreRowsLoader, among
 from quyhoach.services.records.tabular import SHEETS
 
 
@@ -22,10 +22,11 @@ class EvaluationLoader(CadreRowsLoader):
         names: dict[int, str] = {}
         current_unit: dict[int, int] = {}
         ids = sorted(set(cadres.values()))
-        for chunk in chunks(ids):
-            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk))).all())
+        for where in among(self.session, Cadre.id, ids):
+            names.update(self.session.exec(select(Cadre.id, Cadre.full_name).where(where)).all())
+        for where in among(self.session, Posting.cadre_id, ids):
             current_unit.update(self.session.exec(select(Posting.cadre_id, Posting.unit_id).where(
-                Posting.cadre_id.in_(chunk), Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).all())
+                where, Posting.end_date.is_(None), Posting.is_concurrent.is_(False))).all())
         units = self.codes(Unit, (r.values.get("unit_code") for r in rows))
         this_year = dt.date.today().year
         records = []

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from quyhoach.db.models import Cadre, Relation
-from quyhoach.services.records.loading import CadreRowsLoader, chunks
+from quyhoach.services.records.loading import CadreRowsLoader, batch_size, chunks, is_in
 from quyhoach.services.records.tabular import SHEETS
 
 
@@ -35,9 +35,9 @@ class RelationLoader(CadreRowsLoader):
     def load_existing(self, records):
         ids = sorted({r["cadre_id"] for r in records if r["cadre_id"]} | {r["relative_id"] for r in records if r["relative_id"]})
         self._existing = {}
-        for chunk in chunks(ids):
+        for chunk in chunks(ids, batch_size(self.session)):
             for id_, a, b in self.session.exec(select(Relation.id, Relation.cadre_id, Relation.relative_id).where(
-                sa.or_(Relation.cadre_id.in_(chunk), Relation.relative_id.in_(chunk)))):
+                sa.or_(is_in(self.session, Relation.cadre_id, chunk), is_in(self.session, Relation.relative_id, chunk)))):
                 # A pair stored the other way round is the same relation: the file's
                 # direction and kind replace it.
                 self._existing[(a, b)] = id_

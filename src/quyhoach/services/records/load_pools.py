@@ -8,7 +8,7 @@ from quyhoach.db.models import Cadre, Pool, PoolEntry, PoolEvent, Term, Title, u
 from quyhoach.domain.phrase import Phrase, stored
 from quyhoach.domain.text import fold
 from quyhoach.domain.vocab import LIST_IMPORT_ACTOR, POOL_REASON_IMPORTED
-from quyhoach.services.records.loading import Loader, chunks, insert_rows
+from quyhoach.services.records.loading import Loader, among, insert_rows
 from quyhoach.services.records.tabular import SHEETS
 
 
@@ -22,12 +22,12 @@ class PoolLoader(Loader):
 
     def check(self, rows):
         title_codes = sorted({r.values["title_code"] for r in rows if r.values.get("title_code")})
-        titles = {code: (id_, kind) for chunk in chunks(title_codes) for code, id_, kind in self.session.exec(
-            select(Title.code, Title.id, Title.term_kind).where(Title.code.in_(chunk)))}
+        titles = {code: (id_, kind) for where in among(self.session, Title.code, title_codes)
+                  for code, id_, kind in self.session.exec(select(Title.code, Title.id, Title.term_kind).where(where))}
         terms = self.session.exec(select(Term)).all()
         cadres = self.codes(Cadre, (r.values["cadre_code"] for r in rows))
-        names = {id_: name for chunk in chunks(sorted(set(cadres.values()))) for id_, name in self.session.exec(
-            select(Cadre.id, Cadre.full_name).where(Cadre.id.in_(chunk)))}
+        names = {id_: name for where in among(self.session, Cadre.id, sorted(set(cadres.values())))
+                 for id_, name in self.session.exec(select(Cadre.id, Cadre.full_name).where(where))}
         records = []
         for row in rows:
             v = row.values
@@ -80,9 +80,9 @@ class PoolLoader(Loader):
         if missing:  # in bulk, then their ids read back (a province's list makes thousands)
             now = utcnow()
             insert_rows(self.session, Pool, [{"title_id": t, "term_id": m, "updated_at": now} for t, m in missing])
-            for chunk in chunks(sorted({t for t, _m in missing})):
+            for where in among(self.session, Pool.title_id, sorted({t for t, _m in missing})):
                 for pool_id, title_id, term_id in self.session.exec(
-                        select(Pool.id, Pool.title_id, Pool.term_id).where(Pool.title_id.in_(chunk))):
+                        select(Pool.id, Pool.title_id, Pool.term_id).where(where)):
                     self._pools[(title_id, term_id)] = pool_id
         for record in records:
             record["pool_id"] = self._pools[(record["_title_id"], record["_term_id"])]

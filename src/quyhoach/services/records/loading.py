@@ -6,10 +6,11 @@ compares; a loader checks and writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, SQLModel, select
 
 from quyhoach.db import bulk
@@ -18,6 +19,7 @@ from quyhoach.db.models import Cadre
 from quyhoach.services.records.tabular import ParsedRow, Problem, Sheet
 
 CHUNK = 500
+ARRAY_CHUNK = 50_000  # values per lookup on PostgreSQL, in one array parameter
 
 
 # Model fields a loader produces, and the column of the list each comes from (the others
@@ -37,6 +39,26 @@ DERIVED = ("search_text", "sort_key", "name_key", "updated_at")
 def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def batch_size(session: Session) -> int:
+    """How many values one lookup (`is_in`) takes on the session's database."""
+    return ARRAY_CHUNK if session.get_bind().dialect.name == "postgresql" else CHUNK
+
+
+def is_in(session: Session, column: Any, values: list) -> sa.ColumnElement[bool]:
+    """`column IN values`. On PostgreSQL `column = ANY(array)`: one parameter however many
+    values, so that neither the driver nor the server parses and plans thousands of
+    placeholders (30,000 codes read back after an import: 60 queries of 500 before)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+def among(session: Session, column: Any, values: list) -> Iterator[sa.ColumnElement[bool]]:
+    """`column IN values` as one condition per batch of values (see `is_in`)."""
+    for chunk in chunks(values, batch_size(session)):
+        yield is_in(session, column, chunk)
 
 
 def insert_rows(session: Session, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
@@ -64,9 +86,8 @@ class Loader:
     def codes(self, model: type[SQLModel], codes: Iterable[str]) -> dict[str, int]:
         wanted = sorted({c for c in codes if c})
         found: dict[str, int] = {}
-        for chunk in chunks(wanted):
-            for code, id_ in self.session.exec(select(model.code, model.id).where(model.code.in_(chunk))):
-                found[code] = id_
+        for where in among(self.session, model.code, wanted):
+            found.update(self.session.exec(select(model.code, model.id).where(where)).all())
         return found
 
     def resolve(self, row: ParsedRow, key: str, mapping: dict[str, int], what: str) -> int | None:
@@ -98,15 +119,20 @@ class Loader:
         unchanged record is not written at all). In bulk."""
         inserts = []
         updates: dict[frozenset[str], list[dict[str, Any]]] = {}
+        fields_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # a record's keys -> the model's fields among them
         for record in records:
-            values = {k: v for k, v in record.items() if not k.startswith("_")}
+            shape = tuple(record)
+            fields = fields_of.get(shape)
+            if fields is None:
+                fields = fields_of[shape] = tuple(k for k in shape if not k.startswith("_"))
+            values = {k: record[k] for k in fields}
             existing = self._existing.get(self.identity(record))
             if existing is None:
                 inserts.append(values)
                 continue
-            fields = self.fields_to_write(record, values)
-            if fields:
-                update = {k: values[k] for k in fields}
+            changed = self.fields_to_write(record, values)
+            if changed:
+                update = {k: values[k] for k in changed}
                 updates.setdefault(frozenset(update), []).append({**update, "id": existing})
         insert_rows(self.session, self.model, inserts)
         for group in updates.values():
@@ -143,6 +169,6 @@ class CadreRowsLoader(Loader):
         model = self.model
         columns = [getattr(model, k) for k in self.identity_fields]
         self._existing = {}
-        for chunk in chunks(cadre_ids):
-            for found in self.session.exec(select(model.id, *columns).where(model.cadre_id.in_(chunk))):
+        for where in among(self.session, model.cadre_id, cadre_ids):
+            for found in self.session.exec(select(model.id, *columns).where(where)):
                 self._existing[tuple(found[1:])] = found[0]

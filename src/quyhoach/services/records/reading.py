@@ -1,7 +1,9 @@
 """Opening an uploaded spreadsheet safely and streaming its rows.
 
 Which reader reads what:
-- .xlsx/.xlsm: openpyxl's streaming sheet parser (the one its read-only mode uses), called
+- .xlsx/.xlsm: python-calamine when the workbook holds values only, as most do (reading_xlsx.py:
+  no legacy font, hidden row or column, Excel error value...: a streamed scan of its XML says),
+  fifteen times faster; otherwise openpyxl's streaming sheet parser (the one its read-only mode uses), called
   directly so that every row in the sheet XML is read whatever the sheet's used-range tag
   (`<dimension>`) says, and so that hidden rows and columns and each cell's font (for the
   legacy TCVN3/VNI fonts) come with the values. defusedxml guards the XML (openpyxl uses it
@@ -23,126 +25,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from quyhoach.services.records import legacy_text
 
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one upload may hold. The defaults fit a province's largest lists (190,000
-    evaluation rows) with room to spare; config.py lets an installation change them."""
-
-    max_unpacked_bytes: int = 400 * MB      # all members of an .xlsx/.ods together
-    max_member_ratio: int = 250             # unpacked/packed size of one member (bombs run to 1000+)
-    max_shared_strings_bytes: int = 64 * MB  # kept in memory by every xlsx reader
-    max_rows: int = 200_000
-    max_cells: int = 6_000_000
-    max_columns: int = 300
-
-
-class ReadError(Exception):
-    """A file that cannot be read at all; the message says why and what to do, in Vietnamese."""
-
-
-class Stopped(Exception):
-    """The caller asked to stop the check."""
-
-
-# C0 control characters except tab (9), line feed (10) and carriage return (13), and DEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# openpyxl leaves Excel's escapes of control characters (_x0000_) as they are.
-_ESCAPED_CONTROL = re.compile(r"_x00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])_|_x007[fF]_")
-ERROR_VALUES = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!"})
-
-
-def column_letter(index: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA': the column as Excel shows it."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@dataclass
-class RawRow:
-    """One row as the file has it: its number as the spreadsheet shows it (1-based), the
-    cells from column A, and whether a filter or the user hid it."""
-
-    number: int
-    cells: list[Any]
-    hidden: bool = False
-
-
-@dataclass
-class Notes:
-    """What the reading found that the user should see before importing."""
-
-    controls: list[tuple[int, int]] = field(default_factory=list)  # (row, column index) stripped
-    legacy: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, col, encoding, before, after
-    legacy_count: int = 0
-    errors: list[tuple[int, int, str]] = field(default_factory=list)  # Excel error values
-    hidden_rows: list[int] = field(default_factory=list)
-    hidden_columns: list[int] = field(default_factory=list)
-
-    KEEP = 20  # examples kept of each kind
-
-    def legacy_encodings(self) -> list[str]:
-        return sorted({e for _, _, e, _, _ in self.legacy})
-
-
-@dataclass
-class Book:
-    """An opened file: its format, the encoding (CSV), and its sheets, read row by row."""
-
-    format: str
-    sheet_names: list[str]
-    encoding: str | None = None
-    _open_rows: Callable[[int, Notes, Limits, Callable[[], bool] | None], Iterator[RawRow]] | None = None
-    _close: Callable[[], None] | None = None
-
-    def rows(self, index: int, notes: Notes, limits: Limits,
-             should_stop: Callable[[], bool] | None = None) -> Iterator[RawRow]:
-        """The rows of one sheet, streamed; each call reads the sheet again."""
-        assert self._open_rows is not None
-        return self._open_rows(index, notes, limits, should_stop)
-
-    def close(self) -> None:
-        if self._close:
-            self._close()
-
-
-def clean_text(value: str, row: int, col: int, notes: Notes) -> str:
-    """The door: control characters out (noted), Excel's _x0000_ escapes too."""
-    if "_x00" in value:
-        value = _ESCAPED_CONTROL.sub("\x00", value)
-    if _CONTROL.search(value):
-        value = _CONTROL.sub("", value)
-        if len(notes.controls) < Notes.KEEP * 5:
-            notes.controls.append((row, col))
-    return value
-
-
-def _guard(counter: list[int], cells: int, limits: Limits, should_stop: Callable[[], bool] | None) -> None:
-    """Count a row and its cells against the limits; ask whether to stop."""
-    counter[0] += 1
-    counter[1] += cells
-    if counter[0] > limits.max_rows:
-        raise ReadError(f"tệp có hơn {limits.max_rows:,} dòng; hãy chia thành nhiều tệp nhỏ hơn".replace(",", "."))
-    if counter[1] > limits.max_cells:
-        raise ReadError(f"tệp có hơn {limits.max_cells:,} ô có dữ liệu; hãy chia thành nhiều tệp nhỏ hơn"
-                        .replace(",", "."))
-    if should_stop is not None and counter[0] % 256 == 0 and should_stop():
-        raise Stopped()
+# What every reader gives (the limits, the notes, a row, a book, the door) is in reading_rows;
+# read through this module too.
+from quyhoach.services.records.reading_rows import (  # noqa: F401
+    ERROR_VALUES, MB, Book, CellErrorValue, Limits, Notes, RawRow, ReadError, Stopped, _CONTROL, _ESCAPED_CONTROL,
+    _guard, clean_text, column_letter,
+)
 
 
 # -- opening -------------------------------------------------------------------------------------
@@ -206,7 +100,12 @@ def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
 def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
     from openpyxl import load_workbook
 
+    from quyhoach.services.records import reading_xlsx
+
+    fast = reading_xlsx.open_book(data, archive, limits)  # calamine, when it reads the file as openpyxl does
     archive.close()
+    if fast is not None:
+        return fast
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file  # noqa: BLE001
@@ -239,6 +138,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     notes.hidden_columns = sorted(hidden_columns)
                 _guard(counter, len(cells), limits, should_stop)
                 values: list[Any] = []
+                errors = False
                 for cell in cells:
                     col = cell["column"] - 1
                     if col >= limits.max_columns:
@@ -248,6 +148,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     value = cell["value"]
                     if cell["data_type"] == "e" and value is not None:
                         value = CellErrorValue(str(value))
+                        errors = True
                     elif isinstance(value, str):
                         value = clean_text(value, number, col, notes)
                         implied = legacy_styles.get(cell.get("style_id") or 0) if cell.get("style_id") else None
@@ -256,7 +157,7 @@ def _open_xlsx(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book:
                     values[col] = value
                 dims = parser.row_dimensions.get(str(number)) or parser.row_dimensions.get(number)  # type: ignore
                 hidden = bool(dims and dims.get("hidden") in ("1", "true", True))
-                yield RawRow(number, values, hidden)
+                yield RawRow(number, values, hidden, errors)
 
     return Book("xlsx", names, None, rows, workbook.close)
 
@@ -287,10 +188,6 @@ def _hidden_columns(dimensions: dict) -> set[int]:
     return hidden
 
 
-class CellErrorValue(str):
-    """An Excel error value (#N/A, #REF!...) as a cell holds it."""
-
-
 def _convert_legacy(value: str, implied: tuple[str, bool], row: int, col: int, notes: Notes) -> str:
     encoding, capitals = implied
     converted = legacy_text.convert(value, encoding, capitals=capitals)
@@ -316,9 +213,11 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
         raise ReadError(f"không mở được tệp {what}: tệp hỏng; hãy mở bằng Excel hoặc LibreOffice, lưu lại rồi tải lên") \
             from None
 
+    loaded: dict[int, Any] = {}  # each sheet parsed once: the header search, the hidden columns, the rows
+
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         try:
-            sheet = workbook.get_sheet_by_name(names[index])
+            sheet = loaded.get(index) or loaded.setdefault(index, workbook.get_sheet_by_name(names[index]))
             offset = sheet.start[1] if sheet.start else 0
             iterator = sheet.iter_rows()
         except calamine.PasswordError:
@@ -331,18 +230,20 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
         for number, cells in enumerate(iterator, start=1):
             _guard(counter, len(cells), limits, should_stop)
             values: list[Any] = [None] * offset
+            errors = False
             for col, value in enumerate(cells[: max(limits.max_columns - offset, 0)], start=offset):
                 if isinstance(value, str):
                     if value == "":
                         value = None
                     elif value in ERROR_VALUES:
                         value = CellErrorValue(value)
+                        errors = True
                     else:
                         value = _door_with_guess(value, number, col, notes)
                 elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                     value = int(value)
                 values.append(value)
-            yield RawRow(number, values, number in hidden_rows)
+            yield RawRow(number, values, number in hidden_rows, errors)
 
     found: dict[int, tuple[set[int], set[int]]] = {}
 
@@ -482,6 +383,9 @@ def _open_csv(data: bytes) -> Book:
         raise ReadError("tệp không phải bảng tính hay CSV (có nhiều byte 0); hãy chọn tệp .xlsx, .xls, .ods hoặc .csv")
     first = text[:4096]
     delimiter = max((";", ",", "\t"), key=first.count) if any(d in first for d in ";,\t") else ","
+    # A file without control characters or Excel's escapes of them (most): the door leaves
+    # every cell as it is, and only text that may be legacy (no letter above Latin-1) is looked at.
+    door = "_x00" in text or _CONTROL.search(text) is not None
 
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         counter = [0, 0]
@@ -490,17 +394,22 @@ def _open_csv(data: bytes) -> Book:
             for number, cells in enumerate(reader, start=1):
                 _guard(counter, len(cells), limits, should_stop)
                 values: list[Any] = []
+                append = values.append
+                errors = False
                 for col, value in enumerate(cells[: limits.max_columns]):
                     if not value:  # most cells of a wide list: nothing to look at
-                        values.append(None)
+                        append(None)
                     elif value in ERROR_VALUES:
-                        values.append(CellErrorValue(value))
+                        append(CellErrorValue(value))
+                        errors = True
                     elif value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
                         # the apostrophe our exports put before text that looks like a formula
-                        values.append(_door_with_guess(value[1:], number, col, notes))
-                    else:
-                        values.append(_door_with_guess(value, number, col, notes))
-                yield RawRow(number, values)
+                        append(_door_with_guess(value[1:], number, col, notes))
+                    elif door or not (value.isascii() or max(value) > "\xff"):
+                        append(_door_with_guess(value, number, col, notes))
+                    else:  # what the door would give back: no control character, not legacy text
+                        append(value)
+                yield RawRow(number, values, errors=errors)
         except csv.Error:
             raise ReadError("tệp CSV hỏng (dấu ngoặc kép không đóng); hãy mở bằng Excel, lưu lại rồi tải lên") from None
 

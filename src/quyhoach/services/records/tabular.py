@@ -10,6 +10,7 @@ being row 1) and the column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
@@ -301,22 +302,26 @@ def _stream(book: Any, index: int, header: Any, options: ReadOptions, limits: An
 
     hidden_seen: list[int] = []
     at = list(header.columns.values())  # the file's column of each key, in header.columns' order
+    pick = itemgetter(*at) if len(at) > 1 else None  # the cells of a row as wide as the header, at once
+    beyond = max(at, default=0)
     try:
         for row in layout.data_rows(book.rows(index, notes, limits, options.should_stop), header, key_columns,
                                     skipped):
-            for col, value in enumerate(row.cells):
-                if isinstance(value, reading.CellErrorValue):
-                    name = header.names.get(col, "")
-                    problems.append(Problem(row.number, name or reading.column_letter(col),
-                                            f"ô có giá trị lỗi của Excel «{value}»; hãy sửa công thức hoặc xóa ô",
-                                            str(value), letter=reading.column_letter(col)))
-                    row.cells[col] = None
+            if row.errors:
+                for col, value in enumerate(row.cells):
+                    if isinstance(value, reading.CellErrorValue):
+                        name = header.names.get(col, "")
+                        problems.append(Problem(row.number, name or reading.column_letter(col),
+                                                f"ô có giá trị lỗi của Excel «{value}»; hãy sửa công thức hoặc xóa ô",
+                                                str(value), letter=reading.column_letter(col)))
+                        row.cells[col] = None
             if row.hidden:
                 hidden_seen.append(row.number)
                 if options.hidden == "skip":
                     continue
             width = len(row.cells)
-            cells: list[Any] = [row.cells[c] if c < width else None for c in at]
+            cells: list[Any] = list(pick(row.cells)) if pick is not None and width > beyond \
+                else [row.cells[c] if c < width else None for c in at]
             if header.birth_by_sex or header.sex_marks:
                 birth, sex, problem = layout.sex_and_birth(row, header)
                 if problem:
@@ -493,19 +498,20 @@ class ParsedRow:
     invalid: frozenset[str] = frozenset()
 
 
-def _read_cells(plan: list[tuple[Column, int, bool]], number: int, cells: list[Any], problems: list[Problem],
-                letters: dict[str, str]) -> tuple[list[Any], set[str] | None]:
+def _read_cells(plan: list[tuple[Column, int, bool, Callable[[Any], Any]]], number: int, cells: list[Any],
+                problems: list[Problem], letters: dict[str, str]) -> tuple[list[Any], set[str] | None]:
     """One row's values in the sheet's column order, and the columns that could not be read."""
     width = len(cells)
     values: list[Any] = []
+    append = values.append
     invalid: set[str] | None = None
-    for column, index, required in plan:
+    for column, index, required, read in plan:
         raw = cells[index] if 0 <= index < width else None
         if raw is None and not required:
-            values.append(None)
+            append(None)
             continue
         try:
-            values.append(column.read(raw))
+            append(read(raw))
         except CellError as exc:
             problems.append(Problem(number, column.header, str(exc), "" if raw is None else str(raw),
                                     letters.get(column.key, "")))
@@ -551,7 +557,7 @@ def parse(sheet: Sheet, table: Table) -> tuple[list[ParsedRow], list[Problem]]:
     # Per column: where its cell is (-1: not in the file) and whether an empty cell is an
     # error. Every reader reads an empty cell as empty, so an empty optional cell (most of
     # a wide list's cells) is not read at all.
-    plan = [(column, positions.get(column.key, -1), column.required) for column in sheet.columns]
+    plan = [(column, positions.get(column.key, -1), column.required, column.reader()) for column in sheet.columns]
     for number, cells in table.rows:
         values, invalid = _read_cells(plan, number, cells, problems, letters)
         if not invalid or not invalid.intersection(sheet.key):
