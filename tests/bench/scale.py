@@ -306,22 +306,30 @@ def plot(results_path: str, svg: str) -> None:
     import matplotlib.pyplot as plt
 
     rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line.strip().startswith("{")]
-    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(10, 4))
+    rows = [r for r in rows if not r.get("provinces")]   # a country's runs are in the table, not on these lines
+    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(11, 4.5))
 
     def line(ax, db, picked, style, label):
-        points = sorted((r["size"], picked(r)) for r in rows if (db is None or r.get("db") == db) and picked(r))
+        latest = {r["size"]: picked(r) for r in rows if (db is None or r.get("db") == db) and picked(r)}  # last run per size
+        points = sorted(latest.items())
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
 
     for db in sorted({r["db"] for r in rows if "db" in r}):
-        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load ({db})")
-        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build ({db})")
-        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^:", f"check: judging ({db})")
+        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load, wall ({db})")
+        line(ax_time, db, lambda r: r.get("load", {}).get("cpu_s"), "o:", f"load, CPU ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build, wall ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_cpu_s"), "s:", f"check: world build, CPU ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^--", f"check: judging, wall ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_cpu_s"), "^:", f"check: judging, CPU ({db})")
         line(ax_mem, db, lambda r: r.get("check", {}).get("rss_mb"), "o-", f"check process ({db})")
         line(ax_mem, db, lambda r: r.get("load", {}).get("rss_mb"), "s--", f"load process ({db})")
-    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation")
+        line(ax_mem, db, lambda r: r.get("commands", {}).get("full", {}).get("rss_mb"), "d-.",
+             f"`quyhoach check` process ({db})")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation, wall")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("rows_cpu_s"), "x:", "generation (rows), CPU")
     line(ax_mem, None, lambda r: r.get("generate", {}).get("rss_mb"), "x-", "generation process")
-    for ax, label in ((ax_time, "seconds (busy 2-core machine)"), (ax_mem, "peak resident memory, MB")):
+    for ax, label in ((ax_time, "seconds (shared 2-core machine, load 8-13)"), (ax_mem, "peak resident memory, MB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("cadres")
