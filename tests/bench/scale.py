@@ -5,7 +5,11 @@ its peak resident memory (resource.getrusage).
 
     .venv/bin/python tests/bench/scale.py --size 30000 --db postgresql://postgres@127.0.0.1:5432/qh_scale \
         [--workers 1,2 --parts 4 --redis redis://127.0.0.1:6379/7] >> results.jsonl
+    .venv/bin/python tests/bench/scale.py --size 102000 --provinces 34 --parts 34 --workers 1,2,4,8 --db ...
     .venv/bin/python tests/bench/scale.py --plot results.jsonl docs/scale.svg
+
+Every step reports the machine's load average when it ended (`load`: 1, 5 and 15 minutes):
+the machine is shared, and a figure means little without it.
 
 The database given is emptied first (SQLite: the file removed; PostgreSQL: the public schema
 dropped): give one of your own.
@@ -30,14 +34,53 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def step_generate(size: int, out: str) -> dict:
+def step_generate(size: int, out: str, provinces: int = 0) -> dict:
+    """A province of `size` cadres (`sized`), or a country of `provinces` sharing them."""
     from quyhoach.services.records import demo
 
     gen = demo.generator_module()
-    started = time.perf_counter()
-    rows = gen.generate(**gen.sized(size))
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = gen.country(provinces, size) if provinces else gen.generate(**gen.sized(size))
+    made, made_cpu = time.perf_counter() - started, time.process_time() - cpu
     gen.write(rows, out)
-    return {"seconds": round(time.perf_counter() - started, 2), "rows": {k: len(v) for k, v in rows.items()}}
+    return {"seconds": round(time.perf_counter() - started, 2), "cpu_s": round(time.process_time() - cpu, 2),
+            "rows_s": round(made, 2), "rows_cpu_s": round(made_cpu, 2), "rows": {k: len(v) for k, v in rows.items()}}
+
+
+def step_check_lists(folder: str) -> dict:
+    """The generator's own check of the lists written (`generate.py --check`): every list read
+    back through the importer's reader, in pieces where it is longer than one file may be."""
+    from quyhoach.services.records import demo
+
+    started, cpu = time.perf_counter(), time.process_time()
+    figures = demo.generator_module().check(folder)
+    return {"seconds": round(time.perf_counter() - started, 2), "cpu_s": round(time.process_time() - cpu, 2),
+            "size_mb": figures["size_mb"]}
+
+
+def step_commands(url: str, instance: str) -> dict:
+    """`quyhoach check` as a user runs it, each in its own process (its wall time, CPU and peak
+    resident memory from wait4): every pool judged (`--json`), then `--failing` twice (the
+    stored verdicts brought up to date: all judged when nothing is stored for the date; then a
+    read)."""
+    env = {**os.environ, "QUYHOACH_DATABASE_URL": url, "QUYHOACH_INSTANCE_PATH": instance}
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM pool_verdict WHERE on_date = '2026-01-15'"))
+    engine.dispose()
+    out = {}
+    for name, extra in (("full", []), ("failing_cold", ["--failing"]), ("failing_read", ["--failing"])):
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(BIN / "quyhoach"), "check", "--on", "15/01/2026", "--json", *extra], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        assert status == 0, proc.stderr.read().decode()[-2000:]
+        out[name] = {"seconds": round(time.perf_counter() - started, 2), "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+                     "rss_mb": round(usage.ru_maxrss / 1024, 1), "load": [round(x, 1) for x in os.getloadavg()]}
+        print(name, out[name], file=sys.stderr, flush=True)
+    return out
 
 
 def step_load(url: str, folder: str) -> dict:
@@ -49,13 +92,13 @@ def step_load(url: str, folder: str) -> dict:
 
     engine = make_engine(url)
     migrate.upgrade(engine)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with Session(engine) as session:
         reference.ensure(session)
         report = demo.load(session, folder=Path(folder))
         assert report.ok, report.problems[:5]
         session.commit()
-    return {"seconds": round(time.perf_counter() - started, 2)}
+    return {"seconds": round(time.perf_counter() - started, 2), "cpu_s": round(time.process_time() - cpu, 2)}
 
 
 def step_check(url: str) -> dict:
@@ -148,6 +191,26 @@ def _reset(url: str) -> None:
     engine.dispose()
 
 
+def _wait_for_workers(redis: str, count: int, timeout: float = 300) -> float:
+    """Seconds until `count` RQ workers have registered (each starts the app first: on a loaded
+    machine tens of seconds), so that every worker can take a part from the start."""
+    import redis as redis_lib
+
+    connection = redis_lib.Redis.from_url(redis)
+    started = time.perf_counter()
+    def up() -> int:
+        for key in connection.smembers("rq:workers"):  # a worker killed earlier leaves its name behind
+            if not connection.exists(key):
+                connection.srem("rq:workers", key)
+        return len(connection.smembers("rq:workers"))
+
+    while up() < count:
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"{count} RQ workers not up after {timeout} s")
+        time.sleep(0.5)
+    return round(time.perf_counter() - started, 1)
+
+
 def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True) -> dict:
     """The spread check on `workers` RQ worker processes (started here, stopped after); `cold`:
     the stored verdicts of the date removed first, so that every pool is judged."""
@@ -162,7 +225,7 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
     procs = [subprocess.Popen([str(BIN / "quyhoach"), "worker"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
-        time.sleep(3)  # the workers connect and wait
+        waited = _wait_for_workers(redis, workers)
         started = time.perf_counter()
         out = subprocess.run([str(BIN / "quyhoach"), "check", "--spread", str(parts), "--on", "15/01/2026", "--json"],
                              env=env, check=True, capture_output=True, text=True)
@@ -190,29 +253,44 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
     combined = json.loads(out.stdout)
     return {"workers": workers, "parts": parts, "cold": cold, "command_s": round(seconds, 2),
             "job_s": round((ended - began).total_seconds(), 2), "pools": combined["pools"],
-            "judged": combined.get("judged")}
+            "judged": combined.get("judged"), "workers_up_s": waited, "load": [round(x, 1) for x in os.getloadavg()]}
 
 
 def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None,
-            loaded: bool = False) -> dict:
+            loaded: bool = False, provinces: int = 0, steps: str = "generate,lists,load,check,stored,commands,spread") -> dict:
     result: dict = {"size": size, "db": url.split(":", 1)[0], "date": time.strftime("%Y-%m-%d"),
                     "machine": f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"}
+    if provinces:
+        result["provinces"] = provinces
+    wanted = set(steps.split(","))
+
+    def note() -> None:
+        print(json.dumps(result, ensure_ascii=False), file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="quyhoach-scale-") as folder:
         if generated:  # lists generated before (`--step generate N DIR`): not generated again
             folder = generated
-        elif not loaded:
-            result["generate"] = _step("generate", str(size), folder)
-        print(result, file=sys.stderr, flush=True)
-        if not loaded:   # --loaded: the database holds the province already (`quyhoach demo --size N`)
+        elif not loaded and "generate" in wanted:
+            result["generate"] = _step("generate", str(size), folder, str(provinces))
+            note()
+        if "lists" in wanted and not loaded:
+            result["check_lists"] = _step("lists", folder)
+            note()
+        if not loaded and "load" in wanted:   # --loaded: the database holds the province already (`quyhoach demo --size N`)
             _reset(url)
             result["load"] = _step("load", url, folder)
-            print(result, file=sys.stderr, flush=True)
-        result["check"] = _step("check", url)
-        print(result, file=sys.stderr, flush=True)
-        result["stored"] = _step("stored", url)
-        print(result, file=sys.stderr, flush=True)
+            note()
+        if "check" in wanted:
+            result["check"] = _step("check", url)
+            note()
+        if "stored" in wanted:
+            result["stored"] = _step("stored", url)
+            note()
+        if "commands" in wanted:
+            result["commands"] = step_commands(url, folder)
+            note()
         result["spread"] = []
-        for w in workers:
+        for w in workers if "spread" in wanted else []:
             for cold in (True, False):
                 result["spread"].append(spread(url, redis, w, parts, folder, cold=cold))
                 print(result["spread"][-1], file=sys.stderr, flush=True)
@@ -228,22 +306,30 @@ def plot(results_path: str, svg: str) -> None:
     import matplotlib.pyplot as plt
 
     rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line.strip().startswith("{")]
-    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(10, 4))
+    rows = [r for r in rows if not r.get("provinces")]   # a country's runs are in the table, not on these lines
+    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(11, 4.5))
 
     def line(ax, db, picked, style, label):
-        points = sorted((r["size"], picked(r)) for r in rows if (db is None or r.get("db") == db) and picked(r))
+        latest = {r["size"]: picked(r) for r in rows if (db is None or r.get("db") == db) and picked(r)}  # last run per size
+        points = sorted(latest.items())
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
 
     for db in sorted({r["db"] for r in rows if "db" in r}):
-        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load ({db})")
-        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build ({db})")
-        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^:", f"check: judging ({db})")
+        line(ax_time, db, lambda r: r.get("load", {}).get("seconds"), "o-", f"load, wall ({db})")
+        line(ax_time, db, lambda r: r.get("load", {}).get("cpu_s"), "o:", f"load, CPU ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_s"), "s--", f"check: world build, wall ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("build_cpu_s"), "s:", f"check: world build, CPU ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_s"), "^--", f"check: judging, wall ({db})")
+        line(ax_time, db, lambda r: r.get("check", {}).get("judge_cpu_s"), "^:", f"check: judging, CPU ({db})")
         line(ax_mem, db, lambda r: r.get("check", {}).get("rss_mb"), "o-", f"check process ({db})")
         line(ax_mem, db, lambda r: r.get("load", {}).get("rss_mb"), "s--", f"load process ({db})")
-    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation")
+        line(ax_mem, db, lambda r: r.get("commands", {}).get("full", {}).get("rss_mb"), "d-.",
+             f"`quyhoach check` process ({db})")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("seconds"), "x-", "generation, wall")
+    line(ax_time, None, lambda r: r.get("generate", {}).get("rows_cpu_s"), "x:", "generation (rows), CPU")
     line(ax_mem, None, lambda r: r.get("generate", {}).get("rss_mb"), "x-", "generation process")
-    for ax, label in ((ax_time, "seconds (busy 2-core machine)"), (ax_mem, "peak resident memory, MB")):
+    for ax, label in ((ax_time, "seconds (shared 2-core machine, load 8-13)"), (ax_mem, "peak resident memory, MB")):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("cadres")
@@ -265,20 +351,26 @@ def main() -> int:
     parser.add_argument("--plot", nargs=2, metavar=("RESULTS", "SVG"))
     parser.add_argument("--generated", help="a folder of lists already generated for --size")
     parser.add_argument("--loaded", action="store_true", help="the database holds the province: measure the checks only")
+    parser.add_argument("--provinces", type=int, default=0, help="a country of this many provinces sharing --size cadres")
+    parser.add_argument("--steps", default="generate,lists,load,check,stored,commands,spread",
+                        help="the steps to run, of generate,lists,load,check,stored,commands,spread")
     args = parser.parse_args()
     if args.step:
         name, *rest = args.step
-        fn = {"generate": lambda: step_generate(int(rest[0]), rest[1]), "load": lambda: step_load(*rest),
+        fn = {"generate": lambda: step_generate(int(rest[0]), rest[1], int(rest[2]) if rest[2:] else 0),
+              "lists": lambda: step_check_lists(*rest), "load": lambda: step_load(*rest),
               "check": lambda: step_check(*rest), "stored": lambda: step_stored(*rest)}[name]
         out = fn()
         out["rss_mb"] = _rss_mb()
+        out["load"] = [round(x, 1) for x in os.getloadavg()]
         print(json.dumps(out))
         return 0
     if args.plot:
         plot(*args.plot)
         return 0
     workers = [int(w) for w in args.workers.split(",") if w]
-    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated, args.loaded)
+    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated, args.loaded, args.provinces,
+                     args.steps)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

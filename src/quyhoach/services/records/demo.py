@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +67,7 @@ def load(session: Session, name: str = DEMO, folder: Path | None = None) -> Demo
         path = folder / f"{kind}.csv"
         if not path.exists():
             continue
-        for number, data in enumerate(_chunks(path.read_bytes()), start=1):
+        for number, data in enumerate(pieces(path.read_bytes()), start=1):
             result = importer.run(session, kind, data, path.name if number == 1 else f"{path.stem}-{number}{path.suffix}")
             report.results.append(result)
             if not result.ok:
@@ -77,21 +78,23 @@ def load(session: Session, name: str = DEMO, folder: Path | None = None) -> Demo
 CHUNK_ROWS = 100_000  # under the importer's limit on one file (tabular.MAX_ROWS)
 
 
-def _chunks(data: bytes) -> list[bytes]:
-    """A list longer than one file may be (the ratings of a generated 30,000-cadre province:
-    about 540,000 rows) as several files of CHUNK_ROWS rows, each with the header."""
+def pieces(data: bytes) -> Iterator[bytes]:
+    """A list longer than one file may be (the ratings of a generated 100,000-cadre province:
+    about 1.8 million rows) as several files of CHUNK_ROWS rows, each with the header, made
+    one at a time as they are read (the generator's own check reads its lists so too)."""
     if data.count(b"\n") <= CHUNK_ROWS + 1:
-        return [data]
+        yield data
+        return
     import csv
     import io
+    import itertools
 
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    out = []
-    for start in range(1, len(rows), CHUNK_ROWS):
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    header = next(reader)
+    while piece := list(itertools.islice(reader, CHUNK_ROWS)):
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows([rows[0], *rows[start:start + CHUNK_ROWS]])
-        out.append(("\ufeff" + buffer.getvalue()).encode("utf-8"))
-    return out
+        csv.writer(buffer, lineterminator="\n").writerows([header, *piece])
+        yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def generator_module():
