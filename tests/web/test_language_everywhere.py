@@ -49,7 +49,8 @@ RECORDS = (re.compile(r"^Tiếng Việt$"), re.compile(r"^Nhiệm kỳ [^(]*\d{4
 
 
 class Texts(HTMLParser):
-    """The text nodes a person reads (not scripts, styles or code spans), each stripped."""
+    """The text nodes a person reads (not scripts, styles, <code> or code spans: a program's name
+    such as pg_dump is written as it is typed), each stripped."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -58,7 +59,7 @@ class Texts(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if tag in ("script", "style") or (tag == "span" and "code" in classes):
+        if tag in ("script", "style", "code") or (tag == "span" and "code" in classes):
             self._skip.append(tag)
 
     def handle_endtag(self, tag):
