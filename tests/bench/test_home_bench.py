@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from quyhoach import create_app
 from quyhoach.db.models import Unit, User
 from quyhoach.services.platform import auth as auth_service
+
+from tests.bench.test_planning_bench import _writer
 PASSWORD = "hieu-nang-2026x"
 
 
@@ -50,23 +52,9 @@ def test_home_page_after_a_write(benchmark, demo_engine, tmp_path):
     """Tổng quan right after another officer changed a yearly rating (committed elsewhere, not
     timed): the world patched, the touched pools' stored verdicts read again, the forecast and
     the missing ratings worked out again."""
-    import itertools
-
-    from quyhoach.db.models import Evaluation
-
     client = _client(_app(demo_engine, tmp_path), demo_engine, "do.tinh")
     client.get("/")
-    with Session(demo_engine) as session:
-        evaluation_id = session.exec(select(Evaluation.id).where(Evaluation.period == "year")
-                                     .order_by(Evaluation.id)).first()
-    ratings = itertools.cycle(["good", "excellent"])
-
-    def write():
-        with Session(demo_engine) as session:
-            row = session.get(Evaluation, evaluation_id)
-            row.rating = next(ratings)
-            session.add(row)
-            session.commit()
+    write = _writer(demo_engine)
 
     response = benchmark.pedantic(client.get, args=("/",), setup=write, rounds=15, iterations=1, warmup_rounds=1)
     assert response.status_code == 200 and "Việc cần chú ý" in response.get_data(as_text=True)
