@@ -35,7 +35,7 @@ from quyhoach.services.records import legacy_text
 # read through this module too.
 from quyhoach.services.records.reading_rows import (  # noqa: F401
     ERROR_VALUES, MB, Book, CellErrorValue, Limits, Notes, RawRow, ReadError, Stopped, _CONTROL, _ESCAPED_CONTROL,
-    _guard, clean_text, column_letter,
+    _guard, calamine_rows, clean_text, column_letter,
 )
 
 
@@ -218,32 +218,14 @@ def _open_calamine(data: bytes, fmt: str) -> Book:
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         try:
             sheet = loaded.get(index) or loaded.setdefault(index, workbook.get_sheet_by_name(names[index]))
-            offset = sheet.start[1] if sheet.start else 0
-            iterator = sheet.iter_rows()
         except calamine.PasswordError:
             raise ReadError("tệp có mật khẩu; hãy bỏ mật khẩu rồi tải lên") from None
         except Exception:  # noqa: BLE001
             raise ReadError("không đọc được trang tính: tệp hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
         hidden_rows, hidden_columns = hidden_of(index)
         notes.hidden_columns = sorted(hidden_columns)
-        counter = [0, 0]
-        for number, cells in enumerate(iterator, start=1):
-            _guard(counter, len(cells), limits, should_stop)
-            values: list[Any] = [None] * offset
-            errors = False
-            for col, value in enumerate(cells[: max(limits.max_columns - offset, 0)], start=offset):
-                if isinstance(value, str):
-                    if value == "":
-                        value = None
-                    elif value in ERROR_VALUES:
-                        value = CellErrorValue(value)
-                        errors = True
-                    else:
-                        value = _door_with_guess(value, number, col, notes)
-                elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-                    value = int(value)
-                values.append(value)
-            yield RawRow(number, values, number in hidden_rows, errors)
+        yield from calamine_rows(sheet, notes, limits, should_stop, text=_door_with_guess, error_values=True,
+                                 hidden_rows=hidden_rows)
 
     found: dict[int, tuple[set[int], set[int]]] = {}
 

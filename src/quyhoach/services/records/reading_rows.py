@@ -6,6 +6,7 @@ cell passes (control characters out, and noted).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -129,3 +130,42 @@ def _guard(counter: list[int], cells: int, limits: Limits, should_stop: Callable
 
 class CellErrorValue(str):
     """An Excel error value (#N/A, #REF!...) as a cell holds it."""
+
+
+def calamine_rows(sheet: Any, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None, *,
+                  text: Callable[[str, int, int, Notes], str], error_values: bool = False,
+                  hidden_rows: frozenset[int] | set[int] = frozenset(),
+                  present: set[int] | None = None) -> Iterator[RawRow]:
+    """The rows of a sheet python-calamine read, with the values as openpyxl gives them: an
+    empty string as nothing, a whole float as an int (below 2**53, where a float still holds
+    every whole number), a date as a datetime at midnight, every other string through `text`
+    (the door). `error_values`: a string that is an Excel error value (.xls/.ods, where
+    calamine gives them as text) becomes a CellErrorValue; `present`: only these row numbers
+    (the rows an .xlsx sheet's XML has, as openpyxl skips the others)."""
+    offset = sheet.start[1] if sheet.start else 0
+    width = max(limits.max_columns - offset, 0)
+    counter = [0, 0]
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        if present is not None and number not in present:
+            continue
+        _guard(counter, len(cells), limits, should_stop)
+        values: list[Any] = [None] * offset
+        append = values.append
+        errors = False
+        for col, value in enumerate(cells[:width], start=offset):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    append(None)
+                elif error_values and value in ERROR_VALUES:
+                    append(CellErrorValue(value))
+                    errors = True
+                else:
+                    append(text(value, number, col, notes))
+            elif kind is float:
+                append(int(value) if value.is_integer() and abs(value) < 2**53 else value)
+            elif kind is dt.date:
+                append(dt.datetime(value.year, value.month, value.day))
+            else:
+                append(value)
+        yield RawRow(number, values, number in hidden_rows, errors)

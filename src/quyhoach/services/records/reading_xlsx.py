@@ -24,7 +24,6 @@ Where the used-range tag is wrong, calamine, like this module's scan, goes by th
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import posixpath
 import re
@@ -33,7 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from quyhoach.services.records import legacy_text
-from quyhoach.services.records.reading_rows import Book, Limits, Notes, RawRow, ReadError, _guard, clean_text
+from quyhoach.services.records.reading_rows import Book, Limits, Notes, RawRow, ReadError, calamine_rows, clean_text
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -81,31 +80,10 @@ def open_book(data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Book | N
     def rows(index: int, notes: Notes, limits: Limits, should_stop: Callable[[], bool] | None) -> Iterator[RawRow]:
         try:
             sheet = loaded.get(index) or loaded.setdefault(index, workbook.get_sheet_by_name(names[index]))
-            offset = sheet.start[1] if sheet.start else 0
-            iterator = sheet.iter_rows()
         except Exception:  # noqa: BLE001
             raise ReadError("không đọc được trang tính: tệp hỏng; hãy mở bằng Excel, lưu lại rồi tải lên") from None
         notes.hidden_columns = []
-        counter = [0, 0]
-        width = max(limits.max_columns - offset, 0)
-        written = present[index]
-        for number, cells in enumerate(iterator, start=1):
-            if number not in written:
-                continue
-            _guard(counter, len(cells), limits, should_stop)
-            values: list[Any] = [None] * offset
-            append = values.append
-            for col, value in enumerate(cells[:width], start=offset):
-                kind = type(value)
-                if kind is str:
-                    append(clean_text(value, number, col, notes) if value else None)
-                elif kind is float:
-                    append(int(value) if value.is_integer() and abs(value) < 2**53 else value)
-                elif kind is dt.date:  # openpyxl: a datetime at midnight
-                    append(dt.datetime(value.year, value.month, value.day))
-                else:
-                    append(value)
-            yield RawRow(number, values)
+        yield from calamine_rows(sheet, notes, limits, should_stop, text=clean_text, present=present[index])
 
     return Book("xlsx", names, None, rows, workbook.close)
 
