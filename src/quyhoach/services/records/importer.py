@@ -26,6 +26,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 from collections.abc import Callable, Iterator
@@ -185,21 +186,31 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
         return _run(session, kind, data, filename, dry_run=dry_run, scope=scope, options=options)
 
 
+_paused = {"imports": 0, "was_enabled": False}
+_paused_lock = threading.Lock()
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused while a list is checked and written: the
     rows, records and audit entries an import builds all live until it ends, and the
     collector's passes over them (every 700 new objects, and the whole heap as it grows)
     took an eighth of a 30,000-cadre import's CPU. Reference counting still frees what is
-    dropped; the collector runs again as soon as the import ends (in every thread: it is
-    the process's, so other requests' cycles wait those few seconds)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    dropped. The collector is the process's: imports running side by side in several
+    threads count, and it runs again when the last of them ends (not when the first does,
+    nor never, as each import restoring what it found would do)."""
+    with _paused_lock:
+        if _paused["imports"] == 0:
+            _paused["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _paused["imports"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _paused_lock:
+            _paused["imports"] -= 1
+            if _paused["imports"] == 0 and _paused["was_enabled"]:
+                gc.enable()
 
 
 def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
