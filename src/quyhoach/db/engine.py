@@ -9,6 +9,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from sqlmodel import Session
 
+from quyhoach.db import outside_writes
+
 
 def make_engine(url: str) -> sa.Engine:
     """An engine for SQLite (the embedded default) or PostgreSQL."""
@@ -26,7 +28,9 @@ def make_engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    # the app's connections say who they are: a write on another connection is one made
+    # outside the app, and the planning facts are then rebuilt whole (db.outside_writes)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": outside_writes.CONNECT_OPTIONS})
 
 
 @contextmanager

@@ -27,9 +27,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from quyhoach.db import bulk
+from quyhoach.db import bulk, outside_writes
 from quyhoach.db.models import (
     Cadre, ConfidenceVote, DataStamp, Discipline, Evaluation, Level, PlanningChange, PoliticalConclusion, Pool,
     PoolEntry, Posting, Proposal, Relation, RuleSet, Term, Title, Unit,
@@ -52,6 +52,15 @@ POOL = Pool.__tablename__
 RULES = RuleSet.__tablename__
 STAMP = DataStamp.__tablename__
 WATCHED = {*CADRE_COLUMNS, *STRUCTURE, CADRE, POOL, RULES}
+
+
+
+
+@event.listens_for(SQLModel.metadata, "after_create")
+def _watch_outside_writes(_metadata, connection, **_kw) -> None:
+    """A schema made from the models (the tests, a fresh database) gets the triggers that log
+    writes made outside the app, as migration 0019 gives an upgraded one."""
+    outside_writes.install(connection, WATCHED)
 
 
 @dataclass
