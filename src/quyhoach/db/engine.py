@@ -30,7 +30,11 @@ def make_engine(url: str) -> sa.Engine:
         return engine
     # the app's connections say who they are: a write on another connection is one made
     # outside the app, and the planning facts are then rebuilt whole (db.outside_writes)
-    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": outside_writes.CONNECT_OPTIONS})
+    # (added to any `options` the URL gives, e.g. a search_path, which the argument would replace)
+    given = sa.engine.make_url(url).query.get("options")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    options = f"{given} {outside_writes.CONNECT_OPTIONS}" if given else outside_writes.CONNECT_OPTIONS
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
 
 
 @contextmanager
