@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Pool, Title, Unit
-from quyhoach.services.planning import verdicts
-from quyhoach.services.platform import jobs
+from quyhoach.services.planning import verdicts, world as world_service
+from quyhoach.services.platform import jobs, stamp
 
 KIND = "planning.check"
 WORST = 50  # pools kept in the combined result, worst first (the order of judging.judge_all)
@@ -113,10 +114,35 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
     units = set(ctx.payload["units"])
     ctx.progress(0.0, "đang xét các danh sách của phần này", force=True)
     with Session(ctx.engine) as session:
-        done = verdicts.refresh_and_commit(session, on, unit_ids=units)
-        rows = [summary(v) for v in verdicts.stored(session, on, unit_ids=units)]
+        done = verdicts.refresh_and_commit(session, on, unit_ids=units, org=_organisation(session, ctx.engine))
+        # the part's own verdicts read by pool id in the query (by unit, every verdict of the date
+        # was read and filtered here: each part read the whole country's)
+        pool_ids = session.exec(select(Pool.id).join(Title, Title.id == Pool.title_id)
+                                .where(Title.unit_id.in_(sorted(units)))).all()  # type: ignore[attr-defined]
+        rows = [summary(v) for v in verdicts.stored(session, on, pool_ids=pool_ids)] if pool_ids else []
     ctx.progress(1.0, f"đã xét {done.judged}/{len(rows)} danh sách", force=True)
     return {**_totals(rows), "parts": 1, "units": len(units), "judged": done.judged}
+
+
+_ORGANISATIONS: dict[str, tuple[int, Any]] = {}
+
+
+def _organisation(session: Session, engine) -> tuple[int, Callable[[], Any]]:
+    """(the current data stamp, a function giving the organisation — a country's 5,000 units and
+    24,000 titles, about a second to read — at that stamp, read when first asked for and kept
+    for the process): a worker that runs parts in its own process (`quyhoach worker
+    --no-fork`) reads it once for all the parts it takes, not once a part; a part that only
+    reads stored verdicts does not read it. `verdicts.refresh` uses it only at that stamp."""
+    now = stamp.current(session)
+    key = str(engine.url)
+
+    def read() -> Any:
+        held = _ORGANISATIONS.get(key)
+        if held is None or held[0] != now:
+            held = _ORGANISATIONS[key] = (now, world_service.organisation(session))
+        return held[1]
+
+    return now, read
 
 
 def _order(row: dict[str, Any]) -> tuple:
