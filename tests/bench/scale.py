@@ -236,6 +236,12 @@ def _wait_for_workers(redis: str, count: int, timeout: float = 300) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of a process and of its children waited for (RQ's forked work-horses), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True,
            no_fork: bool = False) -> dict:
     """The spread check on `workers` RQ worker processes (started here, stopped after; with
@@ -254,10 +260,12 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
                               stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
         waited = _wait_for_workers(redis, workers)
+        cpu_before = sum(_cpu_of(proc.pid) for proc in procs)
         started = time.perf_counter()
         out = subprocess.run([str(BIN / "quyhoach"), "check", "--spread", str(parts), "--on", "15/01/2026", "--json"],
                              env=env, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - started
+        workers_cpu = sum(_cpu_of(proc.pid) for proc in procs) - cpu_before
     finally:
         for proc in procs:
             proc.terminate()
@@ -280,6 +288,7 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
         began, ended = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
     combined = json.loads(out.stdout)
     return {"workers": workers, "parts": parts, "cold": cold, "no_fork": no_fork, "command_s": round(seconds, 2),
+            "workers_cpu_s": round(workers_cpu, 2),
             "job_s": round((ended - began).total_seconds(), 2), "pools": combined["pools"],
             "judged": combined.get("judged"), "workers_up_s": waited, "load": [round(x, 1) for x in os.getloadavg()]}
 
