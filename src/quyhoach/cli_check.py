@@ -65,10 +65,13 @@ def _check_stored(session, on, as_json: bool, **filters) -> None:
     found = verdicts.current(session, on, **filters)
     if filters["title_code"] and not found:
         raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{filters['title_code']}»")
-    if as_json:
-        out = [{"pool": v.key, "title": v.title.name, "term": v.term.code, "rule_set": v.row.rule_set,
-                "members": list(v.row.names), "findings": v.row.findings} for v in found]
-        click.echo(json.dumps({"on": on.isoformat(), "pools": out}, ensure_ascii=False, indent=1))
+    if as_json:   # written a pool at a time, as the full check (`_check_judged`)
+        click.echo(f'{{"on": "{on.isoformat()}", "pools": [', nl=True)
+        for n, v in enumerate(found):
+            click.echo(json.dumps({"pool": v.key, "title": v.title.name, "term": v.term.code, "rule_set": v.row.rule_set,
+                                   "members": list(v.row.names), "findings": v.row.findings}, ensure_ascii=False)
+                       + ("," if n < len(found) - 1 else ""))
+        click.echo("]}")
         return
     click.echo(f"Ngày xét: {format_date(on)} · {len(found)} danh sách quy hoạch")
     for v in found:

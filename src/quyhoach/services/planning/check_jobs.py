@@ -112,7 +112,7 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
     worst of its parts), not a line per pool."""
     on = dt.date.fromisoformat(ctx.payload["on"])
     units = set(ctx.payload["units"])
-    ctx.progress(0.0, "đang xét các danh sách của phần này", force=True)
+    # no "started" progress: a part takes a fraction of a second, and each progress is a commit
     with Session(ctx.engine) as session:
         done = verdicts.refresh_and_commit(session, on, unit_ids=units, org=_organisation(session, ctx.engine))
         # the part's own verdicts read by pool id in the query (by unit, every verdict of the date
