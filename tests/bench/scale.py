@@ -242,6 +242,28 @@ def _cpu_of(pid: int) -> float:
     return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def _database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to this database now (the workers keep
+    theirs open from part to part; the command's own, and a forked work-horse's, are missed):
+    PostgreSQL's share of a spread check, beside the workers'. Empty for SQLite."""
+    if not url.startswith("postgresql"):
+        return {}
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        pids = connection.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                          "AND pid <> pg_backend_pid()")).scalars().all()
+    engine.dispose()
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = _cpu_of(pid)
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            pass
+    return out
+
+
 def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True,
            no_fork: bool = False) -> dict:
     """The spread check on `workers` RQ worker processes (started here, stopped after; with
@@ -261,11 +283,14 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
     try:
         waited = _wait_for_workers(redis, workers)
         cpu_before = sum(_cpu_of(proc.pid) for proc in procs)
+        db_before = _database_cpu(url)
         started = time.perf_counter()
         out = subprocess.run([str(BIN / "quyhoach"), "check", "--spread", str(parts), "--on", "15/01/2026", "--json"],
                              env=env, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - started
         workers_cpu = sum(_cpu_of(proc.pid) for proc in procs) - cpu_before
+        db_after = _database_cpu(url)
+        database_cpu = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
     finally:
         for proc in procs:
             proc.terminate()
@@ -288,7 +313,7 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
         began, ended = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
     combined = json.loads(out.stdout)
     return {"workers": workers, "parts": parts, "cold": cold, "no_fork": no_fork, "command_s": round(seconds, 2),
-            "workers_cpu_s": round(workers_cpu, 2),
+            "workers_cpu_s": round(workers_cpu, 2), "database_cpu_s": round(database_cpu, 2),
             "job_s": round((ended - began).total_seconds(), 2), "pools": combined["pools"],
             "judged": combined.get("judged"), "workers_up_s": waited, "load": [round(x, 1) for x in os.getloadavg()]}
 
