@@ -142,6 +142,41 @@ def test_the_check_in_many_small_parts_finds_what_the_check_in_one_piece_finds(p
     assert result["failures_by_rule"] == dict(sorted(rules.items()))
 
 
+def test_a_part_judged_after_the_organisation_changed_reads_the_new_organisation(province):
+    """Parts run in one process (`worker --no-fork`) read the organisation once per data stamp:
+    a title renamed since (a write bumps the stamp) is judged under its new name."""
+    import sqlalchemy as sa
+
+    from quyhoach.db.models import Title
+    from quyhoach.services.planning import verdicts
+    from quyhoach.services.platform import stamp
+
+    class Part:
+        def __init__(self, units):
+            self.engine, self.payload = province, {"units": units, "on": ON.isoformat()}
+
+        def progress(self, *args, **kwargs):
+            pass
+
+    with Session(province) as session:
+        units = sorted(session.exec(select(Unit.id)).all())
+    before = check_jobs.check_part(Part(units))
+    with Session(province) as session:
+        title_id = session.exec(select(verdicts.TABLE.c.title_id)).first()
+        session.connection().execute(sa.update(Title).where(Title.id == title_id).values(name="Chức danh đổi tên"))
+        session.connection().execute(sa.delete(verdicts.TABLE))   # judged again, not read
+        stamp.bump(session)
+        session.commit()
+    after = check_jobs.check_part(Part(units))
+    assert after["judged"] == before["judged"] == before["pools"]
+    with Session(province) as session:
+        now = stamp.current(session)
+        kept = {r.pool_id: r.findings for r in session.connection().execute(sa.select(verdicts.TABLE)).all()}
+        fresh = world_service.build(session, ON)
+    assert check_jobs._ORGANISATIONS[str(province.url)][0] == now
+    assert kept == {pid: verdicts.row_of(judging.judge_pool(fresh, pid, ON), 0, ON, now)["findings"] for pid in fresh.pools}
+
+
 def test_judging_in_bulk_pauses_the_collector_and_gives_it_back_as_it_was():
     assert gc.isenabled()
     with judging.bulk():
