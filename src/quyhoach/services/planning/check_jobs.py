@@ -112,7 +112,8 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
     worst of its parts), not a line per pool."""
     on = dt.date.fromisoformat(ctx.payload["on"])
     units = set(ctx.payload["units"])
-    # no "started" progress: a part takes a fraction of a second, and each progress is a commit
+    # no progress of its own: a part takes a fraction of a second, each progress is a commit, and
+    # the spread job says how many parts are done
     with Session(ctx.engine) as session:
         done = verdicts.refresh_and_commit(session, on, unit_ids=units, org=_organisation(session, ctx.engine))
         # the part's own verdicts read by pool id in the query (by unit, every verdict of the date
@@ -120,7 +121,6 @@ def check_part(ctx: jobs.JobContext) -> dict[str, Any]:
         pool_ids = session.exec(select(Pool.id).join(Title, Title.id == Pool.title_id)
                                 .where(Title.unit_id.in_(sorted(units)))).all()  # type: ignore[attr-defined]
         rows = [summary(v) for v in verdicts.stored(session, on, pool_ids=pool_ids)] if pool_ids else []
-    ctx.progress(1.0, f"đã xét {done.judged}/{len(rows)} danh sách", force=True)
     return {**_totals(rows), "parts": 1, "units": len(units), "judged": done.judged}
 
 
