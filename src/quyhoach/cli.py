@@ -348,19 +348,26 @@ def solve_command(problem_path: Path | None, scenario_id: int | None, write_prob
 
 @click.command("worker", help="Chạy tiến trình xử lý nền (RQ trên Redis, cần QUYHOACH_REDIS_URL).")
 @click.option("--burst", is_flag=True, help="dừng khi hàng đợi trống")
+@click.option("--no-fork", is_flag=True,
+              help="làm từng việc ngay trong tiến trình này, không tách tiến trình con cho mỗi việc (đỡ tốn khi có "
+                   "nhiều việc nhỏ như các phần của một lần kiểm tra toàn bộ; một việc làm hỏng tiến trình thì "
+                   "tiến trình dừng, cần được khởi động lại)")
 @with_appcontext
-def worker_command(burst: bool) -> None:
+def worker_command(burst: bool, no_fork: bool) -> None:
     from quyhoach.services.platform import jobs
 
     runner = current_app.extensions["quyhoach.jobs"]
     if not isinstance(runner, jobs.RQRunner):
         raise click.ClickException("chưa đặt QUYHOACH_REDIS_URL: không có hàng đợi để xử lý "
                                    "(khi không dùng Redis, việc nền chạy ngay trong ứng dụng web)")
-    from rq import Worker
+    from rq import SimpleWorker, Worker
 
     jobs._engines.put(runner.database_url, _engine())
     click.echo(f"quyhoach worker: hàng đợi «{runner.queue.name}»")
-    Worker([runner.queue], connection=runner.connection).work(burst=burst)
+    # RQ's Worker forks a work-horse per job (a job that crashes takes only its horse down);
+    # SimpleWorker runs each in this process, its engine's connections kept from job to job
+    kind = SimpleWorker if no_fork else Worker
+    kind([runner.queue], connection=runner.connection).work(burst=burst)
 
 
 @click.group("audit", help="Nhật ký thao tác.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import time
 
 import click
@@ -64,10 +65,13 @@ def _check_stored(session, on, as_json: bool, **filters) -> None:
     found = verdicts.current(session, on, **filters)
     if filters["title_code"] and not found:
         raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{filters['title_code']}»")
-    if as_json:
-        out = [{"pool": v.key, "title": v.title.name, "term": v.term.code, "rule_set": v.row.rule_set,
-                "members": list(v.row.names), "findings": v.row.findings} for v in found]
-        click.echo(json.dumps({"on": on.isoformat(), "pools": out}, ensure_ascii=False, indent=1))
+    if as_json:   # written a pool at a time, as the full check (`_check_judged`)
+        click.echo(f'{{"on": "{on.isoformat()}", "pools": [', nl=True)
+        for n, v in enumerate(found):
+            click.echo(json.dumps({"pool": v.key, "title": v.title.name, "term": v.term.code, "rule_set": v.row.rule_set,
+                                   "members": list(v.row.names), "findings": v.row.findings}, ensure_ascii=False)
+                       + ("," if n < len(found) - 1 else ""))
+        click.echo("]}")
         return
     click.echo(f"Ngày xét: {format_date(on)} · {len(found)} danh sách quy hoạch")
     for v in found:
@@ -99,26 +103,54 @@ def _check_judged(session, on, as_json: bool, *, unit_ids, title_code, term_code
         if term_code:
             query = query.where(Term.code == term_code)
         world = world_service.build_part(session, on, pool_ids=session.exec(query).all())
-    judged = planning.judge_all(world)
-    if title_code and not judged:
-        raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{title_code}»")
-    if as_json:
-        out = []
-        for j in judged:
-            out.append({"pool": j.key, "title": j.facts.title.name, "term": j.facts.term.code,
-                        "rule_set": j.rules.code, "members": [m.code for m in j.facts.members],
-                        "findings": [f.as_dict() for f in j.findings()]})
-        click.echo(json.dumps({"on": world.on.isoformat(), "pools": out}, ensure_ascii=False, indent=1))
-        return
-    click.echo(f"Ngày xét: {format_date(world.on)} · {len(judged)} danh sách quy hoạch")
-    for j in judged:
-        click.echo(f"\n{j.facts.title.name} · {j.facts.term.name} · {len(j.facts.members)} người · theo {j.rules.code}")
-        names = {m.code: m.name for m in j.facts.members}
-        for f in j.findings():
-            mark = "Đạt" if f.passed else ("Chưa đạt" if f.blocking else "Lưu ý")
-            who = f"{names.get(f.subject, '')}: " if f.subject in names else ""
-            tail = f" (đủ điều kiện từ {format_date(f.from_date)})" if f.from_date and not f.passed else ""
-            click.echo(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
+    # each pool judged, written out (to a spill file) and let go, then the pools printed worst first
+    # from the spill: what stays in memory is the world and one key per pool, not every finding
+    # (at 100,000 cadres the list kept whole took 5.3 GB, docs/benchmarks.md § Scale)
+    with tempfile.TemporaryFile() as spill:
+        order = []
+        with planning.bulk():
+            ids = planning.chosen(world)
+            for j in planning.each(world, ids):
+                text = _pool_json(j) if as_json else _pool_text(j)
+                data = text.encode()
+                order.append((planning.worst_first(j), spill.tell(), len(data)))
+                spill.write(data)
+        if title_code and not order:
+            raise click.ClickException(f"không có danh sách quy hoạch nào của chức danh «{title_code}»")
+        order.sort(key=lambda o: o[0])
+        def out(text: str) -> None:
+            click.echo(text, nl=False)
+
+        if as_json:   # one JSON document, a pool a line: also read line by line (`"pools": [` opens them)
+            out(f'{{"on": "{world.on.isoformat()}", "pools": [\n')
+        else:
+            out(f"Ngày xét: {format_date(world.on)} · {len(order)} danh sách quy hoạch\n")
+        for n, (_key, at, size) in enumerate(order):
+            spill.seek(at)
+            out(spill.read(size).decode())
+            if as_json:
+                out(",\n" if n < len(order) - 1 else "\n")
+        if as_json:
+            out("]}\n")
+
+
+def _pool_json(j) -> str:
+    return json.dumps({"pool": j.key, "title": j.facts.title.name, "term": j.facts.term.code, "rule_set": j.rules.code,
+                       "members": [m.code for m in j.facts.members], "findings": [f.as_dict() for f in j.findings()]},
+                      ensure_ascii=False)
+
+
+def _pool_text(j) -> str:
+    from quyhoach.domain.dates import format_date
+
+    lines = [f"\n{j.facts.title.name} · {j.facts.term.name} · {len(j.facts.members)} người · theo {j.rules.code}"]
+    names = {m.code: m.name for m in j.facts.members}
+    for f in j.findings():
+        mark = "Đạt" if f.passed else ("Chưa đạt" if f.blocking else "Lưu ý")
+        who = f"{names.get(f.subject, '')}: " if f.subject in names else ""
+        tail = f" (đủ điều kiện từ {format_date(f.from_date)})" if f.from_date and not f.passed else ""
+        lines.append(f"  [{mark}] {f.rule} {who}{f.message}{tail}")
+    return "\n".join(lines) + "\n"
 
 
 def _spread_check(parts: int, on, as_json: bool) -> None:

@@ -101,8 +101,14 @@ def step_load(url: str, folder: str) -> dict:
     return {"seconds": round(time.perf_counter() - started, 2), "cpu_s": round(time.process_time() - cpu, 2)}
 
 
-def step_check(url: str) -> dict:
+def step_check(url: str, before: str = "") -> dict:
+    """The world built, then every pool judged three ways in one process: one after the other and
+    let go (`judging.each` inside `bulk`, as the stored check and `check --json` judge: the peak
+    memory is the world's and one pool's); all kept (`judge_all`, as a page); and, with `before`,
+    as judging was before the fourth round (the cyclic garbage collector running meanwhile, every
+    judgement kept), for the cost per pool against the size of the world."""
     import datetime as dt
+    import gc
 
     from sqlmodel import Session
 
@@ -116,12 +122,31 @@ def step_check(url: str) -> dict:
         built = world.build(session, on)
     build, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     rss_world = _rss_mb()
+    pools = len(built.pools)
+    out = {"build_s": round(build, 2), "build_cpu_s": round(build_cpu, 2), "pools": pools, "rss_world_mb": rss_world}
+    started, cpu = time.perf_counter(), time.process_time()
+    with judging.bulk():
+        counted = sum(1 for _ in judging.each(built, list(built.pools), on))
+    stream_cpu = time.process_time() - cpu
+    out.update(stream_s=round(time.perf_counter() - started, 2), stream_cpu_s=round(stream_cpu, 2),
+               stream_ms_per_pool=round(stream_cpu / max(counted, 1) * 1000, 3), rss_stream_mb=_rss_mb())
+    started, cpu = time.perf_counter(), time.process_time()
     judged = judging.judge_all(built, on)
+    judge_cpu = time.process_time() - cpu
     # CPU seconds of this process beside the wall time: on a shared machine the wall time is
     # mostly waiting for a core (the database's own work is in neither)
-    return {"build_s": round(build, 2), "judge_s": round(time.perf_counter() - started - build, 2),
-            "build_cpu_s": round(build_cpu, 2), "judge_cpu_s": round(time.process_time() - cpu - build_cpu, 2),
-            "seconds": round(time.perf_counter() - started, 2), "pools": len(judged), "rss_world_mb": rss_world}
+    out.update(judge_s=round(time.perf_counter() - started, 2), judge_cpu_s=round(judge_cpu, 2),
+               judge_ms_per_pool=round(judge_cpu / max(len(judged), 1) * 1000, 3), rss_judge_all_mb=_rss_mb())
+    if before:
+        del judged
+        built.memo.clear()
+        gc.collect()
+        cpu = time.process_time()
+        kept = [judging._judge_pool(built, pool_id, on) for pool_id in built.pools]
+        before_cpu = time.process_time() - cpu
+        out.update(before_cpu_s=round(before_cpu, 2), before_ms_per_pool=round(before_cpu / max(len(kept), 1) * 1000, 3))
+    out["seconds"] = round(build + out["stream_s"] + out["judge_s"], 2)
+    return out
 
 
 def step_stored(url: str) -> dict:
@@ -211,9 +236,39 @@ def _wait_for_workers(redis: str, count: int, timeout: float = 300) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True) -> dict:
-    """The spread check on `workers` RQ worker processes (started here, stopped after); `cold`:
-    the stored verdicts of the date removed first, so that every pool is judged."""
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of a process and of its children waited for (RQ's forked work-horses), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend connected to this database now (the workers keep
+    theirs open from part to part; the command's own, and a forked work-horse's, are missed):
+    PostgreSQL's share of a spread check, beside the workers'. Empty for SQLite."""
+    if not url.startswith("postgresql"):
+        return {}
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        pids = connection.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                          "AND pid <> pg_backend_pid()")).scalars().all()
+    engine.dispose()
+    out = {}
+    for pid in pids:
+        try:
+            out[pid] = _cpu_of(pid)
+        except (FileNotFoundError, PermissionError, ProcessLookupError):
+            pass
+    return out
+
+
+def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, cold: bool = True,
+           no_fork: bool = False) -> dict:
+    """The spread check on `workers` RQ worker processes (started here, stopped after; with
+    `no_fork`, `quyhoach worker --no-fork`: each part in the worker's process); `cold`: the
+    stored verdicts of the date removed first, so that every pool is judged."""
     if cold:
         import sqlalchemy as sa
 
@@ -222,14 +277,20 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
             connection.execute(sa.text("DELETE FROM pool_verdict WHERE on_date = '2026-01-15'"))
         engine.dispose()
     env = {**os.environ, "QUYHOACH_DATABASE_URL": url, "QUYHOACH_REDIS_URL": redis, "QUYHOACH_INSTANCE_PATH": instance}
-    procs = [subprocess.Popen([str(BIN / "quyhoach"), "worker"], env=env, stdout=subprocess.DEVNULL,
+    command = [str(BIN / "quyhoach"), "worker", *(["--no-fork"] if no_fork else [])]
+    procs = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
         waited = _wait_for_workers(redis, workers)
+        cpu_before = sum(_cpu_of(proc.pid) for proc in procs)
+        db_before = _database_cpu(url)
         started = time.perf_counter()
         out = subprocess.run([str(BIN / "quyhoach"), "check", "--spread", str(parts), "--on", "15/01/2026", "--json"],
                              env=env, check=True, capture_output=True, text=True)
         seconds = time.perf_counter() - started
+        workers_cpu = sum(_cpu_of(proc.pid) for proc in procs) - cpu_before
+        db_after = _database_cpu(url)
+        database_cpu = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items())
     finally:
         for proc in procs:
             proc.terminate()
@@ -251,13 +312,15 @@ def spread(url: str, redis: str, workers: int, parts: int, instance: str, *, col
 
         began, ended = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
     combined = json.loads(out.stdout)
-    return {"workers": workers, "parts": parts, "cold": cold, "command_s": round(seconds, 2),
+    return {"workers": workers, "parts": parts, "cold": cold, "no_fork": no_fork, "command_s": round(seconds, 2),
+            "workers_cpu_s": round(workers_cpu, 2), "database_cpu_s": round(database_cpu, 2),
             "job_s": round((ended - began).total_seconds(), 2), "pools": combined["pools"],
             "judged": combined.get("judged"), "workers_up_s": waited, "load": [round(x, 1) for x in os.getloadavg()]}
 
 
-def measure(size: int, url: str, workers: list[int], parts: int, redis: str, generated: str | None = None,
-            loaded: bool = False, provinces: int = 0, steps: str = "generate,lists,load,check,stored,commands,spread") -> dict:
+def measure(size: int, url: str, workers: list[int], parts: list[int], redis: str, generated: str | None = None,
+            loaded: bool = False, provinces: int = 0, steps: str = "generate,lists,load,check,stored,commands,spread",
+            *, no_fork: bool = False, before: bool = False) -> dict:
     result: dict = {"size": size, "db": url.split(":", 1)[0], "date": time.strftime("%Y-%m-%d"),
                     "machine": f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"}
     if provinces:
@@ -281,7 +344,7 @@ def measure(size: int, url: str, workers: list[int], parts: int, redis: str, gen
             result["load"] = _step("load", url, folder)
             note()
         if "check" in wanted:
-            result["check"] = _step("check", url)
+            result["check"] = _step("check", url, *(["before"] if before else []))
             note()
         if "stored" in wanted:
             result["stored"] = _step("stored", url)
@@ -290,10 +353,11 @@ def measure(size: int, url: str, workers: list[int], parts: int, redis: str, gen
             result["commands"] = step_commands(url, folder)
             note()
         result["spread"] = []
-        for w in workers if "spread" in wanted else []:
-            for cold in (True, False):
-                result["spread"].append(spread(url, redis, w, parts, folder, cold=cold))
-                print(result["spread"][-1], file=sys.stderr, flush=True)
+        for p in parts if "spread" in wanted else []:
+            for w in workers:
+                for cold in (True, False):
+                    result["spread"].append(spread(url, redis, w, p, folder, cold=cold, no_fork=no_fork))
+                    print(result["spread"][-1], file=sys.stderr, flush=True)
     return result
 
 
@@ -346,7 +410,10 @@ def main() -> int:
     parser.add_argument("--size", type=int)
     parser.add_argument("--db")
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--parts", type=int, default=4)
+    parser.add_argument("--parts", default="4", help="parts of the spread check; several: each measured (4,34,68)")
+    parser.add_argument("--no-fork", action="store_true", help="the workers run each part in their own process")
+    parser.add_argument("--before", action="store_true",
+                        help="the check step also judges as before the fourth round (collector running, all kept)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--plot", nargs=2, metavar=("RESULTS", "SVG"))
     parser.add_argument("--generated", help="a folder of lists already generated for --size")
@@ -369,8 +436,9 @@ def main() -> int:
         plot(*args.plot)
         return 0
     workers = [int(w) for w in args.workers.split(",") if w]
-    result = measure(args.size, args.db, workers, args.parts, args.redis, args.generated, args.loaded, args.provinces,
-                     args.steps)
+    parts = [int(p) for p in args.parts.split(",") if p]
+    result = measure(args.size, args.db, workers, parts, args.redis, args.generated, args.loaded, args.provinces,
+                     args.steps, no_fork=args.no_fork, before=args.before)
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

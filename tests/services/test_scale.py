@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
+from collections import Counter
 
 import pytest
 from sqlmodel import Session, select
@@ -114,6 +116,90 @@ def test_the_parts_cover_every_unit_once(province):
         all_units = set(session.exec(select(Unit.id)).all())
     ids = [u for p in parts for u in p["units"]]
     assert len(parts) == 3 and len(ids) == len(set(ids)) and set(ids) == all_units
+
+
+def test_more_parts_than_subtrees_split_the_heaviest_subtrees_and_still_cover_every_unit_once(province):
+    with Session(province) as session:
+        coarse = check_jobs.split(session, 3)
+        fine = check_jobs.split(session, 12)
+        all_units = set(session.exec(select(Unit.id)).all())
+    ids = [u for p in fine for u in p["units"]]
+    assert len(coarse) == 3 < len(fine) <= 12   # the small province has fewer units with pools than 12
+    assert len(ids) == len(set(ids)) and set(ids) == all_units
+
+
+def test_the_check_in_many_small_parts_finds_what_the_check_in_one_piece_finds(province, inline_runner):
+    with Session(province, expire_on_commit=False) as session:
+        job = check_jobs.submit(session, inline_runner, 12, ON)
+        session.commit()
+    with Session(province) as session:
+        result = jobs.get(session, job.id).result
+        whole = judging.judge_all(world_service.build(session, ON))
+    assert result["parts"] > 3 and result["pools"] == result["judged"] == len(whole)
+    assert result["members"] == sum(j.member_count for j in whole)
+    assert result["pools_failing"] == sum(1 for j in whole if not j.passes)
+    rules = Counter(f.rule for j in whole for f in j.findings() if not f.passed)
+    assert result["failures_by_rule"] == dict(sorted(rules.items()))
+
+
+def test_a_part_judged_after_the_organisation_changed_reads_the_new_organisation(province):
+    """Parts run in one process (`worker --no-fork`) read the organisation once per data stamp:
+    a title renamed since (a write bumps the stamp) is judged under its new name."""
+    import sqlalchemy as sa
+
+    from quyhoach.db.models import Title
+    from quyhoach.services.planning import verdicts
+    from quyhoach.services.platform import stamp
+
+    class Part:
+        def __init__(self, units):
+            self.engine, self.payload = province, {"units": units, "on": ON.isoformat()}
+
+        def progress(self, *args, **kwargs):
+            pass
+
+    with Session(province) as session:
+        units = sorted(session.exec(select(Unit.id)).all())
+    before = check_jobs.check_part(Part(units))
+    with Session(province) as session:
+        title_id = session.exec(select(verdicts.TABLE.c.title_id)).first()
+        session.connection().execute(sa.update(Title).where(Title.id == title_id).values(name="Chức danh đổi tên"))
+        session.connection().execute(sa.delete(verdicts.TABLE))   # judged again, not read
+        stamp.bump(session)
+        session.commit()
+    after = check_jobs.check_part(Part(units))
+    assert after["judged"] == before["judged"] == before["pools"]
+    with Session(province) as session:
+        now = stamp.current(session)
+        kept = {r.pool_id: r.findings for r in session.connection().execute(sa.select(verdicts.TABLE)).all()}
+        fresh = world_service.build(session, ON)
+    assert check_jobs._ORGANISATIONS[str(province.url)][0] == now
+    assert kept == {pid: verdicts.row_of(judging.judge_pool(fresh, pid, ON), 0, ON, now)["findings"] for pid in fresh.pools}
+
+
+def test_judging_in_bulk_pauses_the_collector_and_gives_it_back_as_it_was():
+    assert gc.isenabled()
+    with judging.bulk():
+        with judging.bulk():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        with judging.bulk():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_judging_one_pool_after_the_other_gives_the_judgements_of_judge_all_and_keeps_none(province):
+    with Session(province) as session:
+        world = world_service.build(session, ON)
+    with judging.bulk():
+        streamed = {j.key: [f.as_dict() for f in j.findings()] for j in judging.each(world, list(world.pools), ON)}
+    assert not [k for k in world.memo if k[0] == "pool"]
+    assert streamed == {j.key: [f.as_dict() for f in j.findings()] for j in judging.judge_all(world, ON)}
 
 
 def test_the_spread_check_finds_what_the_check_in_one_piece_finds(province, inline_runner):

@@ -8,6 +8,10 @@ domain. The same judgements feed the pages, `quyhoach check` and the reports.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -100,11 +104,63 @@ def _judge_pool(world: World, pool_id: int, on: dt.date) -> PoolJudgement:
     return PoolJudgement(record, rules, members, structure.check_pool(facts, rules, on))
 
 
-def judge_all(world: World, on: dt.date | None = None, *, unit_id: int | None = None,
-              title_code: str | None = None, term_code: str | None = None) -> list[PoolJudgement]:
-    """Every pool (optionally of one unit's subtree, one title or one term), worst first."""
+_bulk_lock = threading.Lock()
+_bulk_state: list[bool] = []   # while judging in bulk: whether the collector ran before, one per use
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """Many pools judged in a row: the cyclic garbage collector paused meanwhile, and the objects
+    alive before (the world's facts) set aside from its scans (`gc.freeze`).
+
+    Judging makes millions of small objects (findings, phrases, their dicts) and frees them by
+    reference counting: it makes no reference cycles. With the collector running, each full
+    collection walks every object alive, the world's facts and the judgements kept so far, so
+    that the judging's cost per pool grew with the size of the world (docs/benchmarks.md §
+    "Whole-country check, fourth round"). Nested and concurrent uses (threads of one web
+    process) count themselves: the collector is back as it was when the last one ends."""
+    with _bulk_lock:
+        if not _bulk_state:
+            enabled = gc.isenabled()
+            gc.disable()
+            gc.freeze()
+        else:
+            enabled = _bulk_state[0]
+        _bulk_state.append(enabled)
+    try:
+        yield
+    finally:
+        with _bulk_lock:
+            enabled = _bulk_state.pop()
+            if not _bulk_state:
+                gc.unfreeze()
+                if enabled:
+                    gc.enable()
+
+
+def each(world: World, pool_ids: Iterable[int], on: dt.date | None = None, *,
+         keep: bool = False) -> Iterator[PoolJudgement]:
+    """The pools named judged one after the other, for a caller that uses each judgement and
+    lets it go (verdicts stored, a listing printed): a judgement already in the world's memo
+    is given as it is; one judged here is kept there only with `keep` (a web process's world,
+    whose pages read it again). What stays in memory is then one pool's findings, not every
+    pool's. Meant to run inside `bulk()`."""
+    on = on or world.on
+    for pool_id in pool_ids:
+        key = ("pool", pool_id, on)
+        found = world.memo.get(key)
+        if found is None:
+            found = _judge_pool(world, pool_id, on)
+            if keep:
+                world.memo[key] = found
+        yield found
+
+
+def chosen(world: World, *, unit_id: int | None = None, title_code: str | None = None,
+           term_code: str | None = None) -> list[int]:
+    """The ids of the pools of one unit's subtree, of one title, of one term (every pool when none)."""
     units = world.subtree(unit_id) if unit_id is not None else None
-    judged = []
+    out = []
     for pool_id, record in world.pools.items():
         title = record.facts.title
         if units is not None and title.unit_id not in units:
@@ -113,8 +169,22 @@ def judge_all(world: World, on: dt.date | None = None, *, unit_id: int | None = 
             continue
         if term_code and record.facts.term.code != term_code:
             continue
-        judged.append(judge_pool(world, pool_id, on))
-    judged.sort(key=lambda j: (-j.severity_score, -j.facts.title.rank, j.facts.title.code))
+        out.append(pool_id)
+    return out
+
+
+def worst_first(judged: PoolJudgement) -> tuple[int, int, str]:
+    """The order of every list of judgements: the worst first, then the higher titles, then by code."""
+    return (-judged.severity_score, -judged.facts.title.rank, judged.facts.title.code)
+
+
+def judge_all(world: World, on: dt.date | None = None, *, unit_id: int | None = None,
+              title_code: str | None = None, term_code: str | None = None) -> list[PoolJudgement]:
+    """Every pool (optionally of one unit's subtree, one title or one term), worst first."""
+    with bulk():
+        judged = [judge_pool(world, pool_id, on)
+                  for pool_id in chosen(world, unit_id=unit_id, title_code=title_code, term_code=term_code)]
+    judged.sort(key=worst_first)
     return judged
 
 

@@ -86,12 +86,13 @@ def affected_pools(session: Session, change: changes.Touched) -> set[int]:
 
 
 def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterable[int] | None = None,
-                    unit_ids: Iterable[int] | None = None, world: world_service.World | None = None
-                    ) -> list[dict[str, Any]]:
+                    unit_ids: Iterable[int] | None = None, world: world_service.World | None = None,
+                    org: tuple[int, Any] | None = None) -> int:
     """Judge the pools named (or those of the units named; every pool when neither) as of `on`,
     on a world holding only them, and store their verdicts at stamp `at` (read before the facts,
     so a write meanwhile is judged again by the next refresh). A `world` given (a web process's,
-    current at `at`) is judged instead, its judgements kept with it. The caller commits."""
+    current at `at`) is judged instead, its judgements kept with it. The caller commits; the
+    number of pools judged is returned."""
     if world is not None:
         wanted = set(world.pools) if pool_ids is None else set(pool_ids)
         if unit_ids is not None:
@@ -110,22 +111,31 @@ def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterabl
         session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on))
         chosen = list(judged_world.pools)
     else:
-        judged_world = world_service.build_part(session, on, pool_ids=pool_ids, unit_ids=unit_ids)
+        # `org`: (stamp, a function giving `world.organisation` read at that stamp), for many parts
+        # to read the organisation once; used only while that stamp is the one judged at
+        structure = org[1]() if org is not None and org[0] == at else None
+        judged_world = world_service.build_part(session, on, pool_ids=pool_ids, unit_ids=unit_ids, org=structure)
         gone = set(pool_ids or ()) | set(judged_world.pools)
         if gone:
             session.connection().execute(sa.delete(TABLE).where(TABLE.c.on_date == on,
                                                                 TABLE.c.pool_id.in_(sorted(gone))))
         chosen = list(judged_world.pools)
-    rows = [row_of(judging.judge_pool(judged_world, pool_id, on),
-                   judged_world.term_ids[judged_world.pools[pool_id].facts.term.code], on, at)
-            for pool_id in chosen]
-    for start in range(0, len(rows), 2000):
-        session.connection().execute(sa.insert(TABLE), rows[start:start + 2000])
-    return rows
+    # each pool's row made and written in batches as the pools are judged, the judgements let go
+    # (kept only with a web process's world): memory is a batch's, not every pool's findings
+    done, batch = 0, []
+    with judging.bulk():
+        for judged in judging.each(judged_world, chosen, on, keep=world is not None):
+            batch.append(row_of(judged, judged_world.term_ids[judged.facts.term.code], on, at))
+            if len(batch) == 2000:
+                session.connection().execute(sa.insert(TABLE), batch)
+                done, batch = done + len(batch), []
+    if batch:
+        session.connection().execute(sa.insert(TABLE), batch)
+    return done + len(batch)
 
 
 def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None,
-            world: world_service.World | None = None) -> Refreshed:
+            world: world_service.World | None = None, org: tuple[int, Any] | None = None) -> Refreshed:
     """Bring the stored verdicts for `on` up to date with the data (the caller commits): of every
     pool, or of the pools of the units named (a part of the spread check). The pools to judge
     again are judged on `world` when it is current (a web process's, `world.stamp`), else on a
@@ -145,15 +155,15 @@ def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = N
         return Refreshed(now, 0, False)
     pool_ids = set() if change is None or change.full or change.rules else affected_pools(session, change)
     if change is None or change.full or change.rules or len(pool_ids & in_scope) > REJUDGE_ALL * len(in_scope):
-        rows = judge_and_store(session, on, now, unit_ids=scope, world=world)
+        judged = judge_and_store(session, on, now, unit_ids=scope, world=world, org=org)
         if scope is None:
             _prune(session, now)
-        return Refreshed(now, len(rows), True)
+        return Refreshed(now, judged, True)
     if scope is not None:
         pool_ids &= in_scope
-    rows = judge_and_store(session, on, now, pool_ids=pool_ids, world=world) if pool_ids else []
+    judged = judge_and_store(session, on, now, pool_ids=pool_ids, world=world, org=org) if pool_ids else 0
     session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
-    return Refreshed(now, len(rows), False)
+    return Refreshed(now, judged, False)
 
 
 def _prune(session: Session, now: int) -> None:
@@ -207,12 +217,12 @@ def _verdict(r, n: int) -> Verdict:
 
 
 def refresh_and_commit(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = None,
-                       world: world_service.World | None = None) -> Refreshed:
+                       world: world_service.World | None = None, org: tuple[int, Any] | None = None) -> Refreshed:
     """`refresh`, committed. Two processes storing the same pools at once: the second to commit
     is refused (the key) and tries again, reading what the first stored."""
     for attempt in (1, 2):
         try:
-            done = refresh(session, on, unit_ids=unit_ids, world=world)
+            done = refresh(session, on, unit_ids=unit_ids, world=world, org=org)
             session.commit()
             return done
         except sa.exc.IntegrityError:

@@ -167,6 +167,11 @@ class _Structure:
     term_ids: dict[str, int]
 
 
+def organisation(session: Session) -> _Structure:
+    """The organisation as the builds read it (`build_part(org=...)`)."""
+    return _structure(session)
+
+
 def _structure(session: Session) -> _Structure:
     """The organisation: units, levels, titles, terms (any change to them rebuilds the world)."""
     units = {u.id: u for u in session.exec(select(Unit))}
@@ -387,12 +392,14 @@ def subtree_of(session: Session, unit_id: int) -> set[int]:
 
 
 def build_part(session: Session, on: dt.date | None = None, *, pool_ids: Iterable[int] | None = None,
-               unit_ids: Iterable[int] | None = None) -> World:
+               unit_ids: Iterable[int] | None = None, org: _Structure | None = None) -> World:
     """A world holding only some pools (those named, or those of titles in `unit_ids`) and the
     facts of their members: what judging those pools reads, equal to the same pools of `build`
-    (the same queries, filtered by cadre). Its `cadres` and `holders` are the members' alone."""
+    (the same queries, filtered by cadre). Its `cadres` and `holders` are the members' alone.
+    `org`: the organisation (`organisation`) read at the current data stamp, to read it once
+    for many parts."""
     on = on or dt.date.today()
-    org = _structure(session)
+    org = org or _structure(session)
     if unit_ids is not None:
         units = set(unit_ids)
         wanted = {t.id for t in org.titles.values() if t.unit_id in units}
