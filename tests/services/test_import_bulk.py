@@ -86,20 +86,3 @@ def test_bulk_audit_entries_hash_the_json_text_and_store_the_values(session, tmp
     assert entries[2].after["born"] == "1978-03-07" and entries[2].after["whole"] == 3
     assert audit.verify(session).ok
 
-
-def test_imports_side_by_side_leave_the_collector_paused_until_the_last_ends():
-    """The cyclic collector is the process's: two imports overlapping in two threads must
-    not switch it back on while the second still runs, nor leave it off after both end."""
-    import gc
-
-    from quyhoach.services.records.importer import _collector_paused
-
-    assert gc.isenabled()
-    first, second = _collector_paused(), _collector_paused()
-    first.__enter__()
-    second.__enter__()
-    assert not gc.isenabled()
-    first.__exit__(None, None, None)   # the first import ends while the second runs
-    assert not gc.isenabled()
-    second.__exit__(None, None, None)
-    assert gc.isenabled()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import io
 from collections import Counter
 
@@ -175,22 +174,6 @@ def test_a_part_judged_after_the_organisation_changed_reads_the_new_organisation
         fresh = world_service.build(session, ON)
     assert check_jobs._ORGANISATIONS[str(province.url)][0] == now
     assert kept == {pid: verdicts.row_of(judging.judge_pool(fresh, pid, ON), 0, ON, now)["findings"] for pid in fresh.pools}
-
-
-def test_judging_in_bulk_pauses_the_collector_and_gives_it_back_as_it_was():
-    assert gc.isenabled()
-    with judging.bulk():
-        with judging.bulk():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled() and gc.get_freeze_count() == 0
-    gc.disable()
-    try:
-        with judging.bulk():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_judging_one_pool_after_the_other_gives_the_judgements_of_judge_all_and_keeps_none(province):

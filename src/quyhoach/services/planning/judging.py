@@ -8,10 +8,7 @@ domain. The same judgements feed the pages, `quyhoach check` and the reports.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +21,7 @@ from quyhoach.domain.findings import ERROR, Finding
 from quyhoach.domain.retirement import remaining_service_months
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.services.planning.world import PoolRecord, World
+from quyhoach.services.platform import heap
 
 
 @dataclass
@@ -104,38 +102,11 @@ def _judge_pool(world: World, pool_id: int, on: dt.date) -> PoolJudgement:
     return PoolJudgement(record, rules, members, structure.check_pool(facts, rules, on))
 
 
-_bulk_lock = threading.Lock()
-_bulk_state: list[bool] = []   # while judging in bulk: whether the collector ran before, one per use
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Many pools judged in a row: the cyclic garbage collector paused meanwhile, and the objects
-    alive before (the world's facts) set aside from its scans (`gc.freeze`).
-
-    Judging makes millions of small objects (findings, phrases, their dicts) and frees them by
-    reference counting: it makes no reference cycles. With the collector running, each full
-    collection walks every object alive, the world's facts and the judgements kept so far, so
-    that the judging's cost per pool grew with the size of the world (docs/benchmarks.md §
-    "Whole-country check, fourth round"). Nested and concurrent uses (threads of one web
-    process) count themselves: the collector is back as it was when the last one ends."""
-    with _bulk_lock:
-        if not _bulk_state:
-            enabled = gc.isenabled()
-            gc.disable()
-            gc.freeze()
-        else:
-            enabled = _bulk_state[0]
-        _bulk_state.append(enabled)
-    try:
-        yield
-    finally:
-        with _bulk_lock:
-            enabled = _bulk_state.pop()
-            if not _bulk_state:
-                gc.unfreeze()
-                if enabled:
-                    gc.enable()
+def bulk():
+    """Many pools judged in a row: the cyclic collector paused meanwhile (services.platform.heap:
+    its full passes walked the world and every judgement kept, so that the cost per pool grew
+    with the size of the world)."""
+    return heap.paused()
 
 
 def each(world: World, pool_ids: Iterable[int], on: dt.date | None = None, *,

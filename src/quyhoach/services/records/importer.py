@@ -22,14 +22,11 @@ in loading).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
-import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from sqlmodel import Session, select
 
@@ -39,7 +36,7 @@ from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.text import fold
 from quyhoach.services.records import history
-from quyhoach.services.platform import audit, stamp
+from quyhoach.services.platform import audit, heap, stamp
 from quyhoach.services.records.load_cadres import CadreLoader
 from quyhoach.services.records.load_conclusions import ConclusionLoader
 from quyhoach.services.records.load_disciplines import DisciplineLoader
@@ -182,35 +179,8 @@ def run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: boo
         scope: set[int] | None = None, options: ReadOptions | None = None) -> ImportResult:
     """Check a file of `kind` and, unless dry_run or anything is wrong, write it (flush only).
     A row is matched to the record it updates even when that record was withdrawn."""
-    with including_withdrawn(session), _collector_paused():
+    with including_withdrawn(session), heap.paused():
         return _run(session, kind, data, filename, dry_run=dry_run, scope=scope, options=options)
-
-
-_paused = {"imports": 0, "was_enabled": False}
-_paused_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a list is checked and written: the
-    rows, records and audit entries an import builds all live until it ends, and the
-    collector's passes over them (every 700 new objects, and the whole heap as it grows)
-    took an eighth of a 30,000-cadre import's CPU. Reference counting still frees what is
-    dropped. The collector is the process's: imports running side by side in several
-    threads count, and it runs again when the last of them ends (not when the first does,
-    nor never, as each import restoring what it found would do)."""
-    with _paused_lock:
-        if _paused["imports"] == 0:
-            _paused["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _paused["imports"] += 1
-    try:
-        yield
-    finally:
-        with _paused_lock:
-            _paused["imports"] -= 1
-            if _paused["imports"] == 0 and _paused["was_enabled"]:
-                gc.enable()
 
 
 def _run(session: Session, kind: str, data: bytes, filename: str, *, dry_run: bool = False,
@@ -240,7 +210,7 @@ def run_rows(session: Session, kind: str, rows: list[ParsedRow], filename: str, 
     """The same check and write as `run`, for rows already read (a list that feeds several
     kinds at once, such as a printed trích ngang: services/records/trichngang.py). `present`:
     the columns the rows carry; the others are left as they are."""
-    with including_withdrawn(session), _collector_paused():
+    with including_withdrawn(session), heap.paused():
         result = ImportResult(kind, filename, dry_run)
         if rows:
             _apply(session, SHEETS[kind], rows, present, result, scope=scope, letter_of=letter_of or (lambda _h: ""))
