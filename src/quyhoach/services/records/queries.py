@@ -421,12 +421,13 @@ def _token_matches(token: str):
     in_cadre = _word_prefix(Cadre.search_text, token)
     if any(ch.isdigit() for ch in token):  # a piece of a code: anywhere in it
         in_cadre = sa.or_(in_cadre, like.contains(Cadre.search_text, token))
-    in_post = (
-        sa.exists()
-        .where(Posting.cadre_id == Cadre.id, _current_postings())
-        .where(sa.or_(
-            sa.exists().where(Unit.id == Posting.unit_id, _word_prefix(Unit.search_text, token)),
-            sa.exists().where(Title.id == Posting.title_id, _word_prefix(Title.search_text, token)),
+    # IN over the few units and titles whose name matches (not an EXISTS tested for every
+    # cadre and every posting): at 30,000 cadres the database reads the units and titles
+    # once and the current postings once, in a hash (issue 15: 2.2 s a keystroke before).
+    in_post = Cadre.id.in_(
+        select(Posting.cadre_id).where(_current_postings()).where(sa.or_(
+            Posting.unit_id.in_(select(Unit.id).where(_word_prefix(Unit.search_text, token))),
+            Posting.title_id.in_(select(Title.id).where(_word_prefix(Title.search_text, token))),
         ))
     )
     return sa.or_(in_cadre, in_post)
