@@ -93,7 +93,7 @@ def test_search_is_one_page_in_a_fixed_number_of_statements(session, engine):
 
 def test_a_search_page_past_the_last_shows_the_last(session, engine):
     unit = make_unit(session, "Xã Bản Bo", code="BB", level="commune")
-    for i in range(60):
+    for _ in range(60):
         make_cadre(session, "Lò Thị Hoa", unit=unit)
     session.commit()
     result = queries.search_cadres(session, queries.CadreSearch(text="lo thi", page=9), size=25, scope=PROVINCE_WIDE)
