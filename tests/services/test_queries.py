@@ -86,9 +86,20 @@ def test_search_is_one_page_in_a_fixed_number_of_statements(session, engine):
     with count_statements(engine) as statements:
         result = queries.search_cadres(session, queries.CadreSearch(text="lo thi"), size=25, scope=PROVINCE_WIDE)
     assert result.page.total == 60 and len(result.page.items) == 25 and result.page.pages == 3
-    assert len(statements) == 3  # count, page, current postings of that page
-    assert "LIMIT" in statements[1]
-    assert "cadre.sort_key, cadre.id" in statements[1]   # after the relevance, in name order
+    assert len(statements) == 2  # the page with the count, current postings of that page
+    assert "LIMIT" in statements[0] and "OVER ()" in statements[0]
+    assert "cadre.sort_key, cadre.id" in statements[0]   # after the relevance, in name order
+
+
+def test_a_search_page_past_the_last_shows_the_last(session, engine):
+    unit = make_unit(session, "Xã Bản Bo", code="BB", level="commune")
+    for _ in range(60):
+        make_cadre(session, "Lò Thị Hoa", unit=unit)
+    session.commit()
+    result = queries.search_cadres(session, queries.CadreSearch(text="lo thi", page=9), size=25, scope=PROVINCE_WIDE)
+    assert (result.page.total, result.page.number, len(result.page.items)) == (60, 3, 10)
+    nothing = queries.search_cadres(session, queries.CadreSearch(text="khong ai"), size=25, scope=PROVINCE_WIDE)
+    assert (nothing.page.total, nothing.page.number, nothing.page.items) == (0, 1, [])
 
 
 def test_search_text_with_like_wildcards_is_literal(session):

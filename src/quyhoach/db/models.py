@@ -500,12 +500,20 @@ class AuditEntry(SQLModel, table=True):
     """Who did what, when, before and after, why. Each entry's hash covers the previous
     entry's hash: changing or deleting any entry breaks the chain (`quyhoach audit verify`)."""
 
+    # `entity` found by equality and by LIKE 'prefix%' (PostgreSQL: pattern ops, whatever the
+    # collation), and the entries filed under two subjects ("a|b") apart (migration 0019).
+    __table_args__ = (
+        sa.Index("ix_auditentry_entity", "entity", postgresql_ops={"entity": "varchar_pattern_ops"}),
+        sa.Index("ix_auditentry_joint", "entity", postgresql_where=sa.text("entity LIKE '%|%'"),
+                 sqlite_where=sa.text("entity LIKE '%|%'")),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True, index=True)
     at: dt.datetime = Field(default_factory=utcnow)
     actor: str = Field(max_length=120, index=True)
     action: str = Field(max_length=60, index=True)
-    entity: str = Field(default="", max_length=200, index=True)
+    entity: str = Field(default="", max_length=200)
     before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reason: str = Field(default="", max_length=1000)

@@ -64,6 +64,9 @@ def init_app(app: Flask, *, pages: bool = True) -> None:
     from . import admin
 
     app.register_blueprint(admin.bp)
+    from . import memory
+
+    memory.init_app(app)
 
     @app.after_request
     def _vary_and_no_store(response):

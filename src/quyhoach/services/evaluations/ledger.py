@@ -36,6 +36,7 @@ from quyhoach.services.platform import stamp
 MONTHS_MIN = 6            # a year's monthly scores are read with at least this many months (E6)
 READS = frozenset({Evaluation.__tablename__, Discipline.__tablename__, Cadre.__tablename__})
 CHUNK = 500               # cadre ids per IN (…) when reading a few cadres again
+BATCH = 5_000             # rows fetched at a time when reading every cadre
 
 
 def rating_params(world: World, year: int) -> tuple[str, dict]:
@@ -107,9 +108,12 @@ class Ledger:
                 yearly = yearly.where(Evaluation.cadre_id.in_(chunk))
                 monthly = monthly.where(Evaluation.cadre_id.in_(chunk))
                 decided = decided.where(Discipline.cadre_id.in_(chunk))
-            for cadre_id, uid, year, rating, score in session.exec(yearly):
+            # in batches (PostgreSQL: a server-side cursor), not every row at once: reading the
+            # 537,000 evaluations of a 30,000-cadre province whole took the process's resident
+            # memory up by 640 MB for the 100 MB kept (issue 15)
+            for cadre_id, uid, year, rating, score in session.exec(yearly.execution_options(yield_per=BATCH)):
                 history[cadre_id][year] = (rating, score, uid)
-            for cadre_id, year, score in session.exec(monthly):
+            for cadre_id, year, score in session.exec(monthly.execution_options(yield_per=BATCH)):
                 months[cadre_id][year].append(score)
             for row in session.exec(decided):
                 disciplines[row[0]].append(DisciplineRow(*row))

@@ -61,11 +61,16 @@ def about_cadre(code: str) -> sa.ColumnElement[bool]:
     filed under them beside another cadre (``…|cadre:CODE/relations``, or, as the first
     editing entries wrote it, ``cadre:A|cadre:B``)."""
     subject = cadre_entity(code)
+    entity = AuditEntry.entity
+    # Each branch one the database finds through an index of `entity` (migration 0019: on
+    # PostgreSQL, one for LIKE prefixes, and one of the entries filed under two subjects, the
+    # only ones with "|"), not by reading every entry: 680,000 entries at 30,000 cadres.
     return sa.or_(
-        audit.about(subject),
-        like.starts_with(AuditEntry.entity, subject + "|"),
-        like.ends_with(AuditEntry.entity, "|" + subject),
-        like.contains(AuditEntry.entity, "|" + subject + "/"),
+        entity == subject,
+        sa.and_(like.starts_with(entity, subject + "/"), audit.about(subject)),   # LIKE: an index; about: exact
+        like.starts_with(entity, subject + "|"),
+        sa.and_(like.contains(entity, "|"),
+                sa.or_(like.ends_with(entity, "|" + subject), like.contains(entity, "|" + subject + "/"))),
     )
 
 

@@ -80,12 +80,21 @@ class Page(Generic[T]):
         return self.number < self.pages
 
 
-def _page(session: Session, statement, number: int, size: int) -> tuple[int, int, list]:
-    """Total, the page number kept within range, and the rows of that page."""
+def _page(session: Session, statement, number: int, size: int, *, ranked: bool = False) -> tuple[int, int, list]:
+    """Total, the page number kept within range, and the rows of that page. `ranked` (an
+    order no index gives, a search's relevance): the page asked for and the total in one
+    query (`count(*) OVER ()`: the sort reads every match anyway), a page past the end
+    counted apart, then the last page read."""
+    number = max(1, number)
+    if ranked:
+        counted = statement.add_columns(sa.func.count().over().label("total"))
+        rows = session.exec(counted.limit(size).offset((number - 1) * size)).all()
+        if rows:
+            return rows[0][-1], number, [tuple(row[:-1]) for row in rows]
     total = session.exec(select(sa.func.count()).select_from(statement.order_by(None).subquery())).one()
     pages = max(1, math.ceil(total / size))
-    number = min(max(1, number), pages)
-    rows = session.exec(statement.limit(size).offset((number - 1) * size)).all()
+    number = min(number, pages)
+    rows = session.exec(statement.limit(size).offset((number - 1) * size)).all() if total else []
     return total, number, list(rows)
 
 
@@ -295,7 +304,7 @@ def _cadre_rows(session: Session, statement, number: int, size: int, rank=None) 
     """One page of cadres in name order, or by `rank` first (a search's relevance)."""
     order = (Cadre.sort_key, Cadre.id) if rank is None else (*rank, Cadre.sort_key, Cadre.id)
     statement = statement.join(Ethnicity, Ethnicity.code == Cadre.ethnicity_code).order_by(*order)
-    total, number, rows = _page(session, statement, number, size)
+    total, number, rows = _page(session, statement, number, size, ranked=rank is not None)
     posts = current_posts(session, [cadre.id for cadre, _ in rows])
     items = [CadreRow(cadre, ethnicity, posts.get(cadre.id, [])) for cadre, ethnicity in rows]
     return Page(items=items, total=total, number=number, size=size)
@@ -421,12 +430,13 @@ def _token_matches(token: str):
     in_cadre = _word_prefix(Cadre.search_text, token)
     if any(ch.isdigit() for ch in token):  # a piece of a code: anywhere in it
         in_cadre = sa.or_(in_cadre, like.contains(Cadre.search_text, token))
-    in_post = (
-        sa.exists()
-        .where(Posting.cadre_id == Cadre.id, _current_postings())
-        .where(sa.or_(
-            sa.exists().where(Unit.id == Posting.unit_id, _word_prefix(Unit.search_text, token)),
-            sa.exists().where(Title.id == Posting.title_id, _word_prefix(Title.search_text, token)),
+    # IN over the few units and titles whose name matches (not an EXISTS tested for every
+    # cadre and every posting): at 30,000 cadres the database reads the units and titles
+    # once and the current postings once, in a hash (issue 15: 2.2 s a keystroke before).
+    in_post = Cadre.id.in_(
+        select(Posting.cadre_id).where(_current_postings()).where(sa.or_(
+            Posting.unit_id.in_(select(Unit.id).where(_word_prefix(Unit.search_text, token))),
+            Posting.title_id.in_(select(Title.id).where(_word_prefix(Title.search_text, token))),
         ))
     )
     return sa.or_(in_cadre, in_post)
