@@ -1,7 +1,7 @@
 """a cadre's history found through indexes of the audit entries' subject
 
-Revision ID: 0019_audit_entity_indexes
-Revises: 0018_event_phrase
+Revision ID: 0020_audit_entity_indexes
+Revises: 0019_outside_writes
 Create Date: 2026-12-05 19:15:00.000000
 
 A dossier's history asks for the entries about a cadre: their subject (`entity`) equal to
@@ -16,8 +16,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019_audit_entity_indexes'
-down_revision = '0018_event_phrase'
+revision = '0020_audit_entity_indexes'
+down_revision = '0019_outside_writes'
 branch_labels = None
 depends_on = None
 
