@@ -33,7 +33,10 @@ def make_engine(url: str) -> sa.Engine:
     # (added to any `options` the URL gives, e.g. a search_path, which the argument would replace)
     given = sa.engine.make_url(url).query.get("options")
     given = " ".join(given) if isinstance(given, tuple) else given
-    options = f"{given} {outside_writes.CONNECT_OPTIONS}" if given else outside_writes.CONNECT_OPTIONS
+    # JIT off: the app's queries are short, and PostgreSQL's estimate of a large province's
+    # search made it compile one for 0.8 s (docs/benchmarks.md, "A 30,000-cadre province served")
+    ours = f"-c jit=off {outside_writes.CONNECT_OPTIONS}"
+    options = f"{given} {ours}" if given else ours
     return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
 
 
