@@ -9,13 +9,14 @@ words, and the English papers are asserted to carry the English labels they are 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from quyhoach import reports
-from quyhoach.db.models import Cadre
+from quyhoach.db.models import Cadre, RuleSet
 from tests.reports.test_documents import SIGNERS, TEXT_OF
 from tests.web.test_i18n_pages import VIETNAMESE
 from tests.web.test_language_everywhere import texts_of, vietnamese_msgids
@@ -41,17 +42,20 @@ def signed_app(app):
 
 
 def records(session) -> tuple[set[str], list[str]]:
-    """The words of every text the records hold (the paper prints them as stored), and those
-    texts themselves, longest first (to take them out of a paper's text before reading it)."""
+    """The words of every text the records hold (the paper prints them as stored), and the
+    texts among them that have a Vietnamese letter."""
     texts: set[str] = set()
     for table in SQLModel.metadata.sorted_tables:
         if table.name in NOT_RECORDS:
             continue
-        columns = [c for c in table.columns if isinstance(c.type, sa.String)]
+        columns = [c for c in table.columns if isinstance(c.type, sa.String)
+                   or isinstance(getattr(c.type, "impl", None), sa.String)]       # SQLModel's AutoString too
         if not columns:
             continue
         for row in session.execute(sa.select(*columns)):
-            texts |= {" ".join(str(v).split()) for v in row if v}
+            texts |= {" ".join(unicodedata.normalize("NFC", str(v)).split()) for v in row if v}
+    for params in session.exec(select(RuleSet.params)):    # the regulations cited, as the rule set writes them
+        texts |= {" ".join(unicodedata.normalize("NFC", v).split()) for v in (params.get("rule_basis") or {}).values()}
     words = {w for t in texts for w in WORD.findall(t)}
     return words | {w.upper() for w in words}, [t for t in texts if VIETNAMESE.search(t)]
 
@@ -62,17 +66,14 @@ def vietnamese_left(text: str, data_words: set[str], data_texts: list[str], msgi
     for official in OFFICIAL:
         text = text.replace(official, " ")
     words = {w for w in WORD.findall(text) if VIETNAMESE.search(w) and w not in data_words}
-    sentences = set()
-    for msgid, pattern in msgids:
-        found = pattern.search(text)
-        if found and not any(found.group(0) in record for record in data_texts):
-            sentences.add(msgid)
+    sentences = {msgid for msgid in msgids if msgid in text and not any(msgid in record for record in data_texts)}
     return words, sentences
 
 
-def catalogue() -> list:
-    """The catalogue's Vietnamese sentences of three words or more, as patterns."""
-    return [(m, p) for m, p in vietnamese_msgids() if len(m.split()) >= 3]
+def catalogue() -> list[str]:
+    """The catalogue's Vietnamese sentences of three words or more without placeholders (a
+    fixed label or sentence, found in a text as it is)."""
+    return [m for m, _pattern in vietnamese_msgids() if len(m.split()) >= 3 and "%" not in m]
 
 
 def _pdf_and_docx(session, world, app, kind: str, params: dict) -> dict[str, str]:
@@ -140,3 +141,45 @@ def test_form_2c_downloaded_and_previewed_in_english(session, small, signed_app)
     client.get("/?lang=vi")
     page = client.get(f"/bao-cao/ho-so/{code}").get_data(as_text=True)
     assert "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC" in page and "TỰ NHẬN XÉT" in page
+
+
+def test_a_report_jobs_progress_is_kept_as_words_and_said_in_the_readers_language(app, session, small, tmp_path):
+    """The job's message stays Vietnamese (its record); its detail keeps the step's words,
+    which the job's page says in English to an English reader."""
+    from quyhoach.db.models import Job
+    from quyhoach.reports import jobs as report_jobs
+
+    said = []
+
+    class Context:
+        engine = session.get_bind()
+        payload = {"kind": "evaluations", "params": {"lang": "en"}, "formats": ["xlsx"], "out_dir": str(tmp_path),
+                   "database_url": app.config["DATABASE_URL"]}
+
+        def progress(self, fraction, message="", detail=None, *, force=False):
+            said.append((message, detail))
+
+    report_jobs.register_app(app)
+    report_jobs.make_report(Context())
+    assert said[0] == ("Bắt đầu", {"words": {"t": "Bắt đầu"}})
+    assert ("Tạo tệp Excel", {"words": {"t": "Tạo tệp %(format)s", "a": {"format": "Excel"}}}) in said
+    job = Job(id="viec-1", kind="report", status="running", title="Phân tích", message=said[-2][0],
+              detail=said[-2][1], payload=Context.payload)
+    session.add(job)
+    session.commit()
+    client = app.test_client()
+    english = client.get("/bao-cao/viec/viec-1?lang=en").get_data(as_text=True)
+    assert "Making the Excel file" in english and "Tạo tệp" not in english
+    vietnamese = client.get("/bao-cao/viec/viec-1?lang=vi").get_data(as_text=True)
+    assert "Tạo tệp Excel" in vietnamese
+
+
+def test_report_pool_says_what_is_wrong_in_the_language_asked(runner):
+    unknown = runner.invoke(args=["report", "--lang", "en", "pool", "to-trinh", "999"])
+    assert unknown.exit_code == 1 and "there is no succession pool no. 999" in unknown.output
+    nothing = runner.invoke(args=["report", "--lang", "en", "pool", "to-trinh"])
+    assert nothing.exit_code == 2 and "no succession pool chosen" in nothing.output
+    both = runner.invoke(args=["report", "--lang", "en", "pool", "to-trinh", "7", "--title", "CT-UBND"])
+    assert both.exit_code == 2 and "pool no. 7 given" in both.output
+    vietnamese = runner.invoke(args=["report", "pool", "to-trinh", "999"])
+    assert vietnamese.exit_code == 1 and "không có danh sách quy hoạch số 999" in vietnamese.output

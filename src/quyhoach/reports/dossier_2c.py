@@ -229,7 +229,8 @@ def gather(session, world, code: str) -> Form2C:
                       [[f"{r.start.month:02d}/{r.start.year} – " + (f"{r.end.month:02d}/{r.end.year}" if r.end else now),
                         f"{r.position}{concurrent if r.concurrent else ''}, {r.unit}"] for r in report.career])
     training = DocTable([_(h) for h in TRAINING_HEADERS], [4.0, 3.8, 3.2, 2.5, 3.0], _lines(c.training, 5))
-    family, spouse_family = (DocTable([_(h) for h in FAMILY_HEADERS], FAMILY_WIDTHS, _lines(text, 4), ["left", "left", "right", "left"])
+    family, spouse_family = (DocTable([_(h) for h in FAMILY_HEADERS], FAMILY_WIDTHS, _lines(text, 4),
+                                      ["left", "left", "right", "left"])
                              for text in (c.family, c.spouse_family))
     found = letterhead.issuers(world)
     main = d.current[0] if d.current else None

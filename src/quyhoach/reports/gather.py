@@ -223,7 +223,18 @@ def finding_words(f: Finding) -> str:
     then what was found; never the rule's id."""
     name = upper_first(rule_name(f.name))
     message = say(f.message).strip().rstrip(".")
-    return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
+    if not message:
+        return name
+    return f"{name}: {message if _opens_with_data(f.message) else lower_first(message)}"
+
+
+def _opens_with_data(text) -> bool:
+    """Whether a finding's sentence opens with a record (a relative's name: "Đặng Xuân Tài
+    (vợ) đang giữ …"), whose capital stays, rather than with the rule's words."""
+    opened = False
+    while isinstance(text, Phrase) and text.template.startswith("%("):
+        text, opened = text.args.get(text.template[2:text.template.index(")")]), True
+    return opened and isinstance(text, str) and not isinstance(text, Phrase) and text[:1].isupper()
 
 
 # --------------------------------------------------------------------------- term planning
