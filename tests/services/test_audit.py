@@ -126,3 +126,18 @@ def test_an_entry_without_words_hashes_as_before_revision_0019(session):
     assert entry.reason_words is None and entry.hash == old_link
     # an import's reason written before the words were kept is recognised where it is shown
     assert audit.reason_of(entry).template == "Nhập tệp «%(file)s»"
+
+
+def test_what_verify_finds_is_said_in_the_readers_language(session, engine, app):
+    from flask_babel import force_locale, gettext
+
+    from quyhoach.domain.phrase import say
+
+    chain(session)
+    with engine.begin() as connection:
+        connection.execute(sa.update(AuditEntry).where(AuditEntry.seq == 2).values(reason="sửa lén"))
+    session.expire_all()
+    result = audit.verify(session)
+    assert result.problem == "nội dung mục 2 đã bị sửa"          # the command line's words, as before
+    with app.app_context(), force_locale("en"):
+        assert say(result.problem, gettext, "en") == "the content of entry 2 was edited"

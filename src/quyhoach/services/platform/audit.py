@@ -323,7 +323,7 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
 class Verification:
     entries: int
     broken_at: int | None = None      # seq of the first entry that does not verify
-    problem: str = ""
+    problem: str = ""                 # a Phrase: Vietnamese as text, said in the reader's language on the page
 
     @property
     def ok(self) -> bool:
@@ -338,8 +338,8 @@ def verify(session: Session, *, extra_anchors: list[Path] | None = None) -> Veri
     anchors = read_anchors(extra_anchors)
     for a in anchors:
         if a.keyed_from != mark.keyed_from:
-            return Verification(0, a.seq, f"điểm bắt đầu của chuỗi có khóa đã bị đổi (mục {mark.keyed_from}, "
-                                          f"mốc ghi {a.keyed_from})")
+            return Verification(0, a.seq, Phrase(N_("điểm bắt đầu của chuỗi có khóa đã bị đổi (mục %(entry)s, mốc "
+                                                    "ghi %(anchor)s)"), entry=mark.keyed_from, anchor=a.keyed_from))
     by_seq: dict[int, str] = {}
     for a in anchors:
         by_seq.setdefault(a.seq, a.hash)
@@ -347,24 +347,27 @@ def verify(session: Session, *, extra_anchors: list[Path] | None = None) -> Veri
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq)):
         count += 1
         if entry.seq != expected_seq:
-            return Verification(count, expected_seq, f"thiếu mục số {expected_seq} (mục bị xóa)")
+            return Verification(count, expected_seq, Phrase(N_("thiếu mục số %(seq)s (mục bị xóa)"), seq=expected_seq))
         if entry.prev_hash != prev:
-            return Verification(count, entry.seq, f"mục {entry.seq} không nối với mục trước (bị chèn hoặc sửa)")
+            return Verification(count, entry.seq, Phrase(N_("mục %(seq)s không nối với mục trước (bị chèn hoặc sửa)"),
+                                                         seq=entry.seq))
         digest = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
                          entry.before, entry.after, entry.reason, entry.reason_words,
                          keyed=entry.seq >= mark.keyed_from)
         if not hmac.compare_digest(digest, entry.hash):
-            return Verification(count, entry.seq, f"nội dung mục {entry.seq} đã bị sửa")
+            return Verification(count, entry.seq, Phrase(N_("nội dung mục %(seq)s đã bị sửa"), seq=entry.seq))
         anchored = by_seq.get(entry.seq)
         if anchored is not None and anchored != entry.hash:
-            return Verification(count, entry.seq, f"mục {entry.seq} khác với mốc đã ghi (nhật ký bị viết lại)")
+            return Verification(count, entry.seq, Phrase(N_("mục %(seq)s khác với mốc đã ghi (nhật ký bị viết lại)"),
+                                                         seq=entry.seq))
         prev, expected_seq = entry.hash, expected_seq + 1
     if count and mark.hash != prev:
-        return Verification(count, mark.seq, "mục cuối cùng của nhật ký đã bị xóa")
+        return Verification(count, mark.seq, Phrase.of(N_("mục cuối cùng của nhật ký đã bị xóa")))
     last_anchor = max((a.seq for a in anchors), default=0)
     if last_anchor > count:
-        return Verification(count, count + 1, f"nhật ký dừng ở mục {count} nhưng mốc đã ghi tới mục {last_anchor} "
-                                              f"(các mục cuối đã bị xóa)")
+        return Verification(count, count + 1, Phrase(N_("nhật ký dừng ở mục %(count)s nhưng mốc đã ghi tới mục "
+                                                        "%(anchor)s (các mục cuối đã bị xóa)"),
+                                                     count=count, anchor=last_anchor))
     return Verification(count)
 
 
