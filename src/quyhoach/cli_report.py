@@ -112,20 +112,23 @@ def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str
     kiểm phiếu) of every conference, or the approval decision (quyết định) with its list."""
     from sqlmodel import Session
 
-    from quyhoach.reports import gather, procedure
+    from quyhoach.reports import gather, lang, procedure
     from quyhoach.services.planning import world as world_service
 
-    if pool_id is None and not title_code:
-        raise click.UsageError("chưa chọn danh sách quy hoạch: ghi số của danh sách (POOL_ID, số cuối địa chỉ trang "
-                               "danh sách trên web) hoặc mã chức danh --title MÃ (kèm --term MÃ khi không phải "
-                               "nhiệm kỳ Đảng hiện tại)")
-    if pool_id is not None and (title_code or term_code):
-        raise click.UsageError(f"đã ghi số danh sách {pool_id}: không ghi thêm --title, --term (chọn một trong hai cách)")
-    if pool_id is None:
-        with Session(_engine()) as session:
-            world = world_service.build(session)
-            try:
-                pool_id = procedure.pool_of(world, title_code, gather.resolve_term(world, term_code))
-            except (procedure.ProcedureError, gather.ReportError) as problem:
-                raise click.ClickException(str(problem)) from problem
+    language = click.get_current_context().meta.get("report_lang") or "vi"
+    with lang.written_in(current_app._get_current_object(), language):      # the errors in the paper's language
+        if pool_id is None and not title_code:
+            raise click.UsageError(lang._("chưa chọn danh sách quy hoạch: ghi số của danh sách (POOL_ID, số cuối địa "
+                                          "chỉ trang danh sách trên web) hoặc mã chức danh --title MÃ (kèm --term MÃ "
+                                          "khi không phải nhiệm kỳ Đảng hiện tại)"))
+        if pool_id is not None and (title_code or term_code):
+            raise click.UsageError(lang._("đã ghi số danh sách %(id)s: không ghi thêm --title, --term (chọn một "
+                                          "trong hai cách)", id=pool_id))
+        if pool_id is None:
+            with Session(_engine()) as session:
+                world = world_service.build(session)
+                try:
+                    pool_id = procedure.pool_of(world, title_code, gather.resolve_term(world, term_code))
+                except (procedure.ProcedureError, gather.ReportError) as problem:
+                    raise click.ClickException(str(problem)) from problem
     _write_report(procedure.KIND_OF_PAPER[paper], {"pool": pool_id}, fmt, out)

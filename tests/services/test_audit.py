@@ -88,3 +88,56 @@ def test_the_verify_command(runner, session):
     chain(session, 2)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0 and "2" in result.output
+
+
+def test_an_imports_reason_is_the_apps_words_said_in_the_readers_language_and_the_chain_covers_them(
+        session, engine, app):
+    """Issue 14: "Nhập tệp «…»" is kept with its words (in bulk and alone), shown in English to
+    an English reader, the typed reasons as typed; editing the words breaks the chain."""
+    from flask_babel import force_locale, gettext
+
+    from quyhoach.domain.phrase import say
+
+    assert importer.run(session, "units", csv_bytes(UNITS), "don-vi.csv").ok
+    audit.record(session, "test.write", "thing:1", reason="Cán bộ gõ lý do này", actor="cb.a")
+    session.commit()
+    *records, summary, typed = session.exec(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    for entry in (records[0], summary):
+        assert entry.reason == "Nhập tệp «don-vi.csv»"         # the text as it always was
+        assert entry.reason_words == {"t": "Nhập tệp «%(file)s»", "a": {"file": "don-vi.csv"}}
+    assert typed.reason_words is None
+    assert audit.verify(session).ok
+    with app.app_context(), force_locale("en"):
+        shown = [say(audit.reason_of(e), gettext, "en") for e in (summary, typed)]
+    assert shown == ["Imported from file «don-vi.csv»", "Cán bộ gõ lý do này"]
+    with engine.begin() as connection:    # the words are covered by the link, as the text is
+        connection.execute(sa.update(AuditEntry).where(AuditEntry.seq == summary.seq)
+                           .values(reason_words={"t": "Nhập tệp «%(file)s»", "a": {"file": "khac.csv"}}))
+    session.expire_all()
+    result = audit.verify(session)
+    assert not result.ok and result.broken_at == summary.seq
+
+
+def test_an_entry_without_words_hashes_as_before_revision_0019(session):
+    """The old entries (no words) verify unchanged: their link is the nine-element array."""
+    entry = audit.record(session, "test.write", "thing:1", reason="Nhập tệp «cu.csv»", actor="cb.a")
+    old_link = audit._link(audit._bodies(entry.at, entry.actor, entry.reason)(
+        entry.prev_hash, entry.seq, entry.action, entry.entity, "{}", "{}"), audit.key())
+    assert entry.reason_words is None and entry.hash == old_link
+    # an import's reason written before the words were kept is recognised where it is shown
+    assert audit.reason_of(entry).template == "Nhập tệp «%(file)s»"
+
+
+def test_what_verify_finds_is_said_in_the_readers_language(session, engine, app):
+    from flask_babel import force_locale, gettext
+
+    from quyhoach.domain.phrase import say
+
+    chain(session)
+    with engine.begin() as connection:
+        connection.execute(sa.update(AuditEntry).where(AuditEntry.seq == 2).values(reason="sửa lén"))
+    session.expire_all()
+    result = audit.verify(session)
+    assert result.problem == "nội dung mục 2 đã bị sửa"          # the command line's words, as before
+    with app.app_context(), force_locale("en"):
+        assert say(result.problem, gettext, "en") == "the content of entry 2 was edited"

@@ -138,3 +138,21 @@ def test_every_action_the_code_writes_has_words():
     assert len(written) > 20
     unnamed = sorted(a for a in written if history_words.action_label(a) == a or a in history_words.action_label(a))
     assert unnamed == []
+
+
+def test_the_apps_reasons_are_said_in_the_readers_language_the_typed_ones_as_typed(client, org):
+    """Issue 14: an import's reason (the app's words, kept with the entry) reads in English on
+    the English page and in the dossier's history; an officer's typed reason stays as typed;
+    an entry from before the words were kept reads in English too; the chain verifies."""
+    audit.record(org, "test.write", "cadre:CB001", reason="Cán bộ ghi: sửa theo quyết định", actor="cb.a")
+    audit.record(org, "test.write", "cadre:CB001", reason="Nhập tệp «cu.csv»", actor="cb.a")   # as written before
+    org.commit()
+    english = client.get("/quan-tri/nhat-ky?can_bo=CB001&lang=en").get_data(as_text=True)
+    assert "Imported from file «sua-ngay-sinh.csv»" in english and "Nhập tệp" not in english
+    assert "Imported from file «cu.csv»" in english
+    assert "Cán bộ ghi: sửa theo quyết định" in english
+    vietnamese = client.get("/quan-tri/nhat-ky?can_bo=CB001&lang=vi").get_data(as_text=True)
+    assert "Nhập tệp «sua-ngay-sinh.csv»" in vietnamese and "Imported" not in vietnamese
+    history = client.get("/can-bo/CB001/lich-su?lang=en").get_data(as_text=True)
+    assert "Imported from file «sua-ngay-sinh.csv»" in history
+    assert audit.verify(org).ok

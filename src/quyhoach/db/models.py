@@ -517,6 +517,9 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reason: str = Field(default="", max_length=1000)
+    # the app's own reason as words (a Phrase's JSON), said in the reader's language; covered
+    # by the hash when set (services.platform.audit); None for a person's reason and the old entries
+    reason_words: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(max_length=64)
 

@@ -57,23 +57,25 @@ def build(session: Session, world: World, app, kind: str, params: dict, formats=
 
 def _build(session: Session, world: World, app, kind: str, params: dict, formats, progress: Progress,
            refused: type[Exception]) -> Built:
+    from quyhoach.domain.phrase import Phrase
     from quyhoach.reports import pdf_builder
+    from quyhoach.reports.lang import N_, _
 
     entry = REPORT_KINDS.get(kind)
     if entry is None:
-        raise refused(f"không có loại báo cáo «{kind}»")
+        raise refused(_("không có loại báo cáo «%(kind)s»", kind=kind))
     formats = [f for f in formats if f in entry.formats]
     steps = max(1, len(formats))
-    progress(0.02, "Thu thập số liệu")
+    progress(0.02, Phrase(N_("Thu thập số liệu")))     # a Phrase: the job's page says it in the reader's language
     built, makers = entry.gather(session, world, app, params, progress)
     labels = {"docx": "Word", "pdf": "PDF", "xlsx": "Excel"}
     for i, fmt in enumerate(formats):
-        progress(0.55 + 0.45 * i / steps, f"Tạo tệp {labels[fmt]}")
+        progress(0.55 + 0.45 * i / steps, Phrase(N_("Tạo tệp %(format)s"), format=labels[fmt]))
         try:
             built.files[fmt] = makers[fmt]()
         except pdf_builder.PdfUnavailable as reason:
             built.errors[fmt] = str(reason)
-    progress(1.0, "Xong")
+    progress(1.0, Phrase(N_("Xong")))
     return built
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.text import nfc
 from quyhoach.reports import charts, letterhead
 from quyhoach.reports.gather import LEVEL_NAMES, Progress, ReportError, _nothing, heading, level_name
@@ -234,22 +235,22 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     adoption = session.exec(select(Adoption).where(Adoption.scenario_id == scenario.id)).first()
     if adoption is not None:
         if run_id is not None and run_id != adoption.run_id:
-            raise ReportError(f"phương án đã được thông qua theo lần giải #{adoption.run_id}, "
-                              f"không phải lần giải #{run_id}")
+            raise ReportError(_("phương án đã được thông qua theo lần giải #%(adopted)s, không phải lần giải #%(run)s",
+                                adopted=adoption.run_id, run=run_id))
         run_id = adoption.run_id
     if run_id is None:
         run_id = session.exec(select(SolveRun.id).where(SolveRun.scenario_id == scenario.id,
                                                         SolveRun.status == "done")
                               .order_by(SolveRun.id.desc())).first()
         if run_id is None:
-            raise ReportError(f"phương án «{scenario.name}» chưa có lần giải nào có phương án")
+            raise ReportError(_("phương án «%(name)s» chưa có lần giải nào có phương án", name=scenario.name))
     run = session.get(SolveRun, run_id)
     if run is None or run.scenario_id != scenario.id:
-        raise ReportError(f"phương án «{scenario.name}» không có lần giải #{run_id}")
+        raise ReportError(_("phương án «%(name)s» không có lần giải #%(run)s", name=scenario.name, run=run_id))
     if run.status != "done" or not run.plan:
-        raise ReportError(f"lần giải #{run.id} chưa có phương án")
+        raise ReportError(_("lần giải #%(run)s chưa có phương án", run=run.id))
 
-    progress(0.1, "Đọc phương án và các phương án so sánh")
+    progress(0.1, Phrase(N_("Đọc phương án và các phương án so sánh")))
     problem_data = run.problem or {}
     weights, rules = _frozen_numbers(problem_data)
     plan = run.plan
@@ -266,7 +267,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     chosen = next(p for p in plans if p.chosen)
     alternatives = [p for p in plans if not p.chosen]
 
-    progress(0.3, "Các lượt điều động và chuỗi vị trí trống")
+    progress(0.3, Phrase(N_("Các lượt điều động và chuỗi vị trí trống")))
     cadres = scenario_views.cadres_of(problem_data)
     posts = {p["id"]: {**p, "name": _no_seat(p.get("name") or "")} for p in problem_data.get("posts", [])}
     units = {u["id"]: u.get("name") or u["id"] for u in problem_data.get("units", [])}
@@ -294,14 +295,14 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
                                     len(ch.get("cadres", [])), nfc(_no_seat(say(ch.get("text", ""), book))),
                                     post_name(ch["opens"]) if ch.get("opens") else ""))
 
-    progress(0.45, "Vẽ sơ đồ các chuỗi điều động")
+    progress(0.45, Phrase(N_("Vẽ sơ đồ các chuỗi điều động")))
     graph_words = {key: _(words) for key, words in vocab.ROTATION_GRAPH_WORDS.items()}
     svg = drawings.rotation_graph(plan, cadres, posts, units, drawings.GraphLabels(**graph_words),
                                   per_line=charts.GRAPH_PER_LINE)
     graph = charts.rotation_graph(str(svg), _("Sơ đồ các chuỗi vị trí trống và vòng luân chuyển — phương án «%(name)s»",
                                               name=scenario.name))
 
-    progress(0.6, "Cơ cấu trước và sau")
+    progress(0.6, Phrase(N_("Cơ cấu trước và sau")))
     targets = [DecisionTarget(nfc(say(s["name"], book)), bool(s["hard"]), int(s["seats"]), s.get("need"), s.get("cap"),
                               int(s["before"]), int(s["after"]), int(s["shortfall_before"]), int(s["shortfall_after"]))
                for s in plan.get("structure", [])]
@@ -387,7 +388,7 @@ def scenario_decision(session: Session, world: World, scenario_id: int | str, ru
     else:
         head.recipients = letterhead.default_recipients(head.issuer, units=_("Các cơ quan, đơn vị có cán bộ điều động"))
     summary.insert(1, plan_words(chosen, _("Phương án")))
-    progress(0.7, "Xong số liệu")
+    progress(0.7, Phrase(N_("Xong số liệu")))
     return ScenarioDecisionReport(
         heading=head, scenario_id=scenario.id, scenario_name=nfc(scenario.name),
         description=nfc(scenario.description or ""), rotation_date=scenario.rotation_date, adopted=adoption is not None,

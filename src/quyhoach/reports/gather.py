@@ -18,6 +18,7 @@ from quyhoach.domain import structure, vocab
 from quyhoach.domain.dates import age_on, format_date
 from quyhoach.domain import eligibility
 from quyhoach.domain.findings import Finding
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.text import name_sort_key, nfc
 from quyhoach.reports import charts, letterhead, term_parts
 from quyhoach.reports.lang import N_, _, lower_first, rule_name, say, share as percent, upper_first
@@ -222,7 +223,18 @@ def finding_words(f: Finding) -> str:
     then what was found; never the rule's id."""
     name = upper_first(rule_name(f.name))
     message = say(f.message).strip().rstrip(".")
-    return f"{name}: {message[:1].lower()}{message[1:]}" if message else name
+    if not message:
+        return name
+    return f"{name}: {message if _opens_with_data(f.message) else lower_first(message)}"
+
+
+def _opens_with_data(text) -> bool:
+    """Whether a finding's sentence opens with a record (a relative's name: "Đặng Xuân Tài
+    (vợ) đang giữ …"), whose capital stays, rather than with the rule's words."""
+    opened = False
+    while isinstance(text, Phrase) and text.template.startswith("%("):
+        text, opened = text.args.get(text.template[2:text.template.index(")")]), True
+    return opened and isinstance(text, str) and not isinstance(text, Phrase) and text[:1].isupper()
 
 
 # --------------------------------------------------------------------------- term planning
@@ -258,7 +270,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     term_code = resolve_term(world, term_code)
     term = world.terms[world.term_ids[term_code]]
     on = world.on
-    progress(0.05, "Đánh giá các danh sách quy hoạch")
+    progress(0.05, Phrase(N_("Đánh giá các danh sách quy hoạch")))
     units = world.subtree(unit.id) if unit else None
     judged = [j for j in planning_views.judged(world)
               if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
@@ -268,7 +280,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
         raise ReportError(_("%(scope)s chưa có danh sách quy hoạch nào của %(term)s", scope=scope_name,
                             term=lower_first(term.name)))
 
-    progress(0.15, "Tổng hợp cơ cấu theo cấp và theo đơn vị")
+    progress(0.15, Phrase(N_("Tổng hợp cơ cấu theo cấp và theo đơn vị")))
     by_level_groups: dict[str, list] = defaultdict(list)
     by_unit_groups: dict[int, list] = defaultdict(list)
     for j in judged:
@@ -285,12 +297,12 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     totals = _group("", scope_name, judged, rules, on, None)
     bands = _band_columns(rules, judged)
 
-    progress(0.3, "Lập danh sách trích ngang")
+    progress(0.3, Phrase(N_("Lập danh sách trích ngang")))
     years = eligibility.counted_years(rules, on)   # the years P8 counts today, as the pages show
     pools = _pool_lists(session, world, judged, years)
     failing = _failing(judged)
 
-    progress(0.45, "Phân tích kết quả đánh giá, xếp loại")
+    progress(0.45, Phrase(N_("Phân tích kết quả đánh giá, xếp loại")))
     evaluations = analytics_service.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
 
     counts = {
@@ -302,7 +314,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     }
     summary = _summary(scope_name, term.name, counts, totals, evaluations)
 
-    progress(0.5, "Vẽ biểu đồ")
+    progress(0.5, Phrase(N_("Vẽ biểu đồ")))
     ages = []
     seen = set()
     for j in judged:
@@ -396,17 +408,17 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
     the disciplines and the pools the cadre is in."""
     d = dossier_service.dossier(session, code, world.on)
     if d is None:
-        raise ReportError(f"không có cán bộ mã «{code}»")
+        raise ReportError(_("không có cán bộ mã «%(code)s»", code=code))
     c = d.cadre
     career = [DossierCareer(r.posting.start_date, r.posting.end_date, r.posting.position, r.unit.name,
                             r.posting.is_concurrent) for r in d.career]
-    years = [DossierYear(cell.year, cell.rating, vocab.RATING.label(cell.rating) if cell.rating else "Chưa có",
+    years = [DossierYear(cell.year, cell.rating, _(vocab.RATING.label(cell.rating)) if cell.rating else _("Chưa có"),
                          cell.score, (cell.evaluation.note or "") if cell.evaluation else "") for cell in d.years]
     months = [(i + 1, (m.score if m is not None else None)) for i, m in enumerate(d.months)]
     votes = [{"date": r.vote.vote_date, "body": r.vote.body, "convened": r.vote.convened, "present": r.vote.present,
               "high": r.vote.high, "normal": r.vote.normal, "low": r.vote.low,
               "low_share": r.low_share, "low_majority": r.low_majority} for r in d.votes]
-    disciplines = [{"level": vocab.DISCIPLINE_LEVEL.label(r.discipline.level), "date": r.discipline.decision_date,
+    disciplines = [{"level": _(vocab.DISCIPLINE_LEVEL.label(r.discipline.level)), "date": r.discipline.decision_date,
                     "to": r.discipline.effective_to, "number": r.discipline.decision_no or "",
                     "authority": r.discipline.authority or "", "reason": r.discipline.reason or "",
                     "in_effect": r.in_effect} for r in d.disciplines]
@@ -423,8 +435,8 @@ def dossier(session: Session, world: World, code: str) -> DossierReport:
         thresholds = (float(params["score_excellent_min"]), float(params["score_good_min"]))
     chart = charts.cadre_timeline([(y.year, y.rating, y.score) for y in years], months, d.month_year, c.full_name,
                                   thresholds)
-    subject = f"Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí {c.full_name}"
-    head = heading(world, subject, world.on, kind="SƠ YẾU LÝ LỊCH")
+    subject = _("Sơ yếu lý lịch và quá trình đánh giá, xếp loại của đồng chí %(name)s", name=c.full_name)
+    head = heading(world, subject, world.on, kind=_("SƠ YẾU LÝ LỊCH"))
     return DossierReport(head, c.code, c.full_name, career, years, months, d.month_year, votes,
                          disciplines, pools, {"timeline": chart}, world.on)
 

@@ -16,6 +16,8 @@ from typing import Any
 from flask import Flask
 from sqlmodel import Session
 
+from quyhoach.domain.phrase import Phrase, stored
+from quyhoach.reports.lang import N_
 from quyhoach.services.platform import jobs
 
 _apps: dict[str, Flask] = {}
@@ -56,12 +58,16 @@ def make_report(ctx: jobs.JobContext) -> dict:
     out_dir = Path(payload["out_dir"])
     out_dir.mkdir(parents=True, exist_ok=True)
     app = _app_for(payload.get("database_url") or ctx.engine.url.render_as_string(hide_password=False))
-    ctx.progress(0.01, "Bắt đầu", force=True)
+    def progress(fraction: float, message: str, *, force: bool = False) -> None:
+        """The step in Vietnamese (the job's message) and, for a Phrase, its words (the job's
+        detail), which the report's page says in the reader's language."""
+        ctx.progress(fraction, message, {"words": stored(message)[1]}, force=force)
+
+    progress(0.01, Phrase(N_("Bắt đầu")), force=True)
     with Session(ctx.engine) as session:
         world = world_service.cached(session)
         built = reports.build(session, world, app, payload["kind"], payload.get("params") or {},
-                              payload.get("formats") or reports.FORMATS,
-                              progress=lambda fraction, message: ctx.progress(fraction, message))
+                              payload.get("formats") or reports.FORMATS, progress=progress)
     files = {}
     for fmt, data in built.files.items():
         name = built.filename(fmt)

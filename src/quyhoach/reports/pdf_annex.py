@@ -119,12 +119,18 @@ def annexes(report: TermPlanningReport, head: Heading, first_page: int) -> bytes
             headers = list_headers(report)      # the DOCX list's, the ratings' column named shorter
             if not report.rating_years:
                 headers[13] = _("Xếp loại")
-            _Grid(pdf, [w for _h, w in COLUMNS]).write(headers, report)
+            grid = _Grid(pdf, [w for _h, w in COLUMNS])
+            grid.fit([(headers, "B")] + [(_cells(r, True), "" if r.eligible else "BI")
+                                         for pool in report.pools for r in pool.rows])
+            grid.write(headers, report)
         elif not table.rows:
             pdf.multi_cell(0, 6, _("Không có."), align="C")
         else:
             scale = (pdf.w - 2 * MARGIN_MM) / sum(table.widths)
-            _Grid(pdf, [w * scale for w in table.widths], size=10).plain(table)
+            grid = _Grid(pdf, [w * scale for w in table.widths], size=10)
+            grid.fit([(list(table.headers), "B")] + [(["" if v is None else str(v) for v in row], "")
+                                                     for row in table.rows])
+            grid.plain(table)
     return bytes(pdf.output())
 
 
@@ -151,6 +157,35 @@ class _Grid:
             found = self.words[key] = self.pdf.get_string_width(word)
         return found
 
+    def fit(self, rows: list[tuple[list[str], str]]) -> None:
+        """Columns wide enough for their longest word (a header's in bold, a row's in its
+        style), so no word is cut ("Fem|ale", "10/10/196|9"): a column that needs more takes
+        it from the others, which all narrow by the same share of their width, none below
+        its own longest word; the total width unchanged. When even the longest words do not
+        fit the page, the widths are those words' scaled down, the longest cut with a hyphen."""
+        widths = list(self.widths)
+        need = [0.0] * len(widths)
+        for cells, style in rows:
+            self.pdf.set_font("serif", style, self.size)
+            for i, text in enumerate(cells):
+                for word in (text or "").replace("\n", " ").split(" "):
+                    if word:
+                        need[i] = max(need[i], self._width(style, word) + 2 * self.PAD_MM + 0.2)
+        total = sum(widths)
+        if sum(need) > total:
+            self.widths = [n * total / sum(need) for n in need]
+            return
+        low, high = 0.0, 1.0             # the share of its width each column keeps: max(need, share × width)
+        for _step in range(40):
+            share = (low + high) / 2
+            low, high = (share, high) if sum(max(n, share * w) for w, n in zip(widths, need, strict=True)) <= total \
+                else (low, share)
+        fitted = [max(n, low * w) for w, n in zip(widths, need, strict=True)]
+        slack = total - sum(fitted)      # what the bisection left: to the columns above their need
+        free = sum(f for f, n in zip(fitted, need, strict=True) if f > n) or sum(fitted)
+        self.widths = [f + slack * f / free if f > n or free == sum(fitted) else f
+                       for f, n in zip(fitted, need, strict=True)]
+
     def _wrap(self, text: str, width: float, style: str) -> list[str]:
         room = width - 2 * self.PAD_MM
         space = self._width(style, " ")
@@ -159,13 +194,13 @@ class _Grid:
             line, used = "", 0.0
             for word in paragraph.split(" "):
                 w = self._width(style, word)
-                while w > room and len(word) > 1:            # a word longer than the column: cut it
+                while w > room and len(word) > 1:            # a word longer than the column: cut it, hyphened
                     cut = len(word) - 1
-                    while cut > 1 and self._width(style, word[:cut]) > room:
+                    while cut > 1 and self._width(style, word[:cut] + "-") > room:
                         cut -= 1
                     if line:
                         lines.append(line)
-                    lines.append(word[:cut])
+                    lines.append(word[:cut] + ("-" if word[cut - 1].isalpha() and word[cut].isalpha() else ""))
                     line, used, word = "", 0.0, word[cut:]
                     w = self._width(style, word)
                 if line and used + space + w > room:

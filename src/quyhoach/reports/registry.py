@@ -85,6 +85,7 @@ def _scenario_decision(session, world, app, params, progress):
 def _evaluations(session, world, app, params, progress):
     from quyhoach.reports import gather, xlsx_builder
     from quyhoach.reports.built import Built, slug
+    from quyhoach.reports.lang import _
     from quyhoach.services.evaluations import analytics
 
     unit = None
@@ -93,11 +94,9 @@ def _evaluations(session, world, app, params, progress):
 
         unit = unit_by_code(world, params["unit"])
         if unit is None:
-            raise gather.ReportError(f"không có đơn vị mã «{params['unit']}»")
+            raise gather.ReportError(_("không có đơn vị mã «%(code)s»", code=params["unit"]))
     ev = analytics.evaluation_analytics(session, world, unit_id=unit.id if unit else None)
     from quyhoach.reports.letterhead import PaperChoice
-
-    from quyhoach.reports.lang import _
 
     head = gather.heading(world, _("Kết quả đánh giá, xếp loại cán bộ") + (f" — {unit.name}" if unit else " " + _("toàn tỉnh")),
                           world.on, unit=unit, choice=PaperChoice.of(params, app))

@@ -13,6 +13,13 @@ itself), so deleting the last entries — which leaves a chain that links — st
 Every service that writes calls `record` in the same transaction as the change, so the
 change and its record land together or not at all. The actor comes from the request (the
 signed-in user) or the command line.
+
+A reason the app writes itself (an import's "Nhập tệp «…»", a pool exit on adoption) is given
+as a `domain.phrase.Phrase`: the entry keeps its Vietnamese text in `reason` and its words
+(the Phrase's JSON) in `reason_words`, which the audit page says in the reader's language
+(`reason_of`); a person's own reason has no words and is shown as typed. The link covers the
+words too, as a tenth element of its JSON array, only when there are words: the entries
+written before revision 0019 (and every typed reason) hash exactly as they always did.
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ from sqlmodel import Session, select
 
 from quyhoach.db import bulk, like
 from quyhoach.db.models import AuditEntry, AuditHead, utcnow
-from quyhoach.domain.vocab import SYSTEM_ACTOR
+from quyhoach.domain.phrase import Phrase, stored
+from quyhoach.domain.vocab import N_, SYSTEM_ACTOR
 
 _actor: contextvars.ContextVar[str] = contextvars.ContextVar("quyhoach_actor", default=SYSTEM_ACTOR)
 
@@ -193,24 +201,26 @@ def record_read(session: Session, kind: str, name: str, *, actor: str | None = N
 
 
 def _digest(prev_hash: str, seq: int, at: dt.datetime, actor: str, action: str, entity: str,
-            before: dict, after: dict, reason: str, *, keyed: bool = True) -> str:
+            before: dict, after: dict, reason: str, words: dict | None = None, *, keyed: bool = True) -> str:
     """The link of one entry: HMAC-SHA-256, with the instance's key, of its content and
     the previous entry's hash as one JSON array (`_bodies`); plain SHA-256 for the entries
     written before revision 0011 (`keyed` False)."""
-    body = _bodies(at, actor, reason)(prev_hash, seq, action, entity, _encode(_canonical(before)),
-                                      _encode(_canonical(after)))
+    body = _bodies(at, actor, reason, words)(prev_hash, seq, action, entity, _encode(_canonical(before)),
+                                             _encode(_canonical(after)))
     return _link(body, key() if keyed else None)
 
 
-def _bodies(at: dt.datetime, actor: str, reason: str) -> Callable[[str, int, str, str, str, str], str]:
+def _bodies(at: dt.datetime, actor: str, reason: str,
+            words: dict | None = None) -> Callable[[str, int, str, str, str, str], str]:
     """What a link covers, for entries that share their time, actor and reason (an
     import's): the JSON array [prev_hash, seq, at (UTC, microseconds), actor, action,
-    entity, before, after, reason], compact and not ASCII-escaped, as json.dumps writes it.
+    entity, before, after, reason], compact and not ASCII-escaped, as json.dumps writes it,
+    and the reason's words as a tenth element when the app wrote the reason (`reason_words`).
     `before` and `after` come encoded already (`_encode`, which also gives the text the
     database stores, so each is encoded once)."""
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
     shared = f"{_encode(at.astimezone(dt.UTC).isoformat(timespec='microseconds'))},{_encode(actor)}"
-    why = _encode(reason)
+    why = _encode(reason) if words is None else f"{_encode(reason)},{_encode(_canonical(words))}"
 
     def body(prev_hash: str, seq: int, action: str, entity: str, before: str, after: str) -> str:
         return f"[{_encode(prev_hash)},{int(seq)},{shared},{_encode(action)},{_encode(entity)},{before},{after},{why}]"
@@ -224,9 +234,34 @@ def _link(body: str, secret: bytes | None) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def _reason(reason: str | None) -> tuple[str, dict[str, Any] | None]:
+    """A reason as an entry keeps it: its text (at most 1,000 characters) and, for the app's
+    own words (a Phrase), their JSON in the chain's canonical form; a person's reason has none."""
+    text, words = stored(reason or "", 1000)
+    return text, (_canonical(words) if words is not None else None)
+
+
+def reason_of(entry: Any) -> str:
+    """An entry's reason as a page says it: a Phrase when the app wrote it (its words kept, or
+    an import's reason written before the words were kept, recognised by its sentence), which
+    the `say` filter renders in the reader's language; else the text as typed."""
+    words = getattr(entry, "reason_words", None)
+    if words:
+        return Phrase.from_json(words)
+    text = entry.reason or ""
+    if text.startswith(IMPORTED_OLD[0]) and text.endswith(IMPORTED_OLD[1]):
+        return Phrase(IMPORTED, file=text[len(IMPORTED_OLD[0]):-len(IMPORTED_OLD[1])])
+    return text
+
+
+IMPORTED = N_("Nhập tệp «%(file)s»")     # an import's reason (services.records.importer)
+IMPORTED_OLD = ("Nhập tệp «", "»")       # how an import's reason read before revision 0019
+
+
 def record(session: Session, action: str, entity: str = "", *, before: dict | None = None,
            after: dict | None = None, reason: str = "", actor: str | None = None) -> AuditEntry:
-    """Append one entry, in the caller's transaction."""
+    """Append one entry, in the caller's transaction. `reason`: a person's text, or a Phrase
+    (the app's own words, kept with the entry to be said in the reader's language)."""
     # Taking the head row first serialises concurrent writers (a row lock on PostgreSQL,
     # the write lock on SQLite), so the chain never forks.
     updated = session.execute(sa.update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
@@ -235,11 +270,12 @@ def record(session: Session, action: str, entity: str = "", *, before: dict | No
         session.flush()
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
     session.refresh(head)
+    text, words = _reason(reason)
     entry = AuditEntry(seq=head.seq, at=utcnow(), actor=(actor or current_actor())[:120], action=action[:60],
                        entity=entity[:200], before=_canonical(before or {}), after=_canonical(after or {}),
-                       reason=(reason or "")[:1000], prev_hash=head.last_hash, hash="")
+                       reason=text, reason_words=words, prev_hash=head.last_hash, hash="")
     entry.hash = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
-                         entry.before, entry.after, entry.reason)
+                         entry.before, entry.after, entry.reason, entry.reason_words)
     head.last_hash = entry.hash
     session.add(head)
     session.add(entry)
@@ -261,9 +297,10 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
         session.flush()
     head = session.exec(select(AuditHead).where(AuditHead.id == 1)).one()
     session.refresh(head)
-    who, why, at = (actor or current_actor())[:120], (reason or "")[:1000], utcnow()
+    (why, words), who, at = _reason(reason), (actor or current_actor())[:120], utcnow()
     prev, seq, secret = head.last_hash, head.seq - count, key()
-    body = _bodies(at, who, why)
+    body = _bodies(at, who, why, words)
+    kept = {} if words is None else {"reason_words": bulk.Encoded(_encode(words), words)}
     rows = []
     for action, entity, before, after in items:
         seq += 1
@@ -273,7 +310,7 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
         digest = _link(body(prev, seq, action, entity, before_text, after_text), secret)
         rows.append({"seq": seq, "at": at, "actor": who, "action": action, "entity": entity,
                      "before": bulk.Encoded(before_text, before_), "after": bulk.Encoded(after_text, after_),
-                     "reason": why, "prev_hash": prev, "hash": digest})
+                     "reason": why, **kept, "prev_hash": prev, "hash": digest})
         prev = digest
     head.last_hash = prev
     session.add(head)
@@ -286,7 +323,7 @@ def record_many(session: Session, items: list[tuple[str, str, dict | None, dict 
 class Verification:
     entries: int
     broken_at: int | None = None      # seq of the first entry that does not verify
-    problem: str = ""
+    problem: str = ""                 # a Phrase: Vietnamese as text, said in the reader's language on the page
 
     @property
     def ok(self) -> bool:
@@ -301,8 +338,8 @@ def verify(session: Session, *, extra_anchors: list[Path] | None = None) -> Veri
     anchors = read_anchors(extra_anchors)
     for a in anchors:
         if a.keyed_from != mark.keyed_from:
-            return Verification(0, a.seq, f"điểm bắt đầu của chuỗi có khóa đã bị đổi (mục {mark.keyed_from}, "
-                                          f"mốc ghi {a.keyed_from})")
+            return Verification(0, a.seq, Phrase(N_("điểm bắt đầu của chuỗi có khóa đã bị đổi (mục %(entry)s, mốc "
+                                                    "ghi %(anchor)s)"), entry=mark.keyed_from, anchor=a.keyed_from))
     by_seq: dict[int, str] = {}
     for a in anchors:
         by_seq.setdefault(a.seq, a.hash)
@@ -310,23 +347,27 @@ def verify(session: Session, *, extra_anchors: list[Path] | None = None) -> Veri
     for entry in session.exec(select(AuditEntry).order_by(AuditEntry.seq)):
         count += 1
         if entry.seq != expected_seq:
-            return Verification(count, expected_seq, f"thiếu mục số {expected_seq} (mục bị xóa)")
+            return Verification(count, expected_seq, Phrase(N_("thiếu mục số %(seq)s (mục bị xóa)"), seq=expected_seq))
         if entry.prev_hash != prev:
-            return Verification(count, entry.seq, f"mục {entry.seq} không nối với mục trước (bị chèn hoặc sửa)")
+            return Verification(count, entry.seq, Phrase(N_("mục %(seq)s không nối với mục trước (bị chèn hoặc sửa)"),
+                                                         seq=entry.seq))
         digest = _digest(entry.prev_hash, entry.seq, entry.at, entry.actor, entry.action, entry.entity,
-                         entry.before, entry.after, entry.reason, keyed=entry.seq >= mark.keyed_from)
+                         entry.before, entry.after, entry.reason, entry.reason_words,
+                         keyed=entry.seq >= mark.keyed_from)
         if not hmac.compare_digest(digest, entry.hash):
-            return Verification(count, entry.seq, f"nội dung mục {entry.seq} đã bị sửa")
+            return Verification(count, entry.seq, Phrase(N_("nội dung mục %(seq)s đã bị sửa"), seq=entry.seq))
         anchored = by_seq.get(entry.seq)
         if anchored is not None and anchored != entry.hash:
-            return Verification(count, entry.seq, f"mục {entry.seq} khác với mốc đã ghi (nhật ký bị viết lại)")
+            return Verification(count, entry.seq, Phrase(N_("mục %(seq)s khác với mốc đã ghi (nhật ký bị viết lại)"),
+                                                         seq=entry.seq))
         prev, expected_seq = entry.hash, expected_seq + 1
     if count and mark.hash != prev:
-        return Verification(count, mark.seq, "mục cuối cùng của nhật ký đã bị xóa")
+        return Verification(count, mark.seq, Phrase.of(N_("mục cuối cùng của nhật ký đã bị xóa")))
     last_anchor = max((a.seq for a in anchors), default=0)
     if last_anchor > count:
-        return Verification(count, count + 1, f"nhật ký dừng ở mục {count} nhưng mốc đã ghi tới mục {last_anchor} "
-                                              f"(các mục cuối đã bị xóa)")
+        return Verification(count, count + 1, Phrase(N_("nhật ký dừng ở mục %(count)s nhưng mốc đã ghi tới mục "
+                                                        "%(anchor)s (các mục cuối đã bị xóa)"),
+                                                     count=count, anchor=last_anchor))
     return Verification(count)
 
 

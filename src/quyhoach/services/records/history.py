@@ -365,7 +365,7 @@ def view(entry: Any, names: dict[tuple[str, int], str] | None = None) -> EntryVi
         cadre_code = entry.entity.split("/", 1)[0].removeprefix("cadre:")
     return EntryView(entry.seq, entry.at, entry.actor, entry.action, action_parts(entry.action), entry.entity,
                      entity_parts(entry.entity), cadre_code,
-                     field_changes(sheet, entry.before or {}, entry.after or {}, names), entry.reason)
+                     field_changes(sheet, entry.before or {}, entry.after or {}, names), audit.reason_of(entry))
 
 
 # --------------------------------------------------------------------------- a dossier's own history
@@ -408,7 +408,7 @@ def dossier_history(session: Session, code: str, limit: int = 200, offset: int =
             keys = [k for k in keys if before.get(k) != after.get(k)]
         changes = [Change(k, _said(sheet, k, before.get(k)), _said(sheet, k, after.get(k)), field_label(named, k))
                    for k in keys]
-        out.append(HistoryEntry(row.at, row.actor, row.action, row.reason, changes, created=not before))
+        out.append(HistoryEntry(row.at, row.actor, row.action, audit.reason_of(row), changes, created=not before))
     return out
 
 

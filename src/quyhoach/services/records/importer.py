@@ -34,6 +34,7 @@ from quyhoach.db.engine import including_withdrawn
 from quyhoach.db.models import Cadre, Posting, Title
 from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
+from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.text import fold
 from quyhoach.services.records import history
 from quyhoach.services.platform import audit, heap, stamp
@@ -234,7 +235,7 @@ def _apply(session: Session, sheet: Sheet, rows: list[ParsedRow], present: set[s
     if not result.problems and not dry_run:
         loader.write(checked)
         stamp.bump(session)
-        reason = f"Nhập tệp «{filename}»"
+        reason = Phrase(audit.IMPORTED, file=filename)     # the app's words: said in the reader's language
         audit.record_many(session, plan.audit_items(), reason=reason)
         audit.record(session, f"import.{kind}", filename, after={
             "rows": result.rows, "created": result.created, "updated": result.updated,
