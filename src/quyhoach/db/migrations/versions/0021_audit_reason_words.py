@@ -1,7 +1,7 @@
 """the audit's reasons the app wrote, kept as words the audit page says in the reader's language
 
-Revision ID: 0019_audit_reason_words
-Revises: 0018_event_phrase
+Revision ID: 0021_audit_reason_words
+Revises: 0020_audit_entity_indexes
 Create Date: 2026-12-05 19:30:00.000000
 
 `auditentry.reason_words` holds, for a reason the app itself wrote (an import's "Nhập tệp
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0019_audit_reason_words'
-down_revision = '0018_event_phrase'
+revision = '0021_audit_reason_words'
+down_revision = '0020_audit_entity_indexes'
 branch_labels = None
 depends_on = None
 
