@@ -9,7 +9,6 @@ withdrawn as wrong (`withdrawn_at` set) is no fact: every query here leaves it o
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import threading
 import time
@@ -30,7 +29,7 @@ from quyhoach.domain.facts import (
 )
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RELATION_INVERSE
-from quyhoach.services.planning import changes, rulesets as rule_service
+from quyhoach.services.planning import changes, heap, rulesets as rule_service
 from quyhoach.services.platform import stamp
 
 
@@ -559,32 +558,10 @@ def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -
         world.stamp = counter
         with _lock:
             _cache[key] = _Snapshot(counter, on, world, read_at)
-        _settle()
+        heap.settle()
         return world
     finally:
         updating.release()
-
-
-FULL_COLLECTION_EVERY = 600.0   # seconds between two full collections of a process that holds a world
-_collected_at: float | None = None
-
-
-def _settle() -> None:
-    """Keep the garbage collector's full collections off the world: its hundreds of thousands of
-    objects outlive every request, yet each full collection walked them all (0.4-1.6 s, every
-    thread of the process waiting). After a world is swapped in, what the process holds is
-    frozen (`gc.freeze`: never scanned, still freed when no longer referenced), the young
-    generations collected first so that little garbage is frozen with it; the rare cycle frozen
-    all the same is reclaimed by a full collection at most every `FULL_COLLECTION_EVERY`."""
-    global _collected_at
-    now = time.monotonic()
-    if _collected_at is None or now - _collected_at > FULL_COLLECTION_EVERY:
-        gc.unfreeze()
-        gc.collect()
-        _collected_at = now
-    else:
-        gc.collect(1)
-    gc.freeze()
 
 
 def after_write(session: Session) -> World | None:
