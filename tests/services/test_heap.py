@@ -47,3 +47,15 @@ def test_growth_brings_the_full_collection_forward(monkeypatch):
         assert lost() is None
     finally:
         gc.enable()
+
+
+def test_the_figures_worked_out_on_a_new_world_are_frozen_when_the_request_ends(monkeypatch):
+    monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))
+    heap.settle()                                  # a world swapped in
+    figures = [_Node() for _ in range(1000)]       # what its first page keeps in its memo
+    before = gc.get_freeze_count()
+    heap.settle_figures()
+    assert gc.get_freeze_count() >= before + len(figures)
+    again = [_Node() for _ in range(1000)]
+    heap.settle_figures()                          # once per world: a request after it freezes nothing
+    assert gc.get_freeze_count() < before + len(figures) + len(again)
