@@ -36,12 +36,14 @@ def settle() -> None:
     a full collection every `FULL_COLLECTION_EVERY` or `FULL_COLLECTION_GROWTH`, whichever first."""
     global _collected, _figures_to_freeze
     now, resident = time.monotonic(), _resident()
-    if _collected is None or now - _collected[0] > FULL_COLLECTION_EVERY or \
-            resident > FULL_COLLECTION_GROWTH * _collected[1]:
+    if _collected is not None and (now - _collected[0] > FULL_COLLECTION_EVERY
+                                   or resident > FULL_COLLECTION_GROWTH * _collected[1]):
         gc.unfreeze()
         gc.collect()
         _collected = (now, _resident())
     else:
+        # the first world of a process counts from here: no full collection for a command's one world
+        _collected = _collected or (now, resident)
         gc.collect(1)
     gc.freeze()
     _figures_to_freeze = True
