@@ -1,13 +1,81 @@
-"""The collector paused for an import or a judging in bulk (services.platform.heap): the
-process's collector, so uses in several threads must not switch it back on under each other,
-nor leave it off after all have ended."""
+"""The garbage collector (services.platform.heap): paused for an import or a judging in bulk,
+the process's collector, so uses in several threads must not switch it back on under each other,
+nor leave it off after all have ended; kept off the planning world, which is frozen when it is
+swapped in, garbage frozen with it reclaimed by the next full collection (with time or growth)."""
 
 from __future__ import annotations
 
 import gc
+import time
+import weakref
 
 from quyhoach.services.planning import judging
 from quyhoach.services.platform import heap
+
+
+class _Node:
+    pass
+
+
+def _old_cycle() -> weakref.ref:
+    """A cycle that grew old in use (moved to the oldest generation), then became garbage only a
+    full collection frees."""
+    a, b = _Node(), _Node()
+    a.other, b.other = b, a
+    gc.collect(1)
+    return weakref.ref(a)
+
+
+def test_garbage_frozen_with_the_world_is_reclaimed_by_the_next_full_collection(monkeypatch):
+    try:
+        monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))   # a full collection just made
+        gc.disable()          # no automatic collection meanwhile: the test decides which one runs
+        lost = _old_cycle()
+        heap.settle()
+        assert lost() is not None and gc.get_freeze_count() > 0     # frozen with the rest
+        monkeypatch.setattr(heap, "FULL_COLLECTION_EVERY", 0.0)
+        heap.settle()
+        assert lost() is None and gc.get_freeze_count() > 0         # reclaimed, the rest frozen again
+    finally:
+        gc.enable()
+
+
+def test_growth_brings_the_full_collection_forward(monkeypatch):
+    try:
+        monkeypatch.setattr(heap, "_collected", (time.monotonic(), 1))    # the process has grown since
+        gc.disable()
+        lost = _old_cycle()
+        heap.settle()
+        assert lost() is None
+    finally:
+        gc.enable()
+
+
+def test_the_figures_worked_out_on_a_new_world_are_frozen_when_the_request_ends(monkeypatch):
+    monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))
+    heap.settle()                                  # a world swapped in
+    figures = [_Node() for _ in range(1000)]       # what its first page keeps in its memo
+    before = gc.get_freeze_count()
+    heap.request_ended()
+    assert gc.get_freeze_count() >= before + len(figures)
+    again = [_Node() for _ in range(1000)]
+    heap.request_ended()                          # once per world: a request after it freezes nothing
+    assert gc.get_freeze_count() < before + len(figures) + len(again)
+
+
+def test_figures_worked_out_later_on_the_same_world_are_frozen_after_a_while(monkeypatch):
+    """The review page first asked an hour after the swap judges every pool: those judgements
+    live on with the world and are frozen by the next request's end once FREEZE_EVERY has passed."""
+    monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))
+    heap.settle()
+    heap.request_ended()
+    later = [_Node() for _ in range(1000)]
+    before = gc.get_freeze_count()
+    heap.request_ended()                           # too soon: nothing
+    assert gc.get_freeze_count() < before + len(later)
+    monkeypatch.setattr(heap, "FREEZE_EVERY", 0.0)
+    heap.request_ended()
+    assert gc.get_freeze_count() >= before + len(later)
 
 
 def test_uses_side_by_side_leave_the_collector_paused_until_the_last_ends():

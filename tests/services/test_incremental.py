@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, select
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Cadre, Evaluation, PlanningChange, Pool, PoolEntry, RuleSet
 from quyhoach.services.evaluations import analytics
-from quyhoach.services.planning import changes, judging, pools, world as world_service
+from quyhoach.services.planning import changes, forecast, judging, pools, world as world_service
 from quyhoach.services.platform import stamp
 from quyhoach.services.records import demo, editing, importer, reference
 from tests.files import csv_bytes
@@ -160,6 +160,21 @@ def _verdicts(world: world_service.World) -> dict:
             for j in judging.judge_all(world, ON)}
 
 
+def _forecasts(session, world: world_service.World) -> list:
+    """The vacancy forecast of the province and of the first unit's subtree, as the pages read it."""
+    first = min(world.units)
+    return [forecast.vacancy_forecast(session, world).forecast,
+            forecast.vacancy_forecast(session, world, unit_ids=world.subtree(first)).forecast]
+
+
+def _worklist(session, world: world_service.World) -> tuple:
+    """The review worklist as the page lists it: each exit and each short pool with its reason."""
+    found = judging.review_worklist(session, world)
+    return ([(i.pool_id, i.cadre.id if i.cadre else None, i.entry_id, i.finding.rule, i.finding.message,
+              [f.rule for f in i.flags], i.decision is None) for i in found.exits],
+            [(i.pool_id, i.finding.rule, i.finding.message) for i in found.short_pools])
+
+
 def _count_builds(monkeypatch) -> list[int]:
     builds: list[int] = []
     real = world_service.build
@@ -191,6 +206,8 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
             world_service.cached(session, ON)
             judging.judge_all(world_service.cached(session, ON), ON)   # judgements kept, to be carried over
             analytics.evaluation_analytics(session, world_service.cached(session, ON))   # the Đánh giá figures too
+            _forecasts(session, world_service.cached(session, ON))          # the forecast's parts, and the worklist
+            judging.review_worklist(session, world_service.cached(session, ON))
             builds = _count_builds(monkeypatch)
             for name, who, n in steps:
                 _write(session, name, who, n)
@@ -200,6 +217,9 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
                 assert _verdicts(patched) == _verdicts(built)
                 # the Đánh giá figures, carried over or computed again, are those of the data now
                 assert analytics.evaluation_analytics(session, patched) == analytics.evaluation_analytics(session, built)
+                # the vacancy forecast and the review worklist, parts carried over or not, are those of the data now
+                assert _forecasts(session, patched) == _forecasts(session, built)
+                assert _worklist(session, patched) == _worklist(session, built)
             # the log said what changed: no write of these kinds made a process rebuild
             assert builds == []
     finally:

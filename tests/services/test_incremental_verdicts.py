@@ -110,6 +110,32 @@ def test_a_write_judges_again_only_the_pools_of_the_cadre(small_db, tmp_path):
     assert not done.whole and pools_of_cadre and len(pools_of_cadre) <= done.judged < len(world.pools)
 
 
+def test_a_refresh_after_a_write_rewrites_only_the_verdicts_it_judged_again(small_db, tmp_path):
+    """The other verdicts keep their row as it was (the date's one stamp says they are current),
+    and the next refresh, and a process that starts, read them as current: nothing judged."""
+    engine = _fresh(small_db, tmp_path, 1000 + next(_n))
+    with Session(engine, expire_on_commit=False) as session:
+        verdicts.refresh(session, ON)
+        session.commit()
+        before = {r.pool_id: r.stamp for r in session.exec(select(PoolVerdict))}
+        world = world_service.build(session, ON)
+        cadre_id = next(c.id for r in world.pools.values() for c in r.facts.members)
+        _birth_date(session, session.get(Cadre, cadre_id), 1)
+        session.commit()
+        done = verdicts.refresh(session, ON)
+        session.commit()
+        after = {r.pool_id: r.stamp for r in session.exec(select(PoolVerdict))}
+        again = verdicts.refresh(session, ON)
+        everything = verdicts.refresh(session, ON, unit_ids=set(world.units))   # a part of the spread check
+        session.commit()
+        now = stamp.current(session)
+    engine.dispose()
+    moved = {pid for pid in after if after[pid] != before[pid]}
+    assert moved and len(moved) == done.judged < len(after)
+    assert all(after[pid] == now for pid in moved)
+    assert (again.judged, again.whole, everything.judged, everything.whole) == (0, False, 0, False)
+
+
 def test_a_gap_in_the_log_or_a_title_renamed_judges_every_pool_again(small_db, tmp_path):
     engine = _fresh(small_db, tmp_path, 1000 + next(_n))
     with Session(engine, expire_on_commit=False) as session:

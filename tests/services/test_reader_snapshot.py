@@ -158,3 +158,27 @@ def test_a_figure_failing_after_a_write_leaves_the_write_and_the_world_alone(eng
     with Session(engine) as session:
         world = world_service.after_write(session)
     assert world is not None and world.cadres[cadre_id].birth_date == born
+
+
+def test_a_world_replaced_by_a_patch_is_freed_though_frozen(engine):
+    """The process freezes what it holds after swapping a world in (no full garbage collection
+    walks it again); a world replaced by a patch, with the figures kept in its memo, is freed all
+    the same as soon as no request holds it: nothing of it waits for a collection."""
+    import gc
+    import weakref
+
+    from quyhoach.services.planning import forecast, judging, verdicts, views
+
+    with Session(engine, expire_on_commit=False) as session:
+        world = world_service.cached(session, ON)
+        forecast.vacancy_forecast(session, world)
+        judging.review_worklist(session, world)
+        verdicts.judgements(session, world)
+        old = weakref.ref(world)
+        del world
+        assert gc.get_freeze_count() > 0
+        _birth_date(session, session.exec(select(Cadre).order_by(Cadre.id)).first(), 1)
+        session.commit()
+        new = world_service.cached(session, ON)
+        views._judged.clear()     # the dashboard's judgements keep the last worlds' (bounded)
+        assert new is not old() and old() is None

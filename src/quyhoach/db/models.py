@@ -567,3 +567,14 @@ class PoolVerdict(SQLModel, table=True):
                                            description="the findings not passed (Finding.as_dict)")
     names: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
                                   description="cadre code -> name of every member, in the pool's order")
+
+
+class PoolVerdictStamp(SQLModel, table=True):
+    """The data stamp every stored verdict of a reference date is known current at: a refresh
+    that judged again only the pools a change touched moves this one row, not the stamp of every
+    verdict (services.planning.verdicts). A verdict is current at the later of the two."""
+
+    __tablename__ = "pool_verdict_stamp"
+
+    on_date: dt.date = Field(primary_key=True)
+    stamp: int

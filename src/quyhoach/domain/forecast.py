@@ -222,16 +222,21 @@ def _year_message(year: int, vacancies: list[Vacancy], uncovered: list[Vacancy])
 def forecast(seats: Iterable[Seat], terms: Sequence[TermFact], rules: RuleSetData, on: dt.date) -> Forecast:
     """Every seat that falls vacant from `on` to the end of the next term, with its reasons
     and its pool depth, and a summary per calendar year."""
-    vacancies = [v for v in (vacancy_of(seat, terms, rules, on) for seat in seats) if v is not None]
-    vacancies.sort(key=lambda v: (v.date, -v.title.rank, v.title.code))
+    return summarise([v for v in (vacancy_of(seat, terms, rules, on) for seat in seats) if v is not None], terms, on)
+
+
+def summarise(vacancies: Iterable[Vacancy], terms: Sequence[TermFact], on: dt.date) -> Forecast:
+    """The forecast of vacancies already worked out seat by seat (`vacancy_of`): sorted, and
+    summed up per calendar year."""
+    ordered = sorted(vacancies, key=lambda v: (v.date, -v.title.rank, v.title.code))
     ends = [t.end for t in terms if t.end >= on]
     horizon_end = max(ends) if ends else on
     by_year: dict[int, list[Vacancy]] = {}
-    for vacancy in vacancies:
+    for vacancy in ordered:
         by_year.setdefault(vacancy.year, []).append(vacancy)
     years = []
     for year in range(on.year, horizon_end.year + 1):
         items = by_year.get(year, [])
         uncovered = [v for v in items if not v.covered]
         years.append(YearSummary(year, tuple(items), tuple(uncovered), _year_message(year, items, uncovered)))
-    return Forecast(on=on, horizon_end=horizon_end, vacancies=tuple(vacancies), years=tuple(years))
+    return Forecast(on=on, horizon_end=horizon_end, vacancies=tuple(ordered), years=tuple(years))

@@ -64,10 +64,6 @@ def init_app(app: Flask, *, pages: bool = True) -> None:
     from . import admin
 
     app.register_blueprint(admin.bp)
-    from . import memory
-
-    memory.init_app(app)
-
     @app.after_request
     def _vary_and_no_store(response):
         # The same URL answers a full page or a partial: caches must keep them apart.

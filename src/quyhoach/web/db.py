@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, g
 from sqlmodel import Session
 
 from quyhoach.services.planning import changes, world as world_service
+from quyhoach.services.platform import heap
 
 
 def engine() -> sa.Engine:
@@ -33,6 +34,7 @@ def _catch_up(response: Response) -> Response:
     db_session = g.get("db_session")
     if db_session is not None and changes.committed(db_session) is not None:
         world_service.after_write(db_session)
+    heap.request_ended()
     return response
 
 

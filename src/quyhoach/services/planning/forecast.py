@@ -25,13 +25,13 @@ from sqlmodel import Session, select
 
 from quyhoach.db.models import Posting, Title
 from quyhoach.domain import forecast as domain
-from quyhoach.domain.facts import TermFact
+from quyhoach.domain.facts import CadreFacts, TermFact
 from quyhoach.domain.phrase import Phrase
 from quyhoach.domain.rotation import head_terms
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.text import fold
 from quyhoach.domain.vocab import N_
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning.world import MEMO_READS, World
 
 APPOINTED_UNIT_KINDS = frozenset({"department", "party_organ", "judicial", "enterprise"})
 ELECTED_AUTHORITY_WORDS = ("phe chuan", "ban chap hanh", "hoi dong nhan dan", "bo chinh tri")
@@ -100,46 +100,97 @@ class ForecastView:
 
 
 def successor_depth(world: World) -> dict[int, dict[str, int]]:
-    """Eligible pool members per title and term code."""
+    """Eligible pool members per title and term code. Each pool's count is kept with its
+    judgement in the world's memo: a patch carries it over for the pools whose judgement it
+    carried over (checked by identity), so only the pools a write touched are counted again."""
     from quyhoach.services.planning.views import judged
 
+    held: dict[int, tuple[object, int]] = world.memo.get(("depth-by-pool",), {})
+    counts: dict[int, tuple[object, int]] = {}
     depth: dict[int, dict[str, int]] = defaultdict(dict)
     for j in judged(world):
-        eligible = sum(1 for fs in j.members.values() if not any(f.blocking for f in fs))
-        depth[j.facts.title.id][j.facts.term.code] = eligible
+        hit = held.get(j.record.id)
+        if hit is None or hit[0] is not j:
+            hit = (j, sum(1 for fs in j.members.values() if not any(f.blocking for f in fs)))
+        counts[j.record.id] = hit
+        depth[j.facts.title.id][j.facts.term.code] = hit[1]
+    world.memo[("depth-by-pool",)] = counts
     return depth
 
 
-def seats(session: Session, world: World, unit_ids: set[int] | None = None) -> list[domain.Seat]:
-    """One Seat per holder of every title (of the unit subtree), and one per vacant seat."""
-    on = world.on
-    rows = session.exec(select(Title.id, Title.seats, Title.appointing_authority)).all()
-    title_rows = {tid: (n, authority) for tid, n, authority in rows}
-    holders = world.holders
-    holder_ids = {cid for hs in holders.values() for cid, _ in hs}
+@dataclass(frozen=True)
+class _TitlePart:
+    """One title's seats and the vacancies they give, with what they were worked out from:
+    the title's holders (the world's list), the holders' facts and the pools' depth. A patch
+    replaces the list and the facts of every cadre it reads again, so a part whose list and
+    facts are those of the world asking, and whose depth is equal, is the part of that world."""
+
+    holders: list[tuple[int, dt.date]] | None
+    facts: tuple[CadreFacts | None, ...]
+    by_term: dict[str, int]
+    seats: tuple[domain.Seat, ...]
+    vacancies: tuple[domain.Vacancy, ...]
+
+    def holds(self, world: World, title_id: int, by_term: dict[str, int]) -> bool:
+        current = world.holders.get(title_id)
+        return (self.holders is current and self.by_term == by_term
+                and all(f is world.cadres.get(c) for f, (c, _) in zip(self.facts, current or (), strict=True)))
+
+
+def _title_rows(session: Session, world: World) -> dict[int, tuple[int, bool]]:
+    """Each title's seats and whether it is an appointed post: read once per world and carried
+    over by every patch (a change to a title or a unit rebuilds the world)."""
+    key = ("forecast-titles",)
+    if key not in world.memo:
+        rows = {tid: (n, authority) for tid, n, authority in
+                session.exec(select(Title.id, Title.seats, Title.appointing_authority)).all()}
+        out = {}
+        for title in world.titles.values():
+            count, authority = rows.get(title.id, (1, None))
+            unit = world.units.get(title.unit_id)
+            out[title.id] = (count, is_appointed(unit.kind if unit else "", authority))
+        world.memo[key] = out
+    return world.memo[key]
+
+
+def _periods(session: Session, world: World, holder_ids: set[int]) -> dict[tuple[int, int], list]:
+    """The postings (start, end) of these holders by (cadre, title), up to the world's date."""
     periods: dict[tuple[int, int], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
     if holder_ids:
         for cadre_id, title_id, start, end in session.exec(
             select(Posting.cadre_id, Posting.title_id, Posting.start_date, Posting.end_date)
-            .where(Posting.title_id.is_not(None), Posting.cadre_id.in_(list(holder_ids)), Posting.start_date <= on)
+            .where(Posting.title_id.is_not(None), Posting.cadre_id.in_(sorted(holder_ids)),
+                   Posting.start_date <= world.on)
         ):
             periods[(cadre_id, title_id)].append((start, end))
+    return periods
+
+
+def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_TitlePart]:
+    """The part of every title (of the unit subtree), in the world's order of titles: those
+    the world holds already (or a patch carried over) kept, the others worked out."""
+    on = world.on
+    rules = world.rule_set("planning")
+    horizon = horizon_terms(list(world.terms.values()), on)
+    rows = _title_rows(session, world)
+    depth = successor_depth(world)
+    held: dict[int, _TitlePart] = world.memo.get(("forecast-parts",), {})
+    chosen = [t for t in world.titles.values() if unit_ids is None or t.unit_id in unit_ids]
+    stale = [t for t in chosen if t.id not in held or not held[t.id].holds(world, t.id, depth.get(t.id, {}))]
+    if not stale:
+        return [held[t.id] for t in chosen]
+    periods = _periods(session, world, {c for t in stale for c, _ in world.holders.get(t.id, ())})
     terms_by_kind: dict[str, list[TermFact]] = defaultdict(list)
     for term in world.terms.values():
         terms_by_kind[term.kind].append(term)
-    depth = successor_depth(world)
-
-    out: list[domain.Seat] = []
-    for title in world.titles.values():
-        if unit_ids is not None and title.unit_id not in unit_ids:
-            continue
-        count, authority = title_rows.get(title.id, (1, None))
-        unit = world.units.get(title.unit_id)
-        appointed = is_appointed(unit.kind if unit else "", authority)
+    parts = dict(held)
+    for title in stale:
+        count, appointed = rows[title.id]
         by_term = depth.get(title.id, {})
         terms = terms_by_kind.get(title.term_kind) or list(world.terms.values())
-        current = holders.get(title.id, [])
-        for cadre_id, since in current:
+        current = world.holders.get(title.id)
+        out: list[domain.Seat] = []
+        for cadre_id, since in current or ():
             holder = world.cadres.get(cadre_id)
             if holder is None:
                 continue
@@ -149,9 +200,24 @@ def seats(session: Session, world: World, unit_ids: set[int] | None = None) -> l
                 consecutive_terms=consecutive_terms(start, terms, on) if title.is_head else 1,
                 appointed=appointed, successors=0, successors_by_term=by_term,
             ))
-        for _ in range(max(0, count - len(current))):
+        for _ in range(max(0, count - len(current or ()))):
             out.append(domain.Seat(title=title, holder=None, successors=0, successors_by_term=by_term))
-    return out
+        found = (domain.vacancy_of(seat, horizon, rules, on) for seat in out)
+        parts[title.id] = _TitlePart(current, tuple(world.cadres.get(c) for c, _ in current or ()), by_term,
+                                     tuple(out), tuple(v for v in found if v is not None))
+    world.memo[("forecast-parts",)] = parts
+    return [parts[t.id] for t in chosen]
+
+
+# each part checked against the world asking (holders, facts, depth): carried over by every patch
+MEMO_READS["depth-by-pool"] = frozenset()
+MEMO_READS["forecast-titles"] = frozenset()
+MEMO_READS["forecast-parts"] = frozenset()
+
+
+def seats(session: Session, world: World, unit_ids: set[int] | None = None) -> list[domain.Seat]:
+    """One Seat per holder of every title (of the unit subtree), and one per vacant seat."""
+    return [seat for part in _parts(session, world, unit_ids) for seat in part.seats]
 
 
 def horizon_terms(terms: list[TermFact], on: dt.date) -> list[TermFact]:
@@ -200,7 +266,8 @@ def vacancy_forecast(session: Session, world: World, *, unit_ids: set[int] | Non
     """Every seat falling vacant from today to the end of the next term, per year."""
     rules = world.rule_set("planning")
     terms = horizon_terms(list(world.terms.values()), world.on)
-    result = domain.forecast(seats(session, world, unit_ids), terms, rules, world.on)
+    parts = _parts(session, world, unit_ids)
+    result = domain.summarise((v for part in parts for v in part.vacancies), terms, world.on)
     pool_ids = {(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()}
     bars = [YearBar(y.year, len(y.vacancies), len(y.vacancies) - len(y.uncovered), y.message) for y in result.years]
     return ForecastView(result, rules, pool_ids, bars, _chart(bars), unit)

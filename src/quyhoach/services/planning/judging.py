@@ -20,7 +20,7 @@ from quyhoach.domain.facts import CadreFacts, PoolFacts
 from quyhoach.domain.findings import ERROR, Finding
 from quyhoach.domain.retirement import remaining_service_months
 from quyhoach.domain.rulesets import RuleSetData
-from quyhoach.services.planning.world import PoolRecord, World
+from quyhoach.services.planning.world import MEMO_READS, PoolRecord, World
 from quyhoach.services.platform import heap
 
 
@@ -233,6 +233,25 @@ class Worklist:
         return [i for i in self.exits if i.decision is None]
 
 
+def _review_items(judgement: PoolJudgement) -> tuple[list[tuple], list[tuple]]:
+    """One pool's lines of the review worklist: its members' exits, its structure failures."""
+    facts = judgement.facts
+    exits, short = [], []
+    for cadre in facts.members:
+        found = judgement.members[cadre.id]   # the same check, judged once
+        flags = eligibility.flags_of(found)
+        for finding in eligibility.exits_of(found):
+            exits.append((judgement.record.id, facts.title.name, facts.term.name, finding, cadre,
+                          judgement.record.entry_ids[cadre.id], flags))
+    for finding in judgement.structure_failures:
+        short.append((judgement.record.id, facts.title.name, facts.term.name, finding))
+    return exits, short
+
+
+# each pool's items checked by the identity of its judgement: carried over by every patch
+MEMO_READS["review-by-pool"] = frozenset()
+
+
 def review_worklist(session: Session, world: World, on: dt.date | None = None, *,
                     unit_id: int | None = None) -> Worklist:
     """The annual review (rà soát, bổ sung): every member an exit rule catches, and every
@@ -245,18 +264,18 @@ def review_worklist(session: Session, world: World, on: dt.date | None = None, *
     worklist = Worklist(year)
     key = ("review", unit_id, on)
     if key not in world.memo:
-        # What the rules propose does not change while the world does not: computed once.
+        # What the rules propose does not change while the world does not: computed once, and
+        # each pool's items carried over by a patch with its judgement (the same object).
+        held = world.memo.get(("review-by-pool", on), {})
+        parts = dict(held)
         exits, short = [], []
         for judgement in judge_all(world, on, unit_id=unit_id):
-            facts = judgement.facts
-            for cadre in facts.members:
-                found = judgement.members[cadre.id]   # the same check, judged once
-                flags = eligibility.flags_of(found)
-                for finding in eligibility.exits_of(found):
-                    exits.append((judgement.record.id, facts.title.name, facts.term.name, finding, cadre,
-                                  judgement.record.entry_ids[cadre.id], flags))
-            for finding in judgement.structure_failures:
-                short.append((judgement.record.id, facts.title.name, facts.term.name, finding))
+            part = held.get(judgement.record.id)
+            if part is None or part[0] is not judgement:
+                part = parts[judgement.record.id] = (judgement, *_review_items(judgement))
+            exits.extend(part[1])
+            short.extend(part[2])
+        world.memo[("review-by-pool", on)] = parts
         world.memo[key] = (exits, short)
     exits, short = world.memo[key]
     for pool_id, title, term, finding, cadre, entry_id, flags in exits:

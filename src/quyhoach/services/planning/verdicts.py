@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from quyhoach.db.models import Pool, PoolEntry, PoolVerdict, Relation, Term, Title
+from quyhoach.db.models import Pool, PoolEntry, PoolVerdict, PoolVerdictStamp, Relation, Term, Title
 from quyhoach.domain.findings import ERROR, WARNING
 from quyhoach.domain.phrase import Phrase
 from quyhoach.services.planning import changes, judging, world as world_service
@@ -34,6 +34,7 @@ from quyhoach.services.platform import stamp
 
 REJUDGE_ALL = 0.3   # a change touching more than this share of the pools judges them all again
 TABLE = PoolVerdict.__table__
+STAMPS = PoolVerdictStamp.__table__
 
 
 def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) -> dict[str, Any]:
@@ -150,6 +151,9 @@ def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = N
     in_scope = set(session.exec(pools).all())
     where = [TABLE.c.on_date == on] + ([] if scope is None else [TABLE.c.pool_id.in_(sorted(in_scope))])
     low, count = session.connection().execute(sa.select(sa.func.min(TABLE.c.stamp), sa.func.count()).where(*where)).one()
+    every = session.connection().execute(sa.select(STAMPS.c.stamp).where(STAMPS.c.on_date == on)).scalar()
+    if low is not None and every is not None:
+        low = max(low, every)    # every verdict of the date is current at `every`, each at its own stamp
     change = changes.since(session, low, now) if count and low is not None and count >= len(in_scope) else None
     if change is not None and low == now:
         return Refreshed(now, 0, False)
@@ -162,13 +166,28 @@ def refresh(session: Session, on: dt.date, *, unit_ids: Iterable[int] | None = N
     if scope is not None:
         pool_ids &= in_scope
     judged = judge_and_store(session, on, now, pool_ids=pool_ids, world=world, org=org) if pool_ids else 0
-    session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
+    if scope is None:
+        _current_at(session, on, now)     # one row moved, not the stamp of every verdict
+    else:
+        session.connection().execute(sa.update(TABLE).where(*where, TABLE.c.stamp < now).values(stamp=now))
     return Refreshed(now, judged, False)
 
 
+def _current_at(session: Session, on: dt.date, now: int) -> None:
+    """Every verdict of `on` is current at `now` (two processes inserting at once: the key refuses
+    the second, `refresh_and_commit` tries again)."""
+    connection = session.connection()
+    if not connection.execute(sa.update(STAMPS).where(STAMPS.c.on_date == on).values(stamp=now)).rowcount:
+        connection.execute(sa.insert(STAMPS).values(on_date=on, stamp=now))
+
+
 def _prune(session: Session, now: int) -> None:
-    """Verdicts older than the change log reaches can only be judged again whole: gone."""
-    session.connection().execute(sa.delete(TABLE).where(TABLE.c.stamp < now - changes.KEEP))
+    """Verdicts older than the change log reaches can only be judged again whole: gone (those
+    of a date whose verdicts are all current at a later stamp are kept)."""
+    connection = session.connection()
+    recent = sa.select(STAMPS.c.on_date).where(STAMPS.c.stamp >= now - changes.KEEP)
+    connection.execute(sa.delete(TABLE).where(TABLE.c.stamp < now - changes.KEEP, TABLE.c.on_date.not_in(recent)))
+    connection.execute(sa.delete(STAMPS).where(STAMPS.c.stamp < now - changes.KEEP))
 
 
 VerdictRow = namedtuple("VerdictRow", [c.name for c in TABLE.c])   # type: ignore[misc]

@@ -30,7 +30,7 @@ from quyhoach.domain.facts import (
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.vocab import RELATION_INVERSE
 from quyhoach.services.planning import changes, rulesets as rule_service
-from quyhoach.services.platform import stamp
+from quyhoach.services.platform import heap, stamp
 
 
 @dataclass
@@ -565,6 +565,7 @@ def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -
         world.stamp = counter
         with _lock:
             _cache[key] = _Snapshot(counter, on, world, read_at)
+        heap.settle()
         return world
     finally:
         updating.release()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,3 +41,66 @@ def paused() -> Iterator[None]:
             _pauses -= 1
             if _pauses == 0 and _was_enabled:
                 gc.enable()
+
+
+# -- a process that holds the planning world ------------------------------------------------------
+#
+# A web process holds the world (hundreds of thousands of objects at the demo's size, about 3
+# million at 30,000 cadres: every cadre's facts, the pools, the figures kept in its memo, the
+# Đánh giá ledger) for as long as the data does not move; each full collection walked all of it
+# (0.4-1.6 s on the demo under load, 2.6-3.5 s at 30,000 cadres), every thread of the process
+# waiting. What the process holds is frozen instead (`gc.freeze`: never scanned, still freed by
+# reference counting when nothing holds it): when a world is swapped in (`settle`, from
+# `world.cached`), and when a request ends (`request_ended`, web.db) right after a swap (the
+# figures its first pages work out) or, for the figures worked out later, at most every
+# FREEZE_EVERY seconds. A cycle frozen all the same is reclaimed by a full collection every
+# FULL_COLLECTION_EVERY or once the process has grown by FULL_COLLECTION_GROWTH, whichever first.
+
+FULL_COLLECTION_EVERY = 600.0   # seconds between two full collections of a process that holds a world
+FULL_COLLECTION_GROWTH = 1.25   # or once its resident memory has grown by this much since the last one
+FREEZE_EVERY = 10.0             # seconds: what lived on since the last freeze, frozen after a request
+_collected: tuple[float, int] | None = None     # (time.monotonic(), resident pages) of the last full one
+_frozen_at = 0.0
+_figures_to_freeze = False      # a world was swapped in: the figures its first pages work out come next
+
+
+def _resident() -> int:
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0       # not known here: the time alone decides
+
+
+def _freeze() -> None:
+    """The young generations collected (little garbage frozen), or everything when a full
+    collection is due; then what the process holds frozen."""
+    global _collected, _frozen_at
+    now, resident = time.monotonic(), _resident()
+    if _collected is not None and (now - _collected[0] > FULL_COLLECTION_EVERY
+                                   or resident > FULL_COLLECTION_GROWTH * _collected[1]):
+        gc.unfreeze()
+        gc.collect()
+        _collected = (now, _resident())
+    else:
+        # the first world of a process counts from here: no full collection for a command's one world
+        _collected = _collected or (now, resident)
+        gc.collect(1)
+    gc.freeze()
+    _frozen_at = now
+
+
+def settle() -> None:
+    """A world was swapped in: what the process holds frozen (see above)."""
+    global _figures_to_freeze
+    _freeze()
+    _figures_to_freeze = True
+
+
+def request_ended() -> None:
+    """A web request ended: the figures worked out on a world swapped in meanwhile frozen with
+    it; any other figures that lived on, at most every FREEZE_EVERY seconds."""
+    global _figures_to_freeze
+    if _figures_to_freeze or time.monotonic() - _frozen_at >= FREEZE_EVERY:
+        _figures_to_freeze = False
+        _freeze()
