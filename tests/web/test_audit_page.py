@@ -156,3 +156,15 @@ def test_the_apps_reasons_are_said_in_the_readers_language_the_typed_ones_as_typ
     history = client.get("/can-bo/CB001/lich-su?lang=en").get_data(as_text=True)
     assert "Imported from file «sua-ngay-sinh.csv»" in history
     assert audit.verify(org).ok
+
+
+def test_a_new_users_role_and_scope_are_words_in_the_readers_language(client, session):
+    """The entry of a user made by the administrator: the role by its words, not its code, and
+    the scope the app recorded ("toàn tỉnh") said in English on the English page."""
+    audit.record(session, "user.create", "user:can.bo.moi", after={"role": "org_board", "scope": "toàn tỉnh"})
+    session.commit()
+    vietnamese = client.get("/quan-tri/nhat-ky").get_data(as_text=True)
+    assert "Cán bộ Ban Tổ chức" in vietnamese and "toàn tỉnh" in vietnamese and "org_board" not in vietnamese
+    english = client.get("/quan-tri/nhat-ky?lang=en").get_data(as_text=True)
+    assert "the whole province" in english and "org_board" not in english
+    assert "toàn tỉnh" not in english and "Cán bộ Ban Tổ chức" not in english

@@ -30,7 +30,7 @@ from quyhoach.domain import vocab
 from quyhoach.domain.dates import format_date
 from quyhoach.domain.phrase import Num, Phrase
 from quyhoach.domain.vocab import N_
-from quyhoach.services.platform import audit
+from quyhoach.services.platform import audit, auth
 from quyhoach.services.records.tabular import SHEETS, Column, Sheet
 
 EMPTY = N_("(trống)")
@@ -171,8 +171,11 @@ FIELD_LABELS: dict[str, str] = {
     **vocab.ROTATION_TARGET_LABELS, **{k: v[0] for k, v in vocab.ROTATION_WEIGHT_LABELS.items()},
 }
 # The fields whose value is a code of the rotation's words (a target's mode, how vacancies are filled).
-CODE_WORDS: dict[str, dict[str, str]] = {key: vocab.ROTATION_MODE_LABELS
-                                         for key in ("mode", "fill_vacancies", "non_local")}
+CODE_WORDS: dict[str, dict[str, str]] = {
+    **{key: vocab.ROTATION_MODE_LABELS for key in ("mode", "fill_vacancies", "non_local")},
+    "role": auth.ROLES,                               # a user's role by its words, not its code
+    "scope": {"toàn tỉnh": N_("toàn tỉnh")},          # a user's scope: the words the app recorded
+}
 # The list whose columns name the fields of a form's entry ("posting.appoint" → postings).
 EDIT_SHEETS = {"cadre": "cadres", "posting": "postings", "evaluation": "evaluations", "vote": "votes",
                "discipline": "disciplines", "relation": "relations", "unit": "units", "title": "titles"}
