@@ -51,11 +51,15 @@ def _format_option(kind: str, default: str = "docx"):
                         show_default=True, help="định dạng tệp")
 
 
+# --out, the same on every report command
+_OUT = click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+
+
 @report_group.command("term-planning", help="Báo cáo quy hoạch nhiệm kỳ.")
 @click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
 @click.option("--term", "term_code", default="", help="mã nhiệm kỳ, ví dụ DANG-2025-2030 (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("term-planning")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+@_OUT
 @with_appcontext
 def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """The term-planning report (báo cáo quy hoạch nhiệm kỳ)."""
@@ -65,7 +69,7 @@ def report_term_planning(unit_code: str, term_code: str, fmt: str, out: Path | N
 @report_group.command("dossier", help="Hồ sơ cán bộ (mẫu 2C) kèm quá trình đánh giá, xếp loại; CODE: mã cán bộ.")
 @click.argument("code")
 @_format_option("dossier")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+@_OUT
 @with_appcontext
 def report_dossier(code: str, fmt: str, out: Path | None) -> None:
     """A cadre's dossier (2C) with the evaluation timeline."""
@@ -76,7 +80,7 @@ def report_dossier(code: str, fmt: str, out: Path | None) -> None:
                                            "theo tháng, so với đồng cấp).")
 @click.option("--unit", "unit_code", default="", help="mã đơn vị (cả các đơn vị trực thuộc); mặc định: toàn tỉnh")
 @_format_option("evaluations", default="xlsx")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+@_OUT
 @with_appcontext
 def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
     """The rating analytics (E4, constant ratings, disciplines, months, peers)."""
@@ -90,7 +94,7 @@ def report_evaluations(unit_code: str, fmt: str, out: Path | None) -> None:
               help="số lần giải: dự thảo theo kết quả lần giải này (mặc định: kết quả đã thông qua, nếu chưa có "
                    "thì lần giải mới nhất)")
 @_format_option("scenario-decision")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+@_OUT
 @with_appcontext
 def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | None) -> None:
     """The Standing Committee's decision report on a rotation scenario (a draft until adopted)."""
@@ -105,7 +109,7 @@ def report_decision(scenario_id: int, run_id: int | None, fmt: str, out: Path | 
 @click.option("--title", "title_code", default="", help="mã chức danh (thay cho số danh sách POOL_ID)")
 @click.option("--term", "term_code", default="", help="đi cùng --title: mã nhiệm kỳ (mặc định: nhiệm kỳ Đảng hiện tại)")
 @_format_option("pool-submission")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="tệp ghi ra (mặc định: đặt tên theo báo cáo)")
+@_OUT
 @with_appcontext
 def report_pool(paper: str, pool_id: int | None, title_code: str, term_code: str, fmt: str, out: Path | None) -> None:
     """A pool's procedure paper: the submission (tờ trình), the vote-count minutes (biên bản

@@ -118,6 +118,15 @@ def _birth_date_writer(demo_engine):
     return write
 
 
+def _page_again(benchmark, client, url: str, *, rounds: int, setup=None) -> None:
+    """`url` visited once, then measured `rounds` times (after `setup`, untimed, before each:
+    a write), with its p95 in `extra_info`; the page must answer."""
+    client.get(url)
+    response = benchmark.pedantic(client.get, args=(url,), setup=setup, rounds=rounds, iterations=1, warmup_rounds=1)
+    assert response.status_code == 200
+    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+
+
 def _client(demo_engine, tmp_path):
     app = create_app({"DATABASE_URL": str(demo_engine.url), "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "b",
                       "WTF_CSRF_ENABLED": False})
@@ -128,43 +137,24 @@ def test_first_planning_page_after_a_write(benchmark, demo_engine, tmp_path):
     """The planning dashboard (every pool judged, the province's summaries) right after a
     rating was changed elsewhere: the world is patched, only the pools of that cadre judged
     again. The write itself is not timed. Goal (issues 14, 15): p95 ≤ 150 ms."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/quy-hoach/")
-    response = benchmark.pedantic(client.get, args=("/quy-hoach/",), setup=_writer(demo_engine), rounds=20,
-                                  iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/quy-hoach/", rounds=20, setup=_writer(demo_engine))
 
 
 def test_danh_gia_page(benchmark, demo_engine, tmp_path):
     """The Đánh giá page (the province's rating analytics), visited again with no write
     in between. Goal (issue 14): p95 ≤ 150 ms."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/danh-gia/")
-    response = benchmark.pedantic(client.get, args=("/danh-gia/",), rounds=30, iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/danh-gia/", rounds=30)
 
 
 def test_danh_gia_page_after_a_birth_date_write(benchmark, demo_engine, tmp_path):
     """The Đánh giá page right after a write that does not touch ratings (a birth date): its
     figures are carried over to the patched world."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/danh-gia/")
-    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_birth_date_writer(demo_engine), rounds=20,
-                                  iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/danh-gia/", rounds=20, setup=_birth_date_writer(demo_engine))
 
 
 def test_danh_gia_page_after_a_rating_write(benchmark, demo_engine, tmp_path):
     """The Đánh giá page right after a rating changed: its figures are computed again."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/danh-gia/")
-    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_writer(demo_engine), rounds=15,
-                                  iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/danh-gia/", rounds=15, setup=_writer(demo_engine))
 
 
 def _own_writer(demo_engine):
@@ -185,20 +175,10 @@ def _own_writer(demo_engine):
 def test_first_planning_page_after_the_users_own_write(benchmark, demo_engine, tmp_path):
     """The dashboard right after the user's own write: the write's request brought the world
     and the stored verdicts up to date, so the page reads them (read-your-own-writes)."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/quy-hoach/")
-    response = benchmark.pedantic(client.get, args=("/quy-hoach/",), setup=_own_writer(demo_engine), rounds=20,
-                                  iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/quy-hoach/", rounds=20, setup=_own_writer(demo_engine))
 
 
 def test_danh_gia_page_after_the_users_own_rating_write(benchmark, demo_engine, tmp_path):
     """The Đánh giá page right after the user's own rating write: the figures were summed by
     the write's request."""
-    client = _client(demo_engine, tmp_path)
-    client.get("/danh-gia/")
-    response = benchmark.pedantic(client.get, args=("/danh-gia/",), setup=_own_writer(demo_engine), rounds=15,
-                                  iterations=1, warmup_rounds=1)
-    assert response.status_code == 200
-    benchmark.extra_info["p95_ms"] = round(_p95(benchmark) * 1000, 1)
+    _page_again(benchmark, _client(demo_engine, tmp_path), "/danh-gia/", rounds=15, setup=_own_writer(demo_engine))
