@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, select
 from quyhoach.db.engine import make_engine
 from quyhoach.db.models import Cadre, Evaluation, PlanningChange, Pool, PoolEntry, RuleSet
 from quyhoach.services.evaluations import analytics
-from quyhoach.services.planning import changes, forecast, judging, pools, world as world_service
+from quyhoach.services.planning import changes, forecast, judging, pools, review_views, world as world_service
 from quyhoach.services.platform import stamp
 from quyhoach.services.records import demo, editing, importer, reference
 from tests.files import csv_bytes
@@ -169,7 +169,7 @@ def _forecasts(session, world: world_service.World) -> list:
 
 def _worklist(session, world: world_service.World) -> tuple:
     """The review worklist as the page lists it: each exit and each short pool with its reason."""
-    found = judging.review_worklist(session, world)
+    found = review_views.review_worklist(session, world)
     return ([(i.pool_id, i.cadre.id if i.cadre else None, i.entry_id, i.finding.rule, i.finding.message,
               [f.rule for f in i.flags], i.decision is None) for i in found.exits],
             [(i.pool_id, i.finding.rule, i.finding.message) for i in found.short_pools])
@@ -207,7 +207,7 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
             judging.judge_all(world_service.cached(session, ON), ON)   # judgements kept, to be carried over
             analytics.evaluation_analytics(session, world_service.cached(session, ON))   # the Đánh giá figures too
             _forecasts(session, world_service.cached(session, ON))          # the forecast's parts, and the worklist
-            judging.review_worklist(session, world_service.cached(session, ON))
+            review_views.review_worklist(session, world_service.cached(session, ON))
             builds = _count_builds(monkeypatch)
             for name, who, n in steps:
                 _write(session, name, who, n)

@@ -227,3 +227,83 @@ def test_the_spread_check_stores_each_parts_verdicts_and_reads_them_the_next_tim
     with Session(engine) as session:
         assert _stored_rows(session) == _recomputed(session)
     assert 0 < after_write["judged"] < total
+
+
+def _judged_worklist(world) -> tuple[list, list]:
+    """The review worklist judged on the world directly (every pool's findings in memory), as
+    the review read it before it read the stored verdicts."""
+    from quyhoach.domain import eligibility
+
+    exits, short = [], []
+    for j in judging.judge_all(world):
+        for cadre in j.facts.members:
+            found = j.members[cadre.id]
+            flags = eligibility.flags_of(found)
+            exits += [(j.record.id, cadre.id, j.record.entry_ids[cadre.id], f, flags) for f in eligibility.exits_of(found)]
+        short += [(j.record.id, f) for f in j.structure_failures]
+    return exits, short
+
+
+def test_the_review_and_the_successors_read_from_the_stored_verdicts_equal_the_rules_judged_again(small_db, tmp_path):
+    """The review worklist, the forecast's successor depth and each finding's words (message and
+    evidence, as Phrases a page says in English) read back from `pool_verdict` are those the
+    rules give on the world: nothing of a finding is lost by storing it."""
+    from quyhoach.domain.phrase import Phrase
+    from quyhoach.services.planning import forecast, review_views
+
+    engine = _fresh(small_db, tmp_path, 3000 + next(_n))
+    with Session(engine, expire_on_commit=False) as session:
+        world = world_service.cached(session, ON)
+        worklist = review_views.review_worklist(session, world)
+        exits, short = _judged_worklist(world)
+        assert exits and short      # the small province has both (else this test would prove nothing)
+        got = [(i.pool_id, i.cadre.id, i.entry_id, i.finding, i.flags) for i in worklist.exits]
+        assert sorted(got, key=repr) == sorted(exits, key=repr)
+        assert sorted(((i.pool_id, i.finding) for i in worklist.short_pools), key=repr) == sorted(short, key=repr)
+        wanted = {}
+        for pool_id, _, _, finding, _ in exits:
+            wanted[(pool_id, finding.subject, finding.rule)] = finding
+        for item in worklist.exits:
+            original = wanted[(item.pool_id, item.finding.subject, item.finding.rule)]
+            said = zip(item.finding.evidence, original.evidence, strict=True)
+            for kept, made in [(item.finding.message, original.message), *said]:
+                assert isinstance(kept, Phrase) == isinstance(made, Phrase)
+                if isinstance(made, Phrase):
+                    assert (kept.template, dict(kept.args)) == (made.template, dict(made.args))
+
+        depth: dict = {}
+        for j in judging.judge_all(world):
+            depth.setdefault(j.facts.title.id, {})[j.facts.term.code] = sum(
+                1 for fs in j.members.values() if not any(f.blocking for f in fs))
+        assert forecast.successor_depth(session, world) == depth
+
+
+def test_a_process_keeps_no_pool_judgement_for_the_lists_and_few_for_the_pool_pages(small_db, tmp_path, monkeypatch):
+    """The dashboard, the review and the forecast read the stored verdicts: the process's world
+    keeps no pool's findings for them (at 30,000 cadres every pool's were ≈ 530 MB); the pool
+    pages visited keep theirs, the last `KEEP_POOLS` only, also across a patch."""
+    from quyhoach.services.planning import forecast, review_views
+
+    engine = _fresh(small_db, tmp_path, 4000 + next(_n))
+    monkeypatch.setattr(judging, "KEEP_POOLS", 5)
+    world_service.clear_cache()
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            world = world_service.cached(session, ON)
+            verdicts.judgements(session, world)
+            review_views.review_worklist(session, world)
+            forecast.vacancy_forecast(session, world)
+            assert not [k for k in world.memo if k[0] == "pool"]
+            ids = sorted(world.pools)[:8]
+            for pool_id in ids:
+                judging.judge_pool(world, pool_id)
+            assert sorted(k[1] for k in world.memo if k[0] == "pool") == ids[3:]
+            _birth_date(session, session.exec(select(Cadre).order_by(Cadre.id.desc())).first(), 1)
+            session.commit()
+            patched = world_service.cached(session, ON)
+            assert patched is not world
+            for pool_id in sorted(world.pools)[8:12]:
+                judging.judge_pool(patched, pool_id)
+            assert len([k for k in patched.memo if k[0] == "pool"]) == 5
+    finally:
+        world_service.clear_cache()

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolEvent, Term
-from quyhoach.services.planning import judging as planning, pools, world as world_service
+from quyhoach.services.planning import judging as planning, pools, review_views, world as world_service
 from tests.builders import make_cadre, make_discipline, make_evaluation, make_title, make_unit
 
 ON = dt.date(2026, 1, 15)  # QĐ 377 in force; the 2026–2031 government term not started yet
@@ -154,7 +154,7 @@ def test_annual_review_proposes_exits_and_records_decisions(session, province):
     make_vote(session, province["an"], vote_date=dt.date(2026, 10, 1), convened=40, present=40, high=5, normal=10, low=25)
     session.commit()
     review_day = dt.date(2026, 11, 20)
-    worklist = planning.review_worklist(session, world_service.build(session, review_day), review_day)
+    worklist = review_views.review_worklist(session, world_service.build(session, review_day))
     rules = {(i.cadre.code, i.finding.rule) for i in worklist.exits}
     assert ("CB2", "P9") in rules and ("CB1", "P11") in rules
     item = next(i for i in worklist.exits if i.cadre.code == "CB2" and i.finding.rule == "P9")
@@ -170,7 +170,7 @@ def test_annual_review_proposes_exits_and_records_decisions(session, province):
     with pytest.raises(pools.PoolError, match="đã được quyết định"):
         pools.decide_review_item(session, keep.entry_id, rule="P11", review_year=2026, accept=True,
                                  reason="đổi ý", on=review_day)
-    again = planning.review_worklist(session, world_service.build(session, review_day), review_day)
+    again = review_views.review_worklist(session, world_service.build(session, review_day))
     assert [i.decision.decision for i in again.exits if i.cadre.code == "CB1" and i.finding.rule == "P11"] == ["reject"]
 
 

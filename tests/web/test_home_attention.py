@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from quyhoach import create_app
 from quyhoach.db.models import Cadre, Posting, Unit
-from quyhoach.services.planning import views, world as world_service
+from quyhoach.services.planning import judging, views, world as world_service
 from quyhoach.services.platform import audit, auth
 from tests.web.test_trust import PASSWORD, signed_in
 
@@ -51,7 +51,7 @@ def test_each_user_sees_what_needs_attention_within_their_units(secure_app, sess
     audit.record(session, "cadre.update", f"cadre:{other_cadre.code}", actor="nguoi.khac", after={"x": 2})
     session.commit()
     world = world_service.build(session)
-    failing = [j for j in views.judged(world) if not views.pool_meets_all(j)]
+    failing = [j for j in judging.judge_all(world) if not views.pool_meets_all(j)]
     subtree = {u.id for u in session.exec(select(Unit)).all() if u.id == mine.id or u.parent_id == mine.id}
     own_failing = [j for j in failing if j.facts.title.unit_id in subtree]
     assert failing and own_failing and len(own_failing) < len(failing)

@@ -361,6 +361,60 @@ def test_forecast_lists_a_retirement_vacancy(client, province):
     assert "<svg" in html and "chưa có người kế cận đủ điều kiện" in html
 
 
+def test_a_province_forecast_shows_the_first_rows_of_each_year_and_pages_one_year(client, session, monkeypatch):
+    """At 30,000 cadres the forecast has thousands of vacancies: each year shows its first
+    YEAR_ROWS and links to the whole year, which is paged; a page past the end shows the last."""
+    from quyhoach.services.records import demo
+    from quyhoach.web import planning as planning_web
+
+    assert demo.load(session, demo.SMALL).ok
+    session.commit()
+    monkeypatch.setattr(planning_web, "YEAR_ROWS", 1)
+    monkeypatch.setattr(planning_web, "PAGE_SIZE", 2)
+    html = _page(client, "/quy-hoach/du-bao")
+    years = re.findall(r'<section id="nam-(\d+)"', html)
+    links = dict(re.findall(r'href="/quy-hoach/du-bao\?nam=(\d+)">Xem cả (\d+) chức danh khuyết', html))
+    assert years and links and len(re.findall(r'<td class="date">', html)) == len(years)
+    year, total = max(links.items(), key=lambda kv: int(kv[1]))
+    assert int(total) > 2
+    first = _page(client, f"/quy-hoach/du-bao?nam={year}")
+    assert re.findall(r'<section id="nam-(\d+)"', first) == [year] and "Xem mọi năm" in first
+    assert len(re.findall(r'<td class="date">', first)) == 2 and f"Trang 1/{-(-int(total) // 2)}" in first
+    rows = []
+    for number in range(1, -(-int(total) // 2) + 1):
+        page = _page(client, f"/quy-hoach/du-bao?nam={year}&trang={number}")
+        section = page.split(f'<section id="nam-{year}"')[1].split("</section>")[0]
+        rows += re.findall(r'<td class="num">(\d+)</td>\s*<td>[^<]+<div class="muted small">', section)
+    assert rows == [str(i) for i in range(1, int(total) + 1)]      # every vacancy of the year, numbered once
+    beyond = client.get(f"/quy-hoach/du-bao?nam={year}&trang=999")
+    assert beyond.status_code == 200 and f'<td class="num">{total}</td>' in beyond.get_data(as_text=True)
+    assert "không có chức danh khuyết" in _page(client, "/quy-hoach/du-bao?nam=1990")
+
+
+def test_the_review_pages_its_proposals_by_unit_and_loses_none(client, session, monkeypatch):
+    """A province's review lists hundreds of proposals: UNITS_PER_PAGE units a page, the pages
+    together list every unit's proposals once, and a bulk decision keeps the page it was made on."""
+    from quyhoach.services.records import demo
+    from quyhoach.web import planning as planning_web
+
+    assert demo.load(session, demo.SMALL).ok
+    session.commit()
+    every = re.findall(r'id="ra-soat-don-vi-(\d+)"', _page(client, "/quy-hoach/ra-soat"))
+    assert len(every) >= 2
+    monkeypatch.setattr(planning_web, "UNITS_PER_PAGE", 1)
+    seen = []
+    for number in range(1, len(every) + 1):
+        html = _page(client, f"/quy-hoach/ra-soat?trang_dx={number}")
+        assert f"Trang {number}/{len(every)}" in html
+        seen += re.findall(r'id="ra-soat-don-vi-(\d+)"', html)
+    assert seen == every
+    last = _page(client, "/quy-hoach/ra-soat?trang_dx=999")
+    assert re.findall(r'id="ra-soat-don-vi-(\d+)"', last) == every[-1:]
+    refused = client.post("/quy-hoach/ra-soat/quyet-dinh-don-vi", headers=HX,
+                          data={"quyet_dinh": "reject", "ly_do": "", "nhom": every[1], "trang_dx": "2"})
+    assert re.findall(r'id="ra-soat-don-vi-(\d+)"', refused.get_data(as_text=True)) == [every[1]]
+
+
 # --------------------------------------------------------------------------- rule sets
 
 def test_an_unconfirmed_parameter_is_edited_and_a_confirmed_one_refused(client, session, province):

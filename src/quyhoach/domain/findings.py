@@ -38,6 +38,20 @@ class Finding:
             "from_date": self.from_date.isoformat() if self.from_date else None, "subject": self.subject,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, message: str | None = None,
+                  evidence: tuple[str, ...] | None = None) -> Finding:
+        """The finding `as_dict` gave (a stored verdict), with its message and evidence given
+        back as the words they were (`Phrase`s, which the caller reads from what it kept)."""
+        return cls(
+            rule=data["rule"], passed=bool(data["passed"]), severity=data["severity"], name=data["name"],
+            message=data["message"] if message is None else message, basis=data.get("basis", ""),
+            rule_set=data.get("rule_set", ""), compared=data.get("compared") or {},
+            evidence=tuple(data.get("evidence") or ()) if evidence is None else evidence,
+            from_date=dt.date.fromisoformat(data["from_date"]) if data.get("from_date") else None,
+            subject=data.get("subject", ""),
+        )
+
 
 def eligible(findings: list[Finding]) -> bool:
     """Eligible when no finding blocks."""

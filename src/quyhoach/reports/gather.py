@@ -272,8 +272,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     on = world.on
     progress(0.05, Phrase(N_("Đánh giá các danh sách quy hoạch")))
     units = world.subtree(unit.id) if unit else None
-    judged = [j for j in planning_views.judged(world)
-              if j.facts.term.code == term_code and (units is None or j.facts.title.unit_id in units)]
+    judged = planning.judge_all(world, unit_id=unit.id if unit else None, term_code=term_code)
     rules = world.rule_set("planning")
     scope_name = unit.name if unit else _("toàn tỉnh")
     if not judged:
@@ -337,7 +336,7 @@ def term_planning(session: Session, world: World, *, unit_code: str = "", term_c
     thin = term_parts.thin_titles(judged)
     parts = {"source": term_parts.by_source(judged), "qualifications": term_parts.qualifications(judged), "thin": thin,
              "review": term_parts.review(session, judged, term), "approvals": term_parts.approvals(session, judged)}
-    previous = term_parts.previous_term(world, term, planning_views.judged(world), units)
+    previous = term_parts.previous_term(world, term, list(world.pools.values()), units)
     if previous is not None:
         parts["previous"] = previous
     return TermPlanningReport(

@@ -53,7 +53,8 @@ def _members(judged) -> dict[int, tuple]:
 
 
 def previous_term(world, term, judged_all, scope_units) -> DocPart | None:
-    """The same figures for the previous term of the same kind that has pools in scope."""
+    """The same figures for the previous term of the same kind that has pools in scope
+    (`judged_all`: the pools, judged or not: only their facts are read)."""
     earlier = sorted((t for t in world.terms.values() if t.kind == term.kind and t.start < term.start), key=lambda t: t.start)
     for before in reversed(earlier):
         old = [j for j in judged_all if j.facts.term.code == before.code

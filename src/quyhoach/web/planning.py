@@ -32,6 +32,7 @@ bp = guarded(Blueprint("planning", __name__, url_prefix="/quy-hoach"), write="ed
              params={"pool_id": "pool", "entry_id": "pool_entry"})
 
 PAGE_SIZE = 50
+UNITS_PER_PAGE = 20    # units of the annual review's proposals on one page
 DASHBOARD_PAGE_SIZE = 25  # the failing pools; the aggregated gauges follow the list
 CANDIDATE_LIMIT = 10
 SUGGESTION_LIMIT = 10
@@ -287,19 +288,18 @@ def _review_unit(world):
 
 
 def _review_rows(world, unit):
-    worklist = planning.review_worklist(session(), world, unit_id=unit.id if unit else None)
+    worklist = review_views.review_worklist(session(), world, unit_id=unit.id if unit else None)
     return worklist, review_views.review_rows(session(), world, worklist, unit.id if unit else None)
 
 
 def _review_context(world, unit) -> dict:
     worklist, rows = _review_rows(world, unit)
     short = review_views.short_pools(world, worklist)
-    number = max(1, request.args.get("trang", 1, type=int))
-    pages = max(1, -(-len(short) // PAGE_SIZE))
-    number = min(number, pages)
-    short_page = queries.Page(short[(number - 1) * PAGE_SIZE: number * PAGE_SIZE], len(short), number, PAGE_SIZE)
-    return {"worklist": worklist, "rows": rows, "groups": review_views.review_units(rows), "short": short_page, "unit": unit,
-            "counted": views.counted_through(world)}
+    short_page = queries.Page.of(short, request.args.get("trang", 1, type=int), PAGE_SIZE)
+    # the proposals by unit, UNITS_PER_PAGE units a page (a province's review lists hundreds)
+    groups = queries.Page.of(review_views.review_units(rows), request.values.get("trang_dx", 1, type=int), UNITS_PER_PAGE)
+    return {"worklist": worklist, "rows": rows, "groups": groups.items, "group_page": groups, "short": short_page,
+            "unit": unit, "counted": views.counted_through(world)}
 
 
 @bp.get("/ra-soat")
@@ -417,10 +417,30 @@ def forecast():
     # ?chua_ke_can=1: only the seats falling vacant within 12 months with no eligible successor
     # (the Tổng quan item's link: the same list as the item counts)
     shown = attention.uncovered_soon(view.forecast) if request.args.get("chua_ke_can") == "1" else None
+    year = request.args.get("nam", type=int)
+    context = {"forecast": view, "shown": shown, "year": year,
+               "years": _forecast_years(view.forecast, shown, year, request.args.get("trang", 1, type=int))}
     if is_partial():
-        return render_template("planning/_forecast.html", forecast=view, shown=shown)
-    return render_template("planning/forecast.html", forecast=view, shown=shown,
-                           units=queries.unit_options(session(), current_scope()))
+        return render_template("planning/_forecast.html", **context)
+    return render_template("planning/forecast.html", units=queries.unit_options(session(), current_scope()), **context)
+
+
+YEAR_ROWS = 20     # vacancies of a year the forecast shows before "the whole year" (a province has thousands)
+
+
+def _forecast_years(fc, shown, year: int | None, number: int) -> list[tuple]:
+    """Each year with vacancies (those `shown` only, when filtered) and the page of them shown:
+    the first YEAR_ROWS of every year, or one year (`nam`) paged by PAGE_SIZE."""
+    keep = None if shown is None else {id(v) for v in shown}
+    out = []
+    for row in fc.years:
+        if year is not None and row.year != year:
+            continue
+        vacancies = [v for v in row.vacancies if keep is None or id(v) in keep]
+        if vacancies:
+            out.append((row, queries.Page.of(vacancies, number, PAGE_SIZE) if year is not None
+                        else queries.Page.of(vacancies, 1, YEAR_ROWS)))
+    return out
 
 
 # --------------------------------------------------------------------------- rule sets

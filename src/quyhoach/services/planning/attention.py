@@ -16,8 +16,8 @@ from sqlmodel import Session
 from quyhoach.domain.facts import TitleFact
 from quyhoach.domain.forecast import Forecast, Vacancy
 from quyhoach.domain.text import text_sort_key
-from quyhoach.services.planning import forecast as forecast_service, judging, verdicts, views
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning import forecast as forecast_service, review_views, verdicts, views
+from quyhoach.services.planning.world import MEMO_READS, World
 
 HORIZON_DAYS = 365     # "falling vacant in the next 12 months"
 SHOWN = 5              # rows shown per item; the link opens the rest
@@ -70,7 +70,7 @@ def _in(units: frozenset[int] | set[int] | None, title: TitleFact) -> bool:
 
 def open_exits(session: Session, world: World, root_unit_id: int | None) -> Item:
     """Proposed exits of this year's review with no decision yet (the review's own worklist)."""
-    worklist = judging.review_worklist(session, world, unit_id=root_unit_id)
+    worklist = review_views.review_worklist(session, world, unit_id=root_unit_id)
     open_items = worklist.open_exits
     unit_of = {r.id: r.facts.title.unit_id for r in world.pools.values()}
     return Item(len(open_items), _by_unit(world, [unit_of[i.pool_id] for i in open_items]), open_items[:SHOWN])
@@ -127,15 +127,27 @@ def _missing_ratings(world: World, units: frozenset[int] | set[int] | None, year
             continue
         for cadre in record.facts.members:
             unit_of.setdefault(cadre.id, record.facts.title.unit_id)
+    # whether each cadre has the year's rating, kept by the identity of their facts: a patch
+    # replaces the facts of the cadres it read again, so only those are looked at again
+    held: dict[int, tuple[object, bool]] = world.memo.get(("rated", year), {})
+    rated: dict[int, tuple[object, bool]] = {}
     missing = []
     for cadre_id, unit_id in unit_of.items():
         cadre = world.cadres.get(cadre_id)
         if cadre is None:
             continue
-        if not any(r.year == year and (r.rating or r.score is not None) for r in cadre.ratings):
+        hit = held.get(cadre_id)
+        if hit is None or hit[0] is not cadre:
+            hit = (cadre, any(r.year == year and (r.rating or r.score is not None) for r in cadre.ratings))
+        rated[cadre_id] = hit
+        if not hit[1]:
             missing.append((cadre, unit_id))
+    world.memo[("rated", year)] = rated
     missing.sort(key=lambda pair: text_sort_key(pair[0].name))
     return Item(len(missing), _by_unit(world, [u for _, u in missing]), [c for c, _ in missing[:SHOWN]])
+
+
+MEMO_READS["rated"] = frozenset()     # checked by the identity of each cadre's facts
 
 
 def planning_attention(session: Session, world: World, units: frozenset[int] | set[int] | None,

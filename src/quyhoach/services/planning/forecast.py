@@ -31,6 +31,7 @@ from quyhoach.domain.rotation import head_terms
 from quyhoach.domain.rulesets import RuleSetData
 from quyhoach.domain.text import fold
 from quyhoach.domain.vocab import N_
+from quyhoach.services.planning import verdicts
 from quyhoach.services.planning.world import MEMO_READS, World
 
 APPOINTED_UNIT_KINDS = frozenset({"department", "party_organ", "judicial", "enterprise"})
@@ -99,23 +100,17 @@ class ForecastView:
         return self.pool_ids.get((vacancy.title.id, vacancy.term.code))
 
 
-def successor_depth(world: World) -> dict[int, dict[str, int]]:
-    """Eligible pool members per title and term code. Each pool's count is kept with its
-    judgement in the world's memo: a patch carries it over for the pools whose judgement it
-    carried over (checked by identity), so only the pools a write touched are counted again."""
-    from quyhoach.services.planning.views import judged
-
-    held: dict[int, tuple[object, int]] = world.memo.get(("depth-by-pool",), {})
-    counts: dict[int, tuple[object, int]] = {}
-    depth: dict[int, dict[str, int]] = defaultdict(dict)
-    for j in judged(world):
-        hit = held.get(j.record.id)
-        if hit is None or hit[0] is not j:
-            hit = (j, sum(1 for fs in j.members.values() if not any(f.blocking for f in fs)))
-        counts[j.record.id] = hit
-        depth[j.facts.title.id][j.facts.term.code] = hit[1]
-    world.memo[("depth-by-pool",)] = counts
-    return depth
+def successor_depth(session: Session, world: World) -> dict[int, dict[str, int]]:
+    """Eligible pool members per title and term code, read from the stored verdicts (each
+    pool's members less those a rule blocks), once per list of verdicts."""
+    judged = verdicts.judgements(session, world)
+    hit = world.memo.get(("depth",))
+    if hit is None or hit[0] is not judged:
+        depth: dict[int, dict[str, int]] = defaultdict(dict)
+        for j in judged:
+            depth[j.facts.title.id][j.facts.term.code] = j.depth
+        hit = world.memo[("depth",)] = (judged, depth)
+    return hit[1]
 
 
 @dataclass(frozen=True)
@@ -173,7 +168,7 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
     rules = world.rule_set("planning")
     horizon = horizon_terms(list(world.terms.values()), on)
     rows = _title_rows(session, world)
-    depth = successor_depth(world)
+    depth = successor_depth(session, world)
     held: dict[int, _TitlePart] = world.memo.get(("forecast-parts",), {})
     chosen = [t for t in world.titles.values() if unit_ids is None or t.unit_id in unit_ids]
     stale = [t for t in chosen if t.id not in held or not held[t.id].holds(world, t.id, depth.get(t.id, {}))]
@@ -210,7 +205,6 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
 
 
 # each part checked against the world asking (holders, facts, depth): carried over by every patch
-MEMO_READS["depth-by-pool"] = frozenset()
 MEMO_READS["forecast-titles"] = frozenset()
 MEMO_READS["forecast-parts"] = frozenset()
 
@@ -263,7 +257,16 @@ def _chart(bars: list[YearBar], width: int = 640, height: int = 200) -> dict:
 
 
 def vacancy_forecast(session: Session, world: World, *, unit_ids: set[int] | None = None, unit=None) -> ForecastView:
-    """Every seat falling vacant from today to the end of the next term, per year."""
+    """Every seat falling vacant from today to the end of the next term, per year: worked out
+    once per world and unit (a patch carries each title's part over, `_parts`)."""
+    key = ("forecast", None if unit_ids is None else frozenset(unit_ids), getattr(unit, "id", None))
+    hit = world.memo.get(key)
+    if hit is None:
+        hit = world.memo[key] = _vacancy_forecast(session, world, unit_ids, unit)
+    return hit
+
+
+def _vacancy_forecast(session: Session, world: World, unit_ids: set[int] | None, unit) -> ForecastView:
     rules = world.rule_set("planning")
     terms = horizon_terms(list(world.terms.values()), world.on)
     parts = _parts(session, world, unit_ids)

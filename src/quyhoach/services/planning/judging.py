@@ -8,19 +8,18 @@ domain. The same judgements feed the pages, `quyhoach check` and the reports.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
-from sqlmodel import Session, select
 
-from quyhoach.db.models import ReviewDecision
 from quyhoach.domain import eligibility, structure
 from quyhoach.domain.facts import CadreFacts, PoolFacts
-from quyhoach.domain.findings import ERROR, Finding
+from quyhoach.domain.findings import Finding
 from quyhoach.domain.retirement import remaining_service_months
 from quyhoach.domain.rulesets import RuleSetData
-from quyhoach.services.planning.world import MEMO_READS, PoolRecord, World
+from quyhoach.services.planning.world import POOLS_KEPT, PoolRecord, World
 from quyhoach.services.platform import heap
 
 
@@ -82,12 +81,22 @@ class PoolJudgement:
         return out
 
 
+KEEP_POOLS = 256    # judgements of single pools kept with a world (the pool pages visited last)
+
+
 def judge_pool(world: World, pool_id: int, on: dt.date | None = None) -> PoolJudgement:
+    """One pool judged (its page), kept with the world among the KEEP_POOLS judged last: a
+    process never holds every pool's findings (the lists read the stored verdicts)."""
     on = on or world.on
     key = ("pool", pool_id, on)
-    if key not in world.memo:
-        world.memo[key] = _judge_pool(world, pool_id, on)
-    return world.memo[key]
+    found = world.memo.get(key)
+    if found is None:
+        found = world.memo[key] = _judge_pool(world, pool_id, on)
+        kept = world.memo.setdefault(POOLS_KEPT, deque())
+        kept.append(key)
+        while len(kept) > KEEP_POOLS:
+            world.memo.pop(kept.popleft(), None)
+    return found
 
 
 def _judge_pool(world: World, pool_id: int, on: dt.date) -> PoolJudgement:
@@ -109,22 +118,15 @@ def bulk():
     return heap.paused()
 
 
-def each(world: World, pool_ids: Iterable[int], on: dt.date | None = None, *,
-         keep: bool = False) -> Iterator[PoolJudgement]:
+def each(world: World, pool_ids: Iterable[int], on: dt.date | None = None) -> Iterator[PoolJudgement]:
     """The pools named judged one after the other, for a caller that uses each judgement and
-    lets it go (verdicts stored, a listing printed): a judgement already in the world's memo
-    is given as it is; one judged here is kept there only with `keep` (a web process's world,
-    whose pages read it again). What stays in memory is then one pool's findings, not every
-    pool's. Meant to run inside `bulk()`."""
+    lets it go (verdicts stored, a listing printed, a report): a judgement already in the
+    world's memo is given as it is, one judged here is not kept. What stays in memory is then
+    one pool's findings, not every pool's. Meant to run inside `bulk()`."""
     on = on or world.on
     for pool_id in pool_ids:
-        key = ("pool", pool_id, on)
-        found = world.memo.get(key)
-        if found is None:
-            found = _judge_pool(world, pool_id, on)
-            if keep:
-                world.memo[key] = found
-        yield found
+        found = world.memo.get(("pool", pool_id, on))
+        yield found if found is not None else _judge_pool(world, pool_id, on)
 
 
 def chosen(world: World, *, unit_id: int | None = None, title_code: str | None = None,
@@ -151,10 +153,10 @@ def worst_first(judged: PoolJudgement) -> tuple[int, int, str]:
 
 def judge_all(world: World, on: dt.date | None = None, *, unit_id: int | None = None,
               title_code: str | None = None, term_code: str | None = None) -> list[PoolJudgement]:
-    """Every pool (optionally of one unit's subtree, one title or one term), worst first."""
+    """Every pool (optionally of one unit's subtree, one title or one term), worst first; the
+    judgements are the caller's (a report, a comparison), not kept with the world."""
     with bulk():
-        judged = [judge_pool(world, pool_id, on)
-                  for pool_id in chosen(world, unit_id=unit_id, title_code=title_code, term_code=term_code)]
+        judged = list(each(world, chosen(world, unit_id=unit_id, title_code=title_code, term_code=term_code), on))
     judged.sort(key=worst_first)
     return judged
 
@@ -205,86 +207,6 @@ def suggestions(world: World, pool_id: int, on: dt.date | None = None, limit: in
                                  found, months))
     ranked.sort(key=lambda s: (-s.score, s.cadre.code))
     return ranked[:limit]
-
-
-@dataclass
-class ReviewItem:
-    """One line of the annual review worklist: a proposed exit, or a pool below target."""
-
-    kind: str                     # "exit" or "structure"
-    pool_id: int
-    title: str
-    term: str
-    finding: Finding
-    cadre: CadreFacts | None = None
-    entry_id: int | None = None
-    decision: ReviewDecision | None = None
-    flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal, shown beside the exit
-
-
-@dataclass
-class Worklist:
-    year: int
-    exits: list[ReviewItem] = field(default_factory=list)
-    short_pools: list[ReviewItem] = field(default_factory=list)
-
-    @property
-    def open_exits(self) -> list[ReviewItem]:
-        return [i for i in self.exits if i.decision is None]
-
-
-def _review_items(judgement: PoolJudgement) -> tuple[list[tuple], list[tuple]]:
-    """One pool's lines of the review worklist: its members' exits, its structure failures."""
-    facts = judgement.facts
-    exits, short = [], []
-    for cadre in facts.members:
-        found = judgement.members[cadre.id]   # the same check, judged once
-        flags = eligibility.flags_of(found)
-        for finding in eligibility.exits_of(found):
-            exits.append((judgement.record.id, facts.title.name, facts.term.name, finding, cadre,
-                          judgement.record.entry_ids[cadre.id], flags))
-    for finding in judgement.structure_failures:
-        short.append((judgement.record.id, facts.title.name, facts.term.name, finding))
-    return exits, short
-
-
-# each pool's items checked by the identity of its judgement: carried over by every patch
-MEMO_READS["review-by-pool"] = frozenset()
-
-
-def review_worklist(session: Session, world: World, on: dt.date | None = None, *,
-                    unit_id: int | None = None) -> Worklist:
-    """The annual review (rà soát, bổ sung): every member an exit rule catches, and every
-    pool short of its targets, each with its reason; decisions already taken this year
-    are attached."""
-    on = on or world.on
-    year = on.year
-    decided = {(d.entry_id, d.rule): d for d in session.exec(
-        select(ReviewDecision).where(ReviewDecision.review_year == year))}
-    worklist = Worklist(year)
-    key = ("review", unit_id, on)
-    if key not in world.memo:
-        # What the rules propose does not change while the world does not: computed once, and
-        # each pool's items carried over by a patch with its judgement (the same object).
-        held = world.memo.get(("review-by-pool", on), {})
-        parts = dict(held)
-        exits, short = [], []
-        for judgement in judge_all(world, on, unit_id=unit_id):
-            part = held.get(judgement.record.id)
-            if part is None or part[0] is not judgement:
-                part = parts[judgement.record.id] = (judgement, *_review_items(judgement))
-            exits.extend(part[1])
-            short.extend(part[2])
-        world.memo[("review-by-pool", on)] = parts
-        world.memo[key] = (exits, short)
-    exits, short = world.memo[key]
-    for pool_id, title, term, finding, cadre, entry_id, flags in exits:
-        worklist.exits.append(ReviewItem("exit", pool_id, title, term, finding, cadre, entry_id,
-                                         decided.get((entry_id, finding.rule)), flags))
-    for pool_id, title, term, finding in short:
-        worklist.short_pools.append(ReviewItem("structure", pool_id, title, term, finding))
-    worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
-    return worklist
 
 
 @dataclass

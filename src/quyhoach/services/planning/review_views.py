@@ -1,6 +1,8 @@
-"""What the annual review page shows: the worklist's proposed exits, one row per pool entry
-with every reason and the decision taken, grouped by unit, and the pools below target.
-Read from the planning world (`views` has the dashboard and the pool page)."""
+"""The annual review (rà soát, bổ sung): its worklist, every member an exit rule catches and
+every pool short of its targets, read from the stored verdicts (services.planning.verdicts:
+what the rules found, judged once for every process); and what its page shows: one row per
+pool entry with every reason and the decision taken, grouped by unit, and the pools below
+target (`views` has the dashboard and the pool page)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,94 @@ from sqlmodel import Session, select
 from quyhoach.db.models import PoolEntry, ReviewDecision
 from quyhoach.domain import eligibility
 from quyhoach.domain.facts import CadreFacts, TermFact, TitleFact
-from quyhoach.domain.findings import Finding
+from quyhoach.domain.findings import ERROR, Finding
 from quyhoach.domain.text import name_sort_key, text_sort_key
-from quyhoach.services.planning import judging as planning
-from quyhoach.services.planning.world import World
+from quyhoach.services.planning import verdicts
+from quyhoach.services.planning.world import MEMO_READS, World
+
+
+# --------------------------------------------------------------------------- the worklist
+
+@dataclass
+class ReviewItem:
+    """One line of the annual review worklist: a proposed exit, or a pool below target."""
+
+    kind: str                     # "exit" or "structure"
+    pool_id: int
+    title: str
+    term: str
+    finding: Finding
+    cadre: CadreFacts | None = None
+    entry_id: int | None = None
+    decision: ReviewDecision | None = None
+    flags: list[Finding] = field(default_factory=list)   # E5: grounds for dismissal, shown beside the exit
+
+
+@dataclass
+class Worklist:
+    year: int
+    exits: list[ReviewItem] = field(default_factory=list)
+    short_pools: list[ReviewItem] = field(default_factory=list)
+
+    @property
+    def open_exits(self) -> list[ReviewItem]:
+        return [i for i in self.exits if i.decision is None]
+
+
+def _review_items(world: World, judgement: verdicts.StoredJudgement) -> tuple[list[tuple], list[tuple]]:
+    """One pool's lines of the worklist, from its stored verdict: its members' exits (with the
+    flags beside them), its structure failures."""
+    record = world.pools[judgement.record.id]
+    facts = record.facts
+    exits, short = [], []
+    for cadre in facts.members:
+        found = [f for f in judgement.findings if f.subject == cadre.code]
+        flags = eligibility.flags_of(found)
+        for finding in eligibility.exits_of(found):
+            exits.append((record.id, facts.title.name, facts.term.name, finding, cadre, record.entry_ids[cadre.id], flags))
+    for finding in judgement.structure_failures:
+        short.append((record.id, facts.title.name, facts.term.name, finding))
+    return exits, short
+
+
+# each pool's items checked by the identity of its stored verdict: carried over by every patch
+MEMO_READS["review-by-pool"] = frozenset()
+
+
+def review_worklist(session: Session, world: World, *, unit_id: int | None = None) -> Worklist:
+    """The annual review of the world's date (of one unit's subtree): every member an exit rule
+    catches and every pool short of its targets, each with its reason, worst pool first; the
+    decisions already taken this year attached."""
+    decided = {(d.entry_id, d.rule): d for d in session.exec(
+        select(ReviewDecision).where(ReviewDecision.review_year == world.on.year))}
+    worklist = Worklist(world.on.year)
+    judged = verdicts.judgements(session, world)
+    key = ("review", unit_id)
+    if key not in world.memo or world.memo[key][0] is not judged:
+        # What the rules propose does not move while the verdicts do not: listed once per world,
+        # and each pool's items carried over by a patch with its verdict (the same object).
+        held = world.memo.get(("review-by-pool",), {})
+        parts = dict(held)
+        units = world.subtree(unit_id) if unit_id is not None else None
+        exits, short = [], []
+        for judgement in judged:
+            if units is not None and judgement.facts.title.unit_id not in units:
+                continue
+            part = held.get(judgement.record.id)
+            if part is None or part[0] is not judgement:
+                part = parts[judgement.record.id] = (judgement, *_review_items(world, judgement))
+            exits.extend(part[1])
+            short.extend(part[2])
+        world.memo[("review-by-pool",)] = parts
+        world.memo[key] = (judged, exits, short)
+    _, exits, short = world.memo[key]
+    for pool_id, title, term, finding, cadre, entry_id, flags in exits:
+        worklist.exits.append(ReviewItem("exit", pool_id, title, term, finding, cadre, entry_id,
+                                         decided.get((entry_id, finding.rule)), flags))
+    for pool_id, title, term, finding in short:
+        worklist.short_pools.append(ReviewItem("structure", pool_id, title, term, finding))
+    worklist.exits.sort(key=lambda i: (i.decision is not None, i.finding.severity != ERROR, i.title))
+    return worklist
 
 
 # --------------------------------------------------------------------------- annual review
@@ -86,7 +172,7 @@ class ShortPool:
     findings: list[Finding]
 
 
-def review_rows(session: Session, world: World, worklist: planning.Worklist, unit_id: int | None = None) -> list[ReviewRow]:
+def review_rows(session: Session, world: World, worklist: Worklist, unit_id: int | None = None) -> list[ReviewRow]:
     """The worklist's proposed exits, one row per pool entry with all its reasons, and the
     exits already accepted this year (the member has left the pool, so the worklist no
     longer lists them): the progress of the review is counted over both. Sorted by unit,
@@ -156,7 +242,7 @@ def review_progress(rows: list[ReviewRow]) -> tuple[int, int]:
     return sum(1 for r in rows if r.decision is not None), len(rows)
 
 
-def short_pools(world: World, worklist: planning.Worklist) -> list[ShortPool]:
+def short_pools(world: World, worklist: Worklist) -> list[ShortPool]:
     """The pools below target, one per pool (worst first), with every shortfall."""
     grouped: dict[int, ShortPool] = {}
     for item in worklist.short_pools:

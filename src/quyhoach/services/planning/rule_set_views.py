@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +19,6 @@ from quyhoach.domain.rulesets import NoRuleSetError, RuleSetData
 from quyhoach.domain.vocab import RATING, RELATION_KIND
 from quyhoach.services.planning import judging as planning, rulesets as rule_service
 from quyhoach.services.planning.world import World
-
-# --------------------------------------------------------------------------- judgements, once per world
-
-_judged: dict[int, tuple[World, list[planning.PoolJudgement]]] = {}
-_lock = threading.Lock()
 
 
 @dataclass

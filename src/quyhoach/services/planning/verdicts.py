@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from quyhoach.db.models import Pool, PoolEntry, PoolVerdict, PoolVerdictStamp, Relation, Term, Title
-from quyhoach.domain.findings import ERROR, WARNING
+from quyhoach.domain.findings import ERROR, WARNING, Finding
 from quyhoach.domain.phrase import Phrase
 from quyhoach.services.planning import changes, judging, world as world_service
 from quyhoach.services.platform import stamp
@@ -54,12 +54,24 @@ def row_of(judged: judging.PoolJudgement, term_id: int, on: dt.date, at: int) ->
 
 
 def _stored(finding) -> dict[str, Any]:
-    """A finding as a verdict keeps it: `as_dict`, and the message's words (`said`, a Phrase's
-    JSON) for a page in another language than Vietnamese."""
+    """A finding as a verdict keeps it: `as_dict`, and the words of its message (`said`) and of
+    its evidence (`evidence_said`), each a Phrase's JSON, for a page in another language than
+    Vietnamese."""
     out = finding.as_dict()
     if isinstance(finding.message, Phrase):
         out["said"] = finding.message.to_json()
+    if any(isinstance(e, Phrase) for e in finding.evidence):
+        out["evidence_said"] = [e.to_json() if isinstance(e, Phrase) else None for e in finding.evidence]
     return out
+
+
+def finding_of(kept: dict[str, Any], said: tuple[Any, Any] | None) -> Finding:
+    """A stored finding as the rules made it: its message and evidence in words again."""
+    message, evidence = said or (None, None)
+    words = None
+    if evidence:
+        words = tuple(Phrase.from_json(w) if w else e for e, w in zip(kept["evidence"], evidence, strict=True))
+    return Finding.from_dict(kept, message=Phrase.from_json(message) if message else None, evidence=words)
 
 
 @dataclass
@@ -122,10 +134,11 @@ def judge_and_store(session: Session, on: dt.date, at: int, *, pool_ids: Iterabl
                                                                 TABLE.c.pool_id.in_(sorted(gone))))
         chosen = list(judged_world.pools)
     # each pool's row made and written in batches as the pools are judged, the judgements let go
-    # (kept only with a web process's world): memory is a batch's, not every pool's findings
+    # (a web process's world too: its pages read the stored verdicts, and judge only the pool a
+    # page shows): memory is a batch's, not every pool's findings
     done, batch = 0, []
     with judging.bulk():
-        for judged in judging.each(judged_world, chosen, on, keep=world is not None):
+        for judged in judging.each(judged_world, chosen, on):
             batch.append(row_of(judged, judged_world.term_ids[judged.facts.term.code], on, at))
             if len(batch) == 2000:
                 session.connection().execute(sa.insert(TABLE), batch)
@@ -203,7 +216,7 @@ class Verdict:
     row: VerdictRow
     title: TitleRow
     term: TermRow
-    said: tuple = ()     # each finding's words (a Phrase's JSON, or None), kept apart from what the CLI prints
+    said: tuple = ()     # each finding's words (message, evidence: Phrase JSON or None), kept apart from what the CLI prints
 
     @property
     def key(self) -> str:
@@ -231,7 +244,7 @@ def stored(session: Session, on: dt.date, *, unit_ids: set[int] | None = None, t
 
 def _verdict(r, n: int) -> Verdict:
     row = VerdictRow(*r[:n])
-    said = tuple(f.pop("said", None) for f in row.findings)
+    said = tuple((f.pop("said", None), f.pop("evidence_said", None)) for f in row.findings)
     return Verdict(row, TitleRow(*r[n:n + 4]), TermRow(*r[n + 4:]), said)
 
 
@@ -260,22 +273,6 @@ def current(session: Session, on: dt.date, **filters: Any) -> list[Verdict]:
 # --------------------------------------------------------------------------- read by the pages
 
 @dataclass(frozen=True)
-class StoredFinding:
-    """A finding that did not pass, as a verdict keeps it: the page shows its rule and message
-    (a Phrase when the words were kept, so the page says it in its language)."""
-
-    rule: str
-    severity: str
-    message: str
-    subject: str
-
-    @classmethod
-    def of(cls, kept: dict[str, Any], said: dict[str, Any] | None) -> StoredFinding:
-        return cls(kept["rule"], kept["severity"], Phrase.from_json(said) if said else kept["message"],
-                   kept.get("subject", ""))
-
-
-@dataclass(frozen=True)
 class PoolFactsRef:
     title: Any      # TitleFact
     term: Any       # TermFact
@@ -300,22 +297,31 @@ class StoredJudgement:
         self.severity_score = verdict.row.severity
 
     @cached_property
-    def _findings(self) -> tuple[list[StoredFinding], dict[str, list[StoredFinding]]]:
+    def findings(self) -> list[Finding]:
+        """What did not pass, in the order judged (the pool's structure, then each member's)."""
         said = self.said or (None,) * len(self.row.findings)
-        findings = [StoredFinding.of(f, words) for f, words in zip(self.row.findings, said, strict=True)]
+        return [finding_of(f, words) for f, words in zip(self.row.findings, said, strict=True)]
+
+    @cached_property
+    def _split(self) -> tuple[list[Finding], dict[str, list[Finding]]]:
         codes = set(self.row.names)
-        failing: dict[str, list[StoredFinding]] = {}
-        for f in findings:
-            if f.subject in codes and f.severity == ERROR:
+        failing: dict[str, list[Finding]] = {}
+        for f in self.findings:
+            if f.subject in codes and f.blocking:
                 failing.setdefault(f.subject, []).append(f)
-        return [f for f in findings if f.subject not in codes], failing
+        return [f for f in self.findings if f.subject not in codes], failing
 
     @property
-    def structure_failures(self) -> list[StoredFinding]:
-        return self._findings[0]
+    def structure_failures(self) -> list[Finding]:
+        return self._split[0]
 
-    def failing_members(self) -> dict[str, list[StoredFinding]]:
-        return self._findings[1]
+    def failing_members(self) -> dict[str, list[Finding]]:
+        return self._split[1]
+
+    @property
+    def depth(self) -> int:
+        """Members who meet every rule (the forecast's successors for the title and term)."""
+        return int(self.row.members) - int(self.row.failing_members)
 
     @property
     def passes(self) -> bool:

@@ -5,15 +5,14 @@ and `services.pools` (writes): the dashboard's filtered list and aggregates, one
 page (members with their key facts and findings, ballots with their checks, history),
 a cadre's eligibility for any title, and the editable rule-set parameters.
 
-The province's judgements are computed once per planning world (a world is rebuilt
-whenever the data stamp moves), so the dashboard, the review and the forecast share
-one pass over the ~700 pools.
+The lists of pools (the dashboard, the review, the forecast's successors) read the stored
+verdicts (services.planning.verdicts), judged once for every process; a process judges only
+the pool a page shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -34,26 +33,6 @@ from quyhoach.services.planning.world import MEMO_READS, World
 from quyhoach.services.planning.rule_set_views import (  # noqa: F401 - the rule-set page, read through views too
     ParamRow, RuleSetRow, new_version, param_row, parse_parameter, rule_set_in_force, rule_set_rows, set_parameter,
 )
-
-# --------------------------------------------------------------------------- judgements, once per world
-
-_judged: dict[int, tuple[World, list[planning.PoolJudgement]]] = {}
-_lock = threading.Lock()
-
-
-def judged(world: World) -> list[planning.PoolJudgement]:
-    """Every pool of the world judged, worst first; computed once per world object."""
-    with _lock:
-        hit = _judged.get(id(world))
-        if hit is not None and hit[0] is world:
-            return hit[1]
-    result = planning.judge_all(world)
-    with _lock:
-        if len(_judged) > 4:
-            _judged.clear()
-        _judged[id(world)] = (world, result)
-    return result
-
 
 def unit_by_code(world: World, code: str):
     if not code:

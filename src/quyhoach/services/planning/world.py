@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -428,6 +428,7 @@ PATCH_LIMIT = 0.2    # a change touching more than this share of the cadres rebu
 # a patch carries them over when the change wrote none of those tables. "cadre.name" stands
 # for the cadres' codes and names (a corrected birth date leaves it alone).
 MEMO_READS: dict[str, frozenset[str]] = {}
+POOLS_KEPT = ("pools-kept",)   # the keys of the single pools judged and kept, oldest first (judging.judge_pool)
 
 
 def _name_of(cadre: CadreFacts | None) -> tuple[str, str] | None:
@@ -496,6 +497,8 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
         if (key[0] == "pool" and key[1] not in pool_ids) or (key[0] == "qualifying" and key[1] not in again)
         or (key[0] in MEMO_READS and MEMO_READS[key[0]].isdisjoint(written))
     }
+    if POOLS_KEPT in world.memo:     # the order of the pool judgements carried (judging.judge_pool)
+        memo[POOLS_KEPT] = deque(k for k in world.memo[POOLS_KEPT] if k in memo)
     return World(on=on, units=world.units, levels=world.levels, titles=world.titles, terms=world.terms,
                  term_ids=world.term_ids, cadres=cadres, pools=pools, rule_sets=rule_sets, holders=holders,
                  title_of_cadre=title_of_cadre, title_seats=world.title_seats, memo=memo)

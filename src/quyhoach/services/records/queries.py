@@ -62,6 +62,13 @@ class Page(Generic[T]):
     number: int
     size: int
 
+    @classmethod
+    def of(cls, items: list[T], number: int, size: int) -> Page[T]:
+        """One page of a list already in memory, the number kept within range."""
+        pages = max(1, math.ceil(len(items) / size))
+        number = min(max(1, number), pages)
+        return cls(items[(number - 1) * size: number * size], len(items), number, size)
+
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.size))
