@@ -175,6 +175,30 @@ def _worklist(session, world: world_service.World) -> tuple:
             [(i.pool_id, i.finding.rule, i.finding.message) for i in found.short_pools])
 
 
+def _attention(session, world: world_service.World) -> list:
+    """The home page's planning items (province, and the first unit's subtree) as counts, units
+    and the rows they list, each row by what names it."""
+    from quyhoach.services.planning import attention
+
+    first = min(world.units)
+    out = []
+    for units, root in ((None, None), (frozenset(world.subtree(first)), first)):
+        found = attention.planning_attention(session, world, units, root)
+        out.append([(item.total, item.units, [_row(r) for r in item.rows])
+                    for item in (found.exits, found.failing_pools, found.vacancies, found.missing_ratings)])
+    return out
+
+
+def _row(row) -> tuple:
+    if hasattr(row, "record"):                       # a pool's verdict
+        return ("pool", row.record.id, row.severity_score)
+    if hasattr(row, "entry_id"):                     # a proposed exit
+        return ("exit", row.pool_id, row.entry_id, row.finding.rule)
+    if hasattr(row, "seat"):                         # a vacancy
+        return ("vacancy", row.title.id, row.date, row.covered)
+    return ("cadre", row.id)
+
+
 def _count_builds(monkeypatch) -> list[int]:
     builds: list[int] = []
     real = world_service.build
@@ -208,6 +232,7 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
             analytics.evaluation_analytics(session, world_service.cached(session, ON))   # the Đánh giá figures too
             _forecasts(session, world_service.cached(session, ON))          # the forecast's parts, and the worklist
             review_views.review_worklist(session, world_service.cached(session, ON))
+            _attention(session, world_service.cached(session, ON))   # the home page's items, kept per world
             builds = _count_builds(monkeypatch)
             for name, who, n in steps:
                 _write(session, name, who, n)
@@ -220,6 +245,8 @@ def test_the_world_brought_up_to_date_equals_a_rebuild(small_db, tmp_path, monke
                 # the vacancy forecast and the review worklist, parts carried over or not, are those of the data now
                 assert _forecasts(session, patched) == _forecasts(session, built)
                 assert _worklist(session, patched) == _worklist(session, built)
+                # the home page's items, brought up to date with what the patch changed
+                assert _attention(session, patched) == _attention(session, built)
             # the log said what changed: no write of these kinds made a process rebuild
             assert builds == []
     finally:

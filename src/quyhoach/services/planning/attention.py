@@ -79,11 +79,8 @@ def open_exits(session: Session, world: World, root_unit_id: int | None) -> Item
 def failing_pools(session: Session, world: World, units: frozenset[int] | set[int] | None) -> Item:
     """Pools short of a target or holding a member who fails a rule, worst first (the
     dashboard's order and test, read from the stored verdicts as the dashboard)."""
-    key = ("attention-pools", _key(units))
-    if key not in world.memo:
-        world.memo[key] = [j for j in verdicts.judgements(session, world)
-                           if _in(units, j.facts.title) and not views.pool_meets_all(j)]
-    failing = world.memo[key]
+    failing = verdicts.selection(session, world, ("attention-pools", _key(units)),
+                                 lambda j: _in(units, j.facts.title) and not views.pool_meets_all(j))
     return Item(len(failing), _by_unit(world, [j.facts.title.unit_id for j in failing]), failing[:SHOWN])
 
 
@@ -148,6 +145,7 @@ def _missing_ratings(world: World, units: frozenset[int] | set[int] | None, year
 
 
 MEMO_READS["rated"] = frozenset()     # checked by the identity of each cadre's facts
+MEMO_READS["attention-pools"] = frozenset()    # brought up to date with the verdicts (verdicts.selection)
 
 
 def planning_attention(session: Session, world: World, units: frozenset[int] | set[int] | None,
@@ -161,5 +159,5 @@ def planning_attention(session: Session, world: World, units: frozenset[int] | s
         failing_pools=failing_pools(session, world, units),
         vacancies=uncovered_vacancies(session, world, units),
         missing_ratings=missing_ratings(world, units, counted.year),
-        vacancy_pools={(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()},
+        vacancy_pools=forecast_service.pools_by_title_term(world),
     )

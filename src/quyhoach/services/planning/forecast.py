@@ -103,14 +103,53 @@ class ForecastView:
 def successor_depth(session: Session, world: World) -> dict[int, dict[str, int]]:
     """Eligible pool members per title and term code, read from the stored verdicts (each
     pool's members less those a rule blocks), once per list of verdicts."""
-    judged = verdicts.judgements(session, world)
-    hit = world.memo.get(("depth",))
-    if hit is None or hit[0] is not judged:
+    by_pool = verdicts.current_by_pool(session, world)
+    held = world.memo.get(("depth",))
+    if held is not None and held[0] == world.generation:
+        return held[2]
+    changed = world.changes_since(held[0]) if held is not None else None
+    if held is None or changed is None:
+        where = {i: (j.facts.title.id, j.facts.term.code) for i, j in by_pool.items()}
         depth: dict[int, dict[str, int]] = defaultdict(dict)
-        for j in judged:
+        for j in by_pool.values():
             depth[j.facts.title.id][j.facts.term.code] = j.depth
-        hit = world.memo[("depth",)] = (judged, depth)
-    return hit[1]
+    else:     # the pools read again since: their titles' counts copied and set again
+        where, depth = dict(held[1]), defaultdict(dict, held[2])
+        for i in changed.pools:
+            if i in where:
+                title_id, term_code = where.pop(i)
+                depth[title_id] = {k: v for k, v in depth[title_id].items() if k != term_code}
+            j = by_pool.get(i)
+            if j is not None:
+                where[i] = (j.facts.title.id, j.facts.term.code)
+                depth[j.facts.title.id] = {**depth.get(j.facts.title.id, {}), j.facts.term.code: j.depth}
+    world.memo[("depth",)] = (world.generation, where, depth)
+    return depth
+
+
+def pools_by_title_term(world: World) -> dict[tuple[int, str], int]:
+    """Each pool's id by (title id, term code): once per world."""
+    key = ("pools-by-title-term",)
+    if key not in world.memo:
+        world.memo[key] = {(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()}
+    return world.memo[key]
+
+
+def _stale_titles(session: Session, world: World, generation: int) -> set[int] | None:
+    """The titles whose part may have moved since the world of `generation`: those whose
+    holders changed, those held by a cadre read again, those of a pool read again; None when
+    not known (every title is looked at)."""
+    changed = world.changes_since(generation)
+    if changed is None:
+        return None
+    by_pool = verdicts.current_by_pool(session, world)
+    if any(i not in by_pool for i in changed.pools):
+        return None            # a pool gone: its title is not known here
+    out = set(changed.titles)
+    for cadre_id in changed.cadres:
+        out.update(world.title_of_cadre.get(cadre_id, ()))
+    out.update(by_pool[i].facts.title.id for i in changed.pools)
+    return out
 
 
 @dataclass(frozen=True)
@@ -169,10 +208,14 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
     horizon = horizon_terms(list(world.terms.values()), on)
     rows = _title_rows(session, world)
     depth = successor_depth(session, world)
-    held: dict[int, _TitlePart] = world.memo.get(("forecast-parts",), {})
+    generation, held = world.memo.get(("forecast-parts",), (0, {}))
     chosen = [t for t in world.titles.values() if unit_ids is None or t.unit_id in unit_ids]
-    stale = [t for t in chosen if t.id not in held or not held[t.id].holds(world, t.id, depth.get(t.id, {}))]
+    moved = _stale_titles(session, world, generation) if held else None
+    looked = chosen if moved is None else [t for t in chosen if t.id in moved or t.id not in held]
+    stale = [t for t in looked if t.id not in held or not held[t.id].holds(world, t.id, depth.get(t.id, {}))]
     if not stale:
+        if generation != world.generation:
+            world.memo[("forecast-parts",)] = (world.generation, held)
         return [held[t.id] for t in chosen]
     periods = _periods(session, world, {c for t in stale for c, _ in world.holders.get(t.id, ())})
     terms_by_kind: dict[str, list[TermFact]] = defaultdict(list)
@@ -200,11 +243,13 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
         found = (domain.vacancy_of(seat, horizon, rules, on) for seat in out)
         parts[title.id] = _TitlePart(current, tuple(world.cadres.get(c) for c, _ in current or ()), by_term,
                                      tuple(out), tuple(v for v in found if v is not None))
-    world.memo[("forecast-parts",)] = parts
+    world.memo[("forecast-parts",)] = (world.generation, parts)
     return [parts[t.id] for t in chosen]
 
 
-# each part checked against the world asking (holders, facts, depth): carried over by every patch
+# each part checked against the world asking (holders, facts, depth): carried over by every patch,
+# as the successor depth (brought up to date with what the patch changed)
+MEMO_READS["depth"] = frozenset()
 MEMO_READS["forecast-titles"] = frozenset()
 MEMO_READS["forecast-parts"] = frozenset()
 
@@ -271,6 +316,6 @@ def _vacancy_forecast(session: Session, world: World, unit_ids: set[int] | None,
     terms = horizon_terms(list(world.terms.values()), world.on)
     parts = _parts(session, world, unit_ids)
     result = domain.summarise((v for part in parts for v in part.vacancies), terms, world.on)
-    pool_ids = {(r.facts.title.id, r.facts.term.code): r.id for r in world.pools.values()}
+    pool_ids = pools_by_title_term(world)
     bars = [YearBar(y.year, len(y.vacancies), len(y.vacancies) - len(y.uncovered), y.message) for y in result.years]
     return ForecastView(result, rules, pool_ids, bars, _chart(bars), unit)

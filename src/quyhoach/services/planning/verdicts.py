@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -339,31 +339,76 @@ class StoredJudgement:
         return str(self.row.names.get(key, key))
 
 
+def worst_first(j: StoredJudgement) -> tuple:
+    """The order of the lists of pools (`judging.worst_first`, the pool's id apart ties)."""
+    return (-j.severity_score, -j.facts.title.rank, j.facts.title.code, j.record.id)
+
+
+@dataclass
+class _Held:
+    generation: int                           # the world they were read for
+    by_pool: dict[int, StoredJudgement]
+    ordered: list[StoredJudgement]            # worst first
+
+
 def judgements(session: Session, world: world_service.World) -> list[StoredJudgement]:
     """Every pool's stored verdict for the world's date, worst first, read as judgements (the
-    dashboard, the home page's failing pools). Brought up to date first (committed), judging
-    only what the change log says moved, on `world` when it is current; read once per world,
-    and after a patch only for the pools whose facts it read again (the others' verdicts are
-    those of the same facts, carried over with the world's memo)."""
+    dashboard, the home page's failing pools, the review, the forecast's successors). Brought
+    up to date first (committed), judging only what the change log says moved, on `world` when
+    it is current; read once per world, and after a patch only for the pools it read again (the
+    others' verdicts are those of the same facts), the list kept in order, not sorted again."""
     key = ("stored-verdicts",)
     if key not in world.memo:
         refresh_and_commit(session, world.on, world=world)
-        held: dict[int, tuple[Any, StoredJudgement]] = world.memo.get(("stored-by-pool",), {})
-        again = [i for i, record in world.pools.items() if i not in held or held[i][0] is not record]
-        fresh = stored(session, world.on, pool_ids=again if held else None)
-        by_pool = {i: pair for i, pair in held.items() if i in world.pools and pair[0] is world.pools[i]}
-        for v in fresh:
-            record = world.pools.get(v.row.pool_id)
-            if record is not None and v.row.title_id in world.titles and v.row.term_id in world.terms:
-                by_pool[v.row.pool_id] = (record, StoredJudgement(v, world))
-        world.memo[("stored-by-pool",)] = by_pool
-        found = [j for _, j in by_pool.values()]
-        found.sort(key=lambda j: (-j.severity_score, -j.facts.title.rank, j.facts.title.code))
-        world.memo[key] = found
+        held: _Held | None = world.memo.get(("stored-by-pool",))
+        changed = world.changes_since(held.generation) if held is not None else None
+        fresh = [] if changed is not None and not changed.pools else stored(
+            session, world.on, pool_ids=None if changed is None else changed.pools)
+        made = [StoredJudgement(v, world) for v in fresh if v.row.pool_id in world.pools
+                and v.row.title_id in world.titles and v.row.term_id in world.terms]
+        if held is None or changed is None:
+            by_pool = {j.record.id: j for j in made}
+            ordered = sorted(made, key=worst_first)
+        else:
+            by_pool = {i: j for i, j in held.by_pool.items() if i not in changed.pools}
+            by_pool.update((j.record.id, j) for j in made)
+            ordered = world_service.merged(held.ordered, changed.pools, made, key=worst_first, ident=_pool_id)
+        world.memo[("stored-by-pool",)] = _Held(world.generation, by_pool, ordered)
+        world.memo[key] = ordered
     return world.memo[key]
 
 
-# each verdict checked by the identity of its pool's facts (a patch replaces those it reads again)
+def current_by_pool(session: Session, world: world_service.World) -> dict[int, StoredJudgement]:
+    """Each pool's stored verdict for the world (`judgements`, by pool id)."""
+    judgements(session, world)
+    return world.memo[("stored-by-pool",)].by_pool
+
+
+def _pool_id(j: StoredJudgement) -> int:
+    return j.record.id
+
+
+def selection(session: Session, world: world_service.World, key: tuple,
+              wanted: Callable[[StoredJudgement], bool]) -> list[StoredJudgement]:
+    """The stored verdicts `wanted` keeps (the failing pools of some units...), worst first:
+    kept in the world's memo under `key` (its first part registered in MEMO_READS by the
+    caller) and, after a patch, brought up to date from the pools it read again."""
+    judged = judgements(session, world)
+    held = world.memo.get(key)
+    if held is not None and held[0] == world.generation:
+        return held[1]
+    changed = world.changes_since(held[0]) if held is not None else None
+    if changed is None:
+        chosen = [j for j in judged if wanted(j)]
+    else:
+        by_pool = current_by_pool(session, world)
+        fresh = [by_pool[i] for i in changed.pools if i in by_pool and wanted(by_pool[i])]
+        chosen = world_service.merged(held[1], changed.pools, fresh, key=worst_first, ident=_pool_id)
+    world.memo[key] = (world.generation, chosen)
+    return chosen
+
+
+# carried over by every patch, brought up to date with what it changed (`World.changes_since`)
 world_service.MEMO_READS["stored-by-pool"] = frozenset()
 
 

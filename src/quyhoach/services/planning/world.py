@@ -8,7 +8,9 @@ withdrawn as wrong (`withdrawn_at` set) is no fact: every query here leaves it o
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import logging
 import threading
 import time
@@ -46,6 +48,35 @@ class PoolRecord:
     added_on: dict[int, dt.date] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Changed:
+    """What a patch read again: the cadres whose facts are new objects, the pools whose records
+    are (added, removed or changed), the titles whose holders are. Everything else is the same
+    object in both worlds, so a figure kept per cadre, pool or title is brought up to date by
+    looking at these only (`World.changes_since`)."""
+
+    cadres: frozenset[int] = frozenset()
+    pools: frozenset[int] = frozenset()
+    titles: frozenset[int] = frozenset()
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(self.cadres | other.cadres, self.pools | other.pools, self.titles | other.titles)
+
+
+_generations = itertools.count(1)
+KEEP_CHANGES = 8      # earlier worlds a world can say what changed since
+
+
+def merged(items: list, gone: set[int] | frozenset[int], fresh: Iterable, *, key: Callable, ident: Callable) -> list:
+    """A list sorted by `key` brought up to date by a patch: the items whose `ident` is in
+    `gone` dropped, `fresh` inserted in order (the same list a full sort gives when `key`
+    orders every item apart)."""
+    out = [x for x in items if ident(x) not in gone]
+    for x in fresh:
+        bisect.insort(out, x, key=key)
+    return out
+
+
 @dataclass
 class World:
     on: dt.date
@@ -64,6 +95,15 @@ class World:
     # write makes a new one)
     memo: dict = field(default_factory=dict)
     stamp: int = -1          # the data stamp it is complete at, when held by `cached` (-1: not known)
+    generation: int = field(default_factory=lambda: next(_generations))   # this world, among a process's
+    since: dict[int, Changed] = field(default_factory=dict)   # earlier generation -> what changed since
+
+    def changes_since(self, generation: int) -> Changed | None:
+        """What changed between the world of `generation` and this one (patches only, the last
+        KEEP_CHANGES), or None when not known (a rebuild, or too long ago): recompute whole."""
+        if generation == self.generation:
+            return Changed()
+        return self.since.get(generation)
 
     def rule_set(self, domain: str, on: dt.date | None = None) -> RuleSetData:
         from quyhoach.domain import rulesets
@@ -499,9 +539,12 @@ def patch(session: Session, world: World, change: changes.Touched) -> World | No
     }
     if POOLS_KEPT in world.memo:     # the order of the pool judgements carried (judging.judge_pool)
         memo[POOLS_KEPT] = deque(k for k in world.memo[POOLS_KEPT] if k in memo)
+    now = Changed(frozenset(again), frozenset(pool_ids), frozenset(title_ids))
+    since = {g: c | now for g, c in sorted(world.since.items())[-(KEEP_CHANGES - 1):]}
+    since[world.generation] = now
     return World(on=on, units=world.units, levels=world.levels, titles=world.titles, terms=world.terms,
                  term_ids=world.term_ids, cadres=cadres, pools=pools, rule_sets=rule_sets, holders=holders,
-                 title_of_cadre=title_of_cadre, title_seats=world.title_seats, memo=memo)
+                 title_of_cadre=title_of_cadre, title_seats=world.title_seats, memo=memo, since=since)
 
 
 @dataclass
