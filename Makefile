@@ -30,10 +30,12 @@ run: setup
 
 ## make serve-prod: the production set-up on one host (docs/deploy.md): WEB_PROCESSES gunicorn
 ## processes on BIND behind the reverse proxy (docs/nginx.conf), JOB_WORKERS `quyhoach worker`
-## processes on RQ; QUYHOACH_DATABASE_URL (PostgreSQL) and QUYHOACH_REDIS_URL from the environment.
+## processes on RQ (WORKER_FLAGS=--no-fork: each job in the worker's own process);
+## QUYHOACH_DATABASE_URL (PostgreSQL) and QUYHOACH_REDIS_URL from the environment.
 WEB_PROCESSES ?= 4
 WEB_THREADS   ?= 4
 JOB_WORKERS   ?= 2
+WORKER_FLAGS  ?=
 BIND          ?= 127.0.0.1:8000
 
 $(VENV)/.installed-prod: pyproject.toml | $(BIN)/python
@@ -45,7 +47,7 @@ serve-prod: $(VENV)/.installed-prod
 	@test -n "$$QUYHOACH_REDIS_URL" || { echo "QUYHOACH_REDIS_URL is not set (redis://127.0.0.1:6379/0)"; exit 2; }
 	@test -n "$$QUYHOACH_SECRET_KEY" || echo "note: QUYHOACH_SECRET_KEY not set: the key kept in $$QUYHOACH_INSTANCE_PATH is shared by this host's processes only"
 	$(BIN)/quyhoach db upgrade
-	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(BIN)/quyhoach worker & pids="$$pids $$!"; done; \
+	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(BIN)/quyhoach worker $(WORKER_FLAGS) & pids="$$pids $$!"; done; \
 	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WEB_PROCESSES) --threads $(WEB_THREADS) --bind $(BIND) \
 		--forwarded-allow-ips 127.0.0.1 --timeout 120 --graceful-timeout 30 --max-requests 2000 \

@@ -86,3 +86,14 @@ def test_bulk_audit_entries_hash_the_json_text_and_store_the_values(session, tmp
     assert entries[2].after["born"] == "1978-03-07" and entries[2].after["whole"] == 3
     assert audit.verify(session).ok
 
+
+
+def test_a_list_loaded_in_several_files_is_counted_once_in_the_demo_summary():
+    """A 30,000-cadre province loads its 537,000 evaluations in files of 100,000: the summary
+    says one figure for them, not six."""
+    from quyhoach.services.records import demo, importer
+
+    report = demo.DemoReport([importer.ImportResult("cadres", "a.csv", False, created=30000),
+                              importer.ImportResult("evaluations", "b1.csv", False, created=100000),
+                              importer.ImportResult("evaluations", "b2.csv", False, created=36920, updated=1)])
+    assert report.summary() == "30.000 cán bộ, 136.921 kết quả đánh giá"

@@ -49,7 +49,10 @@ class DemoReport:
         return sum(r.created + r.updated for r in self.results if r.kind == kind)
 
     def summary(self) -> str:
-        return ", ".join(f"{r.created + r.updated:,} {SHEETS[r.kind].noun}".replace(",", ".") for r in self.results)
+        """How many rows of each list, a list loaded in several files (a large province's
+        evaluations) counted once."""
+        kinds = dict.fromkeys(r.kind for r in self.results)
+        return ", ".join(f"{self.count(kind):,} {SHEETS[kind].noun}".replace(",", ".") for kind in kinds)
 
 
 def is_empty(session: Session) -> bool:
