@@ -101,6 +101,16 @@ def _page(session: Session, statement, number: int, size: int, *, ranked: bool =
 # --------------------------------------------------------------------------- units
 
 
+TREE_PAGE_SIZE = 100  # a branch shows this many children at a time, then "Xem thêm" for the next ones
+
+
+def _tree_order(sort_order: int, name: str, unit_id: int) -> tuple[int, str, int]:
+    """The order of units among their siblings everywhere the tree is shown: the unit's sort
+    order, then its name in Vietnamese order (the id only to keep equal names in one order,
+    so that a branch's pages neither repeat nor skip a unit)."""
+    return (sort_order, text_sort_key(name), unit_id)
+
+
 @dataclass
 class UnitNode:
     """A unit in the tree with what it holds directly."""
@@ -116,25 +126,39 @@ class UnitNode:
     cadres: int
     titles: int
     subunits: int
-    children: list[UnitNode] | None = None  # None: not loaded yet
+    children: list[UnitNode] | None = None  # None: not loaded yet; else one page of them
+    page: int = 1  # which page of its children (TREE_PAGE_SIZE each) `children` holds
 
     @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self.sort_order, text_sort_key(self.name))
+    def sort_key(self) -> tuple[int, str, int]:
+        return _tree_order(self.sort_order, self.name, self.id)
+
+    @property
+    def pages(self) -> int:
+        """How many pages its children make."""
+        return max(1, math.ceil(self.subunits / TREE_PAGE_SIZE))
+
+    def span(self, number: int) -> tuple[int, int]:
+        """The places (from 1) of the first and the last of its children on page `number`."""
+        return (number - 1) * TREE_PAGE_SIZE + 1, min(self.subunits, number * TREE_PAGE_SIZE)
 
 
 def _current_postings():
     return sa.and_(Posting.end_date.is_(None), Posting.withdrawn_at.is_(None))
 
 
-def _node_statement():
+def _node_statement(unit_ids: list[int]):
+    """The units with their counts; each count reads only those units' rows through their
+    indexes (not the whole province's postings grouped, then joined)."""
     cadre_counts = (
         select(Posting.unit_id, sa.func.count(sa.distinct(Posting.cadre_id)).label("n"))
-        .where(_current_postings()).group_by(Posting.unit_id).subquery()
+        .where(_current_postings(), Posting.unit_id.in_(unit_ids)).group_by(Posting.unit_id).subquery()
     )
-    title_counts = select(Title.unit_id, sa.func.count().label("n")).group_by(Title.unit_id).subquery()
+    title_counts = (select(Title.unit_id, sa.func.count().label("n"))
+                    .where(Title.unit_id.in_(unit_ids)).group_by(Title.unit_id).subquery())
     child = aliased(Unit)
-    child_counts = select(child.parent_id, sa.func.count().label("n")).group_by(child.parent_id).subquery()
+    child_counts = (select(child.parent_id, sa.func.count().label("n"))
+                    .where(child.parent_id.in_(unit_ids)).group_by(child.parent_id).subquery())
     return (
         select(
             Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
@@ -146,13 +170,33 @@ def _node_statement():
         .outerjoin(cadre_counts, cadre_counts.c.unit_id == Unit.id)
         .outerjoin(title_counts, title_counts.c.unit_id == Unit.id)
         .outerjoin(child_counts, child_counts.c.parent_id == Unit.id)
+        .where(Unit.id.in_(unit_ids))
     )
 
 
-def _nodes(session: Session, condition) -> list[UnitNode]:
-    rows = session.exec(_node_statement().where(condition)).all()
-    nodes = [UnitNode(*row) for row in rows]
+def _nodes(session: Session, condition=None, *, ids: list[int] | None = None) -> list[UnitNode]:
+    """The units that meet `condition` (or the `ids` given) with their counts, in the tree's order."""
+    if ids is None:
+        ids = list(session.exec(select(Unit.id).where(condition)).all())
+    if not ids:
+        return []
+    nodes = [UnitNode(*row) for row in session.exec(_node_statement(ids)).all()]
     return sorted(nodes, key=lambda n: n.sort_key)
+
+
+def _ordered_children(session: Session, parent_ids: set[int]) -> dict[int, list[int]]:
+    """Each parent's children's ids in the tree's order: what a branch's pages are cut from
+    (names and sort orders only: the counts are read for the page shown)."""
+    rows = session.exec(select(Unit.id, Unit.parent_id, Unit.sort_order, Unit.name)
+                        .where(Unit.parent_id.in_(parent_ids))).all()
+    ordered: dict[int, list[int]] = {}
+    for row in sorted(rows, key=lambda r: _tree_order(r[2], r[3], r[0])):
+        ordered.setdefault(row[1], []).append(row[0])
+    return ordered
+
+
+def _page_of(ids: list[int], number: int) -> list[int]:
+    return ids[(number - 1) * TREE_PAGE_SIZE:number * TREE_PAGE_SIZE]
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -192,12 +236,15 @@ class Tree:
 OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
 
 
-def unit_tree(session: Session, scope: Scope, open_code: str | None = None) -> Tree:
+def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page: int = 1) -> Tree:
     """The roots with their children loaded, and the path down to `open_code` expanded.
     A scoped user's tree starts at their own unit (a unit outside it is never opened).
 
-    Two queries plus one per level of the opened path's depth is avoided: all the
-    needed branches come in one query with their counts.
+    A branch shows one page of its children (TREE_PAGE_SIZE, in the tree's order): on the
+    path down to `open_code`, the page that holds the next unit of the path; the opened unit's
+    own children, page `page` (kept within range); any other open branch, its first page.
+    Three queries plus the path: the order of the open branches' children (names only), then
+    the units shown with their counts.
     """
     top = Unit.parent_id.is_(None) if scope.root_unit_id is None else Unit.id == scope.root_unit_id
     roots = _nodes(session, top)
@@ -205,30 +252,51 @@ def unit_tree(session: Session, scope: Scope, open_code: str | None = None) -> T
     opened = unit_by_code(session, open_code) if open_code else None
     if opened is not None and not scope.covers(opened.id):
         opened = None
+    on_path: dict[int, int] = {}  # a unit on the path -> its child on the path
     if opened is not None:
-        open_ids |= {u.id for u in ancestors(session, opened.id) if scope.covers(u.id)} | {opened.id}
+        path = [u.id for u in ancestors(session, opened.id) if scope.covers(u.id)] + [opened.id]
+        on_path = dict(zip(path, path[1:], strict=False))
+        open_ids |= set(path)
     if open_ids:
+        ordered = _ordered_children(session, open_ids)
+        numbers: dict[int, int] = {}
+        for parent, ids in ordered.items():
+            if parent in on_path:
+                numbers[parent] = ids.index(on_path[parent]) // TREE_PAGE_SIZE + 1
+            elif opened is not None and parent == opened.id:
+                numbers[parent] = min(max(1, page), math.ceil(len(ids) / TREE_PAGE_SIZE))
+            else:
+                numbers[parent] = 1
+        shown = [i for parent, ids in ordered.items() for i in _page_of(ids, numbers[parent])]
         by_parent: dict[int, list[UnitNode]] = {}
-        for node in _nodes(session, Unit.parent_id.in_(open_ids)):
+        for node in _nodes(session, ids=shown):
             by_parent.setdefault(node.parent_id, []).append(node)
 
         def attach(nodes: list[UnitNode]) -> None:
             for node in nodes:
                 if node.id in open_ids:
                     node.children = by_parent.get(node.id, [])
+                    node.page = numbers.get(node.id, 1)
                     attach(node.children)
 
         attach(roots)
     return Tree(roots=roots, opened=opened)
 
 
-def unit_children(session: Session, scope: Scope, code: str) -> list[UnitNode] | None:
-    """The sub-units of one unit with their counts (what the tree loads on expand); None
-    for a unit that does not exist or lies outside the scope."""
+def unit_children(session: Session, scope: Scope, code: str, page: int = 1) -> UnitNode | None:
+    """A unit with one page of its sub-units and their counts (what the tree loads when a
+    branch is expanded, or its next page asked for); None for a unit that does not exist or
+    lies outside the scope, or a page it does not have."""
     unit = unit_by_code(session, code)
     if unit is None or not scope.covers(unit.id):
         return None
-    return _nodes(session, Unit.parent_id == unit.id)
+    found = _nodes(session, ids=[unit.id])
+    if not found or not 1 <= page <= found[0].pages:
+        return None
+    node = found[0]
+    ids = _page_of(_ordered_children(session, {unit.id}).get(unit.id, []), page)
+    node.children, node.page = _nodes(session, ids=ids), page
+    return node
 
 
 def unit_options(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
@@ -242,7 +310,7 @@ def unit_options(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:
-        for row in sorted(by_parent.get(parent, []), key=lambda r: (r[4], text_sort_key(r[3]))):
+        for row in sorted(by_parent.get(parent, []), key=lambda r: _tree_order(r[4], r[3], r[0])):
             out.append((row[2], row[3], depth))
             if depth < 50:
                 walk(row[0], depth + 1)
