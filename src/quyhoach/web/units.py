@@ -27,14 +27,14 @@ def tree():
     code = request.args.get("mo", "").strip()
     page = request.args.get("trang", type=int)
     if code and is_partial():
-        node = queries.unit_children(session(), current_scope(), code, page or 1)
+        node = queries.unit_children(session(), current_scope(), code, 1 if page is None else page)
         if node is None:
             abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code) if page is None
                   else gettext("Không có trang %(page)s trong các đơn vị trực thuộc «%(code)s».", page=page, code=code))
         if page is None:
             return render_template("units/_branch.html", nodes=node.children, parent=node)
         return render_template("units/_branch_page.html", parent=node, earlier=bool(request.args.get("truoc")))
-    return render_template("units/tree.html", tree=queries.unit_tree(session(), current_scope(), code or None, page or 1))
+    return render_template("units/tree.html", tree=queries.unit_tree(session(), current_scope(), code or None, 1 if page is None else page))
 
 
 @bp.get("/<code>")
