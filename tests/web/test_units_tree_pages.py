@@ -150,6 +150,44 @@ def test_a_branch_of_one_page_has_no_control(client, province):
     assert 'class="tree-more"' not in page  # the province's two districts
 
 
+# --------------------------------------------------------------------------- the filter box
+
+
+def test_a_long_branch_has_a_box_that_filters_its_children_by_name_without_diacritics(client, province):
+    branch = client.get("/to-chuc/?mo=TD", headers=HTMX).get_data(as_text=True)
+    assert 'class="tree-filter"' in branch and 'name="loc"' in branch
+    assert 'class="tree-filter"' not in client.get("/to-chuc/?mo=TD-7", headers=HTMX).get_data(as_text=True)
+
+    for typed in ("an", "AN", "ân"):   # "an" begins a word of Xã An, Xã Ăng, Xã Ân (folded)
+        found = client.get(f"/to-chuc/?mo=TD&loc={typed}", headers=HTMX).get_data(as_text=True)
+        assert found.lstrip().startswith('<ul class="tree-branch" id="branch-TD"')
+        assert _units(found) == ["TD-1", "TD-2", "TD-3"] and _controls(found) == []
+        assert f'value="{typed}"' in found and "3 đơn vị có tên khớp" in found and "Bỏ lọc" in found
+    assert _units(client.get("/to-chuc/?mo=TD&loc=đồng", headers=HTMX).get_data(as_text=True)) == ["TD-6"]
+    assert _units(client.get("/to-chuc/?mo=TD&loc=xa+ye", headers=HTMX).get_data(as_text=True)) == ["TD-8"]  # every word
+    nothing = client.get("/to-chuc/?mo=TD&loc=zzz", headers=HTMX).get_data(as_text=True)
+    assert _units(nothing) == [] and "Không có đơn vị trực thuộc nào có tên khớp «zzz»." in nothing
+    # a pattern's characters are text, not a pattern
+    assert _units(client.get("/to-chuc/?mo=TD&loc=%25", headers=HTMX).get_data(as_text=True)) == []
+
+
+def test_a_filtered_branch_is_paged_and_its_controls_keep_the_words(client, province):
+    found = client.get("/to-chuc/?mo=TD&loc=xa", headers=HTMX).get_data(as_text=True)
+    assert _units(found) == ["TD-1", "TD-2", "TD-3"]
+    assert _controls(found) == [("/to-chuc/?mo=TD&trang=2&loc=xa#branch-TD", "/to-chuc/?mo=TD&trang=2&loc=xa")]
+    assert _units(client.get("/to-chuc/?mo=TD&trang=3&loc=xa", headers=HTMX).get_data(as_text=True)) == ["TD-7", "TD-8"]
+    assert client.get("/to-chuc/?mo=TD&trang=2&loc=an", headers=HTMX).status_code == 404  # one page of them
+
+
+def test_without_js_the_filter_opens_the_tree_with_the_branch_filtered(client, province):
+    page = client.get("/to-chuc/?mo=TD&loc=an").get_data(as_text=True)
+
+    assert "<html" in page
+    branch = page[page.index('id="branch-TD"'):]
+    assert _units(branch) == ["TD-1", "TD-2", "TD-3"]
+    assert 'action="/to-chuc/#branch-TD"' in branch and '<input type="hidden" name="mo" value="TD">' in branch
+
+
 # --------------------------------------------------------------------------- a scoped officer
 
 
@@ -177,10 +215,10 @@ def test_a_scoped_officer_pages_their_own_units_and_never_sees_others_through_th
 
     # another district's branch, or the province's, page by page: never found
     for url in ("/to-chuc/?mo=TD&trang=2", "/to-chuc/?mo=TD&trang=1&truoc=1", "/to-chuc/?mo=LC&trang=1",
-                "/to-chuc/?mo=TD"):
+                "/to-chuc/?mo=TD", "/to-chuc/?mo=TD&loc=an", "/to-chuc/?mo=LC&loc=huyen"):
         assert client.get(url, headers=HTMX).status_code == 404
     # nor opened in the whole page: their own tree, not opened
-    for url in ("/to-chuc/?mo=TD&trang=2", "/to-chuc/?mo=TD-7-NK", "/to-chuc/?mo=LC&trang=2"):
+    for url in ("/to-chuc/?mo=TD&trang=2", "/to-chuc/?mo=TD-7-NK", "/to-chuc/?mo=LC&trang=2", "/to-chuc/?mo=LC&loc=tam"):
         response = client.get(url)
         assert response.status_code == 200
         assert _units(response.get_data(as_text=True)) == ["MC", "MC-1", "MC-2", "MC-3"]

@@ -128,19 +128,32 @@ class UnitNode:
     subunits: int
     children: list[UnitNode] | None = None  # None: not loaded yet; else one page of them
     page: int = 1  # which page of its children (TREE_PAGE_SIZE each) `children` holds
+    words: str = ""  # the children filtered by these words of their names (`_name_filter`)
+    matching: int | None = None  # how many children the words find (None: not filtered)
 
     @property
     def sort_key(self) -> tuple[int, str, int]:
         return _tree_order(self.sort_order, self.name, self.id)
 
     @property
+    def listed(self) -> int:
+        """How many of its children the branch lists: all, or those the words find."""
+        return self.subunits if self.matching is None else self.matching
+
+    @property
     def pages(self) -> int:
         """How many pages its children make."""
-        return max(1, math.ceil(self.subunits / TREE_PAGE_SIZE))
+        return max(1, math.ceil(self.listed / TREE_PAGE_SIZE))
+
+    @property
+    def filterable(self) -> bool:
+        """Its branch has a box to filter its children by name: more than a page of them, or
+        filtered already."""
+        return self.subunits > TREE_PAGE_SIZE or self.matching is not None
 
     def span(self, number: int) -> tuple[int, int]:
         """The places (from 1) of the first and the last of its children on page `number`."""
-        return (number - 1) * TREE_PAGE_SIZE + 1, min(self.subunits, number * TREE_PAGE_SIZE)
+        return (number - 1) * TREE_PAGE_SIZE + 1, min(self.listed, number * TREE_PAGE_SIZE)
 
 
 def _current_postings():
@@ -184,11 +197,18 @@ def _nodes(session: Session, condition=None, *, ids: list[int] | None = None) ->
     return sorted(nodes, key=lambda n: n.sort_key)
 
 
-def _ordered_children(session: Session, parent_ids: set[int]) -> dict[int, list[int]]:
-    """Each parent's children's ids in the tree's order: what a branch's pages are cut from
-    (names and sort orders only: the counts are read for the page shown)."""
+def _name_filter(words: str):
+    """SQL: every word typed (without diacritics or with) begins a word of the unit's name or
+    code, as the cadre search finds a unit's name (`_word_prefix`)."""
+    return sa.and_(sa.true(), *(_word_prefix(Unit.search_text, token) for token in fold(words).split()[:8]))
+
+
+def _ordered_children(session: Session, parent_ids: set[int], words: str = "") -> dict[int, list[int]]:
+    """Each parent's children's ids in the tree's order (those the `words` find): what a
+    branch's pages are cut from (names and sort orders only: the counts are read for the page
+    shown)."""
     rows = session.exec(select(Unit.id, Unit.parent_id, Unit.sort_order, Unit.name)
-                        .where(Unit.parent_id.in_(parent_ids))).all()
+                        .where(Unit.parent_id.in_(parent_ids), _name_filter(words))).all()
     ordered: dict[int, list[int]] = {}
     for row in sorted(rows, key=lambda r: _tree_order(r[2], r[3], r[0])):
         ordered.setdefault(row[1], []).append(row[0])
@@ -236,15 +256,15 @@ class Tree:
 OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
 
 
-def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page: int = 1) -> Tree:
+def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page: int = 1, words: str = "") -> Tree:
     """The roots with their children loaded, and the path down to `open_code` expanded.
     A scoped user's tree starts at their own unit (a unit outside it is never opened).
 
     A branch shows one page of its children (TREE_PAGE_SIZE, in the tree's order): on the
     path down to `open_code`, the page that holds the next unit of the path; the opened unit's
-    own children, page `page` (kept within range); any other open branch, its first page.
-    Three queries plus the path: the order of the open branches' children (names only), then
-    the units shown with their counts.
+    own children, page `page` (kept within range) of those whose name the `words` find; any
+    other open branch, its first page. Three queries plus the path: the order of the open
+    branches' children (names only), then the units shown with their counts.
     """
     top = Unit.parent_id.is_(None) if scope.root_unit_id is None else Unit.id == scope.root_unit_id
     roots = _nodes(session, top)
@@ -258,13 +278,16 @@ def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page
         on_path = dict(zip(path, path[1:], strict=False))
         open_ids |= set(path)
     if open_ids:
-        ordered = _ordered_children(session, open_ids)
+        filtered = opened is not None and bool(fold(words))
+        ordered = _ordered_children(session, open_ids - {opened.id} if filtered and opened else open_ids)
+        if filtered and opened is not None:
+            ordered[opened.id] = _ordered_children(session, {opened.id}, words).get(opened.id, [])
         numbers: dict[int, int] = {}
         for parent, ids in ordered.items():
             if parent in on_path:
                 numbers[parent] = ids.index(on_path[parent]) // TREE_PAGE_SIZE + 1
             elif opened is not None and parent == opened.id:
-                numbers[parent] = min(max(1, page), math.ceil(len(ids) / TREE_PAGE_SIZE))
+                numbers[parent] = max(1, min(page, math.ceil(len(ids) / TREE_PAGE_SIZE)))
             else:
                 numbers[parent] = 1
         shown = [i for parent, ids in ordered.items() for i in _page_of(ids, numbers[parent])]
@@ -277,25 +300,32 @@ def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page
                 if node.id in open_ids:
                     node.children = by_parent.get(node.id, [])
                     node.page = numbers.get(node.id, 1)
+                    if filtered and opened is not None and node.id == opened.id:
+                        node.words, node.matching = words, len(ordered[node.id])
                     attach(node.children)
 
         attach(roots)
     return Tree(roots=roots, opened=opened)
 
 
-def unit_children(session: Session, scope: Scope, code: str, page: int = 1) -> UnitNode | None:
-    """A unit with one page of its sub-units and their counts (what the tree loads when a
-    branch is expanded, or its next page asked for); None for a unit that does not exist or
-    lies outside the scope, or a page it does not have."""
+def unit_children(session: Session, scope: Scope, code: str, page: int = 1, words: str = "") -> UnitNode | None:
+    """A unit with one page of its sub-units (those whose name the `words` find) and their
+    counts: what the tree loads when a branch is expanded, filtered, or its next page asked
+    for. None for a unit that does not exist or lies outside the scope, or a page it does not
+    have."""
     unit = unit_by_code(session, code)
     if unit is None or not scope.covers(unit.id):
         return None
     found = _nodes(session, ids=[unit.id])
-    if not found or not 1 <= page <= found[0].pages:
+    if not found:
         return None
     node = found[0]
-    ids = _page_of(_ordered_children(session, {unit.id}).get(unit.id, []), page)
-    node.children, node.page = _nodes(session, ids=ids), page
+    ids = _ordered_children(session, {unit.id}, words).get(unit.id, [])
+    if fold(words):
+        node.words, node.matching = words, len(ids)
+    if not 1 <= page <= node.pages:
+        return None
+    node.children, node.page = _nodes(session, ids=_page_of(ids, page)), page
     return node
 
 
