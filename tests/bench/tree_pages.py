@@ -39,6 +39,7 @@ def _urls(client) -> list[tuple[str, str, dict]]:
     branch = client.get(f"/to-chuc/?mo={parent_code}", headers=htmx).get_data(as_text=True)
     children = re.findall(r'<li id="u-([^"]+)"', branch)
     urls = [("tree", "/to-chuc/", {}),
+            ("the branch's unit page (its sub-units listed whole)", f"/to-chuc/{parent_code}", {}),
             ("branch expanded (htmx)", f"/to-chuc/?mo={parent_code}", htmx),
             ("tree opened to the branch's last child", f"/to-chuc/?mo={children[-1]}", {})]
     more = re.search(r'hx-get="(/to-chuc/\?mo=[^"]*trang=2[^"]*)"', branch)
@@ -46,7 +47,8 @@ def _urls(client) -> list[tuple[str, str, dict]]:
         urls.append(("the branch's next page (htmx)", more.group(1).replace("&amp;", "&"), htmx))
         last = client.get(f"/to-chuc/?mo={parent_code}&trang=999").get_data(as_text=True)
         tail = re.findall(r'<li id="u-([^"]+)"', last)
-        urls[2] = ("tree opened to the branch's last child", f"/to-chuc/?mo={tail[-1]}", {})
+        urls[3] = ("tree opened to the branch's last child", f"/to-chuc/?mo={tail[-1]}", {})
+        urls.append(("the branch filtered by a word (htmx)", f"/to-chuc/?mo={parent_code}&loc=bung", htmx))
     return urls
 
 

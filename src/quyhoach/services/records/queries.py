@@ -160,40 +160,26 @@ def _current_postings():
     return sa.and_(Posting.end_date.is_(None), Posting.withdrawn_at.is_(None))
 
 
-def _node_statement(unit_ids: list[int]):
-    """The units with their counts; each count reads only those units' rows through their
-    indexes (not the whole province's postings grouped, then joined)."""
-    cadre_counts = (
-        select(Posting.unit_id, sa.func.count(sa.distinct(Posting.cadre_id)).label("n"))
-        .where(_current_postings(), Posting.unit_id.in_(unit_ids)).group_by(Posting.unit_id).subquery()
-    )
-    title_counts = (select(Title.unit_id, sa.func.count().label("n"))
-                    .where(Title.unit_id.in_(unit_ids)).group_by(Title.unit_id).subquery())
+def _node_statement(condition):
+    """The units that meet `condition` with their counts, each count a subquery on that unit's
+    rows (through the indexes of posting.unit_id, title.unit_id, unit.parent_id): the counts
+    cost what the units listed hold, not the whole province's postings grouped."""
+    cadres = (select(sa.func.count(sa.distinct(Posting.cadre_id)))
+              .where(Posting.unit_id == Unit.id, _current_postings()).scalar_subquery())
+    titles = select(sa.func.count()).select_from(Title).where(Title.unit_id == Unit.id).scalar_subquery()
     child = aliased(Unit)
-    child_counts = (select(child.parent_id, sa.func.count().label("n"))
-                    .where(child.parent_id.in_(unit_ids)).group_by(child.parent_id).subquery())
+    subunits = select(sa.func.count()).select_from(child).where(child.parent_id == Unit.id).scalar_subquery()
     return (
-        select(
-            Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
-            Unit.sort_order,
-            sa.func.coalesce(cadre_counts.c.n, 0), sa.func.coalesce(title_counts.c.n, 0),
-            sa.func.coalesce(child_counts.c.n, 0),
-        )
+        select(Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
+               Unit.sort_order, cadres, titles, subunits)
         .join(Level, Level.id == Unit.level_id)
-        .outerjoin(cadre_counts, cadre_counts.c.unit_id == Unit.id)
-        .outerjoin(title_counts, title_counts.c.unit_id == Unit.id)
-        .outerjoin(child_counts, child_counts.c.parent_id == Unit.id)
-        .where(Unit.id.in_(unit_ids))
+        .where(condition)
     )
 
 
-def _nodes(session: Session, condition=None, *, ids: list[int] | None = None) -> list[UnitNode]:
-    """The units that meet `condition` (or the `ids` given) with their counts, in the tree's order."""
-    if ids is None:
-        ids = list(session.exec(select(Unit.id).where(condition)).all())
-    if not ids:
-        return []
-    nodes = [UnitNode(*row) for row in session.exec(_node_statement(ids)).all()]
+def _nodes(session: Session, condition) -> list[UnitNode]:
+    """The units that meet `condition` with their counts, in the tree's order."""
+    nodes = [UnitNode(*row) for row in session.exec(_node_statement(condition)).all()]
     return sorted(nodes, key=lambda n: n.sort_key)
 
 
@@ -292,7 +278,7 @@ def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page
                 numbers[parent] = 1
         shown = [i for parent, ids in ordered.items() for i in _page_of(ids, numbers[parent])]
         by_parent: dict[int, list[UnitNode]] = {}
-        for node in _nodes(session, ids=shown):
+        for node in _nodes(session, Unit.id.in_(shown)):
             by_parent.setdefault(node.parent_id, []).append(node)
 
         def attach(nodes: list[UnitNode]) -> None:
@@ -316,7 +302,7 @@ def unit_children(session: Session, scope: Scope, code: str, page: int = 1, word
     unit = unit_by_code(session, code)
     if unit is None or not scope.covers(unit.id):
         return None
-    found = _nodes(session, ids=[unit.id])
+    found = _nodes(session, Unit.id == unit.id)
     if not found:
         return None
     node = found[0]
@@ -325,7 +311,7 @@ def unit_children(session: Session, scope: Scope, code: str, page: int = 1, word
         node.words, node.matching = words, len(ids)
     if not 1 <= page <= node.pages:
         return None
-    node.children, node.page = _nodes(session, ids=_page_of(ids, page)), page
+    node.children, node.page = _nodes(session, Unit.id.in_(_page_of(ids, page))), page
     return node
 
 
