@@ -222,3 +222,12 @@ def test_a_scoped_officer_pages_their_own_units_and_never_sees_others_through_th
         response = client.get(url)
         assert response.status_code == 200
         assert _units(response.get_data(as_text=True)) == ["MC", "MC-1", "MC-2", "MC-3"]
+
+
+def test_the_controls_and_the_box_in_english(client, province):
+    page = client.get("/to-chuc/?mo=TD&trang=2&lang=en").get_data(as_text=True)
+
+    assert "Show the units before (1–3 of 8)" in page and "Show more (7–8 of 8)" in page
+    assert 'placeholder="Filter the 8 sub-units by name"' in page and ">Filter</button>" in page
+    found = client.get("/to-chuc/?mo=TD&loc=an&lang=en").get_data(as_text=True)
+    assert "3 units with a matching name" in found and "Clear the filter" in found
