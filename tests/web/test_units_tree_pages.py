@@ -231,3 +231,14 @@ def test_the_controls_and_the_box_in_english(client, province):
     assert 'placeholder="Filter the 8 sub-units by name"' in page and ">Filter</button>" in page
     found = client.get("/to-chuc/?mo=TD&loc=an&lang=en").get_data(as_text=True)
     assert "3 units with a matching name" in found and "Clear the filter" in found
+
+
+def test_a_units_page_lists_the_first_page_of_its_sub_units_and_links_to_the_rest_in_the_tree(client, province):
+    page = client.get("/to-chuc/TD").get_data(as_text=True)
+
+    section = page[page.index('id="subunits"'):page.index("</section>", page.index('id="subunits"'))]
+    assert '<span class="muted">(8)</span>' in section
+    assert re.findall(r'href="/to-chuc/(TD-\d)"', section) == ["TD-1", "TD-2", "TD-3"]
+    assert 'href="/to-chuc/?mo=TD#branch-TD"' in section and "Xem cả 8 đơn vị trực thuộc trong cây tổ chức" in section
+    short = client.get("/to-chuc/TD-7").get_data(as_text=True)
+    assert "Xem cả" not in short and 'href="/to-chuc/TD-7-NK"' in short

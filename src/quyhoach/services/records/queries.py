@@ -413,7 +413,8 @@ class UnitPage:
     unit: Unit
     level: Level
     ancestors: list[Unit]
-    children: list[UnitNode]
+    children: list[UnitNode]  # the first page of its sub-units, as the tree shows them
+    subunits: int  # how many sub-units it has (the rest: in the tree, `Xem thêm`)
     titles: list[TitleRow]
     cadres: Page[CadreRow]
 
@@ -431,12 +432,15 @@ def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -
 
 
 def unit_page(session: Session, scope: Scope, code: str, page: int = 1, size: int = 50) -> UnitPage | None:
-    """A unit with its path (within the scope), sub-units, titles with their holders, and
-    its cadres; None when it does not exist or lies outside the scope."""
+    """A unit with its path (within the scope), sub-units (the first page of them, as the
+    tree shows them), titles with their holders, and its cadres; None when it does not exist
+    or lies outside the scope."""
     found = session.exec(select(Unit, Level).join(Level, Level.id == Unit.level_id).where(Unit.code == code)).first()
     if found is None or not scope.covers(found[0].id):
         return None
     unit, level = found
+    branch = unit_children(session, scope, unit.code)
+    assert branch is not None  # the unit exists and lies within the scope
     titles = session.exec(select(Title).where(Title.unit_id == unit.id)).all()
     titles = sorted(titles, key=lambda t: (-t.rank, text_sort_key(t.name)))
     holders: dict[int, list[tuple[Cadre, Posting]]] = {}
@@ -452,7 +456,8 @@ def unit_page(session: Session, scope: Scope, code: str, page: int = 1, size: in
         unit=unit,
         level=level,
         ancestors=[u for u in ancestors(session, unit.id) if scope.covers(u.id)],
-        children=_nodes(session, Unit.parent_id == unit.id),
+        children=branch.children or [],
+        subunits=branch.subunits,
         titles=[TitleRow(t, holders.get(t.id, [])) for t in titles],
         cadres=unit_cadres(session, unit.id, page, size),
     )
