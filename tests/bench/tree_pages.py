@@ -39,7 +39,7 @@ def _urls(client) -> list[tuple[str, str, dict]]:
     branch = client.get(f"/to-chuc/?mo={parent_code}", headers=htmx).get_data(as_text=True)
     children = re.findall(r'<li id="u-([^"]+)"', branch)
     urls = [("tree", "/to-chuc/", {}),
-            ("the branch's unit page (its sub-units listed whole)", f"/to-chuc/{parent_code}", {}),
+            ("the branch's unit page", f"/to-chuc/{parent_code}", {}),
             ("branch expanded (htmx)", f"/to-chuc/?mo={parent_code}", htmx),
             ("tree opened to the branch's last child", f"/to-chuc/?mo={children[-1]}", {})]
     more = re.search(r'hx-get="(/to-chuc/\?mo=[^"]*trang=2[^"]*)"', branch)
