@@ -20,15 +20,24 @@ PAGE_SIZE = 50
 
 @bp.get("/")
 def tree():
-    """The tree; ?mo=CODE opens the path down to that unit. From htmx, only that
-    unit's children (what a node loads when it is expanded)."""
+    """The tree; ?mo=CODE opens the path down to that unit (&trang=N: page N of its
+    sub-units; &loc=WORDS: only those whose name has these words, with or without diacritics).
+    From htmx, only that unit's children: the whole branch when it is expanded or filtered,
+    or, with &trang=N, the items of page N that its "Xem thêm" control loads in its place
+    (&truoc=1: the control that loads the pages before, in front of them)."""
     code = request.args.get("mo", "").strip()
+    page = request.args.get("trang", type=int)
+    words = request.args.get("loc", "").strip()[:100]
     if code and is_partial():
-        children = queries.unit_children(session(), current_scope(), code)
-        if children is None:
-            abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code))
-        return render_template("units/_branch.html", nodes=children, parent_code=code)
-    return render_template("units/tree.html", tree=queries.unit_tree(session(), current_scope(), code or None))
+        node = queries.unit_children(session(), current_scope(), code, 1 if page is None else page, words)
+        if node is None:
+            abort(404, description=gettext("Không tìm thấy cơ quan, đơn vị có mã «%(code)s».", code=code) if page is None
+                  else gettext("Không có trang %(page)s trong các đơn vị trực thuộc «%(code)s».", page=page, code=code))
+        if page is None:
+            return render_template("units/_branch.html", nodes=node.children, parent=node)
+        return render_template("units/_branch_page.html", parent=node, earlier=bool(request.args.get("truoc")))
+    return render_template("units/tree.html", tree=queries.unit_tree(session(), current_scope(), code or None,
+                                                                     1 if page is None else page, words))
 
 
 @bp.get("/<code>")

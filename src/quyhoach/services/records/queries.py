@@ -108,6 +108,16 @@ def _page(session: Session, statement, number: int, size: int, *, ranked: bool =
 # --------------------------------------------------------------------------- units
 
 
+TREE_PAGE_SIZE = 100  # a branch shows this many children at a time, then "Xem thêm" for the next ones
+
+
+def _tree_order(sort_order: int, name: str, unit_id: int) -> tuple[int, str, int]:
+    """The order of units among their siblings everywhere the tree is shown: the unit's sort
+    order, then its name in Vietnamese order (the id only to keep equal names in one order,
+    so that a branch's pages neither repeat nor skip a unit)."""
+    return (sort_order, text_sort_key(name), unit_id)
+
+
 @dataclass
 class UnitNode:
     """A unit in the tree with what it holds directly."""
@@ -123,43 +133,83 @@ class UnitNode:
     cadres: int
     titles: int
     subunits: int
-    children: list[UnitNode] | None = None  # None: not loaded yet
+    children: list[UnitNode] | None = None  # None: not loaded yet; else one page of them
+    page: int = 1  # which page of its children (TREE_PAGE_SIZE each) `children` holds
+    words: str = ""  # the children filtered by these words of their names (`_name_filter`)
+    matching: int | None = None  # how many children the words find (None: not filtered)
 
     @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self.sort_order, text_sort_key(self.name))
+    def sort_key(self) -> tuple[int, str, int]:
+        return _tree_order(self.sort_order, self.name, self.id)
+
+    @property
+    def listed(self) -> int:
+        """How many of its children the branch lists: all, or those the words find."""
+        return self.subunits if self.matching is None else self.matching
+
+    @property
+    def pages(self) -> int:
+        """How many pages its children make."""
+        return max(1, math.ceil(self.listed / TREE_PAGE_SIZE))
+
+    @property
+    def filterable(self) -> bool:
+        """Its branch has a box to filter its children by name: more than a page of them, or
+        filtered already."""
+        return self.subunits > TREE_PAGE_SIZE or self.matching is not None
+
+    def span(self, number: int) -> tuple[int, int]:
+        """The places (from 1) of the first and the last of its children on page `number`."""
+        return (number - 1) * TREE_PAGE_SIZE + 1, min(self.listed, number * TREE_PAGE_SIZE)
 
 
 def _current_postings():
     return sa.and_(Posting.end_date.is_(None), Posting.withdrawn_at.is_(None))
 
 
-def _node_statement():
-    cadre_counts = (
-        select(Posting.unit_id, sa.func.count(sa.distinct(Posting.cadre_id)).label("n"))
-        .where(_current_postings()).group_by(Posting.unit_id).subquery()
-    )
-    title_counts = select(Title.unit_id, sa.func.count().label("n")).group_by(Title.unit_id).subquery()
+def _node_statement(condition):
+    """The units that meet `condition` with their counts, each count a subquery on that unit's
+    rows (through the indexes of posting.unit_id, title.unit_id, unit.parent_id): the counts
+    cost what the units listed hold, not the whole province's postings grouped."""
+    cadres = (select(sa.func.count(sa.distinct(Posting.cadre_id)))
+              .where(Posting.unit_id == Unit.id, _current_postings()).scalar_subquery())
+    titles = select(sa.func.count()).select_from(Title).where(Title.unit_id == Unit.id).scalar_subquery()
     child = aliased(Unit)
-    child_counts = select(child.parent_id, sa.func.count().label("n")).group_by(child.parent_id).subquery()
+    subunits = select(sa.func.count()).select_from(child).where(child.parent_id == Unit.id).scalar_subquery()
     return (
-        select(
-            Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
-            Unit.sort_order,
-            sa.func.coalesce(cadre_counts.c.n, 0), sa.func.coalesce(title_counts.c.n, 0),
-            sa.func.coalesce(child_counts.c.n, 0),
-        )
+        select(Unit.id, Unit.code, Unit.name, Unit.parent_id, Level.name, Unit.kind, Unit.is_locality,
+               Unit.sort_order, cadres, titles, subunits)
         .join(Level, Level.id == Unit.level_id)
-        .outerjoin(cadre_counts, cadre_counts.c.unit_id == Unit.id)
-        .outerjoin(title_counts, title_counts.c.unit_id == Unit.id)
-        .outerjoin(child_counts, child_counts.c.parent_id == Unit.id)
+        .where(condition)
     )
 
 
 def _nodes(session: Session, condition) -> list[UnitNode]:
-    rows = session.exec(_node_statement().where(condition)).all()
-    nodes = [UnitNode(*row) for row in rows]
+    """The units that meet `condition` with their counts, in the tree's order."""
+    nodes = [UnitNode(*row) for row in session.exec(_node_statement(condition)).all()]
     return sorted(nodes, key=lambda n: n.sort_key)
+
+
+def _name_filter(words: str):
+    """SQL: every word typed (without diacritics or with) begins a word of the unit's name or
+    code, as the cadre search finds a unit's name (`_word_prefix`)."""
+    return sa.and_(sa.true(), *(_word_prefix(Unit.search_text, token) for token in fold(words).split()[:8]))
+
+
+def _ordered_children(session: Session, parent_ids: set[int], words: str = "") -> dict[int, list[int]]:
+    """Each parent's children's ids in the tree's order (those the `words` find): what a
+    branch's pages are cut from (names and sort orders only: the counts are read for the page
+    shown)."""
+    rows = session.exec(select(Unit.id, Unit.parent_id, Unit.sort_order, Unit.name)
+                        .where(Unit.parent_id.in_(parent_ids), _name_filter(words))).all()
+    ordered: dict[int, list[int]] = {}
+    for row in sorted(rows, key=lambda r: _tree_order(r[2], r[3], r[0])):
+        ordered.setdefault(row[1], []).append(row[0])
+    return ordered
+
+
+def _page_of(ids: list[int], number: int) -> list[int]:
+    return ids[(number - 1) * TREE_PAGE_SIZE:number * TREE_PAGE_SIZE]
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
@@ -199,12 +249,15 @@ class Tree:
 OPEN_ROOTS_UP_TO = 5  # a tree with a few roots opens them; a long list of roots stays closed
 
 
-def unit_tree(session: Session, scope: Scope, open_code: str | None = None) -> Tree:
+def unit_tree(session: Session, scope: Scope, open_code: str | None = None, page: int = 1, words: str = "") -> Tree:
     """The roots with their children loaded, and the path down to `open_code` expanded.
     A scoped user's tree starts at their own unit (a unit outside it is never opened).
 
-    Two queries plus one per level of the opened path's depth is avoided: all the
-    needed branches come in one query with their counts.
+    A branch shows one page of its children (TREE_PAGE_SIZE, in the tree's order): on the
+    path down to `open_code`, the page that holds the next unit of the path; the opened unit's
+    own children, page `page` (kept within range) of those whose name the `words` find; any
+    other open branch, its first page. Three queries plus the path: the order of the open
+    branches' children (names only), then the units shown with their counts.
     """
     top = Unit.parent_id.is_(None) if scope.root_unit_id is None else Unit.id == scope.root_unit_id
     roots = _nodes(session, top)
@@ -212,30 +265,61 @@ def unit_tree(session: Session, scope: Scope, open_code: str | None = None) -> T
     opened = unit_by_code(session, open_code) if open_code else None
     if opened is not None and not scope.covers(opened.id):
         opened = None
+    on_path: dict[int, int] = {}  # a unit on the path -> its child on the path
     if opened is not None:
-        open_ids |= {u.id for u in ancestors(session, opened.id) if scope.covers(u.id)} | {opened.id}
+        path = [u.id for u in ancestors(session, opened.id) if scope.covers(u.id)] + [opened.id]
+        on_path = dict(zip(path, path[1:], strict=False))
+        open_ids |= set(path)
     if open_ids:
+        filtered = opened is not None and bool(fold(words))
+        ordered = _ordered_children(session, open_ids - {opened.id} if filtered and opened else open_ids)
+        if filtered and opened is not None:
+            ordered[opened.id] = _ordered_children(session, {opened.id}, words).get(opened.id, [])
+        numbers: dict[int, int] = {}
+        for parent, ids in ordered.items():
+            if parent in on_path:
+                numbers[parent] = ids.index(on_path[parent]) // TREE_PAGE_SIZE + 1
+            elif opened is not None and parent == opened.id:
+                numbers[parent] = max(1, min(page, math.ceil(len(ids) / TREE_PAGE_SIZE)))
+            else:
+                numbers[parent] = 1
+        shown = [i for parent, ids in ordered.items() for i in _page_of(ids, numbers[parent])]
         by_parent: dict[int, list[UnitNode]] = {}
-        for node in _nodes(session, Unit.parent_id.in_(open_ids)):
+        for node in _nodes(session, Unit.id.in_(shown)):
             by_parent.setdefault(node.parent_id, []).append(node)
 
         def attach(nodes: list[UnitNode]) -> None:
             for node in nodes:
                 if node.id in open_ids:
                     node.children = by_parent.get(node.id, [])
+                    node.page = numbers.get(node.id, 1)
+                    if filtered and opened is not None and node.id == opened.id:
+                        node.words, node.matching = words, len(ordered[node.id])
                     attach(node.children)
 
         attach(roots)
     return Tree(roots=roots, opened=opened)
 
 
-def unit_children(session: Session, scope: Scope, code: str) -> list[UnitNode] | None:
-    """The sub-units of one unit with their counts (what the tree loads on expand); None
-    for a unit that does not exist or lies outside the scope."""
+def unit_children(session: Session, scope: Scope, code: str, page: int = 1, words: str = "") -> UnitNode | None:
+    """A unit with one page of its sub-units (those whose name the `words` find) and their
+    counts: what the tree loads when a branch is expanded, filtered, or its next page asked
+    for. None for a unit that does not exist or lies outside the scope, or a page it does not
+    have."""
     unit = unit_by_code(session, code)
     if unit is None or not scope.covers(unit.id):
         return None
-    return _nodes(session, Unit.parent_id == unit.id)
+    found = _nodes(session, Unit.id == unit.id)
+    if not found:
+        return None
+    node = found[0]
+    ids = _ordered_children(session, {unit.id}, words).get(unit.id, [])
+    if fold(words):
+        node.words, node.matching = words, len(ids)
+    if not 1 <= page <= node.pages:
+        return None
+    node.children, node.page = _nodes(session, Unit.id.in_(_page_of(ids, page))), page
+    return node
 
 
 def unit_options(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
@@ -249,7 +333,7 @@ def unit_options(session: Session, scope: Scope) -> list[tuple[str, str, int]]:
     out: list[tuple[str, str, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:
-        for row in sorted(by_parent.get(parent, []), key=lambda r: (r[4], text_sort_key(r[3]))):
+        for row in sorted(by_parent.get(parent, []), key=lambda r: _tree_order(r[4], r[3], r[0])):
             out.append((row[2], row[3], depth))
             if depth < 50:
                 walk(row[0], depth + 1)
@@ -336,7 +420,8 @@ class UnitPage:
     unit: Unit
     level: Level
     ancestors: list[Unit]
-    children: list[UnitNode]
+    children: list[UnitNode]  # the first page of its sub-units, as the tree shows them
+    subunits: int  # how many sub-units it has (the rest: in the tree, `Xem thêm`)
     titles: list[TitleRow]
     cadres: Page[CadreRow]
 
@@ -354,12 +439,15 @@ def unit_cadres(session: Session, unit_id: int, page: int = 1, size: int = 50) -
 
 
 def unit_page(session: Session, scope: Scope, code: str, page: int = 1, size: int = 50) -> UnitPage | None:
-    """A unit with its path (within the scope), sub-units, titles with their holders, and
-    its cadres; None when it does not exist or lies outside the scope."""
+    """A unit with its path (within the scope), sub-units (the first page of them, as the
+    tree shows them), titles with their holders, and its cadres; None when it does not exist
+    or lies outside the scope."""
     found = session.exec(select(Unit, Level).join(Level, Level.id == Unit.level_id).where(Unit.code == code)).first()
     if found is None or not scope.covers(found[0].id):
         return None
     unit, level = found
+    branch = unit_children(session, scope, unit.code)
+    assert branch is not None  # the unit exists and lies within the scope
     titles = session.exec(select(Title).where(Title.unit_id == unit.id)).all()
     titles = sorted(titles, key=lambda t: (-t.rank, text_sort_key(t.name)))
     holders: dict[int, list[tuple[Cadre, Posting]]] = {}
@@ -375,7 +463,8 @@ def unit_page(session: Session, scope: Scope, code: str, page: int = 1, size: in
         unit=unit,
         level=level,
         ancestors=[u for u in ancestors(session, unit.id) if scope.covers(u.id)],
-        children=_nodes(session, Unit.parent_id == unit.id),
+        children=branch.children or [],
+        subunits=branch.subunits,
         titles=[TitleRow(t, holders.get(t.id, [])) for t in titles],
         cadres=unit_cadres(session, unit.id, page, size),
     )
