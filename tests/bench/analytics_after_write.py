@@ -11,6 +11,13 @@ at the end.
 
 Also measured once: the figures summed whole from the ledger held (a new summary over the same
 parts: what every rating write cost before the summary was kept).
+
+With `--pages`, the same rounds through the pages instead (Flask test client, signed in as an
+officer, in this process): the write committed in another session, then the CPU of the first
+Đánh giá page of the province after it (the world patched, the ledger and the figures brought
+up to date, the E4 table drawn) and of a unit's Đánh giá page.
+
+    .venv/bin/python -m tests.bench.analytics_after_write URL [rounds] --pages
 """
 
 from __future__ import annotations
@@ -42,6 +49,62 @@ def _cpu(work):
     return out, time.process_time() - start
 
 
+def _change_ratings(engine, pick: random.Random, ids: list[int], changed: dict[int, str | None]) -> None:
+    with Session(engine) as session:
+        row = session.get(Evaluation, pick.choice(ids))
+        changed.setdefault(row.id, row.rating)
+        row.rating = pick.choice([r for r in RATINGS if r != row.rating])
+        session.add(row)
+        session.commit()
+
+
+def _put_back(engine, changed: dict[int, str | None]) -> None:
+    with Session(engine) as session:
+        for eid, rating in changed.items():
+            row = session.get(Evaluation, eid)
+            row.rating = rating
+            session.add(row)
+        session.commit()
+
+
+def pages(url: str, rounds: int = 30) -> None:
+    import tempfile
+
+    from quyhoach import create_app
+    from tests.bench.conftest import signed_in_client
+
+    engine = make_engine(url)
+    pick = random.Random(15)
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(), "SECRET_KEY": "b",
+                      "WTF_CSRF_ENABLED": False})
+    client = signed_in_client(app, engine)
+
+    def get(path: str) -> float:
+        start = time.process_time()
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return time.process_time() - start
+
+    first = get("/danh-gia/")
+    with Session(engine) as session:
+        world = world_service.cached(session)
+        codes = sorted(u.code for u in world.units.values() if u.parent_id is not None)
+        ids = session.exec(select(Evaluation.id).where(Evaluation.period == "year", Evaluation.rating.is_not(None))).all()
+    print(f"first Đánh giá page (world built, ledger read): {first:.2f} s")
+    changed: dict[int, str | None] = {}
+    province, unit, again = [], [], []
+    for _ in range(rounds):
+        _change_ratings(engine, pick, ids, changed)
+        province.append(get("/danh-gia/"))
+        again.append(get("/danh-gia/"))
+        unit.append(get(f"/danh-gia/?don_vi={pick.choice(codes)}"))
+    _put_back(engine, changed)
+    print(f"{rounds} rating writes (another session); CPU of each page:")
+    print(f"  Đánh giá, province, first after the write: {_ms(province)}")
+    print(f"  Đánh giá, province, visited again:         {_ms(again)}")
+    print(f"  Đánh giá of a unit (first on that world):  {_ms(unit)}")
+
+
 def main(url: str, rounds: int = 30) -> None:
     engine = make_engine(url)
     pick = random.Random(15)
@@ -63,9 +126,9 @@ def main(url: str, rounds: int = 30) -> None:
             session.commit()
             world, spent = _cpu(lambda: world_service.cached(session, wait=True))
             patch.append(spent)
-            _, spent = _cpu(lambda: analytics.evaluation_analytics(session, world))
+            _, spent = _cpu(lambda w=world: analytics.evaluation_analytics(session, w))
             province.append(spent)
-            _, spent = _cpu(lambda: analytics.evaluation_analytics(session, world, unit_id=pick.choice(units)))
+            _, spent = _cpu(lambda w=world: analytics.evaluation_analytics(session, w, unit_id=pick.choice(units)))
             unit.append(spent)
         with ledger.lock:
             held = ledger.current(session, world)
@@ -88,4 +151,5 @@ def main(url: str, rounds: int = 30) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], *(int(a) for a in sys.argv[2:3]))
+    args = [a for a in sys.argv[1:] if a != "--pages"]
+    (pages if "--pages" in sys.argv else main)(args[0], *(int(a) for a in args[1:2]))
