@@ -36,7 +36,7 @@ from quyhoach.services.evaluations.figures import RATINGS, CadreRef, MonthRow
 from quyhoach.services.planning import changes
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.planning.world import World
-from quyhoach.services.platform import stamp
+from quyhoach.services.platform import heap, stamp
 
 MONTHS_MIN = 6            # a year's monthly scores are read with at least this many months (E6)
 READS = frozenset({Evaluation.__tablename__, Discipline.__tablename__, Cadre.__tablename__})
@@ -254,7 +254,8 @@ class Ledger:
 
 def read_all(session: Session, world: World) -> Ledger:
     ledger = Ledger()
-    ledger.read(session, world)
+    with heap.paused():     # 537,000 evaluations read at 30,000 cadres: no full collection walks them meanwhile
+        ledger.read(session, world)
     return ledger
 
 
