@@ -136,6 +136,9 @@ class _Ordered:
         self.key_of = {name: key for name, key, _ in entries}
 
 
+_NONE = [0] * len(RATINGS)   # a unit's counts with no rating in the window
+
+
 def _points(counts: list[int]) -> float:
     n = sum(counts)
     return sum(RATING_ORDER[r] * c for r, c in zip(RATINGS, counts, strict=True)) / n if n else 0.0
@@ -190,28 +193,31 @@ class Summary:
             assert moved is not None
             cells, cadres = moved.cells, moved.cadres
         self.years, self.params = years, params
-        groups: set[tuple[str, str]] = set()
+        before: dict[int, list[int]] = {}     # the counts over the window of the units moved, before
         entries: dict[str, list] | None = defaultdict(list) if whole else None
         with heap.paused() if whole else contextlib.nullcontext():   # tens of thousands of figures made
             for cell in cells:
-                self._cell(held, world, cell, groups, entries)
+                self._cell(held, world, cell, before, entries)
             for cadre_id in cadres:
                 self._cadre(held, world, cadre_id, entries)
         if entries is not None:
             for name in ("unit_years", "month_gaps", "constants", "disciplined"):
                 getattr(self, name).fill(entries[name])
+        # a group's comparisons again when one of its units' counts over the window moved (each
+        # unit's peers are the others); a name, a discipline or a year outside the window moves none
+        groups = {self._group(uid) for uid, counts in before.items() if self.rated.get(uid, _NONE) != counts}
         recent = years[-self.window:] if years else []
         if recent != self.recent:     # another window of years: every unit's counts over it again
             self.recent = recent
             self.rated, self.members = {}, defaultdict(set)
             for (uid, year), unit_year in self.cells.items():
                 if year in recent:
-                    self._rate(uid, unit_year.counts, 1, groups)
-            groups.update(self.compared)
+                    self._rate(uid, unit_year.counts, 1, {})
+            groups = set(self.members) | set(self.compared)
         for group in groups:
             self._compare(group)
 
-    def _cell(self, held: ledger_service.Ledger, world: World, cell: tuple[int, int], groups: set,
+    def _cell(self, held: ledger_service.Ledger, world: World, cell: tuple[int, int], before: dict[int, list[int]],
               entries: dict[str, list] | None) -> None:
         uid, year = cell
         if entries is None:     # (summed whole, there is nothing to drop)
@@ -219,7 +225,7 @@ class Summary:
             if old is not None:
                 self.unit_years.drop(cell)
                 if year in self.recent:
-                    self._rate(uid, old.counts, -1, groups)
+                    self._rate(uid, old.counts, -1, before)
             self.month_gaps.drop(cell)
         unit = self._ref(world, uid)
         if unit is None:
@@ -230,7 +236,7 @@ class Summary:
             new = self.cells[cell] = UnitYear(unit, year, dict(counts), code, float(p["excellent_max_share_of_good"]))
             self._put("unit_years", cell, (unit.name, year, uid), new, entries)
             if year in self.recent:
-                self._rate(uid, new.counts, 1, groups)
+                self._rate(uid, new.counts, 1, before)
         if cell in held.gaps:
             gap = MonthGap(unit, year, code, held.gap_rows(cell))
             self._put("month_gaps", cell, (-year, -gap.above_share, -gap.mean_steps, unit.name, uid), gap, entries)
@@ -270,21 +276,26 @@ class Summary:
         else:
             getattr(self, kind).put(name, key, item)
 
-    def _rate(self, uid: int, counts: dict[str, int], sign: int, groups: set) -> None:
-        """A unit-year's counts added to (or taken from) its unit's over the comparison's years."""
-        unit = self.refs.get(uid)
-        if unit is None:
+    def _group(self, uid: int) -> tuple[str, str]:
+        unit = self.refs[uid]
+        assert unit is not None
+        return unit.level, unit.kind
+
+    def _rate(self, uid: int, counts: dict[str, int], sign: int, before: dict[int, list[int]]) -> None:
+        """A unit-year's counts added to (or taken from) its unit's over the comparison's years
+        (`before` keeps the unit's counts as they were first)."""
+        if self.refs.get(uid) is None:
             return
-        rated = self.rated.setdefault(uid, [0] * len(RATINGS))
+        rated = self.rated.setdefault(uid, list(_NONE))
+        before.setdefault(uid, list(rated))
         for i, r in enumerate(RATINGS):
             rated[i] += sign * counts.get(r, 0)
-        group = (unit.level, unit.kind)
+        group = self._group(uid)
         if any(rated):
             self.members[group].add(uid)
         else:
             del self.rated[uid]
             self.members[group].discard(uid)
-        groups.add(group)
 
     def _compare(self, group: tuple[str, str]) -> None:
         """Units against comparable units (same level and kind) over the last `window` years:
