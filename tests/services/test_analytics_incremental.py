@@ -163,3 +163,36 @@ def test_a_unit_s_figures_are_the_province_s_filtered(session, province):
     assert district.unit_years == [u for u in province_wide.unit_years if u.unit.id in inside]
     assert district.comparisons == [c for c in province_wide.comparisons if c.unit.id in inside]
     assert district.unit_years and {u.unit.code for u in district.unit_years} <= {"HUYEN", "XA-0", "XA-1"}
+
+
+def test_figures_kept_in_order_equal_those_sorted_whole():
+    """The summary's ordered lists (`_Ordered`: one figure put or dropped, many swapped at
+    once, all filled at once) hold what sorting everything would give."""
+    pick = random.Random(5)
+    kept = analytics._Ordered()
+    truth: dict[int, tuple] = {}
+    for _ in range(300):
+        how = pick.choice(["put", "drop", "swap", "swap"])
+        if how == "put":
+            name = pick.randrange(200)
+            truth[name] = (pick.random(), name)
+            kept.put(name, truth[name], f"item {name}")
+        elif how == "drop":
+            name = pick.randrange(200)
+            truth.pop(name, None)
+            kept.drop(name)
+        else:
+            gone = pick.sample(range(200), pick.choice([3, 70]))
+            for name in gone:
+                truth.pop(name, None)
+            entries = []
+            for name in pick.sample(range(200), pick.choice([2, 80])):
+                truth[name] = (pick.random(), name)
+                entries.append((name, truth[name], f"item {name}"))
+            kept.swap(gone, entries)
+        order = sorted(truth, key=truth.__getitem__)
+        assert kept.items == [f"item {name}" for name in order]
+        assert kept.keys == [truth[name] for name in order] and kept.key_of == truth
+    whole = analytics._Ordered()
+    whole.fill([(name, key, f"item {name}") for name, key in truth.items()])
+    assert (whole.keys, whole.items, whole.key_of) == (kept.keys, kept.items, kept.key_of)

@@ -128,6 +128,26 @@ class _Ordered:
             at = bisect.bisect_left(self.keys, key)
             del self.keys[at], self.items[at]
 
+    def swap(self, gone: list, entries: list[tuple[object, tuple, object]]) -> None:
+        """Some figures dropped and others put: one at a time when they are few, else the
+        others kept in their order and one sort (timsort merges the two runs)."""
+        if len(gone) + len(entries) < 64:
+            for name in gone:
+                self.drop(name)
+            for name, key, item in entries:
+                self.put(name, key, item)
+            return
+        dropped = {self.key_of.pop(name) for name in gone if name in self.key_of}
+        for name, key, _ in entries:
+            if name in self.key_of:
+                dropped.add(self.key_of[name])
+            self.key_of[name] = key
+        pairs = [(key, item) for key, item in zip(self.keys, self.items, strict=True) if key not in dropped]
+        pairs += [(key, item) for _, key, item in entries]
+        pairs.sort(key=lambda e: e[0])
+        self.keys = [key for key, _ in pairs]
+        self.items = [item for _, item in pairs]
+
     def fill(self, entries: list[tuple[object, tuple, object]]) -> None:
         """Every figure at once (the summary summed whole): one sort."""
         entries.sort(key=lambda e: e[1])
@@ -139,9 +159,14 @@ class _Ordered:
 _NONE = [0] * len(RATINGS)   # a unit's counts with no rating in the window
 
 
-def _points(counts: list[int]) -> float:
-    n = sum(counts)
-    return sum(RATING_ORDER[r] * c for r, c in zip(RATINGS, counts, strict=True)) / n if n else 0.0
+_WEIGHTS = tuple(RATING_ORDER[r] for r in RATINGS)
+
+
+def _points(counts: list[int], n: int) -> float:
+    """The mean points (excellent 3 ... fail 0) of `n` ratings counted in RATINGS order."""
+    a, b, c, d = _WEIGHTS
+    e, g, m, f = counts
+    return (a * e + b * g + c * m + d * f) / n if n else 0.0
 
 
 class Summary:
@@ -300,27 +325,28 @@ class Summary:
     def _compare(self, group: tuple[str, str]) -> None:
         """Units against comparable units (same level and kind) over the last `window` years:
         every unit of the group again (each one's peers are the others)."""
-        for uid in self.compared.pop(group, ()):
-            self.comparisons.drop(uid)
+        gone = self.compared.pop(group, [])
         members = self.members.get(group, set())
         if len(members) - 1 < COMPARISON_MIN_PEERS:
+            self.comparisons.swap(gone, [])
             return
         total = [sum(column) for column in zip(*(self.rated[uid] for uid in members), strict=True)]
+        everyone = sum(total)
         excellent = RATINGS.index("excellent")
-        compared = []
+        compared: list[tuple[object, tuple, object]] = []
         for uid in members:
             own = self.rated[uid]
             rated = sum(own)
             if rated < COMPARISON_MIN_RATED:
                 continue
-            others = [t - o for t, o in zip(total, own, strict=True)]
+            others = [total[0] - own[0], total[1] - own[1], total[2] - own[2], total[3] - own[3]]
             unit = self.refs[uid]
             assert unit is not None
-            c = UnitComparison(unit, rated, own[excellent], len(members) - 1, sum(others), others[excellent],
-                               round(_points(own), 3), round(_points(others), 3))
-            self.comparisons.put(uid, (-c.z, -c.difference, unit.name, uid), c)
-            compared.append(uid)
-        self.compared[group] = compared
+            c = UnitComparison(unit, rated, own[excellent], len(members) - 1, everyone - rated, others[excellent],
+                               round(_points(own, rated), 3), round(_points(others, everyone - rated), 3))
+            compared.append((uid, (-c.z, -c.difference, unit.name, uid), c))
+        self.comparisons.swap(gone, compared)
+        self.compared[group] = [uid for uid, _, _ in compared]
 
     # ------------------------------------------------------------------ reading
     def view(self, world: World, unit_id: int | None) -> Analytics:
