@@ -196,3 +196,19 @@ def test_figures_kept_in_order_equal_those_sorted_whole():
     whole = analytics._Ordered()
     whole.fill([(name, key, f"item {name}") for name, key in truth.items()])
     assert (whole.keys, whole.items, whole.key_of) == (kept.keys, kept.items, kept.key_of)
+
+
+def test_a_summary_left_half_brought_up_to_date_is_summed_whole_next_time(session, province, monkeypatch):
+    units, cadres = province
+    ledger.forget()
+    analytics.evaluation_analytics(session, world_service.cached(session))
+    make_evaluation(session, cadres[0], 2026, rating="excellent", unit=units[1])
+    session.commit()
+    cell = analytics.Summary._cell
+    monkeypatch.setattr(analytics.Summary, "_cell", lambda *a: (_ for _ in ()).throw(RuntimeError("interrupted")))
+    with pytest.raises(RuntimeError):
+        analytics.evaluation_analytics(session, world_service.cached(session))
+    monkeypatch.setattr(analytics.Summary, "_cell", cell)
+    kept = analytics.evaluation_analytics(session, world_service.cached(session))
+    assert kept == analytics.evaluation_analytics(session, world_service.build(session))
+    assert 2026 in kept.years

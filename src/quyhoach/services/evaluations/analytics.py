@@ -102,7 +102,11 @@ def _sum(held: ledger_service.Ledger, world: World, *, unit_id: int | None, cons
     if not isinstance(summary, Summary):
         summary = held.summaries[key] = Summary(constant_years, window)
         held.pending[key] = None
-    summary.update(held, world, held.take(key))
+    try:
+        summary.update(held, world, held.take(key))
+    except BaseException:
+        held.pending[key] = None    # left half brought up to date: summed whole next time
+        raise
     return summary.view(world, unit_id)
 
 
