@@ -272,12 +272,11 @@ class Analytics:
         return self.__dict__["_year_totals"]
 
     def _year_totals(self) -> list[UnitYear]:
-        out = []
-        for year in self.years:
-            counts: Counter = Counter()
-            for u in self.unit_years:
-                if u.year == year:
-                    counts.update(u.counts)
-            out.append(UnitYear(self.scope or UnitRef(0, "", "", "", ""), year, dict(counts),
-                                self.rule_sets.get(year, ""), self.cap_shares.get(year, 0.2)))
-        return out
+        # one pass over the unit-years (6,294 at 30,000 cadres), not one per year
+        totals: dict[int, dict[str, int]] = {year: {} for year in self.years}
+        for u in self.unit_years:
+            counts = totals.setdefault(u.year, {})
+            for rating, n in u.counts.items():
+                counts[rating] = counts.get(rating, 0) + n
+        return [UnitYear(self.scope or UnitRef(0, "", "", "", ""), year, totals[year],
+                         self.rule_sets.get(year, ""), self.cap_shares.get(year, 0.2)) for year in self.years]

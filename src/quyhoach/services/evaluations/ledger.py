@@ -11,6 +11,11 @@ again and only their parts replaced, so a changed rating costs a few small queri
 reading the 53,654 evaluations of the demo province again. A gap in the log, or a change to
 the organisation, reads everything again; a change to a rating rule set (its score
 thresholds) works every cadre's parts out again from what is held.
+
+The province's figures summed from the parts are kept with the ledger too
+(`analytics.Summary`, one per choice of `constant_years` and `window`): each replaced part
+notes what it moved (`Pending`: the unit-years its old and new part count in, and the cadre),
+and the figures are worked out again for those alone.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from quyhoach.services.evaluations.figures import RATINGS, CadreRef, MonthRow
 from quyhoach.services.planning import changes
 from quyhoach.services.planning import world as world_service
 from quyhoach.services.planning.world import World
-from quyhoach.services.platform import stamp
+from quyhoach.services.platform import heap, stamp
 
 MONTHS_MIN = 6            # a year's monthly scores are read with at least this many months (E6)
 READS = frozenset({Evaluation.__tablename__, Discipline.__tablename__, Cadre.__tablename__})
@@ -72,6 +77,20 @@ class Part:
     month_rows: tuple[tuple[int, int, MonthRow], ...]   # (unit, year, row) of each year read from its months
 
 
+@dataclass
+class Pending:
+    """What the parts replaced since a summary was last brought up to date: the (unit, year)
+    cells their old and new parts count in, and the cadres themselves."""
+
+    cells: set[tuple[int, int]]
+    cadres: set[int]
+
+    def note(self, cadre_id: int, part: Part) -> None:
+        self.cadres.add(cadre_id)
+        self.cells.update((uid, year) for uid, year, _ in part.counted)
+        self.cells.update((uid, year) for uid, year, _ in part.month_rows)
+
+
 class Ledger:
     def __init__(self) -> None:
         self.stamp = 0
@@ -87,6 +106,10 @@ class Ledger:
         self.runs: dict[int, tuple[str, tuple[int, ...], int | None]] = {}
         self.gaps: dict[tuple[int, int], dict[int, MonthRow]] = {}
         self._sorted: dict[tuple[int, int], list[MonthRow]] = {}
+        # the figures kept summed (analytics.Summary, by its settings), and what moved under each
+        # since it was last brought up to date (None: everything, it is summed whole)
+        self.summaries: dict[tuple[int, int], object] = {}
+        self.pending: dict[tuple[int, int], Pending | None] = {}
 
     # ------------------------------------------------------------------ reading
     def read(self, session: Session, world: World, cadre_ids: Iterable[int] | None = None) -> None:
@@ -120,6 +143,7 @@ class Ledger:
         if ids is None:
             ids = sorted(set(history) | set(months) | set(self.parts))
             self.disciplines = {}
+            self.pending = dict.fromkeys(self.pending)
         for cadre_id in ids:
             self.history.pop(cadre_id, None)
             self.months.pop(cadre_id, None)
@@ -142,6 +166,7 @@ class Ledger:
         return any(rating_params(world, year) != held for year, held in self.params.items())
 
     def contribute(self, world: World, cadre_ids: Iterable[int]) -> None:
+        pending = [p for p in self.pending.values() if p is not None]
         for cadre_id in cadre_ids:
             old = self.parts.pop(cadre_id, None)
             if old is not None:
@@ -150,6 +175,18 @@ class Ledger:
             if part is not None:
                 self.parts[cadre_id] = part
                 self._add(cadre_id, part, 1)
+            for moved in pending:
+                moved.cadres.add(cadre_id)   # its disciplines and history may have moved without a part
+                for p in (old, part):
+                    if p is not None:
+                        moved.note(cadre_id, p)
+
+    def take(self, key: tuple[int, int]) -> Pending | None:
+        """What moved under the summary `key` since the last call (None: everything), and a
+        fresh note from now on."""
+        moved = self.pending.get(key)
+        self.pending[key] = Pending(set(), set())
+        return moved
 
     def _part(self, world: World, cadre_id: int) -> Part | None:
         by_year = self.history.get(cadre_id, {})
@@ -217,7 +254,8 @@ class Ledger:
 
 def read_all(session: Session, world: World) -> Ledger:
     ledger = Ledger()
-    ledger.read(session, world)
+    with heap.paused():     # 537,000 evaluations read at 30,000 cadres: no full collection walks them meanwhile
+        ledger.read(session, world)
     return ledger
 
 
@@ -254,6 +292,7 @@ def current(session: Session, world: World) -> Ledger:
         ledger.stamp = counter
     elif ledger.rules_moved(world):
         ledger.params = {}
+        ledger.pending = dict.fromkeys(ledger.pending)    # every figure read under other numbers
         ledger.contribute(world, list(ledger.parts))
     ledger.served[id(world)] = world
     _ledgers[key] = ledger
