@@ -91,6 +91,34 @@ def test_the_evaluations_page_links_each_flag_to_its_evidence(client, session):
     assert book["Xếp loại năm bị kỷ luật"]["A2"].value == "Quàng Văn Chiến"   # names, not codes, for officials
 
 
+def test_the_evaluations_page_pages_the_e4_table_and_shortens_its_lists(client, small, monkeypatch):
+    """At 30,000 cadres the page was 1.2 MB: the E4 table shows E4_ROWS units a page (worst
+    first, htmx swaps the table only), and the cadre lists the first LISTED, pointing to the
+    Excel file that has them all."""
+    import re
+
+    from quyhoach.web import evaluations as evaluations_web
+
+    def listed(html: str) -> list[str]:
+        table = html.split('<div id="e4-table">')[1].split("</table>")[0]
+        return re.findall(r'<tr><td><a href="/danh-gia/don-vi/([^"]+)">', table)
+
+    units = listed(client.get("/danh-gia/").get_data(as_text=True))
+    assert len(units) >= 3
+    monkeypatch.setattr(evaluations_web, "E4_ROWS", 2)
+    monkeypatch.setattr(evaluations_web, "LISTED", 0)     # the small province has one or two of each
+    page = client.get("/danh-gia/").get_data(as_text=True)
+    pages = -(-len(units) // 2)
+    assert f"Trang 1/{pages}" in page
+    assert "Hiện 0 trên" in page and "/danh-gia/xuat.xlsx" in page
+    seen = []
+    for number in range(1, pages + 1):
+        part = client.get(f"/danh-gia/?trang={number}&phan=e4", headers=HX).get_data(as_text=True)
+        assert part.lstrip().startswith('<div id="e4-table">')
+        seen += listed(part)
+    assert seen == units           # every unit once, in the table's order
+
+
 # --------------------------------------------------------------------------- the scenario decision report
 
 def test_a_decision_report_from_the_bao_cao_page_to_download(client, small, engine, inline_runner):

@@ -41,12 +41,21 @@ def scoped_unit(world, code: str):
     return unit
 
 
-def e4_rows(ev: analytics.Analytics) -> Markup:
-    """The E4 table's rows (units × years, 149 × 7 on the demo province): drawn in Python, one
-    format per cell, and kept with the figures per language (Jinja, a macro call, a translation
-    and a URL per cell, took ≈ 85 ms a visit)."""
+E4_ROWS = 50     # units of the E4 table on one page (a merged province has over a thousand)
+LISTED = 50      # cadres of a list on the page (constant ratings, disciplined): the Excel file has them all
+
+
+def e4_page(ev: analytics.Analytics, number: int) -> queries.Page:
+    """One page of the E4 table's units (those breaking most often first)."""
+    return queries.Page.of(ev.matrix(), number, E4_ROWS)
+
+
+def e4_rows(ev: analytics.Analytics, page: queries.Page) -> Markup:
+    """The rows of one page of the E4 table (units × years): drawn in Python, one format per
+    cell, and kept with the figures per language and page (Jinja, a macro call, a translation
+    and a URL per cell, took ≈ 85 ms a visit for 149 units)."""
     locale = current_locale()
-    key = ("e4", locale)
+    key = ("e4", locale, page.number, page.size)
     if key not in ev.drawn:
         base = url_for("evaluations.unit", code="~")[:-1]
         # the translations with their placeholders, escaped once (the numbers put in are integers)
@@ -57,7 +66,7 @@ def e4_rows(ev: analytics.Analytics) -> Markup:
             return format_number(share * 100, 1 if (share * 1000) % 10 else 0, locale) + "%"
 
         out = []
-        for unit, years in ev.matrix():
+        for unit, years in page.items:
             code = quote(unit.code, safe="")
             cells = [f'<tr><td><a href="{base}{code}">{escape(unit.name)}</a></td>']
             for y in ev.years:
@@ -81,7 +90,10 @@ def index():
     world = _world()
     unit = scoped_unit(world, request.args.get("don_vi", "").strip())
     ev = analytics.evaluation_analytics(session(), world, unit_id=unit.id if unit else None)
-    context = {"ev": ev, "unit": unit, "e4_rows": e4_rows(ev)}
+    page = e4_page(ev, request.args.get("trang", 1, type=int))
+    context = {"ev": ev, "unit": unit, "e4_rows": e4_rows(ev, page), "e4_page": page, "listed": LISTED}
+    if is_partial() and request.args.get("phan") == "e4":
+        return render_template("evaluations/_e4_table.html", **context)
     if is_partial():
         return render_template("evaluations/_analytics.html", **context)
     return render_template("evaluations/index.html", units=queries.unit_options(session(), current_scope()), **context)
