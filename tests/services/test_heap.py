@@ -52,6 +52,20 @@ def test_growth_brings_the_full_collection_forward(monkeypatch):
         gc.enable()
 
 
+def test_a_world_rebuilt_whole_brings_the_full_collection(monkeypatch):
+    """The world a rebuild replaces may hold cycles: collected there, not on a timer."""
+    try:
+        monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))
+        gc.disable()
+        lost = _old_cycle()
+        heap.settle()
+        assert lost() is not None          # a patch: frozen with the rest
+        heap.settle(rebuilt=True)
+        assert lost() is None
+    finally:
+        gc.enable()
+
+
 def test_a_growth_smaller_than_the_minimum_waits_for_the_timer(monkeypatch):
     """The figures the first pages work out after the first world (+25 % at 30,000 cadres) are
     not a leak: a full collection (~1 s at that size, every thread waiting) waits for the timer

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+import logging
+import time
+
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 
 from quyhoach.db.engine import make_engine
 from quyhoach.domain.dates import format_date
 
 from quyhoach.web.extensions import babel, htmx
+
+_slow = logging.getLogger("quyhoach.slow")
 
 
 def _locale() -> str:
@@ -64,6 +69,24 @@ def init_app(app: Flask, *, pages: bool = True) -> None:
     from . import admin
 
     app.register_blueprint(admin.bp)
+    slow_ms = int(app.config.get("SLOW_REQUEST_MS", 0))
+    if slow_ms > 0:
+        @app.before_request
+        def _started() -> None:
+            g.started = (time.perf_counter(), time.thread_time())
+
+        @app.teardown_request
+        def _log_slow(_error=None) -> None:
+            # what an operator reads first when a page is slow: its own work (CPU of its thread)
+            # or a wait (a core, the database, another request holding the world)
+            started = g.pop("started", None)
+            if started is not None:
+                wall = (time.perf_counter() - started[0]) * 1000
+                if wall >= slow_ms:
+                    _slow.warning("slow request %s %s: %.0f ms, of which %.0f ms CPU in its thread",
+                                  request.method, request.full_path.rstrip("?"), wall,
+                                  (time.thread_time() - started[1]) * 1000)
+
     @app.after_request
     def _vary_and_no_store(response):
         # The same URL answers a full page or a partial: caches must keep them apart.

@@ -601,17 +601,20 @@ def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -
         if hit and hit.on == on and (hit.counter == counter or (
                 hit.counter > counter and changes.since(session, counter, hit.counter) is not None)):
             return hit.world   # brought up to date meanwhile (to this stamp or, by the log, past it)
-        world = None
+        world, rebuilt = None, False
         if hit and hit.on == on and hit.counter < counter:
             change = changes.since(session, hit.counter, counter)
             if change is not None:
                 world = patch(session, hit.world, change)
         if world is None:
-            world = build(session, on)
+            started = time.perf_counter()
+            world, rebuilt = build(session, on), hit is not None
+            _log.info("planning world of %s built whole at stamp %s%s: %.0f ms", on.strftime("%d/%m/%Y"), counter,
+                      "" if hit is None else f" (held {hit.counter})", (time.perf_counter() - started) * 1000)
         world.stamp = counter
         with _lock:
             _cache[key] = _Snapshot(counter, on, world, read_at)
-        heap.settle()
+        heap.settle(rebuilt=rebuilt)     # the world it replaces may hold cycles: a full collection
         return world
     finally:
         updating.release()

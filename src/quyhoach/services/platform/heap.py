@@ -15,6 +15,7 @@ themselves, and it runs again as it was when the last of them ends, never while 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 import time
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
 _pauses = 0
 _was_enabled = False
 
@@ -54,16 +56,18 @@ def paused() -> Iterator[None]:
 # reference counting when nothing holds it): when a world is swapped in (`settle`, from
 # `world.cached`), and when a request ends (`request_ended`, web.db) right after a swap (the
 # figures its first pages work out) or, for the figures worked out later, at most every
-# FREEZE_EVERY seconds. A cycle frozen all the same is reclaimed by a full collection every
-# FULL_COLLECTION_EVERY or once the process has grown by FULL_COLLECTION_GROWTH (and by at least
-# FULL_COLLECTION_MIN_GROWTH: the figures the first pages work out after the first world are
-# not a leak; a leaked world would be hundreds of MB), whichever first. A full collection
-# stops every thread of the process for as long as it walks what is alive: ~1 s at 30,000
-# cadres (1 million objects), so it is rare, and freed ~1,300 objects when measured.
+# FREEZE_EVERY seconds. A full collection stops every thread of the process for as long as it
+# walks what is alive (0.5-1 s at 30,000 cadres, 1 million objects; it freed 500-1,300 objects
+# when measured), so it runs only where a frozen cycle may have become garbage: when a world
+# is rebuilt whole (`settle(rebuilt=True)`: the world replaced may hold cycles; a patched
+# world's predecessor is freed by reference counting, tests/services/test_reader_snapshot.py),
+# and as a backstop every FULL_COLLECTION_EVERY, or once the process has grown by
+# FULL_COLLECTION_GROWTH and by FULL_COLLECTION_MIN_GROWTH (the figures the first pages work out
+# after the first world, +250 MB at 30,000 cadres, are not a leak).
 
-FULL_COLLECTION_EVERY = 600.0   # seconds between two full collections of a process that holds a world
-FULL_COLLECTION_GROWTH = 1.25   # or once its resident memory has grown by this much since the last one
-FULL_COLLECTION_MIN_GROWTH = 256 * 2**20   # and by at least these bytes
+FULL_COLLECTION_EVERY = 3600.0  # seconds between two full collections of a process that holds a world
+FULL_COLLECTION_GROWTH = 2.0    # or once its resident memory has grown this much since the last one
+FULL_COLLECTION_MIN_GROWTH = 512 * 2**20   # and by at least these bytes
 FREEZE_EVERY = 10.0             # seconds: what lived on since the last freeze, frozen after a request
 _collected: tuple[float, int] | None = None     # (time.monotonic(), resident pages) of the last full one
 _frozen_at = 0.0
@@ -81,17 +85,19 @@ def _resident() -> int:
         return 0       # not known here: the time alone decides
 
 
-def _freeze() -> None:
+def _freeze(full: bool = False) -> None:
     """The young generations collected (little garbage frozen), or everything when a full
     collection is due; then what the process holds frozen."""
     global _collected, _frozen_at
     now, resident = time.monotonic(), _resident()
-    if _collected is not None and (now - _collected[0] > FULL_COLLECTION_EVERY or (
+    if _collected is not None and (full or now - _collected[0] > FULL_COLLECTION_EVERY or (
             resident > FULL_COLLECTION_GROWTH * _collected[1]
             and (resident - _collected[1]) * _PAGE >= FULL_COLLECTION_MIN_GROWTH)):
         gc.unfreeze()
-        gc.collect()
-        _collected = (now, _resident())
+        freed = gc.collect()
+        _collected = (time.monotonic(), _resident())
+        _log.info("full garbage collection: %.0f ms, %d objects freed, %.0f MB resident",
+                  (_collected[0] - now) * 1000, freed, _collected[1] * _PAGE / 2**20)
     else:
         # the first world of a process counts from here: no full collection for a command's one world
         _collected = _collected or (now, resident)
@@ -100,10 +106,11 @@ def _freeze() -> None:
     _frozen_at = now
 
 
-def settle() -> None:
-    """A world was swapped in: what the process holds frozen (see above)."""
+def settle(rebuilt: bool = False) -> None:
+    """A world was swapped in (`rebuilt`: built whole in place of another): what the process
+    holds frozen, after a full collection when rebuilt (see above)."""
     global _figures_to_freeze
-    _freeze()
+    _freeze(full=rebuilt)
     _figures_to_freeze = True
 
 
