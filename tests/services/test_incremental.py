@@ -388,3 +388,32 @@ def test_a_deleted_row_is_logged_with_its_cadre_and_pool(small_db, tmp_path):
         _same_world(patched, _BUILD(session, ON))
         assert cadre_id not in patched.pools[pool_id].entry_ids
     engine.dispose()
+
+
+def test_a_units_forecast_after_a_write_leaves_the_other_titles_to_the_next_province_view(small_db, tmp_path):
+    """The forecast's parts are brought up to date from what a patch changed; a unit's view looks
+    only at its titles, so a write to a holder elsewhere must still reach the province's view
+    asked next (the parts are not marked current by a partial look)."""
+
+    engine = _fresh(small_db, tmp_path, next(_n))
+    world_service.clear_cache()
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            world = world_service.cached(session, ON)
+            whole = forecast.vacancy_forecast(session, world).forecast      # every title's part kept
+            leaf = next(u for u in world.units.values()
+                        if not any(v.parent_id == u.id for v in world.units.values())
+                        and any(t.unit_id == u.id for t in world.titles.values()))
+            title = next(t for t in world.titles.values() if t.unit_id != leaf.id and world.holders.get(t.id))
+            holder = session.get(Cadre, world.holders[title.id][0][0])
+            _birth_date(session, holder, 6)            # seven years older: a retirement moves
+            session.commit()
+            patched = world_service.cached(session, ON)
+            assert patched is not world
+            forecast.vacancy_forecast(session, patched, unit_ids={leaf.id})      # a unit's view first
+            province = forecast.vacancy_forecast(session, patched).forecast
+            rebuilt = forecast.vacancy_forecast(session, _BUILD(session, ON)).forecast
+            assert province == rebuilt and province != whole
+    finally:
+        world_service.clear_cache()
+        engine.dispose()

@@ -102,7 +102,8 @@ class ForecastView:
 
 def successor_depth(session: Session, world: World) -> dict[int, dict[str, int]]:
     """Eligible pool members per title and term code, read from the stored verdicts (each
-    pool's members less those a rule blocks), once per list of verdicts."""
+    pool's members less those a rule blocks): once per world, and after a patch only for the
+    pools it read again (`World.changes_since`)."""
     by_pool = verdicts.current_by_pool(session, world)
     held = world.memo.get(("depth",))
     if held is not None and held[0] == world.generation:
@@ -213,9 +214,12 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
     moved = _stale_titles(session, world, generation) if held else None
     looked = chosen if moved is None else [t for t in chosen if t.id in moved or t.id not in held]
     stale = [t for t in looked if t.id not in held or not held[t.id].holds(world, t.id, depth.get(t.id, {}))]
+    # the parts are current at this world only once every title was looked at: a unit's view
+    # leaves the others' as they were, to be looked at by the next view of them
+    current_at = world.generation if unit_ids is None else generation
     if not stale:
-        if generation != world.generation:
-            world.memo[("forecast-parts",)] = (world.generation, held)
+        if generation != current_at:
+            world.memo[("forecast-parts",)] = (current_at, held)
         return [held[t.id] for t in chosen]
     periods = _periods(session, world, {c for t in stale for c, _ in world.holders.get(t.id, ())})
     terms_by_kind: dict[str, list[TermFact]] = defaultdict(list)
@@ -243,7 +247,7 @@ def _parts(session: Session, world: World, unit_ids: set[int] | None) -> list[_T
         found = (domain.vacancy_of(seat, horizon, rules, on) for seat in out)
         parts[title.id] = _TitlePart(current, tuple(world.cadres.get(c) for c, _ in current or ()), by_term,
                                      tuple(out), tuple(v for v in found if v is not None))
-    world.memo[("forecast-parts",)] = (world.generation, parts)
+    world.memo[("forecast-parts",)] = (current_at, parts)
     return [parts[t.id] for t in chosen]
 
 
