@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import Session, select
@@ -77,7 +78,7 @@ class Dashboard:
     def member_count(self) -> int:
         return sum(j.member_count for j in self.judgements)
 
-    @property
+    @cached_property
     def cadre_count(self) -> int:
         return len(set().union(*(j.member_keys for j in self.judgements)))
 
@@ -112,7 +113,14 @@ def dashboard(session: Session, world: World, *, term_code: str = "", level: str
     """The pools of a term, level and unit subtree (all by default), the failing ones
     worst first, as every process reads them from the stored verdicts (issue 15: none judges
     the province again), and the structure aggregated per level and per term from the world's
-    pools."""
+    pools: once per world and filter."""
+    key = ("dashboard", term_code, level, unit_code)
+    if key not in world.memo:
+        world.memo[key] = _dashboard(session, world, term_code=term_code, level=level, unit_code=unit_code)
+    return world.memo[key]
+
+
+def _dashboard(session: Session, world: World, *, term_code: str, level: str, unit_code: str) -> Dashboard:
     unit = unit_by_code(world, unit_code)
     units = world.subtree(unit.id) if unit is not None else None
     chosen = [
