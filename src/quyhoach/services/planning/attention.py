@@ -81,7 +81,12 @@ def failing_pools(session: Session, world: World, units: frozenset[int] | set[in
     dashboard's order and test, read from the stored verdicts as the dashboard)."""
     failing = verdicts.selection(session, world, ("attention-pools", _key(units)),
                                  lambda j: _in(units, j.facts.title) and not views.pool_meets_all(j))
-    return Item(len(failing), _by_unit(world, [j.facts.title.unit_id for j in failing]), failing[:SHOWN])
+    key = ("attention-pools-item", _key(units))       # counted by unit once per list
+    hit = world.memo.get(key)
+    if hit is None or hit[0] is not failing:
+        hit = world.memo[key] = (failing, Item(len(failing), _by_unit(world, [j.facts.title.unit_id for j in failing]),
+                                               failing[:SHOWN]))
+    return hit[1]
 
 
 def uncovered_soon(forecast: Forecast) -> list[Vacancy]:
