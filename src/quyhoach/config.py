@@ -16,6 +16,7 @@ QUYHOACH_IMPORT_MAX_CELLS    cells one imported file may have (default 6,000,000
 QUYHOACH_IMPORT_MAX_UNPACKED_MB  unpacked size of an .xlsx/.ods (default 400 MB; bombs are refused)
 QUYHOACH_UPLOAD_KEEP_HOURS   a checked upload not imported is removed after this (default 24)
 QUYHOACH_SLOW_REQUEST_MS     a request slower than this is logged (warning: path, wall and CPU time; default 500, 0: none)
+QUYHOACH_WARM                1: a web process works out the planning figures before it serves (web/warm.py; default 0)
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def load(overrides: dict | None = None) -> dict:
         "IMPORT_MAX_UNPACKED_MB": 400,
         "UPLOAD_KEEP_HOURS": 24,
         "SLOW_REQUEST_MS": 500,
+        "WARM": 0,
     }
     for key in list(config) + ["SECRET_KEY"]:
         value = os.environ.get(PREFIX + key)

@@ -100,3 +100,8 @@ def init_app(app: Flask, *, pages: bool = True) -> None:
         if lang in app.config["LANGUAGES"]:
             response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
         return response
+
+    if int(app.config.get("WARM") or 0):
+        from . import warm
+
+        warm.warm(app)
