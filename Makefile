@@ -49,7 +49,7 @@ serve-prod: $(VENV)/.installed-prod
 	$(BIN)/quyhoach db upgrade
 	pids=""; for i in $$(seq $(JOB_WORKERS)); do $(BIN)/quyhoach worker $(WORKER_FLAGS) & pids="$$pids $$!"; done; \
 	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
-	QUYHOACH_WARM=1 $(BIN)/gunicorn --workers $(WEB_PROCESSES) --threads $(WEB_THREADS) --bind $(BIND) \
+	QUYHOACH_WARM=1 QUYHOACH_LOG_LEVEL=INFO $(BIN)/gunicorn --workers $(WEB_PROCESSES) --threads $(WEB_THREADS) --bind $(BIND) \
 		--forwarded-allow-ips 127.0.0.1 --timeout 120 --graceful-timeout 30 --max-requests 2000 \
 		--max-requests-jitter 200 --access-logfile - --name quyhoach 'quyhoach:create_app()'
 

@@ -266,13 +266,11 @@ def export_command(kind: str, path: Path) -> None:
 @click.option("--threads", default=8, type=int, show_default=True, help="số luồng phục vụ yêu cầu")
 @with_appcontext
 def serve(host: str, port: int, threads: int) -> None:
-    import logging
-
     from waitress import serve as waitress_serve
 
-    # what the app tells an operator (slow requests, full garbage collections, world rebuilds)
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("quyhoach").setLevel(logging.INFO)
+    from quyhoach.web import log_to_stderr
+
+    log_to_stderr(current_app.config.get("LOG_LEVEL") or "INFO")
     click.echo(f"quyhoach: http://{host}:{port}/  (Ctrl+C để dừng)")
     waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="quyhoach")
 

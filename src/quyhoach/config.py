@@ -17,6 +17,7 @@ QUYHOACH_IMPORT_MAX_UNPACKED_MB  unpacked size of an .xlsx/.ods (default 400 MB;
 QUYHOACH_UPLOAD_KEEP_HOURS   a checked upload not imported is removed after this (default 24)
 QUYHOACH_SLOW_REQUEST_MS     a request slower than this is logged (warning: path, wall and CPU time; default 500, 0: none)
 QUYHOACH_WARM                1: a web process works out the planning figures before it serves (web/warm.py; default 0)
+QUYHOACH_LOG_LEVEL           the app's messages to stderr from this level (INFO, WARNING...; `serve`: INFO; default none)
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def load(overrides: dict | None = None) -> dict:
         "UPLOAD_KEEP_HOURS": 24,
         "SLOW_REQUEST_MS": 500,
         "WARM": 0,
+        "LOG_LEVEL": "",
     }
     for key in list(config) + ["SECRET_KEY"]:
         value = os.environ.get(PREFIX + key)
