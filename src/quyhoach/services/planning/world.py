@@ -620,6 +620,15 @@ def cached(session: Session, on: dt.date | None = None, *, wait: bool = False) -
         updating.release()
 
 
+def newest(session: Session, world: World) -> World:
+    """The process's current world when `world` is an older one of its chain of patches (a reader
+    served the last complete world while another request patched it), else `world` itself:
+    for figures kept in one shared place (the Đánh giá ledger), worked out on the newest facts
+    rather than read again whole for a world about to be let go."""
+    now = cached(session, world.on)
+    return now if now is not world and now.changes_since(world.generation) is not None else world
+
+
 def after_write(session: Session) -> World | None:
     """Called by the request that committed a write, before it answers: the process's world of
     today, if it holds one, brought up to date now (after any patch under way), with the
