@@ -236,3 +236,28 @@ def test_a_stale_world_gets_the_figures_of_the_world_that_replaced_it_not_a_ledg
     assert reads == []
     assert stale == analytics.evaluation_analytics(session, newer)
     assert stale == analytics.evaluation_analytics(session, world_service.build(session))     # the data now
+
+
+def test_the_ledger_follows_the_worlds_of_the_process_in_any_order_without_reading_whole(
+        session, province, monkeypatch):
+    """Under writes, a request may hold any of the last worlds of the chain: the ledger follows a
+    later one from the change log up to that world's own stamp (never past it, so the names and
+    units it records are that world's), and an older one is answered from the newer (None from
+    the ledger, the figures of the world that replaced it); never a read of every evaluation."""
+    units, cadres = province
+    ledger.forget()
+    analytics.evaluation_analytics(session, world_service.cached(session))
+    chain = []
+    for n in range(3):
+        _write(session, "rating changed", random.Random(10 + n), units, cadres)
+        chain.append(world_service.cached(session))
+    reads: list[int] = []
+    read_all = ledger.read_all
+    monkeypatch.setattr(ledger, "read_all", lambda *a, **k: (reads.append(1), read_all(*a, **k))[1])
+    with ledger.lock:
+        assert ledger.current(session, chain[1]) is not None      # a later world, not the newest
+        assert ledger.current(session, chain[0]) is None          # the ledger is past it
+    newest = analytics.evaluation_analytics(session, chain[2])
+    assert analytics.evaluation_analytics(session, chain[0]) == newest
+    assert reads == []
+    assert newest == analytics.evaluation_analytics(session, world_service.build(session))

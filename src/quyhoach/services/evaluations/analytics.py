@@ -79,8 +79,14 @@ def evaluation_analytics(session: Session, world: World, *, unit_id: int | None 
                 # figures of the world that replaced it, not the ledger read whole for it (1.3 s
                 # and 150 MB at 30,000 cadres, every other Đánh giá request waiting)
                 target = newest(session, world) if world.on == dt.date.today() else world
-                if key not in target.memo:
+                while key not in target.memo:
                     held = ledger_service.current(session, target)
+                    if held is None:          # the ledger followed a newer world meanwhile: that one
+                        later = newest(session, target)
+                        if later is not target:
+                            target = later
+                            continue
+                        held = ledger_service.read_all(session, target)    # none newer: its own
                     target.memo[key] = _sum(held, target, unit_id=unit_id, constant_years=constant_years,
                                             window=window)
                 world.memo[key] = target.memo[key]

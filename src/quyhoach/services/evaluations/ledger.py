@@ -21,9 +21,10 @@ and the figures are worked out again for those alone.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import weakref
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ MONTHS_MIN = 6            # a year's monthly scores are read with at least this 
 READS = frozenset({Evaluation.__tablename__, Discipline.__tablename__, Cadre.__tablename__})
 CHUNK = 500               # cadre ids per IN (…) when reading a few cadres again
 BATCH = 5_000             # rows fetched at a time when reading every cadre
+
+_log = logging.getLogger(__name__)
 
 
 def rating_params(world: World, year: int) -> tuple[str, dict]:
@@ -95,6 +98,7 @@ class Ledger:
     def __init__(self) -> None:
         self.stamp = 0
         self.served: weakref.WeakValueDictionary[int, World] = weakref.WeakValueDictionary()  # worlds it served
+        self.generations: deque[int] = deque(maxlen=16)   # theirs, the last ones (World.changes_since)
         self.history: dict[int, dict[int, tuple[str | None, float | None, int | None]]] = {}
         self.months: dict[int, dict[int, list[float]]] = {}
         self.disciplines: dict[int, list[DisciplineRow]] = {}
@@ -263,20 +267,32 @@ _ledgers: dict[str, Ledger] = {}
 lock = threading.Lock()   # held by the caller while it reads a ledger or brings it up to date
 
 
-def current(session: Session, world: World) -> Ledger:
+def current(session: Session, world: World) -> Ledger | None:
     """The ledger for `world`. The process's worlds (today's, from `world.cached`) share the
-    process's ledger, brought up to date from the change log; any other world (a report on
-    another date, a world built by hand) gets a ledger read whole for it. The caller holds
-    `lock`."""
+    process's ledger, brought up to date from the change log to the world's own stamp (the
+    cadres' names and units it records are the world's); any other world (a report on another
+    date, a world built by hand) gets a ledger read whole for it. None when the ledger is
+    already past `world` (an older world of the process, read while another request patched
+    it): ask again with the newer one (`world.newest`). The caller holds `lock`."""
     if world.on != dt.date.today():
         return read_all(session, world)
     key = str(session.get_bind().url)
     ledger = _ledgers.get(key)
     known = ledger is not None and ledger.served.get(id(world)) is world
-    if not known and world_service.cached(session) is not world:
+    # a later world of the chain the ledger followed (patched from one it served)
+    follows = ledger is not None and not known and any(world.changes_since(g) is not None for g in ledger.generations)
+    if ledger is not None and not known and not follows and 0 <= world.stamp < ledger.stamp:
+        return None       # an older world of the process's: the ledger is past it
+    if not known and not follows and world_service.cached(session) is not world:
+        _log.info("evaluation ledger read whole for a world that is not the process's (generation %s)",
+                  world.generation)
         return read_all(session, world)
-    counter = stamp.current(session)      # read before the rows: the rows are at least this recent
-    if ledger is not None and not known and ledger.stamp == counter:
+    # the world's own stamp when it has one (a process's world): the rows read are at least that
+    # recent, and the facts that name the cadres are the world's
+    counter = world.stamp if world.stamp >= 0 else stamp.current(session)
+    if ledger is not None and ledger.stamp > counter and (known or follows):
+        return None
+    if ledger is not None and not known and not follows and ledger.stamp == counter:
         ledger = None     # a world built again at the same stamp (the cache cleared, a new day): read again
     if ledger is not None and ledger.stamp != counter:
         # the stamp only moves up: one behind the ledger's is another database at that address
@@ -288,6 +304,8 @@ def current(session: Session, world: World) -> Ledger:
                 ledger.read(session, world, change.cadre_ids)
             ledger.stamp = counter
     if ledger is None:
+        _log.info("evaluation ledger read whole at stamp %s (%s)", counter,
+                  "none held" if key not in _ledgers else "the change log cannot say what moved")
         ledger = read_all(session, world)
         ledger.stamp = counter
     elif ledger.rules_moved(world):
@@ -295,6 +313,7 @@ def current(session: Session, world: World) -> Ledger:
         ledger.pending = dict.fromkeys(ledger.pending)    # every figure read under other numbers
         ledger.contribute(world, list(ledger.parts))
     ledger.served[id(world)] = world
+    ledger.generations.append(world.generation)
     _ledgers[key] = ledger
     return ledger
 
