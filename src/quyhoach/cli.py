@@ -268,7 +268,7 @@ def export_command(kind: str, path: Path) -> None:
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
-    from quyhoach.web import log_to_stderr
+    from quyhoach.config import log_to_stderr
 
     log_to_stderr(current_app.config.get("LOG_LEVEL") or "INFO")
     click.echo(f"quyhoach: http://{host}:{port}/  (Ctrl+C để dừng)")

@@ -22,6 +22,7 @@ QUYHOACH_LOG_LEVEL           the app's messages to stderr from this level (INFO,
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -108,3 +109,17 @@ def load(overrides: dict | None = None) -> dict:
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(folder)
     return config
+
+
+def log_to_stderr(level: str | int = logging.INFO) -> None:
+    """What the app tells an operator (slow requests, world rebuilds, full garbage collections,
+    a process warmed), written to stderr from `level` up: `quyhoach serve`, and gunicorn
+    processes through QUYHOACH_LOG_LEVEL (make serve-prod)."""
+    logger = logging.getLogger("quyhoach")
+    if not any(getattr(h, "_quyhoach", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"))
+        handler._quyhoach = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(level)

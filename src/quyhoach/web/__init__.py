@@ -8,26 +8,13 @@ import time
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale
 
+from quyhoach import config
 from quyhoach.db.engine import make_engine
 from quyhoach.domain.dates import format_date
 
 from quyhoach.web.extensions import babel, htmx
 
 _slow = logging.getLogger("quyhoach.slow")
-
-
-def log_to_stderr(level: str | int = logging.INFO) -> None:
-    """What the app tells an operator (slow requests, world rebuilds, full garbage collections,
-    a process warmed), written to stderr from `level` up: `quyhoach serve`, and gunicorn
-    processes through QUYHOACH_LOG_LEVEL (make serve-prod)."""
-    logger = logging.getLogger("quyhoach")
-    if not any(getattr(h, "_quyhoach", False) for h in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d]: %(message)s"))
-        handler._quyhoach = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-        logger.propagate = False
-    logger.setLevel(level)
 
 
 def _locale() -> str:
@@ -116,7 +103,7 @@ def init_app(app: Flask, *, pages: bool = True) -> None:
         return response
 
     if app.config.get("LOG_LEVEL"):
-        log_to_stderr(str(app.config["LOG_LEVEL"]).upper())
+        config.log_to_stderr(str(app.config["LOG_LEVEL"]).upper())
     if int(app.config.get("WARM") or 0):
         from . import warm
 
