@@ -18,12 +18,30 @@ class _Node:
 
 
 def _old_cycle() -> weakref.ref:
-    """A cycle that grew old in use (moved to the oldest generation), then became garbage only a
-    full collection frees."""
+    """A cycle frozen with what the process holds while in use, then become garbage: only a
+    full collection (the frozen objects unfrozen) frees it."""
     a, b = _Node(), _Node()
     a.other, b.other = b, a
-    gc.collect(1)
+    gc.freeze()
     return weakref.ref(a)
+
+
+def test_a_cycle_that_outlived_the_young_generations_is_freed_by_the_next_freeze(monkeypatch):
+    """Cycles requests leave, promoted while other threads allocate, are collected before the
+    freeze (every generation but the frozen objects), not frozen with the world."""
+    try:
+        monkeypatch.setattr(heap, "_collected", (time.monotonic(), 10**12))
+        gc.disable()
+        a, b = _Node(), _Node()
+        a.other, b.other = b, a
+        gc.collect(1)                  # moved to the oldest generation, then garbage
+        lost = weakref.ref(a)
+        del a, b
+        assert lost() is not None
+        heap.settle()
+        assert lost() is None
+    finally:
+        gc.enable()
 
 
 def test_garbage_frozen_with_the_world_is_reclaimed_by_the_next_full_collection(monkeypatch):

@@ -103,7 +103,10 @@ def _freeze(full: bool = False) -> None:
     else:
         # the first world of a process counts from here: no full collection for a command's one world
         _collected = _collected or (now, resident)
-        gc.collect(1)
+        # every generation but the frozen objects: what lived on since the last freeze (a patch's
+        # facts, the figures of the pages, and the cycles requests left, which outlive the young
+        # generations while other threads allocate): milliseconds, not the world's second
+        gc.collect()
     gc.freeze()
     _frozen_at = now
 
