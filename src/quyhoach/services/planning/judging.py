@@ -1,5 +1,6 @@
 """Judging pools: every member against every rule, every pool against its structure
-targets, the province dashboard, candidate suggestions and the annual review worklist.
+targets, candidate suggestions, and two rule sets compared (the annual review's worklist reads
+the stored verdicts: review_views).
 
 Pure reading: facts come from the planning world (services.world), rules from the
 domain. The same judgements feed the pages, `quyhoach check` and the reports.
